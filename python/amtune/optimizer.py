@@ -1,0 +1,228 @@
+"""The ask/tell optimizer: the embedding API behind tuning jobs and integrations."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from amtune.space import SearchSpace
+from amtune.strategies import History, Strategy, make_strategy
+
+OBJECTIVE_TYPES = ("Minimize", "Maximize")
+
+
+@dataclass
+class Trial:
+    """One proposed or recorded configuration.
+
+    ``value`` is the objective as told (in the user's sense, not negated); ``state`` is
+    ``"Pending"``, ``"Completed"`` or ``"Failed"``.
+    """
+
+    id: int
+    params: dict[str, Any]
+    state: str = "Pending"
+    value: float | None = None
+
+
+class Optimizer:
+    """Ask for configurations, tell their objective values.
+
+    >>> import amtune
+    >>> space = amtune.SearchSpace({"x": amtune.ContinuousParameter(-5.0, 5.0),
+    ...                             "n": amtune.IntegerParameter(1, 10)})
+    >>> opt = amtune.Optimizer(space, strategy="Random", objective_type="Minimize", random_seed=7)
+    >>> for _ in range(20):
+    ...     for trial in opt.ask(2):
+    ...         opt.tell(trial.id, (trial.params["x"] - 1) ** 2 + trial.params["n"])
+    >>> opt.best.value < 10
+    True
+
+    ``tell(id, None)`` (or NaN) records a failed trial; it is never the best. ``add`` and
+    ``add_many`` record configurations evaluated elsewhere.
+    """
+
+    def __init__(
+        self,
+        space: SearchSpace,
+        strategy: str | Strategy = "Bayesian",
+        objective_type: str = "Minimize",
+        random_seed: int | None = None,
+        **options: Any,
+    ) -> None:
+        if not isinstance(space, SearchSpace):
+            raise TypeError(f"space must be an amtune.SearchSpace, got {type(space).__name__}")
+        if objective_type not in OBJECTIVE_TYPES:
+            raise ValueError(f"objective_type must be 'Minimize' or 'Maximize', got {objective_type!r}")
+        if random_seed is None:
+            random_seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1)
+        elif not isinstance(random_seed, numbers.Integral) or isinstance(random_seed, bool):
+            raise TypeError(f"random_seed must be an integer, got {random_seed!r}")
+        elif random_seed < 0:
+            raise ValueError(f"random_seed must be >= 0, got {random_seed}")
+        self.space = space
+        self.objective_type = objective_type
+        self.random_seed = int(random_seed)
+        self.strategy = make_strategy(strategy, **options)
+        self.strategy.bind(space, self.random_seed)
+        self._sign = 1.0 if objective_type == "Minimize" else -1.0
+        self._trials: dict[int, Trial] = {}
+        self._pending: dict[int, np.ndarray] = {}
+        self._X = np.empty((64, space.dim))
+        self._y = np.empty(64)
+        self._ids = np.empty(64, dtype=np.int64)  # trial id of each history row
+        self._n = 0
+        self._best_row: int | None = None
+        self._next_id = 0
+
+    # ------------------------------------------------------------------ state
+    @property
+    def trials(self) -> list[Trial]:
+        """All trials in the order they were created."""
+        return list(self._trials.values())
+
+    @property
+    def n_finished(self) -> int:
+        return self._n
+
+    @property
+    def best(self) -> Trial | None:
+        """The finished trial with the best value, or None when no trial succeeded."""
+        return None if self._best_row is None else self._trials[int(self._ids[self._best_row])]
+
+    def history(self) -> History:
+        """The encoded history the strategy sees (values in the minimization sense)."""
+        pend = (
+            np.array(list(self._pending.values()))
+            if self._pending
+            else np.empty((0, self.space.dim))
+        )
+        X = self._X[: self._n]
+        y = self._y[: self._n]
+        X.flags.writeable = False
+        y.flags.writeable = False
+        return History(X=X, y=y, pending=pend)
+
+    # ------------------------------------------------------------------ ask/tell
+    def ask(self, n: int = 1) -> list[Trial]:
+        """Propose ``n`` configurations; they stay pending until told."""
+        if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 1:
+            raise ValueError(f"n must be a positive integer, got {n!r}")
+        X = np.asarray(self.strategy.ask(int(n), self.history()), dtype=np.float64)
+        if X.shape != (n, self.space.dim) or not np.isfinite(X).all():
+            raise RuntimeError(
+                f"strategy {self.strategy.name!r} returned an invalid proposal of shape {X.shape}"
+            )
+        X = self.space.canonicalize(np.clip(X, 0.0, 1.0))
+        configs = self.space.decode(X)
+        out = []
+        for row, params in zip(X, configs):
+            trial = Trial(self._next_id, params)
+            self._next_id += 1
+            self._trials[trial.id] = trial
+            self._pending[trial.id] = row
+            out.append(trial)
+        return out
+
+    def tell(self, trial_id: int, value: float | None) -> Trial:
+        """Record the objective value of a pending trial; ``None`` or NaN marks it failed."""
+        if trial_id not in self._trials:
+            raise ValueError(f"unknown trial id {trial_id!r}: tell() takes ids returned by ask()")
+        if trial_id not in self._pending:
+            raise ValueError(f"trial {trial_id} was already told ({self._trials[trial_id].state})")
+        v = _check_value(value)
+        row = self._pending.pop(trial_id)
+        trial = self._trials[trial_id]
+        self._record(trial, row, v)
+        return trial
+
+    def forget(self, trial_id: int) -> None:
+        """Drop a pending trial that will never be told (e.g. it was cancelled before it ran)."""
+        if trial_id not in self._pending:
+            raise ValueError(f"trial {trial_id!r} is not pending")
+        del self._pending[trial_id]
+        del self._trials[trial_id]
+
+    def add(self, params: Mapping[str, Any], value: float | None) -> Trial:
+        """Record a configuration evaluated elsewhere (validated like any configuration)."""
+        return self.add_many([params], [value])[0]
+
+    def add_many(
+        self, params_list: Sequence[Mapping[str, Any]], values: Sequence[float | None]
+    ) -> list[Trial]:
+        """Record many evaluated configurations at once (e.g. an imported history)."""
+        params_list = list(params_list)
+        values = list(values)
+        if len(params_list) != len(values):
+            raise ValueError(
+                f"add_many: {len(params_list)} configurations but {len(values)} values"
+            )
+        vals = np.array([_check_value(v, i) for i, v in enumerate(values)], dtype=np.float64)
+        X = self.space.encode(params_list)  # validates everything before any state changes
+        configs = self.space.decode(X)
+        self._grow(len(values))
+        m = self._n
+        self._X[m : m + len(values)] = X
+        self._y[m : m + len(values)] = self._sign * vals
+        self._ids[m : m + len(values)] = np.arange(self._next_id, self._next_id + len(values))
+        trials = []
+        first = self._next_id
+        for k, (params, v) in enumerate(zip(configs, vals)):
+            t = Trial(first + k, params, "Failed" if math.isnan(v) else "Completed",
+                      None if math.isnan(v) else float(v))
+            self._trials[t.id] = t
+            trials.append(t)
+        self._next_id += len(values)
+        self._n += len(values)
+        self._update_best(m)
+        return trials
+
+    # ------------------------------------------------------------------ internals
+    def _record(self, trial: Trial, row: np.ndarray, v: float) -> None:
+        self._grow(1)
+        self._X[self._n] = row
+        self._y[self._n] = self._sign * v
+        self._n += 1
+        failed = math.isnan(v)
+        trial.state = "Failed" if failed else "Completed"
+        trial.value = None if failed else v
+        self._ids[self._n - 1] = trial.id
+        self._update_best(self._n - 1)
+
+    def _update_best(self, start: int) -> None:
+        y = self._y[start : self._n]
+        if not np.isfinite(y).any():
+            return
+        k = start + int(np.nanargmin(y))
+        if self._best_row is None or self._y[k] < self._y[self._best_row]:
+            self._best_row = k
+
+    def _grow(self, extra: int) -> None:
+        need = self._n + extra
+        if need <= self._X.shape[0]:
+            return
+        cap = max(need, 2 * self._X.shape[0])
+        X = np.empty((cap, self.space.dim))
+        X[: self._n] = self._X[: self._n]
+        y = np.empty(cap)
+        y[: self._n] = self._y[: self._n]
+        ids = np.empty(cap, dtype=np.int64)
+        ids[: self._n] = self._ids[: self._n]
+        self._X, self._y, self._ids = X, y, ids
+
+
+def _check_value(value: Any, index: int | None = None) -> float:
+    where = "value" if index is None else f"values[{index}]"
+    if value is None:
+        return math.nan
+    if isinstance(value, (str, bytes)) or not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(f"{where} must be a number or None, got {value!r}")
+    v = float(value)
+    if math.isinf(v):
+        raise ValueError(f"{where} must be finite, or None/NaN for a failed trial; got {v}")
+    return v
