@@ -1,0 +1,176 @@
+"""Results read from the store: the DescribeHyperParameterTuningJob document and the analytics table.
+
+Everything here reads the store only, so it works the same for a job running in this process, in
+another process (``amtune describe``) or finished long ago.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from datetime import datetime, timezone
+from typing import Any
+
+import pandas as pd
+
+from amtune.store import Store
+
+TRAINING_JOB_STATUSES = ("InProgress", "Completed", "Failed", "Stopped")
+OBJECTIVE_STATUSES = ("Pending", "Succeeded", "Failed")
+
+
+def ts(t: float | None) -> datetime | None:
+    """A store time (epoch seconds) as an aware UTC datetime, as boto3 returns times."""
+    return None if t is None else datetime.fromtimestamp(t, tz=timezone.utc)
+
+
+def hp_strings(hps: dict[str, Any]) -> dict[str, str]:
+    """Hyperparameter values as SageMaker shows them (strings)."""
+    return {k: (repr(v) if isinstance(v, float) else str(v)) for k, v in hps.items()}
+
+
+def best_row(rows: list[dict[str, Any]], objective_type: str) -> dict[str, Any] | None:
+    """The training job with the best final objective (first one on ties), or None."""
+    best = None
+    sign = -1.0 if objective_type == "Maximize" else 1.0
+    for r in rows:
+        v = r["final_objective"]
+        if r["objective_status"] != "Succeeded" or v is None or math.isnan(v):
+            continue
+        if best is None or sign * v < sign * best["final_objective"]:
+            best = r
+    return best
+
+
+def training_job_summary(row: dict[str, Any], objective: dict[str, str], tuning_job: str
+                         ) -> dict[str, Any]:
+    """One ``TrainingJobSummary`` (as in ListTrainingJobsForHyperParameterTuningJob)."""
+    out: dict[str, Any] = {
+        "TrainingJobName": row["name"],
+        "TuningJobName": tuning_job,
+        "CreationTime": ts(row["creation_time"]),
+        "TrainingStartTime": ts(row["start_time"]),
+        "TrainingEndTime": ts(row["end_time"]),
+        "TrainingJobStatus": row["status"],
+        "TunedHyperParameters": hp_strings(row["hyperparameters"]),
+        "ObjectiveStatus": row["objective_status"],
+    }
+    if row["failure_reason"]:
+        out["FailureReason"] = row["failure_reason"]
+    if row["final_objective"] is not None and row["objective_status"] == "Succeeded":
+        out["FinalHyperParameterTuningJobObjectiveMetric"] = {
+            "Type": objective["Type"], "MetricName": objective["MetricName"],
+            "Value": float(row["final_objective"]),
+        }
+    return out
+
+
+def describe(store: Store, name: str) -> dict[str, Any]:
+    """The DescribeHyperParameterTuningJob document of tuning job ``name``."""
+    job = store.get_tuning_job(name)
+    rows = store.training_jobs(name)
+    cfg = job["config"]
+    htc = cfg["HyperParameterTuningJobConfig"]
+    objective = htc["HyperParameterTuningJobObjective"]
+    counters = {"Completed": 0, "InProgress": 0, "RetryableError": 0, "NonRetryableError": 0,
+                "Stopped": 0}
+    objc = {"Succeeded": 0, "Pending": 0, "Failed": 0}
+    for r in rows:
+        s = r["status"]
+        if s == "Failed":
+            counters["RetryableError" if r["retryable"] else "NonRetryableError"] += 1
+        else:
+            counters[s] += 1
+        objc[r["objective_status"]] += 1
+    doc: dict[str, Any] = {
+        "HyperParameterTuningJobName": name,
+        "HyperParameterTuningJobArn": f"arn:amtune:local:{store.path}:hyper-parameter-tuning-job/{name}",
+        "HyperParameterTuningJobConfig": htc,
+        "TrainingJobDefinition": cfg["TrainingJobDefinition"],
+        "HyperParameterTuningJobStatus": job["status"],
+        "CreationTime": ts(job["creation_time"]),
+        "LastModifiedTime": ts(job["last_modified_time"]),
+        "TrainingJobStatusCounters": counters,
+        "ObjectiveStatusCounters": objc,
+        "ConsumedResources": {"RuntimeInSeconds": int(round(job["consumed_runtime"] or 0))},
+    }
+    if job["end_time"] is not None:
+        doc["HyperParameterTuningEndTime"] = ts(job["end_time"])
+    if cfg.get("WarmStartConfig"):
+        doc["WarmStartConfig"] = cfg["WarmStartConfig"]
+    if job["failure_reason"]:
+        doc["FailureReason"] = job["failure_reason"]
+    best = best_row(rows, objective["Type"])
+    if best is not None:
+        doc["BestTrainingJob"] = training_job_summary(best, objective, name)
+    details = dict(job["completion_details"] or {})
+    doc["TuningJobCompletionDetails"] = {
+        "NumberOfTrainingJobsObjectiveNotImproving": _not_improving(rows, objective["Type"]),
+        **{k: v for k, v in details.items() if k != "Reason"},
+    }
+    if details.get("ConvergenceDetectedTime") is not None:
+        doc["TuningJobCompletionDetails"]["ConvergenceDetectedTime"] = ts(
+            details["ConvergenceDetectedTime"])
+    if details.get("Reason"):
+        doc["TuningJobCompletionReason"] = details["Reason"]
+    return doc
+
+
+def _not_improving(rows: list[dict[str, Any]], objective_type: str) -> int:
+    """Finished training jobs since the best one (in end order)."""
+    done = sorted((r for r in rows if r["status"] != "InProgress"),
+                  key=lambda r: (r["end_time"] or 0, r["seq"]))
+    best = best_row(done, objective_type)
+    if best is None:
+        return len(done)
+    return len(done) - 1 - done.index(best)
+
+
+class AnalyticsFrame(pd.DataFrame):
+    """The analytics table: a DataFrame that also answers the SageMaker SDK's analytics calls.
+
+    ``frame.dataframe()`` returns the plain DataFrame and ``frame.export_csv(path)`` writes it, as
+    ``HyperparameterTuningJobAnalytics`` does.
+    """
+
+    _metadata = ["tuning_job_name"]
+
+    @property
+    def _constructor(self) -> type[AnalyticsFrame]:
+        return AnalyticsFrame
+
+    def dataframe(self, force_refresh: bool = False) -> pd.DataFrame:
+        return pd.DataFrame(self)
+
+    def export_csv(self, filename: str | os.PathLike[str]) -> None:
+        pd.DataFrame(self).to_csv(filename, index=False)
+
+
+def analytics(store: Store, name: str) -> AnalyticsFrame:
+    """One row per training job with the SageMaker SDK's columns (one per tuned hyperparameter,
+    TrainingJobName, TrainingJobStatus, FinalObjectiveValue, TrainingStartTime, TrainingEndTime,
+    TrainingElapsedTimeSeconds), plus ObjectiveStatus and FailureReason."""
+    job = store.get_tuning_job(name)
+    names = list(job["config"]["amtune"]["ranges"])
+    rows = []
+    for r in store.training_jobs(name):
+        d: dict[str, Any] = {k: r["hyperparameters"].get(k) for k in names}
+        start, end = r["start_time"], r["end_time"]
+        d.update({
+            "TrainingJobName": r["name"],
+            "TrainingJobStatus": r["status"],
+            "FinalObjectiveValue": (r["final_objective"] if r["objective_status"] == "Succeeded"
+                                    else math.nan),
+            "TrainingStartTime": ts(start),
+            "TrainingEndTime": ts(end),
+            "TrainingElapsedTimeSeconds": (end - start) if (start and end) else math.nan,
+            "ObjectiveStatus": r["objective_status"],
+            "FailureReason": r["failure_reason"],
+        })
+        rows.append(d)
+    cols = [*names, "TrainingJobName", "TrainingJobStatus", "FinalObjectiveValue",
+            "TrainingStartTime", "TrainingEndTime", "TrainingElapsedTimeSeconds",
+            "ObjectiveStatus", "FailureReason"]
+    frame = AnalyticsFrame(rows, columns=cols)
+    frame.tuning_job_name = name
+    return frame

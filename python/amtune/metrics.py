@@ -1,0 +1,109 @@
+"""Metric definitions: regexes matched against a training job's output, SageMaker style.
+
+A metric definition is ``{"Name": ..., "Regex": ...}``; capture group 1 of the regex is the value.
+At most :data:`MAX_METRIC_DEFINITIONS` definitions are allowed (SageMaker's limit). Every line of a
+training job's stdout and stderr is matched against every definition; every match is an emission
+(stored with its time and step), and the last emission of a metric is its final value. A capture that
+is not a number is skipped with a warning written to the job's log.
+
+>>> from amtune.metrics import MetricParser
+>>> p = MetricParser([{"Name": "validation:accuracy", "Regex": r"validation:accuracy=([0-9.eE+-]+)"}])
+>>> p.parse_line("epoch 3 validation:accuracy=0.91")
+([('validation:accuracy', 0.91)], [])
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+MAX_METRIC_DEFINITIONS = 40
+MAX_METRIC_NAME_LENGTH = 255
+MAX_REGEX_LENGTH = 500
+
+
+def validate_metric_definitions(
+    definitions: Sequence[Mapping[str, Any]] | None, path: str = "metric_definitions"
+) -> list[dict[str, str]]:
+    """Check and normalize metric definitions; raise ``ValueError`` naming the faulty entry."""
+    if definitions is None:
+        return []
+    if isinstance(definitions, (str, bytes)) or not isinstance(definitions, Sequence):
+        raise TypeError(f"{path}: must be a list of {{'Name', 'Regex'}} dicts, got {definitions!r}")
+    if len(definitions) > MAX_METRIC_DEFINITIONS:
+        raise ValueError(
+            f"{path}: at most {MAX_METRIC_DEFINITIONS} metric definitions, got {len(definitions)}"
+        )
+    out: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for i, d in enumerate(definitions):
+        where = f"{path}[{i}]"
+        if not isinstance(d, Mapping):
+            raise TypeError(f"{where}: must be a dict with Name and Regex, got {d!r}")
+        extra = set(d) - {"Name", "Regex"}
+        if extra:
+            raise ValueError(f"{where}: unknown field(s) {sorted(extra)}; allowed: Name, Regex")
+        name, regex = d.get("Name"), d.get("Regex")
+        if not isinstance(name, str) or not name or len(name) > MAX_METRIC_NAME_LENGTH:
+            raise ValueError(
+                f"{where}.Name: must be a non-empty string of at most {MAX_METRIC_NAME_LENGTH} "
+                f"characters, got {name!r}"
+            )
+        if name in seen:
+            raise ValueError(f"{where}.Name: metric {name!r} is defined twice")
+        seen.add(name)
+        if not isinstance(regex, str) or not regex or len(regex) > MAX_REGEX_LENGTH:
+            raise ValueError(
+                f"{where}.Regex: must be a non-empty string of at most {MAX_REGEX_LENGTH} "
+                f"characters, got {regex!r}"
+            )
+        try:
+            compiled = re.compile(regex)
+        except re.error as exc:
+            raise ValueError(f"{where}.Regex: does not compile: {exc}") from None
+        if compiled.groups < 1:
+            raise ValueError(
+                f"{where}.Regex: needs a capture group for the value, e.g. 'loss=([0-9.]+)'; "
+                f"got {regex!r}"
+            )
+        out.append({"Name": name, "Regex": regex})
+    return out
+
+
+def to_float(value: Any) -> float | None:
+    """The finite float in ``value`` (a number or a numeric string), else None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+class MetricParser:
+    """Match output lines against metric definitions."""
+
+    def __init__(self, definitions: Sequence[Mapping[str, Any]] | None) -> None:
+        defs = validate_metric_definitions(definitions)
+        self.definitions = defs
+        self._compiled = [(d["Name"], re.compile(d["Regex"])) for d in defs]
+
+    def parse_line(self, line: str) -> tuple[list[tuple[str, float]], list[str]]:
+        """``(emissions, warnings)`` for one line: every numeric match of every definition."""
+        found: list[tuple[str, float]] = []
+        warnings: list[str] = []
+        for name, rx in self._compiled:
+            for m in rx.finditer(line):
+                raw = m.group(1)
+                v = to_float(raw)
+                if v is None:
+                    warnings.append(
+                        f"[amtune] warning: metric {name!r}: captured {raw!r} is not a finite "
+                        f"number; emission ignored"
+                    )
+                else:
+                    found.append((name, v))
+        return found, warnings

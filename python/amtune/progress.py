@@ -1,0 +1,75 @@
+"""A live one-line progress display for a running tuning job (rich if installed, else plain text).
+
+It is shown only when enabled and stdout is a terminal; ``quiet=True`` turns it off.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any, TextIO
+
+
+def format_status(name: str, counts: dict[str, int], best: float | None, elapsed: float,
+                  max_jobs: int) -> str:
+    """The progress line: ``name: 12/20 done (10 completed, 1 failed, 1 stopped), 2 running, best 0.91, 35s``."""
+    done = counts.get("Completed", 0) + counts.get("Failed", 0) + counts.get("Stopped", 0)
+    best_s = "-" if best is None else f"{best:.6g}"
+    return (f"{name}: {done}/{max_jobs} done ({counts.get('Completed', 0)} completed, "
+            f"{counts.get('Failed', 0)} failed, {counts.get('Stopped', 0)} stopped), "
+            f"{counts.get('InProgress', 0)} running, best {best_s}, {elapsed:.0f}s elapsed")
+
+
+class Progress:
+    """Shows :func:`format_status` lines; does nothing when disabled."""
+
+    def __init__(self, enabled: bool, stream: TextIO | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stdout
+        self.enabled = bool(enabled) and _isatty(self.stream)
+        self._live: Any = None
+        self._last = 0.0
+        self._width = 0
+        if self.enabled:
+            try:
+                from rich.console import Console
+                from rich.live import Live
+            except ImportError:
+                self._live = None
+            else:
+                self._live = Live("", console=Console(file=self.stream), refresh_per_second=4,
+                                  transient=False)
+                self._live.start()
+
+    def update(self, line: str, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not force and now - self._last < 0.25:
+            return
+        self._last = now
+        if self._live is not None:
+            self._live.update(line)
+        else:
+            pad = max(0, self._width - len(line))
+            self.stream.write("\r" + line + " " * pad)
+            self.stream.flush()
+            self._width = len(line)
+
+    def close(self, line: str | None = None) -> None:
+        if not self.enabled:
+            return
+        if line is not None:
+            self.update(line, force=True)
+        if self._live is not None:
+            self._live.stop()
+        else:
+            self.stream.write("\n")
+            self.stream.flush()
+        self.enabled = False
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False

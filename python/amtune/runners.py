@@ -1,0 +1,535 @@
+"""Training-job runners: a Python callable in a worker process (or a thread), or a shell command.
+
+Every runner starts one training job at a time through :meth:`Runner.start`, which returns a
+:class:`Handle`, and reports what happens on the driver's event queue as tuples:
+
+``("metric", seq, name, value, step, time)``   one metric emission
+``("done", seq, Outcome)``                     the job ended (exactly once per start)
+
+The driver decides what an ending means (Completed, Failed, Stopped). :meth:`Handle.stop` asks a job
+to end cleanly: a command gets SIGTERM, then SIGKILL after the grace period; a callable in a worker
+process is told through its reporter (``reporter.should_stop()`` becomes true and the next
+``reporter.report`` raises :class:`StopTraining`), and its process is terminated after the grace period;
+a callable in a thread can only be stopped cooperatively.
+
+Python callables run with the ``forkserver`` start method (``spawn`` where it does not exist), one
+fresh process per training job: a trial that crashes, segfaults or leaks memory takes only its own
+process down, and that job is recorded as Failed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing as mp
+import numbers
+import os
+import pickle
+import queue
+import shlex
+import signal
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from amtune.metrics import MetricParser, to_float
+
+#: Seconds between SIGTERM (or a cooperative stop request) and SIGKILL.
+DEFAULT_STOP_GRACE = 10.0
+_TAIL_LINES = 5
+
+
+class StopTraining(BaseException):
+    """Raised inside ``reporter.report`` when the driver stopped the training job.
+
+    It derives from ``BaseException`` so that a broad ``except Exception`` in training code does
+    not swallow it. Training code may also poll ``reporter.should_stop()`` and return early.
+    """
+
+
+@dataclass
+class JobSpec:
+    """What a runner needs to start one training job."""
+
+    tuning_job: str
+    seq: int
+    name: str
+    hyperparameters: dict[str, Any]  # tuned and static
+    job_dir: Path | None
+    channels: dict[str, str] = field(default_factory=dict)
+    attempt: int = 1
+
+    @property
+    def log_path(self) -> Path | None:
+        return None if self.job_dir is None else self.job_dir / "train.log"
+
+
+@dataclass
+class Outcome:
+    """How a training job's process ended (the driver turns it into a status)."""
+
+    ok: bool  # the training code finished without error
+    failure_reason: str | None = None
+    final_value: float | None = None  # a number returned by a callable
+    final_metrics: dict[str, float] = field(default_factory=dict)  # a dict returned by a callable
+    stopped: bool = False  # it ended because it was asked to stop
+    retryable: bool = False  # died by a signal or failed to start (not an error of the code)
+
+
+class Handle:
+    """A running training job."""
+
+    def stop(self, grace: float) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class Runner:
+    """Starts training jobs; ``kind`` is ``"process"``, ``"thread"`` or ``"command"``."""
+
+    kind = "base"
+
+    def start(self, spec: JobSpec, events: queue.Queue[Any]) -> Handle:  # pragma: no cover
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release resources (called once the tuning job's loop ends)."""
+
+
+def prepare_job_dir(spec: JobSpec) -> dict[str, str]:
+    """Create the job's directories; return the SageMaker environment variables for it."""
+    assert spec.job_dir is not None
+    model = spec.job_dir / "model"
+    out = spec.job_dir / "output"
+    data = out / "data"
+    for d in (model, data):
+        d.mkdir(parents=True, exist_ok=True)
+    env = {
+        "SM_HPS": json.dumps(spec.hyperparameters),
+        "SM_MODEL_DIR": str(model),
+        "SM_OUTPUT_DIR": str(out),
+        "SM_OUTPUT_DATA_DIR": str(data),
+        "SM_CHANNELS": json.dumps(sorted(spec.channels)),
+        "SM_CURRENT_HOST": "algo-1",
+        "SM_HOSTS": json.dumps(["algo-1"]),
+        "SM_NUM_GPUS": "0",
+        "SM_NUM_CPUS": str(os.cpu_count() or 1),
+        "SM_TRAINING_JOB_NAME": spec.name,
+        "TRAINING_JOB_NAME": spec.name,
+        "AMTUNE_TUNING_JOB_NAME": spec.tuning_job,
+        "AMTUNE_JOB_DIR": str(spec.job_dir),
+    }
+    for ch, path in spec.channels.items():
+        env[f"SM_CHANNEL_{ch.upper()}"] = str(path)
+    for k, v in spec.hyperparameters.items():
+        env[f"SM_HP_{k.upper()}"] = hp_str(v)
+    return env
+
+
+def hp_str(v: Any) -> str:
+    """A hyperparameter value as a script-mode argument (``True`` -> ``True``, floats by repr)."""
+    if isinstance(v, float):
+        return repr(v)
+    return str(v)
+
+
+def _signal_name(num: int) -> str:
+    try:
+        return signal.Signals(num).name
+    except ValueError:
+        return f"signal {num}"
+
+
+# ====================================================================== reporter
+class Reporter:
+    """Given to a training callable: ``report`` metrics, poll ``should_stop``.
+
+    ``report(name, value, step=None)`` records one emission; ``step`` defaults to the number of
+    earlier emissions of that metric. ``job_name``, ``hyperparameters``, ``model_dir`` and
+    ``output_dir`` describe the training job (the directories are None in the thread runner).
+    """
+
+    def __init__(self, spec: JobSpec, send: Callable[[tuple[Any, ...]], None],
+                 poll_stop: Callable[[], bool]) -> None:
+        self.job_name = spec.name
+        self.tuning_job_name = spec.tuning_job
+        self.hyperparameters = dict(spec.hyperparameters)
+        self.model_dir = None if spec.job_dir is None else str(spec.job_dir / "model")
+        self.output_dir = None if spec.job_dir is None else str(spec.job_dir / "output" / "data")
+        self._send = send
+        self._poll_stop = poll_stop
+        self._stopped = False
+        self._counts: dict[str, int] = {}
+
+    def report(self, name: str, value: float, step: int | None = None) -> None:
+        """Record ``value`` of metric ``name``; raises :class:`StopTraining` once stopped."""
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"report: name must be a non-empty string, got {name!r}")
+        if (isinstance(value, bool) or not isinstance(value, numbers.Real)
+                or not math.isfinite(float(value))):
+            raise TypeError(f"report: value of {name!r} must be a finite number, got {value!r}")
+        if step is not None and (isinstance(step, bool) or not isinstance(step, numbers.Integral)):
+            raise TypeError(f"report: step must be an integer or None, got {step!r}")
+        k = self._counts.get(name, 0)
+        self._counts[name] = k + 1
+        self._send(("metric", name, float(value), k if step is None else int(step), time.time()))
+        if self.should_stop():
+            raise StopTraining(f"training job {self.job_name} was stopped")
+
+    def should_stop(self) -> bool:
+        """True once the driver asked this training job to stop."""
+        if not self._stopped and self._poll_stop():
+            self._stopped = True
+        return self._stopped
+
+
+def _result_of(ret: Any) -> tuple[float | None, dict[str, float], str | None]:
+    """(final value, final metrics, error) from what a training callable returned."""
+    if ret is None:
+        return None, {}, None
+    if isinstance(ret, Mapping):
+        out: dict[str, float] = {}
+        for k, v in ret.items():
+            f = to_float(v) if not isinstance(v, str) else None
+            if not isinstance(k, str) or f is None:
+                return None, {}, f"the returned dict must map metric names to finite numbers; {k!r}: {v!r}"
+            out[k] = f
+        return None, out, None
+    f = None if isinstance(ret, (str, bytes)) else to_float(ret)
+    if f is None:
+        return None, {}, f"the training function returned {ret!r}; expected a finite number, a dict or None"
+    return f, {}, None
+
+
+# ====================================================================== process runner
+def _child_main(train: Callable[..., Any], spec: JobSpec, conn: Any, env: dict[str, str]) -> None:
+    """Entry point of a worker process: run one training job, send events to the driver."""
+    log = spec.log_path
+    if log is not None:
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+    os.environ.update(env)
+    stop = [False]
+
+    def poll() -> bool:
+        while not stop[0] and conn.poll():
+            try:
+                msg = conn.recv()
+            except EOFError:
+                stop[0] = True
+                break
+            if msg == "stop":
+                stop[0] = True
+        return stop[0]
+
+    reporter = Reporter(spec, conn.send, poll)
+    try:
+        ret = train(dict(spec.hyperparameters), reporter)
+    except StopTraining:
+        conn.send(("end", "stopped", None))
+    except BaseException as exc:  # noqa: BLE001 - anything the training code raises
+        tb = traceback.format_exc()
+        sys.stderr.write(tb)
+        conn.send(("end", "error", f"{type(exc).__name__}: {exc}"))
+    else:
+        conn.send(("end", "ok", ret))
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    conn.close()
+
+
+class _ProcessHandle(Handle):
+    def __init__(self, proc: Any, conn: Any) -> None:
+        self.proc = proc
+        self.conn = conn
+        self._stop_asked = False
+        self._lock = threading.Lock()
+
+    def stop(self, grace: float) -> None:
+        with self._lock:
+            if self._stop_asked:
+                return
+            self._stop_asked = True
+        try:
+            self.conn.send("stop")
+        except (OSError, ValueError):
+            pass
+        t = threading.Timer(grace, self._escalate, args=(grace,))
+        t.daemon = True
+        t.start()
+
+    def _escalate(self, grace: float) -> None:
+        if self.proc.exitcode is None:
+            self.proc.terminate()
+            time.sleep(min(grace, 2.0))
+            if self.proc.exitcode is None:
+                self.proc.kill()
+
+
+def _mp_context() -> Any:
+    methods = mp.get_all_start_methods()
+    return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+class ProcessRunner(Runner):
+    """Run a training callable in a fresh worker process per training job."""
+
+    kind = "process"
+
+    def __init__(self, train: Callable[..., Any]) -> None:
+        try:
+            pickle.dumps(train)
+        except Exception as exc:  # noqa: BLE001 - any pickling failure
+            raise TypeError(
+                f"train: the training function must be importable (a module-level function) to run "
+                f"in worker processes; {train!r} cannot be pickled ({exc}). Define it at module level "
+                f"or pass runner='thread'"
+            ) from None
+        self.train = train
+        self.ctx = _mp_context()
+
+    def start(self, spec: JobSpec, events: queue.Queue[Any]) -> Handle:
+        env = prepare_job_dir(spec)
+        parent, child = self.ctx.Pipe(duplex=True)
+        proc = self.ctx.Process(
+            target=_child_main, args=(self.train, spec, child, env), name=f"amtune-{spec.name}",
+            daemon=True,
+        )
+        try:
+            proc.start()
+        except Exception as exc:  # noqa: BLE001 - could not start the worker
+            parent.close()
+            child.close()
+            events.put(("done", spec.seq, Outcome(
+                False, f"could not start a worker process: {exc}", retryable=True)))
+            return _NullHandle()
+        child.close()
+        handle = _ProcessHandle(proc, parent)
+        threading.Thread(target=self._pump, args=(spec, handle, events), daemon=True,
+                         name=f"amtune-pump-{spec.seq}").start()
+        return handle
+
+    @staticmethod
+    def _pump(spec: JobSpec, handle: _ProcessHandle, events: queue.Queue[Any]) -> None:
+        end: tuple[Any, ...] | None = None
+        conn = handle.conn
+        while True:
+            try:
+                msg = conn.recv()
+            except (EOFError, OSError):
+                break
+            except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable return value
+                end = ("end", "error", f"could not read the worker's message: {exc}")
+                continue
+            if msg[0] == "metric":
+                events.put(("metric", spec.seq, msg[1], msg[2], msg[3], msg[4]))
+            elif msg[0] == "end":
+                end = msg
+        handle.proc.join()
+        code = handle.proc.exitcode
+        try:
+            conn.close()
+        except OSError:
+            pass
+        if end is None:
+            if code is not None and code < 0:
+                why = f"the worker process was killed by {_signal_name(-code)}"
+            else:
+                why = f"the worker process exited with code {code} before the training function returned"
+            out = Outcome(False, why, stopped=handle._stop_asked, retryable=not handle._stop_asked)
+        elif end[1] == "ok":
+            value, metrics, err = _result_of(end[2])
+            out = Outcome(err is None, err, value, metrics)
+        elif end[1] == "stopped":
+            out = Outcome(True, None, stopped=True)
+        else:
+            out = Outcome(False, f"the training function raised {end[2]}", stopped=handle._stop_asked)
+        events.put(("done", spec.seq, out))
+
+
+class _NullHandle(Handle):
+    def stop(self, grace: float) -> None:
+        pass
+
+
+# ====================================================================== thread runner
+class _ThreadHandle(Handle):
+    def __init__(self) -> None:
+        self.flag = threading.Event()
+
+    def stop(self, grace: float) -> None:
+        self.flag.set()
+
+
+class ThreadRunner(Runner):
+    """Run a training callable in a thread of the driver process (fast; no isolation).
+
+    Meant for cheap objectives and tests: a crash of the training code is caught as an exception,
+    but a segfault or a memory leak affects the driver. Stops are cooperative only.
+    """
+
+    kind = "thread"
+
+    def __init__(self, train: Callable[..., Any]) -> None:
+        self.train = train
+
+    def start(self, spec: JobSpec, events: queue.Queue[Any]) -> Handle:
+        handle = _ThreadHandle()
+        seq = spec.seq
+
+        def send(msg: tuple[Any, ...]) -> None:
+            events.put(("metric", seq, msg[1], msg[2], msg[3], msg[4]))
+
+        def run() -> None:
+            reporter = Reporter(spec, send, handle.flag.is_set)
+            try:
+                ret = self.train(dict(spec.hyperparameters), reporter)
+            except StopTraining:
+                out = Outcome(True, None, stopped=True)
+            except Exception as exc:  # noqa: BLE001 - anything the training code raises
+                out = Outcome(False, f"the training function raised {type(exc).__name__}: {exc}",
+                              stopped=handle.flag.is_set())
+            else:
+                value, metrics, err = _result_of(ret)
+                out = Outcome(err is None, err, value, metrics, stopped=False)
+            events.put(("done", seq, out))
+
+        threading.Thread(target=run, daemon=True, name=f"amtune-job-{seq}").start()
+        return handle
+
+
+# ====================================================================== command runner
+class _CommandHandle(Handle):
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.proc = proc
+        self.stop_asked = False
+
+    def _signal(self, sig: int) -> None:
+        try:
+            os.killpg(self.proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def stop(self, grace: float) -> None:
+        if self.stop_asked:
+            return
+        self.stop_asked = True
+        if self.proc.poll() is not None:
+            return
+        self._signal(signal.SIGTERM)
+
+        def kill() -> None:
+            if self.proc.poll() is None:
+                self._signal(signal.SIGKILL)
+
+        t = threading.Timer(grace, kill)
+        t.daemon = True
+        t.start()
+
+
+class CommandRunner(Runner):
+    """Run a training command the way SageMaker script mode runs a training script.
+
+    The command gets ``--name value`` for every hyperparameter (tuned and static) after its own
+    arguments, the ``SM_*`` environment (``SM_HPS``, ``SM_MODEL_DIR``, ``SM_OUTPUT_DATA_DIR``,
+    ``SM_CHANNEL_<NAME>``, ``SM_CHANNELS``, ``SM_HP_<NAME>``), runs in ``working_dir`` in a process group of
+    its own, and has its stdout and stderr written to ``<job dir>/train.log`` and matched line by line
+    against the metric definitions.
+    """
+
+    kind = "command"
+
+    def __init__(self, command: Sequence[str] | str, metric_definitions: Sequence[Mapping[str, Any]],
+                 working_dir: str | os.PathLike[str] | None = None,
+                 env: Mapping[str, str] | None = None) -> None:
+        if isinstance(command, str):
+            command = shlex.split(command)
+        command = list(command)
+        if not command or not all(isinstance(c, str) and c for c in command):
+            raise ValueError(f"train: a command must be a non-empty list of strings, got {command!r}")
+        self.command = command
+        self.metric_definitions = list(metric_definitions)
+        self.working_dir = None if working_dir is None else str(working_dir)
+        self.env = dict(env or {})
+
+    def argv(self, spec: JobSpec) -> list[str]:
+        args = list(self.command)
+        for k, v in spec.hyperparameters.items():
+            args += [f"--{k}", hp_str(v)]
+        return args
+
+    def start(self, spec: JobSpec, events: queue.Queue[Any]) -> Handle:
+        env = dict(os.environ)
+        env.update(self.env)
+        env.update(prepare_job_dir(spec))
+        env["PYTHONUNBUFFERED"] = "1"
+        log_path = spec.log_path
+        assert log_path is not None
+        log = open(log_path, "ab")  # noqa: SIM115 - closed by the reader thread
+        argv = self.argv(spec)
+        log.write(f"[amtune] {spec.name} attempt {spec.attempt}: {shlex.join(argv)}\n".encode())
+        log.flush()
+        try:
+            proc = subprocess.Popen(
+                argv, cwd=self.working_dir, env=env, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        except OSError as exc:
+            why = (f"command not found: {argv[0]!r}" if isinstance(exc, FileNotFoundError)
+                   else f"the command could not start: {exc}")
+            log.write(f"[amtune] {why}\n".encode())
+            log.close()
+            events.put(("done", spec.seq, Outcome(False, why, retryable=True)))
+            return _NullHandle()
+        handle = _CommandHandle(proc)
+        threading.Thread(target=self._read, args=(spec, handle, log, events), daemon=True,
+                         name=f"amtune-read-{spec.seq}").start()
+        return handle
+
+    def _read(self, spec: JobSpec, handle: _CommandHandle, log: Any,
+              events: queue.Queue[Any]) -> None:
+        parser = MetricParser(self.metric_definitions)
+        counts: dict[str, int] = {}
+        tail: list[str] = []
+        proc = handle.proc
+        assert proc.stdout is not None
+        with log:
+            for raw in proc.stdout:
+                log.write(raw)
+                line = raw.decode("utf-8", "replace").rstrip("\r\n")
+                tail.append(line)
+                if len(tail) > _TAIL_LINES:
+                    del tail[0]
+                found, warnings = parser.parse_line(line)
+                now = time.time()
+                for name, value in found:
+                    k = counts.get(name, 0)
+                    counts[name] = k + 1
+                    events.put(("metric", spec.seq, name, value, k, now))
+                for w in warnings:
+                    log.write((w + "\n").encode())
+                if warnings:
+                    log.flush()
+            code = proc.wait()
+            log.write(f"[amtune] exit code {code}\n".encode())
+        if code == 0:
+            out = Outcome(True, None, stopped=handle.stop_asked)
+        elif handle.stop_asked:
+            out = Outcome(False, f"stopped (exit code {code})", stopped=True)
+        elif code < 0:
+            out = Outcome(False, f"the command was killed by {_signal_name(-code)}", retryable=True)
+        else:
+            last = " | ".join(t for t in tail if t.strip())[-500:]
+            out = Outcome(False, f"AlgorithmError: the command exited with code {code}"
+                          + (f"; last output: {last}" if last else ""))
+        events.put(("done", spec.seq, out))
