@@ -1,0 +1,339 @@
+"""Growth curve of one proposal with the number of finished trials (issue 4), with peak memory.
+
+    python -m benchmarks.ask_scaling                      # writes benchmarks/results/ask_scaling.md
+    python -m benchmarks.ask_scaling --sizes 100,1000 --methods amtune-bayes --out /tmp/x.md
+
+Each (method, n) runs in its own subprocess, so its peak resident memory (``ru_maxrss``) belongs to
+that size alone. The child records n random Styblinski-Tang points in d = 20 at once (a resumed job),
+times the first ``ask()`` ("cold"), then a few ask/tell pairs ("warm", the steady state; their median
+is the headline figure). A method whose proposal exceeds ``--limit`` seconds (default 120) or whose
+process exceeds ``--max-rss-gib`` is stopped and not run at larger sizes. Threads are capped at 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import queue
+import resource
+import shlex
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks._threads import limit_threads
+
+THREADS = limit_threads()
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SIZES = (100, 1000, 2000, 5000, 10000, 20000, 50000)
+DEFAULT_METHODS = ("amtune-bayes", "optuna-tpe", "optuna-gp")
+REPS = {"amtune-bayes": 7, "optuna-tpe": 5, "optuna-gp": 3}
+#: issue 4's targets for amtune at d = 20
+TARGETS = {1000: "<= 25 ms", 10000: "<= 250 ms", 50000: "<= 1 s, <= 2 GiB"}
+
+
+def _maxrss_mib() -> float:
+    # Linux reports kilobytes
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _emit(**kw: Any) -> None:
+    print(json.dumps(kw), flush=True)
+
+
+def child(method: str, n: int, d: int, reps: int, options: dict[str, Any]) -> None:
+    from benchmarks._speed import amtune_has_bayesian, make_session
+
+    if method == "amtune-bayes" and not amtune_has_bayesian():
+        _emit(event="unavailable", why="amtune has no Bayesian strategy yet")
+        return
+    if method != "amtune-bayes":
+        import optuna  # noqa: F401  (import cost outside the timings)
+
+        if method == "optuna-gp":
+            import torch  # noqa: F401
+    _emit(event="imported", rss_mib=_maxrss_mib())
+    t0 = time.perf_counter()
+    s = make_session(method, n, d, **options)
+    _emit(event="built", seconds=time.perf_counter() - t0, rss_mib=_maxrss_mib())
+    _emit(event="asking")
+    t0 = time.perf_counter()
+    s.ask()
+    _emit(event="cold", seconds=time.perf_counter() - t0, rss_mib=_maxrss_mib())
+    for _ in range(reps):
+        s.tell()
+        _emit(event="asking")
+        t0 = time.perf_counter()
+        s.ask()
+        _emit(event="warm", seconds=time.perf_counter() - t0, rss_mib=_maxrss_mib())
+    _emit(event="done", rss_mib=_maxrss_mib())
+
+
+def _rss_now_mib(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return 0.0
+
+
+def measure(
+    method: str,
+    n: int,
+    d: int,
+    reps: int,
+    limit: float,
+    max_rss_mib: float,
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.ask_scaling",
+        "--child",
+        json.dumps({"method": method, "n": n, "d": d, "reps": reps, "options": options}),
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def reader() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=reader, daemon=True).start()
+    res: dict[str, Any] = {"method": method, "n": n, "d": d, "warm": [], "status": "ok"}
+    asking_since: float | None = None
+    started = time.perf_counter()
+    while True:
+        try:
+            line = lines.get(timeout=0.25)
+        except queue.Empty:
+            line = ""
+        if line is None:
+            break
+        if line:
+            try:
+                ev = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            kind = ev["event"]
+            if kind == "unavailable":
+                res["status"] = ev["why"]
+            elif kind == "asking":
+                asking_since = time.perf_counter()
+            elif kind in ("cold", "warm"):
+                asking_since = None
+                if kind == "cold":
+                    res["cold"] = ev["seconds"]
+                else:
+                    res["warm"].append(ev["seconds"])
+                res["rss_mib"] = ev["rss_mib"]
+            elif kind in ("built", "imported", "done"):
+                res[f"{kind}_rss_mib"] = ev["rss_mib"]
+                if kind == "built":
+                    res["build_seconds"] = ev["seconds"]
+        over_time = asking_since is not None and time.perf_counter() - asking_since > limit
+        over_mem = _rss_now_mib(proc.pid) > max_rss_mib
+        over_build = time.perf_counter() - started > 3 * limit + 600
+        if over_time or over_mem or over_build:
+            proc.kill()
+            res["status"] = (
+                f"> {limit:g} s"
+                if over_time
+                else f"> {max_rss_mib / 1024:g} GiB"
+                if over_mem
+                else "building the history took too long"
+            )
+            if "cold" in res and over_time:
+                res["status"] = f"warm ask > {limit:g} s"
+            break
+    proc.wait()
+    if res["status"] == "ok" and proc.returncode != 0:
+        err = (proc.stderr.read() if proc.stderr else "").strip().splitlines()
+        res["status"] = f"failed: {err[-1] if err else proc.returncode}"
+    return res
+
+
+def _fmt_s(s: float | None) -> str:
+    if s is None:
+        return ""
+    if s < 1:
+        return f"{s * 1000:.3g} ms"
+    return f"{s:.3g} s"
+
+
+def _median(xs: list[float]) -> float | None:
+    if not xs:
+        return None
+    ys = sorted(xs)
+    m = len(ys) // 2
+    return ys[m] if len(ys) % 2 else 0.5 * (ys[m - 1] + ys[m])
+
+
+def headline(r: dict[str, Any] | None) -> float | None:
+    """The warm median, or the cold ask when no warm ask finished."""
+    if r is None:
+        return None
+    return _median(r["warm"]) if r["warm"] else r.get("cold")
+
+
+def table(results: list[dict[str, Any]], methods: list[str], sizes: list[int]) -> list[str]:
+    """Two markdown tables: proposal time (with ratios) and peak memory."""
+    from benchmarks._speed import LABELS
+
+    by = {(r["method"], r["n"]): r for r in results}
+    peers = [m for m in methods if m != "amtune-bayes"]
+    ours_on = "amtune-bayes" in methods
+    head = ["finished trials"]
+    if ours_on:
+        head += ["amtune warm", "amtune cold (resumed)"]
+    head += [f"{LABELS[m]} warm (cold)" for m in peers]
+    if ours_on:
+        head += [f"{LABELS[m]} / amtune" for m in peers] + ["target (issue 4)"]
+    lines = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
+    mem = [
+        "| finished trials | " + " | ".join(LABELS[m] for m in methods) + " |",
+        "|---" * (len(methods) + 1) + "|",
+    ]
+
+    def status(r: dict[str, Any]) -> str:
+        return "" if r["status"] == "ok" else f" ({r['status']})"
+
+    for n in sizes:
+        cells = [f"{n:,}"]
+        mcells = [f"{n:,}"]
+        for m in methods:
+            r = by.get((m, n))
+            rss = (r.get("rss_mib") or r.get("built_rss_mib")) if r else None
+            mcells.append(f"{rss:,.0f} MiB" if rss else "")
+            if r is None:
+                cells += ["", ""] if m == "amtune-bayes" else [""]
+                continue
+            h = headline(r)
+            if m == "amtune-bayes":
+                cells.append((_fmt_s(h) if h is not None else "-") + status(r))
+                cells.append(_fmt_s(r.get("cold")))
+            else:
+                cold = f" ({_fmt_s(r['cold'])})" if r.get("cold") is not None else ""
+                cells.append((_fmt_s(h) if h is not None else "-") + cold + status(r))
+        if ours_on:
+            ours = headline(by.get(("amtune-bayes", n)))
+            for m in peers:
+                theirs = headline(by.get((m, n)))
+                cells.append(f"{theirs / ours:.3g}x" if ours and theirs else "")
+            cells.append(TARGETS.get(n, ""))
+        lines.append("| " + " | ".join(cells) + " |")
+        mem.append("| " + " | ".join(mcells) + " |")
+    return [
+        "## Time of one proposal",
+        "",
+        *lines,
+        "",
+        "## Peak resident memory of the measuring process",
+        "",
+        *mem,
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
+    ap.add_argument("--methods", default=",".join(DEFAULT_METHODS))
+    ap.add_argument("--d", type=int, default=20)
+    ap.add_argument("--limit", type=float, default=120.0, help="seconds allowed for one proposal")
+    ap.add_argument("--max-rss-gib", type=float, default=6.0, help="kill a child above this RSS")
+    ap.add_argument("--amtune-options", default="", help="key=value,... passed to amtune.Optimizer")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "ask_scaling.md")
+    ap.add_argument("--json", type=Path, default=None, help="also write the raw measurements here")
+    args = ap.parse_args(argv)
+    if args.child:
+        spec = json.loads(args.child)
+        child(spec["method"], spec["n"], spec["d"], spec["reps"], spec["options"])
+        return 0
+    from benchmarks.quality.peers import parse_method
+
+    _, amtune_opts = parse_method("amtune-bayes:" + args.amtune_options)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    methods = [m for m in args.methods.split(",") if m]
+    results: list[dict[str, Any]] = []
+    for m in methods:
+        gave_up = None
+        for n in sizes:
+            if gave_up:
+                results.append({"method": m, "n": n, "d": args.d, "warm": [], "status": gave_up})
+                continue
+            r = measure(
+                m,
+                n,
+                args.d,
+                REPS[m],
+                args.limit,
+                args.max_rss_gib * 1024,
+                amtune_opts if m == "amtune-bayes" else {},
+            )
+            results.append(r)
+            print(json.dumps(r), flush=True)
+            if r["status"] != "ok":
+                gave_up = (
+                    r["status"]
+                    if "no Bayesian" in r["status"]
+                    else f"not run: {r['status']} at n={n:,}"
+                )
+    cmd = "python -m benchmarks.ask_scaling " + " ".join(
+        shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])
+    )
+    text = "\n".join(
+        [
+            "# One proposal versus the number of finished trials (d = 20)",
+            "",
+            f"Generated {dt.datetime.now(dt.timezone.utc).isoformat(timespec='minutes')} on "
+            f"{platform.node()} ({os.cpu_count()} cores, shared), threads capped: "
+            + ", ".join(f"{k}={v}" for k, v in THREADS.items())
+            + ", torch.set_num_threads(1).",
+            "",
+            "Reproduce:",
+            "",
+            "```sh",
+            cmd.strip(),
+            "```",
+            "",
+            "History: n uniform random points of Styblinski-Tang in [-5, 5]^20 recorded at once "
+            "(amtune `add_many`, Optuna `study.add_trials`). *Cold* = the first `ask()` after "
+            "loading the history (a resumed job); *warm* = median of the following ask() calls, each "
+            "after telling the previous proposal (a running job). Peak RSS = `ru_maxrss` of the "
+            "process that measured that size alone (it includes the interpreter and library imports; "
+            "torch is imported only for GPSampler). Ratios = peer warm time / amtune warm time, "
+            f"measured in this run. A proposal that took more than {args.limit:g} s stops that "
+            "method at larger sizes.",
+            "",
+            *table(results, methods, sizes),
+            "",
+        ]
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
