@@ -1,0 +1,258 @@
+"""The ``amtune`` command: run, describe, list, jobs, resume, stop, demo.
+
+Exit codes: 0 success; 1 the tuning job ended Failed (or a named job does not exist); 2 a bad
+config or bad usage (nothing is written to the store).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from datetime import datetime
+from typing import Any
+
+from amtune.store import DEFAULT_DB, Store, resolve_db_path
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, datetime):
+        return o.isoformat()
+    if isinstance(o, float) and math.isnan(o):
+        return None
+    return str(o)
+
+
+def _err(msg: str) -> None:
+    print(f"amtune: error: {msg}", file=sys.stderr)
+
+
+def _open_existing(db: str | None) -> Store:
+    path = resolve_db_path(db)
+    if not path.exists():
+        raise KeyError(f"no store at {path} (give --db PATH)")
+    return Store(path)
+
+
+# ====================================================================== subcommands
+def cmd_run(a: argparse.Namespace) -> int:
+    from amtune.config import ConfigError, load_config
+    from amtune.tuner import HyperparameterTuner
+
+    try:
+        cfg = load_config(a.config)
+    except ConfigError as exc:
+        _err(str(exc))
+        return 2
+    for n in cfg.notices:
+        print(f"amtune: notice: {n}", file=sys.stderr)
+    name = a.name or cfg.name
+    tuner = HyperparameterTuner(**cfg.tuner_kwargs, db=a.db, quiet=a.quiet)
+    try:
+        tuner.fit(cfg.command, job_name=name)
+    except ValueError as exc:
+        _err(str(exc))
+        return 2
+    return _report_end(tuner.store, tuner.latest_tuning_job)  # type: ignore[arg-type]
+
+
+def _report_end(store: Store, name: str, out: Any = None) -> int:
+    from amtune.analytics import describe
+
+    out = out or sys.stdout
+    d = describe(store, name)
+    status = d["HyperParameterTuningJobStatus"]
+    c = d["TrainingJobStatusCounters"]
+    print(f"Tuning job {name}: {status} ({c['Completed']} completed, "
+          f"{c['RetryableError'] + c['NonRetryableError']} failed, {c['Stopped']} stopped)", file=out)
+    if d.get("FailureReason"):
+        print(f"  reason: {d['FailureReason']}", file=out)
+    best = d.get("BestTrainingJob")
+    if best:
+        m = best["FinalHyperParameterTuningJobObjectiveMetric"]
+        print(f"  best training job: {best['TrainingJobName']}  {m['MetricName']} = {m['Value']:.6g}",
+              file=out)
+        for k, v in best["TunedHyperParameters"].items():
+            print(f"    {k} = {v}", file=out)
+    return 1 if status == "Failed" else 0
+
+
+def cmd_describe(a: argparse.Namespace) -> int:
+    from amtune.analytics import describe
+
+    store = _open_existing(a.db)
+    d = describe(store, a.name)
+    if a.json:
+        print(json.dumps(d, indent=2, default=_json_default))
+        return 0
+    print(f"{d['HyperParameterTuningJobName']}: {d['HyperParameterTuningJobStatus']}")
+    if d.get("FailureReason"):
+        print(f"  FailureReason: {d['FailureReason']}")
+    htc = d["HyperParameterTuningJobConfig"]
+    o = htc["HyperParameterTuningJobObjective"]
+    print(f"  Objective: {o['Type']} {o['MetricName']}   Strategy: {htc['Strategy']}")
+    rl = htc["ResourceLimits"]
+    print(f"  Limits: {rl['MaxNumberOfTrainingJobs']} jobs, {rl['MaxParallelTrainingJobs']} in parallel"
+          + (f", {rl['MaxRuntimeInSeconds']} s" if "MaxRuntimeInSeconds" in rl else ""))
+    print(f"  Training jobs: {d['TrainingJobStatusCounters']}")
+    print(f"  Objectives:    {d['ObjectiveStatusCounters']}")
+    print(f"  Created {d['CreationTime']:%Y-%m-%d %H:%M:%S} UTC, runtime "
+          f"{d['ConsumedResources']['RuntimeInSeconds']} s")
+    best = d.get("BestTrainingJob")
+    if best:
+        m = best["FinalHyperParameterTuningJobObjectiveMetric"]
+        print(f"  Best: {best['TrainingJobName']}  {m['MetricName']} = {m['Value']:.6g}  "
+              f"{best['TunedHyperParameters']}")
+    return 0
+
+
+def cmd_list(a: argparse.Namespace) -> int:
+    store = _open_existing(a.db)
+    jobs = store.list_tuning_jobs()
+    if a.json:
+        from amtune.analytics import ts
+
+        print(json.dumps([{"HyperParameterTuningJobName": j["name"],
+                           "HyperParameterTuningJobStatus": j["status"],
+                           "CreationTime": ts(j["creation_time"]),
+                           "HyperParameterTuningEndTime": ts(j["end_time"])} for j in jobs],
+                         indent=2, default=_json_default))
+        return 0
+    if not jobs:
+        print(f"no tuning jobs in {store.path}")
+        return 0
+    w = max(len(j["name"]) for j in jobs)
+    for j in jobs:
+        n = len(store.training_jobs(j["name"]))
+        created = datetime.fromtimestamp(j["creation_time"]).strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{j['name']:<{w}}  {j['status']:<10}  {n:>5} training jobs  created {created}")
+    return 0
+
+
+def cmd_jobs(a: argparse.Namespace) -> int:
+    from amtune.analytics import analytics
+
+    store = _open_existing(a.db)
+    job = store.get_tuning_job(a.name)
+    df = analytics(store, a.name).dataframe()
+    if a.sort_by:
+        if a.sort_by not in df.columns:
+            _err(f"--sort-by: no column {a.sort_by!r} (columns: {', '.join(df.columns)})")
+            return 2
+        if a.sort_by == "FinalObjectiveValue":
+            maximize = job["config"]["HyperParameterTuningJobConfig"][
+                "HyperParameterTuningJobObjective"]["Type"] == "Maximize"
+            asc = not maximize if a.order is None else a.order == "asc"
+        else:
+            asc = a.order != "desc"
+        df = df.sort_values(a.sort_by, ascending=asc, na_position="last", kind="stable")
+    if a.format == "csv":
+        df.to_csv(sys.stdout, index=False)
+    elif a.format == "json":
+        print(json.dumps(json.loads(df.to_json(orient="records", date_format="iso")), indent=2))
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", None, "display.max_columns", None,
+                               "display.width", 200, "display.max_colwidth", 60):
+            print(df.drop(columns=["TrainingStartTime", "TrainingEndTime"]).to_string(index=False))
+    return 0
+
+
+def cmd_resume(a: argparse.Namespace) -> int:
+    from amtune.tuner import HyperparameterTuner
+
+    try:
+        tuner = HyperparameterTuner.resume(a.name, db=str(resolve_db_path(a.db)), quiet=a.quiet)
+    except (ValueError, RuntimeError) as exc:
+        _err(str(exc))
+        return 2
+    return _report_end(tuner.store, a.name)
+
+
+def cmd_stop(a: argparse.Namespace) -> int:
+    from amtune.tuner import stop_tuning_job
+
+    store = _open_existing(a.db)
+    status = stop_tuning_job(store, a.name)
+    print(f"{a.name}: {status}")
+    return 0
+
+
+def cmd_demo(a: argparse.Namespace) -> int:
+    from amtune.demo.main import run_demo
+
+    return run_demo(max_jobs=a.max_jobs, max_parallel_jobs=a.max_parallel_jobs, db=a.db,
+                    quiet=a.quiet, name=a.name)
+
+
+# ====================================================================== parser
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="amtune", description="Automatic model tuning, SageMaker style, "
+                                "on this machine.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help, description=help)
+        sp.add_argument("--db", default=None, metavar="PATH",
+                        help=f"the store (SQLite file; default ./{DEFAULT_DB})")
+        return sp
+
+    r = add("run", "run a tuning job from a config file (amtune or SageMaker shape, YAML or JSON)")
+    r.add_argument("config")
+    r.add_argument("--name", help="tuning job name (overrides the config)")
+    r.add_argument("--quiet", action="store_true", help="no progress display")
+    r.set_defaults(func=cmd_run)
+
+    d = add("describe", "describe a tuning job")
+    d.add_argument("name")
+    d.add_argument("--json", action="store_true",
+                   help="print the DescribeHyperParameterTuningJob document")
+    d.set_defaults(func=cmd_describe)
+
+    ls = add("list", "list tuning jobs")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=cmd_list)
+
+    j = add("jobs", "list the training jobs of a tuning job")
+    j.add_argument("name")
+    j.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    j.add_argument("--sort-by", default=None,
+                   help="a column, e.g. FinalObjectiveValue (best first) or TrainingStartTime")
+    j.add_argument("--order", choices=("asc", "desc"), default=None)
+    j.set_defaults(func=cmd_jobs)
+
+    rs = add("resume", "resume a tuning job whose driver died")
+    rs.add_argument("name")
+    rs.add_argument("--quiet", action="store_true")
+    rs.set_defaults(func=cmd_resume)
+
+    st = add("stop", "stop a running tuning job")
+    st.add_argument("name")
+    st.set_defaults(func=cmd_stop)
+
+    dm = add("demo", "generate data and tune the bundled script-mode training script")
+    dm.add_argument("--max-jobs", type=int, default=20)
+    dm.add_argument("--max-parallel-jobs", type=int, default=2)
+    dm.add_argument("--name", default=None)
+    dm.add_argument("--quiet", action="store_true")
+    dm.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    a = parser.parse_args(argv)
+    try:
+        return int(a.func(a))
+    except KeyError as exc:
+        _err(str(exc.args[0]) if exc.args else str(exc))
+        return 1
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

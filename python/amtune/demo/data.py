@@ -1,0 +1,37 @@
+"""Synthetic data for the demo: a nonlinear binary classification problem written as CSV channels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+def make_classification(n: int, d: int = 8, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` points in ``d`` dimensions; the label depends nonlinearly on the first four features
+    (a noisy XOR of two ring/half-plane tests), the rest are distractors."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    r = X[:, 0] ** 2 + X[:, 1] ** 2
+    a = r > 1.4
+    b = X[:, 2] + 0.5 * X[:, 3] > 0.0
+    y = (a ^ b).astype(float)
+    flip = rng.random(n) < 0.05
+    y[flip] = 1.0 - y[flip]
+    return X, y
+
+
+def write_channels(root: str | Path, n_train: int = 16000, n_validation: int = 4000,
+                   seed: int = 0) -> dict[str, str]:
+    """Write ``train/train.csv`` and ``validation/validation.csv`` (label first); return the channels."""
+    root = Path(root)
+    X, y = make_classification(n_train + n_validation, seed=seed)
+    out = {}
+    for name, sl in (("train", slice(0, n_train)), ("validation", slice(n_train, None))):
+        d = root / name
+        d.mkdir(parents=True, exist_ok=True)
+        header = "label," + ",".join(f"x{i}" for i in range(X.shape[1]))
+        np.savetxt(d / f"{name}.csv", np.column_stack([y[sl], X[sl]]), delimiter=",",
+                   header=header, comments="", fmt="%.6g")
+        out[name] = str(d)
+    return out
