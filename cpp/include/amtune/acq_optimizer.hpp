@@ -1,0 +1,63 @@
+// Maximization of an acquisition function over the encoded space.
+//
+// 1. Screening: quasi-random candidates (scrambled Halton) over the whole box plus, for a quarter of
+//    the budget, perturbations of the best observed points (a random subset of about 20 coordinates
+//    moved by a Gaussian step of random scale, as in TuRBO's perturbation mask, Eriksson et al.
+//    2019, and BoTorch's sample_around_best). Discrete coordinates are snapped to their cells.
+//    The acquisition is evaluated in blocks (one triangular solve with a matrix right-hand side
+//    per block), blocks in parallel.
+// 2. The best distinct candidates start a box-constrained L-BFGS (lbfgsb.hpp) on analytic gradients
+//    over continuous and integer coordinates (integers relaxed to their encoded interval;
+//    categorical coordinates stay fixed), starts in parallel.
+// 3. Exact discrete handling: the result is snapped to valid cells and improved by a local search
+//    over one-coordinate moves (integers to the neighbouring values, categoricals to every other
+//    value, at most 32 sampled when there are more), until no move improves.
+// 4. Configurations already evaluated or pending (canonical encoded rows) are never returned.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+
+#include "amtune/acquisition.hpp"
+#include "amtune/gp.hpp"
+#include "amtune/space.hpp"
+
+namespace amtune {
+
+// Canonical encoded rows already used (evaluated, pending or chosen).
+class SeenSet {
+ public:
+  static std::string key(const double* row, int d) {
+    return std::string(reinterpret_cast<const char*>(row), sizeof(double) * static_cast<std::size_t>(d));
+  }
+  void add(const double* row, int d) { keys_.insert(key(row, d)); }
+  bool contains(const double* row, int d) const { return keys_.count(key(row, d)) > 0; }
+  std::size_t size() const { return keys_.size(); }
+
+ private:
+  std::unordered_set<std::string> keys_;
+};
+
+struct AcqOptions {
+  int n_candidates = 0;  // 0: automatic (about 3e8 / n^2 flops of screening, within [256, 2048])
+  int n_starts = 5;
+  int max_iter = 50;
+  int threads = 1;
+};
+
+struct AcqResult {
+  bool found = false;  // false when every candidate met was already used
+  Eigen::VectorXd x;
+  double value = 0.0;
+};
+
+AcqResult maximize_acquisition(const GP& gp, const Acquisition& acq, const Space& space, const SeenSet& seen,
+                               const RowMatrix& incumbents, const AcqOptions& opt, std::uint64_t seed);
+
+// Acquisition values at rows X (canonicalized already if wanted).
+Eigen::VectorXd acquisition_values(const GP& gp, const Acquisition& acq, const RowMatrix& X);
+// Acquisition value and its gradient at x.
+double acquisition_grad(const GP& gp, const Acquisition& acq, const double* x, Eigen::VectorXd& grad);
+
+}  // namespace amtune

@@ -1,0 +1,78 @@
+// The Bayesian-optimization engine behind strategy="Bayesian": keeps a fitted GP between calls and
+// proposes batches.
+//
+// propose(X, y, pending, q, seed):
+//  1. Failed trials (NaN y) are imputed with the worst finite value observed, so the model learns
+//     to avoid the region where trials fail (the rule of Optuna/Vizier-style "infeasible = worst").
+//  2. Outputs go through the OutputTransform of warping.hpp (z-score, Yeo-Johnson, z-score).
+//  3. Hyperparameters (MAP, priors.hpp) are refitted with L-BFGS when enough new data arrived:
+//     a warm start from the previous fit at every call while n <= 200 and once every 5% growth
+//     beyond; a full fit (the warm start plus `fit_restarts` starts drawn from the priors, in
+//     parallel) the first time and whenever n grew by half since the last full fit. When n exceeds
+//     `max_fit_points`, the fit uses a subset: the best quarter of that budget plus a greedy
+//     farthest-point (space-filling) selection of the rest.
+//  4. The posterior uses all n points: the cached Cholesky factor is extended row by row when the
+//     hyperparameters did not change and the previous rows are unchanged; else refactorized.
+//  5. Pending trials and the batch's earlier picks enter as Kriging-believer fantasies (Ginsbourger,
+//     Le Riche & Carraro 2010): the point with the posterior mean as its value, a rank-one extension
+//     of the factor. The mean is unchanged, the variance shrinks around them, so a batch spreads out.
+//  6. Each point of the batch maximizes the acquisition (acq_optimizer.hpp) and never repeats a
+//     finished, pending or already chosen configuration.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "amtune/acq_optimizer.hpp"
+#include "amtune/gp.hpp"
+#include "amtune/priors.hpp"
+#include "amtune/space.hpp"
+#include "amtune/warping.hpp"
+
+namespace amtune {
+
+struct EngineOptions {
+  int acquisition = 0;       // AcqKind
+  double kappa = 1.96;       // UCB weight
+  bool deterministic = false;  // fixed noise variance 1e-8 instead of a learned one
+  int threads = 0;           // 0: AMTUNE_NUM_THREADS or hardware_concurrency
+  int max_fit_points = 256;
+  int fit_restarts = 3;
+  int n_starts = 5;
+  int n_candidates = 0;
+};
+
+class BayesEngine {
+ public:
+  BayesEngine(Space space, InputSpec spec, EngineOptions opt);
+
+  // Up to q new points (fewer only when the space has no unused configuration left nearby).
+  RowMatrix propose(const RowMatrix& X, const Eigen::VectorXd& y, const RowMatrix& pending, int q, std::uint64_t seed);
+
+  bool fitted() const { return fitted_; }
+  const Hyper& hyper() const { return hyper_; }
+  const OutputTransform& output_transform() const { return ot_; }
+  int threads() const { return threads_; }
+  int fit_count() const { return fit_count_; }
+
+ private:
+  void fit_hypers(const RowMatrix& X, const Eigen::VectorXd& yt, bool full, std::uint64_t seed);
+  Hyper initial_hyper() const;
+
+  Space space_;
+  InputSpec spec_;
+  EngineOptions opt_;
+  Priors priors_;
+  HyperLayout lay_;
+  int threads_ = 1;
+  Hyper hyper_;
+  OutputTransform ot_;
+  bool fitted_ = false;
+  int n_last_fit_ = 0, n_last_full_ = 0, fit_count_ = 0;
+  std::unique_ptr<GP> gp_;
+};
+
+// Indices of at most m rows for hyperparameter fitting: the best m/4 by y, then farthest-point.
+std::vector<int> fit_subset(const RowMatrix& X, const Eigen::VectorXd& y, int m);
+
+}  // namespace amtune

@@ -1,0 +1,93 @@
+// Gaussian-process regression: exact posterior, log marginal likelihood and their gradients.
+//
+// Model: y = f(x) + eps, f ~ GP(c, k) with k the Matern-5/2 kernel of kernel.hpp and
+// eps ~ N(0, sigma^2). With K = k(X, X) + sigma^2 I = L L^T and alpha = K^-1 (y - c):
+//   mean(x) = c + k(x, X) alpha,   var(x) = k(x, x) - |L^-1 k(X, x)|^2          (R&W 2006, eq. 2.25-26)
+//   log p(y | X) = -(y - c)^T alpha / 2 - sum log L_ii - n log(2 pi) / 2           (R&W eq. 2.30)
+//   d log p / d theta = tr((alpha alpha^T - K^-1) dK/dtheta) / 2                   (R&W eq. 5.9)
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "amtune/kernel.hpp"
+#include "amtune/priors.hpp"
+
+namespace amtune {
+
+// Packing of Hyper into a flat vector theta for the optimizer:
+// [log_ls (d), log_sf2, mean, log_noise (if learned), log_wa (w), log_wb (w)].
+struct HyperLayout {
+  int d = 0, w = 0;
+  bool learn_noise = true;
+  HyperLayout() = default;
+  HyperLayout(const InputSpec& spec, bool learn_noise_)
+      : d(spec.dim()), w(static_cast<int>(spec.warped().size())), learn_noise(learn_noise_) {}
+  int size() const { return d + 2 + (learn_noise ? 1 : 0) + 2 * w; }
+  int i_sf2() const { return d; }
+  int i_mean() const { return d + 1; }
+  int i_noise() const { return learn_noise ? d + 2 : -1; }
+  int i_wa() const { return d + 2 + (learn_noise ? 1 : 0); }
+  int i_wb() const { return i_wa() + w; }
+  VectorXd pack(const Hyper& h) const;
+  // theta -> Hyper; fixed_noise/noise_floor used when the noise is not learned
+  Hyper unpack(const VectorXd& theta, const Hyper& base) const;
+  void bounds(VectorXd& lo, VectorXd& hi) const;
+};
+
+// Negative log posterior of the hyperparameters (negative log marginal likelihood minus the log
+// priors, constants dropped) and its gradient. Throws std::runtime_error if K is not positive
+// definite even with jitter.
+double neg_log_posterior(const InputSpec& spec, const HyperLayout& lay, const Priors& priors, const Hyper& base,
+                         const RowMatrix& X, const VectorXd& y, const VectorXd& theta, VectorXd* grad);
+
+// Exact GP posterior with a growable Cholesky factor.
+class GP {
+ public:
+  GP() = default;
+  GP(InputSpec spec, Hyper h);
+
+  // Factorize K on rows X (replaces any data); y are the targets (may be set later with set_y).
+  void fit(const RowMatrix& X, const VectorXd& y);
+  // Append rows with their targets; O(n^2) per row (a rank-one extension of the factor).
+  void append(const RowMatrix& X, const VectorXd& y);
+  // Drop all rows after the first n (the factor of a leading block is that block of the factor).
+  void truncate(int n);
+  // Replace the targets of all rows and recompute alpha.
+  void set_y(const VectorXd& y);
+
+  int n() const { return n_; }
+  const Hyper& hyper() const { return h_; }
+  const InputSpec& spec() const { return spec_; }
+  double jitter() const { return jitter_; }
+  VectorXd y() const { return y_.head(n_); }
+  RowMatrix X() const { return X_.topRows(n_); }
+  MatrixXd L() const { return L_.topLeftCorner(n_, n_); }
+
+  // Posterior mean and variance of f at rows Xc (latent f: the noise is not included).
+  void predict(const RowMatrix& Xc, VectorXd& mu, VectorXd& var) const;
+  // Same for one point with gradients with respect to its continuous and integer coordinates
+  // (zero for categorical ones).
+  void predict_grad(const double* x, double& mu, double& var, VectorXd& dmu, VectorXd& dvar) const;
+  // Features of rows X (for callers that cache them).
+  void features(const RowMatrix& X, RowMatrix& Z) const { compute_features(spec_, h_, X, Z); }
+  const KernelCache& kernel() const { return kc_; }
+
+ private:
+  void reserve(int cap);
+  void update_alpha();
+
+  InputSpec spec_;
+  Hyper h_;
+  KernelCache kc_;
+  std::vector<int> widx_;
+  int n_ = 0;
+  double jitter_ = 0.0;
+  RowMatrix X_, Z_;  // capacity rows
+  MatrixXd L_;       // capacity x capacity, lower triangle used
+  VectorXd y_, alpha_;
+};
+
+}  // namespace amtune

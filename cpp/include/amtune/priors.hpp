@@ -1,0 +1,29 @@
+// Priors on the GP hyperparameters (all on log-scale parameters, so they are log-normal priors).
+//
+// * Lengthscales: log l ~ N(sqrt(2) + log(d) / 2, 3), the dimension-scaled prior of Hvarfner,
+//   Hellsten & Nardi 2024 ("Vanilla Bayesian optimization performs great in high dimensions",
+//   ICML, eq. 6 with mu_0 = sqrt(2), sigma_0 = sqrt(3)), for inputs in the unit cube.
+// * Signal variance of the standardized outputs: log s2 ~ N(0, 1) (outputs have unit variance).
+// * Noise variance: log(sigma^2) ~ N(-4, 1), BoTorch's default likelihood prior
+//   (get_gaussian_likelihood_with_lognormal_prior), above a floor of 1e-6.
+// * Kumaraswamy concentrations: log a, log b ~ N(0, 0.75), BoTorch's Warp defaults.
+// * Constant mean: flat (bounded box).
+#pragma once
+
+#include <cmath>
+
+namespace amtune {
+
+struct NormalPrior {
+  double mu = 0.0, sigma = 1.0;
+  // log density up to a constant, and its derivative
+  double logpdf(double x) const { const double z = (x - mu) / sigma; return -0.5 * z * z; }
+  double dlogpdf(double x) const { return -(x - mu) / (sigma * sigma); }
+};
+
+struct Priors {
+  NormalPrior log_ls, log_sf2{0.0, 1.0}, log_noise{-4.0, 1.0}, log_warp{0.0, std::sqrt(0.75)};
+  explicit Priors(int d = 1) : log_ls{std::sqrt(2.0) + 0.5 * std::log(static_cast<double>(d < 1 ? 1 : d)), std::sqrt(3.0)} {}
+};
+
+}  // namespace amtune

@@ -1,0 +1,64 @@
+// Input and output warpings of the Gaussian-process model.
+//
+// Input warping (Snoek et al. 2014, "Input warping for Bayesian optimization of non-stationary
+// functions", ICML): each warped coordinate x in [0, 1] goes through the Kumaraswamy CDF
+//     w(x) = 1 - (1 - x^a)^b,   a, b > 0,
+// a flexible monotone bijection of [0, 1] (a = b = 1 is the identity). Like BoTorch's Warp
+// transform, x is first squeezed into [eps, 1 - eps] so the derivatives stay finite at the ends.
+//
+// Output warping: objective values are z-scored, passed through the Yeo-Johnson power transform
+// (Yeo & Johnson 2000, Biometrika 87(4)) with the exponent lambda maximizing the Gaussian profile
+// likelihood, and z-scored again. This is the transform HEBO applies (Cowen-Rivers et al. 2022,
+// JAIR 74): monotone (ranks are preserved), it compresses heavy tails such as the huge values of
+// a Rosenbrock-type objective far from its optimum, and it is the identity for Gaussian data.
+#pragma once
+
+#include <cmath>
+
+#include <Eigen/Core>
+
+namespace amtune {
+
+struct Kumaraswamy {
+  static constexpr double kEps = 1e-6;
+  // w(x) and its derivatives with respect to x, log a and log b.
+  static double value(double x, double a, double b) {
+    const double t = kEps + (1.0 - 2.0 * kEps) * x;
+    const double xa = std::exp(a * std::log(t));
+    return 1.0 - std::exp(b * std::log1p(-xa));
+  }
+  static void derivs(double x, double a, double b, double& w, double& dx, double& dloga, double& dlogb) {
+    const double t = kEps + (1.0 - 2.0 * kEps) * x;
+    const double lt = std::log(t);
+    const double xa = std::exp(a * lt);
+    const double l1 = std::log1p(-xa);           // log(1 - t^a)
+    const double pb = std::exp(b * l1);           // (1 - t^a)^b
+    const double pb1 = std::exp((b - 1.0) * l1);  // (1 - t^a)^(b-1)
+    w = 1.0 - pb;
+    dx = (1.0 - 2.0 * kEps) * a * b * std::exp((a - 1.0) * lt) * pb1;
+    dloga = a * b * pb1 * xa * lt;  // a * dw/da
+    dlogb = -b * pb * l1;            // b * dw/db
+  }
+};
+
+// Yeo-Johnson power transform of already z-scored data, then z-scored again.
+struct OutputTransform {
+  double mean1 = 0.0, std1 = 1.0, lambda = 1.0, mean2 = 0.0, std2 = 1.0;
+  bool power = true;  // false: plain standardization
+
+  static double yeo_johnson(double y, double lam) {
+    if (y >= 0.0) {
+      return std::abs(lam) < 1e-12 ? std::log1p(y) : std::expm1(lam * std::log1p(y)) / lam;
+    }
+    const double l2 = 2.0 - lam;
+    return std::abs(l2) < 1e-12 ? -std::log1p(-y) : -std::expm1(l2 * std::log1p(-y)) / l2;
+  }
+  // Fit on finite values y; returns the transformed values.
+  Eigen::VectorXd fit(const Eigen::VectorXd& y);
+  double apply(double y) const {
+    const double z = (y - mean1) / std1;
+    return ((power ? yeo_johnson(z, lambda) : z) - mean2) / std2;
+  }
+};
+
+}  // namespace amtune

@@ -1,0 +1,226 @@
+#include "amtune/bayes.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "amtune/lbfgsb.hpp"
+#include "amtune/qmc.hpp"
+#include "amtune/thread_pool.hpp"
+
+namespace amtune {
+
+using Eigen::VectorXd;
+
+std::vector<int> fit_subset(const RowMatrix& X, const VectorXd& y, int m) {
+  const int n = static_cast<int>(X.rows());
+  std::vector<int> idx(n);
+  std::iota(idx.begin(), idx.end(), 0);
+  if (n <= m) return idx;
+  std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) { return y[a] < y[b]; });
+  const int nb = std::max(1, m / 4);
+  std::vector<int> out(idx.begin(), idx.begin() + nb);
+  std::vector<char> used(n, 0);
+  for (int i : out) used[i] = 1;
+  // greedy farthest-point selection (Gonzalez 1985) in the encoded space
+  VectorXd dist = VectorXd::Constant(n, std::numeric_limits<double>::infinity());
+  auto update = [&](int c) {
+    for (int i = 0; i < n; ++i) dist[i] = std::min(dist[i], (X.row(i) - X.row(c)).squaredNorm());
+  };
+  for (int i : out) update(i);
+  while (static_cast<int>(out.size()) < m) {
+    int arg = -1;
+    double best = -1.0;
+    for (int i = 0; i < n; ++i)
+      if (!used[i] && dist[i] > best) {
+        best = dist[i];
+        arg = i;
+      }
+    used[arg] = 1;
+    out.push_back(arg);
+    update(arg);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+BayesEngine::BayesEngine(Space space, InputSpec spec, EngineOptions opt)
+    : space_(std::move(space)), spec_(std::move(spec)), opt_(opt), priors_(spec_.dim()),
+      lay_(spec_, !opt.deterministic) {
+  spec_.validate();
+  if (spec_.dim() != space_.dim()) throw std::invalid_argument("BayesEngine: spec and space dimensions differ");
+  if (opt_.acquisition < 0 || opt_.acquisition > 2) throw std::invalid_argument("BayesEngine: unknown acquisition");
+  if (opt_.max_fit_points < 8) throw std::invalid_argument("BayesEngine: max_fit_points must be >= 8");
+  threads_ = resolve_num_threads(opt_.threads);
+  hyper_ = initial_hyper();
+}
+
+Hyper BayesEngine::initial_hyper() const {
+  Hyper h;
+  const int d = spec_.dim(), w = lay_.w;
+  h.log_ls = VectorXd::Constant(d, priors_.log_ls.mu);
+  h.log_sf2 = 0.0;
+  h.mean = 0.0;
+  h.log_noise = opt_.deterministic ? std::log(1e-8) : priors_.log_noise.mu;
+  h.noise_floor = opt_.deterministic ? 0.0 : 1e-6;
+  h.log_wa = VectorXd::Zero(w);
+  h.log_wb = VectorXd::Zero(w);
+  return h;
+}
+
+void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, std::uint64_t seed) {
+  VectorXd lo, hi;
+  lay_.bounds(lo, hi);
+  std::vector<VectorXd> starts{lay_.pack(fitted_ ? hyper_ : initial_hyper()).cwiseMax(lo).cwiseMin(hi)};
+  if (full) {
+    if (fitted_) starts.push_back(lay_.pack(initial_hyper()));
+    SplitMix64 rng(seed ^ 0x1234567ull);
+    for (int r = 0; r < opt_.fit_restarts; ++r) {
+      Hyper h = initial_hyper();
+      for (int j = 0; j < h.log_ls.size(); ++j) h.log_ls[j] = priors_.log_ls.mu + priors_.log_ls.sigma * rng.normal();
+      h.log_sf2 = priors_.log_sf2.sigma * rng.normal();
+      if (lay_.learn_noise) h.log_noise = priors_.log_noise.mu + priors_.log_noise.sigma * rng.normal();
+      for (int k = 0; k < lay_.w; ++k) {
+        h.log_wa[k] = priors_.log_warp.sigma * rng.normal();
+        h.log_wb[k] = priors_.log_warp.sigma * rng.normal();
+      }
+      starts.push_back(lay_.pack(h).cwiseMax(lo).cwiseMin(hi));
+    }
+  }
+  const Hyper base = initial_hyper();
+  const int ns = static_cast<int>(starts.size());
+  std::vector<LbfgsbResult> res(ns);
+  LbfgsbOptions lo_opt;
+  lo_opt.max_iter = full ? 200 : 50;
+  lo_opt.pgtol = 1e-5;
+  lo_opt.ftol = 1e-9;
+  parallel_for(ns, threads_, [&](int s) {
+    Objective f = [&](const VectorXd& t, VectorXd& g) {
+      try {
+        return neg_log_posterior(spec_, lay_, priors_, base, X, yt, t, &g);
+      } catch (const std::runtime_error&) {
+        g = VectorXd::Zero(t.size());
+        return std::numeric_limits<double>::infinity();
+      }
+    };
+    res[s] = minimize_box(f, starts[s], lo, hi, lo_opt);
+  });
+  int arg = -1;
+  for (int s = 0; s < ns; ++s)
+    if (std::isfinite(res[s].f) && res[s].x.allFinite() && (arg < 0 || res[s].f < res[arg].f)) arg = s;
+  if (arg < 0) throw std::runtime_error("GP hyperparameter fit failed from every start");
+  hyper_ = lay_.unpack(res[arg].x, base);
+  fitted_ = true;
+  ++fit_count_;
+}
+
+RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,
+                               std::uint64_t seed) {
+  const int n = static_cast<int>(X.rows()), d = spec_.dim();
+  if (X.cols() != d || y.size() != n || (pending.rows() && pending.cols() != d))
+    throw std::invalid_argument("propose: X, y and pending shapes do not match the space");
+  if (q < 1) throw std::invalid_argument("propose: q must be >= 1");
+  if (!X.allFinite()) throw std::invalid_argument("propose: X must be finite");
+  // 1. failed trials -> worst finite value
+  double worst = -std::numeric_limits<double>::infinity();
+  for (int i = 0; i < n; ++i)
+    if (std::isfinite(y[i])) worst = std::max(worst, y[i]);
+  if (!std::isfinite(worst)) throw std::invalid_argument("propose: needs at least one finite objective value");
+  VectorXd yi = y;
+  for (int i = 0; i < n; ++i)
+    if (!std::isfinite(yi[i])) yi[i] = worst;
+  // 2. output transform
+  const VectorXd yt = ot_.fit(yi);
+
+  // 3. hyperparameters
+  const bool full = !fitted_ || n >= n_last_full_ + std::max(1, n_last_full_ / 2);
+  const bool warm = !full && n > n_last_fit_ && (n <= 200 || n - n_last_fit_ >= std::max(1, n_last_fit_ / 20));
+  bool refit = false;
+  if (full || warm) {
+    const std::vector<int> sub = fit_subset(X, yt, opt_.max_fit_points);
+    RowMatrix Xs(static_cast<int>(sub.size()), d);
+    VectorXd ys(static_cast<int>(sub.size()));
+    for (std::size_t i = 0; i < sub.size(); ++i) {
+      Xs.row(i) = X.row(sub[i]);
+      ys[i] = yt[sub[i]];
+    }
+    fit_hypers(Xs, ys, full, seed);
+    n_last_fit_ = n;
+    if (full) n_last_full_ = n;
+    refit = true;
+  }
+
+  // 4. posterior on all points, extending the cached factor when possible
+  bool reuse = !refit && gp_ && gp_->n() <= n;
+  if (reuse) {
+    const int m = gp_->n();
+    const RowMatrix Xc = gp_->X();
+    reuse = (Xc.array() == X.topRows(m).array()).all();
+  }
+  if (reuse) {
+    const int m = gp_->n();
+    if (n > m) gp_->append(X.bottomRows(n - m), yt.tail(n - m));
+    gp_->set_y(yt);
+  } else {
+    gp_ = std::make_unique<GP>(spec_, hyper_);
+    gp_->fit(X, yt);
+  }
+
+  // 5. fantasies for pending trials
+  SeenSet seen;
+  {
+    const RowMatrix Xc = space_.canonicalize(X);
+    for (int i = 0; i < n; ++i) seen.add(Xc.row(i).data(), d);
+  }
+  Acquisition acq;
+  acq.kind = static_cast<AcqKind>(opt_.acquisition);
+  acq.kappa = opt_.kappa;
+  acq.best = yt.minCoeff();
+  if (pending.rows()) {
+    const RowMatrix Pc = space_.canonicalize(pending);
+    for (int i = 0; i < Pc.rows(); ++i) seen.add(Pc.row(i).data(), d);
+    VectorXd mu, var;
+    gp_->predict(pending, mu, var);
+    gp_->append(pending, mu);
+    acq.best = std::min(acq.best, mu.minCoeff());
+  }
+  // incumbents for local candidates: the best 5 observed points
+  std::vector<int> idx(n);
+  std::iota(idx.begin(), idx.end(), 0);
+  std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) { return yt[a] < yt[b]; });
+  const int ni = std::min(n, 5);
+  RowMatrix inc(ni, d);
+  for (int i = 0; i < ni; ++i) inc.row(i) = X.row(idx[i]);
+
+  AcqOptions ao;
+  ao.n_candidates = opt_.n_candidates;
+  ao.n_starts = opt_.n_starts;
+  ao.threads = threads_;
+  ao.max_iter = n > 500 ? 30 : 50;
+  RowMatrix out(q, d);
+  int found = 0;
+  SplitMix64 seeds(seed);
+  try {
+    for (int b = 0; b < q; ++b) {
+      const AcqResult r = maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seeds.next());
+      if (!r.found || !r.x.allFinite()) break;
+      out.row(found++) = r.x.transpose();
+      seen.add(r.x.data(), d);
+      if (b + 1 < q) {  // Kriging believer
+        RowMatrix xr = r.x.transpose();
+        VectorXd mu, var;
+        gp_->predict(xr, mu, var);
+        gp_->append(xr, mu);
+        acq.best = std::min(acq.best, mu[0]);
+      }
+    }
+  } catch (...) {
+    gp_->truncate(n);
+    throw;
+  }
+  gp_->truncate(n);
+  return out.topRows(found);
+}
+
+}  // namespace amtune

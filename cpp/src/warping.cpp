@@ -1,0 +1,56 @@
+#include "amtune/warping.hpp"
+
+#include <cmath>
+
+namespace amtune {
+
+namespace {
+void moments(const Eigen::VectorXd& v, double& mean, double& sd) {
+  mean = v.mean();
+  sd = std::sqrt((v.array() - mean).square().mean());
+}
+}  // namespace
+
+Eigen::VectorXd OutputTransform::fit(const Eigen::VectorXd& y) {
+  const int n = static_cast<int>(y.size());
+  moments(y, mean1, std1);
+  if (!(std1 > 1e-300) || !std::isfinite(std1)) std1 = 1.0;
+  Eigen::VectorXd z = (y.array() - mean1) / std1;
+  lambda = 1.0;
+  power = n >= 3 && z.cwiseAbs().maxCoeff() > 0.0;
+  if (power) {
+    // Gaussian profile log-likelihood of lambda (Yeo & Johnson 2000, section 3):
+    //   l(lambda) = -n/2 log var(psi(z; lambda)) + (lambda - 1) sum sign(z) log(1 + |z|)
+    double jac = 0.0;
+    for (int i = 0; i < n; ++i) jac += (z[i] >= 0 ? 1.0 : -1.0) * std::log1p(std::abs(z[i]));
+    auto loglik = [&](double lam) {
+      Eigen::VectorXd t(n);
+      for (int i = 0; i < n; ++i) t[i] = yeo_johnson(z[i], lam);
+      double m, s;
+      moments(t, m, s);
+      if (!(s > 0.0) || !std::isfinite(s)) return -1e300;
+      return -n * std::log(s) + (lam - 1.0) * jac;
+    };
+    // golden-section search on [-2, 4] (the likelihood is unimodal in practice; bounded as in scipy's
+    // yeojohnson_normmax to avoid overflow)
+    const double gr = 0.5 * (std::sqrt(5.0) - 1.0);
+    double a = -2.0, b = 4.0, c = b - gr * (b - a), d = a + gr * (b - a);
+    double fc = loglik(c), fd = loglik(d);
+    for (int it = 0; it < 60; ++it) {
+      if (fc > fd) {
+        b = d; d = c; fd = fc; c = b - gr * (b - a); fc = loglik(c);
+      } else {
+        a = c; c = d; fc = fd; d = a + gr * (b - a); fd = loglik(d);
+      }
+    }
+    lambda = 0.5 * (a + b);
+    if (loglik(lambda) < loglik(1.0)) lambda = 1.0;
+  }
+  Eigen::VectorXd t(n);
+  for (int i = 0; i < n; ++i) t[i] = power ? yeo_johnson(z[i], lambda) : z[i];
+  moments(t, mean2, std2);
+  if (!(std2 > 1e-300) || !std::isfinite(std2)) std2 = 1.0;
+  return (t.array() - mean2) / std2;
+}
+
+}  // namespace amtune
