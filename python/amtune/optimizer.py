@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from amtune.space import SearchSpace
+from amtune.space import SearchSpace, _gc_paused
 from amtune.strategies import History, Strategy, make_strategy
 
 OBJECTIVE_TYPES = ("Minimize", "Maximize")
 
 
-@dataclass
+@dataclass(slots=True)
 class Trial:
     """One proposed or recorded configuration.
 
-    ``value`` is the objective as told (in the user's sense, not negated); ``state`` is
-    ``"Pending"``, ``"Completed"`` or ``"Failed"``.
+    ``id`` is what ``tell`` takes; ``params`` the full configuration (static hyperparameters
+    included); ``value`` the objective as told (in the user's sense, never negated), None while
+    pending or when failed; ``state`` is ``"Pending"``, ``"Completed"`` or ``"Failed"``.
+
+    >>> import amtune
+    >>> space = amtune.SearchSpace({"k": amtune.IntegerParameter(1, 3)}, static={"epochs": 5})
+    >>> opt = amtune.Optimizer(space, strategy="Grid")
+    >>> trial = opt.ask()[0]
+    >>> trial
+    Trial(id=0, params={'k': 1, 'epochs': 5}, state='Pending', value=None)
+    >>> opt.tell(trial.id, 0.25)
+    Trial(id=0, params={'k': 1, 'epochs': 5}, state='Completed', value=0.25)
+    >>> opt.tell(opt.ask()[0].id, None).state
+    'Failed'
     """
 
     id: int
@@ -39,7 +51,7 @@ class Optimizer:
     >>> opt = amtune.Optimizer(space, strategy="Random", objective_type="Minimize", random_seed=7)
     >>> for _ in range(20):
     ...     for trial in opt.ask(2):
-    ...         opt.tell(trial.id, (trial.params["x"] - 1) ** 2 + trial.params["n"])
+    ...         _ = opt.tell(trial.id, (trial.params["x"] - 1) ** 2 + trial.params["n"])
     >>> opt.best.value < 10
     True
 
@@ -58,10 +70,14 @@ class Optimizer:
         if not isinstance(space, SearchSpace):
             raise TypeError(f"space must be an amtune.SearchSpace, got {type(space).__name__}")
         if objective_type not in OBJECTIVE_TYPES:
-            raise ValueError(f"objective_type must be 'Minimize' or 'Maximize', got {objective_type!r}")
+            raise ValueError(
+                f"objective_type must be 'Minimize' or 'Maximize', got {objective_type!r}"
+            )
         if random_seed is None:
             random_seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1)
-        elif not isinstance(random_seed, numbers.Integral) or isinstance(random_seed, bool):
+        elif not isinstance(random_seed, numbers.Integral) or isinstance(
+            random_seed, (bool, np.bool_)
+        ):
             raise TypeError(f"random_seed must be an integer, got {random_seed!r}")
         elif random_seed < 0:
             raise ValueError(f"random_seed must be >= 0, got {random_seed}")
@@ -73,6 +89,7 @@ class Optimizer:
         self._sign = 1.0 if objective_type == "Minimize" else -1.0
         self._trials: dict[int, Trial] = {}
         self._pending: dict[int, np.ndarray] = {}
+        self._pending_keys: dict[bytes, int] = {}  # canonical row bytes -> pending trial id
         self._X = np.empty((64, space.dim))
         self._y = np.empty(64)
         self._ids = np.empty(64, dtype=np.int64)  # trial id of each history row
@@ -110,33 +127,49 @@ class Optimizer:
 
     # ------------------------------------------------------------------ ask/tell
     def ask(self, n: int = 1) -> list[Trial]:
-        """Propose ``n`` configurations; they stay pending until told."""
-        if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 1:
+        """Propose ``n`` configurations; they stay pending until told.
+
+        If the strategy raises (e.g. ``SearchSpaceExhausted`` on a finite space), nothing is
+        recorded.
+        """
+        if not isinstance(n, numbers.Integral) or isinstance(n, (bool, np.bool_)) or n < 1:
             raise ValueError(f"n must be a positive integer, got {n!r}")
-        X = np.asarray(self.strategy.ask(int(n), self.history()), dtype=np.float64)
+        n = int(n)
+        X = np.asarray(self.strategy.ask(n, self.history()), dtype=np.float64)
         if X.shape != (n, self.space.dim) or not np.isfinite(X).all():
             raise RuntimeError(
                 f"strategy {self.strategy.name!r} returned an invalid proposal of shape {X.shape}"
+                f" (expected ({n}, {self.space.dim}), finite)"
             )
         X = self.space.canonicalize(np.clip(X, 0.0, 1.0))
+        keys = [row.tobytes() for row in X]
+        if len(set(keys)) < n or not self._pending_keys.keys().isdisjoint(keys):
+            raise RuntimeError(
+                f"strategy {self.strategy.name!r} proposed a configuration twice in a batch or one "
+                "that is still pending"
+            )
         configs = self.space.decode(X)
         out = []
-        for row, params in zip(X, configs):
+        for row, key, params in zip(X, keys, configs, strict=True):
             trial = Trial(self._next_id, params)
             self._next_id += 1
             self._trials[trial.id] = trial
             self._pending[trial.id] = row
+            self._pending_keys[key] = trial.id
             out.append(trial)
         return out
 
     def tell(self, trial_id: int, value: float | None) -> Trial:
         """Record the objective value of a pending trial; ``None`` or NaN marks it failed."""
+        if not isinstance(trial_id, numbers.Integral) or isinstance(trial_id, (bool, np.bool_)):
+            raise TypeError(f"trial_id must be an integer id from ask(), got {trial_id!r}")
         if trial_id not in self._trials:
             raise ValueError(f"unknown trial id {trial_id!r}: tell() takes ids returned by ask()")
         if trial_id not in self._pending:
             raise ValueError(f"trial {trial_id} was already told ({self._trials[trial_id].state})")
         v = _check_value(value)
         row = self._pending.pop(trial_id)
+        del self._pending_keys[row.tobytes()]
         trial = self._trials[trial_id]
         self._record(trial, row, v)
         return trial
@@ -145,7 +178,8 @@ class Optimizer:
         """Drop a pending trial that will never be told (e.g. it was cancelled before it ran)."""
         if trial_id not in self._pending:
             raise ValueError(f"trial {trial_id!r} is not pending")
-        del self._pending[trial_id]
+        row = self._pending.pop(trial_id)
+        del self._pending_keys[row.tobytes()]
         del self._trials[trial_id]
 
     def add(self, params: Mapping[str, Any], value: float | None) -> Trial:
@@ -155,30 +189,39 @@ class Optimizer:
     def add_many(
         self, params_list: Sequence[Mapping[str, Any]], values: Sequence[float | None]
     ) -> list[Trial]:
-        """Record many evaluated configurations at once (e.g. an imported history)."""
+        """Record many evaluated configurations at once (e.g. an imported history).
+
+        Everything is validated first: one invalid configuration or value records nothing.
+        The trials keep the parameters as given (integers as ``int``, statics added).
+        """
+        if isinstance(params_list, Mapping):
+            raise TypeError("params_list must be a list of dicts; use add() for one configuration")
         params_list = list(params_list)
-        values = list(values)
-        if len(params_list) != len(values):
+        vals = _check_values(values)
+        if len(params_list) != len(vals):
             raise ValueError(
-                f"add_many: {len(params_list)} configurations but {len(values)} values"
+                f"add_many: {len(params_list)} configurations but {len(vals)} values"
             )
-        vals = np.array([_check_value(v, i) for i, v in enumerate(values)], dtype=np.float64)
-        X = self.space.encode(params_list)  # validates everything before any state changes
-        configs = self.space.decode(X)
-        self._grow(len(values))
-        m = self._n
-        self._X[m : m + len(values)] = X
-        self._y[m : m + len(values)] = self._sign * vals
-        self._ids[m : m + len(values)] = np.arange(self._next_id, self._next_id + len(values))
-        trials = []
+        raw = self.space.to_raw(params_list)  # validates everything before any state changes
+        X = np.asarray(self.space._core.encode(raw))
+        configs = self.space.from_raw(raw)
+        m, k = self._n, len(vals)
+        self._grow(k)
         first = self._next_id
-        for k, (params, v) in enumerate(zip(configs, vals)):
-            t = Trial(first + k, params, "Failed" if math.isnan(v) else "Completed",
-                      None if math.isnan(v) else float(v))
-            self._trials[t.id] = t
-            trials.append(t)
-        self._next_id += len(values)
-        self._n += len(values)
+        self._X[m : m + k] = X
+        self._y[m : m + k] = self._sign * vals
+        self._ids[m : m + k] = np.arange(first, first + k)
+        failed = np.isnan(vals)
+        states = np.where(failed, "Failed", "Completed").tolist()
+        told: list[float | None] = vals.tolist()
+        if failed.any():
+            for i in np.flatnonzero(failed).tolist():
+                told[i] = None
+        with _gc_paused():
+            trials = list(map(Trial, range(first, first + k), configs, states, told))
+            self._trials.update(zip(range(first, first + k), trials, strict=True))
+        self._next_id += k
+        self._n += k
         self._update_best(m)
         return trials
 
@@ -220,9 +263,31 @@ def _check_value(value: Any, index: int | None = None) -> float:
     where = "value" if index is None else f"values[{index}]"
     if value is None:
         return math.nan
-    if isinstance(value, (str, bytes)) or not isinstance(value, numbers.Real) or isinstance(value, bool):
-        raise TypeError(f"{where} must be a number or None, got {value!r}")
-    v = float(value)
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{where} must be a number or None, got {type(value).__name__} {value!r}")
+    try:
+        v = float(value)
+    except OverflowError:
+        v = math.inf
     if math.isinf(v):
-        raise ValueError(f"{where} must be finite, or None/NaN for a failed trial; got {v}")
+        raise ValueError(f"{where} must be finite, or None/NaN for a failed trial; got {value!r}")
     return v
+
+
+_PLAIN_VALUES = frozenset({float, int, type(None), np.float64})
+
+
+def _check_values(values: Any) -> np.ndarray:
+    """Objective values as a float array (NaN for failed), every one checked as ``tell`` does."""
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        raise TypeError(f"values must be a list of numbers or None, got {type(values).__name__}")
+    values = list(values)
+    if set(map(type, values)) <= _PLAIN_VALUES:
+        try:
+            arr = np.array(values, dtype=np.float64)
+        except OverflowError:
+            pass
+        else:
+            if arr.shape == (len(values),) and not np.isinf(arr).any():
+                return arr
+    return np.array([_check_value(v, i) for i, v in enumerate(values)], dtype=np.float64)

@@ -1,26 +1,38 @@
 """Hyperparameter ranges with SageMaker semantics and their encoding into the unit hypercube.
 
-Scaling types follow SageMaker's ``ScalingType``:
+Scaling types follow SageMaker's ``ScalingType`` (spelled exactly so; ``"linear"`` is an error):
 
-============================  =====================================================================
-``Linear``                    uniform in the value
-``Logarithmic``               uniform in ``log(value)``; needs ``min_value > 0``
-``ReverseLogarithmic``        uniform in ``-log(1 - value)``; continuous only, range within ``[0, 1)``
-``Auto``                      ``Logarithmic`` when ``min_value > 0`` and ``max_value / min_value >= 100``,
-                              else ``Linear`` (the Bayesian strategy may also learn an input warping)
-============================  =====================================================================
+======================  ======================================================================
+``Linear``              uniform in the value
+``Logarithmic``         uniform in ``log(value)``; needs ``min_value > 0``
+``ReverseLogarithmic``  uniform in ``-log(1 - value)``, dense near 1; continuous ranges only,
+                        within ``[0, 1)``
+``Auto``                ``Logarithmic`` when ``min_value > 0`` and
+                        ``max_value / min_value >= 100``, else ``Linear``
+======================  ======================================================================
 
-Every configuration maps to a point of ``[0, 1]^d`` (one coordinate per tunable range). Integer values
-own equal cells of the scaled interval, categorical values own equal cells ``[i/k, (i+1)/k)``; the
-transforms run vectorized in the compiled core.
+Every configuration maps to a point of ``[0, 1]^d``, one coordinate per tunable range, and every
+point of ``[0, 1]^d`` decodes to a valid configuration. An integer value ``v`` owns the cell that
+the scale maps ``[v - 1/2, v + 1/2]`` to, so every integer, the two ends included, gets its fair
+share of the encoded interval (an equal share under ``Linear``, a log-width share under
+``Logarithmic``) and encodes to its cell's centre. Categorical value ``i`` of ``k`` owns
+``[i/k, (i+1)/k)`` and encodes to ``(i + 1/2)/k``. The transforms run vectorized in the compiled
+core.
+
+Round trips are exact for integers (returned as ``int``) and categoricals (the listed Python
+objects are returned, so ``1``, ``"1"`` and ``True`` stay three distinct values). A continuous
+value comes back within ``1e-12`` of ``max(|value|, |min_value|, |max_value|)`` (relative to the
+range's magnitude: a linear encoding cannot resolve a value near 0 in ``[-1e6, 1e6]`` better).
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Union
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -33,14 +45,34 @@ MAX_RANGES = 100
 MAX_CATEGORICAL_VALUES = 1000
 #: SageMaker's limit on static hyperparameters.
 MAX_STATIC = 100
-#: How far past [0, 1] ``decode`` tolerates round-off before rejecting a point.
-_UNIT_TOL = 1e-9
+#: Integer bounds must lie within +-2**40 so that every integer round-trips exactly through the
+#: double-precision encoding, under either scale.
+MAX_INTEGER_MAGNITUDE = 2**40
 
 _KIND = {"Continuous": 0, "Integer": 1, "Categorical": 2}
 _SCALE = {"Linear": 0, "Logarithmic": 1, "ReverseLogarithmic": 2}
+# Exact types that need no ABC check on the hot paths.
+_PLAIN_NUMBERS = frozenset({int, float, np.float64, np.int64})
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small acyclic objects.
+
+    Building 100,000 configuration dicts otherwise triggers many collections that each walk every
+    live object; nothing built here forms reference cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _is_real(x: Any) -> bool:
+    """A real number that is not a bool (numpy scalars included, ``np.bool_`` excluded)."""
     return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
@@ -52,23 +84,31 @@ def _check_bound(what: str, x: Any) -> float:
             raise TypeError(f"{what} must be a number, got {x!r}") from None
     if not _is_real(x):
         raise TypeError(f"{what} must be a number, got {type(x).__name__} {x!r}")
-    value = float(x)
+    try:
+        value = float(x)
+    except OverflowError:
+        raise ValueError(f"{what} must be finite, got {x!r}") from None
     if not math.isfinite(value):
         raise ValueError(f"{what} must be finite, got {value!r}")
     return value
 
 
-def _check_scaling(scaling_type: Any) -> str:
+def _check_scaling(what: str, scaling_type: Any) -> str:
+    if not isinstance(scaling_type, str):
+        raise TypeError(
+            f"{what}: scaling_type must be a string, one of {', '.join(SCALING_TYPES)}; "
+            f"got {type(scaling_type).__name__} {scaling_type!r}"
+        )
     if scaling_type not in SCALING_TYPES:
         raise ValueError(
-            f"scaling_type must be one of {', '.join(SCALING_TYPES)} (spelled as SageMaker does), "
-            f"got {scaling_type!r}"
+            f"{what}: scaling_type must be one of {', '.join(SCALING_TYPES)} (spelled as SageMaker "
+            f"does), got {scaling_type!r}"
         )
-    return str(scaling_type)
+    return scaling_type
 
 
 class Parameter:
-    """Base class of the three range types. ``name`` is set when the range joins a SearchSpace."""
+    """Base class of the three range types; validated (and named) when it joins a SearchSpace."""
 
     kind: str = ""
 
@@ -87,22 +127,23 @@ class _NumericParameter(Parameter):
 
     @property
     def scale(self) -> str:
-        """The resolved scale: ``Auto`` becomes ``Logarithmic`` or ``Linear`` by the documented rule."""
+        """The resolved scale: ``Auto`` becomes ``Logarithmic`` or ``Linear`` by the rule above."""
         if self.scaling_type != "Auto":
-            return self.scaling_type
+            return str(self.scaling_type)
         lo, hi = float(self.min_value), float(self.max_value)
         return "Logarithmic" if lo > 0 and hi / lo >= 100 else "Linear"
 
     def _validate(self, name: str) -> None:
-        lo = _check_bound(f"parameter {name!r}: min_value", self.min_value)
-        hi = _check_bound(f"parameter {name!r}: max_value", self.max_value)
-        self.scaling_type = _check_scaling(self.scaling_type)
+        where = f"parameter {name!r}"
+        lo = _check_bound(f"{where}: min_value", self.min_value)
+        hi = _check_bound(f"{where}: max_value", self.max_value)
+        self.scaling_type = _check_scaling(where, self.scaling_type)
         if lo >= hi:
-            raise ValueError(f"parameter {name!r}: min_value ({lo}) must be less than max_value ({hi})")
+            raise ValueError(f"{where}: min_value ({lo}) must be less than max_value ({hi})")
+        if not math.isfinite(hi - lo):
+            raise ValueError(f"{where}: max_value - min_value must be finite, got [{lo}, {hi}]")
         if self.scaling_type == "Logarithmic" and lo <= 0:
-            raise ValueError(
-                f"parameter {name!r}: Logarithmic scaling needs min_value > 0, got {lo}"
-            )
+            raise ValueError(f"{where}: Logarithmic scaling needs min_value > 0, got {lo}")
         self.min_value, self.max_value = lo, hi
 
     def _core_spec(self) -> tuple[int, int, float, float]:
@@ -115,10 +156,11 @@ class _NumericParameter(Parameter):
         )
 
     def __eq__(self, other: object) -> bool:
-        return (
-            type(other) is type(self)
-            and (self.min_value, self.max_value, self.scaling_type)
-            == (other.min_value, other.max_value, other.scaling_type)  # type: ignore[attr-defined]
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, _NumericParameter)
+        return (self.min_value, self.max_value, self.scaling_type) == (
+            other.min_value, other.max_value, other.scaling_type,
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -131,6 +173,8 @@ class ContinuousParameter(_NumericParameter):
     >>> lr = amtune.ContinuousParameter(1e-5, 1e-1)   # Auto resolves to Logarithmic here
     >>> lr.scale
     'Logarithmic'
+    >>> amtune.ContinuousParameter(0.0, 1.0).scale
+    'Linear'
     """
 
     kind = "Continuous"
@@ -159,24 +203,43 @@ class IntegerParameter(_NumericParameter):
     def _validate(self, name: str) -> None:
         if self.scaling_type == "ReverseLogarithmic":
             raise ValueError(
-                f"parameter {name!r}: ReverseLogarithmic scaling is only valid for continuous ranges"
+                f"parameter {name!r}: ReverseLogarithmic scaling is only valid for continuous "
+                "ranges, not integer ones"
             )
+        for what in ("min_value", "max_value"):
+            v = getattr(self, what)
+            if isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)):
+                if abs(int(v)) > MAX_INTEGER_MAGNITUDE:
+                    raise ValueError(
+                        f"parameter {name!r}: {what} must be within +-2**40, got {v}"
+                    )
         super()._validate(name)
-        for what, v in (("min_value", self.min_value), ("max_value", self.max_value)):
+        for what in ("min_value", "max_value"):
+            v = getattr(self, what)
             if not float(v).is_integer():
                 raise ValueError(f"parameter {name!r}: {what} must be an integer, got {v}")
+            if abs(v) > MAX_INTEGER_MAGNITUDE:
+                raise ValueError(f"parameter {name!r}: {what} must be within +-2**40, got {v}")
         self.min_value, self.max_value = int(self.min_value), int(self.max_value)
 
 
-CategoricalValue = Union[str, int, float, bool]
+CategoricalValue = str | int | float | bool
 
 
 def _cat_key(value: Any) -> tuple[str, Any]:
-    """Identity of a categorical value: bools, numbers and strings never collide with each other."""
+    """Identity of a categorical value: bools, numbers and strings never collide with each other.
+
+    Numbers compare by value (``1 == 1.0``), kept exact (no float conversion of big integers).
+    """
+    t = type(value)
+    if t is str:
+        return ("str", value)
+    if t is int or t is float:
+        return ("num", value)
     if isinstance(value, (bool, np.bool_)):
         return ("bool", bool(value))
     if _is_real(value):
-        return ("num", float(value))
+        return ("num", value.item() if isinstance(value, np.generic) else value)
     return ("str", value)
 
 
@@ -191,33 +254,44 @@ class CategoricalParameter(Parameter):
     kind = "Categorical"
 
     def __init__(self, values: Iterable[CategoricalValue]) -> None:
-        if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
             raise TypeError(f"values must be a list of values, got {type(values).__name__}")
         self.values = list(values)
         self.scaling_type = None
 
     def _validate(self, name: str) -> None:
+        where = f"parameter {name!r}"
         if not self.values:
-            raise ValueError(f"parameter {name!r}: a categorical range needs at least one value")
+            raise ValueError(f"{where}: a categorical range needs at least one value")
         if len(self.values) > MAX_CATEGORICAL_VALUES:
             raise ValueError(
-                f"parameter {name!r}: at most {MAX_CATEGORICAL_VALUES} categorical values, "
+                f"{where}: at most {MAX_CATEGORICAL_VALUES} categorical values, "
                 f"got {len(self.values)}"
             )
         seen: set[tuple[str, Any]] = set()
         for v in self.values:
             if not isinstance(v, (str, bool, np.bool_)) and not _is_real(v):
                 raise TypeError(
-                    f"parameter {name!r}: categorical values must be str, int, float or bool, "
+                    f"{where}: categorical values must be str, int, float or bool, "
                     f"got {type(v).__name__} {v!r}"
                 )
             if _is_real(v) and not math.isfinite(float(v)):
-                raise ValueError(f"parameter {name!r}: categorical values must be finite, got {v!r}")
+                raise ValueError(f"{where}: categorical values must be finite, got {v!r}")
             key = _cat_key(v)
             if key in seen:
-                raise ValueError(f"parameter {name!r}: categorical value {v!r} is duplicated")
+                raise ValueError(f"{where}: categorical value {v!r} is duplicated")
             seen.add(key)
         self._index = {_cat_key(v): i for i, v in enumerate(self.values)}
+        # values of an exact type -> index, for the hot path of encode
+        self._fast = {
+            (type(v), v): i for i, v in enumerate(self.values) if type(v) in (str, int, float, bool)
+        }
+
+    def _lookup(self, v: Any) -> int:
+        i = self._fast.get((type(v), v))
+        if i is None:
+            i = self._index[_cat_key(v)]
+        return i
 
     def _core_spec(self) -> tuple[int, int, float, float]:
         return (_KIND["Categorical"], 0, 0.0, float(len(self.values)))
@@ -226,20 +300,30 @@ class CategoricalParameter(Parameter):
         return f"CategoricalParameter({self.values!r})"
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and self.values == other.values  # type: ignore[attr-defined]
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, CategoricalParameter)
+        return [_cat_key(v) for v in self.values] == [_cat_key(v) for v in other.values]
 
     __hash__ = None  # type: ignore[assignment]
 
 
-def _copy_param(p: Parameter) -> Parameter:
+def _copy_param(name: str, p: Any) -> Parameter:
     if isinstance(p, CategoricalParameter):
         return CategoricalParameter(p.values)
     if isinstance(p, (ContinuousParameter, IntegerParameter)):
         return type(p)(p.min_value, p.max_value, p.scaling_type)
     raise TypeError(
-        "ranges must map names to ContinuousParameter, IntegerParameter or CategoricalParameter, "
-        f"got {type(p).__name__}"
+        f"parameter {name!r}: ranges must map names to ContinuousParameter, IntegerParameter or "
+        f"CategoricalParameter, got {type(p).__name__}"
     )
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except (ValueError, TypeError):  # e.g. numpy arrays
+        return False
 
 
 class SearchSpace:
@@ -254,8 +338,11 @@ class SearchSpace:
     >>> X = space.encode([{"lr": 1e-3, "layers": 3, "opt": "sgd", "epochs": 10}])
     >>> X.shape
     (1, 3)
-    >>> space.decode(X)[0]["layers"], space.decode(X)[0]["opt"]
-    (3, 'sgd')
+    >>> config = space.decode(X)[0]
+    >>> config["layers"], config["opt"], config["epochs"]
+    (3, 'sgd', 10)
+    >>> space.decode([[0.0, 1.0, 0.2]])[0]["layers"]
+    8
     """
 
     def __init__(
@@ -264,9 +351,13 @@ class SearchSpace:
         static: Mapping[str, Any] | None = None,
     ) -> None:
         if not isinstance(ranges, Mapping):
-            raise TypeError(f"ranges must be a dict of name -> parameter, got {type(ranges).__name__}")
+            raise TypeError(
+                f"ranges must be a dict of name -> parameter, got {type(ranges).__name__}"
+            )
         if len(ranges) > MAX_RANGES:
             raise ValueError(f"ranges: at most {MAX_RANGES} tunable ranges, got {len(ranges)}")
+        if static is not None and not isinstance(static, Mapping):
+            raise TypeError(f"static must be a dict of name -> value, got {type(static).__name__}")
         static = dict(static or {})
         if len(static) > MAX_STATIC:
             raise ValueError(
@@ -274,14 +365,12 @@ class SearchSpace:
             )
         params: dict[str, Parameter] = {}
         for name, p in ranges.items():
-            if not isinstance(name, str) or not name:
-                raise ValueError(f"ranges: parameter names must be non-empty strings, got {name!r}")
-            q = _copy_param(p)  # validate a copy: the caller's objects are never changed
+            _check_name("ranges", name)
+            q = _copy_param(name, p)  # validate a copy: the caller's objects are never changed
             q._validate(name)
             params[name] = q
         for name in static:
-            if not isinstance(name, str) or not name:
-                raise ValueError(f"static: names must be non-empty strings, got {name!r}")
+            _check_name("static", name)
             if name in params:
                 raise ValueError(
                     f"static: {name!r} is also a tunable range; a name is either static or tuned"
@@ -289,10 +378,37 @@ class SearchSpace:
         self.ranges: dict[str, Parameter] = params
         self.static: dict[str, Any] = static
         self.names: list[str] = list(params)
-        specs = [p._core_spec() for p in params.values()]
+        self._build_core()
+
+    def _build_core(self) -> None:
+        specs = [p._core_spec() for p in self.ranges.values()]
         self._core = core.Space(
-            [s[0] for s in specs], [s[1] for s in specs], [s[2] for s in specs], [s[3] for s in specs]
+            [s[0] for s in specs], [s[1] for s in specs], [s[2] for s in specs],
+            [s[3] for s in specs],
         )
+        self._name_set = frozenset(self.names)
+        self._full_set = frozenset(self.names) | frozenset(self.static)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        for key in ("_core", "_name_set", "_full_set"):
+            state.pop(key, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._build_core()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SearchSpace):
+            return NotImplemented
+        return (
+            self.names == other.names
+            and all(self.ranges[n] == other.ranges[n] for n in self.names)
+            and self.static == other.static
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     # ----------------------------------------------------------------------------- properties
     @property
@@ -334,15 +450,40 @@ class SearchSpace:
 
     # ----------------------------------------------------------------------------- conversions
     def to_raw(self, configs: Sequence[Mapping[str, Any]]) -> np.ndarray:
-        """Validate configurations and return their raw numeric matrix (categoricals as indices)."""
-        if isinstance(configs, Mapping):
-            raise TypeError("configs must be a list of dicts; wrap a single configuration in a list")
+        """Validate configurations and return their raw ``(n, d)`` matrix (categoricals as indices).
+
+        A configuration holds every tunable range; static names may be present with their static
+        value. Anything else raises ValueError (TypeError for wrong types) naming the
+        configuration and the parameter; nothing is returned for a partly valid list.
+        """
+        if isinstance(configs, (Mapping, str, bytes)):
+            raise TypeError(
+                "configs must be a list of dicts; wrap a single configuration in a list"
+            )
         configs = list(configs)
+        if not set(map(type, configs)) <= {dict}:
+            for i, c in enumerate(configs):
+                if not isinstance(c, Mapping):
+                    raise TypeError(f"configuration {i} must be a dict, got {type(c).__name__}")
+        names, full = self._name_set, self._full_set
+        with_static = []
         for i, c in enumerate(configs):
-            if not isinstance(c, Mapping):
-                raise TypeError(f"configuration {i} must be a dict, got {type(c).__name__}")
-            if len(c) != self.dim or any(k not in self.ranges for k in c):
-                self._check_names(i, c)
+            keys = c.keys()
+            if keys == names:
+                continue
+            if keys == full:
+                with_static.append(i)
+                continue
+            self._check_names(i, c)
+        for k, v in self.static.items():  # static values given must equal the static ones
+            given = [configs[i][k] for i in with_static]
+            try:
+                ok = given.count(v) == len(given)
+            except (ValueError, TypeError):
+                ok = False
+            if not ok:
+                for i in with_static:
+                    self._check_names(i, configs[i])
         raw = np.empty((len(configs), self.dim), dtype=np.float64)
         for j, (name, p) in enumerate(self.ranges.items()):
             column = [c[name] for c in configs]
@@ -357,7 +498,7 @@ class SearchSpace:
             if k in self.ranges:
                 continue
             if k in self.static:
-                if v != self.static[k]:
+                if not _same_value(v, self.static[k]):
                     raise ValueError(
                         f"configuration {i}: {k!r} is static with value {self.static[k]!r}, "
                         f"got {v!r}"
@@ -365,85 +506,117 @@ class SearchSpace:
                 continue
             raise ValueError(
                 f"configuration {i}: unknown hyperparameter {k!r}; known names are {self.names}"
+                + (f" and static {list(self.static)}" if self.static else "")
             )
 
     @staticmethod
     def _raw_column(name: str, p: Parameter, column: list[Any]) -> np.ndarray:
         if isinstance(p, CategoricalParameter):
+            fast = list(map(p._fast.get, zip(map(type, column), column, strict=True)))
+            if None not in fast:
+                return np.array(fast, dtype=np.float64)
             out = np.empty(len(column))
+            lookup = p._lookup
             for i, v in enumerate(column):
                 try:
-                    out[i] = p._index[_cat_key(v)]
+                    out[i] = lookup(v)
                 except (KeyError, TypeError):
                     raise ValueError(
-                        f"parameter {name!r}: {v!r} is not one of the values {p.values}"
+                        f"configuration {i}: parameter {name!r}: {v!r} is not one of the values "
+                        f"{p.values}"
                     ) from None
             return out
-        if not all(_is_real(v) for v in column):
-            bad = next(v for v in column if not _is_real(v))
-            raise TypeError(f"parameter {name!r}: value must be a number, got {bad!r}")
-        values = np.asarray(column, dtype=np.float64)
+        if not set(map(type, column)) <= _PLAIN_NUMBERS:
+            for i, v in enumerate(column):
+                if not _is_real(v):
+                    raise TypeError(
+                        f"configuration {i}: parameter {name!r}: value must be a number, "
+                        f"got {type(v).__name__} {v!r}"
+                    )
+        try:
+            values = np.asarray(column, dtype=np.float64)
+        except OverflowError:
+            values = np.array([float(v) if abs(v) < 1e300 else math.inf for v in column])
         assert isinstance(p, _NumericParameter)
         lo, hi = float(p.min_value), float(p.max_value)
-        bad_mask = ~np.isfinite(values) | (values < lo) | (values > hi)
+        bad_mask = ~((values >= lo) & (values <= hi))  # NaN fails both comparisons
         if bad_mask.any():
-            bad = values[bad_mask][0]
-            raise ValueError(f"parameter {name!r}: value {bad!r} is outside [{lo}, {hi}]")
-        if isinstance(p, IntegerParameter) and (values != np.round(values)).any():
-            bad = values[values != np.round(values)][0]
-            raise ValueError(f"parameter {name!r}: value {bad!r} is not an integer")
+            i = int(np.flatnonzero(bad_mask)[0])
+            raise ValueError(
+                f"configuration {i}: parameter {name!r}: value {column[i]!r} is outside "
+                f"[{p.min_value}, {p.max_value}]"
+            )
+        if isinstance(p, IntegerParameter):
+            frac = values != np.round(values)
+            if frac.any():
+                i = int(np.flatnonzero(frac)[0])
+                raise ValueError(
+                    f"configuration {i}: parameter {name!r}: value {column[i]!r} is not an integer"
+                )
         return values
 
     def from_raw(self, raw: np.ndarray) -> list[dict[str, Any]]:
         """Raw numeric matrix (as ``to_raw`` gives) to configurations, statics included."""
+        n = raw.shape[0]
         columns: list[list[Any]] = []
         for j, p in enumerate(self.ranges.values()):
             col = raw[:, j]
             if isinstance(p, CategoricalParameter):
-                columns.append([p.values[int(k)] for k in col])
+                values = p.values
+                columns.append([values[k] for k in col.astype(np.int64).tolist()])
             elif isinstance(p, IntegerParameter):
                 columns.append(col.astype(np.int64).tolist())
             else:
                 columns.append(col.tolist())
         names = self.names
         static = self.static
-        if static:
-            return [{**dict(zip(names, row)), **static} for row in zip(*columns)] if names else [
-                dict(static) for _ in range(raw.shape[0])
-            ]
-        return [dict(zip(names, row)) for row in zip(*columns)] if names else [
-            {} for _ in range(raw.shape[0])
-        ]
+        with _gc_paused():
+            if not names:
+                return [dict(static) for _ in range(n)]
+            rows = zip(*columns, strict=True)
+            if static:
+                return [{**dict(zip(names, row, strict=True)), **static} for row in rows]
+            return [dict(zip(names, row, strict=True)) for row in rows]
 
     def encode(self, configs: Sequence[Mapping[str, Any]]) -> np.ndarray:
-        """Configurations to an ``(n, d)`` array in ``[0, 1]``; raises ValueError on invalid values."""
-        raw = self.to_raw(configs)
-        return np.asarray(self._core.encode(raw))
+        """Configurations to an ``(n, d)`` array in ``[0, 1]``; ValueError on invalid values."""
+        return np.asarray(self._core.encode(self.to_raw(configs)))
 
     def check_unit(self, X: Any, what: str = "X") -> np.ndarray:
-        """Validate an encoded array: shape (n, d), finite, within [0, 1]. Returns a clipped copy."""
-        arr = np.asarray(X, dtype=np.float64)
+        """Validate an encoded array: shape ``(n, d)`` (or one point ``(d,)``), within [0, 1].
+
+        Returns it as a C-contiguous float64 array of shape ``(n, d)``.
+        """
+        try:
+            arr = np.asarray(X)
+        except ValueError:  # ragged nested lists
+            raise ValueError(f"{what} must be an array of shape (n, {self.dim})") from None
+        if arr.dtype == np.bool_ or not (
+            np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)
+        ):
+            raise TypeError(f"{what} must be a numeric array, got dtype {arr.dtype}")
+        arr = np.ascontiguousarray(arr, dtype=np.float64)
         if arr.ndim == 1 and self.dim and arr.shape[0] == self.dim:
             arr = arr[None, :]
         if arr.ndim != 2 or arr.shape[1] != self.dim:
             raise ValueError(f"{what} must have shape (n, {self.dim}), got {arr.shape}")
-        if not np.isfinite(arr).all():
-            raise ValueError(f"{what} must be finite (no NaN or inf)")
-        if arr.size and (arr.min() < -_UNIT_TOL or arr.max() > 1 + _UNIT_TOL):
-            raise ValueError(f"{what} must lie in [0, 1], got values in [{arr.min()}, {arr.max()}]")
-        return np.clip(arr, 0.0, 1.0)
+        if arr.size and not ((arr >= 0.0) & (arr <= 1.0)).all():
+            bad = arr[~((arr >= 0.0) & (arr <= 1.0))][0]
+            raise ValueError(f"{what} must lie in [0, 1] (and not be NaN), got {bad!r}")
+        return arr
 
     def decode(self, X: Any) -> list[dict[str, Any]]:
-        """Points of ``[0, 1]^d`` to configurations; every point decodes to a valid configuration."""
-        arr = self.check_unit(X)
-        return self.from_raw(np.asarray(self._core.decode(arr)))
+        """Points of ``[0, 1]^d`` to configurations; every such point decodes to a valid one."""
+        return self.from_raw(np.asarray(self._core.decode(self.check_unit(X))))
 
-    def canonicalize(self, X: np.ndarray) -> np.ndarray:
+    def canonicalize(self, X: Any) -> np.ndarray:
         """Snap discrete coordinates to their cell centres (what ``encode(decode(X))`` gives)."""
-        return np.asarray(self._core.canonicalize(np.ascontiguousarray(X, dtype=np.float64)))
+        return np.asarray(self._core.canonicalize(self.check_unit(X)))
 
     def sample_unit(self, n: int, seed: int) -> np.ndarray:
-        """``n`` points uniform in ``[0, 1]^d`` from a seeded stream."""
+        """``n`` points uniform in ``[0, 1]^d`` from a seeded stream (any int seed, mod 2**64)."""
+        _check_count("n", n)
+        _check_seed(seed)
         return np.asarray(self._core.sample_unit(int(n), int(seed) & (2**64 - 1)))
 
     def sample(self, n: int, seed: int | None = None) -> list[dict[str, Any]]:
@@ -454,11 +627,10 @@ class SearchSpace:
         >>> s.sample(3, seed=1) == s.sample(3, seed=1)
         True
         """
-        if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 0:
-            raise ValueError(f"n must be a non-negative integer, got {n!r}")
+        _check_count("n", n)
         if seed is None:
             seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0])
-        return self.from_raw(np.asarray(self._core.decode(self.sample_unit(int(n), seed))))
+        return self.from_raw(np.asarray(self._core.decode(self.sample_unit(n, seed))))
 
     # ----------------------------------------------------------------------------- SageMaker
     @classmethod
@@ -473,12 +645,29 @@ class SearchSpace:
         >>> s.ranges["depth"]
         IntegerParameter(2, 9, scaling_type='Linear')
         """
-        known = {"ContinuousParameterRanges", "IntegerParameterRanges", "CategoricalParameterRanges",
-                 "AutoParameters"}
+        if not isinstance(parameter_ranges, Mapping):
+            raise TypeError(
+                f"ParameterRanges must be a dict, got {type(parameter_ranges).__name__}"
+            )
+        known = {"ContinuousParameterRanges", "IntegerParameterRanges",
+                 "CategoricalParameterRanges", "AutoParameters"}
         unknown = set(parameter_ranges) - known
         if unknown:
             raise ValueError(f"ParameterRanges: unknown field(s) {sorted(unknown)}")
+        if parameter_ranges.get("AutoParameters"):
+            raise ValueError(
+                "ParameterRanges.AutoParameters: automatic range inference is not supported"
+            )
         ranges: dict[str, Parameter] = {}
+
+        def entries(field: str) -> list[Any]:
+            items = parameter_ranges.get(field) or []
+            if not isinstance(items, list):
+                raise TypeError(f"ParameterRanges.{field} must be a list")
+            for i, r in enumerate(items):
+                if not isinstance(r, Mapping):
+                    raise TypeError(f"ParameterRanges.{field}[{i}] must be a dict")
+            return items
 
         def add(path: str, name: Any, p: Parameter) -> None:
             if not isinstance(name, str):
@@ -488,27 +677,23 @@ class SearchSpace:
             ranges[name] = p
 
         for kind, klass in (("Continuous", ContinuousParameter), ("Integer", IntegerParameter)):
-            for i, r in enumerate(parameter_ranges.get(f"{kind}ParameterRanges", []) or []):
+            for i, r in enumerate(entries(f"{kind}ParameterRanges")):
                 path = f"ParameterRanges.{kind}ParameterRanges[{i}]"
                 extra = set(r) - {"Name", "MinValue", "MaxValue", "ScalingType"}
-                if extra or "MinValue" not in r or "MaxValue" not in r or "Name" not in r:
-                    raise ValueError(
-                        f"{path}: needs Name, MinValue, MaxValue (and optional ScalingType); "
-                        f"unknown {sorted(extra)}" if extra else f"{path}: needs Name, MinValue and MaxValue"
-                    )
+                if extra:
+                    raise ValueError(f"{path}: unknown field(s) {sorted(extra)}")
+                if "MinValue" not in r or "MaxValue" not in r or "Name" not in r:
+                    raise ValueError(f"{path}: needs Name, MinValue and MaxValue")
                 lo, hi = r["MinValue"], r["MaxValue"]
                 if kind == "Integer":
                     lo = _int_from_str(f"{path}.MinValue", lo)
                     hi = _int_from_str(f"{path}.MaxValue", hi)
                 add(path, r["Name"], klass(lo, hi, r.get("ScalingType", "Auto")))
-        for i, r in enumerate(parameter_ranges.get("CategoricalParameterRanges", []) or []):
+        for i, r in enumerate(entries("CategoricalParameterRanges")):
             path = f"ParameterRanges.CategoricalParameterRanges[{i}]"
-            extra = set(r) - {"Name", "Values"}
-            if extra or "Values" not in r or "Name" not in r:
+            if set(r) != {"Name", "Values"}:
                 raise ValueError(f"{path}: needs exactly Name and Values")
             add(path, r["Name"], CategoricalParameter(r["Values"]))
-        if parameter_ranges.get("AutoParameters"):
-            raise ValueError("ParameterRanges.AutoParameters: automatic range inference is not supported")
         return cls(ranges, static)
 
     def to_sagemaker(self) -> dict[str, list[dict[str, Any]]]:
@@ -529,6 +714,25 @@ class SearchSpace:
                     "ScalingType": p.scaling_type,
                 })
         return out
+
+
+def _check_name(where: str, name: Any) -> None:
+    if not isinstance(name, str):
+        raise TypeError(f"{where}: parameter names must be strings, got {name!r}")
+    if not name:
+        raise ValueError(f"{where}: parameter names must be non-empty strings")
+
+
+def _check_count(what: str, n: Any) -> None:
+    if not isinstance(n, numbers.Integral) or isinstance(n, (bool, np.bool_)):
+        raise TypeError(f"{what} must be an integer, got {n!r}")
+    if n < 0:
+        raise ValueError(f"{what} must be >= 0, got {n}")
+
+
+def _check_seed(seed: Any) -> None:
+    if not isinstance(seed, numbers.Integral) or isinstance(seed, (bool, np.bool_)):
+        raise TypeError(f"seed must be an integer, got {seed!r}")
 
 
 def _int_from_str(path: str, v: Any) -> Any:

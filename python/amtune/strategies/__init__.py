@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from amtune.strategies.base import History, Strategy
+from amtune.strategies.base import History, SearchSpaceExhausted, Strategy
 from amtune.strategies.grid import GridSearch
 from amtune.strategies.random_search import RandomSearch
 
-__all__ = ["GridSearch", "History", "RandomSearch", "Strategy", "make_strategy"]
+__all__ = [
+    "GridSearch",
+    "History",
+    "RandomSearch",
+    "SearchSpaceExhausted",
+    "Strategy",
+    "make_strategy",
+]
 
 
 def _registry() -> dict[str, Any]:
@@ -23,7 +30,11 @@ def _registry() -> dict[str, Any]:
 
 
 def make_strategy(strategy: str | Strategy, **options: Any) -> Strategy:
-    """A strategy instance from its SageMaker name (``Random``, ``Grid``, ``Bayesian``) or itself."""
+    """A strategy instance from its SageMaker name (``Random``, ``Grid``, ``Bayesian``) or itself.
+
+    >>> make_strategy("Grid").name
+    'Grid'
+    """
     if isinstance(strategy, Strategy):
         if options:
             raise ValueError(f"strategy options {sorted(options)} given with a Strategy instance")
@@ -34,4 +45,6 @@ def make_strategy(strategy: str | Strategy, **options: Any) -> Strategy:
     try:
         return reg[strategy](**options)  # type: ignore[no-any-return]
     except TypeError as exc:
-        raise ValueError(f"strategy {strategy!r}: invalid options {sorted(options)}: {exc}") from None
+        raise ValueError(
+            f"strategy {strategy!r}: invalid options {sorted(options)}: {exc}"
+        ) from None

@@ -10,6 +10,10 @@ import numpy as np
 from amtune.space import SearchSpace
 
 
+class SearchSpaceExhausted(ValueError):
+    """A strategy was asked for more distinct configurations than remain in a finite space."""
+
+
 @dataclass(frozen=True)
 class History:
     """Everything a strategy may condition on, in the encoded space.
@@ -30,7 +34,12 @@ class History:
 
 
 class Strategy(ABC):
-    """A proposal rule. ``bind`` is called once by the optimizer; ``ask`` returns encoded points."""
+    """A proposal rule. ``bind`` is called once by the optimizer; ``ask`` returns encoded points.
+
+    ``ask`` must not change the strategy's state when it raises (the optimizer then records
+    nothing either), and on a finite space it must not return a configuration that is pending or
+    repeated within the batch.
+    """
 
     name: str = ""
 
