@@ -47,17 +47,18 @@ def grid_raw(space: SearchSpace, indices: Any) -> np.ndarray:
     """Raw ``(m, d)`` values (as ``SearchSpace.to_raw`` gives) of configurations by grid index."""
     cards = _finite_cards(space)
     if (space.size or 1) < 2**62:
-        idx = np.asarray(indices, dtype=np.int64).reshape(-1)
-        raw = np.empty((idx.shape[0], len(cards)))
+        flat = np.asarray(indices, dtype=np.int64).reshape(-1)
+        raw = np.empty((flat.shape[0], len(cards)))
         for j in range(len(cards) - 1, -1, -1):
-            idx, digit = np.divmod(idx, cards[j])
+            flat, digit = np.divmod(flat, cards[j])
             raw[:, j] = digit
     else:  # beyond int64: Python integers
         rows = []
-        for i in np.asarray(indices, dtype=object).reshape(-1).tolist():
-            row = []
+        for index in np.asarray(indices, dtype=object).reshape(-1).tolist():
+            rest: int = int(index)
+            row: list[int] = []
             for k in reversed(cards):
-                i, digit = divmod(int(i), k)
+                rest, digit = divmod(rest, k)
                 row.append(digit)
             rows.append(row[::-1])
         raw = np.array(rows, dtype=np.float64).reshape(-1, len(cards))
