@@ -58,8 +58,8 @@ def grid_raw(space: SearchSpace, indices: Any) -> np.ndarray:
             rest: int = int(index)
             row: list[int] = []
             for k in reversed(cards):
-                rest, digit = divmod(rest, k)
-                row.append(digit)
+                rest, place = divmod(rest, k)
+                row.append(place)
             rows.append(row[::-1])
         raw = np.array(rows, dtype=np.float64).reshape(-1, len(cards))
     out: np.ndarray = raw + _offsets(space)
