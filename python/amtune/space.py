@@ -512,7 +512,10 @@ class SearchSpace:
     @staticmethod
     def _raw_column(name: str, p: Parameter, column: list[Any]) -> np.ndarray:
         if isinstance(p, CategoricalParameter):
-            fast = list(map(p._fast.get, zip(map(type, column), column, strict=True)))
+            try:
+                fast = list(map(p._fast.get, zip(map(type, column), column, strict=True)))
+            except TypeError:  # an unhashable value: the slow path names it
+                fast = [None]
             if None not in fast:
                 return np.array(fast, dtype=np.float64)
             out = np.empty(len(column))
