@@ -58,7 +58,9 @@ class AmtuneSession:
         )
         self.opt = amtune.Optimizer(space, strategy="Bayesian", random_seed=seed, **options)
         X, y = history(n, d, seed)
-        self.opt.add_many([dict(zip(self.names, row.tolist())) for row in X], y.tolist())
+        self.opt.add_many(
+            [dict(zip(self.names, row.tolist(), strict=True)) for row in X], y.tolist()
+        )
         self._last: Any = None
 
     def ask(self) -> None:
@@ -90,9 +92,11 @@ class OptunaSession:
         self.study.add_trials(
             [
                 optuna.trial.create_trial(
-                    params=dict(zip(self.names, row.tolist())), distributions=self.dists, value=v
+                    params=dict(zip(self.names, row.tolist(), strict=True)),
+                    distributions=self.dists,
+                    value=v,
                 )
-                for row, v in zip(X, y.tolist())
+                for row, v in zip(X, y.tolist(), strict=True)
             ]
         )
         self._last: Any = None

@@ -4,10 +4,11 @@
     python -m benchmarks.ask_scaling --sizes 100,1000 --methods amtune-bayes --out /tmp/x.md
 
 Each (method, n) runs in its own subprocess, so its peak resident memory (``ru_maxrss``) belongs to
-that size alone. The child records n random Styblinski-Tang points in d = 20 at once (a resumed job),
-times the first ``ask()`` ("cold"), then a few ask/tell pairs ("warm", the steady state; their median
-is the headline figure). A method whose proposal exceeds ``--limit`` seconds (default 120) or whose
-process exceeds ``--max-rss-gib`` is stopped and not run at larger sizes. Threads are capped at 1.
+that size alone. The child records n random Styblinski-Tang points in d = 20 at once (a resumed
+job), times the first ``ask()`` ("cold"), then a few ask/tell pairs ("warm", the steady state; their
+median is the headline figure). A method whose proposal exceeds ``--limit`` seconds (default 120)
+or whose process exceeds ``--max-rss-gib`` is stopped and not run at larger sizes. Threads are
+capped at 1.
 """
 
 from __future__ import annotations
@@ -316,9 +317,11 @@ def main(argv: list[str] | None = None) -> int:
             "",
             "History: n uniform random points of Styblinski-Tang in [-5, 5]^20 recorded at once "
             "(amtune `add_many`, Optuna `study.add_trials`). *Cold* = the first `ask()` after "
-            "loading the history (a resumed job); *warm* = median of the following ask() calls, each "
+            "loading the history (a resumed job); *warm* = median of the following ask() calls, "
+            "each "
             "after telling the previous proposal (a running job). Peak RSS = `ru_maxrss` of the "
-            "process that measured that size alone (it includes the interpreter and library imports; "
+            "process that measured that size alone (it includes the interpreter and library "
+            "imports; "
             "torch is imported only for GPSampler). Ratios = peer warm time / amtune warm time, "
             f"measured in this run. A proposal that took more than {args.limit:g} s stops that "
             "method at larger sizes.",

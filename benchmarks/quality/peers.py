@@ -22,7 +22,8 @@ from benchmarks.quality.problems import Problem
 
 INIT_DESIGN = {
     "random": "uniform random points throughout",
-    "optuna-tpe": "10 random points (TPESampler n_startup_trials=10), multivariate TPE (Optuna 5 default)",
+    "optuna-tpe": "10 random points (TPESampler n_startup_trials=10), "
+    "multivariate TPE (Optuna 5 default)",
     "optuna-gp": "10 random points (GPSampler n_startup_trials=10), then GP + logEI",
     "skopt-gp": "10 random points (n_initial_points=10), GP (Matern, noise='gaussian') + gp_hedge, "
     "as gp_minimize",
@@ -53,7 +54,7 @@ class Adapter:
         raise NotImplementedError
 
     def load(self, configs: Sequence[Mapping[str, Any]], values: Sequence[float]) -> None:
-        for c, v in zip(configs, values):
+        for c, v in zip(configs, values, strict=True):
             self.tell(c, v)
 
 
@@ -132,7 +133,7 @@ class OptunaAdapter(Adapter):
         self.study.add_trials(
             [
                 ft(params=dict(c), distributions=self.dists, value=float(v))
-                for c, v in zip(configs, values)
+                for c, v in zip(configs, values, strict=True)
             ]
         )
         # reseed so an extended run does not replay the same random stream
@@ -201,7 +202,9 @@ class SkoptAdapter(Adapter):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             x = self.opt.ask()
-        return {n: (v.item() if hasattr(v, "item") else v) for n, v in zip(self.names, x)}
+        return {
+            n: (v.item() if hasattr(v, "item") else v) for n, v in zip(self.names, x, strict=True)
+        }
 
     def tell(self, config: Mapping[str, Any], value: float) -> None:
         with warnings.catch_warnings():

@@ -111,9 +111,9 @@ def styblinski_tang(x: np.ndarray) -> float:
 
 
 # --------------------------------------------------------------------------- mixed problem
-#: The mixed integer/categorical problem. A categorical ``variant`` in {a, b, c, d} chooses where the
-#: optimum of 4 continuous coordinates (x0..x3 in [-5, 5]) and of 3 integers (n0..n2 in [0, 20]) lies,
-#: and adds an offset:
+#: The mixed integer/categorical problem. A categorical ``variant`` in {a, b, c, d} chooses where
+#: the optimum of 4 continuous coordinates (x0..x3 in [-5, 5]) and of 3 integers (n0..n2 in
+#: [0, 20]) lies, and adds an offset:
 #:     f = sum_i [ z_i^2 / 4 + 1 - cos(2 pi z_i) ] + sum_j (n_j - m_j)^2 / 4 + offset_v,
 #:     z = x - s_v,   m = m_v.
 #: The cosine term gives ~10 local minima per continuous coordinate (Rastrigin-like). Every term is
@@ -136,7 +136,7 @@ MIXED_OFFSET = {"a": 0.0, "b": 0.5, "c": 1.0, "d": 1.5}
 
 def _mixed_arg(config: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, str]:
     x = np.array([float(config[f"x{i}"]) for i in range(4)])
-    n = np.array([int(round(float(config[f"n{j}"]))) for j in range(3)])
+    n = np.array([round(float(config[f"n{j}"])) for j in range(3)])
     return x, n, str(config["variant"])
 
 
@@ -176,7 +176,7 @@ PROBLEMS: dict[str, Problem] = {
             _MIXED_PARAMS,
             mixed,
             0.0,
-            "4 continuous [-5, 5] + 3 integers [0, 20] + categorical variant {a,b,c,d} (see problems.py)",
+            "4 continuous [-5, 5] + 3 integers [0, 20] + categorical variant {a,b,c,d}",
             to_arg=_mixed_arg,
         ),
         # big-history suite (issue 4)

@@ -30,17 +30,20 @@ LABELS = {
     "skopt-gp": "scikit-optimize GP",
     "random": "Random (numpy)",
 }
+RUN = "python -m benchmarks.quality.run"
 STANDARD_COMMANDS = [
     "export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1   # also set by the harness itself",
-    "python -m benchmarks.quality.run --methods random,optuna-tpe --problems standard --seeds 0-9 --budget 100",
-    "python -m benchmarks.quality.run --methods optuna-gp --problems standard --seeds 0-9 --budget 100",
-    "python -m benchmarks.quality.run --methods skopt-gp --problems standard --seeds 0-9 --budget 100",
-    "python -m benchmarks.quality.run --methods amtune-bayes --problems standard --seeds 0-9 --budget 100 --force",
+    f"{RUN} --methods random,optuna-tpe --problems standard --seeds 0-9 --budget 100",
+    f"{RUN} --methods optuna-gp --problems standard --seeds 0-9 --budget 100",
+    f"{RUN} --methods skopt-gp --problems standard --seeds 0-9 --budget 100",
+    f"{RUN} --methods amtune-bayes --problems standard --seeds 0-9 --budget 100 --force",
     "python -m benchmarks.quality.report",
 ]
 BIG_COMMANDS = [
-    "python -m benchmarks.quality.run --big --methods amtune-bayes,optuna-tpe,random --problems big --seeds 0-9 --budget 1000",
-    "python -m benchmarks.quality.run --big --methods amtune-bayes,optuna-tpe,random --problems big --seeds 0-9 --budget 5000",
+    f"{RUN} --big --methods amtune-bayes,optuna-tpe,random --problems big "
+    "--seeds 0-9 --budget 1000",
+    f"{RUN} --big --methods amtune-bayes,optuna-tpe,random --problems big "
+    "--seeds 0-9 --budget 5000",
     "python -m benchmarks.quality.report",
 ]
 
@@ -183,7 +186,8 @@ def runs_meta(runs: list[dict[str, Any]]) -> list[str]:
     for m in sorted(by_method, key=_method_key):
         d = by_method[m]
         lines.append(
-            f"| {_label(m)} | {d['init']} | {', '.join(sorted(d['versions']))} | {d['resumed']} / {d['stopped']} |"
+            f"| {_label(m)} | {d['init']} | {', '.join(sorted(d['versions']))} "
+            f"| {d['resumed']} / {d['stopped']} |"
         )
     return lines
 
@@ -203,12 +207,15 @@ def build(runs: list[dict[str, Any]]) -> str:
         *STANDARD_COMMANDS,
         "```",
         "",
-        "Simple regret = best value found - global optimum (lower is better). Cells: median [25th, 75th "
-        "percentile] (seeds reaching that many evaluations); the best median of each column is in bold. "
-        "Each method uses its library defaults, including its own initial design (table at the end). "
-        "Problems are defined in `benchmarks/quality/problems.py`; `mixed` has 4 continuous, 3 integer "
-        "and 1 categorical parameter. All methods ran on the same 2-core shared machine with "
-        f"threads capped ({'; '.join(threads)}); times are the optimizer's own seconds (ask + tell), "
+        "Simple regret = best value found - global optimum (lower is better). Cells: median "
+        "[25th, 75th percentile] (seeds reaching that many evaluations); the best median of each "
+        "column is in bold. Each method uses its library defaults, including its own initial "
+        "design (table at the end). Problems are defined in `benchmarks/quality/problems.py`; "
+        "`mixed` has 4 continuous, 3 integer and 1 categorical parameter. All methods ran on "
+        "the same "
+        "2-core shared machine with "
+        f"threads capped ({'; '.join(threads)}); times are the optimizer's own seconds "
+        "(ask + tell), "
         "with ratios against amtune Bayesian measured in the same sweep.",
         "",
     ]

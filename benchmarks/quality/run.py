@@ -3,11 +3,11 @@
     python -m benchmarks.quality.run --methods random,optuna-tpe --problems standard \\
         --seeds 0-9 --budget 100
 
-Each run is stored in ``benchmarks/results/quality/raw/<problem>/<method>/s<seed>.json`` (its values,
-cumulative optimizer seconds, versions) plus a gzipped sidecar with the configurations (used only to
-extend a run, not committed). A run that already reached the budget is skipped; a shorter or
-interrupted one is extended by loading its evaluations into a fresh optimizer (recorded in
-``resumed_at``); ``--force`` starts it again from scratch (e.g. after amtune changed).
+Each run is stored in ``benchmarks/results/quality/raw/<problem>/<method>/s<seed>.json`` (its
+values, cumulative optimizer seconds, versions) plus a gzipped sidecar with the configurations
+(used only to extend a run, not committed). A run that already reached the budget is skipped; a
+shorter or interrupted one is extended by loading its evaluations into a fresh optimizer (recorded
+in ``resumed_at``); ``--force`` starts it again from scratch (e.g. after amtune changed).
 Function evaluations are not timed: ``t_cum`` is the optimizer's own time (ask + tell).
 """
 
@@ -86,7 +86,7 @@ def run_one(
     budget: int,
     force: bool = False,
     max_seconds: float | None = None,
-    checkpoint_every: int = 25,
+    checkpoint_every: int | None = None,
 ) -> str:
     problem = PROBLEMS[problem_name]
     path, side = run_paths(problem_name, spec, seed)
@@ -101,6 +101,8 @@ def run_one(
                 configs = json.load(fh)
         if len(configs) != len(record["values"]):
             record, configs = None, []  # cannot extend without the configurations: start again
+    if checkpoint_every is None:
+        checkpoint_every = max(25, budget // 20)
     base, options = parse_method(spec)
     adapter = make_adapter(spec, problem, seed)
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
@@ -168,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--problems",
         default="standard",
-        help=f"comma list of problems or suites ({', '.join(SUITES)}); problems: {', '.join(PROBLEMS)}",
+        help=f"comma list of problems or suites ({', '.join(SUITES)}); "
+        f"problems: {', '.join(PROBLEMS)}",
     )
     ap.add_argument("--seeds", default="0-9", help="e.g. 0-9 or 0,3,5-7")
     ap.add_argument("--budget", type=int, default=100)
@@ -204,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
                 t = time.perf_counter()
                 msg = run_one(method, problem, seed, args.budget, args.force, args.max_run_seconds)
                 print(
-                    f"{method:>16} {problem:>13} seed {seed:>2}: {msg} [{time.perf_counter() - t:.1f} s wall]",
+                    f"{method:>16} {problem:>13} seed {seed:>2}: {msg} "
+                    f"[{time.perf_counter() - t:.1f} s wall]",
                     flush=True,
                 )
     return 0
