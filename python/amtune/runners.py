@@ -83,7 +83,11 @@ class Outcome:
 
 
 class Handle:
-    """A running training job."""
+    """A running training job; ``pid`` is its process id (None in a thread), ``group`` is True when
+    the process leads its own process group (commands)."""
+
+    pid: int | None = None
+    group: bool = False
 
     def stop(self, grace: float) -> None:  # pragma: no cover - interface
         raise NotImplementedError
@@ -252,6 +256,7 @@ class _ProcessHandle(Handle):
     def __init__(self, proc: Any, conn: Any) -> None:
         self.proc = proc
         self.conn = conn
+        self.pid = proc.pid
         self._stop_asked = False
         self._lock = threading.Lock()
 
@@ -278,7 +283,12 @@ class _ProcessHandle(Handle):
 
 def _mp_context() -> Any:
     methods = mp.get_all_start_methods()
-    return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        ctx = mp.get_context("forkserver")
+        # Workers fork from a server that has amtune (numpy, pandas) imported already.
+        ctx.set_forkserver_preload(["amtune.tuner"])
+        return ctx
+    return mp.get_context("spawn")
 
 
 class ProcessRunner(Runner):
@@ -412,6 +422,8 @@ class ThreadRunner(Runner):
 class _CommandHandle(Handle):
     def __init__(self, proc: subprocess.Popen[bytes]) -> None:
         self.proc = proc
+        self.pid = proc.pid
+        self.group = True
         self.stop_asked = False
 
     def _signal(self, sig: int) -> None:
@@ -520,6 +532,7 @@ class CommandRunner(Runner):
                     log.write((w + "\n").encode())
                 if warnings:
                     log.flush()
+            proc.stdout.close()
             code = proc.wait()
             log.write(f"[amtune] exit code {code}\n".encode())
         if code == 0:

@@ -14,7 +14,8 @@ Tables
                    stop request flag, driver pid/heartbeat, number of resumes, completion details.
 ``training_jobs``  one row per training job: sequence number, name, tuned hyperparameters (JSON),
                    status, objective status, failure reason, times, final objective, final metrics
-                   (JSON), attempts, restarts (re-runs after a driver interruption), job directory.
+                   (JSON), attempts, restarts (re-runs after a driver interruption), job directory,
+                   pid of the running process (a re-run first kills a survivor of the dead driver).
 ``attempts``       one row per finished attempt of a training job (for retries).
 ``metrics``        every metric emission: training job, metric name, step, time, value.
 """
@@ -69,6 +70,7 @@ CREATE TABLE IF NOT EXISTS training_jobs (
     restarts INTEGER NOT NULL DEFAULT 0,
     retryable INTEGER NOT NULL DEFAULT 0,
     job_dir TEXT,
+    pid INTEGER,
     PRIMARY KEY (tuning_job, seq)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS training_jobs_name ON training_jobs (name);
@@ -101,7 +103,7 @@ _TUNING_FIELDS = {
 }
 _TRAINING_FIELDS = {
     "status", "objective_status", "failure_reason", "start_time", "end_time", "final_objective",
-    "final_metrics", "attempts", "restarts", "retryable", "job_dir", "hyperparameters",
+    "final_metrics", "attempts", "restarts", "retryable", "job_dir", "hyperparameters", "pid",
 }
 _JSON_FIELDS = {"config", "hyperparameters", "final_metrics", "completion_details"}
 

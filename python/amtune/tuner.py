@@ -644,6 +644,33 @@ def stop_tuning_job(store: Store, name: str) -> str:
     return "Stopped"
 
 
+def _kill_survivor(store: Store, name: str, seq: int) -> None:
+    """Kill a training command left running by a driver that died (SIGKILL to its process group).
+
+    Only a process whose environment names this training job's directory is killed (Linux
+    ``/proc``), so a recycled pid is never hit. Worker processes of callables are not killed: they
+    exit at their next report to the dead driver (broken pipe) or when their function returns.
+    """
+    rows = [r for r in store.training_jobs(name) if r["seq"] == seq]
+    if not rows or not rows[0]["pid"] or not rows[0]["job_dir"]:
+        return
+    pid, job_dir = int(rows[0]["pid"]), rows[0]["job_dir"]
+    if not store.get_tuning_job(name)["config"]["amtune"].get("command"):
+        return
+    try:
+        env = Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return
+    if f"AMTUNE_JOB_DIR={job_dir}".encode() not in env.split(b"\0"):
+        return
+    import signal
+
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
 class _Driver:
     """The loop of one tuning job (one run of fit or resume)."""
 
@@ -827,9 +854,12 @@ class _Driver:
         js.deadline = None if lim is None else time.time() + lim
         js.stop_reason = js.stop_status = None
         js.handle = self.runner.start(spec, self.events)
+        if js.handle.pid is not None:
+            self.store.update_training_job(self.name, js.seq, pid=js.handle.pid)
 
     def _restart(self, run: TuningRun, js: TrainingJobState) -> None:
         """Re-run a training job that was InProgress when the previous driver died."""
+        _kill_survivor(self.store, self.name, js.seq)
         js.restarts += 1
         js.series = {}
         js.start_time = time.time()

@@ -1,0 +1,215 @@
+"""Training jobs as worker processes and as script-mode commands, run through real tuning jobs."""
+
+import json
+import os
+import signal
+import sys
+import textwrap
+import time
+
+import pytest
+
+import amtune
+from amtune.tuner import HyperparameterTuner
+
+X = {"x": amtune.ContinuousParameter(0.0, 1.0)}
+
+
+def crash_or_score(hp, reporter):
+    """Jobs with x < 0.5 die by a signal; the others report and return a score."""
+    if hp["x"] < 0.5:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    reporter.report("score", hp["x"], step=0)
+    return hp["x"] + 1.0
+
+
+def raises(hp, reporter):
+    raise ZeroDivisionError("no luck")
+
+
+def timed(hp, reporter):
+    reporter.report("t_start", time.time())
+    time.sleep(0.6)
+    reporter.report("t_end", time.time())
+
+
+def first_attempt_dies(hp, reporter):
+    marker = os.path.join(hp["dir"], f"seen-{reporter.job_name}")
+    if not os.path.exists(marker):
+        open(marker, "w").close()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return 2.0
+
+
+def _read(*parts):
+    with open(os.path.join(*parts)) as f:
+        return f.read()
+
+
+def _tuner(tmp_path, **kw):
+    kw.setdefault("strategy", "Random")
+    kw.setdefault("random_seed", 3)
+    kw.setdefault("quiet", True)
+    kw.setdefault("db", tmp_path / "amtune.db")
+    return HyperparameterTuner(kw.pop("objective", "score"), kw.pop("ranges", X), **kw)
+
+
+def test_a_crashing_worker_fails_its_job_and_the_tuning_job_goes_on(tmp_path):
+    t = _tuner(tmp_path, max_jobs=6, max_parallel_jobs=2)
+    t.fit(crash_or_score, job_name="crash")
+    df = t.analytics()
+    crashed = df[df["x"] < 0.5]
+    ok = df[df["x"] >= 0.5]
+    assert len(crashed) > 0 and len(ok) > 0  # seed 3 gives both kinds
+    assert (crashed["TrainingJobStatus"] == "Failed").all()
+    assert crashed["FailureReason"].str.contains("SIGSEGV").all()
+    assert (ok["TrainingJobStatus"] == "Completed").all()
+    # the returned value is the last emission of the objective, hence the final value
+    assert ok["FinalObjectiveValue"].tolist() == pytest.approx((ok["x"] + 1.0).tolist())
+    d = t.describe()
+    assert d["HyperParameterTuningJobStatus"] == "Completed"
+    assert d["TrainingJobStatusCounters"]["RetryableError"] == len(crashed)
+    assert d["ObjectiveStatusCounters"] == {"Succeeded": len(ok), "Pending": 0, "Failed": len(crashed)}
+
+
+def test_an_exception_fails_the_job_with_its_message_and_a_log(tmp_path):
+    t = _tuner(tmp_path, max_jobs=2)
+    t.fit(raises, job_name="raise")
+    d = t.describe()
+    assert d["HyperParameterTuningJobStatus"] == "Failed"
+    assert "No training job succeeded" in d["FailureReason"]
+    assert "ZeroDivisionError: no luck" in d["FailureReason"]
+    jobs = t.store.training_jobs("raise")
+    log = _read(jobs[0]["job_dir"], "train.log")
+    assert "ZeroDivisionError" in log and "Traceback" in log
+
+
+def test_jobs_run_in_parallel(tmp_path):
+    t = _tuner(tmp_path, objective="t_end", max_jobs=2, max_parallel_jobs=2)
+    t.fit(timed, job_name="par")
+    m = {(r["seq"], r["name"]): r["value"] for r in t.metrics()}
+    (s1, e1), (s2, e2) = [(m[(s, "t_start")], m[(s, "t_end")]) for s in (1, 2)]
+    assert s1 < e2 and s2 < e1  # the two jobs' running intervals overlap
+
+
+def test_retries_rerun_a_job_killed_by_a_signal(tmp_path):
+    t = _tuner(tmp_path, max_jobs=2, max_retry_attempts=1,
+               static_hyperparameters={"dir": str(tmp_path)})
+    t.fit(first_attempt_dies, job_name="retry")
+    jobs = t.store.training_jobs("retry")
+    assert [j["status"] for j in jobs] == ["Completed", "Completed"]
+    assert [j["attempts"] for j in jobs] == [2, 2]
+    att = t.store.attempts("retry", 1)
+    assert [a["status"] for a in att] == ["Failed", "Completed"]
+    assert "SIGKILL" in att[0]["failure_reason"]
+
+
+def test_a_closure_cannot_run_in_a_worker_process(tmp_path):
+    t = _tuner(tmp_path, max_jobs=1)
+    with pytest.raises(TypeError, match="runner='thread'"):
+        t.fit(lambda hp, r: 1.0, job_name="lam")
+    assert not (tmp_path / "amtune.db").exists()
+
+
+SCRIPT = textwrap.dedent("""
+    import argparse, json, os, sys, time
+    p = argparse.ArgumentParser()
+    p.add_argument("--x", type=float)
+    p.add_argument("--mode", default="ok")
+    p.add_argument("--epochs", type=int)
+    a = p.parse_args()
+    with open(os.path.join(os.environ["SM_MODEL_DIR"], "env.json"), "w") as f:
+        json.dump({"argv": sys.argv[1:], "hps": json.loads(os.environ["SM_HPS"]),
+                   "train": os.environ.get("SM_CHANNEL_TRAIN"),
+                   "channels": json.loads(os.environ["SM_CHANNELS"]),
+                   "out": os.environ["SM_OUTPUT_DATA_DIR"]}, f)
+    if a.mode == "fail":
+        print("something broke", file=sys.stderr)
+        sys.exit(3)
+    if a.mode == "hang":
+        import signal
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        time.sleep(60)
+    for e in range(a.epochs):
+        print(f"epoch {e} score={a.x + e}")
+        print(f"score=oops", file=sys.stderr)
+    if a.mode == "silent":
+        print("done")
+""")
+
+
+@pytest.fixture
+def script(tmp_path):
+    p = tmp_path / "train.py"
+    p.write_text(SCRIPT)
+    return [sys.executable, str(p)]
+
+
+MD = [{"Name": "score", "Regex": r"^epoch \d+ score=(\S+)$"}, {"Name": "other", "Regex": r"score=(\S+)"}]
+
+
+def test_a_script_mode_command_gets_args_env_channels_and_its_metrics(tmp_path, script):
+    (tmp_path / "data").mkdir()
+    t = _tuner(tmp_path, max_jobs=2, metric_definitions=MD,
+               static_hyperparameters={"epochs": 3, "mode": "ok"},
+               channels={"train": tmp_path / "data"})
+    t.fit(script, job_name="cmd")
+    jobs = t.store.training_jobs("cmd")
+    assert [j["status"] for j in jobs] == ["Completed", "Completed"]
+    j = jobs[0]
+    env = json.loads(_read(j["job_dir"], "model", "env.json"))
+    x = j["hyperparameters"]["x"]
+    assert env["argv"][env["argv"].index("--x") + 1] == repr(x)
+    assert env["argv"][env["argv"].index("--epochs") + 1] == "3"
+    assert env["hps"] == {"x": x, "epochs": 3, "mode": "ok"}
+    assert env["train"] == str(tmp_path / "data") and env["channels"] == ["train"]
+    assert env["out"].startswith(j["job_dir"])
+    assert j["job_dir"] == str(tmp_path / "amtune-jobs" / "cmd" / j["name"])
+    series = [m["value"] for m in t.store.metrics("cmd", j["seq"], "score")]
+    assert series == pytest.approx([x, x + 1, x + 2])
+    assert j["final_objective"] == pytest.approx(x + 2)  # the last emission
+    log = _read(j["job_dir"], "train.log")
+    assert "epoch 2 score=" in log and "'oops' is not a finite number" in log
+
+
+def test_command_failures_are_failed_jobs_with_reasons(tmp_path, script):
+    ranges = {"x": amtune.ContinuousParameter(0.0, 1.0),
+              "mode": amtune.CategoricalParameter(["fail", "silent"])}
+    t = _tuner(tmp_path, ranges=ranges, max_jobs=6, max_parallel_jobs=3, metric_definitions=MD,
+               static_hyperparameters={"epochs": 0})
+    t.fit(script, job_name="bad")
+    rows = t.store.training_jobs("bad")
+    modes = {r["hyperparameters"]["mode"] for r in rows}
+    assert modes == {"fail", "silent"}
+    for r in rows:
+        if r["hyperparameters"]["mode"] == "fail":
+            assert r["status"] == "Failed"
+            assert "exited with code 3" in r["failure_reason"] and "something broke" in r["failure_reason"]
+        else:  # finished but never printed the objective
+            assert r["status"] == "Completed" and r["objective_status"] == "Failed"
+    d = t.describe()
+    assert d["HyperParameterTuningJobStatus"] == "Failed"
+
+
+def test_a_missing_command_fails_each_job_and_the_tuning_job(tmp_path):
+    t = _tuner(tmp_path, max_jobs=2, metric_definitions=MD)
+    t.fit(["/nonexistent/amtune-train"], job_name="missing")
+    rows = t.store.training_jobs("missing")
+    assert [r["status"] for r in rows] == ["Failed", "Failed"]
+    assert "command not found" in rows[0]["failure_reason"]
+
+
+def test_the_per_job_time_limit_kills_a_hanging_command(tmp_path, script):
+    t = _tuner(tmp_path, max_jobs=1, metric_definitions=MD, max_runtime_per_training_job=0.5,
+               stop_grace_seconds=0.3, static_hyperparameters={"mode": "hang", "epochs": 1})
+    t.fit(script, job_name="hang")
+    (r,) = t.store.training_jobs("hang")
+    assert r["status"] == "Failed" and "MaxRuntimeInSeconds" in r["failure_reason"]
+    assert "-9" in _read(r["job_dir"], "train.log")  # SIGTERM ignored -> SIGKILL
+
+
+def test_the_objective_needs_a_metric_definition_for_a_command(tmp_path, script):
+    t = _tuner(tmp_path, max_jobs=1, metric_definitions=[{"Name": "loss", "Regex": "loss=(.*)"}])
+    with pytest.raises(ValueError, match="objective metric 'score' needs a metric definition"):
+        t.fit(script, job_name="nodef")
+    assert not (tmp_path / "amtune.db").exists()
