@@ -1,0 +1,297 @@
+"""Tuning jobs end to end with the thread runner (fast) and the SageMaker-shaped results."""
+
+import math
+import threading
+import time
+
+import pandas as pd
+import pytest
+
+import amtune
+from amtune.hooks import TuningJobCompletionCriteriaConfig, WarmStartConfig
+from amtune.tuner import HyperparameterTuner
+
+RANGES = {
+    "x": amtune.ContinuousParameter(-2.0, 2.0),
+    "n": amtune.IntegerParameter(1, 5),
+    "c": amtune.CategoricalParameter(["a", "b"]),
+}
+
+
+def quad(hp, reporter):
+    for step in range(3):
+        reporter.report("loss", (hp["x"] - 0.5) ** 2 + hp["n"] + step, step=step)
+    return {"loss": (hp["x"] - 0.5) ** 2 + hp["n"] + (hp["c"] == "b"), "aux": 7.0}
+
+
+def _tuner(tmp_path, **kw):
+    kw.setdefault("strategy", "Random")
+    kw.setdefault("random_seed", 0)
+    kw.setdefault("runner", "thread")
+    kw.setdefault("quiet", True)
+    kw.setdefault("db", tmp_path / "amtune.db")
+    kw.setdefault("objective_type", "Minimize")
+    return HyperparameterTuner(kw.pop("objective", "loss"), kw.pop("ranges", RANGES), **kw)
+
+
+def test_describe_has_the_sagemaker_shape(tmp_path):
+    t = _tuner(tmp_path, max_jobs=8, max_parallel_jobs=3, static_hyperparameters={"epochs": 4})
+    t.fit(quad, job_name="shape")
+    d = t.describe()
+    assert d["HyperParameterTuningJobName"] == "shape"
+    assert d["HyperParameterTuningJobStatus"] == "Completed"
+    assert d["TrainingJobStatusCounters"] == {"Completed": 8, "InProgress": 0, "RetryableError": 0,
+                                              "NonRetryableError": 0, "Stopped": 0}
+    assert d["ObjectiveStatusCounters"] == {"Succeeded": 8, "Pending": 0, "Failed": 0}
+    htc = d["HyperParameterTuningJobConfig"]
+    assert htc["HyperParameterTuningJobObjective"] == {"Type": "Minimize", "MetricName": "loss"}
+    assert htc["ResourceLimits"] == {"MaxNumberOfTrainingJobs": 8, "MaxParallelTrainingJobs": 3}
+    assert htc["Strategy"] == "Random" and htc["RandomSeed"] == 0
+    assert d["TrainingJobDefinition"]["StaticHyperParameters"] == {"epochs": "4"}
+    assert d["CreationTime"] <= d["HyperParameterTuningEndTime"]
+    assert d["CreationTime"].tzinfo is not None
+    assert isinstance(d["ConsumedResources"]["RuntimeInSeconds"], int)
+    best = d["BestTrainingJob"]
+    df = t.analytics()
+    assert best["FinalHyperParameterTuningJobObjectiveMetric"] == {
+        "Type": "Minimize", "MetricName": "loss", "Value": df["FinalObjectiveValue"].min()}
+    assert best["TrainingJobName"] == t.best_training_job()
+    assert best["TrainingJobStatus"] == "Completed"
+    row = df.set_index("TrainingJobName").loc[best["TrainingJobName"]]
+    assert best["TunedHyperParameters"] == {"x": repr(float(row["x"])), "n": str(int(row["n"])), "c": row["c"]}
+    # a returned dict is the last emission of each metric
+    expected = [(r.x - 0.5) ** 2 + r.n + (r.c == "b") for r in df.itertuples()]
+    assert df["FinalObjectiveValue"].tolist() == pytest.approx(expected)
+
+
+def test_analytics_columns_and_csv_export(tmp_path):
+    t = _tuner(tmp_path, max_jobs=4)
+    t.fit(quad, job_name="csv")
+    df = t.analytics()
+    assert isinstance(df, pd.DataFrame)
+    assert list(df.columns)[:9] == ["x", "n", "c", "TrainingJobName", "TrainingJobStatus",
+                                    "FinalObjectiveValue", "TrainingStartTime", "TrainingEndTime",
+                                    "TrainingElapsedTimeSeconds"]
+    assert (df["TrainingElapsedTimeSeconds"] >= 0).all()
+    out = tmp_path / "a.csv"
+    df.export_csv(out)
+    back = pd.read_csv(out)
+    assert back["TrainingJobName"].tolist() == df["TrainingJobName"].tolist()
+    assert back["FinalObjectiveValue"].tolist() == pytest.approx(df["FinalObjectiveValue"].tolist())
+    assert isinstance(df.dataframe(), pd.DataFrame)
+
+
+def test_static_hyperparameters_reach_every_job_and_series_are_stored(tmp_path):
+    seen = []
+
+    def train(hp, reporter):
+        seen.append(hp)
+        reporter.report("loss", 1.0)
+        reporter.report("loss", 0.5)
+
+    t = _tuner(tmp_path, max_jobs=3, static_hyperparameters={"epochs": 4, "opt": "sgd"})
+    t.fit(train, job_name="static")
+    assert len(seen) == 3 and all(h["epochs"] == 4 and h["opt"] == "sgd" for h in seen)
+    ms = t.metrics(t.analytics()["TrainingJobName"][0])
+    assert [(m["step"], m["value"]) for m in ms] == [(0, 1.0), (1, 0.5)]
+    assert all(m["time"] > 0 for m in ms)
+    rows = t.store.training_jobs("static")
+    assert all(r["final_objective"] == 0.5 and "epochs" not in r["hyperparameters"] for r in rows)
+
+
+def test_objective_never_emitted_fails_the_objective_and_the_tuning_job(tmp_path):
+    def train(hp, reporter):
+        reporter.report("other", 1.0)
+
+    t = _tuner(tmp_path, max_jobs=2)
+    t.fit(train, job_name="noobj")
+    d = t.describe()
+    assert d["TrainingJobStatusCounters"]["Completed"] == 2
+    assert d["ObjectiveStatusCounters"] == {"Succeeded": 0, "Pending": 0, "Failed": 2}
+    assert d["HyperParameterTuningJobStatus"] == "Failed"
+    assert "No training job succeeded" in d["FailureReason"]
+    assert "BestTrainingJob" not in d
+
+
+def test_failures_are_told_to_the_strategy_and_do_not_stop_the_job(tmp_path):
+    def train(hp, reporter):
+        if hp["c"] == "b":
+            raise RuntimeError("bad c")
+        return {"loss": hp["x"]}
+
+    t = _tuner(tmp_path, max_jobs=10, max_parallel_jobs=2)
+    t.fit(train, job_name="mixed")
+    df = t.analytics()
+    assert len(df) == 10
+    assert (df[df["c"] == "b"]["TrainingJobStatus"] == "Failed").all()
+    assert (df[df["c"] == "a"]["TrainingJobStatus"] == "Completed").all()
+    assert t.describe()["HyperParameterTuningJobStatus"] == "Completed"
+    assert t._run.optimizer.n_finished == 10
+
+
+def _slow(hp, reporter):
+    for i in range(400):
+        reporter.report("loss", float(i))
+        time.sleep(0.01)
+
+
+def test_stop_in_background_mode_stops_running_jobs(tmp_path):
+    t = _tuner(tmp_path, max_jobs=50, max_parallel_jobs=2)
+    t.fit(_slow, job_name="bg", wait=False)
+    for _ in range(500):
+        if len(t.store.training_jobs("bg")) >= 2:
+            break
+        time.sleep(0.01)
+    t.stop()
+    t.wait()
+    d = t.describe()
+    assert d["HyperParameterTuningJobStatus"] == "Stopped"
+    c = d["TrainingJobStatusCounters"]
+    assert c["Stopped"] >= 2 and c["InProgress"] == 0
+    rows = t.store.training_jobs("bg")
+    assert len(rows) < 50
+    # stopped jobs keep their series and last value
+    assert all(r["status"] == "Stopped" and r["objective_status"] == "Succeeded" for r in rows)
+
+
+def test_max_runtime_stops_running_jobs_and_completes(tmp_path):
+    t = _tuner(tmp_path, max_jobs=100, max_parallel_jobs=2, max_runtime_in_seconds=0.5)
+    t.fit(_slow, job_name="rt")
+    d = t.describe()
+    assert d["HyperParameterTuningJobStatus"] == "Completed"
+    assert d["TrainingJobStatusCounters"]["Stopped"] == 2
+    assert "MaxRuntimeInSeconds" in d["TuningJobCompletionReason"]
+
+
+def test_a_stop_request_through_the_store_is_seen_by_the_driver(tmp_path):
+    from amtune.store import Store
+    from amtune.tuner import stop_tuning_job
+
+    t = _tuner(tmp_path, max_jobs=50)
+    t.fit(_slow, job_name="ext", wait=False)
+    for _ in range(500):
+        if t.store.training_jobs("ext"):
+            break
+        time.sleep(0.01)
+    other = Store(tmp_path / "amtune.db")
+    assert stop_tuning_job(other, "ext") == "Stopping"
+    other.close()
+    t.wait()
+    assert t.describe()["HyperParameterTuningJobStatus"] == "Stopped"
+
+
+def test_target_objective_completes_the_tuning_job(tmp_path):
+    def train(hp, reporter):
+        return {"loss": 1.0}
+
+    t = _tuner(tmp_path, max_jobs=20, completion_criteria_config=TuningJobCompletionCriteriaConfig(
+        target_objective_metric_value=1.0))
+    t.fit(train, job_name="target")
+    d = t.describe()
+    assert d["HyperParameterTuningJobStatus"] == "Completed"
+    assert sum(d["TrainingJobStatusCounters"].values()) == 1
+    assert "target" in d["TuningJobCompletionReason"]
+
+
+def test_grid_runs_every_combination_once(tmp_path):
+    ranges = {"n": amtune.IntegerParameter(1, 3), "c": amtune.CategoricalParameter(["a", "b"])}
+    t = _tuner(tmp_path, ranges=ranges, strategy="Grid", max_jobs=100, max_parallel_jobs=2)
+    t.fit(lambda hp, r: {"loss": hp["n"]}, job_name="grid")
+    df = t.analytics()
+    assert sorted(zip(df["n"], df["c"])) == [(n, c) for n in (1, 2, 3) for c in "ab"]
+
+
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [
+        ({"max_jobs": 0}, "max_jobs: must be an integer >= 1"),
+        ({"max_parallel_jobs": 1.5}, "max_parallel_jobs"),
+        ({"max_runtime_in_seconds": -1}, "max_runtime_in_seconds"),
+        ({"objective_type": "Max"}, "objective_type"),
+        ({"strategy": "Nope"}, "strategy"),
+        ({"metric_definitions": [{"Name": "loss", "Regex": "loss"}]}, "capture group"),
+        ({"max_retry_attempts": 31}, "max_retry_attempts: must be an integer from 0 to 30"),
+        ({"runner": "cluster"}, "runner"),
+        ({"early_stopping_type": "Sometimes"}, "early_stopping_type"),
+        ({"random_seed": -3}, "random_seed"),
+        ({"ranges": {}}, "at least one range"),
+    ],
+)
+def test_bad_arguments_raise_naming_the_argument(tmp_path, kw, match):
+    with pytest.raises(ValueError, match=match):
+        _tuner(tmp_path, **kw)
+    assert not (tmp_path / "amtune.db").exists()
+
+
+def test_issue6_features_are_validated(tmp_path):
+    with pytest.raises(ValueError, match="max_number_of_training_jobs_not_improving: must be an integer >= 3"):
+        _tuner(tmp_path, completion_criteria_config=TuningJobCompletionCriteriaConfig(
+            max_number_of_training_jobs_not_improving=2))
+    with pytest.raises(ValueError, match="1 to 5 parent"):
+        _tuner(tmp_path, warm_start_config=WarmStartConfig("IdenticalDataAndAlgorithm", []))
+    with pytest.raises(ValueError, match="warm_start_type"):
+        _tuner(tmp_path, warm_start_config=WarmStartConfig("Sideways", ["p"]))
+
+
+def test_job_names_follow_sagemaker_rules_and_are_unique(tmp_path):
+    t = _tuner(tmp_path, max_jobs=1)
+    with pytest.raises(ValueError, match="job_name"):
+        t.fit(quad, job_name="bad_name!")
+    with pytest.raises(ValueError, match="job_name"):
+        t.fit(quad, job_name="x" * 33)
+    t.fit(quad, job_name="once")
+    with pytest.raises(ValueError, match="already exists"):
+        t.fit(quad, job_name="once")
+    t.fit(quad)  # a generated name
+    assert t.latest_tuning_job.startswith("amtune-")
+
+
+def test_reporter_rejects_bad_values(tmp_path):
+    errors = []
+
+    def train(hp, reporter):
+        for bad in (float("nan"), "1.0", True):
+            try:
+                reporter.report("loss", bad)
+            except TypeError as exc:
+                errors.append(str(exc))
+        reporter.report("loss", 1)
+
+    t = _tuner(tmp_path, max_jobs=1)
+    t.fit(train, job_name="rep")
+    assert len(errors) == 3 and all("finite number" in e for e in errors)
+    assert t.describe()["HyperParameterTuningJobStatus"] == "Completed"
+
+
+def test_a_job_running_in_another_thread_can_be_described(tmp_path):
+    t = _tuner(tmp_path, max_jobs=40, max_parallel_jobs=2)
+    t.fit(_slow, job_name="live", wait=False)
+    for _ in range(500):
+        if t.store.training_jobs("live"):
+            break
+        time.sleep(0.01)
+    d = HyperparameterTuner.attach("live", db=tmp_path / "amtune.db").describe()
+    assert d["HyperParameterTuningJobStatus"] == "InProgress"
+    assert d["TrainingJobStatusCounters"]["InProgress"] >= 1
+    assert d["ObjectiveStatusCounters"]["Pending"] >= 1
+    t.stop()
+    t.wait()
+    assert not any(th.name.startswith("amtune-driver") for th in threading.enumerate())
+
+
+def test_not_supported_settings_fail_loudly(tmp_path):
+    try:
+        import amtune.early_stopping  # noqa: F401
+    except ImportError:
+        with pytest.raises(ValueError, match="not supported yet"):
+            _tuner(tmp_path, early_stopping_type="Auto")
+    else:
+        pytest.skip("early stopping is implemented")
+
+
+def test_progress_line_format():
+    from amtune.progress import format_status
+
+    s = format_status("j", {"Completed": 3, "Failed": 1, "InProgress": 2}, 0.5, 12.3, 10)
+    assert s.startswith("j: 4/10 done (3 completed, 1 failed, 0 stopped), 2 running, best 0.5")
+    assert math.isclose(0.5, float(s.split("best ")[1].split(",")[0]))
