@@ -1,0 +1,186 @@
+"""Config files: the amtune shape and SageMaker's CreateHyperParameterTuningJob request."""
+
+import copy
+import json
+
+import pytest
+
+from amtune.config import ConfigError, load_config, parse_config
+
+SM = {
+    "HyperParameterTuningJobName": "sm-job",
+    "HyperParameterTuningJobConfig": {
+        "Strategy": "Random",
+        "HyperParameterTuningJobObjective": {"Type": "Maximize", "MetricName": "validation:accuracy"},
+        "ResourceLimits": {"MaxNumberOfTrainingJobs": 4, "MaxParallelTrainingJobs": 2,
+                           "MaxRuntimeInSeconds": 3600},
+        "ParameterRanges": {
+            "ContinuousParameterRanges": [{"Name": "lr", "MinValue": "0.001", "MaxValue": "0.1",
+                                           "ScalingType": "Logarithmic"}],
+            "IntegerParameterRanges": [{"Name": "depth", "MinValue": "1", "MaxValue": "5"}],
+            "CategoricalParameterRanges": [{"Name": "opt", "Values": ["sgd", "adam"]}],
+        },
+        "TrainingJobEarlyStoppingType": "Off",
+        "RandomSeed": 7,
+        "TuningJobCompletionCriteria": {"TargetObjectiveMetricValue": 0.99},
+    },
+    "TrainingJobDefinition": {
+        "StaticHyperParameters": {"epochs": "3"},
+        "AlgorithmSpecification": {
+            "TrainingImage": "123.dkr.ecr.us-east-1.amazonaws.com/x:latest",
+            "TrainingInputMode": "File",
+            "MetricDefinitions": [{"Name": "validation:accuracy", "Regex": "acc=([0-9.]+)"}],
+            "TrainingCommand": ["python", "train.py"],
+        },
+        "RoleArn": "arn:aws:iam::123:role/x",
+        "InputDataConfig": [{"ChannelName": "train",
+                             "DataSource": {"S3DataSource": {"S3Uri": "file://data/train",
+                                                             "S3DataType": "S3Prefix"}}}],
+        "OutputDataConfig": {"S3OutputPath": "s3://bucket/out"},
+        "ResourceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 10},
+        "StoppingCondition": {"MaxRuntimeInSeconds": 600},
+        "VpcConfig": {"SecurityGroupIds": [], "Subnets": []},
+        "EnableNetworkIsolation": False,
+    },
+    "Tags": [{"Key": "k", "Value": "v"}],
+}
+
+
+def test_sagemaker_request_maps_to_the_tuner(tmp_path):
+    cfg = parse_config(SM, tmp_path)
+    kw = cfg.tuner_kwargs
+    assert cfg.name == "sm-job" and cfg.command == ["python", "train.py"]
+    assert kw["objective_metric_name"] == "validation:accuracy" and kw["objective_type"] == "Maximize"
+    assert kw["max_jobs"] == 4 and kw["max_parallel_jobs"] == 2 and kw["max_runtime_in_seconds"] == 3600
+    assert kw["max_runtime_per_training_job"] == 600
+    assert kw["strategy"] == "Random" and kw["random_seed"] == 7
+    assert set(kw["hyperparameter_ranges"]) == {"lr", "depth", "opt"}
+    assert kw["hyperparameter_ranges"]["lr"].scaling_type == "Logarithmic"
+    assert kw["static_hyperparameters"] == {"epochs": "3"}
+    assert kw["channels"] == {"train": str(tmp_path / "data" / "train")}
+    assert kw["completion_criteria_config"].target_objective_metric_value == 0.99
+    ignored = " ".join(cfg.notices)
+    for field in ("RoleArn", "OutputDataConfig", "ResourceConfig", "VpcConfig", "Tags",
+                  "EnableNetworkIsolation", "TrainingImage"):
+        assert field in ignored
+
+
+def _with(path, value):
+    doc = copy.deepcopy(SM)
+    node = doc
+    keys = path.split(".")
+    for k in keys[:-1]:
+        node = node[k]
+    if value is KeyError:
+        del node[keys[-1]]
+    else:
+        node[keys[-1]] = value
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs", 0,
+         "HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs: must be an integer >= 1"),
+        ("HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs", "4",
+         "HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs: must be an integer"),
+        ("HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs", KeyError,
+         "HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs: required field"),
+        ("HyperParameterTuningJobConfig.Strategy", "Genetic", "HyperParameterTuningJobConfig.Strategy: must be one of"),
+        ("HyperParameterTuningJobConfig.Colour", "red", "HyperParameterTuningJobConfig.Colour: unknown field"),
+        ("HyperParameterTuningJobConfig.HyperParameterTuningJobObjective.Type", "Max",
+         "HyperParameterTuningJobObjective.Type: must be one of Maximize, Minimize"),
+        ("TrainingJobDefinition.AlgorithmSpecification.TrainingCommand", KeyError,
+         "TrainingJobDefinition.AlgorithmSpecification.TrainingCommand: required field"),
+        ("TrainingJobDefinition.AlgorithmSpecification.TrainingCommand", "",
+         "TrainingJobDefinition.AlgorithmSpecification.TrainingCommand: must be a non-empty list"),
+        ("TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions",
+         [{"Name": "validation:accuracy", "Regex": "acc="}],
+         r"TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions\[0\].Regex: needs a capture group"),
+        ("TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions",
+         [{"Name": "loss", "Regex": "loss=(.*)"}],
+         "TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions: the objective metric"),
+        ("TrainingJobDefinition.StaticHyperParameters", {"epochs": 3},
+         "TrainingJobDefinition.StaticHyperParameters.epochs: must be a string"),
+        ("TrainingJobDefinition.StoppingCondition.MaxRuntimeInSeconds", -5,
+         "TrainingJobDefinition.StoppingCondition.MaxRuntimeInSeconds: must be a number > 0"),
+        ("HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges",
+         [{"Name": "depth", "MinValue": "one", "MaxValue": "5"}],
+         r"HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges\[0\].MinValue"),
+        ("HyperParameterTuningJobConfig.TuningJobCompletionCriteria",
+         {"BestObjectiveNotImproving": {"MaxNumberOfTrainingJobsNotImproving": 1}},
+         "MaxNumberOfTrainingJobsNotImproving: must be an integer >= 3"),
+        ("TrainingJobDefinition.InputDataConfig",
+         [{"ChannelName": "train", "DataSource": {"S3DataSource": {"S3Uri": "s3://b/k"}}}],
+         r"InputDataConfig\[0\].DataSource.S3DataSource.S3Uri: S3 data is not available locally"),
+        ("WarmStartConfig", {"WarmStartType": "Identical", "ParentHyperParameterTuningJobs": []},
+         "WarmStartConfig"),
+    ],
+)
+def test_one_clear_error_naming_the_field(tmp_path, path, value, message):
+    with pytest.raises(ConfigError, match=message):
+        parse_config(_with(path, value), tmp_path)
+
+
+AMTUNE_YAML = """
+name: yjob
+objective: {metric: loss, type: Minimize}
+strategy: Random
+max_jobs: 3
+max_parallel_jobs: 2
+early_stopping_type: Off
+hyperparameters:
+  lr: {type: Continuous, min: 0.001, max: 0.1, scaling: Logarithmic}
+  depth: {type: Integer, min: 1, max: 4}
+  opt: {type: Categorical, values: [sgd, adam]}
+static_hyperparameters: {epochs: 2}
+metric_definitions:
+  - {Name: loss, Regex: "loss=([0-9.]+)"}
+command: python train.py --verbose
+channels: {train: data}
+"""
+
+
+def test_amtune_yaml_config(tmp_path):
+    p = tmp_path / "job.yaml"
+    p.write_text(AMTUNE_YAML)
+    cfg = load_config(p)
+    kw = cfg.tuner_kwargs
+    assert cfg.name == "yjob" and cfg.command == ["python", "train.py", "--verbose"]
+    assert kw["objective_type"] == "Minimize" and kw["early_stopping_type"] == "Off"
+    assert kw["hyperparameter_ranges"]["depth"].max_value == 4
+    assert kw["channels"] == {"train": str(tmp_path / "data")}
+    assert kw["working_dir"] == str(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("max_jobs: 3", "max_jobs: three"), "max_jobs: must be an integer >= 1"),
+        (("strategy: Random", "strategy: Random\ncolour: red"), "colour: unknown field"),
+        (("depth: {type: Integer, min: 1, max: 4}", "depth: {type: Integer, min: 1.5, max: 4}"),
+         "hyperparameters.depth.min: must be an integer"),
+        (("depth: {type: Integer, min: 1, max: 4}", "depth: {type: Integer, min: 5, max: 4}"),
+         "hyperparameters.depth"),
+        (("depth: {type: Integer, min: 1, max: 4}", "depth: {type: Real, min: 1, max: 4}"),
+         "hyperparameters.depth.type: must be Continuous, Integer or Categorical"),
+        (("command: python train.py --verbose\n", ""), "command: required field is missing"),
+    ],
+)
+def test_amtune_config_errors(tmp_path, edit, message):
+    p = tmp_path / "job.yaml"
+    p.write_text(AMTUNE_YAML.replace(*edit))
+    with pytest.raises(ConfigError, match=message):
+        load_config(p)
+
+
+def test_json_file_and_unparsable_files(tmp_path):
+    p = tmp_path / "req.json"
+    p.write_text(json.dumps(SM))
+    assert load_config(p).name == "sm-job"
+    p.write_text("{not json")
+    with pytest.raises(ConfigError, match="not valid JSON"):
+        load_config(p)
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path / "missing.yaml")
