@@ -456,8 +456,7 @@ class HyperparameterTuner:
                train: Callable[..., Any] | str | Sequence[str] | None = None, wait: bool = True,
                quiet: bool | None = None) -> HyperparameterTuner:
         """Continue a tuning job whose driver died (see the module's resume rule)."""
-        tuner = cls.attach(tuning_job_name, db)
-        store = tuner.store
+        store = Store(db)
         job = store.get_tuning_job(tuning_job_name)
         if job["status"] not in ("InProgress", "Stopping"):
             raise ValueError(f"tuning job {tuning_job_name!r} has already ended ({job['status']}); "
@@ -466,6 +465,9 @@ class HyperparameterTuner:
                 and time.time() - (job["heartbeat"] or 0) < 10 * _HEARTBEAT):
             raise RuntimeError(f"tuning job {tuning_job_name!r} is still running (driver pid "
                                f"{job['driver_pid']}); stop it first")
+        tuner = cls._from_config(job["config"], db=db)
+        tuner._store = store
+        tuner.latest_tuning_job = tuning_job_name
         am = job["config"]["amtune"]
         if train is None:
             if am.get("command"):
