@@ -211,6 +211,7 @@ void bind_gp(py::module_& m) {
       .def("hyperparameters", [](const amtune::BayesEngine& e) {
         py::dict d = hyper_dict(e.hyper());
         d["output_lambda"] = e.output_transform().lambda;
+        d["warping"] = e.uses_warping();
         return d;
       });
 }

@@ -70,47 +70,77 @@ Hyper BayesEngine::initial_hyper() const {
 }
 
 void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, std::uint64_t seed) {
-  VectorXd lo, hi;
-  lay_.bounds(lo, hi);
-  std::vector<VectorXd> starts{lay_.pack(fitted_ ? hyper_ : initial_hyper()).cwiseMax(lo).cwiseMin(hi)};
-  if (full) {
-    if (fitted_) starts.push_back(lay_.pack(initial_hyper()));
-    SplitMix64 rng(seed ^ 0x1234567ull);
-    for (int r = 0; r < opt_.fit_restarts; ++r) {
-      Hyper h = initial_hyper();
-      for (int j = 0; j < h.log_ls.size(); ++j) h.log_ls[j] = priors_.log_ls.mu + priors_.log_ls.sigma * rng.normal();
-      h.log_sf2 = priors_.log_sf2.sigma * rng.normal();
-      if (lay_.learn_noise) h.log_noise = priors_.log_noise.mu + priors_.log_noise.sigma * rng.normal();
-      for (int k = 0; k < lay_.w; ++k) {
-        h.log_wa[k] = priors_.log_warp.sigma * rng.normal();
-        h.log_wb[k] = priors_.log_warp.sigma * rng.normal();
+  // Model selection for the input warping: with warped ranges, a full fit runs with and without
+  // warping and keeps the warping only if its log posterior gain exceeds the BIC penalty
+  // (Schwarz 1978) of its 2 w parameters, w log(n). Warm refits keep the current choice.
+  const int n = static_cast<int>(X.rows());
+  const int w_spec = static_cast<int>(spec_.warped().size());
+  std::vector<bool> variants;
+  if (full && w_spec > 0)
+    variants = {true, false};
+  else
+    variants = {w_spec > 0 && use_warp_};
+  double best_f = std::numeric_limits<double>::infinity();
+  Hyper best_h;
+  bool best_warp = false;
+  for (bool warp : variants) {
+    const HyperLayout lay(spec_, !opt_.deterministic, warp);
+    VectorXd lo, hi;
+    lay.bounds(lo, hi);
+    Hyper current = fitted_ ? hyper_ : initial_hyper();
+    if (!warp) {
+      current.log_wa.setZero();
+      current.log_wb.setZero();
+    }
+    std::vector<VectorXd> starts{lay.pack(current).cwiseMax(lo).cwiseMin(hi)};
+    if (full) {
+      if (fitted_) starts.push_back(lay.pack(initial_hyper()));
+      SplitMix64 rng(seed ^ 0x1234567ull);
+      for (int r = 0; r < opt_.fit_restarts; ++r) {
+        Hyper h = initial_hyper();
+        for (int j = 0; j < h.log_ls.size(); ++j)
+          h.log_ls[j] = priors_.log_ls.mu + priors_.log_ls.sigma * rng.normal();
+        h.log_sf2 = priors_.log_sf2.sigma * rng.normal();
+        if (lay.learn_noise) h.log_noise = priors_.log_noise.mu + priors_.log_noise.sigma * rng.normal();
+        for (int k = 0; k < lay.w; ++k) {
+          h.log_wa[k] = priors_.log_warp.sigma * rng.normal();
+          h.log_wb[k] = priors_.log_warp.sigma * rng.normal();
+        }
+        starts.push_back(lay.pack(h).cwiseMax(lo).cwiseMin(hi));
       }
-      starts.push_back(lay_.pack(h).cwiseMax(lo).cwiseMin(hi));
+    }
+    const Hyper base = initial_hyper();
+    const int ns = static_cast<int>(starts.size());
+    std::vector<LbfgsbResult> res(ns);
+    LbfgsbOptions lo_opt;
+    lo_opt.max_iter = full ? 200 : 50;
+    lo_opt.pgtol = 1e-5;
+    lo_opt.ftol = 1e-9;
+    parallel_for(ns, threads_, [&](int s) {
+      Objective f = [&](const VectorXd& t, VectorXd& g) {
+        try {
+          return neg_log_posterior(spec_, lay, priors_, base, X, yt, t, &g);
+        } catch (const std::runtime_error&) {
+          g = VectorXd::Zero(t.size());
+          return std::numeric_limits<double>::infinity();
+        }
+      };
+      res[s] = minimize_box(f, starts[s], lo, hi, lo_opt);
+    });
+    int arg = -1;
+    for (int s = 0; s < ns; ++s)
+      if (std::isfinite(res[s].f) && res[s].x.allFinite() && (arg < 0 || res[s].f < res[arg].f)) arg = s;
+    if (arg < 0) continue;
+    const double penalized = res[arg].f + (warp ? w_spec * std::log(std::max(n, 2)) : 0.0);
+    if (penalized < best_f) {
+      best_f = penalized;
+      best_h = lay.unpack(res[arg].x, base);
+      best_warp = warp;
     }
   }
-  const Hyper base = initial_hyper();
-  const int ns = static_cast<int>(starts.size());
-  std::vector<LbfgsbResult> res(ns);
-  LbfgsbOptions lo_opt;
-  lo_opt.max_iter = full ? 200 : 50;
-  lo_opt.pgtol = 1e-5;
-  lo_opt.ftol = 1e-9;
-  parallel_for(ns, threads_, [&](int s) {
-    Objective f = [&](const VectorXd& t, VectorXd& g) {
-      try {
-        return neg_log_posterior(spec_, lay_, priors_, base, X, yt, t, &g);
-      } catch (const std::runtime_error&) {
-        g = VectorXd::Zero(t.size());
-        return std::numeric_limits<double>::infinity();
-      }
-    };
-    res[s] = minimize_box(f, starts[s], lo, hi, lo_opt);
-  });
-  int arg = -1;
-  for (int s = 0; s < ns; ++s)
-    if (std::isfinite(res[s].f) && res[s].x.allFinite() && (arg < 0 || res[s].f < res[arg].f)) arg = s;
-  if (arg < 0) throw std::runtime_error("GP hyperparameter fit failed from every start");
-  hyper_ = lay_.unpack(res[arg].x, base);
+  if (!std::isfinite(best_f)) throw std::runtime_error("GP hyperparameter fit failed from every start");
+  hyper_ = best_h;
+  use_warp_ = best_warp;
   fitted_ = true;
   ++fit_count_;
 }

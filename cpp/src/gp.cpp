@@ -52,8 +52,10 @@ Hyper HyperLayout::unpack(const VectorXd& t, const Hyper& base) const {
   h.log_sf2 = t[i_sf2()];
   h.mean = t[i_mean()];
   if (learn_noise) h.log_noise = t[i_noise()];
-  h.log_wa = t.segment(i_wa(), w);
-  h.log_wb = t.segment(i_wb(), w);
+  if (w) {
+    h.log_wa = t.segment(i_wa(), w);
+    h.log_wb = t.segment(i_wb(), w);
+  }
   return h;
 }
 
@@ -81,7 +83,8 @@ double neg_log_posterior(const InputSpec& spec, const HyperLayout& lay, const Pr
                          const RowMatrix& X, const VectorXd& y, const VectorXd& theta, VectorXd* grad) {
   const Hyper h = lay.unpack(theta, base);
   const int n = static_cast<int>(X.rows()), d = spec.dim();
-  const std::vector<int> warped = spec.warped();
+  std::vector<int> warped = spec.warped();
+  if (lay.w == 0) warped.clear();  // warping fixed at base's values
   const int w = static_cast<int>(warped.size());
 
   RowMatrix Z;

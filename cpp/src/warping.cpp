@@ -31,10 +31,12 @@ Eigen::VectorXd OutputTransform::fit(const Eigen::VectorXd& y) {
       if (!(s > 0.0) || !std::isfinite(s)) return -1e300;
       return -n * std::log(s) + (lam - 1.0) * jac;
     };
-    // golden-section search on [-2, 4] (the likelihood is unimodal in practice; bounded as in scipy's
-    // yeojohnson_normmax to avoid overflow)
+    // Golden-section search on [-2, 1]. lambda <= 1 is deliberate: the transform is then concave, so
+    // it compresses the bad (high) tail of a minimization and stretches the good (low) values, whose
+    // resolution is what the acquisition needs; lambda > 1 would squash the best observations
+    // together (the same reason Vizier's output warping only reshapes the bad half of the values).
     const double gr = 0.5 * (std::sqrt(5.0) - 1.0);
-    double a = -2.0, b = 4.0, c = b - gr * (b - a), d = a + gr * (b - a);
+    double a = -2.0, b = 1.0, c = b - gr * (b - a), d = a + gr * (b - a);
     double fc = loglik(c), fd = loglik(d);
     for (int it = 0; it < 60; ++it) {
       if (fc > fd) {

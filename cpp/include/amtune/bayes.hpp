@@ -8,7 +8,8 @@
 //  3. Hyperparameters (MAP, priors.hpp) are refitted with L-BFGS when enough new data arrived:
 //     a warm start from the previous fit at every call while n <= 200 and once every 5% growth
 //     beyond; a full fit (the warm start plus `fit_restarts` starts drawn from the priors, in
-//     parallel) the first time and whenever n grew by half since the last full fit. When n exceeds
+//     parallel) the first time and whenever n grew by half since the last full fit. A full fit also
+//     decides whether the input warping is worth its parameters (BIC; see fit_hypers). When n exceeds
 //     `max_fit_points`, the fit uses a subset: the best quarter of that budget plus a greedy
 //     farthest-point (space-filling) selection of the rest.
 //  4. The posterior uses all n points: the cached Cholesky factor is extended row by row when the
@@ -54,6 +55,7 @@ class BayesEngine {
   const OutputTransform& output_transform() const { return ot_; }
   int threads() const { return threads_; }
   int fit_count() const { return fit_count_; }
+  bool uses_warping() const { return use_warp_; }
 
  private:
   void fit_hypers(const RowMatrix& X, const Eigen::VectorXd& yt, bool full, std::uint64_t seed);
@@ -68,6 +70,7 @@ class BayesEngine {
   Hyper hyper_;
   OutputTransform ot_;
   bool fitted_ = false;
+  bool use_warp_ = true;
   int n_last_fit_ = 0, n_last_full_ = 0, fit_count_ = 0;
   std::unique_ptr<GP> gp_;
 };

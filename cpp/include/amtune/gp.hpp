@@ -23,8 +23,9 @@ struct HyperLayout {
   int d = 0, w = 0;
   bool learn_noise = true;
   HyperLayout() = default;
-  HyperLayout(const InputSpec& spec, bool learn_noise_)
-      : d(spec.dim()), w(static_cast<int>(spec.warped().size())), learn_noise(learn_noise_) {}
+  // learn_warp = false keeps the warping of `base` (identity) fixed: w = 0 parameters.
+  HyperLayout(const InputSpec& spec, bool learn_noise_, bool learn_warp = true)
+      : d(spec.dim()), w(learn_warp ? static_cast<int>(spec.warped().size()) : 0), learn_noise(learn_noise_) {}
   int size() const { return d + 2 + (learn_noise ? 1 : 0) + 2 * w; }
   int i_sf2() const { return d; }
   int i_mean() const { return d + 1; }

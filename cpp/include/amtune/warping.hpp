@@ -8,7 +8,8 @@
 //
 // Output warping: objective values are z-scored, passed through the Yeo-Johnson power transform
 // (Yeo & Johnson 2000, Biometrika 87(4)) with the exponent lambda maximizing the Gaussian profile
-// likelihood, and z-scored again. This is the transform HEBO applies (Cowen-Rivers et al. 2022,
+// likelihood over lambda in [-2, 1] (concave: it compresses the bad tail, never the good one), and
+// z-scored again. This is the transform HEBO applies (Cowen-Rivers et al. 2022,
 // JAIR 74): monotone (ranks are preserved), it compresses heavy tails such as the huge values of
 // a Rosenbrock-type objective far from its optimum, and it is the identity for Gaussian data.
 #pragma once
