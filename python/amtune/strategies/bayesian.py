@@ -39,7 +39,7 @@ import numpy as np
 
 from amtune._ext import core
 from amtune.space import SearchSpace
-from amtune.strategies.base import History, Strategy
+from amtune.strategies.base import History, SearchSpaceExhausted, Strategy
 from amtune.strategies.random_search import config_keys, unused_discrete
 
 ACQUISITIONS = {"LogEI": 0, "UCB": 1, "PI": 2}
@@ -146,6 +146,14 @@ class BayesianSearch(Strategy):
         space = self.space
         if space.dim == 0:
             return np.empty((n, 0))
+        pending = np.asarray(history.pending, dtype=np.float64).reshape(-1, space.dim)
+        if space.is_finite:
+            used = len(self._seen(history, pending))
+            if n > (space.size or 0) - used:
+                raise SearchSpaceExhausted(
+                    f"the search space has {space.size} distinct configurations and {used} are "
+                    f"already evaluated or pending: cannot propose {n} more"
+                )
         y = np.asarray(history.y, dtype=np.float64)
         n_valid = int(np.isfinite(y).sum())
         n_design = 0
@@ -154,7 +162,6 @@ class BayesianSearch(Strategy):
         else:
             n_design = min(n, max(0, self._n_init - (history.n + history.pending.shape[0])))
         out: list[np.ndarray] = []
-        pending = np.asarray(history.pending, dtype=np.float64).reshape(-1, space.dim)
         if n_design:
             out.append(self._design(n_design, history, pending))
         n_model = n - n_design

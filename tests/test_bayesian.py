@@ -1,0 +1,220 @@
+"""strategy="Bayesian" through the public Optimizer API."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import amtune
+from amtune.strategies.base import SearchSpaceExhausted
+from amtune.strategies.bayesian import BayesianSearch, default_n_initial
+
+C = amtune.ContinuousParameter
+I = amtune.IntegerParameter  # noqa: E741
+K = amtune.CategoricalParameter
+
+
+def box(d, lo=-1.0, hi=1.0, scaling="Linear"):
+    return amtune.SearchSpace({f"x{i}": C(lo, hi, scaling) for i in range(d)})
+
+
+def xs(params):
+    return np.array([params[k] for k in sorted(params, key=lambda s: int(s[1:]))])
+
+
+def sphere(params, shift=0.3):
+    return float(np.sum((xs(params) - shift) ** 2))
+
+
+def run(space, f, n, seed, strategy="Bayesian", batch=1, **opts):
+    opt = amtune.Optimizer(space, strategy=strategy, random_seed=seed, **opts)
+    while opt.n_finished < n:
+        for t in opt.ask(min(batch, n - opt.n_finished)):
+            opt.tell(t.id, f(t.params))
+    return opt
+
+
+def test_registered_and_default_design_size():
+    opt = amtune.Optimizer(box(2), random_seed=0)
+    assert isinstance(opt.strategy, BayesianSearch) and opt.strategy.name == "Bayesian"
+    assert [default_n_initial(d) for d in (1, 4, 6, 9, 30)] == [5, 5, 7, 10, 10]
+
+
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"acquisition": "EI"}, "acquisition"),
+        ({"n_initial": 0}, "n_initial"),
+        ({"ucb_kappa": -1.0}, "ucb_kappa"),
+        ({"num_threads": 0}, "num_threads"),
+        ({"max_fit_points": 4}, "max_fit_points"),
+        ({"bogus": 1}, "bogus"),
+    ],
+)
+def test_invalid_options_raise_value_error(options, match):
+    with pytest.raises(ValueError, match=match):
+        amtune.Optimizer(box(2), strategy="Bayesian", **options)
+
+
+def test_beats_random_search_on_a_sphere():
+    space = box(4)
+    bo = [run(space, sphere, 30, s).best.value for s in range(3)]
+    rs = [run(space, sphere, 30, s, strategy="Random").best.value for s in range(3)]
+    assert max(bo) < 0.05 < min(rs)
+
+
+def test_same_seed_gives_bit_identical_proposals_across_thread_counts():
+    space = amtune.SearchSpace({"x": C(0.0, 1.0), "n": I(1, 50), "c": K(["a", "b", "c"])})
+
+    def f(p):
+        return (p["x"] - 0.2) ** 2 + abs(p["n"] - 17) / 50 + (p["c"] != "b")
+
+    runs = []
+    for threads in (1, 2, 1):
+        opt = run(space, f, 18, 11, batch=3, num_threads=threads)
+        runs.append([t.params for t in opt.trials])
+    assert runs[0] == runs[1] == runs[2]
+    other = run(space, f, 18, 12, batch=3)
+    assert [t.params for t in other.trials] != runs[0]
+
+
+def test_batch_of_ten_is_diverse_and_better_than_random():
+    space = box(3)
+    bo, rs = [], []
+    for seed in range(3):
+        opt = run(space, sphere, 10, seed)
+        batch = opt.ask(10)
+        X = space.encode([t.params for t in batch])
+        dist = np.sqrt(((X[:, None] - X[None]) ** 2).sum(-1))[np.triu_indices(10, 1)]
+        assert dist.min() > 1e-3  # ten distinct points, not one point ten times
+        for t in batch:
+            opt.tell(t.id, sphere(t.params))
+        opt2 = opt
+        while opt2.n_finished < 40:
+            for t in opt2.ask(10):
+                opt2.tell(t.id, sphere(t.params))
+        bo.append(opt2.best.value)
+        rs.append(run(space, sphere, 40, seed, strategy="Random").best.value)
+    assert np.median(bo) < 0.25 * np.median(rs)
+
+
+def test_finite_space_never_repeats_and_exhausts_exactly():
+    space = amtune.SearchSpace({"a": I(1, 3), "b": K(["x", "y", "z", "w"])})
+    opt = amtune.Optimizer(space, strategy="Bayesian", random_seed=3)
+    seen = set()
+    for step in range(12):
+        trials = opt.ask(2 if step % 3 == 0 and len(seen) < 10 else 1)
+        for t in trials:
+            key = (t.params["a"], t.params["b"])
+            assert key not in seen
+            seen.add(key)
+            opt.tell(t.id, t.params["a"] + (t.params["b"] == "y"))
+        if len(seen) == 12:
+            break
+    assert len(seen) == 12
+    with pytest.raises(SearchSpaceExhausted, match="distinct configurations"):
+        opt.ask()
+
+
+def test_pending_trials_are_not_proposed_again_in_a_discrete_space():
+    space = amtune.SearchSpace({"a": I(0, 9), "b": I(0, 4)})
+    opt = amtune.Optimizer(space, strategy="Bayesian", random_seed=5)
+    for t in opt.ask(8):
+        opt.tell(t.id, (t.params["a"] - 4) ** 2 + t.params["b"])
+    pending = opt.ask(6)
+    more = opt.ask(6)
+    keys = [(t.params["a"], t.params["b"]) for t in pending + more]
+    assert len(set(keys)) == 12
+
+
+@pytest.mark.parametrize(
+    "space",
+    [
+        amtune.SearchSpace({"c": K(list("abcdefgh")), "d": K([1, 2, 3])}),
+        amtune.SearchSpace({"i": I(1, 1000), "j": I(-5, 5, "Linear")}),
+        amtune.SearchSpace({"x": C(1e-6, 1.0), "c": K(["u", "v"]), "i": I(0, 3)}),
+    ],
+    ids=["categorical-only", "integer-only", "mixed"],
+)
+def test_discrete_and_mixed_spaces_find_the_optimum_region(space):
+    target = space.sample(1, seed=4)[0]
+    enc_t = space.encode([target])[0]
+
+    def f(p):
+        return float(np.sum((space.encode([p])[0] - enc_t) ** 2))
+
+    opt = run(space, f, min(16, space.size or 16), 0)
+    assert opt.best.value <= np.quantile([f(p) for p in space.sample(200, seed=1)], 0.05)
+
+
+@pytest.mark.parametrize("scale", [1e12, 1e-12])
+def test_extreme_objective_scales(scale):
+    space = box(2)
+    opt = run(space, lambda p: scale * (sphere(p) + 1.0), 20, 2)
+    assert opt.best.value < scale * 1.05
+
+
+def test_constant_objective_and_single_observation():
+    space = box(3)
+    opt = run(space, lambda p: 7.0, 12, 0)
+    X = space.encode([t.params for t in opt.trials])
+    assert len({tuple(r) for r in X.round(12)}) == 12
+    one = amtune.Optimizer(space, strategy="Bayesian", random_seed=0, n_initial=1)
+    t = one.ask()[0]
+    one.tell(t.id, 1.0)
+    nxt = one.ask(3)
+    assert len(nxt) == 3 and all(np.isfinite(xs(p.params)).all() for p in nxt)
+
+
+def test_failed_trials_are_avoided():
+    space = box(2, 0.0, 1.0)
+
+    def f(p):
+        return None if p["x0"] > 0.5 else (p["x0"] - 0.4) ** 2 + (p["x1"] - 0.5) ** 2
+
+    opt = run(space, f, 30, 1)
+    late = [t for t in opt.trials[-15:]]
+    assert sum(t.state == "Failed" for t in late) <= 5
+    assert opt.best.value < 0.01
+
+
+def test_all_failed_keeps_proposing_space_filling_points():
+    space = box(2)
+    opt = run(space, lambda p: None, 8, 0)
+    X = space.encode([t.params for t in opt.trials])
+    assert np.isfinite(X).all() and len({tuple(r) for r in X}) == 8
+
+
+def test_fifty_dimensions():
+    space = box(50, 0.0, 1.0, "Auto")
+    opt = run(space, lambda p: sphere(p, 0.5), 14, 0, batch=2)
+    assert opt.n_finished == 14 and opt.best is not None
+
+
+@pytest.mark.parametrize("acq", ["UCB", "PI"])
+def test_other_acquisitions(acq):
+    opt = run(box(2), sphere, 20, 0, acquisition=acq, deterministic=True)
+    assert opt.best.value < 0.05
+
+
+def test_fit_failure_falls_back_with_a_warning(monkeypatch):
+    space = box(2)
+    opt = run(space, sphere, 6, 0)
+
+    class Broken:
+        def propose(self, *args, **kwargs):
+            raise RuntimeError("covariance matrix not positive definite")
+
+    monkeypatch.setattr(opt.strategy, "_engine", Broken())
+    with pytest.warns(RuntimeWarning, match="space-filling"):
+        trials = opt.ask(2)
+    assert len(trials) == 2 and all(-1 <= v <= 1 for t in trials for v in t.params.values())
+
+
+def test_hyperparameters_are_exposed():
+    opt = run(box(3, scaling="Auto"), sphere, 12, 0)
+    h = opt.strategy.hyperparameters()
+    assert len(h["log_ls"]) == 3 and h["noise"] >= 1e-6 and isinstance(h["warping"], bool)
+    assert math.isfinite(h["output_lambda"])
