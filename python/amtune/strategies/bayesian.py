@@ -77,7 +77,7 @@ class BayesianSearch(Strategy):
     >>> opt = amtune.Optimizer(space, strategy="Bayesian", random_seed=1)
     >>> for _ in range(12):
     ...     trial = opt.ask()[0]
-    ...     opt.tell(trial.id, (trial.params["x"] - 0.5) ** 2 + abs(trial.params["k"] - 3))
+    ...     _ = opt.tell(trial.id, (trial.params["x"] - 0.5) ** 2 + abs(trial.params["k"] - 3))
     >>> opt.best.value < 0.5
     True
     """
