@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import os
 
-THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+THREAD_VARS = (
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "AMTUNE_NUM_THREADS",  # amtune's own thread pool: 1 puts it on the same footing as the peers
+)
 
 
 def limit_threads(n: int = 1) -> dict[str, str]:
