@@ -196,7 +196,7 @@ void bind_gp(py::module_& m) {
            }),
            py::arg("space"), py::arg("kinds"), py::arg("cards"), py::arg("warp"), py::arg("acquisition") = 0,
            py::arg("kappa") = 1.96, py::arg("deterministic") = false, py::arg("threads") = 0,
-           py::arg("max_fit_points") = 256, py::arg("fit_restarts") = 3, py::arg("n_starts") = 5,
+           py::arg("max_fit_points") = 128, py::arg("fit_restarts") = 2, py::arg("n_starts") = 5,
            py::arg("n_candidates") = 0)
       .def("propose",
            [](amtune::BayesEngine& e, const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,

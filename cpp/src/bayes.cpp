@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "amtune/lbfgsb.hpp"
@@ -70,9 +73,12 @@ Hyper BayesEngine::initial_hyper() const {
 }
 
 void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, std::uint64_t seed) {
-  // Model selection for the input warping: with warped ranges, a full fit runs with and without
-  // warping and keeps the warping only if its log posterior gain exceeds the BIC penalty
-  // (Schwarz 1978) of its 2 w parameters, w log(n). Warm refits keep the current choice.
+  // Coarse to fine: a full fit runs every start on a small subset (at most kCoarse points, chosen
+  // like the fit subset), then polishes the best on the whole fit subset; a warm refit only polishes
+  // the current hyperparameters. Model selection for the input warping: with warped ranges, a full
+  // fit runs with and without warping and keeps the warping only if its log posterior gain exceeds
+  // the BIC penalty (Schwarz 1978) of its 2 w parameters, w log(n). Warm refits keep the choice.
+  constexpr int kCoarse = 64;
   const int n = static_cast<int>(X.rows());
   const int w_spec = static_cast<int>(spec_.warped().size());
   std::vector<bool> variants;
@@ -80,19 +86,56 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
     variants = {true, false};
   else
     variants = {w_spec > 0 && use_warp_};
+  RowMatrix Xc;
+  VectorXd yc;
+  if (full && n > kCoarse) {
+    const std::vector<int> sub = fit_subset(X, yt, kCoarse);
+    Xc.resize(static_cast<int>(sub.size()), X.cols());
+    yc.resize(static_cast<int>(sub.size()));
+    for (std::size_t i = 0; i < sub.size(); ++i) {
+      Xc.row(i) = X.row(sub[i]);
+      yc[i] = yt[sub[i]];
+    }
+  }
+  const bool coarse = Xc.rows() > 0;
+  const Hyper base = initial_hyper();
+  auto run = [&](const HyperLayout& lay, const RowMatrix& XX, const VectorXd& yy, const std::vector<VectorXd>& starts,
+                 int max_iter) {
+    VectorXd lo, hi;
+    lay.bounds(lo, hi);
+    const int ns = static_cast<int>(starts.size());
+    std::vector<LbfgsbResult> res(ns);
+    LbfgsbOptions o;
+    o.max_iter = max_iter;
+    o.pgtol = 1e-4;
+    o.ftol = 1e-8;
+    parallel_for(ns, threads_, [&](int s) {
+      Objective f = [&](const VectorXd& t, VectorXd& g) {
+        try {
+          return neg_log_posterior(spec_, lay, priors_, base, XX, yy, t, &g);
+        } catch (const std::runtime_error&) {
+          g = VectorXd::Zero(t.size());
+          return std::numeric_limits<double>::infinity();
+        }
+      };
+      res[s] = minimize_box(f, starts[s].cwiseMax(lo).cwiseMin(hi), lo, hi, o);
+    });
+    int arg = -1;
+    for (int s = 0; s < ns; ++s)
+      if (std::isfinite(res[s].f) && res[s].x.allFinite() && (arg < 0 || res[s].f < res[arg].f)) arg = s;
+    return arg < 0 ? LbfgsbResult{VectorXd(), std::numeric_limits<double>::infinity(), 0, 0} : res[arg];
+  };
   double best_f = std::numeric_limits<double>::infinity();
   Hyper best_h;
   bool best_warp = false;
   for (bool warp : variants) {
     const HyperLayout lay(spec_, !opt_.deterministic, warp);
-    VectorXd lo, hi;
-    lay.bounds(lo, hi);
     Hyper current = fitted_ ? hyper_ : initial_hyper();
     if (!warp) {
       current.log_wa.setZero();
       current.log_wb.setZero();
     }
-    std::vector<VectorXd> starts{lay.pack(current).cwiseMax(lo).cwiseMin(hi)};
+    std::vector<VectorXd> starts{lay.pack(current)};
     if (full) {
       if (fitted_) starts.push_back(lay.pack(initial_hyper()));
       SplitMix64 rng(seed ^ 0x1234567ull);
@@ -106,35 +149,22 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
           h.log_wa[k] = priors_.log_warp.sigma * rng.normal();
           h.log_wb[k] = priors_.log_warp.sigma * rng.normal();
         }
-        starts.push_back(lay.pack(h).cwiseMax(lo).cwiseMin(hi));
+        starts.push_back(lay.pack(h));
       }
     }
-    const Hyper base = initial_hyper();
-    const int ns = static_cast<int>(starts.size());
-    std::vector<LbfgsbResult> res(ns);
-    LbfgsbOptions lo_opt;
-    lo_opt.max_iter = full ? 200 : 50;
-    lo_opt.pgtol = 1e-5;
-    lo_opt.ftol = 1e-9;
-    parallel_for(ns, threads_, [&](int s) {
-      Objective f = [&](const VectorXd& t, VectorXd& g) {
-        try {
-          return neg_log_posterior(spec_, lay, priors_, base, X, yt, t, &g);
-        } catch (const std::runtime_error&) {
-          g = VectorXd::Zero(t.size());
-          return std::numeric_limits<double>::infinity();
-        }
-      };
-      res[s] = minimize_box(f, starts[s], lo, hi, lo_opt);
-    });
-    int arg = -1;
-    for (int s = 0; s < ns; ++s)
-      if (std::isfinite(res[s].f) && res[s].x.allFinite() && (arg < 0 || res[s].f < res[arg].f)) arg = s;
-    if (arg < 0) continue;
-    const double penalized = res[arg].f + (warp ? w_spec * std::log(std::max(n, 2)) : 0.0);
+    LbfgsbResult r;
+    if (coarse) {
+      r = run(lay, Xc, yc, starts, 100);
+      if (!std::isfinite(r.f)) continue;
+      r = run(lay, X, yt, {r.x}, 40);
+    } else {
+      r = run(lay, X, yt, starts, full ? 150 : 25);
+    }
+    if (!std::isfinite(r.f)) continue;
+    const double penalized = r.f + (warp ? w_spec * std::log(std::max(n, 2)) : 0.0);
     if (penalized < best_f) {
       best_f = penalized;
-      best_h = lay.unpack(res[arg].x, base);
+      best_h = lay.unpack(r.x, base);
       best_warp = warp;
     }
   }
@@ -163,6 +193,11 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   // 2. output transform
   const VectorXd yt = ot_.fit(yi);
 
+  static const bool prof = std::getenv("AMTUNE_PROFILE") != nullptr;
+  auto t0 = std::chrono::steady_clock::now();
+  auto ms = [&](std::chrono::steady_clock::time_point a) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count();
+  };
   // 3. hyperparameters
   const bool full = !fitted_ || n >= n_last_full_ + std::max(1, n_last_full_ / 2);
   const bool warm = !full && n > n_last_fit_ && (n <= 200 || n - n_last_fit_ >= std::max(1, n_last_fit_ / 20));
@@ -181,6 +216,8 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
     refit = true;
   }
 
+  if (prof) std::fprintf(stderr, "fit: n=%d full=%d warm=%d %.1f ms\n", n, int(full), int(warm), ms(t0));
+  t0 = std::chrono::steady_clock::now();
   // 4. posterior on all points, extending the cached factor when possible
   bool reuse = !refit && gp_ && gp_->n() <= n;
   if (reuse) {
@@ -197,6 +234,7 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
     gp_->fit(X, yt);
   }
 
+  if (prof) std::fprintf(stderr, "posterior: reuse=%d %.1f ms\n", int(reuse), ms(t0));
   // 5. fantasies for pending trials
   SeenSet seen;
   {
@@ -227,7 +265,8 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   ao.n_candidates = opt_.n_candidates;
   ao.n_starts = opt_.n_starts;
   ao.threads = threads_;
-  ao.max_iter = n > 500 ? 30 : 50;
+  ao.max_iter = n > 300 ? 20 : 50;
+  if (n > 300) ao.n_starts = std::min(ao.n_starts, 3);
   RowMatrix out(q, d);
   int found = 0;
   SplitMix64 seeds(seed);

@@ -123,18 +123,31 @@ double neg_log_posterior(const InputSpec& spec, const HyperLayout& lay, const Pr
   for (int k = 0; k < w; ++k) value -= priors.log_warp.logpdf(h.log_wa[k]) + priors.log_warp.logpdf(h.log_wb[k]);
   if (!grad) return value;
 
-  // W = alpha alpha^T - K^-1; d log p / d theta = tr(W dK) / 2.
-  MatrixXd W = llt.solve(MatrixXd::Identity(n, n));
-  W = alpha * alpha.transpose() - W;
+  // W = alpha alpha^T - K^-1; d log p / d theta = tr(W dK) / 2. Only the lower triangle of W is
+  // formed: K^-1 = L^-T L^-1 as a symmetric rank-n update (n^3 flops, half of a general solve).
+  MatrixXd Linv = MatrixXd::Identity(n, n);
+  llt.matrixL().solveInPlace(Linv);
+  MatrixXd W = MatrixXd::Zero(n, n);
+  W.selfadjointView<Eigen::Lower>().rankUpdate(Linv.transpose(), -1.0);
+  for (int b = 0; b < n; ++b)
+    for (int a = b; a < n; ++a) W(a, b) += alpha[a] * alpha[b];
   VectorXd gls = VectorXd::Zero(d);
   MatrixXd Gz = MatrixXd::Zero(n, w);
   std::vector<int> widx(d, -1);
   for (int k = 0; k < w; ++k) widx[warped[k]] = k;
-  for (int a = 0; a < n; ++a)
+  double wk_sum = 0.0;  // sum_ab W_ab K_ab (K without noise)
+  double w_trace = 0.0;
+  for (int a = 0; a < n; ++a) {
+    w_trace += W(a, a);
+    wk_sum += W(a, a) * K(a, a);
+    const double* za = Z.row(a).data();
     for (int b = 0; b < a; ++b) {
-      const double M = W(a, b) * G(a, b);  // pairs (a, b) and (b, a) together: factor 2 * 1/2
+      const double Wab = W(a, b);
+      wk_sum += 2.0 * Wab * K(a, b);
+      const double M = Wab * G(a, b);  // pairs (a, b) and (b, a) together: factor 2 * 1/2
+      const double* zb = Z.row(b).data();
       for (int j = 0; j < d; ++j) {
-        const double delta = kc.is_cat[j] ? (Z(a, j) != Z(b, j) ? 1.0 : 0.0) : Z(a, j) - Z(b, j);
+        const double delta = kc.is_cat[j] ? (za[j] != zb[j] ? 1.0 : 0.0) : za[j] - zb[j];
         gls[j] += M * delta * delta * kc.inv_ls2[j];  // dk/dlog l_j = g delta^2 / l_j^2
         if (widx[j] >= 0) {
           const double t = -M * delta * kc.inv_ls2[j];  // dk/dz_a = -g delta / l^2, dk/dz_b = -dk/dz_a
@@ -143,12 +156,13 @@ double neg_log_posterior(const InputSpec& spec, const HyperLayout& lay, const Pr
         }
       }
     }
+  }
   grad->resize(lay.size());
   for (int j = 0; j < d; ++j) (*grad)[j] = -gls[j] - priors.log_ls.dlogpdf(h.log_ls[j]);
-  (*grad)[lay.i_sf2()] = -0.5 * (W.array() * K.array()).sum() - priors.log_sf2.dlogpdf(h.log_sf2);
+  (*grad)[lay.i_sf2()] = -0.5 * wk_sum - priors.log_sf2.dlogpdf(h.log_sf2);
   (*grad)[lay.i_mean()] = -alpha.sum();
   if (lay.learn_noise)
-    (*grad)[lay.i_noise()] = -0.5 * std::exp(h.log_noise) * W.trace() - priors.log_noise.dlogpdf(h.log_noise);
+    (*grad)[lay.i_noise()] = -0.5 * std::exp(h.log_noise) * w_trace - priors.log_noise.dlogpdf(h.log_noise);
   for (int k = 0; k < w; ++k) {
     (*grad)[lay.i_wa() + k] = -Gz.col(k).dot(dZa.col(k)) - priors.log_warp.dlogpdf(h.log_wa[k]);
     (*grad)[lay.i_wb() + k] = -Gz.col(k).dot(dZb.col(k)) - priors.log_warp.dlogpdf(h.log_wb[k]);
@@ -193,7 +207,9 @@ void GP::fit(const RowMatrix& X, const VectorXd& y) {
   RowMatrix Z;
   compute_features(spec_, h_, X, Z);
   Z_.topRows(n) = Z;
-  const MatrixXd K = cross_kernel(kc_, Z, Z);
+  MatrixXd K(n, n);
+  for (int a = 0; a < n; ++a)
+    for (int b = 0; b <= a; ++b) K(a, b) = K(b, a) = kc_.k(Z.row(a).data(), Z.row(b).data());
   Eigen::LLT<MatrixXd> llt;
   if (!robust_llt(K, h_.noise(), kc_.sf2, llt, jitter_))
     throw std::runtime_error("GP: covariance matrix not positive definite even with jitter");

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 #include <stdexcept>
 #include <string>
 
@@ -88,37 +87,116 @@ double Space::decode_value(int j, double u) const {
   return std::clamp(x, d.low, d.high);
 }
 
+namespace {
+
+using Array = Eigen::ArrayXd;
+
+// xoshiro256++ (Blackman & Vigna, 2019), seeded through splitmix64: fast, and the same stream on
+// every platform and compiler (std::uniform_real_distribution is not).
+class Xoshiro256pp {
+ public:
+  explicit Xoshiro256pp(std::uint64_t seed) {
+    for (auto& word : s_) {
+      seed += 0x9e3779b97f4a7c15ULL;  // splitmix64
+      std::uint64_t z = seed;
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+      word = z ^ (z >> 31);
+    }
+  }
+  std::uint64_t operator()() {
+    const std::uint64_t result = rotl(s_[0] + s_[3], 23) + s_[0];
+    const std::uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+
+ private:
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  std::uint64_t s_[4];
+};
+
+Array scaled(Scale scale, const Array& x) {
+  switch (scale) {
+    case Scale::Logarithmic: return x.log();
+    case Scale::ReverseLogarithmic: return -(-x).log1p();
+    default: return x;
+  }
+}
+
+Array unscaled(Scale scale, const Array& s) {
+  switch (scale) {
+    case Scale::Logarithmic: return s.exp();
+    case Scale::ReverseLogarithmic: return -(-s).expm1();
+    default: return s;
+  }
+}
+
+}  // namespace
+
+// Continuous columns run through Eigen's vectorized log/exp, a whole column at a time. Discrete
+// columns use the scalar encode_value/decode_value so that a value's encoding is bit-identical
+// wherever it is computed (canonical points are compared exactly to find repeats).
 RowMatrix Space::encode(const RowMatrix& raw) const {
   if (raw.cols() != dim()) throw std::invalid_argument("encode: expected " + std::to_string(dim()) + " columns");
-  RowMatrix out(raw.rows(), raw.cols());
-  for (Eigen::Index i = 0; i < raw.rows(); ++i)
-    for (int j = 0; j < dim(); ++j) out(i, j) = encode_value(j, raw(i, j));
+  const Eigen::Index n = raw.rows();
+  RowMatrix out(n, raw.cols());
+  for (int j = 0; j < dim(); ++j) {
+    const Dimension& d = dims_[j];
+    if (d.kind != Kind::Continuous) {
+      for (Eigen::Index i = 0; i < n; ++i) out(i, j) = encode_value(j, raw(i, j));
+      continue;
+    }
+    const double width = s_high_[j] - s_low_[j];
+    if (width == 0.0) {
+      out.col(j).setConstant(0.5);
+      continue;
+    }
+    const Array x = raw.col(j).array();
+    out.col(j) = ((scaled(d.scale, x) - s_low_[j]) / width).max(0.0).min(1.0).matrix();
+  }
   return out;
 }
 
 RowMatrix Space::decode(const RowMatrix& unit) const {
   if (unit.cols() != dim()) throw std::invalid_argument("decode: expected " + std::to_string(dim()) + " columns");
-  RowMatrix out(unit.rows(), unit.cols());
-  for (Eigen::Index i = 0; i < unit.rows(); ++i)
-    for (int j = 0; j < dim(); ++j) out(i, j) = decode_value(j, unit(i, j));
+  const Eigen::Index n = unit.rows();
+  RowMatrix out(n, unit.cols());
+  for (int j = 0; j < dim(); ++j) {
+    const Dimension& d = dims_[j];
+    if (d.kind != Kind::Continuous) {
+      for (Eigen::Index i = 0; i < n; ++i) out(i, j) = decode_value(j, unit(i, j));
+      continue;
+    }
+    const Array u = unit.col(j).array().max(0.0).min(1.0);
+    const Array s = s_low_[j] + u * (s_high_[j] - s_low_[j]);
+    out.col(j) = unscaled(d.scale, s).max(d.low).min(d.high).matrix();
+  }
   return out;
 }
 
 RowMatrix Space::canonicalize(const RowMatrix& unit) const {
   RowMatrix out = unit;
-  for (Eigen::Index i = 0; i < unit.rows(); ++i)
-    for (int j = 0; j < dim(); ++j)
-      if (dims_[j].kind != Kind::Continuous) out(i, j) = encode_value(j, decode_value(j, unit(i, j)));
+  for (int j = 0; j < dim(); ++j) {
+    if (dims_[j].kind == Kind::Continuous) continue;
+    for (Eigen::Index i = 0; i < unit.rows(); ++i) out(i, j) = encode_value(j, decode_value(j, unit(i, j)));
+  }
   return out;
 }
 
 RowMatrix Space::sample_unit(int n, std::uint64_t seed) const {
   if (n < 0) throw std::invalid_argument("sample: n must be >= 0");
-  std::mt19937_64 rng(seed);
-  // 53-bit uniform doubles in [0, 1), independent of the standard library's distribution code
+  Xoshiro256pp rng(seed);
+  // 53-bit uniform doubles in [0, 1)
   RowMatrix out(n, dim());
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < dim(); ++j) out(i, j) = static_cast<double>(rng() >> 11) * 0x1.0p-53;
+  double* p = out.data();
+  const Eigen::Index size = out.size();
+  for (Eigen::Index k = 0; k < size; ++k) p[k] = static_cast<double>(rng() >> 11) * 0x1.0p-53;
   return out;
 }
 

@@ -8,7 +8,8 @@
 //  3. Hyperparameters (MAP, priors.hpp) are refitted with L-BFGS when enough new data arrived:
 //     a warm start from the previous fit at every call while n <= 200 and once every 5% growth
 //     beyond; a full fit (the warm start plus `fit_restarts` starts drawn from the priors, in
-//     parallel) the first time and whenever n grew by half since the last full fit. A full fit also
+//     parallel, first on a 64-point subset and then polished) the first time and whenever n grew by
+//     half since the last full fit. At most 300 points: the 5 starts of the acquisition become 3. A full fit also
 //     decides whether the input warping is worth its parameters (BIC; see fit_hypers). When n exceeds
 //     `max_fit_points`, the fit uses a subset: the best quarter of that budget plus a greedy
 //     farthest-point (space-filling) selection of the rest.
@@ -37,8 +38,8 @@ struct EngineOptions {
   double kappa = 1.96;       // UCB weight
   bool deterministic = false;  // fixed noise variance 1e-8 instead of a learned one
   int threads = 0;           // 0: AMTUNE_NUM_THREADS or hardware_concurrency
-  int max_fit_points = 256;
-  int fit_restarts = 3;
+  int max_fit_points = 128;
+  int fit_restarts = 2;
   int n_starts = 5;
   int n_candidates = 0;
 };

@@ -68,7 +68,8 @@ class BayesianSearch(Strategy):
         Threads of the compiled core; default ``AMTUNE_NUM_THREADS`` or all cores. Results do not
         depend on it.
     ``max_fit_points``
-        Largest number of trials the hyperparameter fit uses (default 256; the posterior always
+        Largest number of trials the hyperparameter fit uses (default 128: the best quarter plus a
+        space-filling selection of the rest; the posterior always
         uses every trial).
 
     >>> import amtune
@@ -91,7 +92,7 @@ class BayesianSearch(Strategy):
         deterministic: bool = False,
         ucb_kappa: float = 1.96,
         num_threads: int | None = None,
-        max_fit_points: int = 256,
+        max_fit_points: int = 128,
     ) -> None:
         if acquisition not in ACQUISITIONS:
             raise ValueError(
