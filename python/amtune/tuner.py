@@ -142,12 +142,13 @@ class TuningRun:
         self.objective_metric_name = tuner.objective_metric_name
         self.objective_type = tuner.objective_type
         self.jobs: dict[int, TrainingJobState] = {}
+        self._running: dict[int, TrainingJobState] = {}
         self.best: TrainingJobState | None = None
         self.completion_details: dict[str, Any] = {}
 
     @property
     def running(self) -> list[TrainingJobState]:
-        return [j for j in self.jobs.values() if j.status == "InProgress"]
+        return list(self._running.values())
 
     @property
     def finished(self) -> list[TrainingJobState]:
@@ -855,6 +856,7 @@ class _Driver:
         lim = self.t.max_runtime_per_training_job
         js.deadline = None if lim is None else time.time() + lim
         js.stop_reason = js.stop_status = None
+        self.t._run._running[js.seq] = js  # type: ignore[union-attr]
         js.handle = self.runner.start(spec, self.events)
         if js.handle.pid is not None:
             self.store.update_training_job(self.name, js.seq, pid=js.handle.pid)
@@ -956,6 +958,7 @@ class _Driver:
                 reason = (f"the objective metric {self.t.objective_metric_name!r} was never "
                           f"emitted")
         js.status, js.objective_status, js.failure_reason = status, obj_status, reason
+        run._running.pop(js.seq, None)
         js.end_time = now
         js.final_objective = obj
         js.retryable = bool(out.retryable) and status == "Failed"
