@@ -18,6 +18,7 @@ whose process died by a signal or failed to start is run again with the same hyp
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,31 +39,91 @@ class TuningJobHook:
     def on_start(self, run: TuningRun) -> None:
         pass
 
-    def on_metric(self, run: TuningRun, job: TrainingJobState, name: str, step: int | None,
-                  value: float) -> str | None:
+    def on_metric(
+        self, run: TuningRun, job: TrainingJobState, name: str, step: int | None, value: float
+    ) -> str | None:
         return None
 
     def after_job(self, run: TuningRun, job: TrainingJobState) -> str | None:
         return None
 
 
+@dataclass(frozen=True)
+class BestObjectiveNotImproving:
+    """SageMaker's ``BestObjectiveNotImproving``: complete the tuning job after this many training
+    jobs in a row did not improve the best objective by at least 1% (see :mod:`amtune.completion`)."""
+
+    max_number_of_training_jobs_not_improving: int
+
+
+@dataclass(frozen=True)
+class ConvergenceDetected:
+    """SageMaker's ``ConvergenceDetected``: ``complete_on_convergence`` is ``"Enabled"`` or
+    ``"Disabled"`` (see :mod:`amtune.completion` for the convergence rule)."""
+
+    complete_on_convergence: str = "Enabled"
+
+
 @dataclass
 class TuningJobCompletionCriteriaConfig:
-    """SageMaker's ``TuningJobCompletionCriteria``.
+    """SageMaker's ``TuningJobCompletionCriteria`` (arguments as in the SageMaker Python SDK).
 
-    ``target_objective_metric_value``: stop once the best objective reaches it (>= when maximizing,
-    <= when minimizing). ``max_number_of_training_jobs_not_improving`` and ``complete_on_convergence``
-    follow SageMaker's ``BestObjectiveNotImproving`` and ``ConvergenceDetected``.
+    ``max_number_of_training_jobs_not_improving`` (an integer >= 3; or
+    ``best_objective_not_improving=BestObjectiveNotImproving(n)``), ``complete_on_convergence``
+    (``True``/``False`` or ``"Enabled"``/``"Disabled"``; or
+    ``convergence_detected=ConvergenceDetected("Enabled")``) and ``target_objective_metric_value``
+    (complete once the best objective reaches it: >= when maximizing, <= when minimizing). The exact
+    rules are in :mod:`amtune.completion`.
     """
 
-    target_objective_metric_value: float | None = None
     max_number_of_training_jobs_not_improving: int | None = None
-    complete_on_convergence: bool | None = None
+    complete_on_convergence: bool | str | None = None
+    target_objective_metric_value: float | None = None
+    best_objective_not_improving: BestObjectiveNotImproving | None = field(
+        default=None, kw_only=True
+    )
+    convergence_detected: ConvergenceDetected | None = field(default=None, kw_only=True)
+
+    def __post_init__(self) -> None:
+        b = self.best_objective_not_improving
+        if b is not None:
+            if not isinstance(b, BestObjectiveNotImproving):
+                raise TypeError(
+                    f"best_objective_not_improving: must be a BestObjectiveNotImproving, got {b!r}"
+                )
+            if self.max_number_of_training_jobs_not_improving not in (
+                None,
+                b.max_number_of_training_jobs_not_improving,
+            ):
+                raise ValueError(
+                    "max_number_of_training_jobs_not_improving and "
+                    "best_objective_not_improving disagree; give one of them"
+                )
+            self.max_number_of_training_jobs_not_improving = (
+                b.max_number_of_training_jobs_not_improving
+            )
+            self.best_objective_not_improving = None
+        c = self.convergence_detected
+        if c is not None:
+            if not isinstance(c, ConvergenceDetected):
+                raise TypeError(f"convergence_detected: must be a ConvergenceDetected, got {c!r}")
+            if self.complete_on_convergence is not None:
+                raise ValueError(
+                    "complete_on_convergence and convergence_detected: give one of them"
+                )
+            self.complete_on_convergence = c.complete_on_convergence
+            self.convergence_detected = None
+        if self.complete_on_convergence in ("Enabled", "Disabled"):
+            self.complete_on_convergence = self.complete_on_convergence == "Enabled"
 
     def validate(self, path: str = "completion_criteria_config") -> None:
         t = self.target_objective_metric_value
-        if t is not None and (isinstance(t, bool) or not isinstance(t, numbers.Real)):
-            raise TypeError(f"{path}.target_objective_metric_value: must be a number, got {t!r}")
+        if t is not None and (
+            isinstance(t, bool) or not isinstance(t, numbers.Real) or not math.isfinite(t)
+        ):
+            raise TypeError(
+                f"{path}.target_objective_metric_value: must be a finite number, got {t!r}"
+            )
         n = self.max_number_of_training_jobs_not_improving
         if n is not None and (isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 3):
             raise ValueError(
@@ -70,7 +131,10 @@ class TuningJobCompletionCriteriaConfig:
             )
         c = self.complete_on_convergence
         if c is not None and not isinstance(c, bool):
-            raise TypeError(f"{path}.complete_on_convergence: must be True, False or None, got {c!r}")
+            raise TypeError(
+                f"{path}.complete_on_convergence: must be True, False, 'Enabled' or "
+                f"'Disabled', got {c!r}"
+            )
 
     def to_sagemaker(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -78,7 +142,9 @@ class TuningJobCompletionCriteriaConfig:
             out["TargetObjectiveMetricValue"] = float(self.target_objective_metric_value)
         if self.max_number_of_training_jobs_not_improving is not None:
             out["BestObjectiveNotImproving"] = {
-                "MaxNumberOfTrainingJobsNotImproving": int(self.max_number_of_training_jobs_not_improving)
+                "MaxNumberOfTrainingJobsNotImproving": int(
+                    self.max_number_of_training_jobs_not_improving
+                )
             }
         if self.complete_on_convergence is not None:
             out["ConvergenceDetected"] = {
@@ -87,38 +153,58 @@ class TuningJobCompletionCriteriaConfig:
         return out
 
     @classmethod
-    def from_sagemaker(cls, doc: Mapping[str, Any],
-                       path: str = "TuningJobCompletionCriteria") -> TuningJobCompletionCriteriaConfig:
+    def from_sagemaker(
+        cls, doc: Mapping[str, Any], path: str = "TuningJobCompletionCriteria"
+    ) -> TuningJobCompletionCriteriaConfig:
         if not isinstance(doc, Mapping):
             raise TypeError(f"{path}: must be an object, got {doc!r}")
-        extra = set(doc) - {"TargetObjectiveMetricValue", "BestObjectiveNotImproving",
-                            "ConvergenceDetected"}
+        extra = set(doc) - {
+            "TargetObjectiveMetricValue",
+            "BestObjectiveNotImproving",
+            "ConvergenceDetected",
+        }
         if extra:
             raise ValueError(f"{path}: unknown field(s) {sorted(extra)}")
         n = None
         if "BestObjectiveNotImproving" in doc:
             b = doc["BestObjectiveNotImproving"]
             if not isinstance(b, Mapping) or set(b) - {"MaxNumberOfTrainingJobsNotImproving"}:
-                raise ValueError(f"{path}.BestObjectiveNotImproving: only "
-                                 f"MaxNumberOfTrainingJobsNotImproving is allowed")
+                raise ValueError(
+                    f"{path}.BestObjectiveNotImproving: only "
+                    f"MaxNumberOfTrainingJobsNotImproving is allowed"
+                )
             n = b.get("MaxNumberOfTrainingJobsNotImproving")
             if isinstance(n, bool) or not isinstance(n, int) or n < 3:
-                raise ValueError(f"{path}.BestObjectiveNotImproving.MaxNumberOfTrainingJobsNotImproving:"
-                                 f" must be an integer >= 3, got {n!r}")
+                raise ValueError(
+                    f"{path}.BestObjectiveNotImproving.MaxNumberOfTrainingJobsNotImproving:"
+                    f" must be an integer >= 3, got {n!r}"
+                )
         c = None
         if "ConvergenceDetected" in doc:
             cd = doc["ConvergenceDetected"]
             if not isinstance(cd, Mapping) or set(cd) - {"CompleteOnConvergence"}:
-                raise ValueError(f"{path}.ConvergenceDetected: only CompleteOnConvergence is allowed")
+                raise ValueError(
+                    f"{path}.ConvergenceDetected: only CompleteOnConvergence is allowed"
+                )
             v = cd.get("CompleteOnConvergence")
             if v not in ("Enabled", "Disabled"):
-                raise ValueError(f"{path}.ConvergenceDetected.CompleteOnConvergence: must be "
-                                 f"'Enabled' or 'Disabled', got {v!r}")
+                raise ValueError(
+                    f"{path}.ConvergenceDetected.CompleteOnConvergence: must be "
+                    f"'Enabled' or 'Disabled', got {v!r}"
+                )
             c = v == "Enabled"
         t = doc.get("TargetObjectiveMetricValue")
-        if t is not None and (isinstance(t, bool) or not isinstance(t, (int, float))):
-            raise TypeError(f"{path}.TargetObjectiveMetricValue: must be a number, got {t!r}")
-        return cls(t, n, c)
+        if t is not None and (
+            isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t)
+        ):
+            raise TypeError(
+                f"{path}.TargetObjectiveMetricValue: must be a finite number, got {t!r}"
+            )
+        return cls(
+            max_number_of_training_jobs_not_improving=n,
+            complete_on_convergence=c,
+            target_objective_metric_value=t,
+        )
 
 
 @dataclass
@@ -130,23 +216,32 @@ class WarmStartConfig:
 
     def validate(self, path: str = "warm_start_config") -> None:
         if self.warm_start_type not in WARM_START_TYPES:
-            raise ValueError(f"{path}.warm_start_type: must be one of {list(WARM_START_TYPES)}, "
-                             f"got {self.warm_start_type!r}")
+            raise ValueError(
+                f"{path}.warm_start_type: must be one of {list(WARM_START_TYPES)}, "
+                f"got {self.warm_start_type!r}"
+            )
         parents = list(self.parents)
         if not 1 <= len(parents) <= MAX_WARM_START_PARENTS:
-            raise ValueError(f"{path}.parents: 1 to {MAX_WARM_START_PARENTS} parent tuning jobs, "
-                             f"got {len(parents)}")
+            raise ValueError(
+                f"{path}.parents: 1 to {MAX_WARM_START_PARENTS} parent tuning jobs, "
+                f"got {len(parents)}"
+            )
         for i, p in enumerate(parents):
             if not isinstance(p, str) or not p:
                 raise ValueError(f"{path}.parents[{i}]: must be a tuning job name, got {p!r}")
 
     def to_sagemaker(self) -> dict[str, Any]:
-        return {"ParentHyperParameterTuningJobs": [{"HyperParameterTuningJobName": p}
-                                                   for p in self.parents],
-                "WarmStartType": self.warm_start_type}
+        return {
+            "ParentHyperParameterTuningJobs": [
+                {"HyperParameterTuningJobName": p} for p in self.parents
+            ],
+            "WarmStartType": self.warm_start_type,
+        }
 
     @classmethod
-    def from_sagemaker(cls, doc: Mapping[str, Any], path: str = "WarmStartConfig") -> WarmStartConfig:
+    def from_sagemaker(
+        cls, doc: Mapping[str, Any], path: str = "WarmStartConfig"
+    ) -> WarmStartConfig:
         if not isinstance(doc, Mapping):
             raise TypeError(f"{path}: must be an object, got {doc!r}")
         extra = set(doc) - {"ParentHyperParameterTuningJobs", "WarmStartType"}
@@ -155,8 +250,10 @@ class WarmStartConfig:
         parents = []
         for i, p in enumerate(doc.get("ParentHyperParameterTuningJobs") or []):
             if not isinstance(p, Mapping) or set(p) != {"HyperParameterTuningJobName"}:
-                raise ValueError(f"{path}.ParentHyperParameterTuningJobs[{i}]: must be "
-                                 f"{{'HyperParameterTuningJobName': name}}")
+                raise ValueError(
+                    f"{path}.ParentHyperParameterTuningJobs[{i}]: must be "
+                    f"{{'HyperParameterTuningJobName': name}}"
+                )
             parents.append(p["HyperParameterTuningJobName"])
         w = cls(doc.get("WarmStartType", "IdenticalDataAndAlgorithm"), parents)
         w.validate(path)
@@ -170,19 +267,15 @@ def build_hooks(tuner: Any) -> list[TuningJobHook]:
         try:
             from amtune.early_stopping import make_early_stopping_hook  # type: ignore[import-not-found]
         except ImportError:
-            raise ValueError('early_stopping_type="Auto": early stopping is not supported yet') from None
+            raise ValueError(
+                'early_stopping_type="Auto": early stopping is not supported yet'
+            ) from None
         hooks.append(make_early_stopping_hook(tuner))
     cc = tuner.completion_criteria_config
-    if cc is not None:
-        if cc.max_number_of_training_jobs_not_improving is not None or cc.complete_on_convergence:
-            try:
-                from amtune.completion import make_completion_hook  # type: ignore[import-not-found]
-            except ImportError:
-                raise ValueError("completion_criteria_config: BestObjectiveNotImproving and "
-                                 "ConvergenceDetected are not supported yet") from None
-            hooks.append(make_completion_hook(tuner))
-        elif cc.target_objective_metric_value is not None:
-            hooks.append(_TargetObjective(float(cc.target_objective_metric_value)))
+    if cc is not None and cc.to_sagemaker():
+        from amtune.completion import make_completion_hook
+
+        hooks.append(make_completion_hook(tuner))
     if tuner.warm_start_config is not None:
         try:
             from amtune.warm_start import make_warm_start_hook  # type: ignore[import-not-found]
@@ -190,18 +283,3 @@ def build_hooks(tuner: Any) -> list[TuningJobHook]:
             raise ValueError("warm_start_config: warm start is not supported yet") from None
         hooks.append(make_warm_start_hook(tuner))
     return hooks
-
-
-class _TargetObjective(TuningJobHook):
-    """Complete the tuning job once the best objective reaches the target."""
-
-    def __init__(self, target: float) -> None:
-        self.target = target
-
-    def after_job(self, run: TuningRun, job: TrainingJobState) -> str | None:
-        best = run.best
-        if best is None or best.final_objective is None:
-            return None
-        v = best.final_objective
-        reached = v >= self.target if run.objective_type == "Maximize" else v <= self.target
-        return f"the objective reached the target value {self.target:g}" if reached else None
