@@ -30,8 +30,9 @@ REQUEST = {
         "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "loss"},
         "ResourceLimits": {"MaxNumberOfTrainingJobs": 4, "MaxParallelTrainingJobs": 2},
         "ParameterRanges": {
-            "ContinuousParameterRanges": [{"Name": "lr", "MinValue": "0.001", "MaxValue": "0.1",
-                                           "ScalingType": "Logarithmic"}],
+            "ContinuousParameterRanges": [
+                {"Name": "lr", "MinValue": "0.001", "MaxValue": "0.1", "ScalingType": "Logarithmic"}
+            ],
             "IntegerParameterRanges": [{"Name": "depth", "MinValue": "1", "MaxValue": "5"}],
             "CategoricalParameterRanges": [{"Name": "opt", "Values": ["sgd", "adam"]}],
         },
@@ -43,8 +44,9 @@ REQUEST = {
             "MetricDefinitions": [{"Name": "loss", "Regex": r"loss=([0-9.]+)"}],
             "TrainingCommand": [sys.executable, "train.py"],
         },
-        "InputDataConfig": [{"ChannelName": "train",
-                             "DataSource": {"FileDataSource": {"Path": "data"}}}],
+        "InputDataConfig": [
+            {"ChannelName": "train", "DataSource": {"FileDataSource": {"Path": "data"}}}
+        ],
         "RoleArn": "arn:aws:iam::1:role/r",
         "ResourceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1},
         "StoppingCondition": {"MaxRuntimeInSeconds": 60},
@@ -65,19 +67,26 @@ def test_run_a_sagemaker_request_then_inspect_it(project, capsys):
     assert main(["run", str(project / "req.json"), "--db", db, "--quiet"]) == 0
     out, err = capsys.readouterr()
     assert "RoleArn: no local meaning; ignored" in err
-    assert "Tuning job cli-sm: Completed (4 completed" in out and "best training job: cli-sm-" in out
+    assert (
+        "Tuning job cli-sm: Completed (4 completed" in out and "best training job: cli-sm-" in out
+    )
 
     assert main(["describe", "cli-sm", "--db", db, "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["HyperParameterTuningJobStatus"] == "Completed"
     assert d["TrainingJobStatusCounters"]["Completed"] == 4
-    assert d["BestTrainingJob"]["FinalHyperParameterTuningJobObjectiveMetric"]["MetricName"] == "loss"
+    assert (
+        d["BestTrainingJob"]["FinalHyperParameterTuningJobObjectiveMetric"]["MetricName"] == "loss"
+    )
     assert d["TrainingJobDefinition"]["StoppingCondition"] == {"MaxRuntimeInSeconds": 60}
 
     assert main(["describe", "cli-sm", "--db", db]) == 0
     assert "cli-sm: Completed" in capsys.readouterr().out
 
-    assert main(["jobs", "cli-sm", "--db", db, "--format", "csv", "--sort-by", "FinalObjectiveValue"]) == 0
+    assert (
+        main(["jobs", "cli-sm", "--db", db, "--format", "csv", "--sort-by", "FinalObjectiveValue"])
+        == 0
+    )
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     vals = [float(r["FinalObjectiveValue"]) for r in rows]
     assert len(rows) == 4 and vals == sorted(vals)  # Minimize: best first
@@ -107,13 +116,16 @@ def test_a_bad_config_exits_2_with_one_error_and_writes_nothing(project, capsys)
     db = project / "t.db"
     assert main(["run", str(project / "bad.json"), "--db", str(db)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["amtune: error: HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs: "
-                   "must be an integer >= 1, got -1"]
+    assert err == [
+        "amtune: error: HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs: "
+        "must be an integer >= 1, got -1"
+    ]
     assert not db.exists()
 
 
 def test_an_amtune_yaml_config_and_a_failed_tuning_job(project, capsys):
-    (project / "job.yaml").write_text(textwrap.dedent(f"""
+    (project / "job.yaml").write_text(
+        textwrap.dedent(f"""
         objective: {{metric: loss, type: Minimize}}
         strategy: Random
         max_jobs: 2
@@ -124,9 +136,12 @@ def test_an_amtune_yaml_config_and_a_failed_tuning_job(project, capsys):
         metric_definitions: [{{Name: loss, Regex: "nomatch=([0-9.]+)"}}]
         command: [{sys.executable}, train.py]
         channels: {{train: data}}
-    """))
+    """)
+    )
     db = str(project / "t.db")
-    assert main(["run", str(project / "job.yaml"), "--db", db, "--name", "yaml-job", "--quiet"]) == 1
+    assert (
+        main(["run", str(project / "job.yaml"), "--db", db, "--name", "yaml-job", "--quiet"]) == 1
+    )
     out = capsys.readouterr().out
     assert "yaml-job: Failed" in out and "No training job succeeded" in out
 
@@ -149,7 +164,7 @@ def test_stop_a_job_whose_driver_is_gone(project, capsys):
     st.create_tuning_job("orphan", {}, 1.0)
     with st.transaction():
         st.insert_training_job("orphan", 1, "orphan-001", {}, 1.0)
-        st.update_tuning_job("orphan", driver_pid=2 ** 22 + 12345, driver_host="elsewhere")
+        st.update_tuning_job("orphan", driver_pid=2**22 + 12345, driver_host="elsewhere")
     st.close()
     assert main(["stop", "orphan", "--db", str(db)]) == 0
     assert "orphan: Stopped" in capsys.readouterr().out

@@ -11,12 +11,19 @@ SM = {
     "HyperParameterTuningJobName": "sm-job",
     "HyperParameterTuningJobConfig": {
         "Strategy": "Random",
-        "HyperParameterTuningJobObjective": {"Type": "Maximize", "MetricName": "validation:accuracy"},
-        "ResourceLimits": {"MaxNumberOfTrainingJobs": 4, "MaxParallelTrainingJobs": 2,
-                           "MaxRuntimeInSeconds": 3600},
+        "HyperParameterTuningJobObjective": {
+            "Type": "Maximize",
+            "MetricName": "validation:accuracy",
+        },
+        "ResourceLimits": {
+            "MaxNumberOfTrainingJobs": 4,
+            "MaxParallelTrainingJobs": 2,
+            "MaxRuntimeInSeconds": 3600,
+        },
         "ParameterRanges": {
-            "ContinuousParameterRanges": [{"Name": "lr", "MinValue": "0.001", "MaxValue": "0.1",
-                                           "ScalingType": "Logarithmic"}],
+            "ContinuousParameterRanges": [
+                {"Name": "lr", "MinValue": "0.001", "MaxValue": "0.1", "ScalingType": "Logarithmic"}
+            ],
             "IntegerParameterRanges": [{"Name": "depth", "MinValue": "1", "MaxValue": "5"}],
             "CategoricalParameterRanges": [{"Name": "opt", "Values": ["sgd", "adam"]}],
         },
@@ -33,9 +40,14 @@ SM = {
             "TrainingCommand": ["python", "train.py"],
         },
         "RoleArn": "arn:aws:iam::123:role/x",
-        "InputDataConfig": [{"ChannelName": "train",
-                             "DataSource": {"S3DataSource": {"S3Uri": "file://data/train",
-                                                             "S3DataType": "S3Prefix"}}}],
+        "InputDataConfig": [
+            {
+                "ChannelName": "train",
+                "DataSource": {
+                    "S3DataSource": {"S3Uri": "file://data/train", "S3DataType": "S3Prefix"}
+                },
+            }
+        ],
         "OutputDataConfig": {"S3OutputPath": "s3://bucket/out"},
         "ResourceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 10},
         "StoppingCondition": {"MaxRuntimeInSeconds": 600},
@@ -50,8 +62,14 @@ def test_sagemaker_request_maps_to_the_tuner(tmp_path):
     cfg = parse_config(SM, tmp_path)
     kw = cfg.tuner_kwargs
     assert cfg.name == "sm-job" and cfg.command == ["python", "train.py"]
-    assert kw["objective_metric_name"] == "validation:accuracy" and kw["objective_type"] == "Maximize"
-    assert kw["max_jobs"] == 4 and kw["max_parallel_jobs"] == 2 and kw["max_runtime_in_seconds"] == 3600
+    assert (
+        kw["objective_metric_name"] == "validation:accuracy" and kw["objective_type"] == "Maximize"
+    )
+    assert (
+        kw["max_jobs"] == 4
+        and kw["max_parallel_jobs"] == 2
+        and kw["max_runtime_in_seconds"] == 3600
+    )
     assert kw["max_runtime_per_training_job"] == 600
     assert kw["strategy"] == "Random" and kw["random_seed"] == 7
     assert set(kw["hyperparameter_ranges"]) == {"lr", "depth", "opt"}
@@ -60,8 +78,15 @@ def test_sagemaker_request_maps_to_the_tuner(tmp_path):
     assert kw["channels"] == {"train": str(tmp_path / "data" / "train")}
     assert kw["completion_criteria_config"].target_objective_metric_value == 0.99
     ignored = " ".join(cfg.notices)
-    for field in ("RoleArn", "OutputDataConfig", "ResourceConfig", "VpcConfig", "Tags",
-                  "EnableNetworkIsolation", "TrainingImage"):
+    for field in (
+        "RoleArn",
+        "OutputDataConfig",
+        "ResourceConfig",
+        "VpcConfig",
+        "Tags",
+        "EnableNetworkIsolation",
+        "TrainingImage",
+    ):
         assert field in ignored
 
 
@@ -81,41 +106,90 @@ def _with(path, value):
 @pytest.mark.parametrize(
     ("path", "value", "message"),
     [
-        ("HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs", 0,
-         "HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs: must be an integer >= 1"),
-        ("HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs", "4",
-         "HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs: must be an integer"),
-        ("HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs", KeyError,
-         "HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs: required field"),
-        ("HyperParameterTuningJobConfig.Strategy", "Genetic", "HyperParameterTuningJobConfig.Strategy: must be one of"),
-        ("HyperParameterTuningJobConfig.Colour", "red", "HyperParameterTuningJobConfig.Colour: unknown field"),
-        ("HyperParameterTuningJobConfig.HyperParameterTuningJobObjective.Type", "Max",
-         "HyperParameterTuningJobObjective.Type: must be one of Maximize, Minimize"),
-        ("TrainingJobDefinition.AlgorithmSpecification.TrainingCommand", KeyError,
-         "TrainingJobDefinition.AlgorithmSpecification.TrainingCommand: required field"),
-        ("TrainingJobDefinition.AlgorithmSpecification.TrainingCommand", "",
-         "TrainingJobDefinition.AlgorithmSpecification.TrainingCommand: must be a non-empty list"),
-        ("TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions",
-         [{"Name": "validation:accuracy", "Regex": "acc="}],
-         r"TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions\[0\].Regex: needs a capture group"),
-        ("TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions",
-         [{"Name": "loss", "Regex": "loss=(.*)"}],
-         "TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions: the objective metric"),
-        ("TrainingJobDefinition.StaticHyperParameters", {"epochs": 3},
-         "TrainingJobDefinition.StaticHyperParameters.epochs: must be a string"),
-        ("TrainingJobDefinition.StoppingCondition.MaxRuntimeInSeconds", -5,
-         "TrainingJobDefinition.StoppingCondition.MaxRuntimeInSeconds: must be a number > 0"),
-        ("HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges",
-         [{"Name": "depth", "MinValue": "one", "MaxValue": "5"}],
-         r"HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges\[0\].MinValue"),
-        ("HyperParameterTuningJobConfig.TuningJobCompletionCriteria",
-         {"BestObjectiveNotImproving": {"MaxNumberOfTrainingJobsNotImproving": 1}},
-         "MaxNumberOfTrainingJobsNotImproving: must be an integer >= 3"),
-        ("TrainingJobDefinition.InputDataConfig",
-         [{"ChannelName": "train", "DataSource": {"S3DataSource": {"S3Uri": "s3://b/k"}}}],
-         r"InputDataConfig\[0\].DataSource.S3DataSource.S3Uri: S3 data is not available locally"),
-        ("WarmStartConfig", {"WarmStartType": "Identical", "ParentHyperParameterTuningJobs": []},
-         "WarmStartConfig"),
+        (
+            "HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs",
+            0,
+            "HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs: "
+            "must be an integer >= 1",
+        ),
+        (
+            "HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs",
+            "4",
+            "HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs: "
+            "must be an integer",
+        ),
+        (
+            "HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs",
+            KeyError,
+            "HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs: required field",
+        ),
+        (
+            "HyperParameterTuningJobConfig.Strategy",
+            "Genetic",
+            "HyperParameterTuningJobConfig.Strategy: must be one of",
+        ),
+        (
+            "HyperParameterTuningJobConfig.Colour",
+            "red",
+            "HyperParameterTuningJobConfig.Colour: unknown field",
+        ),
+        (
+            "HyperParameterTuningJobConfig.HyperParameterTuningJobObjective.Type",
+            "Max",
+            "HyperParameterTuningJobObjective.Type: must be one of Maximize, Minimize",
+        ),
+        (
+            "TrainingJobDefinition.AlgorithmSpecification.TrainingCommand",
+            KeyError,
+            "TrainingJobDefinition.AlgorithmSpecification.TrainingCommand: required field",
+        ),
+        (
+            "TrainingJobDefinition.AlgorithmSpecification.TrainingCommand",
+            "",
+            "TrainingJobDefinition.AlgorithmSpecification.TrainingCommand: "
+            "must be a non-empty list",
+        ),
+        (
+            "TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions",
+            [{"Name": "validation:accuracy", "Regex": "acc="}],
+            r"TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions\[0\].Regex: "
+            "needs a capture group",
+        ),
+        (
+            "TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions",
+            [{"Name": "loss", "Regex": "loss=(.*)"}],
+            "TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions: the objective metric",
+        ),
+        (
+            "TrainingJobDefinition.StaticHyperParameters",
+            {"epochs": 3},
+            "TrainingJobDefinition.StaticHyperParameters.epochs: must be a string",
+        ),
+        (
+            "TrainingJobDefinition.StoppingCondition.MaxRuntimeInSeconds",
+            -5,
+            "TrainingJobDefinition.StoppingCondition.MaxRuntimeInSeconds: must be a number > 0",
+        ),
+        (
+            "HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges",
+            [{"Name": "depth", "MinValue": "one", "MaxValue": "5"}],
+            r"HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges\[0\].MinValue",
+        ),
+        (
+            "HyperParameterTuningJobConfig.TuningJobCompletionCriteria",
+            {"BestObjectiveNotImproving": {"MaxNumberOfTrainingJobsNotImproving": 1}},
+            "MaxNumberOfTrainingJobsNotImproving: must be an integer >= 3",
+        ),
+        (
+            "TrainingJobDefinition.InputDataConfig",
+            [{"ChannelName": "train", "DataSource": {"S3DataSource": {"S3Uri": "s3://b/k"}}}],
+            r"InputDataConfig\[0\].DataSource.S3DataSource.S3Uri: S3 data is not available locally",
+        ),
+        (
+            "WarmStartConfig",
+            {"WarmStartType": "Identical", "ParentHyperParameterTuningJobs": []},
+            "WarmStartConfig",
+        ),
     ],
 )
 def test_one_clear_error_naming_the_field(tmp_path, path, value, message):
@@ -159,12 +233,18 @@ def test_amtune_yaml_config(tmp_path):
     [
         (("max_jobs: 3", "max_jobs: three"), "max_jobs: must be an integer >= 1"),
         (("strategy: Random", "strategy: Random\ncolour: red"), "colour: unknown field"),
-        (("depth: {type: Integer, min: 1, max: 4}", "depth: {type: Integer, min: 1.5, max: 4}"),
-         "hyperparameters.depth.min: must be an integer"),
-        (("depth: {type: Integer, min: 1, max: 4}", "depth: {type: Integer, min: 5, max: 4}"),
-         "hyperparameters.depth"),
-        (("depth: {type: Integer, min: 1, max: 4}", "depth: {type: Real, min: 1, max: 4}"),
-         "hyperparameters.depth.type: must be Continuous, Integer or Categorical"),
+        (
+            ("depth: {type: Integer, min: 1, max: 4}", "depth: {type: Integer, min: 1.5, max: 4}"),
+            "hyperparameters.depth.min: must be an integer",
+        ),
+        (
+            ("depth: {type: Integer, min: 1, max: 4}", "depth: {type: Integer, min: 5, max: 4}"),
+            "hyperparameters.depth",
+        ),
+        (
+            ("depth: {type: Integer, min: 1, max: 4}", "depth: {type: Real, min: 1, max: 4}"),
+            "hyperparameters.depth.type: must be Continuous, Integer or Categorical",
+        ),
         (("command: python train.py --verbose\n", ""), "command: required field is missing"),
     ],
 )

@@ -4,8 +4,9 @@ from amtune.metrics import MAX_METRIC_DEFINITIONS, MetricParser, validate_metric
 
 
 def test_parse_line_takes_group_one_and_every_match():
-    p = MetricParser([{"Name": "loss", "Regex": r"loss=([-0-9.eE+]+)"},
-                      {"Name": "acc", "Regex": r"acc: (\S+)"}])
+    p = MetricParser(
+        [{"Name": "loss", "Regex": r"loss=([-0-9.eE+]+)"}, {"Name": "acc", "Regex": r"acc: (\S+)"}]
+    )
     found, warnings = p.parse_line("step 3 loss=1.5e-2 acc: 0.75 loss=0.01")
     assert found == [("loss", 0.015), ("loss", 0.01), ("acc", 0.75)]
     assert warnings == []
@@ -23,14 +24,24 @@ def test_non_numeric_capture_is_skipped_with_a_warning():
 @pytest.mark.parametrize(
     ("defs", "match"),
     [
-        ([{"Name": "a", "Regex": "a=[0-9]+"}], r"metric_definitions\[0\]\.Regex: needs a capture group"),
-        ([{"Name": "a", "Regex": "a=([0-9]+"}], r"metric_definitions\[0\]\.Regex: does not compile"),
-        ([{"Name": "a", "Regex": "(x)"}, {"Name": "a", "Regex": "(y)"}],
-         r"metric_definitions\[1\]\.Name: metric 'a' is defined twice"),
+        (
+            [{"Name": "a", "Regex": "a=[0-9]+"}],
+            r"metric_definitions\[0\]\.Regex: needs a capture group",
+        ),
+        (
+            [{"Name": "a", "Regex": "a=([0-9]+"}],
+            r"metric_definitions\[0\]\.Regex: does not compile",
+        ),
+        (
+            [{"Name": "a", "Regex": "(x)"}, {"Name": "a", "Regex": "(y)"}],
+            r"metric_definitions\[1\]\.Name: metric 'a' is defined twice",
+        ),
         ([{"Name": "", "Regex": "(x)"}], r"metric_definitions\[0\]\.Name"),
         ([{"Name": "a", "Regex": "(x)", "Other": 1}], r"metric_definitions\[0\]: unknown field"),
-        ([{"Name": f"m{i}", "Regex": "(x)"} for i in range(MAX_METRIC_DEFINITIONS + 1)],
-         "at most 40"),
+        (
+            [{"Name": f"m{i}", "Regex": "(x)"} for i in range(MAX_METRIC_DEFINITIONS + 1)],
+            "at most 40",
+        ),
     ],
 )
 def test_invalid_definitions_name_the_entry(defs, match):

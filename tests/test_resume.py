@@ -27,7 +27,8 @@ DRIVER = textwrap.dedent("""
     from amtune.tuner import HyperparameterTuner
     t = HyperparameterTuner(
         "score", {"x": amtune.ContinuousParameter(0.0, 1.0)}, strategy="Random", max_jobs=10,
-        max_parallel_jobs=2, random_seed=5, metric_definitions=[{"Name": "score", "Regex": r"score=(\\S+)"}],
+        max_parallel_jobs=2, random_seed=5,
+        metric_definitions=[{"Name": "score", "Regex": r"score=(\\S+)"}],
         db=sys.argv[1], quiet=True)
     t.fit([sys.executable, sys.argv[2]], job_name="res")
 """)
@@ -53,11 +54,18 @@ def test_resume_after_sigkill(tmp_path, capsys, completed_before_kill):
     db = tmp_path / "amtune.db"
     (tmp_path / "train.py").write_text(TRAIN)
     (tmp_path / "driver.py").write_text(DRIVER)
-    proc = subprocess.Popen([sys.executable, str(tmp_path / "driver.py"), str(db),
-                             str(tmp_path / "train.py")], cwd=tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, str(tmp_path / "driver.py"), str(db), str(tmp_path / "train.py")],
+        cwd=tmp_path,
+    )
     try:
-        _wait_for(db, lambda rows: sum(r["status"] == "Completed" for r in rows) >= completed_before_kill
-                  and any(r["status"] == "InProgress" for r in rows))
+        _wait_for(
+            db,
+            lambda rows: (
+                sum(r["status"] == "Completed" for r in rows) >= completed_before_kill
+                and any(r["status"] == "InProgress" for r in rows)
+            ),
+        )
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait()
@@ -81,9 +89,14 @@ def test_resume_after_sigkill(tmp_path, capsys, completed_before_kill):
     st.close()
     assert sorted(after) == list(range(1, 11))  # max_jobs training jobs, none counted twice
     assert len({r["name"] for r in after.values()}) == 10
-    assert all(r["status"] == "Completed" and r["objective_status"] == "Succeeded" for r in after.values())
+    assert all(
+        r["status"] == "Completed" and r["objective_status"] == "Succeeded" for r in after.values()
+    )
     for s, r in done_before.items():  # no completed result lost or changed
-        assert (after[s]["final_objective"], after[s]["end_time"]) == (r["final_objective"], r["end_time"])
+        assert (after[s]["final_objective"], after[s]["end_time"]) == (
+            r["final_objective"],
+            r["end_time"],
+        )
         assert after[s]["restarts"] == 0
     for s in running_before:  # the documented rule: jobs running at the kill are re-run
         assert after[s]["restarts"] == 1
@@ -106,8 +119,9 @@ def test_resume_refuses_a_live_driver(tmp_path):
 
     st = Store(tmp_path / "amtune.db")
     st.create_tuning_job("live", {}, 1.0)
-    st.update_tuning_job("live", driver_pid=os.getppid(), driver_host=socket.gethostname(),
-                         heartbeat=time.time())
+    st.update_tuning_job(
+        "live", driver_pid=os.getppid(), driver_host=socket.gethostname(), heartbeat=time.time()
+    )
     st.close()
     with pytest.raises(RuntimeError, match="is still running"):
         HyperparameterTuner.resume("live", db=tmp_path / "amtune.db")

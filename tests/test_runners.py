@@ -69,7 +69,11 @@ def test_a_crashing_worker_fails_its_job_and_the_tuning_job_goes_on(tmp_path):
     d = t.describe()
     assert d["HyperParameterTuningJobStatus"] == "Completed"
     assert d["TrainingJobStatusCounters"]["RetryableError"] == len(crashed)
-    assert d["ObjectiveStatusCounters"] == {"Succeeded": len(ok), "Pending": 0, "Failed": len(crashed)}
+    assert d["ObjectiveStatusCounters"] == {
+        "Succeeded": len(ok),
+        "Pending": 0,
+        "Failed": len(crashed),
+    }
 
 
 def test_an_exception_fails_the_job_with_its_message_and_a_log(tmp_path):
@@ -93,8 +97,9 @@ def test_jobs_run_in_parallel(tmp_path):
 
 
 def test_retries_rerun_a_job_killed_by_a_signal(tmp_path):
-    t = _tuner(tmp_path, max_jobs=2, max_retry_attempts=1,
-               static_hyperparameters={"dir": str(tmp_path)})
+    t = _tuner(
+        tmp_path, max_jobs=2, max_retry_attempts=1, static_hyperparameters={"dir": str(tmp_path)}
+    )
     t.fit(first_attempt_dies, job_name="retry")
     jobs = t.store.training_jobs("retry")
     assert [j["status"] for j in jobs] == ["Completed", "Completed"]
@@ -145,14 +150,21 @@ def script(tmp_path):
     return [sys.executable, str(p)]
 
 
-MD = [{"Name": "score", "Regex": r"^epoch \d+ score=(\S+)$"}, {"Name": "other", "Regex": r"score=(\S+)"}]
+MD = [
+    {"Name": "score", "Regex": r"^epoch \d+ score=(\S+)$"},
+    {"Name": "other", "Regex": r"score=(\S+)"},
+]
 
 
 def test_a_script_mode_command_gets_args_env_channels_and_its_metrics(tmp_path, script):
     (tmp_path / "data").mkdir()
-    t = _tuner(tmp_path, max_jobs=2, metric_definitions=MD,
-               static_hyperparameters={"epochs": 3, "mode": "ok"},
-               channels={"train": tmp_path / "data"})
+    t = _tuner(
+        tmp_path,
+        max_jobs=2,
+        metric_definitions=MD,
+        static_hyperparameters={"epochs": 3, "mode": "ok"},
+        channels={"train": tmp_path / "data"},
+    )
     t.fit(script, job_name="cmd")
     jobs = t.store.training_jobs("cmd")
     assert [j["status"] for j in jobs] == ["Completed", "Completed"]
@@ -173,10 +185,18 @@ def test_a_script_mode_command_gets_args_env_channels_and_its_metrics(tmp_path, 
 
 
 def test_command_failures_are_failed_jobs_with_reasons(tmp_path, script):
-    ranges = {"x": amtune.ContinuousParameter(0.0, 1.0),
-              "mode": amtune.CategoricalParameter(["fail", "silent"])}
-    t = _tuner(tmp_path, ranges=ranges, max_jobs=6, max_parallel_jobs=3, metric_definitions=MD,
-               static_hyperparameters={"epochs": 0})
+    ranges = {
+        "x": amtune.ContinuousParameter(0.0, 1.0),
+        "mode": amtune.CategoricalParameter(["fail", "silent"]),
+    }
+    t = _tuner(
+        tmp_path,
+        ranges=ranges,
+        max_jobs=6,
+        max_parallel_jobs=3,
+        metric_definitions=MD,
+        static_hyperparameters={"epochs": 0},
+    )
     t.fit(script, job_name="bad")
     rows = t.store.training_jobs("bad")
     modes = {r["hyperparameters"]["mode"] for r in rows}
@@ -184,7 +204,10 @@ def test_command_failures_are_failed_jobs_with_reasons(tmp_path, script):
     for r in rows:
         if r["hyperparameters"]["mode"] == "fail":
             assert r["status"] == "Failed"
-            assert "exited with code 3" in r["failure_reason"] and "something broke" in r["failure_reason"]
+            assert (
+                "exited with code 3" in r["failure_reason"]
+                and "something broke" in r["failure_reason"]
+            )
         else:  # finished but never printed the objective
             assert r["status"] == "Completed" and r["objective_status"] == "Failed"
     d = t.describe()
@@ -200,8 +223,14 @@ def test_a_missing_command_fails_each_job_and_the_tuning_job(tmp_path):
 
 
 def test_the_per_job_time_limit_kills_a_hanging_command(tmp_path, script):
-    t = _tuner(tmp_path, max_jobs=1, metric_definitions=MD, max_runtime_per_training_job=0.5,
-               stop_grace_seconds=0.3, static_hyperparameters={"mode": "hang", "epochs": 1})
+    t = _tuner(
+        tmp_path,
+        max_jobs=1,
+        metric_definitions=MD,
+        max_runtime_per_training_job=0.5,
+        stop_grace_seconds=0.3,
+        static_hyperparameters={"mode": "hang", "epochs": 1},
+    )
     t.fit(script, job_name="hang")
     (r,) = t.store.training_jobs("hang")
     assert r["status"] == "Failed" and "MaxRuntimeInSeconds" in r["failure_reason"]

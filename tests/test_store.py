@@ -29,8 +29,15 @@ def test_tuning_and_training_jobs_round_trip(store):
     with store.transaction():
         store.insert_training_job("job1", 1, "job1-001", {"x": 0.5, "c": "a"}, 100.5, "/tmp/d")
         store.add_metrics([("job1", 1, "loss", 0, 100.6, 2.0), ("job1", 1, "loss", 1, 100.7, 1.0)])
-        store.update_training_job("job1", 1, status="Completed", objective_status="Succeeded",
-                                  final_objective=1.0, final_metrics={"loss": 1.0}, end_time=101.0)
+        store.update_training_job(
+            "job1",
+            1,
+            status="Completed",
+            objective_status="Succeeded",
+            final_objective=1.0,
+            final_metrics={"loss": 1.0},
+            end_time=101.0,
+        )
     job = store.get_tuning_job("job1")
     assert job["config"] == {"a": [1, 2]} and job["status"] == "InProgress"
     (tj,) = store.training_jobs("job1")

@@ -40,8 +40,13 @@ def test_describe_has_the_sagemaker_shape(tmp_path):
     d = t.describe()
     assert d["HyperParameterTuningJobName"] == "shape"
     assert d["HyperParameterTuningJobStatus"] == "Completed"
-    assert d["TrainingJobStatusCounters"] == {"Completed": 8, "InProgress": 0, "RetryableError": 0,
-                                              "NonRetryableError": 0, "Stopped": 0}
+    assert d["TrainingJobStatusCounters"] == {
+        "Completed": 8,
+        "InProgress": 0,
+        "RetryableError": 0,
+        "NonRetryableError": 0,
+        "Stopped": 0,
+    }
     assert d["ObjectiveStatusCounters"] == {"Succeeded": 8, "Pending": 0, "Failed": 0}
     htc = d["HyperParameterTuningJobConfig"]
     assert htc["HyperParameterTuningJobObjective"] == {"Type": "Minimize", "MetricName": "loss"}
@@ -54,11 +59,18 @@ def test_describe_has_the_sagemaker_shape(tmp_path):
     best = d["BestTrainingJob"]
     df = t.analytics()
     assert best["FinalHyperParameterTuningJobObjectiveMetric"] == {
-        "Type": "Minimize", "MetricName": "loss", "Value": df["FinalObjectiveValue"].min()}
+        "Type": "Minimize",
+        "MetricName": "loss",
+        "Value": df["FinalObjectiveValue"].min(),
+    }
     assert best["TrainingJobName"] == t.best_training_job()
     assert best["TrainingJobStatus"] == "Completed"
     row = df.set_index("TrainingJobName").loc[best["TrainingJobName"]]
-    assert best["TunedHyperParameters"] == {"x": repr(float(row["x"])), "n": str(int(row["n"])), "c": row["c"]}
+    assert best["TunedHyperParameters"] == {
+        "x": repr(float(row["x"])),
+        "n": str(int(row["n"])),
+        "c": row["c"],
+    }
     # a returned dict is the last emission of each metric
     expected = [(r.x - 0.5) ** 2 + r.n + (r.c == "b") for r in df.itertuples()]
     assert df["FinalObjectiveValue"].tolist() == pytest.approx(expected)
@@ -69,9 +81,17 @@ def test_analytics_columns_and_csv_export(tmp_path):
     t.fit(quad, job_name="csv")
     df = t.analytics()
     assert isinstance(df, pd.DataFrame)
-    assert list(df.columns)[:9] == ["x", "n", "c", "TrainingJobName", "TrainingJobStatus",
-                                    "FinalObjectiveValue", "TrainingStartTime", "TrainingEndTime",
-                                    "TrainingElapsedTimeSeconds"]
+    assert list(df.columns)[:9] == [
+        "x",
+        "n",
+        "c",
+        "TrainingJobName",
+        "TrainingJobStatus",
+        "FinalObjectiveValue",
+        "TrainingStartTime",
+        "TrainingEndTime",
+        "TrainingElapsedTimeSeconds",
+    ]
     assert (df["TrainingElapsedTimeSeconds"] >= 0).all()
     out = tmp_path / "a.csv"
     df.export_csv(out)
@@ -184,8 +204,13 @@ def test_target_objective_completes_the_tuning_job(tmp_path):
     def train(hp, reporter):
         return {"loss": 1.0}
 
-    t = _tuner(tmp_path, max_jobs=20, completion_criteria_config=TuningJobCompletionCriteriaConfig(
-        target_objective_metric_value=1.0))
+    t = _tuner(
+        tmp_path,
+        max_jobs=20,
+        completion_criteria_config=TuningJobCompletionCriteriaConfig(
+            target_objective_metric_value=1.0
+        ),
+    )
     t.fit(train, job_name="target")
     d = t.describe()
     assert d["HyperParameterTuningJobStatus"] == "Completed"
@@ -198,7 +223,7 @@ def test_grid_runs_every_combination_once(tmp_path):
     t = _tuner(tmp_path, ranges=ranges, strategy="Grid", max_jobs=100, max_parallel_jobs=2)
     t.fit(lambda hp, r: {"loss": hp["n"]}, job_name="grid")
     df = t.analytics()
-    assert sorted(zip(df["n"], df["c"])) == [(n, c) for n in (1, 2, 3) for c in "ab"]
+    assert sorted(zip(df["n"], df["c"], strict=True)) == [(n, c) for n in (1, 2, 3) for c in "ab"]
 
 
 @pytest.mark.parametrize(
@@ -224,9 +249,15 @@ def test_bad_arguments_raise_naming_the_argument(tmp_path, kw, match):
 
 
 def test_issue6_features_are_validated(tmp_path):
-    with pytest.raises(ValueError, match="max_number_of_training_jobs_not_improving: must be an integer >= 3"):
-        _tuner(tmp_path, completion_criteria_config=TuningJobCompletionCriteriaConfig(
-            max_number_of_training_jobs_not_improving=2))
+    with pytest.raises(
+        ValueError, match="max_number_of_training_jobs_not_improving: must be an integer >= 3"
+    ):
+        _tuner(
+            tmp_path,
+            completion_criteria_config=TuningJobCompletionCriteriaConfig(
+                max_number_of_training_jobs_not_improving=2
+            ),
+        )
     with pytest.raises(ValueError, match="1 to 5 parent"):
         _tuner(tmp_path, warm_start_config=WarmStartConfig("IdenticalDataAndAlgorithm", []))
     with pytest.raises(ValueError, match="warm_start_type"):

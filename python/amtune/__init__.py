@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 from amtune._ext import build_info
+from amtune.hooks import TuningJobCompletionCriteriaConfig, WarmStartConfig
 from amtune.optimizer import Optimizer, Trial
 from amtune.space import (
     CategoricalParameter,
@@ -28,13 +29,33 @@ __all__ = [
     "CategoricalParameter",
     "ContinuousParameter",
     "GridSearch",
+    "HyperparameterTuner",
     "IntegerParameter",
     "Optimizer",
     "Parameter",
     "RandomSearch",
+    "Reporter",
     "SearchSpace",
+    "StopTraining",
     "Strategy",
     "Trial",
+    "TuningJobCompletionCriteriaConfig",
+    "WarmStartConfig",
     "__version__",
     "build_info",
 ]
+
+# Tuning jobs load pandas; import them on first use so that ``import amtune`` stays light.
+_LAZY = {
+    "HyperparameterTuner": "amtune.tuner",
+    "Reporter": "amtune.runners",
+    "StopTraining": "amtune.runners",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'amtune' has no attribute {name!r}")

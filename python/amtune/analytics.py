@@ -1,4 +1,4 @@
-"""Results read from the store: the DescribeHyperParameterTuningJob document and the analytics table.
+"""Results read from the store: the DescribeHyperParameterTuningJob document, the analytics table.
 
 Everything here reads the store only, so it works the same for a job running in this process, in
 another process (``amtune describe``) or finished long ago.
@@ -42,8 +42,9 @@ def best_row(rows: list[dict[str, Any]], objective_type: str) -> dict[str, Any] 
     return best
 
 
-def training_job_summary(row: dict[str, Any], objective: dict[str, str], tuning_job: str
-                         ) -> dict[str, Any]:
+def training_job_summary(
+    row: dict[str, Any], objective: dict[str, str], tuning_job: str
+) -> dict[str, Any]:
     """One ``TrainingJobSummary`` (as in ListTrainingJobsForHyperParameterTuningJob)."""
     out: dict[str, Any] = {
         "TrainingJobName": row["name"],
@@ -59,7 +60,8 @@ def training_job_summary(row: dict[str, Any], objective: dict[str, str], tuning_
         out["FailureReason"] = row["failure_reason"]
     if row["final_objective"] is not None and row["objective_status"] == "Succeeded":
         out["FinalHyperParameterTuningJobObjectiveMetric"] = {
-            "Type": objective["Type"], "MetricName": objective["MetricName"],
+            "Type": objective["Type"],
+            "MetricName": objective["MetricName"],
             "Value": float(row["final_objective"]),
         }
     return out
@@ -72,8 +74,13 @@ def describe(store: Store, name: str) -> dict[str, Any]:
     cfg = job["config"]
     htc = cfg["HyperParameterTuningJobConfig"]
     objective = htc["HyperParameterTuningJobObjective"]
-    counters = {"Completed": 0, "InProgress": 0, "RetryableError": 0, "NonRetryableError": 0,
-                "Stopped": 0}
+    counters = {
+        "Completed": 0,
+        "InProgress": 0,
+        "RetryableError": 0,
+        "NonRetryableError": 0,
+        "Stopped": 0,
+    }
     objc = {"Succeeded": 0, "Pending": 0, "Failed": 0}
     for r in rows:
         s = r["status"]
@@ -84,7 +91,9 @@ def describe(store: Store, name: str) -> dict[str, Any]:
         objc[r["objective_status"]] += 1
     doc: dict[str, Any] = {
         "HyperParameterTuningJobName": name,
-        "HyperParameterTuningJobArn": f"arn:amtune:local:{store.path}:hyper-parameter-tuning-job/{name}",
+        "HyperParameterTuningJobArn": (
+            f"arn:amtune:local:{store.path}:hyper-parameter-tuning-job/{name}"
+        ),
         "HyperParameterTuningJobConfig": htc,
         "TrainingJobDefinition": cfg["TrainingJobDefinition"],
         "HyperParameterTuningJobStatus": job["status"],
@@ -92,7 +101,7 @@ def describe(store: Store, name: str) -> dict[str, Any]:
         "LastModifiedTime": ts(job["last_modified_time"]),
         "TrainingJobStatusCounters": counters,
         "ObjectiveStatusCounters": objc,
-        "ConsumedResources": {"RuntimeInSeconds": int(round(job["consumed_runtime"] or 0))},
+        "ConsumedResources": {"RuntimeInSeconds": round(job["consumed_runtime"] or 0)},
     }
     if job["end_time"] is not None:
         doc["HyperParameterTuningEndTime"] = ts(job["end_time"])
@@ -110,7 +119,8 @@ def describe(store: Store, name: str) -> dict[str, Any]:
     }
     if details.get("ConvergenceDetectedTime") is not None:
         doc["TuningJobCompletionDetails"]["ConvergenceDetectedTime"] = ts(
-            details["ConvergenceDetectedTime"])
+            details["ConvergenceDetectedTime"]
+        )
     if details.get("Reason"):
         doc["TuningJobCompletionReason"] = details["Reason"]
     return doc
@@ -118,8 +128,10 @@ def describe(store: Store, name: str) -> dict[str, Any]:
 
 def _not_improving(rows: list[dict[str, Any]], objective_type: str) -> int:
     """Finished training jobs since the best one (in end order)."""
-    done = sorted((r for r in rows if r["status"] != "InProgress"),
-                  key=lambda r: (r["end_time"] or 0, r["seq"]))
+    done = sorted(
+        (r for r in rows if r["status"] != "InProgress"),
+        key=lambda r: (r["end_time"] or 0, r["seq"]),
+    )
     best = best_row(done, objective_type)
     if best is None:
         return len(done)
@@ -133,7 +145,7 @@ class AnalyticsFrame(pd.DataFrame):
     ``HyperparameterTuningJobAnalytics`` does.
     """
 
-    _metadata = ["tuning_job_name"]
+    _metadata = ["tuning_job_name"]  # noqa: RUF012 - pandas subclassing protocol
 
     @property
     def _constructor(self) -> type[AnalyticsFrame]:
@@ -156,21 +168,32 @@ def analytics(store: Store, name: str) -> AnalyticsFrame:
     for r in store.training_jobs(name):
         d: dict[str, Any] = {k: r["hyperparameters"].get(k) for k in names}
         start, end = r["start_time"], r["end_time"]
-        d.update({
-            "TrainingJobName": r["name"],
-            "TrainingJobStatus": r["status"],
-            "FinalObjectiveValue": (r["final_objective"] if r["objective_status"] == "Succeeded"
-                                    else math.nan),
-            "TrainingStartTime": ts(start),
-            "TrainingEndTime": ts(end),
-            "TrainingElapsedTimeSeconds": (end - start) if (start and end) else math.nan,
-            "ObjectiveStatus": r["objective_status"],
-            "FailureReason": r["failure_reason"],
-        })
+        d.update(
+            {
+                "TrainingJobName": r["name"],
+                "TrainingJobStatus": r["status"],
+                "FinalObjectiveValue": (
+                    r["final_objective"] if r["objective_status"] == "Succeeded" else math.nan
+                ),
+                "TrainingStartTime": ts(start),
+                "TrainingEndTime": ts(end),
+                "TrainingElapsedTimeSeconds": (end - start) if (start and end) else math.nan,
+                "ObjectiveStatus": r["objective_status"],
+                "FailureReason": r["failure_reason"],
+            }
+        )
         rows.append(d)
-    cols = [*names, "TrainingJobName", "TrainingJobStatus", "FinalObjectiveValue",
-            "TrainingStartTime", "TrainingEndTime", "TrainingElapsedTimeSeconds",
-            "ObjectiveStatus", "FailureReason"]
+    cols = [
+        *names,
+        "TrainingJobName",
+        "TrainingJobStatus",
+        "FinalObjectiveValue",
+        "TrainingStartTime",
+        "TrainingEndTime",
+        "TrainingElapsedTimeSeconds",
+        "ObjectiveStatus",
+        "FailureReason",
+    ]
     frame = AnalyticsFrame(rows, columns=cols)
     frame.tuning_job_name = name
     return frame

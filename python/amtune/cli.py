@@ -64,15 +64,20 @@ def _report_end(store: Store, name: str, out: Any = None) -> int:
     d = describe(store, name)
     status = d["HyperParameterTuningJobStatus"]
     c = d["TrainingJobStatusCounters"]
-    print(f"Tuning job {name}: {status} ({c['Completed']} completed, "
-          f"{c['RetryableError'] + c['NonRetryableError']} failed, {c['Stopped']} stopped)", file=out)
+    print(
+        f"Tuning job {name}: {status} ({c['Completed']} completed, "
+        f"{c['RetryableError'] + c['NonRetryableError']} failed, {c['Stopped']} stopped)",
+        file=out,
+    )
     if d.get("FailureReason"):
         print(f"  reason: {d['FailureReason']}", file=out)
     best = d.get("BestTrainingJob")
     if best:
         m = best["FinalHyperParameterTuningJobObjectiveMetric"]
-        print(f"  best training job: {best['TrainingJobName']}  {m['MetricName']} = {m['Value']:.6g}",
-              file=out)
+        print(
+            f"  best training job: {best['TrainingJobName']}  {m['MetricName']} = {m['Value']:.6g}",
+            file=out,
+        )
         for k, v in best["TunedHyperParameters"].items():
             print(f"    {k} = {v}", file=out)
     return 1 if status == "Failed" else 0
@@ -93,17 +98,24 @@ def cmd_describe(a: argparse.Namespace) -> int:
     o = htc["HyperParameterTuningJobObjective"]
     print(f"  Objective: {o['Type']} {o['MetricName']}   Strategy: {htc['Strategy']}")
     rl = htc["ResourceLimits"]
-    print(f"  Limits: {rl['MaxNumberOfTrainingJobs']} jobs, {rl['MaxParallelTrainingJobs']} in parallel"
-          + (f", {rl['MaxRuntimeInSeconds']} s" if "MaxRuntimeInSeconds" in rl else ""))
+    print(
+        f"  Limits: {rl['MaxNumberOfTrainingJobs']} jobs, "
+        f"{rl['MaxParallelTrainingJobs']} in parallel"
+        + (f", {rl['MaxRuntimeInSeconds']} s" if "MaxRuntimeInSeconds" in rl else "")
+    )
     print(f"  Training jobs: {d['TrainingJobStatusCounters']}")
     print(f"  Objectives:    {d['ObjectiveStatusCounters']}")
-    print(f"  Created {d['CreationTime']:%Y-%m-%d %H:%M:%S} UTC, runtime "
-          f"{d['ConsumedResources']['RuntimeInSeconds']} s")
+    print(
+        f"  Created {d['CreationTime']:%Y-%m-%d %H:%M:%S} UTC, runtime "
+        f"{d['ConsumedResources']['RuntimeInSeconds']} s"
+    )
     best = d.get("BestTrainingJob")
     if best:
         m = best["FinalHyperParameterTuningJobObjectiveMetric"]
-        print(f"  Best: {best['TrainingJobName']}  {m['MetricName']} = {m['Value']:.6g}  "
-              f"{best['TunedHyperParameters']}")
+        print(
+            f"  Best: {best['TrainingJobName']}  {m['MetricName']} = {m['Value']:.6g}  "
+            f"{best['TunedHyperParameters']}"
+        )
     return 0
 
 
@@ -113,11 +125,21 @@ def cmd_list(a: argparse.Namespace) -> int:
     if a.json:
         from amtune.analytics import ts
 
-        print(json.dumps([{"HyperParameterTuningJobName": j["name"],
-                           "HyperParameterTuningJobStatus": j["status"],
-                           "CreationTime": ts(j["creation_time"]),
-                           "HyperParameterTuningEndTime": ts(j["end_time"])} for j in jobs],
-                         indent=2, default=_json_default))
+        print(
+            json.dumps(
+                [
+                    {
+                        "HyperParameterTuningJobName": j["name"],
+                        "HyperParameterTuningJobStatus": j["status"],
+                        "CreationTime": ts(j["creation_time"]),
+                        "HyperParameterTuningEndTime": ts(j["end_time"]),
+                    }
+                    for j in jobs
+                ],
+                indent=2,
+                default=_json_default,
+            )
+        )
         return 0
     if not jobs:
         print(f"no tuning jobs in {store.path}")
@@ -141,8 +163,12 @@ def cmd_jobs(a: argparse.Namespace) -> int:
             _err(f"--sort-by: no column {a.sort_by!r} (columns: {', '.join(df.columns)})")
             return 2
         if a.sort_by == "FinalObjectiveValue":
-            maximize = job["config"]["HyperParameterTuningJobConfig"][
-                "HyperParameterTuningJobObjective"]["Type"] == "Maximize"
+            maximize = (
+                job["config"]["HyperParameterTuningJobConfig"]["HyperParameterTuningJobObjective"][
+                    "Type"
+                ]
+                == "Maximize"
+            )
             asc = not maximize if a.order is None else a.order == "asc"
         else:
             asc = a.order != "desc"
@@ -154,8 +180,16 @@ def cmd_jobs(a: argparse.Namespace) -> int:
     else:
         import pandas as pd
 
-        with pd.option_context("display.max_rows", None, "display.max_columns", None,
-                               "display.width", 200, "display.max_colwidth", 60):
+        with pd.option_context(
+            "display.max_rows",
+            None,
+            "display.max_columns",
+            None,
+            "display.width",
+            200,
+            "display.max_colwidth",
+            60,
+        ):
             print(df.drop(columns=["TrainingStartTime", "TrainingEndTime"]).to_string(index=False))
     return 0
 
@@ -183,20 +217,30 @@ def cmd_stop(a: argparse.Namespace) -> int:
 def cmd_demo(a: argparse.Namespace) -> int:
     from amtune.demo.main import run_demo
 
-    return run_demo(max_jobs=a.max_jobs, max_parallel_jobs=a.max_parallel_jobs, db=a.db,
-                    quiet=a.quiet, name=a.name)
+    return run_demo(
+        max_jobs=a.max_jobs,
+        max_parallel_jobs=a.max_parallel_jobs,
+        db=a.db,
+        quiet=a.quiet,
+        name=a.name,
+    )
 
 
 # ====================================================================== parser
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="amtune", description="Automatic model tuning, SageMaker style, "
-                                "on this machine.")
+    p = argparse.ArgumentParser(
+        prog="amtune", description="Automatic model tuning, SageMaker style, on this machine."
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, help: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help, description=help)
-        sp.add_argument("--db", default=None, metavar="PATH",
-                        help=f"the store (SQLite file; default ./{DEFAULT_DB})")
+        sp.add_argument(
+            "--db",
+            default=None,
+            metavar="PATH",
+            help=f"the store (SQLite file; default ./{DEFAULT_DB})",
+        )
         return sp
 
     r = add("run", "run a tuning job from a config file (amtune or SageMaker shape, YAML or JSON)")
@@ -207,8 +251,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = add("describe", "describe a tuning job")
     d.add_argument("name")
-    d.add_argument("--json", action="store_true",
-                   help="print the DescribeHyperParameterTuningJob document")
+    d.add_argument(
+        "--json", action="store_true", help="print the DescribeHyperParameterTuningJob document"
+    )
     d.set_defaults(func=cmd_describe)
 
     ls = add("list", "list tuning jobs")
@@ -218,8 +263,11 @@ def build_parser() -> argparse.ArgumentParser:
     j = add("jobs", "list the training jobs of a tuning job")
     j.add_argument("name")
     j.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    j.add_argument("--sort-by", default=None,
-                   help="a column, e.g. FinalObjectiveValue (best first) or TrainingStartTime")
+    j.add_argument(
+        "--sort-by",
+        default=None,
+        help="a column, e.g. FinalObjectiveValue (best first) or TrainingStartTime",
+    )
     j.add_argument("--order", choices=("asc", "desc"), default=None)
     j.set_defaults(func=cmd_jobs)
 

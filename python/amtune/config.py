@@ -1,17 +1,17 @@
-"""Tuning-job configuration files: the amtune shape and SageMaker's CreateHyperParameterTuningJob shape.
+"""Tuning-job config files: the amtune shape and SageMaker's CreateHyperParameterTuningJob shape.
 
 Both load into a :class:`JobConfig` (the arguments of ``HyperparameterTuner`` plus the training
 command and the job name). A file is YAML or JSON. A config that is wrong in any way raises a single
 :class:`ConfigError` naming the field's path and the rule, before anything is written anywhere.
 
-The SageMaker shape is recognised by its ``HyperParameterTuningJobConfig`` key. The training entry point
-is ``TrainingJobDefinition.AlgorithmSpecification.TrainingCommand`` (a list of arguments, the one field
-amtune adds); ``StoppingCondition.MaxRuntimeInSeconds`` is each training job's time limit;
+The SageMaker shape is recognised by its ``HyperParameterTuningJobConfig`` key. The training entry
+point is ``TrainingJobDefinition.AlgorithmSpecification.TrainingCommand`` (a list of arguments, the
+one field amtune adds); ``StoppingCondition.MaxRuntimeInSeconds`` is each training job's time limit;
 ``InputDataConfig`` channels with a local path (``FileDataSource.Path``,
 ``FileSystemDataSource.DirectoryPath`` or an ``S3DataSource.S3Uri`` that is a local path or a
 ``file://`` URI) become ``SM_CHANNEL_<NAME>``. Fields with no local meaning (``RoleArn``,
-``OutputDataConfig``, ``ResourceConfig``, ``VpcConfig``, ``Tags``, ...) are accepted and ignored with
-a notice.
+``OutputDataConfig``, ``ResourceConfig``, ``VpcConfig``, ``Tags``, ...) are accepted and ignored
+with a notice.
 
 The amtune shape (relative paths are relative to the config file)::
 
@@ -85,8 +85,14 @@ def _need_map(v: Any, path: str) -> Mapping[str, Any]:
     return v
 
 
-def _check_keys(doc: Mapping[str, Any], path: str, allowed: set[str], required: set[str] = frozenset(),  # type: ignore[assignment]
-                ignored: set[str] = frozenset(), notices: list[str] | None = None) -> None:  # type: ignore[assignment]
+def _check_keys(
+    doc: Mapping[str, Any],
+    path: str,
+    allowed: set[str],
+    required: set[str] = frozenset(),  # type: ignore[assignment]
+    ignored: set[str] = frozenset(),
+    notices: list[str] | None = None,
+) -> None:  # type: ignore[assignment]
     for k in doc:
         if k in ignored:
             if notices is not None:
@@ -100,7 +106,9 @@ def _check_keys(doc: Mapping[str, Any], path: str, allowed: set[str], required: 
             raise ConfigError(f"{where}: required field is missing")
 
 
-def _int(v: Any, path: str, lo: int | None = 1, hi: int | None = None, strings: bool = False) -> int:
+def _int(
+    v: Any, path: str, lo: int | None = 1, hi: int | None = None, strings: bool = False
+) -> int:
     if strings and isinstance(v, str):
         try:
             v = int(v)
@@ -108,8 +116,11 @@ def _int(v: Any, path: str, lo: int | None = 1, hi: int | None = None, strings: 
             pass
     ok = isinstance(v, int) and not isinstance(v, bool)
     if not ok or (lo is not None and v < lo) or (hi is not None and v > hi):
-        rule = "an integer" + (f" >= {lo}" if lo is not None and hi is None else "") + (
-            f" from {lo} to {hi}" if lo is not None and hi is not None else "")
+        rule = (
+            "an integer"
+            + (f" >= {lo}" if lo is not None and hi is None else "")
+            + (f" from {lo} to {hi}" if lo is not None and hi is not None else "")
+        )
         raise ConfigError(f"{path}: must be {rule}, got {v!r}")
     return int(v)
 
@@ -178,7 +189,9 @@ def parse_config(doc: Any, base: Path | None = None) -> JobConfig:
     """Validate a parsed config document (relative paths resolve against ``base``)."""
     base = base or Path.cwd()
     if not isinstance(doc, Mapping):
-        raise ConfigError(f"config: must be an object (mapping) at the top level, got {type(doc).__name__}")
+        raise ConfigError(
+            f"config: must be an object (mapping) at the top level, got {type(doc).__name__}"
+        )
     if "HyperParameterTuningJobConfig" in doc or "TrainingJobDefinition" in doc:
         cfg = _parse_sagemaker(doc, base)
     else:
@@ -212,16 +225,33 @@ def _kwarg_path(cfg: JobConfig, msg: str) -> str:
     }
     for k, v in mapping.items():
         if msg.startswith(k):
-            return v + msg[len(k):]
+            return v + msg[len(k) :]
     return msg
 
 
 # ====================================================================== amtune shape
 _AMTUNE_KEYS = {
-    "name", "objective", "strategy", "strategy_config", "max_jobs", "max_parallel_jobs",
-    "max_runtime_in_seconds", "max_runtime_per_training_job", "early_stopping_type", "random_seed",
-    "max_retry_attempts", "hyperparameters", "static_hyperparameters", "metric_definitions", "command",
-    "channels", "env", "completion_criteria", "warm_start", "working_dir", "output_path",
+    "name",
+    "objective",
+    "strategy",
+    "strategy_config",
+    "max_jobs",
+    "max_parallel_jobs",
+    "max_runtime_in_seconds",
+    "max_runtime_per_training_job",
+    "early_stopping_type",
+    "random_seed",
+    "max_retry_attempts",
+    "hyperparameters",
+    "static_hyperparameters",
+    "metric_definitions",
+    "command",
+    "channels",
+    "env",
+    "completion_criteria",
+    "warm_start",
+    "working_dir",
+    "output_path",
     "stop_grace_seconds",
 }
 
@@ -258,13 +288,16 @@ def _parse_amtune(doc: Mapping[str, Any], base: Path) -> JobConfig:
     _check_keys(obj, "objective", {"metric", "type"}, {"metric"})
     kw: dict[str, Any] = {
         "objective_metric_name": _str(obj["metric"], "objective.metric"),
-        "objective_type": _str(obj.get("type", "Maximize"), "objective.type", ("Maximize", "Minimize")),
+        "objective_type": _str(
+            obj.get("type", "Maximize"), "objective.type", ("Maximize", "Minimize")
+        ),
     }
     hps = _need_map(doc["hyperparameters"], "hyperparameters")
     if not hps:
         raise ConfigError("hyperparameters: at least one range to tune is needed")
-    kw["hyperparameter_ranges"] = {str(k): _range(str(k), v, f"hyperparameters.{k}")
-                                   for k, v in hps.items()}
+    kw["hyperparameter_ranges"] = {
+        str(k): _range(str(k), v, f"hyperparameters.{k}") for k, v in hps.items()
+    }
     if "strategy" in doc:
         kw["strategy"] = _str(doc["strategy"], "strategy", STRATEGIES)
     if "strategy_config" in doc:
@@ -288,13 +321,16 @@ def _parse_amtune(doc: Mapping[str, Any], base: Path) -> JobConfig:
         st = _need_map(doc["static_hyperparameters"], "static_hyperparameters")
         for k, v in st.items():
             if not isinstance(v, (str, int, float, bool)):
-                raise ConfigError(f"static_hyperparameters.{k}: must be a string, number or bool, "
-                                  f"got {v!r}")
+                raise ConfigError(
+                    f"static_hyperparameters.{k}: must be a string, number or bool, got {v!r}"
+                )
         kw["static_hyperparameters"] = dict(st)
     if "metric_definitions" in doc:
         kw["metric_definitions"] = doc["metric_definitions"]
     command = _command(doc["command"], "command")
-    kw["working_dir"] = _rel(base, doc["working_dir"], "working_dir") if "working_dir" in doc else str(base)
+    kw["working_dir"] = (
+        _rel(base, doc["working_dir"], "working_dir") if "working_dir" in doc else str(base)
+    )
     if "output_path" in doc:
         kw["output_path"] = _rel(base, doc["output_path"], "output_path")
     if "channels" in doc:
@@ -308,9 +344,15 @@ def _parse_amtune(doc: Mapping[str, Any], base: Path) -> JobConfig:
         kw["env"] = {str(k): str(v) for k, v in env.items()}
     if "completion_criteria" in doc:
         cc = _need_map(doc["completion_criteria"], "completion_criteria")
-        _check_keys(cc, "completion_criteria", {"target_objective_metric_value",
-                                                "max_number_of_training_jobs_not_improving",
-                                                "complete_on_convergence"})
+        _check_keys(
+            cc,
+            "completion_criteria",
+            {
+                "target_objective_metric_value",
+                "max_number_of_training_jobs_not_improving",
+                "complete_on_convergence",
+            },
+        )
         c = TuningJobCompletionCriteriaConfig(**cc)
         try:
             c.validate("completion_criteria")
@@ -320,42 +362,86 @@ def _parse_amtune(doc: Mapping[str, Any], base: Path) -> JobConfig:
     if "warm_start" in doc:
         ws = _need_map(doc["warm_start"], "warm_start")
         _check_keys(ws, "warm_start", {"type", "parents"}, {"parents"})
-        w = WarmStartConfig(ws.get("type", "IdenticalDataAndAlgorithm"), ws["parents"]
-                            if isinstance(ws["parents"], list) else [ws["parents"]])
+        w = WarmStartConfig(
+            ws.get("type", "IdenticalDataAndAlgorithm"),
+            ws["parents"] if isinstance(ws["parents"], list) else [ws["parents"]],
+        )
         try:
             w.validate("warm_start")
         except (ValueError, TypeError) as exc:
-            raise ConfigError(str(exc).replace("warm_start.warm_start_type", "warm_start.type")) from None
+            raise ConfigError(
+                str(exc).replace("warm_start.warm_start_type", "warm_start.type")
+            ) from None
         kw["warm_start_config"] = w
     name = _str(doc["name"], "name") if "name" in doc else None
     return JobConfig(kw, command, name)
 
 
 # ====================================================================== SageMaker shape
-_TOP_ALLOWED = {"HyperParameterTuningJobName", "HyperParameterTuningJobConfig", "TrainingJobDefinition",
-                "WarmStartConfig"}
+_TOP_ALLOWED = {
+    "HyperParameterTuningJobName",
+    "HyperParameterTuningJobConfig",
+    "TrainingJobDefinition",
+    "WarmStartConfig",
+}
 _TOP_IGNORED = {"Tags", "Autotune", "TrainingJobDefinitions"}
-_HTC_ALLOWED = {"Strategy", "StrategyConfig", "HyperParameterTuningJobObjective", "ResourceLimits",
-                "ParameterRanges", "TrainingJobEarlyStoppingType", "TuningJobCompletionCriteria",
-                "RandomSeed"}
-_TJD_ALLOWED = {"DefinitionName", "TuningObjective", "HyperParameterRanges", "StaticHyperParameters",
-                "AlgorithmSpecification", "InputDataConfig", "StoppingCondition", "RetryStrategy",
-                "Environment"}
-_TJD_IGNORED = {"RoleArn", "OutputDataConfig", "ResourceConfig", "VpcConfig", "EnableNetworkIsolation",
-                "EnableInterContainerTrafficEncryption", "EnableManagedSpotTraining",
-                "CheckpointConfig", "HyperParameterTuningResourceConfig"}
+_HTC_ALLOWED = {
+    "Strategy",
+    "StrategyConfig",
+    "HyperParameterTuningJobObjective",
+    "ResourceLimits",
+    "ParameterRanges",
+    "TrainingJobEarlyStoppingType",
+    "TuningJobCompletionCriteria",
+    "RandomSeed",
+}
+_TJD_ALLOWED = {
+    "DefinitionName",
+    "TuningObjective",
+    "HyperParameterRanges",
+    "StaticHyperParameters",
+    "AlgorithmSpecification",
+    "InputDataConfig",
+    "StoppingCondition",
+    "RetryStrategy",
+    "Environment",
+}
+_TJD_IGNORED = {
+    "RoleArn",
+    "OutputDataConfig",
+    "ResourceConfig",
+    "VpcConfig",
+    "EnableNetworkIsolation",
+    "EnableInterContainerTrafficEncryption",
+    "EnableManagedSpotTraining",
+    "CheckpointConfig",
+    "HyperParameterTuningResourceConfig",
+}
 _ALGO_ALLOWED = {"MetricDefinitions", "TrainingCommand", "TrainingInputMode"}
-_ALGO_IGNORED = {"TrainingImage", "AlgorithmName", "TrainingImageConfig", "ContainerEntrypoint",
-                 "ContainerArguments"}
+_ALGO_IGNORED = {
+    "TrainingImage",
+    "AlgorithmName",
+    "TrainingImageConfig",
+    "ContainerEntrypoint",
+    "ContainerArguments",
+}
 
 
 def _parse_sagemaker(doc: Mapping[str, Any], base: Path) -> JobConfig:
     notices: list[str] = []
     if "TrainingJobDefinitions" in doc:
-        raise ConfigError("TrainingJobDefinitions: several training job definitions are not supported; "
-                          "use one TrainingJobDefinition")
-    _check_keys(doc, "", _TOP_ALLOWED, {"HyperParameterTuningJobConfig", "TrainingJobDefinition"},
-                _TOP_IGNORED, notices)
+        raise ConfigError(
+            "TrainingJobDefinitions: several training job definitions are not supported; "
+            "use one TrainingJobDefinition"
+        )
+    _check_keys(
+        doc,
+        "",
+        _TOP_ALLOWED,
+        {"HyperParameterTuningJobConfig", "TrainingJobDefinition"},
+        _TOP_IGNORED,
+        notices,
+    )
     P = "HyperParameterTuningJobConfig"
     htc = _need_map(doc[P], P)
     _check_keys(htc, P, _HTC_ALLOWED, {"ResourceLimits"})
@@ -377,13 +463,19 @@ def _parse_sagemaker(doc: Mapping[str, Any], base: Path) -> JobConfig:
     kw["objective_metric_name"] = _str(objective["MetricName"], f"{opath}.MetricName")
     R = f"{P}.ResourceLimits"
     rl = _need_map(htc["ResourceLimits"], R)
-    _check_keys(rl, R, {"MaxNumberOfTrainingJobs", "MaxParallelTrainingJobs", "MaxRuntimeInSeconds"},
-                {"MaxParallelTrainingJobs"})
+    _check_keys(
+        rl,
+        R,
+        {"MaxNumberOfTrainingJobs", "MaxParallelTrainingJobs", "MaxRuntimeInSeconds"},
+        {"MaxParallelTrainingJobs"},
+    )
     if "MaxNumberOfTrainingJobs" in rl:
         kw["max_jobs"] = _int(rl["MaxNumberOfTrainingJobs"], f"{R}.MaxNumberOfTrainingJobs")
     elif kw["strategy"] != "Grid" and not htc.get("TuningJobCompletionCriteria"):
-        raise ConfigError(f"{R}.MaxNumberOfTrainingJobs: required unless Strategy is Grid or "
-                          f"TuningJobCompletionCriteria is given")
+        raise ConfigError(
+            f"{R}.MaxNumberOfTrainingJobs: required unless Strategy is Grid or "
+            f"TuningJobCompletionCriteria is given"
+        )
     kw["max_parallel_jobs"] = _int(rl["MaxParallelTrainingJobs"], f"{R}.MaxParallelTrainingJobs")
     if "MaxRuntimeInSeconds" in rl:
         kw["max_runtime_in_seconds"] = _pos(rl["MaxRuntimeInSeconds"], f"{R}.MaxRuntimeInSeconds")
@@ -396,14 +488,15 @@ def _parse_sagemaker(doc: Mapping[str, Any], base: Path) -> JobConfig:
     _need_map(static, f"{T}.StaticHyperParameters")
     for k, v in static.items():
         if not isinstance(v, str):
-            raise ConfigError(f"{T}.StaticHyperParameters.{k}: must be a string (as in SageMaker), "
-                              f"got {v!r}")
+            raise ConfigError(
+                f"{T}.StaticHyperParameters.{k}: must be a string (as in SageMaker), got {v!r}"
+            )
     try:
         space = SearchSpace.from_sagemaker(ranges_doc)
     except (ValueError, TypeError) as exc:
         msg = str(exc)
         if msg.startswith("ParameterRanges"):
-            msg = msg[len("ParameterRanges"):]
+            msg = msg[len("ParameterRanges") :]
             raise ConfigError(f"{rpath}{msg}") from None
         raise ConfigError(f"{rpath}: {msg}") from None
     if not space.ranges:
@@ -411,12 +504,16 @@ def _parse_sagemaker(doc: Mapping[str, Any], base: Path) -> JobConfig:
     kw["hyperparameter_ranges"] = space.ranges
     kw["static_hyperparameters"] = dict(static)
     if "TrainingJobEarlyStoppingType" in htc:
-        kw["early_stopping_type"] = _str(htc["TrainingJobEarlyStoppingType"],
-                                         f"{P}.TrainingJobEarlyStoppingType", ("Off", "Auto"))
+        kw["early_stopping_type"] = _str(
+            htc["TrainingJobEarlyStoppingType"],
+            f"{P}.TrainingJobEarlyStoppingType",
+            ("Off", "Auto"),
+        )
     if "TuningJobCompletionCriteria" in htc:
         try:
             kw["completion_criteria_config"] = TuningJobCompletionCriteriaConfig.from_sagemaker(
-                htc["TuningJobCompletionCriteria"], f"{P}.TuningJobCompletionCriteria")
+                htc["TuningJobCompletionCriteria"], f"{P}.TuningJobCompletionCriteria"
+            )
         except (ValueError, TypeError) as exc:
             raise ConfigError(str(exc)) from None
     if "RandomSeed" in htc:
@@ -439,16 +536,25 @@ def _parse_sagemaker(doc: Mapping[str, Any], base: Path) -> JobConfig:
     if "StoppingCondition" in tjd:
         S = f"{T}.StoppingCondition"
         sc = _need_map(tjd["StoppingCondition"], S)
-        _check_keys(sc, S, {"MaxRuntimeInSeconds"}, set(), {"MaxWaitTimeInSeconds",
-                                                           "MaxPendingTimeInSeconds"}, notices)
+        _check_keys(
+            sc,
+            S,
+            {"MaxRuntimeInSeconds"},
+            set(),
+            {"MaxWaitTimeInSeconds", "MaxPendingTimeInSeconds"},
+            notices,
+        )
         if "MaxRuntimeInSeconds" in sc:
-            kw["max_runtime_per_training_job"] = _pos(sc["MaxRuntimeInSeconds"],
-                                                      f"{S}.MaxRuntimeInSeconds")
+            kw["max_runtime_per_training_job"] = _pos(
+                sc["MaxRuntimeInSeconds"], f"{S}.MaxRuntimeInSeconds"
+            )
     if "RetryStrategy" in tjd:
         RS = f"{T}.RetryStrategy"
         rs = _need_map(tjd["RetryStrategy"], RS)
         _check_keys(rs, RS, {"MaximumRetryAttempts"}, {"MaximumRetryAttempts"})
-        kw["max_retry_attempts"] = _int(rs["MaximumRetryAttempts"], f"{RS}.MaximumRetryAttempts", 0, 30)
+        kw["max_retry_attempts"] = _int(
+            rs["MaximumRetryAttempts"], f"{RS}.MaximumRetryAttempts", 0, 30
+        )
     if "Environment" in tjd:
         env = _need_map(tjd["Environment"], f"{T}.Environment")
         for k, v in env.items():
@@ -476,17 +582,24 @@ def _channels(doc: Any, path: str, base: Path, notices: list[str]) -> dict[str, 
     for i, ch in enumerate(doc):
         p = f"{path}[{i}]"
         ch = _need_map(ch, p)
-        _check_keys(ch, p, {"ChannelName", "DataSource"}, {"ChannelName", "DataSource"},
-                    {"ContentType", "CompressionType", "RecordWrapperType", "InputMode",
-                     "ShuffleConfig"}, notices)
+        _check_keys(
+            ch,
+            p,
+            {"ChannelName", "DataSource"},
+            {"ChannelName", "DataSource"},
+            {"ContentType", "CompressionType", "RecordWrapperType", "InputMode", "ShuffleConfig"},
+            notices,
+        )
         name = _str(ch["ChannelName"], f"{p}.ChannelName")
         if name in out:
             raise ConfigError(f"{p}.ChannelName: channel {name!r} is defined twice")
         ds = _need_map(ch["DataSource"], f"{p}.DataSource")
         if len(ds) != 1:
-            raise ConfigError(f"{p}.DataSource: exactly one of FileDataSource, FileSystemDataSource, "
-                              f"S3DataSource is needed")
-        (kind, src), = ds.items()
+            raise ConfigError(
+                f"{p}.DataSource: exactly one of FileDataSource, FileSystemDataSource, "
+                f"S3DataSource is needed"
+            )
+        ((kind, src),) = ds.items()
         sp = f"{p}.DataSource.{kind}"
         src = _need_map(src, sp)
         if kind == "FileDataSource":
@@ -494,23 +607,38 @@ def _channels(doc: Any, path: str, base: Path, notices: list[str]) -> dict[str, 
             local = src["Path"]
             lp = f"{sp}.Path"
         elif kind == "FileSystemDataSource":
-            _check_keys(src, sp, {"DirectoryPath"}, {"DirectoryPath"},
-                        {"FileSystemId", "FileSystemAccessMode", "FileSystemType"}, notices)
+            _check_keys(
+                src,
+                sp,
+                {"DirectoryPath"},
+                {"DirectoryPath"},
+                {"FileSystemId", "FileSystemAccessMode", "FileSystemType"},
+                notices,
+            )
             local = src["DirectoryPath"]
             lp = f"{sp}.DirectoryPath"
         elif kind == "S3DataSource":
-            _check_keys(src, sp, {"S3Uri"}, {"S3Uri"},
-                        {"S3DataType", "S3DataDistributionType", "AttributeNames",
-                         "InstanceGroupNames"}, notices)
+            _check_keys(
+                src,
+                sp,
+                {"S3Uri"},
+                {"S3Uri"},
+                {"S3DataType", "S3DataDistributionType", "AttributeNames", "InstanceGroupNames"},
+                notices,
+            )
             local = src["S3Uri"]
             lp = f"{sp}.S3Uri"
             if isinstance(local, str) and local.startswith("s3://"):
-                raise ConfigError(f"{lp}: S3 data is not available locally; give a local path "
-                                  f"(or file:// URI), got {local!r}")
+                raise ConfigError(
+                    f"{lp}: S3 data is not available locally; give a local path "
+                    f"(or file:// URI), got {local!r}"
+                )
             if isinstance(local, str) and local.startswith("file://"):
-                local = local[len("file://"):]
+                local = local[len("file://") :]
         else:
-            raise ConfigError(f"{p}.DataSource.{kind}: unknown data source (allowed: FileDataSource, "
-                              f"FileSystemDataSource, S3DataSource with a local path)")
+            raise ConfigError(
+                f"{p}.DataSource.{kind}: unknown data source (allowed: FileDataSource, "
+                f"FileSystemDataSource, S3DataSource with a local path)"
+            )
         out[name] = _rel(base, local, lp)
     return out

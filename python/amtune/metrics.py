@@ -3,11 +3,11 @@
 A metric definition is ``{"Name": ..., "Regex": ...}``; capture group 1 of the regex is the value.
 At most :data:`MAX_METRIC_DEFINITIONS` definitions are allowed (SageMaker's limit). Every line of a
 training job's stdout and stderr is matched against every definition; every match is an emission
-(stored with its time and step), and the last emission of a metric is its final value. A capture that
-is not a number is skipped with a warning written to the job's log.
+(stored with its time and step), and the last emission of a metric is its final value. A capture
+that is not a number is skipped with a warning written to the job's log.
 
 >>> from amtune.metrics import MetricParser
->>> p = MetricParser([{"Name": "validation:accuracy", "Regex": r"validation:accuracy=([0-9.eE+-]+)"}])
+>>> p = MetricParser([{"Name": "validation:accuracy", "Regex": r"accuracy=([0-9.eE+-]+)"}])
 >>> p.parse_line("epoch 3 validation:accuracy=0.91")
 ([('validation:accuracy', 0.91)], [])
 """

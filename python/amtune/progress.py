@@ -10,14 +10,20 @@ import time
 from typing import Any, TextIO
 
 
-def format_status(name: str, counts: dict[str, int], best: float | None, elapsed: float,
-                  max_jobs: int) -> str:
-    """The progress line: ``name: 12/20 done (10 completed, 1 failed, 1 stopped), 2 running, best 0.91, 35s``."""
+def format_status(
+    name: str, counts: dict[str, int], best: float | None, elapsed: float, max_jobs: int
+) -> str:
+    """The progress line, e.g.
+
+    ``j: 12/20 done (10 completed, 1 failed, 1 stopped), 2 running, best 0.91, 35s elapsed``
+    """
     done = counts.get("Completed", 0) + counts.get("Failed", 0) + counts.get("Stopped", 0)
     best_s = "-" if best is None else f"{best:.6g}"
-    return (f"{name}: {done}/{max_jobs} done ({counts.get('Completed', 0)} completed, "
-            f"{counts.get('Failed', 0)} failed, {counts.get('Stopped', 0)} stopped), "
-            f"{counts.get('InProgress', 0)} running, best {best_s}, {elapsed:.0f}s elapsed")
+    return (
+        f"{name}: {done}/{max_jobs} done ({counts.get('Completed', 0)} completed, "
+        f"{counts.get('Failed', 0)} failed, {counts.get('Stopped', 0)} stopped), "
+        f"{counts.get('InProgress', 0)} running, best {best_s}, {elapsed:.0f}s elapsed"
+    )
 
 
 class Progress:
@@ -36,8 +42,9 @@ class Progress:
             except ImportError:
                 self._live = None
             else:
-                self._live = Live("", console=Console(file=self.stream), refresh_per_second=4,
-                                  transient=False)
+                self._live = Live(
+                    "", console=Console(file=self.stream), refresh_per_second=4, transient=False
+                )
                 self._live.start()
 
     def update(self, line: str, force: bool = False) -> None:

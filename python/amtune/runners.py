@@ -9,8 +9,8 @@ Every runner starts one training job at a time through :meth:`Runner.start`, whi
 The driver decides what an ending means (Completed, Failed, Stopped). :meth:`Handle.stop` asks a job
 to end cleanly: a command gets SIGTERM, then SIGKILL after the grace period; a callable in a worker
 process is told through its reporter (``reporter.should_stop()`` becomes true and the next
-``reporter.report`` raises :class:`StopTraining`), and its process is terminated after the grace period;
-a callable in a thread can only be stopped cooperatively.
+``reporter.report`` raises :class:`StopTraining`), and its process is terminated after the grace
+period; a callable in a thread can only be stopped cooperatively.
 
 Python callables run with the ``forkserver`` start method (``spawn`` where it does not exist), one
 fresh process per training job: a trial that crashes, segfaults or leaks memory takes only its own
@@ -158,8 +158,9 @@ class Reporter:
     ``output_dir`` describe the training job (the directories are None in the thread runner).
     """
 
-    def __init__(self, spec: JobSpec, send: Callable[[tuple[Any, ...]], None],
-                 poll_stop: Callable[[], bool]) -> None:
+    def __init__(
+        self, spec: JobSpec, send: Callable[[tuple[Any, ...]], None], poll_stop: Callable[[], bool]
+    ) -> None:
         self.job_name = spec.name
         self.tuning_job_name = spec.tuning_job
         self.hyperparameters = dict(spec.hyperparameters)
@@ -174,8 +175,11 @@ class Reporter:
         """Record ``value`` of metric ``name``; raises :class:`StopTraining` once stopped."""
         if not isinstance(name, str) or not name:
             raise TypeError(f"report: name must be a non-empty string, got {name!r}")
-        if (isinstance(value, bool) or not isinstance(value, numbers.Real)
-                or not math.isfinite(float(value))):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Real)
+            or not math.isfinite(float(value))
+        ):
             raise TypeError(f"report: value of {name!r} must be a finite number, got {value!r}")
         if step is not None and (isinstance(step, bool) or not isinstance(step, numbers.Integral)):
             raise TypeError(f"report: step must be an integer or None, got {step!r}")
@@ -201,12 +205,20 @@ def _result_of(ret: Any) -> tuple[float | None, dict[str, float], str | None]:
         for k, v in ret.items():
             f = to_float(v) if not isinstance(v, str) else None
             if not isinstance(k, str) or f is None:
-                return None, {}, f"the returned dict must map metric names to finite numbers; {k!r}: {v!r}"
+                return (
+                    None,
+                    {},
+                    f"the returned dict must map metric names to finite numbers; {k!r}: {v!r}",
+                )
             out[k] = f
         return None, out, None
     f = None if isinstance(ret, (str, bytes)) else to_float(ret)
     if f is None:
-        return None, {}, f"the training function returned {ret!r}; expected a finite number, a dict or None"
+        return (
+            None,
+            {},
+            f"the training function returned {ret!r}; expected a finite number, a dict or None",
+        )
     return f, {}, None
 
 
@@ -240,7 +252,7 @@ def _child_main(train: Callable[..., Any], spec: JobSpec, conn: Any, env: dict[s
         ret = train(dict(spec.hyperparameters), reporter)
     except StopTraining:
         conn.send(("end", "stopped", None))
-    except BaseException as exc:  # noqa: BLE001 - anything the training code raises
+    except BaseException as exc:
         tb = traceback.format_exc()
         sys.stderr.write(tb)
         conn.send(("end", "error", f"{type(exc).__name__}: {exc}"))
@@ -299,10 +311,11 @@ class ProcessRunner(Runner):
     def __init__(self, train: Callable[..., Any]) -> None:
         try:
             pickle.dumps(train)
-        except Exception as exc:  # noqa: BLE001 - any pickling failure
+        except Exception as exc:
             raise TypeError(
                 f"train: the training function must be importable (a module-level function) to run "
-                f"in worker processes; {train!r} cannot be pickled ({exc}). Define it at module level "
+                f"in worker processes; {train!r} cannot be pickled ({exc}). "
+                f"Define it at module level "
                 f"or pass runner='thread'"
             ) from None
         self.train = train
@@ -312,21 +325,32 @@ class ProcessRunner(Runner):
         env = prepare_job_dir(spec)
         parent, child = self.ctx.Pipe(duplex=True)
         proc = self.ctx.Process(
-            target=_child_main, args=(self.train, spec, child, env), name=f"amtune-{spec.name}",
+            target=_child_main,
+            args=(self.train, spec, child, env),
+            name=f"amtune-{spec.name}",
             daemon=True,
         )
         try:
             proc.start()
-        except Exception as exc:  # noqa: BLE001 - could not start the worker
+        except Exception as exc:
             parent.close()
             child.close()
-            events.put(("done", spec.seq, Outcome(
-                False, f"could not start a worker process: {exc}", retryable=True)))
+            events.put(
+                (
+                    "done",
+                    spec.seq,
+                    Outcome(False, f"could not start a worker process: {exc}", retryable=True),
+                )
+            )
             return _NullHandle()
         child.close()
         handle = _ProcessHandle(proc, parent)
-        threading.Thread(target=self._pump, args=(spec, handle, events), daemon=True,
-                         name=f"amtune-pump-{spec.seq}").start()
+        threading.Thread(
+            target=self._pump,
+            args=(spec, handle, events),
+            daemon=True,
+            name=f"amtune-pump-{spec.seq}",
+        ).start()
         return handle
 
     @staticmethod
@@ -338,7 +362,7 @@ class ProcessRunner(Runner):
                 msg = conn.recv()
             except (EOFError, OSError):
                 break
-            except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable return value
+            except Exception as exc:
                 end = ("end", "error", f"could not read the worker's message: {exc}")
                 continue
             if msg[0] == "metric":
@@ -355,7 +379,10 @@ class ProcessRunner(Runner):
             if code is not None and code < 0:
                 why = f"the worker process was killed by {_signal_name(-code)}"
             else:
-                why = f"the worker process exited with code {code} before the training function returned"
+                why = (
+                    f"the worker process exited with code {code} "
+                    "before the training function returned"
+                )
             out = Outcome(False, why, stopped=handle._stop_asked, retryable=not handle._stop_asked)
         elif end[1] == "ok":
             value, metrics, err = _result_of(end[2])
@@ -363,7 +390,9 @@ class ProcessRunner(Runner):
         elif end[1] == "stopped":
             out = Outcome(True, None, stopped=True)
         else:
-            out = Outcome(False, f"the training function raised {end[2]}", stopped=handle._stop_asked)
+            out = Outcome(
+                False, f"the training function raised {end[2]}", stopped=handle._stop_asked
+            )
         events.put(("done", spec.seq, out))
 
 
@@ -402,8 +431,9 @@ class ThreadRunner(Runner):
         handle = _ThreadHandle()
         with self._lock:
             if self._idle == 0:
-                th = threading.Thread(target=self._worker, daemon=True,
-                                      name=f"amtune-worker-{len(self._threads)}")
+                th = threading.Thread(
+                    target=self._worker, daemon=True, name=f"amtune-worker-{len(self._threads)}"
+                )
                 self._threads.append(th)
                 self._idle += 1
                 th.start()
@@ -438,9 +468,12 @@ class ThreadRunner(Runner):
             ret = self.train(dict(spec.hyperparameters), reporter)
         except StopTraining:
             return Outcome(True, None, stopped=True)
-        except BaseException as exc:  # noqa: BLE001 - anything the training code raises
-            return Outcome(False, f"the training function raised {type(exc).__name__}: {exc}",
-                           stopped=handle.flag.is_set())
+        except BaseException as exc:
+            return Outcome(
+                False,
+                f"the training function raised {type(exc).__name__}: {exc}",
+                stopped=handle.flag.is_set(),
+            )
         value, metrics, err = _result_of(ret)
         return Outcome(err is None, err, value, metrics, stopped=False)
 
@@ -481,21 +514,27 @@ class CommandRunner(Runner):
 
     The command gets ``--name value`` for every hyperparameter (tuned and static) after its own
     arguments, the ``SM_*`` environment (``SM_HPS``, ``SM_MODEL_DIR``, ``SM_OUTPUT_DATA_DIR``,
-    ``SM_CHANNEL_<NAME>``, ``SM_CHANNELS``, ``SM_HP_<NAME>``), runs in ``working_dir`` in a process group of
-    its own, and has its stdout and stderr written to ``<job dir>/train.log`` and matched line by line
-    against the metric definitions.
+    ``SM_CHANNEL_<NAME>``, ``SM_CHANNELS``, ``SM_HP_<NAME>``), runs in ``working_dir`` in a process
+    group of its own, and has its stdout and stderr written to ``<job dir>/train.log`` and matched
+    line by line against the metric definitions.
     """
 
     kind = "command"
 
-    def __init__(self, command: Sequence[str] | str, metric_definitions: Sequence[Mapping[str, Any]],
-                 working_dir: str | os.PathLike[str] | None = None,
-                 env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        command: Sequence[str] | str,
+        metric_definitions: Sequence[Mapping[str, Any]],
+        working_dir: str | os.PathLike[str] | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
         if isinstance(command, str):
             command = shlex.split(command)
         command = list(command)
         if not command or not all(isinstance(c, str) and c for c in command):
-            raise ValueError(f"train: a command must be a non-empty list of strings, got {command!r}")
+            raise ValueError(
+                f"train: a command must be a non-empty list of strings, got {command!r}"
+            )
         self.command = command
         self.metric_definitions = list(metric_definitions)
         self.working_dir = None if working_dir is None else str(working_dir)
@@ -514,29 +553,42 @@ class CommandRunner(Runner):
         env["PYTHONUNBUFFERED"] = "1"
         log_path = spec.log_path
         assert log_path is not None
-        log = open(log_path, "ab")  # noqa: SIM115 - closed by the reader thread
+        log = open(log_path, "ab")
         argv = self.argv(spec)
         log.write(f"[amtune] {spec.name} attempt {spec.attempt}: {shlex.join(argv)}\n".encode())
         log.flush()
         try:
             proc = subprocess.Popen(
-                argv, cwd=self.working_dir, env=env, stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                argv,
+                cwd=self.working_dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         except OSError as exc:
-            why = (f"command not found: {argv[0]!r}" if isinstance(exc, FileNotFoundError)
-                   else f"the command could not start: {exc}")
+            why = (
+                f"command not found: {argv[0]!r}"
+                if isinstance(exc, FileNotFoundError)
+                else f"the command could not start: {exc}"
+            )
             log.write(f"[amtune] {why}\n".encode())
             log.close()
             events.put(("done", spec.seq, Outcome(False, why, retryable=True)))
             return _NullHandle()
         handle = _CommandHandle(proc)
-        threading.Thread(target=self._read, args=(spec, handle, log, events), daemon=True,
-                         name=f"amtune-read-{spec.seq}").start()
+        threading.Thread(
+            target=self._read,
+            args=(spec, handle, log, events),
+            daemon=True,
+            name=f"amtune-read-{spec.seq}",
+        ).start()
         return handle
 
-    def _read(self, spec: JobSpec, handle: _CommandHandle, log: Any,
-              events: queue.Queue[Any]) -> None:
+    def _read(
+        self, spec: JobSpec, handle: _CommandHandle, log: Any, events: queue.Queue[Any]
+    ) -> None:
         parser = MetricParser(self.metric_definitions)
         counts: dict[str, int] = {}
         tail: list[str] = []
@@ -570,6 +622,9 @@ class CommandRunner(Runner):
             out = Outcome(False, f"the command was killed by {_signal_name(-code)}", retryable=True)
         else:
             last = " | ".join(t for t in tail if t.strip())[-500:]
-            out = Outcome(False, f"AlgorithmError: the command exited with code {code}"
-                          + (f"; last output: {last}" if last else ""))
+            out = Outcome(
+                False,
+                f"AlgorithmError: the command exited with code {code}"
+                + (f"; last output: {last}" if last else ""),
+            )
         events.put(("done", spec.seq, out))

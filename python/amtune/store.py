@@ -1,12 +1,14 @@
-"""The durable store: one SQLite file (WAL mode) holding tuning jobs, training jobs and metric series.
+"""The durable store: one SQLite file (WAL mode) with tuning jobs, training jobs, metric series.
 
 The driver of a tuning job is the only process that writes the job's rows; any number of readers
-(``amtune describe``, ``amtune jobs``, a notebook) may read while it runs. The one write from another
-process is ``request_stop``, which sets a flag the driver polls. Times are seconds since the epoch (UTC).
+(``amtune describe``, ``amtune jobs``, a notebook) may read while it runs. The one write from
+another process is ``request_stop``, which sets a flag the driver polls. Times are seconds since the
+epoch (UTC).
 
 Writes are grouped: the driver makes one transaction per turn of its loop (job completions, their
-metric series and the next job starts together), with ``synchronous=NORMAL``, which in WAL mode keeps
-the database consistent across a crash of the process (a power loss may drop the last transactions).
+metric series and the next job starts together), with ``synchronous=NORMAL``, which in WAL mode
+keeps the database consistent across a crash of the process (a power loss may drop the last
+transactions).
 
 Tables
 ------
@@ -97,13 +99,33 @@ CREATE INDEX IF NOT EXISTS metrics_job ON metrics (tuning_job, seq);
 """
 
 _TUNING_FIELDS = {
-    "status", "failure_reason", "end_time", "last_modified_time", "consumed_runtime",
-    "stop_requested", "driver_pid", "driver_host", "heartbeat", "resumes", "completion_details",
+    "status",
+    "failure_reason",
+    "end_time",
+    "last_modified_time",
+    "consumed_runtime",
+    "stop_requested",
+    "driver_pid",
+    "driver_host",
+    "heartbeat",
+    "resumes",
+    "completion_details",
     "config",
 }
 _TRAINING_FIELDS = {
-    "status", "objective_status", "failure_reason", "start_time", "end_time", "final_objective",
-    "final_metrics", "attempts", "restarts", "retryable", "job_dir", "hyperparameters", "pid",
+    "status",
+    "objective_status",
+    "failure_reason",
+    "start_time",
+    "end_time",
+    "final_objective",
+    "final_metrics",
+    "attempts",
+    "restarts",
+    "retryable",
+    "job_dir",
+    "hyperparameters",
+    "pid",
 }
 _JSON_FIELDS = {"config", "hyperparameters", "final_metrics", "completion_details"}
 
@@ -116,7 +138,9 @@ def resolve_db_path(db: str | os.PathLike[str] | None) -> Path:
     if s.startswith("sqlite:///"):
         s = s[len("sqlite:///") - 1 :] if s.startswith("sqlite:////") else s[len("sqlite:///") :]
     elif "://" in s:
-        raise ValueError(f"db: only SQLite files (a path or sqlite:///path) are supported, got {s!r}")
+        raise ValueError(
+            f"db: only SQLite files (a path or sqlite:///path) are supported, got {s!r}"
+        )
     if not s:
         raise ValueError("db: empty path")
     return Path(s).expanduser().resolve()
@@ -210,7 +234,9 @@ class Store:
         return _decode(row)
 
     def has_tuning_job(self, name: str) -> bool:
-        return self._exec("SELECT 1 FROM tuning_jobs WHERE name = ?", (name,)).fetchone() is not None
+        return (
+            self._exec("SELECT 1 FROM tuning_jobs WHERE name = ?", (name,)).fetchone() is not None
+        )
 
     def list_tuning_jobs(self) -> list[dict[str, Any]]:
         rows = self._exec("SELECT * FROM tuning_jobs ORDER BY creation_time").fetchall()
@@ -222,8 +248,9 @@ class Store:
             raise ValueError(f"update_tuning_job: unknown field(s) {sorted(bad)}")
         fields.setdefault("last_modified_time", time.time())
         cols = ", ".join(f"{k} = ?" for k in fields)
-        vals = [json.dumps(v) if k in _JSON_FIELDS and v is not None else v
-                for k, v in fields.items()]
+        vals = [
+            json.dumps(v) if k in _JSON_FIELDS and v is not None else v for k, v in fields.items()
+        ]
         self._exec(f"UPDATE tuning_jobs SET {cols} WHERE name = ?", (*vals, name))
 
     def request_stop(self, name: str) -> None:
@@ -234,20 +261,34 @@ class Store:
             self._exec("UPDATE tuning_jobs SET stop_requested = 1 WHERE name = ?", (name,))
 
     def stop_requested(self, name: str) -> bool:
-        row = self._exec("SELECT stop_requested FROM tuning_jobs WHERE name = ?", (name,)).fetchone()
+        row = self._exec(
+            "SELECT stop_requested FROM tuning_jobs WHERE name = ?", (name,)
+        ).fetchone()
         return bool(row and row[0])
 
     # ------------------------------------------------------------------ training jobs
     def insert_training_job(
-        self, tuning_job: str, seq: int, name: str, hyperparameters: Mapping[str, Any],
-        creation_time: float, job_dir: str | None = None,
+        self,
+        tuning_job: str,
+        seq: int,
+        name: str,
+        hyperparameters: Mapping[str, Any],
+        creation_time: float,
+        job_dir: str | None = None,
     ) -> None:
         self._exec(
             "INSERT INTO training_jobs (tuning_job, seq, name, hyperparameters, status, "
             "objective_status, creation_time, start_time, job_dir) "
             "VALUES (?, ?, ?, ?, 'InProgress', 'Pending', ?, ?, ?)",
-            (tuning_job, seq, name, json.dumps(dict(hyperparameters)), creation_time,
-             creation_time, job_dir),
+            (
+                tuning_job,
+                seq,
+                name,
+                json.dumps(dict(hyperparameters)),
+                creation_time,
+                creation_time,
+                job_dir,
+            ),
         )
 
     def update_training_job(self, tuning_job: str, seq: int, **fields: Any) -> None:
@@ -255,8 +296,9 @@ class Store:
         if bad:
             raise ValueError(f"update_training_job: unknown field(s) {sorted(bad)}")
         cols = ", ".join(f"{k} = ?" for k in fields)
-        vals = [json.dumps(v) if k in _JSON_FIELDS and v is not None else v
-                for k, v in fields.items()]
+        vals = [
+            json.dumps(v) if k in _JSON_FIELDS and v is not None else v for k, v in fields.items()
+        ]
         self._exec(
             f"UPDATE training_jobs SET {cols} WHERE tuning_job = ? AND seq = ?",
             (*vals, tuning_job, seq),
@@ -269,12 +311,28 @@ class Store:
         return [_decode(r) for r in rows]
 
     def add_attempt(
-        self, tuning_job: str, seq: int, attempt: int, status: str, failure_reason: str | None,
-        retryable: bool, start_time: float | None, end_time: float | None,
+        self,
+        tuning_job: str,
+        seq: int,
+        attempt: int,
+        status: str,
+        failure_reason: str | None,
+        retryable: bool,
+        start_time: float | None,
+        end_time: float | None,
     ) -> None:
         self._exec(
             "INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (tuning_job, seq, attempt, status, failure_reason, int(retryable), start_time, end_time),
+            (
+                tuning_job,
+                seq,
+                attempt,
+                status,
+                failure_reason,
+                int(retryable),
+                start_time,
+                end_time,
+            ),
         )
 
     def attempts(self, tuning_job: str, seq: int | None = None) -> list[dict[str, Any]]:
@@ -286,9 +344,7 @@ class Store:
         return [dict(r) for r in self._exec(sql + " ORDER BY seq, attempt", args).fetchall()]
 
     # ------------------------------------------------------------------ metrics
-    def add_metrics(
-        self, rows: Iterable[tuple[str, int, str, int | None, float, float]]
-    ) -> None:
+    def add_metrics(self, rows: Iterable[tuple[str, int, str, int | None, float, float]]) -> None:
         """Insert emissions ``(tuning_job, seq, name, step, time, value)``."""
         with self._lock:
             self._conn.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)", rows)

@@ -1,4 +1,4 @@
-"""``HyperparameterTuner``: tuning jobs with SageMaker semantics, run locally, recorded in the store.
+"""``HyperparameterTuner``: tuning jobs with SageMaker semantics, run locally, kept in the store.
 
 >>> import amtune, tempfile, os
 >>> def train(hp, reporter):
@@ -16,8 +16,9 @@
 Rules
 -----
 * A training job ends ``Completed`` (its code finished), ``Failed`` (an error, a non-zero exit, a
-  missing command, a dead worker process, or its own time limit ``max_runtime_per_training_job``), or
-  ``Stopped`` (``stop()``, the tuning job's ``max_runtime_in_seconds``, early stopping, completion).
+  missing command, a dead worker process, or its own time limit ``max_runtime_per_training_job``),
+  or ``Stopped`` (``stop()``, the tuning job's ``max_runtime_in_seconds``, early stopping,
+  completion).
   Its objective status is ``Succeeded`` when it is Completed or Stopped and emitted the objective
   metric (the last emission is the final value), else ``Failed``.
 * The strategy observes every Succeeded job's final value and every Failed objective as a failed
@@ -28,9 +29,9 @@ Rules
 * Resume (``HyperparameterTuner.resume``): the driver may be killed at any moment. Every finished
   training job is in the store with its result (a job's end is one transaction); training jobs that
   were InProgress when the driver died are **re-run** with the same name and hyperparameters (their
-  partial series is discarded, ``restarts`` is incremented, the log keeps both runs). The strategy is
-  rebuilt from the full history with ``Optimizer.add_many`` and a seed derived from the job's seed
-  and the resume count, so a resumed job does not repeat the proposals of the first run.
+  partial series is discarded, ``restarts`` is incremented, the log keeps both runs). The strategy
+  is rebuilt from the full history with ``Optimizer.add_many`` and a seed derived from the job's
+  seed and the resume count, so a resumed job does not repeat the proposals of the first run.
 """
 
 from __future__ import annotations
@@ -133,8 +134,9 @@ class TrainingJobState:
 class TuningRun:
     """The state of a tuning job while its loop runs (what hooks see)."""
 
-    def __init__(self, tuner: HyperparameterTuner, name: str, store: Store,
-                 optimizer: Optimizer) -> None:
+    def __init__(
+        self, tuner: HyperparameterTuner, name: str, store: Store, optimizer: Optimizer
+    ) -> None:
         self.tuner = tuner
         self.name = name
         self.store = store
@@ -164,7 +166,7 @@ class TuningRun:
             self.best = job
 
 
-def observation(status: str, objective_status: str, value: float | None) -> float | None | str:
+def observation(status: str, objective_status: str, value: float | None) -> float | str | None:
     """What the strategy learns from a finished job: a value, NaN (failed) or ``"skip"``."""
     if objective_status == "Succeeded" and value is not None:
         return float(value)
@@ -180,8 +182,12 @@ def space_to_json(space: SearchSpace) -> dict[str, Any]:
         if isinstance(p, CategoricalParameter):
             out[name] = {"kind": "Categorical", "values": list(p.values)}
         else:
-            out[name] = {"kind": p.kind, "min": p.min_value, "max": p.max_value,  # type: ignore[attr-defined]
-                         "scaling": p.scaling_type}  # type: ignore[attr-defined]
+            out[name] = {
+                "kind": p.kind,
+                "min": p.min_value,
+                "max": p.max_value,  # type: ignore[attr-defined]
+                "scaling": p.scaling_type,
+            }  # type: ignore[attr-defined]
     return out
 
 
@@ -240,7 +246,8 @@ class HyperparameterTuner:
     ``channels``: input channels ``{name: directory}`` (``SM_CHANNEL_<NAME>`` for commands).
     ``output_path``: root of the training job directories (default ``<store dir>/amtune-jobs``).
     ``working_dir``: where commands run (default: the current directory). ``env``: extra environment
-    variables for commands. ``stop_grace_seconds``: SIGTERM-to-SIGKILL delay. ``quiet``: no progress.
+    variables for commands. ``stop_grace_seconds``: SIGTERM-to-SIGKILL delay. ``quiet``: no
+    progress display.
     ``max_retry_attempts``: 0-30 re-runs of a job whose process died by a signal or failed to start.
     """
 
@@ -274,25 +281,33 @@ class HyperparameterTuner:
         quiet: bool = False,
     ) -> None:
         if not isinstance(objective_metric_name, str) or not objective_metric_name:
-            raise ValueError(f"objective_metric_name: must be a non-empty string, "
-                             f"got {objective_metric_name!r}")
+            raise ValueError(
+                f"objective_metric_name: must be a non-empty string, got {objective_metric_name!r}"
+            )
         if objective_type not in ("Maximize", "Minimize"):
-            raise ValueError(f"objective_type: must be 'Maximize' or 'Minimize', got {objective_type!r}")
+            raise ValueError(
+                f"objective_type: must be 'Maximize' or 'Minimize', got {objective_type!r}"
+            )
         if isinstance(hyperparameter_ranges, SearchSpace):
             ranges = hyperparameter_ranges.ranges
             static = {**hyperparameter_ranges.static, **(static_hyperparameters or {})}
         else:
             if not isinstance(hyperparameter_ranges, Mapping):
-                raise TypeError("hyperparameter_ranges: must be a dict of name -> "
-                                "ContinuousParameter/IntegerParameter/CategoricalParameter")
+                raise TypeError(
+                    "hyperparameter_ranges: must be a dict of name -> "
+                    "ContinuousParameter/IntegerParameter/CategoricalParameter"
+                )
             ranges, static = dict(hyperparameter_ranges), dict(static_hyperparameters or {})
         if not ranges:
             raise ValueError("hyperparameter_ranges: at least one range to tune is needed")
         self.space = SearchSpace(ranges, static)
         for k, v in static.items():
-            if not isinstance(v, (str, int, float, bool)) or (isinstance(v, float) and not math.isfinite(v)):
-                raise TypeError(f"static_hyperparameters[{k!r}]: must be a string, number or bool, "
-                                f"got {v!r}")
+            if not isinstance(v, (str, int, float, bool)) or (
+                isinstance(v, float) and not math.isfinite(v)
+            ):
+                raise TypeError(
+                    f"static_hyperparameters[{k!r}]: must be a string, number or bool, got {v!r}"
+                )
         self.metric_definitions = validate_metric_definitions(metric_definitions)
         if not isinstance(strategy, str):
             raise TypeError(f"strategy: must be a strategy name, got {strategy!r}")
@@ -304,21 +319,33 @@ class HyperparameterTuner:
         except (ValueError, TypeError) as exc:
             raise ValueError(f"strategy: {exc}") from None
         if max_jobs is None:
-            max_jobs = (self.space.size if strategy == "Grid" and self.space.size else 10)
+            max_jobs = self.space.size if strategy == "Grid" and self.space.size else 10
         if not _is_int(max_jobs) or max_jobs < 1:
             raise ValueError(f"max_jobs: must be an integer >= 1, got {max_jobs!r}")
         if not _is_int(max_parallel_jobs) or max_parallel_jobs < 1:
-            raise ValueError(f"max_parallel_jobs: must be an integer >= 1, got {max_parallel_jobs!r}")
+            raise ValueError(
+                f"max_parallel_jobs: must be an integer >= 1, got {max_parallel_jobs!r}"
+            )
         if max_runtime_in_seconds is not None and not _is_pos_number(max_runtime_in_seconds):
-            raise ValueError(f"max_runtime_in_seconds: must be a number > 0, got {max_runtime_in_seconds!r}")
-        if max_runtime_per_training_job is not None and not _is_pos_number(max_runtime_per_training_job):
-            raise ValueError(f"max_runtime_per_training_job: must be a number > 0, "
-                             f"got {max_runtime_per_training_job!r}")
+            raise ValueError(
+                f"max_runtime_in_seconds: must be a number > 0, got {max_runtime_in_seconds!r}"
+            )
+        if max_runtime_per_training_job is not None and not _is_pos_number(
+            max_runtime_per_training_job
+        ):
+            raise ValueError(
+                f"max_runtime_per_training_job: must be a number > 0, "
+                f"got {max_runtime_per_training_job!r}"
+            )
         if early_stopping_type not in EARLY_STOPPING_TYPES:
-            raise ValueError(f"early_stopping_type: must be 'Off' or 'Auto', got {early_stopping_type!r}")
+            raise ValueError(
+                f"early_stopping_type: must be 'Off' or 'Auto', got {early_stopping_type!r}"
+            )
         if completion_criteria_config is not None:
             if not isinstance(completion_criteria_config, TuningJobCompletionCriteriaConfig):
-                raise TypeError("completion_criteria_config: must be a TuningJobCompletionCriteriaConfig")
+                raise TypeError(
+                    "completion_criteria_config: must be a TuningJobCompletionCriteriaConfig"
+                )
             completion_criteria_config.validate()
         if warm_start_config is not None:
             if not isinstance(warm_start_config, WarmStartConfig):
@@ -327,8 +354,10 @@ class HyperparameterTuner:
         if random_seed is not None and (not _is_int(random_seed) or random_seed < 0):
             raise ValueError(f"random_seed: must be an integer >= 0, got {random_seed!r}")
         if not _is_int(max_retry_attempts) or not 0 <= max_retry_attempts <= MAX_RETRY_ATTEMPTS:
-            raise ValueError(f"max_retry_attempts: must be an integer from 0 to {MAX_RETRY_ATTEMPTS}, "
-                             f"got {max_retry_attempts!r}")
+            raise ValueError(
+                f"max_retry_attempts: must be an integer from 0 to {MAX_RETRY_ATTEMPTS}, "
+                f"got {max_retry_attempts!r}"
+            )
         if runner not in RUNNERS:
             raise ValueError(f"runner: must be one of {list(RUNNERS)}, got {runner!r}")
         if not isinstance(base_tuning_job_name, str) or not base_tuning_job_name:
@@ -339,7 +368,9 @@ class HyperparameterTuner:
                 raise ValueError(f"channels: invalid channel name {k!r} (letters, digits, . - _)")
             chans[k] = str(Path(v).expanduser().resolve())
         if not _is_pos_number(stop_grace_seconds):
-            raise ValueError(f"stop_grace_seconds: must be a number > 0, got {stop_grace_seconds!r}")
+            raise ValueError(
+                f"stop_grace_seconds: must be a number > 0, got {stop_grace_seconds!r}"
+            )
         self.objective_metric_name = objective_metric_name
         self.objective_type = objective_type
         self.max_jobs = int(max_jobs)
@@ -354,8 +385,12 @@ class HyperparameterTuner:
         self.base_tuning_job_name = base_tuning_job_name
         self.runner = runner
         self.channels = chans
-        self.output_path = None if output_path is None else str(Path(output_path).expanduser().resolve())
-        self.working_dir = None if working_dir is None else str(Path(working_dir).expanduser().resolve())
+        self.output_path = (
+            None if output_path is None else str(Path(output_path).expanduser().resolve())
+        )
+        self.working_dir = (
+            None if working_dir is None else str(Path(working_dir).expanduser().resolve())
+        )
         self.env = {str(k): str(v) for k, v in (env or {}).items()}
         self.stop_grace_seconds = float(stop_grace_seconds)
         self.db = db
@@ -377,14 +412,21 @@ class HyperparameterTuner:
             self._store = Store(self.db)
         return self._store
 
-    def fit(self, train: Callable[..., Any] | str | Sequence[str], job_name: str | None = None,
-            wait: bool = True, quiet: bool | None = None) -> None:
+    def fit(
+        self,
+        train: Callable[..., Any] | str | Sequence[str],
+        job_name: str | None = None,
+        wait: bool = True,
+        quiet: bool | None = None,
+    ) -> None:
         """Run a tuning job: ``train`` is ``train(hyperparameters, reporter)`` or a command."""
         runner = self._make_runner(train)
         name = job_name or self._default_name()
         if not isinstance(name, str) or not TUNING_JOB_NAME_RE.match(name):
-            raise ValueError(f"job_name: 1-32 letters, digits and hyphens, starting and ending with a "
-                             f"letter or digit (SageMaker's rule), got {name!r}")
+            raise ValueError(
+                f"job_name: 1-32 letters, digits and hyphens, starting and ending with a "
+                f"letter or digit (SageMaker's rule), got {name!r}"
+            )
         if self._thread is not None and self._thread.is_alive():
             raise RuntimeError("fit: this tuner is already running a tuning job")
         if self.random_seed is None:
@@ -442,8 +484,9 @@ class HyperparameterTuner:
         return self.store.metrics(name, seq)
 
     @classmethod
-    def attach(cls, tuning_job_name: str, db: str | os.PathLike[str] | None = None
-               ) -> HyperparameterTuner:
+    def attach(
+        cls, tuning_job_name: str, db: str | os.PathLike[str] | None = None
+    ) -> HyperparameterTuner:
         """A tuner for an existing tuning job in the store (to describe, analyse, resume)."""
         store = Store(db)
         job = store.get_tuning_job(tuning_job_name)
@@ -453,19 +496,31 @@ class HyperparameterTuner:
         return tuner
 
     @classmethod
-    def resume(cls, tuning_job_name: str, db: str | os.PathLike[str] | None = None,
-               train: Callable[..., Any] | str | Sequence[str] | None = None, wait: bool = True,
-               quiet: bool | None = None) -> HyperparameterTuner:
+    def resume(
+        cls,
+        tuning_job_name: str,
+        db: str | os.PathLike[str] | None = None,
+        train: Callable[..., Any] | str | Sequence[str] | None = None,
+        wait: bool = True,
+        quiet: bool | None = None,
+    ) -> HyperparameterTuner:
         """Continue a tuning job whose driver died (see the module's resume rule)."""
         store = Store(db)
         job = store.get_tuning_job(tuning_job_name)
         if job["status"] not in ("InProgress", "Stopping"):
-            raise ValueError(f"tuning job {tuning_job_name!r} has already ended ({job['status']}); "
-                             f"nothing to resume")
-        if (_pid_alive(job["driver_pid"], job["driver_host"]) and job["driver_pid"] != os.getpid()
-                and time.time() - (job["heartbeat"] or 0) < 10 * _HEARTBEAT):
-            raise RuntimeError(f"tuning job {tuning_job_name!r} is still running (driver pid "
-                               f"{job['driver_pid']}); stop it first")
+            raise ValueError(
+                f"tuning job {tuning_job_name!r} has already ended ({job['status']}); "
+                f"nothing to resume"
+            )
+        if (
+            _pid_alive(job["driver_pid"], job["driver_host"])
+            and job["driver_pid"] != os.getpid()
+            and time.time() - (job["heartbeat"] or 0) < 10 * _HEARTBEAT
+        ):
+            raise RuntimeError(
+                f"tuning job {tuning_job_name!r} is still running (driver pid "
+                f"{job['driver_pid']}); stop it first"
+            )
         tuner = cls._from_config(job["config"], db=db)
         tuner._store = store
         tuner.latest_tuning_job = tuning_job_name
@@ -477,11 +532,15 @@ class HyperparameterTuner:
                 try:
                     train = import_callable(am["callable"])
                 except (ImportError, AttributeError) as exc:
-                    raise ValueError(f"resume: cannot import the training function "
-                                     f"{am['callable']!r} ({exc}); pass train=") from None
+                    raise ValueError(
+                        f"resume: cannot import the training function "
+                        f"{am['callable']!r} ({exc}); pass train="
+                    ) from None
             else:
-                raise ValueError("resume: the training function of this job cannot be imported by "
-                                 "name; pass train=")
+                raise ValueError(
+                    "resume: the training function of this job cannot be imported by "
+                    "name; pass train="
+                )
         runner = tuner._make_runner(train)
         tuner._start(tuning_job_name, runner, resumed=True, wait=wait, quiet=quiet)
         return tuner
@@ -501,11 +560,15 @@ class HyperparameterTuner:
             names = {d["Name"] for d in self.metric_definitions}
             if self.objective_metric_name not in names:
                 raise ValueError(
-                    f"metric_definitions: the objective metric {self.objective_metric_name!r} needs a "
-                    f"metric definition (a regex over the command's output) when training is a command")
+                    f"metric_definitions: the objective metric {self.objective_metric_name!r} "
+                    "needs a metric definition (a regex over the command's output) when "
+                    "training is a command"
+                )
             return CommandRunner(train, self.metric_definitions, self.working_dir, self.env)
-        raise TypeError(f"train: must be a callable train(hyperparameters, reporter) or a command "
-                        f"(a string or a list of strings), got {type(train).__name__}")
+        raise TypeError(
+            f"train: must be a callable train(hyperparameters, reporter) or a command "
+            f"(a string or a list of strings), got {type(train).__name__}"
+        )
 
     def _to_config(self, train: Any) -> dict[str, Any]:
         cmd = None
@@ -515,14 +578,18 @@ class HyperparameterTuner:
             cmd = shlex.split(train)
         elif not callable(train):
             cmd = list(train)
-        limits: dict[str, Any] = {"MaxNumberOfTrainingJobs": self.max_jobs,
-                                  "MaxParallelTrainingJobs": self.max_parallel_jobs}
+        limits: dict[str, Any] = {
+            "MaxNumberOfTrainingJobs": self.max_jobs,
+            "MaxParallelTrainingJobs": self.max_parallel_jobs,
+        }
         if self.max_runtime_in_seconds is not None:
             limits["MaxRuntimeInSeconds"] = self.max_runtime_in_seconds
         htc: dict[str, Any] = {
             "Strategy": self.strategy,
-            "HyperParameterTuningJobObjective": {"Type": self.objective_type,
-                                                 "MetricName": self.objective_metric_name},
+            "HyperParameterTuningJobObjective": {
+                "Type": self.objective_type,
+                "MetricName": self.objective_metric_name,
+            },
             "ResourceLimits": limits,
             "ParameterRanges": self.space.to_sagemaker(),
             "TrainingJobEarlyStoppingType": self.early_stopping_type,
@@ -532,8 +599,10 @@ class HyperparameterTuner:
             htc["TuningJobCompletionCriteria"] = self.completion_criteria_config.to_sagemaker()
         if self.strategy_config:
             htc["StrategyConfig"] = dict(self.strategy_config)
-        algo: dict[str, Any] = {"TrainingInputMode": "File",
-                                "MetricDefinitions": self.metric_definitions}
+        algo: dict[str, Any] = {
+            "TrainingInputMode": "File",
+            "MetricDefinitions": self.metric_definitions,
+        }
         if cmd is not None:
             algo["TrainingCommand"] = cmd
         tjd: dict[str, Any] = {
@@ -545,13 +614,18 @@ class HyperparameterTuner:
         if self.max_retry_attempts:
             tjd["RetryStrategy"] = {"MaximumRetryAttempts": self.max_retry_attempts}
         if self.channels:
-            tjd["InputDataConfig"] = [{"ChannelName": k, "DataSource": {"FileDataSource": {
-                "Path": v}}} for k, v in self.channels.items()]
+            tjd["InputDataConfig"] = [
+                {"ChannelName": k, "DataSource": {"FileDataSource": {"Path": v}}}
+                for k, v in self.channels.items()
+            ]
         return {
             "HyperParameterTuningJobConfig": htc,
             "TrainingJobDefinition": tjd,
-            "WarmStartConfig": (self.warm_start_config.to_sagemaker()
-                                if self.warm_start_config is not None else None),
+            "WarmStartConfig": (
+                self.warm_start_config.to_sagemaker()
+                if self.warm_start_config is not None
+                else None
+            ),
             "amtune": {
                 "ranges": space_to_json(self.space),
                 "static": dict(self.space.static),
@@ -579,34 +653,45 @@ class HyperparameterTuner:
         limits = htc["ResourceLimits"]
         space = space_from_json(am["ranges"], am["static"])
         return cls(
-            htc["HyperParameterTuningJobObjective"]["MetricName"], space,
+            htc["HyperParameterTuningJobObjective"]["MetricName"],
+            space,
             objective_type=htc["HyperParameterTuningJobObjective"]["Type"],
             metric_definitions=cfg["TrainingJobDefinition"]["AlgorithmSpecification"].get(
-                "MetricDefinitions"),
-            strategy=htc["Strategy"], max_jobs=limits["MaxNumberOfTrainingJobs"],
+                "MetricDefinitions"
+            ),
+            strategy=htc["Strategy"],
+            max_jobs=limits["MaxNumberOfTrainingJobs"],
             max_parallel_jobs=limits["MaxParallelTrainingJobs"],
             max_runtime_in_seconds=limits.get("MaxRuntimeInSeconds"),
             early_stopping_type=htc.get("TrainingJobEarlyStoppingType", "Off"),
-            completion_criteria_config=(TuningJobCompletionCriteriaConfig.from_sagemaker(cc)
-                                        if cc else None),
+            completion_criteria_config=(
+                TuningJobCompletionCriteriaConfig.from_sagemaker(cc) if cc else None
+            ),
             warm_start_config=WarmStartConfig.from_sagemaker(ws) if ws else None,
-            random_seed=am["random_seed"], strategy_config=am.get("strategy_config"),
+            random_seed=am["random_seed"],
+            strategy_config=am.get("strategy_config"),
             max_retry_attempts=am.get("max_retry_attempts", 0),
             max_runtime_per_training_job=am.get("max_runtime_per_training_job"),
-            runner=am.get("runner", "process"), channels=am.get("channels"),
-            output_path=am.get("output_path"), working_dir=am.get("working_dir"),
-            env=am.get("env"), stop_grace_seconds=am.get("stop_grace_seconds", DEFAULT_STOP_GRACE),
+            runner=am.get("runner", "process"),
+            channels=am.get("channels"),
+            output_path=am.get("output_path"),
+            working_dir=am.get("working_dir"),
+            env=am.get("env"),
+            stop_grace_seconds=am.get("stop_grace_seconds", DEFAULT_STOP_GRACE),
             db=db,
         )
 
     def _latest(self) -> str:
         if self.latest_tuning_job is None:
-            raise RuntimeError("no tuning job yet: call fit() first (or HyperparameterTuner.attach)")
+            raise RuntimeError(
+                "no tuning job yet: call fit() first (or HyperparameterTuner.attach)"
+            )
         return self.latest_tuning_job
 
     # ------------------------------------------------------------------ driver
-    def _start(self, name: str, runner: Runner, resumed: bool, wait: bool,
-               quiet: bool | None) -> None:
+    def _start(
+        self, name: str, runner: Runner, resumed: bool, wait: bool, quiet: bool | None
+    ) -> None:
         self._stop_event.clear()
         self._error = None
         show = not (self.quiet if quiet is None else quiet)
@@ -620,7 +705,7 @@ class HyperparameterTuner:
         def target() -> None:
             try:
                 _Driver(self, name, runner, resumed, False).run()
-            except BaseException as exc:  # noqa: BLE001 - handed to wait()
+            except BaseException as exc:
                 self._error = exc
 
         self._thread = threading.Thread(target=target, name=f"amtune-driver-{name}", daemon=True)
@@ -628,21 +713,28 @@ class HyperparameterTuner:
 
 
 def stop_tuning_job(store: Store, name: str) -> str:
-    """Ask a tuning job to stop; if its driver is gone, mark it Stopped directly. Returns its status."""
+    """Ask a tuning job to stop (if its driver is gone, mark it Stopped); return its status."""
     job = store.get_tuning_job(name)
     if job["status"] not in ("InProgress", "Stopping"):
         return str(job["status"])
     store.request_stop(name)
     alive = _pid_alive(job["driver_pid"], job["driver_host"]) and (
-        time.time() - (job["heartbeat"] or 0) < 10 * _HEARTBEAT)
+        time.time() - (job["heartbeat"] or 0) < 10 * _HEARTBEAT
+    )
     if alive:
         return "Stopping"
     now = time.time()
     with store.transaction():
         for r in store.training_jobs(name):
             if r["status"] == "InProgress":
-                store.update_training_job(name, r["seq"], status="Stopped", objective_status="Failed",
-                                          failure_reason="the driver had died; stopped", end_time=now)
+                store.update_training_job(
+                    name,
+                    r["seq"],
+                    status="Stopped",
+                    objective_status="Failed",
+                    failure_reason="the driver had died; stopped",
+                    end_time=now,
+                )
         store.update_tuning_job(name, status="Stopped", end_time=now)
     return "Stopped"
 
@@ -677,8 +769,9 @@ def _kill_survivor(store: Store, name: str, seq: int) -> None:
 class _Driver:
     """The loop of one tuning job (one run of fit or resume)."""
 
-    def __init__(self, tuner: HyperparameterTuner, name: str, runner: Runner, resumed: bool,
-                 show: bool) -> None:
+    def __init__(
+        self, tuner: HyperparameterTuner, name: str, runner: Runner, resumed: bool, show: bool
+    ) -> None:
         self.t = tuner
         self.name = name
         self.runner = runner
@@ -702,8 +795,9 @@ class _Driver:
         seed = int(self.t.random_seed or 0)
         if resumes:
             seed = int(hashlib.sha256(f"{seed}:{resumes}".encode()).hexdigest()[:8], 16)
-        opt = Optimizer(self.t.space, self.t.strategy, self.t.objective_type, seed,
-                        **self.t.strategy_config)
+        opt = Optimizer(
+            self.t.space, self.t.strategy, self.t.objective_type, seed, **self.t.strategy_config
+        )
         run = TuningRun(self.t, self.name, self.store, opt)
         self.t._run = run
         self.consumed_before = float(job["consumed_runtime"] or 0.0)
@@ -712,16 +806,29 @@ class _Driver:
         if rows:
             for m in self.store.metrics(self.name):
                 series.setdefault(m["seq"], {}).setdefault(m["name"], []).append(
-                    (m["step"], m["time"], m["value"]))
+                    (m["step"], m["time"], m["value"])
+                )
         params, values = [], []
         self.rerun: list[TrainingJobState] = []
         for r in rows:
             js = TrainingJobState(
-                r["seq"], r["name"], r["hyperparameters"], r["status"], r["objective_status"],
-                r["failure_reason"], r["creation_time"], r["start_time"], r["end_time"],
-                r["final_objective"], r["final_metrics"] or {}, r["attempts"], r["restarts"],
-                bool(r["retryable"]), Path(r["job_dir"]) if r["job_dir"] else None,
-                series.get(r["seq"], {}))
+                r["seq"],
+                r["name"],
+                r["hyperparameters"],
+                r["status"],
+                r["objective_status"],
+                r["failure_reason"],
+                r["creation_time"],
+                r["start_time"],
+                r["end_time"],
+                r["final_objective"],
+                r["final_metrics"] or {},
+                r["attempts"],
+                r["restarts"],
+                bool(r["retryable"]),
+                Path(r["job_dir"]) if r["job_dir"] else None,
+                series.get(r["seq"], {}),
+            )
             run.jobs[js.seq] = js
             if js.status == "InProgress":
                 self.rerun.append(js)
@@ -736,9 +843,13 @@ class _Driver:
         self.n_started = len(rows)
         with self.store.transaction():
             self.store.update_tuning_job(
-                self.name, status="InProgress" if job["status"] == "InProgress" else job["status"],
-                resumes=resumes, driver_pid=os.getpid(), driver_host=socket.gethostname(),
-                heartbeat=time.time())
+                self.name,
+                status="InProgress" if job["status"] == "InProgress" else job["status"],
+                resumes=resumes,
+                driver_pid=os.getpid(),
+                driver_host=socket.gethostname(),
+                heartbeat=time.time(),
+            )
         if job["stop_requested"]:
             self._request_stop("Stopped", "stop requested")
         return run
@@ -774,12 +885,19 @@ class _Driver:
                     next_poll = now + _POLL
                     if t._stop_event.is_set() or self.store.stop_requested(self.name):
                         self._request_stop("Stopped", "stop requested")
-                    self.store.update_tuning_job(self.name, heartbeat=now,
-                                                 consumed_runtime=self._elapsed())
-                if (t.max_runtime_in_seconds is not None and self.stop_status is None
-                        and self._elapsed() >= t.max_runtime_in_seconds):
-                    self._request_stop("Completed", "the tuning job reached MaxRuntimeInSeconds "
-                                       f"({t.max_runtime_in_seconds:g} s)")
+                    self.store.update_tuning_job(
+                        self.name, heartbeat=now, consumed_runtime=self._elapsed()
+                    )
+                if (
+                    t.max_runtime_in_seconds is not None
+                    and self.stop_status is None
+                    and self._elapsed() >= t.max_runtime_in_seconds
+                ):
+                    self._request_stop(
+                        "Completed",
+                        "the tuning job reached MaxRuntimeInSeconds "
+                        f"({t.max_runtime_in_seconds:g} s)",
+                    )
                 for js in run.running:
                     if js.deadline is not None and now >= js.deadline and js.stop_reason is None:
                         self._stop_job(js, "timeout", "Failed")
@@ -787,14 +905,16 @@ class _Driver:
                 free = t.max_parallel_jobs - len(run.running)
                 todo = t.max_jobs - self.n_started
                 if self.stop_status is None and not exhausted and free > 0 and todo > 0:
-                    try:
-                        trials = run.optimizer.ask(min(free, todo))
-                    except ValueError as exc:
-                        if t.strategy != "Grid":
-                            raise
-                        exhausted = True  # every grid point is evaluated or running
+                    if t.strategy == "Grid":  # one at a time: the grid may have fewer left
                         trials = []
-                        del exc
+                        for _ in range(min(free, todo)):
+                            try:
+                                trials += run.optimizer.ask(1)
+                            except ValueError:
+                                exhausted = True  # every grid point is evaluated or running
+                                break
+                    else:
+                        trials = run.optimizer.ask(min(free, todo))
                     for trial in trials:
                         self._launch(run, trial.id, trial.params)
                 if self.metric_buf:
@@ -829,7 +949,9 @@ class _Driver:
         for j in run.jobs.values():
             counts[j.status] = counts.get(j.status, 0) + 1
         best = None if run.best is None else run.best.final_objective
-        self.progress.update(format_status(self.name, counts, best, self._elapsed(), self.t.max_jobs))
+        self.progress.update(
+            format_status(self.name, counts, best, self._elapsed(), self.t.max_jobs)
+        )
 
     # ---------------------------------------------------------------- jobs
     def _job_name(self, seq: int, params: Mapping[str, Any]) -> str:
@@ -843,16 +965,25 @@ class _Driver:
         name = self._job_name(seq, tuned)
         now = time.time()
         job_dir = None if isinstance(self.runner, ThreadRunner) else self.jobs_dir / name
-        js = TrainingJobState(seq, name, tuned, creation_time=now, start_time=now, job_dir=job_dir,
-                              trial_id=trial_id)
+        js = TrainingJobState(
+            seq, name, tuned, creation_time=now, start_time=now, job_dir=job_dir, trial_id=trial_id
+        )
         run.jobs[seq] = js
-        self.store.insert_training_job(self.name, seq, name, tuned, now,
-                                       None if job_dir is None else str(job_dir))
+        self.store.insert_training_job(
+            self.name, seq, name, tuned, now, None if job_dir is None else str(job_dir)
+        )
         self._run_attempt(js)
 
     def _run_attempt(self, js: TrainingJobState) -> None:
-        spec = JobSpec(self.name, js.seq, js.name, {**js.hyperparameters, **self.t.space.static},
-                       js.job_dir, dict(self.t.channels), js.attempts)
+        spec = JobSpec(
+            self.name,
+            js.seq,
+            js.name,
+            {**js.hyperparameters, **self.t.space.static},
+            js.job_dir,
+            dict(self.t.channels),
+            js.attempts,
+        )
         lim = self.t.max_runtime_per_training_job
         js.deadline = None if lim is None else time.time() + lim
         js.stop_reason = js.stop_status = None
@@ -868,8 +999,9 @@ class _Driver:
         js.series = {}
         js.start_time = time.time()
         self.store.delete_metrics(self.name, js.seq)
-        self.store.update_training_job(self.name, js.seq, restarts=js.restarts,
-                                       start_time=js.start_time)
+        self.store.update_training_job(
+            self.name, js.seq, restarts=js.restarts, start_time=js.start_time
+        )
         if js.job_dir is not None and js.job_dir.exists():
             with open(js.job_dir / "train.log", "a") as f:
                 f.write("[amtune] the driver was interrupted; re-running this training job\n")
@@ -917,10 +1049,23 @@ class _Driver:
             self.store.add_metrics(self.metric_buf)
             self.metric_buf.clear()
         # Retries: a process killed by a signal (that we did not stop) or that failed to start.
-        if (not out.ok and out.retryable and js.stop_reason is None
-                and js.attempts <= self.t.max_retry_attempts and self.stop_status is None):
-            self.store.add_attempt(self.name, js.seq, js.attempts, "Failed", out.failure_reason,
-                                   True, js.start_time, now)
+        if (
+            not out.ok
+            and out.retryable
+            and js.stop_reason is None
+            and js.attempts <= self.t.max_retry_attempts
+            and self.stop_status is None
+        ):
+            self.store.add_attempt(
+                self.name,
+                js.seq,
+                js.attempts,
+                "Failed",
+                out.failure_reason,
+                True,
+                js.start_time,
+                now,
+            )
             js.attempts += 1
             js.series = {}
             self.store.delete_metrics(self.name, js.seq)
@@ -941,8 +1086,10 @@ class _Driver:
         js.final_metrics = {k: v[-1][2] for k, v in js.series.items() if v}
         if js.stop_reason == "timeout":
             status = "Failed"
-            reason: str | None = (f"the training job exceeded its MaxRuntimeInSeconds "
-                                  f"({self.t.max_runtime_per_training_job:g} s) and was stopped")
+            reason: str | None = (
+                f"the training job exceeded its MaxRuntimeInSeconds "
+                f"({self.t.max_runtime_per_training_job:g} s) and was stopped"
+            )
         elif out.ok and not out.stopped and js.stop_reason is None:
             status, reason = "Completed", None
         elif js.stop_reason is not None or out.stopped:
@@ -955,20 +1102,27 @@ class _Driver:
         else:
             obj_status = "Failed"
             if status == "Completed":
-                reason = (f"the objective metric {self.t.objective_metric_name!r} was never "
-                          f"emitted")
+                reason = f"the objective metric {self.t.objective_metric_name!r} was never emitted"
         js.status, js.objective_status, js.failure_reason = status, obj_status, reason
         run._running.pop(js.seq, None)
         js.end_time = now
         js.final_objective = obj
         js.retryable = bool(out.retryable) and status == "Failed"
         js.handle = None
-        self.store.add_attempt(self.name, js.seq, js.attempts, status, reason, js.retryable,
-                               js.start_time, now)
+        self.store.add_attempt(
+            self.name, js.seq, js.attempts, status, reason, js.retryable, js.start_time, now
+        )
         self.store.update_training_job(
-            self.name, js.seq, status=status, objective_status=obj_status, failure_reason=reason,
-            end_time=now, final_objective=obj, final_metrics=js.final_metrics,
-            retryable=int(js.retryable))
+            self.name,
+            js.seq,
+            status=status,
+            objective_status=obj_status,
+            failure_reason=reason,
+            end_time=now,
+            final_objective=obj,
+            final_metrics=js.final_metrics,
+            retryable=int(js.retryable),
+        )
         obs = observation(status, obj_status, obj)
         opt = run.optimizer
         if js.trial_id is not None:
@@ -977,8 +1131,7 @@ class _Driver:
             else:
                 opt.tell(js.trial_id, obs)  # type: ignore[arg-type]
         elif obs != "skip":  # a re-run after resume: not pending in this optimizer
-            opt.add({**js.hyperparameters, **self.t.space.static},
-                    None if math.isnan(obs) else obs)  # type: ignore[arg-type]
+            opt.add({**js.hyperparameters, **self.t.space.static}, None if math.isnan(obs) else obs)  # type: ignore[arg-type]
         run._update_best(js)
         for h in self.hooks:
             why = h.after_job(run, js)
@@ -999,8 +1152,10 @@ class _Driver:
             failed = [j for j in rows if j.status == "Failed"]
             first = failed[0].failure_reason if failed else None
             status = "Failed"
-            reason = (f"No training job succeeded: {len(rows)} training job(s), {len(failed)} failed"
-                      + (f"; first failure: {first}" if first else ""))
+            reason = (
+                f"No training job succeeded: {len(rows)} training job(s), {len(failed)} failed"
+                + (f"; first failure: {first}" if first else "")
+            )
             if self.stop_reason and self.stop_status == "Completed":
                 reason += f"; ended because {self.stop_reason}"
         details = dict(run.completion_details)
@@ -1008,12 +1163,20 @@ class _Driver:
             details["Reason"] = self.stop_reason
         with self.store.transaction():
             self.store.update_tuning_job(
-                self.name, status=status, failure_reason=reason, end_time=now,
-                consumed_runtime=self._elapsed(), heartbeat=now, completion_details=details or None)
+                self.name,
+                status=status,
+                failure_reason=reason,
+                end_time=now,
+                consumed_runtime=self._elapsed(),
+                heartbeat=now,
+                completion_details=details or None,
+            )
         best = run.best
         self.progress.close(
-            f"{self.name}: {status}; best {best.name} = {best.final_objective:.6g}" if best
-            else f"{self.name}: {status}")
+            f"{self.name}: {status}; best {best.name} = {best.final_objective:.6g}"
+            if best
+            else f"{self.name}: {status}"
+        )
 
     def _abort(self, run: TuningRun, exc: BaseException) -> None:
         """The loop itself failed (or was interrupted): stop the jobs, record why."""
@@ -1026,11 +1189,21 @@ class _Driver:
             with self.store.transaction():
                 for js in run.running:
                     self.store.update_training_job(
-                        self.name, js.seq, status="Stopped", objective_status="Failed",
-                        failure_reason="the tuning job was interrupted", end_time=now)
+                        self.name,
+                        js.seq,
+                        status="Stopped",
+                        objective_status="Failed",
+                        failure_reason="the tuning job was interrupted",
+                        end_time=now,
+                    )
                 self.store.update_tuning_job(
-                    self.name, status="Stopped" if interrupted else "Failed",
-                    failure_reason=None if interrupted else f"internal error: {type(exc).__name__}: {exc}",
-                    end_time=now, consumed_runtime=self._elapsed())
+                    self.name,
+                    status="Stopped" if interrupted else "Failed",
+                    failure_reason=None
+                    if interrupted
+                    else f"internal error: {type(exc).__name__}: {exc}",
+                    end_time=now,
+                    consumed_runtime=self._elapsed(),
+                )
         finally:
             self.progress.close()

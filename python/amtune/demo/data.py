@@ -1,4 +1,4 @@
-"""Synthetic data for the demo: a nonlinear binary classification problem written as CSV channels."""
+"""Synthetic data for the demo: a nonlinear binary classification problem as CSV channels."""
 
 from __future__ import annotations
 
@@ -21,9 +21,13 @@ def make_classification(n: int, d: int = 8, seed: int = 0) -> tuple[np.ndarray, 
     return X, y
 
 
-def write_channels(root: str | Path, n_train: int = 16000, n_validation: int = 4000,
-                   seed: int = 0) -> dict[str, str]:
-    """Write ``train/train.csv`` and ``validation/validation.csv`` (label first); return the channels."""
+def write_channels(
+    root: str | Path, n_train: int = 16000, n_validation: int = 4000, seed: int = 0
+) -> dict[str, str]:
+    """Write ``train/train.csv`` and ``validation/validation.csv`` (label first).
+
+    Returns the channels ``{name: directory}``.
+    """
     root = Path(root)
     X, y = make_classification(n_train + n_validation, seed=seed)
     out = {}
@@ -31,7 +35,13 @@ def write_channels(root: str | Path, n_train: int = 16000, n_validation: int = 4
         d = root / name
         d.mkdir(parents=True, exist_ok=True)
         header = "label," + ",".join(f"x{i}" for i in range(X.shape[1]))
-        np.savetxt(d / f"{name}.csv", np.column_stack([y[sl], X[sl]]), delimiter=",",
-                   header=header, comments="", fmt="%.6g")
+        np.savetxt(
+            d / f"{name}.csv",
+            np.column_stack([y[sl], X[sl]]),
+            delimiter=",",
+            header=header,
+            comments="",
+            fmt="%.6g",
+        )
         out[name] = str(d)
     return out

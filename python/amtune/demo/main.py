@@ -30,27 +30,50 @@ def training_script() -> Path:
     return Path(__file__).with_name("train.py")
 
 
-def demo_tuner(max_jobs: int = 20, max_parallel_jobs: int = 2, db: Any = None, quiet: bool = False,
-               strategy: str | None = None, channels: dict[str, str] | None = None) -> Any:
+def demo_tuner(
+    max_jobs: int = 20,
+    max_parallel_jobs: int = 2,
+    db: Any = None,
+    quiet: bool = False,
+    strategy: str | None = None,
+    channels: dict[str, str] | None = None,
+) -> Any:
     from amtune.strategies import _registry
     from amtune.tuner import HyperparameterTuner
 
     if strategy is None:
         strategy = "Bayesian"
         if "Bayesian" not in _registry():
-            print("amtune demo: notice: the Bayesian strategy is not available in this build; "
-                  "using Random", file=sys.stderr)
+            print(
+                "amtune demo: notice: the Bayesian strategy is not available in this build; "
+                "using Random",
+                file=sys.stderr,
+            )
             strategy = "Random"
     return HyperparameterTuner(
-        "validation:accuracy", RANGES, objective_type="Maximize",
-        metric_definitions=METRIC_DEFINITIONS, strategy=strategy, max_jobs=max_jobs,
-        max_parallel_jobs=max_parallel_jobs, static_hyperparameters=STATIC, random_seed=0,
-        max_runtime_per_training_job=300, channels=channels, db=db, quiet=quiet,
+        "validation:accuracy",
+        RANGES,
+        objective_type="Maximize",
+        metric_definitions=METRIC_DEFINITIONS,
+        strategy=strategy,
+        max_jobs=max_jobs,
+        max_parallel_jobs=max_parallel_jobs,
+        static_hyperparameters=STATIC,
+        random_seed=0,
+        max_runtime_per_training_job=300,
+        channels=channels,
+        db=db,
+        quiet=quiet,
     )
 
 
-def run_demo(max_jobs: int = 20, max_parallel_jobs: int = 2, db: Any = None, quiet: bool = False,
-             name: str | None = None) -> int:
+def run_demo(
+    max_jobs: int = 20,
+    max_parallel_jobs: int = 2,
+    db: Any = None,
+    quiet: bool = False,
+    name: str | None = None,
+) -> int:
     from amtune.cli import _report_end
     from amtune.demo.data import write_channels
     from amtune.store import resolve_db_path
@@ -62,15 +85,20 @@ def run_demo(max_jobs: int = 20, max_parallel_jobs: int = 2, db: Any = None, qui
     tuner = demo_tuner(max_jobs, max_parallel_jobs, str(db_path), quiet, channels=channels)
     name = name or time.strftime("demo-%y%m%d-%H%M%S", time.gmtime())
     cmd = [sys.executable, str(training_script())]
-    print(f"amtune demo: tuning job {name}: {max_jobs} training jobs, {max_parallel_jobs} in parallel, "
-          f"strategy {tuner.strategy}")
+    print(
+        f"amtune demo: tuning job {name}: {max_jobs} training jobs, "
+        f"{max_parallel_jobs} in parallel, "
+        f"strategy {tuner.strategy}"
+    )
     t0 = time.time()
     tuner.fit(cmd, job_name=name)
     code = _report_end(tuner.store, name)
     print(f"\nFinished in {time.time() - t0:.0f} s. Results:")
     print(f"  store:            {db_path}")
-    print(f"  training jobs:    {tuner.store.jobs_root / name}/<training job>/ "
-          f"(train.log, model/, output/)")
+    print(
+        f"  training jobs:    {tuner.store.jobs_root / name}/<training job>/ "
+        f"(train.log, model/, output/)"
+    )
     db_opt = "" if db is None else f" --db {db_path}"
     print(f"  describe:         amtune describe {name}{db_opt}   (--json for the full document)")
     print(f"  training jobs:    amtune jobs {name}{db_opt} --sort-by FinalObjectiveValue")

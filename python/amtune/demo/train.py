@@ -1,7 +1,8 @@
 """A SageMaker script-mode training script (bundled with amtune's demo).
 
 It runs unchanged under SageMaker: hyperparameters arrive as ``--name value`` arguments, the data in
-the ``SM_CHANNEL_TRAIN`` / ``SM_CHANNEL_VALIDATION`` directories, and the model goes to ``SM_MODEL_DIR``.
+the ``SM_CHANNEL_TRAIN`` / ``SM_CHANNEL_VALIDATION`` directories, and the model goes to
+``SM_MODEL_DIR``.
 It trains a one-hidden-layer MLP (tanh) with minibatch SGD + momentum in NumPy for binary
 classification and prints, per epoch::
 
@@ -84,8 +85,11 @@ def main() -> None:
         va_loss, va_acc = loss(Xva, yva)
         if not np.isfinite(tr_loss):
             raise SystemExit("training diverged (loss is not finite)")
-        print(f"epoch={epoch} train:loss={tr_loss:.5f} validation:loss={va_loss:.5f} "
-              f"validation:accuracy={va_acc:.4f}", flush=True)
+        print(
+            f"epoch={epoch} train:loss={tr_loss:.5f} validation:loss={va_loss:.5f} "
+            f"validation:accuracy={va_acc:.4f}",
+            flush=True,
+        )
     os.makedirs(args.model_dir, exist_ok=True)
     np.savez(os.path.join(args.model_dir, "model.npz"), W1=W1, b1=b1, w2=w2, b2=b2, mu=mu, sd=sd)
     with open(os.path.join(args.model_dir, "hyperparameters.json"), "w") as f:
