@@ -34,11 +34,13 @@ class GPModel:
     """A fitted GP on ``(X, y)``; ``predict`` answers in the units of ``y``.
 
     With ``standardize=True`` the targets are z-scored before the fit (the usual case); with
-    ``False`` they are used as given (a residual whose scale matters, as in transfer learning).
+    ``False`` they are used as given (a residual whose scale matters, as in transfer learning), less
+    their mean when ``center=True``.
     """
 
     def __init__(self, space: SearchSpace, X: np.ndarray, y: np.ndarray, *, seed: int = 0,
-                 restarts: int = 2, standardize: bool = True, max_iter: int = 150) -> None:
+                 restarts: int = 2, standardize: bool = True, max_iter: int = 150,
+                 max_fit_points: int = 256, center: bool = False) -> None:
         X = np.ascontiguousarray(X, dtype=np.float64).reshape(-1, space.dim)
         y = np.asarray(y, dtype=np.float64).ravel()
         if X.shape[0] != y.shape[0] or X.shape[0] < 1:
@@ -50,21 +52,26 @@ class GPModel:
             sd = float(np.std(y))
             self.scale = sd if sd > 1e-12 else 1.0
         else:
-            self.loc, self.scale = 0.0, 1.0
+            self.loc, self.scale = (float(np.mean(y)) if center else 0.0), 1.0
         yt = np.ascontiguousarray((y - self.loc) / self.scale)
         self.X, self.yt = X, yt
+        if X.shape[0] > max_fit_points:  # hyperparameters from a subset; the posterior uses all
+            sub = np.asarray(core.fit_subset(X, yt, max_fit_points), dtype=np.int64)
+            Xf, yf = np.ascontiguousarray(X[sub]), np.ascontiguousarray(yt[sub])
+        else:
+            Xf, yf = X, yt
         d = space.dim
         lo = np.concatenate([np.full(d, math.log(5e-3)), [math.log(1e-3), -5.0, math.log(1e-9)]])
         hi = np.concatenate([np.full(d, math.log(1e3)), [math.log(50.0), 5.0, math.log(1.0)]])
         centre = math.sqrt(2.0) + 0.5 * math.log(max(d, 1))
-        x0 = np.concatenate([np.full(d, centre), [0.0, float(np.clip(np.mean(yt), -5, 5)), -4.0]])
+        x0 = np.concatenate([np.full(d, centre), [0.0, float(np.clip(np.mean(yf), -5, 5)), -4.0]])
         rng = np.random.default_rng(seed)
         starts = [x0] + [np.clip(x0 + rng.normal(0.0, [1.0] * d + [0.5, 0.2, 1.0]), lo, hi)
                          for _ in range(restarts)]
 
         def fun(theta: np.ndarray) -> tuple[float, np.ndarray]:
             try:
-                v, g = core.gp_neg_log_posterior(self.kinds, self.cards, self.warp, X, yt,
+                v, g = core.gp_neg_log_posterior(self.kinds, self.cards, self.warp, Xf, yf,
                                                  np.ascontiguousarray(theta), True)
             except RuntimeError:
                 return 1e300, np.zeros_like(theta)
@@ -83,6 +90,19 @@ class GPModel:
         self.gp = core.GP(self.kinds, self.cards, self.warp, t[:d], log_sf2=float(t[d]),
                           log_noise=float(t[d + 2]), mean=float(t[d + 1]))
         self.gp.fit(X, yt)
+
+    def with_data(self, X: np.ndarray, y: np.ndarray) -> GPModel:
+        """The same hyperparameters conditioned on other data (e.g. with fantasized points)."""
+        other = object.__new__(GPModel)
+        other.__dict__.update(self.__dict__)
+        d = self.space.dim
+        t = self.theta
+        other.X = np.ascontiguousarray(X, dtype=np.float64).reshape(-1, d)
+        other.yt = np.ascontiguousarray((np.asarray(y, dtype=np.float64) - self.loc) / self.scale)
+        other.gp = core.GP(self.kinds, self.cards, self.warp, t[:d], log_sf2=float(t[d]),
+                           log_noise=float(t[d + 2]), mean=float(t[d + 1]))
+        other.gp.fit(other.X, other.yt)
+        return other
 
     @property
     def noise_sd(self) -> float:

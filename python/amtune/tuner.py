@@ -431,6 +431,10 @@ class HyperparameterTuner:
             raise RuntimeError("fit: this tuner is already running a tuning job")
         if self.random_seed is None:
             self.random_seed = int(np.random.SeedSequence().generate_state(1, np.uint32)[0])
+        if self.warm_start_config is not None:
+            from amtune.warm_start import check_parents
+
+            check_parents(self)  # the parents exist, have finished and are compatible
         config = self._to_config(train)
         now = time.time()
         self.store.create_tuning_job(name, config, now)

@@ -1,0 +1,485 @@
+"""Warm start: a tuning job that starts from the results of up to 5 earlier tuning jobs.
+
+``WarmStartConfig(warm_start_type="IdenticalDataAndAlgorithm" | "TransferLearning",
+parents=[names])`` (SageMaker's ``WarmStartConfig``; in a SageMaker request
+``WarmStartConfig {ParentHyperParameterTuningJobs: [{HyperParameterTuningJobName}], WarmStartType}``).
+The parents are tuning jobs in the same store. Only a parent's own training jobs are used (not those
+of its own parents).
+
+Validation (when ``fit`` starts, before anything is written; each violation is a ``ValueError``
+naming the parent and the rule):
+
+* 1 to 5 distinct parents; each exists in the store and has finished (``Completed`` or
+  ``Stopped``; not ``InProgress``, ``Stopping`` or ``Failed``);
+* same objective metric name and same objective type (Maximize/Minimize);
+* the same set of hyperparameter names, tuned and static together (a hyperparameter may move
+  between tuned and static, as in SageMaker);
+* a hyperparameter tuned in both keeps its type (Continuous, Integer, Categorical); ranges,
+  scalings and categorical values may change;
+* at most 10 changes in total counting hyperparameters that were tuned in the parent and are
+  static in the child, plus static hyperparameters whose value changed (SageMaker's limit);
+* the child's strategy is Bayesian or Random (SageMaker's warm start strategies).
+
+Which parent training jobs are used: a training job Stopped before it emitted the objective is not
+an observation (skipped). Each other one becomes an observation at its configuration seen in the
+child's space: the child's tuned hyperparameters take the parent's tuned value, or the parent's
+static value (converted to the child's type: a number for Continuous/Integer, a value of the list
+for Categorical). A job whose configuration is outside the child's ranges (a value outside
+``[min_value, max_value]``, a non-integer for an Integer range, a categorical value not in the
+list) is dropped, never clipped: its value belongs to another configuration. With
+IdenticalDataAndAlgorithm, a job is also dropped when a hyperparameter that is static in the child
+had a different value in it (it measured another function); with TransferLearning that
+hyperparameter is ignored (related evidence). The value is the parent's final objective (a Failed
+objective is a failed observation).
+
+**IdenticalDataAndAlgorithm**: the parents' observations are added to the strategy's history
+(``Optimizer.add_many``) before the first proposal, as observations of the same function: the
+Bayesian strategy's model uses them, its initial design is skipped when they are enough, and
+finite spaces do not re-run a configuration a parent evaluated. ``describe()`` also reports
+``OverallBestTrainingJob``: the best training job of the child and of its parents.
+
+**TransferLearning** (Bayesian strategy): the parents are a related task, not the same function.
+Each parent's values are mapped to normal scores by their ranks (Gaussian copula,
+``z = Phi^-1((rank + 1/2) / n)``, failed jobs ranked worst; Salinas, Shen & Perrone 2020), which
+makes tasks with different scales comparable; a GP fitted to the pooled parents' scores
+(:mod:`amtune._gpfit`, at most 512 points chosen by ``core.fit_subset``) gives a prior mean
+``m(x)``. The child's own values get the same rank transform, and a second GP models the residual
+``z_child(x) - a m(x)``; the weight ``a`` is chosen among ``0, 0.25, 0.5, 0.75, 1`` by the residual
+GP's posterior probability (marginal likelihood times hyperparameter priors), once the child has at
+least 3 observations with a value (before that, ``a = 1``: trust the parents). Proposals maximize
+log expected improvement of ``a m(x) + residual(x)`` (Halton candidates, perturbations of the best
+child and parent configurations, the parents' 5 best configurations, then L-BFGS; pending and batch
+points enter as Kriging-believer fantasies). When the evidence picks ``a = 0`` the tasks look
+unrelated and the strategy proposes exactly as a cold-started Bayesian strategy would, so
+dissimilar parents cannot mislead it beyond the first 3 observations. With the Random strategy, the
+parents' results are loaded but random search ignores evidence by definition.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+from statistics import NormalDist
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from amtune._ext import core
+from amtune.hooks import MAX_WARM_START_PARENTS, TuningJobHook, WarmStartConfig
+from amtune.space import SearchSpace
+from amtune.store import Store, resolve_db_path
+from amtune.strategies.base import History, Strategy
+
+if TYPE_CHECKING:  # pragma: no cover
+    from amtune.tuner import TuningRun
+
+__all__ = [
+    "MAX_STATIC_CHANGES",
+    "ParentData",
+    "TransferLearningSearch",
+    "WarmStartConfig",
+    "check_parents",
+    "load_parents",
+    "make_warm_start_hook",
+    "overall_best",
+]
+
+MAX_STATIC_CHANGES = 10
+WARM_START_STRATEGIES = ("Bayesian", "Random")
+TRANSFER_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
+MIN_CHILD_FOR_WEIGHT = 5
+#: log prior odds (nats) of the weight a = 1 against each other weight
+TRUST_PARENTS_NATS = 1.0
+MAX_PRIOR_POINTS = 512
+MIN_DESIGN_DISTANCE = 0.05
+_FINISHED = ("Completed", "Stopped")
+
+
+@dataclass
+class ParentData:
+    """A parent's usable training jobs in the child's space."""
+
+    name: str
+    params: list[dict[str, Any]] = field(default_factory=list)  # child's tuned + static
+    values: list[float | None] = field(default_factory=list)  # the user's sense; None = failed
+    dropped: int = 0
+
+
+# ====================================================================== validation
+def _parent_spec(cfg: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    am = cfg["amtune"]
+    return dict(am["ranges"]), dict(am.get("static") or {})
+
+
+def _child_spec(tuner: Any) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    from amtune.tuner import space_to_json
+
+    return space_to_json(tuner.space), dict(tuner.space.static)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b or str(a) == str(b)
+    if isinstance(a, numbers.Real) and isinstance(b, numbers.Real):
+        return float(a) == float(b)
+    try:
+        return float(a) == float(b)  # "0.1" vs 0.1 (SageMaker static values are strings)
+    except (TypeError, ValueError):
+        return str(a) == str(b)
+
+
+def check_parents(tuner: Any, store: Store | None = None) -> list[dict[str, Any]]:
+    """Validate ``tuner.warm_start_config`` against the store; return the parents' store rows."""
+    ws: WarmStartConfig = tuner.warm_start_config
+    path = "warm_start_config"
+    parents = list(ws.parents)
+    if len(parents) > MAX_WARM_START_PARENTS:
+        raise ValueError(f"{path}.parents: at most {MAX_WARM_START_PARENTS} parent tuning jobs, "
+                         f"got {len(parents)}")
+    if len(set(parents)) != len(parents):
+        raise ValueError(f"{path}.parents: a parent tuning job is named twice: {parents}")
+    if tuner.strategy not in WARM_START_STRATEGIES:
+        raise ValueError(f"{path}: warm start needs the Bayesian or Random strategy, "
+                         f"got {tuner.strategy!r}")
+    if store is None:
+        dbp = resolve_db_path(tuner.db)
+        if not dbp.exists():
+            raise ValueError(f"{path}.parents[0] ({parents[0]!r}): no tuning job of that name: "
+                             f"there is no store at {dbp}")
+        store = tuner.store
+    c_ranges, c_static = _child_spec(tuner)
+    c_names = set(c_ranges) | set(c_static)
+    rows = []
+    for i, name in enumerate(parents):
+        where = f"{path}.parents[{i}] ({name!r})"
+        try:
+            job = store.get_tuning_job(name)
+        except KeyError:
+            raise ValueError(f"{where}: no tuning job of that name in {store.path}") from None
+        if job["status"] not in _FINISHED:
+            raise ValueError(f"{where}: the parent tuning job is {job['status']}; a parent must "
+                             f"have finished (Completed or Stopped)")
+        cfg = job["config"]
+        obj = cfg["HyperParameterTuningJobConfig"]["HyperParameterTuningJobObjective"]
+        if obj["MetricName"] != tuner.objective_metric_name:
+            raise ValueError(f"{where}: its objective metric is {obj['MetricName']!r}, this tuning "
+                             f"job's is {tuner.objective_metric_name!r}; they must be the same")
+        if obj["Type"] != tuner.objective_type:
+            raise ValueError(f"{where}: its objective type is {obj['Type']}, this tuning job's is "
+                             f"{tuner.objective_type}; they must be the same")
+        p_ranges, p_static = _parent_spec(cfg)
+        p_names = set(p_ranges) | set(p_static)
+        if p_names != c_names:
+            missing, extra = sorted(p_names - c_names), sorted(c_names - p_names)
+            raise ValueError(
+                f"{where}: the set of hyperparameter names (tuned and static) must be the same; "
+                + (f"only in the parent: {missing}" if missing else "")
+                + ("; " if missing and extra else "")
+                + (f"only in this tuning job: {extra}" if extra else ""))
+        changes = 0
+        for k, d in c_ranges.items():
+            if k in p_ranges and p_ranges[k]["kind"] != d["kind"]:
+                raise ValueError(f"{where}: hyperparameter {k!r} is {p_ranges[k]['kind']} in the "
+                                 f"parent and {d['kind']} here; a type cannot change")
+        for k, v in c_static.items():
+            if k in p_ranges:
+                changes += 1
+            elif not _same(p_static[k], v):
+                changes += 1
+        if changes > MAX_STATIC_CHANGES:
+            raise ValueError(f"{where}: {changes} changes from tuned to static hyperparameters and "
+                             f"of static values; at most {MAX_STATIC_CHANGES} are allowed")
+        rows.append(job)
+    return rows
+
+
+# ====================================================================== loading
+def _convert(value: Any, rng: dict[str, Any]) -> tuple[bool, Any]:
+    """(ok, value in the child's range) for a parent's value."""
+    kind = rng["kind"]
+    if kind == "Categorical":
+        for v in rng["values"]:
+            if (type(v) is type(value) and v == value) or (
+                    isinstance(value, str) and not isinstance(v, str) and str(v) == value):
+                return True, v
+        return False, None
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return False, None
+    if not math.isfinite(x) or not rng["min"] <= x <= rng["max"]:
+        return False, None
+    if kind == "Integer":
+        if x != int(x):
+            return False, None
+        return True, int(x)
+    return True, x
+
+
+def load_parents(tuner: Any, store: Store, identical: bool) -> list[ParentData]:
+    """The parents' usable training jobs as configurations of the child (the module's rules)."""
+    c_ranges, c_static = _child_spec(tuner)
+    out = []
+    for job in check_parents(tuner, store):
+        p_ranges, p_static = _parent_spec(job["config"])
+        pd_ = ParentData(job["name"])
+        for r in store.training_jobs(job["name"]):
+            if r["status"] == "InProgress":
+                continue
+            if r["objective_status"] != "Succeeded" and r["status"] == "Stopped":
+                continue  # not an observation
+            hp = r["hyperparameters"]
+            conf: dict[str, Any] = {}
+            ok = True
+            for k, rng in c_ranges.items():
+                ok, v = _convert(hp[k] if k in p_ranges else p_static[k], rng)
+                if not ok:
+                    break
+                conf[k] = v
+            if ok and identical:
+                ok = all(_same(hp[k], v) for k, v in c_static.items() if k in p_ranges)
+            if not ok:
+                pd_.dropped += 1
+                continue
+            conf.update(c_static)
+            value = r["final_objective"] if r["objective_status"] == "Succeeded" else None
+            pd_.params.append(conf)
+            pd_.values.append(None if value is None else float(value))
+        out.append(pd_)
+    return out
+
+
+# ====================================================================== transfer learning
+def rank_scores(y: np.ndarray) -> np.ndarray:
+    """Normal scores of ``y`` by rank (ties averaged): ``Phi^-1((rank + 1/2) / n)``; NaN ranks worst."""
+    y = np.asarray(y, dtype=np.float64)
+    n = y.shape[0]
+    if n == 0:
+        return y.copy()
+    filled = np.where(np.isnan(y), np.inf, y)
+    order = np.argsort(filled, kind="stable")
+    ranks = np.empty(n)
+    ranks[order] = np.arange(n, dtype=np.float64)
+    for v in np.unique(filled):  # average ties
+        m = filled == v
+        if m.sum() > 1:
+            ranks[m] = ranks[m].mean()
+    nd = NormalDist()
+    return np.array([nd.inv_cdf((r + 0.5) / n) for r in ranks])
+
+
+class TransferLearningSearch(Strategy):
+    """The Bayesian strategy with a prior mean learned from related tuning jobs (TransferLearning).
+
+    ``inner`` is the bound ``BayesianSearch`` (used as is when the evidence says the tasks are
+    unrelated); ``parents`` is a list of ``(X, y)`` per parent: encoded configurations in this
+    space and values in the minimization sense (NaN for failed). See the module docstring.
+    """
+
+    name = "Bayesian"
+
+    def __init__(self, inner: Strategy, parents: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        self.inner = inner
+        self.space = inner.space
+        self.seed = inner.seed
+        self.rng = inner.rng
+        Xs, ys = [], []
+        for X, y in parents:
+            y = np.asarray(y, dtype=np.float64)
+            if np.isfinite(y).any():
+                Xs.append(np.asarray(X, dtype=np.float64).reshape(-1, self.space.dim))
+                ys.append(np.where(np.isnan(y), np.nanmax(y), y))  # failed: the parent's worst
+        self.has_prior = bool(Xs)
+        self.weight = 1.0
+        if self.has_prior:
+            from amtune._gpfit import GPModel
+
+            X = np.vstack(Xs)
+            y = np.concatenate(ys)
+            self.loc = float(np.mean(y))
+            sd = float(np.std(y))
+            self.scale = sd if sd > 1e-12 else 1.0
+            z = (y - self.loc) / self.scale
+            if X.shape[0] > MAX_PRIOR_POINTS:
+                sub = np.asarray(core.fit_subset(np.ascontiguousarray(X), z, MAX_PRIOR_POINTS))
+                X, z = X[sub], z[sub]
+            self.prior = GPModel(self.space, X, z, seed=self.seed % (2**32), standardize=False)
+            pm, _ = self.prior.predict(X)
+            self.prior_best = X[np.argsort(pm)[:5]]
+
+    def bind(self, space: SearchSpace, seed: int) -> None:  # pragma: no cover - bound via inner
+        raise RuntimeError("TransferLearningSearch is created around a bound strategy")
+
+    def prior_mean(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.prior.predict(X)  # type: ignore[no-any-return]
+
+    def ask(self, n: int, history: History) -> np.ndarray:
+        if not self.has_prior:
+            return self.inner.ask(n, history)
+        from amtune._gpfit import GPModel, candidate_points, refine_min
+        from amtune.strategies.random_search import config_keys
+
+        space = self.space
+        d = space.dim
+        y = np.asarray(history.y, dtype=np.float64)
+        X = np.asarray(history.X, dtype=np.float64).reshape(-1, d)
+        pending = np.asarray(history.pending, dtype=np.float64).reshape(-1, d)
+        n_valid = int(np.isfinite(y).sum())
+        n_init = int(getattr(self.inner, "_n_init", 5))
+        if len(y) + len(pending) >= n_init:  # phase 2: the Bayesian strategy on this job's data
+            return self.inner.ask(n, history)
+        z = (y - self.loc) / self.scale
+        if len(y) and not np.isfinite(z).all():  # failed: the worst value seen in this job
+            z = np.where(np.isnan(z), np.nanmax(z) if np.isfinite(z).any() else 0.0, z)
+        m_X = self.prior_mean(X)[0] if len(y) else np.zeros(0)
+        seed = self.next_seed()
+        model: GPModel | None = None
+        if len(y):
+            weights = (1.0,) if n_valid < MIN_CHILD_FOR_WEIGHT else TRANSFER_WEIGHTS
+            fits = [(GPModel(space, X, z - a * m_X, seed=seed % (2**32), standardize=False,
+                             center=True), a)
+                    for a in weights]
+            model, self.weight = min(fits, key=lambda f: f[0].neg_log_posterior
+                                     + (0.0 if f[1] == 1.0 else TRUST_PARENTS_NATS))
+            if self.weight == 0.0:
+                return self.inner.ask(n, history)
+        best = float(np.min(z)) if len(y) else math.inf
+        seen = set(config_keys(space.canonicalize(np.vstack([X, pending])))) if (
+            space.is_finite and (len(X) or len(pending))) else set()
+        a = self.weight
+        # Kriging believer: pending points get the model's mean as their value
+        fx, fr = X, (z - a * m_X) if len(y) else np.zeros(0)
+        if model is not None and len(pending):
+            pr, _ = model.predict(pending)
+            fx, fr = np.vstack([fx, pending]), np.concatenate([fr, pr])
+            model = model.with_data(fx, fr)
+        out: list[np.ndarray] = []
+        for _ in range(n):
+            around = [self.prior_best]
+            if len(y):
+                around.append(X[np.argsort(z)[:5]])
+            C = candidate_points(space, fx, 1024, seed + len(out), around=np.vstack(around))
+            C = np.vstack([C, space.canonicalize(self.prior_best)])
+            if space.is_finite:
+                keep = [i for i, k in enumerate(config_keys(C)) if k not in seen]
+                C = C[keep]
+            elif len(fx):  # a design: keep MIN_DESIGN_DISTANCE * sqrt(d) away from other points
+                dist = np.sqrt(((C[:, None, :] - fx[None, :, :]) ** 2).sum(-1)).min(1)
+                far = dist >= MIN_DESIGN_DISTANCE * math.sqrt(d)
+                if far.any():
+                    C = C[far]
+            if not len(C):
+                break
+            pm, _ = self.prior_mean(C)
+            if model is None:
+                mu, var = a * pm, np.full(len(C), 1.0)
+            else:
+                rm, var = model.predict(C)
+                mu = a * pm + rm
+            if not math.isfinite(best):  # no child value yet: the prior's minimizer
+                acq = -mu
+            else:
+                acq = np.array([core.acquisition_value(0, best, 0.0, float(m), float(v))[0]
+                                for m, v in zip(mu, var)])
+            top = np.argsort(-acq)[:3]
+            cand = [(float(acq[i]), C[i]) for i in top]
+            if model is not None and math.isfinite(best):
+                mdl = model
+
+                def neg_acq(x: np.ndarray) -> tuple[float, np.ndarray]:
+                    m1, _, dm1, _ = self.prior.predict_grad(x)
+                    m2, v2, dm2, dv2 = mdl.predict_grad(x)
+                    val, da_dm, da_dv = core.acquisition_value(0, best, 0.0, a * m1 + m2, v2)
+                    return -val, -(da_dm * (a * dm1 + dm2) + da_dv * dv2)
+
+                for _, x0 in list(cand):
+                    xr, v = refine_min(space, neg_acq, x0, 30)
+                    if space.is_finite:
+                        ok = config_keys(xr[None, :])[0] not in seen
+                    else:
+                        ok = not len(fx) or float(np.sqrt(((fx - xr) ** 2).sum(1)).min()) >= (
+                            MIN_DESIGN_DISTANCE * math.sqrt(d))
+                    if ok:
+                        cand.append((-v, xr))
+            cand.sort(key=lambda t: -t[0])
+            x = cand[0][1]
+            out.append(x)
+            if space.is_finite:
+                seen.add(config_keys(x[None, :])[0])
+            # fantasize x for the next point of the batch
+            if model is not None:
+                r_x, _ = model.predict(x[None, :])
+                fx, fr = np.vstack([fx, x[None, :]]), np.concatenate([fr, r_x])
+                model = model.with_data(fx, fr)
+            else:
+                fx = np.vstack([fx, x[None, :]]) if len(fx) else x[None, :]
+        if len(out) < n:  # a nearly exhausted finite space
+            sub = History(X=history.X, y=history.y,
+                          pending=np.vstack([pending, *[o[None, :] for o in out]]))
+            out.extend(self.inner.ask(n - len(out), sub))
+        return np.array(out).reshape(n, d)
+
+
+# ====================================================================== hook and describe
+class WarmStartHook(TuningJobHook):
+    """Loads the parents when the tuning job's loop starts (and again on resume)."""
+
+    def __init__(self, tuner: Any) -> None:
+        self.tuner = tuner
+        self.loaded: list[ParentData] = []
+
+    def on_start(self, run: TuningRun) -> None:
+        ws = self.tuner.warm_start_config
+        identical = ws.warm_start_type == "IdenticalDataAndAlgorithm"
+        self.loaded = load_parents(self.tuner, run.store, identical)
+        opt = run.optimizer
+        if identical:
+            params = [p for pd_ in self.loaded for p in pd_.params]
+            values = [v for pd_ in self.loaded for v in pd_.values]
+            if params:
+                opt.add_many(params, values)
+        elif opt.strategy.name == "Bayesian":
+            sign = -1.0 if run.objective_type == "Maximize" else 1.0
+            data = []
+            for pd_ in self.loaded:
+                if pd_.params:
+                    X = opt.space.encode(pd_.params)
+                    y = np.array([math.nan if v is None else sign * v for v in pd_.values])
+                    data.append((X, y))
+            opt.strategy = TransferLearningSearch(opt.strategy, data)
+        run.completion_details.setdefault("WarmStartParentJobsUsed", {
+            p.name: len(p.params) for p in self.loaded})
+
+
+def make_warm_start_hook(tuner: Any) -> WarmStartHook:
+    """The warm start hook for ``tuner.warm_start_config`` (validated against the store at fit)."""
+    if tuner.strategy not in WARM_START_STRATEGIES:
+        raise ValueError(f"warm_start_config: warm start needs the Bayesian or Random strategy, "
+                         f"got {tuner.strategy!r}")
+    return WarmStartHook(tuner)
+
+
+def overall_best(store: Store, name: str) -> dict[str, Any] | None:
+    """``OverallBestTrainingJob`` of an IdenticalDataAndAlgorithm warm start: the best training job
+    among the tuning job's and its parents' (None otherwise)."""
+    from amtune.analytics import best_row, training_job_summary
+
+    job = store.get_tuning_job(name)
+    cfg = job["config"]
+    ws = cfg.get("WarmStartConfig")
+    if not ws or ws.get("WarmStartType") != "IdenticalDataAndAlgorithm":
+        return None
+    objective = cfg["HyperParameterTuningJobConfig"]["HyperParameterTuningJobObjective"]
+    cands = []
+    for tj in [name] + [p["HyperParameterTuningJobName"] for p in ws["ParentHyperParameterTuningJobs"]]:
+        if not store.has_tuning_job(tj):
+            continue
+        b = best_row(store.training_jobs(tj), objective["Type"])
+        if b is not None:
+            cands.append((b, tj))
+    best = best_row([b for b, _ in cands], objective["Type"])
+    if best is None:
+        return None
+    tj = next(t for b, t in cands if b is best)
+    return training_job_summary(best, objective, tj)
