@@ -1,5 +1,6 @@
 """Tuning jobs end to end with the thread runner (fast) and the SageMaker-shaped results."""
 
+import io
 import math
 import threading
 import time
@@ -310,19 +311,38 @@ def test_a_job_running_in_another_thread_can_be_described(tmp_path):
     assert not any(th.name.startswith("amtune-driver") for th in threading.enumerate())
 
 
-def test_not_supported_settings_fail_loudly(tmp_path):
-    try:
-        import amtune.early_stopping  # noqa: F401
-    except ImportError:
-        with pytest.raises(ValueError, match="not supported yet"):
-            _tuner(tmp_path, early_stopping_type="Auto")
-    else:
-        pytest.skip("early stopping is implemented")
-
-
 def test_progress_line_format():
     from amtune.progress import format_status
 
     s = format_status("j", {"Completed": 3, "Failed": 1, "InProgress": 2}, 0.5, 12.3, 10)
     assert s.startswith("j: 4/10 done (3 completed, 1 failed, 0 stopped), 2 running, best 0.5")
     assert math.isclose(0.5, float(s.split("best ")[1].split(",")[0]))
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_progress_shows_on_a_terminal_only():
+    from amtune.progress import Progress
+
+    quiet = _Stream(tty=False)
+    p = Progress(True, quiet)
+    p.update("job: 1/2 done", force=True)
+    p.close("job: Completed")
+    assert quiet.getvalue() == ""
+    off = _Stream(tty=True)
+    p = Progress(False, off)
+    p.update("job: 1/2 done", force=True)
+    p.close()
+    assert off.getvalue() == ""
+    tty = _Stream(tty=True)
+    p = Progress(True, tty)
+    p.update("job: 1/2 done", force=True)
+    p.close("job: Completed")
+    assert "Completed" in tty.getvalue()

@@ -881,7 +881,19 @@ class _Driver:
         exhausted = False
         with self.store.transaction():
             for js in self.rerun:
-                self._restart(run, js)
+                if self.stop_status is None:
+                    self._restart(run, js)
+                else:  # a stop was requested while the driver was down: do not re-run
+                    js.status, js.objective_status = "Stopped", "Failed"
+                    js.failure_reason, js.end_time = "the driver was interrupted", time.time()
+                    self.store.update_training_job(
+                        self.name,
+                        js.seq,
+                        status=js.status,
+                        objective_status=js.objective_status,
+                        failure_reason=js.failure_reason,
+                        end_time=js.end_time,
+                    )
         while True:
             now = time.time()
             with self.store.transaction():
