@@ -112,6 +112,12 @@ def describe(store: Store, name: str) -> dict[str, Any]:
     best = best_row(rows, objective["Type"])
     if best is not None:
         doc["BestTrainingJob"] = training_job_summary(best, objective, name)
+    if (cfg.get("WarmStartConfig") or {}).get("WarmStartType") == "IdenticalDataAndAlgorithm":
+        from amtune.warm_start import overall_best
+
+        overall = overall_best(store, name)
+        if overall is not None:
+            doc["OverallBestTrainingJob"] = overall
     details = dict(job["completion_details"] or {})
     doc["TuningJobCompletionDetails"] = {
         "NumberOfTrainingJobsObjectiveNotImproving": _not_improving(rows, objective["Type"]),
@@ -127,18 +133,13 @@ def describe(store: Store, name: str) -> dict[str, Any]:
 
 
 def _not_improving(rows: list[dict[str, Any]], objective_type: str) -> int:
-    """Finished training jobs since the best one (in end order)."""
-    done = sorted(
-        (r for r in rows if r["status"] != "InProgress"),
-        key=lambda r: (r["end_time"] or 0, r["seq"]),
-    )
-    best = best_row(done, objective_type)
-    if best is None:
-        return len(done)
-    return len(done) - 1 - done.index(best)
+    """Training jobs since the last one that improved the best objective by 1% (amtune.completion)."""
+    from amtune.completion import not_improving_count
+
+    return not_improving_count(rows, objective_type)
 
 
-class AnalyticsFrame(pd.DataFrame):
+class AnalyticsFrame(pd.DataFrame):  # type: ignore[misc]
     """The analytics table: a DataFrame that also answers the SageMaker SDK's analytics calls.
 
     ``frame.dataframe()`` returns the plain DataFrame and ``frame.export_csv(path)`` writes it, as
@@ -161,7 +162,8 @@ class AnalyticsFrame(pd.DataFrame):
 def analytics(store: Store, name: str) -> AnalyticsFrame:
     """One row per training job with the SageMaker SDK's columns (one per tuned hyperparameter,
     TrainingJobName, TrainingJobStatus, FinalObjectiveValue, TrainingStartTime, TrainingEndTime,
-    TrainingElapsedTimeSeconds), plus ObjectiveStatus and FailureReason."""
+    TrainingElapsedTimeSeconds), plus ObjectiveStatus, FailureReason and Attempts (runs of the
+    training job: 1 plus its retries, see ``max_retry_attempts``)."""
     job = store.get_tuning_job(name)
     names = list(job["config"]["amtune"]["ranges"])
     rows = []
@@ -180,6 +182,7 @@ def analytics(store: Store, name: str) -> AnalyticsFrame:
                 "TrainingElapsedTimeSeconds": (end - start) if (start and end) else math.nan,
                 "ObjectiveStatus": r["objective_status"],
                 "FailureReason": r["failure_reason"],
+                "Attempts": r["attempts"],
             }
         )
         rows.append(d)
@@ -193,6 +196,7 @@ def analytics(store: Store, name: str) -> AnalyticsFrame:
         "TrainingElapsedTimeSeconds",
         "ObjectiveStatus",
         "FailureReason",
+        "Attempts",
     ]
     frame = AnalyticsFrame(rows, columns=cols)
     frame.tuning_job_name = name

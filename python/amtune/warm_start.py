@@ -39,20 +39,22 @@ finite spaces do not re-run a configuration a parent evaluated. ``describe()`` a
 ``OverallBestTrainingJob``: the best training job of the child and of its parents.
 
 **TransferLearning** (Bayesian strategy): the parents are a related task, not the same function.
-Each parent's values are mapped to normal scores by their ranks (Gaussian copula,
-``z = Phi^-1((rank + 1/2) / n)``, failed jobs ranked worst; Salinas, Shen & Perrone 2020), which
-makes tasks with different scales comparable; a GP fitted to the pooled parents' scores
-(:mod:`amtune._gpfit`, at most 512 points chosen by ``core.fit_subset``) gives a prior mean
-``m(x)``. The child's own values get the same rank transform, and a second GP models the residual
-``z_child(x) - a m(x)``; the weight ``a`` is chosen among ``0, 0.25, 0.5, 0.75, 1`` by the residual
-GP's posterior probability (marginal likelihood times hyperparameter priors), once the child has at
-least 3 observations with a value (before that, ``a = 1``: trust the parents). Proposals maximize
-log expected improvement of ``a m(x) + residual(x)`` (Halton candidates, perturbations of the best
-child and parent configurations, the parents' 5 best configurations, then L-BFGS; pending and batch
-points enter as Kriging-believer fantasies). When the evidence picks ``a = 0`` the tasks look
-unrelated and the strategy proposes exactly as a cold-started Bayesian strategy would, so
-dissimilar parents cannot mislead it beyond the first 3 observations. With the Random strategy, the
-parents' results are loaded but random search ignores evidence by definition.
+Their values (minimization sense; failed jobs get their parent's worst value) are standardized by
+the pooled parents' mean and standard deviation, and a GP fitted to them (:mod:`amtune._gpfit`; at
+most 512 points chosen by ``core.fit_subset``) gives a prior mean ``m(x)``. The child's own values,
+in the same units, are modelled as ``a m(x) + r(x)`` with a GP ``r`` on the residual (centred, not
+rescaled: when the tasks agree the residual is small and the model is confident). The weight ``a``
+is ``1`` until the child has 5 values, then the one of ``0, 0.25, 0.5, 1, 2`` with the highest
+residual-GP posterior (marginal likelihood times hyperparameter priors), with prior odds of ``e``
+to 1 for ``a = 1``. This model replaces the Bayesian strategy's space-filling initial design: the
+first ``n_initial`` proposals (``min(max(5, d + 1), 10)``) maximize log expected improvement under
+it (the first one, with no value yet, minimizes ``m``), each at least ``0.05 sqrt(d)`` from the
+other configurations of the job (so the design stays informative), pending points entering as
+Kriging-believer fantasies. From then on the Bayesian strategy proposes from the job's own
+observations exactly as in a cold start, so it refines around the good configurations the parents
+pointed to. When the evidence picks ``a = 0`` (the tasks look unrelated) the strategy hands over at
+once, so dissimilar parents cost at most the first 5 evaluations of the design. With the Random
+strategy, the parents are validated and loaded but random search ignores evidence by definition.
 """
 
 from __future__ import annotations
@@ -60,7 +62,6 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass, field
-from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -251,26 +252,8 @@ def load_parents(tuner: Any, store: Store, identical: bool) -> list[ParentData]:
 
 
 # ====================================================================== transfer learning
-def rank_scores(y: np.ndarray) -> np.ndarray:
-    """Normal scores of ``y`` by rank (ties averaged): ``Phi^-1((rank + 1/2) / n)``; NaN ranks worst."""
-    y = np.asarray(y, dtype=np.float64)
-    n = y.shape[0]
-    if n == 0:
-        return y.copy()
-    filled = np.where(np.isnan(y), np.inf, y)
-    order = np.argsort(filled, kind="stable")
-    ranks = np.empty(n)
-    ranks[order] = np.arange(n, dtype=np.float64)
-    for v in np.unique(filled):  # average ties
-        m = filled == v
-        if m.sum() > 1:
-            ranks[m] = ranks[m].mean()
-    nd = NormalDist()
-    return np.array([nd.inv_cdf((r + 0.5) / n) for r in ranks])
-
-
 class TransferLearningSearch(Strategy):
-    """The Bayesian strategy with a prior mean learned from related tuning jobs (TransferLearning).
+    """The Bayesian strategy's initial design from a prior mean learned on related tuning jobs.
 
     ``inner`` is the bound ``BayesianSearch`` (used as is when the evidence says the tasks are
     unrelated); ``parents`` is a list of ``(X, y)`` per parent: encoded configurations in this
@@ -448,8 +431,6 @@ class WarmStartHook(TuningJobHook):
                     y = np.array([math.nan if v is None else sign * v for v in pd_.values])
                     data.append((X, y))
             opt.strategy = TransferLearningSearch(opt.strategy, data)
-        run.completion_details.setdefault("WarmStartParentJobsUsed", {
-            p.name: len(p.params) for p in self.loaded})
 
 
 def make_warm_start_hook(tuner: Any) -> WarmStartHook:
