@@ -47,6 +47,7 @@ import math
 import os
 import shlex
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,11 +89,11 @@ def _need_map(v: Any, path: str) -> Mapping[str, Any]:
 def _check_keys(
     doc: Mapping[str, Any],
     path: str,
-    allowed: set[str],
-    required: set[str] = frozenset(),  # type: ignore[assignment]
-    ignored: set[str] = frozenset(),
+    allowed: AbstractSet[str],
+    required: AbstractSet[str] = frozenset(),
+    ignored: AbstractSet[str] = frozenset(),
     notices: list[str] | None = None,
-) -> None:  # type: ignore[assignment]
+) -> None:
     for k in doc:
         if k in ignored:
             if notices is not None:

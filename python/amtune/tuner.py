@@ -96,7 +96,10 @@ def _is_int(x: Any) -> bool:
 
 
 def _is_pos_number(x: Any) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x) and x > 0
+    if not isinstance(x, numbers.Real) or isinstance(x, bool):
+        return False
+    v = float(x)
+    return math.isfinite(v) and v > 0
 
 
 # ====================================================================== run state
@@ -182,12 +185,13 @@ def space_to_json(space: SearchSpace) -> dict[str, Any]:
         if isinstance(p, CategoricalParameter):
             out[name] = {"kind": "Categorical", "values": list(p.values)}
         else:
+            q: Any = p
             out[name] = {
-                "kind": p.kind,
-                "min": p.min_value,
-                "max": p.max_value,  # type: ignore[attr-defined]
-                "scaling": p.scaling_type,
-            }  # type: ignore[attr-defined]
+                "kind": q.kind,
+                "min": q.min_value,
+                "max": q.max_value,
+                "scaling": q.scaling_type,
+            }
     return out
 
 
@@ -470,7 +474,7 @@ class HyperparameterTuner:
     def best_training_job(self) -> str | None:
         """Name of the best training job (None while no objective succeeded)."""
         best = self.describe().get("BestTrainingJob")
-        return None if best is None else best["TrainingJobName"]  # type: ignore[no-any-return]
+        return None if best is None else str(best["TrainingJobName"])
 
     def analytics(self) -> _analytics.AnalyticsFrame:
         """The training jobs as a DataFrame (SageMaker SDK columns); ``.export_csv(path)`` too."""
@@ -812,7 +816,8 @@ class _Driver:
                 series.setdefault(m["seq"], {}).setdefault(m["name"], []).append(
                     (m["step"], m["time"], m["value"])
                 )
-        params, values = [], []
+        params: list[dict[str, Any]] = []
+        values: list[float | None] = []
         self.rerun: list[TrainingJobState] = []
         for r in rows:
             js = TrainingJobState(
@@ -840,7 +845,8 @@ class _Driver:
             obs = observation(js.status, js.objective_status, js.final_objective)
             if obs != "skip":
                 params.append({**js.hyperparameters, **self.t.space.static})
-                values.append(None if math.isnan(obs) else obs)  # type: ignore[arg-type]
+                assert isinstance(obs, float)
+                values.append(None if math.isnan(obs) else obs)
             run._update_best(js)
         if params:
             opt.add_many(params, values)

@@ -10,7 +10,7 @@ from __future__ import annotations
 __all__ = ["run_demo"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:  # lazy re-export
     if name == "run_demo":
         from amtune.demo.main import run_demo
 
