@@ -1,6 +1,7 @@
 """Time of one ``ask()`` given n finished trials, amtune Bayesian against Optuna TPE and GPSampler.
 
-Run on demand (it is outside ``testpaths``; benchmarks are disabled by default in pyproject):
+Run on demand (it is outside ``testpaths``; benchmarks are disabled by default in pyproject).
+``python -m benchmarks.bench_ask [pytest args]`` runs it and writes ``results/bench_ask.md``; or
 
     pytest benchmarks/bench_ask.py --benchmark-enable --benchmark-group-by=param:n,param:d \\
         --benchmark-columns=median,iqr,min,rounds --benchmark-sort=name
@@ -81,3 +82,96 @@ def test_ask(benchmark: Any, n: int, d: int, method: str, phase: str) -> None:
             return (make_session(method, n, d),), {}
 
         benchmark.pedantic(lambda s: s.ask(), setup=fresh, rounds=_rounds(method), iterations=1)
+
+
+# --------------------------------------------------------------------------- markdown table
+def markdown(bench_json: dict[str, Any], command: str) -> str:
+    """Median seconds per (n, d, method, phase) and peer/amtune ratios from pytest-benchmark."""
+    import datetime as dt
+    import platform
+
+    from benchmarks._speed import LABELS
+
+    rows: dict[tuple[int, int], dict[tuple[str, str], float]] = {}
+    for b in bench_json["benchmarks"]:
+        info = b["extra_info"]
+        rows.setdefault((info["n"], info["d"]), {})[(info["method"], info["phase"])] = b["stats"][
+            "median"
+        ]
+
+    def fmt(s: float | None) -> str:
+        if s is None:
+            return ""
+        return f"{s * 1000:.3g} ms" if s < 1 else f"{s:.3g} s"
+
+    methods = ["amtune-bayes", "optuna-tpe", "optuna-gp"]
+    peers = methods[1:]
+    out = [
+        "# One ask() given n finished trials (pytest-benchmark)",
+        "",
+        f"Generated {dt.datetime.now(dt.timezone.utc).isoformat(timespec='minutes')} on "
+        f"{platform.node()} ({os.cpu_count()} shared cores); every library single-threaded "
+        "(OMP/MKL/OpenBLAS/AMTUNE_NUM_THREADS=1, torch.set_num_threads(1)).",
+        "",
+        "Reproduce:",
+        "",
+        "```sh",
+        command,
+        "```",
+        "",
+        "Median time of one proposal; history = n random Styblinski-Tang points. *warm*: the next "
+        "ask() of a running job (after telling the previous proposal); *cold*: the first ask() of "
+        "an optimizer that just loaded the n trials. Ratios = peer / amtune, same phase, measured "
+        "in this run.",
+        "",
+    ]
+    for phase in ("warm", "cold"):
+        head = ["n", "d"] + [LABELS[m] for m in methods] + [f"{LABELS[m]} / amtune" for m in peers]
+        out += [f"## {phase}", "", "| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
+        for (n, d), r in sorted(rows.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            ours = r.get(("amtune-bayes", phase))
+            cells = [f"{n:,}", str(d)] + [fmt(r.get((m, phase))) for m in methods]
+            for m in peers:
+                t = r.get((m, phase))
+                cells.append(f"{t / ours:.3g}x" if t and ours else "")
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run this file under pytest-benchmark and write ``benchmarks/results/bench_ask.md``."""
+    import json
+    import shlex
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    extra = list(sys.argv[1:] if argv is None else argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        js = Path(tmp) / "bench.json"
+        args = [
+            str(Path(__file__)),
+            "--benchmark-enable",
+            "-p",
+            "no:cacheprovider",
+            "--benchmark-group-by=group",
+            "--benchmark-columns=median,iqr,min,rounds",
+            "--benchmark-sort=name",
+            f"--benchmark-json={js}",
+            *extra,
+        ]
+        rc = pytest.main(args)
+        if not js.exists():
+            return int(rc)
+        command = "python -m benchmarks.bench_ask " + " ".join(shlex.quote(a) for a in extra)
+        text = markdown(json.loads(js.read_text()), command.strip())
+    out = root / "benchmarks" / "results" / "bench_ask.md"
+    out.write_text(text)
+    print(text)
+    return int(rc)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
