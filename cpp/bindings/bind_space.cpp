@@ -26,15 +26,15 @@ void bind_space(py::module_& m) {
            }),
            py::arg("kinds"), py::arg("scales"), py::arg("lows"), py::arg("highs"))
       .def_property_readonly("dim", &Space::dim)
-      .def("encode", [](const Space& s, const RowMatrix& raw) {
+      .def("encode", [](const Space& s, const Eigen::Ref<const RowMatrix>& raw) {
              py::gil_scoped_release release;
              return s.encode(raw);
            }, py::arg("raw"))
-      .def("decode", [](const Space& s, const RowMatrix& unit) {
+      .def("decode", [](const Space& s, const Eigen::Ref<const RowMatrix>& unit) {
              py::gil_scoped_release release;
              return s.decode(unit);
            }, py::arg("unit"))
-      .def("canonicalize", [](const Space& s, const RowMatrix& unit) {
+      .def("canonicalize", [](const Space& s, const Eigen::Ref<const RowMatrix>& unit) {
              py::gil_scoped_release release;
              return s.canonicalize(unit);
            }, py::arg("unit"))

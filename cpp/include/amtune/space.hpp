@@ -40,12 +40,13 @@ class Space {
   const std::vector<Dimension>& dimensions() const { return dims_; }
 
   // raw (n, d) -> encoded (n, d) in [0, 1]. Raw values must lie in their ranges.
-  RowMatrix encode(const RowMatrix& raw) const;
+  RowMatrix encode(const Eigen::Ref<const RowMatrix>& raw) const;
   // encoded (n, d) in [0, 1] -> raw (n, d): integers are exact, categoricals are indices.
-  RowMatrix decode(const RowMatrix& unit) const;
+  RowMatrix decode(const Eigen::Ref<const RowMatrix>& unit) const;
   // encoded -> encoded, snapped to what decode(encode(.)) gives (cell centres for discrete dims).
-  RowMatrix canonicalize(const RowMatrix& unit) const;
-  // n points uniform in [0, 1]^d (so uniform under each dimension's scale), from a seeded stream.
+  RowMatrix canonicalize(const Eigen::Ref<const RowMatrix>& unit) const;
+  // n points uniform in [0, 1]^d (so uniform under each dimension's scale), from a seeded
+  // xoshiro256++ stream (the same on every platform).
   RowMatrix sample_unit(int n, std::uint64_t seed) const;
 
   double encode_value(int j, double raw) const;
@@ -59,6 +60,8 @@ class Space {
 
   std::vector<Dimension> dims_;
   std::vector<double> s_low_, s_high_;  // scaled bounds (cell edges for integers)
+  std::vector<std::vector<double>> centres_;  // per dimension: encoded centre of each value, or empty
+  static constexpr double kMaxTable = 65536;
 };
 
 }  // namespace amtune
