@@ -242,3 +242,44 @@ def test_the_objective_needs_a_metric_definition_for_a_command(tmp_path, script)
     with pytest.raises(ValueError, match="objective metric 'score' needs a metric definition"):
         t.fit(script, job_name="nodef")
     assert not (tmp_path / "amtune.db").exists()
+
+
+def reports_until_stopped(hp, reporter):
+    for i in range(3000):
+        reporter.report("score", float(i))
+        time.sleep(0.01)
+
+
+def ignores_stop(hp, reporter):
+    reporter.report("score", 1.0)
+    time.sleep(60)
+
+
+@pytest.mark.parametrize("train", [reports_until_stopped, ignores_stop])
+def test_the_runtime_limit_stops_worker_processes(tmp_path, train):
+    t = _tuner(
+        tmp_path,
+        max_jobs=4,
+        max_parallel_jobs=2,
+        max_runtime_in_seconds=1.0,
+        stop_grace_seconds=0.5,
+    )
+    t.fit(train, job_name="stopme")
+    rows = t.store.training_jobs("stopme")
+    assert len(rows) == 2  # nothing new starts once the limit is reached
+    assert all(r["status"] == "Stopped" and r["objective_status"] == "Succeeded" for r in rows)
+    assert t.describe()["HyperParameterTuningJobStatus"] == "Completed"
+
+
+def test_sm_hps_decodes_json_strings_like_sagemaker(tmp_path, script):
+    t = _tuner(
+        tmp_path,
+        max_jobs=1,
+        metric_definitions=MD,
+        static_hyperparameters={"epochs": "1", "mode": "ok"},
+    )
+    t.fit(script, job_name="hps")
+    (j,) = t.store.training_jobs("hps")
+    env = json.loads(_read(j["job_dir"], "model", "env.json"))
+    assert env["hps"]["epochs"] == 1 and env["hps"]["mode"] == "ok"
+    assert env["argv"][env["argv"].index("--epochs") + 1] == "1"

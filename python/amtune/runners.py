@@ -114,7 +114,7 @@ def prepare_job_dir(spec: JobSpec) -> dict[str, str]:
     for d in (model, data):
         d.mkdir(parents=True, exist_ok=True)
     env = {
-        "SM_HPS": json.dumps(spec.hyperparameters),
+        "SM_HPS": json.dumps({k: _json_value(v) for k, v in spec.hyperparameters.items()}),
         "SM_MODEL_DIR": str(model),
         "SM_OUTPUT_DIR": str(out),
         "SM_OUTPUT_DATA_DIR": str(data),
@@ -133,6 +133,16 @@ def prepare_job_dir(spec: JobSpec) -> dict[str, str]:
     for k, v in spec.hyperparameters.items():
         env[f"SM_HP_{k.upper()}"] = hp_str(v)
     return env
+
+
+def _json_value(v: Any) -> Any:
+    """A value as SageMaker's ``SM_HPS`` shows it: strings holding JSON (``"3"``) are decoded."""
+    if isinstance(v, str):
+        try:
+            return json.loads(v)
+        except ValueError:
+            return v
+    return v
 
 
 def hp_str(v: Any) -> str:
