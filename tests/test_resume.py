@@ -125,3 +125,55 @@ def test_resume_refuses_a_live_driver(tmp_path):
     st.close()
     with pytest.raises(RuntimeError, match="is still running"):
         HyperparameterTuner.resume("live", db=tmp_path / "amtune.db")
+
+
+TRAINMOD = textwrap.dedent("""
+    import time
+
+    def train(hp, reporter):
+        time.sleep(0.15)
+        reporter.report("score", hp["x"])
+""")
+
+CALLABLE_DRIVER = textwrap.dedent("""
+    import sys
+    import amtune
+    from amtune.tuner import HyperparameterTuner
+    from trainmod import train
+    t = HyperparameterTuner(
+        "score", {"x": amtune.ContinuousParameter(0.0, 1.0)}, strategy="Random", max_jobs=12,
+        max_parallel_jobs=3, random_seed=2, runner="thread", db=sys.argv[1], quiet=True)
+    t.fit(train, job_name="res")
+""")
+
+
+def test_resume_a_python_callable_by_its_import_path(tmp_path, monkeypatch):
+    from amtune.tuner import HyperparameterTuner
+
+    db = tmp_path / "amtune.db"
+    (tmp_path / "trainmod.py").write_text(TRAINMOD)
+    (tmp_path / "driver.py").write_text(CALLABLE_DRIVER)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    proc = subprocess.Popen(
+        [sys.executable, str(tmp_path / "driver.py"), str(db)], cwd=tmp_path, env=env
+    )
+    try:
+        _wait_for(db, lambda rows: sum(r["status"] == "Completed" for r in rows) >= 4)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    st = Store(db)
+    done_before = {r["seq"]: r for r in st.training_jobs("res") if r["status"] == "Completed"}
+    st.close()
+    t = HyperparameterTuner.resume("res", db=db, quiet=True)  # finds trainmod:train by name
+    d = t.describe()
+    assert d["HyperParameterTuningJobStatus"] == "Completed"
+    assert d["TrainingJobStatusCounters"]["Completed"] == 12
+    rows = {r["seq"]: r for r in t.store.training_jobs("res")}
+    assert sorted(rows) == list(range(1, 13))
+    for s, r in done_before.items():
+        assert rows[s]["final_objective"] == r["final_objective"]
+        assert rows[s]["end_time"] == r["end_time"]
+    # the strategy saw the whole history: 12 observations
+    assert t._run.optimizer.n_finished == 12
