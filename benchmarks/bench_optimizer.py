@@ -19,16 +19,16 @@ import pytest
 
 import amtune
 
-C, I, K = amtune.ContinuousParameter, amtune.IntegerParameter, amtune.CategoricalParameter
+Cont, Int, Cat = amtune.ContinuousParameter, amtune.IntegerParameter, amtune.CategoricalParameter
 
 
 def make_space() -> amtune.SearchSpace:
     return amtune.SearchSpace({
-        "lr": C(1e-5, 1.0, "Logarithmic"),
-        "dropout": C(0.0, 0.5),
-        "layers": I(1, 8),
-        "batch": I(16, 4096, "Logarithmic"),
-        "opt": K(["adam", "sgd", "rmsprop"]),
+        "lr": Cont(1e-5, 1.0, "Logarithmic"),
+        "dropout": Cont(0.0, 0.5),
+        "layers": Int(1, 8),
+        "batch": Int(16, 4096, "Logarithmic"),
+        "opt": Cat(["adam", "sgd", "rmsprop"]),
     }, static={"epochs": 10})
 
 
@@ -64,7 +64,7 @@ def test_add_many(benchmark, n):
 def test_ask_tell(benchmark, kind):
     benchmark.group = "ask_tell-200"
     space = SPACE if kind == "continuous" else amtune.SearchSpace(
-        {"a": I(1, 50), "b": I(1, 40, "Logarithmic"), "c": K(["x", "y", "z"])}
+        {"a": Int(1, 50), "b": Int(1, 40, "Logarithmic"), "c": Cat(["x", "y", "z"])}
     )
 
     def run() -> None:
@@ -78,7 +78,7 @@ def test_ask_tell(benchmark, kind):
 
 def test_grid(benchmark):
     benchmark.group = "grid-1000"
-    space = amtune.SearchSpace({"a": I(0, 99), "b": K(list("abcdefghij"))})
+    space = amtune.SearchSpace({"a": Int(0, 99), "b": Cat(list("abcdefghij"))})
 
     def run() -> None:
         opt = amtune.Optimizer(space, strategy="Grid")

@@ -117,7 +117,7 @@ def data(n: int) -> tuple[list[dict], np.ndarray, np.ndarray]:
 
 
 def test_numpy_baseline_matches_amtune():
-    configs, raw, unit = data(10_000)
+    _, raw, unit = data(10_000)
     np.testing.assert_allclose(BASE.encode(raw), unit, rtol=0, atol=1e-12)
     U = SPACE.sample_unit(10_000, seed=3)
     dec_core = np.asarray(SPACE._core.decode(U))

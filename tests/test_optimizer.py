@@ -10,13 +10,13 @@ import pytest
 import amtune
 from amtune.strategies import History, SearchSpaceExhausted, Strategy
 
-C, I, K = amtune.ContinuousParameter, amtune.IntegerParameter, amtune.CategoricalParameter
+Cont, Int, Cat = amtune.ContinuousParameter, amtune.IntegerParameter, amtune.CategoricalParameter
 
 
 @pytest.fixture
 def space() -> amtune.SearchSpace:
     return amtune.SearchSpace(
-        {"x": C(-5.0, 5.0), "n": I(1, 10), "c": K(["a", "b"])}, static={"epochs": 3}
+        {"x": Cont(-5.0, 5.0), "n": Int(1, 10), "c": Cat(["a", "b"])}, static={"epochs": 3}
     )
 
 
@@ -56,8 +56,8 @@ def test_invalid_optimizer(space, kwargs, exc, match):
 
 
 def test_space_must_be_a_search_space():
-    with pytest.raises(TypeError, match="space must be an amtune.SearchSpace"):
-        amtune.Optimizer({"x": C(0, 1)}, strategy="Random")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"space must be an amtune\.SearchSpace"):
+        amtune.Optimizer({"x": Cont(0, 1)}, strategy="Random")  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- ask / tell
@@ -188,7 +188,7 @@ def test_forget_drops_a_pending_trial(space):
 
 
 def test_pending_trials_never_repeat_in_a_finite_space():
-    space = amtune.SearchSpace({"a": I(0, 4), "b": K(["x", "y"])})  # 10 configurations
+    space = amtune.SearchSpace({"a": Int(0, 4), "b": Cat(["x", "y"])})  # 10 configurations
     opt = amtune.Optimizer(space, strategy="Random", random_seed=0)
     pending = opt.ask(4) + opt.ask(3) + opt.ask(3)
     keys = [tuple(t.params.items()) for t in pending]
@@ -213,7 +213,7 @@ class Scripted(Strategy):
 
 
 def test_strategy_errors_leave_no_partial_state():
-    space = amtune.SearchSpace({"a": I(0, 3), "x": C(0, 1)})
+    space = amtune.SearchSpace({"a": Int(0, 3), "x": Cont(0, 1)})
     strat = Scripted()
     opt = amtune.Optimizer(space, strategy=strat, random_seed=0)
     strat.next = np.array([[0.1, 0.5], [0.9, 0.5]])
@@ -239,7 +239,7 @@ def test_strategy_errors_leave_no_partial_state():
 
 
 def test_exhausted_ask_changes_nothing():
-    space = amtune.SearchSpace({"a": I(0, 2)})
+    space = amtune.SearchSpace({"a": Int(0, 2)})
     opt = amtune.Optimizer(space, strategy="Random", random_seed=0)
     opt.ask(2)
     before = snapshot(opt)
@@ -268,11 +268,11 @@ def test_add_many_validates_everything_first(space):
     before = snapshot(opt)
     good = [{"x": 0.0, "n": 2, "c": "a"}] * 3
     cases = [
-        (good[:2] + [{"x": 0.0, "n": 11, "c": "a"}], [1.0, 2.0, 3.0], ValueError,
+        ([*good[:2], {"x": 0.0, "n": 11, "c": "a"}], [1.0, 2.0, 3.0], ValueError,
          r"configuration 2: parameter 'n': value 11 is outside \[1, 10\]"),
-        (good[:2] + [{"x": 0.0, "n": 2}], [1.0, 2.0, 3.0], ValueError,
+        ([*good[:2], {"x": 0.0, "n": 2}], [1.0, 2.0, 3.0], ValueError,
          r"configuration 2: missing"),
-        (good[:2] + [{"x": 0.0, "n": 2, "c": "a", "lr": 1}], [1.0, 2.0, 3.0], ValueError,
+        ([*good[:2], {"x": 0.0, "n": 2, "c": "a", "lr": 1}], [1.0, 2.0, 3.0], ValueError,
          r"configuration 2: unknown hyperparameter 'lr'"),
         (good, [1.0, 2.0, "3"], TypeError, r"values\[2\] must be a number or None"),
         (good, [1.0, True, 3.0], TypeError, r"values\[1\] must be a number or None"),
@@ -314,7 +314,7 @@ def test_add_many_bulk(space):
 
 
 def test_added_configurations_are_not_proposed_again():
-    space = amtune.SearchSpace({"a": I(1, 4), "b": K([True, False])})
+    space = amtune.SearchSpace({"a": Int(1, 4), "b": Cat([True, False])})
     done = [{"a": a, "b": b} for a in (1, 2, 3) for b in (True, False)]
     for strategy in ("Random", "Grid"):
         opt = amtune.Optimizer(space, strategy=strategy, random_seed=0)

@@ -15,7 +15,7 @@ import amtune
 from amtune.space import _cat_key
 from amtune.strategies import SearchSpaceExhausted
 
-C, I, K = amtune.ContinuousParameter, amtune.IntegerParameter, amtune.CategoricalParameter
+Cont, Int, Cat = amtune.ContinuousParameter, amtune.IntegerParameter, amtune.CategoricalParameter
 
 finite_floats = st.floats(allow_nan=False, allow_infinity=False)
 
@@ -32,7 +32,7 @@ def continuous(draw: st.DrawFn) -> amtune.ContinuousParameter:
     else:
         lo = draw(st.floats(-1e9, 1e9))
         hi = lo + draw(st.floats(1e-6, 1e9)) * max(1.0, abs(lo)) * 1e-3
-    return C(lo, hi, scale)
+    return Cont(lo, hi, scale)
 
 
 @st.composite
@@ -40,7 +40,7 @@ def integer(draw: st.DrawFn) -> amtune.IntegerParameter:
     scale = draw(st.sampled_from(["Linear", "Logarithmic", "Auto"]))
     lo = draw(st.integers(1 if scale == "Logarithmic" else -(10**6), 10**6))
     hi = lo + draw(st.one_of(st.integers(1, 20), st.integers(1, 10**9)))
-    return I(lo, hi, scale)
+    return Int(lo, hi, scale)
 
 
 categorical_value = st.one_of(
@@ -51,7 +51,7 @@ categorical_value = st.one_of(
 @st.composite
 def categorical(draw: st.DrawFn) -> amtune.CategoricalParameter:
     values = draw(st.lists(categorical_value, min_size=1, max_size=8, unique_by=_cat_key))
-    return K(values)
+    return Cat(values)
 
 
 @st.composite

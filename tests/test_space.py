@@ -17,7 +17,7 @@ from amtune.space import (
     MAX_STATIC,
 )
 
-C, I, K = amtune.ContinuousParameter, amtune.IntegerParameter, amtune.CategoricalParameter
+Cont, Int, Cat = amtune.ContinuousParameter, amtune.IntegerParameter, amtune.CategoricalParameter
 
 
 def space1(p: amtune.Parameter, name: str = "p") -> amtune.SearchSpace:
@@ -28,50 +28,50 @@ def space1(p: amtune.Parameter, name: str = "p") -> amtune.SearchSpace:
 @pytest.mark.parametrize(
     ("param", "exc", "match"),
     [
-        (C(1.0, 1.0), ValueError, r"'p'.*min_value \(1.0\) must be less than max_value"),
-        (C(2.0, 1.0), ValueError, r"'p'.*must be less than max_value"),
-        (I(5, 5), ValueError, r"'p'.*must be less than max_value"),
-        (I(5, 3), ValueError, r"'p'.*must be less than max_value"),
-        (C(0.0, 1.0, "Logarithmic"), ValueError, r"'p'.*Logarithmic scaling needs min_value > 0"),
-        (C(-1.0, 1.0, "Logarithmic"), ValueError, r"'p'.*Logarithmic scaling needs min_value > 0"),
-        (I(0, 10, "Logarithmic"), ValueError, r"'p'.*Logarithmic scaling needs min_value > 0"),
-        (I(0, 1, "ReverseLogarithmic"), ValueError, r"'p'.*ReverseLogarithmic.*only valid for "
+        (Cont(1.0, 1.0), ValueError, r"'p'.*min_value \(1.0\) must be less than max_value"),
+        (Cont(2.0, 1.0), ValueError, r"'p'.*must be less than max_value"),
+        (Int(5, 5), ValueError, r"'p'.*must be less than max_value"),
+        (Int(5, 3), ValueError, r"'p'.*must be less than max_value"),
+        (Cont(0.0, 1.0, "Logarithmic"), ValueError, r"'p'.*Logarithmic scaling needs min_value > 0"),
+        (Cont(-1.0, 1.0, "Logarithmic"), ValueError, r"'p'.*Logarithmic scaling needs min_value > 0"),
+        (Int(0, 10, "Logarithmic"), ValueError, r"'p'.*Logarithmic scaling needs min_value > 0"),
+        (Int(0, 1, "ReverseLogarithmic"), ValueError, r"'p'.*ReverseLogarithmic.*only valid for "
                                                     r"continuous"),
-        (C(0.0, 1.0, "ReverseLogarithmic"), ValueError, r"'p'.*ReverseLogarithmic.*within \[0, 1\)"),
-        (C(-0.1, 0.5, "ReverseLogarithmic"), ValueError, r"'p'.*ReverseLogarithmic.*within"),
-        (C(0.5, 1.5, "ReverseLogarithmic"), ValueError, r"'p'.*ReverseLogarithmic.*within"),
-        (C(0.0, 1.0, "linear"), ValueError, r"'p'.*scaling_type must be one of.*'linear'"),
-        (C(0.0, 1.0, "LINEAR"), ValueError, r"'p'.*scaling_type must be one of"),
-        (C(0.0, 1.0, "Log"), ValueError, r"'p'.*scaling_type must be one of"),
-        (I(0, 1, "auto"), ValueError, r"'p'.*scaling_type must be one of"),
-        (C(0.0, 1.0, None), TypeError, r"'p'.*scaling_type must be a string"),  # type: ignore[arg-type]
-        (C(math.nan, 1.0), ValueError, r"'p'.*min_value must be finite"),
-        (C(0.0, math.inf), ValueError, r"'p'.*max_value must be finite"),
-        (C(-math.inf, 0.0), ValueError, r"'p'.*min_value must be finite"),
-        (C(np.float64("nan"), 1.0), ValueError, r"'p'.*min_value must be finite"),
-        (C("nan", 1.0), ValueError, r"'p'.*min_value must be finite"),
-        (C(0.0, 10**400), ValueError, r"'p'.*max_value must be finite"),
-        (C(-1e308, 1e308), ValueError, r"'p'.*max_value - min_value must be finite"),
-        (C("a", 1.0), TypeError, r"'p'.*min_value must be a number"),
-        (C(None, 1.0), TypeError, r"'p'.*min_value must be a number"),
-        (C(0.0, [1.0]), TypeError, r"'p'.*max_value must be a number"),
-        (C(False, True), TypeError, r"'p'.*min_value must be a number"),
-        (I(np.bool_(False), 3), TypeError, r"'p'.*min_value must be a number"),
-        (I(0.5, 3), ValueError, r"'p'.*min_value must be an integer"),
-        (I(0, 2.5), ValueError, r"'p'.*max_value must be an integer"),
-        (I(0, 2**41), ValueError, r"'p'.*max_value must be within \+-2\*\*40"),
-        (I(-(2**41), 0), ValueError, r"'p'.*min_value must be within"),
-        (I(0, 1e13), ValueError, r"'p'.*max_value must be within"),
-        (K([]), ValueError, r"'p'.*needs at least one value"),
-        (K(["a", "b", "a"]), ValueError, r"'p'.*value 'a' is duplicated"),
-        (K([1, 1.0]), ValueError, r"'p'.*value 1.0 is duplicated"),
-        (K([True, np.bool_(True)]), ValueError, r"'p'.*duplicated"),
-        (K([1, np.int64(1)]), ValueError, r"'p'.*duplicated"),
-        (K([1.5, math.nan]), ValueError, r"'p'.*categorical values must be finite"),
-        (K(["a", None]), TypeError, r"'p'.*categorical values must be str, int, float or bool"),
-        (K(["a", [1]]), TypeError, r"'p'.*categorical values must be"),
-        (K(["a", b"b"]), TypeError, r"'p'.*categorical values must be"),
-        (K(list(range(MAX_CATEGORICAL_VALUES + 1))), ValueError,
+        (Cont(0.0, 1.0, "ReverseLogarithmic"), ValueError, r"'p'.*ReverseLogarithmic.*within \[0, 1\)"),
+        (Cont(-0.1, 0.5, "ReverseLogarithmic"), ValueError, r"'p'.*ReverseLogarithmic.*within"),
+        (Cont(0.5, 1.5, "ReverseLogarithmic"), ValueError, r"'p'.*ReverseLogarithmic.*within"),
+        (Cont(0.0, 1.0, "linear"), ValueError, r"'p'.*scaling_type must be one of.*'linear'"),
+        (Cont(0.0, 1.0, "LINEAR"), ValueError, r"'p'.*scaling_type must be one of"),
+        (Cont(0.0, 1.0, "Log"), ValueError, r"'p'.*scaling_type must be one of"),
+        (Int(0, 1, "auto"), ValueError, r"'p'.*scaling_type must be one of"),
+        (Cont(0.0, 1.0, None), TypeError, r"'p'.*scaling_type must be a string"),  # type: ignore[arg-type]
+        (Cont(math.nan, 1.0), ValueError, r"'p'.*min_value must be finite"),
+        (Cont(0.0, math.inf), ValueError, r"'p'.*max_value must be finite"),
+        (Cont(-math.inf, 0.0), ValueError, r"'p'.*min_value must be finite"),
+        (Cont(np.float64("nan"), 1.0), ValueError, r"'p'.*min_value must be finite"),
+        (Cont("nan", 1.0), ValueError, r"'p'.*min_value must be finite"),
+        (Cont(0.0, 10**400), ValueError, r"'p'.*max_value must be finite"),
+        (Cont(-1e308, 1e308), ValueError, r"'p'.*max_value - min_value must be finite"),
+        (Cont("a", 1.0), TypeError, r"'p'.*min_value must be a number"),
+        (Cont(None, 1.0), TypeError, r"'p'.*min_value must be a number"),
+        (Cont(0.0, [1.0]), TypeError, r"'p'.*max_value must be a number"),
+        (Cont(False, True), TypeError, r"'p'.*min_value must be a number"),
+        (Int(np.bool_(False), 3), TypeError, r"'p'.*min_value must be a number"),
+        (Int(0.5, 3), ValueError, r"'p'.*min_value must be an integer"),
+        (Int(0, 2.5), ValueError, r"'p'.*max_value must be an integer"),
+        (Int(0, 2**41), ValueError, r"'p'.*max_value must be within \+-2\*\*40"),
+        (Int(-(2**41), 0), ValueError, r"'p'.*min_value must be within"),
+        (Int(0, 1e13), ValueError, r"'p'.*max_value must be within"),
+        (Cat([]), ValueError, r"'p'.*needs at least one value"),
+        (Cat(["a", "b", "a"]), ValueError, r"'p'.*value 'a' is duplicated"),
+        (Cat([1, 1.0]), ValueError, r"'p'.*value 1.0 is duplicated"),
+        (Cat([True, np.bool_(True)]), ValueError, r"'p'.*duplicated"),
+        (Cat([1, np.int64(1)]), ValueError, r"'p'.*duplicated"),
+        (Cat([1.5, math.nan]), ValueError, r"'p'.*categorical values must be finite"),
+        (Cat(["a", None]), TypeError, r"'p'.*categorical values must be str, int, float or bool"),
+        (Cat(["a", [1]]), TypeError, r"'p'.*categorical values must be"),
+        (Cat(["a", b"b"]), TypeError, r"'p'.*categorical values must be"),
+        (Cat(list(range(MAX_CATEGORICAL_VALUES + 1))), ValueError,
          rf"'p'.*at most {MAX_CATEGORICAL_VALUES} categorical values"),
     ],
 )
@@ -81,33 +81,33 @@ def test_invalid_range_names_parameter_and_rule(param, exc, match):
 
 
 def test_validation_leaves_callers_objects_unchanged():
-    p = C("1e-3", "1", "Auto")
+    p = Cont("1e-3", "1", "Auto")
     s = space1(p)
     assert (p.min_value, p.max_value) == ("1e-3", "1")  # the space validated a copy
-    assert s.ranges["p"] == C(1e-3, 1.0)
+    assert s.ranges["p"] == Cont(1e-3, 1.0)
 
 
 def test_categorical_values_must_be_a_list():
     with pytest.raises(TypeError, match="values must be a list"):
-        K("abc")
+        Cat("abc")
     with pytest.raises(TypeError, match="values must be a list"):
-        K(3)  # type: ignore[arg-type]
+        Cat(3)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="values must be a list"):
-        K({"a": 1})  # type: ignore[arg-type]
+        Cat({"a": 1})  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
     ("call", "exc", "match"),
     [
-        (lambda: amtune.SearchSpace([("a", C(0, 1))]), TypeError, "ranges must be a dict"),
+        (lambda: amtune.SearchSpace([("a", Cont(0, 1))]), TypeError, "ranges must be a dict"),
         (lambda: amtune.SearchSpace({"a": (0, 1)}), TypeError,
          r"'a'.*ContinuousParameter, IntegerParameter or CategoricalParameter"),
-        (lambda: amtune.SearchSpace({1: C(0, 1)}), TypeError, "names must be strings"),
-        (lambda: amtune.SearchSpace({"": C(0, 1)}), ValueError, "non-empty"),
-        (lambda: amtune.SearchSpace({"a": C(0, 1)}, static={"a": 1}), ValueError,
+        (lambda: amtune.SearchSpace({1: Cont(0, 1)}), TypeError, "names must be strings"),
+        (lambda: amtune.SearchSpace({"": Cont(0, 1)}), ValueError, "non-empty"),
+        (lambda: amtune.SearchSpace({"a": Cont(0, 1)}, static={"a": 1}), ValueError,
          r"'a' is also a tunable range"),
-        (lambda: amtune.SearchSpace({"a": C(0, 1)}, static=[1]), TypeError, "static must be a dict"),
-        (lambda: amtune.SearchSpace({f"x{i}": C(0, 1) for i in range(MAX_RANGES + 1)}),
+        (lambda: amtune.SearchSpace({"a": Cont(0, 1)}, static=[1]), TypeError, "static must be a dict"),
+        (lambda: amtune.SearchSpace({f"x{i}": Cont(0, 1) for i in range(MAX_RANGES + 1)}),
          ValueError, rf"at most {MAX_RANGES} tunable ranges, got {MAX_RANGES + 1}"),
         (lambda: amtune.SearchSpace({}, static={f"s{i}": i for i in range(MAX_STATIC + 1)}),
          ValueError, rf"at most {MAX_STATIC} static"),
@@ -119,43 +119,43 @@ def test_invalid_space(call, exc, match):
 
 
 def test_limits_themselves_are_allowed():
-    s = amtune.SearchSpace({f"x{i}": C(0, 1) for i in range(MAX_RANGES)})
+    s = amtune.SearchSpace({f"x{i}": Cont(0, 1) for i in range(MAX_RANGES)})
     assert s.dim == MAX_RANGES
-    s = space1(K(list(range(MAX_CATEGORICAL_VALUES))))
+    s = space1(Cat(list(range(MAX_CATEGORICAL_VALUES))))
     assert s.cardinalities() == [MAX_CATEGORICAL_VALUES]
-    s = space1(I(-MAX_INTEGER_MAGNITUDE, MAX_INTEGER_MAGNITUDE, "Linear"))
+    s = space1(Int(-MAX_INTEGER_MAGNITUDE, MAX_INTEGER_MAGNITUDE, "Linear"))
     assert s.size == 2 * MAX_INTEGER_MAGNITUDE + 1
 
 
 def test_numbers_of_any_numeric_type_are_accepted_as_bounds():
     s = amtune.SearchSpace({
-        "a": C(np.float32(0.5), np.int64(3)),
-        "b": I(np.int32(1), np.uint8(9)),
-        "c": C(Fraction(1, 4), "0.75"),
-        "d": I(2.0, "7"),
+        "a": Cont(np.float32(0.5), np.int64(3)),
+        "b": Int(np.int32(1), np.uint8(9)),
+        "c": Cont(Fraction(1, 4), "0.75"),
+        "d": Int(2.0, "7"),
     })
-    assert s.ranges["a"] == C(0.5, 3.0, "Auto")
+    assert s.ranges["a"] == Cont(0.5, 3.0, "Auto")
     b = s.ranges["b"]
     assert isinstance(b, amtune.IntegerParameter)
     assert (b.min_value, b.max_value) == (1, 9)
     assert type(b.min_value) is int
-    assert s.ranges["c"] == C(0.25, 0.75)
-    assert s.ranges["d"] == I(2, 7)
+    assert s.ranges["c"] == Cont(0.25, 0.75)
+    assert s.ranges["d"] == Int(2, 7)
 
 
 # --------------------------------------------------------------------------- Auto rule
 @pytest.mark.parametrize(
     ("param", "scale"),
     [
-        (C(1e-3, 1e-1), "Logarithmic"),   # ratio exactly 100
-        (C(1e-3, 0.0999), "Linear"),       # ratio just under 100
-        (C(0.0, 1000.0), "Linear"),        # min not > 0
-        (C(-5.0, 5.0), "Linear"),
-        (I(1, 100), "Logarithmic"),
-        (I(1, 99), "Linear"),
-        (I(0, 1000), "Linear"),
-        (C(1e-3, 1e-1, "Linear"), "Linear"),  # explicit types are kept
-        (C(0.0, 0.9, "ReverseLogarithmic"), "ReverseLogarithmic"),
+        (Cont(1e-3, 1e-1), "Logarithmic"),   # ratio exactly 100
+        (Cont(1e-3, 0.0999), "Linear"),       # ratio just under 100
+        (Cont(0.0, 1000.0), "Linear"),        # min not > 0
+        (Cont(-5.0, 5.0), "Linear"),
+        (Int(1, 100), "Logarithmic"),
+        (Int(1, 99), "Linear"),
+        (Int(0, 1000), "Linear"),
+        (Cont(1e-3, 1e-1, "Linear"), "Linear"),  # explicit types are kept
+        (Cont(0.0, 0.9, "ReverseLogarithmic"), "ReverseLogarithmic"),
     ],
 )
 def test_auto_rule(param, scale):
@@ -166,20 +166,20 @@ def test_auto_rule(param, scale):
 
 
 def test_auto_logarithmic_is_uniform_in_log():
-    s = space1(C(1e-4, 1.0))
+    s = space1(Cont(1e-4, 1.0))
     X = s.encode([{"p": 1e-4}, {"p": 1e-2}, {"p": 1.0}])
     np.testing.assert_allclose(X[:, 0], [0.0, 0.5, 1.0], atol=1e-12)
 
 
 # --------------------------------------------------------------------------- encoding and cells
 def test_linear_and_log_encodings():
-    s = amtune.SearchSpace({"lin": C(-2.0, 2.0, "Linear"), "log": C(1.0, 1e4, "Logarithmic")})
+    s = amtune.SearchSpace({"lin": Cont(-2.0, 2.0, "Linear"), "log": Cont(1.0, 1e4, "Logarithmic")})
     X = s.encode([{"lin": -2.0, "log": 1.0}, {"lin": 1.0, "log": 100.0}, {"lin": 2.0, "log": 1e4}])
     np.testing.assert_allclose(X, [[0.0, 0.0], [0.75, 0.5], [1.0, 1.0]], atol=1e-12)
 
 
 def test_reverse_logarithmic_is_dense_near_one():
-    s = space1(C(0.0, 0.999, "ReverseLogarithmic"))
+    s = space1(Cont(0.0, 0.999, "ReverseLogarithmic"))
     # -log(1 - x) is uniform: x = 0.9 sits at log(10) / log(1000) = 1/3 of the encoded interval
     X = s.encode([{"p": 0.0}, {"p": 0.9}, {"p": 0.99}, {"p": 0.999}])
     np.testing.assert_allclose(X[:, 0], [0.0, 1 / 3, 2 / 3, 1.0], atol=1e-12)
@@ -193,7 +193,7 @@ def test_reverse_logarithmic_is_dense_near_one():
 
 def test_linear_integers_get_equal_shares():
     lo, hi = 3, 9
-    s = space1(I(lo, hi, "Linear"))
+    s = space1(Int(lo, hi, "Linear"))
     n = 70_000
     counts = np.bincount(np.array([c["p"] for c in s.sample(n, seed=11)]) - lo)
     assert len(counts) == hi - lo + 1
@@ -206,7 +206,7 @@ def test_linear_integers_get_equal_shares():
 
 def test_log_integers_get_their_log_width_share():
     lo, hi = 1, 20
-    s = space1(I(lo, hi, "Logarithmic"))
+    s = space1(Int(lo, hi, "Logarithmic"))
     n = 80_000
     counts = np.bincount(np.array([c["p"] for c in s.sample(n, seed=5)]), minlength=hi + 1)[lo:]
     edges = np.log(np.arange(lo, hi + 2) - 0.5)
@@ -217,7 +217,7 @@ def test_log_integers_get_their_log_width_share():
 
 
 def test_categorical_cells():
-    s = space1(K(["a", "b", "c", "d"]))
+    s = space1(Cat(["a", "b", "c", "d"]))
     X = s.encode([{"p": v} for v in "abcd"])
     np.testing.assert_allclose(X[:, 0], [0.125, 0.375, 0.625, 0.875])
     got = [c["p"] for c in s.decode(np.array([[0.0], [0.2499], [0.25], [0.75], [1.0]]))]
@@ -225,7 +225,7 @@ def test_categorical_cells():
 
 
 def test_integer_cell_edges_decode_to_neighbours():
-    s = space1(I(0, 3, "Linear"))
+    s = space1(Int(0, 3, "Linear"))
     got = [c["p"] for c in s.decode(np.array([[0.0], [0.2499], [0.2501], [0.7501], [1.0]]))]
     assert got == [0, 0, 1, 3, 3]
 
@@ -262,7 +262,7 @@ def test_exact_round_trip_keeps_types(mixed_space):
 
 
 def test_one_and_string_one_and_true_are_distinct_values():
-    s = space1(K([1, "1", True, 1.5, False, 0]))
+    s = space1(Cat([1, "1", True, 1.5, False, 0]))
     configs = [{"p": v} for v in (1, "1", True, 1.5, False, 0)]
     back = s.decode(s.encode(configs))
     assert [(type(b["p"]), b["p"]) for b in back] == [
@@ -276,17 +276,17 @@ def test_one_and_string_one_and_true_are_distinct_values():
 
 def test_large_integers_round_trip_exactly_at_the_limit():
     for scale in ("Linear", "Logarithmic"):
-        s = space1(I(1, MAX_INTEGER_MAGNITUDE, scale))
+        s = space1(Int(1, MAX_INTEGER_MAGNITUDE, scale))
         top = MAX_INTEGER_MAGNITUDE
         values = [1, 2, 3, top // 2, top // 2 + 1, top - 2, top - 1, top]
         back = s.decode(s.encode([{"p": v} for v in values]))
         assert [b["p"] for b in back] == values
-    big = space1(K([2**60, 2**60 + 1]))  # no float conversion of categorical numbers
+    big = space1(Cat([2**60, 2**60 + 1]))  # no float conversion of categorical numbers
     assert big.decode(big.encode([{"p": 2**60 + 1}])) == [{"p": 2**60 + 1}]
 
 
 def test_continuous_round_trip_relative_to_range_magnitude():
-    s = space1(C(-1e6, 1e6, "Linear"))
+    s = space1(Cont(-1e6, 1e6, "Linear"))
     back = s.decode(s.encode([{"p": 1.0}, {"p": -999_999.5}]))
     assert abs(back[0]["p"] - 1.0) <= 1e-12 * 1e6
     assert back[1]["p"] == pytest.approx(-999_999.5, rel=1e-12)
@@ -315,7 +315,7 @@ def test_static_values_pass_through(mixed_space):
 @pytest.fixture
 def small() -> amtune.SearchSpace:
     return amtune.SearchSpace(
-        {"x": C(0.0, 1.0), "n": I(1, 5), "c": K(["a", "b"])}, static={"s": "fixed"}
+        {"x": Cont(0.0, 1.0), "n": Int(1, 5), "c": Cat(["a", "b"])}, static={"s": "fixed"}
     )
 
 
@@ -407,7 +407,7 @@ def test_sample_is_seeded_and_validated(mixed_space):
 
 
 def test_sample_unit_is_uniform():
-    s = amtune.SearchSpace({"a": C(0, 1), "b": C(0, 1)})
+    s = amtune.SearchSpace({"a": Cont(0, 1), "b": Cont(0, 1)})
     U = s.sample_unit(40_000, seed=9)
     assert U.shape == (40_000, 2)
     assert ((U >= 0) & (U < 1)).all()
@@ -434,7 +434,7 @@ def test_pickle_and_equality(mixed_space):
     assert clone.decode(X) == mixed_space.decode(X)
     other = amtune.SearchSpace(dict(mixed_space.ranges), static={"epochs": 11})
     assert other != mixed_space
-    assert space1(K([1, 2])) != space1(K([1.0, True]))
+    assert space1(Cat([1, 2])) != space1(Cat([1.0, True]))
 
 
 def test_sagemaker_round_trip():
@@ -447,7 +447,7 @@ def test_sagemaker_round_trip():
     }
     s = amtune.SearchSpace.from_sagemaker(doc)
     assert s.names == ["lr", "depth", "opt"]
-    assert s.ranges["depth"] == I(2, 9, "Auto")
+    assert s.ranges["depth"] == Int(2, 9, "Auto")
     assert amtune.SearchSpace.from_sagemaker(s.to_sagemaker()) == s
 
 

@@ -11,7 +11,7 @@ import pytest
 import amtune
 from amtune.strategies import GridSearch, RandomSearch, SearchSpaceExhausted, make_strategy
 
-C, I, K = amtune.ContinuousParameter, amtune.IntegerParameter, amtune.CategoricalParameter
+Cont, Int, Cat = amtune.ContinuousParameter, amtune.IntegerParameter, amtune.CategoricalParameter
 
 
 def key(params: dict) -> tuple:
@@ -33,9 +33,9 @@ def test_make_strategy():
 # --------------------------------------------------------------------------- Random
 def test_random_is_uniform_in_the_encoded_space():
     space = amtune.SearchSpace({
-        "lin": C(-1.0, 3.0, "Linear"),
-        "log": C(1e-4, 1.0, "Logarithmic"),
-        "rev": C(0.0, 0.99, "ReverseLogarithmic"),
+        "lin": Cont(-1.0, 3.0, "Linear"),
+        "log": Cont(1e-4, 1.0, "Logarithmic"),
+        "rev": Cont(0.0, 0.99, "ReverseLogarithmic"),
     })
     opt = amtune.Optimizer(space, strategy="Random", random_seed=5)
     trials = opt.ask(4000)
@@ -48,7 +48,7 @@ def test_random_is_uniform_in_the_encoded_space():
 
 
 def test_random_on_a_finite_space_does_not_repeat_until_exhausted():
-    space = amtune.SearchSpace({"a": I(1, 5), "b": K(["x", 1, "1", True]), "c": I(10, 12)})
+    space = amtune.SearchSpace({"a": Int(1, 5), "b": Cat(["x", 1, "1", True]), "c": Int(10, 12)})
     assert space.size == 60
     opt = amtune.Optimizer(space, strategy="Random", random_seed=1)
     seen = set()
@@ -67,16 +67,16 @@ def test_random_on_a_finite_space_does_not_repeat_until_exhausted():
 
 
 def test_random_asking_more_than_exist_is_a_clear_error():
-    space = amtune.SearchSpace({"a": I(1, 3)})
+    space = amtune.SearchSpace({"a": Int(1, 3)})
     opt = amtune.Optimizer(space, strategy="Random", random_seed=1)
-    with pytest.raises(SearchSpaceExhausted, match="has 3 distinct configurations.*cannot propose 4"):
+    with pytest.raises(SearchSpaceExhausted, match=r"has 3 distinct configurations.*cannot propose 4"):
         opt.ask(4)
     assert opt.trials == []
     assert sorted(t.params["a"] for t in opt.ask(3)) == [1, 2, 3]
 
 
 def test_random_draws_follow_the_scale():
-    space = amtune.SearchSpace({"k": I(1, 10**6, "Logarithmic")})
+    space = amtune.SearchSpace({"k": Int(1, 10**6, "Logarithmic")})
     opt = amtune.Optimizer(space, strategy="Random", random_seed=2)
     values = np.array([t.params["k"] for t in opt.ask(300)])
     assert len(set(values.tolist())) == 300
@@ -86,7 +86,7 @@ def test_random_draws_follow_the_scale():
 
 
 def test_random_last_draws_are_weighted_by_cell_size():
-    space = amtune.SearchSpace({"k": I(1, 30, "Logarithmic")})
+    space = amtune.SearchSpace({"k": Int(1, 30, "Logarithmic")})
     done = [{"k": k} for k in range(2, 30)]  # leaves 1 (a wide cell) and 30 (a narrow one)
     picks = []
     for seed in range(200):
@@ -99,7 +99,7 @@ def test_random_last_draws_are_weighted_by_cell_size():
 
 
 def test_random_seeds_differ_and_repeat():
-    space = amtune.SearchSpace({"x": C(0, 1), "k": I(0, 100)})
+    space = amtune.SearchSpace({"x": Cont(0, 1), "k": Int(0, 100)})
     a = [t.params for t in amtune.Optimizer(space, "Random", random_seed=3).ask(10)]
     b = [t.params for t in amtune.Optimizer(space, "Random", random_seed=3).ask(10)]
     c = [t.params for t in amtune.Optimizer(space, "Random", random_seed=4).ask(10)]
@@ -107,7 +107,7 @@ def test_random_seeds_differ_and_repeat():
 
 
 def test_random_on_a_huge_finite_space():
-    space = amtune.SearchSpace({f"x{i}": I(0, 999) for i in range(15)})  # 1e45 configurations
+    space = amtune.SearchSpace({f"x{i}": Int(0, 999) for i in range(15)})  # 1e45 configurations
     opt = amtune.Optimizer(space, strategy="Random", random_seed=0)
     assert len({key(t.params) for t in opt.ask(50)}) == 50
 
@@ -115,7 +115,7 @@ def test_random_on_a_huge_finite_space():
 # --------------------------------------------------------------------------- Grid
 def test_grid_order_and_count():
     space = amtune.SearchSpace(
-        {"a": I(1, 3), "b": K(["x", "y"]), "c": K([True, 0, "0"])}, static={"s": 1}
+        {"a": Int(1, 3), "b": Cat(["x", "y"]), "c": Cat([True, 0, "0"])}, static={"s": 1}
     )
     opt = amtune.Optimizer(space, strategy="Grid", random_seed=0)
     got = [opt.ask(1)[0].params for _ in range(5)] + [t.params for t in opt.ask(13)]
@@ -130,13 +130,13 @@ def test_grid_order_and_count():
 
 
 def test_grid_order_ignores_the_seed_and_the_scale():
-    space = amtune.SearchSpace({"k": I(1, 200, "Logarithmic")})
+    space = amtune.SearchSpace({"k": Int(1, 200, "Logarithmic")})
     for seed in (0, 1):
         opt = amtune.Optimizer(space, strategy="Grid", random_seed=seed)
         assert [t.params["k"] for t in opt.ask(200)] == list(range(1, 201))
 
 
-@pytest.mark.parametrize("ranges", [{"x": C(0, 1)}, {"a": I(0, 1), "x": C(0, 1, "Linear")}])
+@pytest.mark.parametrize("ranges", [{"x": Cont(0, 1)}, {"a": Int(0, 1), "x": Cont(0, 1, "Linear")}])
 def test_grid_rejects_continuous_ranges(ranges):
     with pytest.raises(ValueError, match=r"Grid strategy needs integer or categorical ranges only"
                                          r".*continuous range\(s\): \['x'\]"):
@@ -144,7 +144,7 @@ def test_grid_rejects_continuous_ranges(ranges):
 
 
 def test_grid_ask_past_the_end_changes_nothing():
-    space = amtune.SearchSpace({"a": I(0, 4)})
+    space = amtune.SearchSpace({"a": Int(0, 4)})
     opt = amtune.Optimizer(space, strategy="Grid")
     assert [t.params["a"] for t in opt.ask(3)] == [0, 1, 2]
     with pytest.raises(SearchSpaceExhausted, match="cannot propose 3 more"):
@@ -153,7 +153,7 @@ def test_grid_ask_past_the_end_changes_nothing():
 
 
 def test_grid_offers_a_forgotten_combination_again():
-    space = amtune.SearchSpace({"a": I(0, 3)})
+    space = amtune.SearchSpace({"a": Int(0, 3)})
     opt = amtune.Optimizer(space, strategy="Grid")
     trials = opt.ask(3)
     opt.forget(trials[1].id)
@@ -163,14 +163,14 @@ def test_grid_offers_a_forgotten_combination_again():
 
 
 def test_grid_skips_pending_and_finished_configurations_of_a_resumed_history():
-    space = amtune.SearchSpace({"a": I(0, 5)})
+    space = amtune.SearchSpace({"a": Int(0, 5)})
     opt = amtune.Optimizer(space, strategy="Grid")
     opt.add_many([{"a": 0}, {"a": 3}], [1.0, None])
     assert [t.params["a"] for t in opt.ask(4)] == [1, 2, 4, 5]
 
 
 def test_grid_never_materializes_a_huge_grid():
-    space = amtune.SearchSpace({f"x{i}": I(0, 999) for i in range(15)})
+    space = amtune.SearchSpace({f"x{i}": Int(0, 999) for i in range(15)})
     opt = amtune.Optimizer(space, strategy="Grid")
     trials = opt.ask(3)
     assert [t.params["x14"] for t in trials] == [0, 1, 2]
