@@ -290,3 +290,40 @@ def test_sm_hps_decodes_json_strings_like_sagemaker(tmp_path, script):
     env = json.loads(_read(j["job_dir"], "model", "env.json"))
     assert env["hps"]["epochs"] == 1 and env["hps"]["mode"] == "ok"
     assert env["argv"][env["argv"].index("--epochs") + 1] == "1"
+
+
+def test_a_driver_error_fails_the_job_and_leaves_no_process_behind(tmp_path, script, monkeypatch):
+    from amtune import tuner as tuner_mod
+
+    def boom(self, run, ev):
+        if ev[0] == "metric":
+            raise RuntimeError("driver bug")
+
+    monkeypatch.setattr(tuner_mod._Driver, "_handle", boom)
+    t = _tuner(
+        tmp_path,
+        max_jobs=1,
+        metric_definitions=MD,
+        stop_grace_seconds=0.3,
+    )
+    # prints a metric (which trips the driver), then ignores SIGTERM
+    (tmp_path / "hang.py").write_text(
+        "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "print('epoch 0 score=1.0', flush=True)\ntime.sleep(60)\n"
+    )
+    with pytest.raises(RuntimeError, match="driver bug"):
+        t.fit([sys.executable, str(tmp_path / "hang.py")], job_name="bug")
+    d = t.describe()
+    assert d["HyperParameterTuningJobStatus"] == "Failed"
+    assert "internal error: RuntimeError: driver bug" in d["FailureReason"]
+    (r,) = t.store.training_jobs("bug")
+    assert r["status"] == "Stopped"
+    for _ in range(100):  # the killed process is reaped by its reader thread
+        if (
+            not os.path.exists(f"/proc/{r['pid']}")
+            or "Z" in _read(f"/proc/{r['pid']}/stat").split()[2]
+        ):
+            break
+        time.sleep(0.02)
+    else:
+        raise AssertionError("the training process is still running")

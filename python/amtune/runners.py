@@ -92,6 +92,13 @@ class Handle:
     def stop(self, grace: float) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def alive(self) -> bool:
+        """Whether the job's process still runs (a thread job: whether it was not stopped)."""
+        return False
+
+    def kill(self) -> None:
+        """End the job's process now (SIGKILL; its process group for commands)."""
+
 
 class Runner:
     """Starts training jobs; ``kind`` is ``"process"``, ``"thread"`` or ``"command"``."""
@@ -294,6 +301,13 @@ class _ProcessHandle(Handle):
         t = threading.Timer(grace, self._escalate, args=(grace,))
         t.daemon = True
         t.start()
+
+    def alive(self) -> bool:
+        return self.proc.exitcode is None
+
+    def kill(self) -> None:
+        if self.proc.exitcode is None:
+            self.proc.kill()
 
     def _escalate(self, grace: float) -> None:
         if self.proc.exitcode is None:
@@ -501,6 +515,12 @@ class _CommandHandle(Handle):
             os.killpg(self.proc.pid, sig)
         except (ProcessLookupError, PermissionError):
             pass
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        self._signal(signal.SIGKILL)
 
     def stop(self, grace: float) -> None:
         if self.stop_asked:

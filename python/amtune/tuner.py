@@ -1202,9 +1202,17 @@ class _Driver:
 
     def _abort(self, run: TuningRun, exc: BaseException) -> None:
         """The loop itself failed (or was interrupted): stop the jobs, record why."""
-        for js in run.running:
-            if js.handle is not None:
-                js.handle.stop(min(self.t.stop_grace_seconds, 2.0))
+        grace = min(self.t.stop_grace_seconds, 2.0)
+        handles = [js.handle for js in run.running if js.handle is not None]
+        for h in handles:
+            h.stop(grace)
+        # The driver is about to return: do not leave processes behind.
+        deadline = time.time() + grace
+        while any(h.alive() for h in handles) and time.time() < deadline:
+            time.sleep(0.05)
+        for h in handles:
+            if h.alive():
+                h.kill()
         interrupted = isinstance(exc, KeyboardInterrupt)
         now = time.time()
         try:
