@@ -1,0 +1,192 @@
+"""Warm start from parent tuning jobs: validation, IdenticalDataAndAlgorithm, TransferLearning."""
+
+import numpy as np
+import pytest
+
+import amtune
+from amtune.config import ConfigError, parse_config
+from amtune.hooks import WarmStartConfig
+from amtune.optimizer import Optimizer
+from amtune.strategies.base import History
+from amtune.tuner import HyperparameterTuner
+from amtune.warm_start import TransferLearningSearch
+
+RANGES = {"x": amtune.ContinuousParameter(0.0, 1.0), "n": amtune.IntegerParameter(1, 4)}
+
+
+def quad(hp, reporter):
+    return {"loss": (hp["x"] - 0.3) ** 2 + 0.1 * abs(hp["n"] - 2)}
+
+
+def shifted(hp, reporter):  # a related task: same shape, optimum moved, other scale and offset
+    return {"loss": 3.0 * ((hp["x"] - 0.36) ** 2 + 0.1 * abs(hp["n"] - 2)) + 1.0}
+
+
+def _tuner(tmp_path, ranges=RANGES, **kw):
+    kw.setdefault("strategy", "Random")
+    kw.setdefault("objective_type", "Minimize")
+    kw.setdefault("random_seed", 2)
+    return HyperparameterTuner(kw.pop("objective", "loss"), ranges, runner="thread", quiet=True,
+                               db=tmp_path / "a.db", **kw)
+
+
+@pytest.fixture
+def parent(tmp_path):
+    t = _tuner(tmp_path, max_jobs=12, static_hyperparameters={"epochs": 3})
+    t.fit(quad, job_name="parent")
+    return t
+
+
+def _ws(kind="IdenticalDataAndAlgorithm", *parents):
+    return WarmStartConfig(kind, list(parents) or ["parent"])
+
+
+def test_identical_data_feeds_the_parents_results_and_drops_out_of_range_ones(tmp_path, parent):
+    pdf = parent.analytics()
+    ranges = {"x": amtune.ContinuousParameter(0.0, 0.5), "n": amtune.IntegerParameter(1, 4)}
+    child = _tuner(tmp_path, ranges=ranges, max_jobs=3, static_hyperparameters={"epochs": 3},
+                   warm_start_config=_ws())
+    child.fit(quad, job_name="child")
+    inside = int((pdf["x"] <= 0.5).sum())
+    assert 0 < inside < 12
+    opt = child._run.optimizer
+    assert opt.n_finished == 3 + inside  # the parents' in-range jobs are observations
+    told = sorted(t.value for t in opt.trials if t.value is not None)
+    expected = sorted([*pdf[pdf["x"] <= 0.5]["FinalObjectiveValue"],
+                       *child.analytics()["FinalObjectiveValue"]])
+    assert told == pytest.approx(expected)
+    d = child.describe()
+    assert d["WarmStartConfig"] == {"ParentHyperParameterTuningJobs": [
+        {"HyperParameterTuningJobName": "parent"}], "WarmStartType": "IdenticalDataAndAlgorithm"}
+    overall = d["OverallBestTrainingJob"]
+    both = {**dict(zip(pdf["TrainingJobName"], pdf["FinalObjectiveValue"])),
+            **dict(zip(child.analytics()["TrainingJobName"], child.analytics()["FinalObjectiveValue"]))}
+    assert overall["TrainingJobName"] == min(both, key=both.get)
+    assert overall["TuningJobName"] in ("parent", "child")
+    assert len(child.analytics()) == 3  # the parents' jobs are not the child's training jobs
+
+
+def test_a_static_hyperparameter_may_become_tuned_and_back(tmp_path):
+    p = _tuner(tmp_path, ranges={"x": amtune.ContinuousParameter(0.0, 1.0)}, max_jobs=5,
+               static_hyperparameters={"n": 2})
+    p.fit(quad, job_name="p-static")
+    child = _tuner(tmp_path, max_jobs=1, warm_start_config=_ws("IdenticalDataAndAlgorithm", "p-static"))
+    child.fit(quad, job_name="c-tuned")
+    assert child._run.optimizer.n_finished == 6
+    assert all(t.params["n"] == 2 for t in child._run.optimizer.trials[:5])
+    # tuned in the parent, static in the child: only the parent's jobs at that value are identical
+    back = _tuner(tmp_path, ranges={"x": amtune.ContinuousParameter(0.0, 1.0)}, max_jobs=1,
+                  static_hyperparameters={"n": 2}, warm_start_config=_ws("IdenticalDataAndAlgorithm",
+                                                                           "c-tuned"))
+    back.fit(quad, job_name="c-static")
+    c_rows = child.store.training_jobs("c-tuned")
+    assert back._run.optimizer.n_finished == 1 + sum(r["hyperparameters"]["n"] == 2 for r in c_rows)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"warm_start_config": _ws("IdenticalDataAndAlgorithm", "nope")}, r"parents\[0\] \('nope'\): no tuning job"),
+        ({"objective": "acc"}, "objective metric is 'loss'.*must be the same"),
+        ({"objective_type": "Maximize"}, "objective type is Minimize.*must be the same"),
+        ({"ranges": {"x": amtune.ContinuousParameter(0.0, 1.0)}},
+         r"set of hyperparameter names.*only in the parent: \['n'\]"),
+        ({"ranges": {**RANGES, "n": amtune.ContinuousParameter(1.0, 4.0)}},
+         "'n' is Integer in the parent and Continuous here; a type cannot change"),
+        ({"static_hyperparameters": {"epochs": 3, "extra": 1}}, r"only in this tuning job: \['extra'\]"),
+        ({"warm_start_config": _ws("IdenticalDataAndAlgorithm", "parent", "parent")}, "named twice"),
+    ],
+)
+def test_parents_are_validated_before_anything_is_written(tmp_path, parent, change, message):
+    kw = {"max_jobs": 1, "static_hyperparameters": {"epochs": 3}, "warm_start_config": _ws(), **change}
+    child = _tuner(tmp_path, **kw)
+    with pytest.raises(ValueError, match=message):
+        child.fit(quad, job_name="child")
+    assert not child.store.has_tuning_job("child")
+
+
+def test_a_parent_must_have_finished(tmp_path):
+    failed = _tuner(tmp_path, max_jobs=1)
+    failed.fit(lambda hp, r: 1 / 0, job_name="failed")
+    assert failed.describe()["HyperParameterTuningJobStatus"] == "Failed"
+    with pytest.raises(ValueError, match=r"parents\[0\] \('failed'\): the parent tuning job is Failed"):
+        _tuner(tmp_path, max_jobs=1, warm_start_config=_ws("TransferLearning", "failed")).fit(
+            quad, job_name="c")
+    with pytest.raises(ValueError, match="there is no store"):
+        HyperparameterTuner("loss", RANGES, strategy="Random", db=tmp_path / "none.db",
+                            warm_start_config=_ws()).fit(quad, job_name="c")
+
+
+def test_warm_start_needs_bayesian_or_random(tmp_path):
+    with pytest.raises(ValueError, match="warm start needs the Bayesian or Random strategy"):
+        _tuner(tmp_path, ranges={"n": amtune.IntegerParameter(1, 4)}, strategy="Grid",
+               warm_start_config=_ws())
+
+
+def test_transfer_learning_starts_near_the_parents_optimum(tmp_path):
+    p = _tuner(tmp_path, strategy="Bayesian", max_jobs=15)
+    p.fit(quad, job_name="tl-parent")
+    pbest = p.describe()["BestTrainingJob"]["TunedHyperParameters"]
+    warm = _tuner(tmp_path, strategy="Bayesian", max_jobs=8,
+                  warm_start_config=_ws("TransferLearning", "tl-parent"))
+    warm.fit(shifted, job_name="tl-warm")
+    cold = _tuner(tmp_path, strategy="Bayesian", max_jobs=8)
+    cold.fit(shifted, job_name="tl-cold")
+    w, c = warm.analytics(), cold.analytics()
+    first = w.iloc[0]
+    assert abs(first["x"] - float(pbest["x"])) < 0.1 and first["n"] == int(pbest["n"])
+    assert w["FinalObjectiveValue"].min() < c["FinalObjectiveValue"].min()
+    assert w["FinalObjectiveValue"].iloc[:3].min() < 1.02  # within 2% of the optimum at once
+    assert "OverallBestTrainingJob" not in warm.describe()  # a different task
+
+
+def _transfer(parent_y, child_f, n_child, seed=0):
+    space = amtune.SearchSpace({"x": amtune.ContinuousParameter(0.0, 1.0)})
+    opt = Optimizer(space, "Bayesian", random_seed=seed)
+    Xp = np.linspace(0, 1, 30)[:, None]
+    s = TransferLearningSearch(opt.strategy, [(Xp, parent_y(Xp[:, 0]))])
+    rng = np.random.default_rng(seed)
+    Xc = rng.random((n_child, 1))
+    h = History(X=Xc, y=child_f(Xc[:, 0]), pending=np.empty((0, 1)))
+    return s, s.ask(1, h), h
+
+
+def test_transfer_weight_follows_the_evidence():
+    # alike tasks: the parents' shape is kept; unrelated (reversed) tasks: weight 0, cold behaviour
+    s, _, _ = _transfer(lambda x: (x - 0.2) ** 2, lambda x: 2 * (x - 0.2) ** 2 + 1, 4)
+    assert s.weight > 0
+    s, P, h = _transfer(lambda x: (x - 0.2) ** 2, lambda x: -((x - 0.2) ** 2), 4)
+    assert s.weight == 0.0
+    # with no value yet, the first proposal minimizes the prior mean
+    s, P, _ = _transfer(lambda x: (x - 0.7) ** 2, lambda x: x, 0)
+    assert abs(P[0, 0] - 0.7) < 0.05
+
+
+def test_warm_start_from_both_config_shapes(tmp_path):
+    base = {"objective": {"metric": "loss", "type": "Minimize"}, "command": "python t.py",
+            "strategy": "Random", "metric_definitions": [{"Name": "loss", "Regex": "loss=(.*)"}],
+            "hyperparameters": {"x": {"type": "Continuous", "min": 0, "max": 1}}}
+    kw = parse_config({**base, "warm_start": {"type": "TransferLearning", "parents": ["a", "b"]}},
+                      tmp_path).tuner_kwargs
+    assert kw["warm_start_config"] == WarmStartConfig("TransferLearning", ["a", "b"])
+    with pytest.raises(ConfigError, match="warm_start.parents: 1 to 5 parent tuning jobs, got 6"):
+        parse_config({**base, "warm_start": {"parents": list("abcdef")}}, tmp_path)
+    sm = {
+        "HyperParameterTuningJobConfig": {
+            "Strategy": "Bayesian",
+            "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "loss"},
+            "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 1},
+            "ParameterRanges": {"ContinuousParameterRanges": [
+                {"Name": "x", "MinValue": "0", "MaxValue": "1"}]},
+        },
+        "TrainingJobDefinition": {"AlgorithmSpecification": {
+            "TrainingCommand": ["python", "t.py"],
+            "MetricDefinitions": [{"Name": "loss", "Regex": "loss=(.*)"}]}},
+        "WarmStartConfig": {"ParentHyperParameterTuningJobs": [{"HyperParameterTuningJobName": "a"}],
+                            "WarmStartType": "IdenticalDataAndAlgorithm"},
+    }
+    kw = parse_config(sm, tmp_path).tuner_kwargs
+    assert kw["warm_start_config"] == WarmStartConfig("IdenticalDataAndAlgorithm", ["a"])
+    sm["WarmStartConfig"]["WarmStartType"] = "Sideways"
+    with pytest.raises(ConfigError, match="WarmStartConfig.warm_start_type: must be one of"):
+        parse_config(sm, tmp_path)
