@@ -467,6 +467,10 @@ class HyperparameterTuner:
         elif self.latest_tuning_job is not None:
             stop_tuning_job(self.store, self.latest_tuning_job)
 
+    def stop_tuning_job(self) -> None:
+        """The SageMaker SDK's name for :meth:`stop`."""
+        self.stop()
+
     def describe(self) -> dict[str, Any]:
         """The DescribeHyperParameterTuningJob document of the latest tuning job."""
         return _analytics.describe(self.store, self._latest())
