@@ -346,3 +346,12 @@ def test_progress_shows_on_a_terminal_only():
     p.update("job: 1/2 done", force=True)
     p.close("job: Completed")
     assert "Completed" in tty.getvalue()
+
+
+@pytest.mark.parametrize("module", ["amtune.tuner", "amtune.metrics", "amtune.store"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
