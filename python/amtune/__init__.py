@@ -12,7 +12,12 @@ True
 from __future__ import annotations
 
 from amtune._ext import build_info
-from amtune.hooks import TuningJobCompletionCriteriaConfig, WarmStartConfig
+from amtune.hooks import (
+    BestObjectiveNotImproving,
+    ConvergenceDetected,
+    TuningJobCompletionCriteriaConfig,
+    WarmStartConfig,
+)
 from amtune.optimizer import Optimizer, Trial
 from amtune.space import (
     CategoricalParameter,
@@ -26,8 +31,10 @@ from amtune.strategies import GridSearch, RandomSearch, Strategy
 __version__ = "0.1.0"
 
 __all__ = [
+    "BestObjectiveNotImproving",
     "CategoricalParameter",
     "ContinuousParameter",
+    "ConvergenceDetected",
     "GridSearch",
     "HyperparameterTuner",
     "IntegerParameter",

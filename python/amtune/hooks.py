@@ -263,23 +263,17 @@ class WarmStartConfig:
 def build_hooks(tuner: Any) -> list[TuningJobHook]:
     """The hooks a tuner's settings ask for; unsupported settings raise ``ValueError``."""
     hooks: list[TuningJobHook] = []
+    if tuner.warm_start_config is not None:  # first: the parents are loaded before anything
+        from amtune.warm_start import make_warm_start_hook
+
+        hooks.append(make_warm_start_hook(tuner))
     if tuner.early_stopping_type == "Auto":
-        try:
-            from amtune.early_stopping import make_early_stopping_hook  # type: ignore[import-not-found]
-        except ImportError:
-            raise ValueError(
-                'early_stopping_type="Auto": early stopping is not supported yet'
-            ) from None
+        from amtune.early_stopping import make_early_stopping_hook
+
         hooks.append(make_early_stopping_hook(tuner))
     cc = tuner.completion_criteria_config
     if cc is not None and cc.to_sagemaker():
         from amtune.completion import make_completion_hook
 
         hooks.append(make_completion_hook(tuner))
-    if tuner.warm_start_config is not None:
-        try:
-            from amtune.warm_start import make_warm_start_hook  # type: ignore[import-not-found]
-        except ImportError:
-            raise ValueError("warm_start_config: warm start is not supported yet") from None
-        hooks.append(make_warm_start_hook(tuner))
     return hooks
