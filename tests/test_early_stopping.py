@@ -144,3 +144,24 @@ def test_hyperband_does_its_own_early_stopping():
 
     with pytest.raises(ValueError, match="Hyperband"):
         make_early_stopping_hook(T())
+
+
+def slow_curve(hp, reporter):
+    for epoch in range(20):
+        reporter.report("loss", (1.2 - hp["x"]) * 10.0 / (epoch + 1), step=epoch)
+        time.sleep(0.02)
+    return None
+
+
+def test_a_callable_in_a_worker_process_is_stopped_through_its_reporter(tmp_path):
+    t = HyperparameterTuner("loss", X, objective_type="Minimize", strategy="Random", max_jobs=8,
+                            random_seed=5, quiet=True, db=tmp_path / "a.db", stop_grace_seconds=5,
+                            early_stopping_type="Auto")
+    t.fit(slow_curve, job_name="esproc")
+    rows = t.store.training_jobs("esproc")
+    stopped = [r for r in rows if r["status"] == "Stopped"]
+    assert stopped and all(r["status"] in ("Completed", "Stopped") for r in rows)
+    for r in stopped:
+        n = len(t.store.metrics("esproc", r["seq"], "loss"))
+        assert 1 <= n < 20  # StopTraining ended the function early
+        assert r["end_time"] - r["start_time"] < 2.0  # well before the 5 s grace period
