@@ -44,7 +44,7 @@ the pooled parents' mean and standard deviation, and a GP fitted to them (:mod:`
 most 512 points chosen by ``core.fit_subset``) gives a prior mean ``m(x)``. The child's own values,
 in the same units, are modelled as ``a m(x) + r(x)`` with a GP ``r`` on the residual (centred, not
 rescaled: when the tasks agree the residual is small and the model is confident). The weight ``a``
-is ``1`` until the child has 5 values, then the one of ``0, 0.25, 0.5, 1, 2`` with the highest
+is ``1`` until the child has 3 values, then the one of ``0, 0.25, 0.5, 1, 2`` with the highest
 residual-GP posterior (marginal likelihood times hyperparameter priors), with prior odds of ``e``
 to 1 for ``a = 1``. This model replaces the Bayesian strategy's space-filling initial design: the
 first ``n_initial`` proposals (``min(max(5, d + 1), 10)``) maximize log expected improvement under
@@ -89,7 +89,7 @@ __all__ = [
 MAX_STATIC_CHANGES = 10
 WARM_START_STRATEGIES = ("Bayesian", "Random")
 TRANSFER_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
-MIN_CHILD_FOR_WEIGHT = 5
+MIN_CHILD_FOR_WEIGHT = 3
 #: log prior odds (nats) of the weight a = 1 against each other weight
 TRUST_PARENTS_NATS = 1.0
 MAX_PRIOR_POINTS = 512
