@@ -3,24 +3,31 @@
 A source build (``pip install .``) compiles one module, ``amtune._core``, for the host CPU
 (``isa_level`` ``native``). A portable build (``AMTUNE_ARCH=portable``) ships ``_core`` for
 baseline x86-64 plus ``_core_x86_64_v3`` (AVX2/FMA) and ``_core_x86_64_v4`` (AVX-512); the best
-one the CPU runs is chosen here. The environment variable ``AMTUNE_ISA`` forces a level
-(``x86-64``, ``x86-64-v3``, ``x86-64-v4``, or the base module's own level such as ``native``), for
-testing and benchmarking; a level this build lacks or this CPU cannot run is an ImportError.
+one the CPU runs is chosen here, from the CPU flags the operating system reports (on Linux,
+``/proc/cpuinfo``; elsewhere the baseline module is used), before anything is imported: the
+variants bind the same C++ types, so exactly one of them may be loaded in a process. The
+environment variable ``AMTUNE_ISA`` forces a level (``x86-64``, ``x86-64-v3``, ``x86-64-v4``, or
+the base module's own level such as ``native``), for testing and benchmarking; a level this build
+lacks or this CPU cannot run is an ImportError.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 from types import ModuleType
 from typing import Any
 
-#: (level, module, CPU features it needs), best first.
+#: CPU flags (as /proc/cpuinfo names them) of the x86-64 micro-architecture levels.
+_V3 = ("avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave")
+_V4 = (*_V3, "avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl")
+#: (level, module, CPU flags it needs), best first.
 _VARIANTS = (
-    ("x86-64-v4", "_core_x86_64_v4",
-     ("avx512f", "avx512bw", "avx512dq", "avx512vl", "avx2", "fma")),
-    ("x86-64-v3", "_core_x86_64_v3", ("avx2", "fma")),
+    ("x86-64-v4", "_core_x86_64_v4", _V4),
+    ("x86-64-v3", "_core_x86_64_v3", _V3),
 )
+_PORTABLE_BASE = "x86-64"
 
 _BUILD_HINT = (
     "was amtune built? Install it with `pip install .` from the source tree (for development: "
@@ -29,43 +36,61 @@ _BUILD_HINT = (
 )
 
 
-def _load() -> ModuleType:
+def _cpu_flags() -> set[str] | None:
+    """The CPU flags the kernel reports (Linux), or None when unknown."""
     try:
-        base = importlib.import_module("amtune._core")
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.partition(":")[2].split())
+    except OSError:
+        pass
+    return None
+
+
+def _import(module: str) -> ModuleType:
+    try:
+        return importlib.import_module("amtune." + module)
     except ImportError as exc:
         raise ImportError(
-            f"amtune's compiled core (amtune._core) could not be imported: {_BUILD_HINT} "
+            f"amtune's compiled core (amtune.{module}) could not be imported: {_BUILD_HINT} "
             f"Original error: {exc}"
         ) from exc
+
+
+def _has(module: str) -> bool:
+    try:
+        return importlib.util.find_spec("amtune." + module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _load() -> ModuleType:
     forced = os.environ.get("AMTUNE_ISA", "").strip()
-    base_level = str(base.build_info()["isa_level"])
-    if forced and forced == base_level:
+    variants = [(level, module, needs) for level, module, needs in _VARIANTS if _has(module)]
+    if not variants:  # a source build: one module
+        base = _import("_core")
+        level = str(base.build_info()["isa_level"])
+        if forced and forced != level:
+            raise ImportError(
+                f"AMTUNE_ISA={forced} but this is a {level!r} build with one module, "
+                "amtune._core (portable builds, AMTUNE_ARCH=portable, have every x86-64 level)"
+            )
         return base
-    known = [base_level] + [level for level, _, _ in _VARIANTS]
+    known = [level for level, _, _ in variants] + [_PORTABLE_BASE]
     if forced and forced not in known:
         raise ImportError(f"AMTUNE_ISA must be one of {known} for this build, got {forced!r}")
-    features = base.cpu_features()
-    for level, module, needs in _VARIANTS:
+    flags = _cpu_flags()
+    for level, module, needs in variants:
         if forced and forced != level:
             continue
-        missing = [flag for flag in needs if not features.get(flag, False)]
+        missing = [] if flags is None and forced else [f for f in needs if f not in (flags or ())]
         if missing:
             if forced:
-                raise ImportError(
-                    f"AMTUNE_ISA={forced} but this CPU lacks {', '.join(missing)}"
-                )
+                raise ImportError(f"AMTUNE_ISA={forced} but this CPU lacks {', '.join(missing)}")
             continue
-        try:
-            return importlib.import_module("amtune." + module)
-        except ImportError as exc:
-            if forced:
-                raise ImportError(
-                    f"AMTUNE_ISA={forced} but amtune.{module} cannot be imported (this is a "
-                    f"{base_level!r} build; portable builds, AMTUNE_ARCH=portable, have every "
-                    f"level): {exc}"
-                ) from None
-            continue  # not a portable build: only `_core` exists
-    return base
+        return _import(module)
+    return _import("_core")
 
 
 core: Any = _load()
