@@ -148,7 +148,9 @@ def measure(
                 if kind == "built":
                     res["build_seconds"] = ev["seconds"]
         over_time = asking_since is not None and time.perf_counter() - asking_since > limit
-        over_mem = _rss_now_mib(proc.pid) > max_rss_mib
+        rss_now = _rss_now_mib(proc.pid)
+        res["watched_rss_mib"] = max(res.get("watched_rss_mib", 0.0), rss_now)
+        over_mem = rss_now > max_rss_mib
         over_build = time.perf_counter() - started > 3 * limit + 600
         if over_time or over_mem or over_build:
             proc.kill()
@@ -161,11 +163,14 @@ def measure(
             )
             if "cold" in res and over_time:
                 res["status"] = f"warm ask > {limit:g} s"
+            res["killed"] = True
             break
     proc.wait()
     if res["status"] == "ok" and proc.returncode != 0:
         err = (proc.stderr.read() if proc.stderr else "").strip().splitlines()
-        res["status"] = f"failed: {err[-1] if err else proc.returncode}"
+        last = err[-1] if err else f"exit code {proc.returncode}"
+        res["error"] = "\n".join(err[-20:])
+        res["status"] = "failed: " + (last if len(last) <= 80 else last[:77] + "...")
     return res
 
 
@@ -219,8 +224,13 @@ def table(results: list[dict[str, Any]], methods: list[str], sizes: list[int]) -
         mcells = [f"{n:,}"]
         for m in methods:
             r = by.get((m, n))
-            rss = (r.get("rss_mib") or r.get("built_rss_mib")) if r else None
-            mcells.append(f"{rss:,.0f} MiB" if rss else "")
+            if r is None or "watched_rss_mib" not in r:
+                mcells.append("")
+            elif r.get("killed"):
+                mcells.append(f"> {r['watched_rss_mib']:,.0f} MiB (stopped)")
+            else:
+                rss = r.get("done_rss_mib") or r.get("rss_mib") or r.get("watched_rss_mib")
+                mcells.append(f"{rss:,.0f} MiB")
             if r is None:
                 cells += ["", ""] if m == "amtune-bayes" else [""]
                 continue
@@ -262,7 +272,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-rss-gib", type=float, default=6.0, help="kill a child above this RSS")
     ap.add_argument("--amtune-options", default="", help="key=value,... passed to amtune.Optimizer")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "ask_scaling.md")
-    ap.add_argument("--json", type=Path, default=None, help="also write the raw measurements here")
+    ap.add_argument(
+        "--json",
+        type=Path,
+        default=ROOT / "benchmarks" / "results" / "ask_scaling.json",
+        help="where to write the raw measurements",
+    )
     args = ap.parse_args(argv)
     if args.child:
         spec = json.loads(args.child)
@@ -280,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
             if gave_up:
                 results.append({"method": m, "n": n, "d": args.d, "warm": [], "status": gave_up})
                 continue
+            print(f"{m} n={n:,} ...", file=sys.stderr, flush=True)
             r = measure(
                 m,
                 n,
@@ -323,7 +339,8 @@ def main(argv: list[str] | None = None) -> int:
             "process that measured that size alone (it includes the interpreter and library "
             "imports; "
             "torch is imported only for GPSampler). Ratios = peer warm time / amtune warm time, "
-            f"measured in this run. A proposal that took more than {args.limit:g} s stops that "
+            f"measured in this run. A proposal that took more than {args.limit:g} s, or a process "
+            f"above {args.max_rss_gib:g} GiB (a cap that protects the shared machine), stops that "
             "method at larger sizes.",
             "",
             *table(results, methods, sizes),
@@ -332,8 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=1))
     print(text)
     return 0
 
