@@ -271,3 +271,18 @@ def test_fit_subset_keeps_the_best_and_spreads():
     assert len(idx) == len(set(idx.tolist())) == 64
     assert set(np.argsort(y)[:16]) <= set(idx.tolist())
     assert list(core.fit_subset(X[:10], y[:10], 64)) == list(range(10))
+
+
+def test_believer_fantasy_keeps_the_mean_and_collapses_the_variance():
+    gp = make_gp([0, 0], [0, 0], [0, 0], noise=-3.0)  # a noisy model
+    rng = np.random.default_rng(6)
+    X = rng.random((15, 2))
+    gp.fit(X, np.sin(4 * X[:, 0]))
+    x = np.array([[0.37, 0.61]])
+    grid = rng.random((20, 2))
+    mu0, var0 = gp.predict(grid)
+    m, v = gp.predict(x)
+    gp.append(x, m, 1e-9)
+    mu1, var1 = gp.predict(grid)
+    np.testing.assert_allclose(mu1, mu0, atol=1e-9)
+    assert (var1 <= var0 + 1e-12).all() and gp.predict(x)[1][0] < 1e-6 < v[0]

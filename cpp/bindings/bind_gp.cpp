@@ -1,5 +1,6 @@
 // Gaussian-process model, acquisition and the Bayesian-optimization engine.
 // The low-level functions are bound so tests can check every gradient against finite differences.
+#include <optional>
 #include <tuple>
 
 #include "amtune/acq_optimizer.hpp"
@@ -70,15 +71,16 @@ void bind_gp(py::module_& m) {
         },
         py::arg("x"), py::arg("a"), py::arg("b"), "w(x), dw/dx, dw/dlog a, dw/dlog b");
   m.def("output_transform",
-        [](const VectorXd& y) {
+        [](const VectorXd& y, std::optional<double> lam) {
           amtune::OutputTransform ot;
-          VectorXd t = ot.fit(y);
+          VectorXd t = lam ? ot.transform(y, *lam) : ot.fit(y);
           py::dict p;
           p["lambda"] = ot.lambda;
           p["power"] = ot.power;
+          p["log_jacobian"] = ot.log_jacobian(y);
           return std::make_tuple(t, p);
         },
-        py::arg("y"));
+        py::arg("y"), py::arg("lam") = py::none());
   m.def("halton",
         [](int n, int d, std::uint64_t seed, std::uint64_t start) {
           if (n < 0) throw std::invalid_argument("halton: n must be >= 0");
@@ -145,7 +147,7 @@ void bind_gp(py::module_& m) {
            py::arg("log_noise") = -9.0, py::arg("mean") = 0.0, py::arg("log_wa") = VectorXd(),
            py::arg("log_wb") = VectorXd(), py::arg("noise_floor") = 1e-6)
       .def("fit", &GP::fit, py::arg("X"), py::arg("y"))
-      .def("append", &GP::append, py::arg("X"), py::arg("y"))
+      .def("append", &GP::append, py::arg("X"), py::arg("y"), py::arg("noise") = -1.0)
       .def("truncate", &GP::truncate, py::arg("n"))
       .def("set_y", &GP::set_y, py::arg("y"))
       .def_property_readonly("n", &GP::n)
@@ -182,7 +184,7 @@ void bind_gp(py::module_& m) {
   py::class_<amtune::BayesEngine>(m, "BayesEngine")
       .def(py::init([](const amtune::Space& space, const std::vector<int>& kinds, const std::vector<int>& cards,
                        const std::vector<int>& warp, int acquisition, double kappa, bool deterministic, int threads,
-                       int max_fit_points, int fit_restarts, int n_starts, int n_candidates) {
+                       int max_fit_points, int fit_restarts, int n_starts, int n_candidates, bool output_warping) {
              amtune::EngineOptions o;
              o.acquisition = acquisition;
              o.kappa = kappa;
@@ -192,12 +194,13 @@ void bind_gp(py::module_& m) {
              o.fit_restarts = fit_restarts;
              o.n_starts = n_starts;
              o.n_candidates = n_candidates;
+             o.output_warping = output_warping;
              return amtune::BayesEngine(space, make_spec(kinds, cards, warp), o);
            }),
            py::arg("space"), py::arg("kinds"), py::arg("cards"), py::arg("warp"), py::arg("acquisition") = 0,
            py::arg("kappa") = 1.96, py::arg("deterministic") = false, py::arg("threads") = 0,
            py::arg("max_fit_points") = 128, py::arg("fit_restarts") = 2, py::arg("n_starts") = 5,
-           py::arg("n_candidates") = 0)
+           py::arg("n_candidates") = 0, py::arg("output_warping") = true)
       .def("propose",
            [](amtune::BayesEngine& e, const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,
               std::uint64_t seed) {

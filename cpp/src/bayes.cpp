@@ -100,31 +100,7 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
   const bool coarse = Xc.rows() > 0;
   const Hyper base = initial_hyper();
   auto run = [&](const HyperLayout& lay, const RowMatrix& XX, const VectorXd& yy, const std::vector<VectorXd>& starts,
-                 int max_iter) {
-    VectorXd lo, hi;
-    lay.bounds(lo, hi);
-    const int ns = static_cast<int>(starts.size());
-    std::vector<LbfgsbResult> res(ns);
-    LbfgsbOptions o;
-    o.max_iter = max_iter;
-    o.pgtol = 1e-4;
-    o.ftol = 1e-8;
-    parallel_for(ns, threads_, [&](int s) {
-      Objective f = [&](const VectorXd& t, VectorXd& g) {
-        try {
-          return neg_log_posterior(spec_, lay, priors_, base, XX, yy, t, &g);
-        } catch (const std::runtime_error&) {
-          g = VectorXd::Zero(t.size());
-          return std::numeric_limits<double>::infinity();
-        }
-      };
-      res[s] = minimize_box(f, starts[s].cwiseMax(lo).cwiseMin(hi), lo, hi, o);
-    });
-    int arg = -1;
-    for (int s = 0; s < ns; ++s)
-      if (std::isfinite(res[s].f) && res[s].x.allFinite() && (arg < 0 || res[s].f < res[arg].f)) arg = s;
-    return arg < 0 ? LbfgsbResult{VectorXd(), std::numeric_limits<double>::infinity(), 0, 0} : res[arg];
-  };
+                 int max_iter) { return optimize(lay, XX, yy, starts, max_iter); };
   double best_f = std::numeric_limits<double>::infinity();
   Hyper best_h;
   bool best_warp = false;
@@ -175,6 +151,84 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
   ++fit_count_;
 }
 
+LbfgsbResult BayesEngine::optimize(const HyperLayout& lay, const RowMatrix& X, const VectorXd& y,
+                                   const std::vector<VectorXd>& starts, int max_iter) const {
+  const Hyper base = initial_hyper();
+  VectorXd lo, hi;
+  lay.bounds(lo, hi);
+  const int ns = static_cast<int>(starts.size());
+  std::vector<LbfgsbResult> res(ns);
+  LbfgsbOptions o;
+  o.max_iter = max_iter;
+  o.pgtol = 1e-4;
+  o.ftol = 1e-8;
+  parallel_for(ns, threads_, [&](int s) {
+    Objective f = [&](const VectorXd& t, VectorXd& g) {
+      try {
+        return neg_log_posterior(spec_, lay, priors_, base, X, y, t, &g);
+      } catch (const std::runtime_error&) {
+        g = VectorXd::Zero(t.size());
+        return std::numeric_limits<double>::infinity();
+      }
+    };
+    res[s] = minimize_box(f, starts[s].cwiseMax(lo).cwiseMin(hi), lo, hi, o);
+  });
+  int arg = -1;
+  for (int s = 0; s < ns; ++s)
+    if (std::isfinite(res[s].f) && res[s].x.allFinite() && (arg < 0 || res[s].f < res[arg].f)) arg = s;
+  return arg < 0 ? LbfgsbResult{VectorXd(), std::numeric_limits<double>::infinity(), 0, 0} : res[arg];
+}
+
+double BayesEngine::select_lambda(const RowMatrix& X, const VectorXd& yi, const std::vector<int>& rows) const {
+  // Candidates: identity, square-root-like and log-like. Score: the negative log posterior of the
+  // GP (no input warping, a short fit on at most 64 of the rows) on the transformed values minus
+  // the log Jacobian of the transform, i.e. the fit to the *original* values (Snelson et al. 2004).
+  std::vector<int> sub = rows;
+  if (sub.size() > 64) {
+    RowMatrix Xr(static_cast<int>(rows.size()), X.cols());
+    VectorXd yr(static_cast<int>(rows.size()));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      Xr.row(i) = X.row(rows[i]);
+      yr[i] = yi[rows[i]];
+    }
+    const std::vector<int> c = fit_subset(Xr, yr, 64);
+    sub.clear();
+    for (int i : c) sub.push_back(rows[i]);
+  }
+  const int m = static_cast<int>(sub.size());
+  RowMatrix Xs(m, X.cols());
+  for (int i = 0; i < m; ++i) Xs.row(i) = X.row(sub[i]);
+  const HyperLayout lay(spec_, !opt_.deterministic, false);
+  Hyper cur = fitted_ ? hyper_ : initial_hyper();
+  cur.log_wa.setZero();
+  cur.log_wb.setZero();
+  const std::vector<VectorXd> starts{lay.pack(cur), lay.pack(initial_hyper())};
+  double best = std::numeric_limits<double>::infinity(), best_lam = 1.0;
+  for (double lam : {1.0, 0.5, 0.0}) {
+    OutputTransform o;
+    const VectorXd t = o.transform(yi, lam);
+    const VectorXd jac = o.log_jacobian(yi);
+    VectorXd ys(m);
+    double js = 0.0;
+    for (int i = 0; i < m; ++i) {
+      ys[i] = t[sub[i]];
+      js += jac[sub[i]];
+    }
+    const LbfgsbResult r = optimize(lay, Xs, ys, starts, 60);
+    const double score = r.f - js;
+    if (std::isfinite(score) && score < best - 1e-9) {
+      best = score;
+      best_lam = lam;
+    }
+  }
+  return best_lam;
+}
+
+// Fantasies condition on the latent value f(x) = mean(x) (the believer trusts its belief): a noise
+// variance of 1e-6 of the standardized scale, so the variance collapses at the fantasy and the next
+// point of the batch goes elsewhere; the posterior mean is unchanged whatever this value.
+constexpr double kFantasyNoise = 1e-6;
+
 RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,
                                std::uint64_t seed) {
   const int n = static_cast<int>(X.rows()), d = spec_.dim();
@@ -191,7 +245,7 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   for (int i = 0; i < n; ++i)
     if (!std::isfinite(yi[i])) yi[i] = worst;
   // 2. output transform
-  const VectorXd yt = ot_.fit(yi);
+  VectorXd yt = ot_.transform(yi, lambda_);
 
   static const bool prof = std::getenv("AMTUNE_PROFILE") != nullptr;
   auto t0 = std::chrono::steady_clock::now();
@@ -203,7 +257,11 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   const bool warm = !full && n > n_last_fit_ && (n <= 200 || n - n_last_fit_ >= std::max(1, n_last_fit_ / 20));
   bool refit = false;
   if (full || warm) {
-    const std::vector<int> sub = fit_subset(X, yt, opt_.max_fit_points);
+    const std::vector<int> sub = fit_subset(X, yt, opt_.max_fit_points);  // ranks do not depend on lambda
+    if (full && opt_.output_warping && n >= 3) {
+      lambda_ = select_lambda(X, yi, sub);
+      yt = ot_.transform(yi, lambda_);
+    }
     RowMatrix Xs(static_cast<int>(sub.size()), d);
     VectorXd ys(static_cast<int>(sub.size()));
     for (std::size_t i = 0; i < sub.size(); ++i) {
@@ -250,7 +308,7 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
     for (int i = 0; i < Pc.rows(); ++i) seen.add(Pc.row(i).data(), d);
     VectorXd mu, var;
     gp_->predict(pending, mu, var);
-    gp_->append(pending, mu);
+    gp_->append(pending, mu, kFantasyNoise);
     acq.best = std::min(acq.best, mu.minCoeff());
   }
   // incumbents for local candidates: the best 5 observed points
@@ -280,7 +338,7 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
         RowMatrix xr = r.x.transpose();
         VectorXd mu, var;
         gp_->predict(xr, mu, var);
-        gp_->append(xr, mu);
+        gp_->append(xr, mu, kFantasyNoise);
         acq.best = std::min(acq.best, mu[0]);
       }
     }

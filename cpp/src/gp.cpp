@@ -219,13 +219,14 @@ void GP::fit(const RowMatrix& X, const VectorXd& y) {
   update_alpha();
 }
 
-void GP::append(const RowMatrix& X, const VectorXd& y) {
+void GP::append(const RowMatrix& X, const VectorXd& y, double noise) {
   const int m = static_cast<int>(X.rows());
   if (y.size() != m) throw std::invalid_argument("GP.append: X and y sizes differ");
   reserve(n_ + m);
   RowMatrix Z;
   compute_features(spec_, h_, X, Z);
-  const double diag = kc_.sf2 + h_.noise() + jitter_;
+  const double row_noise = noise >= 0.0 ? noise : h_.noise();
+  const double diag = kc_.sf2 + row_noise + jitter_;
   for (int i = 0; i < m; ++i) {
     const int n = n_;
     VectorXd l(n);
@@ -234,7 +235,7 @@ void GP::append(const RowMatrix& X, const VectorXd& y) {
     const double dd = diag - l.squaredNorm();
     // A (near-)duplicate row makes dd vanish in round-off: keep the factor positive.
     L_.row(n).head(n) = l.transpose();
-    L_(n, n) = std::sqrt(std::max(dd, 1e-3 * (h_.noise() + jitter_)));
+    L_(n, n) = std::sqrt(std::max(dd, 1e-3 * (row_noise + jitter_) + 1e-12 * kc_.sf2));
     X_.row(n) = X.row(i);
     Z_.row(n) = Z.row(i);
     y_[n] = y[i];

@@ -36,7 +36,7 @@ Eigen::VectorXd OutputTransform::fit(const Eigen::VectorXd& y) {
     // resolution is what the acquisition needs; lambda > 1 would squash the best observations
     // together (the same reason Vizier's output warping only reshapes the bad half of the values).
     const double gr = 0.5 * (std::sqrt(5.0) - 1.0);
-    double a = -2.0, b = 1.0, c = b - gr * (b - a), d = a + gr * (b - a);
+    double a = 0.0, b = 1.0, c = b - gr * (b - a), d = a + gr * (b - a);
     double fc = loglik(c), fd = loglik(d);
     for (int it = 0; it < 60; ++it) {
       if (fc > fd) {
@@ -50,6 +50,22 @@ Eigen::VectorXd OutputTransform::fit(const Eigen::VectorXd& y) {
   }
   Eigen::VectorXd t(n);
   for (int i = 0; i < n; ++i) t[i] = power ? yeo_johnson(z[i], lambda) : z[i];
+  moments(t, mean2, std2);
+  if (!(std2 > 1e-300) || !std::isfinite(std2)) std2 = 1.0;
+  return (t.array() - mean2) / std2;
+}
+
+Eigen::VectorXd OutputTransform::transform(const Eigen::VectorXd& y, double lam) {
+  const int n = static_cast<int>(y.size());
+  moments(y, mean1, std1);
+  if (!(std1 > 1e-300) || !std::isfinite(std1)) std1 = 1.0;
+  lambda = lam;
+  power = lam != 1.0;
+  Eigen::VectorXd t(n);
+  for (int i = 0; i < n; ++i) {
+    const double z = (y[i] - mean1) / std1;
+    t[i] = power ? yeo_johnson(z, lambda) : z;
+  }
   moments(t, mean2, std2);
   if (!(std2 > 1e-300) || !std::isfinite(std2)) std2 = 1.0;
   return (t.array() - mean2) / std2;

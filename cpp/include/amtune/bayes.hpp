@@ -4,7 +4,8 @@
 // propose(X, y, pending, q, seed):
 //  1. Failed trials (NaN y) are imputed with the worst finite value observed, so the model learns
 //     to avoid the region where trials fail (the rule of Optuna/Vizier-style "infeasible = worst").
-//  2. Outputs go through the OutputTransform of warping.hpp (z-score, Yeo-Johnson, z-score).
+//  2. Outputs go through the OutputTransform of warping.hpp (z-score, Yeo-Johnson, z-score); its
+//     exponent is chosen at every full fit by the GP's evidence (select_lambda).
 //  3. Hyperparameters (MAP, priors.hpp) are refitted with L-BFGS when enough new data arrived:
 //     a warm start from the previous fit at every call while n <= 200 and once every 5% growth
 //     beyond; a full fit (the warm start plus `fit_restarts` starts drawn from the priors, in
@@ -27,6 +28,7 @@
 
 #include "amtune/acq_optimizer.hpp"
 #include "amtune/gp.hpp"
+#include "amtune/lbfgsb.hpp"
 #include "amtune/priors.hpp"
 #include "amtune/space.hpp"
 #include "amtune/warping.hpp"
@@ -37,6 +39,7 @@ struct EngineOptions {
   int acquisition = 0;       // AcqKind
   double kappa = 1.96;       // UCB weight
   bool deterministic = false;  // fixed noise variance 1e-8 instead of a learned one
+  bool output_warping = true;  // Yeo-Johnson output transform (else plain standardization)
   int threads = 0;           // 0: AMTUNE_NUM_THREADS or hardware_concurrency
   int max_fit_points = 128;
   int fit_restarts = 2;
@@ -60,6 +63,11 @@ class BayesEngine {
 
  private:
   void fit_hypers(const RowMatrix& X, const Eigen::VectorXd& yt, bool full, std::uint64_t seed);
+  // Best L-BFGS result over starts (theta in the layout's packing), or f = inf if all failed.
+  LbfgsbResult optimize(const HyperLayout& lay, const RowMatrix& X, const Eigen::VectorXd& y,
+                        const std::vector<Eigen::VectorXd>& starts, int max_iter) const;
+  // Output-transform exponent by GP evidence (see warping.hpp).
+  double select_lambda(const RowMatrix& X, const Eigen::VectorXd& yi, const std::vector<int>& rows) const;
   Hyper initial_hyper() const;
 
   Space space_;
@@ -72,6 +80,7 @@ class BayesEngine {
   OutputTransform ot_;
   bool fitted_ = false;
   bool use_warp_ = true;
+  double lambda_ = 1.0;
   int n_last_fit_ = 0, n_last_full_ = 0, fit_count_ = 0;
   std::unique_ptr<GP> gp_;
 };

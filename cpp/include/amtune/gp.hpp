@@ -53,7 +53,8 @@ class GP {
   // Factorize K on rows X (replaces any data); y are the targets (may be set later with set_y).
   void fit(const RowMatrix& X, const VectorXd& y);
   // Append rows with their targets; O(n^2) per row (a rank-one extension of the factor).
-  void append(const RowMatrix& X, const VectorXd& y);
+  // noise >= 0 gives these rows their own noise variance (fantasies of the latent f use ~0).
+  void append(const RowMatrix& X, const VectorXd& y, double noise = -1.0);
   // Drop all rows after the first n (the factor of a leading block is that block of the factor).
   void truncate(int n);
   // Replace the targets of all rows and recompute alpha.

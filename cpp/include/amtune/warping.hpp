@@ -7,11 +7,14 @@
 // transform, x is first squeezed into [eps, 1 - eps] so the derivatives stay finite at the ends.
 //
 // Output warping: objective values are z-scored, passed through the Yeo-Johnson power transform
-// (Yeo & Johnson 2000, Biometrika 87(4)) with the exponent lambda maximizing the Gaussian profile
-// likelihood over lambda in [-2, 1] (concave: it compresses the bad tail, never the good one), and
-// z-scored again. This is the transform HEBO applies (Cowen-Rivers et al. 2022,
-// JAIR 74): monotone (ranks are preserved), it compresses heavy tails such as the huge values of
-// a Rosenbrock-type objective far from its optimum, and it is the identity for Gaussian data.
+// (Yeo & Johnson 2000, Biometrika 87(4)) and z-scored again, the output transform of HEBO
+// (Cowen-Rivers et al. 2022, JAIR 74). It is monotone (ranks are preserved) and, for lambda in
+// [0, 1], concave: it compresses the bad (high) tail of a minimization, such as the huge values of
+// a Rosenbrock-type objective far from its optimum, and never squashes the good values together.
+// lambda = 1 is the identity. The engine picks lambda from {1, 1/2, 0} by the GP's own evidence,
+// the marginal likelihood of the original values including the Jacobian of the transform, as in
+// warped GPs (Snelson, Rasmussen & Ghahramani 2004); `fit` is the cheaper marginal Gaussian
+// maximum-likelihood choice of lambda in [0, 1].
 #pragma once
 
 #include <cmath>
@@ -54,8 +57,20 @@ struct OutputTransform {
     const double l2 = 2.0 - lam;
     return std::abs(l2) < 1e-12 ? -std::log1p(-y) : -std::expm1(l2 * std::log1p(-y)) / l2;
   }
-  // Fit on finite values y; returns the transformed values.
+  // Fit on finite values y (lambda by Gaussian maximum likelihood); returns the transformed values.
   Eigen::VectorXd fit(const Eigen::VectorXd& y);
+  // Transform with a given lambda (means and scales estimated from y).
+  Eigen::VectorXd transform(const Eigen::VectorXd& y, double lam);
+  // log d t(y_i) / d y_i per point, for the current parameters.
+  Eigen::VectorXd log_jacobian(const Eigen::VectorXd& y) const {
+    Eigen::VectorXd j(y.size());
+    for (Eigen::Index i = 0; i < y.size(); ++i) {
+      const double z = (y[i] - mean1) / std1;
+      j[i] = -std::log(std1) - std::log(std2) +
+             (power ? (lambda - 1.0) * (z >= 0 ? 1.0 : -1.0) * std::log1p(std::abs(z)) : 0.0);
+    }
+    return j;
+  }
   double apply(double y) const {
     const double z = (y - mean1) / std1;
     return ((power ? yeo_johnson(z, lambda) : z) - mean2) / std2;

@@ -7,8 +7,10 @@ The model (C++, ``cpp/include/amtune/{kernel,gp,priors,warping}.hpp``):
   ``Auto`` also get a learned Kumaraswamy input warping (Snoek et al. 2014).
 * Constant mean, Gaussian noise (learned, with a floor of ``1e-6`` of the standardized variance; or
   fixed at ``1e-8`` with ``deterministic=True``).
-* Outputs are z-scored and passed through a Yeo-Johnson power transform fitted by maximum
-  likelihood (as HEBO does), which tames heavy-tailed objectives and keeps the ranking.
+* Outputs are z-scored and passed through a Yeo-Johnson power transform (as HEBO does) whose
+  exponent (identity, square-root-like or log-like) is chosen by the GP's marginal likelihood of
+  the original values (warped GPs, Snelson et al. 2004); it tames heavy-tailed objectives and
+  keeps the ranking.
 * Hyperparameters by maximum a posteriori under the dimension-scaled lengthscale prior of Hvarfner
   et al. (2024), L-BFGS on analytic gradients, warm-started from the previous fit.
 * Failed trials (``tell(id, None)``) are imputed with the worst finite value observed, so the model
@@ -67,6 +69,9 @@ class BayesianSearch(Strategy):
     ``num_threads``
         Threads of the compiled core; default ``AMTUNE_NUM_THREADS`` or all cores. Results do not
         depend on it.
+    ``output_warping``
+        Apply the Yeo-Johnson output transform with an exponent in ``{1, 1/2, 0}`` chosen by the
+        model's evidence (default ``True``); ``False`` only standardizes.
     ``max_fit_points``
         Largest number of trials the hyperparameter fit uses (default 128: the best quarter plus a
         space-filling selection of the rest; the posterior always
@@ -93,6 +98,7 @@ class BayesianSearch(Strategy):
         ucb_kappa: float = 1.96,
         num_threads: int | None = None,
         max_fit_points: int = 128,
+        output_warping: bool = True,
     ) -> None:
         if acquisition not in ACQUISITIONS:
             raise ValueError(
@@ -122,6 +128,9 @@ class BayesianSearch(Strategy):
         self.ucb_kappa = float(ucb_kappa)
         self.num_threads = num_threads
         self.max_fit_points = int(max_fit_points)
+        if not isinstance(output_warping, (bool, np.bool_)):
+            raise TypeError(f"output_warping must be a bool, got {output_warping!r}")
+        self.output_warping = bool(output_warping)
 
     def bind(self, space: SearchSpace, seed: int) -> None:
         super().bind(space, seed)
@@ -136,7 +145,7 @@ class BayesianSearch(Strategy):
             space._core, kinds, cards, warp,
             acquisition=ACQUISITIONS[self.acquisition], kappa=self.ucb_kappa,
             deterministic=self.deterministic, threads=max(threads, 0),
-            max_fit_points=self.max_fit_points,
+            max_fit_points=self.max_fit_points, output_warping=self.output_warping,
         )
         self._n_init = self.n_initial if self.n_initial is not None else default_n_initial(space.dim)
         self._design_seed = self.next_seed()
