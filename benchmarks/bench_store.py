@@ -29,7 +29,7 @@ from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks._threads import limit_threads  # noqa: E402
+from benchmarks._threads import limit_threads
 
 limit_threads()
 
@@ -52,9 +52,18 @@ def objective(hp: dict, reporter: object) -> float:
 
 def run_amtune(n_jobs: int, parallel: int, db: Path, name: str) -> float:
     """Training jobs per second of one tuning job."""
-    tuner = HyperparameterTuner("loss", RANGES, objective_type="Minimize", strategy="Random",
-                                max_jobs=n_jobs, max_parallel_jobs=parallel, runner="thread",
-                                random_seed=0, quiet=True, db=db)
+    tuner = HyperparameterTuner(
+        "loss",
+        RANGES,
+        objective_type="Minimize",
+        strategy="Random",
+        max_jobs=n_jobs,
+        max_parallel_jobs=parallel,
+        runner="thread",
+        random_seed=0,
+        quiet=True,
+        db=db,
+    )
     t0 = time.perf_counter()
     tuner.fit(objective, job_name=name)
     dt = time.perf_counter() - t0
@@ -64,7 +73,7 @@ def run_amtune(n_jobs: int, parallel: int, db: Path, name: str) -> float:
     return n_jobs / dt
 
 
-def _optuna():  # noqa: ANN202
+def _optuna():
     try:
         import optuna
     except ImportError:
@@ -73,8 +82,9 @@ def _optuna():  # noqa: ANN202
     return optuna
 
 
-def run_optuna(n_trials: int, db: Path) -> float | None:
-    """Trials per second of an Optuna study on SQLite RDB storage, or None without Optuna."""
+def run_optuna(n_trials: int, db: Path | None) -> float | None:
+    """Trials per second of an Optuna study on SQLite RDB storage (in memory when ``db`` is None),
+    or None without Optuna."""
     optuna = _optuna()
     if optuna is None:
         return None
@@ -88,8 +98,12 @@ def run_optuna(n_trials: int, db: Path) -> float | None:
         }
         return objective(hp, None)
 
-    study = optuna.create_study(storage=f"sqlite:///{db}", sampler=optuna.samplers.RandomSampler(seed=0),
-                                study_name="bench", direction="minimize")
+    study = optuna.create_study(
+        storage=None if db is None else f"sqlite:///{db}",
+        sampler=optuna.samplers.RandomSampler(seed=0),
+        study_name="bench",
+        direction="minimize",
+    )
     t0 = time.perf_counter()
     study.optimize(obj, n_trials=n_trials)
     return n_trials / (time.perf_counter() - t0)
@@ -97,7 +111,7 @@ def run_optuna(n_trials: int, db: Path) -> float | None:
 
 # ---------------------------------------------------------------------------- pytest-benchmark
 @pytest.mark.parametrize("parallel", [1, 4])
-def test_amtune_store(benchmark, tmp_path, parallel):  # noqa: ANN001, ANN201
+def test_amtune_store(benchmark, tmp_path, parallel):
     counter = iter(range(10**6))
     n = 500
 
@@ -108,7 +122,7 @@ def test_amtune_store(benchmark, tmp_path, parallel):  # noqa: ANN001, ANN201
     benchmark.extra_info["jobs_per_second"] = rate
 
 
-def test_optuna_rdb(benchmark, tmp_path):  # noqa: ANN001, ANN201
+def test_optuna_rdb(benchmark, tmp_path):
     if _optuna() is None:
         pytest.skip("optuna is not installed (pip install -e .[bench])")
     counter = iter(range(10**6))
@@ -130,20 +144,31 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         rows = []
         for parallel in (1, 4):
-            rates = [run_amtune(a.jobs, parallel, Path(tmp) / "amtune.db", f"bench-{parallel}-{r}")
-                     for r in range(a.repeats)]
-            rows.append((f"amtune, max_parallel_jobs={parallel}", a.jobs, sorted(rates)[len(rates) // 2]))
-        orates = [run_optuna(a.optuna_trials, Path(tmp) / f"optuna-{r}.db") for r in range(a.repeats)]
+            rates = [
+                run_amtune(a.jobs, parallel, Path(tmp) / "amtune.db", f"bench-{parallel}-{r}")
+                for r in range(a.repeats)
+            ]
+            rows.append(
+                (f"amtune, max_parallel_jobs={parallel}", a.jobs, sorted(rates)[len(rates) // 2])
+            )
+        orates = [
+            run_optuna(a.optuna_trials, Path(tmp) / f"optuna-{r}.db") for r in range(a.repeats)
+        ]
+        mem = [run_optuna(a.optuna_trials, None) for r in range(a.repeats)]
         optuna = _optuna()
-    print(f"python {sys.version.split()[0]}, amtune {amtune.__version__}, "
-          f"optuna {getattr(optuna, '__version__', 'not installed')}, {os.cpu_count()} CPUs")
-    print(f"{'store path':<40} {'jobs':>6} {'jobs/s (median of %d)' % a.repeats:>22}")
+    print(
+        f"python {sys.version.split()[0]}, amtune {amtune.__version__}, "
+        f"optuna {getattr(optuna, '__version__', 'not installed')}, {os.cpu_count()} CPUs"
+    )
+    print(f"{'store path':<40} {'jobs':>6} {f'jobs/s (median of {a.repeats})':>22}")
     for label, n, rate in rows:
         print(f"{label:<40} {n:>6} {rate:>22.0f}")
     if orates[0] is not None:
         orate = sorted(orates)[len(orates) // 2]  # type: ignore[type-var]
         print(f"{'optuna RandomSampler, sqlite RDB':<40} {a.optuna_trials:>6} {orate:>22.0f}")
-        print(f"amtune (1 parallel) / optuna: {rows[0][2] / orate:.1f}x")
+        mrate = sorted(mem)[len(mem) // 2]  # type: ignore[type-var]
+        print(f"{'optuna RandomSampler, in memory':<40} {a.optuna_trials:>6} {mrate:>22.0f}")
+        print(f"amtune (1 parallel) / optuna sqlite: {rows[0][2] / orate:.1f}x")
     else:
         print("optuna: not installed; comparison skipped")
     ok = rows[0][2] >= 500
