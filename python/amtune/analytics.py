@@ -133,7 +133,7 @@ def describe(store: Store, name: str) -> dict[str, Any]:
 
 
 def _not_improving(rows: list[dict[str, Any]], objective_type: str) -> int:
-    """Training jobs since the last one that improved the best objective by 1% (amtune.completion)."""
+    """Training jobs since the last one improving the best objective by 1% (amtune.completion)."""
     from amtune.completion import not_improving_count
 
     return not_improving_count(rows, objective_type)
