@@ -140,26 +140,20 @@ def test_transfer_learning_starts_near_the_parents_optimum(tmp_path):
     assert "OverallBestTrainingJob" not in warm.describe()  # a different task
 
 
-def _transfer(parent_y, child_f, n_child, seed=0):
+def test_transfer_proposes_from_the_parents_then_hands_over_to_a_full_design():
     space = amtune.SearchSpace({"x": amtune.ContinuousParameter(0.0, 1.0)})
-    opt = Optimizer(space, "Bayesian", random_seed=seed)
+    opt = Optimizer(space, "Bayesian", random_seed=0)
     Xp = np.linspace(0, 1, 30)[:, None]
-    s = TransferLearningSearch(opt.strategy, [(Xp, parent_y(Xp[:, 0]))])
-    rng = np.random.default_rng(seed)
-    Xc = rng.random((n_child, 1))
-    h = History(X=Xc, y=child_f(Xc[:, 0]), pending=np.empty((0, 1)))
-    return s, s.ask(1, h), h
-
-
-def test_transfer_weight_follows_the_evidence():
-    # alike tasks: the parents' shape is kept; unrelated (reversed) tasks: weight 0, cold behaviour
-    s, _, _ = _transfer(lambda x: (x - 0.2) ** 2, lambda x: 2 * (x - 0.2) ** 2 + 1, 4)
-    assert s.weight > 0
-    s, P, h = _transfer(lambda x: (x - 0.2) ** 2, lambda x: -((x - 0.2) ** 2), 4)
-    assert s.weight == 0.0
-    # with no value yet, the first proposal minimizes the prior mean
-    s, P, _ = _transfer(lambda x: (x - 0.7) ** 2, lambda x: x, 0)
-    assert abs(P[0, 0] - 0.7) < 0.05
+    s = TransferLearningSearch(opt.strategy, [(Xp, (Xp[:, 0] - 0.7) ** 2)])
+    empty = History(X=np.empty((0, 1)), y=np.empty(0), pending=np.empty((0, 1)))
+    P = s.ask(3, empty)
+    assert abs(P[0, 0] - 0.7) < 0.05  # the first proposal minimizes the prior mean
+    assert np.abs(np.diff(np.sort(P[:, 0]))).min() >= 0.05  # diverse
+    assert np.all(np.abs(P[:, 0] - 0.7) < 0.35)
+    # after the 3 transferred points: the strategy's own space-filling design (n_initial = 5)
+    h = History(X=P, y=(P[:, 0] - 0.7) ** 2, pending=np.empty((0, 1)))
+    D = s.ask(5, h)
+    assert D.shape == (5, 1) and D.min() < 0.2 and D.max() > 0.8  # spread over the range
 
 
 def test_warm_start_from_both_config_shapes(tmp_path):

@@ -41,20 +41,19 @@ finite spaces do not re-run a configuration a parent evaluated. ``describe()`` a
 **TransferLearning** (Bayesian strategy): the parents are a related task, not the same function.
 Their values (minimization sense; failed jobs get their parent's worst value) are standardized by
 the pooled parents' mean and standard deviation, and a GP fitted to them (:mod:`amtune._gpfit`; at
-most 512 points chosen by ``core.fit_subset``) gives a prior mean ``m(x)``. The child's own values,
-in the same units, are modelled as ``a m(x) + r(x)`` with a GP ``r`` on the residual (centred, not
-rescaled: when the tasks agree the residual is small and the model is confident). The weight ``a``
-is ``1`` until the child has 3 values, then the one of ``0, 0.25, 0.5, 1, 2`` with the highest
-residual-GP posterior (marginal likelihood times hyperparameter priors), with prior odds of ``e``
-to 1 for ``a = 1``. This model replaces the Bayesian strategy's space-filling initial design: the
-first ``n_initial`` proposals (``min(max(5, d + 1), 10)``) maximize log expected improvement under
-it (the first one, with no value yet, minimizes ``m``), each at least ``0.05 sqrt(d)`` from the
-other configurations of the job (so the design stays informative), pending points entering as
-Kriging-believer fantasies. From then on the Bayesian strategy proposes from the job's own
-observations exactly as in a cold start, so it refines around the good configurations the parents
-pointed to. When the evidence picks ``a = 0`` (the tasks look unrelated) the strategy hands over at
-once, so dissimilar parents cost at most the first 5 evaluations of the design. With the Random
-strategy, the parents are validated and loaded but random search ignores evidence by definition.
+most 512 points chosen by ``core.fit_subset``) gives a prior mean ``m(x)``. The first
+``N_TRANSFER = 3`` proposals of the job come from this model: the first minimizes ``m``; the next
+ones maximize log expected improvement of ``m(x) + r(x)``, where ``r`` is a GP on the residual of
+the job's own values so far (same units, centred, not rescaled, so a shift or rescaling between
+the tasks is absorbed), each at least ``0.05 sqrt(d)`` (in the encoded space) from the job's other
+configurations; pending and batch points enter as Kriging-believer fantasies. Then the Bayesian
+strategy takes over exactly as in a cold start: its full space-filling initial design
+(``n_initial = min(max(5, d + 1), 10)`` points), then its model of the job's own observations,
+which include the transferred points. So when the tasks are alike the job evaluates near-optimal
+configurations from its first training job and the model refines around them, and when they are
+not, the parents cost at most 3 evaluations more than a cold start (the design and the model never
+see the parents' values). With the Random strategy, the parents are validated and loaded but
+random search ignores evidence by definition.
 """
 
 from __future__ import annotations
@@ -88,10 +87,8 @@ __all__ = [
 
 MAX_STATIC_CHANGES = 10
 WARM_START_STRATEGIES = ("Bayesian", "Random")
-TRANSFER_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
-MIN_CHILD_FOR_WEIGHT = 3
-#: log prior odds (nats) of the weight a = 1 against each other weight
-TRUST_PARENTS_NATS = 1.0
+#: proposals made from the parents' model before the Bayesian strategy's own design
+N_TRANSFER = 3
 MAX_PRIOR_POINTS = 512
 MIN_DESIGN_DISTANCE = 0.05
 _FINISHED = ("Completed", "Stopped")
@@ -274,7 +271,6 @@ class TransferLearningSearch(Strategy):
                 Xs.append(np.asarray(X, dtype=np.float64).reshape(-1, self.space.dim))
                 ys.append(np.where(np.isnan(y), np.nanmax(y), y))  # failed: the parent's worst
         self.has_prior = bool(Xs)
-        self.weight = 1.0
         if self.has_prior:
             from amtune._gpfit import GPModel
 
@@ -300,6 +296,28 @@ class TransferLearningSearch(Strategy):
     def ask(self, n: int, history: History) -> np.ndarray:
         if not self.has_prior:
             return self.inner.ask(n, history)
+        d = self.space.dim
+        pending = np.asarray(history.pending, dtype=np.float64).reshape(-1, d)
+        used = history.n + len(pending)
+        n_tr = max(0, min(n, N_TRANSFER - used))
+        out: list[np.ndarray] = []
+        if n_tr:
+            out.append(self._transfer(n_tr, history, pending))
+        rest = n - n_tr
+        n_init = int(getattr(self.inner, "_n_init", 5))
+        n_design = min(rest, max(0, N_TRANSFER + n_init - used - n_tr))
+        design = getattr(self.inner, "_design", None)
+        if n_design and design is not None:  # the full space-filling design, after the transfer
+            pend = np.vstack([pending, *out])
+            out.append(design(n_design, History(X=history.X, y=history.y, pending=pend), pend))
+            rest -= n_design
+        if rest:
+            pend = np.vstack([pending, *out])
+            out.append(self.inner.ask(rest, History(X=history.X, y=history.y, pending=pend)))
+        return np.vstack(out).reshape(n, d)
+
+    def _transfer(self, n: int, history: History, pending: np.ndarray) -> np.ndarray:
+        """``n`` proposals from the parents' prior mean plus a residual GP on this job's values."""
         from amtune._gpfit import GPModel, candidate_points, refine_min
         from amtune.strategies.random_search import config_keys
 
@@ -307,11 +325,6 @@ class TransferLearningSearch(Strategy):
         d = space.dim
         y = np.asarray(history.y, dtype=np.float64)
         X = np.asarray(history.X, dtype=np.float64).reshape(-1, d)
-        pending = np.asarray(history.pending, dtype=np.float64).reshape(-1, d)
-        n_valid = int(np.isfinite(y).sum())
-        n_init = int(getattr(self.inner, "_n_init", 5))
-        if len(y) + len(pending) >= n_init:  # phase 2: the Bayesian strategy on this job's data
-            return self.inner.ask(n, history)
         z = (y - self.loc) / self.scale
         if len(y) and not np.isfinite(z).all():  # failed: the worst value seen in this job
             z = np.where(np.isnan(z), np.nanmax(z) if np.isfinite(z).any() else 0.0, z)
@@ -319,24 +332,20 @@ class TransferLearningSearch(Strategy):
         seed = self.next_seed()
         model: GPModel | None = None
         if len(y):
-            weights = (1.0,) if n_valid < MIN_CHILD_FOR_WEIGHT else TRANSFER_WEIGHTS
-            fits = [(GPModel(space, X, z - a * m_X, seed=seed % (2**32), standardize=False,
-                             center=True), a)
-                    for a in weights]
-            model, self.weight = min(fits, key=lambda f: f[0].neg_log_posterior
-                                     + (0.0 if f[1] == 1.0 else TRUST_PARENTS_NATS))
-            if self.weight == 0.0:
-                return self.inner.ask(n, history)
+            model = GPModel(space, X, z - m_X, seed=seed % (2**32), standardize=False, center=True)
         best = float(np.min(z)) if len(y) else math.inf
         seen = set(config_keys(space.canonicalize(np.vstack([X, pending])))) if (
             space.is_finite and (len(X) or len(pending))) else set()
-        a = self.weight
         # Kriging believer: pending points get the model's mean as their value
-        fx, fr = X, (z - a * m_X) if len(y) else np.zeros(0)
-        if model is not None and len(pending):
-            pr, _ = model.predict(pending)
-            fx, fr = np.vstack([fx, pending]), np.concatenate([fr, pr])
-            model = model.with_data(fx, fr)
+        fx, fr = X, (z - m_X) if len(y) else np.zeros(0)
+        if len(pending):
+            if model is not None:
+                pr, _ = model.predict(pending)
+                fx, fr = np.vstack([fx, pending]), np.concatenate([fr, pr])
+                model = model.with_data(fx, fr)
+            else:
+                fx = pending
+        min_dist = MIN_DESIGN_DISTANCE * math.sqrt(d)
         out: list[np.ndarray] = []
         for _ in range(n):
             around = [self.prior_best]
@@ -347,42 +356,39 @@ class TransferLearningSearch(Strategy):
             if space.is_finite:
                 keep = [i for i, k in enumerate(config_keys(C)) if k not in seen]
                 C = C[keep]
-            elif len(fx):  # a design: keep MIN_DESIGN_DISTANCE * sqrt(d) away from other points
+            elif len(fx):  # keep MIN_DESIGN_DISTANCE * sqrt(d) away from the other points
                 dist = np.sqrt(((C[:, None, :] - fx[None, :, :]) ** 2).sum(-1)).min(1)
-                far = dist >= MIN_DESIGN_DISTANCE * math.sqrt(d)
-                if far.any():
-                    C = C[far]
+                if (dist >= min_dist).any():
+                    C = C[dist >= min_dist]
             if not len(C):
                 break
             pm, _ = self.prior_mean(C)
             if model is None:
-                mu, var = a * pm, np.full(len(C), 1.0)
+                mu, var = pm, np.ones(len(C))
             else:
                 rm, var = model.predict(C)
-                mu = a * pm + rm
-            if not math.isfinite(best):  # no child value yet: the prior's minimizer
+                mu = pm + rm
+            if not math.isfinite(best):  # no value yet: the prior's minimizer
                 acq = -mu
             else:
                 acq = np.array([core.acquisition_value(0, best, 0.0, float(m), float(v))[0]
                                 for m, v in zip(mu, var)])
-            top = np.argsort(-acq)[:3]
-            cand = [(float(acq[i]), C[i]) for i in top]
+            cand = [(float(acq[i]), C[i]) for i in np.argsort(-acq)[:3]]
             if model is not None and math.isfinite(best):
                 mdl = model
 
                 def neg_acq(x: np.ndarray) -> tuple[float, np.ndarray]:
                     m1, _, dm1, _ = self.prior.predict_grad(x)
                     m2, v2, dm2, dv2 = mdl.predict_grad(x)
-                    val, da_dm, da_dv = core.acquisition_value(0, best, 0.0, a * m1 + m2, v2)
-                    return -val, -(da_dm * (a * dm1 + dm2) + da_dv * dv2)
+                    val, da_dm, da_dv = core.acquisition_value(0, best, 0.0, m1 + m2, v2)
+                    return -val, -(da_dm * (dm1 + dm2) + da_dv * dv2)
 
                 for _, x0 in list(cand):
                     xr, v = refine_min(space, neg_acq, x0, 30)
                     if space.is_finite:
                         ok = config_keys(xr[None, :])[0] not in seen
                     else:
-                        ok = not len(fx) or float(np.sqrt(((fx - xr) ** 2).sum(1)).min()) >= (
-                            MIN_DESIGN_DISTANCE * math.sqrt(d))
+                        ok = not len(fx) or float(np.sqrt(((fx - xr) ** 2).sum(1)).min()) >= min_dist
                     if ok:
                         cand.append((-v, xr))
             cand.sort(key=lambda t: -t[0])
@@ -390,8 +396,7 @@ class TransferLearningSearch(Strategy):
             out.append(x)
             if space.is_finite:
                 seen.add(config_keys(x[None, :])[0])
-            # fantasize x for the next point of the batch
-            if model is not None:
+            if model is not None:  # fantasize x for the next point of the batch
                 r_x, _ = model.predict(x[None, :])
                 fx, fr = np.vstack([fx, x[None, :]]), np.concatenate([fr, r_x])
                 model = model.with_data(fx, fr)
