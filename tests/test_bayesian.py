@@ -218,3 +218,23 @@ def test_hyperparameters_are_exposed():
     h = opt.strategy.hyperparameters()
     assert len(h["log_ls"]) == 3 and h["noise"] >= 1e-6 and isinstance(h["warping"], bool)
     assert math.isfinite(h["output_lambda"])
+
+
+@pytest.mark.parametrize("deterministic", [False, True])
+def test_duplicated_history_is_handled(deterministic):
+    space = amtune.SearchSpace({"i": I(0, 4, "Linear"), "x": C(0.0, 1.0)})
+    opt = amtune.Optimizer(space, strategy="Bayesian", random_seed=0, deterministic=deterministic)
+    configs = [{"i": 2, "x": 0.5}] * 6 + [{"i": 1, "x": 0.25}] * 4 + [{"i": 4, "x": 0.9}]
+    opt.add_many(configs, [1.0] * 6 + [0.5] * 4 + [2.0])
+    trials = opt.ask(4)
+    X = space.encode([t.params for t in trials])
+    assert np.isfinite(X).all() and len({tuple(r) for r in X}) == 4
+
+
+def test_imported_history_with_failures_and_one_dimension():
+    space = amtune.SearchSpace({"x": C(-3.0, 3.0)})
+    opt = amtune.Optimizer(space, strategy="Bayesian", random_seed=4)
+    xs_ = np.linspace(-3, 3, 13)
+    opt.add_many([{"x": float(x)} for x in xs_], [None if x > 2 else (x - 0.7) ** 2 for x in xs_])
+    t = opt.ask()[0]
+    assert -3 <= t.params["x"] <= 2.5

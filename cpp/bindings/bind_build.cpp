@@ -21,6 +21,39 @@ py::dict cpu_features() {
   return out;
 }
 
+// Instruction sets this module was compiled to use (what -march enabled), in x86-64 level order.
+py::list compiled_features() {
+  py::list out;
+#ifdef __SSE4_2__
+  out.append("sse4.2");
+#endif
+#ifdef __AVX__
+  out.append("avx");
+#endif
+#ifdef __AVX2__
+  out.append("avx2");
+#endif
+#ifdef __FMA__
+  out.append("fma");
+#endif
+#ifdef __BMI2__
+  out.append("bmi2");
+#endif
+#ifdef __AVX512F__
+  out.append("avx512f");
+#endif
+#ifdef __AVX512BW__
+  out.append("avx512bw");
+#endif
+#ifdef __AVX512DQ__
+  out.append("avx512dq");
+#endif
+#ifdef __AVX512VL__
+  out.append("avx512vl");
+#endif
+  return out;
+}
+
 }  // namespace
 
 void bind_build(py::module_& m) {
@@ -29,6 +62,7 @@ void bind_build(py::module_& m) {
     d["version"] = AMTUNE_VERSION;
     d["isa_level"] = AMTUNE_ISA_LEVEL;
     d["simd"] = std::string(Eigen::SimdInstructionSetsInUse());
+    d["compiled_features"] = compiled_features();
     d["eigen"] = std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
                  std::to_string(EIGEN_MINOR_VERSION);
 #ifdef NDEBUG
