@@ -38,18 +38,10 @@ def demo_tuner(
     strategy: str | None = None,
     channels: dict[str, str] | None = None,
 ) -> Any:
-    from amtune.strategies import _registry
     from amtune.tuner import HyperparameterTuner
 
     if strategy is None:
         strategy = "Bayesian"
-        if "Bayesian" not in _registry():
-            print(
-                "amtune demo: notice: the Bayesian strategy is not available in this build; "
-                "using Random",
-                file=sys.stderr,
-            )
-            strategy = "Random"
     return HyperparameterTuner(
         "validation:accuracy",
         RANGES,

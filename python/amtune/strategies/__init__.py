@@ -19,14 +19,9 @@ __all__ = [
 
 
 def _registry() -> dict[str, Any]:
-    reg: dict[str, Any] = {"Random": RandomSearch, "Grid": GridSearch}
-    try:
-        from amtune.strategies.bayesian import BayesianSearch
-    except ImportError:  # pragma: no cover - until the Bayesian strategy is built
-        pass
-    else:
-        reg["Bayesian"] = BayesianSearch
-    return reg
+    from amtune.strategies.bayesian import BayesianSearch
+
+    return {"Random": RandomSearch, "Grid": GridSearch, "Bayesian": BayesianSearch}
 
 
 def make_strategy(strategy: str | Strategy, **options: Any) -> Strategy:
