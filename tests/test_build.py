@@ -31,8 +31,8 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 def test_build_info():
     info = amtune.build_info()
-    assert set(info) == {"version", "isa_level", "simd", "eigen", "build_type", "module",
-                         "cpu_features"}
+    assert set(info) == {"version", "isa_level", "simd", "compiled_features", "eigen",
+                         "build_type", "module", "cpu_features"}
     assert info["version"] == amtune.__version__
     assert info["build_type"] == "Release"
     assert info["isa_level"] in LEVELS
@@ -40,20 +40,30 @@ def test_build_info():
     assert info["eigen"].startswith("3.")
     assert isinstance(info["simd"], str) and info["simd"]
     assert all(isinstance(v, bool) for v in info["cpu_features"].values())
-    if info["isa_level"] == "x86-64-v4" or (
-        info["isa_level"] == "native" and info["cpu_features"].get("avx512f")
-    ):
+    compiled = set(info["compiled_features"])
+    level = info["isa_level"]
+    if level == "x86-64":
+        assert not compiled & {"avx", "avx2", "avx512f"}
+        assert info["simd"] == "SSE, SSE2"
+    elif level == "x86-64-v3":
+        assert {"avx", "avx2", "fma", "bmi2"} <= compiled and "avx512f" not in compiled
+    elif level == "x86-64-v4":
+        assert {"avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl"} <= compiled
         assert "AVX512" in info["simd"]
-    if info["isa_level"] == "x86-64-v3":
-        assert "AVX2" in info["simd"] and "AVX512" not in info["simd"]
+    elif level == "native":  # compiled for this CPU: everything it has
+        features = info["cpu_features"]
+        assert {f for f in ("avx2", "fma", "avx512f") if features.get(f)} <= compiled
 
 
 def test_the_best_variant_is_chosen():
     info = amtune.build_info()
     if info["isa_level"] in ("native", "generic"):
         pytest.skip("a source build has one module")
+    forced = os.environ.get("AMTUNE_ISA", "").strip()
     flags = _ext._cpu_flags() or set()
-    if set(_ext._V4) <= flags:
+    if forced:
+        assert info["isa_level"] == forced
+    elif set(_ext._V4) <= flags:
         assert info["isa_level"] == "x86-64-v4"
     elif set(_ext._V3) <= flags:
         assert info["isa_level"] == "x86-64-v3"
@@ -131,7 +141,8 @@ def test_missing_extension_error_says_how_to_build():
     # Simulate an unbuilt checkout: importing amtune._core fails.
     result = run_python("""
         import sys
-        sys.modules["amtune._core"] = None  # makes `import amtune._core` raise ImportError
+        for name in ("_core", "_core_x86_64_v3", "_core_x86_64_v4"):
+            sys.modules["amtune." + name] = None  # makes `import amtune._core...` fail
         try:
             import amtune
         except ImportError as exc:

@@ -101,12 +101,14 @@ def build_info() -> dict[str, Any]:
 
     ``isa_level`` is ``native`` for a source build tuned to the building CPU, or ``x86-64``,
     ``x86-64-v3``, ``x86-64-v4`` for the variant a portable build chose; ``module`` names it,
-    ``simd`` lists Eigen's instruction sets, ``cpu_features`` what this CPU supports.
+    ``compiled_features`` the instruction sets the module was compiled to use, ``simd`` the ones
+    Eigen vectorizes with, ``cpu_features`` what this CPU supports.
 
     >>> import amtune
     >>> info = amtune.build_info()
-    >>> sorted(info)
-    ['build_type', 'cpu_features', 'eigen', 'isa_level', 'module', 'simd', 'version']
+    >>> sorted(info)  # doctest: +NORMALIZE_WHITESPACE
+    ['build_type', 'compiled_features', 'cpu_features', 'eigen', 'isa_level', 'module', 'simd',
+     'version']
     >>> info["build_type"]
     'Release'
     """
