@@ -89,7 +89,7 @@ class Optimizer:
         self._sign = 1.0 if objective_type == "Minimize" else -1.0
         self._trials: dict[int, Trial] = {}
         self._pending: dict[int, np.ndarray] = {}
-        self._pending_keys: dict[bytes, int] = {}  # canonical row bytes -> pending trial id
+        self._pending_keys: dict[bytes, int] = {}  # canonical row bytes -> number pending
         self._X = np.empty((64, space.dim))
         self._y = np.empty(64)
         self._ids = np.empty(64, dtype=np.int64)  # trial id of each history row
@@ -143,7 +143,9 @@ class Optimizer:
             )
         X = self.space.canonicalize(np.clip(X, 0.0, 1.0))
         keys = [row.tobytes() for row in X]
-        if len(set(keys)) < n or not self._pending_keys.keys().isdisjoint(keys):
+        if self.space.is_finite and (
+            len(set(keys)) < n or not self._pending_keys.keys().isdisjoint(keys)
+        ):
             raise RuntimeError(
                 f"strategy {self.strategy.name!r} proposed a configuration twice in a batch or one "
                 "that is still pending"
@@ -155,7 +157,7 @@ class Optimizer:
             self._next_id += 1
             self._trials[trial.id] = trial
             self._pending[trial.id] = row
-            self._pending_keys[key] = trial.id
+            self._pending_keys[key] = self._pending_keys.get(key, 0) + 1
             out.append(trial)
         return out
 
@@ -169,7 +171,7 @@ class Optimizer:
             raise ValueError(f"trial {trial_id} was already told ({self._trials[trial_id].state})")
         v = _check_value(value)
         row = self._pending.pop(trial_id)
-        del self._pending_keys[row.tobytes()]
+        self._unpend(row)
         trial = self._trials[trial_id]
         self._record(trial, row, v)
         return trial
@@ -178,8 +180,7 @@ class Optimizer:
         """Drop a pending trial that will never be told (e.g. it was cancelled before it ran)."""
         if trial_id not in self._pending:
             raise ValueError(f"trial {trial_id!r} is not pending")
-        row = self._pending.pop(trial_id)
-        del self._pending_keys[row.tobytes()]
+        self._unpend(self._pending.pop(trial_id))
         del self._trials[trial_id]
 
     def add(self, params: Mapping[str, Any], value: float | None) -> Trial:
@@ -226,6 +227,14 @@ class Optimizer:
         return trials
 
     # ------------------------------------------------------------------ internals
+    def _unpend(self, row: np.ndarray) -> None:
+        key = row.tobytes()
+        left = self._pending_keys[key] - 1
+        if left:
+            self._pending_keys[key] = left
+        else:
+            del self._pending_keys[key]
+
     def _record(self, trial: Trial, row: np.ndarray, v: float) -> None:
         self._grow(1)
         self._X[self._n] = row
