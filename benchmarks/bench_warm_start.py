@@ -11,7 +11,9 @@ For each pair of related functions (parent task, child task) and each seed:
   ``--identical-parent-budget`` evaluations, so that parent plus child stay below the cold budget.
 
 ``k`` is the first evaluation of the warm job whose regret (best-so-far minus the child's known
-optimum) is at most the cold job's regret after ``--budget`` evaluations (``>B`` when never); a
+optimum) is at most the cold job's regret after ``--budget`` evaluations (``>B`` when never), per seed; "k of the median
+curves" is the same on the median (over seeds) regret curves, which is less sensitive to a cold
+run that happens to escape a local minimum late; a
 regret below 0.1% of the cold job's observed range counts as the optimum, so two jobs that both
 found the optimum to many digits are not ranked by rounding. The target of the issue is
 ``median k <= budget / 2``. The ``unrelated`` pair checks that dissimilar parents do not mislead
@@ -146,9 +148,9 @@ def main() -> int:
         f"{a.identical_parent_budget} on the same task. k = first warm evaluation whose best-so-far "
         f"reaches the cold job's regret after {B} evaluations, a regret below {REGRET_FLOOR:g} of the "
         f"cold job's observed range counting as the optimum (target: median k <= {B // 2}).", "",
-        "| pair | warm start | k per seed | median k | met | cold regret@10/25/50 (median) | "
-        "warm regret@10/25/50 (median) |",
-        "|---|---|---|---|---|---|---|",
+        "| pair | warm start | k per seed | median k | met | k of the median curves | "
+        "cold regret@10/25/50 (median) | warm regret@10/25/50 (median) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     t0 = time.time()
     with tempfile.TemporaryDirectory() as tmp:
@@ -157,6 +159,9 @@ def main() -> int:
             space, fp, fc, kind = PAIRS[pair]
             ks: list[float] = []
             cold_b, warm_b = [], []
+            cold_c: list[np.ndarray] = []
+            warm_c: list[np.ndarray] = []
+            floors: list[float] = []
             for s in range(a.seeds):
                 pb = a.parent_budget if kind == "TransferLearning" else a.identical_parent_budget
                 tag = f"{pair[:12]}-{s}"
@@ -170,16 +175,25 @@ def main() -> int:
                 ks.append(math.inf if k is None else k)
                 cold_b.append([min(cold[:n]) - f_star for n in (10, 25, B)])
                 warm_b.append([min(warm[:n]) - f_star for n in (10, 25, B)])
+                cold_c.append(np.minimum.accumulate(cold) - f_star)
+                warm_c.append(np.minimum.accumulate(warm) - f_star)
+                floors.append(REGRET_FLOOR * (max(cold) - f_star))
                 print(f"{pair} seed {s}: k={k} cold regret {min(cold) - f_star:.3g} warm regret "
                       f"{min(warm) - f_star:.3g} "
                       f"({time.time() - t0:.0f} s)", flush=True)
             med = float(np.median(ks))
+            # the median curves: first n where the warm median regret reaches the cold one at B
+            target = max(float(np.median(np.array(cold_c)[:, -1])), float(np.median(floors)))
+            wmed = np.median(np.array(warm_c), axis=0)
+            hit = np.flatnonzero(wmed <= target)
+            kmed = float(hit[0] + 1) if len(hit) else math.inf
             fmt = lambda k: ">" + str(B) if math.isinf(k) else str(int(k))  # noqa: E731
             cm = np.median(np.array(cold_b), axis=0)
             wm = np.median(np.array(warm_b), axis=0)
             lines.append(
                 f"| {pair} | {kind} | {' '.join(fmt(k) for k in ks)} | {fmt(med)} | "
-                f"{'yes' if med <= B // 2 else 'no'} | {' / '.join(f'{v:.4g}' for v in cm)} | "
+                f"{'yes' if med <= B // 2 else 'no'} | {fmt(kmed)} | "
+                f"{' / '.join(f'{v:.4g}' for v in cm)} | "
                 f"{' / '.join(f'{v:.4g}' for v in wm)} |")
     lines += ["", f"Total time {time.time() - t0:.0f} s on {os.cpu_count()} shared cores "
               f"(AMTUNE_NUM_THREADS={os.environ['AMTUNE_NUM_THREADS']})."]

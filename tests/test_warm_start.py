@@ -148,10 +148,12 @@ def test_transfer_proposes_from_the_parents_then_hands_over_to_a_full_design():
     empty = History(X=np.empty((0, 1)), y=np.empty(0), pending=np.empty((0, 1)))
     P = s.ask(3, empty)
     assert abs(P[0, 0] - 0.7) < 0.05  # the first proposal minimizes the prior mean
-    assert np.abs(np.diff(np.sort(P[:, 0]))).min() >= 0.05  # diverse
+    assert np.abs(np.diff(np.sort(P[:, 0]))).min() >= 0.05  # diverse (batch: Kriging believer)
     assert np.all(np.abs(P[:, 0] - 0.7) < 0.35)
-    # after the 3 transferred points: the strategy's own space-filling design (n_initial = 5)
-    h = History(X=P, y=(P[:, 0] - 0.7) ** 2, pending=np.empty((0, 1)))
+    X = np.vstack([P, s.ask(5, History(X=P, y=(P[:, 0] - 0.7) ** 2, pending=np.empty((0, 1))))])
+    assert X.shape == (8, 1) and np.all(np.abs(X[:, 0] - 0.7) < 0.35)  # all 8 from the parents
+    # after the 8 transferred points: the strategy's own space-filling design (n_initial = 5)
+    h = History(X=X, y=(X[:, 0] - 0.7) ** 2, pending=np.empty((0, 1)))
     D = s.ask(5, h)
     assert D.shape == (5, 1) and D.min() < 0.2 and D.max() > 0.8  # spread over the range
 
