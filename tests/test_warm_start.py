@@ -186,3 +186,76 @@ def test_warm_start_from_both_config_shapes(tmp_path):
     sm["WarmStartConfig"]["WarmStartType"] = "Sideways"
     with pytest.raises(ConfigError, match="WarmStartConfig.warm_start_type: must be one of"):
         parse_config(sm, tmp_path)
+
+
+CLI_TRAIN = """
+import argparse, os, signal
+p = argparse.ArgumentParser()
+p.add_argument("--x", type=float)
+p.add_argument("--n", type=int)
+a = p.parse_args()
+marker = os.path.join(os.environ["SM_MODEL_DIR"], "attempt")
+if a.x > 0.9 and not os.path.exists(marker):  # the first attempt of some jobs dies by a signal
+    open(marker, "w").close()
+    os.kill(os.getpid(), signal.SIGKILL)
+for epoch in range(3):
+    print(f"loss={((a.x - 0.3) ** 2 + 0.1 * abs(a.n - 2)) * (3 - epoch)}")
+"""
+
+
+def test_issue6_features_from_a_sagemaker_request_through_the_cli(tmp_path, capsys):
+    import json
+    import sys
+
+    from amtune.cli import main
+
+    (tmp_path / "train.py").write_text(CLI_TRAIN)
+
+    def request(name, **extra_htc):
+        return {
+            "HyperParameterTuningJobName": name,
+            "HyperParameterTuningJobConfig": {
+                "Strategy": "Bayesian",
+                "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "loss"},
+                "ResourceLimits": {"MaxNumberOfTrainingJobs": 8, "MaxParallelTrainingJobs": 2},
+                "ParameterRanges": {
+                    "ContinuousParameterRanges": [{"Name": "x", "MinValue": "0", "MaxValue": "1"}],
+                    "IntegerParameterRanges": [{"Name": "n", "MinValue": "1", "MaxValue": "4"}]},
+                "RandomSeed": 4, **extra_htc},
+            "TrainingJobDefinition": {
+                "AlgorithmSpecification": {
+                    "TrainingCommand": [sys.executable, "train.py"],
+                    "MetricDefinitions": [{"Name": "loss", "Regex": r"loss=(\S+)"}]},
+                "RetryStrategy": {"MaximumRetryAttempts": 1}},
+        }
+
+    db = str(tmp_path / "s.db")
+    (tmp_path / "parent.json").write_text(json.dumps(request("cli-parent")))
+    assert main(["run", str(tmp_path / "parent.json"), "--db", db, "--quiet"]) == 0
+    child = request("cli-child", TrainingJobEarlyStoppingType="Auto",
+                    TuningJobCompletionCriteria={
+                        "BestObjectiveNotImproving": {"MaxNumberOfTrainingJobsNotImproving": 3},
+                        "ConvergenceDetected": {"CompleteOnConvergence": "Enabled"}})
+    child["WarmStartConfig"] = {"WarmStartType": "IdenticalDataAndAlgorithm",
+                                "ParentHyperParameterTuningJobs": [
+                                    {"HyperParameterTuningJobName": "cli-parent"}]}
+    (tmp_path / "child.json").write_text(json.dumps(child))
+    assert main(["run", str(tmp_path / "child.json"), "--db", db, "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["describe", "cli-child", "--db", db, "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["HyperParameterTuningJobConfig"]["TrainingJobEarlyStoppingType"] == "Auto"
+    assert d["TrainingJobDefinition"]["RetryStrategy"] == {"MaximumRetryAttempts": 1}
+    assert d["WarmStartConfig"]["ParentHyperParameterTuningJobs"] == [
+        {"HyperParameterTuningJobName": "cli-parent"}]
+    assert "OverallBestTrainingJob" in d
+    assert isinstance(d["TuningJobCompletionDetails"]["NumberOfTrainingJobsObjectiveNotImproving"], int)
+    assert main(["describe", "cli-child", "--db", db]) == 0
+    assert "Jobs not improving:" in capsys.readouterr().out
+    # a missing parent is a bad config: exit 2, nothing written
+    child["HyperParameterTuningJobName"] = "cli-orphan"
+    child["WarmStartConfig"]["ParentHyperParameterTuningJobs"] = [
+        {"HyperParameterTuningJobName": "nope"}]
+    (tmp_path / "orphan.json").write_text(json.dumps(child))
+    assert main(["run", str(tmp_path / "orphan.json"), "--db", db, "--quiet"]) == 2
+    assert "parents[0] ('nope'): no tuning job" in capsys.readouterr().err

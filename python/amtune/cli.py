@@ -116,6 +116,17 @@ def cmd_describe(a: argparse.Namespace) -> int:
             f"  Best: {best['TrainingJobName']}  {m['MetricName']} = {m['Value']:.6g}  "
             f"{best['TunedHyperParameters']}"
         )
+    overall = d.get("OverallBestTrainingJob")
+    if overall:
+        m = overall["FinalHyperParameterTuningJobObjectiveMetric"]
+        print(f"  Overall best (with the warm start parents): {overall['TrainingJobName']} "
+              f"({overall['TuningJobName']})  {m['MetricName']} = {m['Value']:.6g}")
+    cd = d.get("TuningJobCompletionDetails") or {}
+    print(f"  Jobs not improving: {cd.get('NumberOfTrainingJobsObjectiveNotImproving')}"
+          + (f"   Convergence detected: {cd['ConvergenceDetectedTime']:%Y-%m-%d %H:%M:%S} UTC"
+             if cd.get("ConvergenceDetectedTime") else ""))
+    if d.get("TuningJobCompletionReason"):
+        print(f"  Completed because: {d['TuningJobCompletionReason']}")
     return 0
 
 
