@@ -147,6 +147,7 @@ void bind_gp(py::module_& m) {
            py::arg("log_noise") = -9.0, py::arg("mean") = 0.0, py::arg("log_wa") = VectorXd(),
            py::arg("log_wb") = VectorXd(), py::arg("noise_floor") = 1e-6)
       .def("fit", &GP::fit, py::arg("X"), py::arg("y"))
+      .def("fit_rows", &GP::fit_rows, py::arg("X"), py::arg("y"), py::arg("rows"))
       .def("append", &GP::append, py::arg("X"), py::arg("y"), py::arg("noise") = -1.0)
       .def("truncate", &GP::truncate, py::arg("n"))
       .def("set_y", &GP::set_y, py::arg("y"))
@@ -184,7 +185,8 @@ void bind_gp(py::module_& m) {
   py::class_<amtune::BayesEngine>(m, "BayesEngine")
       .def(py::init([](const amtune::Space& space, const std::vector<int>& kinds, const std::vector<int>& cards,
                        const std::vector<int>& warp, int acquisition, double kappa, bool deterministic, int threads,
-                       int max_fit_points, int fit_restarts, int n_starts, int n_candidates, bool output_warping) {
+                       int max_fit_points, int fit_restarts, int n_starts, int n_candidates, bool output_warping,
+                       int big_threshold, int local_points, int big_candidates) {
              amtune::EngineOptions o;
              o.acquisition = acquisition;
              o.kappa = kappa;
@@ -195,12 +197,16 @@ void bind_gp(py::module_& m) {
              o.n_starts = n_starts;
              o.n_candidates = n_candidates;
              o.output_warping = output_warping;
+             o.big_threshold = big_threshold;
+             o.local_points = local_points;
+             o.big_candidates = big_candidates;
              return amtune::BayesEngine(space, make_spec(kinds, cards, warp), o);
            }),
            py::arg("space"), py::arg("kinds"), py::arg("cards"), py::arg("warp"), py::arg("acquisition") = 0,
            py::arg("kappa") = 1.96, py::arg("deterministic") = false, py::arg("threads") = 0,
            py::arg("max_fit_points") = 128, py::arg("fit_restarts") = 2, py::arg("n_starts") = 5,
-           py::arg("n_candidates") = 0, py::arg("output_warping") = true)
+           py::arg("n_candidates") = 0, py::arg("output_warping") = true,
+           py::arg("big_threshold") = 0, py::arg("local_points") = 256, py::arg("big_candidates") = 1024)
       .def("propose",
            [](amtune::BayesEngine& e, const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,
               std::uint64_t seed) {
@@ -211,6 +217,8 @@ void bind_gp(py::module_& m) {
       .def_property_readonly("fitted", &amtune::BayesEngine::fitted)
       .def_property_readonly("threads", &amtune::BayesEngine::threads)
       .def_property_readonly("fit_count", &amtune::BayesEngine::fit_count)
+      .def_property_readonly("big_mode", &amtune::BayesEngine::big_mode)
+      .def_property_readonly("model_points", &amtune::BayesEngine::model_points)
       .def("hyperparameters", [](const amtune::BayesEngine& e) {
         py::dict d = hyper_dict(e.hyper());
         d["output_lambda"] = e.output_transform().lambda;

@@ -9,4 +9,5 @@ PYBIND11_MODULE(AMTUNE_MODULE_NAME, m) {
   bind_build(m);
   bind_space(m);
   bind_gp(m);
+  bind_big(m);
 }

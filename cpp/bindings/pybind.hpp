@@ -14,3 +14,4 @@ namespace py = pybind11;
 void bind_build(py::module_& m);
 void bind_space(py::module_& m);
 void bind_gp(py::module_& m);
+void bind_big(py::module_& m);

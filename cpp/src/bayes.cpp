@@ -3,9 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <stdexcept>
 
 #include "amtune/lbfgsb.hpp"
@@ -247,17 +244,13 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   // 2. output transform
   VectorXd yt = ot_.transform(yi, lambda_);
 
-  static const bool prof = std::getenv("AMTUNE_PROFILE") != nullptr;
-  auto t0 = std::chrono::steady_clock::now();
-  auto ms = [&](std::chrono::steady_clock::time_point a) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count();
-  };
   // 3. hyperparameters
   const bool full = !fitted_ || n >= n_last_full_ + std::max(1, n_last_full_ / 2);
   const bool warm = !full && n > n_last_fit_ && (n <= 200 || n - n_last_fit_ >= std::max(1, n_last_fit_ / 20));
   bool refit = false;
   if (full || warm) {
     const std::vector<int> sub = fit_subset(X, yt, opt_.max_fit_points);  // ranks do not depend on lambda
+    global_rows_ = sub;
     if (full && opt_.output_warping && n >= 3) {
       lambda_ = select_lambda(X, yi, sub);
       yt = ot_.transform(yi, lambda_);
@@ -274,25 +267,31 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
     refit = true;
   }
 
-  if (prof) std::fprintf(stderr, "fit: n=%d full=%d warm=%d %.1f ms\n", n, int(full), int(warm), ms(t0));
-  t0 = std::chrono::steady_clock::now();
-  // 4. posterior on all points, extending the cached factor when possible
-  bool reuse = !refit && gp_ && gp_->n() <= n;
+  // 4. posterior on all points, extending the cached factor when possible; beyond big_threshold
+  // on the local and global rows only (local_model.hpp)
+  const bool big = opt_.big_threshold > 0 && n > opt_.big_threshold;
+  bool reuse = !big && !big_ && !refit && gp_ && gp_->n() <= n;
   if (reuse) {
     const int m = gp_->n();
     const RowMatrix Xc = gp_->X();
     reuse = (Xc.array() == X.topRows(m).array()).all();
   }
-  if (reuse) {
+  if (big) {
+    build_local_model(X, yt, refit);
+  } else if (reuse) {
     const int m = gp_->n();
     if (n > m) gp_->append(X.bottomRows(n - m), yt.tail(n - m));
     gp_->set_y(yt);
+    model_points_ = n;
   } else {
+    feats_.clear();
+    model_points_ = n;
     gp_ = std::make_unique<GP>(spec_, hyper_);
     gp_->fit(X, yt);
   }
+  big_ = big;
+  const int n_model = gp_->n();
 
-  if (prof) std::fprintf(stderr, "posterior: reuse=%d %.1f ms\n", int(reuse), ms(t0));
   // 5. fantasies for pending trials
   SeenSet seen;
   {
@@ -325,6 +324,7 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   ao.threads = threads_;
   ao.max_iter = n > 300 ? 20 : 50;
   if (n > 300) ao.n_starts = std::min(ao.n_starts, 3);
+  if (big && opt_.n_candidates <= 0) ao.n_candidates = opt_.big_candidates;
   RowMatrix out(q, d);
   int found = 0;
   SplitMix64 seeds(seed);
@@ -343,10 +343,10 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
       }
     }
   } catch (...) {
-    gp_->truncate(n);
+    gp_->truncate(n_model);
     throw;
   }
-  gp_->truncate(n);
+  gp_->truncate(n_model);
   return out.topRows(found);
 }
 

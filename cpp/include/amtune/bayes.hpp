@@ -28,6 +28,7 @@
 
 #include "amtune/acq_optimizer.hpp"
 #include "amtune/gp.hpp"
+#include "amtune/local_model.hpp"
 #include "amtune/lbfgsb.hpp"
 #include "amtune/priors.hpp"
 #include "amtune/space.hpp"
@@ -45,6 +46,12 @@ struct EngineOptions {
   int fit_restarts = 2;
   int n_starts = 5;
   int n_candidates = 0;
+  // Big-history mode (local_model.hpp): beyond big_threshold finished trials (0: never) the
+  // posterior uses the local_points nearest trials plus the fit subset, and the acquisition search
+  // screens big_candidates points.
+  int big_threshold = 0;
+  int local_points = 256;
+  int big_candidates = 1024;
 };
 
 class BayesEngine {
@@ -60,6 +67,10 @@ class BayesEngine {
   int threads() const { return threads_; }
   int fit_count() const { return fit_count_; }
   bool uses_warping() const { return use_warp_; }
+  // Whether the last proposal used the big-history (local) model, and how many finished trials
+  // its posterior was conditioned on (n in the exact mode).
+  bool big_mode() const { return big_; }
+  int model_points() const { return model_points_; }
 
  private:
   void fit_hypers(const RowMatrix& X, const Eigen::VectorXd& yt, bool full, std::uint64_t seed);
@@ -69,6 +80,8 @@ class BayesEngine {
   // Output-transform exponent by GP evidence (see warping.hpp).
   double select_lambda(const RowMatrix& X, const Eigen::VectorXd& yi, const std::vector<int>& rows) const;
   Hyper initial_hyper() const;
+  // Big-history mode: gp_ becomes the GP on the local and global rows (local_model.cpp).
+  void build_local_model(const RowMatrix& X, const Eigen::VectorXd& yt, bool refit);
 
   Space space_;
   InputSpec spec_;
@@ -83,6 +96,11 @@ class BayesEngine {
   double lambda_ = 1.0;
   int n_last_fit_ = 0, n_last_full_ = 0, fit_count_ = 0;
   std::unique_ptr<GP> gp_;
+  // big-history mode state
+  bool big_ = false;
+  int model_points_ = 0;
+  std::vector<int> global_rows_;  // the last fit subset (indices of history rows)
+  FeatureCache feats_;
 };
 
 // Indices of at most m rows for hyperparameter fitting: the best m/4 by y, then farthest-point.

@@ -42,6 +42,11 @@ import numpy as np
 from amtune._ext import core
 from amtune.space import SearchSpace
 from amtune.strategies.base import History, SearchSpaceExhausted, Strategy
+from amtune.strategies.big_history import (
+    DEFAULT_BIG_HISTORY_THRESHOLD,
+    DEFAULT_LOCAL_POINTS,
+    check_big_history_options,
+)
 from amtune.strategies.random_search import config_keys, unused_discrete
 
 ACQUISITIONS = {"LogEI": 0, "UCB": 1, "PI": 2}
@@ -74,8 +79,16 @@ class BayesianSearch(Strategy):
         model's evidence (default ``True``); ``False`` only standardizes.
     ``max_fit_points``
         Largest number of trials the hyperparameter fit uses (default 128: the best quarter plus a
-        space-filling selection of the rest; the posterior always
-        uses every trial).
+        space-filling selection of the rest; the posterior uses every trial up to
+        ``big_history_threshold``).
+    ``big_history_threshold``
+        Number of finished trials beyond which the big-history mode is used (default
+        ``DEFAULT_BIG_HISTORY_THRESHOLD``; ``None``: never, the exact model on every trial). The
+        posterior is then conditioned on the ``local_points`` trials nearest to the incumbent plus
+        the fit subset, so a proposal costs about the same at 1,000 or 50,000 trials; see
+        :mod:`amtune.strategies.big_history`.
+    ``local_points``
+        Trials of the local model in the big-history mode (default 256).
 
     >>> import amtune
     >>> space = amtune.SearchSpace({"x": amtune.ContinuousParameter(-2.0, 2.0),
@@ -99,6 +112,8 @@ class BayesianSearch(Strategy):
         num_threads: int | None = None,
         max_fit_points: int = 128,
         output_warping: bool = True,
+        big_history_threshold: int | None = DEFAULT_BIG_HISTORY_THRESHOLD,
+        local_points: int = DEFAULT_LOCAL_POINTS,
     ) -> None:
         if acquisition not in ACQUISITIONS:
             raise ValueError(
@@ -131,6 +146,9 @@ class BayesianSearch(Strategy):
         if not isinstance(output_warping, (bool, np.bool_)):
             raise TypeError(f"output_warping must be a bool, got {output_warping!r}")
         self.output_warping = bool(output_warping)
+        self.big_history_threshold, self.local_points = check_big_history_options(
+            big_history_threshold, local_points
+        )
 
     def bind(self, space: SearchSpace, seed: int) -> None:
         super().bind(space, seed)
@@ -146,6 +164,7 @@ class BayesianSearch(Strategy):
             acquisition=ACQUISITIONS[self.acquisition], kappa=self.ucb_kappa,
             deterministic=self.deterministic, threads=max(threads, 0),
             max_fit_points=self.max_fit_points, output_warping=self.output_warping,
+            big_threshold=self.big_history_threshold or 0, local_points=self.local_points,
         )
         self._n_init = self.n_initial if self.n_initial is not None else default_n_initial(space.dim)
         self._design_seed = self.next_seed()
@@ -229,6 +248,14 @@ class BayesianSearch(Strategy):
             rest = self._design(n - P.shape[0], History(X=history.X, y=history.y, pending=taken), taken)
             P = np.vstack([P, rest]) if P.size else rest
         return P
+
+    def model_info(self) -> dict[str, Any]:
+        """How the last proposal was made: ``mode`` (``"exact"`` or ``"big-history"``) and
+        ``model_points``, the number of finished trials the posterior was conditioned on."""
+        return {
+            "mode": "big-history" if self._engine.big_mode else "exact",
+            "model_points": int(self._engine.model_points),
+        }
 
     def hyperparameters(self) -> dict[str, Any]:
         """The fitted GP hyperparameters (lengthscales in log form, noise, warping, ...)."""
