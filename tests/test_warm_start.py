@@ -259,3 +259,18 @@ def test_issue6_features_from_a_sagemaker_request_through_the_cli(tmp_path, caps
     (tmp_path / "orphan.json").write_text(json.dumps(child))
     assert main(["run", str(tmp_path / "orphan.json"), "--db", db, "--quiet"]) == 2
     assert "parents[0] ('nope'): no tuning job" in capsys.readouterr().err
+
+
+def test_a_finite_space_mostly_covered_by_the_parents_ends_cleanly(tmp_path):
+    ranges = {"n": amtune.IntegerParameter(1, 4)}
+
+    def f(hp, reporter):
+        return {"loss": float(hp["n"])}
+
+    _tuner(tmp_path, ranges=ranges, max_jobs=3).fit(f, job_name="p3")
+    child = _tuner(tmp_path, ranges=ranges, strategy="Bayesian", max_jobs=3, max_parallel_jobs=2,
+                   warm_start_config=_ws("IdenticalDataAndAlgorithm", "p3"))
+    child.fit(f, job_name="c1")
+    d = child.describe()
+    assert d["HyperParameterTuningJobStatus"] == "Completed"
+    assert sum(d["TrainingJobStatusCounters"].values()) == 1  # the one configuration left

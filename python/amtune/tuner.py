@@ -931,7 +931,7 @@ class _Driver:
                 free = t.max_parallel_jobs - len(run.running)
                 todo = t.max_jobs - self.n_started
                 if self.stop_status is None and not exhausted and free > 0 and todo > 0:
-                    if t.strategy == "Grid":  # one at a time: the grid may have fewer left
+                    if t.strategy == "Grid" or t.space.is_finite:  # one at a time: few may be left
                         trials = []
                         for _ in range(min(free, todo)):
                             try:
