@@ -286,3 +286,16 @@ def test_believer_fantasy_keeps_the_mean_and_collapses_the_variance():
     mu1, var1 = gp.predict(grid)
     np.testing.assert_allclose(mu1, mu0, atol=1e-9)
     assert (var1 <= var0 + 1e-12).all() and gp.predict(x)[1][0] < 1e-6 < v[0]
+
+
+def test_fit_rows_equals_fit_on_the_subset():
+    rng = np.random.default_rng(7)
+    X = rng.random((30, 3))
+    y = rng.standard_normal(30)
+    rows = [3, 7, 8, 20, 29]
+    a, b = make_gp([0, 0, 0], [0] * 3, [0] * 3), make_gp([0, 0, 0], [0] * 3, [0] * 3)
+    a.fit_rows(X, y, rows)
+    b.fit(X[rows], y[rows])
+    np.testing.assert_allclose(a.L, b.L)
+    with pytest.raises(ValueError, match="out of range"):
+        a.fit_rows(X, y, [30])

@@ -3,9 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
 
 #include "amtune/lbfgsb.hpp"
 #include "amtune/qmc.hpp"
@@ -108,8 +105,6 @@ AcqResult maximize_acquisition(const GP& gp, const Acquisition& acq, const Space
       }
     }
   }
-  static const bool prof = std::getenv("AMTUNE_PROFILE") != nullptr;
-  auto t0 = std::chrono::steady_clock::now();
   C = canonical(space, C);
   VectorXd vals(m);
   {
@@ -120,7 +115,6 @@ AcqResult maximize_acquisition(const GP& gp, const Acquisition& acq, const Space
       vals.segment(lo, len) = acquisition_values(gp, acq, C.middleRows(lo, len));
     });
   }
-  auto t1 = std::chrono::steady_clock::now();
   std::vector<int> order(m);
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return vals[a] > vals[b]; });
@@ -201,12 +195,6 @@ AcqResult maximize_acquisition(const GP& gp, const Acquisition& acq, const Space
       }
     }
   });
-  if (prof) {
-    auto t2 = std::chrono::steady_clock::now();
-    std::fprintf(stderr, "acq: n=%d m=%d screen %.1f ms, local %.1f ms\n", n, m,
-                 std::chrono::duration<double, std::milli>(t1 - t0).count(),
-                 std::chrono::duration<double, std::milli>(t2 - t1).count());
-  }
   for (const auto& r : results)
     if (r.found && (!best.found || r.value > best.value)) best = r;
   if (!best.found) {  // every start ended on a used configuration: best unused screening candidate

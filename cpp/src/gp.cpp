@@ -219,6 +219,18 @@ void GP::fit(const RowMatrix& X, const VectorXd& y) {
   update_alpha();
 }
 
+void GP::fit_rows(const RowMatrix& X, const VectorXd& y, const std::vector<int>& rows) {
+  const int m = static_cast<int>(rows.size());
+  RowMatrix Xs(m, X.cols());
+  VectorXd ys(m);
+  for (int i = 0; i < m; ++i) {
+    if (rows[i] < 0 || rows[i] >= X.rows()) throw std::invalid_argument("GP.fit_rows: row index out of range");
+    Xs.row(i) = X.row(rows[i]);
+    ys[i] = y[rows[i]];
+  }
+  fit(Xs, ys);
+}
+
 void GP::append(const RowMatrix& X, const VectorXd& y, double noise) {
   const int m = static_cast<int>(X.rows());
   if (y.size() != m) throw std::invalid_argument("GP.append: X and y sizes differ");

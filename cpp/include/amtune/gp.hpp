@@ -52,6 +52,8 @@ class GP {
 
   // Factorize K on rows X (replaces any data); y are the targets (may be set later with set_y).
   void fit(const RowMatrix& X, const VectorXd& y);
+  // Factorize on the given rows of X only (e.g. a local model on a subset of a long history).
+  void fit_rows(const RowMatrix& X, const VectorXd& y, const std::vector<int>& rows);
   // Append rows with their targets; O(n^2) per row (a rank-one extension of the factor).
   // noise >= 0 gives these rows their own noise variance (fantasies of the latent f use ~0).
   void append(const RowMatrix& X, const VectorXd& y, double noise = -1.0);
