@@ -274,3 +274,63 @@ def test_a_finite_space_mostly_covered_by_the_parents_ends_cleanly(tmp_path):
     d = child.describe()
     assert d["HyperParameterTuningJobStatus"] == "Completed"
     assert sum(d["TrainingJobStatusCounters"].values()) == 1  # the one configuration left
+
+
+RESUME_TRAIN = """
+import argparse, time
+p = argparse.ArgumentParser()
+p.add_argument("--x", type=float)
+a = p.parse_args()
+for epoch in range(4):
+    time.sleep(0.05)
+    print(f"loss={(1.2 - a.x) * 10 / (epoch + 1)}", flush=True)
+"""
+
+RESUME_DRIVER = """
+import sys
+import amtune
+from amtune.hooks import WarmStartConfig
+from amtune.tuner import HyperparameterTuner
+kw = dict(objective_type="Minimize", strategy="Random", max_parallel_jobs=1, random_seed=5,
+          metric_definitions=[{"Name": "loss", "Regex": r"loss=(\\S+)"}], db=sys.argv[1], quiet=True)
+X = {"x": amtune.ContinuousParameter(0.0, 1.0)}
+cmd = [sys.executable, sys.argv[2]]
+if sys.argv[3] == "parent":
+    HyperparameterTuner("loss", X, max_jobs=4, **kw).fit(cmd, job_name="rparent")
+else:
+    HyperparameterTuner("loss", X, max_jobs=10, early_stopping_type="Auto",
+                        warm_start_config=WarmStartConfig("IdenticalDataAndAlgorithm", ["rparent"]),
+                        **kw).fit(cmd, job_name="rchild")
+"""
+
+
+def test_a_resumed_child_reloads_its_parents_and_keeps_early_stopping(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from amtune.store import Store
+
+    db = str(tmp_path / "a.db")
+    (tmp_path / "train.py").write_text(RESUME_TRAIN)
+    (tmp_path / "driver.py").write_text(RESUME_DRIVER)
+    args = [sys.executable, str(tmp_path / "driver.py"), db, str(tmp_path / "train.py")]
+    subprocess.run([*args, "parent"], check=True, cwd=tmp_path)
+    proc = subprocess.Popen([*args, "child"], cwd=tmp_path)
+    st = Store(db)
+    t0 = time.time()
+    while time.time() - t0 < 60 and proc.poll() is None:
+        if st.has_tuning_job("rchild") and sum(
+                r["status"] != "InProgress" for r in st.training_jobs("rchild")) >= 3:
+            break
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait()
+    st.close()
+    t = HyperparameterTuner.resume("rchild", db=db, quiet=True)
+    rows = t.store.training_jobs("rchild")
+    assert len(rows) == 10 and all(r["status"] in ("Completed", "Stopped") for r in rows)
+    assert t._run.optimizer.n_finished == 10 + 4  # the parents' 4 results were loaded again
+    # the parents do not count for the median rule (3 earlier jobs of this tuning job needed)
+    assert all(r["status"] == "Completed" for r in rows[:3])
+    assert t.describe()["HyperParameterTuningJobStatus"] == "Completed"
