@@ -118,7 +118,7 @@ SPECS = {
 
 
 def theta_size(kinds, warp, learn_noise=True):
-    w = sum(1 for k, f in zip(kinds, warp) if f and k != 2)
+    w = sum(1 for k, f in zip(kinds, warp, strict=True) if f and k != 2)
     return len(kinds) + 2 + int(learn_noise) + 2 * w
 
 
@@ -151,7 +151,7 @@ def test_neg_log_posterior_rejects_wrong_theta():
 # ---------------------------------------------------------------------------- posterior
 def make_gp(kinds, cards, warp, seed=0, noise=-9.0):
     rng = np.random.default_rng(seed)
-    w = sum(1 for k, f in zip(kinds, warp) if f and k != 2)
+    w = sum(1 for k, f in zip(kinds, warp, strict=True) if f and k != 2)
     return core.GP(kinds, cards, warp, rng.normal(-1.0, 0.3, len(kinds)), 0.2, noise, 0.1,
                    rng.normal(0, 0.3, w), rng.normal(0, 0.3, w), 1e-6)
 
@@ -186,7 +186,7 @@ def test_acquisition_gradient_in_x(kind):
     best = float(((y - y.mean()) / y.std()).min())
     for _ in range(3):
         x = rng.random(4) * 0.9 + 0.05
-        a, g = gp.acquisition_grad(kind, best, 1.96, x)
+        _, g = gp.acquisition_grad(kind, best, 1.96, x)
         f = lambda z: gp.acquisition_grad(kind, best, 1.96, z)[0]  # noqa: E731
         fd = fd_grad(f, x, 1e-6)
         np.testing.assert_allclose(g[[0, 1, 3]], fd[[0, 1, 3]], rtol=1e-4, atol=1e-6)
@@ -235,10 +235,10 @@ def test_minimize_box_rosenbrock_and_bounds():
         g = np.array([-400 * x[0] * (x[1] - x[0] ** 2) - 2 * (1 - x[0]), 200 * (x[1] - x[0] ** 2)])
         return f, g
 
-    x, f, _, _ = core.minimize_box(rosen, np.array([-1.2, 1.0]), np.array([-2.0, -2.0]), np.array([2.0, 2.0]))
+    x, _, _, _ = core.minimize_box(rosen, np.array([-1.2, 1.0]), np.array([-2.0, -2.0]), np.array([2.0, 2.0]))
     np.testing.assert_allclose(x, [1.0, 1.0], atol=1e-4)
     # the unconstrained minimum is outside the box: the solution sits on the bound
-    x, f, _, _ = core.minimize_box(rosen, np.array([0.0, 0.0]), np.array([-2.0, -2.0]), np.array([0.5, 2.0]))
+    x, _, _, _ = core.minimize_box(rosen, np.array([0.0, 0.0]), np.array([-2.0, -2.0]), np.array([0.5, 2.0]))
     assert x[0] == 0.5 and x[1] == pytest.approx(0.25, abs=1e-4)
 
 
@@ -248,7 +248,7 @@ def test_minimize_box_survives_infinite_values():
             return math.inf, np.zeros(1)
         return (x[0] - 0.6) ** 2, np.array([2 * (x[0] - 0.6)])
 
-    x, fx, _, _ = core.minimize_box(f, np.array([0.0]), np.array([0.0]), np.array([1.0]))
+    x, _, _, _ = core.minimize_box(f, np.array([0.0]), np.array([0.0]), np.array([1.0]))
     assert x[0] == pytest.approx(0.6, abs=1e-5)
 
 

@@ -1,4 +1,4 @@
-"""Bayesian optimization: a Gaussian-process model and acquisition maximization in the compiled core.
+"""Bayesian optimization: a Gaussian-process model and its acquisition maximization, in C++.
 
 The model (C++, ``cpp/include/amtune/{kernel,gp,priors,warping}.hpp``):
 
@@ -51,6 +51,10 @@ from amtune.strategies.random_search import config_keys, unused_discrete
 
 ACQUISITIONS = {"LogEI": 0, "UCB": 1, "PI": 2}
 _KIND_CODE = {"Continuous": 0, "Integer": 1, "Categorical": 2}
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
 
 
 def default_n_initial(dim: int) -> int:
@@ -119,9 +123,7 @@ class BayesianSearch(Strategy):
             raise ValueError(
                 f"acquisition must be one of {sorted(ACQUISITIONS)}, got {acquisition!r}"
             )
-        if n_initial is not None and (
-            not isinstance(n_initial, (int, np.integer)) or isinstance(n_initial, bool) or n_initial < 1
-        ):
+        if n_initial is not None and (not _is_int(n_initial) or n_initial < 1):
             raise ValueError(f"n_initial must be a positive integer or None, got {n_initial!r}")
         if not isinstance(deterministic, (bool, np.bool_)):
             raise TypeError(f"deterministic must be a bool, got {deterministic!r}")
@@ -129,13 +131,9 @@ class BayesianSearch(Strategy):
             np.isfinite(ucb_kappa) and ucb_kappa >= 0
         ):
             raise ValueError(f"ucb_kappa must be a finite number >= 0, got {ucb_kappa!r}")
-        if num_threads is not None and (
-            not isinstance(num_threads, (int, np.integer)) or isinstance(num_threads, bool) or num_threads < 1
-        ):
+        if num_threads is not None and (not _is_int(num_threads) or num_threads < 1):
             raise ValueError(f"num_threads must be a positive integer or None, got {num_threads!r}")
-        if not isinstance(max_fit_points, (int, np.integer)) or isinstance(max_fit_points, bool) or (
-            max_fit_points < 8
-        ):
+        if not _is_int(max_fit_points) or max_fit_points < 8:
             raise ValueError(f"max_fit_points must be an integer >= 8, got {max_fit_points!r}")
         self.acquisition = acquisition
         self.n_initial = None if n_initial is None else int(n_initial)
@@ -245,7 +243,8 @@ class BayesianSearch(Strategy):
             P = np.empty((0, self.space.dim))
         if P.shape[0] < n:  # the finite space has few unused configurations left, or a fallback
             taken = np.vstack([pending, P]) if P.size else pending
-            rest = self._design(n - P.shape[0], History(X=history.X, y=history.y, pending=taken), taken)
+            sub = History(X=history.X, y=history.y, pending=taken)
+            rest = self._design(n - P.shape[0], sub, taken)
             P = np.vstack([P, rest]) if P.size else rest
         return P
 
