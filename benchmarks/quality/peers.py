@@ -320,6 +320,8 @@ def parse_method(spec: str) -> tuple[str, dict[str, Any]]:
                 pass
         if raw in ("true", "false", "True", "False"):
             value = raw.lower() == "true"
+        elif raw in ("none", "None"):
+            value = None
         options[key] = value
     if options and not base.startswith("amtune"):
         raise ValueError(f"method {base!r} takes no options")
