@@ -47,8 +47,9 @@ def branin(x1: float, x2: float) -> float:
 
 
 _H3_A = np.array([[3.0, 10, 30], [0.1, 10, 35], [3.0, 10, 30], [0.1, 10, 35]])
-_H3_P = 1e-4 * np.array([[3689, 1170, 2673], [4699, 4387, 7470], [1091, 8732, 5547],
-                         [381, 5743, 8828]])
+_H3_P = 1e-4 * np.array(
+    [[3689, 1170, 2673], [4699, 4387, 7470], [1091, 8732, 5547], [381, 5743, 8828]]
+)
 _H3_C = np.array([1.0, 1.2, 3.0, 3.2])
 
 
@@ -56,11 +57,16 @@ def hartmann3(x: np.ndarray) -> float:
     return float(-np.sum(_H3_C * np.exp(-np.sum(_H3_A * (x - _H3_P) ** 2, axis=1))))
 
 
-BRANIN_SPACE = {"x1": amtune.ContinuousParameter(-5.0, 10.0), "x2": amtune.ContinuousParameter(0.0, 15.0)}
+BRANIN_SPACE = {
+    "x1": amtune.ContinuousParameter(-5.0, 10.0),
+    "x2": amtune.ContinuousParameter(0.0, 15.0),
+}
 H3_SPACE = {f"x{i}": amtune.ContinuousParameter(0.0, 1.0) for i in range(3)}
-MIXED_SPACE = {"lr": amtune.ContinuousParameter(1e-4, 1e-1, "Logarithmic"),
-               "layers": amtune.IntegerParameter(1, 8),
-               "act": amtune.CategoricalParameter(["relu", "tanh", "gelu"])}
+MIXED_SPACE = {
+    "lr": amtune.ContinuousParameter(1e-4, 1e-1, "Logarithmic"),
+    "layers": amtune.IntegerParameter(1, 8),
+    "act": amtune.CategoricalParameter(["relu", "tanh", "gelu"]),
+}
 
 
 def mixed(hp: dict, shift: float = 0.0, scale: float = 1.0, offset: float = 0.0) -> float:
@@ -86,35 +92,63 @@ REGRET_FLOOR = 1e-3
 
 # each pair: space, parent(hp), child(hp), warm start type
 PAIRS = {
-    "branin-shifted": (BRANIN_SPACE,
-                       lambda hp: branin(hp["x1"], hp["x2"]),
-                       lambda hp: 1.3 * branin(hp["x1"] + 0.4, hp["x2"] - 0.5) + 2.0,
-                       "TransferLearning"),
-    "hartmann3-shifted": (H3_SPACE,
-                          lambda hp: hartmann3(np.array([hp["x0"], hp["x1"], hp["x2"]])),
-                          lambda hp: 0.8 * hartmann3(np.clip(np.array([hp["x0"], hp["x1"], hp["x2"]])
-                                                             - 0.04, 0, 1)),
-                          "TransferLearning"),
-    "mixed-shifted": (MIXED_SPACE, lambda hp: mixed(hp),
-                      lambda hp: mixed(hp, shift=0.3, scale=2.0, offset=1.0), "TransferLearning"),
-    "branin-same": (BRANIN_SPACE, lambda hp: branin(hp["x1"], hp["x2"]),
-                    lambda hp: branin(hp["x1"], hp["x2"]), "IdenticalDataAndAlgorithm"),
-    "hartmann3-same": (H3_SPACE, lambda hp: hartmann3(np.array([hp["x0"], hp["x1"], hp["x2"]])),
-                       lambda hp: hartmann3(np.array([hp["x0"], hp["x1"], hp["x2"]])),
-                       "IdenticalDataAndAlgorithm"),
-    "branin-unrelated": (BRANIN_SPACE, lambda hp: branin(hp["x1"], hp["x2"]),
-                         lambda hp: branin(5.0 - hp["x1"], 15.0 - hp["x2"]), "TransferLearning"),
+    "branin-shifted": (
+        BRANIN_SPACE,
+        lambda hp: branin(hp["x1"], hp["x2"]),
+        lambda hp: 1.3 * branin(hp["x1"] + 0.4, hp["x2"] - 0.5) + 2.0,
+        "TransferLearning",
+    ),
+    "hartmann3-shifted": (
+        H3_SPACE,
+        lambda hp: hartmann3(np.array([hp["x0"], hp["x1"], hp["x2"]])),
+        lambda hp: 0.8 * hartmann3(np.clip(np.array([hp["x0"], hp["x1"], hp["x2"]]) - 0.04, 0, 1)),
+        "TransferLearning",
+    ),
+    "mixed-shifted": (
+        MIXED_SPACE,
+        lambda hp: mixed(hp),
+        lambda hp: mixed(hp, shift=0.3, scale=2.0, offset=1.0),
+        "TransferLearning",
+    ),
+    "branin-same": (
+        BRANIN_SPACE,
+        lambda hp: branin(hp["x1"], hp["x2"]),
+        lambda hp: branin(hp["x1"], hp["x2"]),
+        "IdenticalDataAndAlgorithm",
+    ),
+    "hartmann3-same": (
+        H3_SPACE,
+        lambda hp: hartmann3(np.array([hp["x0"], hp["x1"], hp["x2"]])),
+        lambda hp: hartmann3(np.array([hp["x0"], hp["x1"], hp["x2"]])),
+        "IdenticalDataAndAlgorithm",
+    ),
+    "branin-unrelated": (
+        BRANIN_SPACE,
+        lambda hp: branin(hp["x1"], hp["x2"]),
+        lambda hp: branin(5.0 - hp["x1"], 15.0 - hp["x2"]),
+        "TransferLearning",
+    ),
 }
 
 
-def _run(db: str, name: str, space: dict, f, budget: int, seed: int,
-         ws: WarmStartConfig | None = None) -> list[float]:
+def _run(
+    db: str, name: str, space: dict, f, budget: int, seed: int, ws: WarmStartConfig | None = None
+) -> list[float]:
     def train(hp, reporter):
         return {"loss": float(f(hp))}
 
-    t = HyperparameterTuner("loss", space, objective_type="Minimize", strategy="Bayesian",
-                            max_jobs=budget, random_seed=seed, runner="thread", quiet=True, db=db,
-                            warm_start_config=ws)
+    t = HyperparameterTuner(
+        "loss",
+        space,
+        objective_type="Minimize",
+        strategy="Bayesian",
+        max_jobs=budget,
+        random_seed=seed,
+        runner="thread",
+        quiet=True,
+        db=db,
+        warm_start_config=ws,
+    )
     t.fit(train, job_name=name)
     rows = sorted(t.store.training_jobs(name), key=lambda r: r["seq"])
     return [r["final_objective"] for r in rows]
@@ -142,12 +176,14 @@ def main() -> int:
     os.environ.setdefault("AMTUNE_NUM_THREADS", "1")
     B = a.budget
     lines = [
-        "# Warm start benchmark (issue 6)", "",
+        "# Warm start benchmark (issue 6)",
+        "",
         f"Bayesian strategy, {a.seeds} seeds, budget {B}; TransferLearning parents ran "
         f"{a.parent_budget} evaluations on the parent task, IdenticalDataAndAlgorithm parents "
         f"{a.identical_parent_budget} on the same task. k = first warm evaluation whose best-so-far "
         f"reaches the cold job's regret after {B} evaluations, a regret below {REGRET_FLOOR:g} of the "
-        f"cold job's observed range counting as the optimum (target: median k <= {B // 2}).", "",
+        f"cold job's observed range counting as the optimum (target: median k <= {B // 2}).",
+        "",
         "| pair | warm start | k per seed | median k | met | k of the median curves | "
         "cold regret@10/25/50 (median) | warm regret@10/25/50 (median) |",
         "|---|---|---|---|---|---|---|---|",
@@ -167,8 +203,7 @@ def main() -> int:
                 tag = f"{pair[:12]}-{s}"
                 _run(db, f"p-{tag}", space, fp, pb, 1000 + s)
                 cold = _run(db, f"c-{tag}", space, fc, B, s)
-                warm = _run(db, f"w-{tag}", space, fc, B, s,
-                            WarmStartConfig(kind, [f"p-{tag}"]))
+                warm = _run(db, f"w-{tag}", space, fc, B, s, WarmStartConfig(kind, [f"p-{tag}"]))
                 f_star = F_STAR[pair]
                 target = max(min(cold) - f_star, REGRET_FLOOR * (max(cold) - f_star))
                 k = first_reaching(warm, f_star, target)
@@ -178,9 +213,12 @@ def main() -> int:
                 cold_c.append(np.minimum.accumulate(cold) - f_star)
                 warm_c.append(np.minimum.accumulate(warm) - f_star)
                 floors.append(REGRET_FLOOR * (max(cold) - f_star))
-                print(f"{pair} seed {s}: k={k} cold regret {min(cold) - f_star:.3g} warm regret "
-                      f"{min(warm) - f_star:.3g} "
-                      f"({time.time() - t0:.0f} s)", flush=True)
+                print(
+                    f"{pair} seed {s}: k={k} cold regret {min(cold) - f_star:.3g} warm regret "
+                    f"{min(warm) - f_star:.3g} "
+                    f"({time.time() - t0:.0f} s)",
+                    flush=True,
+                )
             med = float(np.median(ks))
             # the median curves: first n where the warm median regret reaches the cold one at B
             target = max(float(np.median(np.array(cold_c)[:, -1])), float(np.median(floors)))
@@ -194,9 +232,13 @@ def main() -> int:
                 f"| {pair} | {kind} | {' '.join(fmt(k) for k in ks)} | {fmt(med)} | "
                 f"{'yes' if med <= B // 2 else 'no'} | {fmt(kmed)} | "
                 f"{' / '.join(f'{v:.4g}' for v in cm)} | "
-                f"{' / '.join(f'{v:.4g}' for v in wm)} |")
-    lines += ["", f"Total time {time.time() - t0:.0f} s on {os.cpu_count()} shared cores "
-              f"(AMTUNE_NUM_THREADS={os.environ['AMTUNE_NUM_THREADS']})."]
+                f"{' / '.join(f'{v:.4g}' for v in wm)} |"
+            )
+    lines += [
+        "",
+        f"Total time {time.time() - t0:.0f} s on {os.cpu_count()} shared cores "
+        f"(AMTUNE_NUM_THREADS={os.environ['AMTUNE_NUM_THREADS']}).",
+    ]
     text = "\n".join(lines) + "\n"
     print(text)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)

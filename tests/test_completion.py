@@ -23,9 +23,18 @@ X = {"x": amtune.ContinuousParameter(0.0, 1.0)}
 
 def _tuner(tmp_path, cc, max_jobs, **kw):
     kw.setdefault("objective_type", "Minimize")
-    return HyperparameterTuner("loss", kw.pop("ranges", X), strategy="Random", max_jobs=max_jobs,
-                               random_seed=3, runner="thread", quiet=True, db=tmp_path / "a.db",
-                               completion_criteria_config=cc, **kw)
+    return HyperparameterTuner(
+        "loss",
+        kw.pop("ranges", X),
+        strategy="Random",
+        max_jobs=max_jobs,
+        random_seed=3,
+        runner="thread",
+        quiet=True,
+        db=tmp_path / "a.db",
+        completion_criteria_config=cc,
+        **kw,
+    )
 
 
 def test_improvement_is_one_percent_of_the_reference_and_any_gain_over_zero():
@@ -39,10 +48,17 @@ def test_improvement_is_one_percent_of_the_reference_and_any_gain_over_zero():
 def _rows(values, statuses=None):
     statuses = statuses or ["Completed"] * len(values)
     out = []
-    for i, (v, s) in enumerate(zip(values, statuses)):
+    for i, (v, s) in enumerate(zip(values, statuses, strict=False)):
         ok = v is not None and s != "Failed"
-        out.append({"seq": i + 1, "end_time": float(i), "status": s, "final_objective": v,
-                    "objective_status": "Succeeded" if ok else "Failed"})
+        out.append(
+            {
+                "seq": i + 1,
+                "end_time": float(i),
+                "status": s,
+                "final_objective": v,
+                "objective_status": "Succeeded" if ok else "Failed",
+            }
+        )
     return out
 
 
@@ -51,12 +67,23 @@ def test_not_improving_count_rule():
     # small gains add up against the reference (the last improving job): 4 -> 3.95 is 1.25%
     assert not_improving_count(_rows([5.0, 4.0, 3.99, 3.98, 3.95]), "Minimize") == 0
     # jobs before the first success do not count; failures after it do
-    assert not_improving_count(_rows([None, None, 2.0, None, 3.0], ["Failed", "Failed", "Completed",
-                                                                    "Failed", "Completed"]),
-                               "Minimize") == 2
+    assert (
+        not_improving_count(
+            _rows(
+                [None, None, 2.0, None, 3.0],
+                ["Failed", "Failed", "Completed", "Failed", "Completed"],
+            ),
+            "Minimize",
+        )
+        == 2
+    )
     # a job stopped before it emitted the objective is not an observation
-    assert not_improving_count(_rows([2.0, None, 2.0], ["Completed", "Stopped", "Stopped"]),
-                               "Minimize") == 1
+    assert (
+        not_improving_count(
+            _rows([2.0, None, 2.0], ["Completed", "Stopped", "Stopped"]), "Minimize"
+        )
+        == 1
+    )
     # end order, not start order
     rows = _rows([1.0, 2.0, 3.0], None)
     rows[0]["end_time"] = 10.0
@@ -69,16 +96,20 @@ def test_sdk_shapes_of_the_config():
     b = TuningJobCompletionCriteriaConfig(
         target_objective_metric_value=0.1,
         best_objective_not_improving=BestObjectiveNotImproving(5),
-        convergence_detected=ConvergenceDetected("Enabled"))
+        convergence_detected=ConvergenceDetected("Enabled"),
+    )
     assert a == b
     doc = a.to_sagemaker()
-    assert doc == {"TargetObjectiveMetricValue": 0.1,
-                   "BestObjectiveNotImproving": {"MaxNumberOfTrainingJobsNotImproving": 5},
-                   "ConvergenceDetected": {"CompleteOnConvergence": "Enabled"}}
+    assert doc == {
+        "TargetObjectiveMetricValue": 0.1,
+        "BestObjectiveNotImproving": {"MaxNumberOfTrainingJobsNotImproving": 5},
+        "ConvergenceDetected": {"CompleteOnConvergence": "Enabled"},
+    }
     assert TuningJobCompletionCriteriaConfig.from_sagemaker(doc) == a
     with pytest.raises(ValueError, match="give one of them"):
-        TuningJobCompletionCriteriaConfig(complete_on_convergence=True,
-                                          convergence_detected=ConvergenceDetected())
+        TuningJobCompletionCriteriaConfig(
+            complete_on_convergence=True, convergence_detected=ConvergenceDetected()
+        )
     with pytest.raises(ValueError, match=">= 3"):
         TuningJobCompletionCriteriaConfig(2).validate()
     with pytest.raises(TypeError, match="complete_on_convergence"):
@@ -134,8 +165,9 @@ def test_regret_bound_is_small_when_nothing_is_left_and_large_when_much_is():
     U = rng.random((40, 1))
     rb = regret_bound(space, U, 2.0 + 0.05 * rng.normal(size=40))
     assert rb.converged and rb.bound >= 0 and rb.threshold == pytest.approx(rb.noise_sd, rel=1e-9)
-    sp2 = amtune.SearchSpace({"x": amtune.ContinuousParameter(0.0, 1.0),
-                              "c": amtune.CategoricalParameter(["a", "b"])})
+    sp2 = amtune.SearchSpace(
+        {"x": amtune.ContinuousParameter(0.0, 1.0), "c": amtune.CategoricalParameter(["a", "b"])}
+    )
     U = sp2.canonicalize(rng.random((25, 2)))
     y = np.abs(U[:, 0] - 0.123) * 5.0 + (U[:, 1] > 0.5)
     rb = regret_bound(sp2, U, y)
@@ -149,14 +181,21 @@ def test_convergence_completes_a_job_with_nothing_left_to_gain(tmp_path):
     d = t.describe()
     n = sum(d["TrainingJobStatusCounters"].values())
     assert 20 <= n < 60
-    assert d["TuningJobCompletionDetails"]["ConvergenceDetectedTime"] <= d["HyperParameterTuningEndTime"]
+    assert (
+        d["TuningJobCompletionDetails"]["ConvergenceDetectedTime"]
+        <= d["HyperParameterTuningEndTime"]
+    )
     assert "convergence detected" in d["TuningJobCompletionReason"]
 
 
 def test_no_convergence_while_the_objective_has_structure_or_when_disabled(tmp_path):
-    ranges = {"x": amtune.ContinuousParameter(0.0, 1.0), "c": amtune.CategoricalParameter(["a", "b"])}
-    t = _tuner(tmp_path, TuningJobCompletionCriteriaConfig(complete_on_convergence=True), 24,
-               ranges=ranges)
+    ranges = {
+        "x": amtune.ContinuousParameter(0.0, 1.0),
+        "c": amtune.CategoricalParameter(["a", "b"]),
+    }
+    t = _tuner(
+        tmp_path, TuningJobCompletionCriteriaConfig(complete_on_convergence=True), 24, ranges=ranges
+    )
     t.fit(steep, job_name="steep")
     d = t.describe()
     assert sum(d["TrainingJobStatusCounters"].values()) == 24
@@ -166,39 +205,61 @@ def test_no_convergence_while_the_objective_has_structure_or_when_disabled(tmp_p
     assert sum(t.describe()["TrainingJobStatusCounters"].values()) == 24
 
 
-BASE = {"objective": {"metric": "loss", "type": "Minimize"}, "command": "python t.py",
-        "strategy": "Random", "metric_definitions": [{"Name": "loss", "Regex": "loss=(.*)"}],
-        "hyperparameters": {"x": {"type": "Continuous", "min": 0, "max": 1}}}
+BASE = {
+    "objective": {"metric": "loss", "type": "Minimize"},
+    "command": "python t.py",
+    "strategy": "Random",
+    "metric_definitions": [{"Name": "loss", "Regex": "loss=(.*)"}],
+    "hyperparameters": {"x": {"type": "Continuous", "min": 0, "max": 1}},
+}
 
 
 def test_completion_criteria_from_both_config_shapes(tmp_path):
-    doc = {**BASE, "completion_criteria": {"target_objective_metric_value": 0.1,
-                                           "max_number_of_training_jobs_not_improving": 4,
-                                           "complete_on_convergence": "Enabled"}}
+    doc = {
+        **BASE,
+        "completion_criteria": {
+            "target_objective_metric_value": 0.1,
+            "max_number_of_training_jobs_not_improving": 4,
+            "complete_on_convergence": "Enabled",
+        },
+    }
     c = parse_config(doc, tmp_path).tuner_kwargs["completion_criteria_config"]
     assert c == TuningJobCompletionCriteriaConfig(4, True, 0.1)
-    with pytest.raises(ConfigError, match="completion_criteria.max_number_of_training_jobs_not_improving"):
-        parse_config({**BASE, "completion_criteria": {"max_number_of_training_jobs_not_improving": 1}},
-                     tmp_path)
+    with pytest.raises(
+        ConfigError, match=r"completion_criteria\.max_number_of_training_jobs_not_improving"
+    ):
+        parse_config(
+            {**BASE, "completion_criteria": {"max_number_of_training_jobs_not_improving": 1}},
+            tmp_path,
+        )
     sm = {
         "HyperParameterTuningJobConfig": {
             "Strategy": "Random",
             "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "loss"},
             "ResourceLimits": {"MaxParallelTrainingJobs": 1},
-            "ParameterRanges": {"ContinuousParameterRanges": [
-                {"Name": "x", "MinValue": "0", "MaxValue": "1"}]},
+            "ParameterRanges": {
+                "ContinuousParameterRanges": [{"Name": "x", "MinValue": "0", "MaxValue": "1"}]
+            },
             "TuningJobCompletionCriteria": {
                 "BestObjectiveNotImproving": {"MaxNumberOfTrainingJobsNotImproving": 3},
-                "ConvergenceDetected": {"CompleteOnConvergence": "Disabled"}},
+                "ConvergenceDetected": {"CompleteOnConvergence": "Disabled"},
+            },
         },
-        "TrainingJobDefinition": {"AlgorithmSpecification": {
-            "TrainingCommand": ["python", "t.py"],
-            "MetricDefinitions": [{"Name": "loss", "Regex": "loss=(.*)"}]}},
+        "TrainingJobDefinition": {
+            "AlgorithmSpecification": {
+                "TrainingCommand": ["python", "t.py"],
+                "MetricDefinitions": [{"Name": "loss", "Regex": "loss=(.*)"}],
+            }
+        },
     }
     c = parse_config(sm, tmp_path).tuner_kwargs["completion_criteria_config"]
     assert c.max_number_of_training_jobs_not_improving == 3 and c.complete_on_convergence is False
     sm["HyperParameterTuningJobConfig"]["TuningJobCompletionCriteria"]["ConvergenceDetected"] = {
-        "CompleteOnConvergence": "On"}
-    with pytest.raises(ConfigError, match="TuningJobCompletionCriteria.ConvergenceDetected."
-                                          "CompleteOnConvergence: must be 'Enabled' or 'Disabled'"):
+        "CompleteOnConvergence": "On"
+    }
+    with pytest.raises(
+        ConfigError,
+        match=r"TuningJobCompletionCriteria\.ConvergenceDetected\."
+        "CompleteOnConvergence: must be 'Enabled' or 'Disabled'",
+    ):
         parse_config(sm, tmp_path)

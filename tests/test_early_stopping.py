@@ -18,8 +18,13 @@ X = {"x": amtune.ContinuousParameter(0.0, 1.0)}
 
 def _job(seq, values, steps=None, status="Completed"):
     steps = steps if steps is not None else list(range(len(values)))
-    return TrainingJobState(seq, f"j{seq}", {}, status=status,
-                            series={"loss": [(s, 0.0, v) for s, v in zip(steps, values)]})
+    return TrainingJobState(
+        seq,
+        f"j{seq}",
+        {},
+        status=status,
+        series={"loss": [(s, 0.0, v) for s, v in zip(steps, values, strict=False)]},
+    )
 
 
 def test_running_averages_follow_steps_not_arrival_order():
@@ -47,7 +52,9 @@ def test_the_rule_needs_three_earlier_jobs_that_reached_the_step():
     up = MedianStoppingRule("loss", "Maximize")
     for j in (1, 2, 3):
         up.after_job(None, _job(j, [float(j)]))
-    assert up.on_metric(None, running, "loss", 0, 1.5) and not up.on_metric(None, running, "loss", 0, 2.5)
+    assert up.on_metric(None, running, "loss", 0, 1.5) and not up.on_metric(
+        None, running, "loss", 0, 2.5
+    )
 
 
 def curve(hp, reporter):
@@ -58,9 +65,18 @@ def curve(hp, reporter):
 
 
 def test_a_callable_bad_jobs_are_stopped_and_good_ones_complete(tmp_path):
-    t = HyperparameterTuner("loss", X, objective_type="Minimize", strategy="Random", max_jobs=14,
-                            random_seed=5, runner="thread", quiet=True, db=tmp_path / "a.db",
-                            early_stopping_type="Auto")
+    t = HyperparameterTuner(
+        "loss",
+        X,
+        objective_type="Minimize",
+        strategy="Random",
+        max_jobs=14,
+        random_seed=5,
+        runner="thread",
+        quiet=True,
+        db=tmp_path / "a.db",
+        early_stopping_type="Auto",
+    )
     t.fit(curve, job_name="es")
     df = t.analytics()
     stopped = df[df["TrainingJobStatus"] == "Stopped"]
@@ -74,7 +90,9 @@ def test_a_callable_bad_jobs_are_stopped_and_good_ones_complete(tmp_path):
     # a stopped job keeps its series; its last emission is its final, succeeded objective
     assert (stopped["ObjectiveStatus"] == "Succeeded").all()
     lengths = []
-    for name, value in zip(stopped["TrainingJobName"], stopped["FinalObjectiveValue"]):
+    for name, value in zip(
+        stopped["TrainingJobName"], stopped["FinalObjectiveValue"], strict=False
+    ):
         series = [m["value"] for m in t.metrics(name) if m["name"] == "loss"]
         assert series[-1] == value
         lengths.append(len(series))
@@ -103,10 +121,19 @@ SCRIPT = textwrap.dedent("""
 def test_a_command_is_stopped_with_sigterm_then_sigkill(tmp_path):
     script = tmp_path / "train.py"
     script.write_text(SCRIPT)
-    t = HyperparameterTuner("loss", X, objective_type="Minimize", strategy="Random", max_jobs=8,
-                            random_seed=11, quiet=True, db=tmp_path / "a.db", stop_grace_seconds=0.3,
-                            metric_definitions=[{"Name": "loss", "Regex": r"loss=(\S+)"}],
-                            early_stopping_type="Auto")
+    t = HyperparameterTuner(
+        "loss",
+        X,
+        objective_type="Minimize",
+        strategy="Random",
+        max_jobs=8,
+        random_seed=11,
+        quiet=True,
+        db=tmp_path / "a.db",
+        stop_grace_seconds=0.3,
+        metric_definitions=[{"Name": "loss", "Regex": r"loss=(\S+)"}],
+        early_stopping_type="Auto",
+    )
     t.fit([sys.executable, str(script)], job_name="escmd")
     rows = t.store.training_jobs("escmd")
     stopped = [r for r in rows if r["status"] == "Stopped"]
@@ -126,10 +153,14 @@ def test_a_command_is_stopped_with_sigterm_then_sigkill(tmp_path):
 
 
 def test_early_stopping_from_configs(tmp_path):
-    doc = {"objective": {"metric": "loss", "type": "Minimize"}, "command": "python t.py",
-           "hyperparameters": {"x": {"type": "Continuous", "min": 0, "max": 1}},
-           "metric_definitions": [{"Name": "loss", "Regex": "loss=(.*)"}],
-           "early_stopping_type": "Auto", "strategy": "Random"}
+    doc = {
+        "objective": {"metric": "loss", "type": "Minimize"},
+        "command": "python t.py",
+        "hyperparameters": {"x": {"type": "Continuous", "min": 0, "max": 1}},
+        "metric_definitions": [{"Name": "loss", "Regex": "loss=(.*)"}],
+        "early_stopping_type": "Auto",
+        "strategy": "Random",
+    }
     assert parse_config(doc, tmp_path).tuner_kwargs["early_stopping_type"] == "Auto"
     doc["early_stopping_type"] = "Sometimes"
     with pytest.raises(ConfigError, match="early_stopping_type: must be one of Off, Auto"):
@@ -154,9 +185,18 @@ def slow_curve(hp, reporter):
 
 
 def test_a_callable_in_a_worker_process_is_stopped_through_its_reporter(tmp_path):
-    t = HyperparameterTuner("loss", X, objective_type="Minimize", strategy="Random", max_jobs=8,
-                            random_seed=5, quiet=True, db=tmp_path / "a.db", stop_grace_seconds=5,
-                            early_stopping_type="Auto")
+    t = HyperparameterTuner(
+        "loss",
+        X,
+        objective_type="Minimize",
+        strategy="Random",
+        max_jobs=8,
+        random_seed=5,
+        quiet=True,
+        db=tmp_path / "a.db",
+        stop_grace_seconds=5,
+        early_stopping_type="Auto",
+    )
     t.fit(slow_curve, job_name="esproc")
     rows = t.store.training_jobs("esproc")
     stopped = [r for r in rows if r["status"] == "Stopped"]

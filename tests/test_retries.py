@@ -39,10 +39,19 @@ def script(tmp_path):
 
 
 def _tuner(tmp_path, mode, retries, max_jobs=2):
-    return HyperparameterTuner("loss", X, objective_type="Minimize", strategy="Random",
-                               max_jobs=max_jobs, random_seed=1, quiet=True, db=tmp_path / "a.db",
-                               metric_definitions=MD, max_retry_attempts=retries,
-                               static_hyperparameters={"mode": mode, "dir": str(tmp_path)})
+    return HyperparameterTuner(
+        "loss",
+        X,
+        objective_type="Minimize",
+        strategy="Random",
+        max_jobs=max_jobs,
+        random_seed=1,
+        quiet=True,
+        db=tmp_path / "a.db",
+        metric_definitions=MD,
+        max_retry_attempts=retries,
+        static_hyperparameters={"mode": mode, "dir": str(tmp_path)},
+    )
 
 
 def test_a_command_killed_by_a_signal_is_retried_with_the_same_hyperparameters(tmp_path, script):
@@ -84,8 +93,17 @@ def test_a_non_zero_exit_is_a_failed_job_and_never_retried(tmp_path, script):
 
 
 def test_a_command_that_cannot_start_is_retried(tmp_path):
-    t = HyperparameterTuner("loss", X, strategy="Random", max_jobs=1, random_seed=1, quiet=True,
-                            db=tmp_path / "a.db", metric_definitions=MD, max_retry_attempts=2)
+    t = HyperparameterTuner(
+        "loss",
+        X,
+        strategy="Random",
+        max_jobs=1,
+        random_seed=1,
+        quiet=True,
+        db=tmp_path / "a.db",
+        metric_definitions=MD,
+        max_retry_attempts=2,
+    )
     t.fit(["/nonexistent/train"], job_name="nostart")
     (r,) = t.store.training_jobs("nostart")
     assert r["status"] == "Failed" and r["attempts"] == 3
@@ -102,14 +120,20 @@ def test_without_retries_a_signal_death_fails_the_job(tmp_path, script):
 @pytest.mark.parametrize("bad", [-1, 31, 2.0, True])
 def test_max_retry_attempts_is_validated(tmp_path, bad):
     with pytest.raises(ValueError, match="max_retry_attempts: must be an integer from 0 to 30"):
-        HyperparameterTuner("loss", X, strategy="Random", max_retry_attempts=bad,
-                            db=tmp_path / "a.db")
+        HyperparameterTuner(
+            "loss", X, strategy="Random", max_retry_attempts=bad, db=tmp_path / "a.db"
+        )
 
 
 def test_retries_from_both_config_shapes(tmp_path):
-    doc = {"objective": {"metric": "loss"}, "command": "python t.py", "strategy": "Random",
-           "metric_definitions": MD, "hyperparameters": {"x": {"type": "Continuous", "min": 0, "max": 1}},
-           "max_retry_attempts": 3}
+    doc = {
+        "objective": {"metric": "loss"},
+        "command": "python t.py",
+        "strategy": "Random",
+        "metric_definitions": MD,
+        "hyperparameters": {"x": {"type": "Continuous", "min": 0, "max": 1}},
+        "max_retry_attempts": 3,
+    }
     assert parse_config(doc, tmp_path).tuner_kwargs["max_retry_attempts"] == 3
     with pytest.raises(ConfigError, match="max_retry_attempts: must be an integer from 0 to 30"):
         parse_config({**doc, "max_retry_attempts": 31}, tmp_path)
@@ -118,16 +142,23 @@ def test_retries_from_both_config_shapes(tmp_path):
             "Strategy": "Random",
             "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "loss"},
             "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 1},
-            "ParameterRanges": {"ContinuousParameterRanges": [
-                {"Name": "x", "MinValue": "0", "MaxValue": "1"}]},
+            "ParameterRanges": {
+                "ContinuousParameterRanges": [{"Name": "x", "MinValue": "0", "MaxValue": "1"}]
+            },
         },
         "TrainingJobDefinition": {
-            "AlgorithmSpecification": {"TrainingCommand": ["python", "t.py"], "MetricDefinitions": MD},
+            "AlgorithmSpecification": {
+                "TrainingCommand": ["python", "t.py"],
+                "MetricDefinitions": MD,
+            },
             "RetryStrategy": {"MaximumRetryAttempts": 30},
         },
     }
     assert parse_config(sm, tmp_path).tuner_kwargs["max_retry_attempts"] == 30
     sm["TrainingJobDefinition"]["RetryStrategy"] = {"MaximumRetryAttempts": 31}
-    with pytest.raises(ConfigError, match="TrainingJobDefinition.RetryStrategy.MaximumRetryAttempts: "
-                                          "must be an integer from 0 to 30"):
+    with pytest.raises(
+        ConfigError,
+        match=r"TrainingJobDefinition\.RetryStrategy\.MaximumRetryAttempts: "
+        "must be an integer from 0 to 30",
+    ):
         parse_config(sm, tmp_path)

@@ -26,8 +26,9 @@ def _tuner(tmp_path, ranges=RANGES, **kw):
     kw.setdefault("strategy", "Random")
     kw.setdefault("objective_type", "Minimize")
     kw.setdefault("random_seed", 2)
-    return HyperparameterTuner(kw.pop("objective", "loss"), ranges, runner="thread", quiet=True,
-                               db=tmp_path / "a.db", **kw)
+    return HyperparameterTuner(
+        kw.pop("objective", "loss"), ranges, runner="thread", quiet=True, db=tmp_path / "a.db", **kw
+    )
 
 
 @pytest.fixture
@@ -44,40 +45,66 @@ def _ws(kind="IdenticalDataAndAlgorithm", *parents):
 def test_identical_data_feeds_the_parents_results_and_drops_out_of_range_ones(tmp_path, parent):
     pdf = parent.analytics()
     ranges = {"x": amtune.ContinuousParameter(0.0, 0.5), "n": amtune.IntegerParameter(1, 4)}
-    child = _tuner(tmp_path, ranges=ranges, max_jobs=3, static_hyperparameters={"epochs": 3},
-                   warm_start_config=_ws())
+    child = _tuner(
+        tmp_path,
+        ranges=ranges,
+        max_jobs=3,
+        static_hyperparameters={"epochs": 3},
+        warm_start_config=_ws(),
+    )
     child.fit(quad, job_name="child")
     inside = int((pdf["x"] <= 0.5).sum())
     assert 0 < inside < 12
     opt = child._run.optimizer
     assert opt.n_finished == 3 + inside  # the parents' in-range jobs are observations
     told = sorted(t.value for t in opt.trials if t.value is not None)
-    expected = sorted([*pdf[pdf["x"] <= 0.5]["FinalObjectiveValue"],
-                       *child.analytics()["FinalObjectiveValue"]])
+    expected = sorted(
+        [*pdf[pdf["x"] <= 0.5]["FinalObjectiveValue"], *child.analytics()["FinalObjectiveValue"]]
+    )
     assert told == pytest.approx(expected)
     d = child.describe()
-    assert d["WarmStartConfig"] == {"ParentHyperParameterTuningJobs": [
-        {"HyperParameterTuningJobName": "parent"}], "WarmStartType": "IdenticalDataAndAlgorithm"}
+    assert d["WarmStartConfig"] == {
+        "ParentHyperParameterTuningJobs": [{"HyperParameterTuningJobName": "parent"}],
+        "WarmStartType": "IdenticalDataAndAlgorithm",
+    }
     overall = d["OverallBestTrainingJob"]
-    both = {**dict(zip(pdf["TrainingJobName"], pdf["FinalObjectiveValue"])),
-            **dict(zip(child.analytics()["TrainingJobName"], child.analytics()["FinalObjectiveValue"]))}
+    both = {
+        **dict(zip(pdf["TrainingJobName"], pdf["FinalObjectiveValue"], strict=False)),
+        **dict(
+            zip(
+                child.analytics()["TrainingJobName"],
+                child.analytics()["FinalObjectiveValue"],
+                strict=False,
+            )
+        ),
+    }
     assert overall["TrainingJobName"] == min(both, key=both.get)
     assert overall["TuningJobName"] in ("parent", "child")
     assert len(child.analytics()) == 3  # the parents' jobs are not the child's training jobs
 
 
 def test_a_static_hyperparameter_may_become_tuned_and_back(tmp_path):
-    p = _tuner(tmp_path, ranges={"x": amtune.ContinuousParameter(0.0, 1.0)}, max_jobs=5,
-               static_hyperparameters={"n": 2})
+    p = _tuner(
+        tmp_path,
+        ranges={"x": amtune.ContinuousParameter(0.0, 1.0)},
+        max_jobs=5,
+        static_hyperparameters={"n": 2},
+    )
     p.fit(quad, job_name="p-static")
-    child = _tuner(tmp_path, max_jobs=1, warm_start_config=_ws("IdenticalDataAndAlgorithm", "p-static"))
+    child = _tuner(
+        tmp_path, max_jobs=1, warm_start_config=_ws("IdenticalDataAndAlgorithm", "p-static")
+    )
     child.fit(quad, job_name="c-tuned")
     assert child._run.optimizer.n_finished == 6
     assert all(t.params["n"] == 2 for t in child._run.optimizer.trials[:5])
     # tuned in the parent, static in the child: only the parent's jobs at that value are identical
-    back = _tuner(tmp_path, ranges={"x": amtune.ContinuousParameter(0.0, 1.0)}, max_jobs=1,
-                  static_hyperparameters={"n": 2}, warm_start_config=_ws("IdenticalDataAndAlgorithm",
-                                                                           "c-tuned"))
+    back = _tuner(
+        tmp_path,
+        ranges={"x": amtune.ContinuousParameter(0.0, 1.0)},
+        max_jobs=1,
+        static_hyperparameters={"n": 2},
+        warm_start_config=_ws("IdenticalDataAndAlgorithm", "c-tuned"),
+    )
     back.fit(quad, job_name="c-static")
     c_rows = child.store.training_jobs("c-tuned")
     assert back._run.optimizer.n_finished == 1 + sum(r["hyperparameters"]["n"] == 2 for r in c_rows)
@@ -86,19 +113,37 @@ def test_a_static_hyperparameter_may_become_tuned_and_back(tmp_path):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"warm_start_config": _ws("IdenticalDataAndAlgorithm", "nope")}, r"parents\[0\] \('nope'\): no tuning job"),
+        (
+            {"warm_start_config": _ws("IdenticalDataAndAlgorithm", "nope")},
+            r"parents\[0\] \('nope'\): no tuning job",
+        ),
         ({"objective": "acc"}, "objective metric is 'loss'.*must be the same"),
         ({"objective_type": "Maximize"}, "objective type is Minimize.*must be the same"),
-        ({"ranges": {"x": amtune.ContinuousParameter(0.0, 1.0)}},
-         r"set of hyperparameter names.*only in the parent: \['n'\]"),
-        ({"ranges": {**RANGES, "n": amtune.ContinuousParameter(1.0, 4.0)}},
-         "'n' is Integer in the parent and Continuous here; a type cannot change"),
-        ({"static_hyperparameters": {"epochs": 3, "extra": 1}}, r"only in this tuning job: \['extra'\]"),
-        ({"warm_start_config": _ws("IdenticalDataAndAlgorithm", "parent", "parent")}, "named twice"),
+        (
+            {"ranges": {"x": amtune.ContinuousParameter(0.0, 1.0)}},
+            r"set of hyperparameter names.*only in the parent: \['n'\]",
+        ),
+        (
+            {"ranges": {**RANGES, "n": amtune.ContinuousParameter(1.0, 4.0)}},
+            "'n' is Integer in the parent and Continuous here; a type cannot change",
+        ),
+        (
+            {"static_hyperparameters": {"epochs": 3, "extra": 1}},
+            r"only in this tuning job: \['extra'\]",
+        ),
+        (
+            {"warm_start_config": _ws("IdenticalDataAndAlgorithm", "parent", "parent")},
+            "named twice",
+        ),
     ],
 )
 def test_parents_are_validated_before_anything_is_written(tmp_path, parent, change, message):
-    kw = {"max_jobs": 1, "static_hyperparameters": {"epochs": 3}, "warm_start_config": _ws(), **change}
+    kw = {
+        "max_jobs": 1,
+        "static_hyperparameters": {"epochs": 3},
+        "warm_start_config": _ws(),
+        **change,
+    }
     child = _tuner(tmp_path, **kw)
     with pytest.raises(ValueError, match=message):
         child.fit(quad, job_name="child")
@@ -109,26 +154,38 @@ def test_a_parent_must_have_finished(tmp_path):
     failed = _tuner(tmp_path, max_jobs=1)
     failed.fit(lambda hp, r: 1 / 0, job_name="failed")
     assert failed.describe()["HyperParameterTuningJobStatus"] == "Failed"
-    with pytest.raises(ValueError, match=r"parents\[0\] \('failed'\): the parent tuning job is Failed"):
+    with pytest.raises(
+        ValueError, match=r"parents\[0\] \('failed'\): the parent tuning job is Failed"
+    ):
         _tuner(tmp_path, max_jobs=1, warm_start_config=_ws("TransferLearning", "failed")).fit(
-            quad, job_name="c")
+            quad, job_name="c"
+        )
     with pytest.raises(ValueError, match="there is no store"):
-        HyperparameterTuner("loss", RANGES, strategy="Random", db=tmp_path / "none.db",
-                            warm_start_config=_ws()).fit(quad, job_name="c")
+        HyperparameterTuner(
+            "loss", RANGES, strategy="Random", db=tmp_path / "none.db", warm_start_config=_ws()
+        ).fit(quad, job_name="c")
 
 
 def test_warm_start_needs_bayesian_or_random(tmp_path):
     with pytest.raises(ValueError, match="warm start needs the Bayesian or Random strategy"):
-        _tuner(tmp_path, ranges={"n": amtune.IntegerParameter(1, 4)}, strategy="Grid",
-               warm_start_config=_ws())
+        _tuner(
+            tmp_path,
+            ranges={"n": amtune.IntegerParameter(1, 4)},
+            strategy="Grid",
+            warm_start_config=_ws(),
+        )
 
 
 def test_transfer_learning_starts_near_the_parents_optimum(tmp_path):
     p = _tuner(tmp_path, strategy="Bayesian", max_jobs=15)
     p.fit(quad, job_name="tl-parent")
     pbest = p.describe()["BestTrainingJob"]["TunedHyperParameters"]
-    warm = _tuner(tmp_path, strategy="Bayesian", max_jobs=8,
-                  warm_start_config=_ws("TransferLearning", "tl-parent"))
+    warm = _tuner(
+        tmp_path,
+        strategy="Bayesian",
+        max_jobs=8,
+        warm_start_config=_ws("TransferLearning", "tl-parent"),
+    )
     warm.fit(shifted, job_name="tl-warm")
     cold = _tuner(tmp_path, strategy="Bayesian", max_jobs=8)
     cold.fit(shifted, job_name="tl-cold")
@@ -159,32 +216,43 @@ def test_transfer_proposes_from_the_parents_then_hands_over_to_a_full_design():
 
 
 def test_warm_start_from_both_config_shapes(tmp_path):
-    base = {"objective": {"metric": "loss", "type": "Minimize"}, "command": "python t.py",
-            "strategy": "Random", "metric_definitions": [{"Name": "loss", "Regex": "loss=(.*)"}],
-            "hyperparameters": {"x": {"type": "Continuous", "min": 0, "max": 1}}}
-    kw = parse_config({**base, "warm_start": {"type": "TransferLearning", "parents": ["a", "b"]}},
-                      tmp_path).tuner_kwargs
+    base = {
+        "objective": {"metric": "loss", "type": "Minimize"},
+        "command": "python t.py",
+        "strategy": "Random",
+        "metric_definitions": [{"Name": "loss", "Regex": "loss=(.*)"}],
+        "hyperparameters": {"x": {"type": "Continuous", "min": 0, "max": 1}},
+    }
+    kw = parse_config(
+        {**base, "warm_start": {"type": "TransferLearning", "parents": ["a", "b"]}}, tmp_path
+    ).tuner_kwargs
     assert kw["warm_start_config"] == WarmStartConfig("TransferLearning", ["a", "b"])
-    with pytest.raises(ConfigError, match="warm_start.parents: 1 to 5 parent tuning jobs, got 6"):
+    with pytest.raises(ConfigError, match=r"warm_start\.parents: 1 to 5 parent tuning jobs, got 6"):
         parse_config({**base, "warm_start": {"parents": list("abcdef")}}, tmp_path)
     sm = {
         "HyperParameterTuningJobConfig": {
             "Strategy": "Bayesian",
             "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "loss"},
             "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 1},
-            "ParameterRanges": {"ContinuousParameterRanges": [
-                {"Name": "x", "MinValue": "0", "MaxValue": "1"}]},
+            "ParameterRanges": {
+                "ContinuousParameterRanges": [{"Name": "x", "MinValue": "0", "MaxValue": "1"}]
+            },
         },
-        "TrainingJobDefinition": {"AlgorithmSpecification": {
-            "TrainingCommand": ["python", "t.py"],
-            "MetricDefinitions": [{"Name": "loss", "Regex": "loss=(.*)"}]}},
-        "WarmStartConfig": {"ParentHyperParameterTuningJobs": [{"HyperParameterTuningJobName": "a"}],
-                            "WarmStartType": "IdenticalDataAndAlgorithm"},
+        "TrainingJobDefinition": {
+            "AlgorithmSpecification": {
+                "TrainingCommand": ["python", "t.py"],
+                "MetricDefinitions": [{"Name": "loss", "Regex": "loss=(.*)"}],
+            }
+        },
+        "WarmStartConfig": {
+            "ParentHyperParameterTuningJobs": [{"HyperParameterTuningJobName": "a"}],
+            "WarmStartType": "IdenticalDataAndAlgorithm",
+        },
     }
     kw = parse_config(sm, tmp_path).tuner_kwargs
     assert kw["warm_start_config"] == WarmStartConfig("IdenticalDataAndAlgorithm", ["a"])
     sm["WarmStartConfig"]["WarmStartType"] = "Sideways"
-    with pytest.raises(ConfigError, match="WarmStartConfig.warm_start_type: must be one of"):
+    with pytest.raises(ConfigError, match=r"WarmStartConfig\.warm_start_type: must be one of"):
         parse_config(sm, tmp_path)
 
 
@@ -220,25 +288,35 @@ def test_issue6_features_from_a_sagemaker_request_through_the_cli(tmp_path, caps
                 "ResourceLimits": {"MaxNumberOfTrainingJobs": 8, "MaxParallelTrainingJobs": 2},
                 "ParameterRanges": {
                     "ContinuousParameterRanges": [{"Name": "x", "MinValue": "0", "MaxValue": "1"}],
-                    "IntegerParameterRanges": [{"Name": "n", "MinValue": "1", "MaxValue": "4"}]},
-                "RandomSeed": 4, **extra_htc},
+                    "IntegerParameterRanges": [{"Name": "n", "MinValue": "1", "MaxValue": "4"}],
+                },
+                "RandomSeed": 4,
+                **extra_htc,
+            },
             "TrainingJobDefinition": {
                 "AlgorithmSpecification": {
                     "TrainingCommand": [sys.executable, "train.py"],
-                    "MetricDefinitions": [{"Name": "loss", "Regex": r"loss=(\S+)"}]},
-                "RetryStrategy": {"MaximumRetryAttempts": 1}},
+                    "MetricDefinitions": [{"Name": "loss", "Regex": r"loss=(\S+)"}],
+                },
+                "RetryStrategy": {"MaximumRetryAttempts": 1},
+            },
         }
 
     db = str(tmp_path / "s.db")
     (tmp_path / "parent.json").write_text(json.dumps(request("cli-parent")))
     assert main(["run", str(tmp_path / "parent.json"), "--db", db, "--quiet"]) == 0
-    child = request("cli-child", TrainingJobEarlyStoppingType="Auto",
-                    TuningJobCompletionCriteria={
-                        "BestObjectiveNotImproving": {"MaxNumberOfTrainingJobsNotImproving": 3},
-                        "ConvergenceDetected": {"CompleteOnConvergence": "Enabled"}})
-    child["WarmStartConfig"] = {"WarmStartType": "IdenticalDataAndAlgorithm",
-                                "ParentHyperParameterTuningJobs": [
-                                    {"HyperParameterTuningJobName": "cli-parent"}]}
+    child = request(
+        "cli-child",
+        TrainingJobEarlyStoppingType="Auto",
+        TuningJobCompletionCriteria={
+            "BestObjectiveNotImproving": {"MaxNumberOfTrainingJobsNotImproving": 3},
+            "ConvergenceDetected": {"CompleteOnConvergence": "Enabled"},
+        },
+    )
+    child["WarmStartConfig"] = {
+        "WarmStartType": "IdenticalDataAndAlgorithm",
+        "ParentHyperParameterTuningJobs": [{"HyperParameterTuningJobName": "cli-parent"}],
+    }
     (tmp_path / "child.json").write_text(json.dumps(child))
     assert main(["run", str(tmp_path / "child.json"), "--db", db, "--quiet"]) == 0
     capsys.readouterr()
@@ -247,15 +325,19 @@ def test_issue6_features_from_a_sagemaker_request_through_the_cli(tmp_path, caps
     assert d["HyperParameterTuningJobConfig"]["TrainingJobEarlyStoppingType"] == "Auto"
     assert d["TrainingJobDefinition"]["RetryStrategy"] == {"MaximumRetryAttempts": 1}
     assert d["WarmStartConfig"]["ParentHyperParameterTuningJobs"] == [
-        {"HyperParameterTuningJobName": "cli-parent"}]
+        {"HyperParameterTuningJobName": "cli-parent"}
+    ]
     assert "OverallBestTrainingJob" in d
-    assert isinstance(d["TuningJobCompletionDetails"]["NumberOfTrainingJobsObjectiveNotImproving"], int)
+    assert isinstance(
+        d["TuningJobCompletionDetails"]["NumberOfTrainingJobsObjectiveNotImproving"], int
+    )
     assert main(["describe", "cli-child", "--db", db]) == 0
     assert "Jobs not improving:" in capsys.readouterr().out
     # a missing parent is a bad config: exit 2, nothing written
     child["HyperParameterTuningJobName"] = "cli-orphan"
     child["WarmStartConfig"]["ParentHyperParameterTuningJobs"] = [
-        {"HyperParameterTuningJobName": "nope"}]
+        {"HyperParameterTuningJobName": "nope"}
+    ]
     (tmp_path / "orphan.json").write_text(json.dumps(child))
     assert main(["run", str(tmp_path / "orphan.json"), "--db", db, "--quiet"]) == 2
     assert "parents[0] ('nope'): no tuning job" in capsys.readouterr().err
@@ -268,8 +350,14 @@ def test_a_finite_space_mostly_covered_by_the_parents_ends_cleanly(tmp_path):
         return {"loss": float(hp["n"])}
 
     _tuner(tmp_path, ranges=ranges, max_jobs=3).fit(f, job_name="p3")
-    child = _tuner(tmp_path, ranges=ranges, strategy="Bayesian", max_jobs=3, max_parallel_jobs=2,
-                   warm_start_config=_ws("IdenticalDataAndAlgorithm", "p3"))
+    child = _tuner(
+        tmp_path,
+        ranges=ranges,
+        strategy="Bayesian",
+        max_jobs=3,
+        max_parallel_jobs=2,
+        warm_start_config=_ws("IdenticalDataAndAlgorithm", "p3"),
+    )
     child.fit(f, job_name="c1")
     d = child.describe()
     assert d["HyperParameterTuningJobStatus"] == "Completed"
@@ -320,8 +408,10 @@ def test_a_resumed_child_reloads_its_parents_and_keeps_early_stopping(tmp_path):
     st = Store(db)
     t0 = time.time()
     while time.time() - t0 < 60 and proc.poll() is None:
-        if st.has_tuning_job("rchild") and sum(
-                r["status"] != "InProgress" for r in st.training_jobs("rchild")) >= 3:
+        if (
+            st.has_tuning_job("rchild")
+            and sum(r["status"] != "InProgress" for r in st.training_jobs("rchild")) >= 3
+        ):
             break
         time.sleep(0.02)
     proc.kill()

@@ -38,9 +38,19 @@ class GPModel:
     their mean when ``center=True``.
     """
 
-    def __init__(self, space: SearchSpace, X: np.ndarray, y: np.ndarray, *, seed: int = 0,
-                 restarts: int = 2, standardize: bool = True, max_iter: int = 150,
-                 max_fit_points: int = 256, center: bool = False) -> None:
+    def __init__(
+        self,
+        space: SearchSpace,
+        X: np.ndarray,
+        y: np.ndarray,
+        *,
+        seed: int = 0,
+        restarts: int = 2,
+        standardize: bool = True,
+        max_iter: int = 150,
+        max_fit_points: int = 256,
+        center: bool = False,
+    ) -> None:
         X = np.ascontiguousarray(X, dtype=np.float64).reshape(-1, space.dim)
         y = np.asarray(y, dtype=np.float64).ravel()
         if X.shape[0] != y.shape[0] or X.shape[0] < 1:
@@ -66,13 +76,16 @@ class GPModel:
         centre = math.sqrt(2.0) + 0.5 * math.log(max(d, 1))
         x0 = np.concatenate([np.full(d, centre), [0.0, float(np.clip(np.mean(yf), -5, 5)), -4.0]])
         rng = np.random.default_rng(seed)
-        starts = [x0] + [np.clip(x0 + rng.normal(0.0, [1.0] * d + [0.5, 0.2, 1.0]), lo, hi)
-                         for _ in range(restarts)]
+        starts = [x0] + [
+            np.clip(x0 + rng.normal(0.0, [1.0] * d + [0.5, 0.2, 1.0]), lo, hi)
+            for _ in range(restarts)
+        ]
 
         def fun(theta: np.ndarray) -> tuple[float, np.ndarray]:
             try:
-                v, g = core.gp_neg_log_posterior(self.kinds, self.cards, self.warp, Xf, yf,
-                                                 np.ascontiguousarray(theta), True)
+                v, g = core.gp_neg_log_posterior(
+                    self.kinds, self.cards, self.warp, Xf, yf, np.ascontiguousarray(theta), True
+                )
             except RuntimeError:
                 return 1e300, np.zeros_like(theta)
             if not math.isfinite(v):
@@ -87,8 +100,15 @@ class GPModel:
         assert best is not None
         self.neg_log_posterior, self.theta = best
         t = self.theta
-        self.gp = core.GP(self.kinds, self.cards, self.warp, t[:d], log_sf2=float(t[d]),
-                          log_noise=float(t[d + 2]), mean=float(t[d + 1]))
+        self.gp = core.GP(
+            self.kinds,
+            self.cards,
+            self.warp,
+            t[:d],
+            log_sf2=float(t[d]),
+            log_noise=float(t[d + 2]),
+            mean=float(t[d + 1]),
+        )
         self.gp.fit(X, yt)
 
     def with_data(self, X: np.ndarray, y: np.ndarray) -> GPModel:
@@ -99,8 +119,15 @@ class GPModel:
         t = self.theta
         other.X = np.ascontiguousarray(X, dtype=np.float64).reshape(-1, d)
         other.yt = np.ascontiguousarray((np.asarray(y, dtype=np.float64) - self.loc) / self.scale)
-        other.gp = core.GP(self.kinds, self.cards, self.warp, t[:d], log_sf2=float(t[d]),
-                           log_noise=float(t[d + 2]), mean=float(t[d + 1]))
+        other.gp = core.GP(
+            self.kinds,
+            self.cards,
+            self.warp,
+            t[:d],
+            log_sf2=float(t[d]),
+            log_noise=float(t[d + 2]),
+            mean=float(t[d + 1]),
+        )
         other.gp.fit(other.X, other.yt)
         return other
 
@@ -115,26 +142,42 @@ class GPModel:
 
     def hyper(self) -> dict[str, Any]:
         d = self.space.dim
-        return {"log_ls": self.theta[:d].tolist(), "log_sf2": float(self.theta[d]),
-                "mean": float(self.theta[d + 1]), "log_noise": float(self.theta[d + 2])}
+        return {
+            "log_ls": self.theta[:d].tolist(),
+            "log_sf2": float(self.theta[d]),
+            "mean": float(self.theta[d + 1]),
+            "log_noise": float(self.theta[d + 2]),
+        }
 
     def predict(self, Xc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Posterior mean and variance of the latent function at rows ``Xc`` (units of ``y``)."""
         Xc = np.ascontiguousarray(Xc, dtype=np.float64).reshape(-1, self.space.dim)
         mu, var = self.gp.predict(Xc)
-        return (np.asarray(mu) * self.scale + self.loc,
-                np.maximum(np.asarray(var), 0.0) * self.scale**2)
+        return (
+            np.asarray(mu) * self.scale + self.loc,
+            np.maximum(np.asarray(var), 0.0) * self.scale**2,
+        )
 
     def predict_grad(self, x: np.ndarray) -> tuple[float, float, np.ndarray, np.ndarray]:
         """Mean, variance and their gradients at one point (zero for categorical coordinates)."""
         mu, var, dmu, dvar = self.gp.predict_grad(np.ascontiguousarray(x, dtype=np.float64))
         s = self.scale
-        return (float(mu) * s + self.loc, max(float(var), 0.0) * s * s,
-                np.asarray(dmu) * s, np.asarray(dvar) * s * s)
+        return (
+            float(mu) * s + self.loc,
+            max(float(var), 0.0) * s * s,
+            np.asarray(dmu) * s,
+            np.asarray(dvar) * s * s,
+        )
 
 
-def candidate_points(space: SearchSpace, X: np.ndarray, n: int, seed: int,
-                     around: np.ndarray | None = None, sd: float = 0.05) -> np.ndarray:
+def candidate_points(
+    space: SearchSpace,
+    X: np.ndarray,
+    n: int,
+    seed: int,
+    around: np.ndarray | None = None,
+    sd: float = 0.05,
+) -> np.ndarray:
     """Canonical candidate points: ``n`` scrambled Halton points plus Gaussian perturbations
     (``sd`` in the encoded space) of the rows of ``around``, plus the rows of ``X``."""
     d = space.dim
@@ -148,7 +191,9 @@ def candidate_points(space: SearchSpace, X: np.ndarray, n: int, seed: int,
     return np.ascontiguousarray(space.canonicalize(np.vstack(parts)))
 
 
-def refine_min(space: SearchSpace, fun: Any, x0: np.ndarray, max_iter: int = 50) -> tuple[np.ndarray, float]:
+def refine_min(
+    space: SearchSpace, fun: Any, x0: np.ndarray, max_iter: int = 50
+) -> tuple[np.ndarray, float]:
     """Minimize ``fun(x) -> (value, gradient)`` from ``x0`` over the continuous and integer
     coordinates (categorical coordinates stay fixed), then canonicalize; returns (x, value)."""
     kinds = space.kinds()
@@ -157,6 +202,8 @@ def refine_min(space: SearchSpace, fun: Any, x0: np.ndarray, max_iter: int = 50)
     for i, k in enumerate(kinds):
         if k == "Categorical":
             lo[i] = hi[i] = x0[i]
-    x, _, _, _ = core.minimize_box(fun, np.ascontiguousarray(x0, dtype=np.float64), lo, hi, max_iter)
+    x, _, _, _ = core.minimize_box(
+        fun, np.ascontiguousarray(x0, dtype=np.float64), lo, hi, max_iter
+    )
     xc = space.canonicalize(np.asarray(x).reshape(1, -1))[0]
     return xc, float(fun(xc)[0])

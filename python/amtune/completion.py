@@ -19,17 +19,18 @@ lower when minimizing. Only this tuning job's own training jobs count (not a war
 **Best objective not improving** (``max_number_of_training_jobs_not_improving = N``, ``N >= 3``):
 training jobs are taken in the order they ended (ties by start order). A training job *improves*
 when its objective succeeded and its value ``v`` beats the reference ``r`` by at least 1% of
-``|r|``: ``v - r >= 0.01 |r|`` when maximizing, ``r - v >= 0.01 |r|`` when minimizing. When
-``r == 0`` any strictly better value improves: that is the limit of the relative rule (the relative
+``|r|``: ``v - r >= 0.01 |r|`` when maximizing, ``r - v >= 0.01 |r|`` when minimizing. When ``r ==
+0`` any strictly better value improves: that is the limit of the relative rule (the relative
 improvement over 0 of any better value is infinite), and an absolute threshold would need a scale
 that amtune cannot know. The reference is the value of the last improving training job (the first
 job with a succeeded objective starts it), so a run of small improvements that adds up to 1% counts
-as an improvement. Every later training job that does not improve (a worse or marginally better value,
-a Failed job, a Failed objective) adds one to the count; a training job Stopped before it emitted the
-objective is not an observation and does not count; jobs that ended before the first succeeded
-objective do not count. The criterion is met when the count reaches ``N``. ``describe()`` reports the
-current count as ``TuningJobCompletionDetails.NumberOfTrainingJobsObjectiveNotImproving`` (it
-can exceed ``N`` by the jobs that were running when the tuning job completed).
+as an improvement. Every later training job that does not improve (a worse or marginally better
+value, a Failed job, a Failed objective) adds one to the count; a training job Stopped before it
+emitted the objective is not an observation and does not count; jobs that ended before the first
+succeeded objective do not count. The criterion is met when the count reaches ``N``. ``describe()``
+reports the current count as
+``TuningJobCompletionDetails.NumberOfTrainingJobsObjectiveNotImproving`` (it can exceed ``N`` by
+the jobs that were running when the tuning job completed).
 
 **Convergence** (``complete_on_convergence=True`` / ``"Enabled"``), after Makarova et al. 2022,
 "Automatic termination for hyperparameter optimization" (AutoML-Conf): a Gaussian process (the
@@ -42,8 +43,9 @@ et al. 2010 scaled by 1/5, as is usual in practice):
 * ``UCB* = min over the observed configurations of mu(x) + sqrt(beta_t) sigma(x)``, a pessimistic
   estimate of the best configuration found;
 * ``LCB* = min over the search space of mu(x) - sqrt(beta_t) sigma(x)``, an optimistic estimate of
-  the best reachable value (512 scrambled Halton points, 16 perturbations of each of the 8 configurations
-  with the lowest posterior mean, the observed configurations, then L-BFGS from the 4 best candidates);
+  the best reachable value (512 scrambled Halton points, 16 perturbations of each of the 8
+  configurations with the lowest posterior mean, the observed configurations, then L-BFGS from the
+  4 best candidates);
 * the remaining regret is bounded by ``R = UCB* - LCB*``.
 
 The tuning job has converged when ``R < epsilon`` with ``epsilon = max(sigma_noise, 0.01 |best|)``:
@@ -98,8 +100,10 @@ def improves(value: float, reference: float, objective_type: str) -> bool:
     """True when ``value`` improves on ``reference`` by at least 1% of ``|reference|``
     (any strict improvement when ``reference == 0``).
 
-    >>> improves(0.99, 1.0, "Minimize"), improves(0.995, 1.0, "Minimize"), improves(-1e-9, 0.0, "Minimize")
-    (True, False, True)
+    >>> improves(0.99, 1.0, "Minimize"), improves(0.995, 1.0, "Minimize")
+    (True, False)
+    >>> improves(-1e-9, 0.0, "Minimize")
+    True
     """
     gain = value - reference if objective_type == "Maximize" else reference - value
     if reference == 0:
@@ -109,8 +113,13 @@ def improves(value: float, reference: float, objective_type: str) -> bool:
 
 def _fields(job: Any) -> tuple[str, str, float | None, float, int]:
     if isinstance(job, dict):
-        return (job["status"], job["objective_status"], job["final_objective"],
-                job["end_time"] or 0.0, job["seq"])
+        return (
+            job["status"],
+            job["objective_status"],
+            job["final_objective"],
+            job["end_time"] or 0.0,
+            job["seq"],
+        )
     return job.status, job.objective_status, job.final_objective, job.end_time or 0.0, job.seq
 
 
@@ -231,8 +240,10 @@ class CompletionHook(TuningJobHook):
         if n is not None:
             count = not_improving_count(run.jobs.values(), run.objective_type)
             if count >= n:
-                return (f"{count} training jobs in a row did not improve the best objective by "
-                        f"at least 1% (BestObjectiveNotImproving: {n})")
+                return (
+                    f"{count} training jobs in a row did not improve the best objective by "
+                    f"at least 1% (BestObjectiveNotImproving: {n})"
+                )
         if c.complete_on_convergence:
             return self._convergence(run)
         return None
@@ -252,9 +263,11 @@ class CompletionHook(TuningJobHook):
         if not rb.converged:
             return None
         run.completion_details["ConvergenceDetectedTime"] = time.time()
-        return (f"convergence detected: the bound on the remaining improvement {rb.bound:.4g} is "
-                f"below {rb.threshold:.4g} (max of the noise estimate {rb.noise_sd:.4g} and 1% of "
-                f"the best objective)")
+        return (
+            f"convergence detected: the bound on the remaining improvement {rb.bound:.4g} is "
+            f"below {rb.threshold:.4g} (max of the noise estimate {rb.noise_sd:.4g} and 1% of "
+            f"the best objective)"
+        )
 
 
 def make_completion_hook(tuner: Any) -> CompletionHook:

@@ -13,14 +13,14 @@ SageMaker's rule ("Stop Training Jobs Early"), made exact:
   averages at ``s`` of the earlier training jobs that reached ``s``. If there are at least
   ``MIN_EARLIER_JOBS = 3`` of them and ``v`` is worse than ``M`` (``v > M`` when minimizing,
   ``v < M`` when maximizing; a tie is not worse), the training job is stopped.
-* A stopped training job has status ``Stopped`` and the reason in its ``FailureReason``; it keeps its
-  metric series, its final objective is its last emission, its objective status is ``Succeeded``,
-  and the strategy observes that value like any other result (it is a finished observation). It
-  counts in ``max_jobs``.
+* A stopped training job has status ``Stopped`` and the reason in its ``FailureReason``; it keeps
+  its metric series, its final objective is its last emission, its objective status is
+  ``Succeeded``, and the strategy observes that value like any other result (it is a finished
+  observation). It counts in ``max_jobs``.
 * Stopping: a command gets SIGTERM, then SIGKILL after ``stop_grace_seconds``; a Python callable is
   told through its reporter (``reporter.should_stop()`` becomes true and the next
-  ``reporter.report`` raises ``amtune.runners.StopTraining``), and a worker process that does not end
-  within the grace period is terminated. Emissions that arrive after the decision are kept.
+  ``reporter.report`` raises ``amtune.runners.StopTraining``), and a worker process that does not
+  end within the grace period is terminated. Emissions that arrive after the decision are kept.
 
 Only the tuning job's own training jobs are compared (a warm start's parents are not). The rule is
 not available with the Hyperband strategy, which stops training jobs itself (as in SageMaker).
@@ -42,7 +42,9 @@ MIN_EARLIER_JOBS = 3
 __all__ = ["MIN_EARLIER_JOBS", "MedianStoppingRule", "make_early_stopping_hook", "running_averages"]
 
 
-def running_averages(series: list[tuple[int | None, float, float]]) -> tuple[np.ndarray, np.ndarray]:
+def running_averages(
+    series: list[tuple[int | None, float, float]],
+) -> tuple[np.ndarray, np.ndarray]:
     """(steps, running average up to each step) of one job's emissions ``(step, time, value)``.
 
     Emissions are ordered by step (stable); a ``None`` step is the emission's index. When a step
@@ -61,8 +63,12 @@ def running_averages(series: list[tuple[int | None, float, float]]) -> tuple[np.
 class MedianStoppingRule(TuningJobHook):
     """The median stopping rule as a tuning-job hook (see the module docstring)."""
 
-    def __init__(self, objective_metric_name: str, objective_type: str,
-                 min_earlier_jobs: int = MIN_EARLIER_JOBS) -> None:
+    def __init__(
+        self,
+        objective_metric_name: str,
+        objective_type: str,
+        min_earlier_jobs: int = MIN_EARLIER_JOBS,
+    ) -> None:
         self.metric = objective_metric_name
         self.maximize = objective_type == "Maximize"
         self.min_earlier_jobs = min_earlier_jobs
@@ -103,8 +109,9 @@ class MedianStoppingRule(TuningJobHook):
         self._medians[step] = (self._version, med, len(vals))
         return med, len(vals)
 
-    def on_metric(self, run: TuningRun, job: TrainingJobState, name: str, step: int | None,
-                  value: float) -> str | None:
+    def on_metric(
+        self, run: TuningRun, job: TrainingJobState, name: str, step: int | None, value: float
+    ) -> str | None:
         if name != self.metric:
             return None
         if step is None:
@@ -115,13 +122,17 @@ class MedianStoppingRule(TuningJobHook):
         worse = value < med if self.maximize else value > med
         if not worse:
             return None
-        return (f"early stopping: objective {value:g} at step {step} is worse than the median "
-                f"{med:g} of the running averages of {count} earlier training jobs at that step")
+        return (
+            f"early stopping: objective {value:g} at step {step} is worse than the median "
+            f"{med:g} of the running averages of {count} earlier training jobs at that step"
+        )
 
 
 def make_early_stopping_hook(tuner: Any) -> MedianStoppingRule:
     """The median stopping rule for ``tuner`` (``early_stopping_type="Auto"``)."""
     if tuner.strategy == "Hyperband":
-        raise ValueError('early_stopping_type: must be "Off" with the Hyperband strategy, which '
-                         "stops training jobs itself (as in SageMaker)")
+        raise ValueError(
+            'early_stopping_type: must be "Off" with the Hyperband strategy, which '
+            "stops training jobs itself (as in SageMaker)"
+        )
     return MedianStoppingRule(tuner.objective_metric_name, tuner.objective_type)

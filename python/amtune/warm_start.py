@@ -1,10 +1,10 @@
 """Warm start: a tuning job that starts from the results of up to 5 earlier tuning jobs.
 
 ``WarmStartConfig(warm_start_type="IdenticalDataAndAlgorithm" | "TransferLearning",
-parents=[names])`` (SageMaker's ``WarmStartConfig``; in a SageMaker request
-``WarmStartConfig {ParentHyperParameterTuningJobs: [{HyperParameterTuningJobName}], WarmStartType}``).
-The parents are tuning jobs in the same store. Only a parent's own training jobs are used (not those
-of its own parents).
+parents=[names])`` (SageMaker's ``WarmStartConfig``; in a SageMaker request ``WarmStartConfig
+{ParentHyperParameterTuningJobs: [{HyperParameterTuningJobName}], WarmStartType}``). The parents
+are tuning jobs in the same store. Only a parent's own training jobs are used (not those of its own
+parents).
 
 Validation (when ``fit`` starts, before anything is written; each violation is a ``ValueError``
 naming the parent and the rule):
@@ -41,21 +41,21 @@ finite spaces do not re-run a configuration a parent evaluated. ``describe()`` a
 **TransferLearning** (Bayesian strategy): the parents are a related task, not the same function.
 Their values (minimization sense; failed jobs get their parent's worst value) are standardized by
 the pooled parents' mean and standard deviation, and a GP fitted to them (:mod:`amtune._gpfit`; at
-most 512 points chosen by ``core.fit_subset``) gives a prior mean ``m(x)``. The first
-``N_TRANSFER = 8`` proposals of the job come from this model: the first minimizes ``m``; the next
-ones maximize log expected improvement of ``m(x) + r(x)``, where ``r`` is a GP on the residual of
-the job's own values so far (same units, centred, not rescaled, so a shift or rescaling between
-the tasks is absorbed), each at least ``0.05 sqrt(d)`` (in the encoded space) from the job's other
+most 512 points chosen by ``core.fit_subset``) gives a prior mean ``m(x)``. The first ``N_TRANSFER
+= 8`` proposals of the job come from this model: the first minimizes ``m``; the next ones maximize
+log expected improvement of ``m(x) + r(x)``, where ``r`` is a GP on the residual of the job's own
+values so far (same units, centred, not rescaled, so a shift or rescaling between the tasks is
+absorbed), each at least ``0.05 sqrt(d)`` (in the encoded space) from the job's other
 configurations; pending and batch points enter as Kriging-believer fantasies. Then the Bayesian
-strategy takes over exactly as in a cold start: its full space-filling initial design
-(``n_initial = min(max(5, d + 1), 10)`` points), then its model of the job's own observations,
-which include the transferred points. So when the tasks are alike the job evaluates near-optimal
-configurations from its first training job and the model refines around them, and when they are
-not, the parents cost at most 8 evaluations more than a cold start (the design and the model never
-see the parents' values), fewer in practice since the residual GP adapts to the job's values (see
-``benchmarks/bench_warm_start.py``: 8 is where the benchmark's related pairs meet the issue's target
-while the unrelated pair stays as good as a cold start). With the Random strategy, the parents are validated and loaded but
-random search ignores evidence by definition.
+strategy takes over exactly as in a cold start: its full space-filling initial design (``n_initial
+= min(max(5, d + 1), 10)`` points), then its model of the job's own observations, which include the
+transferred points. So when the tasks are alike the job evaluates near-optimal configurations from
+its first training job and the model refines around them, and when they are not, the parents cost
+at most 8 evaluations more than a cold start (the design and the model never see the parents'
+values), fewer in practice since the residual GP adapts to the job's values (see
+``benchmarks/bench_warm_start.py``: 8 is where the benchmark's related pairs meet the issue's
+target while the unrelated pair stays as good as a cold start). With the Random strategy, the
+parents are validated and loaded but random search ignores evidence by definition.
 """
 
 from __future__ import annotations
@@ -135,18 +135,23 @@ def check_parents(tuner: Any, store: Store | None = None) -> list[dict[str, Any]
     path = "warm_start_config"
     parents = list(ws.parents)
     if len(parents) > MAX_WARM_START_PARENTS:
-        raise ValueError(f"{path}.parents: at most {MAX_WARM_START_PARENTS} parent tuning jobs, "
-                         f"got {len(parents)}")
+        raise ValueError(
+            f"{path}.parents: at most {MAX_WARM_START_PARENTS} parent tuning jobs, "
+            f"got {len(parents)}"
+        )
     if len(set(parents)) != len(parents):
         raise ValueError(f"{path}.parents: a parent tuning job is named twice: {parents}")
     if tuner.strategy not in WARM_START_STRATEGIES:
-        raise ValueError(f"{path}: warm start needs the Bayesian or Random strategy, "
-                         f"got {tuner.strategy!r}")
+        raise ValueError(
+            f"{path}: warm start needs the Bayesian or Random strategy, got {tuner.strategy!r}"
+        )
     if store is None:
         dbp = resolve_db_path(tuner.db)
         if not dbp.exists():
-            raise ValueError(f"{path}.parents[0] ({parents[0]!r}): no tuning job of that name: "
-                             f"there is no store at {dbp}")
+            raise ValueError(
+                f"{path}.parents[0] ({parents[0]!r}): no tuning job of that name: "
+                f"there is no store at {dbp}"
+            )
         store = tuner.store
     c_ranges, c_static = _child_spec(tuner)
     c_names = set(c_ranges) | set(c_static)
@@ -158,16 +163,22 @@ def check_parents(tuner: Any, store: Store | None = None) -> list[dict[str, Any]
         except KeyError:
             raise ValueError(f"{where}: no tuning job of that name in {store.path}") from None
         if job["status"] not in _FINISHED:
-            raise ValueError(f"{where}: the parent tuning job is {job['status']}; a parent must "
-                             f"have finished (Completed or Stopped)")
+            raise ValueError(
+                f"{where}: the parent tuning job is {job['status']}; a parent must "
+                f"have finished (Completed or Stopped)"
+            )
         cfg = job["config"]
         obj = cfg["HyperParameterTuningJobConfig"]["HyperParameterTuningJobObjective"]
         if obj["MetricName"] != tuner.objective_metric_name:
-            raise ValueError(f"{where}: its objective metric is {obj['MetricName']!r}, this tuning "
-                             f"job's is {tuner.objective_metric_name!r}; they must be the same")
+            raise ValueError(
+                f"{where}: its objective metric is {obj['MetricName']!r}, this tuning "
+                f"job's is {tuner.objective_metric_name!r}; they must be the same"
+            )
         if obj["Type"] != tuner.objective_type:
-            raise ValueError(f"{where}: its objective type is {obj['Type']}, this tuning job's is "
-                             f"{tuner.objective_type}; they must be the same")
+            raise ValueError(
+                f"{where}: its objective type is {obj['Type']}, this tuning job's is "
+                f"{tuner.objective_type}; they must be the same"
+            )
         p_ranges, p_static = _parent_spec(cfg)
         p_names = set(p_ranges) | set(p_static)
         if p_names != c_names:
@@ -176,20 +187,25 @@ def check_parents(tuner: Any, store: Store | None = None) -> list[dict[str, Any]
                 f"{where}: the set of hyperparameter names (tuned and static) must be the same; "
                 + (f"only in the parent: {missing}" if missing else "")
                 + ("; " if missing and extra else "")
-                + (f"only in this tuning job: {extra}" if extra else ""))
+                + (f"only in this tuning job: {extra}" if extra else "")
+            )
         changes = 0
         for k, d in c_ranges.items():
             if k in p_ranges and p_ranges[k]["kind"] != d["kind"]:
-                raise ValueError(f"{where}: hyperparameter {k!r} is {p_ranges[k]['kind']} in the "
-                                 f"parent and {d['kind']} here; a type cannot change")
+                raise ValueError(
+                    f"{where}: hyperparameter {k!r} is {p_ranges[k]['kind']} in the "
+                    f"parent and {d['kind']} here; a type cannot change"
+                )
         for k, v in c_static.items():
             if k in p_ranges:
                 changes += 1
             elif not _same(p_static[k], v):
                 changes += 1
         if changes > MAX_STATIC_CHANGES:
-            raise ValueError(f"{where}: {changes} changes from tuned to static hyperparameters and "
-                             f"of static values; at most {MAX_STATIC_CHANGES} are allowed")
+            raise ValueError(
+                f"{where}: {changes} changes from tuned to static hyperparameters and "
+                f"of static values; at most {MAX_STATIC_CHANGES} are allowed"
+            )
         rows.append(job)
     return rows
 
@@ -201,7 +217,8 @@ def _convert(value: Any, rng: dict[str, Any]) -> tuple[bool, Any]:
     if kind == "Categorical":
         for v in rng["values"]:
             if (type(v) is type(value) and v == value) or (
-                    isinstance(value, str) and not isinstance(v, str) and str(v) == value):
+                isinstance(value, str) and not isinstance(v, str) and str(v) == value
+            ):
                 return True, v
         return False, None
     try:
@@ -293,7 +310,7 @@ class TransferLearningSearch(Strategy):
         raise RuntimeError("TransferLearningSearch is created around a bound strategy")
 
     def prior_mean(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return self.prior.predict(X)  # type: ignore[no-any-return]
+        return self.prior.predict(X)
 
     def ask(self, n: int, history: History) -> np.ndarray:
         if not self.has_prior:
@@ -336,8 +353,11 @@ class TransferLearningSearch(Strategy):
         if len(y):
             model = GPModel(space, X, z - m_X, seed=seed % (2**32), standardize=False, center=True)
         best = float(np.min(z)) if len(y) else math.inf
-        seen = set(config_keys(space.canonicalize(np.vstack([X, pending])))) if (
-            space.is_finite and (len(X) or len(pending))) else set()
+        seen = (
+            set(config_keys(space.canonicalize(np.vstack([X, pending]))))
+            if (space.is_finite and (len(X) or len(pending)))
+            else set()
+        )
         # Kriging believer: pending points get the model's mean as their value
         fx, fr = X, (z - m_X) if len(y) else np.zeros(0)
         if len(pending):
@@ -373,13 +393,16 @@ class TransferLearningSearch(Strategy):
             if not math.isfinite(best):  # no value yet: the prior's minimizer
                 acq = -mu
             else:
-                acq = np.array([core.acquisition_value(0, best, 0.0, float(m), float(v))[0]
-                                for m, v in zip(mu, var)])
+                acq = np.array(
+                    [
+                        core.acquisition_value(0, best, 0.0, float(m), float(v))[0]
+                        for m, v in zip(mu, var, strict=False)
+                    ]
+                )
             cand = [(float(acq[i]), C[i]) for i in np.argsort(-acq)[:3]]
             if model is not None and math.isfinite(best):
-                mdl = model
 
-                def neg_acq(x: np.ndarray) -> tuple[float, np.ndarray]:
+                def neg_acq(x: np.ndarray, mdl: GPModel = model) -> tuple[float, np.ndarray]:
                     m1, _, dm1, _ = self.prior.predict_grad(x)
                     m2, v2, dm2, dv2 = mdl.predict_grad(x)
                     val, da_dm, da_dv = core.acquisition_value(0, best, 0.0, m1 + m2, v2)
@@ -390,7 +413,9 @@ class TransferLearningSearch(Strategy):
                     if space.is_finite:
                         ok = config_keys(xr[None, :])[0] not in seen
                     else:
-                        ok = not len(fx) or float(np.sqrt(((fx - xr) ** 2).sum(1)).min()) >= min_dist
+                        ok = (
+                            not len(fx) or float(np.sqrt(((fx - xr) ** 2).sum(1)).min()) >= min_dist
+                        )
                     if ok:
                         cand.append((-v, xr))
             cand.sort(key=lambda t: -t[0])
@@ -405,8 +430,9 @@ class TransferLearningSearch(Strategy):
             else:
                 fx = np.vstack([fx, x[None, :]]) if len(fx) else x[None, :]
         if len(out) < n:  # a nearly exhausted finite space
-            sub = History(X=history.X, y=history.y,
-                          pending=np.vstack([pending, *[o[None, :] for o in out]]))
+            sub = History(
+                X=history.X, y=history.y, pending=np.vstack([pending, *[o[None, :] for o in out]])
+            )
             out.extend(self.inner.ask(n - len(out), sub))
         return np.array(out).reshape(n, d)
 
@@ -443,8 +469,10 @@ class WarmStartHook(TuningJobHook):
 def make_warm_start_hook(tuner: Any) -> WarmStartHook:
     """The warm start hook for ``tuner.warm_start_config`` (validated against the store at fit)."""
     if tuner.strategy not in WARM_START_STRATEGIES:
-        raise ValueError(f"warm_start_config: warm start needs the Bayesian or Random strategy, "
-                         f"got {tuner.strategy!r}")
+        raise ValueError(
+            f"warm_start_config: warm start needs the Bayesian or Random strategy, "
+            f"got {tuner.strategy!r}"
+        )
     return WarmStartHook(tuner)
 
 
@@ -460,7 +488,9 @@ def overall_best(store: Store, name: str) -> dict[str, Any] | None:
         return None
     objective = cfg["HyperParameterTuningJobConfig"]["HyperParameterTuningJobObjective"]
     cands = []
-    for tj in [name] + [p["HyperParameterTuningJobName"] for p in ws["ParentHyperParameterTuningJobs"]]:
+    for tj in [name] + [
+        p["HyperParameterTuningJobName"] for p in ws["ParentHyperParameterTuningJobs"]
+    ]:
         if not store.has_tuning_job(tj):
             continue
         b = best_row(store.training_jobs(tj), objective["Type"])
