@@ -35,7 +35,8 @@ class GPModel:
 
     With ``standardize=True`` the targets are z-scored before the fit (the usual case); with
     ``False`` they are used as given (a residual whose scale matters, as in transfer learning), less
-    their mean when ``center=True``.
+    their mean when ``center=True``. ``theta0`` (the ``theta`` of an earlier fit) replaces the
+    starts by one local run from it (a warm start when the data grew a little).
     """
 
     def __init__(
@@ -49,6 +50,7 @@ class GPModel:
         standardize: bool = True,
         max_iter: int = 150,
         max_fit_points: int = 256,
+        theta0: np.ndarray | None = None,
         center: bool = False,
     ) -> None:
         X = np.ascontiguousarray(X, dtype=np.float64).reshape(-1, space.dim)
@@ -80,6 +82,8 @@ class GPModel:
             np.clip(x0 + rng.normal(0.0, [1.0] * d + [0.5, 0.2, 1.0]), lo, hi)
             for _ in range(restarts)
         ]
+        if theta0 is not None and np.shape(theta0) == x0.shape:  # warm start: one local run
+            starts = [np.clip(np.asarray(theta0, dtype=np.float64), lo, hi)]
 
         def fun(theta: np.ndarray) -> tuple[float, np.ndarray]:
             try:
