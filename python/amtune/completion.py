@@ -36,10 +36,11 @@ the jobs that were running when the tuning job completed).
 "Automatic termination for hyperparameter optimization" (AutoML-Conf): a Gaussian process (the
 compiled core's Matern-5/2 model with MAP hyperparameters, :mod:`amtune._gpfit`) is fitted to every
 observation with a value in the strategy's history (minimization sense; a warm start's
-IdenticalDataAndAlgorithm parents included; hyperparameters fitted on at most 128 of them chosen
-by ``core.fit_subset``, from 3 starts every 10th check and from the previous fit otherwise). With ``t`` observations in ``d`` dimensions and
-``beta_t = 0.2 * 2 log(d t^2 pi^2 / (6 delta))``, ``delta = 0.1`` (the GP-UCB schedule of Srinivas
-et al. 2010 scaled by 1/5, as is usual in practice):
+IdenticalDataAndAlgorithm parents included; hyperparameters fitted on at most 128 of them chosen by
+``core.fit_subset``, from 3 starts every 10th check and from the previous fit otherwise). With
+``t`` observations in ``d`` dimensions and ``beta_t = 0.2 * 2 log(d t^2 pi^2 / (6 delta))``,
+``delta = 0.1`` (the GP-UCB schedule of Srinivas et al. 2010 scaled by 1/5, as is usual in
+practice):
 
 * ``UCB* = min over the observed configurations of mu(x) + sqrt(beta_t) sigma(x)``, a pessimistic
   estimate of the best configuration found;
