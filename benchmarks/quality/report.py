@@ -71,9 +71,16 @@ def _method_key(m: str) -> tuple[int, str]:
     return (METHOD_ORDER.index(base) if base in METHOD_ORDER else len(METHOD_ORDER), m)
 
 
+#: readable names of amtune modes selected by options
+OPTION_LABELS = {
+    "big_history_threshold=None": "exact model",
+    "big_history_threshold=512": "big-history mode beyond 512 trials (the default)",
+}
+
+
 def _label(m: str) -> str:
     base, _, opts = m.partition(":")
-    return LABELS.get(base, base) + (f" ({opts})" if opts else "")
+    return LABELS.get(base, base) + (f" ({OPTION_LABELS.get(opts, opts)})" if opts else "")
 
 
 def regrets_at(runs: list[dict[str, Any]], k: int) -> list[float]:
