@@ -27,7 +27,8 @@ INIT_DESIGN = {
     "optuna-gp": "10 random points (GPSampler n_startup_trials=10), then GP + logEI",
     "skopt-gp": "10 random points (n_initial_points=10), GP (Matern, noise='gaussian') + gp_hedge, "
     "as gp_minimize",
-    "amtune-bayes": "amtune's own default initial design (see amtune docs)",
+    "amtune-bayes": "amtune default: scrambled Halton design of min(max(5, d + 1), 10) points, "
+    "then GP + LogEI",
     "amtune-random": "amtune RandomSearch strategy",
 }
 

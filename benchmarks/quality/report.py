@@ -74,7 +74,7 @@ def _method_key(m: str) -> tuple[int, str]:
 #: readable names of amtune modes selected by options
 OPTION_LABELS = {
     "big_history_threshold=None": "exact model",
-    "big_history_threshold=512": "big-history mode beyond 512 trials (the default)",
+    "big_history_threshold=512": "default: big-history mode beyond 512 trials",
 }
 
 
@@ -177,6 +177,28 @@ def goal_check(
     return out
 
 
+def big_goal_check(
+    stats: dict[int, dict[str, dict[str, tuple[float, float, float, int]]]],
+) -> list[str]:
+    """Big-history mode vs the exact model at 1,000 and vs Optuna TPE at 5,000 evaluations."""
+    exact = "amtune-bayes:big_history_threshold=None"
+    big = [m for m in ("amtune-bayes:big_history_threshold=512", "amtune-bayes") if m]
+    out = []
+    for k, ref, what in ((1000, exact, "the exact model"), (5000, "optuna-tpe", "Optuna TPE")):
+        s = stats.get(k, {})
+        mode = next((m for m in big if m in s), None)
+        if mode is None or ref not in s:
+            out.append(f"- at {k:,} evaluations: not enough runs to compare with {what}.")
+            continue
+        cells = []
+        for p in BIG_SUITE:
+            if p in s[mode] and p in s[ref]:
+                a, b = s[mode][p][0], s[ref][p][0]
+                cells.append(f"{p} {_fmt(a)} vs {_fmt(b)} ({'ok' if a <= b else 'worse'})")
+        out.append(f"- at {k:,} evaluations, big-history median vs {what}: " + "; ".join(cells))
+    return out
+
+
 def runs_meta(runs: list[dict[str, Any]]) -> list[str]:
     by_method: dict[str, dict[str, Any]] = {}
     for r in runs:
@@ -252,10 +274,12 @@ def build(runs: list[dict[str, Any]]) -> str:
             "```",
             "",
         ]
+        big_stats = {}
         for k in (100, 1000, 5000):
             if any(len(r["values"]) >= k for r in big_runs):
-                lines, _ = regret_table(bgroups, list(BIG_SUITE), k)
+                lines, big_stats[k] = regret_table(bgroups, list(BIG_SUITE), k)
                 out += [f"### Simple regret at {k} evaluations", "", *lines, ""]
+        out += ["### Goals of issue 4", "", *big_goal_check(big_stats), ""]
         for k in (1000, 5000):
             if any(len(r["values"]) >= k for r in big_runs):
                 out += [
