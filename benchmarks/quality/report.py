@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.quality.peers import INIT_DESIGN
 from benchmarks.quality.problems import BIG_SUITE, STANDARD_SUITE
 from benchmarks.quality.run import RAW, ROOT
 
@@ -203,7 +204,13 @@ def runs_meta(runs: list[dict[str, Any]]) -> list[str]:
     by_method: dict[str, dict[str, Any]] = {}
     for r in runs:
         d = by_method.setdefault(
-            r["method"], {"versions": set(), "init": r["init_design"], "resumed": 0, "stopped": 0}
+            r["method"],
+            {
+                "versions": set(),
+                "init": INIT_DESIGN.get(r["method"].split(":")[0], r["init_design"]),
+                "resumed": 0,
+                "stopped": 0,
+            },
         )
         d["versions"].update(r["versions"])
         d["resumed"] += bool(r["resumed_at"])
