@@ -60,7 +60,7 @@ def test_mode_switches_at_the_threshold():
 
 
 def test_default_threshold_and_exact_option():
-    assert DEFAULT_BIG_HISTORY_THRESHOLD == 512 and DEFAULT_LOCAL_POINTS == 256
+    assert DEFAULT_BIG_HISTORY_THRESHOLD == 256 and DEFAULT_LOCAL_POINTS == 256
     n = DEFAULT_BIG_HISTORY_THRESHOLD + 1
     assert info_after_ask(loaded(box(2), sphere, n))["mode"] == "big-history"
     exact = loaded(box(2), sphere, n, big_history_threshold=None)

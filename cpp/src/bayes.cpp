@@ -246,15 +246,23 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
 
   // 3. hyperparameters
   const bool full = !fitted_ || n >= n_last_full_ + std::max(1, n_last_full_ / 2);
-  const bool warm = !full && n > n_last_fit_ && (n <= 200 || n - n_last_fit_ >= std::max(1, n_last_fit_ / 20));
+  // Big-history mode (local_model.hpp): warm refits every kBigRefitEvery trials on the trials
+  // nearest to the incumbent (local hyperparameters, as TuRBO); the global rows are renewed at full fits.
+  const bool big = opt_.big_threshold > 0 && n > opt_.big_threshold;
+  const int warm_every = big ? kBigRefitEvery : std::max(1, n_last_fit_ / 20);
+  const bool warm = !full && n > n_last_fit_ && (n <= 200 || n - n_last_fit_ >= warm_every);
   bool refit = false;
   if (full || warm) {
-    const std::vector<int> sub = fit_subset(X, yt, opt_.max_fit_points);  // ranks do not depend on lambda
-    global_rows_ = sub;
+    std::vector<int> sub;
+    if (!big || full || global_rows_.empty()) {
+      sub = fit_subset(X, yt, opt_.max_fit_points);  // ranks do not depend on lambda
+      global_rows_ = sub;
+    }
     if (full && opt_.output_warping && n >= 3) {
       lambda_ = select_lambda(X, yi, sub);
       yt = ot_.transform(yi, lambda_);
     }
+    if (big) sub = local_fit_rows(X, yt);
     RowMatrix Xs(static_cast<int>(sub.size()), d);
     VectorXd ys(static_cast<int>(sub.size()));
     for (std::size_t i = 0; i < sub.size(); ++i) {
@@ -269,7 +277,6 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
 
   // 4. posterior on all points, extending the cached factor when possible; beyond big_threshold
   // on the local and global rows only (local_model.hpp)
-  const bool big = opt_.big_threshold > 0 && n > opt_.big_threshold;
   bool reuse = !big && !big_ && !refit && gp_ && gp_->n() <= n;
   if (reuse) {
     const int m = gp_->n();
@@ -277,7 +284,7 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
     reuse = (Xc.array() == X.topRows(m).array()).all();
   }
   if (big) {
-    build_local_model(X, yt, refit);
+    build_local_model(X, yi, yt, refit);
   } else if (reuse) {
     const int m = gp_->n();
     if (n > m) gp_->append(X.bottomRows(n - m), yt.tail(n - m));
@@ -301,7 +308,7 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   Acquisition acq;
   acq.kind = static_cast<AcqKind>(opt_.acquisition);
   acq.kappa = opt_.kappa;
-  acq.best = yt.minCoeff();
+  acq.best = big ? plugin_best_ : yt.minCoeff();
   if (pending.rows()) {
     const RowMatrix Pc = space_.canonicalize(pending);
     for (int i = 0; i < Pc.rows(); ++i) seen.add(Pc.row(i).data(), d);
@@ -330,7 +337,8 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   SplitMix64 seeds(seed);
   try {
     for (int b = 0; b < q; ++b) {
-      const AcqResult r = maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seeds.next());
+      const AcqResult r = big ? propose_big(acq, seen, inc, ao, seeds.next())
+                              : maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seeds.next());
       if (!r.found || !r.x.allFinite()) break;
       out.row(found++) = r.x.transpose();
       seen.add(r.x.data(), d);

@@ -1,5 +1,8 @@
 #include "amtune/local_model.hpp"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
@@ -73,13 +76,17 @@ void FeatureCache::update(const InputSpec& spec, const Hyper& h, const RowMatrix
 
 namespace amtune {
 
-void BayesEngine::build_local_model(const RowMatrix& X, const Eigen::VectorXd& yt, bool refit) {
+void BayesEngine::build_local_model(const RowMatrix& X, const Eigen::VectorXd& yi, const Eigen::VectorXd& yt,
+                                    bool refit) {
   const int n = static_cast<int>(X.rows()), d = spec_.dim();
+  if (!big_) tr_ = TrustRegion();  // entering the mode (or a resumed history): a new region
+  tr_.update(yi, std::max(4, d));
   feats_.update(spec_, hyper_, X, refit || !big_);
   const KernelCache kc(spec_, hyper_);
   int center = 0;
   for (int i = 1; i < n; ++i)
     if (yt[i] < yt[center]) center = i;
+  center_ = X.row(center).transpose();
   const std::vector<int> rows = local_model_rows(kc, feats_.Z(), n, center, opt_.local_points, global_rows_);
   const int m = static_cast<int>(rows.size());
   RowMatrix Xs(m, d);
@@ -91,6 +98,186 @@ void BayesEngine::build_local_model(const RowMatrix& X, const Eigen::VectorXd& y
   gp_ = std::make_unique<GP>(spec_, hyper_);  // frees the exact factor when switching modes
   gp_->fit(Xs, ys);
   model_points_ = m;
+  // EI's incumbent: the lowest posterior mean at the 16 best rows (the model smooths noise and the
+  // ripples of multimodal functions; improving on a value the model cannot reproduce is hopeless).
+  std::vector<int> best(m);
+  for (int i = 0; i < m; ++i) best[i] = i;
+  const int nb = std::min(m, 16);
+  std::partial_sort(best.begin(), best.begin() + nb, best.end(),
+                    [&](int a, int b) { return ys[a] < ys[b] || (ys[a] == ys[b] && a < b); });
+  RowMatrix Xb(nb, d);
+  for (int i = 0; i < nb; ++i) Xb.row(i) = Xs.row(best[i]);
+  Eigen::VectorXd mu, var;
+  gp_->predict(Xb, mu, var);
+  plugin_best_ = mu.minCoeff();
+}
+
+std::vector<int> BayesEngine::local_fit_rows(const RowMatrix& X, const Eigen::VectorXd& yt) {
+  const int n = static_cast<int>(X.rows());
+  feats_.update(spec_, hyper_, X, !big_);
+  int center = 0;
+  for (int i = 1; i < n; ++i)
+    if (yt[i] < yt[center]) center = i;
+  return local_model_rows(KernelCache(spec_, hyper_), feats_.Z(), n, center, opt_.max_fit_points, {});
+}
+
+AcqResult BayesEngine::propose_big(const Acquisition& acq, const SeenSet& seen, const RowMatrix& inc,
+                                   const AcqOptions& ao, std::uint64_t seed) {
+  constexpr int kGlobalEvery = 10;
+  ++big_picks_;
+  if (big_picks_ % kGlobalEvery == 0) return maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seed);
+  // TuRBO's weights: lengthscales within [0.005, 2] (its bounds), normalized to a geometric mean of 1
+  const Eigen::ArrayXd ls = hyper_.log_ls.array().exp().max(0.005).min(2.0);
+  const Eigen::ArrayXd w = ls / std::exp(ls.log().mean());
+  const Eigen::ArrayXd half = 0.5 * tr_.length * w;
+  const Eigen::VectorXd lo = (center_.array() - half).max(0.0).matrix();
+  const Eigen::VectorXd hi = (center_.array() + half).min(1.0).matrix();
+  AcqResult r = maximize_in_region(*gp_, acq, space_, seen, center_, lo, hi, ao, seed);
+  if (std::getenv("AMTUNE_BIG_DEBUG")) {
+    Eigen::VectorXd mu, var;
+    RowMatrix c = center_.transpose();
+    gp_->predict(c, mu, var);
+    std::fprintf(stderr, "TR L=%.4f succ=%d fail=%d restarts=%d found=%d val=%.3f best=%.3f mu_c=%.3f var_c=%.2e |x-c|=%.3f wmin=%.3f wmax=%.3f\n",
+                 tr_.length, tr_.successes, tr_.failures, tr_.restarts, int(r.found), r.value, acq.best, mu[0], var[0],
+                 r.found ? (r.x - center_).norm() : -1.0, w.minCoeff(), w.maxCoeff());
+  }
+  if (!r.found) r = maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seed);  // the region is used up
+  return r;
+}
+
+}  // namespace amtune
+
+// ------------------------------------------------------------------ trust region
+#include <cmath>
+
+#include "amtune/lbfgsb.hpp"
+#include "amtune/qmc.hpp"
+#include "amtune/thread_pool.hpp"
+
+namespace amtune {
+
+void TrustRegion::update(const Eigen::VectorXd& y, int fail_tol) {
+  const int n = static_cast<int>(y.size());
+  if (n_seen < 0 || n_seen > n) {  // a new region (first big-mode proposal, or a history not extending ours)
+    *this = TrustRegion();
+    for (int i = 0; i < n; ++i) best = std::min(best, y[i]);
+    n_seen = n;
+    return;
+  }
+  for (int i = n_seen; i < n; ++i) {
+    if (y[i] < best - 1e-3 * std::abs(best)) {
+      ++successes;
+      failures = 0;
+    } else {
+      ++failures;
+      successes = 0;
+    }
+    best = std::min(best, y[i]);
+    if (successes >= 3) {
+      length = std::min(2.0 * length, kMax);
+      successes = 0;
+    } else if (failures >= fail_tol) {
+      length /= 2.0;
+      failures = 0;
+    }
+    if (length < kMin) {
+      length = kInit;
+      successes = failures = 0;
+      ++restarts;
+    }
+  }
+  n_seen = n;
+}
+
+AcqResult maximize_in_region(const GP& gp, const Acquisition& acq, const Space& space, const SeenSet& seen,
+                             const Eigen::VectorXd& center, const Eigen::VectorXd& lo, const Eigen::VectorXd& hi,
+                             const AcqOptions& opt, std::uint64_t seed) {
+  const InputSpec& spec = gp.spec();
+  const int d = spec.dim();
+  const int m = std::max(16, opt.n_candidates);
+  const int threads = std::max(1, opt.threads);
+  AcqResult best;
+  best.x = center;
+  best.value = -std::numeric_limits<double>::infinity();
+  RowMatrix C(m, d);
+  {
+    ScrambledHalton halton(d, seed);
+    SplitMix64 rng(seed ^ 0x5DEECE66DULL);
+    const double p = std::min(1.0, 20.0 / d);
+    Eigen::VectorXd u(d);
+    for (int i = 0; i < m; ++i) {
+      halton.point(static_cast<std::uint64_t>(i) + 1, u.data());
+      bool moved = false;
+      for (int j = 0; j < d; ++j) {
+        const bool move = rng.uniform() < p;
+        C(i, j) = move ? lo[j] + u[j] * (hi[j] - lo[j]) : center[j];
+        moved |= move;
+      }
+      if (!moved) {
+        const int j = rng.below(d);
+        C(i, j) = lo[j] + u[j] * (hi[j] - lo[j]);
+      }
+    }
+  }
+  C = space.canonicalize(C);
+  Eigen::VectorXd vals(m);
+  {
+    const int block = 128, nblocks = (m + block - 1) / block;
+    parallel_for(nblocks, threads, [&](int b) {
+      const int a = b * block, len = std::min(block, m - a);
+      vals.segment(a, len) = acquisition_values(gp, acq, C.middleRows(a, len));
+    });
+  }
+  std::vector<int> order(m);
+  for (int i = 0; i < m; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return vals[a] > vals[b]; });
+  std::vector<int> starts;
+  {
+    SeenSet taken;
+    for (int i : order) {
+      if (static_cast<int>(starts.size()) >= opt.n_starts || !std::isfinite(vals[i])) break;
+      if (taken.contains(C.row(i).data(), d) || seen.contains(C.row(i).data(), d)) continue;
+      taken.add(C.row(i).data(), d);
+      starts.push_back(i);
+    }
+  }
+  std::vector<int> cont;
+  for (int j = 0; j < d; ++j)
+    if (!spec.categorical(j)) cont.push_back(j);
+  const int ns = static_cast<int>(starts.size()), k = static_cast<int>(cont.size());
+  std::vector<AcqResult> results(ns);
+  parallel_for(ns, threads, [&](int s) {
+    Eigen::VectorXd x = C.row(starts[s]).transpose();
+    AcqResult& out = results[s];
+    out = {true, x, vals[starts[s]]};  // the screening point itself (unused, checked above)
+    if (k == 0) return;
+    Eigen::VectorXd z0(k), zl(k), zh(k), full = x, g;
+    for (int t = 0; t < k; ++t) {
+      z0[t] = x[cont[t]];
+      zl[t] = std::min(lo[cont[t]], z0[t]);
+      zh[t] = std::max(hi[cont[t]], z0[t]);
+    }
+    Objective f = [&](const Eigen::VectorXd& z, Eigen::VectorXd& gz) {
+      for (int t = 0; t < k; ++t) full[cont[t]] = z[t];
+      const double a = acquisition_grad(gp, acq, full.data(), g);
+      gz.resize(k);
+      for (int t = 0; t < k; ++t) gz[t] = -g[cont[t]];
+      return std::isfinite(a) ? -a : std::numeric_limits<double>::infinity();
+    };
+    LbfgsbOptions lo_opt;
+    lo_opt.max_iter = opt.max_iter;
+    lo_opt.pgtol = 1e-7;
+    lo_opt.ftol = 1e-9;
+    const LbfgsbResult r = minimize_box(f, z0, zl, zh, lo_opt);
+    for (int t = 0; t < k; ++t) x[cont[t]] = r.x[t];
+    RowMatrix row = x.transpose();
+    row = space.canonicalize(row);
+    const double v = acquisition_values(gp, acq, row)[0];
+    if (v > out.value && !seen.contains(row.data(), d)) out = {true, row.row(0).transpose(), v};
+  });
+  for (const auto& r : results)
+    if (r.found && (!best.found || r.value > best.value)) best = r;
+  return best;  // found = false when every candidate was already used: the caller searches globally
 }
 
 }  // namespace amtune

@@ -71,6 +71,7 @@ class BayesEngine {
   // its posterior was conditioned on (n in the exact mode).
   bool big_mode() const { return big_; }
   int model_points() const { return model_points_; }
+  const TrustRegion& trust_region() const { return tr_; }
 
  private:
   void fit_hypers(const RowMatrix& X, const Eigen::VectorXd& yt, bool full, std::uint64_t seed);
@@ -81,7 +82,13 @@ class BayesEngine {
   double select_lambda(const RowMatrix& X, const Eigen::VectorXd& yi, const std::vector<int>& rows) const;
   Hyper initial_hyper() const;
   // Big-history mode: gp_ becomes the GP on the local and global rows (local_model.cpp).
-  void build_local_model(const RowMatrix& X, const Eigen::VectorXd& yt, bool refit);
+  void build_local_model(const RowMatrix& X, const Eigen::VectorXd& yi, const Eigen::VectorXd& yt, bool refit);
+  // Big-history mode: the max_fit_points trials nearest to the incumbent (hyperparameter fit rows).
+  std::vector<int> local_fit_rows(const RowMatrix& X, const Eigen::VectorXd& yt);
+  // Big-history mode: the next point of the batch, in the trust region (one in kGlobalEvery: the
+  // whole space, the exploration component).
+  AcqResult propose_big(const Acquisition& acq, const SeenSet& seen, const RowMatrix& inc, const AcqOptions& ao,
+                        std::uint64_t seed);
 
   Space space_;
   InputSpec spec_;
@@ -101,6 +108,11 @@ class BayesEngine {
   int model_points_ = 0;
   std::vector<int> global_rows_;  // the last fit subset (indices of history rows)
   FeatureCache feats_;
+  TrustRegion tr_;
+  Eigen::VectorXd center_;  // the incumbent (trust-region centre)
+  std::int64_t big_picks_ = 0;
+  double plugin_best_ = 0.0;  // lowest posterior mean among the model's best rows (EI's incumbent)
+  static constexpr int kBigRefitEvery = 20;
 };
 
 // Indices of at most m rows for hyperparameter fitting: the best m/4 by y, then farthest-point.

@@ -20,13 +20,40 @@
 // features cached between refits) and O(m^3 + candidates m^2) for the model, whatever n is.
 #pragma once
 
+#include <cstdint>
+#include <limits>
 #include <vector>
 
 #include <Eigen/Core>
 
+#include "amtune/acq_optimizer.hpp"
 #include "amtune/kernel.hpp"
 
 namespace amtune {
+
+// Trust region of the big-history mode (TuRBO-1, Eriksson et al. 2019, with its constants): a box
+// around the incumbent with side length L * w_j per dimension, w_j = l_j / (prod_k l_k)^(1/d) the
+// lengthscales normalized to a geometric mean of 1; L starts at 0.8, doubles (up to 1.6) after 3
+// consecutive improving trials and halves after max(4, d) consecutive non-improving ones; below
+// 2^-7 it restarts at 0.8. An improvement is a value below best - 1e-3 |best|. Trials are
+// counted in the order they finished; a history loaded at once (a resumed job) starts a new region.
+struct TrustRegion {
+  static constexpr double kInit = 0.8, kMin = 0.0078125, kMax = 1.6;
+  double length = kInit;
+  int successes = 0, failures = 0, restarts = 0;
+  int n_seen = -1;  // finished trials already counted (-1: not started)
+  double best = std::numeric_limits<double>::infinity();
+  // Count the trials n_seen..n-1 of y (minimization, failures imputed), given the fail tolerance.
+  void update(const Eigen::VectorXd& y, int fail_tol);
+};
+
+// Acquisition maximization restricted to the box [lo, hi] around `center`: scrambled-Halton
+// candidates in the box where each coordinate moves away from the centre with probability
+// min(1, 20/d) (TuRBO's perturbation mask; at least one moves), the best distinct ones polished by
+// box-constrained L-BFGS within the box; never a configuration of `seen`.
+AcqResult maximize_in_region(const GP& gp, const Acquisition& acq, const Space& space, const SeenSet& seen,
+                             const Eigen::VectorXd& center, const Eigen::VectorXd& lo, const Eigen::VectorXd& hi,
+                             const AcqOptions& opt, std::uint64_t seed);
 
 // Indices (ascending) of the k rows of Z (features) nearest to z0 in the metric of kc
 // (ties broken by the row index, so the choice is deterministic). All rows if k >= rows.

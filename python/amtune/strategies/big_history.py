@@ -11,7 +11,7 @@ from __future__ import annotations
 import numbers
 
 #: Finished trials beyond which the big-history mode is used (chosen by measurement, see README).
-DEFAULT_BIG_HISTORY_THRESHOLD = 512
+DEFAULT_BIG_HISTORY_THRESHOLD = 256
 #: Nearest trials of the local model.
 DEFAULT_LOCAL_POINTS = 256
 
