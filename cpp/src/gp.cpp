@@ -172,6 +172,7 @@ double neg_log_posterior(const InputSpec& spec, const HyperLayout& lay, const Pr
 
 // ------------------------------------------------------------------------------------- posterior
 GP::GP(InputSpec spec, Hyper h) : spec_(std::move(spec)), h_(std::move(h)), kc_(spec_, h_) {
+  centre_ = VectorXd::Zero(spec_.dim());
   widx_.assign(spec_.dim(), -1);
   int k = 0;
   for (int j : spec_.warped()) widx_[j] = k++;
@@ -207,9 +208,10 @@ void GP::fit(const RowMatrix& X, const VectorXd& y) {
   RowMatrix Z;
   compute_features(spec_, h_, X, Z);
   Z_.topRows(n) = Z;
-  MatrixXd K(n, n);
-  for (int a = 0; a < n; ++a)
-    for (int b = 0; b <= a; ++b) K(a, b) = K(b, a) = kc_.k(Z.row(a).data(), Z.row(b).data());
+  centre_ = n ? VectorXd(Z.colwise().mean().transpose()) : VectorXd::Zero(spec_.dim());
+  MatrixXd K = kernel_matrix(kc_, Z, Z, centre_);
+  for (int a = 0; a < n; ++a) K(a, a) = kc_.sf2;  // exact diagonal
+  K.triangularView<Eigen::StrictlyUpper>() = K.transpose();  // exact symmetry
   Eigen::LLT<MatrixXd> llt;
   if (!robust_llt(K, h_.noise(), kc_.sf2, llt, jitter_))
     throw std::runtime_error("GP: covariance matrix not positive definite even with jitter");
@@ -284,9 +286,14 @@ void GP::predict(const RowMatrix& Xc, VectorXd& mu, VectorXd& var) const {
   if (!n_ || !m) return;
   RowMatrix Zc;
   compute_features(spec_, h_, Xc, Zc);
-  MatrixXd Kc(n_, m);
-  for (int c = 0; c < m; ++c)
-    for (int a = 0; a < n_; ++a) Kc(a, c) = kc_.k(Z_.row(a).data(), Zc.row(c).data());
+  MatrixXd Kc;
+  if (static_cast<double>(n_) * m >= 4096.0) {
+    Kc = kernel_matrix(kc_, Z_.topRows(n_), Zc, centre_);
+  } else {
+    Kc.resize(n_, m);
+    for (int c = 0; c < m; ++c)
+      for (int a = 0; a < n_; ++a) Kc(a, c) = kc_.k(Z_.row(a).data(), Zc.row(c).data());
+  }
   mu.noalias() += Kc.transpose() * alpha_.head(n_);
   L_.topLeftCorner(n_, n_).triangularView<Eigen::Lower>().solveInPlace(Kc);
   var.array() -= Kc.colwise().squaredNorm().transpose().array();

@@ -92,6 +92,7 @@ class GP {
   RowMatrix X_, Z_;  // capacity rows
   MatrixXd L_;       // capacity x capacity, lower triangle used
   VectorXd y_, alpha_;
+  VectorXd centre_;  // feature centre for kernel_matrix (fixed at fit time)
 };
 
 }  // namespace amtune
