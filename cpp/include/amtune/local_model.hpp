@@ -1,23 +1,34 @@
-// Big-history mode of the Bayesian engine (issue 4): a bounded local model instead of the exact GP.
+// Big-history mode of the Bayesian engine (issue 4): a bounded local model and a trust region.
 //
-// Below `big_threshold` finished trials the engine keeps the exact GP on every trial, extending its
-// Cholesky factor row by row between hyperparameter refits (bayes.hpp). Beyond it, an exact factor
-// costs O(n^2) memory and every acquisition evaluation O(n^2) time (800 MB and ~1e8 flops per
-// candidate at n = 10,000), so each proposal instead conditions a GP, with the same
-// hyperparameters, on a bounded set of rows:
+// Up to `big_threshold` finished trials (default 256) the engine keeps the exact GP on every trial,
+// extending its Cholesky factor row by row between hyperparameter refits (bayes.hpp). Beyond it an
+// exact factor costs O(n^2) memory and every acquisition evaluation O(n^2) time (800 MB and ~1e8
+// flops per candidate at n = 10,000), so each proposal instead conditions a GP on a bounded set:
 //
-//  * local rows: the `local_points` trials nearest to the incumbent in the kernel's own metric
-//    (lengthscale-scaled, warped coordinates, Hamming distance for categoricals) - the data of a
+//  * local rows: the `local_points` (256) trials nearest to the incumbent in the kernel's own metric
+//    (lengthscale-scaled, warped coordinates, Hamming distance for categoricals): the data of a
 //    trust region around the incumbent (TuRBO, Eriksson et al. 2019), so the model is exact where
 //    the search concentrates;
-//  * global rows: the hyperparameter-fit subset (the best quarter plus a farthest-point,
+//  * global rows: the fit subset of the last full fit (the best quarter plus a farthest-point,
 //    space-filling selection of the rest; `fit_subset` in bayes.hpp), so the model still knows the
-//    whole space and the quasi-random global candidates of the acquisition search can find another
-//    basin (the exploration component).
+//    whole space.
 //
-// The model therefore never holds more than local_points + max_fit_points rows (plus the pending
-// trials and the batch's own fantasies); a proposal costs O(n d) for the neighbour search (over
-// features cached between refits) and O(m^3 + candidates m^2) for the model, whatever n is.
+// Hyperparameters: full fits as in the exact mode (when n grew by half); warm-started refits every
+// 20 trials on the `max_fit_points` trials nearest to the incumbent (local hyperparameters, as TuRBO
+// fits its GP on the trust region's data). EI's incumbent is the lowest posterior mean at the 16
+// best rows of the model (a plug-in incumbent: the model smooths noise and the ripples of
+// multimodal functions, and improving on a value it cannot reproduce makes EI flat everywhere).
+//
+// Proposals: 9 in 10 maximize the acquisition inside the trust region (TrustRegion below, with
+// TuRBO-1's constants; maximize_in_region); 1 in 10 over the whole space (maximize_acquisition:
+// quasi-random global candidates plus perturbations of the best points), the exploration component
+// that can move the incumbent, and with it the region, to another basin. Batches and pending trials
+// enter as Kriging-believer fantasies of the local model; used configurations are never proposed.
+//
+// Cost: the model never holds more than local_points + max_fit_points rows (plus pending trials and
+// the batch's own fantasies); a proposal costs O(n d) for the neighbour search (features cached
+// between refits) and O(m^3 + candidates m^2) for the model, m <= 384, whatever n is. Nothing of
+// size n x n is ever allocated.
 #pragma once
 
 #include <cstdint>
