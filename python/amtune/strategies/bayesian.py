@@ -22,10 +22,12 @@ ranges; configurations already evaluated or pending are never proposed again in 
 Pending trials and the earlier points of a batch enter as Kriging-believer fantasies, so parallel
 workers receive diverse, informative points.
 
-Before the model starts, an initial space-filling design (scrambled Halton) of ``n_initial`` points
-is used; the default ``min(max(5, d + 1), 10)`` follows the observation that, with a
-dimension-scaled prior, small initial designs are enough (Hvarfner et al. 2024 use ``max(5, ...)``
-Sobol points, Optuna's GPSampler 10): one point per dimension plus one, between 5 and 10.
+Before the model starts, an initial space-filling design (scrambled Halton, extensible so that
+``ask(1)`` ten times gives the same points as ``ask(10)``) of ``n_initial`` points is used. The
+default ``min(max(5, d + 1), 10)``: ``d + 1`` points is the smallest design that determines a linear
+trend, at least 5 so that low-dimensional problems start from a spread, at most 10 (Optuna's
+GPSampler default) so that in high dimensions the model, whose dimension-scaled lengthscale prior
+keeps it well-behaved with few points, takes over early.
 
 If the model cannot be fitted (it should not happen), the strategy says so with a ``RuntimeWarning``
 and falls back to a space-filling proposal.
