@@ -183,7 +183,11 @@ def big_goal_check(
 ) -> list[str]:
     """Big-history mode vs the exact model at 1,000 and vs Optuna TPE at 5,000 evaluations."""
     exact = "amtune-bayes:big_history_threshold=None"
-    big = [m for m in ("amtune-bayes:big_history_threshold=512", "amtune-bayes") if m]
+    big = [
+        "amtune-bayes:big_history_threshold=256",  # the default threshold, named explicitly
+        "amtune-bayes:big_history_threshold=512",
+        "amtune-bayes",
+    ]
     out = []
     for k, ref, what in ((1000, exact, "the exact model"), (5000, "optuna-tpe", "Optuna TPE")):
         s = stats.get(k, {})
