@@ -197,22 +197,27 @@ def test_transfer_learning_starts_near_the_parents_optimum(tmp_path):
     assert "OverallBestTrainingJob" not in warm.describe()  # a different task
 
 
-def test_transfer_proposes_from_the_parents_then_hands_over_to_a_full_design():
+def test_transfer_replaces_the_initial_design_then_hands_over_to_the_model():
     space = amtune.SearchSpace({"x": amtune.ContinuousParameter(0.0, 1.0)})
     opt = Optimizer(space, "Bayesian", random_seed=0)
     Xp = np.linspace(0, 1, 30)[:, None]
     s = TransferLearningSearch(opt.strategy, [(Xp, (Xp[:, 0] - 0.7) ** 2)])
+    assert s.n_transfer == opt.strategy._n_init == 5  # min(max(5, d + 1), 10) for d = 1
     empty = History(X=np.empty((0, 1)), y=np.empty(0), pending=np.empty((0, 1)))
     P = s.ask(3, empty)
     assert abs(P[0, 0] - 0.7) < 0.05  # the first proposal minimizes the prior mean
     assert np.abs(np.diff(np.sort(P[:, 0]))).min() >= 0.05  # diverse (batch: Kriging believer)
     assert np.all(np.abs(P[:, 0] - 0.7) < 0.35)
-    X = np.vstack([P, s.ask(5, History(X=P, y=(P[:, 0] - 0.7) ** 2, pending=np.empty((0, 1))))])
-    assert X.shape == (8, 1) and np.all(np.abs(X[:, 0] - 0.7) < 0.35)  # all 8 from the parents
-    # after the 8 transferred points: the strategy's own space-filling design (n_initial = 5)
-    h = History(X=X, y=(X[:, 0] - 0.7) ** 2, pending=np.empty((0, 1)))
-    D = s.ask(5, h)
-    assert D.shape == (5, 1) and D.min() < 0.2 and D.max() > 0.8  # spread over the range
+    X = np.vstack([P, s.ask(2, History(X=P, y=(P[:, 0] - 0.7) ** 2, pending=np.empty((0, 1))))])
+    assert X.shape == (5, 1) and np.all(np.abs(X[:, 0] - 0.7) < 0.35)  # all 5 from the parents
+    # then the Bayesian strategy's own model of this job's values, with no second design:
+    # on a task whose optimum moved to 0.1 it leaves the parents' region
+    h = History(X=X, y=(X[:, 0] - 0.1) ** 2, pending=np.empty((0, 1)))
+    Xs = X
+    for _ in range(6):
+        nxt = s.ask(1, History(X=Xs, y=(Xs[:, 0] - 0.1) ** 2, pending=np.empty((0, 1))))
+        Xs = np.vstack([Xs, nxt])
+    assert np.abs(Xs[5:, 0] - 0.1).min() < 0.1
 
 
 def test_warm_start_from_both_config_shapes(tmp_path):

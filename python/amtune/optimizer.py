@@ -150,7 +150,25 @@ class Optimizer:
                 f"strategy {self.strategy.name!r} proposed a configuration twice in a batch or one "
                 "that is still pending"
             )
-        configs = self.space.decode(X)
+        return self._new_pending(X, keys, self.space.decode(X))
+
+    def add_pending(self, params: Mapping[str, Any]) -> Trial:
+        """Record a configuration being evaluated elsewhere (e.g. a training job re-run after a
+        resume): it is pending, so proposals avoid it, until ``tell``.
+
+        >>> import amtune
+        >>> space = amtune.SearchSpace({"k": amtune.IntegerParameter(1, 2)})
+        >>> opt = amtune.Optimizer(space, strategy="Random", random_seed=0)
+        >>> running = opt.add_pending({"k": 1})
+        >>> [t.params for t in opt.ask()]
+        [{'k': 2}]
+        """
+        X = self.space.encode([params])  # validates before any state changes
+        return self._new_pending(X, [X[0].tobytes()], self.space.decode(X))[0]
+
+    def _new_pending(
+        self, X: np.ndarray, keys: list[bytes], configs: list[dict[str, Any]]
+    ) -> list[Trial]:
         out = []
         for row, key, params in zip(X, keys, configs, strict=True):
             trial = Trial(self._next_id, params)

@@ -1031,6 +1031,8 @@ class _Driver:
         if js.job_dir is not None and js.job_dir.exists():
             with open(js.job_dir / "train.log", "a") as f:
                 f.write("[amtune] the driver was interrupted; re-running this training job\n")
+        # pending in the strategy while it runs, so no proposal lands on it
+        js.trial_id = run.optimizer.add_pending({**js.hyperparameters, **self.t.space.static}).id
         self._run_attempt(js)
 
     def _stop_job(self, js: TrainingJobState, reason: str, status: str) -> None:
@@ -1156,8 +1158,6 @@ class _Driver:
                 opt.forget(js.trial_id)
             else:
                 opt.tell(js.trial_id, obs)  # type: ignore[arg-type]
-        elif obs != "skip":  # a re-run after resume: not pending in this optimizer
-            opt.add({**js.hyperparameters, **self.t.space.static}, None if math.isnan(obs) else obs)  # type: ignore[arg-type]
         run._update_best(js)
         for h in self.hooks:
             why = h.after_job(run, js)

@@ -41,21 +41,19 @@ finite spaces do not re-run a configuration a parent evaluated. ``describe()`` a
 **TransferLearning** (Bayesian strategy): the parents are a related task, not the same function.
 Their values (minimization sense; failed jobs get their parent's worst value) are standardized by
 the pooled parents' mean and standard deviation, and a GP fitted to them (:mod:`amtune._gpfit`; at
-most 512 points chosen by ``core.fit_subset``) gives a prior mean ``m(x)``. The first ``N_TRANSFER
-= 8`` proposals of the job come from this model: the first minimizes ``m``; the next ones maximize
-log expected improvement of ``m(x) + r(x)``, where ``r`` is a GP on the residual of the job's own
-values so far (same units, centred, not rescaled, so a shift or rescaling between the tasks is
-absorbed), each at least ``0.05 sqrt(d)`` (in the encoded space) from the job's other
-configurations; pending and batch points enter as Kriging-believer fantasies. Then the Bayesian
-strategy takes over exactly as in a cold start: its full space-filling initial design (``n_initial
-= min(max(5, d + 1), 10)`` points), then its model of the job's own observations, which include the
-transferred points. So when the tasks are alike the job evaluates near-optimal configurations from
-its first training job and the model refines around them, and when they are not, the parents cost
-at most 8 evaluations more than a cold start (the design and the model never see the parents'
-values), fewer in practice since the residual GP adapts to the job's values (see
-``benchmarks/bench_warm_start.py``: 8 is where the benchmark's related pairs meet the issue's
-target while the unrelated pair stays as good as a cold start). With the Random strategy, the
-parents are validated and loaded but random search ignores evidence by definition.
+most 512 points chosen by ``core.fit_subset``) gives a prior mean ``m(x)``. This model takes the
+place of the Bayesian strategy's space-filling initial design: the job's first ``n_initial``
+proposals (the strategy's initial-design size, ``min(max(5, d + 1), 10)`` by default) come from it.
+The first minimizes ``m``; the next ones maximize log expected improvement of ``m(x) + r(x)``,
+where ``r`` is a GP on the residual of the job's own values so far (same units, centred, not
+rescaled, so a shift or rescaling between the tasks is absorbed), each at least ``0.05 sqrt(d)``
+(in the encoded space) from the job's other configurations; pending and batch points enter as
+Kriging-believer fantasies. Then the Bayesian strategy continues with its model of the job's own
+observations, which include the transferred points. So when the tasks are alike the job evaluates
+near-optimal configurations from its first training job and the model refines around them; when
+they are not, the residual GP absorbs the difference and the cost is an initial design that is less
+spread out than a cold start's (see ``benchmarks/bench_warm_start.py``). With the Random strategy,
+the parents are validated and loaded but random search ignores evidence by definition.
 """
 
 from __future__ import annotations
@@ -89,8 +87,6 @@ __all__ = [
 
 MAX_STATIC_CHANGES = 10
 WARM_START_STRATEGIES = ("Bayesian", "Random")
-#: proposals made from the parents' model before the Bayesian strategy's own design
-N_TRANSFER = 8
 MAX_PRIOR_POINTS = 512
 MIN_DESIGN_DISTANCE = 0.05
 _FINISHED = ("Completed", "Stopped")
@@ -280,6 +276,7 @@ class TransferLearningSearch(Strategy):
 
     def __init__(self, inner: Strategy, parents: list[tuple[np.ndarray, np.ndarray]]) -> None:
         self.inner = inner
+        self.n_transfer = int(inner._n_init)  # type: ignore[attr-defined]
         self.space = inner.space
         self.seed = inner.seed
         self.rng = inner.rng
@@ -318,18 +315,12 @@ class TransferLearningSearch(Strategy):
         d = self.space.dim
         pending = np.asarray(history.pending, dtype=np.float64).reshape(-1, d)
         used = history.n + len(pending)
-        n_tr = max(0, min(n, N_TRANSFER - used))
+        # the parents' model takes the place of the space-filling initial design
+        n_tr = max(0, min(n, self.n_transfer - used))
         out: list[np.ndarray] = []
         if n_tr:
             out.append(self._transfer(n_tr, history, pending))
         rest = n - n_tr
-        n_init = int(getattr(self.inner, "_n_init", 5))
-        n_design = min(rest, max(0, N_TRANSFER + n_init - used - n_tr))
-        design = getattr(self.inner, "_design", None)
-        if n_design and design is not None:  # the full space-filling design, after the transfer
-            pend = np.vstack([pending, *out])
-            out.append(design(n_design, History(X=history.X, y=history.y, pending=pend), pend))
-            rest -= n_design
         if rest:
             pend = np.vstack([pending, *out])
             out.append(self.inner.ask(rest, History(X=history.X, y=history.y, pending=pend)))
