@@ -204,3 +204,21 @@ def test_resumed_history_of_20000_gives_a_proposal():
 def test_bad_options(key, value):
     with pytest.raises(ValueError, match=key):
         amtune.Optimizer(box(2), strategy="Bayesian", **{key: value})
+
+
+def test_trust_region_halves_after_failures_and_grows_after_successes():
+    # d = 2: the region halves after max(4, d) = 4 non-improving trials, doubles after 3 improving ones
+    opt = loaded(box(2), sphere, 40, seed=4, big_history_threshold=30, local_points=16, max_fit_points=8)
+    opt.ask(4)  # entering the mode starts a region
+    tr = info(opt)["trust_region"]
+    assert tr == {"length": 0.8, "successes": 0, "failures": 0, "restarts": 0}
+    for t in list(opt.trials)[-4:]:
+        opt.tell(t.id, 100.0)  # worse than every value so far
+    opt.ask()
+    assert info(opt)["trust_region"]["length"] == pytest.approx(0.4)
+    best = opt.best.value
+    for k in range(3):
+        t = opt.ask()[0]
+        opt.tell(t.id, best - 1.0 - k)  # improving
+    opt.ask()
+    assert info(opt)["trust_region"]["length"] == pytest.approx(0.8)

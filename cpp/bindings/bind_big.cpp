@@ -2,6 +2,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "amtune/bayes.hpp"
 #include "amtune/kernel.hpp"
 #include "amtune/local_model.hpp"
 #include "pybind.hpp"
@@ -30,4 +31,16 @@ void bind_big(py::module_& m) {
       py::arg("global_rows") = std::vector<int>(),
       "Sorted rows of the big-history model: the k nearest to row `center` (lengthscale-scaled "
       "metric, Hamming for categoricals) and `global_rows`");
+  m.def(
+      "engine_trust_region",
+      [](const amtune::BayesEngine& e) {
+        const amtune::TrustRegion& t = e.trust_region();
+        py::dict d;
+        d["length"] = t.length;
+        d["successes"] = t.successes;
+        d["failures"] = t.failures;
+        d["restarts"] = t.restarts;
+        return d;
+      },
+      py::arg("engine"), "State of a BayesEngine's big-history trust region");
 }

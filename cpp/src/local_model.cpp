@@ -1,8 +1,5 @@
 #include "amtune/local_model.hpp"
 
-#include <cstdio>
-#include <cstdlib>
-
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
@@ -133,14 +130,6 @@ AcqResult BayesEngine::propose_big(const Acquisition& acq, const SeenSet& seen, 
   const Eigen::VectorXd lo = (center_.array() - half).max(0.0).matrix();
   const Eigen::VectorXd hi = (center_.array() + half).min(1.0).matrix();
   AcqResult r = maximize_in_region(*gp_, acq, space_, seen, center_, lo, hi, ao, seed);
-  if (std::getenv("AMTUNE_BIG_DEBUG")) {
-    Eigen::VectorXd mu, var;
-    RowMatrix c = center_.transpose();
-    gp_->predict(c, mu, var);
-    std::fprintf(stderr, "TR L=%.4f succ=%d fail=%d restarts=%d found=%d val=%.3f best=%.3f mu_c=%.3f var_c=%.2e |x-c|=%.3f wmin=%.3f wmax=%.3f\n",
-                 tr_.length, tr_.successes, tr_.failures, tr_.restarts, int(r.found), r.value, acq.best, mu[0], var[0],
-                 r.found ? (r.x - center_).norm() : -1.0, w.minCoeff(), w.maxCoeff());
-  }
   if (!r.found) r = maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seed);  // the region is used up
   return r;
 }

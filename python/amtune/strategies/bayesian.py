@@ -251,12 +251,17 @@ class BayesianSearch(Strategy):
         return P
 
     def model_info(self) -> dict[str, Any]:
-        """How the last proposal was made: ``mode`` (``"exact"`` or ``"big-history"``) and
-        ``model_points``, the number of finished trials the posterior was conditioned on."""
-        return {
+        """How the last proposal was made: ``mode`` (``"exact"`` or ``"big-history"``),
+        ``model_points``, the number of finished trials the posterior was conditioned on, and in
+        the big-history mode ``trust_region`` (``length``, ``successes``, ``failures``,
+        ``restarts``)."""
+        info: dict[str, Any] = {
             "mode": "big-history" if self._engine.big_mode else "exact",
             "model_points": int(self._engine.model_points),
         }
+        if self._engine.big_mode:
+            info["trust_region"] = dict(core.engine_trust_region(self._engine))
+        return info
 
     def hyperparameters(self) -> dict[str, Any]:
         """The fitted GP hyperparameters (lengthscales in log form, noise, warping, ...)."""
