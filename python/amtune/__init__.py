@@ -18,6 +18,7 @@ from amtune.hooks import (
     TuningJobCompletionCriteriaConfig,
     WarmStartConfig,
 )
+from amtune.hyperband import HyperbandStrategyConfig
 from amtune.optimizer import Optimizer, Trial
 from amtune.space import (
     CategoricalParameter,
@@ -36,6 +37,7 @@ __all__ = [
     "ContinuousParameter",
     "ConvergenceDetected",
     "GridSearch",
+    "HyperbandStrategyConfig",
     "HyperparameterTuner",
     "IntegerParameter",
     "Optimizer",

@@ -18,7 +18,8 @@ The amtune shape (relative paths are relative to the config file)::
     name: demo-job                      # optional (``--name`` overrides)
     objective: {metric: "validation:accuracy", type: Maximize}
     strategy: Bayesian                  # Bayesian | Random | Grid | Hyperband
-    strategy_config: {}                 # options of the strategy
+    strategy_config: {}                 # options of the strategy (Hyperband: min_resource,
+                                        # max_resource; see amtune.hyperband)
     max_jobs: 20
     max_parallel_jobs: 2
     max_runtime_in_seconds: 3600        # the whole tuning job
@@ -504,6 +505,21 @@ def _parse_sagemaker(doc: Mapping[str, Any], base: Path) -> JobConfig:
         raise ConfigError(f"{rpath}: at least one range to tune is needed")
     kw["hyperparameter_ranges"] = space.ranges
     kw["static_hyperparameters"] = dict(static)
+    sc_doc = htc.get("StrategyConfig")
+    if kw["strategy"] == "Hyperband":
+        from amtune.hyperband import HyperbandStrategyConfig
+
+        try:
+            kw["strategy_config"] = HyperbandStrategyConfig.from_sagemaker(
+                sc_doc if sc_doc is not None else {}, static, f"{P}.StrategyConfig"
+            ).to_options()
+        except (ValueError, TypeError) as exc:
+            raise ConfigError(str(exc)) from None
+    elif isinstance(sc_doc, Mapping) and "HyperbandStrategyConfig" in sc_doc:
+        raise ConfigError(
+            f"{P}.StrategyConfig.HyperbandStrategyConfig: only with Strategy Hyperband, "
+            f"got Strategy {kw['strategy']!r}"
+        )
     if "TrainingJobEarlyStoppingType" in htc:
         kw["early_stopping_type"] = _str(
             htc["TrainingJobEarlyStoppingType"],

@@ -6,7 +6,8 @@ The loop in :mod:`amtune.tuner` calls a list of :class:`TuningJobHook` objects:
   of the job is loaded; warm start adds its parents' observations here.
 * ``on_metric(run, job, name, step, value)`` after every metric emission of a running training job;
   returning a reason string stops that job (status Stopped, series and last value kept, the job
-  counts as an observation for the strategy). Early stopping lives here.
+  counts as an observation for the strategy); returning a :class:`CompleteJob` reason ends it as
+  Completed instead (its budget is used up). Early stopping and Hyperband live here.
 * ``after_job(run, job)`` after every finished training job (its final state is recorded); returning
   a reason string ends the tuning job (status Completed, running jobs stopped). Completion
   criteria live here; they may set ``run.completion_details`` (``TuningJobCompletionDetails``).
@@ -31,6 +32,11 @@ EARLY_STOPPING_TYPES = ("Off", "Auto")
 WARM_START_TYPES = ("IdenticalDataAndAlgorithm", "TransferLearning")
 MAX_WARM_START_PARENTS = 5
 MAX_RETRY_ATTEMPTS = 30
+
+
+class CompleteJob(str):
+    """A reason returned by ``on_metric`` that ends the training job as ``Completed`` (not Stopped):
+    it has used its whole budget (Hyperband's MaxResource)."""
 
 
 class TuningJobHook:
@@ -267,6 +273,10 @@ def build_hooks(tuner: Any) -> list[TuningJobHook]:
         from amtune.warm_start import make_warm_start_hook
 
         hooks.append(make_warm_start_hook(tuner))
+    if tuner.strategy == "Hyperband":
+        from amtune.hyperband import make_hyperband_hook
+
+        hooks.append(make_hyperband_hook(tuner))
     if tuner.early_stopping_type == "Auto":
         from amtune.early_stopping import make_early_stopping_hook
 

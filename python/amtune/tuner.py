@@ -57,11 +57,13 @@ from amtune import analytics as _analytics
 from amtune.hooks import (
     EARLY_STOPPING_TYPES,
     MAX_RETRY_ATTEMPTS,
+    CompleteJob,
     TuningJobCompletionCriteriaConfig,
     TuningJobHook,
     WarmStartConfig,
     build_hooks,
 )
+from amtune.hyperband import HyperbandStrategyConfig
 from amtune.metrics import validate_metric_definitions
 from amtune.optimizer import Optimizer
 from amtune.progress import Progress, format_status
@@ -316,7 +318,20 @@ class HyperparameterTuner:
         if not isinstance(strategy, str):
             raise TypeError(f"strategy: must be a strategy name, got {strategy!r}")
         self.strategy = strategy
-        self.strategy_config = dict(strategy_config or {})
+        if strategy == "Hyperband":
+            # resolved: MinResource defaults to 1, MaxResource to the static epochs
+            self.strategy_config: dict[str, Any] = HyperbandStrategyConfig.parse(
+                strategy_config, static
+            ).to_options()
+        elif isinstance(strategy_config, HyperbandStrategyConfig) or (
+            isinstance(strategy_config, Mapping) and "HyperbandStrategyConfig" in strategy_config
+        ):
+            raise ValueError(
+                f"strategy_config: a HyperbandStrategyConfig needs strategy='Hyperband', "
+                f"got strategy={strategy!r}"
+            )
+        else:
+            self.strategy_config = dict(strategy_config or {})
         # Validate the strategy name and options now (a throwaway optimizer).
         try:
             Optimizer(self.space, strategy, objective_type, 0, **self.strategy_config)
@@ -609,7 +624,9 @@ class HyperparameterTuner:
         }
         if self.completion_criteria_config is not None:
             htc["TuningJobCompletionCriteria"] = self.completion_criteria_config.to_sagemaker()
-        if self.strategy_config:
+        if self.strategy == "Hyperband":
+            htc["StrategyConfig"] = HyperbandStrategyConfig(**self.strategy_config).to_sagemaker()
+        elif self.strategy_config:
             htc["StrategyConfig"] = dict(self.strategy_config)
         algo: dict[str, Any] = {
             "TrainingInputMode": "File",
@@ -1066,7 +1083,9 @@ class _Driver:
             for h in self.hooks:
                 why = h.on_metric(run, js, name, step, value)
                 if why:
-                    self._stop_job(js, why, "Stopped")
+                    self._stop_job(
+                        js, why, "Completed" if isinstance(why, CompleteJob) else "Stopped"
+                    )
                     break
         elif kind == "done":
             self._finish_job(run, js, ev[2])
@@ -1118,7 +1137,9 @@ class _Driver:
                 f"the training job exceeded its MaxRuntimeInSeconds "
                 f"({self.t.max_runtime_per_training_job:g} s) and was stopped"
             )
-        elif out.ok and not out.stopped and js.stop_reason is None:
+        elif (out.ok and not out.stopped and js.stop_reason is None) or (
+            js.stop_status == "Completed" and js.stop_reason is not None
+        ):  # it ended by itself, or a hook ended it with its budget used up (CompleteJob)
             status, reason = "Completed", None
         elif js.stop_reason is not None or out.stopped:
             status, reason = "Stopped", js.stop_reason

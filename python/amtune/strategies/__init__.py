@@ -1,4 +1,8 @@
-"""Search strategies: ``Random``, ``Grid``, ``Bayesian`` (and ``Hyperband`` in tuning jobs)."""
+"""Search strategies: ``Random``, ``Grid``, ``Bayesian`` and ``Hyperband``.
+
+``Hyperband`` proposes like ``Random``; its rung rule (stopping training jobs at intermediate
+resources) is applied by tuning jobs (:mod:`amtune.hyperband`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from amtune.strategies.random_search import RandomSearch
 __all__ = [
     "GridSearch",
     "History",
+    "HyperbandSearch",
     "RandomSearch",
     "SearchSpaceExhausted",
     "Strategy",
@@ -21,11 +26,34 @@ __all__ = [
 def _registry() -> dict[str, Any]:
     from amtune.strategies.bayesian import BayesianSearch
 
-    return {"Random": RandomSearch, "Grid": GridSearch, "Bayesian": BayesianSearch}
+    return {
+        "Random": RandomSearch,
+        "Grid": GridSearch,
+        "Bayesian": BayesianSearch,
+        "Hyperband": HyperbandSearch,
+    }
+
+
+class HyperbandSearch(RandomSearch):
+    """Hyperband's proposals: Random search. ``min_resource``/``max_resource`` are the options of
+    the rung rule that tuning jobs apply (see :mod:`amtune.hyperband`); alone, in an
+    ``Optimizer``, this is Random search."""
+
+    name = "Hyperband"
+
+    def __init__(self, min_resource: int | None = None, max_resource: int | None = None) -> None:
+        super().__init__()
+        from amtune.hyperband import HyperbandStrategyConfig
+
+        cfg = HyperbandStrategyConfig(min_resource, max_resource)
+        # validate what is given (MaxResource may be inferred later by a tuning job)
+        cfg.resolve(None if max_resource is not None else {"epochs": 20000}, "Hyperband")
+        self.config = cfg
 
 
 def make_strategy(strategy: str | Strategy, **options: Any) -> Strategy:
-    """A strategy instance from its SageMaker name (``Random``, ``Grid``, ``Bayesian``) or itself.
+    """A strategy instance from its SageMaker name (``Random``, ``Grid``, ``Bayesian``,
+    ``Hyperband``) or itself.
 
     >>> make_strategy("Grid").name
     'Grid'
