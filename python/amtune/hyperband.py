@@ -7,10 +7,12 @@ slots to promising ones. amtune implements it as ASHA (asynchronous successive h
 2020, "A System for Massively Parallel Hyperparameter Tuning") run in the brackets of Hyperband
 (Li et al. 2018), with ``ETA = 3``. The exact rule:
 
-* **Resource.** Each emission of the objective has a resource: the ``step`` given to
-  ``reporter.report(name, value, step)`` (report the number of epochs or iterations done so far,
-  counting from 1), else the number of emissions of the objective so far in the job (1, 2, 3, ...;
-  always the case for commands, whose objective is matched once per epoch in their output).
+* **Resource.** Each emission of the objective has a step (as for early stopping): the ``step``
+  given to ``reporter.report(name, value, step)``, else the number of earlier emissions of the
+  objective in the job (0, 1, 2, ...; always the case for commands, whose objective is matched once
+  per epoch in their output). Its *resource* is ``step + 1``: the number of epochs done when the
+  step counts epochs from 0 (``reporter.report("loss", v, step=epoch)`` for ``epoch`` in
+  ``range(epochs)``), or the emission's 1-based position.
 * **Brackets.** With ``r = MinResource`` and ``R = MaxResource``, ``s_max`` is the largest ``s``
   with ``r * 3**s <= R``. Bracket ``s`` (``0 <= s <= s_max``) has the *rungs*
   ``r * 3**k`` for ``k = s, s+1, ...`` below ``R``: bracket 0 is the most aggressive (its first
@@ -394,8 +396,8 @@ class HyperbandHook(TuningJobHook):
 
     @staticmethod
     def resources(series: list[tuple[int | None, float, float]]) -> list[tuple[int, float]]:
-        """(resource, value) of each emission: its step, else its 1-based index."""
-        return [(i + 1 if s is None else int(s), v) for i, (s, _, v) in enumerate(series)]
+        """(resource, value) of each emission: its step + 1 (a None step is its index)."""
+        return [((i if s is None else int(s)) + 1, v) for i, (s, _, v) in enumerate(series)]
 
     def on_start(self, run: TuningRun) -> None:
         for job in sorted(run.jobs.values(), key=lambda j: j.seq):
@@ -409,7 +411,9 @@ class HyperbandHook(TuningJobHook):
     ) -> str | None:
         if name != self.metric:
             return None
-        resource = len(job.series.get(name, [])) if step is None else int(step)
+        if step is None:
+            step = len(job.series.get(name, [])) - 1  # this emission's index
+        resource = int(step) + 1
         d = self.rule.report(job.seq, resource, float(value))
         if d is None:
             return None
