@@ -269,6 +269,7 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
       Xs.row(i) = X.row(sub[i]);
       ys[i] = yt[sub[i]];
     }
+    if (big) standardize_local(ys, ys.size(), ys);  // local model, local scale (local_model.hpp)
     fit_hypers(Xs, ys, full, seed);
     n_last_fit_ = n;
     if (full) n_last_full_ = n;

@@ -1,6 +1,8 @@
 #include "amtune/local_model.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <iterator>
 #include <numeric>
 #include <stdexcept>
 #include <utility>
@@ -35,6 +37,22 @@ std::vector<int> local_model_rows(const KernelCache& kc, const RowMatrix& Z, int
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+void standardize_local(const Eigen::VectorXd& y, Eigen::Index n_local, Eigen::VectorXd& out) {
+  const Eigen::Index n = y.size();
+  n_local = std::clamp<Eigen::Index>(n_local, 1, std::max<Eigen::Index>(n, 1));
+  if (n == 0) {
+    out = y;
+    return;
+  }
+  const Eigen::VectorXd loc = y.head(n_local);
+  const double m = loc.mean();
+  const double s = std::sqrt((loc.array() - m).square().mean());
+  const double scale = s > 1e-12 ? s : 1.0;
+  const double cap = (loc.maxCoeff() - m) / scale + 1.0;
+  Eigen::VectorXd z = ((y.array() - m) / scale).min(cap).matrix();
+  out.swap(z);
 }
 
 void FeatureCache::reserve(int cap, int d) {
@@ -84,7 +102,15 @@ void BayesEngine::build_local_model(const RowMatrix& X, const Eigen::VectorXd& y
   for (int i = 1; i < n; ++i)
     if (yt[i] < yt[center]) center = i;
   center_ = X.row(center).transpose();
-  const std::vector<int> rows = local_model_rows(kc, feats_.Z(), n, center, opt_.local_points, global_rows_);
+  // local rows first (their statistics set the scale), then the global ones not among them
+  const std::vector<int> near = local_model_rows(kc, feats_.Z(), n, center, opt_.local_points, {});
+  std::vector<int> rows = local_model_rows(kc, feats_.Z(), n, center, opt_.local_points, global_rows_);
+  {
+    std::vector<int> far;
+    std::set_difference(rows.begin(), rows.end(), near.begin(), near.end(), std::back_inserter(far));
+    rows = near;
+    rows.insert(rows.end(), far.begin(), far.end());
+  }
   const int m = static_cast<int>(rows.size());
   RowMatrix Xs(m, d);
   Eigen::VectorXd ys(m);
@@ -92,6 +118,7 @@ void BayesEngine::build_local_model(const RowMatrix& X, const Eigen::VectorXd& y
     Xs.row(i) = X.row(rows[i]);
     ys[i] = yt[rows[i]];
   }
+  standardize_local(ys, static_cast<Eigen::Index>(near.size()), ys);
   gp_ = std::make_unique<GP>(spec_, hyper_);  // frees the exact factor when switching modes
   gp_->fit(Xs, ys);
   model_points_ = m;

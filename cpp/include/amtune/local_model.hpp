@@ -66,6 +66,13 @@ AcqResult maximize_in_region(const GP& gp, const Acquisition& acq, const Space& 
                              const Eigen::VectorXd& center, const Eigen::VectorXd& lo, const Eigen::VectorXd& hi,
                              const AcqOptions& opt, std::uint64_t seed);
 
+// Targets of a local model on its own scale: z = (y - m) / s with m, s the mean and standard
+// deviation of the first `n_local` entries of y (the trials near the incumbent), and z capped at
+// 1 above the largest of those (far, much worse trials keep their rank without dominating the
+// model's scale). Without it, on objectives with a wide range (Rosenbrock: 1e3 near the incumbent,
+// 1e6 far away) the region's values are all equal on the global scale and the model is flat.
+void standardize_local(const Eigen::VectorXd& y, Eigen::Index n_local, Eigen::VectorXd& out);
+
 // Indices (ascending) of the k rows of Z (features) nearest to z0 in the metric of kc
 // (ties broken by the row index, so the choice is deterministic). All rows if k >= rows.
 std::vector<int> nearest_rows(const KernelCache& kc, const RowMatrix& Z, int rows, const double* z0, int k);
