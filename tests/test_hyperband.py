@@ -12,7 +12,7 @@ import pytest
 import amtune
 from amtune.config import ConfigError, parse_config
 from amtune.hyperband import HyperbandHook, HyperbandStrategyConfig, SuccessiveHalving
-from amtune.tuner import HyperparameterTuner, TrainingJobState
+from amtune.tuner import HyperparameterTuner, TrainingJobState, _Driver
 
 X = {"x": amtune.ContinuousParameter(0.0, 1.0)}
 
@@ -83,6 +83,14 @@ def test_exact_decisions_maximizing_nan_and_other_brackets():
     assert sh.records[(1, 0)] == [-200.0, -100.0]
 
 
+def test_docstring_examples():
+    import doctest
+
+    import amtune.hyperband
+
+    assert doctest.testmod(amtune.hyperband).failed == 0
+
+
 def test_the_hook_maps_steps_to_resources_and_rebuilds_on_resume():
     hook = HyperbandHook("loss", "Minimize", 1, 9)
     sh = hook.rule
@@ -100,9 +108,16 @@ def test_the_hook_maps_steps_to_resources_and_rebuilds_on_resume():
     why = hook.on_metric(None, running, "loss", 0, 6.0)  # step 0 is resource 1
     assert why.startswith("Hyperband: objective 6 at resource 1")
     assert hook.on_metric(None, running, "acc", 0, 1e9) is None  # only the objective counts
-    c = _bracket0(sh, 3)[2]
+    c, d = _bracket0(sh, 4)[2:]
     done = hook.on_metric(None, job(c, [], "InProgress"), "loss", 8, 0.0)  # resource 9
     assert isinstance(done, amtune.hooks.CompleteJob)
+    # a job the rule stopped at resource 1 whose later emissions (one at rung 3) arrived anyway:
+    # on resume only what the live rule recorded is recorded again
+    late = job(d, [8.0, 7.0, 0.5], status="Stopped")
+    late.failure_reason = "Hyperband: objective 8 at resource 1 is not in the top 1/3 ..."
+    again = HyperbandHook("loss", "Minimize", 1, 9)
+    again.on_start(SimpleNamespace(jobs={a: run.jobs[a], d: late}))
+    assert again.rule.records == {(0, 0): [5.0, 8.0], (0, 1): [3.0]}
 
 
 # ====================================================================== validation
@@ -271,6 +286,12 @@ def test_a_callable_bad_jobs_stop_at_the_first_rung_good_ones_reach_max_resource
         "HyperbandStrategyConfig": {"MinResource": 1, "MaxResource": 9}
     }
     assert t._run.optimizer.n_finished == 12  # stopped jobs are observations too
+    # resume: the rung records are rebuilt from the store exactly as the live rule left them
+    drv = _Driver(t, "hb", t._make_runner(curve), resumed=True, show=False)
+    run = drv._load()
+    (hook,) = [h for h in drv.hooks if isinstance(h, HyperbandHook)]
+    hook.on_start(run)
+    assert hook.rule.records == sh.records
 
 
 SCRIPT = textwrap.dedent("""

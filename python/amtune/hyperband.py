@@ -49,7 +49,8 @@ slots to promising ones. amtune implements it as ASHA (asynchronous successive h
   value) is never stopped by Hyperband.
 
 On resume the rung records are rebuilt from the ended training jobs' series (every rung each of
-them crossed); training jobs that are re-run start from scratch.
+them crossed, up to the decision for the jobs the rule stopped); training jobs that are re-run
+start from scratch.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ from __future__ import annotations
 import bisect
 import math
 import numbers
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -67,6 +69,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from amtune.tuner import TrainingJobState, TuningRun
 
 ETA = 3
+_DECIDED_AT = re.compile(r"^Hyperband: objective \S+ at resource (\d+) ")
 MAX_RESOURCE_LIMIT = 20000
 #: Static hyperparameters SageMaker reads MaxResource from when it is not given.
 EPOCH_KEYS = ("epochs", "numepochs", "n-epochs", "n_epochs", "num_epochs")
@@ -403,7 +406,13 @@ class HyperbandHook(TuningJobHook):
         for job in sorted(run.jobs.values(), key=lambda j: j.seq):
             if job.status == "InProgress":
                 continue  # re-run from scratch
+            # a job this rule stopped recorded nothing after the decision (its reason names the
+            # resource); emissions that arrived after it are not recorded again
+            m = _DECIDED_AT.match(job.failure_reason or "") if job.status == "Stopped" else None
+            limit = int(m.group(1)) if m else None
             for r, v in self.resources(job.series.get(self.metric, [])):
+                if limit is not None and r > limit:
+                    break
                 self.rule.report(job.seq, r, v, record_only=True)
 
     def on_metric(
