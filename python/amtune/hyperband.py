@@ -22,7 +22,7 @@ slots to promising ones. amtune implements it as ASHA (asynchronous successive h
   Hyperband starts in it), and the ``i``-th training job (``i = seq - 1``) goes to the bracket with
   the largest deficit ``(i + 1) * n_s / sum(n) - (jobs already in s)``, the lowest ``s`` on a tie
   (a smooth weighted round-robin: deterministic, interleaved, resumable).
-* **Rungs.** The first emission of a training job whose resource is ``>= `` a rung of its
+* **Rungs.** The first emission of a training job whose resource is at least a rung of its
   bracket records its value at that rung (an emission that jumps several rungs is recorded at each,
   in order). The job continues only if its value is in the top ``1/3`` of the values recorded at
   that rung so far, its own included: with ``n`` values recorded of which ``b`` are strictly better
@@ -44,7 +44,8 @@ slots to promising ones. amtune implements it as ASHA (asynchronous successive h
   when ``MaxResource`` is not given it is read from the static hyperparameter ``epochs``,
   ``numepochs``, ``n-epochs``, ``n_epochs`` or ``num_epochs`` (SageMaker's keys). ``MinResource``
   defaults to 1. Both are integers with ``1 <= MinResource <= MaxResource <= 20000``.
-* ``early_stopping_type`` must be ``"Off"`` (Hyperband stops training jobs itself, as in SageMaker).
+* ``early_stopping_type`` must be ``"Off"`` (Hyperband stops training jobs itself, as in SageMaker);
+  warm start is not available with Hyperband (it needs Bayesian or Random).
   A training job that emits the objective only once (e.g. a callable that only returns its final
   value) is never stopped by Hyperband.
 
