@@ -72,16 +72,23 @@ def _method_key(m: str) -> tuple[int, str]:
     return (METHOD_ORDER.index(base) if base in METHOD_ORDER else len(METHOD_ORDER), m)
 
 
-#: readable names of amtune modes selected by options
-OPTION_LABELS = {
-    "big_history_threshold=None": "exact model",
-    "big_history_threshold=512": "default: big-history mode beyond 512 trials",
-}
+def _default_threshold() -> int | None:
+    try:
+        from amtune.strategies.big_history import DEFAULT_BIG_HISTORY_THRESHOLD
+    except ImportError:
+        return None
+    return int(DEFAULT_BIG_HISTORY_THRESHOLD)
 
 
 def _label(m: str) -> str:
     base, _, opts = m.partition(":")
-    return LABELS.get(base, base) + (f" ({OPTION_LABELS.get(opts, opts)})" if opts else "")
+    if opts == "big_history_threshold=None":
+        opts = "exact model on every trial"
+    elif opts.startswith("big_history_threshold="):
+        opts = f"big-history mode beyond {opts.split('=')[1]} trials"
+    elif base == "amtune-bayes" and not opts and _default_threshold():
+        opts = f"default: big-history mode beyond {_default_threshold()} trials"
+    return LABELS.get(base, base) + (f" ({opts})" if opts else "")
 
 
 def regrets_at(runs: list[dict[str, Any]], k: int) -> list[float]:
@@ -191,15 +198,20 @@ def big_goal_check(
     out = []
     for k, ref, what in ((1000, exact, "the exact model"), (5000, "optuna-tpe", "Optuna TPE")):
         s = stats.get(k, {})
-        mode = next((m for m in big if m in s), None)
-        if mode is None or ref not in s:
-            out.append(f"- at {k:,} evaluations: not enough runs to compare with {what}.")
-            continue
         cells = []
         for p in BIG_SUITE:
-            if p in s[mode] and p in s[ref]:
-                a, b = s[mode][p][0], s[ref][p][0]
-                cells.append(f"{p} {_fmt(a)} vs {_fmt(b)} ({'ok' if a <= b else 'worse'})")
+            # per problem, the first big-history variant in ``big`` that has runs there
+            mode = next((m for m in big if p in s.get(m, {})), None)
+            if mode is None or p not in s.get(ref, {}):
+                continue
+            (a, _, _, na), (b, _, _, nb) = s[mode][p], s[ref][p]
+            cells.append(
+                f"{p} {_fmt(a)} ({na} seeds) vs {_fmt(b)} ({nb}): {'ok' if a <= b else 'worse'}"
+                + ("" if mode == big[0] else f" [{_label(mode)}]")
+            )
+        if not cells:
+            out.append(f"- at {k:,} evaluations: not enough runs to compare with {what}.")
+            continue
         out.append(f"- at {k:,} evaluations, big-history median vs {what}: " + "; ".join(cells))
     return out
 
