@@ -172,3 +172,74 @@ def test_stop_a_job_whose_driver_is_gone(project, capsys):
     assert st.get_tuning_job("orphan")["status"] == "Stopped"
     assert st.training_jobs("orphan")[0]["status"] == "Stopped"
     st.close()
+
+
+SLOW = textwrap.dedent("""
+    import argparse, time
+    p = argparse.ArgumentParser()
+    p.add_argument("--x", type=float)
+    a, _ = p.parse_known_args()
+    for e in range(600):
+        print(f"loss={a.x + 1 / (e + 1):.6f}", flush=True)
+        time.sleep(0.1)
+""")
+
+
+def test_ctrl_c_on_run_stops_the_job_and_keeps_every_result(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    from amtune.store import Store
+
+    (tmp_path / "slow.py").write_text(SLOW)
+    (tmp_path / "job.yaml").write_text(
+        textwrap.dedent(f"""
+        name: interrupted
+        objective: {{metric: loss, type: Minimize}}
+        strategy: Random
+        max_jobs: 10
+        max_parallel_jobs: 2
+        hyperparameters: {{x: {{type: Continuous, min: 0, max: 1}}}}
+        metric_definitions: [{{Name: loss, Regex: "loss=([0-9.]+)"}}]
+        command: [{sys.executable}, slow.py]
+    """)
+    )
+    db = tmp_path / "t.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "amtune.cli", "run", "job.yaml", "--db", str(db), "--quiet"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(600):  # until both running jobs have stored a metric
+            if db.exists():
+                st = Store(db)
+                seqs = {m["seq"] for m in st.metrics("interrupted")}
+                st.close()
+                if len(seqs) == 2:
+                    break
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Tuning job interrupted: Stopped" in err
+    st = Store(db)
+    assert st.get_tuning_job("interrupted")["status"] == "Stopped"
+    rows = st.training_jobs("interrupted")
+    series = {}
+    for m in st.metrics("interrupted"):
+        series.setdefault(m["seq"], []).append(m["value"])
+    st.close()
+    assert len(rows) == 2
+    for r in rows:  # a stopped job: series kept, its last emission is its final objective
+        assert r["status"] == "Stopped" and r["objective_status"] == "Succeeded"
+        assert r["final_objective"] == series[r["seq"]][-1]
+    # a Stopped job has ended: resume refuses it with a clear reason
+    assert main(["resume", "interrupted", "--db", str(db), "--quiet"]) == 2

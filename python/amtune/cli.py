@@ -54,6 +54,12 @@ def cmd_run(a: argparse.Namespace) -> int:
     except ValueError as exc:
         _err(str(exc))
         return 2
+    except KeyboardInterrupt:
+        if tuner.latest_tuning_job is None:
+            raise
+        _err("interrupted; the running training jobs were stopped and every result is kept")
+        _report_end(tuner.store, tuner.latest_tuning_job, sys.stderr)
+        return 130
     return _report_end(tuner.store, tuner.latest_tuning_job)  # type: ignore[arg-type]
 
 

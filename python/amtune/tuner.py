@@ -1239,17 +1239,36 @@ class _Driver:
             if h.alive():
                 h.kill()
         interrupted = isinstance(exc, KeyboardInterrupt)
+        # Keep what the jobs emitted before they stopped: metrics still queued, then buffered.
+        while True:
+            try:
+                ev = self.events.get_nowait()
+            except queue.Empty:
+                break
+            js = run._running.get(ev[1])
+            if ev[0] == "metric" and js is not None:
+                _, seq, mname, value, step, when = ev
+                js.series.setdefault(mname, []).append((step, when, value))
+                self.metric_buf.append((self.name, seq, mname, step, when, value))
         now = time.time()
         try:
             with self.store.transaction():
+                if self.metric_buf:
+                    self.store.add_metrics(self.metric_buf)
+                    self.metric_buf.clear()
                 for js in run.running:
+                    # as a stopped job: its last emission of the objective is its final value
+                    final = {k: v[-1][2] for k, v in js.series.items() if v}
+                    obj = final.get(self.t.objective_metric_name)
                     self.store.update_training_job(
                         self.name,
                         js.seq,
                         status="Stopped",
-                        objective_status="Failed",
+                        objective_status="Failed" if obj is None else "Succeeded",
                         failure_reason="the tuning job was interrupted",
                         end_time=now,
+                        final_objective=obj,
+                        final_metrics=final,
                     )
                 self.store.update_tuning_job(
                     self.name,
