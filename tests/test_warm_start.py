@@ -212,7 +212,6 @@ def test_transfer_replaces_the_initial_design_then_hands_over_to_the_model():
     assert X.shape == (5, 1) and np.all(np.abs(X[:, 0] - 0.7) < 0.35)  # all 5 from the parents
     # then the Bayesian strategy's own model of this job's values, with no second design:
     # on a task whose optimum moved to 0.1 it leaves the parents' region
-    h = History(X=X, y=(X[:, 0] - 0.1) ** 2, pending=np.empty((0, 1)))
     Xs = X
     for _ in range(6):
         nxt = s.ask(1, History(X=Xs, y=(Xs[:, 0] - 0.1) ** 2, pending=np.empty((0, 1))))

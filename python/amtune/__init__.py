@@ -1,4 +1,5 @@
-"""amtune: automatic model tuning with SageMaker semantics and a compiled Bayesian-optimization core.
+"""amtune: automatic model tuning with SageMaker semantics and a compiled Bayesian-optimization
+core.
 
 >>> import amtune
 >>> space = amtune.SearchSpace({"x": amtune.ContinuousParameter(-2.0, 2.0)})

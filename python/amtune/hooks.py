@@ -12,9 +12,10 @@ The loop in :mod:`amtune.tuner` calls a list of :class:`TuningJobHook` objects:
   a reason string ends the tuning job (status Completed, running jobs stopped). Completion
   criteria live here; they may set ``run.completion_details`` (``TuningJobCompletionDetails``).
 
-``run`` is the :class:`amtune.tuner.TuningRun` (its ``jobs`` hold every training job's state and series,
-``best`` the best finished job). Retries (``max_retry_attempts``) are handled by the loop itself: a job
-whose process died by a signal or failed to start is run again with the same hyperparameters.
+``run`` is the :class:`amtune.tuner.TuningRun` (its ``jobs`` hold every training job's state and
+series, ``best`` the best finished job). Retries (``max_retry_attempts``) are handled by the loop
+itself: a job whose process died by a signal or failed to start is run again with the same
+hyperparameters.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ class TuningJobHook:
 @dataclass(frozen=True)
 class BestObjectiveNotImproving:
     """SageMaker's ``BestObjectiveNotImproving``: complete the tuning job after this many training
-    jobs in a row did not improve the best objective by at least 1% (see :mod:`amtune.completion`)."""
+    jobs in a row did not improve the best objective by at least 1% (see
+    :mod:`amtune.completion`)."""
 
     max_number_of_training_jobs_not_improving: int
 
@@ -133,7 +135,8 @@ class TuningJobCompletionCriteriaConfig:
         n = self.max_number_of_training_jobs_not_improving
         if n is not None and (isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 3):
             raise ValueError(
-                f"{path}.max_number_of_training_jobs_not_improving: must be an integer >= 3, got {n!r}"
+                f"{path}.max_number_of_training_jobs_not_improving: must be an integer >= 3, "
+                f"got {n!r}"
             )
         c = self.complete_on_convergence
         if c is not None and not isinstance(c, bool):
