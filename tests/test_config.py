@@ -58,6 +58,32 @@ SM = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _channel_data(tmp_path):
+    """The channels the configs below name exist (a missing one is an error)."""
+    (tmp_path / "data" / "train").mkdir(parents=True)
+
+
+def test_a_channel_whose_data_does_not_exist_is_an_error(tmp_path):
+    with pytest.raises(
+        ConfigError,
+        match=r"^TrainingJobDefinition.InputDataConfig\[0\].DataSource.S3DataSource.S3Uri: the "
+        r"channel's data must exist, no such file or directory: .*/nope$",
+    ):
+        parse_config(
+            _with(
+                "TrainingJobDefinition.InputDataConfig",
+                [
+                    {
+                        "ChannelName": "train",
+                        "DataSource": {"S3DataSource": {"S3Uri": "file://nope"}},
+                    }
+                ],
+            ),
+            tmp_path,
+        )
+
+
 def test_sagemaker_request_maps_to_the_tuner(tmp_path):
     cfg = parse_config(SM, tmp_path)
     kw = cfg.tuner_kwargs
@@ -246,6 +272,31 @@ def test_amtune_yaml_config(tmp_path):
             "hyperparameters.depth.type: must be Continuous, Integer or Categorical",
         ),
         (("command: python train.py --verbose\n", ""), "command: required field is missing"),
+        (
+            (
+                "opt: {type: Categorical, values: [sgd, adam]}",
+                "opt: {type: Categorical, values: []}",
+            ),
+            r"^hyperparameters.opt: parameter 'opt': a categorical range needs at least one value",
+        ),
+        (("name: yjob", "name: y_job"), r"^name: 1-32 letters, digits and hyphens"),
+        (
+            ("static_hyperparameters: {epochs: 2}", "static_hyperparameters: {depth: 2}"),
+            r"^static_hyperparameters: 'depth' is also a tunable range",
+        ),
+        (  # YAML reads an unquoted Yes as true
+            ("early_stopping_type: Off", "early_stopping_type: Yes"),
+            r"^early_stopping_type: must be one of Off, Auto, got True",
+        ),
+        (
+            ("strategy: Random", "strategy: Random\nstrategy_config: {n_initial: 3}"),
+            r"^strategy_config: unknown option\(s\) \['n_initial'\] for the Random strategy",
+        ),
+        (
+            ("strategy: Random", "strategy: Bayesian\nstrategy_config: {n_initial: -3}"),
+            r"^strategy_config.n_initial must be a positive integer",
+        ),
+        (("channels: {train: data}", "channels: {train: nodata}"), r"^channels.train: the channel"),
     ],
 )
 def test_amtune_config_errors(tmp_path, edit, message):

@@ -43,7 +43,11 @@ def assert_same_state(a: tuple, b: tuple) -> None:
         ({"objective_type": "minimize"}, ValueError, "objective_type must be 'Minimize' or"),
         ({"objective_type": "Max"}, ValueError, "objective_type"),
         ({"strategy": "random"}, ValueError, r"strategy must be one of .*'random'"),
-        ({"strategy": "Random", "bogus": 1}, ValueError, r"invalid options \['bogus'\]"),
+        (
+            {"strategy": "Random", "bogus": 1},
+            ValueError,
+            r"unknown option\(s\) \['bogus'\] for the Random strategy",
+        ),
         ({"random_seed": 1.5}, TypeError, "random_seed must be an integer"),
         ({"random_seed": True}, TypeError, "random_seed must be an integer"),
         ({"random_seed": -1}, ValueError, "random_seed must be >= 0"),

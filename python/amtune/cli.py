@@ -37,7 +37,7 @@ def _open_existing(db: str | None) -> Store:
 
 # ====================================================================== subcommands
 def cmd_run(a: argparse.Namespace) -> int:
-    from amtune.config import ConfigError, load_config
+    from amtune.config import ConfigError, config_path, load_config
     from amtune.tuner import HyperparameterTuner
 
     try:
@@ -51,8 +51,8 @@ def cmd_run(a: argparse.Namespace) -> int:
     tuner = HyperparameterTuner(**cfg.tuner_kwargs, db=a.db, quiet=a.quiet)
     try:
         tuner.fit(cfg.command, job_name=name)
-    except ValueError as exc:
-        _err(str(exc))
+    except ValueError as exc:  # checks that need the store (name taken, warm-start parents)
+        _err(config_path(cfg, str(exc)))
         return 2
     except KeyboardInterrupt:
         if tuner.latest_tuning_job is None:

@@ -134,10 +134,21 @@ def _pos(v: Any, path: str) -> float:
 
 
 def _str(v: Any, path: str, choices: tuple[str, ...] | None = None) -> str:
-    if not isinstance(v, str) or not v:
-        raise ConfigError(f"{path}: must be a non-empty string, got {v!r}")
     if choices is not None and v not in choices:
         raise ConfigError(f"{path}: must be one of {', '.join(choices)}, got {v!r}")
+    if not isinstance(v, str) or not v:
+        raise ConfigError(f"{path}: must be a non-empty string, got {v!r}")
+    return v
+
+
+def _name(v: Any, path: str) -> str:
+    from amtune.tuner import TUNING_JOB_NAME_RE
+
+    if not isinstance(v, str) or not TUNING_JOB_NAME_RE.match(v):
+        raise ConfigError(
+            f"{path}: 1-32 letters, digits and hyphens, starting and ending with a letter or "
+            f"digit (SageMaker's rule), got {v!r}"
+        )
     return v
 
 
@@ -158,6 +169,13 @@ def _rel(base: Path, p: Any, path: str) -> str:
         raise ConfigError(f"{path}: must be a path (string), got {p!r}")
     q = Path(p).expanduser()
     return str(q if q.is_absolute() else (base / q).resolve())
+
+
+def _channel_dir(base: Path, p: Any, path: str) -> str:
+    d = _rel(base, p, path)
+    if not Path(d).exists():
+        raise ConfigError(f"{path}: the channel's data must exist, no such file or directory: {d}")
+    return d
 
 
 def load_document(path: str | os.PathLike[str]) -> Any:
@@ -210,23 +228,34 @@ def _check_tuner(cfg: JobConfig) -> None:
         t = HyperparameterTuner(**cfg.tuner_kwargs, quiet=True)
         t._make_runner(cfg.command)
     except (ValueError, TypeError) as exc:
-        raise ConfigError(f"{_kwarg_path(cfg, str(exc))}") from None
+        raise ConfigError(f"{config_path(cfg, str(exc))}") from None
 
 
-def _kwarg_path(cfg: JobConfig, msg: str) -> str:
-    if cfg.shape != "sagemaker":
-        return msg
-    mapping = {
-        "metric_definitions": "TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions",
-        "strategy": "HyperParameterTuningJobConfig.Strategy",
-        "static": "TrainingJobDefinition.StaticHyperParameters",
-        "ranges": "HyperParameterTuningJobConfig.ParameterRanges",
-        "early_stopping_type": "HyperParameterTuningJobConfig.TrainingJobEarlyStoppingType",
-        "completion_criteria_config": "HyperParameterTuningJobConfig.TuningJobCompletionCriteria",
-        "warm_start_config": "WarmStartConfig",
-    }
+def config_path(cfg: JobConfig, msg: str) -> str:
+    """Rename a tuner argument that starts ``msg`` to the config field it came from."""
+    if cfg.shape == "sagemaker":
+        P, T = "HyperParameterTuningJobConfig", "TrainingJobDefinition"
+        mapping = {
+            "metric_definitions": f"{T}.AlgorithmSpecification.MetricDefinitions",
+            "strategy": f"{P}.Strategy",
+            "strategy_config": f"{P}.StrategyConfig",
+            "static": f"{T}.StaticHyperParameters",
+            "ranges": f"{P}.ParameterRanges",
+            "early_stopping_type": f"{P}.TrainingJobEarlyStoppingType",
+            "completion_criteria_config": f"{P}.TuningJobCompletionCriteria",
+            "warm_start_config": "WarmStartConfig",
+            "job_name": "HyperParameterTuningJobName",
+        }
+    else:
+        mapping = {
+            "static": "static_hyperparameters",
+            "ranges": "hyperparameters",
+            "completion_criteria_config": "completion_criteria",
+            "warm_start_config": "warm_start",
+            "job_name": "name",
+        }
     for k, v in mapping.items():
-        if msg.startswith(k):
+        if msg.startswith(k) and msg[len(k) : len(k) + 1] in (":", ".", "["):
             return v + msg[len(k) :]
     return msg
 
@@ -268,7 +297,9 @@ def _range(name: str, d: Any, path: str) -> Parameter:
             _check_keys(d, path, {"type", "values"}, {"values"})
             if not isinstance(d["values"], list):
                 raise ConfigError(f"{path}.values: must be a list, got {d['values']!r}")
-            return CategoricalParameter(d["values"])
+            p: Parameter = CategoricalParameter(d["values"])
+            SearchSpace({name: p})  # validates the values
+            return p
         _check_keys(d, path, {"type", "min", "max", "scaling"}, {"min", "max"})
         klass = ContinuousParameter if kind == "Continuous" else IntegerParameter
         if kind == "Integer":
@@ -337,7 +368,7 @@ def _parse_amtune(doc: Mapping[str, Any], base: Path) -> JobConfig:
         kw["output_path"] = _rel(base, doc["output_path"], "output_path")
     if "channels" in doc:
         ch = _need_map(doc["channels"], "channels")
-        kw["channels"] = {str(k): _rel(base, v, f"channels.{k}") for k, v in ch.items()}
+        kw["channels"] = {str(k): _channel_dir(base, v, f"channels.{k}") for k, v in ch.items()}
     if "env" in doc:
         env = _need_map(doc["env"], "env")
         for k, v in env.items():
@@ -375,7 +406,7 @@ def _parse_amtune(doc: Mapping[str, Any], base: Path) -> JobConfig:
                 str(exc).replace("warm_start.warm_start_type", "warm_start.type")
             ) from None
         kw["warm_start_config"] = w
-    name = _str(doc["name"], "name") if "name" in doc else None
+    name = _name(doc["name"], "name") if "name" in doc else None
     return JobConfig(kw, command, name)
 
 
@@ -588,7 +619,7 @@ def _parse_sagemaker(doc: Mapping[str, Any], base: Path) -> JobConfig:
     kw["working_dir"] = str(base)
     name = None
     if "HyperParameterTuningJobName" in doc:
-        name = _str(doc["HyperParameterTuningJobName"], "HyperParameterTuningJobName")
+        name = _name(doc["HyperParameterTuningJobName"], "HyperParameterTuningJobName")
     return JobConfig(kw, command, name, notices, "sagemaker")
 
 
@@ -657,5 +688,5 @@ def _channels(doc: Any, path: str, base: Path, notices: list[str]) -> dict[str, 
                 f"{p}.DataSource.{kind}: unknown data source (allowed: FileDataSource, "
                 f"FileSystemDataSource, S3DataSource with a local path)"
             )
-        out[name] = _rel(base, local, lp)
+        out[name] = _channel_dir(base, local, lp)
     return out

@@ -336,7 +336,12 @@ class HyperparameterTuner:
         try:
             Optimizer(self.space, strategy, objective_type, 0, **self.strategy_config)
         except (ValueError, TypeError) as exc:
-            raise ValueError(f"strategy: {exc}") from None
+            msg = str(exc)
+            if msg.startswith("strategy options: "):
+                raise ValueError("strategy_config: " + msg[len("strategy options: ") :]) from None
+            if msg.split(" ", 1)[0].rstrip(":") in self.strategy_config:  # an option's value
+                raise ValueError(f"strategy_config.{msg}") from None
+            raise ValueError(f"strategy: {msg}") from None
         if max_jobs is None:
             max_jobs = self.space.size if strategy == "Grid" and self.space.size else 10
         if not _is_int(max_jobs) or max_jobs < 1:

@@ -6,6 +6,7 @@ resources) is applied by tuning jobs (:mod:`amtune.hyperband`).
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from amtune.strategies.base import History, SearchSpaceExhausted, Strategy
@@ -65,9 +66,16 @@ def make_strategy(strategy: str | Strategy, **options: Any) -> Strategy:
     reg = _registry()
     if strategy not in reg:
         raise ValueError(f"strategy must be one of {sorted(reg)}, got {strategy!r}")
-    try:
-        return reg[strategy](**options)  # type: ignore[no-any-return]
-    except TypeError as exc:
+    cls = reg[strategy]
+    allowed = [
+        p.name
+        for p in inspect.signature(cls.__init__).parameters.values()
+        if p.name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
         raise ValueError(
-            f"strategy {strategy!r}: invalid options {sorted(options)}: {exc}"
-        ) from None
+            f"strategy options: unknown option(s) {unknown} for the {strategy} strategy "
+            f"(allowed: {', '.join(allowed) or 'none'})"
+        )
+    return cls(**options)  # type: ignore[no-any-return]
