@@ -103,8 +103,12 @@ class GPModel:
                 best = (float(f), np.asarray(theta))
         assert best is not None
         self.neg_log_posterior, self.theta = best
-        t = self.theta
-        self.gp = core.GP(
+        self.gp = self._conditioned(X, yt)
+
+    def _conditioned(self, X: np.ndarray, yt: np.ndarray) -> Any:
+        """A GP with the fitted hyperparameters, conditioned on ``(X, yt)`` (standardized)."""
+        d, t = self.space.dim, self.theta
+        gp = core.GP(
             self.kinds,
             self.cards,
             self.warp,
@@ -113,26 +117,16 @@ class GPModel:
             log_noise=float(t[d + 2]),
             mean=float(t[d + 1]),
         )
-        self.gp.fit(X, yt)
+        gp.fit(X, yt)
+        return gp
 
     def with_data(self, X: np.ndarray, y: np.ndarray) -> GPModel:
         """The same hyperparameters conditioned on other data (e.g. with fantasized points)."""
         other = object.__new__(GPModel)
         other.__dict__.update(self.__dict__)
-        d = self.space.dim
-        t = self.theta
-        other.X = np.ascontiguousarray(X, dtype=np.float64).reshape(-1, d)
+        other.X = np.ascontiguousarray(X, dtype=np.float64).reshape(-1, self.space.dim)
         other.yt = np.ascontiguousarray((np.asarray(y, dtype=np.float64) - self.loc) / self.scale)
-        other.gp = core.GP(
-            self.kinds,
-            self.cards,
-            self.warp,
-            t[:d],
-            log_sf2=float(t[d]),
-            log_noise=float(t[d + 2]),
-            mean=float(t[d + 1]),
-        )
-        other.gp.fit(other.X, other.yt)
+        other.gp = self._conditioned(other.X, other.yt)
         return other
 
     @property
