@@ -109,8 +109,11 @@ def cmd_describe(a: argparse.Namespace) -> int:
         f"{rl['MaxParallelTrainingJobs']} in parallel"
         + (f", {rl['MaxRuntimeInSeconds']} s" if "MaxRuntimeInSeconds" in rl else "")
     )
-    print(f"  Training jobs: {d['TrainingJobStatusCounters']}")
-    print(f"  Objectives:    {d['ObjectiveStatusCounters']}")
+    for label, counts in (
+        ("Training jobs:", d["TrainingJobStatusCounters"]),
+        ("Objectives:   ", d["ObjectiveStatusCounters"]),
+    ):
+        print(f"  {label} " + ", ".join(f"{n} {k}" for k, n in counts.items()))
     print(
         f"  Created {d['CreationTime']:%Y-%m-%d %H:%M:%S} UTC, runtime "
         f"{d['ConsumedResources']['RuntimeInSeconds']} s"
@@ -207,7 +210,10 @@ def cmd_jobs(a: argparse.Namespace) -> int:
             "display.max_colwidth",
             60,
         ):
-            print(df.drop(columns=["TrainingStartTime", "TrainingEndTime"]).to_string(index=False))
+            df = df.drop(columns=["TrainingStartTime", "TrainingEndTime"])
+            reason = df["FailureReason"]
+            df["FailureReason"] = reason.where(reason.notna(), "")  # no None/NaN mix
+            print(df.to_string(index=False))
     return 0
 
 
