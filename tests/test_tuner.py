@@ -348,7 +348,9 @@ def test_progress_shows_on_a_terminal_only():
     assert "Completed" in tty.getvalue()
 
 
-@pytest.mark.parametrize("module", ["amtune.tuner", "amtune.metrics", "amtune.store"])
+@pytest.mark.parametrize(
+    "module", ["amtune.tuner", "amtune.metrics", "amtune.store", "amtune.completion"]
+)
 def test_docstring_examples(module):
     import doctest
     import importlib
