@@ -134,10 +134,6 @@ class GPModel:
         """Standard deviation of the observation noise, in the units of ``y``."""
         return math.sqrt(1e-6 + math.exp(float(self.theta[-1]))) * self.scale
 
-    @property
-    def signal_sd(self) -> float:
-        return math.sqrt(math.exp(float(self.theta[self.space.dim]))) * self.scale
-
     def hyper(self) -> dict[str, Any]:
         d = self.space.dim
         return {

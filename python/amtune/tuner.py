@@ -132,9 +132,6 @@ class TrainingJobState:
     stop_reason: str | None = None  # why the loop asked it to stop
     stop_status: str | None = None  # the status that stop gives (Stopped, or Failed for a timeout)
 
-    def objective_series(self, metric: str) -> list[float]:
-        return [v for _, _, v in self.series.get(metric, [])]
-
 
 class TuningRun:
     """The state of a tuning job while its loop runs (what hooks see)."""
