@@ -134,15 +134,6 @@ class GPModel:
         """Standard deviation of the observation noise, in the units of ``y``."""
         return math.sqrt(1e-6 + math.exp(float(self.theta[-1]))) * self.scale
 
-    def hyper(self) -> dict[str, Any]:
-        d = self.space.dim
-        return {
-            "log_ls": self.theta[:d].tolist(),
-            "log_sf2": float(self.theta[d]),
-            "mean": float(self.theta[d + 1]),
-            "log_noise": float(self.theta[d + 2]),
-        }
-
     def predict(self, Xc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Posterior mean and variance of the latent function at rows ``Xc`` (units of ``y``)."""
         Xc = np.ascontiguousarray(Xc, dtype=np.float64).reshape(-1, self.space.dim)
