@@ -13,7 +13,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from amtune.store import DEFAULT_DB, Store, resolve_db_path
+from amtune.store import DEFAULT_DB, NotFoundError, Store, resolve_db_path
 
 
 def _json_default(o: Any) -> Any:
@@ -31,7 +31,7 @@ def _err(msg: str) -> None:
 def _open_existing(db: str | None) -> Store:
     path = resolve_db_path(db)
     if not path.exists():
-        raise KeyError(f"no store at {path} (give --db PATH)")
+        raise NotFoundError(f"no store at {path} (give --db PATH)")
     return Store(path)
 
 
@@ -317,8 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     a = parser.parse_args(argv)
     try:
         return int(a.func(a))
-    except KeyError as exc:
-        _err(str(exc.args[0]) if exc.args else str(exc))
+    except NotFoundError as exc:
+        _err(str(exc))
         return 1
     except KeyboardInterrupt:
         _err("interrupted")

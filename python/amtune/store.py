@@ -146,6 +146,13 @@ def resolve_db_path(db: str | os.PathLike[str] | None) -> Path:
     return Path(s).expanduser().resolve()
 
 
+class NotFoundError(KeyError):
+    """A named tuning job, training job or store does not exist."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 class Store:
     """A connection to the SQLite store; thread-safe (one lock), one per process.
 
@@ -230,7 +237,7 @@ class Store:
     def get_tuning_job(self, name: str) -> dict[str, Any]:
         row = self._exec("SELECT * FROM tuning_jobs WHERE name = ?", (name,)).fetchone()
         if row is None:
-            raise KeyError(f"no tuning job named {name!r} in {self.path}")
+            raise NotFoundError(f"no tuning job named {name!r} in {self.path}")
         return _decode(row)
 
     def has_tuning_job(self, name: str) -> bool:
@@ -256,7 +263,7 @@ class Store:
     def request_stop(self, name: str) -> None:
         """Ask the driver of ``name`` to stop (it polls this flag)."""
         if not self.has_tuning_job(name):
-            raise KeyError(f"no tuning job named {name!r} in {self.path}")
+            raise NotFoundError(f"no tuning job named {name!r} in {self.path}")
         with self.transaction():
             self._exec("UPDATE tuning_jobs SET stop_requested = 1 WHERE name = ?", (name,))
 

@@ -84,7 +84,7 @@ from amtune.space import (
     Parameter,
     SearchSpace,
 )
-from amtune.store import Store
+from amtune.store import NotFoundError, Store
 
 TUNING_JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
 CHANNEL_NAME_RE = re.compile(r"^[A-Za-z0-9\.\-_]{1,64}$")
@@ -508,7 +508,7 @@ class HyperparameterTuner:
         if training_job is not None:
             rows = [r for r in self.store.training_jobs(name) if r["name"] == training_job]
             if not rows:
-                raise KeyError(f"no training job {training_job!r} in tuning job {name!r}")
+                raise NotFoundError(f"no training job {training_job!r} in tuning job {name!r}")
             seq = rows[0]["seq"]
         return self.store.metrics(name, seq)
 
