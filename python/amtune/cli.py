@@ -51,8 +51,10 @@ def cmd_run(a: argparse.Namespace) -> int:
     tuner = HyperparameterTuner(**cfg.tuner_kwargs, db=a.db, quiet=a.quiet)
     try:
         tuner.fit(cfg.command, job_name=name)
-    except ValueError as exc:  # checks that need the store (name taken, warm-start parents)
-        _err(config_path(cfg, str(exc)))
+    except ValueError as exc:
+        if tuner.latest_tuning_job is not None:  # the job had started: not a config error
+            raise
+        _err(config_path(cfg, str(exc)))  # checks that need the store (name taken, parents)
         return 2
     except KeyboardInterrupt:
         if tuner.latest_tuning_job is None:
