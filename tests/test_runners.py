@@ -123,6 +123,30 @@ def test_a_closure_cannot_run_in_a_worker_process(tmp_path):
     assert not (tmp_path / "amtune.db").exists()
 
 
+def test_a_function_of_an_interactive_session_cannot_run_in_a_worker_process(
+    tmp_path, monkeypatch
+):
+    import types
+
+    def typed_at_the_prompt(hp, reporter):
+        return 1.0
+
+    typed_at_the_prompt.__module__ = "__main__"
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))  # no __file__
+    t = _tuner(tmp_path, max_jobs=1)
+    with pytest.raises(TypeError, match=r"interactive session .* or pass runner='thread'"):
+        t.fit(typed_at_the_prompt, job_name="repl")
+    assert not (tmp_path / "amtune.db").exists()
+
+
+def test_fit_refuses_to_run_while_a_worker_imports_the_script(tmp_path):
+    # a script without the __main__ guard, as a worker process re-imports it
+    t = _tuner(tmp_path, max_jobs=1)
+    with pytest.raises(RuntimeError, match='under `if __name__ == "__main__":`'):
+        exec("t.fit(raises)", {"__name__": "__mp_main__", "t": t, "raises": raises})
+    assert not (tmp_path / "amtune.db").exists()
+
+
 SCRIPT = textwrap.dedent("""
     import argparse, json, os, sys, time
     p = argparse.ArgumentParser()

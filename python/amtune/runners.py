@@ -333,6 +333,16 @@ class ProcessRunner(Runner):
     kind = "process"
 
     def __init__(self, train: Callable[..., Any]) -> None:
+        main = sys.modules.get("__main__")
+        main_file = getattr(main, "__file__", None)
+        if getattr(train, "__module__", None) == "__main__" and not (
+            main_file and os.path.exists(main_file)
+        ):
+            raise TypeError(
+                f"train: {getattr(train, '__name__', train)!r} is defined in an interactive "
+                f"session (no script file), so worker processes cannot import it; define it in a "
+                f".py module and import it, or pass runner='thread'"
+            )
         try:
             pickle.dumps(train)
         except Exception as exc:
@@ -363,7 +373,12 @@ class ProcessRunner(Runner):
                 (
                     "done",
                     spec.seq,
-                    Outcome(False, f"could not start a worker process: {exc}", retryable=True),
+                    Outcome(
+                        False,
+                        "could not start a worker process: "
+                        + " ".join(f"{type(exc).__name__}: {exc}".split()),
+                        retryable=True,
+                    ),
                 )
             )
             return _NullHandle()

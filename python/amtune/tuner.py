@@ -44,6 +44,7 @@ import os
 import queue
 import re
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -441,6 +442,13 @@ class HyperparameterTuner:
         quiet: bool | None = None,
     ) -> None:
         """Run a tuning job: ``train`` is ``train(hyperparameters, reporter)`` or a command."""
+        if sys._getframe(1).f_globals.get("__name__") == "__mp_main__":
+            # A worker process is importing the user's script to find ``train``: without this,
+            # it would start a tuning job of its own.
+            raise RuntimeError(
+                "fit: called while a worker process imports your script; put the code that "
+                'starts the tuning job under `if __name__ == "__main__":`'
+            )
         runner = self._make_runner(train)
         name = job_name or self._default_name()
         if not isinstance(name, str) or not TUNING_JOB_NAME_RE.match(name):
