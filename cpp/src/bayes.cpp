@@ -111,6 +111,21 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
     std::vector<VectorXd> starts{lay.pack(current)};
     if (full) {
       if (fitted_) starts.push_back(lay.pack(initial_hyper()));
+      {
+        // A start with every lengthscale at 1 (the side of the unit cube; the usual initialization
+        // of GP libraries, e.g. scikit-learn and Optuna). In many dimensions the dimension-scaled
+        // prior's mode (l ~ 18 at d = 20) lies on a plateau where the likelihood barely depends on
+        // the lengthscales: L-BFGS stops there in a local optimum that explains the data as noise,
+        // or with a few tiny lengthscales, while this start reaches a far better posterior (on
+        // Levy-20 after 30 trials: -log posterior 27 instead of 52).
+        Hyper h = initial_hyper();
+        h.log_ls.setZero();
+        if (!warp) {
+          h.log_wa.setZero();
+          h.log_wb.setZero();
+        }
+        starts.push_back(lay.pack(h));
+      }
       SplitMix64 rng(seed ^ 0x1234567ull);
       for (int r = 0; r < opt_.fit_restarts; ++r) {
         Hyper h = initial_hyper();
@@ -332,14 +347,29 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   ao.threads = threads_;
   ao.max_iter = n > 300 ? 20 : 50;
   if (n > 300) ao.n_starts = std::min(ao.n_starts, 3);
-  if (big && opt_.n_candidates <= 0) ao.n_candidates = opt_.big_candidates;
+  if (opt_.n_candidates <= 0) ao.n_candidates = opt_.big_candidates;  // region and global search
   RowMatrix out(q, d);
   int found = 0;
   SplitMix64 seeds(seed);
+  // Trust region (TuRBO, Eriksson et al. 2019) for every history size: the proposals maximize the
+  // acquisition inside a box around the incumbent (TrustRegion and maximize_in_region of
+  // local_model.hpp, TuRBO-1's constants), 1 in 10 over the whole space (propose_big). A global
+  // maximizer of EI is drawn to the box boundary in the dimensions the model knows little about:
+  // there the posterior variance grows towards the faces while the mean stays flat (the boundary
+  // over-exploration of Siivola et al. 2018), and in 20 dimensions most proposals then sat on the
+  // faces in most coordinates. The region bounds how far a proposal moves from the best trial and
+  // adapts its size to success and failure. Measured on the quality suite (median regret at 100
+  // evaluations, seeds 0-9, with the lengthscale start of fit_hypers): Levy-20 68 -> 38,
+  // Rosenbrock-10 3041 -> 1238, Ackley-10 3.2 -> 2.8, mixed 3.8 -> 3.0, Branin and Hartmann-6
+  // unchanged within noise (seeds 10-19 agree).
+  if (!big) {
+    if (big_) tr_ = TrustRegion();  // leaving the big-history mode (a shorter history): a new region
+    tr_.update(yi, std::max(4, d));
+    center_ = X.row(idx[0]).transpose();
+  }
   try {
     for (int b = 0; b < q; ++b) {
-      const AcqResult r = big ? propose_big(acq, seen, inc, ao, seeds.next())
-                              : maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seeds.next());
+      const AcqResult r = propose_big(acq, seen, inc, ao, seeds.next());
       if (!r.found || !r.x.allFinite()) break;
       out.row(found++) = r.x.transpose();
       seen.add(r.x.data(), d);

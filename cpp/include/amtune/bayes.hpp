@@ -19,8 +19,11 @@
 //  5. Pending trials and the batch's earlier picks enter as Kriging-believer fantasies (Ginsbourger,
 //     Le Riche & Carraro 2010): the point with the posterior mean as its value, a rank-one extension
 //     of the factor. The mean is unchanged, the variance shrinks around them, so a batch spreads out.
-//  6. Each point of the batch maximizes the acquisition (acq_optimizer.hpp) and never repeats a
-//     finished, pending or already chosen configuration.
+//  6. Each point of the batch maximizes the acquisition inside a trust region around the incumbent
+//     (TuRBO, Eriksson et al. 2019; TrustRegion and maximize_in_region in local_model.hpp), one in
+//     ten over the whole space (acq_optimizer.hpp), at every history size: a global EI maximizer
+//     over-explores the box boundary in the dimensions the model knows little about (Siivola et al.
+//     2018). It never repeats a finished, pending or already chosen configuration.
 #pragma once
 
 #include <cstdint>
@@ -85,8 +88,8 @@ class BayesEngine {
   void build_local_model(const RowMatrix& X, const Eigen::VectorXd& yi, const Eigen::VectorXd& yt, bool refit);
   // Big-history mode: the max_fit_points trials nearest to the incumbent (hyperparameter fit rows).
   std::vector<int> local_fit_rows(const RowMatrix& X, const Eigen::VectorXd& yt);
-  // Big-history mode: the next point of the batch, in the trust region (one in kGlobalEvery: the
-  // whole space, the exploration component).
+  // The next point of the batch (both modes), in the trust region (one in kGlobalEvery: the whole
+  // space, the exploration component).
   AcqResult propose_big(const Acquisition& acq, const SeenSet& seen, const RowMatrix& inc, const AcqOptions& ao,
                         std::uint64_t seed);
 
