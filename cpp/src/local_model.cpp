@@ -149,7 +149,11 @@ AcqResult BayesEngine::propose_big(const Acquisition& acq, const SeenSet& seen, 
                                    const AcqOptions& ao, std::uint64_t seed) {
   constexpr int kGlobalEvery = 10;
   ++big_picks_;
-  if (big_picks_ % kGlobalEvery == 0) return maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seed);
+  if (big_picks_ % kGlobalEvery == 0) {  // exploration: moves of a few coordinates anywhere in their range
+    AcqResult g = maximize_in_region(*gp_, acq, space_, seen, center_, Eigen::VectorXd::Zero(spec_.dim()),
+                                     Eigen::VectorXd::Ones(spec_.dim()), ao, seed);
+    return g.found ? g : maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seed);
+  }
   // TuRBO's weights: lengthscales within [0.005, 2] (its bounds), normalized to a geometric mean of 1
   const Eigen::ArrayXd ls = hyper_.log_ls.array().exp().max(0.005).min(2.0);
   const Eigen::ArrayXd w = ls / std::exp(ls.log().mean());
@@ -219,10 +223,12 @@ AcqResult maximize_in_region(const GP& gp, const Acquisition& acq, const Space& 
   {
     ScrambledHalton halton(d, seed);
     SplitMix64 rng(seed ^ 0x5DEECE66DULL);
-    const double p = std::min(1.0, 20.0 / d);
+    const int kmax = std::min(d, 20);
     Eigen::VectorXd u(d);
     for (int i = 0; i < m; ++i) {
       halton.point(static_cast<std::uint64_t>(i) + 1, u.data());
+      // a candidate moves about k coordinates, k uniform in 1..min(d, 20): sparse moves too
+      const double p = (1 + rng.below(kmax)) / static_cast<double>(d);
       bool moved = false;
       for (int j = 0; j < d; ++j) {
         const bool move = rng.uniform() < p;

@@ -20,9 +20,10 @@
 // multimodal functions, and improving on a value it cannot reproduce makes EI flat everywhere).
 //
 // Proposals: 9 in 10 maximize the acquisition inside the trust region (TrustRegion below, with
-// TuRBO-1's constants; maximize_in_region); 1 in 10 over the whole space (maximize_acquisition:
-// quasi-random global candidates plus perturbations of the best points), the exploration component
-// that can move the incumbent, and with it the region, to another basin. Batches and pending trials
+// TuRBO-1's constants; maximize_in_region); 1 in 10 over the whole box: the incumbent with a few
+// coordinates moved anywhere in their range (the exploration component, which can move the
+// incumbent, and with it the region, to another basin: on separable landscapes such as
+// Styblinski-Tang one coordinate at a time). Batches and pending trials
 // enter as Kriging-believer fantasies of the local model; used configurations are never proposed.
 //
 // Cost: the model never holds more than local_points + max_fit_points rows (plus pending trials and
@@ -59,8 +60,9 @@ struct TrustRegion {
 };
 
 // Acquisition maximization restricted to the box [lo, hi] around `center`: scrambled-Halton
-// candidates in the box where each coordinate moves away from the centre with probability
-// min(1, 20/d) (TuRBO's perturbation mask; at least one moves), the best distinct ones polished by
+// candidates in the box where each coordinate moves away from the centre with probability k/d, k
+// uniform in 1..min(d, 20) per candidate (TuRBO's perturbation mask, min(1, 20/d), mixed with
+// sparser ones: moves of a few coordinates; at least one moves), the best distinct ones polished by
 // box-constrained L-BFGS within the box; never a configuration of `seen`.
 AcqResult maximize_in_region(const GP& gp, const Acquisition& acq, const Space& space, const SeenSet& seen,
                              const Eigen::VectorXd& center, const Eigen::VectorXd& lo, const Eigen::VectorXd& hi,
