@@ -333,11 +333,13 @@ class ProcessRunner(Runner):
     kind = "process"
 
     def __init__(self, train: Callable[..., Any]) -> None:
-        main = sys.modules.get("__main__")
-        main_file = getattr(main, "__file__", None)
-        if getattr(train, "__module__", None) == "__main__" and not (
-            main_file and os.path.exists(main_file)
-        ):
+        main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+        if main_file is not None and not os.path.exists(main_file):  # e.g. `python - < x.py`
+            raise TypeError(
+                f"train: worker processes import the main script, and {main_file!r} is not a "
+                f"file; run the script from a file or pass runner='thread'"
+            )
+        if main_file is None and getattr(train, "__module__", None) == "__main__":
             raise TypeError(
                 f"train: {getattr(train, '__name__', train)!r} is defined in an interactive "
                 f"session (no script file), so worker processes cannot import it; define it in a "
