@@ -86,3 +86,13 @@ def test_resolve_db_path(tmp_path, monkeypatch):
     assert resolve_db_path(f"sqlite:///{tmp_path}/x.db") == tmp_path / "x.db"
     with pytest.raises(ValueError, match="only SQLite"):
         resolve_db_path("postgresql://host/db")
+
+
+def test_a_directory_or_a_file_that_is_not_a_store_is_a_clear_error(tmp_path):
+    with pytest.raises(ValueError, match=r"^db: .* is a directory; give a file"):
+        Store(tmp_path)
+    other = tmp_path / "job.yaml"
+    other.write_text("name: x\n" * 100)
+    with pytest.raises(ValueError, match=r"^db: .*job.yaml is not an amtune store"):
+        Store(other)
+    assert other.read_text() == "name: x\n" * 100

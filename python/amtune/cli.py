@@ -322,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     except NotFoundError as exc:
         _err(str(exc))
         return 1
+    except ValueError as exc:  # e.g. --db is not a store
+        _err(str(exc))
+        return 2
     except KeyboardInterrupt:
         _err("interrupted")
         return 130

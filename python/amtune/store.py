@@ -143,7 +143,10 @@ def resolve_db_path(db: str | os.PathLike[str] | None) -> Path:
         )
     if not s:
         raise ValueError("db: empty path")
-    return Path(s).expanduser().resolve()
+    path = Path(s).expanduser().resolve()
+    if path.is_dir():
+        raise ValueError(f"db: {path} is a directory; give a file, e.g. {path / DEFAULT_DB}")
+    return path
 
 
 class NotFoundError(KeyError):
@@ -171,15 +174,19 @@ class Store:
         )
         self._conn.row_factory = sqlite3.Row
         self._depth = 0
-        with self._lock:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute("PRAGMA busy_timeout=30000")
-            self._conn.executescript(_SCHEMA)
-            self._conn.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
-                (str(SCHEMA_VERSION),),
-            )
+        try:
+            with self._lock:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+                self._conn.execute("PRAGMA busy_timeout=30000")
+                self._conn.executescript(_SCHEMA)
+                self._conn.execute(
+                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
+                )
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise ValueError(f"db: {self.path} is not an amtune store (SQLite): {exc}") from None
 
     @property
     def jobs_root(self) -> Path:
