@@ -43,7 +43,10 @@ class Progress:
                 self._live = None
             else:
                 self._live = Live(
-                    "", console=Console(file=self.stream), refresh_per_second=4, transient=False
+                    "",
+                    console=Console(file=self.stream, highlight=False),
+                    refresh_per_second=4,
+                    transient=False,
                 )
                 self._live.start()
 
