@@ -1275,7 +1275,9 @@ class _Driver:
                         js.seq,
                         status="Stopped",
                         objective_status="Failed" if obj is None else "Succeeded",
-                        failure_reason="the tuning job was interrupted",
+                        failure_reason="the tuning job was interrupted"
+                        if interrupted
+                        else "the tuning job failed (internal error)",
                         end_time=now,
                         final_objective=obj,
                         final_metrics=final,
