@@ -735,10 +735,7 @@ class HyperparameterTuner:
         self._error = None
         show = not (self.quiet if quiet is None else quiet)
         if wait:
-            try:
-                _Driver(self, name, runner, resumed, show).run()
-            except KeyboardInterrupt:
-                raise
+            _Driver(self, name, runner, resumed, show).run()
             return
 
         def target() -> None:
