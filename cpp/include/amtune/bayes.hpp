@@ -7,8 +7,9 @@
 //  2. Outputs go through the OutputTransform of warping.hpp (z-score, Yeo-Johnson, z-score); its
 //     exponent is chosen at every full fit by the GP's evidence (select_lambda).
 //  3. Hyperparameters (MAP, priors.hpp) are refitted with L-BFGS when enough new data arrived:
-//     a warm start from the previous fit at every call while n <= 200 and once every 5% growth
-//     beyond; a full fit (the warm start plus `fit_restarts` starts drawn from the priors, in
+//     a warm start from the previous fit (plus a start at lengthscales 1, see fit_hypers) at every
+//     call while n <= 200 and once every 5% growth beyond; a full fit (these starts, the prior mode
+//     and `fit_restarts` starts drawn from the priors, in
 //     parallel, first on a 64-point subset and then polished) the first time and whenever n grew by
 //     half since the last full fit. At most 300 points: the 5 starts of the acquisition become 3. A full fit also
 //     decides whether the input warping is worth its parameters (BIC; see fit_hypers). When n exceeds
