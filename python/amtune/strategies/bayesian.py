@@ -17,8 +17,13 @@ The model (C++, ``cpp/include/amtune/{kernel,gp,priors,warping}.hpp``):
   steers away from regions where trials fail.
 
 Proposals maximize log expected improvement (Ament et al. 2023; or UCB / PI) by quasi-random
-screening plus multi-start L-BFGS in the box, with exact discrete moves for integer and categorical
-ranges; configurations already evaluated or pending are never proposed again in finite spaces.
+screening plus multi-start L-BFGS, with exact discrete moves for integer and categorical ranges;
+configurations already evaluated or pending are never proposed again in finite spaces. Nine
+proposals in ten search a trust region around the best trial (TuRBO, Eriksson et al. 2019: a box
+whose side adapts to successes and failures), one in ten the whole box: a global maximizer of EI
+over-explores the boundary in the dimensions the model knows little about (Siivola et al. 2018).
+Each hyperparameter fit, full or warm-started, also starts from unit lengthscales, because in many
+dimensions the mode of the dimension-scaled prior is a plateau where L-BFGS stops early.
 Pending trials and the earlier points of a batch enter as Kriging-believer fantasies, so parallel
 workers receive diverse, informative points.
 
