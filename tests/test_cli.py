@@ -212,6 +212,9 @@ def test_ctrl_c_on_run_stops_the_job_and_keeps_every_result(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a shell without job control starts background commands with SIGINT ignored, and Python
+        # keeps it ignored: give the driver the default disposition, as a terminal would
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         for _ in range(600):  # until both running jobs have stored a metric
@@ -228,6 +231,7 @@ def test_ctrl_c_on_run_stops_the_job_and_keeps_every_result(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+            proc.communicate()
     assert proc.returncode == 130, err
     assert "interrupted" in err and "Tuning job interrupted: Stopped" in err
     st = Store(db)
