@@ -477,3 +477,20 @@ def test_sagemaker_round_trip():
 def test_sagemaker_errors(doc, exc, match):
     with pytest.raises(exc, match=match):
         amtune.SearchSpace.from_sagemaker(doc)
+
+
+@pytest.mark.parametrize(
+    ("param", "lo", "hi"),
+    [
+        (amtune.ContinuousParameter(1e-6, 1.0, "Logarithmic"), 1e-6, 1.0),
+        (amtune.ContinuousParameter(0.3, 0.999, "ReverseLogarithmic"), 0.3, 0.999),
+        (amtune.ContinuousParameter(-1.7, 2.9), -1.7, 2.9),
+    ],
+)
+def test_the_ends_of_the_unit_interval_decode_to_the_exact_bounds(param, lo, hi):
+    # a proposal on a face of the box must show the user's bound, not exp(log(bound)) off by an ulp
+    space = amtune.SearchSpace({"p": param})
+    for X in (np.array([[0.0], [1.0]]), np.array([[0.0], [1.0]] * 20)):  # scalar and block paths
+        values = [c["p"] for c in space.decode(X)]
+        assert values[0] == lo and values[1] == hi
+        assert values[-2] == lo and values[-1] == hi

@@ -95,6 +95,9 @@ double Space::decode_value(int j, double u) const {
     // the value whose cell holds x: cells are [v - 1/2, v + 1/2) in raw units
     return std::clamp(std::floor(x + 0.5), d.low, d.high);
   }
+  // the ends of the encoded interval are the bounds exactly (exp(log(a)) may differ from a by an ulp)
+  if (u == 0.0) return d.low;
+  if (u == 1.0) return d.high;
   return std::clamp(x, d.low, d.high);
 }
 
@@ -216,7 +219,9 @@ RowMatrix Space::decode(const Eigen::Ref<const RowMatrix>& unit) const {
       if (d.kind == Kind::Integer) {
         out.block(r0, j, m, 1) = (x + 0.5).floor().max(d.low).min(d.high).matrix();
       } else {
-        out.block(r0, j, m, 1) = x.max(d.low).min(d.high).matrix();
+        // the ends of the encoded interval are the bounds exactly (exp(log(a)) may be off by an ulp)
+        out.block(r0, j, m, 1) =
+            (u == 0.0).select(d.low, (u == 1.0).select(d.high, x.max(d.low).min(d.high))).matrix();
       }
     }
   }
