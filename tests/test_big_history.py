@@ -208,7 +208,9 @@ def test_bad_options(key, value):
 
 def test_trust_region_halves_after_failures_and_grows_after_successes():
     # d = 2: the region halves after max(4, d) = 4 non-improving trials, doubles after 3 improving ones
-    opt = loaded(box(2), sphere, 40, seed=4, big_history_threshold=30, local_points=16, max_fit_points=8)
+    opt = loaded(
+        box(2), sphere, 40, seed=4, big_history_threshold=30, local_points=16, max_fit_points=8
+    )
     opt.ask(4)  # entering the mode starts a region
     tr = info(opt)["trust_region"]
     assert tr == {"length": 0.8, "successes": 0, "failures": 0, "restarts": 0}

@@ -321,7 +321,7 @@ def test_failed_model_and_update_rollback(service: EndpointService, tmp_path: Pa
 def test_crashed_model_server_is_restarted_and_counted(
     two_variants: tuple[Any, Any], service: EndpointService
 ) -> None:
-    sm, rt = two_variants
+    _, rt = two_variants
     server = service.router.endpoints["ep"].by_name["B"].servers[0]
     old_pid = server.pid
     assert old_pid is not None

@@ -41,7 +41,11 @@ async def respond(
     content_type: str = "text/plain",
     headers: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
-    hs = [(b"content-type", content_type.encode("latin-1")), *(headers or [])]
+    hs = [
+        (b"content-type", content_type.encode("latin-1")),
+        (b"content-length", str(len(body)).encode()),
+        *(headers or []),
+    ]
     await send({"type": "http.response.start", "status": status, "headers": hs})
     await send({"type": "http.response.body", "body": body})
 
@@ -85,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port-file", default=None)
     a = p.parse_args(argv)
     handler = Handler.load(a.model_dir, a.program, a.submit_dir)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only then (else 40 ms stalls)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((a.host, a.port))
     sock.listen(128)  # connections queue from now on, before the server loop runs

@@ -18,6 +18,7 @@ import asyncio
 import bisect
 import json
 import random
+import socket
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -144,9 +145,13 @@ class Router:
 
     def client(self) -> httpx.AsyncClient:
         if self._client is None:
+            limits = httpx.Limits(max_connections=512, max_keepalive_connections=512)
             self._client = httpx.AsyncClient(
                 timeout=httpx.Timeout(self.timeout, connect=5.0),
-                limits=httpx.Limits(max_connections=512, max_keepalive_connections=512),
+                transport=httpx.AsyncHTTPTransport(
+                    limits=limits,
+                    socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+                ),
             )
         return self._client
 
