@@ -311,6 +311,10 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--name", default=None)
     dm.add_argument("--quiet", action="store_true")
     dm.set_defaults(func=cmd_demo)
+
+    from amtune.serve.cli import register as register_serve  # deploy, endpoint (amtune[serve])
+
+    register_serve(sub)
     return p
 
 
