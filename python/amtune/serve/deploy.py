@@ -25,6 +25,7 @@ import os
 import subprocess
 import sys
 import time
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,6 +131,10 @@ class ServiceClient:
 
         self.url = url.rstrip("/")
         self._http = httpx.Client(timeout=timeout)
+        self._finalizer = weakref.finalize(self, self._http.close)
+
+    def close(self) -> None:
+        self._finalizer()
 
     def call(self, action: str, **request: Any) -> dict[str, Any]:
         r = self._http.post(
@@ -394,6 +399,33 @@ def deploy(
     finally:
         state.close()
     client = ServiceClient(url or service_url(db))
+    try:
+        return _deploy(
+            client,
+            job,
+            plan,
+            resolved,
+            shadow_models,
+            endpoint_name,
+            initial_instance_count,
+            instance_type,
+            wait,
+        )
+    finally:
+        client.close()
+
+
+def _deploy(
+    client: ServiceClient,
+    job: str | None,
+    plan: dict[str, tuple[str, float]],
+    resolved: dict[str, TrainingJobModel],
+    shadow_models: dict[str, TrainingJobModel],
+    endpoint_name: str | None,
+    initial_instance_count: int,
+    instance_type: str,
+    wait: bool,
+) -> Predictor:
     name = endpoint_name or _unique_endpoint(client, job or next(iter(plan.values()))[0])
 
     def model(m: TrainingJobModel) -> str:
