@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 pytest.importorskip("uvicorn")
-import amtune  # noqa: E402
-from amtune.cli import main  # noqa: E402
-from amtune.serve import online  # noqa: E402
-from amtune.serve.deploy import deploy  # noqa: E402
-from amtune.serve.service import EndpointService  # noqa: E402
+import amtune
+from amtune.cli import main
+from amtune.serve import online
+from amtune.serve.deploy import deploy
+from amtune.serve.service import EndpointService
 
 TRAIN = textwrap.dedent(
     """
