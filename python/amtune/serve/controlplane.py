@@ -16,6 +16,7 @@ without restarting any model server; instance counts start or stop servers); Del
 from __future__ import annotations
 
 import threading
+from collections import Counter
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -73,6 +74,7 @@ class ControlPlane:
         self.account = account
         self._lock = threading.RLock()
         self._instance_types: list[str] | None = None
+        self.calls: Counter[str] = Counter()  # actions answered, by name
         self._actions: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
             "CreateModel": self.create_model,
             "DescribeModel": self.describe_model,
@@ -106,6 +108,7 @@ class ControlPlane:
                 code="UnknownOperationException",
             )
         with self._lock:
+            self.calls[action] += 1
             return fn(dict(request), region)
 
     def arn(self, region: str, kind: str, name: str) -> str:
