@@ -16,8 +16,8 @@ without restarting any model server; instance counts start or stop servers); Del
 from __future__ import annotations
 
 import threading
-from collections import Counter
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
