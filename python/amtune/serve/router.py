@@ -18,17 +18,15 @@ import asyncio
 import bisect
 import json
 import random
-import socket
 import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
 from amtune.serve.cwmetrics import MetricsRecorder
 from amtune.serve.supervisor import ModelServer
+from amtune.serve.upstream import UpstreamError, UpstreamPool
 
 #: SageMaker's real-time payload limit (6 MB) and model response timeout (60 s).
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024
@@ -140,31 +138,22 @@ class Router:
         self.timeout = timeout
         self.max_payload = max_payload
         self.inference_log: list[tuple[Any, ...]] = []
-        self._client: httpx.AsyncClient | None = None
+        self.pool = UpstreamPool()
         self._background: set[asyncio.Task[None]] = set()
-
-    def client(self) -> httpx.AsyncClient:
-        if self._client is None:
-            limits = httpx.Limits(max_connections=512, max_keepalive_connections=512)
-            self._client = httpx.AsyncClient(
-                timeout=httpx.Timeout(self.timeout, connect=5.0),
-                transport=httpx.AsyncHTTPTransport(
-                    limits=limits,
-                    socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
-                ),
-            )
-        return self._client
 
     async def aclose(self) -> None:
         for t in list(self._background):
             t.cancel()
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        self.pool.close()
 
     # ------------------------------------------------------------------ invoke
-    async def invoke(self, endpoint: str, body: bytes, headers: Mapping[str, str]) -> Answer:
-        t0 = time.perf_counter()
+    async def invoke(
+        self, endpoint: str, body: bytes, headers: Mapping[str, str], t0: float | None = None
+    ) -> Answer:
+        """Route one invocation; ``t0`` (``time.perf_counter()``) is when the request arrived,
+        for OverheadLatency."""
+        if t0 is None:
+            t0 = time.perf_counter()
         ep = self.endpoints.get(endpoint)
         if ep is None:
             raise RuntimeApiError(
@@ -228,14 +217,14 @@ class Router:
             return 2, b"", {}, 0.0
         t = time.perf_counter()
         try:
-            r = await self.client().post(
-                f"http://127.0.0.1:{server.port}/invocations", content=body, headers=headers
+            status, rbody, rheaders = await self.pool.post(
+                server.port, "/invocations", body, headers, self.timeout
             )
-        except httpx.TimeoutException:
+        except asyncio.TimeoutError:
             return 0, b"", {}, time.perf_counter() - t
-        except httpx.TransportError:
+        except UpstreamError:
             return 1, b"", {}, time.perf_counter() - t
-        return r.status_code, r.content, r.headers, time.perf_counter() - t
+        return status, rbody, rheaders, time.perf_counter() - t
 
     async def _shadow(
         self,

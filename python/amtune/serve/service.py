@@ -237,11 +237,12 @@ class EndpointService:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
+        t0 = time.perf_counter()
         path, method = scope["path"], scope["method"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         m = _INVOKE.match(path)
         if m is not None and method == "POST":
-            await self._invoke(m.group(1), headers, receive, send)
+            await self._invoke(m.group(1), headers, receive, send, t0)
         elif path == "/" and method == "POST" and "x-amz-target" in headers:
             await self._control(headers, await read_body(receive), send)
         elif path == "/ping":
@@ -255,13 +256,13 @@ class EndpointService:
             await respond(send, 404, b"not found")
 
     async def _invoke(
-        self, endpoint: str, headers: Mapping[str, str], receive: Receive, send: Send
+        self, endpoint: str, headers: Mapping[str, str], receive: Receive, send: Send, t0: float
     ) -> None:
         from urllib.parse import unquote
 
         body = await read_body(receive)
         try:
-            ans = await self.router.invoke(unquote(endpoint), body, headers)
+            ans = await self.router.invoke(unquote(endpoint), body, headers, t0)
         except RuntimeApiError as exc:
             await respond(
                 send,
