@@ -213,12 +213,13 @@ class Router:
         """(status, body, headers, model seconds); status < 100 marks a router-side failure:
         0 timeout, 1 connection lost, 2 no healthy instance."""
         server = variant.pick()
-        if server is None:
+        port = None if server is None else server.port
+        if port is None:
             return 2, b"", {}, 0.0
         t = time.perf_counter()
         try:
             status, rbody, rheaders = await self.pool.post(
-                server.port, "/invocations", body, headers, self.timeout
+                port, "/invocations", body, headers, self.timeout
             )
         except asyncio.TimeoutError:
             return 0, b"", {}, time.perf_counter() - t
