@@ -17,7 +17,7 @@ pytest.importorskip("uvicorn")
 import amtune
 from amtune.cli import main
 from amtune.serve import online
-from amtune.serve.deploy import deploy
+from amtune.serve.deployment import deploy
 from amtune.serve.service import EndpointService
 
 TRAIN = textwrap.dedent(
@@ -120,7 +120,7 @@ def test_cli_variants_shadow_metrics_online_and_thompson(
     assert rc == 0
     out = capsys.readouterr().out
     assert "Endpoint ab: InService" in out and "S (shadow)" in out
-    from amtune.serve.deploy import Predictor
+    from amtune.serve.deployment import Predictor
 
     p = Predictor("ab", service.url)
     # live traffic with ground truth: y = 1 when x > 0.5, so B (threshold 0.5) is right

@@ -13,11 +13,11 @@ __all__ = ["EndpointService", "Predictor", "deploy"]
 
 def __getattr__(name: str) -> Any:  # lazy: importing amtune.serve.handler needs no web stack
     if name == "deploy":
-        from amtune.serve.deploy import deploy
+        from amtune.serve.deployment import deploy
 
         return deploy
     if name == "Predictor":
-        from amtune.serve.deploy import Predictor
+        from amtune.serve.deployment import Predictor
 
         return Predictor
     if name == "EndpointService":

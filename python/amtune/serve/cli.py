@@ -46,7 +46,7 @@ def _shadow(spec: str) -> tuple[str, str]:
 
 
 def _client(a: argparse.Namespace, start: bool = False) -> Any:
-    from amtune.serve.deploy import ServiceClient, service_url
+    from amtune.serve.deployment import ServiceClient, service_url
 
     return ServiceClient(a.url or service_url(a.db, start=start))
 
@@ -65,7 +65,7 @@ def fmt(x: float | None) -> str:
 
 # ====================================================================== commands
 def cmd_deploy(a: argparse.Namespace) -> int:
-    from amtune.serve.deploy import deploy
+    from amtune.serve.deployment import deploy
 
     if a.job is None and not a.variant:
         print("amtune: error: give a TUNING_OR_TRAINING_JOB or --variant", file=sys.stderr)

@@ -69,7 +69,7 @@ def post_feedback(
     if known is None:
         raise ValueError(
             f"InferenceId: no inference {inference_id!r} was logged for endpoint {endpoint!r} "
-            f"(the log is written every 2 s; post after the answer)"
+            f"(post it after the answer)"
         )
     state.execute(
         "INSERT OR REPLACE INTO serve_feedback VALUES (?, ?, ?, ?)",

@@ -310,9 +310,12 @@ class EndpointService:
         try:
             req = json.loads(body or b"{}")
             if path == "/amtune/feedback":
-                doc: Any = online.post_feedback(
-                    self.state, req["EndpointName"], req["InferenceId"], req["GroundTruth"]
-                )
+                args = (self.state, req["EndpointName"], req["InferenceId"], req["GroundTruth"])
+                try:
+                    doc: Any = online.post_feedback(*args)
+                except ValueError:  # its inference may still be in the unwritten log
+                    self.flush()
+                    doc = online.post_feedback(*args)
             elif path == "/amtune/metrics":
                 self.flush()
                 doc = get_metric_statistics(self.state, **req)
