@@ -198,3 +198,35 @@ def test_deploy_errors_name_the_problem(tuned: tuple[Path, str, list[str]]) -> N
         deploy(variants={"A": ("x", -1.0)}, db=db)
     t0 = time.monotonic()
     assert time.monotonic() - t0 < 5
+
+
+def test_detached_service_cli_list_and_shutdown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    from amtune.serve.deployment import service_url
+    from amtune.serve.state import ServeState
+
+    db = tmp_path / "amtune.db"
+    url = service_url(db)  # starts `python -m amtune.serve` detached
+    assert url.startswith("http://127.0.0.1:")
+    assert service_url(db) == url  # reused while it runs
+    st = ServeState(db)
+    row = st.service()
+    assert row is not None
+    pid = int(row["pid"])
+    try:
+        assert main(["endpoint", "list", "--db", str(db)]) == 0
+        assert main(["endpoint", "shutdown", "--db", str(db)]) == 0
+        assert "stopping" in capsys.readouterr().out
+        deadline = time.monotonic() + 30
+        while st.service() is not None:  # it clears its row when it stops
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        try:
+            os.kill(pid, 9)
+        except ProcessLookupError:
+            pass
+        st.close()

@@ -335,3 +335,14 @@ def test_crashed_model_server_is_restarted_and_counted(
     assert r["Body"].read() == b'{"predictions": [10.0]}'
     events = [(e["variant"], e["event"]) for e in service.state.events("ep")]
     assert ("B", "crashed") in events and ("B", "restarted") in events
+
+
+def test_service_docstring_example() -> None:
+    import doctest
+
+    import amtune.serve.service as mod
+
+    tests = [t for t in doctest.DocTestFinder().find(mod) if t.examples]
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    report: list[str] = []
+    assert sum(runner.run(t, out=report.append).failed for t in tests) == 0, "".join(report)

@@ -221,3 +221,17 @@ def test_same_answer_as_sagemaker_inference_toolkit(
         assert mms.status is not None
         if kind == "ctx":  # errors raised by the user's code keep their phrase
             assert ours.phrase == mms.status[1]
+
+
+@pytest.mark.parametrize("name", ["amtune.serve.handler", "amtune.serve.cwmetrics"])
+def test_docstring_examples(name: str) -> None:
+    import doctest
+    import importlib
+
+    module = importlib.import_module(name)
+    tests = [t for t in doctest.DocTestFinder().find(module) if t.examples]
+    assert tests
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    report: list[str] = []
+    failed = sum(runner.run(t, out=report.append).failed for t in tests)
+    assert failed == 0, "".join(report)

@@ -224,12 +224,14 @@ def service_url(
             raise NotFoundError(f"no endpoint service runs for {path} (amtune endpoint serve)")
         log_dir = path.parent / "amtune-endpoints"
         log_dir.mkdir(parents=True, exist_ok=True)
+        launched = time.time()
         with open(log_dir / "service.log", "ab") as log:
-            proc = subprocess.Popen(
+            r = subprocess.run(
                 [
                     sys.executable,
                     "-m",
                     "amtune.serve",
+                    "--detach",
                     "--db",
                     str(path),
                     "--host",
@@ -240,16 +242,22 @@ def service_url(
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,
+                timeout=timeout,
+                check=False,
+            )
+        if r.returncode != 0:
+            raise RuntimeError(
+                f"the endpoint service did not start (see {log_dir / 'service.log'})"
             )
         deadline = time.monotonic() + timeout
         while True:
             row = state.service()
-            if row is not None and int(row["pid"]) == proc.pid:
+            if row is not None and row["started"] >= launched and _alive(int(row["pid"])):
                 return f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{row['port']}"
-            if proc.poll() is not None or time.monotonic() > deadline:
+            if time.monotonic() > deadline:
                 raise RuntimeError(
-                    f"the endpoint service did not start (see {log_dir / 'service.log'})"
+                    f"the endpoint service did not start within {timeout:g} s "
+                    f"(see {log_dir / 'service.log'})"
                 )
             time.sleep(0.05)
     finally:
