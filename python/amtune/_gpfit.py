@@ -20,14 +20,7 @@ import numpy as np
 
 from amtune._ext import core
 from amtune.space import SearchSpace
-
-_KIND_CODE = {"Continuous": 0, "Integer": 1, "Categorical": 2}
-
-
-def spec_of(space: SearchSpace) -> tuple[list[int], list[int], list[int]]:
-    """(kinds, cardinalities, warp flags) of ``space`` for the core (no warping)."""
-    kinds = [_KIND_CODE[k] for k in space.kinds()]
-    return kinds, list(space.cardinalities()), [0] * space.dim
+from amtune.strategies.surrogate import input_spec
 
 
 class GPModel:
@@ -58,7 +51,7 @@ class GPModel:
         if X.shape[0] != y.shape[0] or X.shape[0] < 1:
             raise ValueError("GPModel: X and y must have the same, non-zero number of rows")
         self.space = space
-        self.kinds, self.cards, self.warp = spec_of(space)
+        self.spec = input_spec(space, warping=False)
         if standardize:
             self.loc = float(np.mean(y))
             sd = float(np.std(y))
@@ -88,7 +81,7 @@ class GPModel:
         def fun(theta: np.ndarray) -> tuple[float, np.ndarray]:
             try:
                 v, g = core.gp_neg_log_posterior(
-                    self.kinds, self.cards, self.warp, Xf, yf, np.ascontiguousarray(theta), True
+                    self.spec, Xf, yf, np.ascontiguousarray(theta), True
                 )
             except RuntimeError:
                 return 1e300, np.zeros_like(theta)
@@ -109,9 +102,7 @@ class GPModel:
         """A GP with the fitted hyperparameters, conditioned on ``(X, yt)`` (standardized)."""
         d, t = self.space.dim, self.theta
         gp = core.GP(
-            self.kinds,
-            self.cards,
-            self.warp,
+            self.spec,
             t[:d],
             log_sf2=float(t[d]),
             log_noise=float(t[d + 2]),

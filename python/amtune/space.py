@@ -49,8 +49,8 @@ MAX_STATIC = 100
 #: double-precision encoding, under either scale.
 MAX_INTEGER_MAGNITUDE = 2**40
 
-_KIND = {"Continuous": 0, "Integer": 1, "Categorical": 2}
-_SCALE = {"Linear": 0, "Logarithmic": 1, "ReverseLogarithmic": 2}
+_KIND = dict(core.Kind.__members__)  # "Continuous" -> core.Kind.Continuous, ...
+_SCALE = dict(core.Scale.__members__)
 # Exact types that need no ABC check on the hot paths.
 _PLAIN_NUMBERS = frozenset({int, float, np.float64, np.int64})
 
@@ -115,7 +115,7 @@ class Parameter:
     def _validate(self, name: str) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def _core_spec(self) -> tuple[int, int, float, float]:  # pragma: no cover - overridden
+    def _core_spec(self) -> tuple[core.Kind, core.Scale, float, float]:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -146,7 +146,7 @@ class _NumericParameter(Parameter):
             raise ValueError(f"{where}: Logarithmic scaling needs min_value > 0, got {lo}")
         self.min_value, self.max_value = lo, hi
 
-    def _core_spec(self) -> tuple[int, int, float, float]:
+    def _core_spec(self) -> tuple[core.Kind, core.Scale, float, float]:
         return (_KIND[self.kind], _SCALE[self.scale], float(self.min_value), float(self.max_value))
 
     def __repr__(self) -> str:
@@ -293,8 +293,8 @@ class CategoricalParameter(Parameter):
             i = self._index[_cat_key(v)]
         return i
 
-    def _core_spec(self) -> tuple[int, int, float, float]:
-        return (_KIND["Categorical"], 0, 0.0, float(len(self.values)))
+    def _core_spec(self) -> tuple[core.Kind, core.Scale, float, float]:
+        return (core.Kind.Categorical, core.Scale.Linear, 0.0, float(len(self.values)))
 
     def __repr__(self) -> str:
         return f"CategoricalParameter({self.values!r})"

@@ -386,7 +386,7 @@ class TransferLearningSearch(Strategy):
             else:
                 acq = np.array(
                     [
-                        core.acquisition_value(0, best, 0.0, float(m), float(v))[0]
+                        core.acquisition_value(core.Acquisition.LogEI, best, 0.0, float(m), float(v))[0]
                         for m, v in zip(mu, var, strict=False)
                     ]
                 )
@@ -396,7 +396,7 @@ class TransferLearningSearch(Strategy):
                 def neg_acq(x: np.ndarray, mdl: GPModel = model) -> tuple[float, np.ndarray]:
                     m1, _, dm1, _ = self.prior.predict_grad(x)
                     m2, v2, dm2, dv2 = mdl.predict_grad(x)
-                    val, da_dm, da_dv = core.acquisition_value(0, best, 0.0, m1 + m2, v2)
+                    val, da_dm, da_dv = core.acquisition_value(core.Acquisition.LogEI, best, 0.0, m1 + m2, v2)
                     return -val, -(da_dm * (dm1 + dm2) + da_dv * dv2)
 
                 for _, x0 in list(cand):
