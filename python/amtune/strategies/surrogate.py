@@ -44,7 +44,7 @@ True
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -58,7 +58,7 @@ from amtune.strategies.big_history import (
     check_big_history_options,
 )
 
-__all__ = ["Surrogate", "hyper_dict", "input_spec"]
+__all__ = ["Surrogate", "candidate_points", "hyper_dict", "input_spec", "minimize_encoded"]
 
 _KINDS = dict(core.Kind.__members__)
 Array = npt.NDArray[np.float64]
@@ -298,3 +298,46 @@ class Surrogate:
 
     def __repr__(self) -> str:
         return f"Surrogate({self.space!r}, n_observations={self._n})"
+
+
+# ---------------------------------------------------------------------- searching the model
+def candidate_points(
+    space: SearchSpace,
+    X: npt.ArrayLike,
+    n: int,
+    seed: int,
+    around: npt.ArrayLike | None = None,
+    sd: float = 0.05,
+) -> Array:
+    """Canonical encoded candidates for searching a model over ``space``: ``n`` scrambled Halton
+    points, 16 Gaussian perturbations (``sd`` in the encoded space) of each row of ``around``, and
+    the rows of ``X``."""
+    d = space.dim
+    parts = [np.asarray(core.halton(n, d, seed & (2**64 - 1), 0))]
+    if around is not None and np.size(around):
+        rng = np.random.default_rng(seed & (2**64 - 1))
+        rep = np.repeat(np.asarray(around, dtype=np.float64).reshape(-1, d), 16, axis=0)
+        parts.append(np.clip(rep + rng.normal(0.0, sd, rep.shape), 0.0, 1.0))
+    Xa = np.asarray(X, dtype=np.float64)
+    if Xa.size:
+        parts.append(Xa.reshape(-1, d))
+    return np.ascontiguousarray(space.canonicalize(np.vstack(parts)))
+
+
+def minimize_encoded(
+    space: SearchSpace,
+    fun: Callable[[Array], tuple[float, Array]],
+    x0: npt.ArrayLike,
+    max_iter: int = 50,
+) -> tuple[Array, float]:
+    """Minimize ``fun(x) -> (value, gradient)`` from the encoded point ``x0`` by box-constrained
+    L-BFGS over the continuous and integer coordinates (categorical ones stay fixed), then
+    canonicalize; returns ``(x, fun(x)[0])`` at the canonical point."""
+    x0a = np.ascontiguousarray(x0, dtype=np.float64).ravel()
+    lo, hi = np.zeros(space.dim), np.ones(space.dim)
+    for i, kind in enumerate(space.kinds()):
+        if kind == "Categorical":
+            lo[i] = hi[i] = x0a[i]
+    x, _, _, _ = core.minimize_box(fun, x0a, lo, hi, max_iter)
+    xc: Array = space.canonicalize(np.asarray(x).reshape(1, -1))[0]
+    return xc, float(fun(xc)[0])
