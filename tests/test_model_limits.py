@@ -12,7 +12,7 @@ import pytest
 
 import amtune
 
-I, C = amtune.IntegerParameter, amtune.ContinuousParameter
+Int, C = amtune.IntegerParameter, amtune.ContinuousParameter
 
 
 def run(space, f, n, seed=0, **options):
@@ -28,9 +28,9 @@ def run(space, f, n, seed=0, **options):
 @pytest.mark.parametrize(
     "rng",
     [
-        I(0, 2**31),  # 2^31 + 1 values: one more than a C int can count
-        I(-(2**40), 2**40),  # the widest range the README allows
-        I(1, 2**40, "Logarithmic"),
+        Int(0, 2**31),  # 2^31 + 1 values: one more than a C int can count
+        Int(-(2**40), 2**40),  # the widest range the README allows
+        Int(1, 2**40, "Logarithmic"),
     ],
     ids=["2^31", "+-2^40", "log-2^40"],
 )
@@ -51,8 +51,8 @@ def test_integer_ranges_with_2_31_or_more_values(rng):
 
 
 def test_a_finite_space_larger_than_2_63_configurations():
-    space = amtune.SearchSpace({f"n{i}": I(0, 2**40) for i in range(2)})
-    opt, params = run(space, lambda p: abs(p["n0"] - 2**39) + abs(p["n1"] - 7), 12)
+    space = amtune.SearchSpace({f"n{i}": Int(0, 2**40) for i in range(2)})
+    _, params = run(space, lambda p: abs(p["n0"] - 2**39) + abs(p["n1"] - 7), 12)
     assert space.is_finite and space.size == (2**40 + 1) ** 2
     assert len({tuple(p.values()) for p in params}) == 12
 
@@ -63,7 +63,7 @@ def f_mixed(p):
 
 MIXED = {
     "x": C(-1.0, 1.0),
-    "k": I(1, 10),
+    "k": Int(1, 10),
     "c": amtune.CategoricalParameter(["a", "b", "c"]),
 }
 
@@ -88,7 +88,10 @@ def test_values_of_any_magnitude_keep_the_model_working(scale):
         return scale * ((p["x"] - 0.5) ** 2 + (p["y"] + 0.25) ** 2 + 1.0)
 
     opt = amtune.Optimizer(
-        space, strategy="Bayesian", random_seed=1, objective_type="Minimize" if scale > 0 else "Maximize"
+        space,
+        strategy="Bayesian",
+        random_seed=1,
+        objective_type="Minimize" if scale > 0 else "Maximize",
     )
     for _ in range(25):
         t = opt.ask()[0]

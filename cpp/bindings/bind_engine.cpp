@@ -106,6 +106,7 @@ void bind_engine(py::module_& m) {
             b::check_unit("BayesEngine.predict_grad", "x", x.transpose(), e.dim());
             double mean = 0.0, var = 0.0;
             VectorXd dmean, dvar;
+            py::gil_scoped_release release;
             e.predict_grad(x.data(), mean, var, dmean, dvar);
             return std::make_tuple(mean, var, dmean, dvar);
           },

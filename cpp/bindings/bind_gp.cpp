@@ -171,6 +171,7 @@ void bind_gp(py::module_& m) {
             b::check_unit("GP.predict_grad", "x", x.transpose(), gp.spec().dim());
             double mu = 0.0, var = 0.0;
             VectorXd dmu, dvar;
+            py::gil_scoped_release release;
             gp.predict_grad(x.data(), mu, var, dmu, dvar);
             return std::make_tuple(mu, var, dmu, dvar);
           },
@@ -179,9 +180,10 @@ void bind_gp(py::module_& m) {
           "acquisition_grad",
           [](const GP& gp, amtune::AcqKind kind, double best, double kappa, const VectorXd& x) {
             b::check_unit("GP.acquisition_grad", "x", x.transpose(), gp.spec().dim());
+            const amtune::Acquisition acq = b::make_acquisition("GP.acquisition_grad", kind, best, kappa);
             VectorXd g;
-            const double a =
-                amtune::acquisition_grad(gp, b::make_acquisition("GP.acquisition_grad", kind, best, kappa), x.data(), g);
+            py::gil_scoped_release release;
+            const double a = amtune::acquisition_grad(gp, acq, x.data(), g);
             return std::make_tuple(a, g);
           },
           py::arg("kind"), py::arg("best"), py::arg("kappa"), py::arg("x"),

@@ -34,6 +34,7 @@ void bind_space(py::module_& m) {
                  b::fail("Space", "a categorical dimension needs a whole number of values in [1, 2^31) as high");
                dims[j] = {kinds[j], scales[j], lows[j], highs[j]};
              }
+             py::gil_scoped_release release;  // a logarithmic integer range fills a table of up to 65536 values
              return Space(std::move(dims));
            }),
            py::arg("kinds"), py::arg("scales"), py::arg("lows"), py::arg("highs"))
