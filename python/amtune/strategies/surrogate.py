@@ -6,8 +6,8 @@ used without its proposals: the same kernel (Matern-5/2 with one lengthscale per
 distance for categorical ranges), priors, maximum-a-posteriori fit (L-BFGS on analytic gradients,
 from several starts, on at most ``max_fit_points`` trials), input warping of ``Auto``-scaled ranges,
 handling of failed trials and big-history bound. There is one GP fit in amtune, in C++; the
-convergence rule (:mod:`amtune.rules.completion`), transfer learning (:mod:`amtune.rules.warm_start`) and the
-report's parameter importances use it through this class.
+convergence rule (:mod:`amtune.rules.completion`), transfer learning
+(:mod:`amtune.rules.warm_start`) and the report's parameter importances use it through this class.
 
 Differences from the strategy's own model: outputs are only standardized (no Yeo-Johnson power
 transform, ``output_warping=False``), so the model is Gaussian in the units of the values and
