@@ -16,40 +16,23 @@ from amtune import _ext
 from amtune._ext import core
 
 LEVELS = {"native", "generic", "x86-64", "x86-64-v3", "x86-64-v4"}
-MODULE_OF_LEVEL = {
-    "native": "amtune._core",
-    "generic": "amtune._core",
-    "x86-64": "amtune._core",
-    "x86-64-v3": "amtune._core_x86_64_v3",
-    "x86-64-v4": "amtune._core_x86_64_v4",
-}
+MODULE_OF_LEVEL = {"native": "amtune._core", "generic": "amtune._core", "x86-64": "amtune._core",
+                   "x86-64-v3": "amtune._core_x86_64_v3", "x86-64-v4": "amtune._core_x86_64_v4"}
 
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k != "AMTUNE_ISA"}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=120,
-        check=False,
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+        env=environment, timeout=120, check=False,
     )
 
 
 def test_build_info():
     info = amtune.build_info()
-    assert set(info) == {
-        "version",
-        "isa_level",
-        "simd",
-        "compiled_features",
-        "eigen",
-        "build_type",
-        "module",
-        "cpu_features",
-    }
+    assert set(info) == {"version", "isa_level", "simd", "compiled_features", "eigen",
+                         "build_type", "module", "cpu_features"}
     assert info["version"] == amtune.__version__
     assert info["build_type"] == "Release"
     assert info["isa_level"] in LEVELS
@@ -130,13 +113,8 @@ def test_variant_selection(monkeypatch, flags, forced, chosen):
     ("modules", "flags", "forced", "match"),
     [
         (PORTABLE, set(_ext._V3), "x86-64-v4", "AMTUNE_ISA=x86-64-v4 but this CPU lacks avx512f"),
-        (
-            PORTABLE,
-            set(_ext._V4),
-            "avx2",
-            r"AMTUNE_ISA must be one of \['x86-64-v4', 'x86-64-v3', "
-            r"'x86-64'\] for this build, got 'avx2'",
-        ),
+        (PORTABLE, set(_ext._V4), "avx2", r"AMTUNE_ISA must be one of \['x86-64-v4', 'x86-64-v3', "
+                                          r"'x86-64'\] for this build, got 'avx2'"),
         ({"_core"}, set(_ext._V4), "x86-64-v3", "this is a 'native' build with one module"),
     ],
 )
@@ -182,16 +160,17 @@ def test_missing_extension_error_says_how_to_build():
 
 def test_core_checks_its_arguments_too():
     # Python validates first; the C++ core still refuses nonsense with ValueError, not a crash.
+    K, S = core.Kind, core.Scale
     with pytest.raises(ValueError, match="one entry per dimension"):
-        core.Space([0], [0, 0], [0.0], [1.0])
-    with pytest.raises(ValueError, match="unknown kind or scale"):
+        core.Space([K.Continuous], [S.Linear, S.Linear], [0.0], [1.0])
+    with pytest.raises(TypeError):  # kinds and scales are enums, not integer codes
         core.Space([7], [0], [0.0], [1.0])
     with pytest.raises(ValueError, match="Logarithmic scaling needs low > 0"):
-        core.Space([0], [1], [0.0], [1.0])
+        core.Space([K.Continuous], [S.Logarithmic], [0.0], [1.0])
     with pytest.raises(ValueError, match="bounds must be finite"):
-        core.Space([0], [0], [0.0], [float("inf")])
-    s = core.Space([0, 1], [0, 0], [0.0, 1.0], [1.0, 5.0])
-    with pytest.raises(ValueError, match="expected 2 columns"):
+        core.Space([K.Continuous], [S.Linear], [0.0], [float("inf")])
+    s = core.Space([K.Continuous, K.Integer], [S.Linear, S.Linear], [0.0, 1.0], [1.0, 5.0])
+    with pytest.raises(ValueError, match="must have 2 columns"):
         s.encode(np.zeros((3, 3)))
     with pytest.raises(ValueError, match="n must be >= 0"):
         s.sample_unit(-1, 0)

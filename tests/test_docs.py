@@ -9,16 +9,15 @@ import pkgutil
 
 import pytest
 
-import amtune.strategies
+import amtune
 
+# every module of the package (the compiled core and the demo's training script excepted)
 MODULES = [
     "amtune",
-    "amtune._ext",
-    "amtune.space",
-    "amtune.optimizer",
-    "amtune.strategies",
     *sorted(
-        f"amtune.strategies.{m.name}" for m in pkgutil.iter_modules(amtune.strategies.__path__)
+        m.name
+        for m in pkgutil.walk_packages(amtune.__path__, "amtune.")
+        if m.name not in ("amtune._core", "amtune.demo.train")
     ),
 ]
 
@@ -35,15 +34,7 @@ def test_docstring_examples(name):
 
 def test_public_api_has_examples():
     # every public class of the facade documents itself with a runnable example
-    for name in (
-        "SearchSpace",
-        "Optimizer",
-        "Trial",
-        "ContinuousParameter",
-        "IntegerParameter",
-        "CategoricalParameter",
-        "RandomSearch",
-        "GridSearch",
-    ):
+    for name in ("SearchSpace", "Optimizer", "Trial", "ContinuousParameter", "IntegerParameter",
+                 "CategoricalParameter", "RandomSearch", "GridSearch"):
         doc = getattr(amtune, name).__doc__ or ""
         assert ">>> " in doc, name
