@@ -335,6 +335,9 @@ def test_crashed_model_server_is_restarted_and_counted(
     assert r["Body"].read() == b'{"predictions": [10.0]}'
     events = [(e["variant"], e["event"]) for e in service.state.events("ep")]
     assert ("B", "crashed") in events and ("B", "restarted") in events
+    from amtune.cli import main
+
+    assert main(["endpoint", "events", "--db", str(service.state.path), "ep"]) == 0
 
 
 def test_service_docstring_example() -> None:
@@ -346,3 +349,36 @@ def test_service_docstring_example() -> None:
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     report: list[str] = []
     assert sum(runner.run(t, out=report.append).failed for t in tests) == 0, "".join(report)
+
+
+def test_model_timeout_is_a_model_error(tmp_path: Path) -> None:
+    d = make_model(tmp_path, "slow", 1.0)
+    (d / "code" / "inference.py").write_text(
+        INFERENCE.replace(
+            "def predict_fn(data, model):",
+            "def predict_fn(data, model):\n    import time; time.sleep(3)",
+        )
+    )
+    with EndpointService(tmp_path / "t.db", invocation_timeout=0.5) as svc:
+        sm, rt = clients(svc.url)
+        create_model(sm, "slow", d)
+        sm.create_endpoint_config(
+            EndpointConfigName="c",
+            ProductionVariants=[
+                {
+                    "VariantName": "A",
+                    "ModelName": "slow",
+                    "InitialInstanceCount": 1,
+                    "InstanceType": "ml.m5.large",
+                }
+            ],
+        )
+        sm.create_endpoint(EndpointName="slow", EndpointConfigName="c")
+        wait_status(sm, "slow", "InService")
+        t = time.monotonic()
+        with pytest.raises(ClientError) as e:
+            rt.invoke_endpoint(EndpointName="slow", Body=b"1", ContentType="text/csv")
+        assert time.monotonic() - t < 2.5
+        err = e.value.response
+        assert err["Error"]["Code"] == "ModelError" and err["OriginalStatusCode"] == 0
+        assert "timed out" in err["Error"]["Message"]

@@ -282,6 +282,23 @@ def cmd_history(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_events(a: argparse.Namespace) -> int:
+    from amtune.serve.state import ServeState
+
+    st = ServeState(a.db)
+    rows = st.events(a.name)
+    st.close()
+    if not rows:
+        raise NotFoundError(f"no model-server events recorded for endpoint {a.name!r}")
+    crashes: dict[str, int] = {}
+    for r in rows:
+        print(f"{_time(r['time'])}  {r['variant']}/{r['instance']}  {r['event']:15} {r['detail']}")
+        if r["event"] == "crashed":
+            crashes[r["variant"]] = crashes.get(r["variant"], 0) + 1
+    print("crashes: " + (", ".join(f"{v} {n}" for v, n in crashes.items()) or "none"))
+    return 0
+
+
 def cmd_shutdown(a: argparse.Namespace) -> int:
     from amtune.serve.state import ServeState
 
@@ -377,4 +394,5 @@ def register(subparsers: Any) -> None:
     sh.add_argument("--interval", type=float, default=30.0)
     sh.add_argument("--min-feedback", type=int, default=30)
     add("history", "every weight change of an endpoint", cmd_history).add_argument("name")
+    add("events", "model-server starts, crashes and restarts", cmd_events).add_argument("name")
     add("shutdown", "stop the store's endpoint service", cmd_shutdown)
