@@ -317,6 +317,49 @@ def test_failed_model_and_update_rollback(service: EndpointService, tmp_path: Pa
     assert d["EndpointStatus"] == "InService" and d["EndpointConfigName"] == "good-cfg"
     assert "rolled back" in d["FailureReason"] and "model.json" in d["FailureReason"]
 
+    # a successful UpdateEndpoint: new model servers, then the old ones stop
+    _, rt = clients(service.url)
+    old = service.router.endpoints["ep2"].all_servers()
+    create_model(sm, "better", make_model(tmp_path, "better", 5.0))
+    sm.create_endpoint_config(
+        EndpointConfigName="better-cfg",
+        ProductionVariants=[
+            {
+                "VariantName": "A",
+                "ModelName": "better",
+                "InitialInstanceCount": 1,
+                "InstanceType": "ml.m5.large",
+            }
+        ],
+    )
+    sm.update_endpoint(EndpointName="ep2", EndpointConfigName="better-cfg")
+    deadline = time.monotonic() + 60
+    while (d := sm.describe_endpoint(EndpointName="ep2"))["EndpointConfigName"] != "better-cfg":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert d["EndpointStatus"] == "InService" and "FailureReason" not in d
+    r = rt.invoke_endpoint(EndpointName="ep2", Body=b"1", ContentType="text/csv", Accept="text/csv")
+    assert r["Body"].read() == b"5.0"
+    deadline = time.monotonic() + 30
+    while any(s.proc is not None and s.proc.poll() is None for s in old):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+    # more instances through UpdateEndpointWeightsAndCapacities
+    sm.update_endpoint_weights_and_capacities(
+        EndpointName="ep2",
+        DesiredWeightsAndCapacities=[{"VariantName": "A", "DesiredInstanceCount": 2}],
+    )
+    d = wait_status(sm, "ep2", "InService")
+    assert d["ProductionVariants"][0]["CurrentInstanceCount"] == 2
+    servers = service.router.endpoints["ep2"].by_name["A"].servers
+    assert len(servers) == 2 and all(s.healthy for s in servers)
+    for _ in range(4):
+        r = rt.invoke_endpoint(
+            EndpointName="ep2", Body=b"1", ContentType="text/csv", Accept="text/csv"
+        )
+        assert r["Body"].read() == b"5.0"
+
 
 def test_crashed_model_server_is_restarted_and_counted(
     two_variants: tuple[Any, Any], service: EndpointService
