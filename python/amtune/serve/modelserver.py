@@ -13,6 +13,8 @@ import argparse
 import os
 import socket
 import sys
+import threading
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -77,6 +79,19 @@ class ModelServerApp:
             await respond(send, 404, b"not found")
 
 
+def _exit_with_parent(interval: float = 1.0) -> None:
+    """End this process when the endpoint service that started it is gone (even SIGKILLed)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="amtune-parent-watch", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
@@ -88,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--port-file", default=None)
     a = p.parse_args(argv)
+    _exit_with_parent()
     handler = Handler.load(a.model_dir, a.program, a.submit_dir)
     # IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only then (else 40 ms stalls)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
