@@ -133,7 +133,9 @@ def two_variants(service: EndpointService, tmp_path: Path) -> tuple[Any, Any]:
     )
     sm.create_endpoint(EndpointName="ep", EndpointConfigName="cfg")
     assert sm.describe_endpoint(EndpointName="ep")["EndpointStatus"] == "Creating"
-    wait_status(sm, "ep", "InService")
+    sm.get_waiter("endpoint_in_service").wait(
+        EndpointName="ep", WaiterConfig={"Delay": 1, "MaxAttempts": 60}
+    )
     return sm, rt
 
 
@@ -169,10 +171,10 @@ def test_create_invoke_csv_json_describe_delete(
     assert [e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]] == ["ep"]
 
     sm.delete_endpoint(EndpointName="ep")
-    deadline = time.monotonic() + 30
-    while any(e["EndpointName"] == "ep" for e in sm.list_endpoints()["Endpoints"]):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    # boto3's own waiter (it polls DescribeEndpoint until the ValidationException)
+    sm.get_waiter("endpoint_deleted").wait(
+        EndpointName="ep", WaiterConfig={"Delay": 1, "MaxAttempts": 30}
+    )
     with pytest.raises(ClientError) as e:
         sm.describe_endpoint(EndpointName="ep")
     assert e.value.response["Error"]["Code"] == "ValidationException"
