@@ -103,16 +103,23 @@ def test_cli_variants_shadow_metrics_online_and_thompson(
     db, _, jobs = tuned
     by_t = {_hp(db, j): j for j in jobs}
     args = ["--db", str(db), "--url", service.url]
+    from amtune.serve.state import ServeState
+
+    st = ServeState(db)
+    seq_a = st.one("SELECT seq FROM training_jobs WHERE name = ?", (by_t[0.2],))["seq"]  # type: ignore[index]
+    st.close()
+    # variants named within the tuning job: by sequence number and "best" (threshold 0.5)
     rc = main(
         [
             "deploy",
+            "tj",
             *args,
             "--endpoint-name",
             "ab",
             "--variant",
-            f"A={by_t[0.2]}:0.5",
+            f"A={seq_a}:0.5",
             "--variant",
-            f"B={by_t[0.5]}:0.5",
+            "B=best:0.5",
             "--shadow",
             f"S={by_t[0.8]}",
         ]

@@ -334,7 +334,13 @@ def register(subparsers: Any) -> None:
             "as production variants",
         )
     )
-    d.add_argument("job", nargs="?", metavar="TUNING_OR_TRAINING_JOB")
+    d.add_argument(
+        "job",
+        nargs="?",
+        metavar="TUNING_OR_TRAINING_JOB",
+        help="what to serve; with --variant, the tuning job whose training jobs the variants may "
+        "name by number or 'best'",
+    )
     d.add_argument("--variant", action="append", type=_variant, metavar="NAME=TRAINING_JOB:WEIGHT")
     d.add_argument("--shadow", action="append", type=_shadow, metavar="NAME=TRAINING_JOB")
     d.add_argument("--endpoint-name", default=None)

@@ -361,6 +361,26 @@ class Predictor:
             self.client.call("DeleteEndpointConfig", EndpointConfigName=d["EndpointConfigName"])
 
 
+def _ref(state: ServeState, tuning_job: str | None, ref: str) -> str:
+    """A training job named in ``--variant``: its name, or within ``tuning_job`` its sequence
+    number or ``best`` (the tuning job's best training job)."""
+    if tuning_job is None or state.one("SELECT 1 FROM training_jobs WHERE name = ?", (ref,)):
+        return ref
+    if state.one("SELECT 1 FROM tuning_jobs WHERE name = ?", (tuning_job,)) is None:
+        raise NotFoundError(f"no tuning job named {tuning_job!r} in {state.path}")
+    if ref == "best":
+        return tuning_job  # resolve_model takes a tuning job's best training job
+    if ref.isdigit():
+        row = state.one(
+            "SELECT name FROM training_jobs WHERE tuning_job = ? AND seq = ?",
+            (tuning_job, int(ref)),
+        )
+        if row is None:
+            raise NotFoundError(f"tuning job {tuning_job!r} has no training job number {ref}")
+        return str(row["name"])
+    return ref
+
+
 def _unique(client: ServiceClient, base: str) -> str:
     names = {m["ModelName"] for m in client.call("ListModels", MaxResults=100000)["Models"]}
     if base not in names:
@@ -385,11 +405,15 @@ def deploy(
 ) -> Predictor:
     """Serve a tuning job's best training job (or a training job) at a local endpoint, or several
     training jobs as production variants ``{name: (training_job, weight)}`` plus shadow variants
-    ``{name: training_job}``. Returns a :class:`Predictor` once the endpoint is InService."""
+    ``{name: training_job}``. Returns a :class:`Predictor` once the endpoint is InService.
+
+    With variants, ``job`` (optional) is a tuning job in which the variants' training jobs may also
+    be named by sequence number (``"3"``) or ``"best"``; the endpoint is then named after it.
+    """
     if job is None and not variants:
         raise ValueError("deploy: give a tuning or training job, or variants")
-    if job is not None and variants:
-        raise ValueError("deploy: give either a job or variants, not both")
+    if shadows and not variants and job is not None:
+        variants = {"AllTraffic": ("best", 1.0)}
     if not isinstance(initial_instance_count, int) or initial_instance_count < 1:
         raise ValueError(
             f"initial_instance_count: must be an integer >= 1, got {initial_instance_count!r}"
@@ -397,13 +421,16 @@ def deploy(
     plan: dict[str, tuple[str, float]] = (
         dict(variants) if variants else {"AllTraffic": (str(job), 1.0)}
     )
+    context = job if variants else None
     for vname, (_, w) in plan.items():
         if not isinstance(w, (int, float)) or w < 0:
             raise ValueError(f"variants: weight of {vname!r} must be a number >= 0, got {w!r}")
     state = ServeState(db)
     try:
-        resolved = {v: resolve_model(state, j) for v, (j, _) in plan.items()}
-        shadow_models = {v: resolve_model(state, j) for v, j in (shadows or {}).items()}
+        resolved = {v: resolve_model(state, _ref(state, context, j)) for v, (j, _) in plan.items()}
+        shadow_models = {
+            v: resolve_model(state, _ref(state, context, j)) for v, j in (shadows or {}).items()
+        }
     finally:
         state.close()
     client = ServiceClient(url or service_url(db))
