@@ -12,7 +12,7 @@ log-binned histograms, +-5 %) belong to it alone.
 
 Phases: (1) ``--requests`` (20,000) at concurrency 32 over variants A/B weighted 70/30 plus a
 shadow S; (2) the same against A's model server directly; (3) open loop at ``--rate`` (500)
-requests/s for ``--rate-seconds`` (10 s); (4) weights 70/30 -> 30/70 after 2,000 of 12,000
+requests/s for ``--rate-seconds`` (10 s), through the router and directly; (4) weights 70/30 -> 30/70 after 2,000 of 12,000
 requests; (5) B's model server SIGKILLed after 2,000 of 8,000 requests.
 """
 
@@ -324,10 +324,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             s.update({f"B_{k}": v for k, v in b.overhead("rate", "B").items()})
             out["rate"] = {"target_rps": args.rate, **s}
             print("rate", json.dumps(out["rate"], indent=1), flush=True)
+            _, port = b.server("rate", "A")
+            res = asyncio.run(load(port, "/invocations", n, args.concurrency, rate=args.rate))
+            out["rate_direct"] = {"target_rps": args.rate, **summary(res)}
+            print("rate_direct", json.dumps(out["rate_direct"], indent=1), flush=True)
 
             # (4) weight update under load
             b.endpoint("reweight", (0.7, 0.3), shadow=False)
-            total = int(args.requests * 0.6)
+            total = max(int(args.requests * 0.6), 4000)  # the update comes after 2,000
             marks: dict[str, int] = {}
 
             async def reweight(done: int) -> None:
@@ -384,7 +388,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 load(
                     b.port,
                     "/endpoints/kill/invocations",
-                    int(args.requests * 0.4),
+                    max(int(args.requests * 0.4), 3000),
                     args.concurrency,
                     on_progress=kill,
                 )
@@ -423,6 +427,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def markdown(r: dict[str, Any]) -> str:
     ro, di, ra, rw, k = r["router"], r["direct"], r["rate"], r["reweight"], r["kill"]
+    rd = r["rate_direct"]
     return textwrap.dedent(
         f"""\
         # Endpoint load (benchmarks/serve_load.py)
@@ -434,6 +439,7 @@ def markdown(r: dict[str, Any]) -> str:
         | router, A/B 70/30 + shadow S, concurrency {r["concurrency"]} | {ro["requests"]} | {ro["errors"]} | {ro["throughput_rps"]:.0f} | {ro["client_p50_ms"]:.2f} / {ro["client_p99_ms"]:.2f} | A {ro["A_OverheadLatency_p50_us"]:.0f} / {ro["A_OverheadLatency_p99_us"]:.0f} |
         | model server directly, concurrency {r["concurrency"]} | {di["requests"]} | {di["errors"]} | {di["throughput_rps"]:.0f} | {di["client_p50_ms"]:.2f} / {di["client_p99_ms"]:.2f} | - |
         | router, open loop at {ra["target_rps"]:.0f} req/s | {ra["requests"]} | {ra["errors"]} | {ra["throughput_rps"]:.0f} | {ra["client_p50_ms"]:.2f} / {ra["client_p99_ms"]:.2f} | A {ra["A_OverheadLatency_p50_us"]:.0f} / {ra["A_OverheadLatency_p99_us"]:.0f} |
+        | model server directly, open loop at {rd["target_rps"]:.0f} req/s | {rd["requests"]} | {rd["errors"]} | {rd["throughput_rps"]:.0f} | {rd["client_p50_ms"]:.2f} / {rd["client_p99_ms"]:.2f} | - |
 
         - Traffic split (weights 70/30): A {ro["share_A"]:.2%}, B {ro["share_B"]:.2%} of {ro["requests"]} requests; the shadow S answered {ro["S_ModelLatency_n"]:.0f} copies.
         - Router throughput / direct throughput: {r["throughput_ratio_router_vs_direct"]:.2f}.

@@ -427,3 +427,20 @@ def test_model_timeout_is_a_model_error(tmp_path: Path) -> None:
         err = e.value.response
         assert err["Error"]["Code"] == "ModelError" and err["OriginalStatusCode"] == 0
         assert "timed out" in err["Error"]["Message"]
+
+
+def test_list_pagination_with_boto3_paginators(tmp_path: Path) -> None:
+    with EndpointService(tmp_path / "p.db", serve_models=False) as svc:
+        sm, _ = clients(svc.url)
+        for i in range(5):
+            sm.create_model(
+                ModelName=f"m{i}",
+                PrimaryContainer={"Image": "x"},
+                ExecutionRoleArn="arn:aws:iam::123456789012:role/local",
+            )
+        pages = list(sm.get_paginator("list_models").paginate(PaginationConfig={"PageSize": 2}))
+        assert [[m["ModelName"] for m in p["Models"]] for p in pages] == [
+            ["m0", "m1"],
+            ["m2", "m3"],
+            ["m4"],
+        ]

@@ -144,8 +144,8 @@ class ControlPlane:
         return {**m["request"], "ModelArn": m["arn"], "CreationTime": m["creation_time"]}
 
     def list_models(self, req: dict[str, Any], region: str) -> dict[str, Any]:
-        rows = self._filter(self.state.list_resources("serve_models"), req)
-        return {
+        rows, token = self._filter(self.state.list_resources("serve_models"), req)
+        return token | {
             "Models": [
                 {"ModelName": r["name"], "ModelArn": r["arn"], "CreationTime": r["creation_time"]}
                 for r in rows
@@ -227,8 +227,8 @@ class ControlPlane:
         return {**c["request"], "EndpointConfigArn": c["arn"], "CreationTime": c["creation_time"]}
 
     def list_endpoint_configs(self, req: dict[str, Any], region: str) -> dict[str, Any]:
-        rows = self._filter(self.state.list_resources("serve_endpoint_configs"), req)
-        return {
+        rows, token = self._filter(self.state.list_resources("serve_endpoint_configs"), req)
+        return token | {
             "EndpointConfigs": [
                 {
                     "EndpointConfigName": r["name"],
@@ -315,8 +315,8 @@ class ControlPlane:
                 f"satisfy enum value set: [{', '.join(_ENDPOINT_STATUSES)}]"
             )
         rows = [r for r in self.state.list_endpoints() if status is None or r["status"] == status]
-        rows = self._filter(rows, req)
-        return {
+        rows, token = self._filter(rows, req)
+        return token | {
             "Endpoints": [
                 {
                     "EndpointName": r["name"],
@@ -413,7 +413,9 @@ class ControlPlane:
 
     # ------------------------------------------------------------------ listing
     @staticmethod
-    def _filter(rows: list[dict[str, Any]], req: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def _filter(
+        rows: list[dict[str, Any]], req: Mapping[str, Any]
+    ) -> tuple[list[dict[str, Any]], dict[str, str]]:
         """NameContains, CreationTime/LastModifiedTime Before/After, SortBy, SortOrder,
         MaxResults and NextToken, as the List* actions take them."""
         nc = req.get("NameContains")
@@ -438,4 +440,5 @@ class ControlPlane:
         rows = sorted(rows, key=lambda r: (r[col], r["name"]), reverse=descending == "Descending")
         start = int(req.get("NextToken") or 0)
         limit = int(req.get("MaxResults") or 100)
-        return rows[start : start + limit]
+        token = {"NextToken": str(start + limit)} if start + limit < len(rows) else {}
+        return rows[start : start + limit], token
