@@ -115,8 +115,14 @@ def _reachable(module: str) -> set[str]:
 LOWER = [m for m in MODULES if m.startswith(("amtune.space", "amtune.strategies"))] + [
     "amtune.optimizer"
 ]
-UPPER = ("amtune.tuning", "amtune.rules", "amtune.runners", "amtune.store", "amtune.cli",
-         "amtune.config")
+UPPER = (
+    "amtune.tuning",
+    "amtune.rules",
+    "amtune.runners",
+    "amtune.store",
+    "amtune.cli",
+    "amtune.config",
+)
 
 
 @pytest.mark.parametrize("module", sorted(LOWER))

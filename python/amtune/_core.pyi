@@ -37,15 +37,28 @@ def minimize_box(
     fun: Any, x0: npt.ArrayLike, lower: npt.ArrayLike, upper: npt.ArrayLike, max_iter: int = 200
 ) -> tuple[_Array, float, int, int]: ...
 def gp_neg_log_posterior(
-    kinds: list[int], cards: list[int], warp: list[int], X: npt.ArrayLike, y: npt.ArrayLike,
-    theta: npt.ArrayLike, learn_noise: bool = True,
+    kinds: list[int],
+    cards: list[int],
+    warp: list[int],
+    X: npt.ArrayLike,
+    y: npt.ArrayLike,
+    theta: npt.ArrayLike,
+    learn_noise: bool = True,
 ) -> tuple[float, _Array]: ...
 
 class GP:
     def __init__(
-        self, kinds: list[int], cards: list[int], warp: list[int], log_ls: npt.ArrayLike,
-        log_sf2: float = 0.0, log_noise: float = -9.0, mean: float = 0.0,
-        log_wa: npt.ArrayLike = ..., log_wb: npt.ArrayLike = ..., noise_floor: float = 1e-6,
+        self,
+        kinds: list[int],
+        cards: list[int],
+        warp: list[int],
+        log_ls: npt.ArrayLike,
+        log_sf2: float = 0.0,
+        log_noise: float = -9.0,
+        mean: float = 0.0,
+        log_wa: npt.ArrayLike = ...,
+        log_wb: npt.ArrayLike = ...,
+        noise_floor: float = 1e-6,
     ) -> None: ...
     def fit(self, X: npt.ArrayLike, y: npt.ArrayLike) -> None: ...
     def fit_rows(self, X: npt.ArrayLike, y: npt.ArrayLike, rows: list[int]) -> None: ...
@@ -66,9 +79,19 @@ class GP:
 
 class BayesEngine:
     def __init__(
-        self, space: Space, kinds: list[int], cards: list[int], warp: list[int],
-        acquisition: int = 0, kappa: float = 1.96, deterministic: bool = False, threads: int = 0,
-        max_fit_points: int = 128, fit_restarts: int = 2, n_starts: int = 5, n_candidates: int = 0,
+        self,
+        space: Space,
+        kinds: list[int],
+        cards: list[int],
+        warp: list[int],
+        acquisition: int = 0,
+        kappa: float = 1.96,
+        deterministic: bool = False,
+        threads: int = 0,
+        max_fit_points: int = 128,
+        fit_restarts: int = 2,
+        n_starts: int = 5,
+        n_candidates: int = 0,
         output_warping: bool = True,
     ) -> None: ...
     def propose(

@@ -13,7 +13,9 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from amtune.enums import ObjectiveType
 from amtune.progress import report_end
+from amtune.sagemaker.document import StoredConfig
 from amtune.store import DEFAULT_DB, NotFoundError, Store, resolve_db_path
 
 
@@ -167,12 +169,7 @@ def cmd_jobs(a: argparse.Namespace) -> int:
             _err(f"--sort-by: no column {a.sort_by!r} (columns: {', '.join(df.columns)})")
             return 2
         if a.sort_by == "FinalObjectiveValue":
-            maximize = (
-                job["config"]["HyperParameterTuningJobConfig"]["HyperParameterTuningJobObjective"][
-                    "Type"
-                ]
-                == "Maximize"
-            )
+            maximize = StoredConfig(job["config"]).objective_type is ObjectiveType.MAXIMIZE
             asc = not maximize if a.order is None else a.order == "asc"
         else:
             asc = a.order != "desc"

@@ -66,8 +66,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from amtune._ext import core
+from amtune.enums import ObjectiveStatus, TrainingJobStatus, TuningJobStatus
 from amtune.rules.base import TuningJobHook
 from amtune.sagemaker.config import MAX_WARM_START_PARENTS, WarmStartConfig
+from amtune.sagemaker.document import StoredConfig
 from amtune.space import SearchSpace
 from amtune.space.serialization import ranges_to_json
 from amtune.store import Store, resolve_db_path
@@ -91,7 +93,7 @@ MAX_STATIC_CHANGES = 10
 WARM_START_STRATEGIES = ("Bayesian", "Random")
 MAX_PRIOR_POINTS = 512
 MIN_DESIGN_DISTANCE = 0.05
-_FINISHED = ("Completed", "Stopped")
+_FINISHED = (TuningJobStatus.COMPLETED, TuningJobStatus.STOPPED)
 
 
 @dataclass
@@ -106,8 +108,8 @@ class ParentData:
 
 # ====================================================================== validation
 def _parent_spec(cfg: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-    am = cfg["amtune"]
-    return dict(am["ranges"]), dict(am.get("static") or {})
+    stored = StoredConfig(cfg)
+    return stored.ranges, stored.static
 
 
 def _child_spec(tuner: TuningJobSettings) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
@@ -165,19 +167,18 @@ def check_parents(tuner: TuningJobSettings, store: Store | None = None) -> list[
                 f"{where}: the parent tuning job is {job['status']}; a parent must "
                 f"have finished (Completed or Stopped)"
             )
-        cfg = job["config"]
-        obj = cfg["HyperParameterTuningJobConfig"]["HyperParameterTuningJobObjective"]
-        if obj["MetricName"] != tuner.objective_metric_name:
+        stored = StoredConfig(job["config"])
+        if stored.objective_metric_name != tuner.objective_metric_name:
             raise ValueError(
-                f"{where}: its objective metric is {obj['MetricName']!r}, this tuning "
+                f"{where}: its objective metric is {stored.objective_metric_name!r}, this tuning "
                 f"job's is {tuner.objective_metric_name!r}; they must be the same"
             )
-        if obj["Type"] != tuner.objective_type:
+        if stored.objective_type != tuner.objective_type:
             raise ValueError(
-                f"{where}: its objective type is {obj['Type']}, this tuning job's is "
+                f"{where}: its objective type is {stored.objective_type}, this tuning job's is "
                 f"{tuner.objective_type}; they must be the same"
             )
-        p_ranges, p_static = _parent_spec(cfg)
+        p_ranges, p_static = _parent_spec(job["config"])
         p_names = set(p_ranges) | set(p_static)
         if p_names != c_names:
             missing, extra = sorted(p_names - c_names), sorted(c_names - p_names)
@@ -240,9 +241,12 @@ def load_parents(tuner: TuningJobSettings, store: Store, identical: bool) -> lis
         p_ranges, p_static = _parent_spec(job["config"])
         pd_ = ParentData(job["name"])
         for r in store.training_jobs(job["name"]):
-            if r["status"] == "InProgress":
+            if r["status"] == TrainingJobStatus.IN_PROGRESS:
                 continue
-            if r["objective_status"] != "Succeeded" and r["status"] == "Stopped":
+            if (
+                r["objective_status"] != ObjectiveStatus.SUCCEEDED
+                and r["status"] == TrainingJobStatus.STOPPED
+            ):
                 continue  # not an observation
             hp = r["hyperparameters"]
             conf: dict[str, Any] = {}
@@ -258,7 +262,8 @@ def load_parents(tuner: TuningJobSettings, store: Store, identical: bool) -> lis
                 pd_.dropped += 1
                 continue
             conf.update(c_static)
-            value = r["final_objective"] if r["objective_status"] == "Succeeded" else None
+            succeeded = r["objective_status"] == ObjectiveStatus.SUCCEEDED
+            value = r["final_objective"] if succeeded else None
             pd_.params.append(conf)
             pd_.values.append(None if value is None else float(value))
         out.append(pd_)
@@ -450,7 +455,7 @@ class WarmStartHook(TuningJobHook):
             if params:
                 opt.add_many(params, values)
         elif opt.strategy.name == "Bayesian":
-            sign = -1.0 if run.objective_type == "Maximize" else 1.0
+            sign = run.objective_type.sign
             data = []
             for pd_ in self.loaded:
                 if pd_.params:

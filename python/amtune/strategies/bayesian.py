@@ -134,8 +134,10 @@ class BayesianSearch(Strategy):
             raise ValueError(f"n_initial must be a positive integer or None, got {n_initial!r}")
         if not isinstance(deterministic, (bool, np.bool_)):
             raise TypeError(f"deterministic must be a bool, got {deterministic!r}")
-        if isinstance(ucb_kappa, bool) or not isinstance(ucb_kappa, (int, float)) or not (
-            np.isfinite(ucb_kappa) and ucb_kappa >= 0
+        if (
+            isinstance(ucb_kappa, bool)
+            or not isinstance(ucb_kappa, (int, float))
+            or not (np.isfinite(ucb_kappa) and ucb_kappa >= 0)
         ):
             raise ValueError(f"ucb_kappa must be a finite number >= 0, got {ucb_kappa!r}")
         if num_threads is not None and (not _is_int(num_threads) or num_threads < 1):
@@ -165,13 +167,22 @@ class BayesianSearch(Strategy):
         ]
         threads = self.num_threads or int(os.environ.get("AMTUNE_NUM_THREADS", "0") or 0)
         self._engine = core.BayesEngine(
-            space._core, kinds, cards, warp,
-            acquisition=ACQUISITIONS[self.acquisition], kappa=self.ucb_kappa,
-            deterministic=self.deterministic, threads=max(threads, 0),
-            max_fit_points=self.max_fit_points, output_warping=self.output_warping,
-            big_threshold=self.big_history_threshold or 0, local_points=self.local_points,
+            space._core,
+            kinds,
+            cards,
+            warp,
+            acquisition=ACQUISITIONS[self.acquisition],
+            kappa=self.ucb_kappa,
+            deterministic=self.deterministic,
+            threads=max(threads, 0),
+            max_fit_points=self.max_fit_points,
+            output_warping=self.output_warping,
+            big_threshold=self.big_history_threshold or 0,
+            local_points=self.local_points,
         )
-        self._n_init = self.n_initial if self.n_initial is not None else default_n_initial(space.dim)
+        self._n_init = (
+            self.n_initial if self.n_initial is not None else default_n_initial(space.dim)
+        )
         self._design_seed = self.next_seed()
         self._design_index = 0
 

@@ -51,6 +51,7 @@ from typing import Any
 import numpy as np
 
 from amtune import analytics as _analytics
+from amtune.enums import ObjectiveType, TuningJobStatus
 from amtune.metrics import validate_metric_definitions
 from amtune.optimizer import Optimizer
 from amtune.rules.build import build_hooks
@@ -67,8 +68,8 @@ from amtune.sagemaker.config import (
     TuningJobCompletionCriteriaConfig,
     WarmStartConfig,
 )
+from amtune.sagemaker.document import StoredConfig, tuning_job_config
 from amtune.space import Parameter, SearchSpace
-from amtune.space.serialization import ranges_from_json, ranges_to_json
 from amtune.store import NotFoundError, Store
 from amtune.tuning.driver import Driver
 from amtune.tuning.liveness import driver_alive, stop_tuning_job
@@ -142,7 +143,7 @@ class HyperparameterTuner:
             raise ValueError(
                 f"objective_metric_name: must be a non-empty string, got {objective_metric_name!r}"
             )
-        if objective_type not in ("Maximize", "Minimize"):
+        if objective_type not in tuple(ObjectiveType):
             raise ValueError(
                 f"objective_type: must be 'Maximize' or 'Minimize', got {objective_type!r}"
             )
@@ -400,7 +401,7 @@ class HyperparameterTuner:
         """Continue a tuning job whose driver died (see the module's resume rule)."""
         store = Store(db)
         job = store.get_tuning_job(tuning_job_name)
-        if job["status"] not in ("InProgress", "Stopping"):
+        if not TuningJobStatus(job["status"]).is_active:
             raise ValueError(
                 f"tuning job {tuning_job_name!r} has already ended ({job['status']}); "
                 f"nothing to resume"
@@ -413,17 +414,17 @@ class HyperparameterTuner:
         tuner = cls._from_config(job["config"], db=db)
         tuner._store = store
         tuner.latest_tuning_job = tuning_job_name
-        am = job["config"]["amtune"]
+        stored = StoredConfig(job["config"])
         if train is None:
-            if am.get("command"):
-                train = list(am["command"])
-            elif am.get("callable"):
+            if stored.command:
+                train = stored.command
+            elif stored.callable_ref:
                 try:
-                    train = import_callable(am["callable"])
+                    train = import_callable(stored.callable_ref)
                 except (ImportError, AttributeError) as exc:
                     raise ValueError(
                         f"resume: cannot import the training function "
-                        f"{am['callable']!r} ({exc}); pass train="
+                        f"{stored.callable_ref!r} ({exc}); pass train="
                     ) from None
             else:
                 raise ValueError(
@@ -460,115 +461,17 @@ class HyperparameterTuner:
         )
 
     def _to_config(self, train: Any) -> dict[str, Any]:
-        cmd = None
+        command = None
         if isinstance(train, str):
-            cmd = shlex.split(train)
+            command = shlex.split(train)
         elif not callable(train):
-            cmd = list(train)
-        limits: dict[str, Any] = {
-            "MaxNumberOfTrainingJobs": self.max_jobs,
-            "MaxParallelTrainingJobs": self.max_parallel_jobs,
-        }
-        if self.max_runtime_in_seconds is not None:
-            limits["MaxRuntimeInSeconds"] = self.max_runtime_in_seconds
-        htc: dict[str, Any] = {
-            "Strategy": self.strategy,
-            "HyperParameterTuningJobObjective": {
-                "Type": self.objective_type,
-                "MetricName": self.objective_metric_name,
-            },
-            "ResourceLimits": limits,
-            "ParameterRanges": self.space.to_sagemaker(),
-            "TrainingJobEarlyStoppingType": self.early_stopping_type,
-            "RandomSeed": self.random_seed,
-        }
-        if self.completion_criteria_config is not None:
-            htc["TuningJobCompletionCriteria"] = self.completion_criteria_config.to_sagemaker()
-        if self.strategy == "Hyperband":
-            htc["StrategyConfig"] = HyperbandStrategyConfig(**self.strategy_config).to_sagemaker()
-        elif self.strategy_config:
-            htc["StrategyConfig"] = dict(self.strategy_config)
-        algo: dict[str, Any] = {
-            "TrainingInputMode": "File",
-            "MetricDefinitions": self.metric_definitions,
-        }
-        if cmd is not None:
-            algo["TrainingCommand"] = cmd
-        tjd: dict[str, Any] = {
-            "StaticHyperParameters": _analytics.hp_strings(self.space.static),
-            "AlgorithmSpecification": algo,
-        }
-        if self.max_runtime_per_training_job is not None:
-            tjd["StoppingCondition"] = {"MaxRuntimeInSeconds": self.max_runtime_per_training_job}
-        if self.max_retry_attempts:
-            tjd["RetryStrategy"] = {"MaximumRetryAttempts": self.max_retry_attempts}
-        if self.channels:
-            tjd["InputDataConfig"] = [
-                {"ChannelName": k, "DataSource": {"FileDataSource": {"Path": v}}}
-                for k, v in self.channels.items()
-            ]
-        return {
-            "HyperParameterTuningJobConfig": htc,
-            "TrainingJobDefinition": tjd,
-            "WarmStartConfig": (
-                self.warm_start_config.to_sagemaker()
-                if self.warm_start_config is not None
-                else None
-            ),
-            "amtune": {
-                "ranges": ranges_to_json(self.space.ranges),
-                "static": dict(self.space.static),
-                "strategy_config": dict(self.strategy_config),
-                "runner": self.runner,
-                "command": cmd,
-                "callable": callable_ref(train) if callable(train) else None,
-                "working_dir": self.working_dir,
-                "output_path": self.output_path,
-                "channels": self.channels,
-                "env": self.env,
-                "stop_grace_seconds": self.stop_grace_seconds,
-                "max_retry_attempts": self.max_retry_attempts,
-                "max_runtime_per_training_job": self.max_runtime_per_training_job,
-                "random_seed": self.random_seed,
-            },
-        }
+            command = list(train)
+        return tuning_job_config(self, command, callable_ref(train) if callable(train) else None)
 
     @classmethod
     def _from_config(cls, cfg: Mapping[str, Any], db: Any = None) -> HyperparameterTuner:
-        htc = cfg["HyperParameterTuningJobConfig"]
-        am = cfg["amtune"]
-        cc = htc.get("TuningJobCompletionCriteria")
-        ws = cfg.get("WarmStartConfig")
-        limits = htc["ResourceLimits"]
-        space = SearchSpace(ranges_from_json(am["ranges"]), am["static"])
-        return cls(
-            htc["HyperParameterTuningJobObjective"]["MetricName"],
-            space,
-            objective_type=htc["HyperParameterTuningJobObjective"]["Type"],
-            metric_definitions=cfg["TrainingJobDefinition"]["AlgorithmSpecification"].get(
-                "MetricDefinitions"
-            ),
-            strategy=htc["Strategy"],
-            max_jobs=limits["MaxNumberOfTrainingJobs"],
-            max_parallel_jobs=limits["MaxParallelTrainingJobs"],
-            max_runtime_in_seconds=limits.get("MaxRuntimeInSeconds"),
-            early_stopping_type=htc.get("TrainingJobEarlyStoppingType", "Off"),
-            completion_criteria_config=(
-                TuningJobCompletionCriteriaConfig.from_sagemaker(cc) if cc else None
-            ),
-            warm_start_config=WarmStartConfig.from_sagemaker(ws) if ws else None,
-            random_seed=am["random_seed"],
-            strategy_config=am.get("strategy_config"),
-            max_retry_attempts=am.get("max_retry_attempts", 0),
-            max_runtime_per_training_job=am.get("max_runtime_per_training_job"),
-            runner=am.get("runner", "process"),
-            channels=am.get("channels"),
-            output_path=am.get("output_path"),
-            working_dir=am.get("working_dir"),
-            env=am.get("env"),
-            stop_grace_seconds=am.get("stop_grace_seconds", DEFAULT_STOP_GRACE),
-            db=db,
-        )
+        name, space, kwargs = StoredConfig(cfg).tuner_arguments()
+        return cls(name, space, **kwargs, db=db)
 
     def _latest(self) -> str:
         if self.latest_tuning_job is None:
