@@ -243,7 +243,7 @@ def test_warm_start_from_both_config_shapes(tmp_path, sagemaker_request):
     kw = parse_config(sm, tmp_path).tuner_kwargs
     assert kw["warm_start_config"] == WarmStartConfig("IdenticalDataAndAlgorithm", ["a"])
     sm["WarmStartConfig"]["WarmStartType"] = "Sideways"
-    with pytest.raises(ConfigError, match=r"WarmStartConfig\.warm_start_type: must be one of"):
+    with pytest.raises(ConfigError, match=r"WarmStartConfig\.WarmStartType: must be one of"):
         parse_config(sm, tmp_path)
 
 

@@ -13,6 +13,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from amtune.config import cli as config_cli
 from amtune.enums import ObjectiveType
 from amtune.progress import report_end
 from amtune.sagemaker.document import StoredConfig
@@ -40,7 +41,8 @@ def _open_existing(db: str | None) -> Store:
 
 # ====================================================================== subcommands
 def cmd_run(a: argparse.Namespace) -> int:
-    from amtune.config.loader import ConfigError, config_path, load_config
+    from amtune.config.loader import ConfigError, load_config
+    from amtune.errors import FieldError
     from amtune.tuning.tuner import HyperparameterTuner
 
     try:
@@ -54,10 +56,10 @@ def cmd_run(a: argparse.Namespace) -> int:
     tuner = HyperparameterTuner(**cfg.tuner_kwargs, db=a.db, quiet=a.quiet)
     try:
         tuner.fit(cfg.command, job_name=name)
-    except ValueError as exc:
+    except FieldError as exc:
         if tuner.latest_tuning_job is not None:  # the job had started: not a config error
             raise
-        _err(config_path(cfg, str(exc)))  # checks that need the store (name taken, parents)
+        _err(str(cfg.field_of(exc)))  # checks that need the store (name taken, parents)
         return 2
     except KeyboardInterrupt:
         if tuner.latest_tuning_job is None:
@@ -290,6 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--name", default=None)
     dm.add_argument("--quiet", action="store_true")
     dm.set_defaults(func=cmd_demo)
+
+    config_cli.register(sub)
     return p
 
 

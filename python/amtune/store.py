@@ -38,6 +38,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from amtune.errors import FieldError
+
 DEFAULT_DB = "amtune.db"
 SCHEMA_VERSION = 1
 
@@ -244,9 +246,10 @@ class Store:
     def create_tuning_job(self, name: str, config: Mapping[str, Any], creation_time: float) -> None:
         with self.transaction():
             if self._exec("SELECT 1 FROM tuning_jobs WHERE name = ?", (name,)).fetchone():
-                raise ValueError(
-                    f"job_name: a tuning job named {name!r} already exists in {self.path}; "
-                    f"choose another name or resume it"
+                raise FieldError(
+                    "job_name",
+                    f"a tuning job named {name!r} already exists in {self.path}; "
+                    f"choose another name or resume it",
                 )
             self._exec(
                 "INSERT INTO tuning_jobs (name, config, status, creation_time, last_modified_time) "

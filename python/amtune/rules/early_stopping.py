@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from amtune.enums import JobAction, ObjectiveType, TrainingJobStatus
+from amtune.errors import FieldError
 from amtune.rules.base import TuningJobHook
 from amtune.rules.decisions import JobDecision
 
@@ -136,8 +137,9 @@ class MedianStoppingRule(TuningJobHook):
 def make_early_stopping_hook(tuner: TuningJobSettings) -> MedianStoppingRule:
     """The median stopping rule for ``tuner`` (``early_stopping_type="Auto"``)."""
     if tuner.strategy == "Hyperband":
-        raise ValueError(
-            'early_stopping_type: must be "Off" with the Hyperband strategy, which '
-            "stops training jobs itself (as in SageMaker)"
+        raise FieldError(
+            "early_stopping_type",
+            'must be "Off" with the Hyperband strategy, which '
+            "stops training jobs itself (as in SageMaker)",
         )
     return MedianStoppingRule(tuner.objective_metric_name, tuner.objective_type)

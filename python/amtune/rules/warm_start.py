@@ -67,6 +67,7 @@ import numpy as np
 
 from amtune._ext import core
 from amtune.enums import ObjectiveStatus, TrainingJobStatus, TuningJobStatus
+from amtune.errors import FieldError
 from amtune.rules.base import TuningJobHook
 from amtune.sagemaker.config import MAX_WARM_START_PARENTS, WarmStartConfig
 from amtune.sagemaker.document import StoredConfig
@@ -132,25 +133,25 @@ def check_parents(tuner: TuningJobSettings, store: Store | None = None) -> list[
     ws = tuner.warm_start_config
     path = "warm_start_config"
     if ws is None:
-        raise ValueError(f"{path}: no warm start configured")
+        raise FieldError(f"{path}", "no warm start configured")
     parents = list(ws.parents)
     if len(parents) > MAX_WARM_START_PARENTS:
-        raise ValueError(
-            f"{path}.parents: at most {MAX_WARM_START_PARENTS} parent tuning jobs, "
-            f"got {len(parents)}"
+        raise FieldError(
+            f"{path}.parents",
+            f"at most {MAX_WARM_START_PARENTS} parent tuning jobs, got {len(parents)}",
         )
     if len(set(parents)) != len(parents):
-        raise ValueError(f"{path}.parents: a parent tuning job is named twice: {parents}")
+        raise FieldError(f"{path}.parents", f"a parent tuning job is named twice: {parents}")
     if tuner.strategy not in WARM_START_STRATEGIES:
-        raise ValueError(
-            f"{path}: warm start needs the Bayesian or Random strategy, got {tuner.strategy!r}"
+        raise FieldError(
+            f"{path}", f"warm start needs the Bayesian or Random strategy, got {tuner.strategy!r}"
         )
     if store is None:
         dbp = resolve_db_path(tuner.db)
         if not dbp.exists():
-            raise ValueError(
-                f"{path}.parents[0] ({parents[0]!r}): no tuning job of that name: "
-                f"there is no store at {dbp}"
+            raise FieldError(
+                f"{path}.parents[0] ({parents[0]!r})",
+                f"no tuning job of that name: there is no store at {dbp}",
             )
         store = tuner.store
     c_ranges, c_static = _child_spec(tuner)
@@ -161,39 +162,44 @@ def check_parents(tuner: TuningJobSettings, store: Store | None = None) -> list[
         try:
             job = store.get_tuning_job(name)
         except KeyError:
-            raise ValueError(f"{where}: no tuning job of that name in {store.path}") from None
+            raise FieldError(f"{where}", f"no tuning job of that name in {store.path}") from None
         if job["status"] not in _FINISHED:
-            raise ValueError(
-                f"{where}: the parent tuning job is {job['status']}; a parent must "
-                f"have finished (Completed or Stopped)"
+            raise FieldError(
+                f"{where}",
+                f"the parent tuning job is {job['status']}; a parent must "
+                f"have finished (Completed or Stopped)",
             )
         stored = StoredConfig(job["config"])
         if stored.objective_metric_name != tuner.objective_metric_name:
-            raise ValueError(
-                f"{where}: its objective metric is {stored.objective_metric_name!r}, this tuning "
-                f"job's is {tuner.objective_metric_name!r}; they must be the same"
+            raise FieldError(
+                f"{where}",
+                f"its objective metric is {stored.objective_metric_name!r}, this tuning "
+                f"job's is {tuner.objective_metric_name!r}; they must be the same",
             )
         if stored.objective_type != tuner.objective_type:
-            raise ValueError(
-                f"{where}: its objective type is {stored.objective_type}, this tuning job's is "
-                f"{tuner.objective_type}; they must be the same"
+            raise FieldError(
+                f"{where}",
+                f"its objective type is {stored.objective_type}, this tuning job's is "
+                f"{tuner.objective_type}; they must be the same",
             )
         p_ranges, p_static = _parent_spec(job["config"])
         p_names = set(p_ranges) | set(p_static)
         if p_names != c_names:
             missing, extra = sorted(p_names - c_names), sorted(c_names - p_names)
-            raise ValueError(
-                f"{where}: the set of hyperparameter names (tuned and static) must be the same; "
+            raise FieldError(
+                f"{where}",
+                "the set of hyperparameter names (tuned and static) must be the same; "
                 + (f"only in the parent: {missing}" if missing else "")
                 + ("; " if missing and extra else "")
-                + (f"only in this tuning job: {extra}" if extra else "")
+                + (f"only in this tuning job: {extra}" if extra else ""),
             )
         changes = 0
         for k, d in c_ranges.items():
             if k in p_ranges and p_ranges[k]["kind"] != d["kind"]:
-                raise ValueError(
-                    f"{where}: hyperparameter {k!r} is {p_ranges[k]['kind']} in the "
-                    f"parent and {d['kind']} here; a type cannot change"
+                raise FieldError(
+                    f"{where}",
+                    f"hyperparameter {k!r} is {p_ranges[k]['kind']} in the "
+                    f"parent and {d['kind']} here; a type cannot change",
                 )
         for k, v in c_static.items():
             if k in p_ranges:
@@ -201,9 +207,10 @@ def check_parents(tuner: TuningJobSettings, store: Store | None = None) -> list[
             elif not _same(p_static[k], v):
                 changes += 1
         if changes > MAX_STATIC_CHANGES:
-            raise ValueError(
-                f"{where}: {changes} changes from tuned to static hyperparameters and "
-                f"of static values; at most {MAX_STATIC_CHANGES} are allowed"
+            raise FieldError(
+                f"{where}",
+                f"{changes} changes from tuned to static hyperparameters and "
+                f"of static values; at most {MAX_STATIC_CHANGES} are allowed",
             )
         rows.append(job)
     return rows
@@ -468,8 +475,8 @@ class WarmStartHook(TuningJobHook):
 def make_warm_start_hook(tuner: TuningJobSettings) -> WarmStartHook:
     """The warm start hook for ``tuner.warm_start_config`` (validated against the store at fit)."""
     if tuner.strategy not in WARM_START_STRATEGIES:
-        raise ValueError(
-            f"warm_start_config: warm start needs the Bayesian or Random strategy, "
-            f"got {tuner.strategy!r}"
+        raise FieldError(
+            "warm_start_config",
+            f"warm start needs the Bayesian or Random strategy, got {tuner.strategy!r}",
         )
     return WarmStartHook(tuner)

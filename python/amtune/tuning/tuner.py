@@ -39,7 +39,6 @@ from __future__ import annotations
 import math
 import numbers
 import os
-import re
 import shlex
 import sys
 import threading
@@ -52,8 +51,8 @@ import numpy as np
 
 from amtune import analytics as _analytics
 from amtune.enums import ObjectiveType, TuningJobStatus
+from amtune.errors import FieldError
 from amtune.metrics import validate_metric_definitions
-from amtune.optimizer import Optimizer
 from amtune.rules.build import build_hooks
 from amtune.rules.warm_start import check_parents
 from amtune.runners.callables import callable_ref, import_callable
@@ -69,14 +68,14 @@ from amtune.sagemaker.config import (
     WarmStartConfig,
 )
 from amtune.sagemaker.document import StoredConfig, tuning_job_config
+from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE
 from amtune.space import Parameter, SearchSpace
 from amtune.store import NotFoundError, Store
+from amtune.strategies import build_strategy
 from amtune.tuning.driver import Driver
 from amtune.tuning.liveness import driver_alive, stop_tuning_job
 from amtune.tuning.state import TuningRun
 
-TUNING_JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
-CHANNEL_NAME_RE = re.compile(r"^[A-Za-z0-9\.\-_]{1,64}$")
 RUNNERS = ("process", "thread")
 
 
@@ -185,16 +184,17 @@ class HyperparameterTuner:
             )
         else:
             self.strategy_config = dict(strategy_config or {})
-        # Validate the strategy name and options now (a throwaway optimizer).
+        # Validate the strategy name and options now.
         try:
-            Optimizer(self.space, strategy, objective_type, 0, **self.strategy_config)
+            probe = build_strategy(strategy, self.strategy_config, "strategy", "strategy_config")
+        except FieldError:
+            raise
+        except (ValueError, TypeError) as exc:  # an option's value, checked by the strategy
+            raise FieldError("strategy_config", str(exc)) from None
+        try:
+            probe.bind(self.space, 0)  # the strategy accepts these ranges
         except (ValueError, TypeError) as exc:
-            msg = str(exc)
-            if msg.startswith("strategy options: "):
-                raise ValueError("strategy_config: " + msg[len("strategy options: ") :]) from None
-            if msg.split(" ", 1)[0].rstrip(":") in self.strategy_config:  # an option's value
-                raise ValueError(f"strategy_config.{msg}") from None
-            raise ValueError(f"strategy: {msg}") from None
+            raise FieldError("strategy", str(exc)) from None
         if max_jobs is None:
             max_jobs = self.space.size if strategy == "Grid" and self.space.size else 10
         if not _is_int(max_jobs) or max_jobs < 1:
