@@ -9,7 +9,7 @@ from amtune.sagemaker.config import WarmStartConfig
 from amtune.optimizer import Optimizer
 from amtune.strategies.base import History
 from amtune.tuning.tuner import HyperparameterTuner
-from amtune.rules.warm_start import TransferLearningSearch
+from amtune.strategies.transfer import TransferLearningSearch
 
 RANGES = {"x": amtune.ContinuousParameter(0.0, 1.0), "n": amtune.IntegerParameter(1, 4)}
 

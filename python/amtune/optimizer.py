@@ -222,7 +222,7 @@ class Optimizer:
         if len(params_list) != len(vals):
             raise ValueError(f"add_many: {len(params_list)} configurations but {len(vals)} values")
         raw = self.space.to_raw(params_list)  # validates everything before any state changes
-        X = np.asarray(self.space._core.encode(raw))
+        X = np.asarray(self.space.engine.encode(raw))
         configs = self.space.from_raw(raw)
         m, k = self._n, len(vals)
         self._grow(k)
