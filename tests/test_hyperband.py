@@ -285,8 +285,6 @@ def test_a_callable_bad_jobs_stop_at_the_first_rung_good_ones_reach_max_resource
     assert hook.rule.records == sh.records
 
 
-
-
 def test_a_command_is_stopped_by_sigterm_at_a_rung(tmp_path, sigterm_script):
     script = sigterm_script(sleep=0.06)  # its epochs come from --epochs
     t = HyperparameterTuner(
@@ -320,3 +318,39 @@ def test_a_command_is_stopped_by_sigterm_at_a_rung(tmp_path, sigterm_script):
     worst = min(rows, key=lambda r: r["hyperparameters"]["x"])  # the worst of 7 is stopped
     assert worst["status"] == "Stopped" and "at rung 1 of bracket 0" in worst["failure_reason"]
     assert t.describe()["TrainingJobStatusCounters"]["Stopped"] == len(stopped)
+
+
+def test_a_store_written_before_rule_decisions_were_recorded_still_resumes(tmp_path):
+    # a store of an earlier amtune has no rule_decisions table: the job resumes and ends; the
+    # rungs are rebuilt from every recorded emission of the ended jobs
+    import sqlite3
+
+    t = HyperparameterTuner(
+        "loss",
+        X,
+        objective_type="Minimize",
+        strategy="Hyperband",
+        max_jobs=8,
+        static_hyperparameters={"epochs": 9},
+        random_seed=5,
+        quiet=True,
+        runner="thread",
+        db=tmp_path / "old.db",
+    )
+    t.fit(curve, job_name="old")
+    db = sqlite3.connect(tmp_path / "old.db")
+    with db:
+        db.execute("DROP TABLE rule_decisions")
+        # the driver died while the last two training jobs ran
+        db.execute("UPDATE tuning_jobs SET status = 'InProgress', end_time = NULL")
+        db.execute(
+            "UPDATE training_jobs SET status = 'InProgress', objective_status = 'Pending', "
+            "end_time = NULL, final_objective = NULL WHERE seq > 6"
+        )
+    db.close()
+    back = HyperparameterTuner.resume("old", db=tmp_path / "old.db", train=curve, quiet=True)
+    d = back.describe()
+    assert d["HyperParameterTuningJobStatus"] == "Completed"
+    rows = back.store.training_jobs("old")
+    assert len(rows) == 8 and all(r["status"] in ("Completed", "Stopped") for r in rows)
+    assert sum(r["restarts"] for r in rows) == 2
