@@ -51,7 +51,7 @@ import numpy as np
 
 from amtune import analytics as _analytics
 from amtune.enums import ObjectiveType, TuningJobStatus
-from amtune.errors import FieldError
+from amtune.errors import FieldError, FieldTypeError
 from amtune.metrics import validate_metric_definitions
 from amtune.rules.build import build_hooks
 from amtune.rules.warm_start import check_parents
@@ -139,36 +139,38 @@ class HyperparameterTuner:
         quiet: bool = False,
     ) -> None:
         if not isinstance(objective_metric_name, str) or not objective_metric_name:
-            raise ValueError(
-                f"objective_metric_name: must be a non-empty string, got {objective_metric_name!r}"
+            raise FieldError(
+                "objective_metric_name",
+                f"must be a non-empty string, got {objective_metric_name!r}",
             )
         if objective_type not in tuple(ObjectiveType):
-            raise ValueError(
-                f"objective_type: must be 'Maximize' or 'Minimize', got {objective_type!r}"
+            raise FieldError(
+                "objective_type", f"must be 'Maximize' or 'Minimize', got {objective_type!r}"
             )
         if isinstance(hyperparameter_ranges, SearchSpace):
             ranges = hyperparameter_ranges.ranges
             static = {**hyperparameter_ranges.static, **(static_hyperparameters or {})}
         else:
             if not isinstance(hyperparameter_ranges, Mapping):
-                raise TypeError(
-                    "hyperparameter_ranges: must be a dict of name -> "
-                    "ContinuousParameter/IntegerParameter/CategoricalParameter"
+                raise FieldTypeError(
+                    "hyperparameter_ranges",
+                    "must be a dict of name -> "
+                    "ContinuousParameter/IntegerParameter/CategoricalParameter",
                 )
             ranges, static = dict(hyperparameter_ranges), dict(static_hyperparameters or {})
         if not ranges:
-            raise ValueError("hyperparameter_ranges: at least one range to tune is needed")
+            raise FieldError("hyperparameter_ranges", "at least one range to tune is needed")
         self.space = SearchSpace(ranges, static)
         for k, v in static.items():
             if not isinstance(v, (str, int, float, bool)) or (
                 isinstance(v, float) and not math.isfinite(v)
             ):
-                raise TypeError(
-                    f"static_hyperparameters[{k!r}]: must be a string, number or bool, got {v!r}"
+                raise FieldTypeError(
+                    f"static_hyperparameters[{k!r}]", f"must be a string, number or bool, got {v!r}"
                 )
         self.metric_definitions = validate_metric_definitions(metric_definitions)
         if not isinstance(strategy, str):
-            raise TypeError(f"strategy: must be a strategy name, got {strategy!r}")
+            raise FieldTypeError("strategy", f"must be a strategy name, got {strategy!r}")
         self.strategy = strategy
         if strategy == "Hyperband":
             # resolved: MinResource defaults to 1, MaxResource to the static epochs
@@ -178,9 +180,9 @@ class HyperparameterTuner:
         elif isinstance(strategy_config, HyperbandStrategyConfig) or (
             isinstance(strategy_config, Mapping) and "HyperbandStrategyConfig" in strategy_config
         ):
-            raise ValueError(
-                f"strategy_config: a HyperbandStrategyConfig needs strategy='Hyperband', "
-                f"got strategy={strategy!r}"
+            raise FieldError(
+                "strategy_config",
+                f"a HyperbandStrategyConfig needs strategy='Hyperband', got strategy={strategy!r}",
             )
         else:
             self.strategy_config = dict(strategy_config or {})
@@ -198,55 +200,55 @@ class HyperparameterTuner:
         if max_jobs is None:
             max_jobs = self.space.size if strategy == "Grid" and self.space.size else 10
         if not _is_int(max_jobs) or max_jobs < 1:
-            raise ValueError(f"max_jobs: must be an integer >= 1, got {max_jobs!r}")
+            raise FieldError("max_jobs", f"must be an integer >= 1, got {max_jobs!r}")
         if not _is_int(max_parallel_jobs) or max_parallel_jobs < 1:
-            raise ValueError(
-                f"max_parallel_jobs: must be an integer >= 1, got {max_parallel_jobs!r}"
+            raise FieldError(
+                "max_parallel_jobs", f"must be an integer >= 1, got {max_parallel_jobs!r}"
             )
         if max_runtime_in_seconds is not None and not _is_pos_number(max_runtime_in_seconds):
-            raise ValueError(
-                f"max_runtime_in_seconds: must be a number > 0, got {max_runtime_in_seconds!r}"
+            raise FieldError(
+                "max_runtime_in_seconds", f"must be a number > 0, got {max_runtime_in_seconds!r}"
             )
         if max_runtime_per_training_job is not None and not _is_pos_number(
             max_runtime_per_training_job
         ):
-            raise ValueError(
-                f"max_runtime_per_training_job: must be a number > 0, "
-                f"got {max_runtime_per_training_job!r}"
+            raise FieldError(
+                "max_runtime_per_training_job",
+                f"must be a number > 0, got {max_runtime_per_training_job!r}",
             )
         if early_stopping_type not in EARLY_STOPPING_TYPES:
-            raise ValueError(
-                f"early_stopping_type: must be 'Off' or 'Auto', got {early_stopping_type!r}"
+            raise FieldError(
+                "early_stopping_type", f"must be 'Off' or 'Auto', got {early_stopping_type!r}"
             )
         if completion_criteria_config is not None:
             if not isinstance(completion_criteria_config, TuningJobCompletionCriteriaConfig):
-                raise TypeError(
-                    "completion_criteria_config: must be a TuningJobCompletionCriteriaConfig"
+                raise FieldTypeError(
+                    "completion_criteria_config", "must be a TuningJobCompletionCriteriaConfig"
                 )
             completion_criteria_config.validate()
         if warm_start_config is not None:
             if not isinstance(warm_start_config, WarmStartConfig):
-                raise TypeError("warm_start_config: must be a WarmStartConfig")
+                raise FieldTypeError("warm_start_config", "must be a WarmStartConfig")
             warm_start_config.validate()
         if random_seed is not None and (not _is_int(random_seed) or random_seed < 0):
-            raise ValueError(f"random_seed: must be an integer >= 0, got {random_seed!r}")
+            raise FieldError("random_seed", f"must be an integer >= 0, got {random_seed!r}")
         if not _is_int(max_retry_attempts) or not 0 <= max_retry_attempts <= MAX_RETRY_ATTEMPTS:
-            raise ValueError(
-                f"max_retry_attempts: must be an integer from 0 to {MAX_RETRY_ATTEMPTS}, "
-                f"got {max_retry_attempts!r}"
+            raise FieldError(
+                "max_retry_attempts",
+                f"must be an integer from 0 to {MAX_RETRY_ATTEMPTS}, got {max_retry_attempts!r}",
             )
         if runner not in RUNNERS:
-            raise ValueError(f"runner: must be one of {list(RUNNERS)}, got {runner!r}")
+            raise FieldError("runner", f"must be one of {list(RUNNERS)}, got {runner!r}")
         if not isinstance(base_tuning_job_name, str) or not base_tuning_job_name:
-            raise ValueError("base_tuning_job_name: must be a non-empty string")
+            raise FieldError("base_tuning_job_name", "must be a non-empty string")
         chans: dict[str, str] = {}
         for k, v in (channels or {}).items():
             if not isinstance(k, str) or not CHANNEL_NAME_RE.match(k):
-                raise ValueError(f"channels: invalid channel name {k!r} (letters, digits, . - _)")
+                raise FieldError("channels", f"invalid channel name {k!r} (letters, digits, . - _)")
             chans[k] = str(Path(v).expanduser().resolve())
         if not _is_pos_number(stop_grace_seconds):
-            raise ValueError(
-                f"stop_grace_seconds: must be a number > 0, got {stop_grace_seconds!r}"
+            raise FieldError(
+                "stop_grace_seconds", f"must be a number > 0, got {stop_grace_seconds!r}"
             )
         self.objective_metric_name = objective_metric_name
         self.objective_type = objective_type
@@ -311,9 +313,10 @@ class HyperparameterTuner:
         runner = self._make_runner(train)
         name = job_name or self._default_name()
         if not isinstance(name, str) or not TUNING_JOB_NAME_RE.match(name):
-            raise ValueError(
-                f"job_name: 1-32 letters, digits and hyphens, starting and ending with a "
-                f"letter or digit (SageMaker's rule), got {name!r}"
+            raise FieldError(
+                "job_name",
+                f"1-32 letters, digits and hyphens, starting and ending with a "
+                f"letter or digit (SageMaker's rule), got {name!r}",
             )
         if self._thread is not None and self._thread.is_alive():
             raise RuntimeError("fit: this tuner is already running a tuning job")
@@ -422,14 +425,15 @@ class HyperparameterTuner:
                 try:
                     train = import_callable(stored.callable_ref)
                 except (ImportError, AttributeError) as exc:
-                    raise ValueError(
-                        f"resume: cannot import the training function "
-                        f"{stored.callable_ref!r} ({exc}); pass train="
+                    raise FieldError(
+                        "resume",
+                        f"cannot import the training function "
+                        f"{stored.callable_ref!r} ({exc}); pass train=",
                     ) from None
             else:
-                raise ValueError(
-                    "resume: the training function of this job cannot be imported by "
-                    "name; pass train="
+                raise FieldError(
+                    "resume",
+                    "the training function of this job cannot be imported by name; pass train=",
                 )
         runner = tuner._make_runner(train)
         tuner._start(tuning_job_name, runner, resumed=True, wait=wait, quiet=quiet)
@@ -449,15 +453,17 @@ class HyperparameterTuner:
         if isinstance(train, str) or (isinstance(train, Sequence) and not isinstance(train, bytes)):
             names = {d["Name"] for d in self.metric_definitions}
             if self.objective_metric_name not in names:
-                raise ValueError(
-                    f"metric_definitions: the objective metric {self.objective_metric_name!r} "
+                raise FieldError(
+                    "metric_definitions",
+                    f"the objective metric {self.objective_metric_name!r} "
                     "needs a metric definition (a regex over the command's output) when "
-                    "training is a command"
+                    "training is a command",
                 )
             return CommandRunner(train, self.metric_definitions, self.working_dir, self.env)
-        raise TypeError(
-            f"train: must be a callable train(hyperparameters, reporter) or a command "
-            f"(a string or a list of strings), got {type(train).__name__}"
+        raise FieldTypeError(
+            "train",
+            f"must be a callable train(hyperparameters, reporter) or a command "
+            f"(a string or a list of strings), got {type(train).__name__}",
         )
 
     def _to_config(self, train: Any) -> dict[str, Any]:
