@@ -18,7 +18,8 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-MODULES = {_module_name(p): p for p in sorted(ROOT.rglob("*.py"))}
+# the compiled core is a module too: its stub stands for it (python/amtune/_core.pyi)
+MODULES = {_module_name(p): p for p in sorted([*ROOT.rglob("*.py"), *ROOT.rglob("*.pyi")])}
 
 
 def _resolve(name: str) -> str | None:
