@@ -444,3 +444,30 @@ def test_list_pagination_with_boto3_paginators(tmp_path: Path) -> None:
             ["m2", "m3"],
             ["m4"],
         ]
+
+
+def test_a_restarted_service_restarts_its_endpoints(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    with EndpointService(db) as svc:
+        sm, _ = clients(svc.url)
+        create_model(sm, "m", make_model(tmp_path, "m", 3.0))
+        sm.create_endpoint_config(
+            EndpointConfigName="c",
+            ProductionVariants=[
+                {
+                    "VariantName": "A",
+                    "ModelName": "m",
+                    "InitialInstanceCount": 1,
+                    "InstanceType": "ml.m5.large",
+                }
+            ],
+        )
+        sm.create_endpoint(EndpointName="kept", EndpointConfigName="c")
+        wait_status(sm, "kept", "InService")
+    with EndpointService(db) as svc:  # the store still has the endpoint: its servers start again
+        sm, rt = clients(svc.url)
+        wait_status(sm, "kept", "InService")
+        r = rt.invoke_endpoint(
+            EndpointName="kept", Body=b"1", ContentType="text/csv", Accept="text/csv"
+        )
+        assert r["Body"].read() == b"3.0"
