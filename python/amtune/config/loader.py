@@ -74,7 +74,7 @@ from amtune.space import (
     SearchSpace,
 )
 from amtune.space.serialization import ranges_from_sagemaker
-from amtune.strategies import build_strategy
+from amtune.strategies import check_strategy
 
 __all__ = ["ConfigError", "JobConfig", "load_config", "load_document", "parse_config"]
 
@@ -279,10 +279,8 @@ def _check_job(cfg: JobConfig) -> JobConfig:
             join(paths["strategy_config"], "HyperbandStrategyConfig"),
             f"only with Strategy Hyperband, got Strategy {strategy!r}",
         )
-    with at(paths["strategy_config"]):
-        probe = build_strategy(strategy, options, paths["strategy"], paths["strategy_config"])
     with at(paths["strategy"]):
-        probe.bind(space, 0)
+        check_strategy(strategy, options, space, paths["strategy"], paths["strategy_config"])
     if kw.get("early_stopping_type") == "Auto" and strategy == "Hyperband":
         raise ConfigError(
             paths["early_stopping_type"],
