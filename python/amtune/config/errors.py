@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
 
 from amtune.errors import FieldError
 
@@ -59,6 +58,3 @@ def at(path: str) -> Iterator[None]:
     except (ValueError, TypeError) as exc:
         raise ConfigError(path, str(exc)) from None
 
-
-def describe_value(v: Any) -> str:
-    return f"{type(v).__name__} {v!r}"
