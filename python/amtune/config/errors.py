@@ -57,4 +57,3 @@ def at(path: str) -> Iterator[None]:
         raise ConfigError(exc.path, exc.rule) from None
     except (ValueError, TypeError) as exc:
         raise ConfigError(path, str(exc)) from None
-
