@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     if a.detach:  # the launcher waits for this process only; the service is nobody's child
         if os.fork() > 0:
-            os._exit(0)
+            return 0
         os.setsid()
     svc = EndpointService(a.db, a.host, a.port, seed=a.seed)
     print(f"amtune endpoint service for {svc.state.path}", flush=True)

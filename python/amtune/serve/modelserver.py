@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import sys
 import threading
@@ -87,7 +88,8 @@ def _exit_with_parent(interval: float = 1.0) -> None:
         while True:
             time.sleep(interval)
             if os.getppid() != parent:
-                os._exit(0)
+                os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's own graceful shutdown
+                return
 
     threading.Thread(target=watch, name="amtune-parent-watch", daemon=True).start()
 
