@@ -138,7 +138,16 @@ def test_cli_variants_shadow_metrics_online_and_thompson(
     for x in rng.uniform(0, 1, 300):
         p.predict([[x]])
         ids.append((p.last_inference_id, int(x > 0.5)))
-    service.flush()
+    deadline = time.monotonic() + 60
+    while True:  # shadow copies are answered in the background: wait for all 300
+        service.flush()
+        row = service.state.one(
+            "SELECT COUNT(*) AS n FROM serve_inferences WHERE endpoint = 'ab' AND variant = 'S'"
+        )
+        if row is not None and row["n"] == 300:
+            break
+        assert time.monotonic() < deadline, row
+        time.sleep(0.1)
     for iid, y in ids:
         p.feedback(iid, y)
     rep = online.evaluate(service.state, "ab", "accuracy")
