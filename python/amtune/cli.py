@@ -53,7 +53,16 @@ def cmd_run(a: argparse.Namespace) -> int:
     for n in cfg.notices:
         print(f"amtune: notice: {n}", file=sys.stderr)
     name = a.name or cfg.name
-    tuner = HyperparameterTuner(**cfg.tuner_kwargs, db=a.db, quiet=a.quiet)
+    kwargs = dict(cfg.tuner_kwargs)
+    if a.cluster is not None:  # --cluster overrides the config's cluster
+        kwargs["cluster"] = a.cluster
+    try:
+        tuner = HyperparameterTuner(**kwargs, db=a.db, quiet=a.quiet)
+    except FieldError as exc:
+        if exc.path != "cluster":
+            raise
+        _err(f"--cluster: {exc.rule}")
+        return 2
     try:
         tuner.fit(cfg.command, job_name=name)
     except FieldError as exc:
@@ -253,6 +262,13 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("config")
     r.add_argument("--name", help="tuning job name (overrides the config)")
     r.add_argument("--quiet", action="store_true", help="no progress display")
+    r.add_argument(
+        "--cluster",
+        default=None,
+        metavar="ADDRESS",
+        help="run the training jobs on Dask workers: a scheduler address (tcp://host:8786) or "
+        "local:N (a local cluster of N worker processes); needs amtune[dask]",
+    )
     r.set_defaults(func=cmd_run)
 
     d = add("describe", "describe a tuning job")

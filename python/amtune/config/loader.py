@@ -60,6 +60,7 @@ from amtune.config.fields import RULE
 from amtune.config.models import AmtuneConfig, Channel, SageMakerRequest, notices
 from amtune.errors import FieldError
 from amtune.metrics import validate_metric_definitions
+from amtune.runners.dask import parse_cluster
 from amtune.sagemaker.config import (
     HyperbandStrategyConfig,
     TuningJobCompletionCriteriaConfig,
@@ -354,6 +355,8 @@ def _from_amtune(m: AmtuneConfig, base: Path) -> JobConfig:
                 m.metric_definitions, "metric_definitions"
             )
     kw["working_dir"] = _resolve(base, m.working_dir) if m.working_dir else str(base)
+    if m.cluster is not None:
+        kw["cluster"] = _cluster(m.cluster.model_dump(exclude_none=True))
     if m.output_path is not None:
         kw["output_path"] = _resolve(base, m.output_path)
     if m.channels is not None:
@@ -463,6 +466,14 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
     }
     cfg = JobConfig(kw, algo.training_command, m.name, out_notices, "sagemaker", paths)
     return _check_job(cfg)
+
+
+def _cluster(cluster: dict[str, Any]) -> dict[str, Any]:
+    try:
+        parse_cluster(cluster)
+    except ValueError as exc:
+        raise ConfigError("cluster.scheduler", str(exc).removeprefix("cluster: ")) from None
+    return cluster
 
 
 def _channels(channels: list[Channel], path: str, base: Path) -> dict[str, str]:

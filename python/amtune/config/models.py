@@ -98,6 +98,14 @@ RANGE_SCHEMA: dict[str, Any] = {
 }
 
 
+class Cluster(_Model):
+    """Where training jobs run when not as local processes: a Dask scheduler
+    (``tcp://host:8786``) or ``local:N`` (see :mod:`amtune.runners.dask`)."""
+
+    scheduler: NonEmptyString
+    shared_filesystem: bool | None = None
+
+
 class AmtuneConfig(_Model):
     """The amtune shape (see :mod:`amtune.config.loader` for an example)."""
 
@@ -134,6 +142,7 @@ class AmtuneConfig(_Model):
     env: dict[str, EnvValue] | None = None
     completion_criteria: CompletionCriteria | None = None
     warm_start: WarmStart | None = None
+    cluster: Cluster | None = None
 
 
 # ====================================================================== the SageMaker shape

@@ -136,6 +136,7 @@ def tuning_job_config(
             "max_retry_attempts": s.max_retry_attempts,
             "max_runtime_per_training_job": s.max_runtime_per_training_job,
             "random_seed": s.random_seed,
+            "cluster": getattr(s, "cluster", None),
         },
     }
 
@@ -234,5 +235,6 @@ class StoredConfig:
             "working_dir": am.get("working_dir"),
             "env": am.get("env"),
             "stop_grace_seconds": am.get("stop_grace_seconds", DEFAULT_STOP_GRACE),
+            "cluster": am.get("cluster"),
         }
         return self.objective_metric_name, space, kwargs

@@ -57,6 +57,7 @@ from amtune.rules.build import build_hooks
 from amtune.rules.warm_start import check_parents
 from amtune.runners.callables import callable_ref, import_callable
 from amtune.runners.command import CommandRunner
+from amtune.runners.dask import parse_cluster
 from amtune.runners.process import ProcessRunner
 from amtune.runners.spec import DEFAULT_STOP_GRACE, Runner
 from amtune.runners.thread import ThreadRunner
@@ -105,7 +106,9 @@ class HyperparameterTuner:
     ``output_path``: root of the training job directories (default ``<store dir>/amtune-jobs``).
     ``working_dir``: where commands run (default: the current directory). ``env``: extra environment
     variables for commands. ``stop_grace_seconds``: SIGTERM-to-SIGKILL delay. ``quiet``: no
-    progress display.
+    progress display. ``cluster``: run the training jobs on Dask workers: a scheduler address
+    (``"tcp://host:8786"``), ``"local:N"`` (a ``LocalCluster`` of N worker processes) or
+    ``{"scheduler": ..., "shared_filesystem": bool}`` (see :mod:`amtune.runners.dask`).
     ``max_retry_attempts``: 0-30 re-runs of a job whose process died by a signal or failed to start.
     """
 
@@ -135,6 +138,7 @@ class HyperparameterTuner:
         working_dir: str | os.PathLike[str] | None = None,
         env: Mapping[str, str] | None = None,
         stop_grace_seconds: float = DEFAULT_STOP_GRACE,
+        cluster: str | Mapping[str, Any] | None = None,
         db: str | os.PathLike[str] | None = None,
         quiet: bool = False,
     ) -> None:
@@ -263,6 +267,12 @@ class HyperparameterTuner:
         )
         self.env = {str(k): str(v) for k, v in (env or {}).items()}
         self.stop_grace_seconds = float(stop_grace_seconds)
+        if cluster is not None:
+            try:
+                parse_cluster(cluster)
+            except ValueError as exc:
+                raise FieldError("cluster", str(exc).removeprefix("cluster: ")) from None
+        self.cluster = cluster
         self.db = db
         self.quiet = bool(quiet)
         # Hooks are checked now so that an unsupported setting fails at creation.
@@ -451,6 +461,21 @@ class HyperparameterTuner:
         return f"{base}-{stamp}-{os.urandom(2).hex()}"
 
     def _make_runner(self, train: Any) -> Runner:
+        runner = self._make_local_runner(train)
+        if self.cluster is None:
+            return runner
+        from amtune.runners.dask import DaskRunner
+
+        return DaskRunner(
+            self.cluster,
+            train,
+            self.metric_definitions,
+            self.working_dir,
+            self.env,
+            self.stop_grace_seconds,
+        )
+
+    def _make_local_runner(self, train: Any) -> Runner:
         if callable(train):
             if self.runner == "thread":
                 return ThreadRunner(train)
