@@ -35,7 +35,7 @@ def scheduler() -> Any:
         n_workers=2,
         threads_per_worker=2,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",
         host="127.0.0.1",
     ) as cluster:
         yield cluster.scheduler_address
@@ -227,7 +227,7 @@ def test_a_job_that_kills_every_worker_ends_failed_not_hung(scheduler: str, tmp_
         max_jobs=1,
         max_retry_attempts=1,
         random_seed=7,
-        cluster=scheduler,
+        cluster="local:2",
         db=tmp_path / "f.db",
         quiet=True,
     )
@@ -344,3 +344,31 @@ def test_hyperband_rungs_are_decided_on_streamed_metrics(scheduler: str, tmp_pat
     for r in completed:  # ended by the rule at MaxResource (9 epochs of 12)
         assert decisions[r["seq"]]["action"] == "Complete"
         assert 9 <= len(t.store.metrics("hb", r["seq"], "loss")) < 12
+
+
+def test_a_bad_cluster_in_a_config_or_on_the_command_line_is_one_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from amtune.cli import main
+    from amtune.config.loader import ConfigError, parse_config
+
+    doc: dict[str, Any] = {
+        "objective": {"metric": "loss", "type": "Minimize"},
+        "hyperparameters": {"x": {"type": "Continuous", "min": 0, "max": 1}},
+        "metric_definitions": [{"Name": "loss", "Regex": "loss=(\\S+)"}],
+        "command": ["true"],
+        "cluster": {"scheduler": "tcp://127.0.0.1:8786", "shared_filesystem": True},
+    }
+    cfg = parse_config(doc, base=tmp_path)
+    assert cfg.tuner_kwargs["cluster"] == doc["cluster"]
+    with pytest.raises(ConfigError, match=r"^cluster.scheduler: .*needs a protocol"):
+        parse_config({**doc, "cluster": {"scheduler": "127.0.0.1:8786"}}, base=tmp_path)
+    with pytest.raises(ConfigError, match=r"^cluster.shared_filesystem"):
+        parse_config({**doc, "cluster": {"scheduler": "local:2", "shared_filesystem": 3}})
+    import json
+
+    (tmp_path / "job.json").write_text(json.dumps(doc))
+    db = tmp_path / "x.db"
+    assert main(["run", str(tmp_path / "job.json"), "--db", str(db), "--cluster", "local:0"]) == 2
+    assert "--cluster: 'local:N' needs N >= 1" in capsys.readouterr().err
+    assert not db.exists()

@@ -391,7 +391,7 @@ class DaskRunner(Runner):
                     n_workers=n,
                     threads_per_worker=1,
                     processes=True,
-                    dashboard_address=None,
+                    dashboard_address=":0",
                     host="127.0.0.1",
                 )
             address = self._local.scheduler_address
