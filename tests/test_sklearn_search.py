@@ -20,6 +20,7 @@ sklearn = pytest.importorskip("sklearn")
 from sklearn.base import clone, is_classifier  # noqa: E402
 from sklearn.datasets import load_breast_cancer, load_iris, make_regression  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
+from sklearn.exceptions import FitFailedWarning  # noqa: E402
 from sklearn.linear_model import LogisticRegression, Ridge  # noqa: E402
 from sklearn.model_selection import (  # noqa: E402
     GridSearchCV,
@@ -28,7 +29,6 @@ from sklearn.model_selection import (  # noqa: E402
     StratifiedShuffleSplit,
     cross_val_score,
 )
-from sklearn.exceptions import FitFailedWarning  # noqa: E402
 from sklearn.pipeline import Pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.svm import SVC  # noqa: E402
