@@ -29,14 +29,13 @@ from optuna.distributions import (
 )
 
 from amtune.space import (
-    MAX_CATEGORICAL_VALUES,
-    MAX_INTEGER_MAGNITUDE,
     CategoricalParameter,
     ContinuousParameter,
     IntegerParameter,
     Parameter,
     SearchSpace,
 )
+from amtune.space.parameters import MAX_CATEGORICAL_VALUES, MAX_INTEGER_MAGNITUDE
 
 
 def unsupported_reason(dist: BaseDistribution) -> str | None:

@@ -20,7 +20,7 @@ from optuna.trial import FrozenTrial, TrialState
 from amtune.space import CategoricalParameter, IntegerParameter, Parameter
 
 if TYPE_CHECKING:
-    from amtune.tuner import HyperparameterTuner
+    from amtune.tuning.tuner import HyperparameterTuner
 
 #: Training-job status (SageMaker's TrainingJobStatus) -> Optuna trial state. A Stopped job is an
 #: early-stopped one (or stopped with the tuning job): PRUNED, its curve in intermediate values.
@@ -53,16 +53,17 @@ def to_study(
     >>> def train(hp, reporter):
     ...     for epoch in range(3):
     ...         reporter.report("loss", (hp["x"] - 1) ** 2 + 1 / (epoch + 1), step=epoch)
+    >>> import os, tempfile
+    >>> db = os.path.join(tempfile.mkdtemp(), "amtune.db")
     >>> tuner = amtune.HyperparameterTuner(
     ...     "loss", {"x": amtune.ContinuousParameter(-3.0, 3.0)}, objective_type="Minimize",
-    ...     strategy="Random", max_jobs=4, random_seed=0, runner="thread", db=":memory:",
-    ...     quiet=True)
+    ...     strategy="Random", max_jobs=4, random_seed=0, runner="thread", db=db, quiet=True)
     >>> tuner.fit(train)
     >>> study = to_study(tuner)
     >>> len(study.trials), study.trials[0].intermediate_values[2] == study.trials[0].value
     (4, True)
     """
-    from amtune.tuner import HyperparameterTuner
+    from amtune.tuning.tuner import HyperparameterTuner
 
     if isinstance(tuning_job, str):
         tuner = HyperparameterTuner.attach(tuning_job, db=db)
