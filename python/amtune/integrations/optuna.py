@@ -11,7 +11,9 @@ import json
 import logging
 import math
 import numbers
+import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -48,9 +50,13 @@ class AmtuneSampler(BaseSampler):
     ``independent_sampler`` (a ``RandomSampler`` with the same seed by default). A parameter that
     falls back to it after the start-up logs a warning once.
 
-    The sampler is stateless between calls: each proposal rebuilds an ``amtune.Optimizer`` from
-    the study's trials, so it works with ``n_jobs > 1``, several processes on one RDB storage, and
-    pickling (Ray). Trials enter as
+    Every proposal is computed from the study's trials alone, so the sampler works with
+    ``n_jobs > 1``, several processes on one RDB storage, and pickling (Ray). Within one process
+    it keeps the ``amtune.Optimizer`` of its last proposal and, when the study's finished trials
+    extend the ones it holds (the usual case), adds only the new trials: the Gaussian process is
+    then refitted from its previous hyperparameters (a warm start) instead of from scratch, and
+    the trust region carries over. Any other change (another study, a different search space)
+    rebuilds it from the trials; the cache is dropped on pickling. Trials enter as
 
     * ``COMPLETE``: their value (a non-finite value counts as failed);
     * ``PRUNED``: their last intermediate value (as SageMaker treats an early-stopped training
@@ -117,6 +123,18 @@ class AmtuneSampler(BaseSampler):
         self._warn_independent_sampling: bool = bool(warn_independent_sampling)
         self._search_space: IntersectionSearchSpace = IntersectionSearchSpace()
         self._warned: set[str] = set()
+        self._lock: threading.Lock = threading.Lock()
+        self._cache: _Cache | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_cache"] = None
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     def reseed_rng(self) -> None:
         self._rng.seed()
@@ -151,8 +169,7 @@ class AmtuneSampler(BaseSampler):
         if sum(t.state == TrialState.COMPLETE for t in trials) < self._n_startup_trials:
             return {}
         codec = Codec(modelled)
-        configs: list[dict[str, Any]] = []
-        values: list[float | None] = []
+        finished: dict[int, tuple[dict[str, Any], float | None]] = {}
         pending: list[dict[str, Any]] = []
         for t in trials:
             if t.number == trial.number:
@@ -163,10 +180,11 @@ class AmtuneSampler(BaseSampler):
             if t.state == TrialState.RUNNING:
                 pending.append(config)
             else:
-                configs.append(config)
-                values.append(_observed_value(t))
+                finished[t.number] = (config, _observed_value(t))
         seed = int(self._rng.randint(0, 2**31 - 1))
-        proposal = self._propose(study, codec, configs, values, pending, seed)
+        key = (study._study_id, id(study._storage), str(study.direction), repr(modelled))
+        with self._lock:
+            proposal = self._propose(study, codec, key, finished, pending, seed)
         if proposal is None:
             return single
         params = codec.to_params(proposal)
@@ -178,25 +196,37 @@ class AmtuneSampler(BaseSampler):
         self,
         study: Study,
         codec: Codec,
-        configs: list[dict[str, Any]],
-        values: list[float | None],
+        key: tuple[Any, ...],
+        finished: dict[int, tuple[dict[str, Any], float | None]],
         pending: list[dict[str, Any]],
         seed: int,
     ) -> dict[str, Any] | None:
-        direction = "Maximize" if study.direction == StudyDirection.MAXIMIZE else "Minimize"
-        # A finite space may run out of unused configurations: first let pending ones repeat,
-        # then leave the trial to the independent sampler.
-        for with_pending in (True, False):
+        cache = self._cache
+        if cache is None or cache.key != key or not cache.numbers <= finished.keys():
+            direction = "Maximize" if study.direction == StudyDirection.MAXIMIZE else "Minimize"
             opt = Optimizer(codec.space, "Bayesian", direction, random_seed=seed, **self._options)
-            opt.add_many(configs, values)
-            if with_pending:
-                for config in pending:
-                    opt.add_pending(config)
+            cache = self._cache = _Cache(key, opt)
+        opt = cache.opt
+        new = sorted(finished.keys() - cache.numbers)
+        if new:
+            opt.add_many([finished[n][0] for n in new], [finished[n][1] for n in new])
+            cache.numbers.update(new)
+        for trial_id in cache.pending:
+            opt.forget(trial_id)
+        cache.pending = [opt.add_pending(config).id for config in pending]
+        try:
+            asked = opt.ask(1)[0]
+        except SearchSpaceExhausted:
+            # every unused configuration of a finite space is pending: let pending ones repeat
+            for trial_id in cache.pending:
+                opt.forget(trial_id)
+            cache.pending = []
             try:
-                return opt.ask(1)[0].params
-            except SearchSpaceExhausted:
-                continue
-        return None
+                asked = opt.ask(1)[0]
+            except SearchSpaceExhausted:  # all evaluated: the independent sampler decides
+                return None
+        opt.forget(asked.id)  # it comes back as a running or finished trial of the study
+        return asked.params
 
     # ------------------------------------------------------------------ independent sampling
     def sample_independent(
@@ -240,6 +270,16 @@ class AmtuneSampler(BaseSampler):
         values: Sequence[float] | None,
     ) -> None:
         self._independent_sampler.after_trial(study, trial, state, values)
+
+
+@dataclass
+class _Cache:
+    """The optimizer of the last proposal and which of the study's trials it holds."""
+
+    key: tuple[Any, ...]
+    opt: Optimizer
+    numbers: set[int] = field(default_factory=set)  # finished trials added (by number)
+    pending: list[int] = field(default_factory=list)  # optimizer ids of the pending points
 
 
 def _check_single_objective(study: Study) -> None:
