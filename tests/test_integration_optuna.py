@@ -466,3 +466,24 @@ def test_docstring_examples(name: str) -> None:
     report: list[str] = []
     failed = sum(runner.run(test, out=report.append).failed for test in tests)
     assert failed == 0, "".join(report)
+
+
+def test_the_warm_optimizer_follows_the_study() -> None:
+    sampler = AmtuneSampler(seed=0, n_startup_trials=2)
+    study = optuna.create_study(sampler=sampler)
+    study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=8)
+    cache = sampler._cache
+    assert cache is not None and cache.numbers == set(range(7))  # all but the last trial
+    assert cache.opt.n_finished == 7 and not cache.pending
+    opt = cache.opt
+    study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=2)
+    assert sampler._cache is not None and sampler._cache.opt is opt  # extended, not rebuilt
+    assert sampler._cache.numbers == set(range(9))
+    # another search space (here: a wider range for x): rebuilt from the trials
+    trial = study.ask()
+    frozen = study._storage.get_trial(trial._trial_id)
+    params = sampler.sample_relative(study, frozen, {"x": FloatDistribution(-2.0, 2.0)})
+    assert -2.0 <= params["x"] <= 2.0
+    assert sampler._cache is not None and sampler._cache.opt is not opt
+    assert sampler._cache.opt.n_finished == 10
+    assert pickle.loads(pickle.dumps(sampler))._cache is None
