@@ -20,6 +20,7 @@ from ray.tune.utils.util import (  # type: ignore[attr-defined]
     unflatten_dict,
 )
 
+from amtune.enums import TrialState
 from amtune.integrations._ray_space import RaySpace
 from amtune.optimizer import Optimizer
 from amtune.strategies import SearchSpaceExhausted, make_strategy
@@ -231,7 +232,7 @@ class AmtuneSearch(Searcher):
         if opt is not None:
             live = {v: k for k, v in self._live.items()}
             for t in opt.trials:
-                if t.state == "Pending":
+                if t.state == TrialState.PENDING:
                     if t.id in live:
                         pending[live[t.id]] = t.params
                 else:
