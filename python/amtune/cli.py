@@ -13,6 +13,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from amtune.report.cli import register as register_report
 from amtune.store import DEFAULT_DB, NotFoundError, Store, resolve_db_path
 
 
@@ -311,6 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--name", default=None)
     dm.add_argument("--quiet", action="store_true")
     dm.set_defaults(func=cmd_demo)
+
+    register_report(sub)  # amtune report NAME
     return p
 
 

@@ -68,6 +68,7 @@ from amtune.hyperband import HyperbandStrategyConfig
 from amtune.metrics import validate_metric_definitions
 from amtune.optimizer import Optimizer
 from amtune.progress import Progress, format_status
+from amtune.report.tuner_methods import TunerReportMixin  # report(), plot_*(), _repr_html_
 from amtune.runners import (
     DEFAULT_STOP_GRACE,
     CommandRunner,
@@ -237,7 +238,7 @@ def _pid_alive(pid: int | None, host: str | None) -> bool:
 
 
 # ====================================================================== the tuner
-class HyperparameterTuner:
+class HyperparameterTuner(TunerReportMixin):
     """A tuning job: proposes hyperparameters, runs training jobs, records everything in the store.
 
     Parameters follow the SageMaker SDK's ``HyperparameterTuner``; local additions:

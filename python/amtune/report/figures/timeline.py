@@ -1,0 +1,63 @@
+"""The timeline of training jobs: one bar per attempt on the wall clock, coloured by status."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from amtune.report._plotly import graph_objects
+from amtune.report.data import ReportData
+from amtune.report.figures.common import STATUS_COLORS, base_layout, empty_figure
+
+
+def segments(data: ReportData) -> dict[str, list[tuple[int, float, float]]]:
+    """(seq, start, end) per colour key: each finished attempt with its status (a retried attempt
+    is ``Failed (retried)``), and each running job from its start to now. Times are seconds since
+    the tuning job's creation."""
+    t0 = float(data.description["CreationTime"].timestamp())
+    out: dict[str, list[tuple[int, float, float]]] = {}
+    runs = dict(zip(data.jobs["seq"].astype(int), data.jobs["attempts"].astype(int), strict=True))
+    for a in data.attempts.itertuples(index=False):
+        if a.start_time is None or a.end_time is None or math.isnan(a.start_time):
+            continue
+        retried = a.status == "Failed" and runs.get(int(a.seq), 1) > int(a.attempt)
+        key = "Failed (retried)" if retried else str(a.status)
+        out.setdefault(key, []).append((int(a.seq), a.start_time - t0, a.end_time - t0))
+    now = data.now
+    for j in data.jobs.itertuples(index=False):
+        if j.status == "InProgress" and j.start_time is not None and not math.isnan(j.start_time):
+            out.setdefault("InProgress", []).append((int(j.seq), j.start_time - t0, now - t0))
+    return out
+
+
+def plot_timeline(data: ReportData) -> Any:
+    """Training jobs (y) against wall-clock time since the tuning job started (x)."""
+    go = graph_objects()
+    segs = segments(data)
+    if not segs:
+        return empty_figure("no training job has started yet")
+    fig = go.Figure()
+    n = len(data.jobs)
+    width = max(1.0, min(6.0, 600.0 / max(n, 1)))
+    for key in ("Completed", "Stopped", "Failed", "Failed (retried)", "InProgress"):
+        rows = segs.get(key)
+        if not rows:
+            continue
+        a = np.array(rows, dtype=np.float64)
+        x = np.column_stack([a[:, 1], a[:, 2], np.full(len(a), np.nan)]).ravel()
+        y = np.column_stack([a[:, 0], a[:, 0], np.full(len(a), np.nan)]).ravel()
+        fig.add_trace(
+            go.Scatter(
+                x=x, y=y, mode="lines", name=f"{key} ({len(rows)})", connectgaps=False,
+                line={"color": STATUS_COLORS[key], "width": width},
+                hovertemplate="job %{y}<br>%{x:.1f} s<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        **base_layout(height=min(900, 300 + 3 * n)),
+        xaxis={"title": {"text": "seconds since the tuning job was created"}, "rangemode": "tozero"},
+        yaxis={"title": {"text": "training job"}, "autorange": "reversed"},
+    )
+    return fig

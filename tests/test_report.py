@@ -1,0 +1,303 @@
+"""The report: data, importances, figures, the HTML page, notebook display and the CLI (no browser;
+tests/test_report_browser.py opens the page in Chromium)."""
+
+from __future__ import annotations
+
+import json
+import math
+import pickle
+import sqlite3
+
+import numpy as np
+import pytest
+
+pytest.importorskip("plotly")
+
+import plotly.graph_objects as go  # noqa: E402
+from report_store import IMPORTANT, OBJECTIVE, RANGES, objective, write_synthetic_job  # noqa: E402
+
+import amtune  # noqa: E402
+from amtune.analytics import describe  # noqa: E402
+from amtune.cli import main  # noqa: E402
+from amtune.report import (  # noqa: E402
+    ImportanceMethod,
+    ReportData,
+    StopCause,
+    gp_importances,
+    ped_anova_importances,
+    write_report,
+)
+from amtune.report.axes import axis_for  # noqa: E402
+from amtune.report.endpoints import EndpointLayoutError  # noqa: E402
+from amtune.report.figures.curves import MAX_CURVES, rung_levels, select, thin  # noqa: E402
+from amtune.report.page import analyse, build_page, render_html  # noqa: E402
+from amtune.store import Store  # noqa: E402
+
+
+@pytest.fixture
+def hyperband_store(tmp_path):
+    """A finished Hyperband job of 120 training jobs, some failed, retried and stopped."""
+    return write_synthetic_job(tmp_path / "hb.db", n_jobs=120, strategy="Hyperband", seed=3)
+
+
+def _history(n: int, seed: int) -> tuple[amtune.SearchSpace, np.ndarray, np.ndarray]:
+    space = amtune.SearchSpace(RANGES)
+    configs = space.sample(n, seed)
+    rng = np.random.default_rng(seed)
+    loss = np.array([objective(c) for c in configs]) * np.exp(rng.normal(0, 0.05, n))
+    return space, space.encode(configs), loss
+
+
+# ====================================================================== importances
+@pytest.mark.parametrize("method", [ped_anova_importances, gp_importances])
+def test_importances_rank_the_two_ranges_that_matter_on_top(method):
+    # 6 ranges (log, reverse-log, log-integer, linear, categorical, log); only 2 change the loss
+    hits = 0
+    for seed in range(10):
+        space, X, loss = _history(100, seed)
+        imp = method(space, X, loss)
+        assert imp is not None
+        assert math.isclose(sum(imp.values.values()), 1.0)
+        assert all(v >= 0 for v in imp.values.values())
+        hits += {n for n, _ in imp.ranked()[:2]} == set(IMPORTANT)
+    assert hits >= 9
+
+
+def test_importances_of_a_bayesian_history_rank_the_two_ranges_on_top():
+    space = amtune.SearchSpace(RANGES)
+    opt = amtune.Optimizer(space, strategy="Bayesian", objective_type="Minimize", random_seed=0)
+    for _ in range(40):
+        t = opt.ask()[0]
+        opt.tell(t.id, objective(t.params))
+    trials = [t for t in opt.trials if t.value is not None]
+    X = space.encode([t.params for t in trials])
+    imp = gp_importances(space, X, np.array([t.value for t in trials]))
+    assert {n for n, _ in imp.ranked()[:2]} == set(IMPORTANT)
+
+
+def test_importances_need_enough_jobs_and_skip_failed_values():
+    space, X, loss = _history(30, 0)
+    assert ped_anova_importances(space, X[:19], loss[:19]) is None
+    assert gp_importances(space, X[:6], loss[:6]) is None
+    loss[:11] = np.nan  # failed jobs are left out, not counted
+    assert ped_anova_importances(space, X, loss) is None
+    assert gp_importances(space, X, loss).n_jobs == 19
+    with pytest.raises(ValueError, match="target_quantile"):
+        ped_anova_importances(space, X, loss, target_quantile=1.0)
+
+
+def test_ped_anova_is_zero_signal_when_the_top_set_looks_like_all():
+    # a constant objective: every job ties, the top set is every job, no range matters
+    space, X, _ = _history(50, 1)
+    imp = ped_anova_importances(space, X, np.ones(50))
+    assert imp is not None
+    assert np.allclose(list(imp.values.values()), 1 / 6)
+
+
+# ====================================================================== data
+def test_report_data_reads_statuses_stops_attempts_and_curves(hyperband_store):
+    data = ReportData.load(hyperband_store, "synthetic")
+    assert len(data.jobs) == 120 and list(data.params.columns) == list(RANGES)
+    assert data.objective == OBJECTIVE and not data.maximize and data.strategy == "Hyperband"
+    causes = set(data.jobs["stop_cause"])
+    assert StopCause.HYPERBAND.value in causes and StopCause.NONE.value in causes
+    assert (data.jobs["attempts"] == 2).any()
+    assert len(data.attempts) >= len(data.jobs)
+    # steps are the reported epochs; the best-so-far never gets worse
+    assert data.curves["step"].min() == 0
+    best = data.best_so_far()
+    finite = best[np.isfinite(best)]
+    assert np.all(np.diff(finite) <= 0)
+    assert rung_levels(data) == [1, 3, 9]
+
+
+def test_stop_cause_rules():
+    assert stop_cause_of("Stopped", "early stopping: objective 1 at step 2 ...") is StopCause.EARLY_STOPPING
+    assert stop_cause_of("Stopped", "stop requested") is StopCause.TUNING_JOB
+    assert (
+        stop_cause_of("Failed", "the training job exceeded its MaxRuntimeInSeconds (5 s) and was stopped")
+        is StopCause.TIMEOUT
+    )
+    assert stop_cause_of("Failed", "AlgorithmError") is StopCause.NONE
+
+
+def stop_cause_of(status, reason):
+    from amtune.report.data import stop_cause
+
+    return stop_cause(status, reason)
+
+
+# ====================================================================== axes and decimation
+def test_axes_follow_the_scaling_type():
+    log = axis_for("lr", RANGES["learning_rate"])
+    assert log.scale == "Logarithmic" and (log.lo, log.hi) == (-4.0, 0.0)
+    assert np.allclose(log.coords([1e-3, 1.0]), [-3.0, 0.0])
+    assert "0.001" in log.ticktext
+    rev = axis_for("m", RANGES["momentum"])
+    assert rev.scale == "ReverseLogarithmic"
+    assert np.allclose(rev.coords([0.0, 0.9, 0.99]), [0.0, 1.0, 2.0])
+    assert rev.ticktext[0] == "0" and "0.99" in rev.ticktext
+    cat = axis_for("b", RANGES["batch_size"])
+    assert list(cat.coords([16, 128, 99])[:2]) == [0.0, 3.0] and math.isnan(cat.coords([99])[0])
+    assert cat.ticktext == ["16", "32", "64", "128"]
+    lin = axis_for("d", RANGES["dropout"])
+    assert lin.tickvals[0] == 0.0 and lin.tickvals[-1] == pytest.approx(0.5)
+    auto = axis_for("a", amtune.ContinuousParameter(1.0, 1000.0))  # Auto -> Logarithmic
+    assert auto.scale == "Logarithmic"
+
+
+def test_curves_are_decimated_with_the_best_and_rule_stopped_jobs_kept(tmp_path):
+    store = write_synthetic_job(tmp_path / "c.db", n_jobs=600, seed=1)
+    data = ReportData.load(store, "synthetic")
+    chosen = select(data)
+    assert len(chosen) == MAX_CURVES
+    loss = data.loss()
+    best50 = data.jobs["seq"].to_numpy()[np.argsort(np.where(np.isfinite(loss), loss, np.inf))[:50]]
+    assert set(best50) <= set(chosen)
+    assert list(thin(10, 100)) == list(range(10))
+    t = thin(1000, 100)
+    assert len(t) == 100 and t[0] == 0 and t[-1] == 999
+
+
+# ====================================================================== the page
+def test_page_has_every_section_plotly_js_once_and_says_what_it_decimated(tmp_path):
+    store = write_synthetic_job(tmp_path / "big.db", n_jobs=2500, parallel=8, seed=2)
+    out = write_report(store, "synthetic", tmp_path / "r.html")
+    text = out.read_text()
+    for i in range(1, 10):
+        assert f'data-section="{i}"' in text
+    assert 'data-section="10"' not in text  # no endpoint tables in this store
+    assert text.count("plotly.js v") == 1  # the library's banner: inlined once
+    from amtune.report._plotly import plotly_js
+
+    own = text.replace(plotly_js(), "")  # the page without the inlined library
+    assert "<script src=" not in own and "http" not in own.split("<footer>")[0]  # nothing fetched
+    assert "decimated" in text  # the learning curves and parallel coordinates say so
+    assert "PED-ANOVA" in text and "inverse" in text
+    doc = json.loads(
+        text.split('id="amtune-table">', 1)[1].split("</script>", 1)[0].replace("<\\/", "</")
+    )
+    assert len(doc["rows"]) == 2500 and "FailureReason" in doc["columns"]
+
+
+def test_figures_are_plotly_figures_and_handle_no_results(tmp_path):
+    store = Store(tmp_path / "e.db")
+    tuner = amtune.HyperparameterTuner(
+        "score", {"x": amtune.ContinuousParameter(0.0, 1.0)}, strategy="Random", max_jobs=2,
+        runner="thread", quiet=True, db=store.path, random_seed=0,
+    )  # fmt: skip
+
+    def train(hp, reporter):
+        raise RuntimeError("broken training code")
+
+    tuner.fit(train, job_name="all-fail")
+    for plot in (
+        tuner.plot_history, tuner.plot_parallel_coordinates, tuner.plot_slices,
+        tuner.plot_contour, tuner.plot_importances, tuner.plot_learning_curves,
+        tuner.plot_timeline,
+    ):  # fmt: skip
+        assert isinstance(plot(), go.Figure)
+    page = build_page(ReportData.load(tuner.store, "all-fail"))
+    html = render_html(page)
+    assert "no training job has a succeeded objective" in html
+    assert tuner.importances() == []
+    assert "Failed" in tuner._repr_html_()
+
+
+def test_values_from_the_store_are_escaped(tmp_path):
+    space = {"opt": amtune.CategoricalParameter(["<script>alert(1)</script>", "b"])}
+    tuner = amtune.HyperparameterTuner(
+        "score", space, strategy="Grid", runner="thread", quiet=True, db=tmp_path / "x.db",
+    )  # fmt: skip
+    tuner.fit(lambda hp, reporter: 1.0, job_name="esc")
+    html = tuner.report(tmp_path / "x.html").read_text()
+    body = html.split("</head>", 1)[1]
+    assert "<script>alert(1)</script>" not in body.replace("<\\/script>", "")
+
+
+def test_tuner_report_and_notebook_display(tmp_path):
+    tuner = amtune.HyperparameterTuner(
+        "score", {"x": amtune.ContinuousParameter(-2.0, 2.0), "k": amtune.IntegerParameter(1, 4)},
+        strategy="Random", max_jobs=8, max_parallel_jobs=2, runner="thread", quiet=True,
+        db=tmp_path / "t.db", random_seed=4,
+    )  # fmt: skip
+    assert "no tuning job yet" in tuner._repr_html_()
+    with pytest.raises(RuntimeError, match="fit"):
+        tuner.report(tmp_path / "r.html")
+    tuner.fit(lambda hp, reporter: -(hp["x"] ** 2) - hp["k"], job_name="nb")
+    path = tuner.report(tmp_path / "sub" / "r.html")
+    assert path.exists() and path.stat().st_size > 1_000_000
+    with pytest.raises(ValueError, match="directory"):
+        tuner.report(tmp_path)
+    html = tuner._repr_html_()
+    assert "<svg" in html and "Tuning job nb" in html and "<script" not in html
+    d = tuner.describe()
+    plain = dict(d)
+    assert d == plain and isinstance(d, dict)
+    assert json.dumps(d, default=str) == json.dumps(plain, default=str)
+    assert pickle.loads(pickle.dumps(d)) == plain
+    assert "<svg" in d._repr_html_() and d["HyperParameterTuningJobName"] == "nb"
+    assert describe(tuner.store, "nb") == plain
+
+
+# ====================================================================== endpoints (section 10)
+def _endpoint_table(db, columns=None):
+    cols = columns or (
+        "endpoint TEXT, variant TEXT, training_job TEXT, timestamp REAL, invocations REAL, "
+        "invocation_4xx_errors REAL, invocation_5xx_errors REAL, model_latency_p50 REAL, "
+        "model_latency_p90 REAL, model_latency_p99 REAL, overhead_latency_p50 REAL, "
+        "overhead_latency_p99 REAL"
+    )
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"CREATE TABLE endpoint_metrics ({cols})")
+        if columns is None:
+            for v, job in (("A", "synthetic-00001"), ("B", "synthetic-00002")):
+                for m in range(5):
+                    conn.execute(
+                        "INSERT INTO endpoint_metrics VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                        ("ep", v, job, 1_700_000_000 + 60 * m, 100 + m, 1, 0, 900, 1500, 3000,
+                         80, 200),
+                    )  # fmt: skip
+            conn.execute(  # another tuning job's endpoint is not shown
+                "INSERT INTO endpoint_metrics VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                ("other", "A", "elsewhere-1", 1_700_000_000, 5, 0, 0, None, None, None, None, None),
+            )
+
+
+def test_endpoint_section_when_endpoint_tables_exist(tmp_path):
+    store = write_synthetic_job(tmp_path / "ep.db", n_jobs=30)
+    _endpoint_table(store.path)
+    data = ReportData.load(store, "synthetic")
+    assert [(v.endpoint, v.variant) for v in data.endpoints] == [("ep", "A"), ("ep", "B")]
+    assert list(data.endpoints[0].counts["invocations"]) == [100, 101, 102, 103, 104]
+    html = render_html(build_page(data))
+    assert 'data-section="10"' in html and "fig-endpoints" in html
+
+
+def test_endpoint_tables_of_another_layout_are_an_error(tmp_path):
+    store = write_synthetic_job(tmp_path / "bad.db", n_jobs=5)
+    _endpoint_table(store.path, columns="endpoint TEXT, value REAL")
+    with pytest.raises(EndpointLayoutError, match="training_job"):
+        ReportData.load(store, "synthetic")
+
+
+# ====================================================================== CLI
+def test_cli_report(tmp_path, capsys):
+    store = write_synthetic_job(tmp_path / "cli.db", n_jobs=40, seed=5)
+    store.close()
+    out = tmp_path / "cli.html"
+    assert main(["report", "synthetic", "--db", str(tmp_path / "cli.db"), "-o", str(out)]) == 0
+    assert out.exists() and "report written to" in capsys.readouterr().out
+    assert main(["report", "nope", "--db", str(tmp_path / "cli.db"), "-o", str(out)]) == 1
+    assert "no tuning job named 'nope'" in capsys.readouterr().err
+    assert main(["report", "synthetic", "--db", str(tmp_path / "none.db")]) == 1
+    assert "no store" in capsys.readouterr().err
+
+
+def test_analyse_labels_both_methods(hyperband_store):
+    a = analyse(ReportData.load(hyperband_store, "synthetic"))
+    assert [i.method for i in a.importances] == [
+        ImportanceMethod.PED_ANOVA,
+        ImportanceMethod.GP_LENGTHSCALE,
+    ]
+    assert not a.notes
