@@ -65,9 +65,11 @@ def open_report(
     width: int = 1280,
     timeout_s: float = 120.0,
     interact: bool = True,
+    scale: float = 1.0,
 ) -> Opened:
     """Load ``path`` (file://), wait until its script has run, collect errors and section state;
-    optionally save a PNG screenshot (the whole page, or its top ``clip_height`` pixels)."""
+    optionally save a PNG screenshot (the whole page, or its top ``clip_height`` pixels), at
+    ``scale`` device pixels per CSS pixel."""
     from playwright.sync_api import sync_playwright
 
     exe = chromium_path()
@@ -77,7 +79,9 @@ def open_report(
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
         try:
-            page = browser.new_page(viewport={"width": width, "height": 900})
+            page = browser.new_page(
+                viewport={"width": width, "height": 900}, device_scale_factor=scale
+            )
             page.on("pageerror", lambda e: out.errors.append(f"pageerror: {e}"))
             page.on(
                 "console",

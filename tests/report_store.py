@@ -138,7 +138,9 @@ def write_synthetic_job(
                 best = min(best, last)
         store.add_metrics(metrics)
         end_all = max(slots)
-        if not running:
+        if running:
+            store.update_tuning_job(name, last_modified_time=end_all, heartbeat=end_all)
+        else:
             store.update_tuning_job(
                 name,
                 status="Completed",

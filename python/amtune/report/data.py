@@ -194,9 +194,13 @@ class ReportData:
 
     @property
     def now(self) -> float:
-        """The end of the tuning job, or the report's time while it runs."""
+        """The end of the tuning job or, while it runs, its last sign of life (the driver's
+        heartbeat updates it every few seconds)."""
         end = self.description.get("HyperParameterTuningEndTime")
-        return float(end.timestamp()) if end is not None else self.generated_at
+        if end is not None:
+            return float(end.timestamp())
+        last = self.description.get("LastModifiedTime")
+        return float(last.timestamp()) if last is not None else self.generated_at
 
     def succeeded_mask(self) -> np.ndarray:
         """Training jobs whose objective succeeded with a finite value."""

@@ -28,7 +28,8 @@ def segments(data: ReportData) -> dict[str, list[tuple[int, float, float]]]:
     now = data.now
     for j in data.jobs.itertuples(index=False):
         if j.status == "InProgress" and j.start_time is not None and not math.isnan(j.start_time):
-            out.setdefault("InProgress", []).append((int(j.seq), j.start_time - t0, now - t0))
+            end = max(now, j.start_time)
+            out.setdefault("InProgress", []).append((int(j.seq), j.start_time - t0, end - t0))
     return out
 
 
