@@ -85,9 +85,9 @@ def open_report(
             page.on("pageerror", lambda e: out.errors.append(f"pageerror: {e}"))
             page.on(
                 "console",
-                lambda m: out.errors.append(f"console.{m.type}: {m.text}")
-                if m.type == "error"
-                else None,
+                lambda m: (
+                    out.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None
+                ),
             )
             t0 = time.perf_counter()
             page.goto(Path(path).resolve().as_uri(), timeout=timeout_s * 1000)

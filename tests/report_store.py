@@ -42,7 +42,9 @@ def objective(hp: dict[str, Any]) -> float:
 def _config(strategy: str, n_jobs: int, parallel: int, seed: int) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     if strategy == "Hyperband":
-        kwargs["strategy_config"] = {"HyperbandStrategyConfig": {"MinResource": 1, "MaxResource": 27}}
+        kwargs["strategy_config"] = {
+            "HyperbandStrategyConfig": {"MinResource": 1, "MaxResource": 27}
+        }
     tuner = amtune.HyperparameterTuner(
         OBJECTIVE,
         RANGES,
@@ -89,7 +91,11 @@ def write_synthetic_job(
             status, reason, attempts = "Completed", None, 1
             u = rng.random()
             if u < 0.05:
-                status, reason, n_epochs = "Failed", "AlgorithmError: exit code 1", int(rng.integers(0, 5))
+                status, reason, n_epochs = (
+                    "Failed",
+                    "AlgorithmError: exit code 1",
+                    int(rng.integers(0, 5)),
+                )
             elif u < 0.08:  # a signal, retried once, then completed
                 attempts = 2
             elif u < 0.45 and seq > 5:
@@ -112,11 +118,15 @@ def write_synthetic_job(
             in_progress = seq > n_jobs - running
             store.insert_training_job(name, seq, f"{name}-{seq:05d}", hp, start)
             if attempts == 2:
-                store.add_attempt(name, seq, 1, "Failed", "killed by signal 9", True, start, start + 3)
+                store.add_attempt(
+                    name, seq, 1, "Failed", "killed by signal 9", True, start, start + 3
+                )
                 start += 3.5
             values = [final * (1.0 + 3.0 * math.exp(-e / 4.0)) for e in range(n_epochs)]
             for e, v in enumerate(values):
-                metrics.append((name, seq, OBJECTIVE, e, start + (e + 1) * duration / max(n_epochs, 1), v))
+                metrics.append(
+                    (name, seq, OBJECTIVE, e, start + (e + 1) * duration / max(n_epochs, 1), v)
+                )
             if in_progress:
                 store.update_training_job(name, seq, attempts=attempts)
                 continue

@@ -13,13 +13,13 @@ import pytest
 
 pytest.importorskip("plotly")
 
-import plotly.graph_objects as go  # noqa: E402
-from report_store import IMPORTANT, OBJECTIVE, RANGES, objective, write_synthetic_job  # noqa: E402
+import plotly.graph_objects as go
+from report_store import IMPORTANT, OBJECTIVE, RANGES, objective, write_synthetic_job
 
-import amtune  # noqa: E402
-from amtune.analytics import describe  # noqa: E402
-from amtune.cli import main  # noqa: E402
-from amtune.report import (  # noqa: E402
+import amtune
+from amtune.analytics import describe
+from amtune.cli import main
+from amtune.report import (
     ImportanceMethod,
     ReportData,
     StopCause,
@@ -27,11 +27,11 @@ from amtune.report import (  # noqa: E402
     ped_anova_importances,
     write_report,
 )
-from amtune.report.axes import axis_for  # noqa: E402
-from amtune.report.endpoints import EndpointLayoutError  # noqa: E402
-from amtune.report.figures.curves import MAX_CURVES, rung_levels, select, thin  # noqa: E402
-from amtune.report.page import analyse, build_page, render_html  # noqa: E402
-from amtune.store import Store  # noqa: E402
+from amtune.report.axes import axis_for
+from amtune.report.endpoints import EndpointLayoutError
+from amtune.report.figures.curves import MAX_CURVES, rung_levels, select, thin
+from amtune.report.page import analyse, build_page, render_html
+from amtune.store import Store
 
 
 @pytest.fixture
@@ -112,10 +112,15 @@ def test_report_data_reads_statuses_stops_attempts_and_curves(hyperband_store):
 
 
 def test_stop_cause_rules():
-    assert stop_cause_of("Stopped", "early stopping: objective 1 at step 2 ...") is StopCause.EARLY_STOPPING
+    assert (
+        stop_cause_of("Stopped", "early stopping: objective 1 at step 2 ...")
+        is StopCause.EARLY_STOPPING
+    )
     assert stop_cause_of("Stopped", "stop requested") is StopCause.TUNING_JOB
     assert (
-        stop_cause_of("Failed", "the training job exceeded its MaxRuntimeInSeconds (5 s) and was stopped")
+        stop_cause_of(
+            "Failed", "the training job exceeded its MaxRuntimeInSeconds (5 s) and was stopped"
+        )
         is StopCause.TIMEOUT
     )
     assert stop_cause_of("Failed", "AlgorithmError") is StopCause.NONE

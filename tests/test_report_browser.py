@@ -19,10 +19,10 @@ import pytest
 
 pytest.importorskip("plotly")
 
-from report_browser import chromium_path, open_report  # noqa: E402
-from report_store import write_synthetic_job  # noqa: E402
+from report_browser import chromium_path, open_report
+from report_store import write_synthetic_job
 
-from amtune.report import write_report  # noqa: E402
+from amtune.report import write_report
 
 ARTIFACTS = Path(
     os.environ.get("AMTUNE_TEST_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts")

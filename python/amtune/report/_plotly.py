@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 from types import ModuleType
 
 
 def graph_objects() -> ModuleType:
     """``plotly.graph_objects``, or an ImportError that says how to install it."""
     try:
-        import plotly.graph_objects as go
+        go: ModuleType = importlib.import_module("plotly.graph_objects")
     except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError(
             "the amtune report needs plotly: install it with pip install 'amtune[report]'"

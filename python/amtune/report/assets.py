@@ -16,11 +16,13 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 6px; m
           padding: 12px 18px; }
 section h2 { font-size: 16px; margin: 4px 0 10px; }
 .note { color: var(--muted); font-size: 12.5px; margin: 6px 0; }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px 28px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr));
+        gap: 12px 28px; }
 table.kv, table.data { border-collapse: collapse; font-size: 13px; }
 table.kv td { padding: 2px 10px 2px 0; vertical-align: top; }
 table.kv td:first-child { color: var(--muted); white-space: nowrap; }
-table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: left; }
+table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 3px 8px;
+                               text-align: left; }
 table.data th { background: #f3f5f8; white-space: nowrap; }
 .tablewrap th { position: sticky; top: 0; cursor: pointer; user-select: none; }
 table.data th.sorted-asc::after { content: " \\25B2"; }
@@ -81,7 +83,8 @@ JS = """
       return "<tr>" + r.map(function (v, i) {
         var cls = t.numeric[i] ? "num" : "";
         if (t.columns[i] === "TrainingJobStatus") cls += " status-" + v;
-        var s = v === null ? "" : (typeof v === "number" && !Number.isInteger(v) ? v.toPrecision(6) : v);
+        var s = v === null ? "" :
+          (typeof v === "number" && !Number.isInteger(v) ? v.toPrecision(6) : v);
         return '<td class="' + cls + '">' + esc(String(s)) + "</td>";
       }).join("") + "</tr>";
     }).join("");
@@ -90,7 +93,8 @@ JS = """
       " of " + pages;
   }
   function esc(s) {
-    return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+    return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+            .replace(/"/g, "&quot;");
   }
   table.addEventListener("click", function (e) {
     var th = e.target.closest("th");
@@ -103,7 +107,9 @@ JS = """
     page = 0;
     render();
   });
-  document.getElementById("jobs-prev").onclick = function () { page = Math.max(0, page - 1); render(); };
+  document.getElementById("jobs-prev").onclick = function () {
+    page = Math.max(0, page - 1); render();
+  };
   document.getElementById("jobs-next").onclick = function () { page += 1; render(); };
   document.getElementById("jobs-filter").oninput = function (e) {
     filter = e.target.value; page = 0; refilter(); render();

@@ -31,13 +31,14 @@ def register(subparsers: Any) -> None:
     sp = subparsers.add_parser("report", help=help, description=help)
     sp.add_argument("name", help="the tuning job")
     sp.add_argument(
-        "--db", default=None, metavar="PATH", help=f"the store (SQLite file; default ./{DEFAULT_DB})"
+        "--db",
+        default=None,
+        metavar="PATH",
+        help=f"the store (SQLite file; default ./{DEFAULT_DB})",
     )
     sp.add_argument(
         "-o", "--output", default="report.html", metavar="FILE",
         help="the HTML file to write (default report.html)",
     )  # fmt: skip
-    sp.add_argument(
-        "--seed", type=int, default=0, help="seed of the report's GP fits (default 0)"
-    )
+    sp.add_argument("--seed", type=int, default=0, help="seed of the report's GP fits (default 0)")
     sp.set_defaults(func=cmd_report)

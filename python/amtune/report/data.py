@@ -205,7 +205,9 @@ class ReportData:
     def succeeded_mask(self) -> np.ndarray:
         """Training jobs whose objective succeeded with a finite value."""
         v = self.jobs["final_objective"].to_numpy(dtype=float)
-        return np.asarray((self.jobs["objective_status"] == "Succeeded").to_numpy() & np.isfinite(v))
+        return np.asarray(
+            (self.jobs["objective_status"] == "Succeeded").to_numpy() & np.isfinite(v)
+        )
 
     def encoded(self, mask: np.ndarray | None = None) -> np.ndarray:
         """The tuned hyperparameters of the (selected) training jobs in ``[0, 1]^d``."""

@@ -8,7 +8,8 @@ Assumed layout (one row per endpoint variant and 1-minute bucket, CloudWatch's m
 
 ``endpoint_metrics``
     ``endpoint`` (text), ``variant`` (text), ``training_job`` (text: the training job the variant
-    serves), ``timestamp`` (bucket start, epoch seconds), ``invocations``, ``invocation_4xx_errors``,
+    serves), ``timestamp`` (bucket start, epoch seconds), ``invocations``,
+    ``invocation_4xx_errors``,
     ``invocation_5xx_errors`` (counts), ``model_latency_p50``, ``model_latency_p90``,
     ``model_latency_p99``, ``overhead_latency_p50``, ``overhead_latency_p99`` (microseconds, as
     CloudWatch's ``ModelLatency`` and ``OverheadLatency``; NULL in a bucket without invocations).

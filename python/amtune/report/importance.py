@@ -56,6 +56,7 @@ def subset(loss: np.ndarray, limit: int) -> np.ndarray:
     pick = rest[np.linspace(0, len(rest) - 1, limit - len(best)).round().astype(np.int64)]
     return np.sort(np.concatenate([best, pick]))
 
+
 #: PED-ANOVA's quantiles: the importance of reaching the best 10% within all succeeded jobs.
 TARGET_QUANTILE = 0.1
 REGION_QUANTILE = 1.0
@@ -100,7 +101,7 @@ def _top_quantile(y: np.ndarray, quantile: float) -> np.ndarray:
     (ties at the cut-off included; the cut-off is the inverted-CDF quantile)."""
     if quantile >= 1.0:
         return np.ones(len(y), dtype=bool)
-    k = max(int(math.ceil(quantile * len(y))) - 1, 0)
+    k = max(math.ceil(quantile * len(y)) - 1, 0)
     cutoff = np.partition(y, k)[k]
     return np.asarray(y <= cutoff)
 
@@ -161,7 +162,7 @@ def ped_anova_importances(
         p_region = _density(X[region, d], cells)
         # (eq. in Theorem 1) Pearson divergence of p(x_d | D_g') from p(x_d | D_g)
         raw[d] = float(p_region @ (p_top / p_region - 1.0) ** 2)
-    return Importances(ImportanceMethod.PED_ANOVA, _normalized(space, raw), int(len(loss)))
+    return Importances(ImportanceMethod.PED_ANOVA, _normalized(space, raw), len(loss))
 
 
 def gp_lengthscales(
@@ -169,9 +170,7 @@ def gp_lengthscales(
 ) -> np.ndarray:
     """The lengthscales (encoded coordinates) of the compiled engine's GP fitted to ``X, loss``."""
     kinds = [_KIND_CODE[k] for k in space.kinds()]
-    engine = core.BayesEngine(
-        space._core, kinds, space.cardinalities(), [0] * space.dim, threads=1
-    )
+    engine = core.BayesEngine(space._core, kinds, space.cardinalities(), [0] * space.dim, threads=1)
     X = np.ascontiguousarray(X, dtype=np.float64).reshape(-1, space.dim)
     y = np.ascontiguousarray(loss, dtype=np.float64)
     engine.propose(X, y, np.empty((0, space.dim)), 1, int(seed))  # fits the model, then proposes

@@ -104,6 +104,6 @@ def summary_html(doc: Mapping[str, Any], values: Sequence[float | None] | None =
     return (
         '<div class="amtune-summary" style="display:flex;gap:18px;flex-wrap:wrap;'
         'align-items:flex-start;font-size:13px">'
-        f'<div><b>Tuning job {_e(doc["HyperParameterTuningJobName"])}</b>'
+        f"<div><b>Tuning job {_e(doc['HyperParameterTuningJobName'])}</b>"
         f"<table>{body}</table></div>{svg}</div>"
     )

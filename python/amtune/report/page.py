@@ -136,7 +136,9 @@ def _overview(data: ReportData) -> str:
         if p.kind == "Categorical":
             space_rows.append([name, "Categorical", ", ".join(map(str, q.values)), "-"])
         else:
-            scaling = q.scaling_type if q.scaling_type == q.scale else f"{q.scaling_type} -> {q.scale}"
+            scaling = (
+                q.scaling_type if q.scaling_type == q.scale else f"{q.scaling_type} -> {q.scale}"
+            )
             space_rows.append([name, p.kind, f"{q.min_value:g} .. {q.max_value:g}", scaling])
     static = d["TrainingJobDefinition"].get("StaticHyperParameters") or {}
     static_html = (
@@ -180,8 +182,7 @@ def _status(data: ReportData) -> str:
         f"{_e(cd.get('NumberOfTrainingJobsObjectiveNotImproving', '-'))}</p>"
     )
     return (
-        f'<div class="counters">{counters}</div><div class="counters">{obj}</div>'
-        f"{best_html}{extra}"
+        f'<div class="counters">{counters}</div><div class="counters">{obj}</div>{best_html}{extra}'
     )
 
 
@@ -194,7 +195,8 @@ def _importance_text(data: ReportData, analysis: Analysis) -> str:
         "ranges had to be set right to reach the best 10% during this tuning job.</p>",
         "<p class='note'><b>GP</b>: the compiled engine's Gaussian process (Matern-5/2, one "
         "lengthscale <i>l<sub>d</sub></i> per range, MAP fit as in the Bayesian strategy, input "
-        "warping off) fitted to the succeeded training jobs in the encoded space [0, 1]<sup>d</sup>; "
+        "warping off) fitted to the succeeded training jobs in the encoded space "
+        "[0, 1]<sup>d</sup>; "
         "importance = (1/<i>l<sub>d</sub></i>) / &Sigma;<sub>j</sub> (1/<i>l<sub>j</sub></i>) "
         "(automatic relevance determination). A short lengthscale means the objective changes "
         "within a small part of the range; for a categorical range the kernel compares values.</p>",
@@ -257,9 +259,7 @@ def build_page(data: ReportData, seed: int = 0) -> Page:
 
 
 def _section(i: int, key: str, title: str, body: str) -> str:
-    return (
-        f'<section id="{key}" data-section="{i}"><h2>{i}. {_e(title)}</h2>{body}</section>'
-    )
+    return f'<section id="{key}" data-section="{i}"><h2>{i}. {_e(title)}</h2>{body}</section>'
 
 
 def _plot(fig_id: str) -> str:
@@ -314,9 +314,13 @@ def render_html(page: Page) -> str:
         for key, title in SECTIONS
         if key != "endpoints" or data.endpoints
     )
-    figs_json = "{" + ",".join(
-        f"{json.dumps(k)}:{fig.to_json(validate=False)}" for k, fig in page.figures.items()
-    ) + "}"
+    figs_json = (
+        "{"
+        + ",".join(
+            f"{json.dumps(k)}:{fig.to_json(validate=False)}" for k, fig in page.figures.items()
+        )
+        + "}"
+    )
     d = data.description
     sub = (
         f"{_e(d['HyperParameterTuningJobStatus'])} &middot; {_e(data.strategy)} &middot; "

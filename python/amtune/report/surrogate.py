@@ -1,4 +1,5 @@
-"""The GP posterior mean of a tuning job's history, for the contour of the two most important ranges.
+"""The GP posterior mean of a tuning job's history, for the contour of the two most important
+ranges.
 
 The model is the compiled core's Gaussian process (Matern-5/2, one lengthscale per range, MAP
 hyperparameters under the core's priors). With more than ``MAX_POINTS`` succeeded training jobs it

@@ -45,23 +45,31 @@ def table_data(data: ReportData) -> dict[str, Any]:
     names = list(data.space.ranges)
     columns = [*FIXED_COLUMNS[:2], *names, *FIXED_COLUMNS[2:]]
     rows = []
-    params = data.params.itertuples(index=False)
-    for j, hp in zip(data.jobs.itertuples(index=False), params, strict=True):
-        start, end = j.start_time, j.end_time
-        elapsed = (end - start) if (start == start and end == end and start and end) else None
+    params = data.params.to_numpy(dtype=object).tolist()
+    keys = (
+        "seq", "name", "status", "final_objective", "start_time", "end_time", "objective_status",
+        "attempts", "failure_reason",
+    )  # fmt: skip
+    columns_of_jobs = [data.jobs[k].tolist() for k in keys]
+    for hp, (seq, name, status, value, start, end, ostatus, attempts, reason) in zip(
+        params, zip(*columns_of_jobs, strict=True), strict=True
+    ):
+        elapsed = None
+        if start is not None and end is not None and math.isfinite(start) and math.isfinite(end):
+            elapsed = round(float(end) - float(start), 3)
         rows.append(
             [
-                int(j.seq),
-                j.name,
+                int(seq),
+                name,
                 *(_cell(v) for v in hp),
-                j.status,
-                _cell(float(j.final_objective)),
+                status,
+                _cell(float(value)),
                 _time(start),
                 _time(end),
-                None if elapsed is None else round(float(elapsed), 3),
-                j.objective_status,
-                int(j.attempts),
-                _cell(j.failure_reason),
+                elapsed,
+                ostatus,
+                int(attempts),
+                _cell(reason),
             ]
         )
     numeric = [

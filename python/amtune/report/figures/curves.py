@@ -80,7 +80,11 @@ def plot_learning_curves(data: ReportData) -> tuple[Any, str]:
     best_seq = None
     loss = data.loss()
     if np.isfinite(loss).any():
-        best_seq = int(data.jobs["seq"].to_numpy()[int(np.nanargmin(np.where(np.isfinite(loss), loss, np.nan)))])
+        best_seq = int(
+            data.jobs["seq"].to_numpy()[
+                int(np.nanargmin(np.where(np.isfinite(loss), loss, np.nan)))
+            ]
+        )
     groups: dict[str, tuple[list[float], list[float], list[float]]] = {}
     stops: dict[str, tuple[list[float], list[float], list[int]]] = {}
     thinned = 0

@@ -1,4 +1,4 @@
-"""Hyperparameters against the objective: parallel coordinates, slices, the contour of two ranges."""
+"""Hyperparameters against the objective: parallel coordinates, slices, a contour of two."""
 
 from __future__ import annotations
 
@@ -200,11 +200,12 @@ def plot_contour(data: ReportData, importances: list[Importances], seed: int = 0
     fig.add_trace(
         go.Scatter(
             x=[pa[k]], y=[pb[k]], mode="markers", name="best training job",
-            marker={"symbol": "star", "size": 16, "color": "#e15759", "line": {"color": "white", "width": 1}},
+            marker={
+                "symbol": "star", "size": 16, "color": "#e15759",
+                "line": {"color": "white", "width": 1},
+            },
         )
     )  # fmt: skip
     fig.update_layout(**base_layout(height=460), xaxis=axa.plotly(), yaxis=axb.plotly())
-    fig.update_layout(
-        meta={"gp_points": model.n_used, "succeeded": model.n_total, "pair": [a, b]}
-    )
+    fig.update_layout(meta={"gp_points": model.n_used, "succeeded": model.n_total, "pair": [a, b]})
     return fig

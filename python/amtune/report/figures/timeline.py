@@ -18,18 +18,21 @@ def segments(data: ReportData) -> dict[str, list[tuple[int, float, float]]]:
     the tuning job's creation."""
     t0 = float(data.description["CreationTime"].timestamp())
     out: dict[str, list[tuple[int, float, float]]] = {}
-    runs = dict(zip(data.jobs["seq"].astype(int), data.jobs["attempts"].astype(int), strict=True))
-    for a in data.attempts.itertuples(index=False):
-        if a.start_time is None or a.end_time is None or math.isnan(a.start_time):
+    jobs, att = data.jobs, data.attempts
+    runs = dict(zip(jobs["seq"].tolist(), jobs["attempts"].tolist(), strict=True))
+    columns = ("seq", "attempt", "status", "start_time", "end_time")
+    for seq, attempt, status, start, end in zip(*(att[c].tolist() for c in columns), strict=True):
+        if start is None or end is None or math.isnan(start) or math.isnan(end):
             continue
-        retried = a.status == "Failed" and runs.get(int(a.seq), 1) > int(a.attempt)
-        key = "Failed (retried)" if retried else str(a.status)
-        out.setdefault(key, []).append((int(a.seq), a.start_time - t0, a.end_time - t0))
+        retried = status == "Failed" and runs.get(seq, 1) > attempt
+        key = "Failed (retried)" if retried else str(status)
+        out.setdefault(key, []).append((int(seq), float(start) - t0, float(end) - t0))
     now = data.now
-    for j in data.jobs.itertuples(index=False):
-        if j.status == "InProgress" and j.start_time is not None and not math.isnan(j.start_time):
-            end = max(now, j.start_time)
-            out.setdefault("InProgress", []).append((int(j.seq), j.start_time - t0, end - t0))
+    job_columns = ("seq", "status", "start_time")
+    for seq, status, start in zip(*(jobs[c].tolist() for c in job_columns), strict=True):
+        if status == "InProgress" and start is not None and not math.isnan(start):
+            end = max(now, float(start))
+            out.setdefault("InProgress", []).append((int(seq), float(start) - t0, end - t0))
     return out
 
 
@@ -58,7 +61,10 @@ def plot_timeline(data: ReportData) -> Any:
         )  # fmt: skip
     fig.update_layout(
         **base_layout(height=min(900, 300 + 3 * n)),
-        xaxis={"title": {"text": "seconds since the tuning job was created"}, "rangemode": "tozero"},
+        xaxis={
+            "title": {"text": "seconds since the tuning job was created"},
+            "rangemode": "tozero",
+        },
         yaxis={"title": {"text": "training job"}, "autorange": "reversed"},
     )
     return fig
