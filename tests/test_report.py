@@ -306,3 +306,19 @@ def test_analyse_labels_both_methods(hyperband_store):
         ImportanceMethod.GP_LENGTHSCALE,
     ]
     assert not a.notes
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["amtune.report.data", "amtune.report.importance", "amtune.report.page", "amtune.report.axes"],
+)
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    module = importlib.import_module(name)
+    tests = [t for t in doctest.DocTestFinder().find(module) if t.examples]
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    report: list[str] = []
+    failed = sum(runner.run(test, out=report.append).failed for test in tests)
+    assert failed == 0, "".join(report)
