@@ -19,13 +19,8 @@ import pandas as pd
 
 from amtune.analytics import describe
 from amtune.report.endpoints import VariantMetrics, read_endpoint_metrics
-from amtune.space import (
-    CategoricalParameter,
-    ContinuousParameter,
-    IntegerParameter,
-    Parameter,
-    SearchSpace,
-)
+from amtune.space import SearchSpace
+from amtune.space.serialization import ranges_from_json
 
 if TYPE_CHECKING:  # pragma: no cover
     from amtune.store import Store
@@ -45,7 +40,8 @@ def stop_cause(status: str, failure_reason: str | None) -> StopCause:
     """The :class:`StopCause` of a training job from its status and FailureReason.
 
     The store keeps the rule's decision as the FailureReason text written by the rule (see
-    ``amtune.early_stopping`` and ``amtune.hyperband``), so the cause is read from its prefix.
+    ``amtune.rules.early_stopping`` and ``amtune.rules.hyperband``), so the cause is read from
+    its prefix.
 
     >>> stop_cause("Stopped", "early stopping: objective 0.5 at step 3 is worse than ...")
     <StopCause.EARLY_STOPPING: 'early stopping'>
@@ -69,15 +65,7 @@ def stop_cause(status: str, failure_reason: str | None) -> StopCause:
 def space_from_config(config: dict[str, Any]) -> SearchSpace:
     """The search space a tuning job's stored configuration describes."""
     am = config["amtune"]
-    ranges: dict[str, Parameter] = {}
-    for name, d in am["ranges"].items():
-        if d["kind"] == "Categorical":
-            ranges[name] = CategoricalParameter(d["values"])
-        elif d["kind"] == "Integer":
-            ranges[name] = IntegerParameter(d["min"], d["max"], d["scaling"])
-        else:
-            ranges[name] = ContinuousParameter(d["min"], d["max"], d["scaling"])
-    return SearchSpace(ranges, am.get("static") or {})
+    return SearchSpace(ranges_from_json(am["ranges"]), am.get("static") or {})
 
 
 @dataclass

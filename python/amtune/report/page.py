@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,9 +47,8 @@ def _e(v: Any) -> str:
 
 
 def _version() -> str:
-    import amtune
-
-    return str(amtune.__version__)
+    # the facade is loaded (it is this package's parent); importing it here would tie the layers
+    return str(getattr(sys.modules["amtune"], "__version__", "unknown"))
 
 
 def _fmt_time(t: Any) -> str:

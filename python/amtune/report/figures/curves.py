@@ -53,7 +53,7 @@ def thin(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
 def rung_levels(data: ReportData) -> list[int]:
     """The rung resources of a Hyperband tuning job (every bracket's), ascending; [] otherwise.
 
-    ``r * 3**k`` below ``MaxResource`` for ``k >= 0`` (see ``amtune.hyperband``)."""
+    ``r * 3**k`` below ``MaxResource`` for ``k >= 0`` (see ``amtune.rules.hyperband``)."""
     if data.strategy != "Hyperband":
         return []
     sc = data.config["amtune"].get("strategy_config") or {}
