@@ -9,8 +9,11 @@ job emits the objective once per epoch.
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -116,7 +119,8 @@ def write_synthetic_job(
             end = start + duration
             slots[slot] = end + 0.5
             in_progress = seq > n_jobs - running
-            store.insert_training_job(name, seq, f"{name}-{seq:05d}", hp, start)
+            job = f"{name}-{seq:05d}"
+            store.insert_training_job(name, seq, job, hp, start, str(store.jobs_root / name / job))
             if attempts == 2:
                 store.add_attempt(
                     name, seq, 1, "Failed", "killed by signal 9", True, start, start + 3
@@ -159,3 +163,100 @@ def write_synthetic_job(
                 last_modified_time=end_all,
             )
     return store
+
+
+def write_endpoint(
+    db: str | os.PathLike[str],
+    endpoint: str,
+    variants: dict[str, str],
+    shadow: dict[str, str] | None = None,
+    minutes: int = 10,
+    t0: float = 1_700_000_040.0,
+) -> None:
+    """Endpoint tables as the endpoint service lays them out (see amtune.report.endpoints):
+    ``variants`` and ``shadow`` map a variant name to the training job it serves."""
+    store = Store(db)
+    dirs = {
+        r["name"]: r["job_dir"]
+        for j in store.list_tuning_jobs()
+        for r in store.training_jobs(j["name"])
+    }
+    store.close()
+    with sqlite3.connect(db) as conn:
+        conn.executescript(
+            "CREATE TABLE IF NOT EXISTS serve_models (name TEXT PRIMARY KEY, arn TEXT, "
+            "request TEXT NOT NULL, creation_time REAL);"
+            "CREATE TABLE IF NOT EXISTS serve_endpoint_configs (name TEXT PRIMARY KEY, arn TEXT, "
+            "request TEXT NOT NULL, creation_time REAL);"
+            "CREATE TABLE IF NOT EXISTS serve_endpoints (name TEXT PRIMARY KEY, arn TEXT, "
+            "config_name TEXT NOT NULL, status TEXT);"
+            "CREATE TABLE IF NOT EXISTS serve_metrics (endpoint TEXT, variant TEXT, metric TEXT, "
+            "minute INTEGER, count REAL, sum REAL, min REAL, max REAL, hist TEXT);"
+        )
+        pvs: dict[str, list[dict[str, Any]]] = {
+            "ProductionVariants": [],
+            "ShadowProductionVariants": [],
+        }
+        for key, group in (
+            ("ProductionVariants", variants),
+            ("ShadowProductionVariants", shadow or {}),
+        ):
+            for variant, job in group.items():
+                model = f"{endpoint}-{variant}-model"
+                url = Path(dirs.get(job) or f"/nonexistent/{job}").joinpath("model").as_uri()
+                request = {"ModelName": model, "PrimaryContainer": {"ModelDataUrl": url}}
+                conn.execute(
+                    "INSERT INTO serve_models VALUES (?, ?, ?, ?)",
+                    (model, "arn", json.dumps(request), t0),
+                )
+                pvs[key].append(
+                    {"VariantName": variant, "ModelName": model, "InitialVariantWeight": 1.0}
+                )
+        config = {"EndpointConfigName": f"{endpoint}-config", **pvs}
+        conn.execute(
+            "INSERT INTO serve_endpoint_configs VALUES (?, ?, ?, ?)",
+            (f"{endpoint}-config", "arn", json.dumps(config), t0),
+        )
+        conn.execute(
+            "INSERT INTO serve_endpoints VALUES (?, ?, ?, ?)",
+            (endpoint, "arn", f"{endpoint}-config", "InService"),
+        )
+        rng = np.random.default_rng(0)
+        for k, variant in enumerate([*variants, *(shadow or {})]):
+            for m in range(minutes):
+                minute = int(t0 // 60) + m
+                n = 100 + 10 * k + m
+                rows = [
+                    ("Invocations", n, n),
+                    ("Invocation4XXErrors", n, m % 3),
+                    ("Invocation5XXErrors", n, 0),
+                ]
+                for metric, count, total in rows:
+                    conn.execute(
+                        "INSERT INTO serve_metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                        (endpoint, variant, metric, minute, count, total, 0, 1),
+                    )
+                for metric, centre in (
+                    ("ModelLatency", 2000.0 * (k + 1)),
+                    ("OverheadLatency", 150.0),
+                ):
+                    lat = centre * np.exp(rng.normal(0, 0.4, n))
+                    bins = np.floor(np.log10(lat) * 50).astype(int)
+                    hist = {
+                        int(b): int(c)
+                        for b, c in zip(*np.unique(bins, return_counts=True), strict=True)
+                    }
+                    conn.execute(
+                        "INSERT INTO serve_metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            endpoint,
+                            variant,
+                            metric,
+                            minute,
+                            n,
+                            float(lat.sum()),
+                            float(lat.min()),
+                            float(lat.max()),
+                            json.dumps(hist),
+                        ),
+                    )

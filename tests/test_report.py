@@ -14,7 +14,14 @@ import pytest
 pytest.importorskip("plotly")
 
 import plotly.graph_objects as go
-from report_store import IMPORTANT, OBJECTIVE, RANGES, objective, write_synthetic_job
+from report_store import (
+    IMPORTANT,
+    OBJECTIVE,
+    RANGES,
+    objective,
+    write_endpoint,
+    write_synthetic_job,
+)
 
 import amtune
 from amtune.analytics import describe
@@ -246,43 +253,54 @@ def test_tuner_report_and_notebook_display(tmp_path):
 
 
 # ====================================================================== endpoints (section 10)
-def _endpoint_table(db, columns=None):
-    cols = columns or (
-        "endpoint TEXT, variant TEXT, training_job TEXT, timestamp REAL, invocations REAL, "
-        "invocation_4xx_errors REAL, invocation_5xx_errors REAL, model_latency_p50 REAL, "
-        "model_latency_p90 REAL, model_latency_p99 REAL, overhead_latency_p50 REAL, "
-        "overhead_latency_p99 REAL"
-    )
-    with sqlite3.connect(db) as conn:
-        conn.execute(f"CREATE TABLE endpoint_metrics ({cols})")
-        if columns is None:
-            for v, job in (("A", "synthetic-00001"), ("B", "synthetic-00002")):
-                for m in range(5):
-                    conn.execute(
-                        "INSERT INTO endpoint_metrics VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                        ("ep", v, job, 1_700_000_000 + 60 * m, 100 + m, 1, 0, 900, 1500, 3000,
-                         80, 200),
-                    )  # fmt: skip
-            conn.execute(  # another tuning job's endpoint is not shown
-                "INSERT INTO endpoint_metrics VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                ("other", "A", "elsewhere-1", 1_700_000_000, 5, 0, 0, None, None, None, None, None),
-            )
-
-
-def test_endpoint_section_when_endpoint_tables_exist(tmp_path):
+def test_endpoint_section_when_an_endpoint_serves_a_training_job(tmp_path):
     store = write_synthetic_job(tmp_path / "ep.db", n_jobs=30)
-    _endpoint_table(store.path)
+    write_endpoint(
+        store.path,
+        "ep",
+        {"A": "synthetic-00001", "B": "synthetic-00002"},
+        shadow={"S": "synthetic-00003"},
+    )
+    write_endpoint(store.path, "other", {"X": "not-a-job-of-this-tuning-job"})
     data = ReportData.load(store, "synthetic")
-    assert [(v.endpoint, v.variant) for v in data.endpoints] == [("ep", "A"), ("ep", "B")]
-    assert list(data.endpoints[0].counts["invocations"]) == [100, 101, 102, 103, 104]
+    assert [(v.endpoint, v.variant, v.shadow) for v in data.endpoints] == [
+        ("ep", "A", False),
+        ("ep", "B", False),
+        ("ep", "S", True),
+    ]
+    a = data.endpoints[0]
+    assert a.training_job == "synthetic-00001" and len(a.timestamp) == 10
+    assert list(a.counts["Invocations"][:3]) == [100, 101, 102]
+    assert list(a.counts["Invocation4XXErrors"][:3]) == [0, 1, 2]
+    p50, p99 = a.latency_us["ModelLatency p50"], a.latency_us["ModelLatency p99"]
+    assert np.all(p50 < p99) and np.all(np.abs(np.log(p50 / 2000.0)) < 0.2)  # within the bins
     html = render_html(build_page(data))
     assert 'data-section="10"' in html and "fig-endpoints" in html
 
 
+def test_no_endpoint_section_without_serve_tables_or_a_served_job(tmp_path):
+    store = write_synthetic_job(tmp_path / "no.db", n_jobs=10)
+    assert ReportData.load(store, "synthetic").endpoints == []
+    write_endpoint(store.path, "other", {"X": "elsewhere"})
+    assert ReportData.load(store, "synthetic").endpoints == []
+
+
+def test_percentile_of_log_binned_histograms():
+    from amtune.report.endpoints import percentile
+
+    assert math.isnan(percentile({}, 50))
+    h = {100: 1, 150: 1, 200: 2}  # 10^2, 10^3, 10^4 (bins of 1/50 decade)
+    assert percentile(h, 25) == pytest.approx(10 ** (100.5 / 50))
+    assert percentile(h, 50) == pytest.approx(10 ** (150.5 / 50))
+    assert percentile(h, 99) == pytest.approx(10 ** (200.5 / 50))
+    assert percentile({-1: 3}, 50) == 0.0
+
+
 def test_endpoint_tables_of_another_layout_are_an_error(tmp_path):
     store = write_synthetic_job(tmp_path / "bad.db", n_jobs=5)
-    _endpoint_table(store.path, columns="endpoint TEXT, value REAL")
-    with pytest.raises(EndpointLayoutError, match="training_job"):
+    with sqlite3.connect(store.path) as conn:
+        conn.execute("CREATE TABLE serve_metrics (endpoint TEXT, value REAL)")
+    with pytest.raises(EndpointLayoutError, match="serve_endpoints lacks"):
         ReportData.load(store, "synthetic")
 
 

@@ -11,7 +11,6 @@ them the tests are skipped, except under CI (``CI`` set), where they fail.
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import pytest
 pytest.importorskip("plotly")
 
 from report_browser import chromium_path, open_report
-from report_store import write_synthetic_job
+from report_store import write_endpoint, write_synthetic_job
 
 from amtune.report import write_report
 
@@ -62,19 +61,13 @@ def _check_all_sections(opened, sections: int) -> None:
 def test_every_section_renders_in_chromium_with_no_javascript_error(tmp_path):
     _need_browser()
     store = write_synthetic_job(tmp_path / "s.db", n_jobs=150, strategy="Hyperband", running=3)
-    with sqlite3.connect(store.path) as conn:  # an endpoint serving one of its training jobs
-        conn.execute(
-            "CREATE TABLE endpoint_metrics (endpoint TEXT, variant TEXT, training_job TEXT, "
-            "timestamp REAL, invocations REAL, invocation_4xx_errors REAL, "
-            "invocation_5xx_errors REAL, model_latency_p50 REAL, model_latency_p90 REAL, "
-            "model_latency_p99 REAL, overhead_latency_p50 REAL, overhead_latency_p99 REAL)"
-        )
-        for m in range(10):
-            conn.execute(
-                "INSERT INTO endpoint_metrics VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                ("ep", "AllTraffic", "synthetic-00001", 1.7e9 + 60 * m, 50 + m, m % 2, 0,
-                 800 + 10 * m, 1500, 4000, 90, 300),
-            )  # fmt: skip
+    # an endpoint with two production variants and a shadow serving three of its training jobs
+    write_endpoint(
+        store.path,
+        "ep",
+        {"A": "synthetic-00001", "B": "synthetic-00002"},
+        shadow={"S": "synthetic-00004"},
+    )
     out = write_report(store, "synthetic", tmp_path / "report.html")
     opened = open_report(out, screenshot=ARTIFACTS / "report-synthetic.png")
     _check_all_sections(opened, 10)
