@@ -20,8 +20,9 @@ ranges with at most 50 values: a histogram over their values), each with the wei
 observation on the uniform density as a prior (as in the paper's implementation), so that a set of
 a few points gives a smooth density. No model is fitted; it needs at least 20 succeeded jobs.
 
-**GP** (``gp_importances``): the compiled engine fits its Gaussian process (Matern-5/2 with one
-lengthscale per range, MAP hyperparameters, the Bayesian strategy's priors and fit) to the
+**GP** (``gp_importances``): the compiled engine fits its Gaussian process
+(:class:`amtune.strategies.surrogate.Surrogate`: Matern-5/2 with one lengthscale per range, MAP
+hyperparameters, the Bayesian strategy's priors and fit) to the
 succeeded jobs (at most ``MAX_GP_POINTS``: the best quarter and an even spread of the
 rest), with input warping off so that the lengthscales ``l_d`` are in the encoded
 coordinates; the importance is the normalized inverse lengthscale (automatic relevance
@@ -42,8 +43,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from amtune._ext import core
 from amtune.space import SearchSpace
+from amtune.strategies.surrogate import Surrogate
 
 
 def subset(loss: np.ndarray, limit: int) -> np.ndarray:
@@ -65,7 +66,6 @@ PRIOR_WEIGHT = 1.0
 MIN_PED_ANOVA_JOBS = 20
 #: The GP is fitted to at most this many jobs (the best quarter and an even spread of the rest).
 MAX_GP_POINTS = 512
-_KIND_CODE = {"Continuous": 0, "Integer": 1, "Categorical": 2}
 
 
 class ImportanceMethod(enum.Enum):
@@ -168,15 +168,11 @@ def ped_anova_importances(
 def gp_lengthscales(
     space: SearchSpace, X: np.ndarray, loss: np.ndarray, seed: int = 0
 ) -> np.ndarray:
-    """The lengthscales (encoded coordinates) of the compiled engine's GP fitted to ``X, loss``."""
-    kinds = [_KIND_CODE[k] for k in space.kinds()]
-    engine = core.BayesEngine(space._core, kinds, space.cardinalities(), [0] * space.dim, threads=1)
-    X = np.ascontiguousarray(X, dtype=np.float64).reshape(-1, space.dim)
-    y = np.ascontiguousarray(loss, dtype=np.float64)
-    engine.propose(X, y, np.empty((0, space.dim)), 1, int(seed))  # fits the model, then proposes
-    if not engine.fitted:
-        raise RuntimeError("the Gaussian process could not be fitted to the history")
-    return np.exp(np.asarray(engine.hyperparameters()["log_ls"], dtype=np.float64))
+    """The lengthscales (encoded coordinates, the space's order) of the compiled engine's GP
+    fitted to ``X, loss``, input warping off."""
+    model = Surrogate(space, seed=seed, input_warping=False).fit_encoded(X, loss)
+    ls = model.lengthscales
+    return np.array([ls[name] for name in space.ranges], dtype=np.float64)
 
 
 def gp_importances(

@@ -9,10 +9,10 @@ import numpy as np
 
 from amtune.report._plotly import graph_objects, make_subplots
 from amtune.report.axes import axis_for
+from amtune.report.contour_model import ContourModel
 from amtune.report.data import ReportData
 from amtune.report.figures.common import base_layout, empty_figure, objective_axis, scatter, use_log
 from amtune.report.importance import Importances
-from amtune.report.surrogate import Surrogate
 
 #: Categorical values are spread by up to this much (in index units) in the slices, so that the
 #: points of one value do not hide each other.
@@ -160,7 +160,7 @@ def plot_contour(data: ReportData, importances: list[Importances], seed: int = 0
         return empty_figure("too few succeeded training jobs for a model of the objective")
     X = data.encoded(ok)
     loss = data.loss(ok)
-    model = Surrogate(data.space, X, loss, seed=seed)
+    model = ContourModel(data.space, X, loss, seed=seed)
     a, b = pair
     ia, ib = names.index(a), names.index(b)
     ga, gb = _grid(data, a), _grid(data, b)
