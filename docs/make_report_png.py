@@ -30,7 +30,7 @@ def main() -> int:
         run_demo(max_jobs=20, max_parallel_jobs=2, db=str(db), quiet=True, name="demo")
         html = write_report(Store(db), "demo", Path(tmp) / "report.html")
         out = ROOT / "docs" / "report.png"
-        opened = open_report(html, screenshot=out, clip_height=2730, scale=0.6, interact=False)
+        opened = open_report(html, screenshot=out, clip_height=2690, scale=0.6, interact=False)
         if opened.errors:
             print("\n".join(opened.errors), file=sys.stderr)
             return 1

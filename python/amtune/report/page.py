@@ -281,7 +281,7 @@ def render_html(page: Page) -> str:
         "status": _status(data),
         "history": _plot("fig-history")
         + '<p class="note">Every training job is drawn; failed, stopped and running jobs are '
-        "marked in the strip below the objective.</p>",
+        "marked in a strip below the objective (when there are any).</p>",
         "parallel": _plot("fig-parallel")
         + f'<p class="note">{_e(page.notes.get("parallel", ""))} Axes in each range\'s scale '
         "(log, reverse log, categorical); drag along an axis to filter.</p>",

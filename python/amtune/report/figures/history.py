@@ -22,8 +22,18 @@ def plot_history(data: ReportData) -> Any:
     value = jobs["final_objective"].to_numpy(dtype=float)
     ok = data.succeeded_mask()
     status = jobs["status"].to_numpy()
+    lanes = (
+        ("Failed", ~ok & (status == "Failed"), "x"),
+        ("Stopped", status == "Stopped", "diamond"),
+        ("InProgress", status == "InProgress", "triangle-right"),
+    )
+    strip = any(mask.any() for _, mask, _ in lanes)  # a strip only when a job needs marking
     fig: Any = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, row_heights=[0.84, 0.16], vertical_spacing=0.03
+        rows=2 if strip else 1,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.84, 0.16] if strip else None,
+        vertical_spacing=0.03,
     )
     names = jobs["name"].to_numpy()
     for label, mask, symbol in (
@@ -64,11 +74,6 @@ def plot_history(data: ReportData) -> Any:
             text="no training job has a succeeded objective",
             showarrow=False, xref="x domain", yref="y domain", x=0.5, y=0.5,
         )  # fmt: skip
-    lanes = (
-        ("Failed", ~ok & (status == "Failed"), "x"),
-        ("Stopped", status == "Stopped", "diamond"),
-        ("InProgress", status == "InProgress", "triangle-right"),
-    )
     for label, mask, symbol in lanes:
         if not mask.any():
             continue
@@ -87,19 +92,20 @@ def plot_history(data: ReportData) -> Any:
             col=1,
         )
     direction = "higher" if data.maximize else "lower"
-    fig.update_layout(**base_layout(height=460))
+    fig.update_layout(**base_layout(height=460 if strip else 400))
     fig.update_yaxes(
         title_text=f"{data.objective} ({direction} is better)",
         type="log" if use_log(value[ok]) else "linear",
         row=1,
         col=1,
     )
-    fig.update_yaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=[lane[0] for lane in lanes],
-        row=2,
-        col=1,
-    )
-    fig.update_xaxes(title_text="training job (order of creation)", row=2, col=1)
+    if strip:
+        fig.update_yaxes(
+            type="category",
+            categoryorder="array",
+            categoryarray=[lane[0] for lane in lanes],
+            row=2,
+            col=1,
+        )
+    fig.update_xaxes(title_text="training job (order of creation)", row=2 if strip else 1, col=1)
     return fig
