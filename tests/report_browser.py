@@ -55,6 +55,8 @@ class Opened:
     errors: list[str] = field(default_factory=list)
     sections: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    requests: list[str] = field(default_factory=list)  # every URL asked for other than the file
+    first_row_after_sort: str = ""  # the first cell of the table after sorting by "#" twice
 
 
 def open_report(
@@ -89,13 +91,27 @@ def open_report(
                     out.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None
                 ),
             )
+            url = Path(path).resolve().as_uri()
+
+            def route(r: Any) -> None:  # the report works offline: nothing else is fetched
+                if r.request.url == url:
+                    r.continue_()
+                else:
+                    out.requests.append(r.request.url)
+                    r.abort()
+
+            page.route("**/*", route)
             t0 = time.perf_counter()
-            page.goto(Path(path).resolve().as_uri(), timeout=timeout_s * 1000)
+            page.goto(url, timeout=timeout_s * 1000)
             page.wait_for_selector("body[data-rendered=yes]", timeout=timeout_s * 1000)
             out.seconds = time.perf_counter() - t0
-            if interact:  # sort the table by the objective, twice, and page on
+            if (
+                interact
+            ):  # sort the table by "#" (descending: it starts ascending), page on and back
                 page.click("#jobs-table th:nth-child(1)")
                 page.click("#jobs-next")
+                page.click("#jobs-prev")
+                out.first_row_after_sort = page.inner_text("#jobs-table tbody tr td")
             out.sections = page.evaluate(SECTION_STATE_JS)
             if screenshot is not None:
                 Path(screenshot).parent.mkdir(parents=True, exist_ok=True)

@@ -80,6 +80,18 @@ class ReportData:
     ``retryable``, ``start_time``, ``end_time``). ``curves`` holds the objective metric's emissions
     (``seq``, ``step``, ``time``, ``value``), ``step`` being the reported step or the emission's
     index in its job.
+
+    >>> import amtune, os, tempfile
+    >>> tuner = amtune.HyperparameterTuner(
+    ...     "score", {"x": amtune.ContinuousParameter(0.0, 1.0)}, strategy="Random", max_jobs=3,
+    ...     random_seed=0, runner="thread", quiet=True,
+    ...     db=os.path.join(tempfile.mkdtemp(), "a.db"))
+    >>> tuner.fit(lambda hp, reporter: hp["x"], job_name="rd")
+    >>> data = ReportData.load(tuner.store, "rd")
+    >>> len(data.jobs), data.objective, data.direction, list(data.params.columns)
+    (3, 'score', 'Maximize', ['x'])
+    >>> data.encoded().shape
+    (3, 1)
     """
 
     name: str

@@ -77,7 +77,12 @@ class ImportanceMethod(enum.Enum):
 
 @dataclass(frozen=True)
 class Importances:
-    """Normalized importances (they sum to 1), in the search space's order."""
+    """Normalized importances (they sum to 1), in the search space's order.
+
+    >>> imp = Importances(ImportanceMethod.PED_ANOVA, {"a": 0.2, "b": 0.8}, n_jobs=50)
+    >>> imp.ranked()
+    [('b', 0.8), ('a', 0.2)]
+    """
 
     method: ImportanceMethod
     values: dict[str, float]

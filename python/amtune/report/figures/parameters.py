@@ -12,7 +12,7 @@ from amtune.report.axes import axis_for
 from amtune.report.contour_model import ContourModel
 from amtune.report.data import ReportData
 from amtune.report.figures.common import base_layout, empty_figure, objective_axis, scatter, use_log
-from amtune.report.importance import Importances
+from amtune.report.importance import ImportanceMethod, Importances
 
 #: Categorical values are spread by up to this much (in index units) in the slices, so that the
 #: points of one value do not hide each other.
@@ -131,12 +131,15 @@ def plot_slices(data: ReportData) -> Any:
 
 
 def contour_pair(importances: list[Importances], names: list[str]) -> tuple[str, str] | None:
-    """The two most important numeric-or-categorical ranges by the first available importance."""
-    for imp in importances:
-        ranked = [n for n, _ in imp.ranked()]
-        if len(ranked) >= 2:
-            return ranked[0], ranked[1]
-    return (names[0], names[1]) if len(names) >= 2 else None
+    """The two most important ranges: by the GP's importances (the contour is the GP's mean),
+    else by the first available, else the first two ranges; None with fewer than two ranges."""
+    if len(names) < 2:
+        return None
+    if not importances:
+        return names[0], names[1]
+    imp = min(importances, key=lambda i: i.method != ImportanceMethod.GP_LENGTHSCALE)
+    ranked = [n for n, _ in imp.ranked()]
+    return ranked[0], ranked[1]
 
 
 def _grid(data: ReportData, name: str) -> np.ndarray:
