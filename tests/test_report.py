@@ -340,3 +340,15 @@ def test_docstring_examples(name):
     report: list[str] = []
     failed = sum(runner.run(test, out=report.append).failed for test in tests)
     assert failed == 0, "".join(report)
+
+
+def test_the_contour_is_drawn_over_the_gps_two_most_important_ranges():
+    from amtune.report.figures.parameters import contour_pair
+    from amtune.report.importance import Importances
+
+    ped = Importances(ImportanceMethod.PED_ANOVA, {"a": 0.5, "b": 0.3, "c": 0.2}, 50)
+    gp = Importances(ImportanceMethod.GP_LENGTHSCALE, {"a": 0.1, "b": 0.3, "c": 0.6}, 50)
+    assert contour_pair([ped, gp], ["a", "b", "c"]) == ("c", "b")
+    assert contour_pair([ped], ["a", "b", "c"]) == ("a", "b")
+    assert contour_pair([], ["a", "b", "c"]) == ("a", "b")
+    assert contour_pair([], ["a"]) is None
