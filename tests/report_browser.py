@@ -111,7 +111,10 @@ def open_report(
                 page.click("#jobs-table th:nth-child(1)")
                 page.click("#jobs-next")
                 page.click("#jobs-prev")
-                out.first_row_after_sort = page.inner_text("#jobs-table tbody tr td")
+                out.first_row_after_sort = page.evaluate(
+                    "() => (document.querySelector('#jobs-table tbody tr td') || {}).textContent"
+                    " || ''"
+                )
             out.sections = page.evaluate(SECTION_STATE_JS)
             if screenshot is not None:
                 Path(screenshot).parent.mkdir(parents=True, exist_ok=True)

@@ -352,3 +352,12 @@ def test_the_contour_is_drawn_over_the_gps_two_most_important_ranges():
     assert contour_pair([ped], ["a", "b", "c"]) == ("a", "b")
     assert contour_pair([], ["a", "b", "c"]) == ("a", "b")
     assert contour_pair([], ["a"]) is None
+
+
+def test_a_tuning_job_without_training_jobs_has_a_report(tmp_path):
+    import report_store
+
+    store = Store(tmp_path / "z.db")
+    store.create_tuning_job("empty", report_store._config("Random", 5, 2, 0), 1.7e9)
+    html = write_report(store, "empty", tmp_path / "z.html").read_text()
+    assert "no training job yet" in html and 'data-section="9"' in html
