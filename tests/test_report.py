@@ -29,7 +29,7 @@ from amtune.cli import main
 from amtune.report import (
     ImportanceMethod,
     ReportData,
-    StopCause,
+    StopKind,
     gp_importances,
     ped_anova_importances,
     write_report,
@@ -106,8 +106,8 @@ def test_report_data_reads_statuses_stops_attempts_and_curves(hyperband_store):
     data = ReportData.load(hyperband_store, "synthetic")
     assert len(data.jobs) == 120 and list(data.params.columns) == list(RANGES)
     assert data.objective == OBJECTIVE and not data.maximize and data.strategy == "Hyperband"
-    causes = set(data.jobs["stop_cause"])
-    assert StopCause.HYPERBAND.value in causes and StopCause.NONE.value in causes
+    causes = set(data.jobs["stop_kind"])
+    assert StopKind.HYPERBAND.value in causes and StopKind.NONE.value in causes
     assert (data.jobs["attempts"] == 2).any()
     assert len(data.attempts) >= len(data.jobs)
     # steps are the reported epochs; the best-so-far never gets worse
@@ -118,25 +118,25 @@ def test_report_data_reads_statuses_stops_attempts_and_curves(hyperband_store):
     assert rung_levels(data) == [1, 3, 9]
 
 
-def test_stop_cause_rules():
+def test_stop_kind_rules():
     assert (
-        stop_cause_of("Stopped", "early stopping: objective 1 at step 2 ...")
-        is StopCause.EARLY_STOPPING
+        stop_kind_of("Stopped", "early stopping: objective 1 at step 2 ...")
+        is StopKind.EARLY_STOPPING
     )
-    assert stop_cause_of("Stopped", "stop requested") is StopCause.TUNING_JOB
+    assert stop_kind_of("Stopped", "stop requested") is StopKind.TUNING_JOB
     assert (
-        stop_cause_of(
+        stop_kind_of(
             "Failed", "the training job exceeded its MaxRuntimeInSeconds (5 s) and was stopped"
         )
-        is StopCause.TIMEOUT
+        is StopKind.TIMEOUT
     )
-    assert stop_cause_of("Failed", "AlgorithmError") is StopCause.NONE
+    assert stop_kind_of("Failed", "AlgorithmError") is StopKind.NONE
 
 
-def stop_cause_of(status, reason):
-    from amtune.report.data import stop_cause
+def stop_kind_of(status, reason):
+    from amtune.report.data import stop_kind
 
-    return stop_cause(status, reason)
+    return stop_kind(status, reason)
 
 
 # ====================================================================== axes and decimation

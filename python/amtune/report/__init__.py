@@ -20,7 +20,7 @@ from typing import Any
 
 _LAZY = {
     "ReportData": "amtune.report.data",
-    "StopCause": "amtune.report.data",
+    "StopKind": "amtune.report.data",
     "VariantMetrics": "amtune.report.endpoints",
     "read_endpoint_metrics": "amtune.report.endpoints",
     "plot_contour": "amtune.report.figures",

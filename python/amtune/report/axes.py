@@ -69,7 +69,7 @@ def fmt(v: float) -> str:
     return f"{v:.4g}"
 
 
-def _log_ticks(lo: float, hi: float) -> list[float]:
+def log_ticks(lo: float, hi: float) -> list[float]:
     """1-2-5 ticks between ``lo`` and ``hi`` (> 0), thinned to at most about 9."""
     ticks: list[float] = []
     for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1):
@@ -112,7 +112,7 @@ def axis_for(name: str, p: Parameter) -> Axis:
     lo, hi = float(q.min_value), float(q.max_value)
     scale = str(q.scale)
     if scale == "Logarithmic":
-        ticks = _log_ticks(lo, hi)
+        ticks = log_ticks(lo, hi)
         return Axis(
             f"{name} (log)",
             scale,

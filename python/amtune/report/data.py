@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from amtune.analytics import describe
+from amtune.enums import ObjectiveStatus, ObjectiveType, TrainingJobStatus
 from amtune.report.endpoints import VariantMetrics, read_endpoint_metrics
 from amtune.space import SearchSpace
 from amtune.space.serialization import ranges_from_json
@@ -26,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from amtune.store import Store
 
 
-class StopCause(enum.Enum):
+class StopKind(enum.Enum):
     """Why a training job ended before its code finished (for marking it in the figures)."""
 
     NONE = "none"
@@ -36,30 +37,41 @@ class StopCause(enum.Enum):
     TIMEOUT = "time limit"  # the training job's own MaxRuntimeInSeconds (it ends Failed)
 
 
-def stop_cause(status: str, failure_reason: str | None) -> StopCause:
-    """The :class:`StopCause` of a training job from its status and FailureReason.
+def stop_kind(status: str, failure_reason: str | None) -> StopKind:
+    """The :class:`StopKind` of a training job from its status and FailureReason.
 
     The store keeps the rule's decision as the FailureReason text written by the rule (see
     ``amtune.rules.early_stopping`` and ``amtune.rules.hyperband``), so the cause is read from
     its prefix.
 
-    >>> stop_cause("Stopped", "early stopping: objective 0.5 at step 3 is worse than ...")
-    <StopCause.EARLY_STOPPING: 'early stopping'>
-    >>> stop_cause("Completed", "Hyperband: reached MaxResource (9) at resource 9")
-    <StopCause.HYPERBAND: 'Hyperband'>
-    >>> stop_cause("Completed", None)
-    <StopCause.NONE: 'none'>
+    >>> stop_kind("Stopped", "early stopping: objective 0.5 at step 3 is worse than ...")
+    <StopKind.EARLY_STOPPING: 'early stopping'>
+    >>> stop_kind("Completed", "Hyperband: reached MaxResource (9) at resource 9")
+    <StopKind.HYPERBAND: 'Hyperband'>
+    >>> stop_kind("Completed", None)
+    <StopKind.NONE: 'none'>
     """
     reason = failure_reason or ""
     if reason.startswith("Hyperband:"):
-        return StopCause.HYPERBAND
+        return StopKind.HYPERBAND
     if reason.startswith("early stopping:"):
-        return StopCause.EARLY_STOPPING
-    if status == "Failed" and "MaxRuntimeInSeconds" in reason and "exceeded" in reason:
-        return StopCause.TIMEOUT
-    if status == "Stopped":
-        return StopCause.TUNING_JOB
-    return StopCause.NONE
+        return StopKind.EARLY_STOPPING
+    if (
+        status == TrainingJobStatus.FAILED
+        and "MaxRuntimeInSeconds" in reason
+        and "exceeded" in reason
+    ):
+        return StopKind.TIMEOUT
+    if status == TrainingJobStatus.STOPPED:
+        return StopKind.TUNING_JOB
+    return StopKind.NONE
+
+
+def _final(row: dict[str, Any]) -> float:
+    """A training job's final objective; NaN unless its objective succeeded."""
+    value = row["final_objective"]
+    ok = row["objective_status"] == ObjectiveStatus.SUCCEEDED and value is not None
+    return float(value) if ok else math.nan
 
 
 def space_from_config(config: dict[str, Any]) -> SearchSpace:
@@ -74,8 +86,8 @@ class ReportData:
 
     ``jobs`` has one row per training job, ordered by ``seq``: ``seq``, ``name``, ``status``,
     ``objective_status``, ``failure_reason``, ``creation_time``, ``start_time``, ``end_time`` (epoch
-    seconds), ``final_objective``, ``attempts``, ``restarts``, ``stop_cause`` (a
-    :class:`StopCause` value). ``params`` has the same index and one column per tuned range.
+    seconds), ``final_objective``, ``attempts``, ``restarts``, ``stop_kind`` (a
+    :class:`StopKind` value). ``params`` has the same index and one column per tuned range.
     ``attempts`` has one row per finished attempt (``seq``, ``attempt``, ``status``,
     ``retryable``, ``start_time``, ``end_time``). ``curves`` holds the objective metric's emissions
     (``seq``, ``step``, ``time``, ``value``), ``step`` being the reported step or the emission's
@@ -118,7 +130,7 @@ class ReportData:
         space = space_from_config(config)
         htc = config["HyperParameterTuningJobConfig"]
         objective = str(htc["HyperParameterTuningJobObjective"]["MetricName"])
-        maximize = htc["HyperParameterTuningJobObjective"]["Type"] == "Maximize"
+        maximize = htc["HyperParameterTuningJobObjective"]["Type"] == ObjectiveType.MAXIMIZE
         rows = store.training_jobs(name)
         names = list(space.ranges)
         jobs = pd.DataFrame(
@@ -131,19 +143,14 @@ class ReportData:
                 "creation_time": [r["creation_time"] for r in rows],
                 "start_time": [r["start_time"] for r in rows],
                 "end_time": [r["end_time"] for r in rows],
-                "final_objective": [
-                    r["final_objective"]
-                    if r["objective_status"] == "Succeeded" and r["final_objective"] is not None
-                    else math.nan
-                    for r in rows
-                ],
+                "final_objective": [_final(r) for r in rows],
                 "attempts": [r["attempts"] for r in rows],
                 "restarts": [r["restarts"] for r in rows],
-                "stop_cause": [stop_cause(r["status"], r["failure_reason"]).value for r in rows],
+                "stop_kind": [stop_kind(r["status"], r["failure_reason"]).value for r in rows],
             },
             columns=[
                 "seq", "name", "status", "objective_status", "failure_reason", "creation_time",
-                "start_time", "end_time", "final_objective", "attempts", "restarts", "stop_cause",
+                "start_time", "end_time", "final_objective", "attempts", "restarts", "stop_kind",
             ],
         )  # fmt: skip
         jobs = jobs.astype({"start_time": float, "end_time": float, "final_objective": float})
@@ -190,7 +197,7 @@ class ReportData:
 
     @property
     def direction(self) -> str:
-        return "Maximize" if self.maximize else "Minimize"
+        return str((ObjectiveType.MAXIMIZE if self.maximize else ObjectiveType.MINIMIZE).value)
 
     @property
     def now(self) -> float:
@@ -206,7 +213,7 @@ class ReportData:
         """Training jobs whose objective succeeded with a finite value."""
         v = self.jobs["final_objective"].to_numpy(dtype=float)
         return np.asarray(
-            (self.jobs["objective_status"] == "Succeeded").to_numpy() & np.isfinite(v)
+            (self.jobs["objective_status"] == ObjectiveStatus.SUCCEEDED).to_numpy() & np.isfinite(v)
         )
 
     def encoded(self, mask: np.ndarray | None = None) -> np.ndarray:

@@ -12,6 +12,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from amtune.enums import ObjectiveType
+
 WIDTH, HEIGHT, PAD_L, PAD_B, PAD_T, PAD_R = 420, 150, 46, 22, 8, 8
 
 
@@ -100,7 +102,11 @@ def summary_html(doc: Mapping[str, Any], values: Sequence[float | None] | None =
         f'<td style="text-align:left">{_e(v)}</td></tr>'
         for k, v in rows
     )
-    svg = history_svg(values, obj["Type"] == "Maximize", obj["MetricName"]) if values else ""
+    svg = (
+        history_svg(values, obj["Type"] == ObjectiveType.MAXIMIZE, obj["MetricName"])
+        if values
+        else ""
+    )
     return (
         '<div class="amtune-summary" style="display:flex;gap:18px;flex-wrap:wrap;'
         'align-items:flex-start;font-size:13px">'

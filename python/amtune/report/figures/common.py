@@ -7,15 +7,16 @@ from typing import Any
 
 import numpy as np
 
+from amtune.enums import TrainingJobStatus
 from amtune.report._plotly import graph_objects
-from amtune.report.axes import Axis, _log_ticks, fmt
+from amtune.report.axes import Axis, fmt, log_ticks
 
 #: Colours of training job statuses (colour-blind safe, Tableau 10).
 STATUS_COLORS = {
-    "Completed": "#4e79a7",
-    "Stopped": "#f28e2b",
-    "Failed": "#e15759",
-    "InProgress": "#59a14f",
+    TrainingJobStatus.COMPLETED.value: "#4e79a7",
+    TrainingJobStatus.STOPPED.value: "#f28e2b",
+    TrainingJobStatus.FAILED.value: "#e15759",
+    TrainingJobStatus.IN_PROGRESS.value: "#59a14f",
     "Failed (retried)": "#ff9da7",
 }
 #: Above this many markers a trace is drawn with WebGL (``scattergl``), which stays fast at 10,000s.
@@ -68,7 +69,7 @@ def objective_axis(name: str, values: np.ndarray) -> Axis:
     v = values[np.isfinite(values)]
     lo, hi = (float(v.min()), float(v.max())) if len(v) else (0.0, 1.0)
     if use_log(values):
-        ticks = _log_ticks(lo, hi)
+        ticks = log_ticks(lo, hi)
         return Axis(
             f"{name} (log)", "Logarithmic", math.log10(lo), math.log10(hi),
             [math.log10(t) for t in ticks], [fmt(t) for t in ticks],

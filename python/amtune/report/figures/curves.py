@@ -8,14 +8,14 @@ from typing import Any
 import numpy as np
 
 from amtune.report._plotly import graph_objects
-from amtune.report.data import ReportData, StopCause
+from amtune.report.data import ReportData, StopKind
 from amtune.report.figures.common import STATUS_COLORS, base_layout, empty_figure, use_log
 
 #: At most this many curves are drawn, each with at most MAX_POINTS points (see ``select``).
 MAX_CURVES = 300
 MAX_POINTS = 100
 BEST_CURVES = 50
-STOP_COLORS = {StopCause.EARLY_STOPPING.value: "#b07aa1", StopCause.HYPERBAND.value: "#f28e2b"}
+STOP_COLORS = {StopKind.EARLY_STOPPING.value: "#b07aa1", StopKind.HYPERBAND.value: "#f28e2b"}
 
 
 def select(data: ReportData, max_curves: int = MAX_CURVES) -> np.ndarray:
@@ -30,7 +30,7 @@ def select(data: ReportData, max_curves: int = MAX_CURVES) -> np.ndarray:
     order = np.argsort(np.where(np.isfinite(loss), loss, np.inf), kind="stable")
     chosen = list(jobs["seq"].to_numpy()[order[:BEST_CURVES]])
     taken = set(chosen)
-    ruled = jobs["seq"][jobs["stop_cause"].isin(list(STOP_COLORS))].to_numpy()
+    ruled = jobs["seq"][jobs["stop_kind"].isin(list(STOP_COLORS))].to_numpy()
     room = max_curves - len(chosen)
     for s in ruled[np.linspace(0, len(ruled) - 1, min(room // 3, len(ruled))).astype(np.int64)]:
         if s not in taken:
@@ -94,7 +94,7 @@ def plot_learning_curves(data: ReportData) -> tuple[Any, str]:
         keep = thin(len(x))
         thinned += len(keep) < len(x)
         status = str(info.at[s, "status"])
-        cause = str(info.at[s, "stop_cause"])
+        cause = str(info.at[s, "stop_kind"])
         key = cause if cause in STOP_COLORS else status
         xs, ys, cs = groups.setdefault(key, ([], [], []))
         xs += [*x[keep], math.nan]
@@ -107,8 +107,8 @@ def plot_learning_curves(data: ReportData) -> tuple[Any, str]:
             ss.append(s)
     fig = go.Figure()
     label = {
-        StopCause.EARLY_STOPPING.value: "stopped by early stopping",
-        StopCause.HYPERBAND.value: "stopped by Hyperband",
+        StopKind.EARLY_STOPPING.value: "stopped by early stopping",
+        StopKind.HYPERBAND.value: "stopped by Hyperband",
     }
     for key, (xs, ys, cs) in groups.items():
         fig.add_trace(

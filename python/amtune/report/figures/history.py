@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from amtune.enums import TrainingJobStatus as Status
 from amtune.report._plotly import graph_objects, make_subplots
 from amtune.report.data import ReportData
 from amtune.report.figures.common import STATUS_COLORS, base_layout, empty_figure, scatter, use_log
@@ -23,9 +24,13 @@ def plot_history(data: ReportData) -> Any:
     ok = data.succeeded_mask()
     status = jobs["status"].to_numpy()
     lanes = (
-        ("Failed", ~ok & (status == "Failed"), "x"),
-        ("Stopped", status == "Stopped", "diamond"),
-        ("InProgress", status == "InProgress", "triangle-right"),
+        (Status.FAILED.value, ~ok & (status == Status.FAILED), "x"),
+        (Status.STOPPED.value, status == Status.STOPPED, "diamond"),
+        (
+            Status.IN_PROGRESS.value,
+            status == Status.IN_PROGRESS,
+            "triangle-right",
+        ),
     )
     strip = any(mask.any() for _, mask, _ in lanes)  # a strip only when a job needs marking
     fig: Any = make_subplots(
@@ -37,12 +42,12 @@ def plot_history(data: ReportData) -> Any:
     )
     names = jobs["name"].to_numpy()
     for label, mask, symbol in (
-        ("Completed", ok & (status == "Completed"), "circle"),
-        ("Stopped (objective kept)", ok & (status == "Stopped"), "diamond-open"),
+        ("Completed", ok & (status == Status.COMPLETED), "circle"),
+        ("Stopped (objective kept)", ok & (status == Status.STOPPED), "diamond-open"),
     ):
         if not mask.any():
             continue
-        color = STATUS_COLORS["Completed" if label == "Completed" else "Stopped"]
+        color = STATUS_COLORS[(Status.COMPLETED if label == "Completed" else Status.STOPPED).value]
         fig.add_trace(
             scatter(int(mask.sum()))(
                 x=seq[mask],
@@ -82,11 +87,11 @@ def plot_history(data: ReportData) -> Any:
                 x=seq[mask],
                 y=np.full(int(mask.sum()), label),
                 mode="markers",
-                name=label if label != "Stopped" else "Stopped (status)",
+                name=label if label != Status.STOPPED else "Stopped (status)",
                 marker={"color": STATUS_COLORS[label], "symbol": symbol, "size": 7},
                 customdata=names[mask],
                 hovertemplate="job %{x}: %{customdata}<br>%{y}<extra></extra>",
-                showlegend=label != "Stopped",
+                showlegend=label != Status.STOPPED,
             ),
             row=2,
             col=1,

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from amtune.enums import TrainingJobStatus as Status
 from amtune.report._plotly import graph_objects
 from amtune.report.data import ReportData
 from amtune.report.figures.common import STATUS_COLORS, base_layout, empty_figure
@@ -24,15 +25,17 @@ def segments(data: ReportData) -> dict[str, list[tuple[int, float, float]]]:
     for seq, attempt, status, start, end in zip(*(att[c].tolist() for c in columns), strict=True):
         if start is None or end is None or math.isnan(start) or math.isnan(end):
             continue
-        retried = status == "Failed" and runs.get(seq, 1) > attempt
+        retried = status == Status.FAILED and runs.get(seq, 1) > attempt
         key = "Failed (retried)" if retried else str(status)
         out.setdefault(key, []).append((int(seq), float(start) - t0, float(end) - t0))
     now = data.now
     job_columns = ("seq", "status", "start_time")
     for seq, status, start in zip(*(jobs[c].tolist() for c in job_columns), strict=True):
-        if status == "InProgress" and start is not None and not math.isnan(start):
+        if status == Status.IN_PROGRESS and start is not None and not math.isnan(start):
             end = max(now, float(start))
-            out.setdefault("InProgress", []).append((int(seq), float(start) - t0, end - t0))
+            out.setdefault(Status.IN_PROGRESS.value, []).append(
+                (int(seq), float(start) - t0, end - t0)
+            )
     return out
 
 
@@ -45,7 +48,14 @@ def plot_timeline(data: ReportData) -> Any:
     fig = go.Figure()
     n = len(data.jobs)
     width = max(1.0, min(6.0, 600.0 / max(n, 1)))
-    for key in ("Completed", "Stopped", "Failed", "Failed (retried)", "InProgress"):
+    for key in (
+        Status.COMPLETED,
+        Status.STOPPED,
+        Status.FAILED,
+        "Failed (retried)",
+        Status.IN_PROGRESS,
+    ):
+        key = str(getattr(key, "value", key))
         rows = segs.get(key)
         if not rows:
             continue
