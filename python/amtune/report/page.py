@@ -186,7 +186,7 @@ def _status(data: ReportData) -> str:
     )
 
 
-def _importance_text(data: ReportData, analysis: Analysis) -> str:
+def _importance_text(analysis: Analysis) -> str:
     parts = [
         "<p class='note'><b>PED-ANOVA</b> (model-free; Watanabe, Bansal &amp; Hutter, IJCAI 2023, "
         "arXiv:2304.10255): for each range, the Pearson divergence between the density of its "
@@ -195,8 +195,8 @@ def _importance_text(data: ReportData, analysis: Analysis) -> str:
         "ranges had to be set right to reach the best 10% during this tuning job.</p>",
         "<p class='note'><b>GP</b>: the compiled engine's Gaussian process (Matern-5/2, one "
         "lengthscale <i>l<sub>d</sub></i> per range, MAP fit as in the Bayesian strategy, input "
-        "warping off) fitted to the succeeded training jobs in the encoded space "
-        "[0, 1]<sup>d</sup>; "
+        "warping off) fitted to the succeeded training jobs (at most 512: the best quarter and an "
+        "even spread of the rest) in the encoded space [0, 1]<sup>d</sup>; "
         "importance = (1/<i>l<sub>d</sub></i>) / &Sigma;<sub>j</sub> (1/<i>l<sub>j</sub></i>) "
         "(automatic relevance determination). A short lengthscale means the objective changes "
         "within a small part of the range; for a categorical range the kernel compares values.</p>",
@@ -239,7 +239,8 @@ def build_page(data: ReportData, seed: int = 0) -> Page:
         a, b = meta["pair"]
         page.notes["contour"] = (
             f"Contour: the GP posterior mean of the objective over {a} and {b}, the two most "
-            f"important ranges, with the other ranges at the best training job's values; the GP "
+            f"important ranges by the GP's importances, with the other ranges at the best training "
+            f"job's values; the GP "
             f"is conditioned on {meta['gp_points']} of the {meta['succeeded']} succeeded jobs"
             + (
                 " (the best quarter and an even selection by job order of the rest)"
@@ -288,7 +289,7 @@ def render_html(page: Page) -> str:
         "slices": _plot("fig-slices")
         + _plot("fig-contour")
         + f'<p class="note">{_e(page.notes.get("contour", ""))}</p>',
-        "importances": _plot("fig-importances") + _importance_text(data, page.analysis),
+        "importances": _plot("fig-importances") + _importance_text(page.analysis),
         "curves": _plot("fig-curves")
         + f'<p class="note">{_e(page.notes.get("curves", ""))} Early-stopped and '
         "Hyperband-stopped jobs are marked with a cross at their stop; dotted lines are "
