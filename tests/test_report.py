@@ -7,6 +7,7 @@ import json
 import math
 import pickle
 import sqlite3
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -285,15 +286,45 @@ def test_no_endpoint_section_without_serve_tables_or_a_served_job(tmp_path):
     assert ReportData.load(store, "synthetic").endpoints == []
 
 
-def test_percentile_of_log_binned_histograms():
-    from amtune.report.endpoints import percentile
+def test_endpoint_metrics_written_by_the_endpoint_service_are_read_as_it_answers(tmp_path):
+    # the service's own state and metrics recorder write the tables; the report reads what
+    # GetMetricStatistics answers
+    from amtune.serve.cwmetrics import MetricsRecorder, get_metric_statistics
+    from amtune.serve.state import ServeState
 
-    assert math.isnan(percentile({}, 50))
-    h = {100: 1, 150: 1, 200: 2}  # 10^2, 10^3, 10^4 (bins of 1/50 decade)
-    assert percentile(h, 25) == pytest.approx(10 ** (100.5 / 50))
-    assert percentile(h, 50) == pytest.approx(10 ** (150.5 / 50))
-    assert percentile(h, 99) == pytest.approx(10 ** (200.5 / 50))
-    assert percentile({-1: 3}, 50) == 0.0
+    store = write_synthetic_job(tmp_path / "sv.db", n_jobs=10)
+    job = store.training_jobs("synthetic")[2]
+    st = ServeState(store.path)
+    url = (Path(job["job_dir"]) / "model").as_uri()
+    st.put_resource("serve_models", "m", "arn:m", {"PrimaryContainer": {"ModelDataUrl": url}}, 0.0)
+    config = {"ProductionVariants": [{"VariantName": "AllTraffic", "ModelName": "m"}]}
+    st.put_resource("serve_endpoint_configs", "c", "arn:c", config, 0.0)
+    st.insert_endpoint(
+        {"name": "ep", "arn": "arn:ep", "config_name": "c", "status": "InService",
+         "creation_time": 0.0, "last_modified_time": 0.0, "variants": [], "shadow_variants": []}
+    )  # fmt: skip
+    rec = MetricsRecorder(st)
+    for i in range(90):
+        rec.record(
+            "ep", "AllTraffic", 6000.0 + 2 * i,
+            {"Invocations": 1, "Invocation4XXErrors": 0, "Invocation5XXErrors": int(i % 10 == 0),
+             "ModelLatency": 1000.0 + 20 * i, "OverheadLatency": 100.0},
+        )  # fmt: skip
+    rec.flush()
+    (v,) = ReportData.load(store, "synthetic").endpoints
+    assert (v.endpoint, v.variant, v.training_job) == ("ep", "AllTraffic", job["name"])
+    assert list(v.timestamp) == [6000.0, 6060.0, 6120.0]
+    assert list(v.counts["Invocations"]) == [30, 30, 30]
+    assert list(v.counts["Invocation5XXErrors"]) == [3, 3, 3]
+    dims = [{"Name": "EndpointName", "Value": "ep"}, {"Name": "VariantName", "Value": "AllTraffic"}]
+    ref = get_metric_statistics(
+        st, MetricName="ModelLatency", Dimensions=dims, StartTime=0, EndTime=1e5,
+        ExtendedStatistics=["p50", "p90", "p99"],
+    )  # fmt: skip
+    for q in ("p50", "p90", "p99"):
+        expected = [p["ExtendedStatistics"][q] for p in ref["Datapoints"]]
+        assert list(v.latency_us[f"ModelLatency {q}"]) == pytest.approx(expected)
+    st.close()
 
 
 def test_endpoint_tables_of_another_layout_are_an_error(tmp_path):

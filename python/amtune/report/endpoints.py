@@ -1,22 +1,24 @@
 """Endpoint metrics for the report's last section, read from the store when endpoints exist.
 
-The endpoints (``amtune.serve``) were written at the same time as the report, so the report reads
-them through this one function, from the ``serve_*`` tables of the store file as the endpoint
-service lays them out (assumed from that work in progress, and checked: a table without the
-columns read here is an :class:`EndpointLayoutError`, never skipped silently):
+The report reads the endpoints through this one function, from the ``serve_*`` tables that the
+endpoint service (:mod:`amtune.serve.state`, :mod:`amtune.serve.cwmetrics`) writes into the store
+file; a table without the columns read here is an :class:`EndpointLayoutError`, never skipped
+silently:
 
 ``serve_endpoints``         ``name``, ``config_name``;
 ``serve_endpoint_configs``  ``name``, ``request``: the CreateEndpointConfig request (JSON) whose
                             ``ProductionVariants`` (and ``ShadowProductionVariants``) name a model;
 ``serve_models``            ``name``, ``request``: the CreateModel request (JSON) whose
-                            ``PrimaryContainer.ModelDataUrl`` is the ``file://`` URL of the
-                            training job's ``model`` folder (``<job_dir>/model``);
+                            ``PrimaryContainer.ModelDataUrl`` is a ``file://`` URL (or path) in a
+                            training job's folder (``<job_dir>/model`` when ``amtune deploy``
+                            made it);
 ``serve_metrics``           ``endpoint``, ``variant``, ``metric`` (CloudWatch's name), ``minute``
-                            (epoch minutes), ``count``, ``sum``, ``hist``: a JSON histogram of
-                            latencies, bin ``b`` holding values in ``[10^(b/50), 10^((b+1)/50))``.
+                            (epoch minutes), ``count``, ``sum``, ``hist``: a JSON log-binned
+                            histogram of latencies, read with the service's own
+                            :func:`amtune.serve.cwmetrics.percentile`.
 
-A variant belongs to the tuning job when its model's folder is one of its training jobs'. A store
-without the ``serve_*`` tables (no deployment) has no endpoint section.
+A variant belongs to the tuning job when its model lies in one of its training jobs' folders. A
+store without the ``serve_*`` tables (no deployment) has no endpoint section.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from urllib.parse import unquote, urlparse
 
 import numpy as np
 
+from amtune.serve.cwmetrics import percentile as serve_percentile
+
 if TYPE_CHECKING:  # pragma: no cover
     from amtune.store import Store
 
@@ -44,8 +48,6 @@ LAYOUT = {
 COUNTS = ("Invocations", "Invocation4XXErrors", "Invocation5XXErrors")
 LATENCIES = ("ModelLatency", "OverheadLatency")
 PERCENTILES = (50.0, 90.0, 99.0)
-#: Bins per decade of the latency histograms.
-BINS_PER_DECADE = 50
 
 
 class EndpointLayoutError(RuntimeError):
@@ -65,30 +67,33 @@ class VariantMetrics:
     latency_us: dict[str, np.ndarray]  # "ModelLatency p50", ... -> microseconds (NaN: none)
 
 
-def percentile(hist: dict[int, float], q: float) -> float:
-    """The ``q``-th percentile (0-100) of a log-binned histogram: the geometric middle of the bin
-    that holds it (values <= 0 are bin -1, read as 0); NaN for an empty histogram."""
-    n = sum(hist.values())
-    if n <= 0:
-        return math.nan
-    rank, seen = q / 100.0 * n, 0.0
-    for b in sorted(hist):
-        seen += hist[b]
-        if seen >= rank:
-            break
-    return 0.0 if b < 0 else float(10 ** ((b + 0.5) / BINS_PER_DECADE))
+def percentile(hist: dict[int, int], q: float) -> float:
+    """The ``q``-th percentile (0-100) of one of the service's latency histograms, as
+    GetMetricStatistics answers it; NaN for an empty histogram."""
+    value = serve_percentile(hist, q)
+    return math.nan if value is None else float(value)
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def _model_dir(request: dict[str, Any]) -> str | None:
+def _model_path(request: dict[str, Any]) -> Path | None:
     url = ((request.get("PrimaryContainer") or {}).get("ModelDataUrl")) or ""
     parsed = urlparse(str(url))
-    if parsed.scheme not in ("file", ""):
+    if parsed.scheme not in ("file", "") or not parsed.path:
         return None
-    return str(Path(unquote(parsed.path)).resolve()) if parsed.path else None
+    return Path(unquote(parsed.path)).resolve()
+
+
+def _owner(path: Path | None, jobs: dict[Path, str]) -> str | None:
+    """The training job whose folder holds ``path`` (the folder itself included)."""
+    if path is None:
+        return None
+    for p in (path, *path.parents):
+        if p in jobs:
+            return jobs[p]
+    return None
 
 
 def read_endpoint_metrics(store: Store, tuning_job: str) -> list[VariantMetrics]:
@@ -110,7 +115,7 @@ def read_endpoint_metrics(store: Store, tuning_job: str) -> list[VariantMetrics]
                     f"report reads (see amtune.report.endpoints)"
                 )
         jobs = {
-            str((Path(d) / "model").resolve()): n
+            Path(d).resolve(): n
             for n, d in conn.execute(
                 "SELECT name, job_dir FROM training_jobs WHERE tuning_job = ? AND job_dir IS NOT "
                 "NULL",
@@ -132,9 +137,9 @@ def read_endpoint_metrics(store: Store, tuning_job: str) -> list[VariantMetrics]
             for key, shadow in (("ProductionVariants", False), ("ShadowProductionVariants", True)):
                 for pv in config.get(key) or []:
                     model = models.get(pv.get("ModelName"))
-                    where = _model_dir(model) if model else None
-                    if where is not None and where in jobs:
-                        served.append((endpoint, str(pv["VariantName"]), jobs[where], shadow))
+                    job = _owner(_model_path(model), jobs) if model else None
+                    if job is not None:
+                        served.append((endpoint, str(pv["VariantName"]), job, shadow))
         out = []
         for endpoint, variant, job, shadow in served:
             rows = conn.execute(
@@ -158,7 +163,7 @@ def _variant(
         if metric in counts:
             counts[metric][i] = float(total)
         elif metric in LATENCIES and hist:
-            h = {int(k): float(v) for k, v in json.loads(hist).items()}
+            h = {int(k): int(v) for k, v in json.loads(hist).items()}
             for q in PERCENTILES:
                 latency[f"{metric} p{q:g}"][i] = percentile(h, q)
     return VariantMetrics(
