@@ -53,6 +53,7 @@ from amtune import analytics as _analytics
 from amtune.enums import ObjectiveType, TuningJobStatus
 from amtune.errors import FieldError, FieldTypeError
 from amtune.metrics import validate_metric_definitions
+from amtune.report.tuner_methods import TunerReportMixin  # report(), plot_*(), _repr_html_
 from amtune.rules.build import build_hooks
 from amtune.rules.warm_start import check_parents
 from amtune.runners.callables import callable_ref, import_callable
@@ -71,7 +72,7 @@ from amtune.sagemaker.document import StoredConfig, tuning_job_config
 from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE
 from amtune.space import Parameter, SearchSpace
 from amtune.store import NotFoundError, Store
-from amtune.strategies import build_strategy
+from amtune.strategies import check_strategy
 from amtune.tuning.driver import Driver
 from amtune.tuning.liveness import driver_alive, stop_tuning_job
 from amtune.tuning.state import TuningRun
@@ -91,7 +92,7 @@ def _is_pos_number(x: Any) -> bool:
 
 
 # ====================================================================== the tuner
-class HyperparameterTuner:
+class HyperparameterTuner(TunerReportMixin):
     """A tuning job: proposes hyperparameters, runs training jobs, records everything in the store.
 
     Parameters follow the SageMaker SDK's ``HyperparameterTuner``; local additions:
@@ -187,16 +188,7 @@ class HyperparameterTuner:
         else:
             self.strategy_config = dict(strategy_config or {})
         # Validate the strategy name and options now.
-        try:
-            probe = build_strategy(strategy, self.strategy_config, "strategy", "strategy_config")
-        except FieldError:
-            raise
-        except (ValueError, TypeError) as exc:  # an option's value, checked by the strategy
-            raise FieldError("strategy_config", str(exc)) from None
-        try:
-            probe.bind(self.space, 0)  # the strategy accepts these ranges
-        except (ValueError, TypeError) as exc:
-            raise FieldError("strategy", str(exc)) from None
+        check_strategy(strategy, self.strategy_config, self.space, "strategy", "strategy_config")
         if max_jobs is None:
             max_jobs = self.space.size if strategy == "Grid" and self.space.size else 10
         if not _is_int(max_jobs) or max_jobs < 1:
@@ -364,6 +356,20 @@ class HyperparameterTuner:
         """Name of the best training job (None while no objective succeeded)."""
         best = self.describe().get("BestTrainingJob")
         return None if best is None else str(best["TrainingJobName"])
+
+    def deploy(
+        self, initial_instance_count: int = 1, endpoint_name: str | None = None, **kw: Any
+    ) -> Any:
+        """Serve the best training job at a local endpoint (``amtune.serve.deploy``)."""
+        from amtune.serve import deploy
+
+        return deploy(
+            self._latest(),
+            initial_instance_count=initial_instance_count,
+            endpoint_name=endpoint_name,
+            db=self.store.path,
+            **kw,
+        )
 
     def analytics(self) -> _analytics.AnalyticsFrame:
         """The training jobs as a DataFrame (SageMaker SDK columns); ``.export_csv(path)`` too."""
