@@ -80,7 +80,7 @@ class Codec:
             if name not in internal:
                 return None
             v = internal[name]
-            if not dist._contains(v):
+            if not _contains(dist, v):
                 return None
             if isinstance(dist, CategoricalDistribution):
                 config[key] = int(v)
@@ -109,6 +109,20 @@ class Codec:
             else:  # pragma: no cover - filtered by unsupported_reason
                 raise TypeError(f"unsupported distribution {dist!r}")
         return out
+
+
+def _contains(dist: BaseDistribution, v: float) -> bool:
+    """Whether internal value ``v`` lies in ``dist`` (bounds, and the step grid if any)."""
+    if isinstance(dist, CategoricalDistribution):
+        return float(v).is_integer() and 0 <= v < len(dist.choices)
+    if isinstance(dist, (FloatDistribution, IntDistribution)):
+        if not dist.low <= v <= dist.high:
+            return False
+        if dist.step is None:
+            return True
+        k = (v - dist.low) / dist.step
+        return math.isclose(k, round(k), abs_tol=1e-8)
+    return False
 
 
 def _steps(dist: FloatDistribution | IntDistribution) -> int:

@@ -7,12 +7,11 @@ into an in-memory Optuna study for ``optuna.visualization`` and optuna-dashboard
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import numbers
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -34,11 +33,6 @@ if TYPE_CHECKING:
 __all__ = ["AmtuneSampler", "to_study"]
 
 _logger = logging.getLogger(__name__)
-
-#: System attribute (chunked JSON) with a trial's relative proposal, so that workers sharing a
-#: storage see it as a pending point before the objective has suggested every parameter.
-RELATIVE_PARAMS_KEY = "amtune:relative_params"
-_CHUNK = 2045  # RDB storages limit a system attribute's value to 2,048 characters
 
 
 class AmtuneSampler(BaseSampler):
@@ -63,7 +57,9 @@ class AmtuneSampler(BaseSampler):
       job), failed when they reported none;
     * ``FAIL``: failed, imputed with the worst value observed (amtune's rule), when they have
       every parameter of the search space;
-    * ``RUNNING`` (other trials): pending points, so parallel workers get diverse proposals.
+    * ``RUNNING`` (other trials): pending points, so parallel workers get diverse proposals
+      (with this sampler's own proposal for parameters not suggested yet; a trial running in
+      another process counts once its objective has suggested every parameter).
 
     ``seed`` reproduces the suggestions; ``reseed_rng()`` changes the stream. Single-objective
     studies only (a ``ValueError`` otherwise). Keyword ``options`` go to the Bayesian strategy
@@ -125,10 +121,14 @@ class AmtuneSampler(BaseSampler):
         self._warned: set[str] = set()
         self._lock: threading.Lock = threading.Lock()
         self._cache: _Cache | None = None
+        # this process's relative proposals by (study, trial number): a running trial is a
+        # pending point with all of them before its objective has suggested every parameter
+        self._proposed: dict[tuple[str, int], dict[str, float]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_cache"] = None
+        state["_proposed"] = {}
         del state["_lock"]
         return state
 
@@ -174,7 +174,7 @@ class AmtuneSampler(BaseSampler):
         for t in trials:
             if t.number == trial.number:
                 continue
-            config = codec.to_config(_internal_params(t))
+            config = codec.to_config(self._internal_params(study, t))
             if config is None:
                 continue
             if t.state == TrialState.RUNNING:
@@ -182,14 +182,15 @@ class AmtuneSampler(BaseSampler):
             else:
                 finished[t.number] = (config, _observed_value(t))
         seed = int(self._rng.randint(0, 2**31 - 1))
-        key = (study._study_id, id(study._storage), str(study.direction), repr(modelled))
+        key = (study.study_name, id(study), str(study.direction), repr(modelled))
         with self._lock:
             proposal = self._propose(study, codec, key, finished, pending, seed)
         if proposal is None:
             return single
         params = codec.to_params(proposal)
         internal = {n: modelled[n].to_internal_repr(v) for n, v in params.items()}
-        _store_relative(study, trial, internal)
+        with self._lock:
+            self._proposed[(study.study_name, trial.number)] = internal
         return {**params, **single}
 
     def _propose(
@@ -227,6 +228,19 @@ class AmtuneSampler(BaseSampler):
                 return None
         opt.forget(asked.id)  # it comes back as a running or finished trial of the study
         return asked.params
+
+    def _internal_params(self, study: Study, t: FrozenTrial) -> dict[str, float]:
+        """The trial's parameters as internal representations; for a running trial this sampler
+        proposed, its relative proposal fills in the parameters not suggested yet."""
+        internal: dict[str, float] = {}
+        if t.state == TrialState.RUNNING:
+            internal.update(self._proposed.get((study.study_name, t.number), {}))
+        elif (study.study_name, t.number) in self._proposed:
+            with self._lock:
+                self._proposed.pop((study.study_name, t.number), None)
+        for name, value in t.params.items():
+            internal[name] = t.distributions[name].to_internal_repr(value)
+        return internal
 
     # ------------------------------------------------------------------ independent sampling
     def sample_independent(
@@ -296,23 +310,6 @@ def _single_value(dist: BaseDistribution) -> Any:
     return dist.to_external_repr(dist.low)  # type: ignore[attr-defined]
 
 
-def _internal_params(t: FrozenTrial) -> dict[str, float]:
-    """The trial's parameters as internal representations; a running trial's relative proposal
-    (stored by the sampler that made it) fills in the parameters it has not suggested yet."""
-    internal: dict[str, float] = {}
-    if t.state == TrialState.RUNNING:
-        chunks = sorted(
-            (int(k.rsplit(":", 1)[1]), v)
-            for k, v in t.system_attrs.items()
-            if k.startswith(RELATIVE_PARAMS_KEY + ":")
-        )
-        if chunks:
-            internal.update(json.loads("".join(v for _, v in chunks)))
-    for name, value in t.params.items():
-        internal[name] = t.distributions[name].to_internal_repr(value)
-    return internal
-
-
 def _observed_value(t: FrozenTrial) -> float | None:
     if t.state == TrialState.COMPLETE:
         v = t.value
@@ -321,12 +318,3 @@ def _observed_value(t: FrozenTrial) -> float | None:
     else:
         return None
     return float(v) if v is not None and math.isfinite(v) else None
-
-
-def _store_relative(study: Study, trial: FrozenTrial, internal: Mapping[str, float]) -> None:
-    text = json.dumps(dict(internal))
-    storage = study._storage
-    for i in range(0, len(text), _CHUNK):
-        storage.set_trial_system_attr(
-            trial._trial_id, f"{RELATIVE_PARAMS_KEY}:{i // _CHUNK}", text[i : i + _CHUNK]
-        )
