@@ -22,18 +22,18 @@ from __future__ import annotations
 
 import math
 import numbers
-import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
-import sklearn.model_selection._search as _sk_search
 from sklearn.base import is_classifier
+from sklearn.exceptions import FitFailedWarning
+from sklearn.metrics import get_scorer_names
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 
 from amtune.optimizer import Optimizer
@@ -85,7 +85,16 @@ class AmtuneSearchCV(BaseSearchCV):  # type: ignore[misc]
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
-        **BaseSearchCV._parameter_constraints,
+        # BaseSearchCV's own parameters, declared as GridSearchCV declares them
+        "estimator": [HasMethods(["fit"])],
+        "scoring": [StrOptions(set(get_scorer_names())), callable, list, tuple, dict, None],
+        "n_jobs": [numbers.Integral, None],
+        "refit": ["boolean", str, callable],
+        "verbose": ["verbose"],
+        "pre_dispatch": [numbers.Integral, str],
+        "error_score": [StrOptions({"raise"}), numbers.Real],
+        "return_train_score": ["boolean"],
+        # AmtuneSearchCV's
         "search_spaces": [dict, SearchSpace],
         "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "strategy": [StrOptions({"Bayesian", "Random", "Grid"})],
@@ -151,12 +160,9 @@ class AmtuneSearchCV(BaseSearchCV):  # type: ignore[misc]
         holdout = self.cv == "holdout" if isinstance(self.cv, str) else False
         if holdout:
             self.cv = _holdout(self, y, self._seed)  # the resolved splitter; restored below
-        _install_fit_failure_hook()
-        _round_failures.collected = []
         try:
             super().fit(X, y, **params)
         finally:
-            _round_failures.collected = None
             if holdout:
                 self.cv = "holdout"
         return self
@@ -181,52 +187,41 @@ class AmtuneSearchCV(BaseSearchCV):  # type: ignore[misc]
             total = size
         done = 0
         key: str | None = None
+        # scikit-learn raises when every fit of one evaluate_candidates call fails; a sequential
+        # search calls it once per round, so such a round is told to the optimizer as failed and
+        # its candidates are evaluated again with the next round (so they reach cv_results_).
+        carried: list[dict[str, Any]] = []
+        succeeded = False
         while done < total:
             trials = opt.ask(min(self.n_points, total - done))
-            results = evaluate_candidates([_decode(t.params, self._choices) for t in trials])
+            batch = carried + [_decode(t.params, self._choices) for t in trials]
+            done += len(trials)
+            try:
+                results = evaluate_candidates(batch)
+            except ValueError as exc:
+                all_failed = str(exc).lstrip().startswith("All the")
+                if not all_failed or (done >= total and not succeeded):
+                    raise
+                for trial in trials:
+                    opt.tell(trial.id, None)
+                carried = batch
+                warnings.warn(str(exc), FitFailedWarning, stacklevel=2)
+                continue
+            succeeded = True
             key = key or _score_key(results, self.refit)
             scores = results[key][-len(trials) :]
             for trial, score in zip(trials, scores, strict=True):
-                s = float(score)
-                opt.tell(trial.id, s if math.isfinite(s) else None)
-            done += len(trials)
-        collected = _round_failures.collected
-        if collected is not None and all(r["fit_error"] is not None for r in collected):
-            _ORIGINAL_CHECK(collected, self.error_score)  # raises: every fit failed
-
-
-# scikit-learn raises when every fit of one evaluate_candidates call fails; a sequential search
-# calls it once per round, so one failing round of n_points candidates would end the search and
-# lose its results. During AmtuneSearchCV.fit (this thread only) a round where every fit failed
-# only warns (FitFailedWarning, with scikit-learn's message) and its candidates score
-# error_score; the search raises scikit-learn's error at the end if every fit of every round
-# failed. Other searches (GridSearchCV, other threads) are unaffected.
-_ORIGINAL_CHECK = _sk_search._warn_or_raise_about_fit_failures
-_round_failures = threading.local()
-_hook_lock = threading.Lock()
-
-
-def _check_fit_failures(results: list[dict[str, Any]], error_score: Any) -> None:
-    collected = getattr(_round_failures, "collected", None)
-    if collected is None:
-        _ORIGINAL_CHECK(results, error_score)
-        return
-    collected.extend(results)
-    if results and all(r["fit_error"] is not None for r in results):
-        try:
-            _ORIGINAL_CHECK(results, error_score)
-        except ValueError as exc:
-            from sklearn.exceptions import FitFailedWarning
-
-            warnings.warn(str(exc), FitFailedWarning, stacklevel=2)
-        return
-    _ORIGINAL_CHECK(results, error_score)
-
-
-def _install_fit_failure_hook() -> None:
-    with _hook_lock:
-        if _sk_search._warn_or_raise_about_fit_failures is not _check_fit_failures:
-            _sk_search._warn_or_raise_about_fit_failures = _check_fit_failures
+                v = float(score)
+                opt.tell(trial.id, v if math.isfinite(v) else None)
+            carried = []
+        if carried:
+            warnings.warn(
+                f"{len(carried)} candidate(s) of the last round(s), whose every fit failed, are "
+                "not in cv_results_ (scikit-learn records a round only if one of its fits "
+                "succeeded)",
+                FitFailedWarning,
+                stacklevel=2,
+            )
 
 
 def _score_key(results: Mapping[str, Any], refit: Any) -> str:
