@@ -104,7 +104,11 @@ def test_a_command_that_cannot_start_is_retried(tmp_path):
         metric_definitions=MD,
         max_retry_attempts=2,
     )
-    t.fit(["/nonexistent/train"], job_name="nostart")
+    # an executable whose interpreter is missing passes the up-front check, then fails to start
+    prog = tmp_path / "train"
+    prog.write_text("#!/nonexistent/interpreter\n")
+    prog.chmod(0o755)
+    t.fit([str(prog)], job_name="nostart")
     (r,) = t.store.training_jobs("nostart")
     assert r["status"] == "Failed" and r["attempts"] == 3
     assert all("command not found" in a["failure_reason"] for a in t.store.attempts("nostart", 1))

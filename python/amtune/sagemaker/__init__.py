@@ -1,0 +1,1 @@
+"""SageMaker compatibility: the training toolkit's contract, estimators, request documents."""
