@@ -93,7 +93,8 @@ class MetricParser:
     images match locally; a definition that matches the printed line is not matched again.
     ``not_numbers`` keeps, per metric, the last capture that was not a number.
 
-    >>> p = MetricParser([{"Name": "rmse", "Regex": r".*\\[[0-9]+\\].*#011validation-rmse:([0-9.]+)"}])
+    >>> rx = r".*\\[[0-9]+\\].*#011validation-rmse:([0-9.]+)"
+    >>> p = MetricParser([{"Name": "rmse", "Regex": rx}])
     >>> p.parse_line("[4]\\ttrain-rmse:0.5\\tvalidation-rmse:0.75")
     ([('rmse', 0.75)], [])
     """

@@ -611,9 +611,7 @@ class CommandRunner(Runner):
         log_path = spec.log_path
         assert log_path is not None
         try:
-            env.update(
-                prepare_job_dir(spec, self.working_dir or os.getcwd(), self.instance_type)
-            )
+            env.update(prepare_job_dir(spec, self.working_dir or os.getcwd(), self.instance_type))
         except OSError as exc:
             why = f"could not prepare the job directory: {exc}"
             events.put(("done", spec.seq, Outcome(False, why)))
@@ -660,9 +658,7 @@ class CommandRunner(Runner):
         tail: list[str] = []
         n_lines = 0
         objective = self.objective_metric_name
-        watch = objective is not None and any(
-            d["Name"] == objective for d in parser.definitions
-        )
+        watch = objective is not None and any(d["Name"] == objective for d in parser.definitions)
         proc = handle.proc
         assert proc.stdout is not None
         with log:
@@ -679,7 +675,12 @@ class CommandRunner(Runner):
                     k = counts.get(name, 0)
                     counts[name] = k + 1
                     events.put(("metric", spec.seq, name, value, k, now))
-                if watch and n_lines == OBJECTIVE_WARNING_LINES and objective not in counts:
+                if (
+                    watch
+                    and objective is not None
+                    and n_lines == OBJECTIVE_WARNING_LINES
+                    and objective not in counts
+                ):
                     w = self._objective_warning(spec, parser, objective, n_lines, tail)
                     warnings.append(f"[amtune] warning: {w}")
                     self._warn_once(w)

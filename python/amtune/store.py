@@ -102,7 +102,8 @@ CREATE TABLE IF NOT EXISTS training_job_definitions (
 );
 """
 
-#: ``training_jobs.tuning_job`` of a training job run on its own (``Estimator.fit``, ``amtune train``).
+#: ``training_jobs.tuning_job`` of a training job run on its own (``Estimator.fit``,
+#: ``amtune train``).
 STANDALONE = ""
 
 _TUNING_FIELDS = {
@@ -198,7 +199,7 @@ class Store:
     @property
     def jobs_root(self) -> Path:
         """Where training job directories go by default: ``<store dir>/<store name>-jobs``
-        (``amtune-jobs`` for ``amtune.db``), so two stores in one directory keep their jobs apart."""
+        (``amtune-jobs`` for ``amtune.db``): two stores in one directory keep their jobs apart."""
         return self.path.parent / f"{self.path.stem}-jobs"
 
     def close(self) -> None:

@@ -15,7 +15,8 @@ training toolkit's contract (:mod:`amtune.sagemaker.toolkit`).
 ...     _ = f.write("import argparse\\np = argparse.ArgumentParser()\\n"
 ...                 "p.add_argument('--alpha', type=float)\\n"
 ...                 "print('loss:', p.parse_args().alpha * 2)\\n")
->>> est = SKLearn("train.py", source_dir=d, framework_version="1.2-1", hyperparameters={"alpha": 0.25},
+>>> est = SKLearn("train.py", source_dir=d, framework_version="1.2-1",
+...               hyperparameters={"alpha": 0.25},
 ...               metric_definitions=[{"Name": "loss", "Regex": "loss: ([0-9.]+)"}],
 ...               db=os.path.join(d, "amtune.db"), notices=False)
 >>> est.hyperparameters()
@@ -119,7 +120,7 @@ def _predefined_metric_definitions(image_uri: str | None) -> list[dict[str, str]
     if not image_uri:
         return []
     try:
-        from amtune.builtin import predefined_metric_definitions  # type: ignore[attr-defined]
+        from amtune.builtin import predefined_metric_definitions
     except ImportError:  # pragma: no cover - built-in algorithms not installed
         return []
     return list(predefined_metric_definitions(image_uri) or [])
@@ -318,7 +319,8 @@ class EstimatorBase:
                 )
             return job_name
         now = time.time()
-        stamp = time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime(now)) + f"-{int(now * 1000) % 1000:03d}"
+        ms = int(now * 1000) % 1000
+        stamp = time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime(now)) + f"-{ms:03d}"
         base = (self.base_job_name or self._base_name)[: 63 - len(stamp) - 1].rstrip("-")
         return f"{base}-{stamp}"
 

@@ -19,9 +19,7 @@ class UnexpectedStatusException(ValueError):
     (True, 'Failed')
     """
 
-    def __init__(
-        self, message: str, allowed_statuses: Sequence[str], actual_status: str
-    ) -> None:
+    def __init__(self, message: str, allowed_statuses: Sequence[str], actual_status: str) -> None:
         self.allowed_statuses = list(allowed_statuses)
         self.actual_status = actual_status
         super().__init__(message)

@@ -1,17 +1,18 @@
 """Input channels as the SageMaker SDK gives them (``fit(inputs)``), resolved to local paths.
 
 ``inputs`` is a path (the channel ``training``), or a dict of channel name to a path, a
-:class:`TrainingInput`, or any object with the SDK's ``config`` dict (``sagemaker.inputs.TrainingInput``
-itself). A path is a local directory or file, or a ``file://`` URI; S3 URIs have no local meaning.
-Every channel must exist: the error names the channel.
+:class:`TrainingInput`, or any object with the SDK's ``config`` dict
+(``sagemaker.inputs.TrainingInput`` itself). A path is a local directory or file, or a
+``file://`` URI; S3 URIs have no local meaning. Every channel must exist: the error names the
+channel.
 
 >>> import tempfile
 >>> d = tempfile.mkdtemp()
 >>> sorted(resolve_inputs({"train": d}))
 ['train']
->>> resolve_inputs({"train": "s3://bucket/data"})
+>>> resolve_inputs({"train": "s3://bucket/data"})  # doctest: +ELLIPSIS
 Traceback (most recent call last):
-ValueError: inputs['train']: S3 data is not available locally; give a local path (or file:// URI), got 's3://bucket/data'
+ValueError: inputs['train']: S3 data is not available locally; give a local path ...
 """
 
 from __future__ import annotations

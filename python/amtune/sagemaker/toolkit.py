@@ -3,12 +3,13 @@
 On SageMaker, a framework container (scikit-learn, XGBoost, PyTorch, TensorFlow, Hugging Face) runs
 the training script through the ``sagemaker-training`` toolkit, which
 
-1. reads ``/opt/ml/input/config/hyperparameters.json`` (every value a string) and JSON-decodes each
-   value, keeping the string itself when it is not JSON (``'"target"'`` -> ``target``, ``"2"`` -> ``2``,
-   ``"MedInc HouseAge"`` stays as it is);
-2. removes the ``sagemaker_*`` entries (they configure the container: ``sagemaker_program`` names the
-   entry point, ``sagemaker_submit_directory`` the code, ``sagemaker_container_log_level`` the log
-   level; unknown ``sagemaker_*`` entries become the framework parameters);
+1. reads ``/opt/ml/input/config/hyperparameters.json`` (every value a string) and JSON-decodes
+   each value, keeping the string itself when it is not JSON (``'"target"'`` -> ``target``,
+   ``"2"`` -> ``2``, ``"MedInc HouseAge"`` stays as it is);
+2. removes the ``sagemaker_*`` entries (they configure the container: ``sagemaker_program``
+   names the entry point, ``sagemaker_submit_directory`` the code,
+   ``sagemaker_container_log_level`` the log level; unknown ``sagemaker_*`` entries become the
+   framework parameters);
 3. passes the rest as arguments, sorted by name: ``--name value`` (a dict value as
    ``k=v,k2=v2``; the toolkit writes a one-letter name as ``-n``, amtune as ``--n``);
 4. sets the ``SM_*`` environment (:func:`environment`) and runs ``python <entry point> <arguments>``
@@ -45,7 +46,7 @@ SUBMIT_DIRECTORY = "sagemaker_submit_directory"
 LOG_LEVEL = "sagemaker_container_log_level"
 JOB_NAME = "sagemaker_job_name"
 REGION = "sagemaker_region"
-#: The entries the toolkit consumes itself (all other ``sagemaker_*`` ones are framework parameters).
+#: The entries the toolkit consumes itself (other ``sagemaker_*`` ones: framework parameters).
 SAGEMAKER_HYPERPARAMETERS = (
     USER_PROGRAM,
     SUBMIT_DIRECTORY,
@@ -258,7 +259,7 @@ def input_data_config(
 
 @dataclass(frozen=True)
 class TrainingEnvironment:
-    """What one training job's script sees: its arguments, its environment, its working directory."""
+    """What one training job's script sees: its arguments and its environment."""
 
     args: list[str]
     env: dict[str, str]

@@ -52,9 +52,7 @@ class TrainingJobRun:
         self.channels = dict(channels)
         self.job_dir = job_dir
         self.max_run = max_run
-        self.logs: TextIO | None = (
-            sys.stdout if logs is True else (None if logs is False else logs)
-        )
+        self.logs: TextIO | None = sys.stdout if logs is True else (None if logs is False else logs)
         self.stop_grace_seconds = stop_grace_seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -137,9 +135,12 @@ class TrainingJobRun:
             raise
         self._echo(log_pos)
         if timed_out:
-            status, reason = "Failed", (
-                f"the training job exceeded its MaxRuntimeInSeconds ({self.max_run:g} s) "
-                f"and was stopped"
+            status, reason = (
+                "Failed",
+                (
+                    f"the training job exceeded its MaxRuntimeInSeconds ({self.max_run:g} s) "
+                    f"and was stopped"
+                ),
             )
         elif stopped or out.stopped:
             status, reason = "Stopped", "stopped"
@@ -149,9 +150,7 @@ class TrainingJobRun:
             status, reason = "Failed", out.failure_reason
         self._end(status, reason, series, start)
 
-    def _end(
-        self, status: str, reason: str | None, final: dict[str, float], start: float
-    ) -> None:
+    def _end(self, status: str, reason: str | None, final: dict[str, float], start: float) -> None:
         now = time.time()
         self.store.update_training_job(
             STANDALONE,
