@@ -93,8 +93,11 @@ def _report_end(store: Store, name: str, out: Any = None) -> int:
 
 def cmd_describe(a: argparse.Namespace) -> int:
     from amtune.analytics import describe
+    from amtune.sagemaker import commands as sm_commands
 
     store = _open_existing(a.db)
+    if not store.has_tuning_job(a.name) and sm_commands.has_training_job(store, a.name):
+        return sm_commands.describe_training(store, a.name, a.json)
     d = describe(store, a.name)
     if a.json:
         print(json.dumps(d, indent=2, default=_json_default))
@@ -274,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="no progress display")
     r.set_defaults(func=cmd_run)
 
-    d = add("describe", "describe a tuning job")
+    d = add("describe", "describe a tuning job or a training job")
     d.add_argument("name")
     d.add_argument(
         "--json", action="store_true", help="print the DescribeHyperParameterTuningJob document"
@@ -304,6 +307,10 @@ def build_parser() -> argparse.ArgumentParser:
     st = add("stop", "stop a running tuning job")
     st.add_argument("name")
     st.set_defaults(func=cmd_stop)
+
+    from amtune.sagemaker.commands import register as register_train
+
+    register_train(sub)
 
     dm = add("demo", "generate data and tune the bundled script-mode training script")
     dm.add_argument("--max-jobs", type=int, default=20)
