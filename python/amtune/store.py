@@ -175,11 +175,20 @@ class Store:
 
     def __init__(self, db: str | os.PathLike[str] | None = None) -> None:
         self.path = resolve_db_path(db)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(
-            str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
-        )
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(
+                str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+        except (OSError, sqlite3.OperationalError) as exc:
+            why = getattr(exc, "strerror", None) or str(exc)
+            if isinstance(exc, (FileExistsError, NotADirectoryError)):
+                why = "a parent of it is a file, not a directory"
+            raise ValueError(
+                f"db: cannot create the store {self.path}: {why} "
+                f"(give --db a path in a writable directory)"
+            ) from None
         self._conn.row_factory = sqlite3.Row
         self._depth = 0
         try:
@@ -192,6 +201,12 @@ class Store:
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
                     (str(SCHEMA_VERSION),),
                 )
+        except sqlite3.OperationalError as exc:
+            self._conn.close()
+            raise ValueError(
+                f"db: cannot open the store {self.path}: {exc} "
+                f"(is its directory writable? give --db a path in a writable directory)"
+            ) from None
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise ValueError(f"db: {self.path} is not an amtune store (SQLite): {exc}") from None
