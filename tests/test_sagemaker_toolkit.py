@@ -188,3 +188,27 @@ def test_unexpected_status_exception_is_the_sdks():
     assert isinstance(e, ValueError) and e.actual_status == "Failed"
     assert e.allowed_statuses == ["Completed", "Stopped"]
     assert str(e) == "Error for Training job j: Failed. Reason: AlgorithmError: x"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "amtune.sagemaker.toolkit",
+        "amtune.sagemaker.cloudwatch",
+        "amtune.sagemaker.exceptions",
+        "amtune.sagemaker.inputs",
+        "amtune.sagemaker.requests",
+        "amtune.sagemaker.estimator",
+        "amtune.metrics",
+    ],
+)
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    module = importlib.import_module(name)
+    tests = [t for t in doctest.DocTestFinder().find(module) if t.examples]
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    report: list[str] = []
+    failed = sum(runner.run(test, out=report.append).failed for test in tests)
+    assert failed == 0, "".join(report)
