@@ -10,6 +10,7 @@ import time
 import pytest
 
 import amtune
+from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.tuner import HyperparameterTuner
 
 X = {"x": amtune.ContinuousParameter(0.0, 1.0)}
@@ -84,7 +85,8 @@ def test_a_crashing_worker_fails_its_job_and_the_tuning_job_goes_on(tmp_path):
 
 def test_an_exception_fails_the_job_with_its_message_and_a_log(tmp_path):
     t = _tuner(tmp_path, max_jobs=2)
-    t.fit(raises, job_name="raise")
+    with pytest.raises(UnexpectedStatusException, match=r"Error for Tuning job .*: Failed"):
+        t.fit(raises, job_name="raise")
     d = t.describe()
     assert d["HyperParameterTuningJobStatus"] == "Failed"
     assert "No training job succeeded" in d["FailureReason"]
@@ -235,7 +237,8 @@ def test_command_failures_are_failed_jobs_with_reasons(tmp_path, script):
         metric_definitions=MD,
         static_hyperparameters={"epochs": 0},
     )
-    t.fit(script, job_name="bad")
+    with pytest.raises(UnexpectedStatusException, match=r"Error for Tuning job .*: Failed"):
+        t.fit(script, job_name="bad")
     rows = t.store.training_jobs("bad")
     modes = {r["hyperparameters"]["mode"] for r in rows}
     assert modes == {"fail", "silent"}
@@ -275,7 +278,8 @@ def test_the_per_job_time_limit_kills_a_hanging_command(tmp_path, script):
         stop_grace_seconds=0.3,
         static_hyperparameters={"mode": "hang", "epochs": 1},
     )
-    t.fit(script, job_name="hang")
+    with pytest.raises(UnexpectedStatusException, match=r"Error for Tuning job .*: Failed"):
+        t.fit(script, job_name="hang")
     (r,) = t.store.training_jobs("hang")
     assert r["status"] == "Failed" and "MaxRuntimeInSeconds" in r["failure_reason"]
     assert "-9" in _read(r["job_dir"], "train.log")  # SIGTERM ignored -> SIGKILL

@@ -10,6 +10,7 @@ import pytest
 
 import amtune
 from amtune.hooks import TuningJobCompletionCriteriaConfig, WarmStartConfig
+from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.tuner import HyperparameterTuner
 
 RANGES = {
@@ -125,7 +126,8 @@ def test_objective_never_emitted_fails_the_objective_and_the_tuning_job(tmp_path
         reporter.report("other", 1.0)
 
     t = _tuner(tmp_path, max_jobs=2)
-    t.fit(train, job_name="noobj")
+    with pytest.raises(UnexpectedStatusException, match=r"Error for Tuning job .*: Failed"):
+        t.fit(train, job_name="noobj")
     d = t.describe()
     assert d["TrainingJobStatusCounters"]["Completed"] == 2
     assert d["ObjectiveStatusCounters"] == {"Succeeded": 0, "Pending": 0, "Failed": 2}

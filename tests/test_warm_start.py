@@ -7,6 +7,7 @@ import amtune
 from amtune.config import ConfigError, parse_config
 from amtune.hooks import WarmStartConfig
 from amtune.optimizer import Optimizer
+from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.strategies.base import History
 from amtune.tuner import HyperparameterTuner
 from amtune.warm_start import TransferLearningSearch
@@ -152,7 +153,8 @@ def test_parents_are_validated_before_anything_is_written(tmp_path, parent, chan
 
 def test_a_parent_must_have_finished(tmp_path):
     failed = _tuner(tmp_path, max_jobs=1)
-    failed.fit(lambda hp, r: 1 / 0, job_name="failed")
+    with pytest.raises(UnexpectedStatusException, match=r"Error for Tuning job .*: Failed"):
+        failed.fit(lambda hp, r: 1 / 0, job_name="failed")
     assert failed.describe()["HyperParameterTuningJobStatus"] == "Failed"
     with pytest.raises(
         ValueError, match=r"parents\[0\] \('failed'\): the parent tuning job is Failed"

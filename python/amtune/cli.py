@@ -49,8 +49,12 @@ def cmd_run(a: argparse.Namespace) -> int:
         print(f"amtune: notice: {n}", file=sys.stderr)
     name = a.name or cfg.name
     tuner = HyperparameterTuner(**cfg.tuner_kwargs, db=a.db, quiet=a.quiet)
+    from amtune.sagemaker.exceptions import UnexpectedStatusException
+
     try:
         tuner.fit(cfg.command, job_name=name)
+    except UnexpectedStatusException:  # the tuning job ended Failed: report it, exit 1
+        return _report_end(tuner.store, tuner.latest_tuning_job)  # type: ignore[arg-type]
     except ValueError as exc:
         if tuner.latest_tuning_job is not None:  # the job had started: not a config error
             raise

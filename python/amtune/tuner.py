@@ -257,24 +257,29 @@ class HyperparameterTuner:
 
     def __init__(
         self,
-        objective_metric_name: str,
-        hyperparameter_ranges: Mapping[str, Parameter] | SearchSpace,
-        objective_type: str = "Maximize",
+        estimator: Any = None,
+        objective_metric_name: Any = None,
+        hyperparameter_ranges: Any = None,
         metric_definitions: Sequence[Mapping[str, str]] | None = None,
         strategy: str = "Bayesian",
+        objective_type: str = "Maximize",
         max_jobs: int | None = None,
         max_parallel_jobs: int = 1,
         max_runtime_in_seconds: float | None = None,
-        early_stopping_type: str = "Off",
-        completion_criteria_config: TuningJobCompletionCriteriaConfig | None = None,
+        tags: Any = None,
+        base_tuning_job_name: str | None = None,
         warm_start_config: WarmStartConfig | None = None,
-        random_seed: int | None = None,
-        static_hyperparameters: Mapping[str, Any] | None = None,
-        *,
         strategy_config: Mapping[str, Any] | None = None,
-        max_retry_attempts: int = 0,
+        completion_criteria_config: TuningJobCompletionCriteriaConfig | None = None,
+        early_stopping_type: str = "Off",
+        estimator_name: str | None = None,
+        random_seed: int | None = None,
+        autotune: bool = False,
+        hyperparameters_to_keep_static: Sequence[str] | None = None,
+        *,
+        static_hyperparameters: Mapping[str, Any] | None = None,
+        max_retry_attempts: int | None = None,
         max_runtime_per_training_job: float | None = None,
-        base_tuning_job_name: str = "amtune",
         runner: str = "process",
         channels: Mapping[str, str | os.PathLike[str]] | None = None,
         output_path: str | os.PathLike[str] | None = None,
@@ -284,6 +289,71 @@ class HyperparameterTuner:
         db: str | os.PathLike[str] | None = None,
         quiet: bool = False,
     ) -> None:
+        from amtune.sagemaker import tuning as sm_tuning
+
+        # The earlier form HyperparameterTuner(objective_metric_name, hyperparameter_ranges[,
+        # objective_type]) with the training code given to fit() keeps working.
+        if isinstance(estimator, str) and isinstance(objective_metric_name, (Mapping, SearchSpace)):
+            if hyperparameter_ranges in ("Maximize", "Minimize"):
+                objective_type = hyperparameter_ranges
+            elif hyperparameter_ranges is not None:
+                raise TypeError(
+                    "HyperparameterTuner: the arguments are (estimator, objective_metric_name, "
+                    "hyperparameter_ranges, metric_definitions, strategy, objective_type, ...), "
+                    "as in the SageMaker SDK; pass the others by keyword"
+                )
+            estimator, objective_metric_name, hyperparameter_ranges = (
+                None,
+                estimator,
+                objective_metric_name,
+            )
+        if hyperparameter_ranges is None:
+            raise TypeError("hyperparameter_ranges: required (a dict of name -> parameter range)")
+        if autotune:
+            raise ValueError("autotune: not supported; give hyperparameter_ranges")
+        if estimator_name is not None and not isinstance(estimator_name, str):
+            raise TypeError(f"estimator_name: must be a string, got {estimator_name!r}")
+        if tags:
+            print("amtune: notice: tags: no local meaning; ignored", file=sys.stderr)
+        self.estimator: Any = estimator
+        self.hyperparameters_to_keep_static = list(hyperparameters_to_keep_static or [])
+        if estimator is not None and not (
+            callable(estimator)
+            or isinstance(estimator, str)
+            or sm_tuning.is_estimator(estimator)
+            or (isinstance(estimator, Sequence) and not isinstance(estimator, bytes))
+        ):
+            raise TypeError(
+                f"estimator: must be an amtune Estimator (SKLearn, XGBoost, ...), a training "
+                f"function train(hyperparameters, reporter) or a command, got "
+                f"{type(estimator).__name__}"
+            )
+        if sm_tuning.is_estimator(estimator):
+            names = (
+                hyperparameter_ranges.names
+                if isinstance(hyperparameter_ranges, SearchSpace)
+                else list(hyperparameter_ranges or {})
+            )
+            et = sm_tuning.training_from_estimator(estimator, names, metric_definitions)
+            # the estimator's hyperparameters minus the tuned ones, as the SDK does
+            static_hyperparameters = {
+                **et.static_hyperparameters,
+                **(static_hyperparameters or {}),
+            }
+            metric_definitions = et.metric_definitions
+            if max_runtime_per_training_job is None:
+                max_runtime_per_training_job = et.max_runtime_per_training_job
+            if max_retry_attempts is None and et.max_retry_attempts is not None:
+                max_retry_attempts = et.max_retry_attempts
+            working_dir = et.working_dir if working_dir is None else working_dir
+            env = {**et.env, **(env or {})}
+            self._instance_type = et.instance_type
+        else:
+            self._instance_type = "local"
+        if max_retry_attempts is None:
+            max_retry_attempts = 0
+        if base_tuning_job_name is None:
+            base_tuning_job_name = "amtune"
         if not isinstance(objective_metric_name, str) or not objective_metric_name:
             raise ValueError(
                 f"objective_metric_name: must be a non-empty string, got {objective_metric_name!r}"
@@ -388,7 +458,13 @@ class HyperparameterTuner:
         for k, v in (channels or {}).items():
             if not isinstance(k, str) or not CHANNEL_NAME_RE.match(k):
                 raise ValueError(f"channels: invalid channel name {k!r} (letters, digits, . - _)")
-            chans[k] = str(Path(v).expanduser().resolve())
+            local = Path(v).expanduser().resolve()
+            if not local.exists():
+                raise ValueError(
+                    f"channels[{k!r}]: the channel's data must exist; no such file or "
+                    f"directory: {local}"
+                )
+            chans[k] = str(local)
         if not _is_pos_number(stop_grace_seconds):
             raise ValueError(
                 f"stop_grace_seconds: must be a number > 0, got {stop_grace_seconds!r}"
@@ -436,13 +512,66 @@ class HyperparameterTuner:
 
     def fit(
         self,
-        train: Callable[..., Any] | str | Sequence[str],
+        inputs: Any = None,
         job_name: str | None = None,
+        include_cls_metadata: Any = False,
+        estimator_kwargs: Any = None,
         wait: bool = True,
         quiet: bool | None = None,
+        **kwargs: Any,
     ) -> None:
-        """Run a tuning job: ``train`` is ``train(hyperparameters, reporter)`` or a command."""
-        if sys._getframe(1).f_globals.get("__name__") == "__mp_main__":
+        """Run a tuning job.
+
+        With an estimator (or a training function or command) given to the constructor,
+        ``inputs`` are the channels (a path, or a dict of channel name to a path or
+        ``TrainingInput``), as in the SageMaker SDK. Without one, ``inputs`` is the training
+        code: ``train(hyperparameters, reporter)`` or a command. ``wait=False`` returns at once
+        (``wait()`` blocks). A tuning job that ends Failed raises
+        :class:`~amtune.sagemaker.exceptions.UnexpectedStatusException` naming the reason.
+        """
+        train = kwargs.pop("train", None)
+        if kwargs:
+            raise TypeError(f"fit: unexpected argument(s) {', '.join(sorted(kwargs))}")
+        if self.estimator is not None:
+            if train is not None:
+                raise TypeError("fit: the training code was given to the constructor already")
+            train = self.estimator
+            if inputs is not None:
+                from amtune.sagemaker.tuning import channels_from_inputs
+
+                self.channels = channels_from_inputs(inputs)
+        elif train is None:
+            train = inputs
+        if train is None:
+            raise TypeError(
+                "fit: no training code: give an estimator (or a training function or command) "
+                "as the first argument of HyperparameterTuner, or fit(train)"
+            )
+        from amtune.sagemaker import tuning as sm_tuning
+
+        if sm_tuning.is_estimator(train):
+            train = self.estimator.training_command()[0]
+        self._fit(train, job_name, wait, quiet)
+        if wait:
+            self._raise_if_failed()
+
+    def _raise_if_failed(self) -> None:
+        from amtune.sagemaker.exceptions import UnexpectedStatusException
+
+        d = _analytics.describe(self.store, self._latest())
+        if d["HyperParameterTuningJobStatus"] == "Failed":
+            raise UnexpectedStatusException.for_job(
+                "Tuning job", self._latest(), "Failed", d.get("FailureReason")
+            )
+
+    def _fit(
+        self,
+        train: Callable[..., Any] | str | Sequence[str],
+        job_name: str | None,
+        wait: bool,
+        quiet: bool | None,
+    ) -> None:
+        if sys._getframe(2).f_globals.get("__name__") == "__mp_main__":
             # A worker process is importing the user's script to find ``train``: without this,
             # it would start a tuning job of its own.
             raise RuntimeError(
@@ -484,6 +613,8 @@ class HyperparameterTuner:
         if self._error is not None:
             err, self._error = self._error, None
             raise err
+        if self.latest_tuning_job is not None:
+            self._raise_if_failed()
 
     def stop(self) -> None:
         """Stop the tuning job: running training jobs are stopped and it ends Stopped."""
@@ -599,9 +730,17 @@ class HyperparameterTuner:
                 raise ValueError(
                     f"metric_definitions: the objective metric {self.objective_metric_name!r} "
                     "needs a metric definition (a regex over the command's output) when "
-                    "training is a command"
+                    "training is a command; defined: "
+                    + (", ".join(sorted(names)) if names else "none")
                 )
-            return CommandRunner(train, self.metric_definitions, self.working_dir, self.env)
+            return CommandRunner(
+                train,
+                self.metric_definitions,
+                self.working_dir,
+                self.env,
+                objective_metric_name=self.objective_metric_name,
+                instance_type=self._instance_type,
+            )
         raise TypeError(
             f"train: must be a callable train(hyperparameters, reporter) or a command "
             f"(a string or a list of strings), got {type(train).__name__}"
@@ -692,8 +831,8 @@ class HyperparameterTuner:
         limits = htc["ResourceLimits"]
         space = space_from_json(am["ranges"], am["static"])
         return cls(
-            htc["HyperParameterTuningJobObjective"]["MetricName"],
-            space,
+            objective_metric_name=htc["HyperParameterTuningJobObjective"]["MetricName"],
+            hyperparameter_ranges=space,
             objective_type=htc["HyperParameterTuningJobObjective"]["Type"],
             metric_definitions=cfg["TrainingJobDefinition"]["AlgorithmSpecification"].get(
                 "MetricDefinitions"
