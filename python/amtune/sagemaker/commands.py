@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_train(a: argparse.Namespace) -> int:
-    from amtune.config import ConfigError, load_document
-    from amtune.runners import CommandRunner
+    from amtune.config.loader import ConfigError, load_document
+    from amtune.runners.command import CommandRunner
     from amtune.sagemaker.estimator import TRAINING_JOB_NAME_RE
     from amtune.sagemaker.requests import RequestError
     from amtune.sagemaker.train_request import parse_training_request
@@ -126,12 +127,14 @@ def describe_training(store: Store, name: str, as_json: bool) -> int:
 
     d = describe_training_job(store, name)
     if as_json:
-        from amtune.cli import _json_default
-
         print(json.dumps(d, indent=2, default=_json_default))
     else:
         print_training_job(d)
     return 0
+
+
+def _json_default(o: Any) -> Any:
+    return o.isoformat() if isinstance(o, datetime) else str(o)
 
 
 def has_training_job(store: Store, name: str) -> bool:

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from amtune.metrics import validate_metric_definitions
-from amtune.runners import CommandRunner
+from amtune.runners.command import CommandRunner
 from amtune.sagemaker import toolkit
 from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.sagemaker.inputs import input_data_config, resolve_inputs_with_types

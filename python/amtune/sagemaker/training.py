@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from amtune.analytics import ts
-from amtune.runners import DEFAULT_STOP_GRACE, CommandRunner, JobSpec, Outcome
+from amtune.runners.command import CommandRunner
+from amtune.runners.spec import DEFAULT_STOP_GRACE, JobSpec, Outcome
 from amtune.store import STANDALONE, Store
 
 TRAINING_JOB_NAME_MAX = 63

@@ -36,62 +36,47 @@ Rules
 
 from __future__ import annotations
 
-import hashlib
-import importlib
 import math
 import numbers
 import os
-import queue
 import re
-import socket
+import shlex
 import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from amtune import analytics as _analytics
-from amtune.hooks import (
-    EARLY_STOPPING_TYPES,
-    MAX_RETRY_ATTEMPTS,
-    CompleteJob,
-    TuningJobCompletionCriteriaConfig,
-    TuningJobHook,
-    WarmStartConfig,
-    build_hooks,
-)
-from amtune.hyperband import HyperbandStrategyConfig
 from amtune.metrics import validate_metric_definitions
 from amtune.optimizer import Optimizer
-from amtune.progress import Progress, format_status
-from amtune.runners import (
-    DEFAULT_STOP_GRACE,
-    CommandRunner,
-    Handle,
-    JobSpec,
-    Outcome,
-    ProcessRunner,
-    Runner,
-    ThreadRunner,
+from amtune.rules.build import build_hooks
+from amtune.rules.warm_start import check_parents
+from amtune.runners.callables import callable_ref, import_callable
+from amtune.runners.command import CommandRunner
+from amtune.runners.process import ProcessRunner
+from amtune.runners.spec import DEFAULT_STOP_GRACE, Runner
+from amtune.runners.thread import ThreadRunner
+from amtune.sagemaker.config import (
+    EARLY_STOPPING_TYPES,
+    MAX_RETRY_ATTEMPTS,
+    HyperbandStrategyConfig,
+    TuningJobCompletionCriteriaConfig,
+    WarmStartConfig,
 )
-from amtune.space import (
-    CategoricalParameter,
-    ContinuousParameter,
-    IntegerParameter,
-    Parameter,
-    SearchSpace,
-)
+from amtune.space import SearchSpace
+from amtune.space.serialization import ranges_from_json, ranges_to_json
 from amtune.store import NotFoundError, Store
+from amtune.tuning.driver import Driver
+from amtune.tuning.liveness import driver_alive, stop_tuning_job
+from amtune.tuning.state import TuningRun
 
 TUNING_JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
 CHANNEL_NAME_RE = re.compile(r"^[A-Za-z0-9\.\-_]{1,64}$")
 RUNNERS = ("process", "thread")
-_HEARTBEAT = 2.0
-_POLL = 0.5
 
 
 def _is_int(x: Any) -> bool:
@@ -103,137 +88,6 @@ def _is_pos_number(x: Any) -> bool:
         return False
     v = float(x)
     return math.isfinite(v) and v > 0
-
-
-# ====================================================================== run state
-@dataclass
-class TrainingJobState:
-    """A training job as the loop sees it (hooks read this)."""
-
-    seq: int
-    name: str
-    hyperparameters: dict[str, Any]  # tuned ranges only
-    status: str = "InProgress"
-    objective_status: str = "Pending"
-    failure_reason: str | None = None
-    creation_time: float = 0.0
-    start_time: float | None = None
-    end_time: float | None = None
-    final_objective: float | None = None
-    final_metrics: dict[str, float] = field(default_factory=dict)
-    attempts: int = 1
-    restarts: int = 0
-    retryable: bool = False
-    job_dir: Path | None = None
-    #: metric name -> list of (step, time, value), in emission order
-    series: dict[str, list[tuple[int | None, float, float]]] = field(default_factory=dict)
-    trial_id: int | None = None
-    handle: Handle | None = None
-    deadline: float | None = None
-    stop_reason: str | None = None  # why the loop asked it to stop
-    stop_status: str | None = None  # the status that stop gives (Stopped, or Failed for a timeout)
-
-
-class TuningRun:
-    """The state of a tuning job while its loop runs (what hooks see)."""
-
-    def __init__(
-        self, tuner: HyperparameterTuner, name: str, store: Store, optimizer: Optimizer
-    ) -> None:
-        self.tuner = tuner
-        self.name = name
-        self.store = store
-        self.optimizer = optimizer
-        self.objective_metric_name = tuner.objective_metric_name
-        self.objective_type = tuner.objective_type
-        self.jobs: dict[int, TrainingJobState] = {}
-        self._running: dict[int, TrainingJobState] = {}
-        self.best: TrainingJobState | None = None
-        self.completion_details: dict[str, Any] = {}
-
-    @property
-    def running(self) -> list[TrainingJobState]:
-        return list(self._running.values())
-
-    @property
-    def finished(self) -> list[TrainingJobState]:
-        return [j for j in self.jobs.values() if j.status != "InProgress"]
-
-    def better(self, a: float, b: float) -> bool:
-        return a > b if self.objective_type == "Maximize" else a < b
-
-    def _update_best(self, job: TrainingJobState) -> None:
-        if job.objective_status != "Succeeded" or job.final_objective is None:
-            return
-        if self.best is None or self.better(job.final_objective, self.best.final_objective):  # type: ignore[arg-type]
-            self.best = job
-
-
-def observation(status: str, objective_status: str, value: float | None) -> float | str | None:
-    """What the strategy learns from a finished job: a value, NaN (failed) or ``"skip"``."""
-    if objective_status == "Succeeded" and value is not None:
-        return float(value)
-    if status == "Stopped":
-        return "skip"
-    return math.nan
-
-
-# ====================================================================== space (de)serialization
-def space_to_json(space: SearchSpace) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, p in space.ranges.items():
-        if isinstance(p, CategoricalParameter):
-            out[name] = {"kind": "Categorical", "values": list(p.values)}
-        else:
-            q: Any = p
-            out[name] = {
-                "kind": q.kind,
-                "min": q.min_value,
-                "max": q.max_value,
-                "scaling": q.scaling_type,
-            }
-    return out
-
-
-def space_from_json(doc: Mapping[str, Any], static: Mapping[str, Any] | None) -> SearchSpace:
-    ranges: dict[str, Parameter] = {}
-    for name, d in doc.items():
-        if d["kind"] == "Categorical":
-            ranges[name] = CategoricalParameter(d["values"])
-        elif d["kind"] == "Integer":
-            ranges[name] = IntegerParameter(d["min"], d["max"], d["scaling"])
-        else:
-            ranges[name] = ContinuousParameter(d["min"], d["max"], d["scaling"])
-    return SearchSpace(ranges, static)
-
-
-def callable_ref(fn: Callable[..., Any]) -> str | None:
-    """``module:qualname`` when ``fn`` can be imported again by that name, else None."""
-    mod = getattr(fn, "__module__", None)
-    qn = getattr(fn, "__qualname__", None)
-    if not mod or not qn or "<" in qn:
-        return None
-    return f"{mod}:{qn}"
-
-
-def import_callable(ref: str) -> Callable[..., Any]:
-    mod, _, qn = ref.partition(":")
-    obj: Any = importlib.import_module(mod)
-    for part in qn.split("."):
-        obj = getattr(obj, part)
-    return obj  # type: ignore[no-any-return]
-
-
-def _pid_alive(pid: int | None, host: str | None) -> bool:
-    if not pid or host != socket.gethostname():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # ====================================================================== the tuner
@@ -500,10 +354,14 @@ class HyperparameterTuner:
         self._thread: threading.Thread | None = None
         self._stop_event = threading.Event()
         self._error: BaseException | None = None
-        self._train: Any = None
-        self._run: TuningRun | None = None
+        self._driver: Driver | None = None
 
     # ------------------------------------------------------------------ public API
+    @property
+    def last_run(self) -> TuningRun | None:
+        """The state of the latest run of the loop in this process (training jobs, strategy)."""
+        return None if self._driver is None else self._driver.state
+
     @property
     def store(self) -> Store:
         if self._store is None:
@@ -590,8 +448,6 @@ class HyperparameterTuner:
         if self.random_seed is None:
             self.random_seed = int(np.random.SeedSequence().generate_state(1, np.uint32)[0])
         if self.warm_start_config is not None:
-            from amtune.warm_start import check_parents
-
             check_parents(self)  # the parents exist, have finished and are compatible
         config = self._to_config(train)
         now = time.time()
@@ -680,11 +536,7 @@ class HyperparameterTuner:
                 f"tuning job {tuning_job_name!r} has already ended ({job['status']}); "
                 f"nothing to resume"
             )
-        if (
-            _pid_alive(job["driver_pid"], job["driver_host"])
-            and job["driver_pid"] != os.getpid()
-            and time.time() - (job["heartbeat"] or 0) < 10 * _HEARTBEAT
-        ):
+        if driver_alive(job) and job["driver_pid"] != os.getpid():
             raise RuntimeError(
                 f"tuning job {tuning_job_name!r} is still running (driver pid "
                 f"{job['driver_pid']}); stop it first"
@@ -749,8 +601,6 @@ class HyperparameterTuner:
     def _to_config(self, train: Any) -> dict[str, Any]:
         cmd = None
         if isinstance(train, str):
-            import shlex
-
             cmd = shlex.split(train)
         elif not callable(train):
             cmd = list(train)
@@ -805,7 +655,7 @@ class HyperparameterTuner:
                 else None
             ),
             "amtune": {
-                "ranges": space_to_json(self.space),
+                "ranges": ranges_to_json(self.space.ranges),
                 "static": dict(self.space.static),
                 "strategy_config": dict(self.strategy_config),
                 "runner": self.runner,
@@ -829,7 +679,7 @@ class HyperparameterTuner:
         cc = htc.get("TuningJobCompletionCriteria")
         ws = cfg.get("WarmStartConfig")
         limits = htc["ResourceLimits"]
-        space = space_from_json(am["ranges"], am["static"])
+        space = SearchSpace(ranges_from_json(am["ranges"]), am["static"])
         return cls(
             objective_metric_name=htc["HyperParameterTuningJobObjective"]["MetricName"],
             hyperparameter_ranges=space,
@@ -874,558 +724,17 @@ class HyperparameterTuner:
         self._error = None
         show = not (self.quiet if quiet is None else quiet)
         if wait:
-            _Driver(self, name, runner, resumed, show).run()
+            self._driver = Driver(self, name, runner, resumed, show, self._stop_event)
+            self._driver.run()
             return
+        self._driver = Driver(self, name, runner, resumed, False, self._stop_event)
+        driver = self._driver
 
         def target() -> None:
             try:
-                _Driver(self, name, runner, resumed, False).run()
+                driver.run()
             except BaseException as exc:
                 self._error = exc
 
         self._thread = threading.Thread(target=target, name=f"amtune-driver-{name}", daemon=True)
         self._thread.start()
-
-
-def stop_tuning_job(store: Store, name: str) -> str:
-    """Ask a tuning job to stop (if its driver is gone, mark it Stopped); return its status."""
-    job = store.get_tuning_job(name)
-    if job["status"] not in ("InProgress", "Stopping"):
-        return str(job["status"])
-    store.request_stop(name)
-    alive = _pid_alive(job["driver_pid"], job["driver_host"]) and (
-        time.time() - (job["heartbeat"] or 0) < 10 * _HEARTBEAT
-    )
-    if alive:
-        return "Stopping"
-    now = time.time()
-    with store.transaction():
-        for r in store.training_jobs(name):
-            if r["status"] == "InProgress":
-                store.update_training_job(
-                    name,
-                    r["seq"],
-                    status="Stopped",
-                    objective_status="Failed",
-                    failure_reason="the driver had died; stopped",
-                    end_time=now,
-                )
-        store.update_tuning_job(name, status="Stopped", end_time=now)
-    return "Stopped"
-
-
-def _kill_survivor(store: Store, name: str, seq: int) -> None:
-    """Kill a training command left running by a driver that died (SIGKILL to its process group).
-
-    Only a process whose environment names this training job's directory is killed (Linux
-    ``/proc``), so a recycled pid is never hit. Worker processes of callables are not killed: they
-    exit at their next report to the dead driver (broken pipe) or when their function returns.
-    """
-    rows = [r for r in store.training_jobs(name) if r["seq"] == seq]
-    if not rows or not rows[0]["pid"] or not rows[0]["job_dir"]:
-        return
-    pid, job_dir = int(rows[0]["pid"]), rows[0]["job_dir"]
-    if not store.get_tuning_job(name)["config"]["amtune"].get("command"):
-        return
-    try:
-        env = Path(f"/proc/{pid}/environ").read_bytes()
-    except OSError:
-        return
-    if f"AMTUNE_JOB_DIR={job_dir}".encode() not in env.split(b"\0"):
-        return
-    import signal
-
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-class _Driver:
-    """The loop of one tuning job (one run of fit or resume)."""
-
-    def __init__(
-        self, tuner: HyperparameterTuner, name: str, runner: Runner, resumed: bool, show: bool
-    ) -> None:
-        self.t = tuner
-        self.name = name
-        self.runner = runner
-        self.resumed = resumed
-        self.store = tuner.store
-        self.events: queue.Queue[Any] = queue.Queue()
-        self.progress = Progress(show)
-        self.hooks: list[TuningJobHook] = build_hooks(tuner)
-        self.metric_buf: list[tuple[str, int, str, int | None, float, float]] = []
-        self.stop_status: str | None = None  # "Stopped" (user) or "Completed" (limit/criteria)
-        self.stop_reason: str | None = None
-        self.n_started = 0
-        root = Path(tuner.output_path) if tuner.output_path else self.store.jobs_root
-        self.jobs_dir = root / name
-        self.is_command = isinstance(runner, CommandRunner)
-
-    # ---------------------------------------------------------------- setup
-    def _load(self) -> TuningRun:
-        job = self.store.get_tuning_job(self.name)
-        resumes = int(job["resumes"]) + (1 if self.resumed else 0)
-        seed = int(self.t.random_seed or 0)
-        if resumes:
-            seed = int(hashlib.sha256(f"{seed}:{resumes}".encode()).hexdigest()[:8], 16)
-        opt = Optimizer(
-            self.t.space, self.t.strategy, self.t.objective_type, seed, **self.t.strategy_config
-        )
-        run = TuningRun(self.t, self.name, self.store, opt)
-        self.t._run = run
-        self.consumed_before = float(job["consumed_runtime"] or 0.0)
-        rows = self.store.training_jobs(self.name)
-        series: dict[int, dict[str, list[tuple[int | None, float, float]]]] = {}
-        if rows:
-            for m in self.store.metrics(self.name):
-                series.setdefault(m["seq"], {}).setdefault(m["name"], []).append(
-                    (m["step"], m["time"], m["value"])
-                )
-        params: list[dict[str, Any]] = []
-        values: list[float | None] = []
-        self.rerun: list[TrainingJobState] = []
-        for r in rows:
-            js = TrainingJobState(
-                r["seq"],
-                r["name"],
-                r["hyperparameters"],
-                r["status"],
-                r["objective_status"],
-                r["failure_reason"],
-                r["creation_time"],
-                r["start_time"],
-                r["end_time"],
-                r["final_objective"],
-                r["final_metrics"] or {},
-                r["attempts"],
-                r["restarts"],
-                bool(r["retryable"]),
-                Path(r["job_dir"]) if r["job_dir"] else None,
-                series.get(r["seq"], {}),
-            )
-            run.jobs[js.seq] = js
-            if js.status == "InProgress":
-                self.rerun.append(js)
-                continue
-            obs = observation(js.status, js.objective_status, js.final_objective)
-            if obs != "skip":
-                params.append({**js.hyperparameters, **self.t.space.static})
-                assert isinstance(obs, float)
-                values.append(None if math.isnan(obs) else obs)
-            run._update_best(js)
-        if params:
-            opt.add_many(params, values)
-        self.n_started = len(rows)
-        with self.store.transaction():
-            self.store.update_tuning_job(
-                self.name,
-                status="InProgress" if job["status"] == "InProgress" else job["status"],
-                resumes=resumes,
-                driver_pid=os.getpid(),
-                driver_host=socket.gethostname(),
-                heartbeat=time.time(),
-            )
-        if job["stop_requested"]:
-            self._request_stop("Stopped", "stop requested")
-        return run
-
-    # ---------------------------------------------------------------- main loop
-    def run(self) -> None:
-        self.start_clock = time.time()
-        run = self._load()
-        try:
-            for h in self.hooks:
-                h.on_start(run)
-            self._loop(run)
-        except BaseException as exc:
-            self._abort(run, exc)
-            raise
-        finally:
-            self.runner.close()
-
-    def _elapsed(self) -> float:
-        return self.consumed_before + (time.time() - self.start_clock)
-
-    def _loop(self, run: TuningRun) -> None:
-        t = self.t
-        next_poll = 0.0
-        exhausted = False
-        with self.store.transaction():
-            for js in self.rerun:
-                if self.stop_status is None:
-                    self._restart(run, js)
-                else:  # a stop was requested while the driver was down: do not re-run
-                    js.status, js.objective_status = "Stopped", "Failed"
-                    js.failure_reason, js.end_time = "the driver was interrupted", time.time()
-                    self.store.update_training_job(
-                        self.name,
-                        js.seq,
-                        status=js.status,
-                        objective_status=js.objective_status,
-                        failure_reason=js.failure_reason,
-                        end_time=js.end_time,
-                    )
-        while True:
-            now = time.time()
-            with self.store.transaction():
-                if now >= next_poll:
-                    next_poll = now + _POLL
-                    if t._stop_event.is_set() or self.store.stop_requested(self.name):
-                        self._request_stop("Stopped", "stop requested")
-                    self.store.update_tuning_job(
-                        self.name, heartbeat=now, consumed_runtime=self._elapsed()
-                    )
-                if (
-                    t.max_runtime_in_seconds is not None
-                    and self.stop_status is None
-                    and self._elapsed() >= t.max_runtime_in_seconds
-                ):
-                    self._request_stop(
-                        "Completed",
-                        "the tuning job reached MaxRuntimeInSeconds "
-                        f"({t.max_runtime_in_seconds:g} s)",
-                    )
-                for js in run.running:
-                    if js.deadline is not None and now >= js.deadline and js.stop_reason is None:
-                        self._stop_job(js, "timeout", "Failed")
-                # admit new training jobs
-                free = t.max_parallel_jobs - len(run.running)
-                todo = t.max_jobs - self.n_started
-                if self.stop_status is None and not exhausted and free > 0 and todo > 0:
-                    if t.strategy == "Grid" or t.space.is_finite:  # one at a time: few may be left
-                        trials = []
-                        for _ in range(min(free, todo)):
-                            try:
-                                trials += run.optimizer.ask(1)
-                            except ValueError:
-                                exhausted = True  # every grid point is evaluated or running
-                                break
-                    else:
-                        trials = run.optimizer.ask(min(free, todo))
-                    for trial in trials:
-                        self._launch(run, trial.id, trial.params)
-                if self.metric_buf:
-                    self.store.add_metrics(self.metric_buf)
-                    self.metric_buf.clear()
-            self._show(run)
-            if not run.running:
-                break
-            timeout = max(0.0, min(next_poll - time.time(), _POLL))
-            deadlines = [j.deadline for j in run.running if j.deadline and j.stop_reason is None]
-            if deadlines:
-                timeout = max(0.0, min(timeout, min(deadlines) - time.time()))
-            try:
-                ev = self.events.get(timeout=timeout)
-            except queue.Empty:
-                continue
-            batch = [ev]
-            while len(batch) < 10000:
-                try:
-                    batch.append(self.events.get_nowait())
-                except queue.Empty:
-                    break
-            with self.store.transaction():
-                for ev in batch:
-                    self._handle(run, ev)
-        self._finish(run)
-
-    def _show(self, run: TuningRun) -> None:
-        if not self.progress.enabled:
-            return
-        counts: dict[str, int] = {}
-        for j in run.jobs.values():
-            counts[j.status] = counts.get(j.status, 0) + 1
-        best = None if run.best is None else run.best.final_objective
-        self.progress.update(
-            format_status(self.name, counts, best, self._elapsed(), self.t.max_jobs)
-        )
-
-    # ---------------------------------------------------------------- jobs
-    def _job_name(self, seq: int, params: Mapping[str, Any]) -> str:
-        h = hashlib.sha256(f"{self.name}:{seq}:{sorted(params.items())}".encode()).hexdigest()[:8]
-        return f"{self.name}-{seq:03d}-{h}"
-
-    def _launch(self, run: TuningRun, trial_id: int, params: Mapping[str, Any]) -> None:
-        seq = self.n_started + 1
-        self.n_started += 1
-        tuned = {k: params[k] for k in self.t.space.names}
-        name = self._job_name(seq, tuned)
-        now = time.time()
-        job_dir = None if isinstance(self.runner, ThreadRunner) else self.jobs_dir / name
-        js = TrainingJobState(
-            seq, name, tuned, creation_time=now, start_time=now, job_dir=job_dir, trial_id=trial_id
-        )
-        run.jobs[seq] = js
-        self.store.insert_training_job(
-            self.name, seq, name, tuned, now, None if job_dir is None else str(job_dir)
-        )
-        self._run_attempt(js)
-
-    def _run_attempt(self, js: TrainingJobState) -> None:
-        spec = JobSpec(
-            self.name,
-            js.seq,
-            js.name,
-            {**js.hyperparameters, **self.t.space.static},
-            js.job_dir,
-            dict(self.t.channels),
-            js.attempts,
-        )
-        lim = self.t.max_runtime_per_training_job
-        js.deadline = None if lim is None else time.time() + lim
-        js.stop_reason = js.stop_status = None
-        self.t._run._running[js.seq] = js  # type: ignore[union-attr]
-        js.handle = self.runner.start(spec, self.events)
-        if js.handle.pid is not None:
-            self.store.update_training_job(self.name, js.seq, pid=js.handle.pid)
-
-    def _restart(self, run: TuningRun, js: TrainingJobState) -> None:
-        """Re-run a training job that was InProgress when the previous driver died."""
-        _kill_survivor(self.store, self.name, js.seq)
-        js.restarts += 1
-        js.series = {}
-        js.start_time = time.time()
-        self.store.delete_metrics(self.name, js.seq)
-        self.store.update_training_job(
-            self.name, js.seq, restarts=js.restarts, start_time=js.start_time
-        )
-        if js.job_dir is not None and js.job_dir.exists():
-            with open(js.job_dir / "train.log", "a") as f:
-                f.write("[amtune] the driver was interrupted; re-running this training job\n")
-        # pending in the strategy while it runs, so no proposal lands on it
-        js.trial_id = run.optimizer.add_pending({**js.hyperparameters, **self.t.space.static}).id
-        self._run_attempt(js)
-
-    def _stop_job(self, js: TrainingJobState, reason: str, status: str) -> None:
-        if js.stop_reason is not None or js.handle is None:
-            return
-        js.stop_reason = reason
-        js.stop_status = status
-        js.handle.stop(self.t.stop_grace_seconds)
-
-    def _request_stop(self, status: str, reason: str) -> None:
-        if self.stop_status is not None:
-            return
-        self.stop_status = status
-        self.stop_reason = reason
-        run = self.t._run
-        if status == "Stopped":
-            self.store.update_tuning_job(self.name, status="Stopping")
-        if run is not None:
-            for js in run.running:
-                self._stop_job(js, reason, "Stopped")
-
-    def _handle(self, run: TuningRun, ev: tuple[Any, ...]) -> None:
-        kind, seq = ev[0], ev[1]
-        js = run.jobs.get(seq)
-        if js is None or js.status != "InProgress":
-            return
-        if kind == "metric":
-            _, _, name, value, step, when = ev
-            js.series.setdefault(name, []).append((step, when, value))
-            self.metric_buf.append((self.name, seq, name, step, when, value))
-            for h in self.hooks:
-                why = h.on_metric(run, js, name, step, value)
-                if why:
-                    self._stop_job(
-                        js, why, "Completed" if isinstance(why, CompleteJob) else "Stopped"
-                    )
-                    break
-        elif kind == "done":
-            self._finish_job(run, js, ev[2])
-
-    def _finish_job(self, run: TuningRun, js: TrainingJobState, out: Outcome) -> None:
-        now = time.time()
-        if self.metric_buf:
-            self.store.add_metrics(self.metric_buf)
-            self.metric_buf.clear()
-        # Retries: a process killed by a signal (that we did not stop) or that failed to start.
-        if (
-            not out.ok
-            and out.retryable
-            and js.stop_reason is None
-            and js.attempts <= self.t.max_retry_attempts
-            and self.stop_status is None
-        ):
-            self.store.add_attempt(
-                self.name,
-                js.seq,
-                js.attempts,
-                "Failed",
-                out.failure_reason,
-                True,
-                js.start_time,
-                now,
-            )
-            js.attempts += 1
-            js.series = {}
-            self.store.delete_metrics(self.name, js.seq)
-            self.store.update_training_job(self.name, js.seq, attempts=js.attempts)
-            self._run_attempt(js)
-            return
-        extra: list[tuple[str, float]] = []
-        if out.final_value is not None:
-            extra.append((self.t.objective_metric_name, out.final_value))
-        extra += list(out.final_metrics.items())
-        for name, value in extra:
-            k = len(js.series.get(name, []))
-            js.series.setdefault(name, []).append((k, now, value))
-            self.metric_buf.append((self.name, js.seq, name, k, now, value))
-        if self.metric_buf:
-            self.store.add_metrics(self.metric_buf)
-            self.metric_buf.clear()
-        js.final_metrics = {k: v[-1][2] for k, v in js.series.items() if v}
-        if js.stop_reason == "timeout":
-            status = "Failed"
-            reason: str | None = (
-                f"the training job exceeded its MaxRuntimeInSeconds "
-                f"({self.t.max_runtime_per_training_job:g} s) and was stopped"
-            )
-        elif (out.ok and not out.stopped and js.stop_reason is None) or (
-            js.stop_status == "Completed" and js.stop_reason is not None
-        ):  # it ended by itself, or a hook ended it with its budget used up (CompleteJob)
-            status, reason = "Completed", None
-        elif js.stop_reason is not None or out.stopped:
-            status, reason = "Stopped", js.stop_reason
-        else:
-            status, reason = "Failed", out.failure_reason
-        obj = js.final_metrics.get(self.t.objective_metric_name)
-        if status in ("Completed", "Stopped") and obj is not None:
-            obj_status = "Succeeded"
-        else:
-            obj_status = "Failed"
-            if status == "Completed":
-                reason = f"the objective metric {self.t.objective_metric_name!r} was never emitted"
-        js.status, js.objective_status, js.failure_reason = status, obj_status, reason
-        run._running.pop(js.seq, None)
-        js.end_time = now
-        js.final_objective = obj
-        js.retryable = bool(out.retryable) and status == "Failed"
-        js.handle = None
-        self.store.add_attempt(
-            self.name, js.seq, js.attempts, status, reason, js.retryable, js.start_time, now
-        )
-        self.store.update_training_job(
-            self.name,
-            js.seq,
-            status=status,
-            objective_status=obj_status,
-            failure_reason=reason,
-            end_time=now,
-            final_objective=obj,
-            final_metrics=js.final_metrics,
-            retryable=int(js.retryable),
-        )
-        obs = observation(status, obj_status, obj)
-        opt = run.optimizer
-        if js.trial_id is not None:
-            if obs == "skip":
-                opt.forget(js.trial_id)
-            else:
-                opt.tell(js.trial_id, obs)  # type: ignore[arg-type]
-        run._update_best(js)
-        for h in self.hooks:
-            why = h.after_job(run, js)
-            if why:
-                self._request_stop("Completed", why)
-                run.completion_details.setdefault("Reason", why)
-                break
-
-    # ---------------------------------------------------------------- end
-    def _finish(self, run: TuningRun) -> None:
-        now = time.time()
-        rows = run.jobs.values()
-        if self.stop_status == "Stopped":
-            status, reason = "Stopped", None
-        elif any(j.objective_status == "Succeeded" for j in rows):
-            status, reason = "Completed", None
-        else:
-            failed = [j for j in rows if j.status == "Failed"]
-            first = failed[0].failure_reason if failed else None
-            status = "Failed"
-            reason = (
-                f"No training job succeeded: {len(rows)} training job(s), {len(failed)} failed"
-                + (f"; first failure: {first}" if first else "")
-            )
-            if self.stop_reason and self.stop_status == "Completed":
-                reason += f"; ended because {self.stop_reason}"
-        details = dict(run.completion_details)
-        if self.stop_status == "Completed" and self.stop_reason and "Reason" not in details:
-            details["Reason"] = self.stop_reason
-        with self.store.transaction():
-            self.store.update_tuning_job(
-                self.name,
-                status=status,
-                failure_reason=reason,
-                end_time=now,
-                consumed_runtime=self._elapsed(),
-                heartbeat=now,
-                completion_details=details or None,
-            )
-        best = run.best
-        self.progress.close(
-            f"{self.name}: {status}; best {best.name} = {best.final_objective:.6g}"
-            if best
-            else f"{self.name}: {status}"
-        )
-
-    def _abort(self, run: TuningRun, exc: BaseException) -> None:
-        """The loop itself failed (or was interrupted): stop the jobs, record why."""
-        grace = min(self.t.stop_grace_seconds, 2.0)
-        handles = [js.handle for js in run.running if js.handle is not None]
-        for h in handles:
-            h.stop(grace)
-        # The driver is about to return: do not leave processes behind.
-        deadline = time.time() + grace
-        while any(h.alive() for h in handles) and time.time() < deadline:
-            time.sleep(0.05)
-        for h in handles:
-            if h.alive():
-                h.kill()
-        interrupted = isinstance(exc, KeyboardInterrupt)
-        # Keep what the jobs emitted before they stopped: metrics still queued, then buffered.
-        while True:
-            try:
-                ev = self.events.get_nowait()
-            except queue.Empty:
-                break
-            js = run._running.get(ev[1])
-            if ev[0] == "metric" and js is not None:
-                _, seq, mname, value, step, when = ev
-                js.series.setdefault(mname, []).append((step, when, value))
-                self.metric_buf.append((self.name, seq, mname, step, when, value))
-        now = time.time()
-        try:
-            with self.store.transaction():
-                if self.metric_buf:
-                    self.store.add_metrics(self.metric_buf)
-                    self.metric_buf.clear()
-                for js in run.running:
-                    # as a stopped job: its last emission of the objective is its final value
-                    final = {k: v[-1][2] for k, v in js.series.items() if v}
-                    obj = final.get(self.t.objective_metric_name)
-                    self.store.update_training_job(
-                        self.name,
-                        js.seq,
-                        status="Stopped",
-                        objective_status="Failed" if obj is None else "Succeeded",
-                        failure_reason="the tuning job was interrupted"
-                        if interrupted
-                        else "the tuning job failed (internal error)",
-                        end_time=now,
-                        final_objective=obj,
-                        final_metrics=final,
-                    )
-                self.store.update_tuning_job(
-                    self.name,
-                    status="Stopped" if interrupted else "Failed",
-                    failure_reason=None
-                    if interrupted
-                    else f"internal error: {type(exc).__name__}: {exc}",
-                    end_time=now,
-                    consumed_runtime=self._elapsed(),
-                )
-        finally:
-            self.progress.close()
