@@ -200,6 +200,10 @@ class HyperparameterTuner:
             if max_retry_attempts is None and et.max_retry_attempts is not None:
                 max_retry_attempts = et.max_retry_attempts
             working_dir = et.working_dir if working_dir is None else working_dir
+            # the estimator's store and output path, as the SDK's tuner uses its session
+            db = estimator.db if db is None else db
+            if output_path is None and estimator.output_path is not None:
+                output_path = estimator.output_path
             env = {**et.env, **(env or {})}
             self._instance_type = et.instance_type
         else:
