@@ -24,6 +24,7 @@ SKLEARN_SCRIPT = textwrap.dedent("""
         parser.add_argument("--n-estimators", type=int, default=10)
         parser.add_argument("--min-samples-leaf", type=int, default=3)
         parser.add_argument("--verbosity", type=int, default=0)
+        parser.add_argument("--criterion", type=str, default="squared_error")
         parser.add_argument("--model-dir", type=str, default=os.environ.get("SM_MODEL_DIR"))
         parser.add_argument("--train", type=str, default=os.environ.get("SM_CHANNEL_TRAIN"))
         parser.add_argument("--test", type=str, default=os.environ.get("SM_CHANNEL_TEST"))
@@ -39,7 +40,7 @@ SKLEARN_SCRIPT = textwrap.dedent("""
         X_test, y_test = test_df[args.features.split()], test_df[args.target]
         model = RandomForestRegressor(
             n_estimators=args.n_estimators, min_samples_leaf=args.min_samples_leaf, n_jobs=1,
-            random_state=0)
+            criterion=args.criterion, random_state=0)
         model.fit(X_train, y_train)
         abs_err = np.abs(model.predict(X_test) - y_test)
         for q in [10, 50, 90]:

@@ -140,3 +140,73 @@ def test_amtune_train_a_failing_job_exits_1_with_the_reason(tmp_path, capsys):
     assert main(["train", str(cfg), "--db", str(tmp_path / "amtune.db"), "--quiet"]) == 1
     out = capsys.readouterr().out
     assert "rf-fail: Failed" in out and "KeyError" in out and "no-such-column" in out
+
+
+def sdk_tuning_request(job: str) -> dict:
+    """What ``HyperparameterTuner(SKLearn(...), ...).fit(...)`` of the SDK sends (local paths)."""
+    t = sdk_training_request(f"{job}-est")
+    static = dict(t["HyperParameters"])
+    static.pop("n-estimators")  # tuned
+    static["sagemaker_estimator_class_name"] = '"SKLearn"'
+    static["sagemaker_estimator_module"] = '"sagemaker.sklearn.estimator"'
+    return {
+        "HyperParameterTuningJobName": job,
+        "HyperParameterTuningJobConfig": {
+            "Strategy": "Bayesian",
+            "HyperParameterTuningJobObjective": {"MetricName": "median-AE", "Type": "Minimize"},
+            "ResourceLimits": {"MaxNumberOfTrainingJobs": 4, "MaxParallelTrainingJobs": 2},
+            "ParameterRanges": {
+                "ContinuousParameterRanges": [],
+                "IntegerParameterRanges": [
+                    {
+                        "Name": "n-estimators",
+                        "MinValue": "10",
+                        "MaxValue": "60",
+                        "ScalingType": "Auto",
+                    }
+                ],
+                # the SDK JSON-encodes categorical values for framework estimators
+                "CategoricalParameterRanges": [
+                    {"Name": "criterion", "Values": ['"squared_error"', '"absolute_error"']}
+                ],
+            },
+            "TrainingJobEarlyStoppingType": "Off",
+            "RandomSeed": 3,
+        },
+        "TrainingJobDefinition": {
+            "StaticHyperParameters": static,
+            "RoleArn": t["RoleArn"],
+            "OutputDataConfig": t["OutputDataConfig"],
+            "ResourceConfig": t["ResourceConfig"],
+            "StoppingCondition": t["StoppingCondition"],
+            "AlgorithmSpecification": t["AlgorithmSpecification"],
+            "InputDataConfig": t["InputDataConfig"],
+            "EnableNetworkIsolation": False,
+            "EnableInterContainerTrafficEncryption": False,
+            "EnableManagedSpotTraining": False,
+        },
+        "Tags": [{"Key": "project", "Value": "rf"}],
+    }
+
+
+def test_amtune_run_an_sdk_generated_tuning_request_without_training_command(tmp_path, capsys):
+    write_sklearn_example(tmp_path)
+    cfg = tmp_path / "tuning.json"
+    cfg.write_text(json.dumps(sdk_tuning_request("rf-sdk")))
+    db = str(tmp_path / "amtune.db")
+    assert main(["run", str(cfg), "--db", db, "--quiet"]) == 0
+    cap = capsys.readouterr()
+    assert "Tuning job rf-sdk: Completed (4 completed" in cap.out
+    assert main(["describe", "rf-sdk", "--db", db, "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["ObjectiveStatusCounters"]["Succeeded"] == 4
+    # the categorical values reached the script decoded: both criteria were used, no job failed
+    assert d["TrainingJobStatusCounters"]["NonRetryableError"] == 0
+    # describe --json (a response document) runs again, with a notice for the response fields
+    d["HyperParameterTuningJobName"] = "rf-sdk-2"
+    d["HyperParameterTuningJobConfig"]["ResourceLimits"]["MaxNumberOfTrainingJobs"] = 1
+    (tmp_path / "again.json").write_text(json.dumps(d))
+    assert main(["run", str(tmp_path / "again.json"), "--db", db, "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "HyperParameterTuningJobStatus: a response field; ignored" in err
+    assert "BestTrainingJob: a response field; ignored" in err

@@ -6,7 +6,10 @@ command and the job name). A file is YAML or JSON. A config that is wrong in any
 
 The SageMaker shape is recognised by its ``HyperParameterTuningJobConfig`` key. The training entry
 point is ``TrainingJobDefinition.AlgorithmSpecification.TrainingCommand`` (a list of arguments, the
-one field amtune adds); ``StoppingCondition.MaxRuntimeInSeconds`` is each training job's time limit;
+one field amtune adds), or, in a request the SageMaker SDK generated, ``python <sagemaker_program>``
+run in the config file's directory (see :mod:`amtune.sagemaker.requests`); an image's predefined
+metric definitions stand in for missing ``MetricDefinitions``; the response-only fields of a
+Describe response are ignored with a notice; ``StoppingCondition.MaxRuntimeInSeconds`` is each training job's time limit;
 ``InputDataConfig`` channels with a local path (``FileDataSource.Path``,
 ``FileSystemDataSource.DirectoryPath`` or an ``S3DataSource.S3Uri`` that is a local path or a
 ``file://`` URI) become ``SM_CHANNEL_<NAME>``. Fields with no local meaning (``RoleArn``,
@@ -450,9 +453,9 @@ _TJD_IGNORED = {
     "CheckpointConfig",
     "HyperParameterTuningResourceConfig",
 }
-_ALGO_ALLOWED = {"MetricDefinitions", "TrainingCommand", "TrainingInputMode"}
+_ALGO_ALLOWED = {"MetricDefinitions", "TrainingCommand", "TrainingInputMode", "TrainingImage"}
 _ALGO_IGNORED = {
-    "TrainingImage",
+    "EnableSageMakerMetricsTimeSeries",
     "AlgorithmName",
     "TrainingImageConfig",
     "ContainerEntrypoint",
@@ -461,7 +464,10 @@ _ALGO_IGNORED = {
 
 
 def _parse_sagemaker(doc: Mapping[str, Any], base: Path) -> JobConfig:
-    notices: list[str] = []
+    from amtune.sagemaker import requests as sm_requests
+
+    # `amtune describe --json` and boto3's DescribeHyperParameterTuningJob responses run again
+    doc, notices = sm_requests.drop_response_fields(doc, "tuning")
     if "TrainingJobDefinitions" in doc:
         raise ConfigError(
             "TrainingJobDefinitions: several training job definitions are not supported; "
@@ -568,11 +574,48 @@ def _parse_sagemaker(doc: Mapping[str, Any], base: Path) -> JobConfig:
         kw["random_seed"] = _int(htc["RandomSeed"], f"{P}.RandomSeed", 0)
     A = f"{T}.AlgorithmSpecification"
     algo = _need_map(tjd["AlgorithmSpecification"], A)
-    _check_keys(algo, A, _ALGO_ALLOWED, {"TrainingCommand"}, _ALGO_IGNORED, notices)
+    _check_keys(algo, A, _ALGO_ALLOWED, set(), _ALGO_IGNORED, notices)
     if "TrainingInputMode" in algo and algo["TrainingInputMode"] != "File":
         notices.append(f"{A}.TrainingInputMode: {algo['TrainingInputMode']!r} runs as File locally")
-    command = _command(algo["TrainingCommand"], f"{A}.TrainingCommand")
+    code_dir = base
+    if "TrainingCommand" in algo:
+        command = _command(algo["TrainingCommand"], f"{A}.TrainingCommand")
+    else:
+        # script mode as the SDK generates it: sagemaker_program names the entry point and the
+        # code is next to the request (or in a local sagemaker_submit_directory)
+        try:
+            found = sm_requests.training_command(
+                algo, static, base, A, f"{T}.StaticHyperParameters", notices
+            )
+        except sm_requests.RequestError as exc:
+            raise ConfigError(str(exc)) from None
+        if found is None:
+            from amtune.sagemaker.train_request import builtin_command
+
+            found = builtin_command(algo.get("TrainingImage"))
+        if found is None:
+            raise ConfigError(
+                f"{A}.TrainingCommand: required field is missing (the local command that "
+                f"trains; or name a script-mode entry point in "
+                f"{T}.StaticHyperParameters.sagemaker_program)"
+            )
+        command, code_dir = found
+    if "TrainingImage" in algo and ("TrainingCommand" in algo or "sagemaker_program" in static):
+        notices.append(f"{A}.TrainingImage: no local meaning (the command runs here); ignored")
     md = algo.get("MetricDefinitions") or []
+    if not md and algo.get("TrainingImage"):
+        # SageMaker uses an algorithm or framework image's predefined metric definitions
+        md = sm_requests.image_metric_definitions(algo["TrainingImage"])
+        if md:
+            try:
+                sm_requests.check_objective(
+                    kw["objective_metric_name"],
+                    md,
+                    algo["TrainingImage"],
+                    f"{P}.HyperParameterTuningJobObjective.MetricName",
+                )
+            except sm_requests.RequestError as exc:
+                raise ConfigError(str(exc)) from None
     if not isinstance(md, list):
         raise ConfigError(f"{A}.MetricDefinitions: must be a list of {{Name, Regex}}, got {md!r}")
     from amtune.metrics import validate_metric_definitions
@@ -616,7 +659,7 @@ def _parse_sagemaker(doc: Mapping[str, Any], base: Path) -> JobConfig:
             kw["warm_start_config"] = WarmStartConfig.from_sagemaker(doc["WarmStartConfig"])
         except (ValueError, TypeError) as exc:
             raise ConfigError(str(exc)) from None
-    kw["working_dir"] = str(base)
+    kw["working_dir"] = str(code_dir)
     name = None
     if "HyperParameterTuningJobName" in doc:
         name = _name(doc["HyperParameterTuningJobName"], "HyperParameterTuningJobName")

@@ -131,7 +131,7 @@ def parse_training_request(doc: Any, base: Path) -> TrainingRequest:
     else:
         found = training_command(algo, hps, base, A, "HyperParameters", notices)
         if found is None:
-            found = _builtin_command(image)
+            found = builtin_command(image)
         if found is None:
             raise RequestError(
                 f"{A}.TrainingCommand",
@@ -216,7 +216,7 @@ def parse_training_request(doc: Any, base: Path) -> TrainingRequest:
     )
 
 
-def _builtin_command(image: Any) -> tuple[list[str], Path] | None:
+def builtin_command(image: Any) -> tuple[list[str], Path] | None:
     """The local program of a SageMaker built-in algorithm image (None when not one)."""
     if not isinstance(image, str) or not image:
         return None

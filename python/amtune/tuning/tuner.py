@@ -645,6 +645,8 @@ class HyperparameterTuner:
             tjd["StoppingCondition"] = {"MaxRuntimeInSeconds": self.max_runtime_per_training_job}
         if self.max_retry_attempts:
             tjd["RetryStrategy"] = {"MaximumRetryAttempts": self.max_retry_attempts}
+        if self.env:
+            tjd["Environment"] = dict(self.env)
         if self.channels:
             tjd["InputDataConfig"] = [
                 {"ChannelName": k, "DataSource": {"FileDataSource": {"Path": v}}}
