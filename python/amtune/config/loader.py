@@ -9,7 +9,8 @@ point is ``TrainingJobDefinition.AlgorithmSpecification.TrainingCommand`` (a lis
 one field amtune adds), or, in a request the SageMaker SDK generated, ``python <sagemaker_program>``
 run in the config file's directory (see :mod:`amtune.sagemaker.requests`); an image's predefined
 metric definitions stand in for missing ``MetricDefinitions``; the response-only fields of a
-Describe response are ignored with a notice; ``StoppingCondition.MaxRuntimeInSeconds`` is each training job's time limit;
+Describe response are ignored with a notice; ``StoppingCondition.MaxRuntimeInSeconds`` is each
+training job's time limit;
 ``InputDataConfig`` channels with a local path (``FileDataSource.Path``,
 ``FileSystemDataSource.DirectoryPath`` or an ``S3DataSource.S3Uri`` that is a local path or a
 ``file://`` URI) become ``SM_CHANNEL_<NAME>``. Fields with no local meaning (``RoleArn``,
