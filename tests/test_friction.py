@@ -28,3 +28,72 @@ def test_two_stores_in_one_directory_keep_their_job_folders_apart(tmp_path):
         assert a.jobs_root != b.jobs_root
     with Store(tmp_path / "amtune.db") as d:
         assert d.jobs_root == tmp_path / "amtune-jobs"  # the default store keeps its folder
+
+
+def _cmd_tuner(tmp_path, script_text, regex, **kw):
+    import sys
+
+    import amtune
+    from amtune.tuning.tuner import HyperparameterTuner
+
+    script = tmp_path / "train.py"
+    script.write_text(script_text)
+    return HyperparameterTuner(
+        [sys.executable, str(script)],
+        "validation:rmse",
+        {"x": amtune.ContinuousParameter(0, 1)},
+        [{"Name": "validation:rmse", "Regex": regex}],
+        "Random",
+        "Minimize",
+        db=tmp_path / "amtune.db",
+        **kw,
+    )
+
+
+def test_a_tuning_job_whose_objective_never_matched_says_why(tmp_path, capsys):
+    from amtune import UnexpectedStatusException
+
+    # the job prints 120 lines, none in the form the regex expects (a typo in the metric name)
+    text = "for i in range(120):\n    print(f'[{i}]\\ttrain-rmse:0.5\\tvalid-rmse:0.25')\n"
+    t = _cmd_tuner(
+        tmp_path, text, r".*\[[0-9]+\].*#011validation-rmse:([0-9.]+)", max_jobs=2, quiet=True
+    )
+    with pytest.raises(UnexpectedStatusException) as e:
+        t.fit(job_name="silent")
+    msg = str(e.value)
+    assert "0 failed, 2 never emitted the objective metric 'validation:rmse'" in msg
+    assert "#011validation-rmse" in msg  # the regex
+    assert "last output: [115]" in msg and "[119]" in msg  # the job's last lines
+    # and a warning while it ran (once for the tuning job, and in each job's log)
+    err = capsys.readouterr().err
+    assert err.count("printed 100 lines and none matched the objective metric") == 1
+    log = (tmp_path / "amtune-jobs" / "silent").glob("*/train.log")
+    assert all("none matched the objective metric" in p.read_text() for p in log)
+
+
+def test_a_capture_that_is_not_a_number_is_named(tmp_path):
+    from amtune import UnexpectedStatusException
+
+    t = _cmd_tuner(
+        tmp_path,
+        "print('validation-rmse: N/A')\n",
+        r"validation-rmse: (\S+)",
+        max_jobs=1,
+        quiet=True,
+    )
+    with pytest.raises(UnexpectedStatusException, match="matched but not a number: 'N/A'"):
+        t.fit(job_name="nan")
+
+
+def test_one_line_per_finished_job_when_stdout_is_not_a_terminal(tmp_path, capsys):
+    t = _cmd_tuner(
+        tmp_path,
+        "import sys\nprint('validation-rmse: ' + sys.argv[2])\n",
+        r"validation-rmse: (\S+)",
+        max_jobs=3,
+    )
+    t.fit(job_name="lines")
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 4 and out[-1].startswith("lines: Completed; best ")
+    assert all(" Completed " in line and "validation:rmse 0." in line for line in out[:3])
+    assert out[2].endswith("(3/3)")

@@ -330,14 +330,16 @@ class _Stream(io.StringIO):
         return self.tty
 
 
-def test_progress_shows_on_a_terminal_only():
+def test_progress_shows_on_a_terminal_only_and_lines_elsewhere():
     from amtune.progress import Progress
 
-    quiet = _Stream(tty=False)
-    p = Progress(True, quiet)
+    # not a terminal (a notebook, a pipe): no live line, one line per finished job and the end
+    piped = _Stream(tty=False)
+    p = Progress(True, piped)
     p.update("job: 1/2 done", force=True)
+    p.line("job-001  Completed  loss 0.5  best 0.5  (1/2)")
     p.close("job: Completed")
-    assert quiet.getvalue() == ""
+    assert piped.getvalue() == "job-001  Completed  loss 0.5  best 0.5  (1/2)\njob: Completed\n"
     off = _Stream(tty=True)
     p = Progress(False, off)
     p.update("job: 1/2 done", force=True)

@@ -406,7 +406,7 @@ class Driver:
         else:
             obj_status = "Failed"
             if status == "Completed":
-                reason = f"the objective metric {self.t.objective_metric_name!r} was never emitted"
+                reason = self._objective_missing(out)
         js.status, js.objective_status, js.failure_reason = status, obj_status, reason
         run.mark_ended(js)
         js.end_time = now
@@ -435,12 +435,43 @@ class Driver:
             else:
                 opt.tell(js.trial_id, obs)  # type: ignore[arg-type]
         run.update_best(js)
+        self._show_job(run, js)
         for h in self.hooks:
             why = h.after_job(run, js)
             if why:
                 self._request_stop("Completed", why)
                 run.completion_details.setdefault("Reason", why)
                 break
+
+    def _objective_missing(self, out: Outcome) -> str:
+        """Why a Completed job has no objective: the regex, what it captured, the last lines."""
+        name = self.t.objective_metric_name
+        regex = next((d["Regex"] for d in self.t.metric_definitions if d["Name"] == name), None)
+        rx = f" (Regex {regex!r})" if regex else ""
+        if name in out.not_numbers:
+            return f"the objective metric {name!r} matched but not a number: " + (
+                f"{out.not_numbers[name]!r}{rx}"
+            )
+        msg = f"the objective metric {name!r} was never emitted{rx}"
+        if out.output_tail:
+            msg += "; last output: " + " | ".join(out.output_tail)[-400:]
+        return msg
+
+    def _show_job(self, run: TuningRun, js: TrainingJobState) -> None:
+        """One line per finished training job where no live line is shown (a notebook, a pipe)."""
+        if not self.progress.lines:
+            return
+        obj = "-" if js.final_objective is None else f"{js.final_objective:.6g}"
+        best = (
+            "-"
+            if run.best is None or run.best.final_objective is None
+            else (f"{run.best.final_objective:.6g}")
+        )
+        done = sum(1 for j in run.jobs.values() if j.status != "InProgress")
+        self.progress.line(
+            f"{js.name}  {js.status:<9}  {self.t.objective_metric_name} {obj}  best {best}  "
+            f"({done}/{self.t.max_jobs})"
+        )
 
     # ---------------------------------------------------------------- end
     def _finish(self, run: TuningRun) -> None:
@@ -452,11 +483,23 @@ class Driver:
             status, reason = "Completed", None
         else:
             failed = [j for j in rows if j.status == "Failed"]
-            first = failed[0].failure_reason if failed else None
+            silent = [j for j in rows if j.status != "Failed" and j.objective_status == "Failed"]
+            sample = failed[0] if failed else (silent[0] if silent else None)
             status = "Failed"
             reason = (
                 f"No training job succeeded: {len(rows)} training job(s), {len(failed)} failed"
-                + (f"; first failure: {first}" if first else "")
+                + (
+                    f", {len(silent)} never emitted the objective metric "
+                    f"{self.t.objective_metric_name!r}"
+                    if silent
+                    else ""
+                )
+                + (
+                    f"; {'first failure' if failed else 'e.g.'} ({sample.name}): "
+                    f"{sample.failure_reason}"
+                    if sample is not None and sample.failure_reason
+                    else ""
+                )
             )
             if self.stop_reason and self.stop_status == "Completed":
                 reason += f"; ended because {self.stop_reason}"

@@ -16,6 +16,7 @@ class TuningJobSettings(Protocol):
 
     objective_metric_name: str
     objective_type: str
+    metric_definitions: list[dict[str, str]]
     space: SearchSpace
     strategy: str
     strategy_config: dict[str, Any]
