@@ -97,3 +97,72 @@ def test_one_line_per_finished_job_when_stdout_is_not_a_terminal(tmp_path, capsy
     assert len(out) == 4 and out[-1].startswith("lines: Completed; best ")
     assert all(" Completed " in line and "validation:rmse 0." in line for line in out[:3])
     assert out[2].endswith("(3/3)")
+
+
+def _quad(hp, reporter):
+    return (hp["x"] - 0.3) ** 2
+
+
+def test_a_stopped_tuning_job_resumes_up_to_its_limits(tmp_path):
+    import threading
+
+    import amtune
+    from amtune.tuning.tuner import HyperparameterTuner
+
+    def slow(hp, reporter):
+        import time
+
+        time.sleep(0.3)
+        return (hp["x"] - 0.3) ** 2
+
+    t = HyperparameterTuner(
+        slow,
+        "loss",
+        {"x": amtune.ContinuousParameter(0, 1)},
+        objective_type="Minimize",
+        strategy="Random",
+        max_jobs=6,
+        runner="thread",
+        quiet=True,
+        db=tmp_path / "a.db",
+    )
+    t.fit(job_name="stopme", wait=False)
+    threading.Timer(0.5, t.stop).start()
+    t.wait()
+    assert t.describe()["HyperParameterTuningJobStatus"] == "Stopped"
+    n = len(t.store.training_jobs("stopme"))
+    assert n < 6
+    again = HyperparameterTuner.resume("stopme", db=tmp_path / "a.db", train=slow, quiet=True)
+    d = again.describe()
+    assert d["HyperParameterTuningJobStatus"] == "Completed"
+    assert len(again.store.training_jobs("stopme")) == 6  # the limit, jobs before the stop kept
+
+
+def test_an_identical_warm_start_does_not_rerun_its_parents_configurations(tmp_path):
+    import amtune
+    from amtune.tuning.tuner import HyperparameterTuner
+
+    def tuner(**kw):
+        return HyperparameterTuner(
+            _quad,
+            "loss",
+            {"x": amtune.ContinuousParameter(0, 1), "k": amtune.IntegerParameter(1, 5)},
+            objective_type="Minimize",
+            strategy="Bayesian",
+            max_jobs=3,
+            random_seed=0,
+            runner="thread",
+            quiet=True,
+            db=tmp_path / "a.db",
+            **kw,
+        )
+
+    parent = tuner()
+    parent.fit(job_name="parent")
+    child = tuner(warm_start_config=amtune.WarmStartConfig("IdenticalDataAndAlgorithm", ["parent"]))
+    child.fit(job_name="child")
+    seen = {
+        tuple(sorted(r["hyperparameters"].items())) for r in parent.store.training_jobs("parent")
+    }
+    new = [tuple(sorted(r["hyperparameters"].items())) for r in child.store.training_jobs("child")]
+    assert len(new) == 3 and not seen.intersection(new)

@@ -285,7 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     j.add_argument("--order", choices=("asc", "desc"), default=None)
     j.set_defaults(func=cmd_jobs)
 
-    rs = add("resume", "resume a tuning job whose driver died")
+    rs = add("resume", "continue a tuning job whose driver died, or that was stopped")
     rs.add_argument("name")
     rs.add_argument("--quiet", action="store_true")
     rs.set_defaults(func=cmd_resume)

@@ -18,7 +18,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from amtune.optimizer import Optimizer
+import numpy as np
+
+from amtune.optimizer import Optimizer, Trial
 from amtune.progress import Progress, format_status
 from amtune.rules.base import CompleteJob, TuningJobHook
 from amtune.rules.build import build_hooks
@@ -211,7 +213,7 @@ class Driver:
                                 exhausted = True  # every grid point is evaluated or running
                                 break
                     else:
-                        trials = run.optimizer.ask(min(free, todo))
+                        trials = self._ask_unseen(run, min(free, todo))
                     for trial in trials:
                         self._launch(run, trial.id, trial.params)
                 if self.metric_buf:
@@ -442,6 +444,29 @@ class Driver:
                 self._request_stop("Completed", why)
                 run.completion_details.setdefault("Reason", why)
                 break
+
+    def _ask_unseen(self, run: TuningRun, n: int) -> list[Trial]:
+        """``n`` proposals none of which repeats an evaluated configuration exactly.
+
+        A strategy's seeded initial design ignores observations added with ``add_many``, so a
+        warm start from a parent that ran with the same seed (or a resumed job) would re-run the
+        parent's configurations; such a proposal is dropped and asked again (at most 10 times).
+        """
+        opt = run.optimizer
+        trials = opt.ask(n)
+        seen = opt.history().X
+        if not len(seen):
+            return trials
+        out = []
+        for t in trials:
+            for _ in range(10):
+                x = opt.space.encode([t.params])[0]
+                if not np.any(np.all(np.abs(seen - x) <= 1e-12, axis=1)):
+                    break
+                opt.forget(t.id)
+                t = opt.ask(1)[0]
+            out.append(t)
+        return out
 
     def _objective_missing(self, out: Outcome) -> str:
         """Why a Completed job has no objective: the regex, what it captured, the last lines."""

@@ -532,9 +532,20 @@ class HyperparameterTuner:
         wait: bool = True,
         quiet: bool | None = None,
     ) -> HyperparameterTuner:
-        """Continue a tuning job whose driver died (see the module's resume rule)."""
+        """Continue a tuning job whose driver died (see the module's resume rule), or one that
+        was stopped (Ctrl-C, ``stop()``): it goes on up to its limits."""
         store = Store(db)
         job = store.get_tuning_job(tuning_job_name)
+        if job["status"] == "Stopped":  # its driver wrote Stopped as it ended
+            with store.transaction():
+                store.update_tuning_job(
+                    tuning_job_name,
+                    status="InProgress",
+                    stop_requested=0,
+                    end_time=None,
+                    failure_reason=None,
+                )
+            job = store.get_tuning_job(tuning_job_name)
         if job["status"] not in ("InProgress", "Stopping"):
             raise ValueError(
                 f"tuning job {tuning_job_name!r} has already ended ({job['status']}); "
