@@ -5,7 +5,6 @@ import io
 import json
 import sys
 import textwrap
-import time
 
 import pytest
 

@@ -15,8 +15,8 @@ Scaling types follow SageMaker's ``ScalingType`` (spelled exactly so; ``"linear"
 from __future__ import annotations
 
 import contextlib
-import gc
 import copy
+import gc
 import math
 import numbers
 from collections.abc import Iterable, Iterator, Mapping
