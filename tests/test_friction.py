@@ -166,3 +166,60 @@ def test_an_identical_warm_start_does_not_rerun_its_parents_configurations(tmp_p
     }
     new = [tuple(sorted(r["hyperparameters"].items())) for r in child.store.training_jobs("child")]
     assert len(new) == 3 and not seen.intersection(new)
+
+
+def test_cli_version_help_logs_and_jobs_columns(tmp_path, capsys):
+    import amtune
+
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0 and capsys.readouterr().out.strip() == f"amtune {amtune.__version__}"
+    # every option of every subcommand has a help text
+    from amtune.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    for name, sp in sub.choices.items():
+        for action in sp._actions:
+            if action.dest != "help":
+                assert action.help, f"amtune {name}: {action.dest} has no help"
+    t = _cmd_tuner(
+        tmp_path,
+        "import sys\nfor i in range(4):\n    print('validation-rmse: ' + str(float(sys.argv[2]) / (i + 1)))\n",
+        r"validation-rmse: (\S+)",
+        max_jobs=3,
+        quiet=True,
+    )
+    t.fit(job_name="clijob")
+    db = str(tmp_path / "amtune.db")
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "jobs",
+                "clijob",
+                "--db",
+                db,
+                "--columns",
+                "TrainingJobName,FinalObjectiveValue",
+                "--limit",
+                "2",
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0] == "TrainingJobName,FinalObjectiveValue" and len(lines) == 3
+    assert main(["jobs", "clijob", "--db", db, "--columns", "Nope"]) == 2
+    assert "--columns: no column 'Nope'" in capsys.readouterr().err
+    assert main(["logs", "clijob", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert out.count("Completed") == 3 and "█" in out and "▁" in out  # a falling curve per job
+    job = t.store.training_jobs("clijob")[0]["name"]
+    assert main(["logs", "clijob", job, "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "validation:rmse: 4 values" in out and "train.log" in out and "exit code 0" in out
+    assert main(["describe", "clijob", "--db", db]) == 0
+    assert "\n    x = " in capsys.readouterr().out  # the best job's hyperparameters, one per line
