@@ -61,7 +61,7 @@ def test_a_tuning_job_whose_objective_never_matched_says_why(tmp_path, capsys):
     with pytest.raises(UnexpectedStatusException) as e:
         t.fit(job_name="silent")
     msg = str(e.value)
-    assert "0 failed, 2 never emitted the objective metric 'validation:rmse'" in msg
+    assert "0 failed, 2 never emitted the objective metric" in msg and "'validation:rmse'" in msg
     assert "#011validation-rmse" in msg  # the regex
     assert "last output: [115]" in msg and "[119]" in msg  # the job's last lines
     # and a warning while it ran (once for the tuning job, and in each job's log)

@@ -176,7 +176,7 @@ def test_the_earlier_forms_keep_working(tmp_path):
         (
             {"channels": {"train": "no/such/dir"}},
             ValueError,
-            r"channels\['train'\]: the channel's data must exist",
+            r"channels.train: the channel's data must exist",
         ),
         ({"autotune": True}, ValueError, "autotune: not supported"),
     ],

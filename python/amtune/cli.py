@@ -13,7 +13,10 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from amtune.config import cli as config_cli
+from amtune.enums import ObjectiveType
 from amtune.progress import report_end
+from amtune.sagemaker.document import StoredConfig
 from amtune.store import DEFAULT_DB, NotFoundError, Store, resolve_db_path
 
 
@@ -38,7 +41,8 @@ def _open_existing(db: str | None) -> Store:
 
 # ====================================================================== subcommands
 def cmd_run(a: argparse.Namespace) -> int:
-    from amtune.config.loader import ConfigError, config_path, load_config
+    from amtune.config.loader import ConfigError, load_config
+    from amtune.errors import FieldError
     from amtune.tuning.tuner import HyperparameterTuner
 
     try:
@@ -56,10 +60,10 @@ def cmd_run(a: argparse.Namespace) -> int:
         tuner.fit(cfg.command, job_name=name)
     except UnexpectedStatusException:  # the tuning job ended Failed: report it, exit 1
         return report_end(tuner.store, tuner.latest_tuning_job)  # type: ignore[arg-type]
-    except ValueError as exc:
+    except FieldError as exc:
         if tuner.latest_tuning_job is not None:  # the job had started: not a config error
             raise
-        _err(config_path(cfg, str(exc)))  # checks that need the store (name taken, parents)
+        _err(str(cfg.field_of(exc)))  # checks that need the store (name taken, parents)
         return 2
     except KeyboardInterrupt:
         if tuner.latest_tuning_job is None:
@@ -173,12 +177,7 @@ def cmd_jobs(a: argparse.Namespace) -> int:
             _err(f"--sort-by: no column {a.sort_by!r} (columns: {', '.join(df.columns)})")
             return 2
         if a.sort_by == "FinalObjectiveValue":
-            maximize = (
-                job["config"]["HyperParameterTuningJobConfig"]["HyperParameterTuningJobObjective"][
-                    "Type"
-                ]
-                == "Maximize"
-            )
+            maximize = StoredConfig(job["config"]).objective_type is ObjectiveType.MAXIMIZE
             asc = not maximize if a.order is None else a.order == "asc"
         else:
             asc = a.order != "desc"
@@ -339,6 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--name", default=None, help="tuning job name (default: generated)")
     dm.add_argument("--quiet", action="store_true", help="no progress display")
     dm.set_defaults(func=cmd_demo)
+
+    config_cli.register(sub)
     return p
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import queue
 import shlex
 import shutil
 import signal
@@ -17,7 +16,8 @@ from typing import Any
 
 from amtune.metrics import MetricParser
 from amtune.runners.environment import prepare_job_dir
-from amtune.runners.spec import Handle, JobSpec, NullHandle, Outcome, Runner, signal_name
+from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome
+from amtune.runners.spec import Handle, JobSpec, NullHandle, Runner, signal_name
 from amtune.sagemaker import cloudwatch, toolkit
 
 _TAIL_LINES = 5
@@ -126,7 +126,7 @@ class CommandRunner(Runner):
         user, _ = toolkit.split_sagemaker(toolkit.decode_hyperparameters(spec.hyperparameters))
         return [*self.command, *toolkit.to_cmd_args(user)]
 
-    def start(self, spec: JobSpec, events: queue.Queue[Any]) -> Handle:
+    def start(self, spec: JobSpec, events: EventQueue) -> Handle:
         env = dict(os.environ)
         env.update(self.env)
         log_path = spec.log_path
@@ -135,7 +135,7 @@ class CommandRunner(Runner):
             env.update(prepare_job_dir(spec, self.working_dir or os.getcwd(), self.instance_type))
         except OSError as exc:
             why = f"could not prepare the job directory: {exc}"
-            events.put(("done", spec.seq, Outcome(False, why)))
+            events.put(JobEnded(spec.seq, Outcome(False, why)))
             return NullHandle()
         env["PYTHONUNBUFFERED"] = "1"
         log = open(log_path, "ab")
@@ -160,7 +160,7 @@ class CommandRunner(Runner):
             )
             log.write(f"[amtune] {why}\n".encode())
             log.close()
-            events.put(("done", spec.seq, Outcome(False, why, retryable=True)))
+            events.put(JobEnded(spec.seq, Outcome(False, why, retryable=True)))
             return NullHandle()
         handle = _CommandHandle(proc)
         threading.Thread(
@@ -171,9 +171,7 @@ class CommandRunner(Runner):
         ).start()
         return handle
 
-    def _read(
-        self, spec: JobSpec, handle: _CommandHandle, log: Any, events: queue.Queue[Any]
-    ) -> None:
+    def _read(self, spec: JobSpec, handle: _CommandHandle, log: Any, events: EventQueue) -> None:
         parser = MetricParser(self.metric_definitions)
         counts: dict[str, int] = {}
         tail: list[str] = []
@@ -195,7 +193,7 @@ class CommandRunner(Runner):
                 for name, value in found:
                     k = counts.get(name, 0)
                     counts[name] = k + 1
-                    events.put(("metric", spec.seq, name, value, k, now))
+                    events.put(MetricEmitted(spec.seq, name, value, k, now))
                 if (
                     watch
                     and objective is not None
@@ -229,7 +227,7 @@ class CommandRunner(Runner):
             )
         out.output_tail = tail
         out.not_numbers = nn
-        events.put(("done", spec.seq, out))
+        events.put(JobEnded(spec.seq, out))
 
     def _objective_warning(
         self, spec: JobSpec, parser: MetricParser, objective: str, n: int, tail: list[str]

@@ -11,11 +11,12 @@ terminated after the grace period; a callable in a thread can only be stopped co
 
 from __future__ import annotations
 
-import queue
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from amtune.runners.events import EventQueue
 
 #: Seconds between SIGTERM (or a cooperative stop request) and SIGKILL.
 DEFAULT_STOP_GRACE = 10.0
@@ -38,21 +39,6 @@ class JobSpec:
         return None if self.job_dir is None else self.job_dir / "train.log"
 
 
-@dataclass
-class Outcome:
-    """How a training job's process ended (the driver turns it into a status)."""
-
-    ok: bool  # the training code finished without error
-    failure_reason: str | None = None
-    final_value: float | None = None  # a number returned by a callable
-    final_metrics: dict[str, float] = field(default_factory=dict)  # a dict returned by a callable
-    stopped: bool = False  # it ended because it was asked to stop
-    retryable: bool = False  # died by a signal or failed to start (not an error of the code)
-    output_tail: list[str] = field(default_factory=list)  # a command's last output lines
-    #: metric name -> the last capture of its regex that was not a number (e.g. 'N/A')
-    not_numbers: dict[str, str] = field(default_factory=dict)
-
-
 class Handle:
     """A running training job; ``pid`` is its process id (None in a thread), ``group`` is True when
     the process leads its own process group (commands)."""
@@ -62,6 +48,10 @@ class Handle:
 
     def stop(self, grace: float) -> None:  # pragma: no cover - interface
         raise NotImplementedError
+
+    output_tail: list[str] = field(default_factory=list)  # a command's last output lines
+    #: metric name -> the last capture of its regex that was not a number (e.g. 'N/A')
+    not_numbers: dict[str, str] = field(default_factory=dict)
 
     def alive(self) -> bool:
         """Whether the job's process still runs (a thread job: whether it was not stopped)."""
@@ -76,7 +66,7 @@ class Runner:
 
     kind = "base"
 
-    def start(self, spec: JobSpec, events: queue.Queue[Any]) -> Handle:  # pragma: no cover
+    def start(self, spec: JobSpec, events: EventQueue) -> Handle:  # pragma: no cover
         raise NotImplementedError
 
     def close(self) -> None:

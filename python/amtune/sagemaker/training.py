@@ -18,7 +18,8 @@ from typing import Any, TextIO
 
 from amtune.analytics import ts
 from amtune.runners.command import CommandRunner
-from amtune.runners.spec import DEFAULT_STOP_GRACE, JobSpec, Outcome
+from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome, RunnerEvent
+from amtune.runners.spec import DEFAULT_STOP_GRACE, JobSpec
 from amtune.store import STANDALONE, Store
 
 TRAINING_JOB_NAME_MAX = 63
@@ -97,7 +98,7 @@ class TrainingJobRun:
             self._error = exc
 
     def _run(self) -> None:
-        events: queue.Queue[Any] = queue.Queue()
+        events: EventQueue = queue.Queue()
         hps = dict(self.request.get("HyperParameters") or {})
         spec = JobSpec(STANDALONE, self.seq, self.name, hps, self.job_dir, self.channels)
         start = time.time()
@@ -112,17 +113,19 @@ class TrainingJobRun:
         timed_out = stopped = False
         try:
             while out is None:
+                ev: RunnerEvent | None
                 try:
                     ev = events.get(timeout=_POLL)
                 except queue.Empty:
                     ev = None
-                if ev is not None and ev[0] == "metric":
-                    _, _, mname, value, step, when = ev
-                    series[mname] = value
-                    times[mname] = when
-                    self.store.add_metrics([(STANDALONE, self.seq, mname, step, when, value)])
-                elif ev is not None and ev[0] == "done":
-                    out = ev[2]
+                if isinstance(ev, MetricEmitted):
+                    series[ev.name] = ev.value
+                    times[ev.name] = ev.time
+                    self.store.add_metrics(
+                        [(STANDALONE, self.seq, ev.name, ev.step, ev.time, ev.value)]
+                    )
+                elif isinstance(ev, JobEnded):
+                    out = ev.outcome
                 log_pos = self._echo(log_pos)
                 if deadline is not None and time.time() > deadline and not timed_out:
                     timed_out = True

@@ -7,8 +7,10 @@ resources) is applied by tuning jobs (:mod:`amtune.rules.hyperband`).
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from typing import Any
 
+from amtune.errors import FieldError
 from amtune.strategies.base import History, SearchSpaceExhausted, Strategy
 from amtune.strategies.grid import GridSearch
 from amtune.strategies.hyperband import HyperbandSearch
@@ -21,6 +23,7 @@ __all__ = [
     "RandomSearch",
     "SearchSpaceExhausted",
     "Strategy",
+    "build_strategy",
     "make_strategy",
 ]
 
@@ -43,13 +46,25 @@ def make_strategy(strategy: str | Strategy, **options: Any) -> Strategy:
     >>> make_strategy("Grid").name
     'Grid'
     """
+    return build_strategy(strategy, options)
+
+
+def build_strategy(
+    strategy: str | Strategy,
+    options: Mapping[str, Any],
+    name_path: str = "strategy",
+    options_path: str = "strategy options",
+) -> Strategy:
+    """:func:`make_strategy` with the field paths its errors name: an unknown strategy raises
+    :class:`~amtune.errors.FieldError` at ``name_path``, an unknown option at ``options_path``
+    (an option's bad value raises the strategy's own ``ValueError``/``TypeError``)."""
     if isinstance(strategy, Strategy):
         if options:
-            raise ValueError(f"strategy options {sorted(options)} given with a Strategy instance")
+            raise FieldError(options_path, f"{sorted(options)} given with a Strategy instance")
         return strategy
     reg = _registry()
     if strategy not in reg:
-        raise ValueError(f"strategy must be one of {sorted(reg)}, got {strategy!r}")
+        raise FieldError(name_path, f"must be one of {sorted(reg)}, got {strategy!r}")
     cls = reg[strategy]
     allowed = [
         p.name
@@ -58,8 +73,9 @@ def make_strategy(strategy: str | Strategy, **options: Any) -> Strategy:
     ]
     unknown = sorted(set(options) - set(allowed))
     if unknown:
-        raise ValueError(
-            f"strategy options: unknown option(s) {unknown} for the {strategy} strategy "
-            f"(allowed: {', '.join(allowed) or 'none'})"
+        raise FieldError(
+            options_path,
+            f"unknown option(s) {unknown} for the {strategy} strategy "
+            f"(allowed: {', '.join(allowed) or 'none'})",
         )
     return cls(**options)  # type: ignore[no-any-return]
