@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 from amtune._ext import build_info
+from amtune._version import __version__
 from amtune.optimizer import Optimizer, Trial
 from amtune.sagemaker.config import (
     BestObjectiveNotImproving,
@@ -29,8 +30,6 @@ from amtune.space import (
     SearchSpace,
 )
 from amtune.strategies import GridSearch, RandomSearch, Strategy
-
-__version__ = "0.1.0"
 
 __all__ = [
     "BestObjectiveNotImproving",

@@ -257,7 +257,7 @@ def cmd_demo(a: argparse.Namespace) -> int:
 
 # ====================================================================== parser
 def build_parser() -> argparse.ArgumentParser:
-    from amtune import __version__
+    from amtune._version import __version__
 
     p = argparse.ArgumentParser(
         prog="amtune", description="Automatic model tuning, SageMaker style, on this machine."

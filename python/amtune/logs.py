@@ -5,7 +5,7 @@ as a sparkline). With one: its log (``train.log``) and a curve per metric. A tra
 its own (``amtune train``) is named directly: ``amtune logs TRAINING_JOB``.
 
 >>> sparkline([3.0, 2.0, 1.0, 1.5])
-'█▄▁▃'
+'█▅▁▃'
 """
 
 from __future__ import annotations

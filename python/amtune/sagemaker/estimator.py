@@ -117,13 +117,9 @@ def notice(msg: str) -> None:
 
 def _predefined_metric_definitions(image_uri: str | None) -> list[dict[str, str]]:
     """The metric definitions SageMaker uses for a built-in image (none for other images)."""
-    if not image_uri:
-        return []
-    try:
-        from amtune.builtin import predefined_metric_definitions
-    except ImportError:  # pragma: no cover - built-in algorithms not installed
-        return []
-    return list(predefined_metric_definitions(image_uri) or [])
+    from amtune.sagemaker.requests import image_metric_definitions
+
+    return image_metric_definitions(image_uri)
 
 
 class _TrainingJob:

@@ -144,17 +144,27 @@ def training_command(
     return cmd, code
 
 
+def builtin_algorithms() -> Any:
+    """The module of the built-in algorithms (``amtune.builtin``), or None where it is not part
+    of this installation."""
+    import importlib
+
+    try:
+        return importlib.import_module("amtune.builtin")
+    except ImportError:
+        return None
+
+
 def image_metric_definitions(image_uri: Any) -> list[dict[str, str]]:
     """The predefined metric definitions of a SageMaker algorithm or framework image (none for
     an image amtune does not know)."""
     if not isinstance(image_uri, str) or not image_uri:
         return []
-    try:
-        from amtune.builtin import predefined_metric_definitions
-    except ImportError:  # pragma: no cover - built-in algorithms are part of the package
+    builtin = builtin_algorithms()
+    if builtin is None:
         return []
     try:
-        return [dict(d) for d in predefined_metric_definitions(image_uri) or []]
+        return [dict(d) for d in builtin.predefined_metric_definitions(image_uri) or []]
     except (KeyError, ValueError):
         return []
 

@@ -220,11 +220,12 @@ def builtin_command(image: Any) -> tuple[list[str], Path] | None:
     """The local program of a SageMaker built-in algorithm image (None when not one)."""
     if not isinstance(image, str) or not image:
         return None
-    try:
-        from amtune.builtin import algorithm_for_image
-    except ImportError:  # pragma: no cover
+    from amtune.sagemaker.requests import builtin_algorithms
+
+    builtin = builtin_algorithms()
+    if builtin is None:
         return None
-    algo = algorithm_for_image(image)
+    algo = builtin.algorithm_for_image(image)
     if algo is None:
         return None
     return list(algo.command), Path(os.getcwd())

@@ -171,8 +171,8 @@ def tuning_job_end(
     if any(j.objective_status is ObjectiveStatus.SUCCEEDED for j in jobs):
         return TuningJobStatus.COMPLETED, None
     failed = [j for j in jobs if j.status is TrainingJobStatus.FAILED]
-    # Completed (or Stopped) jobs whose objective was never emitted: say how many, and why
-    silent = [j for j in jobs if j.status is not TrainingJobStatus.FAILED]
+    # Completed jobs whose objective was never emitted: say how many, and why
+    silent = [j for j in jobs if j.status is TrainingJobStatus.COMPLETED]
     sample = failed[0] if failed else (silent[0] if silent else None)
     reason = f"No training job succeeded: {len(jobs)} training job(s), {len(failed)} failed"
     if silent:
