@@ -40,7 +40,7 @@ The amtune shape (relative paths are relative to the config file)::
       optimizer: {type: Categorical, values: [sgd, momentum]}
     static_hyperparameters: {batch_size: 32}
     metric_definitions:
-      - {Name: "validation:accuracy", Regex: "validation:accuracy=([0-9.]+)"}
+      - {Name: 'validation:accuracy', Regex: 'validation:accuracy=([0-9.]+)'}  # single-quoted
     command: [python, train.py]         # or a string
     channels: {train: data/train}
     env: {}

@@ -23,7 +23,8 @@ Rules
   metric (the last emission is the final value), else ``Failed``.
 * The strategy observes every Succeeded job's final value and every Failed objective as a failed
   trial (NaN); a job Stopped before it emitted the objective is dropped (as a cancelled trial).
-* ``max_jobs`` counts training jobs started (failed ones included, retries and re-runs not).
+* ``max_jobs`` counts training jobs started (failed ones included, retries and re-runs not);
+  left out, it is 10 (the whole grid with ``strategy="Grid"``).
 * The tuning job ends ``Completed`` when at least one objective succeeded, ``Failed`` with a reason
   when none did, and ``Stopped`` after ``stop()`` (or ``amtune stop``).
 * Resume (``HyperparameterTuner.resume``): the driver may be killed at any moment. Every finished
@@ -94,7 +95,16 @@ def _is_pos_number(x: Any) -> bool:
 class HyperparameterTuner:
     """A tuning job: proposes hyperparameters, runs training jobs, records everything in the store.
 
-    Parameters follow the SageMaker SDK's ``HyperparameterTuner``; local additions:
+    Parameters follow the SageMaker SDK's ``HyperparameterTuner``, in its positional order
+    ``(estimator, objective_metric_name, hyperparameter_ranges, metric_definitions, strategy,
+    objective_type, max_jobs, max_parallel_jobs, ...)``. ``estimator`` is an amtune estimator
+    (``SKLearn``, ``XGBoost``, ``Estimator``, ...: its hyperparameters minus the tuned ones are the
+    static ones, its metric definitions are used when the tuner has none, and ``fit(inputs)``
+    takes the channels), a training function ``train(hyperparameters, reporter)`` or a command.
+    The earlier form ``HyperparameterTuner(objective_metric_name, hyperparameter_ranges, ...)``
+    with the training code given to ``fit(train)`` works too. ``max_jobs`` left out is 10 (the
+    whole grid with ``strategy="Grid"``). ``tags`` are ignored (a notice), ``autotune`` is not
+    supported. Local additions:
 
     ``runner``: ``"process"`` (default: a fresh worker process per training job) or ``"thread"``
     (in the driver process; fast, no isolation) for Python callables; commands always run as
@@ -102,7 +112,8 @@ class HyperparameterTuner:
     ``max_runtime_per_training_job``: a training job's own time limit in seconds (SageMaker's
     ``StoppingCondition.MaxRuntimeInSeconds``): past it the job is stopped and marked Failed.
     ``channels``: input channels ``{name: directory}`` (``SM_CHANNEL_<NAME>`` for commands).
-    ``output_path``: root of the training job directories (default ``<store dir>/amtune-jobs``).
+    ``output_path``: root of the training job directories (default ``<store dir>/<store
+    name>-jobs``, i.e. ``amtune-jobs`` for ``amtune.db``).
     ``working_dir``: where commands run (default: the current directory). ``env``: extra environment
     variables for commands. ``stop_grace_seconds``: SIGTERM-to-SIGKILL delay. ``quiet``: no
     progress display.
