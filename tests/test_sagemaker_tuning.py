@@ -186,3 +186,34 @@ def test_tuner_arguments_are_checked_at_construction(tmp_path, kwargs, error, me
         HyperparameterTuner(
             "score", {"x": amtune.ContinuousParameter(0, 1)}, db=tmp_path / "a.db", **kwargs
         )
+
+
+def test_a_framework_estimators_categorical_strings_reach_the_script_unchanged(tmp_path):
+    # the SDK JSON-encodes a framework estimator's categorical values ('"true"'), so a string
+    # that looks like JSON ("true", "1e-3") reaches the script as that string
+    (tmp_path / "s.py").write_text(
+        "import argparse\np = argparse.ArgumentParser()\np.add_argument('--flag', type=str)\n"
+        "p.add_argument('--lr', type=str)\na = p.parse_args()\n"
+        "assert a.flag in ('true', 'false') and a.lr in ('1e-3', '0.1'), vars(a)\n"
+        "print('score: 1')\n"
+    )
+    est = amtune.PyTorch(
+        entry_point="s.py",
+        source_dir=str(tmp_path),
+        db=tmp_path / "a.db",
+        metric_definitions=[{"Name": "score", "Regex": r"score: (\d)"}],
+        notices=False,
+    )
+    tuner = HyperparameterTuner(
+        est,
+        "score",
+        {
+            "flag": amtune.CategoricalParameter(["true", "false"]),
+            "lr": amtune.CategoricalParameter(["1e-3", "0.1"]),
+        },
+        strategy="Grid",
+        max_parallel_jobs=2,
+        quiet=True,
+    )
+    tuner.fit(job_name="cats")
+    assert tuner.describe()["ObjectiveStatusCounters"]["Succeeded"] == 4

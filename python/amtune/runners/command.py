@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import shlex
 import shutil
@@ -103,6 +105,7 @@ class CommandRunner(Runner):
         objective_metric_name: str | None = None,
         warn: Callable[[str], None] | None = None,
         instance_type: str = "local",
+        json_encoded: frozenset[str] = frozenset(),
     ) -> None:
         if isinstance(command, str):
             command = shlex.split(command)
@@ -119,11 +122,25 @@ class CommandRunner(Runner):
         self.objective_metric_name = objective_metric_name
         self.warn = warn
         self.instance_type = instance_type
+        #: hyperparameters sent JSON-encoded, as the SDK sends a framework estimator's
+        #: categorical values (so '"true"' reaches the script as the string true)
+        self.json_encoded = frozenset(json_encoded)
         self._warned = False
         self._warn_lock = threading.Lock()
 
+    def sent(self, spec: JobSpec) -> JobSpec:
+        """``spec`` with its hyperparameters as the request sends them (see ``json_encoded``)."""
+        if not self.json_encoded:
+            return spec
+        hps = {
+            k: json.dumps(v) if k in self.json_encoded else v
+            for k, v in spec.hyperparameters.items()
+        }
+        return dataclasses.replace(spec, hyperparameters=hps)
+
     def argv(self, spec: JobSpec) -> list[str]:
-        user, _ = toolkit.split_sagemaker(toolkit.decode_hyperparameters(spec.hyperparameters))
+        hps = self.sent(spec).hyperparameters
+        user, _ = toolkit.split_sagemaker(toolkit.decode_hyperparameters(hps))
         return [*self.command, *toolkit.to_cmd_args(user)]
 
     def start(self, spec: JobSpec, events: EventQueue) -> Handle:
@@ -132,7 +149,11 @@ class CommandRunner(Runner):
         log_path = spec.log_path
         assert log_path is not None
         try:
-            env.update(prepare_job_dir(spec, self.working_dir or os.getcwd(), self.instance_type))
+            env.update(
+                prepare_job_dir(
+                    self.sent(spec), self.working_dir or os.getcwd(), self.instance_type
+                )
+            )
         except OSError as exc:
             why = f"could not prepare the job directory: {exc}"
             events.put(JobEnded(spec.seq, Outcome(False, why)))

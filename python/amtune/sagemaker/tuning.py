@@ -17,6 +17,7 @@ from typing import Any
 
 from amtune.sagemaker.estimator import EstimatorBase, Framework
 from amtune.sagemaker.inputs import resolve_inputs
+from amtune.space import CategoricalParameter
 
 
 @dataclass
@@ -32,6 +33,15 @@ class EstimatorTraining:
     max_retry_attempts: int | None
     instance_type: str
     estimator_class: str
+    framework: bool = False
+
+    def json_encoded_ranges(self, ranges: Any) -> list[str]:
+        """The tuned hyperparameters the SDK sends JSON-encoded: a framework estimator's
+        categorical ranges (``CategoricalParameter.as_json_range``)."""
+        if not self.framework:
+            return []
+        items = ranges.ranges if hasattr(ranges, "ranges") else ranges
+        return [k for k, p in dict(items).items() if isinstance(p, CategoricalParameter)]
 
 
 def is_estimator(obj: Any) -> bool:
@@ -63,6 +73,7 @@ def training_from_estimator(
         max_retry_attempts=estimator.max_retry_attempts,
         instance_type=estimator.instance_type,
         estimator_class=type(estimator).__name__,
+        framework=isinstance(estimator, Framework),
     )
 
 

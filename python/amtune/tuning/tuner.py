@@ -220,8 +220,10 @@ class HyperparameterTuner:
                 output_path = estimator.output_path
             env = {**et.env, **(env or {})}
             self._instance_type = et.instance_type
+            self._json_encoded = frozenset(et.json_encoded_ranges(hyperparameter_ranges))
         else:
             self._instance_type = "local"
+            self._json_encoded = frozenset()
         if max_retry_attempts is None:
             max_retry_attempts = 0
         if base_tuning_job_name is None:
@@ -627,6 +629,7 @@ class HyperparameterTuner:
                 self.env,
                 objective_metric_name=self.objective_metric_name,
                 instance_type=self._instance_type,
+                json_encoded=self._json_encoded,
             )
         raise FieldTypeError(
             "train",
