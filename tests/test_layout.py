@@ -146,3 +146,39 @@ def test_the_tuning_layer_knows_no_command_line(module: str) -> None:
 def test_the_graph_sees_function_level_imports() -> None:
     # the checker itself: an import inside a function counts
     assert "amtune.tuning.tuner" in GRAPH["amtune.cli"]
+
+
+def _private_reaches(module: str) -> list[str]:
+    """``obj._name`` reads of another object's private attribute, and imports of private names
+    from other modules. Attributes the module itself defines on ``self`` (the same class's
+    objects, e.g. a classmethod filling a new instance) and compiled-module handles are fine."""
+    path = MODULES[module]
+    tree = ast.parse(path.read_text(), str(path))
+    own = {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in ("self", "cls")
+    }
+    own |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    out = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls", "sys"))
+            and node.attr not in own
+        ):
+            out.append(f"{path.name}:{node.lineno}: .{node.attr}")
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("amtune"):
+            for a in node.names:
+                if a.name.startswith("_") and a.name != "_core":
+                    out.append(f"{path.name}:{node.lineno}: import {a.name}")
+    return out
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_module_reaches_into_another_s_private_attributes(module: str) -> None:
+    assert _private_reaches(module) == []

@@ -355,3 +355,33 @@ def test_docstring_examples(module):
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_the_stored_request_rebuilds_the_tuner(tmp_path, make_tuner):
+    from amtune.sagemaker.document import StoredConfig, tuning_job_config
+
+    t = make_tuner(
+        ranges=RANGES,
+        max_jobs=7,
+        max_parallel_jobs=2,
+        max_runtime_in_seconds=60,
+        max_retry_attempts=2,
+        static_hyperparameters={"epochs": 4},
+        completion_criteria_config=TuningJobCompletionCriteriaConfig(
+            max_number_of_training_jobs_not_improving=5
+        ),
+    )
+    doc = tuning_job_config(t, ["python", "train.py"], None)
+    htc = doc["HyperParameterTuningJobConfig"]
+    assert htc["ResourceLimits"] == {
+        "MaxNumberOfTrainingJobs": 7,
+        "MaxParallelTrainingJobs": 2,
+        "MaxRuntimeInSeconds": 60,
+    }
+    assert doc["TrainingJobDefinition"]["StaticHyperParameters"] == {"epochs": "4"}
+    stored = StoredConfig(doc)
+    assert stored.command == ["python", "train.py"] and stored.callable_ref is None
+    name, space, kwargs = stored.tuner_arguments()
+    assert name == "loss" and space == t.space
+    again = type(t)(name, space, **kwargs)
+    assert tuning_job_config(again, ["python", "train.py"], None) == doc

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
 
 from amtune.errors import FieldError
 
@@ -58,7 +57,3 @@ def at(path: str) -> Iterator[None]:
         raise ConfigError(exc.path, exc.rule) from None
     except (ValueError, TypeError) as exc:
         raise ConfigError(path, str(exc)) from None
-
-
-def describe_value(v: Any) -> str:
-    return f"{type(v).__name__} {v!r}"

@@ -61,7 +61,7 @@ from pydantic import BaseModel, ValidationError
 
 from amtune.config.errors import ConfigError, at, field_path, join
 from amtune.config.fields import RULE
-from amtune.config.models import AmtuneConfig, SageMakerRequest, notices
+from amtune.config.models import AmtuneConfig, Channel, SageMakerRequest, notices
 from amtune.errors import FieldError
 from amtune.metrics import validate_metric_definitions
 from amtune.runners.command import check_executable
@@ -87,7 +87,7 @@ from amtune.space import (
     SearchSpace,
 )
 from amtune.space.serialization import ranges_from_sagemaker
-from amtune.strategies import build_strategy
+from amtune.strategies import check_strategy
 
 __all__ = ["ConfigError", "JobConfig", "load_config", "load_document", "parse_config"]
 
@@ -199,9 +199,9 @@ def _allowed(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """The field names a model accepts at ``loc`` (empty when ``loc`` leads elsewhere)."""
     current: Any = model
     for part in loc:
-        if isinstance(part, int) or not (
-            isinstance(current, type) and issubclass(current, BaseModel)
-        ):
+        if isinstance(part, int):  # an item of a list of models: the item's model
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return []
         nxt = None
         for name, f in current.model_fields.items():
@@ -297,10 +297,8 @@ def _check_job(cfg: JobConfig) -> JobConfig:
             join(paths["strategy_config"], "HyperbandStrategyConfig"),
             f"only with Strategy Hyperband, got Strategy {strategy!r}",
         )
-    with at(paths["strategy_config"]):
-        probe = build_strategy(strategy, options, paths["strategy"], paths["strategy_config"])
     with at(paths["strategy"]):
-        probe.bind(space, 0)
+        check_strategy(strategy, options, space, paths["strategy"], paths["strategy_config"])
     if kw.get("early_stopping_type") == "Auto" and strategy == "Hyperband":
         raise ConfigError(
             paths["early_stopping_type"],
@@ -503,7 +501,7 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
     if tjd.environment is not None:
         kw["env"] = dict(tjd.environment)
     if tjd.input_data_config is not None:
-        kw["channels"] = _channels(tjd.input_data_config, f"{T}.InputDataConfig", base, out_notices)
+        kw["channels"] = _channels(tjd.input_data_config, f"{T}.InputDataConfig", base)
     if m.warm_start_config is not None:
         with at("WarmStartConfig"):
             kw["warm_start_config"] = WarmStartConfig.from_sagemaker(m.warm_start_config)
@@ -525,84 +523,17 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
     return _check_job(cfg)
 
 
-_IGNORED_CHANNEL_FIELDS = {
-    "ContentType",
-    "CompressionType",
-    "RecordWrapperType",
-    "InputMode",
-    "ShuffleConfig",
-}
-_SOURCES: dict[str, tuple[str, frozenset[str]]] = {
-    "FileDataSource": ("Path", frozenset()),
-    "FileSystemDataSource": (
-        "DirectoryPath",
-        frozenset({"FileSystemId", "FileSystemAccessMode", "FileSystemType"}),
-    ),
-    "S3DataSource": (
-        "S3Uri",
-        frozenset({"S3DataType", "S3DataDistributionType", "AttributeNames", "InstanceGroupNames"}),
-    ),
-}
-
-
-def _keys(
-    doc: Mapping[str, Any],
-    path: str,
-    allowed: set[str],
-    ignored: set[str] | frozenset[str],
-    out_notices: list[str],
-) -> None:
-    for k in doc:
-        if k in ignored:
-            out_notices.append(f"{path}.{k}: no local meaning; ignored")
-        elif k not in allowed:
-            raise ConfigError(
-                f"{path}.{k}", f"unknown field (allowed: {', '.join(sorted(allowed))})"
-            )
-    for k in sorted(allowed):
-        if k not in doc:
-            raise ConfigError(f"{path}.{k}", "required field is missing")
-
-
-def _need_map(v: Any, path: str) -> Mapping[str, Any]:
-    if not isinstance(v, Mapping):
-        raise ConfigError(path, f"must be an object (mapping), got {type(v).__name__} {v!r}")
-    return v
-
-
-def _channels(doc: list[Any], path: str, base: Path, out_notices: list[str]) -> dict[str, str]:
+def _channels(channels: list[Channel], path: str, base: Path) -> dict[str, str]:
     out: dict[str, str] = {}
-    for i, ch in enumerate(doc):
+    for i, ch in enumerate(channels):
         p = f"{path}[{i}]"
-        ch = _need_map(ch, p)
-        _keys(ch, p, {"ChannelName", "DataSource"}, _IGNORED_CHANNEL_FIELDS, out_notices)
-        name = ch["ChannelName"]
-        if not isinstance(name, str) or not name:
-            raise ConfigError(f"{p}.ChannelName", f"must be a non-empty string, got {name!r}")
+        name = ch.channel_name
         _check_channel_name(name, f"{p}.ChannelName")
         if name in out:
             raise ConfigError(f"{p}.ChannelName", f"channel {name!r} is defined twice")
-        ds = _need_map(ch["DataSource"], f"{p}.DataSource")
-        if len(ds) != 1:
-            raise ConfigError(
-                f"{p}.DataSource",
-                "exactly one of FileDataSource, FileSystemDataSource, S3DataSource is needed",
-            )
-        ((kind, src),) = ds.items()
-        sp = f"{p}.DataSource.{kind}"
-        if kind not in _SOURCES:
-            raise ConfigError(
-                sp,
-                "unknown data source (allowed: FileDataSource, FileSystemDataSource, "
-                "S3DataSource with a local path)",
-            )
-        key, ignored = _SOURCES[kind]
-        src = _need_map(src, sp)
-        _keys(src, sp, {key}, ignored, out_notices)
-        local, lp = src[key], f"{sp}.{key}"
-        if not isinstance(local, str) or not local:
-            raise ConfigError(lp, f"must be a path (string), got {local!r}")
-        if kind == "S3DataSource" and local.startswith("s3://"):
+        source, local = ch.data_source.local()
+        lp = f"{p}.DataSource.{source}"
+        if source.startswith("S3DataSource") and local.startswith("s3://"):
             raise ConfigError(
                 lp,
                 f"S3 data is not available locally; give a local path (or file:// URI), "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
 
 from amtune.config.fields import (
     Command,
@@ -27,6 +27,7 @@ from amtune.config.fields import (
     choice_check,
     integer_check,
     integer_schema,
+    rule_error,
 )
 from amtune.enums import ObjectiveType
 from amtune.sagemaker.config import EARLY_STOPPING_TYPES, MAX_RETRY_ATTEMPTS, WARM_START_TYPES
@@ -198,6 +199,67 @@ class RetryStrategy(_CamelModel):
     maximum_retry_attempts: RetryAttempts = camel("MaximumRetryAttempts")
 
 
+class FileDataSource(_CamelModel):
+    path: Path_ = camel("Path")
+
+
+class FileSystemDataSource(_CamelModel):
+    IGNORED = frozenset({"file_system_id", "file_system_access_mode", "file_system_type"})
+    directory_path: Path_ = camel("DirectoryPath")
+    file_system_id: Any = camel("FileSystemId", default=None)
+    file_system_access_mode: Any = camel("FileSystemAccessMode", default=None)
+    file_system_type: Any = camel("FileSystemType", default=None)
+
+
+class S3DataSource(_CamelModel):
+    """A local path or ``file://`` URI in ``S3Uri`` (S3 itself is not available locally)."""
+
+    IGNORED = frozenset(
+        {"s3_data_type", "s3_data_distribution_type", "attribute_names", "instance_group_names"}
+    )
+    s3_uri: Path_ = camel("S3Uri")
+    s3_data_type: Any = camel("S3DataType", default=None)
+    s3_data_distribution_type: Any = camel("S3DataDistributionType", default=None)
+    attribute_names: Any = camel("AttributeNames", default=None)
+    instance_group_names: Any = camel("InstanceGroupNames", default=None)
+
+
+class DataSource(_CamelModel):
+    file: FileDataSource | None = camel("FileDataSource", default=None)
+    file_system: FileSystemDataSource | None = camel("FileSystemDataSource", default=None)
+    s3: S3DataSource | None = camel("S3DataSource", default=None)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> DataSource:
+        if len(self.model_fields_set) != 1:
+            raise rule_error(
+                "exactly one of FileDataSource, FileSystemDataSource, S3DataSource is needed"
+            )
+        return self
+
+    def local(self) -> tuple[str, str]:
+        """``(field, value)`` of the source: its path field's alias and the path it gives."""
+        if self.file is not None:
+            return "FileDataSource.Path", self.file.path
+        if self.file_system is not None:
+            return "FileSystemDataSource.DirectoryPath", self.file_system.directory_path
+        assert self.s3 is not None
+        return "S3DataSource.S3Uri", self.s3.s3_uri
+
+
+class Channel(_CamelModel):
+    IGNORED = frozenset(
+        {"content_type", "compression_type", "record_wrapper_type", "input_mode", "shuffle_config"}
+    )
+    channel_name: NonEmptyString = camel("ChannelName")
+    data_source: DataSource = camel("DataSource")
+    content_type: Any = camel("ContentType", default=None)
+    compression_type: Any = camel("CompressionType", default=None)
+    record_wrapper_type: Any = camel("RecordWrapperType", default=None)
+    input_mode: Any = camel("InputMode", default=None)
+    shuffle_config: Any = camel("ShuffleConfig", default=None)
+
+
 class TrainingJobDefinition(_CamelModel):
     IGNORED = frozenset(
         {
@@ -219,7 +281,7 @@ class TrainingJobDefinition(_CamelModel):
         "StaticHyperParameters", default=None
     )
     algorithm_specification: AlgorithmSpecification = camel("AlgorithmSpecification")
-    input_data_config: List_ | None = camel("InputDataConfig", default=None)
+    input_data_config: list[Channel] | None = camel("InputDataConfig", default=None)
     stopping_condition: StoppingCondition | None = camel("StoppingCondition", default=None)
     retry_strategy: RetryStrategy | None = camel("RetryStrategy", default=None)
     environment: dict[str, SageMakerString] | None = camel("Environment", default=None)
@@ -265,6 +327,10 @@ def notices(model: BaseModel, path: str = "") -> list[str]:
             out.append(f"{where}: no local meaning; ignored")
         elif isinstance(value, BaseModel):
             out += notices(value, where)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    out += notices(item, f"{where}[{i}]")
     return out
 
 

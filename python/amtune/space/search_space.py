@@ -250,7 +250,7 @@ class SearchSpace:
     def _raw_column(name: str, p: Parameter, column: list[Any]) -> np.ndarray:
         if isinstance(p, CategoricalParameter):
             try:
-                fast = list(map(p._fast.get, zip(map(type, column), column, strict=True)))
+                fast = p.exact_indices(column)
             except TypeError:  # an unhashable value: the slow path names it
                 fast = [None]
             if None not in fast:

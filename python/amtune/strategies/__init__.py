@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from amtune.errors import FieldError
+from amtune.space.search_space import SearchSpace
 from amtune.strategies.base import History, SearchSpaceExhausted, Strategy
 from amtune.strategies.grid import GridSearch
 from amtune.strategies.hyperband import HyperbandSearch
@@ -24,6 +25,7 @@ __all__ = [
     "SearchSpaceExhausted",
     "Strategy",
     "build_strategy",
+    "check_strategy",
     "make_strategy",
 ]
 
@@ -79,3 +81,33 @@ def build_strategy(
             f"(allowed: {', '.join(allowed) or 'none'})",
         )
     return cls(**options)  # type: ignore[no-any-return]
+
+
+def check_strategy(
+    strategy: str | Strategy,
+    options: Mapping[str, Any],
+    space: SearchSpace,
+    name_path: str = "strategy",
+    options_path: str = "strategy_config",
+) -> None:
+    """Check that ``strategy`` exists, takes ``options`` and accepts the ranges of ``space``;
+    every problem is a :class:`~amtune.errors.FieldError` at ``name_path`` or ``options_path``.
+
+    >>> import amtune
+    >>> space = amtune.SearchSpace({"x": amtune.ContinuousParameter(0.0, 1.0)})
+    >>> try:
+    ...     check_strategy("Grid", {}, space)
+    ... except ValueError as exc:
+    ...     print(exc.path, "|", exc.rule[:40])
+    strategy | the Grid strategy needs integer or categ
+    """
+    try:
+        probe = build_strategy(strategy, options, name_path, options_path)
+    except FieldError:
+        raise
+    except (ValueError, TypeError) as exc:  # an option's value, checked by the strategy
+        raise FieldError(options_path, str(exc)) from None
+    try:
+        probe.bind(space, 0)
+    except (ValueError, TypeError) as exc:
+        raise FieldError(name_path, str(exc)) from None

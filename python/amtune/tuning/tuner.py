@@ -72,7 +72,7 @@ from amtune.sagemaker.document import StoredConfig, tuning_job_config
 from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE
 from amtune.space import SearchSpace
 from amtune.store import NotFoundError, Store
-from amtune.strategies import build_strategy
+from amtune.strategies import check_strategy
 from amtune.tuning.driver import Driver
 from amtune.tuning.liveness import driver_alive, stop_tuning_job
 from amtune.tuning.state import TuningRun
@@ -277,16 +277,7 @@ class HyperparameterTuner:
         else:
             self.strategy_config = dict(strategy_config or {})
         # Validate the strategy name and options now.
-        try:
-            probe = build_strategy(strategy, self.strategy_config, "strategy", "strategy_config")
-        except FieldError:
-            raise
-        except (ValueError, TypeError) as exc:  # an option's value, checked by the strategy
-            raise FieldError("strategy_config", str(exc)) from None
-        try:
-            probe.bind(self.space, 0)  # the strategy accepts these ranges
-        except (ValueError, TypeError) as exc:
-            raise FieldError("strategy", str(exc)) from None
+        check_strategy(strategy, self.strategy_config, self.space, "strategy", "strategy_config")
         if max_jobs is None:
             max_jobs = self.space.size if strategy == "Grid" and self.space.size else 10
         if not _is_int(max_jobs) or max_jobs < 1:
