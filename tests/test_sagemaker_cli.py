@@ -210,3 +210,52 @@ def test_amtune_run_an_sdk_generated_tuning_request_without_training_command(tmp
     err = capsys.readouterr().err
     assert "HyperParameterTuningJobStatus: a response field; ignored" in err
     assert "BestTrainingJob: a response field; ignored" in err
+
+
+def test_a_script_mode_request_for_the_xgboost_image_uses_its_predefined_metrics(tmp_path, capsys):
+    # no MetricDefinitions: SageMaker uses the image's, written for CloudWatch (#011 for a TAB)
+    pytest.importorskip("xgboost")
+    pytest.importorskip("amtune.builtin")
+    from aws_examples import write_xgboost_example
+
+    write_xgboost_example(tmp_path)
+    image = "246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.7-1"
+    req = {
+        "HyperParameterTuningJobName": "xgb-sdk",
+        "HyperParameterTuningJobConfig": {
+            "Strategy": "Random",
+            "HyperParameterTuningJobObjective": {
+                "MetricName": "validation:rmse",
+                "Type": "Minimize",
+            },
+            "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 1},
+            "ParameterRanges": {
+                "ContinuousParameterRanges": [
+                    {"Name": "eta", "MinValue": "0.1", "MaxValue": "0.5", "ScalingType": "Auto"}
+                ]
+            },
+        },
+        "TrainingJobDefinition": {
+            "StaticHyperParameters": {
+                "max_depth": "3",
+                "objective": '"reg:squarederror"',
+                "num_round": "5",
+                "sagemaker_program": '"train.py"',
+                "sagemaker_submit_directory": '"s3://bucket/xgb/source/sourcedir.tar.gz"',
+            },
+            "AlgorithmSpecification": {"TrainingImage": image, "TrainingInputMode": "File"},
+            "InputDataConfig": [
+                {"ChannelName": ch, "DataSource": {"S3DataSource": {"S3Uri": f"{ch}.csv"}}}
+                for ch in ("train", "validation")
+            ],
+            "RoleArn": "arn:aws:iam::111122223333:role/SageMakerRole",
+        },
+    }
+    (tmp_path / "req.json").write_text(json.dumps(req))
+    assert main(["run", str(tmp_path / "req.json"), "--db", str(tmp_path / "a.db"), "--quiet"]) == 0
+    assert "Tuning job xgb-sdk: Completed (2 completed" in capsys.readouterr().out
+    req["HyperParameterTuningJobConfig"]["HyperParameterTuningJobObjective"]["MetricName"] = "rmse"
+    req["HyperParameterTuningJobName"] = "xgb-bad"
+    (tmp_path / "req.json").write_text(json.dumps(req))
+    assert main(["run", str(tmp_path / "req.json"), "--db", str(tmp_path / "a.db")]) == 2
+    assert "valid objective names: " in capsys.readouterr().err

@@ -247,6 +247,12 @@ class EstimatorBase:
             cmd = self.command.split() if isinstance(self.command, str) else list(self.command)
             wd = self.source_dir or os.getcwd()
             return cmd, str(Path(wd).resolve())
+        if self.entry_point is None and self.image_uri:
+            from amtune.sagemaker.train_request import builtin_command
+
+            found = builtin_command(self.image_uri)  # a built-in algorithm's image
+            if found is not None:
+                return list(found[0]), str(found[1])
         if self.entry_point is None:
             raise ValueError(
                 f"{type(self).__name__}: nothing to run: give entry_point (a local script) or "
