@@ -13,7 +13,6 @@ True
 from __future__ import annotations
 
 from amtune._ext import build_info
-from amtune._version import __version__
 from amtune.optimizer import Optimizer, Trial
 from amtune.sagemaker.config import (
     BestObjectiveNotImproving,
@@ -30,6 +29,7 @@ from amtune.space import (
     SearchSpace,
 )
 from amtune.strategies import GridSearch, RandomSearch, Strategy
+from amtune.version import VERSION as __version__
 
 __all__ = [
     "BestObjectiveNotImproving",

@@ -257,12 +257,12 @@ def cmd_demo(a: argparse.Namespace) -> int:
 
 # ====================================================================== parser
 def build_parser() -> argparse.ArgumentParser:
-    from amtune._version import __version__
+    from amtune.version import VERSION
 
     p = argparse.ArgumentParser(
         prog="amtune", description="Automatic model tuning, SageMaker style, on this machine."
     )
-    p.add_argument("--version", action="version", version=f"amtune {__version__}")
+    p.add_argument("--version", action="version", version=f"amtune {VERSION}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, help: str) -> argparse.ArgumentParser:
