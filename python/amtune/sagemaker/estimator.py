@@ -381,6 +381,22 @@ class EstimatorBase:
         """The latest training job's model directory (SageMaker: the model.tar.gz URI)."""
         return str(self.describe()["ModelArtifacts"]["S3ModelArtifacts"])
 
+    def deploy(
+        self, initial_instance_count: int = 1, endpoint_name: str | None = None, **kw: Any
+    ) -> Any:
+        """Serve the latest training job's model at a local endpoint (``amtune.serve.deploy``)."""
+        if self._current_job_name is None:
+            raise ValueError("Estimator is not associated with a training job: call fit() first")
+        from amtune.serve import deploy
+
+        return deploy(
+            self._current_job_name,
+            initial_instance_count=initial_instance_count,
+            endpoint_name=endpoint_name,
+            db=self.store.path,
+            **kw,
+        )
+
     def logs(self) -> None:
         """Print the latest training job's log."""
         d = self.describe()
