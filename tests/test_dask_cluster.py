@@ -18,6 +18,7 @@ import pytest
 import amtune
 from amtune.runners.dask import parse_cluster
 from amtune.sagemaker.config import HyperbandStrategyConfig
+from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.store import Store
 from amtune.tuning.tuner import HyperparameterTuner
 
@@ -231,7 +232,8 @@ def test_a_job_that_kills_every_worker_ends_failed_not_hung(scheduler: str, tmp_
         db=tmp_path / "f.db",
         quiet=True,
     )
-    t.fit(kills_every_worker, job_name="doom")
+    with pytest.raises(UnexpectedStatusException, match="Failed"):
+        t.fit(kills_every_worker, job_name="doom")
     (row,) = t.store.training_jobs("doom")
     assert row["status"] == "Failed" and row["attempts"] == 2
     assert "Dask worker running the training job died" in row["failure_reason"]

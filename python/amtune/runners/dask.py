@@ -30,7 +30,7 @@ import shutil
 import tarfile
 import threading
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,10 +116,7 @@ class _Task:
     shared: bool
     grace: float
     train: Callable[..., Any] | None = None
-    command: list[str] | None = None
-    metric_definitions: tuple[Mapping[str, Any], ...] = ()
-    working_dir: str | None = None
-    env: Mapping[str, str] | None = None
+    command: Mapping[str, Any] | None = None  # CommandRunner's arguments
 
 
 @dataclass(frozen=True)
@@ -167,7 +164,7 @@ def _run_on_worker(task: _Task) -> _TaskResult:
         spec = dataclasses.replace(spec, job_dir=local)
     runner: Runner
     if task.command is not None:
-        runner = CommandRunner(task.command, task.metric_definitions, task.working_dir, task.env)
+        runner = CommandRunner(**task.command)
     else:
         assert task.train is not None
         prepare_job_dir(spec)
@@ -351,9 +348,9 @@ class DaskRunner(Runner):
 
     ``cluster`` is a scheduler address (``"tcp://host:8786"``), ``"local:N"`` (starts a
     ``distributed.LocalCluster`` of N worker processes, closed with the runner) or a mapping
-    ``{"scheduler": ..., "shared_filesystem": bool}``. ``train`` is a callable
-    ``train(hyperparameters, reporter)`` or a command (with ``metric_definitions``,
-    ``working_dir`` and ``env`` as for :class:`~amtune.runners.command.CommandRunner`).
+    ``{"scheduler": ..., "shared_filesystem": bool}``. ``job`` is a callable
+    ``train(hyperparameters, reporter)`` or a :class:`~amtune.runners.command.CommandRunner`
+    (rebuilt on the worker from its arguments).
 
     >>> r = DaskRunner("local:1", lambda hp, rep: hp["x"] ** 2)  # doctest: +SKIP
     """
@@ -363,23 +360,27 @@ class DaskRunner(Runner):
     def __init__(
         self,
         cluster: Any,
-        train: Callable[..., Any] | Sequence[str] | str,
-        metric_definitions: Sequence[Mapping[str, Any]] = (),
-        working_dir: str | None = None,
-        env: Mapping[str, str] | None = None,
+        job: Callable[..., Any] | CommandRunner,
         stop_grace: float = 10.0,
     ) -> None:
         distributed = _distributed()
         address, self.shared = parse_cluster(cluster)
         self.train: Callable[..., Any] | None = None
-        self.command: list[str] | None = None
-        if callable(train):
-            self.train = train
+        self.command: dict[str, Any] | None = None
+        if isinstance(job, CommandRunner):
+            self.command = {
+                "command": job.command,
+                "metric_definitions": job.metric_definitions,
+                "working_dir": job.working_dir,
+                "env": job.env,
+                "objective_metric_name": job.objective_metric_name,
+                "instance_type": job.instance_type,
+                "json_encoded": job.json_encoded,
+            }
+        elif callable(job):
+            self.train = job
         else:
-            self.command = CommandRunner(train, metric_definitions).command
-        self.metric_definitions = tuple(metric_definitions)
-        self.working_dir = working_dir
-        self.env = dict(env or {})
+            raise TypeError(f"job: a callable or a CommandRunner, got {type(job).__name__}")
         self.grace = float(stop_grace)
         self._local: Any = None
         if address.startswith(_LOCAL_PREFIX):
@@ -414,9 +415,6 @@ class DaskRunner(Runner):
             self.grace,
             self.train,
             self.command,
-            self.metric_definitions,
-            self.working_dir,
-            self.env,
         )
         with self._lock:
             self._handles[key] = handle
