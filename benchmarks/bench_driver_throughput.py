@@ -42,11 +42,12 @@ class SimulatedRunner(Runner):
 
     kind = "simulated"
 
-    def __init__(self, parallel: int) -> None:
+    def __init__(self, parallel: int, total: int) -> None:
         self.parallel = parallel
+        self.total = total  # jobs the driver will start
+        self.started = 0
         self.running: collections.deque[JobSpec] = collections.deque()
         self.ends: list[float] = []  # process time at each end
-        self.last_start = time.time()
         self.events: EventQueue | None = None
         self.lock = threading.Lock()
         threading.Thread(target=self._drain, daemon=True).start()
@@ -56,7 +57,7 @@ class SimulatedRunner(Runner):
         while True:
             time.sleep(0.2)
             with self.lock:
-                if self.events is not None and time.time() - self.last_start > 0.5:
+                if self.events is not None and self.started == self.total:
                     while self.running:
                         old = self.running.popleft()
                         value = objective(old.hyperparameters)
@@ -65,7 +66,7 @@ class SimulatedRunner(Runner):
     def start(self, spec: JobSpec, events: EventQueue) -> Handle:
         with self.lock:
             self.events = events
-            self.last_start = time.time()
+            self.started += 1
             return self._start(spec, events)
 
     def _start(self, spec: JobSpec, events: EventQueue) -> Handle:
@@ -110,7 +111,7 @@ def measure(parallel: int, history: int, jobs: int, db: Path) -> tuple[float, fl
                 final_objective=y,
                 final_metrics={"loss": y},
             )
-    runner = SimulatedRunner(parallel)
+    runner = SimulatedRunner(parallel, parallel + jobs)
     t0 = time.perf_counter()
     Driver(tuner, name, runner, resumed=True, show=False).run()
     wall = time.perf_counter() - t0
