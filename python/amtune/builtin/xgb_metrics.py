@@ -25,7 +25,7 @@ def predicted_classes(predt: Array, objective: str) -> Array:
     """Class labels from the transformed predictions of ``objective``."""
     p = np.asarray(predt, dtype=np.float64)
     if p.ndim == 2:
-        return np.argmax(p, axis=1).astype(np.float64)
+        return np.asarray(np.argmax(p, axis=1), dtype=np.float64)
     if objective in ("binary:logitraw",):
         return (p > 0.0).astype(np.float64)
     if objective in ("multi:softmax", "binary:hinge"):

@@ -4,17 +4,17 @@ mode).
 Trains ``xgboost.train`` on the ``train`` channel with the ``validation`` channel (optional) as an
 evaluation set, and logs every round as SageMaker's XGBoost image does::
 
-    [0]\\ttrain-rmse:0.4311\\tvalidation-rmse:0.4502
+    [0]\ttrain-rmse:0.4311\tvalidation-rmse:0.4502
 
 (values at full precision), which the predefined metric definitions (``train:rmse``,
 ``validation:rmse``, ...) match. Hyperparameters are SageMaker's
-(:mod:`amtune.builtin.xgboost_spec`); only the given ones reach XGBoost, so its own defaults apply, exactly as in a direct
-``xgboost.train`` call with the same parameters. ``_tuning_objective_metric`` (set by a tuning
-job) adds the objective's metric to ``eval_metric``. Data: CSV (label first, no header; empty
-fields are missing values; ``csv_weights=1`` reads column 2 as weights) or libsvm. The model is
-saved as ``xgboost-model`` (XGBoost's UBJSON format) in the model directory. On SIGTERM (a stop
-from early stopping, Hyperband or ``amtune stop``) training ends after the current round and the
-model is saved.
+(:mod:`amtune.builtin.xgboost_spec`); only the given ones reach XGBoost, so its own defaults
+apply, exactly as in a direct ``xgboost.train`` call with the same parameters.
+``_tuning_objective_metric`` (set by a tuning job) adds the objective's metric to
+``eval_metric``. Data: CSV (label first, no header; empty fields are missing values;
+``csv_weights=1`` reads column 2 as weights) or libsvm. The model is saved as ``xgboost-model``
+(XGBoost's UBJSON format) in the model directory. On SIGTERM (a stop from early stopping,
+Hyperband or ``amtune stop``) training ends after the current round and the model is saved.
 """
 
 from __future__ import annotations
