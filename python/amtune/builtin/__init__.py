@@ -32,9 +32,19 @@ from amtune.builtin.hyperparameters import HyperparameterError
 __all__ = [
     "ALGORITHMS",
     "Algorithm",
+    "BuiltinTuner",
     "HyperparameterError",
     "algorithm",
     "algorithm_for_image",
     "predefined_metric_definitions",
     "recommended_ranges",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # BuiltinTuner loads the tuning layer (pandas); import it on first use.
+    if name == "BuiltinTuner":
+        from amtune.builtin.tuning import BuiltinTuner
+
+        return BuiltinTuner
+    raise AttributeError(f"module 'amtune.builtin' has no attribute {name!r}")
