@@ -32,7 +32,7 @@ from typing import Any
 __all__ = ["AlgorithmError", "TrainingEnvironment", "emit", "run_algorithm"]
 
 
-class AlgorithmError(Exception):
+class AlgorithmError(ValueError):
     """A user error (input data, hyperparameters): the job fails with this message."""
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from amtune.builtin.algorithms import Algorithm, algorithm
 from amtune.builtin.hyperparameters import HyperparameterError
+from amtune.evaluation.apply import EvaluationPlan, apply_evaluation, check_channels
+from amtune.evaluation.config import parse_evaluation
 from amtune.space import CategoricalParameter, Parameter
 from amtune.tuner import HyperparameterTuner
 
@@ -69,7 +71,8 @@ class BuiltinTuner(HyperparameterTuner):
     (XGBoost: ``num_round=100``) are added when not given. With ``strategy="Hyperband"`` the
     resource is XGBoost's ``num_round`` / Linear Learner's ``epochs`` (``MaxResource`` defaults to
     its static value). Other arguments are ``HyperparameterTuner``'s; ``channels`` must hold
-    ``train``.
+    ``train``. ``evaluation``: a holdout or k-fold config (:mod:`amtune.evaluation`), e.g.
+    ``{"Type": "KFold", "K": 5}``.
 
     >>> import os, tempfile
     >>> t = BuiltinTuner("xgboost", "validation:auc", channels={"train": "."},
@@ -90,6 +93,7 @@ class BuiltinTuner(HyperparameterTuner):
         *,
         static_hyperparameters: Mapping[str, Any] | None = None,
         channels: Mapping[str, Any] | None = None,
+        evaluation: Any = None,
         **kwargs: Any,
     ) -> None:
         algo = (
@@ -116,6 +120,9 @@ class BuiltinTuner(HyperparameterTuner):
         chans = dict(channels or {})
         if "train" not in chans:
             raise ValueError(f"channels: {algo.title} needs a 'train' channel")
+        self.evaluation = None if evaluation is None else parse_evaluation(evaluation)
+        if self.evaluation is not None:
+            check_channels(self.evaluation, chans)
         if kwargs.get("strategy") == "Hyperband" and kwargs.get("strategy_config") is None:
             res = RESOURCE.get(algo.name)
             if res is not None and res in static:
@@ -130,9 +137,35 @@ class BuiltinTuner(HyperparameterTuner):
             **kwargs,
         )
         self.algorithm = algo
+        self._plan: EvaluationPlan | None = None
+        self._user_parallel = self.max_parallel_jobs
 
     def fit(  # type: ignore[override]
         self, job_name: str | None = None, wait: bool = True, quiet: bool | None = None
     ) -> None:
-        """Run the tuning job (the training command is the algorithm's)."""
+        """Run the tuning job (the training command is the algorithm's). Under an evaluation
+        config the ``train`` channel is split first (once per config and data)."""
+        if self.evaluation is not None and self._plan is None:
+            from amtune.store import resolve_db_path
+
+            root = resolve_db_path(self.db).parent / "amtune-evaluation"
+            self._plan = apply_evaluation(
+                self.evaluation, self.channels, self.max_parallel_jobs, root
+            )
+            self._user_parallel = self.max_parallel_jobs
+            self.channels = self._plan.channels
+            self.max_parallel_jobs = self._plan.parallel_configurations
         super().fit(self.algorithm.command(), job_name=job_name, wait=wait, quiet=quiet)
+
+    def _make_runner(self, train: Any) -> Any:
+        runner = super()._make_runner(train)
+        return runner if self._plan is None else self._plan.wrap(runner)
+
+    def _to_config(self, train: Any) -> dict[str, Any]:
+        cfg = super()._to_config(train)
+        if self._plan is not None:
+            limits = cfg["HyperParameterTuningJobConfig"]["ResourceLimits"]
+            limits["MaxParallelTrainingJobs"] = self._user_parallel
+            cfg["Evaluation"] = self._plan.config.to_sagemaker()
+            cfg["amtune"]["evaluation_split"] = str(self._plan.split.root)
+        return cfg
