@@ -311,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--name", default=None)
     dm.add_argument("--quiet", action="store_true")
     dm.set_defaults(func=cmd_demo)
+    __import__("amtune.builtin.cli").builtin.cli.register(sub)  # tune-builtin, demo --builtin
     return p
 
 
