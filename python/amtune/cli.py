@@ -312,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--quiet", action="store_true")
     dm.set_defaults(func=cmd_demo)
     __import__("amtune.builtin.cli").builtin.cli.register(sub)  # tune-builtin, demo --builtin
+    __import__("amtune.evaluation.cli").evaluation.cli.register(sub)  # transform, evaluate
     return p
 
 

@@ -23,7 +23,9 @@ from amtune.builtin.algorithms import (
     ALGORITHMS,
     Algorithm,
     algorithm,
+    algorithm_for_command,
     algorithm_for_image,
+    algorithm_for_job_config,
     predefined_metric_definitions,
     recommended_ranges,
 )
@@ -35,7 +37,9 @@ __all__ = [
     "BuiltinTuner",
     "HyperparameterError",
     "algorithm",
+    "algorithm_for_command",
     "algorithm_for_image",
+    "algorithm_for_job_config",
     "predefined_metric_definitions",
     "recommended_ranges",
 ]

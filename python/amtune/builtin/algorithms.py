@@ -143,6 +143,39 @@ def algorithm_for_image(uri: str) -> Algorithm | None:
     return None if img is None else ALGORITHMS[img.algorithm]
 
 
+def algorithm_for_command(command: Any) -> Algorithm | None:
+    """The built-in algorithm a training command runs (``... -m amtune.builtin.<name>``), None
+    for any other command.
+
+    >>> algorithm_for_command(["python3", "-m", "amtune.builtin.knn"]).name
+    'knn'
+    """
+    if not isinstance(command, (list, tuple)):
+        return None
+    args = [str(a) for a in command]
+    for i, a in enumerate(args[:-1]):
+        if a == "-m":
+            for algo in ALGORITHMS.values():
+                if args[i + 1] == algo.module:
+                    return algo
+    return None
+
+
+def algorithm_for_job_config(config: Mapping[str, Any]) -> Algorithm | None:
+    """The built-in algorithm of a stored tuning or training job config (its ``TrainingImage``,
+    else its training command), None for custom training code."""
+    tjd = config.get("TrainingJobDefinition") or {}
+    spec = tjd.get("AlgorithmSpecification") or config.get("AlgorithmSpecification") or {}
+    image = spec.get("TrainingImage")
+    hps = {**(tjd.get("StaticHyperParameters") or {}), **(config.get("HyperParameters") or {})}
+    if isinstance(image, str) and "sagemaker_program" not in hps:
+        algo = algorithm_for_image(image)
+        if algo is not None:
+            return algo
+    cmd = spec.get("TrainingCommand") or (config.get("amtune") or {}).get("command")
+    return algorithm_for_command(cmd)
+
+
 def predefined_metric_definitions(uri_or_name: str) -> list[dict[str, str]]:
     """The predefined metric definitions of a built-in algorithm's image URI (or name).
 

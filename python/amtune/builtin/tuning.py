@@ -163,6 +163,11 @@ class BuiltinTuner(HyperparameterTuner):
 
     def _to_config(self, train: Any) -> dict[str, Any]:
         cfg = super()._to_config(train)
+        # The image this algorithm is on SageMaker: deploy, transform and evaluate find the
+        # algorithm's inference module by it.
+        cfg["TrainingJobDefinition"]["AlgorithmSpecification"]["TrainingImage"] = (
+            self.algorithm.image_uri()
+        )
         if self._plan is not None:
             limits = cfg["HyperParameterTuningJobConfig"]["ResourceLimits"]
             limits["MaxParallelTrainingJobs"] = self._user_parallel
