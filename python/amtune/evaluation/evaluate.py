@@ -144,7 +144,9 @@ def _bodies(X: Any, content_type: str, batch: int) -> list[bytes]:
             for i in range(part.shape[0]):
                 row = part.getrow(i)
                 lines.append(
-                    " ".join(f"{j}:{v!r}" for j, v in zip(row.indices, row.data, strict=True))
+                    " ".join(
+                        f"{j}:{float(v)!r}" for j, v in zip(row.indices, row.data, strict=True)
+                    )
                 )
             out.append(("\n".join(lines) + "\n").encode())
         else:
