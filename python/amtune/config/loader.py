@@ -19,7 +19,7 @@ The amtune shape (relative paths are relative to the config file)::
     objective: {metric: "validation:accuracy", type: Maximize}
     strategy: Bayesian                  # Bayesian | Random | Grid | Hyperband
     strategy_config: {}                 # options of the strategy (Hyperband: min_resource,
-                                        # max_resource; see amtune.hyperband)
+                                        # max_resource; see amtune.rules.hyperband)
     max_jobs: 20
     max_parallel_jobs: 2
     max_runtime_in_seconds: 3600        # the whole tuning job
@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from amtune.hooks import TuningJobCompletionCriteriaConfig, WarmStartConfig
+from amtune.sagemaker.config import TuningJobCompletionCriteriaConfig, WarmStartConfig
 from amtune.space import (
     CategoricalParameter,
     ContinuousParameter,
@@ -142,7 +142,7 @@ def _str(v: Any, path: str, choices: tuple[str, ...] | None = None) -> str:
 
 
 def _name(v: Any, path: str) -> str:
-    from amtune.tuner import TUNING_JOB_NAME_RE
+    from amtune.tuning.tuner import TUNING_JOB_NAME_RE
 
     if not isinstance(v, str) or not TUNING_JOB_NAME_RE.match(v):
         raise ConfigError(
@@ -222,7 +222,7 @@ def parse_config(doc: Any, base: Path | None = None) -> JobConfig:
 
 def _check_tuner(cfg: JobConfig) -> None:
     """Build the tuner once to catch what only it checks (the message is prefixed with 'config')."""
-    from amtune.tuner import HyperparameterTuner
+    from amtune.tuning.tuner import HyperparameterTuner
 
     try:
         t = HyperparameterTuner(**cfg.tuner_kwargs, quiet=True)
@@ -538,7 +538,7 @@ def _parse_sagemaker(doc: Mapping[str, Any], base: Path) -> JobConfig:
     kw["static_hyperparameters"] = dict(static)
     sc_doc = htc.get("StrategyConfig")
     if kw["strategy"] == "Hyperband":
-        from amtune.hyperband import HyperbandStrategyConfig
+        from amtune.sagemaker.config import HyperbandStrategyConfig
 
         try:
             kw["strategy_config"] = HyperbandStrategyConfig.from_sagemaker(

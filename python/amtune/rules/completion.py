@@ -69,16 +69,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from amtune.hooks import (
+from amtune.rules.base import TuningJobHook
+from amtune.sagemaker.config import (
     BestObjectiveNotImproving,
     ConvergenceDetected,
     TuningJobCompletionCriteriaConfig,
-    TuningJobHook,
 )
 from amtune.space import SearchSpace
 
 if TYPE_CHECKING:  # pragma: no cover
-    from amtune.tuner import TrainingJobState, TuningRun
+    from amtune.tuning.settings import TuningJobSettings
+    from amtune.tuning.state import TrainingJobState, TuningRun
 
 __all__ = [
     "BestObjectiveNotImproving",
@@ -128,8 +129,8 @@ def _fields(job: Any) -> tuple[str, str, float | None, float, int]:
 def not_improving_count(jobs: Iterable[Any], objective_type: str) -> int:
     """Training jobs since the last improving one (the rule of this module's docstring).
 
-    ``jobs`` are store rows (dicts) or :class:`amtune.tuner.TrainingJobState`; unfinished ones are
-    ignored, the others taken in end order.
+    ``jobs`` are store rows (dicts) or :class:`amtune.tuning.state.TrainingJobState`; unfinished
+    ones are ignored, the others taken in end order.
     """
     done = []
     for j in jobs:
@@ -264,7 +265,7 @@ class CompletionHook(TuningJobHook):
         n = int(np.isfinite(h.y).sum())
         if n < min_observations_for_convergence(space.dim):
             return None
-        seed = (int(run.tuner.random_seed or 0) + 7919 * n) % (2**63)
+        seed = (int(run.random_seed) + 7919 * n) % (2**63)
         try:
             # refit from scratch every 10 checks, else warm-start from the last fit
             last = self.last_bound
@@ -284,6 +285,7 @@ class CompletionHook(TuningJobHook):
         )
 
 
-def make_completion_hook(tuner: Any) -> CompletionHook:
+def make_completion_hook(tuner: TuningJobSettings) -> CompletionHook:
     """The completion hook for ``tuner.completion_criteria_config``."""
+    assert tuner.completion_criteria_config is not None
     return CompletionHook(tuner.completion_criteria_config)

@@ -66,13 +66,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from amtune._ext import core
-from amtune.hooks import MAX_WARM_START_PARENTS, TuningJobHook, WarmStartConfig
+from amtune.rules.base import TuningJobHook
+from amtune.sagemaker.config import MAX_WARM_START_PARENTS, WarmStartConfig
 from amtune.space import SearchSpace
+from amtune.space.serialization import ranges_to_json
 from amtune.store import Store, resolve_db_path
 from amtune.strategies.base import History, Strategy
 
 if TYPE_CHECKING:  # pragma: no cover
-    from amtune.tuner import TuningRun
+    from amtune.tuning.settings import TuningJobSettings
+    from amtune.tuning.state import TuningRun
 
 __all__ = [
     "MAX_STATIC_CHANGES",
@@ -82,7 +85,6 @@ __all__ = [
     "check_parents",
     "load_parents",
     "make_warm_start_hook",
-    "overall_best",
 ]
 
 MAX_STATIC_CHANGES = 10
@@ -108,10 +110,8 @@ def _parent_spec(cfg: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[s
     return dict(am["ranges"]), dict(am.get("static") or {})
 
 
-def _child_spec(tuner: Any) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-    from amtune.tuner import space_to_json
-
-    return space_to_json(tuner.space), dict(tuner.space.static)
+def _child_spec(tuner: TuningJobSettings) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    return ranges_to_json(tuner.space.ranges), dict(tuner.space.static)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -125,10 +125,12 @@ def _same(a: Any, b: Any) -> bool:
         return str(a) == str(b)
 
 
-def check_parents(tuner: Any, store: Store | None = None) -> list[dict[str, Any]]:
+def check_parents(tuner: TuningJobSettings, store: Store | None = None) -> list[dict[str, Any]]:
     """Validate ``tuner.warm_start_config`` against the store; return the parents' store rows."""
-    ws: WarmStartConfig = tuner.warm_start_config
+    ws = tuner.warm_start_config
     path = "warm_start_config"
+    if ws is None:
+        raise ValueError(f"{path}: no warm start configured")
     parents = list(ws.parents)
     if len(parents) > MAX_WARM_START_PARENTS:
         raise ValueError(
@@ -230,7 +232,7 @@ def _convert(value: Any, rng: dict[str, Any]) -> tuple[bool, Any]:
     return True, x
 
 
-def load_parents(tuner: Any, store: Store, identical: bool) -> list[ParentData]:
+def load_parents(tuner: TuningJobSettings, store: Store, identical: bool) -> list[ParentData]:
     """The parents' usable training jobs as configurations of the child (the module's rules)."""
     c_ranges, c_static = _child_spec(tuner)
     out = []
@@ -432,12 +434,13 @@ class TransferLearningSearch(Strategy):
 class WarmStartHook(TuningJobHook):
     """Loads the parents when the tuning job's loop starts (and again on resume)."""
 
-    def __init__(self, tuner: Any) -> None:
+    def __init__(self, tuner: TuningJobSettings) -> None:
         self.tuner = tuner
         self.loaded: list[ParentData] = []
 
     def on_start(self, run: TuningRun) -> None:
         ws = self.tuner.warm_start_config
+        assert ws is not None  # make_warm_start_hook is only called with one
         identical = ws.warm_start_type == "IdenticalDataAndAlgorithm"
         self.loaded = load_parents(self.tuner, run.store, identical)
         opt = run.optimizer
@@ -457,7 +460,7 @@ class WarmStartHook(TuningJobHook):
             opt.strategy = TransferLearningSearch(opt.strategy, data)
 
 
-def make_warm_start_hook(tuner: Any) -> WarmStartHook:
+def make_warm_start_hook(tuner: TuningJobSettings) -> WarmStartHook:
     """The warm start hook for ``tuner.warm_start_config`` (validated against the store at fit)."""
     if tuner.strategy not in WARM_START_STRATEGIES:
         raise ValueError(
@@ -465,30 +468,3 @@ def make_warm_start_hook(tuner: Any) -> WarmStartHook:
             f"got {tuner.strategy!r}"
         )
     return WarmStartHook(tuner)
-
-
-def overall_best(store: Store, name: str) -> dict[str, Any] | None:
-    """``OverallBestTrainingJob`` of an IdenticalDataAndAlgorithm warm start: the best training job
-    among the tuning job's and its parents' (None otherwise)."""
-    from amtune.analytics import best_row, training_job_summary
-
-    job = store.get_tuning_job(name)
-    cfg = job["config"]
-    ws = cfg.get("WarmStartConfig")
-    if not ws or ws.get("WarmStartType") != "IdenticalDataAndAlgorithm":
-        return None
-    objective = cfg["HyperParameterTuningJobConfig"]["HyperParameterTuningJobObjective"]
-    cands = []
-    for tj in [name] + [
-        p["HyperParameterTuningJobName"] for p in ws["ParentHyperParameterTuningJobs"]
-    ]:
-        if not store.has_tuning_job(tj):
-            continue
-        b = best_row(store.training_jobs(tj), objective["Type"])
-        if b is not None:
-            cands.append((b, tj))
-    best = best_row([b for b, _ in cands], objective["Type"])
-    if best is None:
-        return None
-    tj = next(t for b, t in cands if b is best)
-    return training_job_summary(best, objective, tj)

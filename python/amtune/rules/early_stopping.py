@@ -28,14 +28,15 @@ not available with the Hyperband strategy, which stops training jobs itself (as 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from amtune.hooks import TuningJobHook
+from amtune.rules.base import TuningJobHook
 
 if TYPE_CHECKING:  # pragma: no cover
-    from amtune.tuner import TrainingJobState, TuningRun
+    from amtune.tuning.settings import TuningJobSettings
+    from amtune.tuning.state import TrainingJobState, TuningRun
 
 MIN_EARLIER_JOBS = 3
 
@@ -128,7 +129,7 @@ class MedianStoppingRule(TuningJobHook):
         )
 
 
-def make_early_stopping_hook(tuner: Any) -> MedianStoppingRule:
+def make_early_stopping_hook(tuner: TuningJobSettings) -> MedianStoppingRule:
     """The median stopping rule for ``tuner`` (``early_stopping_type="Auto"``)."""
     if tuner.strategy == "Hyperband":
         raise ValueError(

@@ -58,191 +58,26 @@ from __future__ import annotations
 
 import bisect
 import math
-import numbers
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from amtune.hooks import CompleteJob, TuningJobHook
+from amtune.rules.base import CompleteJob, TuningJobHook
+from amtune.strategies.hyperband import EPOCH_KEYS, ETA
 
 if TYPE_CHECKING:  # pragma: no cover
-    from amtune.tuner import TrainingJobState, TuningRun
+    from amtune.tuning.settings import TuningJobSettings
+    from amtune.tuning.state import TrainingJobState, TuningRun
 
-ETA = 3
 _DECIDED_AT = re.compile(r"^Hyperband: objective \S+ at resource (\d+) ")
-MAX_RESOURCE_LIMIT = 20000
-#: Static hyperparameters SageMaker reads MaxResource from when it is not given.
-EPOCH_KEYS = ("epochs", "numepochs", "n-epochs", "n_epochs", "num_epochs")
 
 __all__ = [
     "EPOCH_KEYS",
     "ETA",
     "HyperbandHook",
-    "HyperbandStrategyConfig",
     "SuccessiveHalving",
     "make_hyperband_hook",
 ]
-
-
-def _as_int(v: Any) -> int | None:
-    """An integer (or a string of one, as SageMaker's static hyperparameters are), else None."""
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, numbers.Integral):
-        return int(v)
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    if isinstance(v, str):
-        try:
-            return int(v.strip())
-        except ValueError:
-            return None
-    return None
-
-
-@dataclass(frozen=True)
-class HyperbandStrategyConfig:
-    """SageMaker's ``HyperbandStrategyConfig`` (arguments as in the SageMaker Python SDK).
-
-    ``min_resource`` (default 1) and ``max_resource`` (default: the static hyperparameter
-    ``epochs``, ``numepochs``, ``n-epochs``, ``n_epochs`` or ``num_epochs``) are numbers of epochs
-    (or iterations): integers with ``1 <= min_resource <= max_resource <= 20000``. Pass it as
-    ``HyperparameterTuner(..., strategy="Hyperband",
-    strategy_config=HyperbandStrategyConfig(1, 27))`` (a dict
-    ``{"min_resource": 1, "max_resource": 27}`` works too). See :mod:`amtune.hyperband`.
-
-    >>> HyperbandStrategyConfig(min_resource=1, max_resource=9).to_sagemaker()
-    {'HyperbandStrategyConfig': {'MinResource': 1, 'MaxResource': 9}}
-    """
-
-    min_resource: int | None = None
-    max_resource: int | None = None
-
-    # ------------------------------------------------------------------ parsing
-    @classmethod
-    def parse(
-        cls,
-        value: Any,
-        static: Mapping[str, Any] | None = None,
-        path: str = "strategy_config",
-    ) -> HyperbandStrategyConfig:
-        """A resolved config (both fields set and valid) from what a user may pass.
-
-        ``value``: None, a ``HyperbandStrategyConfig``, an SDK-style object with a
-        ``hyperband_strategy_config`` attribute, a dict ``{min_resource, max_resource}`` or the
-        SageMaker shape ``{"HyperbandStrategyConfig": {"MinResource", "MaxResource"}}``.
-        """
-        if value is None:
-            return cls().resolve(static, path)
-        if isinstance(value, HyperbandStrategyConfig):
-            return value.resolve(static, path)
-        inner = getattr(value, "hyperband_strategy_config", None)
-        if inner is not None and not isinstance(value, Mapping):
-            return cls.parse(inner, static, f"{path}.hyperband_strategy_config")
-        if not isinstance(value, Mapping):
-            raise TypeError(
-                f"{path}: must be a HyperbandStrategyConfig or a dict "
-                f"{{min_resource, max_resource}}, got {value!r}"
-            )
-        if "HyperbandStrategyConfig" in value:
-            return cls.from_sagemaker(value, static, path)
-        extra = set(value) - {"min_resource", "max_resource"}
-        if extra:
-            raise ValueError(
-                f"{path}: unknown field(s) {sorted(map(str, extra))} "
-                f"(allowed: min_resource, max_resource)"
-            )
-        return cls(value.get("min_resource"), value.get("max_resource")).resolve(static, path)
-
-    @classmethod
-    def from_sagemaker(
-        cls,
-        doc: Any,
-        static: Mapping[str, Any] | None = None,
-        path: str = "StrategyConfig",
-    ) -> HyperbandStrategyConfig:
-        """From ``{"HyperbandStrategyConfig": {"MinResource": .., "MaxResource": ..}}``."""
-        if not isinstance(doc, Mapping):
-            raise TypeError(f"{path}: must be an object, got {doc!r}")
-        extra = set(doc) - {"HyperbandStrategyConfig"}
-        if extra:
-            raise ValueError(
-                f"{path}: unknown field(s) {sorted(map(str, extra))} "
-                f"(allowed: HyperbandStrategyConfig)"
-            )
-        p = f"{path}.HyperbandStrategyConfig"
-        hb = doc.get("HyperbandStrategyConfig") or {}
-        if not isinstance(hb, Mapping):
-            raise TypeError(f"{p}: must be an object, got {hb!r}")
-        extra = set(hb) - {"MinResource", "MaxResource"}
-        if extra:
-            raise ValueError(
-                f"{p}: unknown field(s) {sorted(map(str, extra))} "
-                f"(allowed: MinResource, MaxResource)"
-            )
-        return cls(hb.get("MinResource"), hb.get("MaxResource")).resolve(
-            static, p, ("MinResource", "MaxResource")
-        )
-
-    def resolve(
-        self,
-        static: Mapping[str, Any] | None = None,
-        path: str = "strategy_config",
-        names: tuple[str, str] = ("min_resource", "max_resource"),
-    ) -> HyperbandStrategyConfig:
-        """Fill the defaults (MaxResource from the static epochs) and validate; raises
-        ``ValueError``/``TypeError`` naming ``path.<field>`` and the rule."""
-        lo_name, hi_name = names
-        lo = self.min_resource
-        if lo is None:
-            lo = 1
-        elif isinstance(lo, bool) or not isinstance(lo, numbers.Integral):
-            raise TypeError(f"{path}.{lo_name}: must be an integer >= 1, got {lo!r}")
-        lo = int(lo)
-        if lo < 1:
-            raise ValueError(f"{path}.{lo_name}: must be an integer >= 1, got {lo!r}")
-        hi = self.max_resource
-        if hi is None:
-            for k in EPOCH_KEYS:
-                if static and k in static:
-                    hi = _as_int(static[k])
-                    if hi is None:
-                        raise ValueError(
-                            f"{path}.{hi_name}: not given, and the static hyperparameter "
-                            f"{k!r} = {static[k]!r} is not an integer to infer it from"
-                        )
-                    break
-            else:
-                raise ValueError(
-                    f"{path}.{hi_name}: required unless a static hyperparameter "
-                    f"({', '.join(EPOCH_KEYS)}) gives the number of epochs"
-                )
-        elif isinstance(hi, bool) or not isinstance(hi, numbers.Integral):
-            raise TypeError(f"{path}.{hi_name}: must be an integer, got {hi!r}")
-        hi = int(hi)
-        if not lo <= hi <= MAX_RESOURCE_LIMIT:
-            raise ValueError(
-                f"{path}.{hi_name}: must be an integer from {lo_name} ({lo}) to "
-                f"{MAX_RESOURCE_LIMIT}, got {hi}"
-            )
-        return HyperbandStrategyConfig(lo, hi)
-
-    # ------------------------------------------------------------------ output
-    def to_options(self) -> dict[str, int]:
-        """The ``strategy_config`` dict of a tuner (resolved configs only)."""
-        return {
-            "min_resource": int(self.min_resource or 1),
-            "max_resource": int(self.max_resource or 0),
-        }
-
-    def to_sagemaker(self) -> dict[str, Any]:
-        inner: dict[str, int] = {}
-        if self.min_resource is not None:
-            inner["MinResource"] = int(self.min_resource)
-        if self.max_resource is not None:
-            inner["MaxResource"] = int(self.max_resource)
-        return {"HyperbandStrategyConfig": inner}
 
 
 # ====================================================================== the rung rule
@@ -430,7 +265,7 @@ class HyperbandHook(TuningJobHook):
         return CompleteJob(d.reason) if d.action == "complete" else d.reason
 
 
-def make_hyperband_hook(tuner: Any) -> HyperbandHook:
+def make_hyperband_hook(tuner: TuningJobSettings) -> HyperbandHook:
     """The Hyperband rule for a tuner with ``strategy="Hyperband"`` (resolved strategy_config)."""
     sc = tuner.strategy_config
     return HyperbandHook(

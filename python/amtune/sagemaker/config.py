@@ -1,21 +1,8 @@
-"""Extension points of the tuning-job loop and the SageMaker-named configuration classes.
+"""SageMaker's configuration classes, named and shaped as in the SageMaker Python SDK, with their
+``CreateHyperParameterTuningJob`` forms (``to_sagemaker`` / ``from_sagemaker``).
 
-The loop in :mod:`amtune.tuner` calls a list of :class:`TuningJobHook` objects:
-
-* ``on_start(run)`` once, before the first proposal (and again on resume), after the history
-  of the job is loaded; warm start adds its parents' observations here.
-* ``on_metric(run, job, name, step, value)`` after every metric emission of a running training job;
-  returning a reason string stops that job (status Stopped, series and last value kept, the job
-  counts as an observation for the strategy); returning a :class:`CompleteJob` reason ends it as
-  Completed instead (its budget is used up). Early stopping and Hyperband live here.
-* ``after_job(run, job)`` after every finished training job (its final state is recorded); returning
-  a reason string ends the tuning job (status Completed, running jobs stopped). Completion
-  criteria live here; they may set ``run.completion_details`` (``TuningJobCompletionDetails``).
-
-``run`` is the :class:`amtune.tuner.TuningRun` (its ``jobs`` hold every training job's state and
-series, ``best`` the best finished job). Retries (``max_retry_attempts``) are handled by the loop
-itself: a job whose process died by a signal or failed to start is run again with the same
-hyperparameters.
+>>> TuningJobCompletionCriteriaConfig(max_number_of_training_jobs_not_improving=5).to_sagemaker()
+{'BestObjectiveNotImproving': {'MaxNumberOfTrainingJobsNotImproving': 5}}
 """
 
 from __future__ import annotations
@@ -24,10 +11,9 @@ import math
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # pragma: no cover
-    from amtune.tuner import TrainingJobState, TuningRun
+from amtune.strategies.hyperband import resolve_resources
 
 EARLY_STOPPING_TYPES = ("Off", "Auto")
 WARM_START_TYPES = ("IdenticalDataAndAlgorithm", "TransferLearning")
@@ -35,31 +21,11 @@ MAX_WARM_START_PARENTS = 5
 MAX_RETRY_ATTEMPTS = 30
 
 
-class CompleteJob(str):
-    """A reason returned by ``on_metric`` that ends the training job as ``Completed`` (not Stopped):
-    it has used its whole budget (Hyperband's MaxResource)."""
-
-
-class TuningJobHook:
-    """Base class: override what you need; every method is optional."""
-
-    def on_start(self, run: TuningRun) -> None:
-        pass
-
-    def on_metric(
-        self, run: TuningRun, job: TrainingJobState, name: str, step: int | None, value: float
-    ) -> str | None:
-        return None
-
-    def after_job(self, run: TuningRun, job: TrainingJobState) -> str | None:
-        return None
-
-
 @dataclass(frozen=True)
 class BestObjectiveNotImproving:
     """SageMaker's ``BestObjectiveNotImproving``: complete the tuning job after this many training
     jobs in a row did not improve the best objective by at least 1% (see
-    :mod:`amtune.completion`)."""
+    :mod:`amtune.rules.completion`)."""
 
     max_number_of_training_jobs_not_improving: int
 
@@ -67,7 +33,7 @@ class BestObjectiveNotImproving:
 @dataclass(frozen=True)
 class ConvergenceDetected:
     """SageMaker's ``ConvergenceDetected``: ``complete_on_convergence`` is ``"Enabled"`` or
-    ``"Disabled"`` (see :mod:`amtune.completion` for the convergence rule)."""
+    ``"Disabled"`` (see :mod:`amtune.rules.completion` for the convergence rule)."""
 
     complete_on_convergence: str = "Enabled"
 
@@ -81,7 +47,7 @@ class TuningJobCompletionCriteriaConfig:
     (``True``/``False`` or ``"Enabled"``/``"Disabled"``; or
     ``convergence_detected=ConvergenceDetected("Enabled")``) and ``target_objective_metric_value``
     (complete once the best objective reaches it: >= when maximizing, <= when minimizing). The exact
-    rules are in :mod:`amtune.completion`.
+    rules are in :mod:`amtune.rules.completion`.
     """
 
     max_number_of_training_jobs_not_improving: int | None = None
@@ -269,24 +235,113 @@ class WarmStartConfig:
         return w
 
 
-def build_hooks(tuner: Any) -> list[TuningJobHook]:
-    """The hooks a tuner's settings ask for; unsupported settings raise ``ValueError``."""
-    hooks: list[TuningJobHook] = []
-    if tuner.warm_start_config is not None:  # first: the parents are loaded before anything
-        from amtune.warm_start import make_warm_start_hook
+@dataclass(frozen=True)
+class HyperbandStrategyConfig:
+    """SageMaker's ``HyperbandStrategyConfig`` (arguments as in the SageMaker Python SDK).
 
-        hooks.append(make_warm_start_hook(tuner))
-    if tuner.strategy == "Hyperband":
-        from amtune.hyperband import make_hyperband_hook
+    ``min_resource`` (default 1) and ``max_resource`` (default: the static hyperparameter
+    ``epochs``, ``numepochs``, ``n-epochs``, ``n_epochs`` or ``num_epochs``) are numbers of epochs
+    (or iterations): integers with ``1 <= min_resource <= max_resource <= 20000``. Pass it as
+    ``HyperparameterTuner(..., strategy="Hyperband",
+    strategy_config=HyperbandStrategyConfig(1, 27))`` (a dict
+    ``{"min_resource": 1, "max_resource": 27}`` works too). See :mod:`amtune.rules.hyperband`.
 
-        hooks.append(make_hyperband_hook(tuner))
-    if tuner.early_stopping_type == "Auto":
-        from amtune.early_stopping import make_early_stopping_hook
+    >>> HyperbandStrategyConfig(min_resource=1, max_resource=9).to_sagemaker()
+    {'HyperbandStrategyConfig': {'MinResource': 1, 'MaxResource': 9}}
+    """
 
-        hooks.append(make_early_stopping_hook(tuner))
-    cc = tuner.completion_criteria_config
-    if cc is not None and cc.to_sagemaker():
-        from amtune.completion import make_completion_hook
+    min_resource: int | None = None
+    max_resource: int | None = None
 
-        hooks.append(make_completion_hook(tuner))
-    return hooks
+    # ------------------------------------------------------------------ parsing
+    @classmethod
+    def parse(
+        cls,
+        value: Any,
+        static: Mapping[str, Any] | None = None,
+        path: str = "strategy_config",
+    ) -> HyperbandStrategyConfig:
+        """A resolved config (both fields set and valid) from what a user may pass.
+
+        ``value``: None, a ``HyperbandStrategyConfig``, an SDK-style object with a
+        ``hyperband_strategy_config`` attribute, a dict ``{min_resource, max_resource}`` or the
+        SageMaker shape ``{"HyperbandStrategyConfig": {"MinResource", "MaxResource"}}``.
+        """
+        if value is None:
+            return cls().resolve(static, path)
+        if isinstance(value, HyperbandStrategyConfig):
+            return value.resolve(static, path)
+        inner = getattr(value, "hyperband_strategy_config", None)
+        if inner is not None and not isinstance(value, Mapping):
+            return cls.parse(inner, static, f"{path}.hyperband_strategy_config")
+        if not isinstance(value, Mapping):
+            raise TypeError(
+                f"{path}: must be a HyperbandStrategyConfig or a dict "
+                f"{{min_resource, max_resource}}, got {value!r}"
+            )
+        if "HyperbandStrategyConfig" in value:
+            return cls.from_sagemaker(value, static, path)
+        extra = set(value) - {"min_resource", "max_resource"}
+        if extra:
+            raise ValueError(
+                f"{path}: unknown field(s) {sorted(map(str, extra))} "
+                f"(allowed: min_resource, max_resource)"
+            )
+        return cls(value.get("min_resource"), value.get("max_resource")).resolve(static, path)
+
+    @classmethod
+    def from_sagemaker(
+        cls,
+        doc: Any,
+        static: Mapping[str, Any] | None = None,
+        path: str = "StrategyConfig",
+    ) -> HyperbandStrategyConfig:
+        """From ``{"HyperbandStrategyConfig": {"MinResource": .., "MaxResource": ..}}``."""
+        if not isinstance(doc, Mapping):
+            raise TypeError(f"{path}: must be an object, got {doc!r}")
+        extra = set(doc) - {"HyperbandStrategyConfig"}
+        if extra:
+            raise ValueError(
+                f"{path}: unknown field(s) {sorted(map(str, extra))} "
+                f"(allowed: HyperbandStrategyConfig)"
+            )
+        p = f"{path}.HyperbandStrategyConfig"
+        hb = doc.get("HyperbandStrategyConfig") or {}
+        if not isinstance(hb, Mapping):
+            raise TypeError(f"{p}: must be an object, got {hb!r}")
+        extra = set(hb) - {"MinResource", "MaxResource"}
+        if extra:
+            raise ValueError(
+                f"{p}: unknown field(s) {sorted(map(str, extra))} "
+                f"(allowed: MinResource, MaxResource)"
+            )
+        return cls(hb.get("MinResource"), hb.get("MaxResource")).resolve(
+            static, p, ("MinResource", "MaxResource")
+        )
+
+    def resolve(
+        self,
+        static: Mapping[str, Any] | None = None,
+        path: str = "strategy_config",
+        names: tuple[str, str] = ("min_resource", "max_resource"),
+    ) -> HyperbandStrategyConfig:
+        """Fill the defaults (MaxResource from the static epochs) and validate; raises
+        ``ValueError``/``TypeError`` naming ``path.<field>`` and the rule."""
+        lo, hi = resolve_resources(self.min_resource, self.max_resource, static, path, names)
+        return HyperbandStrategyConfig(lo, hi)
+
+    # ------------------------------------------------------------------ output
+    def to_options(self) -> dict[str, int]:
+        """The ``strategy_config`` dict of a tuner (resolved configs only)."""
+        return {
+            "min_resource": int(self.min_resource or 1),
+            "max_resource": int(self.max_resource or 0),
+        }
+
+    def to_sagemaker(self) -> dict[str, Any]:
+        inner: dict[str, int] = {}
+        if self.min_resource is not None:
+            inner["MinResource"] = int(self.min_resource)
+        if self.max_resource is not None:
+            inner["MaxResource"] = int(self.max_resource)
+        return {"HyperbandStrategyConfig": inner}

@@ -1,4 +1,5 @@
-"""Hyperparameter ranges with SageMaker semantics and their encoding into the unit hypercube.
+"""A search space (named ranges plus static hyperparameters) and its encoding into the unit
+hypercube.
 
 Scaling types follow SageMaker's ``ScalingType`` (spelled exactly so; ``"linear"`` is an error):
 
@@ -27,303 +28,32 @@ range's magnitude: a linear encoding cannot resolve a value near 0 in ``[-1e6, 1
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import math
 import numbers
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from amtune._ext import core
+from amtune.space.parameters import (
+    PLAIN_NUMBERS,
+    CategoricalParameter,
+    ContinuousParameter,
+    IntegerParameter,
+    NumericParameter,
+    Parameter,
+    copy_parameter,
+    gc_paused,
+    is_real,
+    same_value,
+)
+from amtune.space.serialization import ranges_from_sagemaker, ranges_to_sagemaker
 
-SCALING_TYPES = ("Auto", "Linear", "Logarithmic", "ReverseLogarithmic")
-#: SageMaker allows 30 tunable ranges and 30 values per categorical range; amtune's encoding costs
-#: nothing more for larger counts, so it allows these.
+#: SageMaker allows 30 tunable ranges; amtune's encoding costs nothing more for larger counts.
 MAX_RANGES = 100
-MAX_CATEGORICAL_VALUES = 1000
 #: SageMaker's limit on static hyperparameters.
 MAX_STATIC = 100
-#: Integer bounds must lie within +-2**40 so that every integer round-trips exactly through the
-#: double-precision encoding, under either scale.
-MAX_INTEGER_MAGNITUDE = 2**40
-
-_KIND = {"Continuous": 0, "Integer": 1, "Categorical": 2}
-_SCALE = {"Linear": 0, "Logarithmic": 1, "ReverseLogarithmic": 2}
-# Exact types that need no ABC check on the hot paths.
-_PLAIN_NUMBERS = frozenset({int, float, np.float64, np.int64})
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small acyclic objects.
-
-    Building 100,000 configuration dicts otherwise triggers many collections that each walk every
-    live object; nothing built here forms reference cycles.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _is_real(x: Any) -> bool:
-    """A real number that is not a bool (numpy scalars included, ``np.bool_`` excluded)."""
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
-
-
-def _check_bound(what: str, x: Any) -> float:
-    if isinstance(x, str):
-        try:
-            x = float(x)  # SageMaker requests carry bounds as strings
-        except ValueError:
-            raise TypeError(f"{what} must be a number, got {x!r}") from None
-    if not _is_real(x):
-        raise TypeError(f"{what} must be a number, got {type(x).__name__} {x!r}")
-    try:
-        value = float(x)
-    except OverflowError:
-        raise ValueError(f"{what} must be finite, got {x!r}") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{what} must be finite, got {value!r}")
-    return value
-
-
-def _check_scaling(what: str, scaling_type: Any) -> str:
-    if not isinstance(scaling_type, str):
-        raise TypeError(
-            f"{what}: scaling_type must be a string, one of {', '.join(SCALING_TYPES)}; "
-            f"got {type(scaling_type).__name__} {scaling_type!r}"
-        )
-    if scaling_type not in SCALING_TYPES:
-        raise ValueError(
-            f"{what}: scaling_type must be one of {', '.join(SCALING_TYPES)} (spelled as SageMaker "
-            f"does), got {scaling_type!r}"
-        )
-    return scaling_type
-
-
-class Parameter:
-    """Base class of the three range types; validated (and named) when it joins a SearchSpace."""
-
-    kind: str = ""
-
-    def _validate(self, name: str) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def _core_spec(self) -> tuple[int, int, float, float]:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-
-class _NumericParameter(Parameter):
-    def __init__(self, min_value: Any, max_value: Any, scaling_type: str = "Auto") -> None:
-        self.min_value = min_value
-        self.max_value = max_value
-        self.scaling_type = scaling_type
-
-    @property
-    def scale(self) -> str:
-        """The resolved scale: ``Auto`` becomes ``Logarithmic`` or ``Linear`` by the rule above."""
-        if self.scaling_type != "Auto":
-            return str(self.scaling_type)
-        lo, hi = float(self.min_value), float(self.max_value)
-        return "Logarithmic" if lo > 0 and hi / lo >= 100 else "Linear"
-
-    def _validate(self, name: str) -> None:
-        where = f"parameter {name!r}"
-        lo = _check_bound(f"{where}: min_value", self.min_value)
-        hi = _check_bound(f"{where}: max_value", self.max_value)
-        self.scaling_type = _check_scaling(where, self.scaling_type)
-        if lo >= hi:
-            raise ValueError(f"{where}: min_value ({lo}) must be less than max_value ({hi})")
-        if not math.isfinite(hi - lo):
-            raise ValueError(f"{where}: max_value - min_value must be finite, got [{lo}, {hi}]")
-        if self.scaling_type == "Logarithmic" and lo <= 0:
-            raise ValueError(f"{where}: Logarithmic scaling needs min_value > 0, got {lo}")
-        self.min_value, self.max_value = lo, hi
-
-    def _core_spec(self) -> tuple[int, int, float, float]:
-        return (_KIND[self.kind], _SCALE[self.scale], float(self.min_value), float(self.max_value))
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}({self.min_value!r}, {self.max_value!r}, "
-            f"scaling_type={self.scaling_type!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        assert isinstance(other, _NumericParameter)
-        return (self.min_value, self.max_value, self.scaling_type) == (
-            other.min_value, other.max_value, other.scaling_type,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-class ContinuousParameter(_NumericParameter):
-    """A real-valued range ``[min_value, max_value]``.
-
-    >>> import amtune
-    >>> lr = amtune.ContinuousParameter(1e-5, 1e-1)   # Auto resolves to Logarithmic here
-    >>> lr.scale
-    'Logarithmic'
-    >>> amtune.ContinuousParameter(0.0, 1.0).scale
-    'Linear'
-    """
-
-    kind = "Continuous"
-
-    def _validate(self, name: str) -> None:
-        super()._validate(name)
-        if self.scaling_type == "ReverseLogarithmic" and not (
-            0 <= self.min_value and self.max_value < 1
-        ):
-            raise ValueError(
-                f"parameter {name!r}: ReverseLogarithmic scaling needs a range within [0, 1), "
-                f"got [{self.min_value}, {self.max_value}]"
-            )
-
-
-class IntegerParameter(_NumericParameter):
-    """An integer range ``[min_value, max_value]``, both ends included.
-
-    >>> import amtune
-    >>> amtune.IntegerParameter(1, 1024).scale
-    'Logarithmic'
-    """
-
-    kind = "Integer"
-
-    def _validate(self, name: str) -> None:
-        if self.scaling_type == "ReverseLogarithmic":
-            raise ValueError(
-                f"parameter {name!r}: ReverseLogarithmic scaling is only valid for continuous "
-                "ranges, not integer ones"
-            )
-        for what in ("min_value", "max_value"):
-            v = getattr(self, what)
-            if isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)):
-                if abs(int(v)) > MAX_INTEGER_MAGNITUDE:
-                    raise ValueError(
-                        f"parameter {name!r}: {what} must be within +-2**40, got {v}"
-                    )
-        super()._validate(name)
-        for what in ("min_value", "max_value"):
-            v = getattr(self, what)
-            if not float(v).is_integer():
-                raise ValueError(f"parameter {name!r}: {what} must be an integer, got {v}")
-            if abs(v) > MAX_INTEGER_MAGNITUDE:
-                raise ValueError(f"parameter {name!r}: {what} must be within +-2**40, got {v}")
-        self.min_value, self.max_value = int(self.min_value), int(self.max_value)
-
-
-CategoricalValue = str | int | float | bool
-
-
-def _cat_key(value: Any) -> tuple[str, Any]:
-    """Identity of a categorical value: bools, numbers and strings never collide with each other.
-
-    Numbers compare by value (``1 == 1.0``), kept exact (no float conversion of big integers).
-    """
-    t = type(value)
-    if t is str:
-        return ("str", value)
-    if t is int or t is float:
-        return ("num", value)
-    if isinstance(value, (bool, np.bool_)):
-        return ("bool", bool(value))
-    if _is_real(value):
-        return ("num", value.item() if isinstance(value, np.generic) else value)
-    return ("str", value)
-
-
-class CategoricalParameter(Parameter):
-    """A finite set of values (strings, numbers or booleans), kept with their Python types.
-
-    >>> import amtune
-    >>> amtune.CategoricalParameter(["adam", "sgd"]).values
-    ['adam', 'sgd']
-    """
-
-    kind = "Categorical"
-
-    def __init__(self, values: Iterable[CategoricalValue]) -> None:
-        if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
-            raise TypeError(f"values must be a list of values, got {type(values).__name__}")
-        self.values = list(values)
-        self.scaling_type = None
-
-    def _validate(self, name: str) -> None:
-        where = f"parameter {name!r}"
-        if not self.values:
-            raise ValueError(f"{where}: a categorical range needs at least one value")
-        if len(self.values) > MAX_CATEGORICAL_VALUES:
-            raise ValueError(
-                f"{where}: at most {MAX_CATEGORICAL_VALUES} categorical values, "
-                f"got {len(self.values)}"
-            )
-        seen: set[tuple[str, Any]] = set()
-        for v in self.values:
-            if not isinstance(v, (str, bool, np.bool_)) and not _is_real(v):
-                raise TypeError(
-                    f"{where}: categorical values must be str, int, float or bool, "
-                    f"got {type(v).__name__} {v!r}"
-                )
-            if _is_real(v) and not math.isfinite(float(v)):
-                raise ValueError(f"{where}: categorical values must be finite, got {v!r}")
-            key = _cat_key(v)
-            if key in seen:
-                raise ValueError(f"{where}: categorical value {v!r} is duplicated")
-            seen.add(key)
-        self._index = {_cat_key(v): i for i, v in enumerate(self.values)}
-        # values of an exact type -> index, for the hot path of encode
-        self._fast = {
-            (type(v), v): i for i, v in enumerate(self.values) if type(v) in (str, int, float, bool)
-        }
-
-    def _lookup(self, v: Any) -> int:
-        i = self._fast.get((type(v), v))
-        if i is None:
-            i = self._index[_cat_key(v)]
-        return i
-
-    def _core_spec(self) -> tuple[int, int, float, float]:
-        return (_KIND["Categorical"], 0, 0.0, float(len(self.values)))
-
-    def __repr__(self) -> str:
-        return f"CategoricalParameter({self.values!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        assert isinstance(other, CategoricalParameter)
-        return [_cat_key(v) for v in self.values] == [_cat_key(v) for v in other.values]
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-def _copy_param(name: str, p: Any) -> Parameter:
-    if isinstance(p, CategoricalParameter):
-        return CategoricalParameter(p.values)
-    if isinstance(p, (ContinuousParameter, IntegerParameter)):
-        return type(p)(p.min_value, p.max_value, p.scaling_type)
-    raise TypeError(
-        f"parameter {name!r}: ranges must map names to ContinuousParameter, IntegerParameter or "
-        f"CategoricalParameter, got {type(p).__name__}"
-    )
-
-
-def _same_value(a: Any, b: Any) -> bool:
-    try:
-        return bool(a == b)
-    except (ValueError, TypeError):  # e.g. numpy arrays
-        return False
 
 
 class SearchSpace:
@@ -366,8 +96,8 @@ class SearchSpace:
         params: dict[str, Parameter] = {}
         for name, p in ranges.items():
             _check_name("ranges", name)
-            q = _copy_param(name, p)  # validate a copy: the caller's objects are never changed
-            q._validate(name)
+            q = copy_parameter(name, p)  # validate a copy: the caller's objects are never changed
+            q.validate(name)
             params[name] = q
         for name in static:
             _check_name("static", name)
@@ -381,9 +111,11 @@ class SearchSpace:
         self._build_core()
 
     def _build_core(self) -> None:
-        specs = [p._core_spec() for p in self.ranges.values()]
+        specs = [p.core_spec() for p in self.ranges.values()]
         self._core = core.Space(
-            [s[0] for s in specs], [s[1] for s in specs], [s[2] for s in specs],
+            [s[0] for s in specs],
+            [s[1] for s in specs],
+            [s[2] for s in specs],
             [s[3] for s in specs],
         )
         self._name_set = frozenset(self.names)
@@ -498,7 +230,7 @@ class SearchSpace:
             if k in self.ranges:
                 continue
             if k in self.static:
-                if not _same_value(v, self.static[k]):
+                if not same_value(v, self.static[k]):
                     raise ValueError(
                         f"configuration {i}: {k!r} is static with value {self.static[k]!r}, "
                         f"got {v!r}"
@@ -519,7 +251,7 @@ class SearchSpace:
             if None not in fast:
                 return np.array(fast, dtype=np.float64)
             out = np.empty(len(column))
-            lookup = p._lookup
+            lookup = p.lookup
             for i, v in enumerate(column):
                 try:
                     out[i] = lookup(v)
@@ -529,9 +261,9 @@ class SearchSpace:
                         f"{p.values}"
                     ) from None
             return out
-        if not set(map(type, column)) <= _PLAIN_NUMBERS:
+        if not set(map(type, column)) <= PLAIN_NUMBERS:
             for i, v in enumerate(column):
-                if not _is_real(v):
+                if not is_real(v):
                     raise TypeError(
                         f"configuration {i}: parameter {name!r}: value must be a number, "
                         f"got {type(v).__name__} {v!r}"
@@ -540,7 +272,7 @@ class SearchSpace:
             values = np.asarray(column, dtype=np.float64)
         except OverflowError:
             values = np.array([float(v) if abs(v) < 1e300 else math.inf for v in column])
-        assert isinstance(p, _NumericParameter)
+        assert isinstance(p, NumericParameter)
         lo, hi = float(p.min_value), float(p.max_value)
         bad_mask = ~((values >= lo) & (values <= hi))  # NaN fails both comparisons
         if bad_mask.any():
@@ -573,7 +305,7 @@ class SearchSpace:
                 columns.append(col.tolist())
         names = self.names
         static = self.static
-        with _gc_paused():
+        with gc_paused():
             if not names:
                 return [dict(static) for _ in range(n)]
             rows = zip(*columns, strict=True)
@@ -648,75 +380,11 @@ class SearchSpace:
         >>> s.ranges["depth"]
         IntegerParameter(2, 9, scaling_type='Linear')
         """
-        if not isinstance(parameter_ranges, Mapping):
-            raise TypeError(
-                f"ParameterRanges must be a dict, got {type(parameter_ranges).__name__}"
-            )
-        known = {"ContinuousParameterRanges", "IntegerParameterRanges",
-                 "CategoricalParameterRanges", "AutoParameters"}
-        unknown = set(parameter_ranges) - known
-        if unknown:
-            raise ValueError(f"ParameterRanges: unknown field(s) {sorted(unknown)}")
-        if parameter_ranges.get("AutoParameters"):
-            raise ValueError(
-                "ParameterRanges.AutoParameters: automatic range inference is not supported"
-            )
-        ranges: dict[str, Parameter] = {}
-
-        def entries(field: str) -> list[Any]:
-            items = parameter_ranges.get(field) or []
-            if not isinstance(items, list):
-                raise TypeError(f"ParameterRanges.{field} must be a list")
-            for i, r in enumerate(items):
-                if not isinstance(r, Mapping):
-                    raise TypeError(f"ParameterRanges.{field}[{i}] must be a dict")
-            return items
-
-        def add(path: str, name: Any, p: Parameter) -> None:
-            if not isinstance(name, str):
-                raise ValueError(f"{path}.Name must be a string, got {name!r}")
-            if name in ranges:
-                raise ValueError(f"{path}: parameter {name!r} is defined twice")
-            ranges[name] = p
-
-        for kind, klass in (("Continuous", ContinuousParameter), ("Integer", IntegerParameter)):
-            for i, r in enumerate(entries(f"{kind}ParameterRanges")):
-                path = f"ParameterRanges.{kind}ParameterRanges[{i}]"
-                extra = set(r) - {"Name", "MinValue", "MaxValue", "ScalingType"}
-                if extra:
-                    raise ValueError(f"{path}: unknown field(s) {sorted(extra)}")
-                if "MinValue" not in r or "MaxValue" not in r or "Name" not in r:
-                    raise ValueError(f"{path}: needs Name, MinValue and MaxValue")
-                lo, hi = r["MinValue"], r["MaxValue"]
-                if kind == "Integer":
-                    lo = _int_from_str(f"{path}.MinValue", lo)
-                    hi = _int_from_str(f"{path}.MaxValue", hi)
-                add(path, r["Name"], klass(lo, hi, r.get("ScalingType", "Auto")))
-        for i, r in enumerate(entries("CategoricalParameterRanges")):
-            path = f"ParameterRanges.CategoricalParameterRanges[{i}]"
-            if set(r) != {"Name", "Values"}:
-                raise ValueError(f"{path}: needs exactly Name and Values")
-            add(path, r["Name"], CategoricalParameter(r["Values"]))
-        return cls(ranges, static)
+        return cls(ranges_from_sagemaker(parameter_ranges), static)
 
     def to_sagemaker(self) -> dict[str, list[dict[str, Any]]]:
         """The ``ParameterRanges`` document (values as strings, as SageMaker writes them)."""
-        out: dict[str, list[dict[str, Any]]] = {
-            "ContinuousParameterRanges": [], "IntegerParameterRanges": [],
-            "CategoricalParameterRanges": [],
-        }
-        for name, p in self.ranges.items():
-            if isinstance(p, CategoricalParameter):
-                out["CategoricalParameterRanges"].append(
-                    {"Name": name, "Values": [str(v) for v in p.values]}
-                )
-            else:
-                assert isinstance(p, _NumericParameter)
-                out[f"{p.kind}ParameterRanges"].append({
-                    "Name": name, "MinValue": str(p.min_value), "MaxValue": str(p.max_value),
-                    "ScalingType": p.scaling_type,
-                })
-        return out
+        return ranges_to_sagemaker(self.ranges)
 
 
 def _check_name(where: str, name: Any) -> None:
@@ -736,12 +404,3 @@ def _check_count(what: str, n: Any) -> None:
 def _check_seed(seed: Any) -> None:
     if not isinstance(seed, numbers.Integral) or isinstance(seed, (bool, np.bool_)):
         raise TypeError(f"seed must be an integer, got {seed!r}")
-
-
-def _int_from_str(path: str, v: Any) -> Any:
-    if isinstance(v, str):
-        try:
-            return int(v)
-        except ValueError:
-            raise ValueError(f"{path} must be an integer, got {v!r}") from None
-    return v
