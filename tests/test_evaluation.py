@@ -14,7 +14,8 @@ from builtin_helpers import classification, write_csv
 from amtune.evaluation.config import Holdout, KFold, parse_cli_evaluation, parse_evaluation
 from amtune.evaluation.kfold_runner import KFoldRunner
 from amtune.evaluation.splits import prepare_split
-from amtune.runners import CommandRunner, JobSpec
+from amtune.runners.command import CommandRunner
+from amtune.runners.spec import JobSpec
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ def cmd_tune_builtin(a: argparse.Namespace) -> int:
     from amtune.builtin.algorithms import algorithm
     from amtune.builtin.hyperparameters import HyperparameterError
     from amtune.builtin.tuning import BuiltinTuner
-    from amtune.cli import _report_end
+    from amtune.progress import report_end as _report_end
 
     try:
         algo = algorithm(a.algorithm)

@@ -46,7 +46,7 @@ def run_builtin_demo(
     name: str | None = None,
 ) -> int:
     from amtune.builtin.tuning import BuiltinTuner
-    from amtune.cli import _report_end
+    from amtune.progress import report_end as _report_end
     from amtune.store import resolve_db_path
 
     db_path = resolve_db_path(db)

@@ -16,7 +16,7 @@ from amtune.builtin.hyperparameters import HyperparameterError
 from amtune.evaluation.apply import EvaluationPlan, apply_evaluation, check_channels
 from amtune.evaluation.config import parse_evaluation
 from amtune.space import CategoricalParameter, Parameter
-from amtune.tuner import HyperparameterTuner
+from amtune.tuning.tuner import HyperparameterTuner
 
 __all__ = ["BuiltinTuner", "check_static_hyperparameters"]
 

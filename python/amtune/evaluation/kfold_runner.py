@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from amtune.runners import Handle, JobSpec, Outcome, Runner
+from amtune.runners.spec import Handle, JobSpec, Outcome, Runner
 
 __all__ = ["KFoldRunner", "fold_metric_name"]
 
