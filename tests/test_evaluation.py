@@ -227,3 +227,61 @@ def test_builtin_xgboost_with_kfold_and_holdout(tmp_path: Path) -> None:
             evaluation={"Type": "KFold"},
             **{**common, "channels": {"train": "a", "validation": "b"}},
         )
+
+
+def test_script_mode_tuning_jobs_with_kfold_and_holdout(tmp_path: Path) -> None:
+    import amtune
+
+    train = _numbered_channel(tmp_path, 30)
+    (tmp_path / "s.py").write_text(SCRIPT)
+    common = dict(
+        metric_definitions=DEFS,
+        strategy="Grid",
+        max_jobs=2,
+        max_parallel_jobs=4,
+        channels={"train": str(train)},
+        quiet=True,
+        db=str(tmp_path / "a.db"),
+    )
+    cmd = [sys.executable, str(tmp_path / "s.py")]
+    kf = amtune.HyperparameterTuner(
+        "validation:mean",
+        {"x": amtune.CategoricalParameter(["a", "b"])},
+        "Minimize",
+        evaluation={"Type": "KFold", "K": 3, "Seed": 2},
+        **common,
+    )
+    kf.fit(cmd, job_name="kf")
+    d = kf.describe()
+    assert d["HyperParameterTuningJobStatus"] == "Completed"
+    cfg = kf.store.get_tuning_job("kf")["config"]
+    assert cfg["Evaluation"] == {"Type": "KFold", "K": 3, "Seed": 2, "Shuffle": True}
+    assert cfg["HyperParameterTuningJobConfig"]["ResourceLimits"]["MaxParallelTrainingJobs"] == 4
+    split = prepare_split(KFold(3, seed=2), train, tmp_path / "amtune-jobs" / "evaluation")
+    finals = np.array([np.mean(v) for v in split.validation_rows]) + 2
+    for job in kf.store.training_jobs("kf"):
+        fm = job["final_metrics"]
+        assert job["final_objective"] == pytest.approx(finals.mean())
+        assert [fm[f"validation:mean:fold-{i}"] for i in (1, 2, 3)] == pytest.approx(list(finals))
+        assert fm["validation:mean:std"] == pytest.approx(finals.std())
+        assert all(fm[f"overlap:fold-{i}"] == 0 for i in (1, 2, 3))
+    ho = amtune.HyperparameterTuner(
+        "validation:mean",
+        {"x": amtune.CategoricalParameter(["a", "b"])},
+        "Minimize",
+        evaluation={"Type": "Holdout", "ValidationFraction": 0.3},
+        **common,
+    )
+    ho.fit(cmd, job_name="ho")
+    jobs = ho.store.training_jobs("ho")
+    split = prepare_split(Holdout(0.3), train, tmp_path / "amtune-jobs" / "evaluation")
+    want = np.mean(split.validation_rows[0]) + 2
+    assert [j["final_objective"] for j in jobs] == pytest.approx([want, want])
+    assert all(j["final_metrics"]["overlap"] == 0 for j in jobs)
+    with pytest.raises(ValueError, match=r"evaluation\.K: must be an integer from 2 to 100"):
+        amtune.HyperparameterTuner(
+            "validation:mean",
+            {"x": amtune.CategoricalParameter(["a"])},
+            evaluation={"Type": "KFold", "K": 1},
+            **common,
+        )

@@ -13,8 +13,6 @@ from typing import Any
 
 from amtune.builtin.algorithms import Algorithm, algorithm
 from amtune.builtin.hyperparameters import HyperparameterError
-from amtune.evaluation.apply import EvaluationPlan, apply_evaluation, check_channels
-from amtune.evaluation.config import parse_evaluation
 from amtune.space import CategoricalParameter, Parameter
 from amtune.tuning.tuner import HyperparameterTuner
 
@@ -120,9 +118,6 @@ class BuiltinTuner(HyperparameterTuner):
         chans = dict(channels or {})
         if "train" not in chans:
             raise ValueError(f"channels: {algo.title} needs a 'train' channel")
-        self.evaluation = None if evaluation is None else parse_evaluation(evaluation)
-        if self.evaluation is not None:
-            check_channels(self.evaluation, chans)
         if kwargs.get("strategy") == "Hyperband" and kwargs.get("strategy_config") is None:
             res = RESOURCE.get(algo.name)
             if res is not None and res in static:
@@ -134,32 +129,22 @@ class BuiltinTuner(HyperparameterTuner):
             algo.metric_definitions(),
             static_hyperparameters=static,
             channels=chans,
+            evaluation=evaluation,
             **kwargs,
         )
         self.algorithm = algo
-        self._plan: EvaluationPlan | None = None
-        self._user_parallel = self.max_parallel_jobs
 
     def fit(  # type: ignore[override]
         self, job_name: str | None = None, wait: bool = True, quiet: bool | None = None
     ) -> None:
-        """Run the tuning job (the training command is the algorithm's). Under an evaluation
-        config the ``train`` channel is split first (once per config and data)."""
-        if self.evaluation is not None and self._plan is None:
-            from amtune.store import resolve_db_path
-
-            root = resolve_db_path(self.db).parent / "amtune-evaluation"
-            self._plan = apply_evaluation(
-                self.evaluation, self.channels, self.max_parallel_jobs, root
-            )
-            self._user_parallel = self.max_parallel_jobs
-            self.channels = self._plan.channels
-            self.max_parallel_jobs = self._plan.parallel_configurations
+        """Run the tuning job (the training command is the algorithm's)."""
         super().fit(self.algorithm.command(), job_name=job_name, wait=wait, quiet=quiet)
 
-    def _make_runner(self, train: Any) -> Any:
-        runner = super()._make_runner(train)
-        return runner if self._plan is None else self._plan.wrap(runner)
+    @classmethod
+    def _from_config(cls, cfg: Mapping[str, Any], db: Any = None) -> HyperparameterTuner:
+        # attach/resume rebuild a plain tuner: the stored config holds the command, the metric
+        # definitions and the static hyperparameters the algorithm contributed.
+        return HyperparameterTuner._from_config(cfg, db)
 
     def _to_config(self, train: Any) -> dict[str, Any]:
         cfg = super()._to_config(train)
@@ -168,9 +153,4 @@ class BuiltinTuner(HyperparameterTuner):
         cfg["TrainingJobDefinition"]["AlgorithmSpecification"]["TrainingImage"] = (
             self.algorithm.image_uri()
         )
-        if self._plan is not None:
-            limits = cfg["HyperParameterTuningJobConfig"]["ResourceLimits"]
-            limits["MaxParallelTrainingJobs"] = self._user_parallel
-            cfg["Evaluation"] = self._plan.config.to_sagemaker()
-            cfg["amtune"]["evaluation_split"] = str(self._plan.split.root)
         return cfg

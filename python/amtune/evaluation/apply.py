@@ -1,33 +1,45 @@
-"""How a tuning job (or one training job) runs under an evaluation config.
+"""How a tuning job runs under an evaluation config (``HyperparameterTuner(evaluation=...)``).
 
-* **Holdout**: the ``train`` channel is replaced by the split's ``train`` and a ``validation``
-  channel is added; the runner is unchanged. Every training job gets the same split.
-* **KFold**: the runner is wrapped in a :class:`~amtune.evaluation.kfold_runner.KFoldRunner`;
-  the tuning job runs ``ceil(max_parallel_jobs / K)`` configurations at once and at most
-  ``max_parallel_jobs`` fold runs at once.
+* **Holdout**: every training job gets the split's ``train`` and ``validation`` channels instead
+  of the ``train`` channel (:class:`ChannelOverlayRunner`); one run per configuration.
+* **KFold**: every training job is ``K`` fold runs
+  (:class:`~amtune.evaluation.kfold_runner.KFoldRunner`); ``max_parallel_jobs`` bounds the fold
+  runs running at once, and the tuning job runs ``ceil(max_parallel_jobs / K)`` configurations
+  at once, so the folds of one configuration run side by side.
 
-A ``validation`` channel of the user's cannot be combined with an evaluation config (the config
-makes it): that is a ``ValueError``.
+The split is written once under ``<jobs root>/evaluation/`` (:mod:`amtune.evaluation.splits`)
+when the tuning job starts (and found again on resume). A ``validation`` channel of the user's
+cannot be combined with an evaluation config (the config makes it): a ``ValueError`` when the
+tuner is created. The stored config keeps the ``Evaluation`` document and the user's
+``MaxParallelTrainingJobs``.
 """
 
 from __future__ import annotations
 
 import math
-import os
+import queue
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from amtune.evaluation.config import EvaluationConfig, Holdout, parse_evaluation
 from amtune.evaluation.kfold_runner import KFoldRunner
 from amtune.evaluation.splits import Split, prepare_split
+from amtune.runners.spec import Handle, JobSpec, Runner
 
-__all__ = ["EvaluationPlan", "apply_evaluation", "check_channels"]
+__all__ = [
+    "ChannelOverlayRunner",
+    "EvaluationPlan",
+    "check_evaluation",
+    "plan_evaluation",
+    "record_evaluation",
+]
 
 
-def check_channels(cfg: EvaluationConfig, channels: Mapping[str, Any]) -> None:
-    """The channel rules of an evaluation config (``ValueError`` naming the channel)."""
+def check_evaluation(evaluation: Any, channels: Mapping[str, Any]) -> EvaluationConfig:
+    """Parse the config and check the channel rules (``ValueError`` naming field or channel)."""
+    cfg = parse_evaluation(evaluation)
     kind = "Holdout" if isinstance(cfg, Holdout) else "KFold"
     if "train" not in channels:
         raise ValueError(f"channels: {kind} evaluation splits the 'train' channel; none is given")
@@ -36,42 +48,58 @@ def check_channels(cfg: EvaluationConfig, channels: Mapping[str, Any]) -> None:
             f"channels.validation: {kind} evaluation makes the validation channel from 'train'; "
             f"remove the validation channel (or the evaluation config)"
         )
+    return cfg
+
+
+class ChannelOverlayRunner(Runner):
+    """Runs ``inner`` with ``channels`` laid over every training job's channels."""
+
+    def __init__(self, inner: Runner, channels: Mapping[str, str]) -> None:
+        self.inner = inner
+        self.overlay = dict(channels)
+        self.kind = inner.kind
+
+    def start(self, spec: JobSpec, events: queue.Queue[Any]) -> Handle:
+        return self.inner.start(replace(spec, channels={**spec.channels, **self.overlay}), events)
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 @dataclass
 class EvaluationPlan:
-    """What a tuning job does differently under ``config``: its channels, the configurations it
-    runs at once, and the runner wrapper (k-fold)."""
+    """A prepared evaluation: the split, the fold runs at once, the configurations at once."""
 
     config: EvaluationConfig
     split: Split
-    channels: dict[str, str]
-    parallel_configurations: int
     max_processes: int
+    parallel_configurations: int
 
-    def wrap(self, runner: Any) -> Any:
+    def wrap(self, runner: Runner) -> Runner:
         if isinstance(self.config, Holdout):
-            return runner
+            return ChannelOverlayRunner(runner, self.split.runs[0])
         return KFoldRunner(runner, self.split.runs, self.max_processes)
 
 
-def apply_evaluation(
-    evaluation: Any,
-    channels: Mapping[str, str],
-    max_parallel_jobs: int,
-    root: str | os.PathLike[str],
+def plan_evaluation(
+    config: EvaluationConfig, channels: Mapping[str, str], tuner: Any, root: Path
 ) -> EvaluationPlan:
-    """Prepare the split (once, under ``root``) and return the plan."""
-    cfg = parse_evaluation(evaluation)
-    check_channels(cfg, channels)
-    split = prepare_split(cfg, channels["train"], Path(root))
-    if isinstance(cfg, Holdout):
-        chans = {**channels, **split.runs[0]}
-        return EvaluationPlan(cfg, split, chans, max_parallel_jobs, max_parallel_jobs)
-    return EvaluationPlan(
-        cfg,
-        split,
-        dict(channels),
-        max(1, math.ceil(max_parallel_jobs / cfg.k)),
-        max_parallel_jobs,
-    )
+    """Prepare the split under ``root / "evaluation"`` and set the tuner's configurations at
+    once (``tuner.max_parallel_jobs``; the stored config keeps the user's value)."""
+    split = prepare_split(config, channels["train"], root / "evaluation")
+    runs = getattr(tuner, "_max_parallel_runs", None) or int(tuner.max_parallel_jobs)
+    tuner._max_parallel_runs = runs
+    at_once = runs if isinstance(config, Holdout) else max(1, math.ceil(runs / config.k))
+    tuner.max_parallel_jobs = at_once
+    return EvaluationPlan(config, split, runs, at_once)
+
+
+def record_evaluation(config: dict[str, Any], plan: EvaluationPlan | None) -> dict[str, Any]:
+    """Add the ``Evaluation`` document (and the user's parallelism) to a stored job config."""
+    if plan is None:
+        return config
+    config["Evaluation"] = plan.config.to_sagemaker()
+    limits = config["HyperParameterTuningJobConfig"]["ResourceLimits"]
+    limits["MaxParallelTrainingJobs"] = plan.max_processes
+    config.setdefault("amtune", {})["evaluation_split"] = str(plan.split.root)
+    return config

@@ -51,6 +51,7 @@ from typing import Any
 import numpy as np
 
 from amtune import analytics as _analytics
+from amtune.evaluation.apply import check_evaluation, plan_evaluation, record_evaluation
 from amtune.metrics import validate_metric_definitions
 from amtune.optimizer import Optimizer
 from amtune.rules.build import build_hooks
@@ -107,6 +108,9 @@ class HyperparameterTuner:
     variables for commands. ``stop_grace_seconds``: SIGTERM-to-SIGKILL delay. ``quiet``: no
     progress display.
     ``max_retry_attempts``: 0-30 re-runs of a job whose process died by a signal or failed to start.
+    ``evaluation``: offline evaluation of every configuration, ``{"Type": "Holdout",
+    "ValidationFraction": 0.2, "Seed": 0}`` or ``{"Type": "KFold", "K": 5}`` (see
+    :mod:`amtune.evaluation`).
     """
 
     def __init__(
@@ -137,6 +141,7 @@ class HyperparameterTuner:
         stop_grace_seconds: float = DEFAULT_STOP_GRACE,
         db: str | os.PathLike[str] | None = None,
         quiet: bool = False,
+        evaluation: Any = None,
     ) -> None:
         if not isinstance(objective_metric_name, str) or not objective_metric_name:
             raise ValueError(
@@ -261,6 +266,9 @@ class HyperparameterTuner:
         self.base_tuning_job_name = base_tuning_job_name
         self.runner = runner
         self.channels = chans
+        # Offline evaluation (amtune.evaluation): holdout or k-fold of the train channel.
+        self.evaluation = None if evaluation is None else check_evaluation(evaluation, chans)
+        self._evaluation_plan: Any = None
         self.output_path = (
             None if output_path is None else str(Path(output_path).expanduser().resolve())
         )
@@ -307,7 +315,7 @@ class HyperparameterTuner:
                 "fit: called while a worker process imports your script; put the code that "
                 'starts the tuning job under `if __name__ == "__main__":`'
             )
-        runner = self._make_runner(train)
+        runner = self._evaluated(self._make_runner(train))
         name = job_name or self._default_name()
         if not isinstance(name, str) or not TUNING_JOB_NAME_RE.match(name):
             raise ValueError(
@@ -320,7 +328,7 @@ class HyperparameterTuner:
             self.random_seed = int(np.random.SeedSequence().generate_state(1, np.uint32)[0])
         if self.warm_start_config is not None:
             check_parents(self)  # the parents exist, have finished and are compatible
-        config = self._to_config(train)
+        config = record_evaluation(self._to_config(train), self._evaluation_plan)
         now = time.time()
         self.store.create_tuning_job(name, config, now)
         self.latest_tuning_job = name
@@ -430,7 +438,7 @@ class HyperparameterTuner:
                     "resume: the training function of this job cannot be imported by "
                     "name; pass train="
                 )
-        runner = tuner._make_runner(train)
+        runner = tuner._evaluated(tuner._make_runner(train))
         tuner._start(tuning_job_name, runner, resumed=True, wait=wait, quiet=quiet)
         return tuner
 
@@ -458,6 +466,14 @@ class HyperparameterTuner:
             f"train: must be a callable train(hyperparameters, reporter) or a command "
             f"(a string or a list of strings), got {type(train).__name__}"
         )
+
+    def _evaluated(self, runner: Runner) -> Runner:
+        """Under an evaluation config: split the train channel (once) and wrap the runner."""
+        if self.evaluation is None:
+            return runner
+        root = Path(self.output_path) if self.output_path else self.store.jobs_root
+        self._evaluation_plan = plan_evaluation(self.evaluation, self.channels, self, root)
+        return self._evaluation_plan.wrap(runner)  # type: ignore[no-any-return]
 
     def _to_config(self, train: Any) -> dict[str, Any]:
         cmd = None
@@ -568,6 +584,7 @@ class HyperparameterTuner:
             env=am.get("env"),
             stop_grace_seconds=am.get("stop_grace_seconds", DEFAULT_STOP_GRACE),
             db=db,
+            evaluation=cfg.get("Evaluation"),
         )
 
     def _latest(self) -> str:
