@@ -265,6 +265,11 @@ def test_script_mode_tuning_jobs_with_kfold_and_holdout(tmp_path: Path) -> None:
         assert [fm[f"validation:mean:fold-{i}"] for i in (1, 2, 3)] == pytest.approx(list(finals))
         assert fm["validation:mean:std"] == pytest.approx(finals.std())
         assert all(fm[f"overlap:fold-{i}"] == 0 for i in (1, 2, 3))
+    frame = kf.analytics()
+    assert list(frame["FinalObjectiveStd"]) == pytest.approx([finals.std()] * 2)
+    assert list(frame["FinalObjectiveMax"]) == pytest.approx([finals.max()] * 2)
+    assert d["Evaluation"]["K"] == 3
+    assert d["BestTrainingJob"]["FinalObjectiveMin"] == pytest.approx(finals.min())
     ho = amtune.HyperparameterTuner(
         "validation:mean",
         {"x": amtune.CategoricalParameter(["a", "b"])},

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from amtune.evaluation.report import spread, spread_columns
 from amtune.store import Store
 
 TRAINING_JOB_STATUSES = ("InProgress", "Completed", "Failed", "Stopped")
@@ -112,6 +113,9 @@ def describe(store: Store, name: str) -> dict[str, Any]:
     best = best_row(rows, objective["Type"])
     if best is not None:
         doc["BestTrainingJob"] = training_job_summary(best, objective, name)
+        if cfg.get("Evaluation"):  # holdout / k-fold (amtune.evaluation)
+            doc["Evaluation"] = cfg["Evaluation"]
+            doc["BestTrainingJob"].update(spread(cfg, best))
     if (cfg.get("WarmStartConfig") or {}).get("WarmStartType") == "IdenticalDataAndAlgorithm":
         overall = overall_best(store, name)
         if overall is not None:
@@ -186,6 +190,7 @@ def analytics(store: Store, name: str) -> AnalyticsFrame:
                 "Attempts": r["attempts"],
             }
         )
+        d.update(spread(job["config"], r))  # k-fold evaluation: the objective over the folds
         rows.append(d)
     cols = [
         *names,
@@ -198,6 +203,7 @@ def analytics(store: Store, name: str) -> AnalyticsFrame:
         "ObjectiveStatus",
         "FailureReason",
         "Attempts",
+        *spread_columns(job["config"]),
     ]
     frame: AnalyticsFrame = AnalyticsFrame(rows, columns=cols)
     frame.tuning_job_name = name
