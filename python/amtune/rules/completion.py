@@ -33,11 +33,13 @@ reports the current count as
 the jobs that were running when the tuning job completed).
 
 **Convergence** (``complete_on_convergence=True`` / ``"Enabled"``), after Makarova et al. 2022,
-"Automatic termination for hyperparameter optimization" (AutoML-Conf): a Gaussian process (the
-compiled core's Matern-5/2 model with MAP hyperparameters, :mod:`amtune._gpfit`) is fitted to every
-observation with a value in the strategy's history (minimization sense; a warm start's
-IdenticalDataAndAlgorithm parents included; hyperparameters fitted on at most 128 of them chosen by
-``core.fit_subset``, from 3 starts every 10th check and from the previous fit otherwise). With
+"Automatic termination for hyperparameter optimization" (AutoML-Conf): the Bayesian strategy's
+Gaussian process (:class:`amtune.strategies.surrogate.Surrogate`: the compiled engine's model with
+MAP hyperparameters, outputs standardized) is fitted to every observation with a value in the
+strategy's history (minimization sense; a warm start's IdenticalDataAndAlgorithm parents included;
+hyperparameters fitted on at most 128 of them, warm-started from the previous check's fit and
+refitted from several starts whenever the history grew by half; beyond 256 observations the
+posterior uses the big-history bound of the strategy). With
 ``t`` observations in ``d`` dimensions and ``beta_t = 0.2 * 2 log(d t^2 pi^2 / (6 delta))``,
 ``delta = 0.1`` (the GP-UCB schedule of Srinivas et al. 2010 scaled by 1/5, as is usual in
 practice):
@@ -76,6 +78,7 @@ from amtune.sagemaker.config import (
     TuningJobCompletionCriteriaConfig,
 )
 from amtune.space import SearchSpace
+from amtune.strategies.surrogate import Surrogate, candidate_points, minimize_encoded
 
 if TYPE_CHECKING:  # pragma: no cover
     from amtune.tuning.settings import TuningJobSettings
@@ -177,7 +180,7 @@ class RegretBound:
     threshold: float
     n: int
     sqrt_beta: float
-    theta: np.ndarray | None = None  # the GP hyperparameters (to warm-start the next fit)
+    model: Surrogate | None = None  # the fitted GP (refitted warm at the next check)
 
     @property
     def bound(self) -> float:
@@ -193,12 +196,11 @@ def regret_bound(
     X: np.ndarray,
     y: np.ndarray,
     seed: int = 0,
-    theta0: np.ndarray | None = None,
+    model: Surrogate | None = None,
 ) -> RegretBound:
     """Fit the GP to ``(X, y)`` (encoded points, values to minimize, NaN rows ignored) and return
-    the regret bound of the convergence rule with its threshold."""
-    from amtune._gpfit import GPModel, candidate_points, refine_min
-
+    the regret bound of the convergence rule with its threshold. ``model``, the model of an
+    earlier check, is refitted (warm) instead of starting a new one."""
     X = np.asarray(X, dtype=np.float64).reshape(-1, space.dim)
     y = np.asarray(y, dtype=np.float64).ravel()
     ok = np.isfinite(y)
@@ -206,28 +208,28 @@ def regret_bound(
     n = int(y.shape[0])
     if n < 2:
         raise ValueError("regret_bound: at least 2 observations with a value are needed")
-    model = GPModel(space, X, y, seed=seed, max_fit_points=128, theta0=theta0)
+    gp = model if model is not None else Surrogate(space, seed=seed, max_fit_points=128)
+    gp.fit_encoded(X, y, seed=seed)
     sb = math.sqrt(beta(n, space.dim))
-    mu, var = model.predict(X)
-    sd = np.sqrt(var)
+    mu, sd = gp.predict_encoded(X)
     ucb_min = float(np.min(mu + sb * sd))
     around = X[np.argsort(mu)[:8]]
     C = candidate_points(space, X, 512, seed, around=around)
-    cm, cv = model.predict(C)
-    lcb = cm - sb * np.sqrt(cv)
+    cm, csd = gp.predict_encoded(C)
+    lcb = cm - sb * csd
     lcb_min = float(np.min(lcb))
 
     def fun(x: np.ndarray) -> tuple[float, np.ndarray]:
-        m, v, dm, dv = model.predict_grad(x)
+        m, v, dm, dv = gp.predict_grad(x)
         s = math.sqrt(max(v, 1e-300))
         return m - sb * s, dm - sb * dv / (2.0 * s)
 
     for i in np.argsort(lcb)[:4]:
-        _, val = refine_min(space, fun, C[i])
+        _, val = minimize_encoded(space, fun, C[i])
         lcb_min = min(lcb_min, val)
     best = float(np.min(y))
-    threshold = max(model.noise_sd, IMPROVEMENT_FRACTION * abs(best))
-    return RegretBound(ucb_min, lcb_min, model.noise_sd, threshold, n, sb, model.theta)
+    threshold = max(gp.noise_sd, IMPROVEMENT_FRACTION * abs(best))
+    return RegretBound(ucb_min, lcb_min, gp.noise_sd, threshold, n, sb, gp)
 
 
 # ====================================================================== the hook
@@ -267,11 +269,10 @@ class CompletionHook(TuningJobHook):
             return None
         seed = (int(run.random_seed) + 7919 * n) % (2**63)
         try:
-            # refit from scratch every 10 checks, else warm-start from the last fit
+            # the model of the last check refits warm (and in full when the history grew by half)
             last = self.last_bound
-            theta0 = None if last is None or self.checks % 10 == 0 else last.theta
             self.checks += 1
-            rb = regret_bound(space, h.X, h.y, seed, theta0)
+            rb = regret_bound(space, h.X, h.y, seed, None if last is None else last.model)
         except (RuntimeError, ValueError):
             return None
         self.last_bound = rb

@@ -40,8 +40,9 @@ finite spaces do not re-run a configuration a parent evaluated. ``describe()`` a
 
 **TransferLearning** (Bayesian strategy): the parents are a related task, not the same function.
 Their values (minimization sense; failed jobs get their parent's worst value) are standardized by
-the pooled parents' mean and standard deviation, and a GP fitted to them (:mod:`amtune._gpfit`; at
-most 512 points chosen by ``core.fit_subset``) gives a prior mean ``m(x)``. This model takes the
+the pooled parents' mean and standard deviation, and the Bayesian strategy's GP fitted to them
+(:class:`amtune.strategies.surrogate.Surrogate`; at most 512 points chosen by ``core.fit_subset``)
+gives a prior mean ``m(x)``. This model takes the
 place of the Bayesian strategy's space-filling initial design: the job's first ``n_initial``
 proposals (the strategy's initial-design size, ``min(max(5, d + 1), 10)`` by default) come from it.
 The first minimizes ``m``; the next ones maximize log expected improvement of ``m(x) + r(x)``,
@@ -72,6 +73,7 @@ from amtune.space import SearchSpace
 from amtune.space.serialization import ranges_to_json
 from amtune.store import Store, resolve_db_path
 from amtune.strategies.base import History, Strategy
+from amtune.strategies.surrogate import Surrogate, candidate_points, minimize_encoded
 
 if TYPE_CHECKING:  # pragma: no cover
     from amtune.tuning.settings import TuningJobSettings
@@ -91,6 +93,7 @@ MAX_STATIC_CHANGES = 10
 WARM_START_STRATEGIES = ("Bayesian", "Random")
 MAX_PRIOR_POINTS = 512
 MIN_DESIGN_DISTANCE = 0.05
+LOG_EI = core.Acquisition.LogEI
 _FINISHED = ("Completed", "Stopped")
 
 
@@ -266,6 +269,16 @@ def load_parents(tuner: TuningJobSettings, store: Store, identical: bool) -> lis
 
 
 # ====================================================================== transfer learning
+def _loc_scale(y: np.ndarray) -> tuple[float, float]:
+    """Mean and standard deviation of finite values ``y`` of any magnitude (1 when constant)."""
+    m = float(np.max(np.abs(y))) if len(y) else 0.0
+    if not m:
+        return 0.0, 1.0
+    u = y / m  # nothing is squared at the magnitude of y
+    sd = float(np.std(u)) * m
+    return float(np.mean(u)) * m, (sd if sd > 1e-12 * m else 1.0)
+
+
 class TransferLearningSearch(Strategy):
     """The Bayesian strategy's initial design from a prior mean learned on related tuning jobs.
 
@@ -290,26 +303,26 @@ class TransferLearningSearch(Strategy):
                 ys.append(np.where(np.isnan(y), np.nanmax(y), y))  # failed: the parent's worst
         self.has_prior = bool(Xs)
         if self.has_prior:
-            from amtune._gpfit import GPModel
-
             X = np.vstack(Xs)
             y = np.concatenate(ys)
-            self.loc = float(np.mean(y))
-            sd = float(np.std(y))
-            self.scale = sd if sd > 1e-12 else 1.0
+            self.loc, self.scale = _loc_scale(y)
             z = (y - self.loc) / self.scale
             if X.shape[0] > MAX_PRIOR_POINTS:
                 sub = np.asarray(core.fit_subset(np.ascontiguousarray(X), z, MAX_PRIOR_POINTS))
                 X, z = X[sub], z[sub]
-            self.prior = GPModel(self.space, X, z, seed=self.seed % (2**32), standardize=False)
-            pm, _ = self.prior.predict(X)
+            # the posterior on all (at most MAX_PRIOR_POINTS) points: a prior mean over the space
+            self.prior = Surrogate(
+                self.space, seed=self.seed % (2**32), big_history_threshold=MAX_PRIOR_POINTS
+            ).fit_encoded(X, z)
+            pm, _ = self.prior.predict_encoded(X)
             self.prior_best = X[np.argsort(pm)[:5]]
 
     def bind(self, space: SearchSpace, seed: int) -> None:  # pragma: no cover - bound via inner
         raise RuntimeError("TransferLearningSearch is created around a bound strategy")
 
     def prior_mean(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return self.prior.predict(X)
+        """Mean and standard deviation of the parents' model at encoded points ``X``."""
+        return self.prior.predict_encoded(X)
 
     def ask(self, n: int, history: History) -> np.ndarray:
         if not self.has_prior:
@@ -330,7 +343,6 @@ class TransferLearningSearch(Strategy):
 
     def _transfer(self, n: int, history: History, pending: np.ndarray) -> np.ndarray:
         """``n`` proposals from the parents' prior mean plus a residual GP on this job's values."""
-        from amtune._gpfit import GPModel, candidate_points, refine_min
         from amtune.strategies.random_search import config_keys
 
         space = self.space
@@ -342,9 +354,9 @@ class TransferLearningSearch(Strategy):
             z = np.where(np.isnan(z), np.nanmax(z) if np.isfinite(z).any() else 0.0, z)
         m_X = self.prior_mean(X)[0] if len(y) else np.zeros(0)
         seed = self.next_seed()
-        model: GPModel | None = None
-        if len(y):
-            model = GPModel(space, X, z - m_X, seed=seed % (2**32), standardize=False, center=True)
+        model: Surrogate | None = None
+        if len(y):  # the residual of this job's values on the parents' prior mean
+            model = Surrogate(space, seed=seed % (2**32)).fit_encoded(X, z - m_X)
         best = float(np.min(z)) if len(y) else math.inf
         seen = (
             set(config_keys(space.canonicalize(np.vstack([X, pending]))))
@@ -352,12 +364,11 @@ class TransferLearningSearch(Strategy):
             else set()
         )
         # Kriging believer: pending points get the model's mean as their value
-        fx, fr = X, (z - m_X) if len(y) else np.zeros(0)
+        fx = X
         if len(pending):
             if model is not None:
-                pr, _ = model.predict(pending)
-                fx, fr = np.vstack([fx, pending]), np.concatenate([fr, pr])
-                model = model.with_data(fx, fr)
+                model.fantasize(pending)
+                fx = np.vstack([fx, pending])
             else:
                 fx = pending
         min_dist = MIN_DESIGN_DISTANCE * math.sqrt(d)
@@ -381,28 +392,28 @@ class TransferLearningSearch(Strategy):
             if model is None:
                 mu, var = pm, np.ones(len(C))
             else:
-                rm, var = model.predict(C)
-                mu = pm + rm
+                rm, rsd = model.predict_encoded(C)
+                mu, var = pm + rm, rsd**2
             if not math.isfinite(best):  # no value yet: the prior's minimizer
                 acq = -mu
             else:
                 acq = np.array(
                     [
-                        core.acquisition_value(0, best, 0.0, float(m), float(v))[0]
+                        core.acquisition_value(LOG_EI, best, 0.0, float(m), float(v))[0]
                         for m, v in zip(mu, var, strict=False)
                     ]
                 )
             cand = [(float(acq[i]), C[i]) for i in np.argsort(-acq)[:3]]
             if model is not None and math.isfinite(best):
 
-                def neg_acq(x: np.ndarray, mdl: GPModel = model) -> tuple[float, np.ndarray]:
+                def neg_acq(x: np.ndarray, mdl: Surrogate = model) -> tuple[float, np.ndarray]:
                     m1, _, dm1, _ = self.prior.predict_grad(x)
                     m2, v2, dm2, dv2 = mdl.predict_grad(x)
-                    val, da_dm, da_dv = core.acquisition_value(0, best, 0.0, m1 + m2, v2)
+                    val, da_dm, da_dv = core.acquisition_value(LOG_EI, best, 0.0, m1 + m2, v2)
                     return -val, -(da_dm * (dm1 + dm2) + da_dv * dv2)
 
                 for _, x0 in list(cand):
-                    xr, v = refine_min(space, neg_acq, x0, 30)
+                    xr, v = minimize_encoded(space, neg_acq, x0, 30)
                     if space.is_finite:
                         ok = config_keys(xr[None, :])[0] not in seen
                     else:
@@ -417,11 +428,8 @@ class TransferLearningSearch(Strategy):
             if space.is_finite:
                 seen.add(config_keys(x[None, :])[0])
             if model is not None:  # fantasize x for the next point of the batch
-                r_x, _ = model.predict(x[None, :])
-                fx, fr = np.vstack([fx, x[None, :]]), np.concatenate([fr, r_x])
-                model = model.with_data(fx, fr)
-            else:
-                fx = np.vstack([fx, x[None, :]]) if len(fx) else x[None, :]
+                model.fantasize(x[None, :])
+            fx = np.vstack([fx, x[None, :]]) if len(fx) else x[None, :]
         if len(out) < n:  # a nearly exhausted finite space
             sub = History(
                 X=history.X, y=history.y, pending=np.vstack([pending, *[o[None, :] for o in out]])

@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from amtune._ext import core
+
 SCALING_TYPES = ("Auto", "Linear", "Logarithmic", "ReverseLogarithmic")
 #: SageMaker allows 30 values per categorical range; amtune's encoding costs nothing more for
 #: larger counts, so it allows these.
@@ -31,8 +33,8 @@ MAX_CATEGORICAL_VALUES = 1000
 #: double-precision encoding, under either scale.
 MAX_INTEGER_MAGNITUDE = 2**40
 
-_KIND = {"Continuous": 0, "Integer": 1, "Categorical": 2}
-_SCALE = {"Linear": 0, "Logarithmic": 1, "ReverseLogarithmic": 2}
+_KIND = dict(core.Kind.__members__)  # "Continuous" -> core.Kind.Continuous, ...
+_SCALE = dict(core.Scale.__members__)
 # Exact types that need no ABC check on the hot paths.
 PLAIN_NUMBERS = frozenset({int, float, np.float64, np.int64})
 
@@ -97,7 +99,7 @@ class Parameter:
     def validate(self, name: str) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def core_spec(self) -> tuple[int, int, float, float]:  # pragma: no cover - overridden
+    def core_spec(self) -> tuple[core.Kind, core.Scale, float, float]:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -128,7 +130,7 @@ class NumericParameter(Parameter):
             raise ValueError(f"{where}: Logarithmic scaling needs min_value > 0, got {lo}")
         self.min_value, self.max_value = lo, hi
 
-    def core_spec(self) -> tuple[int, int, float, float]:
+    def core_spec(self) -> tuple[core.Kind, core.Scale, float, float]:
         return (_KIND[self.kind], _SCALE[self.scale], float(self.min_value), float(self.max_value))
 
     def __repr__(self) -> str:
@@ -275,8 +277,8 @@ class CategoricalParameter(Parameter):
             i = self._index[category_key(v)]
         return i
 
-    def core_spec(self) -> tuple[int, int, float, float]:
-        return (_KIND["Categorical"], 0, 0.0, float(len(self.values)))
+    def core_spec(self) -> tuple[core.Kind, core.Scale, float, float]:
+        return (core.Kind.Categorical, core.Scale.Linear, 0.0, float(len(self.values)))
 
     def __repr__(self) -> str:
         return f"CategoricalParameter({self.values!r})"

@@ -55,9 +55,9 @@ from amtune.strategies.big_history import (
     check_big_history_options,
 )
 from amtune.strategies.random_search import config_keys, unused_discrete
+from amtune.strategies.surrogate import hyper_dict, input_spec
 
-ACQUISITIONS = {"LogEI": 0, "UCB": 1, "PI": 2}
-_KIND_CODE = {"Continuous": 0, "Integer": 1, "Categorical": 2}
+ACQUISITIONS = dict(core.Acquisition.__members__)  # "LogEI" -> core.Acquisition.LogEI, ...
 
 
 def _is_int(x: Any) -> bool:
@@ -134,8 +134,10 @@ class BayesianSearch(Strategy):
             raise ValueError(f"n_initial must be a positive integer or None, got {n_initial!r}")
         if not isinstance(deterministic, (bool, np.bool_)):
             raise TypeError(f"deterministic must be a bool, got {deterministic!r}")
-        if isinstance(ucb_kappa, bool) or not isinstance(ucb_kappa, (int, float)) or not (
-            np.isfinite(ucb_kappa) and ucb_kappa >= 0
+        if (
+            isinstance(ucb_kappa, bool)
+            or not isinstance(ucb_kappa, (int, float))
+            or not (np.isfinite(ucb_kappa) and ucb_kappa >= 0)
         ):
             raise ValueError(f"ucb_kappa must be a finite number >= 0, got {ucb_kappa!r}")
         if num_threads is not None and (not _is_int(num_threads) or num_threads < 1):
@@ -157,21 +159,22 @@ class BayesianSearch(Strategy):
 
     def bind(self, space: SearchSpace, seed: int) -> None:
         super().bind(space, seed)
-        kinds = [_KIND_CODE[k] for k in space.kinds()]
-        cards = space.cardinalities()
-        warp = [
-            int(p.kind != "Categorical" and getattr(p, "scaling_type", None) == "Auto")
-            for p in space.ranges.values()
-        ]
         threads = self.num_threads or int(os.environ.get("AMTUNE_NUM_THREADS", "0") or 0)
         self._engine = core.BayesEngine(
-            space._core, kinds, cards, warp,
-            acquisition=ACQUISITIONS[self.acquisition], kappa=self.ucb_kappa,
-            deterministic=self.deterministic, threads=max(threads, 0),
-            max_fit_points=self.max_fit_points, output_warping=self.output_warping,
-            big_threshold=self.big_history_threshold or 0, local_points=self.local_points,
+            space._core,
+            input_spec(space),
+            acquisition=ACQUISITIONS[self.acquisition],
+            kappa=self.ucb_kappa,
+            deterministic=self.deterministic,
+            threads=max(threads, 0),
+            max_fit_points=self.max_fit_points,
+            output_warping=self.output_warping,
+            big_threshold=self.big_history_threshold or 0,
+            local_points=self.local_points,
         )
-        self._n_init = self.n_initial if self.n_initial is not None else default_n_initial(space.dim)
+        self._n_init = (
+            self.n_initial if self.n_initial is not None else default_n_initial(space.dim)
+        )
         self._design_seed = self.next_seed()
         self._design_index = 0
 
@@ -265,9 +268,18 @@ class BayesianSearch(Strategy):
             "model_points": int(self._engine.model_points),
         }
         if self._engine.big_mode:
-            info["trust_region"] = dict(core.engine_trust_region(self._engine))
+            tr = self._engine.trust_region
+            info["trust_region"] = {
+                "length": tr.length,
+                "successes": tr.successes,
+                "failures": tr.failures,
+                "restarts": tr.restarts,
+            }
         return info
 
     def hyperparameters(self) -> dict[str, Any]:
         """The fitted GP hyperparameters (lengthscales in log form, noise, warping, ...)."""
-        return dict(self._engine.hyperparameters())
+        out = hyper_dict(self._engine.hyper)
+        out["output_lambda"] = self._engine.output_lambda
+        out["warping"] = self._engine.uses_warping
+        return out
