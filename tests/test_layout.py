@@ -18,7 +18,8 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-MODULES = {_module_name(p): p for p in sorted(ROOT.rglob("*.py"))}
+# the compiled core counts as a module through its stub (_core.pyi)
+MODULES = {_module_name(p): p for p in sorted([*ROOT.rglob("*.py"), *ROOT.rglob("*.pyi")])}
 
 
 def _resolve(name: str) -> str | None:
