@@ -81,8 +81,7 @@ def test_custom_images_are_not_builtin(uri: str) -> None:
     assert algorithm_for_image(uri) is None
     with pytest.raises(ValueError, match="not a SageMaker built-in algorithm image"):
         image_uris.parse(uri)
-    with pytest.raises(ValueError, match="give MetricDefinitions"):
-        predefined_metric_definitions(uri)
+    assert predefined_metric_definitions(uri) == []
 
 
 def test_retrieve_round_trips_and_matches_the_sdk_format() -> None:

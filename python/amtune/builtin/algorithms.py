@@ -25,7 +25,7 @@ class Algorithm:
 
     >>> from amtune.builtin import algorithm
     >>> algo = algorithm("xgboost")
-    >>> algo.command()[1:]
+    >>> algo.command[1:]
     ['-m', 'amtune.builtin.xgboost']
     >>> algo.objective_direction("validation:auc")
     'Maximize'
@@ -43,6 +43,7 @@ class Algorithm:
     #: static hyperparameters the quick start adds when the user gives none
     quick_start_static: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
     def command(self) -> list[str]:
         """The training command: ``[sys.executable, "-m", module]``."""
         return [sys.executable, "-m", self.module]
@@ -177,21 +178,19 @@ def algorithm_for_job_config(config: Mapping[str, Any]) -> Algorithm | None:
 
 
 def predefined_metric_definitions(uri_or_name: str) -> list[dict[str, str]]:
-    """The predefined metric definitions of a built-in algorithm's image URI (or name).
+    """The predefined metric definitions of a built-in algorithm's image URI (or name): the list
+    SageMaker uses when a request on that image has no ``MetricDefinitions``. An image amtune does
+    not know (a custom image) has none: ``[]``.
 
-    ``ValueError`` when neither is known: a custom image needs its own ``MetricDefinitions``.
+    >>> [d["Name"] for d in predefined_metric_definitions("knn")]
+    ['test:accuracy', 'test:mse']
+    >>> predefined_metric_definitions("123456789012.dkr.ecr.us-east-1.amazonaws.com/mine:1")
+    []
     """
     algo = algorithm_for_image(uri_or_name)
-    if algo is None:
-        try:
-            algo = algorithm(uri_or_name)
-        except ValueError:
-            raise ValueError(
-                f"{uri_or_name!r} is not a built-in algorithm image amtune knows, so it has no "
-                f"predefined metric definitions: give MetricDefinitions (known images: "
-                f"sagemaker-xgboost, xgboost, linear-learner, knn)"
-            ) from None
-    return algo.metric_definitions()
+    if algo is None and isinstance(uri_or_name, str):
+        algo = ALGORITHMS.get(_ALIASES.get(uri_or_name.lower(), uri_or_name.lower()))
+    return [] if algo is None else algo.metric_definitions()
 
 
 def recommended_ranges(name: str, names: Iterable[str] | None = None) -> dict[str, Parameter]:

@@ -138,7 +138,7 @@ class BuiltinTuner(HyperparameterTuner):
         self, job_name: str | None = None, wait: bool = True, quiet: bool | None = None
     ) -> None:
         """Run the tuning job (the training command is the algorithm's)."""
-        super().fit(self.algorithm.command(), job_name=job_name, wait=wait, quiet=quiet)
+        super().fit(self.algorithm.command, job_name=job_name, wait=wait, quiet=quiet)
 
     @classmethod
     def _from_config(cls, cfg: Mapping[str, Any], db: Any = None) -> HyperparameterTuner:
