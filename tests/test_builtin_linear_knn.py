@@ -184,3 +184,49 @@ def test_knn_regressor_sample_and_reduction(
     assert (
         "'dimension_reduction_target': must be less than feature_dim=6" in capsys.readouterr().err
     )
+
+
+def test_a_command_tuning_job_on_a_builtin_gets_the_tuning_objective(tmp_path: Path) -> None:
+    import amtune
+
+    X, y = classification(300, d=4, seed=6)
+    ch = _split(tmp_path, X, y, {"train": slice(0, 200), "test": slice(200, 300)})
+    algo = algorithm("knn")
+    tuner = amtune.HyperparameterTuner(
+        "test:accuracy",
+        {"k": amtune.IntegerParameter(1, 15)},
+        "Maximize",
+        algo.metric_definitions(),
+        strategy="Random",
+        max_jobs=2,
+        max_parallel_jobs=2,
+        static_hyperparameters={
+            "feature_dim": 4,
+            "predictor_type": "classifier",
+            "sample_size": 200,
+        },
+        channels={k: str(v) for k, v in ch.items()},
+        quiet=True,
+        db=str(tmp_path / "a.db"),
+    )
+    tuner.fit(algo.command, job_name="knn-cmd")
+    d = tuner.describe()
+    assert d["HyperParameterTuningJobStatus"] == "Completed"
+    assert (
+        d["TrainingJobDefinition"]["StaticHyperParameters"]["_tuning_objective_metric"]
+        == "test:accuracy"
+    )
+    assert 0.5 < d["BestTrainingJob"]["FinalHyperParameterTuningJobObjectiveMetric"]["Value"] <= 1
+    bad = amtune.HyperparameterTuner(
+        "validation:accuracy",
+        {"k": amtune.IntegerParameter(1, 15)},
+        "Maximize",
+        [{"Name": "validation:accuracy", "Regex": "x=(.*)"}],
+        quiet=True,
+        db=str(tmp_path / "a.db"),
+    )
+    with pytest.raises(
+        ValueError,
+        match="not emitted by the built-in k-NN algorithm; it emits: test:accuracy, test:mse",
+    ):
+        bad.fit(algo.command, job_name="bad")

@@ -162,6 +162,20 @@ def algorithm_for_command(command: Any) -> Algorithm | None:
     return None
 
 
+def tuning_objective_static(
+    command: Any, objective: str, static: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """The static hyperparameters with ``_tuning_objective_metric`` added when ``command`` runs a
+    built-in algorithm (None for any other command, or when it is there already). SageMaker
+    passes it to its algorithms; XGBoost then evaluates the objective's metric. ``ValueError``
+    when the algorithm does not emit ``objective``."""
+    algo = algorithm_for_command(command)
+    if algo is None or "_tuning_objective_metric" in static:
+        return None
+    algo.objective_direction(objective)
+    return {**static, "_tuning_objective_metric": objective}
+
+
 def algorithm_for_job_config(config: Mapping[str, Any]) -> Algorithm | None:
     """The built-in algorithm of a stored tuning or training job config (its ``TrainingImage``,
     else its training command), None for custom training code."""

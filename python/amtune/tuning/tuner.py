@@ -51,6 +51,7 @@ from typing import Any
 import numpy as np
 
 from amtune import analytics as _analytics
+from amtune.builtin.algorithms import tuning_objective_static
 from amtune.evaluation.apply import check_evaluation, plan_evaluation, record_evaluation
 from amtune.metrics import validate_metric_definitions
 from amtune.optimizer import Optimizer
@@ -315,6 +316,7 @@ class HyperparameterTuner:
                 "fit: called while a worker process imports your script; put the code that "
                 'starts the tuning job under `if __name__ == "__main__":`'
             )
+        self._builtin_objective(train)
         runner = self._evaluated(self._make_runner(train))
         name = job_name or self._default_name()
         if not isinstance(name, str) or not TUNING_JOB_NAME_RE.match(name):
@@ -466,6 +468,13 @@ class HyperparameterTuner:
             f"train: must be a callable train(hyperparameters, reporter) or a command "
             f"(a string or a list of strings), got {type(train).__name__}"
         )
+
+    def _builtin_objective(self, train: Any) -> None:
+        """A built-in algorithm's command gets ``_tuning_objective_metric`` (as SageMaker passes
+        it to its algorithms); an objective the algorithm does not emit is a ValueError."""
+        static = tuning_objective_static(train, self.objective_metric_name, self.space.static)
+        if static is not None:
+            self.space = SearchSpace(self.space.ranges, static)
 
     def _evaluated(self, runner: Runner) -> Runner:
         """Under an evaluation config: split the train channel (once) and wrap the runner."""
