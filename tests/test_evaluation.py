@@ -265,6 +265,15 @@ def test_script_mode_tuning_jobs_with_kfold_and_holdout(tmp_path: Path) -> None:
         assert [fm[f"validation:mean:fold-{i}"] for i in (1, 2, 3)] == pytest.approx(list(finals))
         assert fm["validation:mean:std"] == pytest.approx(finals.std())
         assert all(fm[f"overlap:fold-{i}"] == 0 for i in (1, 2, 3))
+    from amtune.evaluation.models import find_model
+
+    job = jobs_kf = kf.store.training_jobs("kf")[0]["name"]
+    with pytest.raises(ValueError, match=r"k-fold training job with 3 models .* --fold 1\.\.3"):
+        find_model(kf.store, job)
+    with pytest.raises(ValueError, match="--fold: must be from 1 to 3, got 4"):
+        find_model(kf.store, job, fold=4)
+    with pytest.raises(ValueError, match=r"wrote no model: .*fold-2/model is empty"):
+        find_model(kf.store, jobs_kf, fold=2)
     frame = kf.analytics()
     assert list(frame["FinalObjectiveStd"]) == pytest.approx([finals.std()] * 2)
     assert list(frame["FinalObjectiveMax"]) == pytest.approx([finals.max()] * 2)
