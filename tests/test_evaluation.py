@@ -15,6 +15,7 @@ from amtune.evaluation.config import Holdout, KFold, parse_cli_evaluation, parse
 from amtune.evaluation.kfold_runner import KFoldRunner
 from amtune.evaluation.splits import prepare_split
 from amtune.runners.command import CommandRunner
+from amtune.runners.events import JobEnded
 from amtune.runners.spec import JobSpec
 
 
@@ -137,9 +138,9 @@ def _run_kfold(
     got = []
     while True:
         ev = events.get(timeout=120)
-        if ev[0] == "done":
-            return got, ev[2], split
-        got.append(ev)
+        if isinstance(ev, JobEnded):
+            return got, ev.outcome, split
+        got.append((None, ev.seq, ev.name, ev.value, ev.step, ev.time))
 
 
 def test_kfold_runner_reports_fold_metrics_and_means(tmp_path: Path) -> None:

@@ -17,7 +17,6 @@ tuner is created. The stored config keeps the ``Evaluation`` document and the us
 from __future__ import annotations
 
 import math
-import queue
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 from amtune.evaluation.config import EvaluationConfig, Holdout, parse_evaluation
 from amtune.evaluation.kfold_runner import KFoldRunner
 from amtune.evaluation.splits import Split, prepare_split
+from amtune.runners.events import EventQueue
 from amtune.runners.spec import Handle, JobSpec, Runner
 
 __all__ = [
@@ -59,7 +59,7 @@ class ChannelOverlayRunner(Runner):
         self.overlay = dict(channels)
         self.kind = inner.kind
 
-    def start(self, spec: JobSpec, events: queue.Queue[Any]) -> Handle:
+    def start(self, spec: JobSpec, events: EventQueue) -> Handle:
         return self.inner.start(replace(spec, channels={**spec.channels, **self.overlay}), events)
 
     def close(self) -> None:
@@ -82,15 +82,13 @@ class EvaluationPlan:
 
 
 def plan_evaluation(
-    config: EvaluationConfig, channels: Mapping[str, str], tuner: Any, root: Path
+    config: EvaluationConfig, channels: Mapping[str, str], max_parallel_jobs: int, root: Path
 ) -> EvaluationPlan:
-    """Prepare the split under ``root / "evaluation"`` and set the tuner's configurations at
-    once (``tuner.max_parallel_jobs``; the stored config keeps the user's value)."""
+    """Prepare the split under ``root / "evaluation"``; ``max_parallel_jobs`` (the user's) bounds
+    the fold runs, ``parallel_configurations`` is what the tuning job runs at once."""
     split = prepare_split(config, channels["train"], root / "evaluation")
-    runs = getattr(tuner, "_max_parallel_runs", None) or int(tuner.max_parallel_jobs)
-    tuner._max_parallel_runs = runs
+    runs = int(max_parallel_jobs)
     at_once = runs if isinstance(config, Holdout) else max(1, math.ceil(runs / config.k))
-    tuner.max_parallel_jobs = at_once
     return EvaluationPlan(config, split, runs, at_once)
 
 

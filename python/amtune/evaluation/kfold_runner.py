@@ -30,7 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from amtune.runners.spec import Handle, JobSpec, Outcome, Runner
+from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome, RunnerEvent
+from amtune.runners.spec import Handle, JobSpec, Runner
 
 __all__ = ["KFoldRunner", "fold_metric_name"]
 
@@ -85,7 +86,7 @@ class KFoldRunner(Runner):
         self.folds = [dict(f) for f in folds]
         self.slots = threading.BoundedSemaphore(max(1, int(max_processes)))
 
-    def start(self, spec: JobSpec, events: queue.Queue[Any]) -> Handle:
+    def start(self, spec: JobSpec, events: EventQueue) -> Handle:
         handle = _KFoldHandle()
         threading.Thread(
             target=self._run,
@@ -99,7 +100,7 @@ class KFoldRunner(Runner):
         self.inner.close()
 
     # ------------------------------------------------------------------ one training job
-    def _run(self, spec: JobSpec, events: queue.Queue[Any], handle: _KFoldHandle) -> None:
+    def _run(self, spec: JobSpec, events: EventQueue, handle: _KFoldHandle) -> None:
         k = len(self.folds)
         seq = spec.seq
         own: queue.Queue[Any] = queue.Queue()
@@ -111,7 +112,7 @@ class KFoldRunner(Runner):
         outcomes: dict[int, Outcome] = {}
 
         def on_metric(fold: int, name: str, value: float, step: int, when: float) -> None:
-            events.put(("metric", seq, fold_metric_name(name, fold + 1), value, step, when))
+            events.put(MetricEmitted(seq, fold_metric_name(name, fold + 1), value, step, when))
             with lock:
                 per = values.setdefault(name, [{} for _ in range(k)])
                 per[fold][step] = value
@@ -119,7 +120,7 @@ class KFoldRunner(Runner):
                 s = next_step.get(name, 0)
                 while all(s in per[f] for f in range(k)):
                     mean = float(np.mean([per[f][s] for f in range(k)]))
-                    events.put(("metric", seq, name, mean, s, when))
+                    events.put(MetricEmitted(seq, name, mean, s, when))
                     s += 1
                 next_step[name] = s
 
@@ -138,7 +139,7 @@ class KFoldRunner(Runner):
                 job_dir=fold_dir,
                 channels={**spec.channels, **self.folds[fold]},
             )
-            q: queue.Queue[Any] = queue.Queue()
+            q: queue.Queue[RunnerEvent] = queue.Queue()
             h = self.inner.start(fs, q)
             with handle.lock:
                 handle.handles[fold] = h
@@ -148,14 +149,14 @@ class KFoldRunner(Runner):
             threading.Thread(target=pump, args=(fold, q), daemon=True).start()
             return True
 
-        def pump(fold: int, q: queue.Queue[Any]) -> None:
+        def pump(fold: int, q: queue.Queue[RunnerEvent]) -> None:
             while True:
                 ev = q.get()
-                if ev[0] == "metric":
-                    _, _, name, value, step, when = ev
-                    on_metric(fold, name, value, int(step if step is not None else 0), when)
-                elif ev[0] == "done":
-                    out: Outcome = ev[2]
+                if isinstance(ev, MetricEmitted):
+                    step = ev.step if ev.step is not None else 0
+                    on_metric(fold, ev.name, ev.value, step, ev.time)
+                else:
+                    out: Outcome = ev.outcome
                     self.slots.release()
                     if not out.ok and not out.stopped:
                         # the training job has failed: end the other folds now
@@ -176,7 +177,7 @@ class KFoldRunner(Runner):
         for _ in range(started):
             fold, out = own.get()
             outcomes[fold] = out
-        events.put(("done", seq, self._combine(outcomes, k, finals, handle)))
+        events.put(JobEnded(seq, self._combine(outcomes, k, finals, handle)))
         handle.finished.set()
 
     @staticmethod
