@@ -300,3 +300,24 @@ def test_script_mode_tuning_jobs_with_kfold_and_holdout(tmp_path: Path) -> None:
             evaluation={"Type": "KFold", "K": 1},
             **common,
         )
+
+
+def test_one_training_job_with_kfold(tmp_path: Path) -> None:
+    from amtune.evaluation.apply import evaluated_runner
+
+    train = _numbered_channel(tmp_path, 20)
+    (tmp_path / "s.py").write_text(SCRIPT)
+    inner = CommandRunner([sys.executable, str(tmp_path / "s.py")], DEFS)
+    runner, plan = evaluated_runner(
+        {"Type": "KFold", "K": 2}, {"train": str(train)}, inner, tmp_path, 2
+    )
+    events: queue.Queue = queue.Queue()
+    runner.start(JobSpec("one", 1, "one", {}, tmp_path / "job", {"train": str(train)}), events)
+    while not isinstance(ev := events.get(timeout=120), JobEnded):
+        pass
+    finals = np.array([np.mean(v) for v in plan.split.validation_rows]) + 2
+    assert ev.outcome.ok and ev.outcome.final_metrics["validation:mean"] == pytest.approx(
+        finals.mean()
+    )
+    with pytest.raises(ValueError, match=r"channels\.validation"):
+        evaluated_runner({"Type": "Holdout"}, {"train": "a", "validation": "b"}, inner, tmp_path)

@@ -32,6 +32,7 @@ __all__ = [
     "ChannelOverlayRunner",
     "EvaluationPlan",
     "check_evaluation",
+    "evaluated_runner",
     "plan_evaluation",
     "record_evaluation",
 ]
@@ -101,3 +102,18 @@ def record_evaluation(config: dict[str, Any], plan: EvaluationPlan | None) -> di
     limits["MaxParallelTrainingJobs"] = plan.max_processes
     config.setdefault("amtune", {})["evaluation_split"] = str(plan.split.root)
     return config
+
+
+def evaluated_runner(
+    evaluation: Any,
+    channels: Mapping[str, str],
+    runner: Runner,
+    root: Path,
+    max_parallel_runs: int = 1,
+) -> tuple[Runner, EvaluationPlan]:
+    """For one training job (``Estimator.fit``): check the config, split the ``train`` channel
+    under ``root / "evaluation"`` and wrap ``runner``; the k-fold runs of the job run
+    ``max_parallel_runs`` at a time."""
+    cfg = check_evaluation(evaluation, channels)
+    plan = plan_evaluation(cfg, channels, max_parallel_runs, root)
+    return plan.wrap(runner), plan
