@@ -152,6 +152,12 @@ def run_algorithm(
         for note in env.notes:
             emit(note)
         train(env)
+    except ModuleNotFoundError as exc:
+        return fail(
+            env,
+            f"the package {exc.name!r} is not installed; the built-in algorithms need "
+            f"pip install 'amtune[builtin]' (xgboost, scikit-learn, scipy)",
+        )
     except (AlgorithmError, ValueError) as exc:
         # ValueError: HyperparameterError and data errors carry their own field/rule message.
         if not isinstance(exc, AlgorithmError) and not _is_user_error(exc):
