@@ -296,6 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
     config_cli.register(sub)
     __import__("amtune.builtin.cli").builtin.cli.register(sub)  # tune-builtin, demo --builtin
     __import__("amtune.evaluation.cli").evaluation.cli.register(sub)  # transform, evaluate
+    from amtune.serve.cli import register as register_serve  # deploy, endpoint (amtune[serve])
+
+    register_serve(sub)
     return p
 
 
