@@ -2,11 +2,12 @@
 
 The test data is a channel in the training format (CSV with the label first, or libsvm): the
 labels are taken off, the features are sent to the model through its inference code (as
-``text/csv`` or ``text/libsvm`` bodies, in batches), and the predictions are compared with the
-labels by one of :data:`METRICS`. How a prediction is read: a built-in algorithm's ``score``
-(probability of class 1, class probabilities, or the regression value) and ``predicted_label``;
-for script-mode models the array ``predict_fn`` returns (a 2-D array is read as class
-probabilities, a 1-D one as scores or values). Class predictions from probabilities use 0.5 (binary)
+``text/csv`` or ``text/libsvm`` bodies, in batches, asking for ``application/json``), and the
+predictions are compared with the labels by one of :data:`METRICS`. How an answer is read
+(:func:`decode_answer`): a built-in algorithm's ``score`` (probability of class 1, class
+probabilities, or the regression value) and ``predicted_label``; otherwise the numbers of the
+JSON array or CSV rows (a row of several numbers is read as class probabilities, one number as a
+score or value). Class predictions from probabilities use 0.5 (binary)
 or the arg-max (multiclass).
 
 The result is stored with the training job: a metric emission ``evaluation:<metric>`` of the
@@ -102,6 +103,32 @@ METRICS: dict[str, tuple[Callable[[Array, Predictions], float], str]] = {
 }
 
 
+def decode_answer(body: bytes, content_type: str) -> Any:
+    """A model's answer as data: JSON (SageMaker's ``{"predictions": [{"score": ...,
+    "predicted_label": ...}]}`` or any array), JSON lines, or CSV numbers (one row per record)."""
+    kind = content_type.split(";")[0].strip().lower()
+    text = body.decode("utf-8")
+    if kind == "application/json":
+        doc = json.loads(text)
+    elif kind == "application/jsonlines":
+        doc = {"predictions": [json.loads(line) for line in text.splitlines() if line.strip()]}
+    elif kind == "text/csv":
+        rows = [line.split(",") for line in text.splitlines() if line.strip()]
+        return np.asarray(rows, dtype=np.float64)
+    else:
+        raise ValueError(f"the model answered {content_type!r}; evaluate reads JSON or CSV")
+    if isinstance(doc, dict) and isinstance(doc.get("predictions"), list):
+        rows = doc["predictions"]
+        if rows and isinstance(rows[0], dict):
+            out: dict[str, Any] = {}
+            for key in ("score", "predicted_label"):
+                if key in rows[0]:
+                    out[key] = [r[key] for r in rows]
+            return out
+        return rows
+    return doc
+
+
 def to_predictions(prediction: Any) -> Predictions:
     """Read a ``predict_fn`` result (see the module doc)."""
     if isinstance(prediction, dict):
@@ -174,7 +201,8 @@ def evaluate(
     invoker = Invoker(trained)
     preds: list[Predictions] = []
     for body in _bodies(ds.X, ds.content_type, batch):
-        preds.append(to_predictions(invoker.predict(body, ds.content_type)))
+        answer, ctype = invoker.invoke(body, ds.content_type, "application/json")
+        preds.append(to_predictions(decode_answer(answer, ctype)))
     joined = Predictions(
         None if preds[0].score is None else np.concatenate([p.values() for p in preds]),
         None if preds[0].label is None else np.concatenate([p.classes() for p in preds]),

@@ -4,23 +4,20 @@ A training job is found by name in the store (any tuning job's, or a single trai
 model directory is ``<job dir>/model`` (``<job dir>/fold-<i>/model`` for fold ``i`` of a k-fold
 training job). The inference code is, in order: the module given by ``inference``
 (``inference.py`` path or a dotted module name); the built-in algorithm's inference module (by
-the job's ``TrainingImage`` or command); ``<model dir>/code/inference.py``.
+the job's ``TrainingImage`` or command); ``inference.py`` in ``<model dir>/code/``, next to the
+training script, or in the job's source or working directory (where endpoints look for it).
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from amtune.builtin.algorithms import Algorithm, algorithm_for_job_config
 from amtune.store import NotFoundError, Store
 
-__all__ = ["TrainedModel", "find_model", "load_inference_module"]
+__all__ = ["TrainedModel", "find_model"]
 
 
 @dataclass
@@ -78,31 +75,29 @@ def find_model(
     program = inference
     if program is None and algo is not None:
         program = algo.inference_module
-    if program is None and (model_dir / "code" / "inference.py").is_file():
-        program = str(model_dir / "code" / "inference.py")
+    if program is None:
+        program = _script_inference(tj.get("config") or {}, model_dir)
     return TrainedModel(
         tj["name"], int(row["seq"]), name, row["status"], job_dir, model_dir, algo, program
     )
 
 
-def load_inference_module(program: str | None) -> ModuleType:
-    """Import the inference code (a ``.py`` file or a dotted module name)."""
-    if program is None:
-        raise ValueError(
-            "no inference code: the training job is not a built-in algorithm's and its model "
-            "has no code/inference.py; give --inference FILE (model_fn, input_fn, predict_fn, "
-            "output_fn)"
-        )
-    if program.endswith(".py"):
-        path = Path(program).resolve()
-        if not path.is_file():
-            raise ValueError(f"--inference: no such file: {path}")
-        if str(path.parent) not in sys.path:
-            sys.path.insert(0, str(path.parent))
-        spec = importlib.util.spec_from_file_location(path.stem, path)
-        if spec is None or spec.loader is None:  # pragma: no cover - a .py file has one
-            raise ValueError(f"--inference: cannot import {path}")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-    return importlib.import_module(program)
+def _script_inference(config: dict[str, Any], model_dir: Path) -> str | None:
+    """A script-mode model's ``inference.py``: in the model's ``code/``, else next to the
+    training script, in the source or working directory (as endpoints look for it)."""
+    am = config.get("amtune") or {}
+    candidates = [model_dir / "code"]
+    for arg in am.get("command") or []:
+        if isinstance(arg, str) and arg.endswith(".py"):
+            p = Path(arg)
+            if not p.is_absolute():
+                p = Path(am.get("working_dir") or Path.cwd()) / p
+            candidates.append(p.parent)
+            break
+    for key in ("source_dir", "working_dir"):
+        if am.get(key):
+            candidates.append(Path(am[key]))
+    for c in candidates:
+        if (c / "inference.py").is_file():
+            return str(c / "inference.py")
+    return None

@@ -4,19 +4,20 @@ Every file of the input (a file or a directory, recursively) is read as records,
 (``SplitType=Line``), sent to the model in mini-batches of at most ``max_records`` records through
 the inference handler contract (``input_fn`` -> ``predict_fn`` -> ``output_fn``), and the answers
 are written to ``<output>/<relative path>.out``, one line per record (``AssembleWith=Line``), in
-the input's order. The model is the training job's (:mod:`amtune.evaluation.models`).
+the input's order. The model is the training job's (:mod:`amtune.evaluation.models`), served by
+the endpoints' handler (:mod:`amtune.serve.handler`), so a model answers here as it does on an
+endpoint.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from amtune.builtin.data import channel_files
-from amtune.evaluation.models import TrainedModel, load_inference_module
+from amtune.evaluation.models import TrainedModel
 
 __all__ = ["Invoker", "TransformResult", "transform"]
 
@@ -24,52 +25,36 @@ DEFAULT_MAX_RECORDS = 1000
 
 
 class Invoker:
-    """A loaded model behind its inference module's functions."""
+    """A training job's model behind the SageMaker inference handler contract
+    (:class:`amtune.serve.handler.Handler`: ``model_fn`` once, then ``input_fn`` ->
+    ``predict_fn`` -> ``output_fn`` or ``transform_fn`` per request, with the toolkit's defaults
+    for missing functions)."""
 
     def __init__(self, trained: TrainedModel) -> None:
-        self.module = load_inference_module(trained.program)
-        for fn in ("model_fn", "predict_fn"):
-            if not callable(getattr(self.module, fn, None)):
-                raise ValueError(
-                    f"inference code {trained.program}: defines no {fn} (the contract needs "
-                    f"model_fn and predict_fn; input_fn and output_fn for other than numbers)"
-                )
-        self.model = self.module.model_fn(str(trained.model_dir))
+        from amtune.serve.handler import Handler
 
-    def _fn(self, name: str) -> Callable[..., Any] | None:
-        fn = getattr(self.module, name, None)
-        return fn if callable(fn) else None
+        program, submit_dir = trained.program, None
+        if program is None:
+            raise ValueError(
+                "no inference code: the training job is not a built-in algorithm's and its model "
+                "has no code/inference.py; give --inference FILE (model_fn, input_fn, "
+                "predict_fn, output_fn)"
+            )
+        if program.endswith(".py"):
+            path = Path(program).resolve()
+            if not path.is_file():
+                raise ValueError(f"--inference: no such file: {path}")
+            program, submit_dir = path.name, str(path.parent)
+        self.handler = Handler.load(trained.model_dir, program, submit_dir)
 
-    def predict(self, body: bytes, content_type: str) -> Any:
-        """``predict_fn(input_fn(body, content_type), model)``."""
-        input_fn = self._fn("input_fn")
-        if input_fn is not None:
-            text = content_type.startswith(("text/", "application/json"))
-            data = input_fn(body.decode("utf-8") if text else body, content_type)
-        else:
-            import numpy as np
-
-            data = np.genfromtxt(body.decode("utf-8").splitlines(), delimiter=",", ndmin=2)
-        predict_fn = self._fn("predict_fn")
-        assert predict_fn is not None
-        return predict_fn(data, self.model)
-
-    def invoke(self, body: bytes, content_type: str, accept: str) -> bytes:
-        prediction = self.predict(body, content_type)
-        output_fn = self._fn("output_fn")
-        if output_fn is None:
-            import io
-
-            import numpy as np
-
-            out = io.StringIO()
-            p = np.asarray(prediction)
-            np.savetxt(out, p.reshape(len(p), -1), delimiter=",", fmt="%s")
-            return out.getvalue().encode()
-        res = output_fn(prediction, accept)
-        if isinstance(res, tuple):
-            res = res[0]
-        return res.encode() if isinstance(res, str) else bytes(res)
+    def invoke(self, body: bytes, content_type: str, accept: str) -> tuple[bytes, str]:
+        """The answer's body and content type; ``ValueError`` with the model's message when it
+        does not answer 200."""
+        r = self.handler.invoke(body, content_type, accept)
+        if r.status != 200:
+            first = r.body.decode("utf-8", "replace").split("\n", 1)[0]
+            raise ValueError(f"the model answered {r.status}: {first or r.phrase}")
+        return r.body, r.content_type
 
 
 def _batches(path: Path, size: int) -> Iterator[list[bytes]]:
@@ -117,11 +102,10 @@ def transform(
         with open(tmp, "wb") as out:
             for batch in _batches(f, max_records):
                 try:
-                    body = invoker.invoke(b"".join(batch), content_type, accept)
-                except Exception as exc:
+                    body, _ = invoker.invoke(b"".join(batch), content_type, accept)
+                except ValueError as exc:
                     raise ValueError(
-                        f"{f}: records {total + 1}-{total + len(batch)}: the model failed: "
-                        f"{getattr(exc, 'message', None) or exc}"
+                        f"{f}: records {total + 1}-{total + len(batch)}: {exc}"
                     ) from None
                 n_lines = body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
                 if n_lines != len(batch):
