@@ -67,6 +67,45 @@ def test_xgboost_tuning_job_with_early_stopping(
     names = {m["name"] for m in series}
     assert {"validation:auc", "train:auc"} <= names  # added by _tuning_objective_metric
     assert sum(m["name"] == "validation:auc" for m in series) >= 2  # one per round
+    # the best model through its own inference module: evaluate and transform
+    import numpy as np
+    import xgboost as xgb
+    from sklearn.metrics import roc_auc_score
+
+    from amtune.cli import main
+
+    name = best["TrainingJobName"]
+    model_dir = Path(tuner.store.jobs_root) / "xgb-auc" / name / "model"
+    booster = xgb.Booster()
+    booster.load_model(bytearray((model_dir / "xgboost-model").read_bytes()))
+    test = np.loadtxt(Path(binary_data["test"]) / "test.csv", delimiter=",")
+    want = roc_auc_score(test[:, 0], booster.predict(xgb.DMatrix(test[:, 1:])))
+    db = _db(tmp_path)
+    assert (
+        main(["evaluate", name, "--test", binary_data["test"], "--metric", "auc", "--db", db]) == 0
+    )
+    stored = tuner.store.metrics("xgb-auc", None, "evaluation:auc")
+    assert stored[-1]["value"] == pytest.approx(want, abs=1e-9)
+    np.savetxt(tmp_path / "features.csv", test[:, 1:], delimiter=",")
+    out = tmp_path / "pred"
+    assert (
+        main(
+            [
+                "transform",
+                name,
+                "--input",
+                str(tmp_path / "features.csv"),
+                "--output",
+                str(out),
+                "--db",
+                db,
+            ]
+        )
+        == 0
+    )
+    np.testing.assert_allclose(
+        np.loadtxt(out / "features.csv.out"), booster.predict(xgb.DMatrix(test[:, 1:])), rtol=1e-6
+    )
 
 
 def test_xgboost_hyperband_uses_num_round(tmp_path: Path, binary_data: dict[str, str]) -> None:
