@@ -202,3 +202,24 @@ def test_script_mode_transform_and_evaluate(
     )
     with pytest.raises(SystemExit):
         main(["evaluate", job, "--test", str(tmp_path / "test"), "--metric", "bogus", "--db", db])
+
+
+def test_builtin_inference_modules_behind_the_endpoint_handler(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from amtune.serve.handler import Handler
+
+    X, y = classification(200, d=3, seed=4)
+    write_csv(tmp_path / "train" / "t.csv", X, y)
+    hps = {"feature_dim": 3, "k": 5, "predictor_type": "classifier", "sample_size": 200}
+    assert run_inprocess(knn_mod.train, hps, {"train": tmp_path / "train"}, tmp_path / "knn") == 0
+    capsys.readouterr()
+    h = Handler.load(tmp_path / "knn" / "model", "amtune.builtin.knn_inference")
+    r = h.invoke(b"0.1,0.2,0.3\n1,2,3\n", content_type="text/csv")
+    assert r.status == 200 and r.content_type == "application/json"
+    assert len(json.loads(r.body)["predictions"]) == 2
+    bad = h.invoke(b"1,2\n", content_type="text/csv")
+    assert (
+        bad.status == 400
+        and "records have 2 features, the model was trained on 3" in bad.body.decode()
+    )
