@@ -55,6 +55,7 @@ from amtune.enums import ObjectiveType, TuningJobStatus
 from amtune.errors import FieldError, FieldTypeError
 from amtune.evaluation.apply import check_evaluation, plan_evaluation, record_evaluation
 from amtune.metrics import validate_metric_definitions
+from amtune.report.tuner_methods import TunerReportMixin  # report(), plot_*(), _repr_html_
 from amtune.rules.build import build_hooks
 from amtune.rules.warm_start import check_parents
 from amtune.runners.callables import callable_ref, import_callable
@@ -93,7 +94,7 @@ def _is_pos_number(x: Any) -> bool:
 
 
 # ====================================================================== the tuner
-class HyperparameterTuner:
+class HyperparameterTuner(TunerReportMixin):
     """A tuning job: proposes hyperparameters, runs training jobs, records everything in the store.
 
     Parameters follow the SageMaker SDK's ``HyperparameterTuner``; local additions:
