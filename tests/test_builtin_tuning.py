@@ -183,7 +183,11 @@ def test_a_failing_job_does_not_stop_the_tuning_job(
         quiet=True,
         db=_db(tmp_path),
     )
-    tuner.fit(job_name="bad-data", wait=True)
+    try:
+        tuner.fit(job_name="bad-data", wait=True)
+    except Exception as exc:  # with the SDK's behaviour: a Failed tuning job raises
+        assert type(exc).__name__ == "UnexpectedStatusException", exc
+        assert "malformed row" in str(exc)
     d = tuner.describe()
     assert d["HyperParameterTuningJobStatus"] == "Failed"
     assert d["TrainingJobStatusCounters"]["NonRetryableError"] == 2
