@@ -226,7 +226,10 @@ def test_builtin_xgboost_with_kfold_and_holdout(tmp_path: Path) -> None:
             "validation:auc",
             rng,
             evaluation={"Type": "KFold"},
-            **{**common, "channels": {"train": "a", "validation": "b"}},
+            **{
+                **common,
+                "channels": {"train": str(tmp_path / "data"), "validation": str(tmp_path / "data")},
+            },
         )
 
 
