@@ -134,11 +134,19 @@ def register(subparsers: Any) -> None:
         "(default: the algorithm's quick-start set)",
     )
     t.add_argument(
-        "--strategy", default="Bayesian", choices=("Bayesian", "Random", "Grid", "Hyperband")
+        "--strategy",
+        default="Bayesian",
+        choices=("Bayesian", "Random", "Grid", "Hyperband"),
+        help="search strategy (default Bayesian; Hyperband uses num_round / epochs as resource)",
     )
     t.add_argument("--max-jobs", type=int, default=10, help="training jobs (default 10)")
     t.add_argument("--max-parallel-jobs", type=int, default=2, help="in parallel (default 2)")
-    t.add_argument("--early-stopping", choices=("Off", "Auto"), default="Off")
+    t.add_argument(
+        "--early-stopping",
+        choices=("Off", "Auto"),
+        default="Off",
+        help="stop training jobs that do worse than the median (default Off)",
+    )
     t.add_argument(
         "--evaluation",
         metavar="SPEC",

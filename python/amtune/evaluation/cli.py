@@ -104,6 +104,7 @@ def register(subparsers: Any) -> None:
         "--metric",
         required=True,
         choices=("accuracy", "auc", "error", "f1", "logloss", "mae", "mse", "r2", "rmse"),
+        help="how to compare predictions with the labels",
     )
     e.add_argument("--json", action="store_true", help="print the result as JSON")
     e.set_defaults(func=cmd_evaluate)
