@@ -261,7 +261,7 @@ def test_script_mode_tuning_jobs_with_kfold_and_holdout(tmp_path: Path) -> None:
     cfg = kf.store.get_tuning_job("kf")["config"]
     assert cfg["Evaluation"] == {"Type": "KFold", "K": 3, "Seed": 2, "Shuffle": True}
     assert cfg["HyperParameterTuningJobConfig"]["ResourceLimits"]["MaxParallelTrainingJobs"] == 4
-    split = prepare_split(KFold(3, seed=2), train, tmp_path / "amtune-jobs" / "evaluation")
+    split = prepare_split(KFold(3, seed=2), train, kf.store.jobs_root / "evaluation")
     finals = np.array([np.mean(v) for v in split.validation_rows]) + 2
     for job in kf.store.training_jobs("kf"):
         fm = job["final_metrics"]
@@ -292,7 +292,7 @@ def test_script_mode_tuning_jobs_with_kfold_and_holdout(tmp_path: Path) -> None:
     )
     ho.fit(cmd, job_name="ho")
     jobs = ho.store.training_jobs("ho")
-    split = prepare_split(Holdout(0.3), train, tmp_path / "amtune-jobs" / "evaluation")
+    split = prepare_split(Holdout(0.3), train, kf.store.jobs_root / "evaluation")
     want = np.mean(split.validation_rows[0]) + 2
     assert [j["final_objective"] for j in jobs] == pytest.approx([want, want])
     assert all(j["final_metrics"]["overlap"] == 0 for j in jobs)

@@ -166,7 +166,7 @@ def test_script_mode_transform_and_evaluate(
     )
     a = np.loadtxt(tmp_path / "out" / "a.csv.out")
     b = np.loadtxt(tmp_path / "out" / "sub" / "b.csv.out")
-    w = np.load(tmp_path / "amtune-jobs" / "lsq" / job / "model" / "w.npy")
+    w = np.load(tuner.store.jobs_root / "lsq" / job / "model" / "w.npy")
     np.testing.assert_allclose(np.r_[a, b], np.c_[X[200:], np.ones(100)] @ w)
     assert "Transformed 100 records of 2 file(s)" in capsys.readouterr().out
     # evaluate: the labelled test channel; the result is stored with the training job
@@ -192,7 +192,7 @@ def test_script_mode_transform_and_evaluate(
     want = float(np.sqrt(np.mean((np.c_[X[200:], np.ones(100)] @ w - y[200:]) ** 2)))
     assert len(stored) == 1 and stored[0]["value"] == pytest.approx(want)
     history = json.loads(
-        (tmp_path / "amtune-jobs" / "lsq" / job / "output" / "evaluations.json").read_text()
+        (tuner.store.jobs_root / "lsq" / job / "output" / "evaluations.json").read_text()
     )
     assert history[0]["MetricName"] == "evaluation:rmse" and history[0]["Records"] == 100
     # errors: an unknown job, a metric the CLI does not know
