@@ -214,6 +214,8 @@ void bind_gp(py::module_& m) {
              return e.propose(X, y, pending, q, seed);
            },
            py::arg("X"), py::arg("y"), py::arg("pending"), py::arg("q"), py::arg("seed"))
+      .def("set_trust_region", &amtune::BayesEngine::set_trust_region, py::arg("local_fraction"),
+           py::arg("tr_after"), py::arg("free_categorical"))
       .def_property_readonly("fitted", &amtune::BayesEngine::fitted)
       .def_property_readonly("threads", &amtune::BayesEngine::threads)
       .def_property_readonly("fit_count", &amtune::BayesEngine::fit_count)

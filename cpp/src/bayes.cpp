@@ -248,6 +248,7 @@ constexpr double kFantasyNoise = 1e-6;
 RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,
                                std::uint64_t seed) {
   const int n = static_cast<int>(X.rows()), d = spec_.dim();
+  n_hist_ = n;
   if (X.cols() != d || y.size() != n || (pending.rows() && pending.cols() != d))
     throw std::invalid_argument("propose: X, y and pending shapes do not match the space");
   if (q < 1) throw std::invalid_argument("propose: q must be >= 1");
@@ -368,6 +369,7 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   // unchanged within noise (seeds 10-19 agree).
   if (!big) {
     if (big_) tr_ = TrustRegion();  // leaving the big-history mode (a shorter history): a new region
+    if (n < opt_.tr_after) tr_ = TrustRegion();  // the region starts with the schedule (a fresh one)
     tr_.update(yi, std::max(4, d));
     center_ = X.row(idx[0]).transpose();
   }

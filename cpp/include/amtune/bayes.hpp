@@ -56,6 +56,15 @@ struct EngineOptions {
   int big_threshold = 0;
   int local_points = 256;
   int big_candidates = 1024;
+  // Trust-region schedule of the exact mode (the big-history mode always uses the region):
+  // proposals maximize the acquisition over the whole space (acq_optimizer.hpp) until `tr_after`
+  // finished trials, then a fraction `local_fraction` of them inside the trust region (0: never).
+  double local_fraction = 0.9;
+  int tr_after = 0;
+  // Categorical ranges are free inside the trust region (their encoded order is arbitrary, so a
+  // box around the incumbent's cell would only allow the categories that happen to be encoded next
+  // to it); CASMOPOLITAN (Wan et al. 2021) bounds them by Hamming distance instead.
+  bool tr_free_categorical = false;
 };
 
 class BayesEngine {
@@ -76,6 +85,8 @@ class BayesEngine {
   bool big_mode() const { return big_; }
   int model_points() const { return model_points_; }
   const TrustRegion& trust_region() const { return tr_; }
+  // Trust-region schedule (see EngineOptions); validated here.
+  void set_trust_region(double local_fraction, int tr_after, bool free_categorical);
 
  private:
   void fit_hypers(const RowMatrix& X, const Eigen::VectorXd& yt, bool full, std::uint64_t seed);
@@ -115,6 +126,7 @@ class BayesEngine {
   TrustRegion tr_;
   Eigen::VectorXd center_;  // the incumbent (trust-region centre)
   std::int64_t big_picks_ = 0;
+  int n_hist_ = 0;  // finished trials of the current proposal
   double plugin_best_ = 0.0;  // lowest posterior mean among the model's best rows (EI's incumbent)
   static constexpr int kBigRefitEvery = 20;
 };

@@ -100,6 +100,17 @@ class BayesianSearch(Strategy):
         :mod:`amtune.strategies.big_history`.
     ``local_points``
         Trials of the local model in the big-history mode (default 256).
+    ``local_fraction``
+        Share of the proposals made inside the trust region once it is in use (default 0.9; 0:
+        never, every proposal maximizes the acquisition over the whole space).
+    ``trust_region_after``
+        Finished trials before the trust region is used (default 0: from the first model-based
+        proposal); the big-history mode always uses it.
+    ``categorical_region``
+        ``"box"`` (default): a categorical range is bounded by the trust region like a numeric one,
+        by its encoded cell; ``"free"``: it may take any value inside the region.
+    ``budget``
+        The number of trials the job will run (a tuning job's ``max_jobs``), or ``None``.
 
     >>> import amtune
     >>> space = amtune.SearchSpace({"x": amtune.ContinuousParameter(-2.0, 2.0),
@@ -125,6 +136,10 @@ class BayesianSearch(Strategy):
         output_warping: bool = True,
         big_history_threshold: int | None = DEFAULT_BIG_HISTORY_THRESHOLD,
         local_points: int = DEFAULT_LOCAL_POINTS,
+        local_fraction: float = 0.9,
+        trust_region_after: int = 0,
+        categorical_region: str = "box",
+        budget: int | None = None,
     ) -> None:
         if acquisition not in ACQUISITIONS:
             raise ValueError(
@@ -134,8 +149,10 @@ class BayesianSearch(Strategy):
             raise ValueError(f"n_initial must be a positive integer or None, got {n_initial!r}")
         if not isinstance(deterministic, (bool, np.bool_)):
             raise TypeError(f"deterministic must be a bool, got {deterministic!r}")
-        if isinstance(ucb_kappa, bool) or not isinstance(ucb_kappa, (int, float)) or not (
-            np.isfinite(ucb_kappa) and ucb_kappa >= 0
+        if (
+            isinstance(ucb_kappa, bool)
+            or not isinstance(ucb_kappa, (int, float))
+            or not (np.isfinite(ucb_kappa) and ucb_kappa >= 0)
         ):
             raise ValueError(f"ucb_kappa must be a finite number >= 0, got {ucb_kappa!r}")
         if num_threads is not None and (not _is_int(num_threads) or num_threads < 1):
@@ -154,6 +171,26 @@ class BayesianSearch(Strategy):
         self.big_history_threshold, self.local_points = check_big_history_options(
             big_history_threshold, local_points
         )
+        if (
+            isinstance(local_fraction, bool)
+            or not isinstance(local_fraction, (int, float))
+            or not (0.0 <= local_fraction <= 1.0)
+        ):
+            raise ValueError(f"local_fraction must be a number in [0, 1], got {local_fraction!r}")
+        if not _is_int(trust_region_after) or trust_region_after < 0:
+            raise ValueError(
+                f"trust_region_after must be an integer >= 0, got {trust_region_after!r}"
+            )
+        if categorical_region not in ("box", "free"):
+            raise ValueError(
+                f"categorical_region must be 'box' or 'free', got {categorical_region!r}"
+            )
+        if budget is not None and (not _is_int(budget) or budget < 1):
+            raise ValueError(f"budget must be a positive integer or None, got {budget!r}")
+        self.local_fraction = float(local_fraction)
+        self.trust_region_after = int(trust_region_after)
+        self.categorical_region = categorical_region
+        self.budget = None if budget is None else int(budget)
 
     def bind(self, space: SearchSpace, seed: int) -> None:
         super().bind(space, seed)
@@ -165,13 +202,25 @@ class BayesianSearch(Strategy):
         ]
         threads = self.num_threads or int(os.environ.get("AMTUNE_NUM_THREADS", "0") or 0)
         self._engine = core.BayesEngine(
-            space._core, kinds, cards, warp,
-            acquisition=ACQUISITIONS[self.acquisition], kappa=self.ucb_kappa,
-            deterministic=self.deterministic, threads=max(threads, 0),
-            max_fit_points=self.max_fit_points, output_warping=self.output_warping,
-            big_threshold=self.big_history_threshold or 0, local_points=self.local_points,
+            space._core,
+            kinds,
+            cards,
+            warp,
+            acquisition=ACQUISITIONS[self.acquisition],
+            kappa=self.ucb_kappa,
+            deterministic=self.deterministic,
+            threads=max(threads, 0),
+            max_fit_points=self.max_fit_points,
+            output_warping=self.output_warping,
+            big_threshold=self.big_history_threshold or 0,
+            local_points=self.local_points,
         )
-        self._n_init = self.n_initial if self.n_initial is not None else default_n_initial(space.dim)
+        self._engine.set_trust_region(
+            self.local_fraction, self.trust_region_after, self.categorical_region == "free"
+        )
+        self._n_init = (
+            self.n_initial if self.n_initial is not None else default_n_initial(space.dim)
+        )
         self._design_seed = self.next_seed()
         self._design_index = 0
 
