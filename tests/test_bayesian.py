@@ -238,3 +238,51 @@ def test_imported_history_with_failures_and_one_dimension():
     opt.add_many([{"x": float(x)} for x in xs_], [None if x > 2 else (x - 0.7) ** 2 for x in xs_])
     t = opt.ask()[0]
     assert -3 <= t.params["x"] <= 2.5
+
+
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"local_fraction": -0.1}, "local_fraction"),
+        ({"local_fraction": 1.5}, "local_fraction"),
+        ({"trust_region_after": -1}, "trust_region_after"),
+        ({"categorical_region": "ball"}, "categorical_region"),
+        ({"integer_region": "cells"}, "integer_region"),
+    ],
+)
+def test_invalid_trust_region_options_raise(options, match):
+    with pytest.raises(ValueError, match=match):
+        amtune.Optimizer(box(2), strategy="Bayesian", **options)
+
+
+MIXED = amtune.SearchSpace(
+    {"k": I(1, 60), "c": K(["a", "b", "c", "d", "e"]), "x": C(0.0, 1.0), "flat": C(0.0, 1.0)}
+)
+
+
+def mixed_objective(p):
+    return abs(p["k"] - 37) / 10 + (p["c"] != "d") + (p["x"] - 0.3) ** 2
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"local_fraction": 0.0},
+        {"trust_region_after": 15},
+        {"categorical_region": "free", "integer_region": "neighbours"},
+    ],
+)
+def test_trust_region_schedules_are_reproducible_and_find_the_optimum(options):
+    a = run(MIXED, mixed_objective, 40, seed=5, **options)
+    b = run(MIXED, mixed_objective, 40, seed=5, **options)
+    assert [t.params for t in a.trials] == [t.params for t in b.trials]
+    best = a.best.params
+    assert best["c"] == "d" and abs(best["k"] - 37) <= 2
+
+
+def test_integer_neighbours_mode_finds_an_integer_optimum_beside_a_flat_range():
+    # k alone matters; "flat" has no effect (the region keeps k's neighbours reachable)
+    space = amtune.SearchSpace({"k": I(1, 200), "flat": C(0.0, 1.0)})
+    f = lambda p: abs(p["k"] - 137)  # noqa: E731
+    opt = run(space, f, 60, seed=2, categorical_region="free", integer_region="neighbours")
+    assert opt.best.value == 0

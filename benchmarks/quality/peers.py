@@ -472,7 +472,8 @@ ADAPTERS["amtune-random"] = AmtuneRandomAdapter
 
 
 def parse_method(spec: str) -> tuple[str, dict[str, Any]]:
-    """``"amtune-bayes:foo=1,bar=x"`` -> ``("amtune-bayes", {"foo": 1, "bar": "x"})``.
+    """``"amtune-bayes:foo=1,bar=x"`` -> ``("amtune-bayes", {"foo": 1, "bar": "x"})``; options
+    may also be joined by ``+`` (``amtune-bayes:foo=1+bar=x``) inside a comma list of methods.
 
     A ``#label`` suffix (``amtune-bayes#v0``) only names the stored runs (e.g. a code version)."""
     spec = spec.partition("#")[0]
@@ -480,7 +481,7 @@ def parse_method(spec: str) -> tuple[str, dict[str, Any]]:
     if base not in ADAPTERS:
         raise ValueError(f"unknown method {base!r}; choose from {', '.join(ADAPTERS)}")
     options: dict[str, Any] = {}
-    for item in filter(None, opts.split(",")):
+    for item in filter(None, opts.replace("+", ",").split(",")):
         key, eq, raw = item.partition("=")
         if not eq:
             raise ValueError(f"method option {item!r} must be key=value")
@@ -496,8 +497,6 @@ def parse_method(spec: str) -> tuple[str, dict[str, Any]]:
         elif raw in ("none", "None"):
             value = None
         options[key] = value
-    if options.get("budget") not in (None, "auto"):
-        raise ValueError("the amtune option budget takes only the value auto (the run's budget)")
     if options and not base.startswith("amtune"):
         raise ValueError(f"method {base!r} takes no options")
     return base, options
@@ -507,8 +506,6 @@ def make_adapter(spec: str, problem: Problem, seed: int, budget: int = 100) -> A
     base, options = parse_method(spec)
     cls = ADAPTERS[base]
     if issubclass(cls, AmtuneAdapter):
-        if options.get("budget") == "auto":  # the tuning job's max_jobs, known to the strategy
-            options = {**options, "budget": budget}
         return cls(problem, seed, options)
     if issubclass(cls, RemoteAdapter):
         return cls(problem, seed, budget)

@@ -149,10 +149,12 @@ class Suite:
                     best = min(best, s)
         return best
 
-    def normalized(self, method: str, k: int) -> tuple[float, int]:
+    def normalized(
+        self, method: str, k: int, problems: Iterable[str] | None = None
+    ) -> tuple[float, int]:
         """bayesmark's normalized score (mean over problems of the mean over seeds), #problems."""
         per_problem = []
-        for p in self.problems:
+        for p in self.problems if problems is None else sorted(problems):
             rand = self.scores(p, "random", k)
             mine = self.scores(p, method, k)
             if not rand or not mine:
@@ -198,11 +200,36 @@ def _fmt(v: float, digits: int = 2) -> str:
     return "n/a" if not math.isfinite(v) else f"{v:.{digits}f}"
 
 
+def coverage(suite: Suite, method: str, k: int) -> set[str]:
+    return {p for p in suite.problems if suite.scores(p, method, k)}
+
+
 def suite_tables(suite: Suite, amtune: str, peers: Sequence[str]) -> list[str]:
-    """Mean rank, normalized score, W/T/L against each peer, losses to Random, time."""
-    methods = [amtune] + [p for p in peers if p in suite.methods]
+    """Mean rank, normalized score, W/T/L against each peer, losses to Random, time.
+
+    Ranks are over the problems every method of the table ran (to the largest budget shown); a
+    peer that ran fewer than half of amtune's problems is left out of the table and named."""
+    budgets = [k for k in BUDGETS if k < suite.budget()] + [suite.budget()]
+    kmax = budgets[-1]
+    mine = coverage(suite, amtune, kmax)
+    methods = [amtune]
+    left_out = []
+    for p in peers:
+        if p not in suite.methods:
+            continue
+        if len(coverage(suite, p, kmax) & mine) * 2 >= max(1, len(mine)):
+            methods.append(p)
+        else:
+            left_out.append(p)
+    common = set.intersection(*(coverage(suite, m, kmax) for m in methods))
     lines: list[str] = []
-    budgets = [k for k in BUDGETS if k <= suite.budget()] or [suite.budget()]
+    if left_out:
+        lines += [
+            "Left out (ran too few problems to "
+            f"{kmax} evaluations): " + ", ".join(_label(p) for p in left_out) + ".",
+            "",
+        ]
+    lines += [f"Ranked on the {len(common)} problems that all methods below ran to {kmax}.", ""]
     head = (
         "| method | "
         + " | ".join(f"rank @{k} | score @{k}" for k in budgets)
@@ -213,7 +240,7 @@ def suite_tables(suite: Suite, amtune: str, peers: Sequence[str]) -> list[str]:
     lines += [head, "|" + "---|" * (2 + 2 * len(budgets) + 1)]
     ranks: dict[int, dict[str, list[float]]] = {}
     for k in budgets:
-        med = suite.medians(k, methods)
+        med = {p: row for p, row in suite.medians(k, methods).items() if p in common}
         rk: dict[str, list[float]] = defaultdict(list)
         for _, row in med.items():
             ms = list(row)
@@ -231,7 +258,7 @@ def suite_tables(suite: Suite, amtune: str, peers: Sequence[str]) -> list[str]:
             cell = _fmt(mr)
             if r and _equal(mr, best_rank[k]):
                 cell = f"**{cell}**"
-            ns, _ = suite.normalized(m, k)
+            ns, _ = suite.normalized(m, k, common)
             cells += [cell, _fmt(ns, 1)]
         n = len(ranks[budgets[-1]].get(m, []))
         lines.append(
@@ -249,8 +276,8 @@ def suite_tables(suite: Suite, amtune: str, peers: Sequence[str]) -> list[str]:
         cells = []
         for k in budgets:
             w = t = los = 0
-            for row in suite.medians(k, [amtune, p]).values():
-                if amtune in row and p in row:
+            for prob, row in suite.medians(k, [amtune, p]).items():
+                if amtune in row and p in row and prob in common:
                     if _equal(row[amtune], row[p]):
                         t += 1
                     elif row[amtune] < row[p]:

@@ -215,7 +215,7 @@ void bind_gp(py::module_& m) {
            },
            py::arg("X"), py::arg("y"), py::arg("pending"), py::arg("q"), py::arg("seed"))
       .def("set_trust_region", &amtune::BayesEngine::set_trust_region, py::arg("local_fraction"),
-           py::arg("tr_after"), py::arg("free_categorical"))
+           py::arg("tr_after"), py::arg("free_categorical"), py::arg("integer_neighbours") = false)
       .def_property_readonly("fitted", &amtune::BayesEngine::fitted)
       .def_property_readonly("threads", &amtune::BayesEngine::threads)
       .def_property_readonly("fit_count", &amtune::BayesEngine::fit_count)

@@ -166,24 +166,31 @@ AcqResult BayesEngine::propose_big(const Acquisition& acq, const SeenSet& seen, 
   const Eigen::ArrayXd half = 0.5 * tr_.length * w;
   Eigen::VectorXd lo = (center_.array() - half).max(0.0).matrix();
   Eigen::VectorXd hi = (center_.array() + half).min(1.0).matrix();
-  if (opt_.tr_free_categorical)
-    for (int j = 0; j < spec_.dim(); ++j)
-      if (spec_.categorical(j)) {
-        lo[j] = 0.0;
-        hi[j] = 1.0;
-      }
+  for (int j = 0; j < spec_.dim(); ++j) {
+    if (opt_.tr_free_categorical && spec_.categorical(j)) {
+      lo[j] = 0.0;
+      hi[j] = 1.0;
+    } else if (opt_.tr_integer_neighbours && spec_.kind[j] == 1) {
+      const Dimension& dim = space_.dimensions()[j];
+      const double v = space_.decode_value(j, center_[j]);
+      if (v - 1.0 >= dim.low) lo[j] = std::min(lo[j], space_.encode_value(j, v - 1.0));
+      if (v + 1.0 <= dim.high) hi[j] = std::max(hi[j], space_.encode_value(j, v + 1.0));
+    }
+  }
   AcqResult r = maximize_in_region(*gp_, acq, space_, seen, center_, lo, hi, ao, seed);
   if (!r.found) r = maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seed);  // the region is used up
   return r;
 }
 
-void BayesEngine::set_trust_region(double local_fraction, int tr_after, bool free_categorical) {
+void BayesEngine::set_trust_region(double local_fraction, int tr_after, bool free_categorical,
+                                   bool integer_neighbours) {
   if (!(local_fraction >= 0.0 && local_fraction <= 1.0))
     throw std::invalid_argument("local_fraction must be within [0, 1]");
   if (tr_after < 0) throw std::invalid_argument("tr_after must be >= 0");
   opt_.local_fraction = local_fraction;
   opt_.tr_after = tr_after;
   opt_.tr_free_categorical = free_categorical;
+  opt_.tr_integer_neighbours = integer_neighbours;
 }
 
 }  // namespace amtune

@@ -65,6 +65,11 @@ struct EngineOptions {
   // box around the incumbent's cell would only allow the categories that happen to be encoded next
   // to it); CASMOPOLITAN (Wan et al. 2021) bounds them by Hamming distance instead.
   bool tr_free_categorical = false;
+  // Integer ranges keep their neighbouring values (incumbent +- 1) inside the trust region: once
+  // the region is narrower than one integer's cell, a box would pin the integer to the incumbent's
+  // value and the search could only move the other coordinates (in tuning problems, often flat
+  // ones such as a k-NN leaf size), spending the budget on configurations that all score the same.
+  bool tr_integer_neighbours = false;
 };
 
 class BayesEngine {
@@ -86,7 +91,8 @@ class BayesEngine {
   int model_points() const { return model_points_; }
   const TrustRegion& trust_region() const { return tr_; }
   // Trust-region schedule (see EngineOptions); validated here.
-  void set_trust_region(double local_fraction, int tr_after, bool free_categorical);
+  void set_trust_region(double local_fraction, int tr_after, bool free_categorical,
+                        bool integer_neighbours = false);
 
  private:
   void fit_hypers(const RowMatrix& X, const Eigen::VectorXd& yt, bool full, std::uint64_t seed);

@@ -109,8 +109,9 @@ class BayesianSearch(Strategy):
     ``categorical_region``
         ``"box"`` (default): a categorical range is bounded by the trust region like a numeric one,
         by its encoded cell; ``"free"``: it may take any value inside the region.
-    ``budget``
-        The number of trials the job will run (a tuning job's ``max_jobs``), or ``None``.
+    ``integer_region``
+        ``"box"`` (default): an integer range is bounded by the trust region like a continuous one;
+        ``"neighbours"``: the incumbent's neighbouring values (+- 1) always lie inside the region.
 
     >>> import amtune
     >>> space = amtune.SearchSpace({"x": amtune.ContinuousParameter(-2.0, 2.0),
@@ -139,7 +140,7 @@ class BayesianSearch(Strategy):
         local_fraction: float = 0.9,
         trust_region_after: int = 0,
         categorical_region: str = "box",
-        budget: int | None = None,
+        integer_region: str = "box",
     ) -> None:
         if acquisition not in ACQUISITIONS:
             raise ValueError(
@@ -185,12 +186,14 @@ class BayesianSearch(Strategy):
             raise ValueError(
                 f"categorical_region must be 'box' or 'free', got {categorical_region!r}"
             )
-        if budget is not None and (not _is_int(budget) or budget < 1):
-            raise ValueError(f"budget must be a positive integer or None, got {budget!r}")
+        if integer_region not in ("box", "neighbours"):
+            raise ValueError(
+                f"integer_region must be 'box' or 'neighbours', got {integer_region!r}"
+            )
+        self.integer_region = integer_region
         self.local_fraction = float(local_fraction)
         self.trust_region_after = int(trust_region_after)
         self.categorical_region = categorical_region
-        self.budget = None if budget is None else int(budget)
 
     def bind(self, space: SearchSpace, seed: int) -> None:
         super().bind(space, seed)
@@ -216,7 +219,10 @@ class BayesianSearch(Strategy):
             local_points=self.local_points,
         )
         self._engine.set_trust_region(
-            self.local_fraction, self.trust_region_after, self.categorical_region == "free"
+            self.local_fraction,
+            self.trust_region_after,
+            self.categorical_region == "free",
+            self.integer_region == "neighbours",
         )
         self._n_init = (
             self.n_initial if self.n_initial is not None else default_n_initial(space.dim)
