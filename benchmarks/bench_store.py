@@ -36,7 +36,7 @@ limit_threads()
 import pytest  # noqa: E402
 
 import amtune  # noqa: E402
-from amtune.tuner import HyperparameterTuner  # noqa: E402
+from amtune.tuning.tuner import HyperparameterTuner  # noqa: E402
 
 RANGES = {
     "x": amtune.ContinuousParameter(-5.0, 5.0),

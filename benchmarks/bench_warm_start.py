@@ -36,8 +36,8 @@ from pathlib import Path
 import numpy as np
 
 import amtune
-from amtune.hooks import WarmStartConfig
-from amtune.tuner import HyperparameterTuner
+from amtune.sagemaker.config import WarmStartConfig
+from amtune.tuning.tuner import HyperparameterTuner
 
 
 # ---------------------------------------------------------------- functions

@@ -142,15 +142,16 @@ def test_same_seed_same_proposals():
 
 def test_incremental_cholesky_equals_fresh_factorization():
     rng = np.random.default_rng(0)
-    kinds, cards, warp = [0, 1, 2], [0, 10, 3], [0, 0, 0]
+    K = core.Kind
+    spec = core.InputSpec([K.Continuous, K.Integer, K.Categorical], [0, 10, 3], [False] * 3)
     X = rng.uniform(size=(80, 3))
     y = np.sin(4 * X[:, 0]) + X[:, 1]
     ls = np.log([0.3, 0.5, 1.0])
-    inc = core.GP(kinds, cards, warp, ls, log_noise=-6.0)
+    inc = core.GP(spec, ls, log_noise=-6.0)
     inc.fit(X[:50], y[:50])
     for i in range(50, 80, 10):
         inc.append(X[i : i + 10], y[i : i + 10])
-    fresh = core.GP(kinds, cards, warp, ls, log_noise=-6.0)
+    fresh = core.GP(spec, ls, log_noise=-6.0)
     fresh.fit(X, y)
     assert inc.n == fresh.n == 80
     np.testing.assert_allclose(inc.L, fresh.L, rtol=1e-7, atol=1e-9)
@@ -161,10 +162,11 @@ def test_incremental_cholesky_equals_fresh_factorization():
 
 def test_local_rows_are_the_nearest_in_the_kernel_metric():
     rng = np.random.default_rng(1)
-    kinds, cards = [0, 0, 2], [0, 0, 4]
+    K = core.Kind
+    spec = core.InputSpec([K.Continuous, K.Continuous, K.Categorical], [0, 0, 4], [False] * 3)
     X = rng.uniform(size=(300, 3))
     ls = np.array([0.1, 2.0, 0.5])
-    rows = core.local_model_rows(kinds, cards, np.log(ls), X, 7, 25, [0, 1, 299])
+    rows = core.local_model_rows(spec, np.log(ls), X, 7, 25, [0, 1, 299])
     cell = np.floor(X[:, 2] * 4)
     d2 = ((X[:, 0] - X[7, 0]) / ls[0]) ** 2 + ((X[:, 1] - X[7, 1]) / ls[1]) ** 2
     d2 += ((cell != cell[7]) / ls[2]) ** 2
@@ -172,9 +174,9 @@ def test_local_rows_are_the_nearest_in_the_kernel_metric():
     assert rows == sorted(near | {0, 1, 299})
     assert 7 in rows
     # k >= n: every row
-    assert core.local_model_rows(kinds, cards, np.log(ls), X[:10], 0, 50) == list(range(10))
+    assert core.local_model_rows(spec, np.log(ls), X[:10], 0, 50) == list(range(10))
     with pytest.raises(ValueError):
-        core.local_model_rows(kinds, cards, np.log(ls), X, 300, 5)
+        core.local_model_rows(spec, np.log(ls), X, 300, 5)
 
 
 def test_resumed_history_of_20000_gives_a_proposal():

@@ -160,16 +160,17 @@ def test_missing_extension_error_says_how_to_build():
 
 def test_core_checks_its_arguments_too():
     # Python validates first; the C++ core still refuses nonsense with ValueError, not a crash.
+    K, S = core.Kind, core.Scale
     with pytest.raises(ValueError, match="one entry per dimension"):
-        core.Space([0], [0, 0], [0.0], [1.0])
-    with pytest.raises(ValueError, match="unknown kind or scale"):
+        core.Space([K.Continuous], [S.Linear, S.Linear], [0.0], [1.0])
+    with pytest.raises(TypeError):  # kinds and scales are enums, not integer codes
         core.Space([7], [0], [0.0], [1.0])
     with pytest.raises(ValueError, match="Logarithmic scaling needs low > 0"):
-        core.Space([0], [1], [0.0], [1.0])
+        core.Space([K.Continuous], [S.Logarithmic], [0.0], [1.0])
     with pytest.raises(ValueError, match="bounds must be finite"):
-        core.Space([0], [0], [0.0], [float("inf")])
-    s = core.Space([0, 1], [0, 0], [0.0, 1.0], [1.0, 5.0])
-    with pytest.raises(ValueError, match="expected 2 columns"):
+        core.Space([K.Continuous], [S.Linear], [0.0], [float("inf")])
+    s = core.Space([K.Continuous, K.Integer], [S.Linear, S.Linear], [0.0, 1.0], [1.0, 5.0])
+    with pytest.raises(ValueError, match="must have 2 columns"):
         s.encode(np.zeros((3, 3)))
     with pytest.raises(ValueError, match="n must be >= 0"):
         s.sample_unit(-1, 0)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import amtune
-from amtune.completion import (
+from amtune.rules.completion import (
     BestObjectiveNotImproving,
     ConvergenceDetected,
     TuningJobCompletionCriteriaConfig,
@@ -15,8 +15,8 @@ from amtune.completion import (
     not_improving_count,
     regret_bound,
 )
-from amtune.config import ConfigError, parse_config
-from amtune.tuner import HyperparameterTuner
+from amtune.config.loader import ConfigError, parse_config
+from amtune.tuning.tuner import HyperparameterTuner
 
 X = {"x": amtune.ContinuousParameter(0.0, 1.0)}
 

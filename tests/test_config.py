@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from amtune.config import ConfigError, load_config, parse_config
+from amtune.config.loader import ConfigError, load_config, parse_config
 
 SM = {
     "HyperParameterTuningJobName": "sm-job",

@@ -9,15 +9,16 @@ import pkgutil
 
 import pytest
 
-import amtune.strategies
+import amtune
 
+# every module of the package (the compiled core and the demo's training script excepted)
 MODULES = [
     "amtune",
-    "amtune._ext",
-    "amtune.space",
-    "amtune.optimizer",
-    "amtune.strategies",
-    *sorted(f"amtune.strategies.{m.name}" for m in pkgutil.iter_modules(amtune.strategies.__path__)),
+    *sorted(
+        m.name
+        for m in pkgutil.walk_packages(amtune.__path__, "amtune.")
+        if m.name not in ("amtune._core", "amtune.demo.train")
+    ),
 ]
 
 

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 import amtune
-from amtune.config import ConfigError, parse_config
-from amtune.early_stopping import MedianStoppingRule, running_averages
-from amtune.tuner import HyperparameterTuner, TrainingJobState
+from amtune.config.loader import ConfigError, parse_config
+from amtune.rules.early_stopping import MedianStoppingRule, running_averages
+from amtune.tuning.state import TrainingJobState
+from amtune.tuning.tuner import HyperparameterTuner
 
 X = {"x": amtune.ContinuousParameter(0.0, 1.0)}
 
@@ -98,7 +99,7 @@ def test_a_callable_bad_jobs_are_stopped_and_good_ones_complete(tmp_path):
         lengths.append(len(series))
     assert min(lengths) < 6  # the reporter ended the training function early
     # every job, stopped ones included, was told to the strategy
-    assert t._run.optimizer.n_finished == 14
+    assert t.last_run.optimizer.n_finished == 14
     assert t.describe()["TrainingJobStatusCounters"]["Stopped"] == len(stopped)
 
 
@@ -168,7 +169,7 @@ def test_early_stopping_from_configs(tmp_path):
 
 
 def test_hyperband_does_its_own_early_stopping():
-    from amtune.early_stopping import make_early_stopping_hook
+    from amtune.rules.early_stopping import make_early_stopping_hook
 
     class T:
         strategy, objective_metric_name, objective_type = "Hyperband", "loss", "Minimize"

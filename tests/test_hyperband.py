@@ -10,9 +10,12 @@ from types import SimpleNamespace
 import pytest
 
 import amtune
-from amtune.config import ConfigError, parse_config
-from amtune.hyperband import HyperbandHook, HyperbandStrategyConfig, SuccessiveHalving
-from amtune.tuner import HyperparameterTuner, TrainingJobState, _Driver
+from amtune.config.loader import ConfigError, parse_config
+from amtune.rules.hyperband import HyperbandHook, SuccessiveHalving
+from amtune.sagemaker.config import HyperbandStrategyConfig
+from amtune.tuning.driver import Driver
+from amtune.tuning.state import TrainingJobState
+from amtune.tuning.tuner import HyperparameterTuner
 
 X = {"x": amtune.ContinuousParameter(0.0, 1.0)}
 
@@ -86,9 +89,9 @@ def test_exact_decisions_maximizing_nan_and_other_brackets():
 def test_docstring_examples():
     import doctest
 
-    import amtune.hyperband
+    import amtune.rules.hyperband
 
-    assert doctest.testmod(amtune.hyperband).failed == 0
+    assert doctest.testmod(amtune.rules.hyperband).failed == 0
 
 
 def test_the_hook_maps_steps_to_resources_and_rebuilds_on_resume():
@@ -110,7 +113,7 @@ def test_the_hook_maps_steps_to_resources_and_rebuilds_on_resume():
     assert hook.on_metric(None, running, "acc", 0, 1e9) is None  # only the objective counts
     c, d = _bracket0(sh, 4)[2:]
     done = hook.on_metric(None, job(c, [], "InProgress"), "loss", 8, 0.0)  # resource 9
-    assert isinstance(done, amtune.hooks.CompleteJob)
+    assert isinstance(done, amtune.rules.base.CompleteJob)
     # a job the rule stopped at resource 1 whose later emissions (one at rung 3) arrived anyway:
     # on resume only what the live rule recorded is recorded again
     late = job(d, [8.0, 7.0, 0.5], status="Stopped")
@@ -285,9 +288,9 @@ def test_a_callable_bad_jobs_stop_at_the_first_rung_good_ones_reach_max_resource
     assert d["HyperParameterTuningJobConfig"]["StrategyConfig"] == {
         "HyperbandStrategyConfig": {"MinResource": 1, "MaxResource": 9}
     }
-    assert t._run.optimizer.n_finished == 12  # stopped jobs are observations too
+    assert t.last_run.optimizer.n_finished == 12  # stopped jobs are observations too
     # resume: the rung records are rebuilt from the store exactly as the live rule left them
-    drv = _Driver(t, "hb", t._make_runner(curve), resumed=True, show=False)
+    drv = Driver(t, "hb", t._make_runner(curve), resumed=True, show=False)
     run = drv._load()
     (hook,) = [h for h in drv.hooks if isinstance(h, HyperbandHook)]
     hook.on_start(run)

@@ -12,7 +12,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 import amtune
-from amtune.space import _cat_key
+from amtune.space.parameters import category_key as _cat_key
 from amtune.strategies import SearchSpaceExhausted
 
 Cont, Int, Cat = amtune.ContinuousParameter, amtune.IntegerParameter, amtune.CategoricalParameter

@@ -24,7 +24,7 @@ TRAIN = textwrap.dedent("""
 DRIVER = textwrap.dedent("""
     import sys
     import amtune
-    from amtune.tuner import HyperparameterTuner
+    from amtune.tuning.tuner import HyperparameterTuner
     t = HyperparameterTuner(
         "score", {"x": amtune.ContinuousParameter(0.0, 1.0)}, strategy="Random", max_jobs=10,
         max_parallel_jobs=2, random_seed=5,
@@ -115,7 +115,7 @@ def test_resume_after_sigkill(tmp_path, capsys, completed_before_kill):
 def test_resume_refuses_a_live_driver(tmp_path):
     import socket
 
-    from amtune.tuner import HyperparameterTuner
+    from amtune.tuning.tuner import HyperparameterTuner
 
     st = Store(tmp_path / "amtune.db")
     st.create_tuning_job("live", {}, 1.0)
@@ -138,7 +138,7 @@ TRAINMOD = textwrap.dedent("""
 CALLABLE_DRIVER = textwrap.dedent("""
     import sys
     import amtune
-    from amtune.tuner import HyperparameterTuner
+    from amtune.tuning.tuner import HyperparameterTuner
     from trainmod import train
     t = HyperparameterTuner(
         "score", {"x": amtune.ContinuousParameter(0.0, 1.0)}, strategy="Random", max_jobs=12,
@@ -148,12 +148,16 @@ CALLABLE_DRIVER = textwrap.dedent("""
 
 
 def test_resume_a_python_callable_by_its_import_path(tmp_path, monkeypatch):
-    from amtune.tuner import HyperparameterTuner
+    from amtune.tuning.tuner import HyperparameterTuner
 
     db = tmp_path / "amtune.db"
     (tmp_path / "trainmod.py").write_text(TRAINMOD)
     (tmp_path / "driver.py").write_text(CALLABLE_DRIVER)
-    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    # keep the caller's PYTHONPATH (a source checkout's python/ directory) after the module's
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")])),
+    }
     proc = subprocess.Popen(
         [sys.executable, str(tmp_path / "driver.py"), str(db)], cwd=tmp_path, env=env
     )
@@ -176,4 +180,4 @@ def test_resume_a_python_callable_by_its_import_path(tmp_path, monkeypatch):
         assert rows[s]["final_objective"] == r["final_objective"]
         assert rows[s]["end_time"] == r["end_time"]
     # the strategy saw the whole history: 12 observations
-    assert t._run.optimizer.n_finished == 12
+    assert t.last_run.optimizer.n_finished == 12

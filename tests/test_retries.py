@@ -6,8 +6,8 @@ import textwrap
 import pytest
 
 import amtune
-from amtune.config import ConfigError, parse_config
-from amtune.tuner import HyperparameterTuner
+from amtune.config.loader import ConfigError, parse_config
+from amtune.tuning.tuner import HyperparameterTuner
 
 X = {"x": amtune.ContinuousParameter(0.0, 1.0)}
 MD = [{"Name": "loss", "Regex": r"loss=(\S+)"}]

@@ -10,7 +10,7 @@ import time
 import pytest
 
 import amtune
-from amtune.tuner import HyperparameterTuner
+from amtune.tuning.tuner import HyperparameterTuner
 
 X = {"x": amtune.ContinuousParameter(0.0, 1.0)}
 
@@ -326,13 +326,13 @@ def test_sm_hps_decodes_json_strings_like_sagemaker(tmp_path, script):
 
 
 def test_a_driver_error_fails_the_job_and_leaves_no_process_behind(tmp_path, script, monkeypatch):
-    from amtune import tuner as tuner_mod
+    from amtune.tuning import driver as driver_mod
 
     def boom(self, run, ev):
         if ev[0] == "metric":
             raise RuntimeError("driver bug")
 
-    monkeypatch.setattr(tuner_mod._Driver, "_handle", boom)
+    monkeypatch.setattr(driver_mod.Driver, "_handle", boom)
     t = _tuner(
         tmp_path,
         max_jobs=1,

@@ -10,12 +10,8 @@ import numpy as np
 import pytest
 
 import amtune
-from amtune.space import (
-    MAX_CATEGORICAL_VALUES,
-    MAX_INTEGER_MAGNITUDE,
-    MAX_RANGES,
-    MAX_STATIC,
-)
+from amtune.space.parameters import MAX_CATEGORICAL_VALUES, MAX_INTEGER_MAGNITUDE
+from amtune.space.search_space import MAX_RANGES, MAX_STATIC
 
 Cont, Int, Cat = amtune.ContinuousParameter, amtune.IntegerParameter, amtune.CategoricalParameter
 

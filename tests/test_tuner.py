@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import amtune
-from amtune.hooks import TuningJobCompletionCriteriaConfig, WarmStartConfig
-from amtune.tuner import HyperparameterTuner
+from amtune.sagemaker.config import TuningJobCompletionCriteriaConfig, WarmStartConfig
+from amtune.tuning.tuner import HyperparameterTuner
 
 RANGES = {
     "x": amtune.ContinuousParameter(-2.0, 2.0),
@@ -147,7 +147,7 @@ def test_failures_are_told_to_the_strategy_and_do_not_stop_the_job(tmp_path):
     assert (df[df["c"] == "b"]["TrainingJobStatus"] == "Failed").all()
     assert (df[df["c"] == "a"]["TrainingJobStatus"] == "Completed").all()
     assert t.describe()["HyperParameterTuningJobStatus"] == "Completed"
-    assert t._run.optimizer.n_finished == 10
+    assert t.last_run.optimizer.n_finished == 10
 
 
 def _slow(hp, reporter):
@@ -186,7 +186,7 @@ def test_max_runtime_stops_running_jobs_and_completes(tmp_path):
 
 def test_a_stop_request_through_the_store_is_seen_by_the_driver(tmp_path):
     from amtune.store import Store
-    from amtune.tuner import stop_tuning_job
+    from amtune.tuning.liveness import stop_tuning_job
 
     t = _tuner(tmp_path, max_jobs=50)
     t.fit(_slow, job_name="ext", wait=False)
@@ -349,7 +349,7 @@ def test_progress_shows_on_a_terminal_only():
 
 
 @pytest.mark.parametrize(
-    "module", ["amtune.tuner", "amtune.metrics", "amtune.store", "amtune.completion"]
+    "module", ["amtune.tuning.tuner", "amtune.metrics", "amtune.store", "amtune.rules.completion"]
 )
 def test_docstring_examples(module):
     import doctest

@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 
 import amtune
-from amtune.config import ConfigError, parse_config
-from amtune.hooks import WarmStartConfig
+from amtune.config.loader import ConfigError, parse_config
+from amtune.sagemaker.config import WarmStartConfig
 from amtune.optimizer import Optimizer
 from amtune.strategies.base import History
-from amtune.tuner import HyperparameterTuner
-from amtune.warm_start import TransferLearningSearch
+from amtune.tuning.tuner import HyperparameterTuner
+from amtune.rules.warm_start import TransferLearningSearch
 
 RANGES = {"x": amtune.ContinuousParameter(0.0, 1.0), "n": amtune.IntegerParameter(1, 4)}
 
@@ -55,7 +55,7 @@ def test_identical_data_feeds_the_parents_results_and_drops_out_of_range_ones(tm
     child.fit(quad, job_name="child")
     inside = int((pdf["x"] <= 0.5).sum())
     assert 0 < inside < 12
-    opt = child._run.optimizer
+    opt = child.last_run.optimizer
     assert opt.n_finished == 3 + inside  # the parents' in-range jobs are observations
     told = sorted(t.value for t in opt.trials if t.value is not None)
     expected = sorted(
@@ -95,8 +95,8 @@ def test_a_static_hyperparameter_may_become_tuned_and_back(tmp_path):
         tmp_path, max_jobs=1, warm_start_config=_ws("IdenticalDataAndAlgorithm", "p-static")
     )
     child.fit(quad, job_name="c-tuned")
-    assert child._run.optimizer.n_finished == 6
-    assert all(t.params["n"] == 2 for t in child._run.optimizer.trials[:5])
+    assert child.last_run.optimizer.n_finished == 6
+    assert all(t.params["n"] == 2 for t in child.last_run.optimizer.trials[:5])
     # tuned in the parent, static in the child: only the parent's jobs at that value are identical
     back = _tuner(
         tmp_path,
@@ -107,7 +107,7 @@ def test_a_static_hyperparameter_may_become_tuned_and_back(tmp_path):
     )
     back.fit(quad, job_name="c-static")
     c_rows = child.store.training_jobs("c-tuned")
-    assert back._run.optimizer.n_finished == 1 + sum(r["hyperparameters"]["n"] == 2 for r in c_rows)
+    assert back.last_run.optimizer.n_finished == 1 + sum(r["hyperparameters"]["n"] == 2 for r in c_rows)
 
 
 @pytest.mark.parametrize(
@@ -381,8 +381,8 @@ for epoch in range(4):
 RESUME_DRIVER = """
 import sys
 import amtune
-from amtune.hooks import WarmStartConfig
-from amtune.tuner import HyperparameterTuner
+from amtune.sagemaker.config import WarmStartConfig
+from amtune.tuning.tuner import HyperparameterTuner
 kw = dict(objective_type="Minimize", strategy="Random", max_parallel_jobs=1, random_seed=5,
           metric_definitions=[{"Name": "loss", "Regex": r"loss=(\\S+)"}], db=sys.argv[1], quiet=True)
 X = {"x": amtune.ContinuousParameter(0.0, 1.0)}
@@ -424,7 +424,7 @@ def test_a_resumed_child_reloads_its_parents_and_keeps_early_stopping(tmp_path):
     t = HyperparameterTuner.resume("rchild", db=db, quiet=True)
     rows = t.store.training_jobs("rchild")
     assert len(rows) == 10 and all(r["status"] in ("Completed", "Stopped") for r in rows)
-    assert t._run.optimizer.n_finished == 10 + 4  # the parents' 4 results were loaded again
+    assert t.last_run.optimizer.n_finished == 10 + 4  # the parents' 4 results were loaded again
     # the parents do not count for the median rule (3 earlier jobs of this tuning job needed)
     assert all(r["status"] == "Completed" for r in rows[:3])
     assert t.describe()["HyperParameterTuningJobStatus"] == "Completed"

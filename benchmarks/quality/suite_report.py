@@ -114,6 +114,23 @@ class Suite:
         self.problems = sorted({p for p, _ in runs})
         self.methods = sorted({m for _, m in runs})
 
+    def common_seeds(self, methods: Sequence[str]) -> Suite:
+        """The same suite with, on each problem, only the seeds that every one of ``methods`` ran
+        (other methods, Random included as the normalization reference, keep all their runs)."""
+        runs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for p in self.problems:
+            seeds = None
+            for m in methods:
+                s = {int(r["seed"]) for r in self.runs.get((p, m), [])}
+                seeds = s if seeds is None else seeds & s
+            for (pp, m), rs in self.runs.items():
+                if pp != p:
+                    continue
+                runs[(pp, m)] = (
+                    [r for r in rs if int(r["seed"]) in (seeds or set())] if m in methods else rs
+                )
+        return Suite(self.name, {k: v for k, v in runs.items() if v})
+
     def budget(self) -> int:
         return max(len(r["values"]) for rs in self.runs.values() for r in rs)
 
@@ -308,6 +325,7 @@ def losses(suite: Suite, amtune: str, peer: str, k: int) -> list[str]:
 def ablation_table(suite: Suite, variants: Sequence[str], k: int) -> list[str]:
     """amtune variants ranked among themselves and the peers (mean rank, normalized score)."""
     peers = [p for p in PEERS if p in suite.methods]
+    suite = suite.common_seeds(variants)
     lines = ["| variant | rank among variants | rank with peers | score |", "|---|---|---|---|"]
     med_v = suite.medians(k, variants)
     for v in variants:
@@ -384,6 +402,9 @@ def broad_section(records: list[dict[str, Any]]) -> list[str]:
         variants = [m for m in suite.methods if m.startswith("amtune-bayes")]
         if len(variants) > 2:
             k = min(50, suite.budget())
-            out += [f"Ablations (amtune variants at {k} evaluations):", ""]
+            out += [
+                f"Ablations (amtune variants at {k} evaluations, on the seeds all of them ran):",
+                "",
+            ]
             out += ablation_table(suite, variants, k)
     return out

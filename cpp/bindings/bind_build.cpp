@@ -2,13 +2,15 @@
 
 #include <Eigen/Core>
 
+#include <pybind11/typing.h>
+
 #include "pybind.hpp"
 
 namespace {
 
 // CPU features relevant to the instruction-set levels the portable wheels ship.
-py::dict cpu_features() {
-  py::dict out;
+py::typing::Dict<py::str, bool> cpu_features() {
+  py::typing::Dict<py::str, bool> out;
 #if defined(__x86_64__) || defined(_M_X64)
   __builtin_cpu_init();
   out["avx2"] = static_cast<bool>(__builtin_cpu_supports("avx2"));
@@ -22,8 +24,8 @@ py::dict cpu_features() {
 }
 
 // Instruction sets this module was compiled to use (what -march enabled), in x86-64 level order.
-py::list compiled_features() {
-  py::list out;
+py::typing::List<py::str> compiled_features() {
+  py::typing::List<py::str> out;
 #ifdef __SSE4_2__
   out.append("sse4.2");
 #endif
@@ -58,7 +60,7 @@ py::list compiled_features() {
 
 void bind_build(py::module_& m) {
   m.def("build_info", [] {
-    py::dict d;
+    py::typing::Dict<py::str, py::object> d;
     d["version"] = AMTUNE_VERSION;
     d["isa_level"] = AMTUNE_ISA_LEVEL;
     d["simd"] = std::string(Eigen::SimdInstructionSetsInUse());
@@ -71,6 +73,6 @@ void bind_build(py::module_& m) {
     d["build_type"] = "Debug";
 #endif
     return d;
-  });
-  m.def("cpu_features", &cpu_features);
+  }, "How this module was built: version, isa_level, simd, compiled_features, eigen, build_type");
+  m.def("cpu_features", &cpu_features, "x86-64 instruction sets this CPU supports");
 }

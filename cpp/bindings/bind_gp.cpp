@@ -1,138 +1,96 @@
-// Gaussian-process model, acquisition and the Bayesian-optimization engine.
-// The low-level functions are bound so tests can check every gradient against finite differences.
+// The Gaussian-process model (kernel.hpp, gp.hpp): what it knows of the dimensions (InputSpec), its
+// hyperparameters (Hyper), the exact posterior (GP) and the negative log posterior of the
+// hyperparameters with its gradient, bound so tests can check every gradient against finite
+// differences.
 #include <optional>
 #include <tuple>
+#include <vector>
 
-#include "amtune/acq_optimizer.hpp"
 #include "amtune/acquisition.hpp"
-#include "amtune/bayes.hpp"
+#include "amtune/acq_optimizer.hpp"
 #include "amtune/gp.hpp"
-#include "amtune/lbfgsb.hpp"
-#include "amtune/qmc.hpp"
-#include "amtune/warping.hpp"
 #include "pybind.hpp"
 
-namespace {
-
-using amtune::GP;
-using amtune::Hyper;
-using amtune::InputSpec;
-using amtune::RowMatrix;
-using Eigen::VectorXd;
-
-InputSpec make_spec(const std::vector<int>& kinds, const std::vector<int>& cards, const std::vector<int>& warp) {
-  InputSpec s{kinds, cards, warp};
-  s.validate();
-  return s;
-}
-
-py::dict hyper_dict(const Hyper& h) {
-  py::dict out;
-  out["log_ls"] = h.log_ls;
-  out["log_sf2"] = h.log_sf2;
-  out["log_noise"] = h.log_noise;
-  out["mean"] = h.mean;
-  out["log_wa"] = h.log_wa;
-  out["log_wb"] = h.log_wb;
-  out["noise_floor"] = h.noise_floor;
-  out["noise"] = h.noise();
-  return out;
-}
-
-amtune::Acquisition make_acq(int kind, double best, double kappa) {
-  if (kind < 0 || kind > 2) throw std::invalid_argument("acquisition kind must be 0 (LogEI), 1 (UCB) or 2 (PI)");
-  amtune::Acquisition a;
-  a.kind = static_cast<amtune::AcqKind>(kind);
-  a.best = best;
-  a.kappa = kappa;
-  return a;
-}
-
-}  // namespace
-
 void bind_gp(py::module_& m) {
-  m.def("erfcx", &amtune::erfcx, py::arg("x"));
-  m.def("log_h", [](double z) { double d; const double v = amtune::log_h(z, &d); return std::make_tuple(v, d); },
-        py::arg("z"), "log(phi(z) + z Phi(z)) and its derivative (Ament et al. 2023)");
-  m.def("log_ndtr", [](double z) { double d; const double v = amtune::log_ndtr(z, &d); return std::make_tuple(v, d); },
-        py::arg("z"));
-  m.def("acquisition_value",
-        [](int kind, double best, double kappa, double mu, double var) {
-          double dm, dv;
-          const double a = make_acq(kind, best, kappa).value(mu, var, &dm, &dv);
-          return std::make_tuple(a, dm, dv);
-        },
-        py::arg("kind"), py::arg("best"), py::arg("kappa"), py::arg("mu"), py::arg("var"));
-  m.def("kumaraswamy",
-        [](double x, double a, double b) {
-          double w, dx, da, db;
-          amtune::Kumaraswamy::derivs(x, a, b, w, dx, da, db);
-          return std::make_tuple(w, dx, da, db);
-        },
-        py::arg("x"), py::arg("a"), py::arg("b"), "w(x), dw/dx, dw/dlog a, dw/dlog b");
-  m.def("output_transform",
-        [](const VectorXd& y, std::optional<double> lam) {
-          amtune::OutputTransform ot;
-          VectorXd t = lam ? ot.transform(y, *lam) : ot.fit(y);
-          py::dict p;
-          p["lambda"] = ot.lambda;
-          p["power"] = ot.power;
-          p["log_jacobian"] = ot.log_jacobian(y);
-          return std::make_tuple(t, p);
-        },
-        py::arg("y"), py::arg("lam") = py::none());
-  m.def("halton",
-        [](int n, int d, std::uint64_t seed, std::uint64_t start) {
-          if (n < 0) throw std::invalid_argument("halton: n must be >= 0");
-          amtune::ScrambledHalton h(d, seed);
-          RowMatrix out(n, d);
-          for (int i = 0; i < n; ++i) h.point(start + static_cast<std::uint64_t>(i), out.row(i).data());
-          return out;
-        },
-        py::arg("n"), py::arg("d"), py::arg("seed"), py::arg("start") = 0);
-  m.def("fit_subset", &amtune::fit_subset, py::arg("X"), py::arg("y"), py::arg("m"));
-  m.def("minimize_box",
-        [](const py::function& fun, const VectorXd& x0, const VectorXd& lo, const VectorXd& hi, int max_iter) {
-          amtune::LbfgsbOptions opt;
-          opt.max_iter = max_iter;
-          opt.pgtol = 1e-8;
-          opt.ftol = 1e-14;
-          amtune::Objective f = [&](const VectorXd& x, VectorXd& g) {
-            auto r = fun(x).cast<std::tuple<double, VectorXd>>();
-            g = std::get<1>(r);
-            return std::get<0>(r);
-          };
-          const auto r = amtune::minimize_box(f, x0, lo, hi, opt);
-          return std::make_tuple(r.x, r.f, r.iterations, r.evaluations);
-        },
-        py::arg("fun"), py::arg("x0"), py::arg("lower"), py::arg("upper"), py::arg("max_iter") = 200,
-        "Box-constrained L-BFGS: fun(x) -> (value, gradient)");
-  m.def("gp_neg_log_posterior",
-        [](const std::vector<int>& kinds, const std::vector<int>& cards, const std::vector<int>& warp,
-           const RowMatrix& X, const VectorXd& y, const VectorXd& theta, bool learn_noise) {
-          const InputSpec spec = make_spec(kinds, cards, warp);
-          const amtune::HyperLayout lay(spec, learn_noise);
-          if (theta.size() != lay.size()) throw std::invalid_argument("theta has the wrong size");
-          const amtune::Priors priors(spec.dim());
-          Hyper base;
-          base.noise_floor = learn_noise ? 1e-6 : 0.0;
-          base.log_noise = std::log(1e-8);
-          VectorXd g;
-          const double v = amtune::neg_log_posterior(spec, lay, priors, base, X, y, theta, &g);
-          return std::make_tuple(v, g);
-        },
-        py::arg("kinds"), py::arg("cards"), py::arg("warp"), py::arg("X"), py::arg("y"), py::arg("theta"),
-        py::arg("learn_noise") = true,
-        "Negative log posterior of theta = [log_ls, log_sf2, mean, log_noise?, log_wa, log_wb] and its gradient");
+  using amtune::GP;
+  using amtune::Hyper;
+  using amtune::InputSpec;
+  using amtune::Kind;
+  using amtune::RowMatrix;
+  using Eigen::VectorXd;
+  namespace b = amtune::bind;
 
-  py::class_<GP>(m, "GP")
-      .def(py::init([](const std::vector<int>& kinds, const std::vector<int>& cards, const std::vector<int>& warp,
-                       const VectorXd& log_ls, double log_sf2, double log_noise, double mean, const VectorXd& log_wa,
-                       const VectorXd& log_wb, double noise_floor) {
-             const InputSpec spec = make_spec(kinds, cards, warp);
-             const int w = static_cast<int>(spec.warped().size());
-             if (log_ls.size() != spec.dim() || log_wa.size() != w || log_wb.size() != w)
-               throw std::invalid_argument("GP: hyperparameter sizes do not match the dimensions");
+  py::class_<InputSpec>(m, "InputSpec", "What the GP knows of each encoded dimension")
+      .def(py::init([](const std::vector<Kind>& kinds, const std::vector<std::int64_t>& cards,
+                       const std::vector<bool>& warp) {
+             InputSpec s;
+             for (Kind k : kinds) s.kind.push_back(static_cast<int>(k));
+             s.card = cards;
+             for (bool w : warp) s.warp.push_back(w ? 1 : 0);
+             s.validate();
+             return s;
+           }),
+           py::arg("kinds"), py::arg("cards"), py::arg("warp"),
+           "kinds per dimension, cards the number of values of discrete dimensions (0 for continuous ones), "
+           "warp whether a numeric dimension learns a Kumaraswamy input warping")
+      .def_property_readonly("dim", &InputSpec::dim)
+      .def_property_readonly("kinds",
+                             [](const InputSpec& s) {
+                               std::vector<Kind> out;
+                               for (int k : s.kind) out.push_back(static_cast<Kind>(k));
+                               return out;
+                             })
+      .def_property_readonly("cards", [](const InputSpec& s) { return s.card; })
+      .def_property_readonly("warp", [](const InputSpec& s) { return std::vector<bool>(s.warp.begin(), s.warp.end()); })
+      .def_property_readonly("n_warped", [](const InputSpec& s) { return s.warped().size(); });
+
+  py::class_<Hyper>(m, "Hyper", "GP hyperparameters in their log parametrization (standardized output units)")
+      .def_readonly("log_ls", &Hyper::log_ls, "log lengthscale per dimension of the encoded space")
+      .def_readonly("log_sf2", &Hyper::log_sf2, "log signal variance")
+      .def_readonly("log_noise", &Hyper::log_noise, "log of the learned part of the noise variance")
+      .def_readonly("mean", &Hyper::mean, "constant mean")
+      .def_readonly("log_wa", &Hyper::log_wa, "log Kumaraswamy a per warped dimension")
+      .def_readonly("log_wb", &Hyper::log_wb, "log Kumaraswamy b per warped dimension")
+      .def_readonly("noise_floor", &Hyper::noise_floor, "floor of the noise variance")
+      .def_property_readonly("noise", &Hyper::noise, "noise variance: noise_floor + exp(log_noise)")
+      .def_property_readonly("lengthscales", [](const Hyper& h) -> VectorXd { return h.log_ls.array().exp(); },
+                             "lengthscale per dimension, exp(log_ls)");
+
+  m.def(
+      "gp_neg_log_posterior",
+      [](const InputSpec& spec, const RowMatrix& X, const VectorXd& y, const VectorXd& theta, bool learn_noise) {
+        const char* where = "gp_neg_log_posterior";
+        b::check_unit(where, "X", X, spec.dim());
+        b::check_vector(where, "y", y, X.rows());
+        const amtune::HyperLayout lay(spec, learn_noise);
+        b::check_vector(where, "theta", theta, lay.size());
+        py::gil_scoped_release release;
+        const amtune::Priors priors(spec.dim());
+        Hyper base;
+        base.noise_floor = learn_noise ? 1e-6 : 0.0;
+        base.log_noise = std::log(1e-8);
+        VectorXd g;
+        const double v = amtune::neg_log_posterior(spec, lay, priors, base, X, y, theta, &g);
+        return std::make_tuple(v, g);
+      },
+      py::arg("spec"), py::arg("X"), py::arg("y"), py::arg("theta"), py::arg("learn_noise") = true,
+      "Negative log posterior of theta = [log_ls, log_sf2, mean, log_noise?, log_wa, log_wb] and its gradient");
+
+  py::class_<GP>(m, "GP", "Exact GP posterior with a growable Cholesky factor")
+      .def(py::init([](const InputSpec& spec, const VectorXd& log_ls, double log_sf2, double log_noise, double mean,
+                       const std::optional<VectorXd>& log_wa_in, const std::optional<VectorXd>& log_wb_in,
+                       double noise_floor) {
+             const char* where = "GP";
+             const auto w = static_cast<Eigen::Index>(spec.warped().size());
+             const VectorXd log_wa = log_wa_in.value_or(VectorXd::Zero(w));
+             const VectorXd log_wb = log_wb_in.value_or(VectorXd::Zero(w));
+             b::check_vector(where, "log_ls", log_ls, spec.dim());
+             b::check_vector(where, "log_wa", log_wa, w);
+             b::check_vector(where, "log_wb", log_wb, w);
+             b::check_finite(where, "log_sf2", log_sf2);
+             b::check_finite(where, "log_noise", log_noise);
+             b::check_finite(where, "mean", mean);
+             if (!(std::isfinite(noise_floor) && noise_floor >= 0)) b::fail(where, "noise_floor must be finite and >= 0");
              Hyper h;
              h.log_ls = log_ls;
              h.log_sf2 = log_sf2;
@@ -143,88 +101,91 @@ void bind_gp(py::module_& m) {
              h.noise_floor = noise_floor;
              return GP(spec, h);
            }),
-           py::arg("kinds"), py::arg("cards"), py::arg("warp"), py::arg("log_ls"), py::arg("log_sf2") = 0.0,
-           py::arg("log_noise") = -9.0, py::arg("mean") = 0.0, py::arg("log_wa") = VectorXd(),
-           py::arg("log_wb") = VectorXd(), py::arg("noise_floor") = 1e-6)
-      .def("fit", &GP::fit, py::arg("X"), py::arg("y"))
-      .def("fit_rows", &GP::fit_rows, py::arg("X"), py::arg("y"), py::arg("rows"))
-      .def("append", &GP::append, py::arg("X"), py::arg("y"), py::arg("noise") = -1.0)
-      .def("truncate", &GP::truncate, py::arg("n"))
-      .def("set_y", &GP::set_y, py::arg("y"))
+           py::arg("spec"), py::arg("log_ls"), py::arg("log_sf2") = 0.0, py::arg("log_noise") = -9.0,
+           py::arg("mean") = 0.0, py::arg("log_wa") = py::none(), py::arg("log_wb") = py::none(),
+           py::arg("noise_floor") = 1e-6)
+      .def(
+          "fit",
+          [](GP& gp, const RowMatrix& X, const VectorXd& y) {
+            b::check_unit("GP.fit", "X", X, gp.spec().dim());
+            b::check_vector("GP.fit", "y", y, X.rows());
+            py::gil_scoped_release release;
+            gp.fit(X, y);
+          },
+          py::arg("X"), py::arg("y"), "Condition on rows X with targets y (replaces any data)")
+      .def(
+          "fit_rows",
+          [](GP& gp, const RowMatrix& X, const VectorXd& y, const std::vector<int>& rows) {
+            b::check_unit("GP.fit_rows", "X", X, gp.spec().dim());
+            b::check_vector("GP.fit_rows", "y", y, X.rows());
+            b::check_rows("GP.fit_rows", "rows", rows, X.rows());
+            py::gil_scoped_release release;
+            gp.fit_rows(X, y, rows);
+          },
+          py::arg("X"), py::arg("y"), py::arg("rows"), "Condition on the given rows of X only")
+      .def(
+          "append",
+          [](GP& gp, const RowMatrix& X, const VectorXd& y, double noise) {
+            b::check_unit("GP.append", "X", X, gp.spec().dim());
+            b::check_vector("GP.append", "y", y, X.rows());
+            b::check_finite("GP.append", "noise", noise);
+            py::gil_scoped_release release;
+            gp.append(X, y, noise);
+          },
+          py::arg("X"), py::arg("y"), py::arg("noise") = -1.0,
+          "Append rows (rank-one extensions); noise >= 0 gives them their own noise variance")
+      .def(
+          "truncate",
+          [](GP& gp, int n) {
+            if (n < 0 || n > gp.n()) b::fail("GP.truncate", "n must be in [0, " + std::to_string(gp.n()) + "]");
+            gp.truncate(n);
+          },
+          py::arg("n"), "Drop the rows after the first n")
+      .def(
+          "set_y",
+          [](GP& gp, const VectorXd& y) {
+            b::check_vector("GP.set_y", "y", y, gp.n());
+            py::gil_scoped_release release;
+            gp.set_y(y);
+          },
+          py::arg("y"), "Replace the targets of every row")
       .def_property_readonly("n", &GP::n)
       .def_property_readonly("jitter", &GP::jitter)
       .def_property_readonly("L", &GP::L)
-      .def("predict",
-           [](const GP& gp, const RowMatrix& X) {
-             VectorXd mu, var;
-             {
-               py::gil_scoped_release release;
-               gp.predict(X, mu, var);
-             }
-             return std::make_tuple(mu, var);
-           },
-           py::arg("X"))
-      .def("predict_grad",
-           [](const GP& gp, const VectorXd& x) {
-             if (x.size() != gp.spec().dim()) throw std::invalid_argument("x has the wrong size");
-             double mu, var;
-             VectorXd dmu, dvar;
-             gp.predict_grad(x.data(), mu, var, dmu, dvar);
-             return std::make_tuple(mu, var, dmu, dvar);
-           },
-           py::arg("x"))
-      .def("acquisition_grad",
-           [](const GP& gp, int kind, double best, double kappa, const VectorXd& x) {
-             if (x.size() != gp.spec().dim()) throw std::invalid_argument("x has the wrong size");
-             VectorXd g;
-             const double a = amtune::acquisition_grad(gp, make_acq(kind, best, kappa), x.data(), g);
-             return std::make_tuple(a, g);
-           },
-           py::arg("kind"), py::arg("best"), py::arg("kappa"), py::arg("x"));
-
-  py::class_<amtune::BayesEngine>(m, "BayesEngine")
-      .def(py::init([](const amtune::Space& space, const std::vector<int>& kinds, const std::vector<int>& cards,
-                       const std::vector<int>& warp, int acquisition, double kappa, bool deterministic, int threads,
-                       int max_fit_points, int fit_restarts, int n_starts, int n_candidates, bool output_warping,
-                       int big_threshold, int local_points, int big_candidates) {
-             amtune::EngineOptions o;
-             o.acquisition = acquisition;
-             o.kappa = kappa;
-             o.deterministic = deterministic;
-             o.threads = threads;
-             o.max_fit_points = max_fit_points;
-             o.fit_restarts = fit_restarts;
-             o.n_starts = n_starts;
-             o.n_candidates = n_candidates;
-             o.output_warping = output_warping;
-             o.big_threshold = big_threshold;
-             o.local_points = local_points;
-             o.big_candidates = big_candidates;
-             return amtune::BayesEngine(space, make_spec(kinds, cards, warp), o);
-           }),
-           py::arg("space"), py::arg("kinds"), py::arg("cards"), py::arg("warp"), py::arg("acquisition") = 0,
-           py::arg("kappa") = 1.96, py::arg("deterministic") = false, py::arg("threads") = 0,
-           py::arg("max_fit_points") = 128, py::arg("fit_restarts") = 2, py::arg("n_starts") = 5,
-           py::arg("n_candidates") = 0, py::arg("output_warping") = true,
-           py::arg("big_threshold") = 0, py::arg("local_points") = 256, py::arg("big_candidates") = 1024)
-      .def("propose",
-           [](amtune::BayesEngine& e, const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,
-              std::uint64_t seed) {
-             py::gil_scoped_release release;
-             return e.propose(X, y, pending, q, seed);
-           },
-           py::arg("X"), py::arg("y"), py::arg("pending"), py::arg("q"), py::arg("seed"))
-      .def("set_trust_region", &amtune::BayesEngine::set_trust_region, py::arg("local_fraction"),
-           py::arg("tr_after"), py::arg("free_categorical"), py::arg("integer_neighbours") = false)
-      .def_property_readonly("fitted", &amtune::BayesEngine::fitted)
-      .def_property_readonly("threads", &amtune::BayesEngine::threads)
-      .def_property_readonly("fit_count", &amtune::BayesEngine::fit_count)
-      .def_property_readonly("big_mode", &amtune::BayesEngine::big_mode)
-      .def_property_readonly("model_points", &amtune::BayesEngine::model_points)
-      .def("hyperparameters", [](const amtune::BayesEngine& e) {
-        py::dict d = hyper_dict(e.hyper());
-        d["output_lambda"] = e.output_transform().lambda;
-        d["warping"] = e.uses_warping();
-        return d;
-      });
+      .def_property_readonly("hyper", &GP::hyper)
+      .def(
+          "predict",
+          [](const GP& gp, const RowMatrix& X) {
+            b::check_unit("GP.predict", "X", X, gp.spec().dim());
+            VectorXd mu, var;
+            {
+              py::gil_scoped_release release;
+              gp.predict(X, mu, var);
+            }
+            return std::make_tuple(mu, var);
+          },
+          py::arg("X"), "Posterior mean and variance of the latent f at rows X")
+      .def(
+          "predict_grad",
+          [](const GP& gp, const VectorXd& x) {
+            b::check_unit("GP.predict_grad", "x", x.transpose(), gp.spec().dim());
+            double mu = 0.0, var = 0.0;
+            VectorXd dmu, dvar;
+            py::gil_scoped_release release;
+            gp.predict_grad(x.data(), mu, var, dmu, dvar);
+            return std::make_tuple(mu, var, dmu, dvar);
+          },
+          py::arg("x"), "Mean, variance and their gradients at one encoded point")
+      .def(
+          "acquisition_grad",
+          [](const GP& gp, amtune::AcqKind kind, double best, double kappa, const VectorXd& x) {
+            b::check_unit("GP.acquisition_grad", "x", x.transpose(), gp.spec().dim());
+            const amtune::Acquisition acq = b::make_acquisition("GP.acquisition_grad", kind, best, kappa);
+            VectorXd g;
+            py::gil_scoped_release release;
+            const double a = amtune::acquisition_grad(gp, acq, x.data(), g);
+            return std::make_tuple(a, g);
+          },
+          py::arg("kind"), py::arg("best"), py::arg("kappa"), py::arg("x"),
+          "Acquisition value at x and its gradient");
 }

@@ -43,7 +43,7 @@ std::vector<double> neighbours(const Space& space, const InputSpec& spec, const 
     for (double nv : {v - 1.0, v + 1.0})
       if (nv >= dim.low && nv <= dim.high) out.push_back(space.encode_value(j, nv));
   } else if (spec.kind[j] == 2) {
-    const int k = spec.card[j];
+    const int k = static_cast<int>(spec.card[j]);  // categorical: < 2^31 (InputSpec::validate)
     const int cur = static_cast<int>(std::floor(x[j] * k));
     if (k <= 33) {
       for (int i = 0; i < k; ++i)

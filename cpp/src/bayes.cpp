@@ -156,6 +156,7 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
     const double penalized = r.f + (warp ? w_spec * std::log(std::max(n, 2)) : 0.0);
     if (penalized < best_f) {
       best_f = penalized;
+      map_value_ = r.f;
       best_h = lay.unpack(r.x, base);
       best_warp = warp;
     }
@@ -245,33 +246,32 @@ double BayesEngine::select_lambda(const RowMatrix& X, const VectorXd& yi, const 
 // point of the batch goes elsewhere; the posterior mean is unchanged whatever this value.
 constexpr double kFantasyNoise = 1e-6;
 
-RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,
-                               std::uint64_t seed) {
+void BayesEngine::fit_model(const RowMatrix& X, const VectorXd& y, std::uint64_t seed, VectorXd& yi, VectorXd& yt,
+                            bool& big, bool& refit) {
   const int n = static_cast<int>(X.rows()), d = spec_.dim();
   n_hist_ = n;
-  if (X.cols() != d || y.size() != n || (pending.rows() && pending.cols() != d))
-    throw std::invalid_argument("propose: X, y and pending shapes do not match the space");
-  if (q < 1) throw std::invalid_argument("propose: q must be >= 1");
-  if (!X.allFinite()) throw std::invalid_argument("propose: X must be finite");
+  if (X.cols() != d || y.size() != n) throw std::invalid_argument("fit: X and y shapes do not match the space");
+  if (!X.allFinite()) throw std::invalid_argument("fit: X must be finite");
+  if (gp_ && gp_->n() > n_model_rows_) gp_->truncate(n_model_rows_);  // drop fantasies
   // 1. failed trials -> worst finite value
   double worst = -std::numeric_limits<double>::infinity();
   for (int i = 0; i < n; ++i)
     if (std::isfinite(y[i])) worst = std::max(worst, y[i]);
-  if (!std::isfinite(worst)) throw std::invalid_argument("propose: needs at least one finite objective value");
-  VectorXd yi = y;
+  if (!std::isfinite(worst)) throw std::invalid_argument("fit: needs at least one finite objective value");
+  yi = y;
   for (int i = 0; i < n; ++i)
     if (!std::isfinite(yi[i])) yi[i] = worst;
   // 2. output transform
-  VectorXd yt = ot_.transform(yi, lambda_);
+  yt = ot_.transform(yi, lambda_);
 
   // 3. hyperparameters
   const bool full = !fitted_ || n >= n_last_full_ + std::max(1, n_last_full_ / 2);
   // Big-history mode (local_model.hpp): warm refits every kBigRefitEvery trials on the trials
   // nearest to the incumbent (local hyperparameters, as TuRBO); the global rows are renewed at full fits.
-  const bool big = opt_.big_threshold > 0 && n > opt_.big_threshold;
+  big = opt_.big_threshold > 0 && n > opt_.big_threshold;
   const int warm_every = big ? kBigRefitEvery : std::max(1, n_last_fit_ / 20);
   const bool warm = !full && n > n_last_fit_ && (n <= 200 || n - n_last_fit_ >= warm_every);
-  bool refit = false;
+  refit = false;
   if (full || warm) {
     std::vector<int> sub;
     if (!big || full || global_rows_.empty()) {
@@ -318,6 +318,25 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
     gp_->fit(X, yt);
   }
   big_ = big;
+  n_model_rows_ = gp_->n();
+}
+
+void BayesEngine::fit(const RowMatrix& X, const VectorXd& y, std::uint64_t seed) {
+  VectorXd yi, yt;
+  bool big = false, refit = false;
+  fit_model(X, y, seed, yi, yt, big, refit);
+}
+
+RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,
+                               std::uint64_t seed) {
+  const int n = static_cast<int>(X.rows()), d = spec_.dim();
+  if (X.cols() != d || y.size() != n || (pending.rows() && pending.cols() != d))
+    throw std::invalid_argument("propose: X, y and pending shapes do not match the space");
+  if (q < 1) throw std::invalid_argument("propose: q must be >= 1");
+  if (!X.allFinite()) throw std::invalid_argument("propose: X must be finite");
+  VectorXd yi, yt;
+  bool big = false, refit = false;
+  fit_model(X, y, seed, yi, yt, big, refit);
   const int n_model = gp_->n();
 
   // 5. fantasies for pending trials
@@ -393,6 +412,47 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   }
   gp_->truncate(n_model);
   return out.topRows(found);
+}
+
+void BayesEngine::require_linear_model(const char* what) const {
+  if (!gp_) throw std::logic_error(std::string(what) + ": the engine has no fitted model (call fit first)");
+  if (ot_.power)
+    throw std::logic_error(std::string(what) + ": needs a linear output transform (output_warping = false)");
+}
+
+double BayesEngine::output_scale() const {
+  require_linear_model("output_scale");
+  return ot_.scale() * (big_ ? local_scale_ : 1.0);
+}
+
+void BayesEngine::predict(const RowMatrix& Xc, VectorXd& mean, VectorXd& sd) const {
+  require_linear_model("predict");
+  VectorXd mu, var;
+  gp_->predict(Xc, mu, var);
+  // model units -> transformed units (big-history mode: the local standardization) -> units of y
+  if (big_) mu = (mu.array() * local_scale_ + local_loc_).matrix();
+  mean.resize(mu.size());
+  for (Eigen::Index i = 0; i < mu.size(); ++i) mean[i] = ot_.inverse(mu[i]);
+  sd = var.cwiseSqrt() * output_scale();
+}
+
+void BayesEngine::predict_grad(const double* x, double& mean, double& var, VectorXd& dmean, VectorXd& dvar) const {
+  require_linear_model("predict_grad");
+  double mu = 0.0, v = 0.0;
+  gp_->predict_grad(x, mu, v, dmean, dvar);
+  const double s = output_scale();
+  mean = ot_.inverse(big_ ? mu * local_scale_ + local_loc_ : mu);
+  var = v * s * s;
+  dmean *= s;
+  dvar *= s * s;
+}
+
+void BayesEngine::fantasize(const RowMatrix& Xf) {
+  if (!gp_) throw std::logic_error("fantasize: the engine has no fitted model (call fit first)");
+  if (Xf.cols() != spec_.dim()) throw std::invalid_argument("fantasize: X has the wrong number of columns");
+  VectorXd mu, var;
+  gp_->predict(Xf, mu, var);
+  gp_->append(Xf, mu, kFantasyNoise);
 }
 
 }  // namespace amtune

@@ -39,7 +39,8 @@ std::vector<int> local_model_rows(const KernelCache& kc, const RowMatrix& Z, int
   return out;
 }
 
-void standardize_local(const Eigen::VectorXd& y, Eigen::Index n_local, Eigen::VectorXd& out) {
+void standardize_local(const Eigen::VectorXd& y, Eigen::Index n_local, Eigen::VectorXd& out, double* loc_out,
+                       double* scale_out) {
   const Eigen::Index n = y.size();
   n_local = std::clamp<Eigen::Index>(n_local, 1, std::max<Eigen::Index>(n, 1));
   if (n == 0) {
@@ -50,6 +51,8 @@ void standardize_local(const Eigen::VectorXd& y, Eigen::Index n_local, Eigen::Ve
   const double m = loc.mean();
   const double s = std::sqrt((loc.array() - m).square().mean());
   const double scale = s > 1e-12 ? s : 1.0;
+  if (loc_out) *loc_out = m;
+  if (scale_out) *scale_out = scale;
   const double cap = (loc.maxCoeff() - m) / scale + 1.0;
   Eigen::VectorXd z = ((y.array() - m) / scale).min(cap).matrix();
   out.swap(z);
@@ -118,7 +121,7 @@ void BayesEngine::build_local_model(const RowMatrix& X, const Eigen::VectorXd& y
     Xs.row(i) = X.row(rows[i]);
     ys[i] = yt[rows[i]];
   }
-  standardize_local(ys, static_cast<Eigen::Index>(near.size()), ys);
+  standardize_local(ys, static_cast<Eigen::Index>(near.size()), ys, &local_loc_, &local_scale_);
   gp_ = std::make_unique<GP>(spec_, hyper_);  // frees the exact factor when switching modes
   gp_->fit(Xs, ys);
   model_points_ = m;

@@ -9,10 +9,27 @@ void moments(const Eigen::VectorXd& v, double& mean, double& sd) {
   mean = v.mean();
   sd = std::sqrt((v.array() - mean).square().mean());
 }
+
+// Binary exponent that brings max |y| near 1 when it is outside [2^-256, 2^256] (see warping.hpp).
+int scale_exponent(const Eigen::VectorXd& y) {
+  const double a = y.size() ? y.cwiseAbs().maxCoeff() : 0.0;
+  if (!(a > 0.0) || !std::isfinite(a) || (a >= 0x1p-256 && a <= 0x1p256)) return 0;
+  return std::ilogb(a);
+}
+
+// y * 2^-e (exact), or y itself when e = 0.
+Eigen::VectorXd prescaled(const Eigen::VectorXd& y, int e) {
+  if (e == 0) return y;
+  Eigen::VectorXd out(y.size());
+  for (Eigen::Index i = 0; i < y.size(); ++i) out[i] = std::ldexp(y[i], -e);
+  return out;
+}
 }  // namespace
 
-Eigen::VectorXd OutputTransform::fit(const Eigen::VectorXd& y) {
-  const int n = static_cast<int>(y.size());
+Eigen::VectorXd OutputTransform::fit(const Eigen::VectorXd& y_in) {
+  const int n = static_cast<int>(y_in.size());
+  exp2 = scale_exponent(y_in);
+  const Eigen::VectorXd y = prescaled(y_in, exp2);
   moments(y, mean1, std1);
   if (!(std1 > 1e-300) || !std::isfinite(std1)) std1 = 1.0;
   Eigen::VectorXd z = (y.array() - mean1) / std1;
@@ -55,8 +72,10 @@ Eigen::VectorXd OutputTransform::fit(const Eigen::VectorXd& y) {
   return (t.array() - mean2) / std2;
 }
 
-Eigen::VectorXd OutputTransform::transform(const Eigen::VectorXd& y, double lam) {
-  const int n = static_cast<int>(y.size());
+Eigen::VectorXd OutputTransform::transform(const Eigen::VectorXd& y_in, double lam) {
+  const int n = static_cast<int>(y_in.size());
+  exp2 = scale_exponent(y_in);
+  const Eigen::VectorXd y = prescaled(y_in, exp2);
   moments(y, mean1, std1);
   if (!(std1 > 1e-300) || !std::isfinite(std1)) std1 = 1.0;
   lambda = lam;

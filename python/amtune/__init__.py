@@ -13,14 +13,14 @@ True
 from __future__ import annotations
 
 from amtune._ext import build_info
-from amtune.hooks import (
+from amtune.optimizer import Optimizer, Trial
+from amtune.sagemaker.config import (
     BestObjectiveNotImproving,
     ConvergenceDetected,
+    HyperbandStrategyConfig,
     TuningJobCompletionCriteriaConfig,
     WarmStartConfig,
 )
-from amtune.hyperband import HyperbandStrategyConfig
-from amtune.optimizer import Optimizer, Trial
 from amtune.space import (
     CategoricalParameter,
     ContinuousParameter,
@@ -57,9 +57,9 @@ __all__ = [
 
 # Tuning jobs load pandas; import them on first use so that ``import amtune`` stays light.
 _LAZY = {
-    "HyperparameterTuner": "amtune.tuner",
-    "Reporter": "amtune.runners",
-    "StopTraining": "amtune.runners",
+    "HyperparameterTuner": "amtune.tuning.tuner",
+    "Reporter": "amtune.runners.reporter",
+    "StopTraining": "amtune.runners.reporter",
 }
 
 

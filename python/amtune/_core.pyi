@@ -1,85 +1,475 @@
-# Stubs for the compiled core (amtune._core and its instruction-set variants).
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
-
-def build_info() -> dict[str, str]: ...
-def cpu_features() -> dict[str, bool]: ...
-
-class Space:
-    def __init__(
-        self, kinds: list[int], scales: list[int], lows: list[float], highs: list[float]
-    ) -> None: ...
+"""
+amtune's compiled core (private: use the amtune package)
+"""
+from __future__ import annotations
+import collections.abc
+import numpy
+import numpy.typing
+import typing
+__all__: list[str] = ['Acquisition', 'BayesEngine', 'GP', 'Hyper', 'InputSpec', 'Kind', 'OutputTransform', 'Scale', 'Space', 'TrustRegion', 'acquisition_value', 'build_info', 'cpu_features', 'erfcx', 'fit_subset', 'gp_neg_log_posterior', 'halton', 'kumaraswamy', 'local_model_rows', 'log_h', 'log_ndtr', 'minimize_box']
+class Acquisition:
+    """
+    Acquisition function of the Bayesian strategy
+    
+    Members:
+    
+      LogEI : log expected improvement (Ament et al. 2023)
+    
+      UCB : lower confidence bound of a minimization, -(mu - kappa sd)
+    
+      PI : log probability of improvement
+    """
+    LogEI: typing.ClassVar[Acquisition]  # value = <Acquisition.LogEI: 0>
+    PI: typing.ClassVar[Acquisition]  # value = <Acquisition.PI: 2>
+    UCB: typing.ClassVar[Acquisition]  # value = <Acquisition.UCB: 1>
+    __members__: typing.ClassVar[dict[str, Acquisition]]  # value = {'LogEI': <Acquisition.LogEI: 0>, 'UCB': <Acquisition.UCB: 1>, 'PI': <Acquisition.PI: 2>}
+    @typing.overload
+    def __eq__(self, other: Acquisition) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: Acquisition) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
     @property
-    def dim(self) -> int: ...
-    def encode(self, raw: npt.ArrayLike) -> npt.NDArray[np.float64]: ...
-    def decode(self, unit: npt.ArrayLike) -> npt.NDArray[np.float64]: ...
-    def canonicalize(self, unit: npt.ArrayLike) -> npt.NDArray[np.float64]: ...
-    def sample_unit(self, n: int, seed: int) -> npt.NDArray[np.float64]: ...
-
-# ---- Gaussian process and Bayesian optimization (cpp/bindings/bind_gp.cpp)
-_Array = npt.NDArray[np.float64]
-
-def erfcx(x: float) -> float: ...
-def log_h(z: float) -> tuple[float, float]: ...
-def log_ndtr(z: float) -> tuple[float, float]: ...
-def acquisition_value(
-    kind: int, best: float, kappa: float, mu: float, var: float
-) -> tuple[float, float, float]: ...
-def kumaraswamy(x: float, a: float, b: float) -> tuple[float, float, float, float]: ...
-def output_transform(
-    y: npt.ArrayLike, lam: float | None = None
-) -> tuple[_Array, dict[str, Any]]: ...
-def halton(n: int, d: int, seed: int, start: int = 0) -> _Array: ...
-def fit_subset(X: npt.ArrayLike, y: npt.ArrayLike, m: int) -> list[int]: ...
-def minimize_box(
-    fun: Any, x0: npt.ArrayLike, lower: npt.ArrayLike, upper: npt.ArrayLike, max_iter: int = 200
-) -> tuple[_Array, float, int, int]: ...
-def gp_neg_log_posterior(
-    kinds: list[int], cards: list[int], warp: list[int], X: npt.ArrayLike, y: npt.ArrayLike,
-    theta: npt.ArrayLike, learn_noise: bool = True,
-) -> tuple[float, _Array]: ...
-
-class GP:
-    def __init__(
-        self, kinds: list[int], cards: list[int], warp: list[int], log_ls: npt.ArrayLike,
-        log_sf2: float = 0.0, log_noise: float = -9.0, mean: float = 0.0,
-        log_wa: npt.ArrayLike = ..., log_wb: npt.ArrayLike = ..., noise_floor: float = 1e-6,
-    ) -> None: ...
-    def fit(self, X: npt.ArrayLike, y: npt.ArrayLike) -> None: ...
-    def fit_rows(self, X: npt.ArrayLike, y: npt.ArrayLike, rows: list[int]) -> None: ...
-    def append(self, X: npt.ArrayLike, y: npt.ArrayLike, noise: float = -1.0) -> None: ...
-    def truncate(self, n: int) -> None: ...
-    def set_y(self, y: npt.ArrayLike) -> None: ...
+    def name(self) -> str:
+        ...
     @property
-    def n(self) -> int: ...
-    @property
-    def jitter(self) -> float: ...
-    @property
-    def L(self) -> _Array: ...
-    def predict(self, X: npt.ArrayLike) -> tuple[_Array, _Array]: ...
-    def predict_grad(self, x: npt.ArrayLike) -> tuple[float, float, _Array, _Array]: ...
-    def acquisition_grad(
-        self, kind: int, best: float, kappa: float, x: npt.ArrayLike
-    ) -> tuple[float, _Array]: ...
-
+    def value(self) -> int:
+        ...
 class BayesEngine:
-    def __init__(
-        self, space: Space, kinds: list[int], cards: list[int], warp: list[int],
-        acquisition: int = 0, kappa: float = 1.96, deterministic: bool = False, threads: int = 0,
-        max_fit_points: int = 128, fit_restarts: int = 2, n_starts: int = 5, n_candidates: int = 0,
-        output_warping: bool = True,
-    ) -> None: ...
-    def propose(
-        self, X: npt.ArrayLike, y: npt.ArrayLike, pending: npt.ArrayLike, q: int, seed: int
-    ) -> _Array: ...
+    """
+    GP Bayesian optimization: keeps its fitted model between calls
+    """
+    def __init__(self, space: Space, spec: InputSpec, acquisition: Acquisition = Acquisition.LogEI, kappa: typing.SupportsFloat | typing.SupportsIndex = 1.96, deterministic: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 0, max_fit_points: typing.SupportsInt | typing.SupportsIndex = 128, fit_restarts: typing.SupportsInt | typing.SupportsIndex = 2, n_starts: typing.SupportsInt | typing.SupportsIndex = 5, n_candidates: typing.SupportsInt | typing.SupportsIndex = 0, output_warping: bool = True, big_threshold: typing.SupportsInt | typing.SupportsIndex = 0, local_points: typing.SupportsInt | typing.SupportsIndex = 256, big_candidates: typing.SupportsInt | typing.SupportsIndex = 1024) -> None:
+        ...
+    def fantasize(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"]) -> None:
+        """
+        Condition on rows X at their posterior mean (until the next fit)
+        """
+    def fit(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], seed: typing.SupportsInt | typing.SupportsIndex) -> None:
+        """
+        Fit the model to (X, y) as propose does, without proposing (a later fit warm-starts)
+        """
+    def predict(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"]) -> tuple[typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]]:
+        """
+        Posterior mean and standard deviation of f at rows X, in the units of y
+        """
+    def predict_grad(self, x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> tuple[float, float, typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]]:
+        """
+        Mean, variance and their gradients at one encoded point, in the units of y
+        """
+    def propose(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], pending: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], q: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        """
+        Up to q new encoded points; y is NaN for a failed trial
+        """
+    def set_trust_region(self, local_fraction: typing.SupportsFloat | typing.SupportsIndex, tr_after: typing.SupportsInt | typing.SupportsIndex, free_categorical: bool, integer_neighbours: bool = False) -> None:
+        """
+        Trust-region schedule of the exact mode (EngineOptions in bayes.hpp)
+        """
     @property
-    def fitted(self) -> bool: ...
+    def big_mode(self) -> bool:
+        ...
     @property
-    def threads(self) -> int: ...
+    def dim(self) -> int:
+        ...
     @property
-    def fit_count(self) -> int: ...
-    def hyperparameters(self) -> dict[str, Any]: ...
-
-def __getattr__(name: str) -> Any: ...
+    def fit_count(self) -> int:
+        ...
+    @property
+    def fitted(self) -> bool:
+        ...
+    @property
+    def hyper(self) -> Hyper:
+        """
+        hyperparameters of the last fit
+        """
+    @property
+    def map_value(self) -> float:
+        """
+        negative log posterior of the last hyperparameter fit at its optimum
+        """
+    @property
+    def model_points(self) -> int:
+        ...
+    @property
+    def output_lambda(self) -> float:
+        """
+        exponent of the output transform (1: linear)
+        """
+    @property
+    def output_scale(self) -> float:
+        """
+        factor from the model's standardized units to the units of y (linear transform)
+        """
+    @property
+    def threads(self) -> int:
+        ...
+    @property
+    def trust_region(self) -> TrustRegion:
+        """
+        the big-history trust region
+        """
+    @property
+    def uses_warping(self) -> bool:
+        """
+        whether the input warping is in use
+        """
+class GP:
+    """
+    Exact GP posterior with a growable Cholesky factor
+    """
+    def __init__(self, spec: InputSpec, log_ls: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], log_sf2: typing.SupportsFloat | typing.SupportsIndex = 0.0, log_noise: typing.SupportsFloat | typing.SupportsIndex = -9.0, mean: typing.SupportsFloat | typing.SupportsIndex = 0.0, log_wa: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"] | None = None, log_wb: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"] | None = None, noise_floor: typing.SupportsFloat | typing.SupportsIndex = 1e-06) -> None:
+        ...
+    def acquisition_grad(self, kind: Acquisition, best: typing.SupportsFloat | typing.SupportsIndex, kappa: typing.SupportsFloat | typing.SupportsIndex, x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> tuple[float, typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]]:
+        """
+        Acquisition value at x and its gradient
+        """
+    def append(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], noise: typing.SupportsFloat | typing.SupportsIndex = -1.0) -> None:
+        """
+        Append rows (rank-one extensions); noise >= 0 gives them their own noise variance
+        """
+    def fit(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> None:
+        """
+        Condition on rows X with targets y (replaces any data)
+        """
+    def fit_rows(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], rows: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> None:
+        """
+        Condition on the given rows of X only
+        """
+    def predict(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"]) -> tuple[typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]]:
+        """
+        Posterior mean and variance of the latent f at rows X
+        """
+    def predict_grad(self, x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> tuple[float, float, typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]]:
+        """
+        Mean, variance and their gradients at one encoded point
+        """
+    def set_y(self, y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> None:
+        """
+        Replace the targets of every row
+        """
+    def truncate(self, n: typing.SupportsInt | typing.SupportsIndex) -> None:
+        """
+        Drop the rows after the first n
+        """
+    @property
+    def L(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        ...
+    @property
+    def hyper(self) -> Hyper:
+        ...
+    @property
+    def jitter(self) -> float:
+        ...
+    @property
+    def n(self) -> int:
+        ...
+class Hyper:
+    """
+    GP hyperparameters in their log parametrization (standardized output units)
+    """
+    @property
+    def lengthscales(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        """
+        lengthscale per dimension, exp(log_ls)
+        """
+    @property
+    def log_ls(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        """
+        log lengthscale per dimension of the encoded space
+        """
+    @property
+    def log_noise(self) -> float:
+        """
+        log of the learned part of the noise variance
+        """
+    @property
+    def log_sf2(self) -> float:
+        """
+        log signal variance
+        """
+    @property
+    def log_wa(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        """
+        log Kumaraswamy a per warped dimension
+        """
+    @property
+    def log_wb(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        """
+        log Kumaraswamy b per warped dimension
+        """
+    @property
+    def mean(self) -> float:
+        """
+        constant mean
+        """
+    @property
+    def noise(self) -> float:
+        """
+        noise variance: noise_floor + exp(log_noise)
+        """
+    @property
+    def noise_floor(self) -> float:
+        """
+        floor of the noise variance
+        """
+class InputSpec:
+    """
+    What the GP knows of each encoded dimension
+    """
+    def __init__(self, kinds: collections.abc.Sequence[Kind], cards: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], warp: collections.abc.Sequence[bool]) -> None:
+        """
+        kinds per dimension, cards the number of values of discrete dimensions (0 for continuous ones), warp whether a numeric dimension learns a Kumaraswamy input warping
+        """
+    @property
+    def cards(self) -> list[int]:
+        ...
+    @property
+    def dim(self) -> int:
+        ...
+    @property
+    def kinds(self) -> list[Kind]:
+        ...
+    @property
+    def n_warped(self) -> int:
+        ...
+    @property
+    def warp(self) -> list[bool]:
+        ...
+class Kind:
+    """
+    Type of a range
+    
+    Members:
+    
+      Continuous
+    
+      Integer
+    
+      Categorical
+    """
+    Categorical: typing.ClassVar[Kind]  # value = <Kind.Categorical: 2>
+    Continuous: typing.ClassVar[Kind]  # value = <Kind.Continuous: 0>
+    Integer: typing.ClassVar[Kind]  # value = <Kind.Integer: 1>
+    __members__: typing.ClassVar[dict[str, Kind]]  # value = {'Continuous': <Kind.Continuous: 0>, 'Integer': <Kind.Integer: 1>, 'Categorical': <Kind.Categorical: 2>}
+    @typing.overload
+    def __eq__(self, other: Kind) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: Kind) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class OutputTransform:
+    """
+    z-score, Yeo-Johnson power transform, z-score (the engine's output transform)
+    """
+    def __init__(self) -> None:
+        ...
+    def fit(self, y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        """
+        Choose lambda in [0, 1] by Gaussian maximum likelihood; the transformed y
+        """
+    def log_jacobian(self, y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        """
+        log d t(y_i) / d y_i per value, for the current parameters
+        """
+    def transform(self, y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], lam: typing.SupportsFloat | typing.SupportsIndex) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        """
+        Transform with exponent lam (scales estimated from y)
+        """
+    @property
+    def lam(self) -> float:
+        """
+        Yeo-Johnson exponent (1: identity)
+        """
+    @property
+    def power(self) -> bool:
+        """
+        whether the power transform is applied
+        """
+class Scale:
+    """
+    Scaling of a numeric range (Auto is resolved in Python)
+    
+    Members:
+    
+      Linear
+    
+      Logarithmic
+    
+      ReverseLogarithmic
+    """
+    Linear: typing.ClassVar[Scale]  # value = <Scale.Linear: 0>
+    Logarithmic: typing.ClassVar[Scale]  # value = <Scale.Logarithmic: 1>
+    ReverseLogarithmic: typing.ClassVar[Scale]  # value = <Scale.ReverseLogarithmic: 2>
+    __members__: typing.ClassVar[dict[str, Scale]]  # value = {'Linear': <Scale.Linear: 0>, 'Logarithmic': <Scale.Logarithmic: 1>, 'ReverseLogarithmic': <Scale.ReverseLogarithmic: 2>}
+    @typing.overload
+    def __eq__(self, other: Scale) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: Scale) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class Space:
+    def __init__(self, kinds: collections.abc.Sequence[Kind], scales: collections.abc.Sequence[Scale], lows: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], highs: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
+        ...
+    def canonicalize(self, unit: typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]", "flags.c_contiguous"]) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        """
+        encoded -> encoded, snapped to what decode(encode(.)) gives
+        """
+    def decode(self, unit: typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]", "flags.c_contiguous"]) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        """
+        encoded (n, dim) -> raw values (integers exact, categoricals as indices)
+        """
+    def encode(self, raw: typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]", "flags.c_contiguous"]) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        """
+        raw values (n, dim) -> encoded (n, dim) in [0, 1]
+        """
+    def sample_unit(self, n: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        """
+        n seeded uniform points of [0, 1]^dim
+        """
+    @property
+    def dim(self) -> int:
+        ...
+class TrustRegion:
+    """
+    The big-history trust region (TuRBO-1)
+    """
+    @property
+    def failures(self) -> int:
+        ...
+    @property
+    def length(self) -> float:
+        """
+        side of the box in the encoded space
+        """
+    @property
+    def restarts(self) -> int:
+        ...
+    @property
+    def successes(self) -> int:
+        ...
+def acquisition_value(kind: Acquisition, best: typing.SupportsFloat | typing.SupportsIndex, kappa: typing.SupportsFloat | typing.SupportsIndex, mu: typing.SupportsFloat | typing.SupportsIndex, var: typing.SupportsFloat | typing.SupportsIndex) -> tuple[float, float, float]:
+    """
+    Acquisition value to maximize at posterior (mu, var) and its partials d/dmu, d/dvar
+    """
+def build_info() -> dict[str, typing.Any]:
+    """
+    How this module was built: version, isa_level, simd, compiled_features, eigen, build_type
+    """
+def cpu_features() -> dict[str, bool]:
+    """
+    x86-64 instruction sets this CPU supports
+    """
+def erfcx(x: typing.SupportsFloat | typing.SupportsIndex) -> float:
+    """
+    Scaled complementary error function exp(x^2) erfc(x)
+    """
+def fit_subset(X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], m: typing.SupportsInt | typing.SupportsIndex) -> list[int]:
+    """
+    Sorted indices of at most m rows for hyperparameter fitting: the best m/4 by y, then farthest-point
+    """
+def gp_neg_log_posterior(spec: InputSpec, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], theta: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], learn_noise: bool = True) -> tuple[float, typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]]:
+    """
+    Negative log posterior of theta = [log_ls, log_sf2, mean, log_noise?, log_wa, log_wb] and its gradient
+    """
+def halton(n: typing.SupportsInt | typing.SupportsIndex, d: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex, start: typing.SupportsInt | typing.SupportsIndex = 0) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+    """
+    Points start .. start + n - 1 of the d-dimensional scrambled Halton sequence of `seed`
+    """
+def kumaraswamy(x: typing.SupportsFloat | typing.SupportsIndex, a: typing.SupportsFloat | typing.SupportsIndex, b: typing.SupportsFloat | typing.SupportsIndex) -> tuple[float, float, float, float]:
+    """
+    w(x), dw/dx, dw/dlog a, dw/dlog b
+    """
+def local_model_rows(spec: InputSpec, log_ls: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], center: typing.SupportsInt | typing.SupportsIndex, k: typing.SupportsInt | typing.SupportsIndex, global_rows: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = []) -> list[int]:
+    """
+    Sorted rows of the big-history model: the k nearest to row `center` (lengthscale-scaled metric on the unwarped encoded space, Hamming for categoricals) and `global_rows`
+    """
+def log_h(z: typing.SupportsFloat | typing.SupportsIndex) -> tuple[float, float]:
+    """
+    log(phi(z) + z Phi(z)) and its derivative (Ament et al. 2023)
+    """
+def log_ndtr(z: typing.SupportsFloat | typing.SupportsIndex) -> tuple[float, float]:
+    """
+    log Phi(z) and its derivative
+    """
+def minimize_box(fun: collections.abc.Callable[[typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]], tuple[typing.SupportsFloat | typing.SupportsIndex, typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]]], x0: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], lower: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], upper: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], max_iter: typing.SupportsInt | typing.SupportsIndex = 200) -> tuple[typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], float, int, int]:
+    """
+    Minimize fun(x) -> (value, gradient) over the box [lower, upper]; (x, f, iterations, evaluations)
+    """

@@ -17,7 +17,7 @@ import importlib
 import importlib.util
 import os
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 #: CPU flags (as /proc/cpuinfo names them) of the x86-64 micro-architecture levels.
 _V3 = ("avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave")
@@ -28,6 +28,8 @@ _VARIANTS = (
     ("x86-64-v3", "_core_x86_64_v3", _V3),
 )
 _PORTABLE_BASE = "x86-64"
+
+__all__ = ["build_info", "core"]
 
 _BUILD_HINT = (
     "was amtune built? Install it with `pip install .` from the source tree (for development: "
@@ -93,7 +95,10 @@ def _load() -> ModuleType:
     return _import("_core")
 
 
-core: Any = _load()
+if TYPE_CHECKING:  # mypy reads the stubs of the compiled module (_core.pyi)
+    from amtune import _core as core
+else:
+    core = _load()
 
 
 def build_info() -> dict[str, Any]:

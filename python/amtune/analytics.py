@@ -113,8 +113,6 @@ def describe(store: Store, name: str) -> dict[str, Any]:
     if best is not None:
         doc["BestTrainingJob"] = training_job_summary(best, objective, name)
     if (cfg.get("WarmStartConfig") or {}).get("WarmStartType") == "IdenticalDataAndAlgorithm":
-        from amtune.warm_start import overall_best
-
         overall = overall_best(store, name)
         if overall is not None:
             doc["OverallBestTrainingJob"] = overall
@@ -133,13 +131,14 @@ def describe(store: Store, name: str) -> dict[str, Any]:
 
 
 def _not_improving(rows: list[dict[str, Any]], objective_type: str) -> int:
-    """Training jobs since the last one improving the best objective by 1% (amtune.completion)."""
-    from amtune.completion import not_improving_count
+    """Training jobs since the last one improving the best objective by 1%
+    (:mod:`amtune.rules.completion`)."""
+    from amtune.rules.completion import not_improving_count
 
     return not_improving_count(rows, objective_type)
 
 
-class AnalyticsFrame(pd.DataFrame):  # type: ignore[misc]
+class AnalyticsFrame(pd.DataFrame):
     """The analytics table: a DataFrame that also answers the SageMaker SDK's analytics calls.
 
     ``frame.dataframe()`` returns the plain DataFrame and ``frame.export_csv(path)`` writes it, as
@@ -147,13 +146,15 @@ class AnalyticsFrame(pd.DataFrame):  # type: ignore[misc]
     """
 
     _metadata = ["tuning_job_name"]  # noqa: RUF012 - pandas subclassing protocol
+    tuning_job_name: str | None = None
 
     @property
     def _constructor(self) -> type[AnalyticsFrame]:
         return AnalyticsFrame
 
     def dataframe(self, force_refresh: bool = False) -> pd.DataFrame:
-        return pd.DataFrame(self)
+        plain: pd.DataFrame = pd.DataFrame(self)
+        return plain
 
     def export_csv(self, filename: str | os.PathLike[str]) -> None:
         pd.DataFrame(self).to_csv(filename, index=False)
@@ -198,6 +199,31 @@ def analytics(store: Store, name: str) -> AnalyticsFrame:
         "FailureReason",
         "Attempts",
     ]
-    frame = AnalyticsFrame(rows, columns=cols)
+    frame: AnalyticsFrame = AnalyticsFrame(rows, columns=cols)
     frame.tuning_job_name = name
     return frame
+
+
+def overall_best(store: Store, name: str) -> dict[str, Any] | None:
+    """``OverallBestTrainingJob`` of an IdenticalDataAndAlgorithm warm start: the best training job
+    among the tuning job's and its parents' (None otherwise)."""
+    job = store.get_tuning_job(name)
+    cfg = job["config"]
+    ws = cfg.get("WarmStartConfig")
+    if not ws or ws.get("WarmStartType") != "IdenticalDataAndAlgorithm":
+        return None
+    objective = cfg["HyperParameterTuningJobConfig"]["HyperParameterTuningJobObjective"]
+    cands = []
+    for tj in [name] + [
+        p["HyperParameterTuningJobName"] for p in ws["ParentHyperParameterTuningJobs"]
+    ]:
+        if not store.has_tuning_job(tj):
+            continue
+        b = best_row(store.training_jobs(tj), objective["Type"])
+        if b is not None:
+            cands.append((b, tj))
+    best = best_row([b for b, _ in cands], objective["Type"])
+    if best is None:
+        return None
+    tj = next(t for b, t in cands if b is best)
+    return training_job_summary(best, objective, tj)

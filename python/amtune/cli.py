@@ -13,6 +13,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from amtune.progress import report_end
 from amtune.store import DEFAULT_DB, NotFoundError, Store, resolve_db_path
 
 
@@ -37,8 +38,8 @@ def _open_existing(db: str | None) -> Store:
 
 # ====================================================================== subcommands
 def cmd_run(a: argparse.Namespace) -> int:
-    from amtune.config import ConfigError, config_path, load_config
-    from amtune.tuner import HyperparameterTuner
+    from amtune.config.loader import ConfigError, config_path, load_config
+    from amtune.tuning.tuner import HyperparameterTuner
 
     try:
         cfg = load_config(a.config)
@@ -60,35 +61,9 @@ def cmd_run(a: argparse.Namespace) -> int:
         if tuner.latest_tuning_job is None:
             raise
         _err("interrupted; the running training jobs were stopped and every result is kept")
-        _report_end(tuner.store, tuner.latest_tuning_job, sys.stderr)
+        report_end(tuner.store, tuner.latest_tuning_job, sys.stderr)
         return 130
-    return _report_end(tuner.store, tuner.latest_tuning_job)  # type: ignore[arg-type]
-
-
-def _report_end(store: Store, name: str, out: Any = None) -> int:
-    from amtune.analytics import describe
-
-    out = out or sys.stdout
-    d = describe(store, name)
-    status = d["HyperParameterTuningJobStatus"]
-    c = d["TrainingJobStatusCounters"]
-    print(
-        f"Tuning job {name}: {status} ({c['Completed']} completed, "
-        f"{c['RetryableError'] + c['NonRetryableError']} failed, {c['Stopped']} stopped)",
-        file=out,
-    )
-    if d.get("FailureReason"):
-        print(f"  reason: {d['FailureReason']}", file=out)
-    best = d.get("BestTrainingJob")
-    if best:
-        m = best["FinalHyperParameterTuningJobObjectiveMetric"]
-        print(
-            f"  best training job: {best['TrainingJobName']}  {m['MetricName']} = {m['Value']:.6g}",
-            file=out,
-        )
-        for k, v in best["TunedHyperParameters"].items():
-            print(f"    {k} = {v}", file=out)
-    return 1 if status == "Failed" else 0
+    return report_end(tuner.store, tuner.latest_tuning_job)  # type: ignore[arg-type]
 
 
 def cmd_describe(a: argparse.Namespace) -> int:
@@ -130,12 +105,19 @@ def cmd_describe(a: argparse.Namespace) -> int:
     overall = d.get("OverallBestTrainingJob")
     if overall:
         m = overall["FinalHyperParameterTuningJobObjectiveMetric"]
-        print(f"  Overall best (with the warm start parents): {overall['TrainingJobName']} "
-              f"({overall['TuningJobName']})  {m['MetricName']} = {m['Value']:.6g}")
+        print(
+            f"  Overall best (with the warm start parents): {overall['TrainingJobName']} "
+            f"({overall['TuningJobName']})  {m['MetricName']} = {m['Value']:.6g}"
+        )
     cd = d.get("TuningJobCompletionDetails") or {}
-    print(f"  Jobs not improving: {cd.get('NumberOfTrainingJobsObjectiveNotImproving')}"
-          + (f"   Convergence detected: {cd['ConvergenceDetectedTime']:%Y-%m-%d %H:%M:%S} UTC"
-             if cd.get("ConvergenceDetectedTime") else ""))
+    print(
+        f"  Jobs not improving: {cd.get('NumberOfTrainingJobsObjectiveNotImproving')}"
+        + (
+            f"   Convergence detected: {cd['ConvergenceDetectedTime']:%Y-%m-%d %H:%M:%S} UTC"
+            if cd.get("ConvergenceDetectedTime")
+            else ""
+        )
+    )
     if d.get("TuningJobCompletionReason"):
         print(f"  Completed because: {d['TuningJobCompletionReason']}")
     return 0
@@ -220,18 +202,18 @@ def cmd_jobs(a: argparse.Namespace) -> int:
 
 
 def cmd_resume(a: argparse.Namespace) -> int:
-    from amtune.tuner import HyperparameterTuner
+    from amtune.tuning.tuner import HyperparameterTuner
 
     try:
         tuner = HyperparameterTuner.resume(a.name, db=str(resolve_db_path(a.db)), quiet=a.quiet)
     except (ValueError, RuntimeError) as exc:
         _err(str(exc))
         return 2
-    return _report_end(tuner.store, a.name)
+    return report_end(tuner.store, a.name)
 
 
 def cmd_stop(a: argparse.Namespace) -> int:
-    from amtune.tuner import stop_tuning_job
+    from amtune.tuning.liveness import stop_tuning_job
 
     store = _open_existing(a.db)
     status = stop_tuning_job(store, a.name)

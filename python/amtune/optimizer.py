@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from amtune.space import SearchSpace, _gc_paused
+from amtune.space.parameters import gc_paused
+from amtune.space.search_space import SearchSpace
 from amtune.strategies import History, Strategy, make_strategy
 
 OBJECTIVE_TYPES = ("Minimize", "Maximize")
@@ -218,9 +219,7 @@ class Optimizer:
         params_list = list(params_list)
         vals = _check_values(values)
         if len(params_list) != len(vals):
-            raise ValueError(
-                f"add_many: {len(params_list)} configurations but {len(vals)} values"
-            )
+            raise ValueError(f"add_many: {len(params_list)} configurations but {len(vals)} values")
         raw = self.space.to_raw(params_list)  # validates everything before any state changes
         X = np.asarray(self.space._core.encode(raw))
         configs = self.space.from_raw(raw)
@@ -236,7 +235,7 @@ class Optimizer:
         if failed.any():
             for i in np.flatnonzero(failed).tolist():
                 told[i] = None
-        with _gc_paused():
+        with gc_paused():
             trials = list(map(Trial, range(first, first + k), configs, states, told))
             self._trials.update(zip(range(first, first + k), trials, strict=True))
         self._next_id += k

@@ -1,6 +1,7 @@
-"""A live one-line progress display for a running tuning job (rich if installed, else plain text).
+"""What a user sees of a running tuning job: a live one-line progress display (rich if installed,
+else plain text), and the summary printed when it ends.
 
-It is shown only when enabled and stdout is a terminal; ``quiet=True`` turns it off.
+The display is shown only when enabled and stdout is a terminal; ``quiet=True`` turns it off.
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 import sys
 import time
 from typing import Any, TextIO
+
+from amtune.store import Store
 
 
 def format_status(
@@ -83,3 +86,30 @@ def _isatty(stream: TextIO) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
+
+
+def report_end(store: Store, name: str, out: Any = None) -> int:
+    """Print how a tuning job ended (status, counts, best training job); 1 if it failed."""
+    from amtune.analytics import describe
+
+    out = out or sys.stdout
+    d = describe(store, name)
+    status = d["HyperParameterTuningJobStatus"]
+    c = d["TrainingJobStatusCounters"]
+    print(
+        f"Tuning job {name}: {status} ({c['Completed']} completed, "
+        f"{c['RetryableError'] + c['NonRetryableError']} failed, {c['Stopped']} stopped)",
+        file=out,
+    )
+    if d.get("FailureReason"):
+        print(f"  reason: {d['FailureReason']}", file=out)
+    best = d.get("BestTrainingJob")
+    if best:
+        m = best["FinalHyperParameterTuningJobObjectiveMetric"]
+        print(
+            f"  best training job: {best['TrainingJobName']}  {m['MetricName']} = {m['Value']:.6g}",
+            file=out,
+        )
+        for k, v in best["TunedHyperParameters"].items():
+            print(f"    {k} = {v}", file=out)
+    return 1 if status == "Failed" else 0

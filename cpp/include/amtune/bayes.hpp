@@ -28,6 +28,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 
 #include "amtune/acq_optimizer.hpp"
@@ -79,6 +80,24 @@ class BayesEngine {
   // Up to q new points (fewer only when the space has no unused configuration left nearby).
   RowMatrix propose(const RowMatrix& X, const Eigen::VectorXd& y, const RowMatrix& pending, int q, std::uint64_t seed);
 
+  // The fitted model, for callers other than propose (the convergence rule, transfer learning,
+  // parameter importances). fit() runs steps 1-4 of propose on (X, y): the same imputation, output
+  // transform, hyperparameter schedule (a later fit on a grown history is a warm refit) and
+  // posterior (in the big-history mode: the local and global rows), without proposing.
+  void fit(const RowMatrix& X, const Eigen::VectorXd& y, std::uint64_t seed);
+  // Posterior of the latent f at rows Xc in the units of y: mean and standard deviation. The output
+  // transform must be linear (output_warping = false); std::logic_error otherwise or before a fit.
+  void predict(const RowMatrix& Xc, Eigen::VectorXd& mean, Eigen::VectorXd& sd) const;
+  // Mean, variance and their gradients at one encoded point, in the units of y (same conditions).
+  void predict_grad(const double* x, double& mean, double& var, Eigen::VectorXd& dmean, Eigen::VectorXd& dvar) const;
+  // Condition on rows Xf at their posterior mean (Kriging believer fantasies) until the next fit.
+  void fantasize(const RowMatrix& Xf);
+  // Factor from the model's standardized output units to the units of y (linear transform only).
+  double output_scale() const;
+  // Negative log posterior of the last hyperparameter fit at its optimum (on its fit rows).
+  double map_value() const { return map_value_; }
+
+  int dim() const { return spec_.dim(); }
   bool fitted() const { return fitted_; }
   const Hyper& hyper() const { return hyper_; }
   const OutputTransform& output_transform() const { return ot_; }
@@ -95,6 +114,10 @@ class BayesEngine {
                         bool integer_neighbours = false);
 
  private:
+  // Steps 1-4 of propose: imputed values yi, transformed yt, whether big and whether refitted.
+  void fit_model(const RowMatrix& X, const Eigen::VectorXd& y, std::uint64_t seed, Eigen::VectorXd& yi,
+                 Eigen::VectorXd& yt, bool& big, bool& refit);
+  void require_linear_model(const char* what) const;
   void fit_hypers(const RowMatrix& X, const Eigen::VectorXd& yt, bool full, std::uint64_t seed);
   // Best L-BFGS result over starts (theta in the layout's packing), or f = inf if all failed.
   LbfgsbResult optimize(const HyperLayout& lay, const RowMatrix& X, const Eigen::VectorXd& y,
@@ -134,6 +157,9 @@ class BayesEngine {
   std::int64_t big_picks_ = 0;
   int n_hist_ = 0;  // finished trials of the current proposal
   double plugin_best_ = 0.0;  // lowest posterior mean among the model's best rows (EI's incumbent)
+  double local_loc_ = 0.0, local_scale_ = 1.0;  // big-history mode: gp_ targets = (yt - loc) / scale
+  int n_model_rows_ = 0;  // rows of gp_ after the last fit (more: fantasies)
+  double map_value_ = std::numeric_limits<double>::quiet_NaN();
   static constexpr int kBigRefitEvery = 20;
 };
 

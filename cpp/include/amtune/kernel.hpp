@@ -13,6 +13,8 @@
 #pragma once
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
@@ -31,7 +33,7 @@ constexpr double kSqrt5 = 2.2360679774997896964;
 // What the GP needs to know about each encoded dimension.
 struct InputSpec {
   std::vector<int> kind;  // 0 continuous, 1 integer, 2 categorical
-  std::vector<int> card;  // number of values of discrete dimensions, 0 for continuous
+  std::vector<std::int64_t> card;  // number of values of discrete dimensions, 0 for continuous
   std::vector<int> warp;  // 1: learn a Kumaraswamy warping (numeric ranges with scaling type Auto)
 
   int dim() const { return static_cast<int>(kind.size()); }
@@ -48,6 +50,8 @@ struct InputSpec {
     for (int j = 0; j < dim(); ++j) {
       if (kind[j] < 0 || kind[j] > 2) throw std::invalid_argument("InputSpec: kind must be 0, 1 or 2");
       if (kind[j] != 0 && card[j] < 1) throw std::invalid_argument("InputSpec: discrete dimension with no value");
+      if (kind[j] == 2 && card[j] > std::numeric_limits<int>::max())
+        throw std::invalid_argument("InputSpec: a categorical dimension has at most 2^31 - 1 values");
     }
   }
 };

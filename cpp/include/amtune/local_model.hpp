@@ -73,7 +73,9 @@ AcqResult maximize_in_region(const GP& gp, const Acquisition& acq, const Space& 
 // 1 above the largest of those (far, much worse trials keep their rank without dominating the
 // model's scale). Without it, on objectives with a wide range (Rosenbrock: 1e3 near the incumbent,
 // 1e6 far away) the region's values are all equal on the global scale and the model is flat.
-void standardize_local(const Eigen::VectorXd& y, Eigen::Index n_local, Eigen::VectorXd& out);
+// `loc` and `scale`, when given, receive m and s.
+void standardize_local(const Eigen::VectorXd& y, Eigen::Index n_local, Eigen::VectorXd& out, double* loc = nullptr,
+                       double* scale = nullptr);
 
 // Indices (ascending) of the k rows of Z (features) nearest to z0 in the metric of kc
 // (ties broken by the row index, so the choice is deterministic). All rows if k >= rows.

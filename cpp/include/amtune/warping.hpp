@@ -46,8 +46,14 @@ struct Kumaraswamy {
 };
 
 // Yeo-Johnson power transform of already z-scored data, then z-scored again.
+//
+// Values of any finite magnitude: before anything is squared, y is multiplied by 2^-exp2, exp2
+// the binary exponent of max |y| when that lies outside [2^-256, 2^256] (else 0). A power of two
+// scales exactly, so z-scores are bit for bit those of the unscaled values whenever those are
+// computable, and 1e300 or 1e-300 no longer overflow or underflow in the variance.
 struct OutputTransform {
   double mean1 = 0.0, std1 = 1.0, lambda = 1.0, mean2 = 0.0, std2 = 1.0;
+  int exp2 = 0;       // y is scaled by 2^-exp2 before the first z-score
   bool power = true;  // false: plain standardization
 
   static double yeo_johnson(double y, double lam) {
@@ -64,17 +70,21 @@ struct OutputTransform {
   // log d t(y_i) / d y_i per point, for the current parameters.
   Eigen::VectorXd log_jacobian(const Eigen::VectorXd& y) const {
     Eigen::VectorXd j(y.size());
+    const double log_scale = std::log(std1) + exp2 * 0.69314718055994530942 + std::log(std2);
     for (Eigen::Index i = 0; i < y.size(); ++i) {
-      const double z = (y[i] - mean1) / std1;
-      j[i] = -std::log(std1) - std::log(std2) +
-             (power ? (lambda - 1.0) * (z >= 0 ? 1.0 : -1.0) * std::log1p(std::abs(z)) : 0.0);
+      const double z = (std::ldexp(y[i], -exp2) - mean1) / std1;
+      j[i] = -log_scale + (power ? (lambda - 1.0) * (z >= 0 ? 1.0 : -1.0) * std::log1p(std::abs(z)) : 0.0);
     }
     return j;
   }
   double apply(double y) const {
-    const double z = (y - mean1) / std1;
+    const double z = (std::ldexp(y, -exp2) - mean1) / std1;
     return ((power ? yeo_johnson(z, lambda) : z) - mean2) / std2;
   }
+  // The value of y whose transform is t; only for the linear transform (power = false).
+  double inverse(double t) const { return std::ldexp((t * std2 + mean2) * std1 + mean1, exp2); }
+  // dy/dt of the linear transform.
+  double scale() const { return std::ldexp(std1 * std2, exp2); }
 };
 
 }  // namespace amtune

@@ -38,7 +38,7 @@ def demo_tuner(
     strategy: str | None = None,
     channels: dict[str, str] | None = None,
 ) -> Any:
-    from amtune.tuner import HyperparameterTuner
+    from amtune.tuning.tuner import HyperparameterTuner
 
     if strategy is None:
         strategy = "Bayesian"
@@ -66,8 +66,8 @@ def run_demo(
     quiet: bool = False,
     name: str | None = None,
 ) -> int:
-    from amtune.cli import _report_end
     from amtune.demo.data import write_channels
+    from amtune.progress import report_end
     from amtune.store import resolve_db_path
 
     db_path = resolve_db_path(db)
@@ -84,7 +84,7 @@ def run_demo(
     )
     t0 = time.time()
     tuner.fit(cmd, job_name=name)
-    code = _report_end(tuner.store, name)
+    code = report_end(tuner.store, name)
     print(f"\nFinished in {time.time() - t0:.0f} s. Results:")
     print(f"  store:            {db_path}")
     print(

@@ -1,7 +1,7 @@
 """Search strategies: ``Random``, ``Grid``, ``Bayesian`` and ``Hyperband``.
 
 ``Hyperband`` proposes like ``Random``; its rung rule (stopping training jobs at intermediate
-resources) is applied by tuning jobs (:mod:`amtune.hyperband`).
+resources) is applied by tuning jobs (:mod:`amtune.rules.hyperband`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 from amtune.strategies.base import History, SearchSpaceExhausted, Strategy
 from amtune.strategies.grid import GridSearch
+from amtune.strategies.hyperband import HyperbandSearch
 from amtune.strategies.random_search import RandomSearch
 
 __all__ = [
@@ -33,23 +34,6 @@ def _registry() -> dict[str, Any]:
         "Bayesian": BayesianSearch,
         "Hyperband": HyperbandSearch,
     }
-
-
-class HyperbandSearch(RandomSearch):
-    """Hyperband's proposals: Random search. ``min_resource``/``max_resource`` are the options of
-    the rung rule that tuning jobs apply (see :mod:`amtune.hyperband`); alone, in an
-    ``Optimizer``, this is Random search."""
-
-    name = "Hyperband"
-
-    def __init__(self, min_resource: int | None = None, max_resource: int | None = None) -> None:
-        super().__init__()
-        from amtune.hyperband import HyperbandStrategyConfig
-
-        cfg = HyperbandStrategyConfig(min_resource, max_resource)
-        # validate what is given (MaxResource may be inferred later by a tuning job)
-        cfg.resolve(None if max_resource is not None else {"epochs": 20000}, "Hyperband")
-        self.config = cfg
 
 
 def make_strategy(strategy: str | Strategy, **options: Any) -> Strategy:

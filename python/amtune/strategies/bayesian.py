@@ -55,9 +55,9 @@ from amtune.strategies.big_history import (
     check_big_history_options,
 )
 from amtune.strategies.random_search import config_keys, unused_discrete
+from amtune.strategies.surrogate import hyper_dict, input_spec
 
-ACQUISITIONS = {"LogEI": 0, "UCB": 1, "PI": 2}
-_KIND_CODE = {"Continuous": 0, "Integer": 1, "Categorical": 2}
+ACQUISITIONS = dict(core.Acquisition.__members__)  # "LogEI" -> core.Acquisition.LogEI, ...
 
 
 def _is_int(x: Any) -> bool:
@@ -197,18 +197,10 @@ class BayesianSearch(Strategy):
 
     def bind(self, space: SearchSpace, seed: int) -> None:
         super().bind(space, seed)
-        kinds = [_KIND_CODE[k] for k in space.kinds()]
-        cards = space.cardinalities()
-        warp = [
-            int(p.kind != "Categorical" and getattr(p, "scaling_type", None) == "Auto")
-            for p in space.ranges.values()
-        ]
         threads = self.num_threads or int(os.environ.get("AMTUNE_NUM_THREADS", "0") or 0)
         self._engine = core.BayesEngine(
             space._core,
-            kinds,
-            cards,
-            warp,
+            input_spec(space),
             acquisition=ACQUISITIONS[self.acquisition],
             kappa=self.ucb_kappa,
             deterministic=self.deterministic,
@@ -320,9 +312,18 @@ class BayesianSearch(Strategy):
             "model_points": int(self._engine.model_points),
         }
         if self._engine.big_mode:
-            info["trust_region"] = dict(core.engine_trust_region(self._engine))
+            tr = self._engine.trust_region
+            info["trust_region"] = {
+                "length": tr.length,
+                "successes": tr.successes,
+                "failures": tr.failures,
+                "restarts": tr.restarts,
+            }
         return info
 
     def hyperparameters(self) -> dict[str, Any]:
         """The fitted GP hyperparameters (lengthscales in log form, noise, warping, ...)."""
-        return dict(self._engine.hyperparameters())
+        out = hyper_dict(self._engine.hyper)
+        out["output_lambda"] = self._engine.output_lambda
+        out["warping"] = self._engine.uses_warping
+        return out

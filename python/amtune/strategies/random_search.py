@@ -29,8 +29,10 @@ def config_keys(space_canon: np.ndarray) -> list[bytes]:
 def _offsets(space: SearchSpace) -> np.ndarray:
     """Raw value of digit 0 per range: min_value for integers, index 0 for categoricals."""
     return np.array(
-        [float(getattr(space.ranges[n], "min_value", 0)) if k == "Integer" else 0.0
-         for n, k in zip(space.names, space.kinds(), strict=True)]
+        [
+            float(getattr(space.ranges[n], "min_value", 0)) if k == "Integer" else 0.0
+            for n, k in zip(space.names, space.kinds(), strict=True)
+        ]
     )
 
 
@@ -38,8 +40,9 @@ def _finite_cards(space: SearchSpace) -> list[int]:
     cards = space.cardinalities()
     if any(c == 0 for c in cards):
         continuous = [n for n, c in zip(space.names, cards, strict=True) if c == 0]
-        raise ValueError(f"only integer and categorical ranges can be enumerated; continuous: "
-                         f"{continuous}")
+        raise ValueError(
+            f"only integer and categorical ranges can be enumerated; continuous: {continuous}"
+        )
     return cards
 
 
@@ -91,8 +94,10 @@ def enumerate_grid(space: SearchSpace) -> np.ndarray:
     """Every configuration of a finite space, encoded, in grid order (last range varies fastest)."""
     size = space.size
     if size is None or size > _ENUMERATE_LIMIT:
-        raise ValueError(f"enumerate_grid: the space must be finite with at most "
-                         f"{_ENUMERATE_LIMIT} configurations, got {size}")
+        raise ValueError(
+            f"enumerate_grid: the space must be finite with at most "
+            f"{_ENUMERATE_LIMIT} configurations, got {size}"
+        )
     return np.asarray(space._core.encode(grid_raw(space, np.arange(size))))
 
 

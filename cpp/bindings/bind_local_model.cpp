@@ -1,0 +1,43 @@
+// Big-history mode helpers (local_model.hpp), bound so tests can check the row selection.
+#include <vector>
+
+#include "amtune/local_model.hpp"
+#include "pybind.hpp"
+
+void bind_local_model(py::module_& m) {
+  using amtune::RowMatrix;
+  using Eigen::VectorXd;
+  namespace b = amtune::bind;
+
+  py::class_<amtune::TrustRegion>(m, "TrustRegion", "The big-history trust region (TuRBO-1)")
+      .def_readonly("length", &amtune::TrustRegion::length, "side of the box in the encoded space")
+      .def_readonly("successes", &amtune::TrustRegion::successes)
+      .def_readonly("failures", &amtune::TrustRegion::failures)
+      .def_readonly("restarts", &amtune::TrustRegion::restarts);
+
+  m.def(
+      "local_model_rows",
+      [](const amtune::InputSpec& spec_in, const VectorXd& log_ls, const RowMatrix& X, int center, int k,
+         const std::vector<int>& global_rows) {
+        const char* where = "local_model_rows";
+        amtune::InputSpec spec = spec_in;  // the metric of the unwarped encoded space
+        spec.warp.assign(spec.warp.size(), 0);
+        b::check_vector(where, "log_ls", log_ls, spec.dim());
+        b::check_matrix(where, "X", X, spec.dim());
+        if (X.rows() < 1) b::fail(where, "X must have at least one row");
+        if (center < 0 || center >= X.rows()) b::fail(where, "center must be a row index of X");
+        b::check_at_least(where, "k", k, 0);
+        b::check_rows(where, "global_rows", global_rows, X.rows());
+        amtune::Hyper h;
+        h.log_ls = log_ls;
+        py::gil_scoped_release release;
+        RowMatrix Z;
+        amtune::compute_features(spec, h, X, Z);
+        const amtune::KernelCache kc(spec, h);
+        return amtune::local_model_rows(kc, Z, static_cast<int>(X.rows()), center, k, global_rows);
+      },
+      py::arg("spec"), py::arg("log_ls"), py::arg("X"), py::arg("center"), py::arg("k"),
+      py::arg("global_rows") = std::vector<int>(),
+      "Sorted rows of the big-history model: the k nearest to row `center` (lengthscale-scaled "
+      "metric on the unwarped encoded space, Hamming for categoricals) and `global_rows`");
+}

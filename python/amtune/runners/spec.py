@@ -1,0 +1,92 @@
+"""What runners and the driver share: the job spec, the outcome, the handle and runner interfaces.
+
+Every runner starts one training job at a time through :meth:`Runner.start`, which returns a
+:class:`Handle`, and reports what happens on the driver's event queue (see :mod:`.events`). The
+driver decides what an ending means (Completed, Failed, Stopped). :meth:`Handle.stop` asks a job to
+end cleanly: a command gets SIGTERM, then SIGKILL after the grace period; a callable in a worker
+process is told through its reporter (``reporter.should_stop()`` becomes true and the next
+``reporter.report`` raises :class:`amtune.runners.reporter.StopTraining`), and its process is
+terminated after the grace period; a callable in a thread can only be stopped cooperatively.
+"""
+
+from __future__ import annotations
+
+import queue
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Seconds between SIGTERM (or a cooperative stop request) and SIGKILL.
+DEFAULT_STOP_GRACE = 10.0
+
+
+@dataclass
+class JobSpec:
+    """What a runner needs to start one training job."""
+
+    tuning_job: str
+    seq: int
+    name: str
+    hyperparameters: dict[str, Any]  # tuned and static
+    job_dir: Path | None
+    channels: dict[str, str] = field(default_factory=dict)
+    attempt: int = 1
+
+    @property
+    def log_path(self) -> Path | None:
+        return None if self.job_dir is None else self.job_dir / "train.log"
+
+
+@dataclass
+class Outcome:
+    """How a training job's process ended (the driver turns it into a status)."""
+
+    ok: bool  # the training code finished without error
+    failure_reason: str | None = None
+    final_value: float | None = None  # a number returned by a callable
+    final_metrics: dict[str, float] = field(default_factory=dict)  # a dict returned by a callable
+    stopped: bool = False  # it ended because it was asked to stop
+    retryable: bool = False  # died by a signal or failed to start (not an error of the code)
+
+
+class Handle:
+    """A running training job; ``pid`` is its process id (None in a thread), ``group`` is True when
+    the process leads its own process group (commands)."""
+
+    pid: int | None = None
+    group: bool = False
+
+    def stop(self, grace: float) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def alive(self) -> bool:
+        """Whether the job's process still runs (a thread job: whether it was not stopped)."""
+        return False
+
+    def kill(self) -> None:
+        """End the job's process now (SIGKILL; its process group for commands)."""
+
+
+class Runner:
+    """Starts training jobs; ``kind`` is ``"process"``, ``"thread"`` or ``"command"``."""
+
+    kind = "base"
+
+    def start(self, spec: JobSpec, events: queue.Queue[Any]) -> Handle:  # pragma: no cover
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release resources (called once the tuning job's loop ends)."""
+
+
+class NullHandle(Handle):
+    def stop(self, grace: float) -> None:
+        pass
+
+
+def signal_name(num: int) -> str:
+    try:
+        return signal.Signals(num).name
+    except ValueError:
+        return f"signal {num}"

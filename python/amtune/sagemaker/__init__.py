@@ -1,0 +1,1 @@
+"""SageMaker's shapes: the SDK-named configuration classes (:mod:`.config`)."""

@@ -1,0 +1,347 @@
+"""SageMaker's configuration classes, named and shaped as in the SageMaker Python SDK, with their
+``CreateHyperParameterTuningJob`` forms (``to_sagemaker`` / ``from_sagemaker``).
+
+>>> TuningJobCompletionCriteriaConfig(max_number_of_training_jobs_not_improving=5).to_sagemaker()
+{'BestObjectiveNotImproving': {'MaxNumberOfTrainingJobsNotImproving': 5}}
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from amtune.strategies.hyperband import resolve_resources
+
+EARLY_STOPPING_TYPES = ("Off", "Auto")
+WARM_START_TYPES = ("IdenticalDataAndAlgorithm", "TransferLearning")
+MAX_WARM_START_PARENTS = 5
+MAX_RETRY_ATTEMPTS = 30
+
+
+@dataclass(frozen=True)
+class BestObjectiveNotImproving:
+    """SageMaker's ``BestObjectiveNotImproving``: complete the tuning job after this many training
+    jobs in a row did not improve the best objective by at least 1% (see
+    :mod:`amtune.rules.completion`)."""
+
+    max_number_of_training_jobs_not_improving: int
+
+
+@dataclass(frozen=True)
+class ConvergenceDetected:
+    """SageMaker's ``ConvergenceDetected``: ``complete_on_convergence`` is ``"Enabled"`` or
+    ``"Disabled"`` (see :mod:`amtune.rules.completion` for the convergence rule)."""
+
+    complete_on_convergence: str = "Enabled"
+
+
+@dataclass
+class TuningJobCompletionCriteriaConfig:
+    """SageMaker's ``TuningJobCompletionCriteria`` (arguments as in the SageMaker Python SDK).
+
+    ``max_number_of_training_jobs_not_improving`` (an integer >= 3; or
+    ``best_objective_not_improving=BestObjectiveNotImproving(n)``), ``complete_on_convergence``
+    (``True``/``False`` or ``"Enabled"``/``"Disabled"``; or
+    ``convergence_detected=ConvergenceDetected("Enabled")``) and ``target_objective_metric_value``
+    (complete once the best objective reaches it: >= when maximizing, <= when minimizing). The exact
+    rules are in :mod:`amtune.rules.completion`.
+    """
+
+    max_number_of_training_jobs_not_improving: int | None = None
+    complete_on_convergence: bool | str | None = None
+    target_objective_metric_value: float | None = None
+    best_objective_not_improving: BestObjectiveNotImproving | None = field(
+        default=None, kw_only=True
+    )
+    convergence_detected: ConvergenceDetected | None = field(default=None, kw_only=True)
+
+    def __post_init__(self) -> None:
+        b = self.best_objective_not_improving
+        if b is not None:
+            if not isinstance(b, BestObjectiveNotImproving):
+                raise TypeError(
+                    f"best_objective_not_improving: must be a BestObjectiveNotImproving, got {b!r}"
+                )
+            if self.max_number_of_training_jobs_not_improving not in (
+                None,
+                b.max_number_of_training_jobs_not_improving,
+            ):
+                raise ValueError(
+                    "max_number_of_training_jobs_not_improving and "
+                    "best_objective_not_improving disagree; give one of them"
+                )
+            self.max_number_of_training_jobs_not_improving = (
+                b.max_number_of_training_jobs_not_improving
+            )
+            self.best_objective_not_improving = None
+        c = self.convergence_detected
+        if c is not None:
+            if not isinstance(c, ConvergenceDetected):
+                raise TypeError(f"convergence_detected: must be a ConvergenceDetected, got {c!r}")
+            if self.complete_on_convergence is not None:
+                raise ValueError(
+                    "complete_on_convergence and convergence_detected: give one of them"
+                )
+            self.complete_on_convergence = c.complete_on_convergence
+            self.convergence_detected = None
+        if self.complete_on_convergence in ("Enabled", "Disabled"):
+            self.complete_on_convergence = self.complete_on_convergence == "Enabled"
+
+    def validate(self, path: str = "completion_criteria_config") -> None:
+        t = self.target_objective_metric_value
+        if t is not None and (
+            isinstance(t, bool) or not isinstance(t, numbers.Real) or not math.isfinite(t)
+        ):
+            raise TypeError(
+                f"{path}.target_objective_metric_value: must be a finite number, got {t!r}"
+            )
+        n = self.max_number_of_training_jobs_not_improving
+        if n is not None and (isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 3):
+            raise ValueError(
+                f"{path}.max_number_of_training_jobs_not_improving: must be an integer >= 3, "
+                f"got {n!r}"
+            )
+        c = self.complete_on_convergence
+        if c is not None and not isinstance(c, bool):
+            raise TypeError(
+                f"{path}.complete_on_convergence: must be True, False, 'Enabled' or "
+                f"'Disabled', got {c!r}"
+            )
+
+    def to_sagemaker(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.target_objective_metric_value is not None:
+            out["TargetObjectiveMetricValue"] = float(self.target_objective_metric_value)
+        if self.max_number_of_training_jobs_not_improving is not None:
+            out["BestObjectiveNotImproving"] = {
+                "MaxNumberOfTrainingJobsNotImproving": int(
+                    self.max_number_of_training_jobs_not_improving
+                )
+            }
+        if self.complete_on_convergence is not None:
+            out["ConvergenceDetected"] = {
+                "CompleteOnConvergence": "Enabled" if self.complete_on_convergence else "Disabled"
+            }
+        return out
+
+    @classmethod
+    def from_sagemaker(
+        cls, doc: Mapping[str, Any], path: str = "TuningJobCompletionCriteria"
+    ) -> TuningJobCompletionCriteriaConfig:
+        if not isinstance(doc, Mapping):
+            raise TypeError(f"{path}: must be an object, got {doc!r}")
+        extra = set(doc) - {
+            "TargetObjectiveMetricValue",
+            "BestObjectiveNotImproving",
+            "ConvergenceDetected",
+        }
+        if extra:
+            raise ValueError(f"{path}: unknown field(s) {sorted(extra)}")
+        n = None
+        if "BestObjectiveNotImproving" in doc:
+            b = doc["BestObjectiveNotImproving"]
+            if not isinstance(b, Mapping) or set(b) - {"MaxNumberOfTrainingJobsNotImproving"}:
+                raise ValueError(
+                    f"{path}.BestObjectiveNotImproving: only "
+                    f"MaxNumberOfTrainingJobsNotImproving is allowed"
+                )
+            n = b.get("MaxNumberOfTrainingJobsNotImproving")
+            if isinstance(n, bool) or not isinstance(n, int) or n < 3:
+                raise ValueError(
+                    f"{path}.BestObjectiveNotImproving.MaxNumberOfTrainingJobsNotImproving:"
+                    f" must be an integer >= 3, got {n!r}"
+                )
+        c = None
+        if "ConvergenceDetected" in doc:
+            cd = doc["ConvergenceDetected"]
+            if not isinstance(cd, Mapping) or set(cd) - {"CompleteOnConvergence"}:
+                raise ValueError(
+                    f"{path}.ConvergenceDetected: only CompleteOnConvergence is allowed"
+                )
+            v = cd.get("CompleteOnConvergence")
+            if v not in ("Enabled", "Disabled"):
+                raise ValueError(
+                    f"{path}.ConvergenceDetected.CompleteOnConvergence: must be "
+                    f"'Enabled' or 'Disabled', got {v!r}"
+                )
+            c = v == "Enabled"
+        t = doc.get("TargetObjectiveMetricValue")
+        if t is not None and (
+            isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t)
+        ):
+            raise TypeError(
+                f"{path}.TargetObjectiveMetricValue: must be a finite number, got {t!r}"
+            )
+        return cls(
+            max_number_of_training_jobs_not_improving=n,
+            complete_on_convergence=c,
+            target_objective_metric_value=t,
+        )
+
+
+@dataclass
+class WarmStartConfig:
+    """SageMaker's ``WarmStartConfig``: up to 5 parent tuning jobs (names in the same store)."""
+
+    warm_start_type: str = "IdenticalDataAndAlgorithm"
+    parents: Sequence[str] = field(default_factory=list)
+
+    def validate(self, path: str = "warm_start_config") -> None:
+        if self.warm_start_type not in WARM_START_TYPES:
+            raise ValueError(
+                f"{path}.warm_start_type: must be one of {list(WARM_START_TYPES)}, "
+                f"got {self.warm_start_type!r}"
+            )
+        parents = list(self.parents)
+        if not 1 <= len(parents) <= MAX_WARM_START_PARENTS:
+            raise ValueError(
+                f"{path}.parents: 1 to {MAX_WARM_START_PARENTS} parent tuning jobs, "
+                f"got {len(parents)}"
+            )
+        for i, p in enumerate(parents):
+            if not isinstance(p, str) or not p:
+                raise ValueError(f"{path}.parents[{i}]: must be a tuning job name, got {p!r}")
+
+    def to_sagemaker(self) -> dict[str, Any]:
+        return {
+            "ParentHyperParameterTuningJobs": [
+                {"HyperParameterTuningJobName": p} for p in self.parents
+            ],
+            "WarmStartType": self.warm_start_type,
+        }
+
+    @classmethod
+    def from_sagemaker(
+        cls, doc: Mapping[str, Any], path: str = "WarmStartConfig"
+    ) -> WarmStartConfig:
+        if not isinstance(doc, Mapping):
+            raise TypeError(f"{path}: must be an object, got {doc!r}")
+        extra = set(doc) - {"ParentHyperParameterTuningJobs", "WarmStartType"}
+        if extra:
+            raise ValueError(f"{path}: unknown field(s) {sorted(extra)}")
+        parents = []
+        for i, p in enumerate(doc.get("ParentHyperParameterTuningJobs") or []):
+            if not isinstance(p, Mapping) or set(p) != {"HyperParameterTuningJobName"}:
+                raise ValueError(
+                    f"{path}.ParentHyperParameterTuningJobs[{i}]: must be "
+                    f"{{'HyperParameterTuningJobName': name}}"
+                )
+            parents.append(p["HyperParameterTuningJobName"])
+        w = cls(doc.get("WarmStartType", "IdenticalDataAndAlgorithm"), parents)
+        w.validate(path)
+        return w
+
+
+@dataclass(frozen=True)
+class HyperbandStrategyConfig:
+    """SageMaker's ``HyperbandStrategyConfig`` (arguments as in the SageMaker Python SDK).
+
+    ``min_resource`` (default 1) and ``max_resource`` (default: the static hyperparameter
+    ``epochs``, ``numepochs``, ``n-epochs``, ``n_epochs`` or ``num_epochs``) are numbers of epochs
+    (or iterations): integers with ``1 <= min_resource <= max_resource <= 20000``. Pass it as
+    ``HyperparameterTuner(..., strategy="Hyperband",
+    strategy_config=HyperbandStrategyConfig(1, 27))`` (a dict
+    ``{"min_resource": 1, "max_resource": 27}`` works too). See :mod:`amtune.rules.hyperband`.
+
+    >>> HyperbandStrategyConfig(min_resource=1, max_resource=9).to_sagemaker()
+    {'HyperbandStrategyConfig': {'MinResource': 1, 'MaxResource': 9}}
+    """
+
+    min_resource: int | None = None
+    max_resource: int | None = None
+
+    # ------------------------------------------------------------------ parsing
+    @classmethod
+    def parse(
+        cls,
+        value: Any,
+        static: Mapping[str, Any] | None = None,
+        path: str = "strategy_config",
+    ) -> HyperbandStrategyConfig:
+        """A resolved config (both fields set and valid) from what a user may pass.
+
+        ``value``: None, a ``HyperbandStrategyConfig``, an SDK-style object with a
+        ``hyperband_strategy_config`` attribute, a dict ``{min_resource, max_resource}`` or the
+        SageMaker shape ``{"HyperbandStrategyConfig": {"MinResource", "MaxResource"}}``.
+        """
+        if value is None:
+            return cls().resolve(static, path)
+        if isinstance(value, HyperbandStrategyConfig):
+            return value.resolve(static, path)
+        inner = getattr(value, "hyperband_strategy_config", None)
+        if inner is not None and not isinstance(value, Mapping):
+            return cls.parse(inner, static, f"{path}.hyperband_strategy_config")
+        if not isinstance(value, Mapping):
+            raise TypeError(
+                f"{path}: must be a HyperbandStrategyConfig or a dict "
+                f"{{min_resource, max_resource}}, got {value!r}"
+            )
+        if "HyperbandStrategyConfig" in value:
+            return cls.from_sagemaker(value, static, path)
+        extra = set(value) - {"min_resource", "max_resource"}
+        if extra:
+            raise ValueError(
+                f"{path}: unknown field(s) {sorted(map(str, extra))} "
+                f"(allowed: min_resource, max_resource)"
+            )
+        return cls(value.get("min_resource"), value.get("max_resource")).resolve(static, path)
+
+    @classmethod
+    def from_sagemaker(
+        cls,
+        doc: Any,
+        static: Mapping[str, Any] | None = None,
+        path: str = "StrategyConfig",
+    ) -> HyperbandStrategyConfig:
+        """From ``{"HyperbandStrategyConfig": {"MinResource": .., "MaxResource": ..}}``."""
+        if not isinstance(doc, Mapping):
+            raise TypeError(f"{path}: must be an object, got {doc!r}")
+        extra = set(doc) - {"HyperbandStrategyConfig"}
+        if extra:
+            raise ValueError(
+                f"{path}: unknown field(s) {sorted(map(str, extra))} "
+                f"(allowed: HyperbandStrategyConfig)"
+            )
+        p = f"{path}.HyperbandStrategyConfig"
+        hb = doc.get("HyperbandStrategyConfig") or {}
+        if not isinstance(hb, Mapping):
+            raise TypeError(f"{p}: must be an object, got {hb!r}")
+        extra = set(hb) - {"MinResource", "MaxResource"}
+        if extra:
+            raise ValueError(
+                f"{p}: unknown field(s) {sorted(map(str, extra))} "
+                f"(allowed: MinResource, MaxResource)"
+            )
+        return cls(hb.get("MinResource"), hb.get("MaxResource")).resolve(
+            static, p, ("MinResource", "MaxResource")
+        )
+
+    def resolve(
+        self,
+        static: Mapping[str, Any] | None = None,
+        path: str = "strategy_config",
+        names: tuple[str, str] = ("min_resource", "max_resource"),
+    ) -> HyperbandStrategyConfig:
+        """Fill the defaults (MaxResource from the static epochs) and validate; raises
+        ``ValueError``/``TypeError`` naming ``path.<field>`` and the rule."""
+        lo, hi = resolve_resources(self.min_resource, self.max_resource, static, path, names)
+        return HyperbandStrategyConfig(lo, hi)
+
+    # ------------------------------------------------------------------ output
+    def to_options(self) -> dict[str, int]:
+        """The ``strategy_config`` dict of a tuner (resolved configs only)."""
+        return {
+            "min_resource": int(self.min_resource or 1),
+            "max_resource": int(self.max_resource or 0),
+        }
+
+    def to_sagemaker(self) -> dict[str, Any]:
+        inner: dict[str, int] = {}
+        if self.min_resource is not None:
+            inner["MinResource"] = int(self.min_resource)
+        if self.max_resource is not None:
+            inner["MaxResource"] = int(self.max_resource)
+        return {"HyperbandStrategyConfig": inner}

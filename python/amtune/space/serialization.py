@@ -1,0 +1,140 @@
+"""SageMaker's ``ParameterRanges`` document and the store's JSON form of a search space's ranges.
+
+>>> from amtune.space.parameters import IntegerParameter
+>>> doc = ranges_to_sagemaker({"depth": IntegerParameter(2, 9, "Linear")})
+>>> doc["IntegerParameterRanges"]
+[{'Name': 'depth', 'MinValue': '2', 'MaxValue': '9', 'ScalingType': 'Linear'}]
+>>> ranges_from_sagemaker(doc)["depth"]
+IntegerParameter(2, 9, scaling_type='Linear')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from amtune.space.parameters import (
+    CategoricalParameter,
+    ContinuousParameter,
+    IntegerParameter,
+    NumericParameter,
+    Parameter,
+)
+
+
+def ranges_from_sagemaker(parameter_ranges: Mapping[str, Any]) -> dict[str, Parameter]:
+    """The ranges of a SageMaker ``ParameterRanges`` document (bounds may be strings)."""
+    if not isinstance(parameter_ranges, Mapping):
+        raise TypeError(f"ParameterRanges must be a dict, got {type(parameter_ranges).__name__}")
+    known = {
+        "ContinuousParameterRanges",
+        "IntegerParameterRanges",
+        "CategoricalParameterRanges",
+        "AutoParameters",
+    }
+    unknown = set(parameter_ranges) - known
+    if unknown:
+        raise ValueError(f"ParameterRanges: unknown field(s) {sorted(unknown)}")
+    if parameter_ranges.get("AutoParameters"):
+        raise ValueError(
+            "ParameterRanges.AutoParameters: automatic range inference is not supported"
+        )
+    ranges: dict[str, Parameter] = {}
+
+    def entries(field: str) -> list[Any]:
+        items = parameter_ranges.get(field) or []
+        if not isinstance(items, list):
+            raise TypeError(f"ParameterRanges.{field} must be a list")
+        for i, r in enumerate(items):
+            if not isinstance(r, Mapping):
+                raise TypeError(f"ParameterRanges.{field}[{i}] must be a dict")
+        return items
+
+    def add(path: str, name: Any, p: Parameter) -> None:
+        if not isinstance(name, str):
+            raise ValueError(f"{path}.Name must be a string, got {name!r}")
+        if name in ranges:
+            raise ValueError(f"{path}: parameter {name!r} is defined twice")
+        ranges[name] = p
+
+    for kind, klass in (("Continuous", ContinuousParameter), ("Integer", IntegerParameter)):
+        for i, r in enumerate(entries(f"{kind}ParameterRanges")):
+            path = f"ParameterRanges.{kind}ParameterRanges[{i}]"
+            extra = set(r) - {"Name", "MinValue", "MaxValue", "ScalingType"}
+            if extra:
+                raise ValueError(f"{path}: unknown field(s) {sorted(extra)}")
+            if "MinValue" not in r or "MaxValue" not in r or "Name" not in r:
+                raise ValueError(f"{path}: needs Name, MinValue and MaxValue")
+            lo, hi = r["MinValue"], r["MaxValue"]
+            if kind == "Integer":
+                lo = _int_from_str(f"{path}.MinValue", lo)
+                hi = _int_from_str(f"{path}.MaxValue", hi)
+            add(path, r["Name"], klass(lo, hi, r.get("ScalingType", "Auto")))
+    for i, r in enumerate(entries("CategoricalParameterRanges")):
+        path = f"ParameterRanges.CategoricalParameterRanges[{i}]"
+        if set(r) != {"Name", "Values"}:
+            raise ValueError(f"{path}: needs exactly Name and Values")
+        add(path, r["Name"], CategoricalParameter(r["Values"]))
+    return ranges
+
+
+def ranges_to_sagemaker(ranges: Mapping[str, Parameter]) -> dict[str, list[dict[str, Any]]]:
+    """The ``ParameterRanges`` document (values as strings, as SageMaker writes them)."""
+    out: dict[str, list[dict[str, Any]]] = {
+        "ContinuousParameterRanges": [],
+        "IntegerParameterRanges": [],
+        "CategoricalParameterRanges": [],
+    }
+    for name, p in ranges.items():
+        if isinstance(p, CategoricalParameter):
+            out["CategoricalParameterRanges"].append(
+                {"Name": name, "Values": [str(v) for v in p.values]}
+            )
+        elif isinstance(p, NumericParameter):
+            out[f"{p.kind}ParameterRanges"].append(
+                {
+                    "Name": name,
+                    "MinValue": str(p.min_value),
+                    "MaxValue": str(p.max_value),
+                    "ScalingType": p.scaling_type,
+                }
+            )
+    return out
+
+
+def ranges_to_json(ranges: Mapping[str, Parameter]) -> dict[str, Any]:
+    """The store's form of the ranges (``config["amtune"]["ranges"]``): typed bounds."""
+    out: dict[str, Any] = {}
+    for name, p in ranges.items():
+        if isinstance(p, CategoricalParameter):
+            out[name] = {"kind": "Categorical", "values": list(p.values)}
+        elif isinstance(p, NumericParameter):
+            out[name] = {
+                "kind": p.kind,
+                "min": p.min_value,
+                "max": p.max_value,
+                "scaling": p.scaling_type,
+            }
+    return out
+
+
+def ranges_from_json(doc: Mapping[str, Any]) -> dict[str, Parameter]:
+    """The ranges written by :func:`ranges_to_json`."""
+    ranges: dict[str, Parameter] = {}
+    for name, d in doc.items():
+        if d["kind"] == "Categorical":
+            ranges[name] = CategoricalParameter(d["values"])
+        elif d["kind"] == "Integer":
+            ranges[name] = IntegerParameter(d["min"], d["max"], d["scaling"])
+        else:
+            ranges[name] = ContinuousParameter(d["min"], d["max"], d["scaling"])
+    return ranges
+
+
+def _int_from_str(path: str, v: Any) -> Any:
+    if isinstance(v, str):
+        try:
+            return int(v)
+        except ValueError:
+            raise ValueError(f"{path} must be an integer, got {v!r}") from None
+    return v

@@ -1,0 +1,97 @@
+"""The state of a tuning job while its loop runs: what the driver keeps and the rules read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from amtune.optimizer import Optimizer
+from amtune.runners.spec import Handle
+from amtune.store import Store
+
+
+@dataclass
+class TrainingJobState:
+    """A training job as the loop sees it (hooks read this)."""
+
+    seq: int
+    name: str
+    hyperparameters: dict[str, Any]  # tuned ranges only
+    status: str = "InProgress"
+    objective_status: str = "Pending"
+    failure_reason: str | None = None
+    creation_time: float = 0.0
+    start_time: float | None = None
+    end_time: float | None = None
+    final_objective: float | None = None
+    final_metrics: dict[str, float] = field(default_factory=dict)
+    attempts: int = 1
+    restarts: int = 0
+    retryable: bool = False
+    job_dir: Path | None = None
+    #: metric name -> list of (step, time, value), in emission order
+    series: dict[str, list[tuple[int | None, float, float]]] = field(default_factory=dict)
+    trial_id: int | None = None
+    handle: Handle | None = None
+    deadline: float | None = None
+    stop_reason: str | None = None  # why the loop asked it to stop
+    stop_status: str | None = None  # the status that stop gives (Stopped, or Failed for a timeout)
+
+
+class TuningRun:
+    """The state of a tuning job while its loop runs (what hooks see).
+
+    ``jobs`` holds every training job by ``seq``, ``running`` the ones in progress, ``best`` the
+    best finished one.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        store: Store,
+        optimizer: Optimizer,
+        objective_metric_name: str,
+        objective_type: str,
+        random_seed: int,
+    ) -> None:
+        self.name = name
+        self.store = store
+        self.optimizer = optimizer
+        self.objective_metric_name = objective_metric_name
+        self.objective_type = objective_type
+        self.random_seed = random_seed
+        self.jobs: dict[int, TrainingJobState] = {}
+        self._running: dict[int, TrainingJobState] = {}
+        self.best: TrainingJobState | None = None
+        self.completion_details: dict[str, Any] = {}
+
+    @property
+    def running(self) -> list[TrainingJobState]:
+        return list(self._running.values())
+
+    @property
+    def finished(self) -> list[TrainingJobState]:
+        return [j for j in self.jobs.values() if j.status != "InProgress"]
+
+    def running_job(self, seq: int) -> TrainingJobState | None:
+        """The running training job ``seq``, if it is running."""
+        return self._running.get(seq)
+
+    def mark_running(self, job: TrainingJobState) -> None:
+        self._running[job.seq] = job
+
+    def mark_ended(self, job: TrainingJobState) -> None:
+        self._running.pop(job.seq, None)
+
+    def better(self, a: float, b: float) -> bool:
+        return a > b if self.objective_type == "Maximize" else a < b
+
+    def update_best(self, job: TrainingJobState) -> None:
+        """Make ``job`` the best one if its objective succeeded and beats the best so far."""
+        if job.objective_status != "Succeeded" or job.final_objective is None:
+            return
+        if self.best is None or self.best.final_objective is None:
+            self.best = job
+        elif self.better(job.final_objective, self.best.final_objective):
+            self.best = job

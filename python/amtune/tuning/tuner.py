@@ -1,0 +1,601 @@
+"""``HyperparameterTuner``: tuning jobs with SageMaker semantics, run locally, kept in the store.
+
+>>> import amtune, tempfile, os
+>>> def train(hp, reporter):
+...     return -(hp["x"] - 1.0) ** 2
+>>> tuner = amtune.HyperparameterTuner(
+...     "score", {"x": amtune.ContinuousParameter(-3.0, 3.0)}, strategy="Random",
+...     max_jobs=6, max_parallel_jobs=2, random_seed=1, runner="thread", quiet=True,
+...     db=os.path.join(tempfile.mkdtemp(), "amtune.db"))
+>>> tuner.fit(train, job_name="doc-example")
+>>> tuner.describe()["HyperParameterTuningJobStatus"]
+'Completed'
+>>> len(tuner.analytics())
+6
+
+Rules
+-----
+* A training job ends ``Completed`` (its code finished), ``Failed`` (an error, a non-zero exit, a
+  missing command, a dead worker process, or its own time limit ``max_runtime_per_training_job``),
+  or ``Stopped`` (``stop()``, the tuning job's ``max_runtime_in_seconds``, early stopping,
+  completion).
+  Its objective status is ``Succeeded`` when it is Completed or Stopped and emitted the objective
+  metric (the last emission is the final value), else ``Failed``.
+* The strategy observes every Succeeded job's final value and every Failed objective as a failed
+  trial (NaN); a job Stopped before it emitted the objective is dropped (as a cancelled trial).
+* ``max_jobs`` counts training jobs started (failed ones included, retries and re-runs not).
+* The tuning job ends ``Completed`` when at least one objective succeeded, ``Failed`` with a reason
+  when none did, and ``Stopped`` after ``stop()`` (or ``amtune stop``).
+* Resume (``HyperparameterTuner.resume``): the driver may be killed at any moment. Every finished
+  training job is in the store with its result (a job's end is one transaction); training jobs that
+  were InProgress when the driver died are **re-run** with the same name and hyperparameters (their
+  partial series is discarded, ``restarts`` is incremented, the log keeps both runs). The strategy
+  is rebuilt from the full history with ``Optimizer.add_many`` and a seed derived from the job's
+  seed and the resume count, so a resumed job does not repeat the proposals of the first run.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+import re
+import shlex
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from amtune import analytics as _analytics
+from amtune.metrics import validate_metric_definitions
+from amtune.optimizer import Optimizer
+from amtune.rules.build import build_hooks
+from amtune.rules.warm_start import check_parents
+from amtune.runners.callables import callable_ref, import_callable
+from amtune.runners.command import CommandRunner
+from amtune.runners.process import ProcessRunner
+from amtune.runners.spec import DEFAULT_STOP_GRACE, Runner
+from amtune.runners.thread import ThreadRunner
+from amtune.sagemaker.config import (
+    EARLY_STOPPING_TYPES,
+    MAX_RETRY_ATTEMPTS,
+    HyperbandStrategyConfig,
+    TuningJobCompletionCriteriaConfig,
+    WarmStartConfig,
+)
+from amtune.space import Parameter, SearchSpace
+from amtune.space.serialization import ranges_from_json, ranges_to_json
+from amtune.store import NotFoundError, Store
+from amtune.tuning.driver import Driver
+from amtune.tuning.liveness import driver_alive, stop_tuning_job
+from amtune.tuning.state import TuningRun
+
+TUNING_JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
+CHANNEL_NAME_RE = re.compile(r"^[A-Za-z0-9\.\-_]{1,64}$")
+RUNNERS = ("process", "thread")
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+def _is_pos_number(x: Any) -> bool:
+    if not isinstance(x, numbers.Real) or isinstance(x, bool):
+        return False
+    v = float(x)
+    return math.isfinite(v) and v > 0
+
+
+# ====================================================================== the tuner
+class HyperparameterTuner:
+    """A tuning job: proposes hyperparameters, runs training jobs, records everything in the store.
+
+    Parameters follow the SageMaker SDK's ``HyperparameterTuner``; local additions:
+
+    ``runner``: ``"process"`` (default: a fresh worker process per training job) or ``"thread"``
+    (in the driver process; fast, no isolation) for Python callables; commands always run as
+    processes. ``db``: the store (path or ``sqlite:///path``; default ``./amtune.db``).
+    ``max_runtime_per_training_job``: a training job's own time limit in seconds (SageMaker's
+    ``StoppingCondition.MaxRuntimeInSeconds``): past it the job is stopped and marked Failed.
+    ``channels``: input channels ``{name: directory}`` (``SM_CHANNEL_<NAME>`` for commands).
+    ``output_path``: root of the training job directories (default ``<store dir>/amtune-jobs``).
+    ``working_dir``: where commands run (default: the current directory). ``env``: extra environment
+    variables for commands. ``stop_grace_seconds``: SIGTERM-to-SIGKILL delay. ``quiet``: no
+    progress display.
+    ``max_retry_attempts``: 0-30 re-runs of a job whose process died by a signal or failed to start.
+    """
+
+    def __init__(
+        self,
+        objective_metric_name: str,
+        hyperparameter_ranges: Mapping[str, Parameter] | SearchSpace,
+        objective_type: str = "Maximize",
+        metric_definitions: Sequence[Mapping[str, str]] | None = None,
+        strategy: str = "Bayesian",
+        max_jobs: int | None = None,
+        max_parallel_jobs: int = 1,
+        max_runtime_in_seconds: float | None = None,
+        early_stopping_type: str = "Off",
+        completion_criteria_config: TuningJobCompletionCriteriaConfig | None = None,
+        warm_start_config: WarmStartConfig | None = None,
+        random_seed: int | None = None,
+        static_hyperparameters: Mapping[str, Any] | None = None,
+        *,
+        strategy_config: Mapping[str, Any] | None = None,
+        max_retry_attempts: int = 0,
+        max_runtime_per_training_job: float | None = None,
+        base_tuning_job_name: str = "amtune",
+        runner: str = "process",
+        channels: Mapping[str, str | os.PathLike[str]] | None = None,
+        output_path: str | os.PathLike[str] | None = None,
+        working_dir: str | os.PathLike[str] | None = None,
+        env: Mapping[str, str] | None = None,
+        stop_grace_seconds: float = DEFAULT_STOP_GRACE,
+        db: str | os.PathLike[str] | None = None,
+        quiet: bool = False,
+    ) -> None:
+        if not isinstance(objective_metric_name, str) or not objective_metric_name:
+            raise ValueError(
+                f"objective_metric_name: must be a non-empty string, got {objective_metric_name!r}"
+            )
+        if objective_type not in ("Maximize", "Minimize"):
+            raise ValueError(
+                f"objective_type: must be 'Maximize' or 'Minimize', got {objective_type!r}"
+            )
+        if isinstance(hyperparameter_ranges, SearchSpace):
+            ranges = hyperparameter_ranges.ranges
+            static = {**hyperparameter_ranges.static, **(static_hyperparameters or {})}
+        else:
+            if not isinstance(hyperparameter_ranges, Mapping):
+                raise TypeError(
+                    "hyperparameter_ranges: must be a dict of name -> "
+                    "ContinuousParameter/IntegerParameter/CategoricalParameter"
+                )
+            ranges, static = dict(hyperparameter_ranges), dict(static_hyperparameters or {})
+        if not ranges:
+            raise ValueError("hyperparameter_ranges: at least one range to tune is needed")
+        self.space = SearchSpace(ranges, static)
+        for k, v in static.items():
+            if not isinstance(v, (str, int, float, bool)) or (
+                isinstance(v, float) and not math.isfinite(v)
+            ):
+                raise TypeError(
+                    f"static_hyperparameters[{k!r}]: must be a string, number or bool, got {v!r}"
+                )
+        self.metric_definitions = validate_metric_definitions(metric_definitions)
+        if not isinstance(strategy, str):
+            raise TypeError(f"strategy: must be a strategy name, got {strategy!r}")
+        self.strategy = strategy
+        if strategy == "Hyperband":
+            # resolved: MinResource defaults to 1, MaxResource to the static epochs
+            self.strategy_config: dict[str, Any] = HyperbandStrategyConfig.parse(
+                strategy_config, static
+            ).to_options()
+        elif isinstance(strategy_config, HyperbandStrategyConfig) or (
+            isinstance(strategy_config, Mapping) and "HyperbandStrategyConfig" in strategy_config
+        ):
+            raise ValueError(
+                f"strategy_config: a HyperbandStrategyConfig needs strategy='Hyperband', "
+                f"got strategy={strategy!r}"
+            )
+        else:
+            self.strategy_config = dict(strategy_config or {})
+        # Validate the strategy name and options now (a throwaway optimizer).
+        try:
+            Optimizer(self.space, strategy, objective_type, 0, **self.strategy_config)
+        except (ValueError, TypeError) as exc:
+            msg = str(exc)
+            if msg.startswith("strategy options: "):
+                raise ValueError("strategy_config: " + msg[len("strategy options: ") :]) from None
+            if msg.split(" ", 1)[0].rstrip(":") in self.strategy_config:  # an option's value
+                raise ValueError(f"strategy_config.{msg}") from None
+            raise ValueError(f"strategy: {msg}") from None
+        if max_jobs is None:
+            max_jobs = self.space.size if strategy == "Grid" and self.space.size else 10
+        if not _is_int(max_jobs) or max_jobs < 1:
+            raise ValueError(f"max_jobs: must be an integer >= 1, got {max_jobs!r}")
+        if not _is_int(max_parallel_jobs) or max_parallel_jobs < 1:
+            raise ValueError(
+                f"max_parallel_jobs: must be an integer >= 1, got {max_parallel_jobs!r}"
+            )
+        if max_runtime_in_seconds is not None and not _is_pos_number(max_runtime_in_seconds):
+            raise ValueError(
+                f"max_runtime_in_seconds: must be a number > 0, got {max_runtime_in_seconds!r}"
+            )
+        if max_runtime_per_training_job is not None and not _is_pos_number(
+            max_runtime_per_training_job
+        ):
+            raise ValueError(
+                f"max_runtime_per_training_job: must be a number > 0, "
+                f"got {max_runtime_per_training_job!r}"
+            )
+        if early_stopping_type not in EARLY_STOPPING_TYPES:
+            raise ValueError(
+                f"early_stopping_type: must be 'Off' or 'Auto', got {early_stopping_type!r}"
+            )
+        if completion_criteria_config is not None:
+            if not isinstance(completion_criteria_config, TuningJobCompletionCriteriaConfig):
+                raise TypeError(
+                    "completion_criteria_config: must be a TuningJobCompletionCriteriaConfig"
+                )
+            completion_criteria_config.validate()
+        if warm_start_config is not None:
+            if not isinstance(warm_start_config, WarmStartConfig):
+                raise TypeError("warm_start_config: must be a WarmStartConfig")
+            warm_start_config.validate()
+        if random_seed is not None and (not _is_int(random_seed) or random_seed < 0):
+            raise ValueError(f"random_seed: must be an integer >= 0, got {random_seed!r}")
+        if not _is_int(max_retry_attempts) or not 0 <= max_retry_attempts <= MAX_RETRY_ATTEMPTS:
+            raise ValueError(
+                f"max_retry_attempts: must be an integer from 0 to {MAX_RETRY_ATTEMPTS}, "
+                f"got {max_retry_attempts!r}"
+            )
+        if runner not in RUNNERS:
+            raise ValueError(f"runner: must be one of {list(RUNNERS)}, got {runner!r}")
+        if not isinstance(base_tuning_job_name, str) or not base_tuning_job_name:
+            raise ValueError("base_tuning_job_name: must be a non-empty string")
+        chans: dict[str, str] = {}
+        for k, v in (channels or {}).items():
+            if not isinstance(k, str) or not CHANNEL_NAME_RE.match(k):
+                raise ValueError(f"channels: invalid channel name {k!r} (letters, digits, . - _)")
+            chans[k] = str(Path(v).expanduser().resolve())
+        if not _is_pos_number(stop_grace_seconds):
+            raise ValueError(
+                f"stop_grace_seconds: must be a number > 0, got {stop_grace_seconds!r}"
+            )
+        self.objective_metric_name = objective_metric_name
+        self.objective_type = objective_type
+        self.max_jobs = int(max_jobs)
+        self.max_parallel_jobs = int(max_parallel_jobs)
+        self.max_runtime_in_seconds = max_runtime_in_seconds
+        self.max_runtime_per_training_job = max_runtime_per_training_job
+        self.early_stopping_type = early_stopping_type
+        self.completion_criteria_config = completion_criteria_config
+        self.warm_start_config = warm_start_config
+        self.random_seed = random_seed
+        self.max_retry_attempts = int(max_retry_attempts)
+        self.base_tuning_job_name = base_tuning_job_name
+        self.runner = runner
+        self.channels = chans
+        self.output_path = (
+            None if output_path is None else str(Path(output_path).expanduser().resolve())
+        )
+        self.working_dir = (
+            None if working_dir is None else str(Path(working_dir).expanduser().resolve())
+        )
+        self.env = {str(k): str(v) for k, v in (env or {}).items()}
+        self.stop_grace_seconds = float(stop_grace_seconds)
+        self.db = db
+        self.quiet = bool(quiet)
+        # Hooks are checked now so that an unsupported setting fails at creation.
+        build_hooks(self)
+        self.latest_tuning_job: str | None = None
+        self._store: Store | None = None
+        self._thread: threading.Thread | None = None
+        self._stop_event = threading.Event()
+        self._error: BaseException | None = None
+        self._driver: Driver | None = None
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def last_run(self) -> TuningRun | None:
+        """The state of the latest run of the loop in this process (training jobs, strategy)."""
+        return None if self._driver is None else self._driver.state
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.db)
+        return self._store
+
+    def fit(
+        self,
+        train: Callable[..., Any] | str | Sequence[str],
+        job_name: str | None = None,
+        wait: bool = True,
+        quiet: bool | None = None,
+    ) -> None:
+        """Run a tuning job: ``train`` is ``train(hyperparameters, reporter)`` or a command."""
+        if sys._getframe(1).f_globals.get("__name__") == "__mp_main__":
+            # A worker process is importing the user's script to find ``train``: without this,
+            # it would start a tuning job of its own.
+            raise RuntimeError(
+                "fit: called while a worker process imports your script; put the code that "
+                'starts the tuning job under `if __name__ == "__main__":`'
+            )
+        runner = self._make_runner(train)
+        name = job_name or self._default_name()
+        if not isinstance(name, str) or not TUNING_JOB_NAME_RE.match(name):
+            raise ValueError(
+                f"job_name: 1-32 letters, digits and hyphens, starting and ending with a "
+                f"letter or digit (SageMaker's rule), got {name!r}"
+            )
+        if self._thread is not None and self._thread.is_alive():
+            raise RuntimeError("fit: this tuner is already running a tuning job")
+        if self.random_seed is None:
+            self.random_seed = int(np.random.SeedSequence().generate_state(1, np.uint32)[0])
+        if self.warm_start_config is not None:
+            check_parents(self)  # the parents exist, have finished and are compatible
+        config = self._to_config(train)
+        now = time.time()
+        self.store.create_tuning_job(name, config, now)
+        self.latest_tuning_job = name
+        self._start(name, runner, resumed=False, wait=wait, quiet=quiet)
+
+    def wait(self) -> None:
+        """Block until the background tuning job ends (re-raises a driver error)."""
+        if self._thread is None:
+            return
+        try:
+            while self._thread.is_alive():
+                self._thread.join(0.2)
+        except KeyboardInterrupt:
+            self._stop_event.set()
+            self._thread.join()
+            raise
+        if self._error is not None:
+            err, self._error = self._error, None
+            raise err
+
+    def stop(self) -> None:
+        """Stop the tuning job: running training jobs are stopped and it ends Stopped."""
+        if self._thread is not None and self._thread.is_alive():
+            self._stop_event.set()
+        elif self.latest_tuning_job is not None:
+            stop_tuning_job(self.store, self.latest_tuning_job)
+
+    def stop_tuning_job(self) -> None:
+        """The SageMaker SDK's name for :meth:`stop`."""
+        self.stop()
+
+    def describe(self) -> dict[str, Any]:
+        """The DescribeHyperParameterTuningJob document of the latest tuning job."""
+        return _analytics.describe(self.store, self._latest())
+
+    def best_training_job(self) -> str | None:
+        """Name of the best training job (None while no objective succeeded)."""
+        best = self.describe().get("BestTrainingJob")
+        return None if best is None else str(best["TrainingJobName"])
+
+    def analytics(self) -> _analytics.AnalyticsFrame:
+        """The training jobs as a DataFrame (SageMaker SDK columns); ``.export_csv(path)`` too."""
+        return _analytics.analytics(self.store, self._latest())
+
+    def metrics(self, training_job: str | None = None) -> list[dict[str, Any]]:
+        """Every metric emission (seq, name, step, time, value), for one training job or all."""
+        name = self._latest()
+        seq = None
+        if training_job is not None:
+            rows = [r for r in self.store.training_jobs(name) if r["name"] == training_job]
+            if not rows:
+                raise NotFoundError(f"no training job {training_job!r} in tuning job {name!r}")
+            seq = rows[0]["seq"]
+        return self.store.metrics(name, seq)
+
+    @classmethod
+    def attach(
+        cls, tuning_job_name: str, db: str | os.PathLike[str] | None = None
+    ) -> HyperparameterTuner:
+        """A tuner for an existing tuning job in the store (to describe, analyse, resume)."""
+        store = Store(db)
+        job = store.get_tuning_job(tuning_job_name)
+        tuner = cls._from_config(job["config"], db=db)
+        tuner._store = store
+        tuner.latest_tuning_job = tuning_job_name
+        return tuner
+
+    @classmethod
+    def resume(
+        cls,
+        tuning_job_name: str,
+        db: str | os.PathLike[str] | None = None,
+        train: Callable[..., Any] | str | Sequence[str] | None = None,
+        wait: bool = True,
+        quiet: bool | None = None,
+    ) -> HyperparameterTuner:
+        """Continue a tuning job whose driver died (see the module's resume rule)."""
+        store = Store(db)
+        job = store.get_tuning_job(tuning_job_name)
+        if job["status"] not in ("InProgress", "Stopping"):
+            raise ValueError(
+                f"tuning job {tuning_job_name!r} has already ended ({job['status']}); "
+                f"nothing to resume"
+            )
+        if driver_alive(job) and job["driver_pid"] != os.getpid():
+            raise RuntimeError(
+                f"tuning job {tuning_job_name!r} is still running (driver pid "
+                f"{job['driver_pid']}); stop it first"
+            )
+        tuner = cls._from_config(job["config"], db=db)
+        tuner._store = store
+        tuner.latest_tuning_job = tuning_job_name
+        am = job["config"]["amtune"]
+        if train is None:
+            if am.get("command"):
+                train = list(am["command"])
+            elif am.get("callable"):
+                try:
+                    train = import_callable(am["callable"])
+                except (ImportError, AttributeError) as exc:
+                    raise ValueError(
+                        f"resume: cannot import the training function "
+                        f"{am['callable']!r} ({exc}); pass train="
+                    ) from None
+            else:
+                raise ValueError(
+                    "resume: the training function of this job cannot be imported by "
+                    "name; pass train="
+                )
+        runner = tuner._make_runner(train)
+        tuner._start(tuning_job_name, runner, resumed=True, wait=wait, quiet=quiet)
+        return tuner
+
+    # ------------------------------------------------------------------ config
+    def _default_name(self) -> str:
+        stamp = time.strftime("%y%m%d-%H%M%S", time.gmtime())
+        base = self.base_tuning_job_name[: 32 - len(stamp) - 5]
+        return f"{base}-{stamp}-{os.urandom(2).hex()}"
+
+    def _make_runner(self, train: Any) -> Runner:
+        if callable(train):
+            if self.runner == "thread":
+                return ThreadRunner(train)
+            return ProcessRunner(train)
+        if isinstance(train, str) or (isinstance(train, Sequence) and not isinstance(train, bytes)):
+            names = {d["Name"] for d in self.metric_definitions}
+            if self.objective_metric_name not in names:
+                raise ValueError(
+                    f"metric_definitions: the objective metric {self.objective_metric_name!r} "
+                    "needs a metric definition (a regex over the command's output) when "
+                    "training is a command"
+                )
+            return CommandRunner(train, self.metric_definitions, self.working_dir, self.env)
+        raise TypeError(
+            f"train: must be a callable train(hyperparameters, reporter) or a command "
+            f"(a string or a list of strings), got {type(train).__name__}"
+        )
+
+    def _to_config(self, train: Any) -> dict[str, Any]:
+        cmd = None
+        if isinstance(train, str):
+            cmd = shlex.split(train)
+        elif not callable(train):
+            cmd = list(train)
+        limits: dict[str, Any] = {
+            "MaxNumberOfTrainingJobs": self.max_jobs,
+            "MaxParallelTrainingJobs": self.max_parallel_jobs,
+        }
+        if self.max_runtime_in_seconds is not None:
+            limits["MaxRuntimeInSeconds"] = self.max_runtime_in_seconds
+        htc: dict[str, Any] = {
+            "Strategy": self.strategy,
+            "HyperParameterTuningJobObjective": {
+                "Type": self.objective_type,
+                "MetricName": self.objective_metric_name,
+            },
+            "ResourceLimits": limits,
+            "ParameterRanges": self.space.to_sagemaker(),
+            "TrainingJobEarlyStoppingType": self.early_stopping_type,
+            "RandomSeed": self.random_seed,
+        }
+        if self.completion_criteria_config is not None:
+            htc["TuningJobCompletionCriteria"] = self.completion_criteria_config.to_sagemaker()
+        if self.strategy == "Hyperband":
+            htc["StrategyConfig"] = HyperbandStrategyConfig(**self.strategy_config).to_sagemaker()
+        elif self.strategy_config:
+            htc["StrategyConfig"] = dict(self.strategy_config)
+        algo: dict[str, Any] = {
+            "TrainingInputMode": "File",
+            "MetricDefinitions": self.metric_definitions,
+        }
+        if cmd is not None:
+            algo["TrainingCommand"] = cmd
+        tjd: dict[str, Any] = {
+            "StaticHyperParameters": _analytics.hp_strings(self.space.static),
+            "AlgorithmSpecification": algo,
+        }
+        if self.max_runtime_per_training_job is not None:
+            tjd["StoppingCondition"] = {"MaxRuntimeInSeconds": self.max_runtime_per_training_job}
+        if self.max_retry_attempts:
+            tjd["RetryStrategy"] = {"MaximumRetryAttempts": self.max_retry_attempts}
+        if self.channels:
+            tjd["InputDataConfig"] = [
+                {"ChannelName": k, "DataSource": {"FileDataSource": {"Path": v}}}
+                for k, v in self.channels.items()
+            ]
+        return {
+            "HyperParameterTuningJobConfig": htc,
+            "TrainingJobDefinition": tjd,
+            "WarmStartConfig": (
+                self.warm_start_config.to_sagemaker()
+                if self.warm_start_config is not None
+                else None
+            ),
+            "amtune": {
+                "ranges": ranges_to_json(self.space.ranges),
+                "static": dict(self.space.static),
+                "strategy_config": dict(self.strategy_config),
+                "runner": self.runner,
+                "command": cmd,
+                "callable": callable_ref(train) if callable(train) else None,
+                "working_dir": self.working_dir,
+                "output_path": self.output_path,
+                "channels": self.channels,
+                "env": self.env,
+                "stop_grace_seconds": self.stop_grace_seconds,
+                "max_retry_attempts": self.max_retry_attempts,
+                "max_runtime_per_training_job": self.max_runtime_per_training_job,
+                "random_seed": self.random_seed,
+            },
+        }
+
+    @classmethod
+    def _from_config(cls, cfg: Mapping[str, Any], db: Any = None) -> HyperparameterTuner:
+        htc = cfg["HyperParameterTuningJobConfig"]
+        am = cfg["amtune"]
+        cc = htc.get("TuningJobCompletionCriteria")
+        ws = cfg.get("WarmStartConfig")
+        limits = htc["ResourceLimits"]
+        space = SearchSpace(ranges_from_json(am["ranges"]), am["static"])
+        return cls(
+            htc["HyperParameterTuningJobObjective"]["MetricName"],
+            space,
+            objective_type=htc["HyperParameterTuningJobObjective"]["Type"],
+            metric_definitions=cfg["TrainingJobDefinition"]["AlgorithmSpecification"].get(
+                "MetricDefinitions"
+            ),
+            strategy=htc["Strategy"],
+            max_jobs=limits["MaxNumberOfTrainingJobs"],
+            max_parallel_jobs=limits["MaxParallelTrainingJobs"],
+            max_runtime_in_seconds=limits.get("MaxRuntimeInSeconds"),
+            early_stopping_type=htc.get("TrainingJobEarlyStoppingType", "Off"),
+            completion_criteria_config=(
+                TuningJobCompletionCriteriaConfig.from_sagemaker(cc) if cc else None
+            ),
+            warm_start_config=WarmStartConfig.from_sagemaker(ws) if ws else None,
+            random_seed=am["random_seed"],
+            strategy_config=am.get("strategy_config"),
+            max_retry_attempts=am.get("max_retry_attempts", 0),
+            max_runtime_per_training_job=am.get("max_runtime_per_training_job"),
+            runner=am.get("runner", "process"),
+            channels=am.get("channels"),
+            output_path=am.get("output_path"),
+            working_dir=am.get("working_dir"),
+            env=am.get("env"),
+            stop_grace_seconds=am.get("stop_grace_seconds", DEFAULT_STOP_GRACE),
+            db=db,
+        )
+
+    def _latest(self) -> str:
+        if self.latest_tuning_job is None:
+            raise RuntimeError(
+                "no tuning job yet: call fit() first (or HyperparameterTuner.attach)"
+            )
+        return self.latest_tuning_job
+
+    # ------------------------------------------------------------------ driver
+    def _start(
+        self, name: str, runner: Runner, resumed: bool, wait: bool, quiet: bool | None
+    ) -> None:
+        self._stop_event.clear()
+        self._error = None
+        show = not (self.quiet if quiet is None else quiet)
+        if wait:
+            self._driver = Driver(self, name, runner, resumed, show, self._stop_event)
+            self._driver.run()
+            return
+        self._driver = Driver(self, name, runner, resumed, False, self._stop_event)
+        driver = self._driver
+
+        def target() -> None:
+            try:
+                driver.run()
+            except BaseException as exc:
+                self._error = exc
+
+        self._thread = threading.Thread(target=target, name=f"amtune-driver-{name}", daemon=True)
+        self._thread.start()
