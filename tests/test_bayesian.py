@@ -248,6 +248,7 @@ def test_imported_history_with_failures_and_one_dimension():
         ({"trust_region_after": -1}, "trust_region_after"),
         ({"categorical_region": "ball"}, "categorical_region"),
         ({"integer_region": "cells"}, "integer_region"),
+        ({"region_ties": "ignore"}, "region_ties"),
     ],
 )
 def test_invalid_trust_region_options_raise(options, match):
@@ -270,6 +271,7 @@ def mixed_objective(p):
         {"local_fraction": 0.0},
         {"trust_region_after": 15},
         {"categorical_region": "free", "integer_region": "neighbours"},
+        {"region_ties": "neutral"},
     ],
 )
 def test_trust_region_schedules_are_reproducible_and_find_the_optimum(options):
@@ -286,3 +288,15 @@ def test_integer_neighbours_mode_finds_an_integer_optimum_beside_a_flat_range():
     f = lambda p: abs(p["k"] - 137)  # noqa: E731
     opt = run(space, f, 60, seed=2, categorical_region="free", integer_region="neighbours")
     assert opt.best.value == 0
+
+
+def test_ties_neutral_finds_the_corner_below_a_plateau():
+    # f is flat (0.8) on most of the space and lower only in a corner (x0 < 0.15, x1 < 0.15)
+    space = amtune.SearchSpace({f"x{i}": C(0.0, 1.0) for i in range(3)})
+
+    def f(p):
+        x0, x1 = p["x0"], p["x1"]
+        return 0.8 if x0 >= 0.15 or x1 >= 0.15 else 0.2 + x0 + x1
+
+    opt = run(space, f, 60, seed=1, region_ties="neutral")
+    assert opt.best.value < 0.8

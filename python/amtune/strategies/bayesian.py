@@ -112,6 +112,10 @@ class BayesianSearch(Strategy):
     ``integer_region``
         ``"box"`` (default): an integer range is bounded by the trust region like a continuous one;
         ``"neighbours"``: the incumbent's neighbouring values (+- 1) always lie inside the region.
+    ``region_ties``
+        ``"fail"`` (default): a trial that ties the incumbent's value counts as a failure and
+        shrinks the trust region like any non-improving one (TuRBO); ``"neutral"``: it counts
+        neither way (on a plateau a tie is no evidence that the region is too large).
 
     >>> import amtune
     >>> space = amtune.SearchSpace({"x": amtune.ContinuousParameter(-2.0, 2.0),
@@ -141,6 +145,7 @@ class BayesianSearch(Strategy):
         trust_region_after: int = 0,
         categorical_region: str = "box",
         integer_region: str = "box",
+        region_ties: str = "fail",
     ) -> None:
         if acquisition not in ACQUISITIONS:
             raise ValueError(
@@ -191,6 +196,9 @@ class BayesianSearch(Strategy):
                 f"integer_region must be 'box' or 'neighbours', got {integer_region!r}"
             )
         self.integer_region = integer_region
+        if region_ties not in ("fail", "neutral"):
+            raise ValueError(f"region_ties must be 'fail' or 'neutral', got {region_ties!r}")
+        self.region_ties = region_ties
         self.local_fraction = float(local_fraction)
         self.trust_region_after = int(trust_region_after)
         self.categorical_region = categorical_region
@@ -215,6 +223,7 @@ class BayesianSearch(Strategy):
             self.trust_region_after,
             self.categorical_region == "free",
             self.integer_region == "neighbours",
+            self.region_ties == "neutral",
         )
         self._n_init = (
             self.n_initial if self.n_initial is not None else default_n_initial(space.dim)
