@@ -300,3 +300,12 @@ def test_ties_neutral_finds_the_corner_below_a_plateau():
 
     opt = run(space, f, 60, seed=1, region_ties="neutral")
     assert opt.best.value < 0.8
+
+
+def test_default_frees_categoricals_in_the_trust_region():
+    # the default equals categorical_region="free" proposal for proposal; "box" differs
+    a = run(MIXED, mixed_objective, 30, seed=4)
+    b = run(MIXED, mixed_objective, 30, seed=4, categorical_region="free")
+    c = run(MIXED, mixed_objective, 30, seed=4, categorical_region="box")
+    assert [t.params for t in a.trials] == [t.params for t in b.trials]
+    assert [t.params for t in a.trials] != [t.params for t in c.trials]

@@ -107,8 +107,11 @@ class BayesianSearch(Strategy):
         Finished trials before the trust region is used (default 0: from the first model-based
         proposal); the big-history mode always uses it.
     ``categorical_region``
-        ``"box"`` (default): a categorical range is bounded by the trust region like a numeric one,
-        by its encoded cell; ``"free"``: it may take any value inside the region.
+        ``"free"`` (default): a categorical range may take any of its values inside the trust
+        region (the order of its encoded cells is arbitrary, so a box would only allow the values
+        that happen to be encoded next to the incumbent's; CASMOPOLITAN, Wan et al. 2021, bounds
+        categoricals by Hamming distance for the same reason); ``"box"``: bounded by the region
+        like a numeric range, by encoded cell (the behaviour before issue 12).
     ``integer_region``
         ``"box"`` (default): an integer range is bounded by the trust region like a continuous one;
         ``"neighbours"``: the incumbent's neighbouring values (+- 1) always lie inside the region.
@@ -143,7 +146,7 @@ class BayesianSearch(Strategy):
         local_points: int = DEFAULT_LOCAL_POINTS,
         local_fraction: float = 0.9,
         trust_region_after: int = 0,
-        categorical_region: str = "box",
+        categorical_region: str = "free",
         integer_region: str = "box",
         region_ties: str = "fail",
     ) -> None:
