@@ -120,7 +120,7 @@ def test_numpy_baseline_matches_amtune():
     _, raw, unit = data(10_000)
     np.testing.assert_allclose(BASE.encode(raw), unit, rtol=0, atol=1e-12)
     U = SPACE.sample_unit(10_000, seed=3)
-    dec_core = np.asarray(SPACE._core.decode(U))
+    dec_core = np.asarray(SPACE.engine.decode(U))
     dec_np = BASE.decode(U)
     disc = [3, 4, 5]
     np.testing.assert_array_equal(dec_np[:, disc], dec_core[:, disc])
@@ -135,7 +135,7 @@ IMPLS = ["amtune", "numpy"]
 def test_encode(benchmark, impl, n):
     benchmark.group = f"encode-{n}"
     _, raw, _ = data(n)
-    f = SPACE._core.encode if impl == "amtune" else BASE.encode
+    f = SPACE.engine.encode if impl == "amtune" else BASE.encode
     out = benchmark(f, raw)
     assert np.asarray(out).shape == (n, SPACE.dim)
 
@@ -145,7 +145,7 @@ def test_encode(benchmark, impl, n):
 def test_decode(benchmark, impl, n):
     benchmark.group = f"decode-{n}"
     _, _, unit = data(n)
-    f = SPACE._core.decode if impl == "amtune" else BASE.decode
+    f = SPACE.engine.decode if impl == "amtune" else BASE.decode
     out = benchmark(f, unit)
     assert np.asarray(out).shape == (n, SPACE.dim)
 
@@ -155,7 +155,7 @@ def test_decode(benchmark, impl, n):
 def test_sample(benchmark, impl, n):
     benchmark.group = f"sample-{n}"
     if impl == "amtune":
-        out = benchmark(lambda: SPACE._core.decode(SPACE._core.sample_unit(n, 7)))
+        out = benchmark(lambda: SPACE.engine.decode(SPACE.engine.sample_unit(n, 7)))
     else:
         out = benchmark(BASE.sample, n, 7)
     assert np.asarray(out).shape == (n, SPACE.dim)

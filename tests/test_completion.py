@@ -214,7 +214,7 @@ BASE = {
 }
 
 
-def test_completion_criteria_from_both_config_shapes(tmp_path):
+def test_completion_criteria_from_both_config_shapes(tmp_path, sagemaker_request):
     doc = {
         **BASE,
         "completion_criteria": {
@@ -232,26 +232,15 @@ def test_completion_criteria_from_both_config_shapes(tmp_path):
             {**BASE, "completion_criteria": {"max_number_of_training_jobs_not_improving": 1}},
             tmp_path,
         )
-    sm = {
-        "HyperParameterTuningJobConfig": {
-            "Strategy": "Random",
-            "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "loss"},
-            "ResourceLimits": {"MaxParallelTrainingJobs": 1},
-            "ParameterRanges": {
-                "ContinuousParameterRanges": [{"Name": "x", "MinValue": "0", "MaxValue": "1"}]
-            },
+    sm = sagemaker_request(
+        max_jobs=None,
+        htc={
             "TuningJobCompletionCriteria": {
                 "BestObjectiveNotImproving": {"MaxNumberOfTrainingJobsNotImproving": 3},
                 "ConvergenceDetected": {"CompleteOnConvergence": "Disabled"},
-            },
-        },
-        "TrainingJobDefinition": {
-            "AlgorithmSpecification": {
-                "TrainingCommand": ["python", "t.py"],
-                "MetricDefinitions": [{"Name": "loss", "Regex": "loss=(.*)"}],
             }
         },
-    }
+    )
     c = parse_config(sm, tmp_path).tuner_kwargs["completion_criteria_config"]
     assert c.max_number_of_training_jobs_not_improving == 3 and c.complete_on_convergence is False
     sm["HyperParameterTuningJobConfig"]["TuningJobCompletionCriteria"]["ConvergenceDetected"] = {

@@ -294,7 +294,7 @@ def test_amtune_yaml_config(tmp_path):
         ),
         (
             ("strategy: Random", "strategy: Bayesian\nstrategy_config: {n_initial: -3}"),
-            r"^strategy_config.n_initial must be a positive integer",
+            r"^strategy_config: n_initial must be a positive integer",
         ),
         (("channels: {train: data}", "channels: {train: nodata}"), r"^channels.train: the channel"),
     ],
@@ -315,3 +315,61 @@ def test_json_file_and_unparsable_files(tmp_path):
         load_config(p)
     with pytest.raises(ConfigError, match="cannot read"):
         load_config(tmp_path / "missing.yaml")
+
+
+# ====================================================================== JSON Schema
+@pytest.mark.parametrize("shape", ["amtune", "sagemaker"])
+def test_the_shipped_json_schemas_match_the_models(shape):
+    from amtune.config.schema import path_of, render
+
+    # regenerate with `python -m amtune.config.schema`
+    assert path_of(shape).read_text() == render(shape)
+
+
+def test_the_schemas_describe_both_shapes():
+    from amtune.config.models import json_schema
+
+    am = json_schema("amtune")
+    assert set(am["required"]) == {"objective", "hyperparameters", "command"}
+    assert am["additionalProperties"] is False
+    assert am["properties"]["max_retry_attempts"]["anyOf"][0] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 30,
+    }
+    sm = json_schema("sagemaker")
+    htc = sm["$defs"]["TuningJobConfig"]["properties"]
+    assert htc["Strategy"]["enum"] == ["Bayesian", "Random", "Grid", "Hyperband"]
+    assert "ResourceLimits" in sm["$defs"]["TuningJobConfig"]["required"]
+
+
+def test_the_schema_subcommand_prints_a_schema(capsys):
+    from amtune.cli import main
+
+    assert main(["schema", "sagemaker"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["title"] == "SageMakerRequest"
+
+
+def test_a_yaml_config_that_the_schema_accepts_loads(tmp_path):
+    # the example of the README/loader docstring is valid for the schema's structure too
+    p = tmp_path / "job.yaml"
+    p.write_text(AMTUNE_YAML)
+    assert load_config(p).tuner_kwargs["max_jobs"] == 3
+
+
+def test_errors_carry_the_path_and_the_rule(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        parse_config(_with("HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs", 0), tmp_path)
+    assert info.value.path == "HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs"
+    assert info.value.rule == "must be an integer >= 1, got 0"
+
+
+def test_validating_a_config_builds_no_tuner(tmp_path, monkeypatch):
+    import amtune.tuning.tuner as tuner_module
+
+    def boom(*args, **kwargs):
+        raise AssertionError("a tuner was built")
+
+    monkeypatch.setattr(tuner_module.HyperparameterTuner, "__init__", boom)
+    assert parse_config(SM, tmp_path).name == "sm-job"

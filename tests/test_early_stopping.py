@@ -2,7 +2,6 @@
 
 import os
 import sys
-import textwrap
 import time
 
 import numpy as np
@@ -47,7 +46,7 @@ def test_the_rule_needs_three_earlier_jobs_that_reached_the_step():
     assert rule.median_at(1) == (2.0, 2)
     assert rule.on_metric(None, running, "loss", 1, 100.0) is None  # 2 jobs reached step 1
     why = rule.on_metric(None, running, "loss", 0, 3.5)
-    assert why and "median 3" in why and "3 earlier training jobs" in why
+    assert why and "median 3" in why.reason and "3 earlier training jobs" in why.reason
     assert rule.on_metric(None, running, "loss", 0, 3.0) is None  # a tie is not worse
     assert rule.on_metric(None, running, "other", 0, 1e9) is None  # only the objective counts
     up = MedianStoppingRule("loss", "Maximize")
@@ -103,25 +102,11 @@ def test_a_callable_bad_jobs_are_stopped_and_good_ones_complete(tmp_path):
     assert t.describe()["TrainingJobStatusCounters"]["Stopped"] == len(stopped)
 
 
-SCRIPT = textwrap.dedent("""
-    import argparse, os, signal, sys, time
-    p = argparse.ArgumentParser()
-    p.add_argument("--x", type=float)
-    a = p.parse_args()
-    def on_term(signum, frame):
-        open(os.path.join(os.environ["SM_MODEL_DIR"], "sigterm"), "w").close()
-        if a.x > 0.3:
-            sys.exit(0)  # a clean exit on SIGTERM; low x ignores it and gets SIGKILL
-    signal.signal(signal.SIGTERM, on_term)
-    for epoch in range(12):
-        print(f"epoch {epoch} loss={(1.2 - a.x) * 10 / (epoch + 1)}", flush=True)
-        time.sleep(0.05)
-""")
 
 
-def test_a_command_is_stopped_with_sigterm_then_sigkill(tmp_path):
-    script = tmp_path / "train.py"
-    script.write_text(SCRIPT)
+def test_a_command_is_stopped_with_sigterm_then_sigkill(tmp_path, sigterm_script):
+    # low x ignores SIGTERM and gets SIGKILL after the grace period
+    script = sigterm_script(epochs=12, sleep=0.05, ignore_at_or_below=0.3)
     t = HyperparameterTuner(
         "loss",
         X,
@@ -195,7 +180,7 @@ def test_a_callable_in_a_worker_process_is_stopped_through_its_reporter(tmp_path
         random_seed=5,
         quiet=True,
         db=tmp_path / "a.db",
-        stop_grace_seconds=5,
+        stop_grace_seconds=60,
         early_stopping_type="Auto",
     )
     t.fit(slow_curve, job_name="esproc")
@@ -205,4 +190,6 @@ def test_a_callable_in_a_worker_process_is_stopped_through_its_reporter(tmp_path
     for r in stopped:
         n = len(t.store.metrics("esproc", r["seq"], "loss"))
         assert 1 <= n < 20  # StopTraining ended the function early
-        assert r["end_time"] - r["start_time"] < 2.0  # well before the 5 s grace period
+        # ended by StopTraining, not killed at the end of the 60 s grace period (a loose bound:
+        # the point is which of the two ended it, on a machine of any load)
+        assert r["end_time"] - r["start_time"] < 30.0

@@ -3,7 +3,6 @@
 import math
 import os
 import sys
-import textwrap
 import time
 from types import SimpleNamespace
 
@@ -11,6 +10,8 @@ import pytest
 
 import amtune
 from amtune.config.loader import ConfigError, parse_config
+from amtune.enums import JobAction
+from amtune.rules.decisions import JobDecision
 from amtune.rules.hyperband import HyperbandHook, SuccessiveHalving
 from amtune.sagemaker.config import HyperbandStrategyConfig
 from amtune.tuning.driver import Driver
@@ -44,11 +45,11 @@ def test_exact_decisions_on_a_hand_made_sequence_minimizing():
     a, b, c, d, e, f, g = _bracket0(sh, 7)
     assert sh.report(a, 0, 1.0) is None and sh.records == {}  # below the first rung
     assert sh.report(a, 1, 5.0) is None  # first value at rung 1: continues
-    assert sh.report(b, 1, 7.0).action == "stop"  # n=2, 1 better: 3*1 >= 2
+    assert sh.report(b, 1, 7.0).action is JobAction.STOP  # n=2, 1 better: 3*1 >= 2
     assert sh.report(c, 1, 3.0) is None  # n=3, 0 better
     assert sh.report(d, 1, 4.0) is None  # n=4, 1 better: 3 < 4
     stop = sh.report(e, 1, 6.0)  # n=5, 3 better (3, 4, 5)
-    assert stop.action == "stop"
+    assert stop.action is JobAction.STOP
     assert stop.reason == (
         "Hyperband: objective 6 at resource 1 is not in the top 1/3 of the 5 values at rung 1 "
         "of bracket 0 (3 better)"
@@ -60,11 +61,11 @@ def test_exact_decisions_on_a_hand_made_sequence_minimizing():
     assert (0, 1) not in sh.records
     # rung 3
     assert sh.report(c, 2, 2.0) is None and sh.report(c, 3, 2.5) is None  # first at rung 3
-    assert sh.report(a, 3, 4.5).action == "stop"  # n=2, 1 better
+    assert sh.report(a, 3, 4.5).action is JobAction.STOP  # n=2, 1 better
     assert sh.report(d, 3, 1.0) is None  # n=3, best
     # MaxResource: the job has used its budget
     done = sh.report(d, 9, 0.5)
-    assert done.action == "complete" and "MaxResource (9)" in done.reason
+    assert done.action is JobAction.COMPLETE and "MaxResource (9)" in done.reason
     assert sh.report(d, 10, 0.1) is None
     # an emission that jumps rungs is recorded (and judged) at each, in order
     assert sh.report(g, 4, 0.1) is None
@@ -75,14 +76,14 @@ def test_exact_decisions_maximizing_nan_and_other_brackets():
     sh = SuccessiveHalving(1, 9, maximize=True)
     a, b, c = _bracket0(sh, 3)
     assert sh.report(a, 1, 0.5) is None
-    assert sh.report(b, 1, 0.4).action == "stop"  # smaller is worse when maximizing
-    assert sh.report(c, 1, math.nan).action == "stop"
+    assert sh.report(b, 1, 0.4).action is JobAction.STOP  # smaller is worse when maximizing
+    assert sh.report(c, 1, math.nan).action is JobAction.STOP
     assert sh.records[(0, 0)] == [0.4, 0.5]  # NaN is not recorded
     # bracket 1 has its own rungs (3 only) and records
     b1 = [s for s in range(1, 50) if sh.bracket(s) == 1][:2]
     assert sh.report(b1[0], 1, -100.0) is None and sh.report(b1[0], 2, -100.0) is None
     assert sh.report(b1[0], 3, -100.0) is None  # first value at rung 3 of bracket 1
-    assert sh.report(b1[1], 3, -200.0).action == "stop"
+    assert sh.report(b1[1], 3, -200.0).action is JobAction.STOP
     assert sh.records[(1, 0)] == [-200.0, -100.0]
 
 
@@ -109,15 +110,16 @@ def test_the_hook_maps_steps_to_resources_and_rebuilds_on_resume():
     running = job(b, [], status="InProgress")
     running.series["loss"].append((0, 0.0, 6.0))
     why = hook.on_metric(None, running, "loss", 0, 6.0)  # step 0 is resource 1
-    assert why.startswith("Hyperband: objective 6 at resource 1")
+    assert why.action is JobAction.STOP and why.resource == 1
+    assert why.reason.startswith("Hyperband: objective 6 at resource 1")
     assert hook.on_metric(None, running, "acc", 0, 1e9) is None  # only the objective counts
     c, d = _bracket0(sh, 4)[2:]
     done = hook.on_metric(None, job(c, [], "InProgress"), "loss", 8, 0.0)  # resource 9
-    assert isinstance(done, amtune.rules.base.CompleteJob)
+    assert done.action is JobAction.COMPLETE and done.resource == 9
     # a job the rule stopped at resource 1 whose later emissions (one at rung 3) arrived anyway:
     # on resume only what the live rule recorded is recorded again
     late = job(d, [8.0, 7.0, 0.5], status="Stopped")
-    late.failure_reason = "Hyperband: objective 8 at resource 1 is not in the top 1/3 ..."
+    late.decision = JobDecision("Hyperband", JobAction.STOP, "not in the top 1/3", resource=1)
     again = HyperbandHook("loss", "Minimize", 1, 9)
     again.on_start(SimpleNamespace(jobs={a: run.jobs[a], d: late}))
     assert again.rule.records == {(0, 0): [5.0, 8.0], (0, 1): [3.0]}
@@ -188,7 +190,7 @@ def test_hyperband_settings_that_are_refused():
         amtune.Optimizer(space, "Hyperband", min_resource=0)
 
 
-def test_hyperband_in_both_config_shapes(tmp_path):
+def test_hyperband_in_both_config_shapes(tmp_path, sagemaker_request):
     doc = {
         "objective": {"metric": "loss", "type": "Minimize"},
         "command": "python t.py",
@@ -201,23 +203,9 @@ def test_hyperband_in_both_config_shapes(tmp_path):
     doc["strategy_config"] = {"min_resource": 1, "max_resource": 0}
     with pytest.raises(ConfigError, match=r"^strategy_config.max_resource: must be an integer"):
         parse_config(doc, tmp_path)
-    sm = {
-        "HyperParameterTuningJobConfig": {
-            "Strategy": "Hyperband",
-            "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "loss"},
-            "ResourceLimits": {"MaxNumberOfTrainingJobs": 4, "MaxParallelTrainingJobs": 2},
-            "ParameterRanges": {
-                "ContinuousParameterRanges": [{"Name": "x", "MinValue": "0", "MaxValue": "1"}]
-            },
-        },
-        "TrainingJobDefinition": {
-            "StaticHyperParameters": {"epochs": "27"},
-            "AlgorithmSpecification": {
-                "TrainingCommand": ["python", "t.py"],
-                "MetricDefinitions": [{"Name": "loss", "Regex": "loss=(.*)"}],
-            },
-        },
-    }
+    sm = sagemaker_request(
+        strategy="Hyperband", max_jobs=4, max_parallel_jobs=2, static={"epochs": "27"}
+    )
     cfg = parse_config(sm, tmp_path)  # MaxResource inferred from the static epochs
     assert cfg.tuner_kwargs["strategy_config"] == {"min_resource": 1, "max_resource": 27}
     htc = sm["HyperParameterTuningJobConfig"]
@@ -262,7 +250,7 @@ def test_a_callable_bad_jobs_stop_at_the_first_rung_good_ones_reach_max_resource
             decision = sh.report(r["seq"], k + 1, v)
             if decision is not None:
                 break
-        if decision is not None and decision.action == "stop":
+        if decision is not None and decision.action is JobAction.STOP:
             assert r["status"] == "Stopped" and r["failure_reason"] == decision.reason
             assert r["objective_status"] == "Succeeded"
             assert r["final_objective"] == series[-1]  # keeps its series; the last is final
@@ -271,7 +259,7 @@ def test_a_callable_bad_jobs_stop_at_the_first_rung_good_ones_reach_max_resource
                 first_rung_stops += 1
                 assert "at rung 1 of bracket 0" in r["failure_reason"]
         else:  # reached MaxResource: ended Completed, before its 12 epochs
-            assert decision is not None and decision.action == "complete"
+            assert decision is not None and decision.action is JobAction.COMPLETE
             assert r["status"] == "Completed" and r["failure_reason"] is None
             assert 9 <= len(series) < 12
     assert first_rung_stops >= 2
@@ -291,31 +279,14 @@ def test_a_callable_bad_jobs_stop_at_the_first_rung_good_ones_reach_max_resource
     assert t.last_run.optimizer.n_finished == 12  # stopped jobs are observations too
     # resume: the rung records are rebuilt from the store exactly as the live rule left them
     drv = Driver(t, "hb", t._make_runner(curve), resumed=True, show=False)
-    run = drv._load()
+    run = drv.load()
     (hook,) = [h for h in drv.hooks if isinstance(h, HyperbandHook)]
     hook.on_start(run)
     assert hook.rule.records == sh.records
 
 
-SCRIPT = textwrap.dedent("""
-    import argparse, os, signal, sys, time
-    p = argparse.ArgumentParser()
-    p.add_argument("--x", type=float)
-    p.add_argument("--epochs", type=int)
-    a = p.parse_args()
-    def on_term(signum, frame):
-        open(os.path.join(os.environ["SM_MODEL_DIR"], "sigterm"), "w").close()
-        sys.exit(0)
-    signal.signal(signal.SIGTERM, on_term)
-    for epoch in range(a.epochs):
-        print(f"epoch {epoch} loss={(1.2 - a.x) * 10 / (epoch + 1)}", flush=True)
-        time.sleep(0.06)
-""")
-
-
-def test_a_command_is_stopped_by_sigterm_at_a_rung(tmp_path):
-    script = tmp_path / "train.py"
-    script.write_text(SCRIPT)
+def test_a_command_is_stopped_by_sigterm_at_a_rung(tmp_path, sigterm_script):
+    script = sigterm_script(sleep=0.06)  # its epochs come from --epochs
     t = HyperparameterTuner(
         "loss",
         X,
@@ -347,3 +318,39 @@ def test_a_command_is_stopped_by_sigterm_at_a_rung(tmp_path):
     worst = min(rows, key=lambda r: r["hyperparameters"]["x"])  # the worst of 7 is stopped
     assert worst["status"] == "Stopped" and "at rung 1 of bracket 0" in worst["failure_reason"]
     assert t.describe()["TrainingJobStatusCounters"]["Stopped"] == len(stopped)
+
+
+def test_a_store_written_before_rule_decisions_were_recorded_still_resumes(tmp_path):
+    # a store of an earlier amtune has no rule_decisions table: the job resumes and ends; the
+    # rungs are rebuilt from every recorded emission of the ended jobs
+    import sqlite3
+
+    t = HyperparameterTuner(
+        "loss",
+        X,
+        objective_type="Minimize",
+        strategy="Hyperband",
+        max_jobs=8,
+        static_hyperparameters={"epochs": 9},
+        random_seed=5,
+        quiet=True,
+        runner="thread",
+        db=tmp_path / "old.db",
+    )
+    t.fit(curve, job_name="old")
+    db = sqlite3.connect(tmp_path / "old.db")
+    with db:
+        db.execute("DROP TABLE rule_decisions")
+        # the driver died while the last two training jobs ran
+        db.execute("UPDATE tuning_jobs SET status = 'InProgress', end_time = NULL")
+        db.execute(
+            "UPDATE training_jobs SET status = 'InProgress', objective_status = 'Pending', "
+            "end_time = NULL, final_objective = NULL WHERE seq > 6"
+        )
+    db.close()
+    back = HyperparameterTuner.resume("old", db=tmp_path / "old.db", train=curve, quiet=True)
+    d = back.describe()
+    assert d["HyperParameterTuningJobStatus"] == "Completed"
+    rows = back.store.training_jobs("old")
+    assert len(rows) == 8 and all(r["status"] in ("Completed", "Stopped") for r in rows)
+    assert sum(r["restarts"] for r in rows) == 2

@@ -19,11 +19,13 @@ def _module_name(path: Path) -> str:
 
 
 MODULES = {_module_name(p): p for p in sorted(ROOT.rglob("*.py"))}
+# compiled modules, known by their stubs (amtune._core): nodes without Python imports
+STUBS = {_module_name(p) for p in ROOT.rglob("*.pyi")} - set(MODULES)
 
 
 def _resolve(name: str) -> str | None:
     """The package module that ``import name`` loads last (a name inside a module: the module)."""
-    while name and name not in MODULES:
+    while name and name not in MODULES and name not in STUBS:
         name = name.rpartition(".")[0]
     return name or None
 
@@ -46,7 +48,9 @@ def imports_of(module: str) -> set[str]:
             # `from pkg import sub` imports the submodule pkg.sub when there is one, else a name
             # defined in pkg
             names = [
-                f"{prefix}.{a.name}" if f"{prefix}.{a.name}" in MODULES else prefix
+                f"{prefix}.{a.name}"
+                if f"{prefix}.{a.name}" in MODULES or f"{prefix}.{a.name}" in STUBS
+                else prefix
                 for a in node.names
             ]
         else:
@@ -59,7 +63,7 @@ def imports_of(module: str) -> set[str]:
     return out
 
 
-GRAPH = {m: imports_of(m) for m in MODULES}
+GRAPH = {m: imports_of(m) for m in MODULES} | {m: set() for m in STUBS}
 
 
 def _cycle() -> list[str] | None:
@@ -115,8 +119,14 @@ def _reachable(module: str) -> set[str]:
 LOWER = [m for m in MODULES if m.startswith(("amtune.space", "amtune.strategies"))] + [
     "amtune.optimizer"
 ]
-UPPER = ("amtune.tuning", "amtune.rules", "amtune.runners", "amtune.store", "amtune.cli",
-         "amtune.config")
+UPPER = (
+    "amtune.tuning",
+    "amtune.rules",
+    "amtune.runners",
+    "amtune.store",
+    "amtune.cli",
+    "amtune.config",
+)
 
 
 @pytest.mark.parametrize("module", sorted(LOWER))
@@ -136,3 +146,39 @@ def test_the_tuning_layer_knows_no_command_line(module: str) -> None:
 def test_the_graph_sees_function_level_imports() -> None:
     # the checker itself: an import inside a function counts
     assert "amtune.tuning.tuner" in GRAPH["amtune.cli"]
+
+
+def _private_reaches(module: str) -> list[str]:
+    """``obj._name`` reads of another object's private attribute, and imports of private names
+    from other modules. Attributes the module itself defines on ``self`` (the same class's
+    objects, e.g. a classmethod filling a new instance) and compiled-module handles are fine."""
+    path = MODULES[module]
+    tree = ast.parse(path.read_text(), str(path))
+    own = {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in ("self", "cls")
+    }
+    own |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    out = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls", "sys"))
+            and node.attr not in own
+        ):
+            out.append(f"{path.name}:{node.lineno}: .{node.attr}")
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("amtune"):
+            for a in node.names:
+                if a.name.startswith("_") and a.name != "_core":
+                    out.append(f"{path.name}:{node.lineno}: import {a.name}")
+    return out
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_module_reaches_into_another_s_private_attributes(module: str) -> None:
+    assert _private_reaches(module) == []

@@ -42,7 +42,7 @@ def assert_same_state(a: tuple, b: tuple) -> None:
     [
         ({"objective_type": "minimize"}, ValueError, "objective_type must be 'Minimize' or"),
         ({"objective_type": "Max"}, ValueError, "objective_type"),
-        ({"strategy": "random"}, ValueError, r"strategy must be one of .*'random'"),
+        ({"strategy": "random"}, ValueError, r"strategy: must be one of .*'random'"),
         (
             {"strategy": "Random", "bogus": 1},
             ValueError,

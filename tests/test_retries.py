@@ -125,7 +125,7 @@ def test_max_retry_attempts_is_validated(tmp_path, bad):
         )
 
 
-def test_retries_from_both_config_shapes(tmp_path):
+def test_retries_from_both_config_shapes(tmp_path, sagemaker_request):
     doc = {
         "objective": {"metric": "loss"},
         "command": "python t.py",
@@ -137,23 +137,9 @@ def test_retries_from_both_config_shapes(tmp_path):
     assert parse_config(doc, tmp_path).tuner_kwargs["max_retry_attempts"] == 3
     with pytest.raises(ConfigError, match="max_retry_attempts: must be an integer from 0 to 30"):
         parse_config({**doc, "max_retry_attempts": 31}, tmp_path)
-    sm = {
-        "HyperParameterTuningJobConfig": {
-            "Strategy": "Random",
-            "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "loss"},
-            "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 1},
-            "ParameterRanges": {
-                "ContinuousParameterRanges": [{"Name": "x", "MinValue": "0", "MaxValue": "1"}]
-            },
-        },
-        "TrainingJobDefinition": {
-            "AlgorithmSpecification": {
-                "TrainingCommand": ["python", "t.py"],
-                "MetricDefinitions": MD,
-            },
-            "RetryStrategy": {"MaximumRetryAttempts": 30},
-        },
-    }
+    sm = sagemaker_request(
+        regex=MD[0]["Regex"], tjd={"RetryStrategy": {"MaximumRetryAttempts": 30}}
+    )
     assert parse_config(sm, tmp_path).tuner_kwargs["max_retry_attempts"] == 30
     sm["TrainingJobDefinition"]["RetryStrategy"] = {"MaximumRetryAttempts": 31}
     with pytest.raises(

@@ -328,11 +328,10 @@ def test_sm_hps_decodes_json_strings_like_sagemaker(tmp_path, script):
 def test_a_driver_error_fails_the_job_and_leaves_no_process_behind(tmp_path, script, monkeypatch):
     from amtune.tuning import driver as driver_mod
 
-    def boom(self, run, ev):
-        if ev[0] == "metric":
-            raise RuntimeError("driver bug")
+    def boom(self, run, js, ev):
+        raise RuntimeError("driver bug")
 
-    monkeypatch.setattr(driver_mod.Driver, "_handle", boom)
+    monkeypatch.setattr(driver_mod.Driver, "_on_metric", boom)
     t = _tuner(
         tmp_path,
         max_jobs=1,

@@ -452,7 +452,7 @@ def test_sagemaker_round_trip():
     [
         ({"Bogus": []}, ValueError, r"unknown field\(s\) \['Bogus'\]"),
         ({"IntegerParameterRanges": [{"Name": "a", "MinValue": "1.5", "MaxValue": "3"}]},
-         ValueError, r"IntegerParameterRanges\[0\].MinValue must be an integer"),
+         ValueError, r"IntegerParameterRanges\[0\].MinValue: must be an integer"),
         ({"IntegerParameterRanges": [{"Name": "a", "MinValue": "1"}]}, ValueError,
          "needs Name, MinValue and MaxValue"),
         ({"ContinuousParameterRanges": [{"Name": "a", "MinValue": "1", "MaxValue": "2",
@@ -467,7 +467,7 @@ def test_sagemaker_round_trip():
         ({"CategoricalParameterRanges": [{"Name": "a"}]}, ValueError, "needs exactly Name and Values"),
         ({"CategoricalParameterRanges": {"Name": "a"}}, TypeError, "must be a list"),
         ({"AutoParameters": [{"Name": "a"}]}, ValueError, "AutoParameters"),
-        ([], TypeError, "ParameterRanges must be a dict"),
+        ([], TypeError, "ParameterRanges: must be a dict"),
     ],
 )
 def test_sagemaker_errors(doc, exc, match):

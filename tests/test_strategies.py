@@ -26,7 +26,7 @@ def test_make_strategy():
     assert make_strategy(g) is g
     with pytest.raises(ValueError, match="given with a Strategy instance"):
         make_strategy(g, foo=1)
-    with pytest.raises(ValueError, match="strategy must be one of"):
+    with pytest.raises(ValueError, match="strategy: must be one of"):
         make_strategy("grid")
 
 

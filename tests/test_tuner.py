@@ -25,18 +25,10 @@ def quad(hp, reporter):
     return {"loss": (hp["x"] - 0.5) ** 2 + hp["n"] + (hp["c"] == "b"), "aux": 7.0}
 
 
-def _tuner(tmp_path, **kw):
-    kw.setdefault("strategy", "Random")
-    kw.setdefault("random_seed", 0)
-    kw.setdefault("runner", "thread")
-    kw.setdefault("quiet", True)
-    kw.setdefault("db", tmp_path / "amtune.db")
-    kw.setdefault("objective_type", "Minimize")
-    return HyperparameterTuner(kw.pop("objective", "loss"), kw.pop("ranges", RANGES), **kw)
-
-
-def test_describe_has_the_sagemaker_shape(tmp_path):
-    t = _tuner(tmp_path, max_jobs=8, max_parallel_jobs=3, static_hyperparameters={"epochs": 4})
+def test_describe_has_the_sagemaker_shape(tmp_path, make_tuner):
+    t = make_tuner(
+        ranges=RANGES, max_jobs=8, max_parallel_jobs=3, static_hyperparameters={"epochs": 4}
+    )
     t.fit(quad, job_name="shape")
     d = t.describe()
     assert d["HyperParameterTuningJobName"] == "shape"
@@ -77,8 +69,8 @@ def test_describe_has_the_sagemaker_shape(tmp_path):
     assert df["FinalObjectiveValue"].tolist() == pytest.approx(expected)
 
 
-def test_analytics_columns_and_csv_export(tmp_path):
-    t = _tuner(tmp_path, max_jobs=4)
+def test_analytics_columns_and_csv_export(tmp_path, make_tuner):
+    t = make_tuner(ranges=RANGES, max_jobs=4)
     t.fit(quad, job_name="csv")
     df = t.analytics()
     assert isinstance(df, pd.DataFrame)
@@ -102,7 +94,7 @@ def test_analytics_columns_and_csv_export(tmp_path):
     assert isinstance(df.dataframe(), pd.DataFrame)
 
 
-def test_static_hyperparameters_reach_every_job_and_series_are_stored(tmp_path):
+def test_static_hyperparameters_reach_every_job_and_series_are_stored(tmp_path, make_tuner):
     seen = []
 
     def train(hp, reporter):
@@ -110,7 +102,7 @@ def test_static_hyperparameters_reach_every_job_and_series_are_stored(tmp_path):
         reporter.report("loss", 1.0)
         reporter.report("loss", 0.5)
 
-    t = _tuner(tmp_path, max_jobs=3, static_hyperparameters={"epochs": 4, "opt": "sgd"})
+    t = make_tuner(ranges=RANGES, max_jobs=3, static_hyperparameters={"epochs": 4, "opt": "sgd"})
     t.fit(train, job_name="static")
     assert len(seen) == 3 and all(h["epochs"] == 4 and h["opt"] == "sgd" for h in seen)
     ms = t.metrics(t.analytics()["TrainingJobName"][0])
@@ -120,11 +112,11 @@ def test_static_hyperparameters_reach_every_job_and_series_are_stored(tmp_path):
     assert all(r["final_objective"] == 0.5 and "epochs" not in r["hyperparameters"] for r in rows)
 
 
-def test_objective_never_emitted_fails_the_objective_and_the_tuning_job(tmp_path):
+def test_objective_never_emitted_fails_the_objective_and_the_tuning_job(tmp_path, make_tuner):
     def train(hp, reporter):
         reporter.report("other", 1.0)
 
-    t = _tuner(tmp_path, max_jobs=2)
+    t = make_tuner(ranges=RANGES, max_jobs=2)
     t.fit(train, job_name="noobj")
     d = t.describe()
     assert d["TrainingJobStatusCounters"]["Completed"] == 2
@@ -134,13 +126,13 @@ def test_objective_never_emitted_fails_the_objective_and_the_tuning_job(tmp_path
     assert "BestTrainingJob" not in d
 
 
-def test_failures_are_told_to_the_strategy_and_do_not_stop_the_job(tmp_path):
+def test_failures_are_told_to_the_strategy_and_do_not_stop_the_job(tmp_path, make_tuner):
     def train(hp, reporter):
         if hp["c"] == "b":
             raise RuntimeError("bad c")
         return {"loss": hp["x"]}
 
-    t = _tuner(tmp_path, max_jobs=10, max_parallel_jobs=2)
+    t = make_tuner(ranges=RANGES, max_jobs=10, max_parallel_jobs=2)
     t.fit(train, job_name="mixed")
     df = t.analytics()
     assert len(df) == 10
@@ -156,8 +148,8 @@ def _slow(hp, reporter):
         time.sleep(0.01)
 
 
-def test_stop_in_background_mode_stops_running_jobs(tmp_path):
-    t = _tuner(tmp_path, max_jobs=50, max_parallel_jobs=2)
+def test_stop_in_background_mode_stops_running_jobs(tmp_path, make_tuner):
+    t = make_tuner(ranges=RANGES, max_jobs=50, max_parallel_jobs=2)
     t.fit(_slow, job_name="bg", wait=False)
     for _ in range(500):
         if len(t.store.training_jobs("bg")) >= 2:
@@ -175,8 +167,8 @@ def test_stop_in_background_mode_stops_running_jobs(tmp_path):
     assert all(r["status"] == "Stopped" and r["objective_status"] == "Succeeded" for r in rows)
 
 
-def test_max_runtime_stops_running_jobs_and_completes(tmp_path):
-    t = _tuner(tmp_path, max_jobs=100, max_parallel_jobs=2, max_runtime_in_seconds=0.5)
+def test_max_runtime_stops_running_jobs_and_completes(tmp_path, make_tuner):
+    t = make_tuner(ranges=RANGES, max_jobs=100, max_parallel_jobs=2, max_runtime_in_seconds=0.5)
     t.fit(_slow, job_name="rt")
     d = t.describe()
     assert d["HyperParameterTuningJobStatus"] == "Completed"
@@ -184,11 +176,11 @@ def test_max_runtime_stops_running_jobs_and_completes(tmp_path):
     assert "MaxRuntimeInSeconds" in d["TuningJobCompletionReason"]
 
 
-def test_a_stop_request_through_the_store_is_seen_by_the_driver(tmp_path):
+def test_a_stop_request_through_the_store_is_seen_by_the_driver(tmp_path, make_tuner):
     from amtune.store import Store
     from amtune.tuning.liveness import stop_tuning_job
 
-    t = _tuner(tmp_path, max_jobs=50)
+    t = make_tuner(ranges=RANGES, max_jobs=50)
     t.fit(_slow, job_name="ext", wait=False)
     for _ in range(500):
         if t.store.training_jobs("ext"):
@@ -201,12 +193,12 @@ def test_a_stop_request_through_the_store_is_seen_by_the_driver(tmp_path):
     assert t.describe()["HyperParameterTuningJobStatus"] == "Stopped"
 
 
-def test_target_objective_completes_the_tuning_job(tmp_path):
+def test_target_objective_completes_the_tuning_job(tmp_path, make_tuner):
     def train(hp, reporter):
         return {"loss": 1.0}
 
-    t = _tuner(
-        tmp_path,
+    t = make_tuner(
+        ranges=RANGES,
         max_jobs=20,
         completion_criteria_config=TuningJobCompletionCriteriaConfig(
             target_objective_metric_value=1.0
@@ -219,9 +211,9 @@ def test_target_objective_completes_the_tuning_job(tmp_path):
     assert "target" in d["TuningJobCompletionReason"]
 
 
-def test_grid_runs_every_combination_once(tmp_path):
+def test_grid_runs_every_combination_once(tmp_path, make_tuner):
     ranges = {"n": amtune.IntegerParameter(1, 3), "c": amtune.CategoricalParameter(["a", "b"])}
-    t = _tuner(tmp_path, ranges=ranges, strategy="Grid", max_jobs=100, max_parallel_jobs=2)
+    t = make_tuner(ranges=ranges, strategy="Grid", max_jobs=100, max_parallel_jobs=2)
     t.fit(lambda hp, r: {"loss": hp["n"]}, job_name="grid")
     df = t.analytics()
     assert sorted(zip(df["n"], df["c"], strict=True)) == [(n, c) for n in (1, 2, 3) for c in "ab"]
@@ -243,30 +235,32 @@ def test_grid_runs_every_combination_once(tmp_path):
         ({"ranges": {}}, "at least one range"),
     ],
 )
-def test_bad_arguments_raise_naming_the_argument(tmp_path, kw, match):
+def test_bad_arguments_raise_naming_the_argument(tmp_path, kw, match, make_tuner):
     with pytest.raises(ValueError, match=match):
-        _tuner(tmp_path, **kw)
+        make_tuner(**{"ranges": RANGES, **kw})
     assert not (tmp_path / "amtune.db").exists()
 
 
-def test_issue6_features_are_validated(tmp_path):
+def test_issue6_features_are_validated(tmp_path, make_tuner):
     with pytest.raises(
         ValueError, match="max_number_of_training_jobs_not_improving: must be an integer >= 3"
     ):
-        _tuner(
-            tmp_path,
+        make_tuner(
+            ranges=RANGES,
             completion_criteria_config=TuningJobCompletionCriteriaConfig(
                 max_number_of_training_jobs_not_improving=2
             ),
         )
     with pytest.raises(ValueError, match="1 to 5 parent"):
-        _tuner(tmp_path, warm_start_config=WarmStartConfig("IdenticalDataAndAlgorithm", []))
+        make_tuner(
+            ranges=RANGES, warm_start_config=WarmStartConfig("IdenticalDataAndAlgorithm", [])
+        )
     with pytest.raises(ValueError, match="warm_start_type"):
-        _tuner(tmp_path, warm_start_config=WarmStartConfig("Sideways", ["p"]))
+        make_tuner(ranges=RANGES, warm_start_config=WarmStartConfig("Sideways", ["p"]))
 
 
-def test_job_names_follow_sagemaker_rules_and_are_unique(tmp_path):
-    t = _tuner(tmp_path, max_jobs=1)
+def test_job_names_follow_sagemaker_rules_and_are_unique(tmp_path, make_tuner):
+    t = make_tuner(ranges=RANGES, max_jobs=1)
     with pytest.raises(ValueError, match="job_name"):
         t.fit(quad, job_name="bad_name!")
     with pytest.raises(ValueError, match="job_name"):
@@ -278,7 +272,7 @@ def test_job_names_follow_sagemaker_rules_and_are_unique(tmp_path):
     assert t.latest_tuning_job.startswith("amtune-")
 
 
-def test_reporter_rejects_bad_values(tmp_path):
+def test_reporter_rejects_bad_values(tmp_path, make_tuner):
     errors = []
 
     def train(hp, reporter):
@@ -289,14 +283,14 @@ def test_reporter_rejects_bad_values(tmp_path):
                 errors.append(str(exc))
         reporter.report("loss", 1)
 
-    t = _tuner(tmp_path, max_jobs=1)
+    t = make_tuner(ranges=RANGES, max_jobs=1)
     t.fit(train, job_name="rep")
     assert len(errors) == 3 and all("finite number" in e for e in errors)
     assert t.describe()["HyperParameterTuningJobStatus"] == "Completed"
 
 
-def test_a_job_running_in_another_thread_can_be_described(tmp_path):
-    t = _tuner(tmp_path, max_jobs=40, max_parallel_jobs=2)
+def test_a_job_running_in_another_thread_can_be_described(tmp_path, make_tuner):
+    t = make_tuner(ranges=RANGES, max_jobs=40, max_parallel_jobs=2)
     t.fit(_slow, job_name="live", wait=False)
     for _ in range(500):
         if t.store.training_jobs("live"):
@@ -357,3 +351,33 @@ def test_docstring_examples(module):
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_the_stored_request_rebuilds_the_tuner(tmp_path, make_tuner):
+    from amtune.sagemaker.document import StoredConfig, tuning_job_config
+
+    t = make_tuner(
+        ranges=RANGES,
+        max_jobs=7,
+        max_parallel_jobs=2,
+        max_runtime_in_seconds=60,
+        max_retry_attempts=2,
+        static_hyperparameters={"epochs": 4},
+        completion_criteria_config=TuningJobCompletionCriteriaConfig(
+            max_number_of_training_jobs_not_improving=5
+        ),
+    )
+    doc = tuning_job_config(t, ["python", "train.py"], None)
+    htc = doc["HyperParameterTuningJobConfig"]
+    assert htc["ResourceLimits"] == {
+        "MaxNumberOfTrainingJobs": 7,
+        "MaxParallelTrainingJobs": 2,
+        "MaxRuntimeInSeconds": 60,
+    }
+    assert doc["TrainingJobDefinition"]["StaticHyperParameters"] == {"epochs": "4"}
+    stored = StoredConfig(doc)
+    assert stored.command == ["python", "train.py"] and stored.callable_ref is None
+    name, space, kwargs = stored.tuner_arguments()
+    assert name == "loss" and space == t.space
+    again = type(t)(name, space, **kwargs)
+    assert tuning_job_config(again, ["python", "train.py"], None) == doc

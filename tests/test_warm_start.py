@@ -9,7 +9,7 @@ from amtune.sagemaker.config import WarmStartConfig
 from amtune.optimizer import Optimizer
 from amtune.strategies.base import History
 from amtune.tuning.tuner import HyperparameterTuner
-from amtune.rules.warm_start import TransferLearningSearch
+from amtune.strategies.transfer import TransferLearningSearch
 
 RANGES = {"x": amtune.ContinuousParameter(0.0, 1.0), "n": amtune.IntegerParameter(1, 4)}
 
@@ -219,7 +219,7 @@ def test_transfer_replaces_the_initial_design_then_hands_over_to_the_model():
     assert np.abs(Xs[5:, 0] - 0.1).min() < 0.1
 
 
-def test_warm_start_from_both_config_shapes(tmp_path):
+def test_warm_start_from_both_config_shapes(tmp_path, sagemaker_request):
     base = {
         "objective": {"metric": "loss", "type": "Minimize"},
         "command": "python t.py",
@@ -233,30 +233,17 @@ def test_warm_start_from_both_config_shapes(tmp_path):
     assert kw["warm_start_config"] == WarmStartConfig("TransferLearning", ["a", "b"])
     with pytest.raises(ConfigError, match=r"warm_start\.parents: 1 to 5 parent tuning jobs, got 6"):
         parse_config({**base, "warm_start": {"parents": list("abcdef")}}, tmp_path)
-    sm = {
-        "HyperParameterTuningJobConfig": {
-            "Strategy": "Bayesian",
-            "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "loss"},
-            "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 1},
-            "ParameterRanges": {
-                "ContinuousParameterRanges": [{"Name": "x", "MinValue": "0", "MaxValue": "1"}]
-            },
-        },
-        "TrainingJobDefinition": {
-            "AlgorithmSpecification": {
-                "TrainingCommand": ["python", "t.py"],
-                "MetricDefinitions": [{"Name": "loss", "Regex": "loss=(.*)"}],
-            }
-        },
-        "WarmStartConfig": {
+    sm = sagemaker_request(
+        strategy="Bayesian",
+        WarmStartConfig={
             "ParentHyperParameterTuningJobs": [{"HyperParameterTuningJobName": "a"}],
             "WarmStartType": "IdenticalDataAndAlgorithm",
         },
-    }
+    )
     kw = parse_config(sm, tmp_path).tuner_kwargs
     assert kw["warm_start_config"] == WarmStartConfig("IdenticalDataAndAlgorithm", ["a"])
     sm["WarmStartConfig"]["WarmStartType"] = "Sideways"
-    with pytest.raises(ConfigError, match=r"WarmStartConfig\.warm_start_type: must be one of"):
+    with pytest.raises(ConfigError, match=r"WarmStartConfig\.WarmStartType: must be one of"):
         parse_config(sm, tmp_path)
 
 
@@ -275,7 +262,9 @@ for epoch in range(3):
 """
 
 
-def test_issue6_features_from_a_sagemaker_request_through_the_cli(tmp_path, capsys):
+def test_issue6_features_from_a_sagemaker_request_through_the_cli(
+    tmp_path, capsys, sagemaker_request
+):
     import json
     import sys
 
@@ -284,27 +273,20 @@ def test_issue6_features_from_a_sagemaker_request_through_the_cli(tmp_path, caps
     (tmp_path / "train.py").write_text(CLI_TRAIN)
 
     def request(name, **extra_htc):
-        return {
-            "HyperParameterTuningJobName": name,
-            "HyperParameterTuningJobConfig": {
-                "Strategy": "Bayesian",
-                "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "loss"},
-                "ResourceLimits": {"MaxNumberOfTrainingJobs": 8, "MaxParallelTrainingJobs": 2},
-                "ParameterRanges": {
-                    "ContinuousParameterRanges": [{"Name": "x", "MinValue": "0", "MaxValue": "1"}],
-                    "IntegerParameterRanges": [{"Name": "n", "MinValue": "1", "MaxValue": "4"}],
-                },
-                "RandomSeed": 4,
-                **extra_htc,
+        return sagemaker_request(
+            name,
+            strategy="Bayesian",
+            max_jobs=8,
+            max_parallel_jobs=2,
+            ranges={
+                "ContinuousParameterRanges": [{"Name": "x", "MinValue": "0", "MaxValue": "1"}],
+                "IntegerParameterRanges": [{"Name": "n", "MinValue": "1", "MaxValue": "4"}],
             },
-            "TrainingJobDefinition": {
-                "AlgorithmSpecification": {
-                    "TrainingCommand": [sys.executable, "train.py"],
-                    "MetricDefinitions": [{"Name": "loss", "Regex": r"loss=(\S+)"}],
-                },
-                "RetryStrategy": {"MaximumRetryAttempts": 1},
-            },
-        }
+            command=[sys.executable, "train.py"],
+            regex=r"loss=(\S+)",
+            htc={"RandomSeed": 4, **extra_htc},
+            tjd={"RetryStrategy": {"MaximumRetryAttempts": 1}},
+        )
 
     db = str(tmp_path / "s.db")
     (tmp_path / "parent.json").write_text(json.dumps(request("cli-parent")))

@@ -96,7 +96,7 @@ def _load() -> ModuleType:
 
 
 if TYPE_CHECKING:  # mypy reads the stubs of the compiled module (_core.pyi)
-    from amtune import _core as core
+    import amtune._core as core
 else:
     core = _load()
 

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
 import pandas as pd
 
+from amtune.enums import ObjectiveStatus, ObjectiveType, TrainingJobStatus
+from amtune.sagemaker.document import StoredConfig, hp_strings
 from amtune.store import Store
 
-TRAINING_JOB_STATUSES = ("InProgress", "Completed", "Failed", "Stopped")
-OBJECTIVE_STATUSES = ("Pending", "Succeeded", "Failed")
+TRAINING_JOB_STATUSES = tuple(TrainingJobStatus)
+OBJECTIVE_STATUSES = tuple(ObjectiveStatus)
 
 
 def ts(t: float | None) -> datetime | None:
@@ -24,18 +27,13 @@ def ts(t: float | None) -> datetime | None:
     return None if t is None else datetime.fromtimestamp(t, tz=timezone.utc)
 
 
-def hp_strings(hps: dict[str, Any]) -> dict[str, str]:
-    """Hyperparameter values as SageMaker shows them (strings)."""
-    return {k: (repr(v) if isinstance(v, float) else str(v)) for k, v in hps.items()}
-
-
 def best_row(rows: list[dict[str, Any]], objective_type: str) -> dict[str, Any] | None:
     """The training job with the best final objective (first one on ties), or None."""
     best = None
-    sign = -1.0 if objective_type == "Maximize" else 1.0
+    sign = ObjectiveType(objective_type).sign
     for r in rows:
         v = r["final_objective"]
-        if r["objective_status"] != "Succeeded" or v is None or math.isnan(v):
+        if r["objective_status"] != ObjectiveStatus.SUCCEEDED or v is None or math.isnan(v):
             continue
         if best is None or sign * v < sign * best["final_objective"]:
             best = r
@@ -43,7 +41,7 @@ def best_row(rows: list[dict[str, Any]], objective_type: str) -> dict[str, Any] 
 
 
 def training_job_summary(
-    row: dict[str, Any], objective: dict[str, str], tuning_job: str
+    row: dict[str, Any], objective: Mapping[str, Any], tuning_job: str
 ) -> dict[str, Any]:
     """One ``TrainingJobSummary`` (as in ListTrainingJobsForHyperParameterTuningJob)."""
     out: dict[str, Any] = {
@@ -58,7 +56,7 @@ def training_job_summary(
     }
     if row["failure_reason"]:
         out["FailureReason"] = row["failure_reason"]
-    if row["final_objective"] is not None and row["objective_status"] == "Succeeded":
+    if row["final_objective"] is not None and row["objective_status"] == ObjectiveStatus.SUCCEEDED:
         out["FinalHyperParameterTuningJobObjectiveMetric"] = {
             "Type": objective["Type"],
             "MetricName": objective["MetricName"],
@@ -67,13 +65,25 @@ def training_job_summary(
     return out
 
 
+class TuningJobDescription(dict):  # type: ignore[type-arg]
+    """The DescribeHyperParameterTuningJob document: a plain ``dict`` (``==``, ``json.dumps``
+    and pickling as a dict) that a notebook displays as a compact summary with the history."""
+
+    history: list[float | None]
+
+    def _repr_html_(self) -> str:
+        from amtune.report.notebook import summary_html
+
+        return summary_html(self, getattr(self, "history", None))
+
+
 def describe(store: Store, name: str) -> dict[str, Any]:
     """The DescribeHyperParameterTuningJob document of tuning job ``name``."""
     job = store.get_tuning_job(name)
     rows = store.training_jobs(name)
-    cfg = job["config"]
-    htc = cfg["HyperParameterTuningJobConfig"]
-    objective = htc["HyperParameterTuningJobObjective"]
+    cfg = StoredConfig(job["config"])
+    objective = cfg.objective
+    # TrainingJobStatusCounters and ObjectiveStatusCounters, spelled as SageMaker does
     counters = {
         "Completed": 0,
         "InProgress": 0,
@@ -84,7 +94,7 @@ def describe(store: Store, name: str) -> dict[str, Any]:
     objc = {"Succeeded": 0, "Pending": 0, "Failed": 0}
     for r in rows:
         s = r["status"]
-        if s == "Failed":
+        if s == TrainingJobStatus.FAILED:
             counters["RetryableError" if r["retryable"] else "NonRetryableError"] += 1
         else:
             counters[s] += 1
@@ -94,8 +104,8 @@ def describe(store: Store, name: str) -> dict[str, Any]:
         "HyperParameterTuningJobArn": (
             f"arn:amtune:local:{store.path}:hyper-parameter-tuning-job/{name}"
         ),
-        "HyperParameterTuningJobConfig": htc,
-        "TrainingJobDefinition": cfg["TrainingJobDefinition"],
+        "HyperParameterTuningJobConfig": cfg.tuning_job_config,
+        "TrainingJobDefinition": cfg.training_job_definition,
         "HyperParameterTuningJobStatus": job["status"],
         "CreationTime": ts(job["creation_time"]),
         "LastModifiedTime": ts(job["last_modified_time"]),
@@ -105,14 +115,14 @@ def describe(store: Store, name: str) -> dict[str, Any]:
     }
     if job["end_time"] is not None:
         doc["HyperParameterTuningEndTime"] = ts(job["end_time"])
-    if cfg.get("WarmStartConfig"):
-        doc["WarmStartConfig"] = cfg["WarmStartConfig"]
+    if cfg.warm_start_document is not None:
+        doc["WarmStartConfig"] = cfg.warm_start_document
     if job["failure_reason"]:
         doc["FailureReason"] = job["failure_reason"]
     best = best_row(rows, objective["Type"])
     if best is not None:
         doc["BestTrainingJob"] = training_job_summary(best, objective, name)
-    if (cfg.get("WarmStartConfig") or {}).get("WarmStartType") == "IdenticalDataAndAlgorithm":
+    if cfg.warm_start_type == "IdenticalDataAndAlgorithm":
         overall = overall_best(store, name)
         if overall is not None:
             doc["OverallBestTrainingJob"] = overall
@@ -127,7 +137,11 @@ def describe(store: Store, name: str) -> dict[str, Any]:
         )
     if details.get("Reason"):
         doc["TuningJobCompletionReason"] = details["Reason"]
-    return doc
+    out = TuningJobDescription(doc)
+    out.history = [
+        r["final_objective"] if r["objective_status"] == "Succeeded" else None for r in rows
+    ]
+    return out
 
 
 def _not_improving(rows: list[dict[str, Any]], objective_type: str) -> int:
@@ -166,7 +180,7 @@ def analytics(store: Store, name: str) -> AnalyticsFrame:
     TrainingElapsedTimeSeconds), plus ObjectiveStatus, FailureReason and Attempts (runs of the
     training job: 1 plus its retries, see ``max_retry_attempts``)."""
     job = store.get_tuning_job(name)
-    names = list(job["config"]["amtune"]["ranges"])
+    names = list(StoredConfig(job["config"]).ranges)
     rows = []
     for r in store.training_jobs(name):
         d: dict[str, Any] = {k: r["hyperparameters"].get(k) for k in names}
@@ -176,7 +190,9 @@ def analytics(store: Store, name: str) -> AnalyticsFrame:
                 "TrainingJobName": r["name"],
                 "TrainingJobStatus": r["status"],
                 "FinalObjectiveValue": (
-                    r["final_objective"] if r["objective_status"] == "Succeeded" else math.nan
+                    r["final_objective"]
+                    if r["objective_status"] == ObjectiveStatus.SUCCEEDED
+                    else math.nan
                 ),
                 "TrainingStartTime": ts(start),
                 "TrainingEndTime": ts(end),
@@ -207,16 +223,12 @@ def analytics(store: Store, name: str) -> AnalyticsFrame:
 def overall_best(store: Store, name: str) -> dict[str, Any] | None:
     """``OverallBestTrainingJob`` of an IdenticalDataAndAlgorithm warm start: the best training job
     among the tuning job's and its parents' (None otherwise)."""
-    job = store.get_tuning_job(name)
-    cfg = job["config"]
-    ws = cfg.get("WarmStartConfig")
-    if not ws or ws.get("WarmStartType") != "IdenticalDataAndAlgorithm":
+    cfg = StoredConfig(store.get_tuning_job(name)["config"])
+    if cfg.warm_start_type != "IdenticalDataAndAlgorithm":
         return None
-    objective = cfg["HyperParameterTuningJobConfig"]["HyperParameterTuningJobObjective"]
+    objective = cfg.objective
     cands = []
-    for tj in [name] + [
-        p["HyperParameterTuningJobName"] for p in ws["ParentHyperParameterTuningJobs"]
-    ]:
+    for tj in [name, *cfg.parents]:
         if not store.has_tuning_job(tj):
             continue
         b = best_row(store.training_jobs(tj), objective["Type"])

@@ -13,7 +13,11 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from amtune.config import cli as config_cli
+from amtune.enums import ObjectiveType
 from amtune.progress import report_end
+from amtune.report.cli import register as register_report
+from amtune.sagemaker.document import StoredConfig
 from amtune.store import DEFAULT_DB, NotFoundError, Store, resolve_db_path
 
 
@@ -38,7 +42,8 @@ def _open_existing(db: str | None) -> Store:
 
 # ====================================================================== subcommands
 def cmd_run(a: argparse.Namespace) -> int:
-    from amtune.config.loader import ConfigError, config_path, load_config
+    from amtune.config.loader import ConfigError, load_config
+    from amtune.errors import FieldError
     from amtune.tuning.tuner import HyperparameterTuner
 
     try:
@@ -52,10 +57,10 @@ def cmd_run(a: argparse.Namespace) -> int:
     tuner = HyperparameterTuner(**cfg.tuner_kwargs, db=a.db, quiet=a.quiet)
     try:
         tuner.fit(cfg.command, job_name=name)
-    except ValueError as exc:
+    except FieldError as exc:
         if tuner.latest_tuning_job is not None:  # the job had started: not a config error
             raise
-        _err(config_path(cfg, str(exc)))  # checks that need the store (name taken, parents)
+        _err(str(cfg.field_of(exc)))  # checks that need the store (name taken, parents)
         return 2
     except KeyboardInterrupt:
         if tuner.latest_tuning_job is None:
@@ -167,12 +172,7 @@ def cmd_jobs(a: argparse.Namespace) -> int:
             _err(f"--sort-by: no column {a.sort_by!r} (columns: {', '.join(df.columns)})")
             return 2
         if a.sort_by == "FinalObjectiveValue":
-            maximize = (
-                job["config"]["HyperParameterTuningJobConfig"]["HyperParameterTuningJobObjective"][
-                    "Type"
-                ]
-                == "Maximize"
-            )
+            maximize = StoredConfig(job["config"]).objective_type is ObjectiveType.MAXIMIZE
             asc = not maximize if a.order is None else a.order == "asc"
         else:
             asc = a.order != "desc"
@@ -293,6 +293,12 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--name", default=None)
     dm.add_argument("--quiet", action="store_true")
     dm.set_defaults(func=cmd_demo)
+
+    config_cli.register(sub)
+    from amtune.serve.cli import register as register_serve  # deploy, endpoint (amtune[serve])
+
+    register_serve(sub)
+    register_report(sub)  # amtune report NAME
     return p
 
 

@@ -19,6 +19,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from amtune.errors import FieldError, FieldTypeError
+
 MAX_METRIC_DEFINITIONS = 40
 MAX_METRIC_NAME_LENGTH = 255
 MAX_REGEX_LENGTH = 500
@@ -31,42 +33,47 @@ def validate_metric_definitions(
     if definitions is None:
         return []
     if isinstance(definitions, (str, bytes)) or not isinstance(definitions, Sequence):
-        raise TypeError(f"{path}: must be a list of {{'Name', 'Regex'}} dicts, got {definitions!r}")
+        raise FieldTypeError(
+            f"{path}", f"must be a list of {{'Name', 'Regex'}} dicts, got {definitions!r}"
+        )
     if len(definitions) > MAX_METRIC_DEFINITIONS:
-        raise ValueError(
-            f"{path}: at most {MAX_METRIC_DEFINITIONS} metric definitions, got {len(definitions)}"
+        raise FieldError(
+            f"{path}",
+            f"at most {MAX_METRIC_DEFINITIONS} metric definitions, got {len(definitions)}",
         )
     out: list[dict[str, str]] = []
     seen: set[str] = set()
     for i, d in enumerate(definitions):
         where = f"{path}[{i}]"
         if not isinstance(d, Mapping):
-            raise TypeError(f"{where}: must be a dict with Name and Regex, got {d!r}")
+            raise FieldTypeError(f"{where}", f"must be a dict with Name and Regex, got {d!r}")
         extra = set(d) - {"Name", "Regex"}
         if extra:
-            raise ValueError(f"{where}: unknown field(s) {sorted(extra)}; allowed: Name, Regex")
+            raise FieldError(f"{where}", f"unknown field(s) {sorted(extra)}; allowed: Name, Regex")
         name, regex = d.get("Name"), d.get("Regex")
         if not isinstance(name, str) or not name or len(name) > MAX_METRIC_NAME_LENGTH:
-            raise ValueError(
-                f"{where}.Name: must be a non-empty string of at most {MAX_METRIC_NAME_LENGTH} "
-                f"characters, got {name!r}"
+            raise FieldError(
+                f"{where}.Name",
+                f"must be a non-empty string of at most {MAX_METRIC_NAME_LENGTH} "
+                f"characters, got {name!r}",
             )
         if name in seen:
-            raise ValueError(f"{where}.Name: metric {name!r} is defined twice")
+            raise FieldError(f"{where}.Name", f"metric {name!r} is defined twice")
         seen.add(name)
         if not isinstance(regex, str) or not regex or len(regex) > MAX_REGEX_LENGTH:
-            raise ValueError(
-                f"{where}.Regex: must be a non-empty string of at most {MAX_REGEX_LENGTH} "
-                f"characters, got {regex!r}"
+            raise FieldError(
+                f"{where}.Regex",
+                f"must be a non-empty string of at most {MAX_REGEX_LENGTH} "
+                f"characters, got {regex!r}",
             )
         try:
             compiled = re.compile(regex)
         except re.error as exc:
-            raise ValueError(f"{where}.Regex: does not compile: {exc}") from None
+            raise FieldError(f"{where}.Regex", f"does not compile: {exc}") from None
         if compiled.groups < 1:
-            raise ValueError(
-                f"{where}.Regex: needs a capture group for the value, e.g. 'loss=([0-9.]+)'; "
-                f"got {regex!r}"
+            raise FieldError(
+                f"{where}.Regex",
+                f"needs a capture group for the value, e.g. 'loss=([0-9.]+)'; got {regex!r}",
             )
         out.append({"Name": name, "Regex": regex})
     return out

@@ -10,11 +10,12 @@ from typing import Any
 
 import numpy as np
 
+from amtune.enums import ObjectiveType, TrialState
 from amtune.space.parameters import gc_paused
 from amtune.space.search_space import SearchSpace
 from amtune.strategies import History, Strategy, make_strategy
 
-OBJECTIVE_TYPES = ("Minimize", "Maximize")
+OBJECTIVE_TYPES = (ObjectiveType.MINIMIZE, ObjectiveType.MAXIMIZE)
 
 
 @dataclass(slots=True)
@@ -39,7 +40,7 @@ class Trial:
 
     id: int
     params: dict[str, Any]
-    state: str = "Pending"
+    state: TrialState = TrialState.PENDING
     value: float | None = None
 
 
@@ -87,7 +88,7 @@ class Optimizer:
         self.random_seed = int(random_seed)
         self.strategy = make_strategy(strategy, **options)
         self.strategy.bind(space, self.random_seed)
-        self._sign = 1.0 if objective_type == "Minimize" else -1.0
+        self._sign = ObjectiveType(objective_type).sign
         self._trials: dict[int, Trial] = {}
         self._pending: dict[int, np.ndarray] = {}
         self._pending_keys: dict[bytes, int] = {}  # canonical row bytes -> number pending
@@ -221,7 +222,7 @@ class Optimizer:
         if len(params_list) != len(vals):
             raise ValueError(f"add_many: {len(params_list)} configurations but {len(vals)} values")
         raw = self.space.to_raw(params_list)  # validates everything before any state changes
-        X = np.asarray(self.space._core.encode(raw))
+        X = np.asarray(self.space.engine.encode(raw))
         configs = self.space.from_raw(raw)
         m, k = self._n, len(vals)
         self._grow(k)
@@ -230,7 +231,7 @@ class Optimizer:
         self._y[m : m + k] = self._sign * vals
         self._ids[m : m + k] = np.arange(first, first + k)
         failed = np.isnan(vals)
-        states = np.where(failed, "Failed", "Completed").tolist()
+        states = [TrialState.FAILED if f else TrialState.COMPLETED for f in failed.tolist()]
         told: list[float | None] = vals.tolist()
         if failed.any():
             for i in np.flatnonzero(failed).tolist():
@@ -258,7 +259,7 @@ class Optimizer:
         self._y[self._n] = self._sign * v
         self._n += 1
         failed = math.isnan(v)
-        trial.state = "Failed" if failed else "Completed"
+        trial.state = TrialState.FAILED if failed else TrialState.COMPLETED
         trial.value = None if failed else v
         self._ids[self._n - 1] = trial.id
         self._update_best(self._n - 1)

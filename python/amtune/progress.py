@@ -10,6 +10,7 @@ import sys
 import time
 from typing import Any, TextIO
 
+from amtune.enums import TrainingJobStatus, TuningJobStatus
 from amtune.store import Store
 
 
@@ -20,12 +21,15 @@ def format_status(
 
     ``j: 12/20 done (10 completed, 1 failed, 1 stopped), 2 running, best 0.91, 35s elapsed``
     """
-    done = counts.get("Completed", 0) + counts.get("Failed", 0) + counts.get("Stopped", 0)
+    completed = counts.get(TrainingJobStatus.COMPLETED, 0)
+    failed = counts.get(TrainingJobStatus.FAILED, 0)
+    stopped = counts.get(TrainingJobStatus.STOPPED, 0)
+    running = counts.get(TrainingJobStatus.IN_PROGRESS, 0)
     best_s = "-" if best is None else f"{best:.6g}"
     return (
-        f"{name}: {done}/{max_jobs} done ({counts.get('Completed', 0)} completed, "
-        f"{counts.get('Failed', 0)} failed, {counts.get('Stopped', 0)} stopped), "
-        f"{counts.get('InProgress', 0)} running, best {best_s}, {elapsed:.0f}s elapsed"
+        f"{name}: {completed + failed + stopped}/{max_jobs} done ({completed} completed, "
+        f"{failed} failed, {stopped} stopped), {running} running, best {best_s}, "
+        f"{elapsed:.0f}s elapsed"
     )
 
 
@@ -112,4 +116,4 @@ def report_end(store: Store, name: str, out: Any = None) -> int:
         )
         for k, v in best["TunedHyperParameters"].items():
             print(f"    {k} = {v}", file=out)
-    return 1 if status == "Failed" else 0
+    return 1 if status == TuningJobStatus.FAILED else 0

@@ -20,6 +20,10 @@ Tables
                    pid of the running process (a re-run first kills a survivor of the dead driver).
 ``attempts``       one row per finished attempt of a training job (for retries).
 ``metrics``        every metric emission: training job, metric name, step, time, value.
+``rule_decisions`` the decision of a rule that ended a training job (early stopping, a Hyperband
+                   rung: rule, action, reason, resource), so a resumed job's rules see it. Added
+                   after schema version 1 was published; it is created in an older store when
+                   the store is opened (older amtune versions ignore it).
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from amtune.errors import FieldError
 
 DEFAULT_DB = "amtune.db"
 SCHEMA_VERSION = 1
@@ -96,6 +102,15 @@ CREATE TABLE IF NOT EXISTS metrics (
     value REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS metrics_job ON metrics (tuning_job, seq);
+CREATE TABLE IF NOT EXISTS rule_decisions (
+    tuning_job TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    action TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    resource INTEGER,
+    PRIMARY KEY (tuning_job, seq)
+);
 """
 
 _TUNING_FIELDS = {
@@ -231,9 +246,10 @@ class Store:
     def create_tuning_job(self, name: str, config: Mapping[str, Any], creation_time: float) -> None:
         with self.transaction():
             if self._exec("SELECT 1 FROM tuning_jobs WHERE name = ?", (name,)).fetchone():
-                raise ValueError(
-                    f"job_name: a tuning job named {name!r} already exists in {self.path}; "
-                    f"choose another name or resume it"
+                raise FieldError(
+                    "job_name",
+                    f"a tuning job named {name!r} already exists in {self.path}; "
+                    f"choose another name or resume it",
                 )
             self._exec(
                 "INSERT INTO tuning_jobs (name, config, status, creation_time, last_modified_time) "
@@ -356,6 +372,33 @@ class Store:
             sql += " AND seq = ?"
             args.append(seq)
         return [dict(r) for r in self._exec(sql + " ORDER BY seq, attempt", args).fetchall()]
+
+    # ------------------------------------------------------------------ rule decisions
+    def set_rule_decision(
+        self,
+        tuning_job: str,
+        seq: int,
+        rule: str,
+        action: str,
+        reason: str,
+        resource: int | None,
+    ) -> None:
+        """Record the decision of a rule that ended training job ``seq`` (its latest one)."""
+        self._exec(
+            "INSERT OR REPLACE INTO rule_decisions VALUES (?, ?, ?, ?, ?, ?)",
+            (tuning_job, seq, rule, str(action), reason, resource),
+        )
+
+    def delete_rule_decision(self, tuning_job: str, seq: int) -> None:
+        self._exec("DELETE FROM rule_decisions WHERE tuning_job = ? AND seq = ?", (tuning_job, seq))
+
+    def rule_decisions(self, tuning_job: str) -> dict[int, dict[str, Any]]:
+        """The recorded rule decisions of a tuning job's training jobs, by seq."""
+        rows = self._exec(
+            "SELECT seq, rule, action, reason, resource FROM rule_decisions WHERE tuning_job = ?",
+            (tuning_job,),
+        ).fetchall()
+        return {int(r["seq"]): dict(r) for r in rows}
 
     # ------------------------------------------------------------------ metrics
     def add_metrics(self, rows: Iterable[tuple[str, int, str, int | None, float, float]]) -> None:

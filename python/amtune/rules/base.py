@@ -5,9 +5,11 @@ The loop in :mod:`amtune.tuning.driver` calls a list of :class:`TuningJobHook` o
 * ``on_start(run)`` once, before the first proposal (and again on resume), after the history
   of the job is loaded; warm start adds its parents' observations here.
 * ``on_metric(run, job, name, step, value)`` after every metric emission of a running training job;
-  returning a reason string stops that job (status Stopped, series and last value kept, the job
-  counts as an observation for the strategy); returning a :class:`CompleteJob` reason ends it as
-  Completed instead (its budget is used up). Early stopping and Hyperband live here.
+  returning a :class:`JobDecision` ends that job: ``JobAction.STOP`` stops it (status Stopped,
+  series and last value kept, the job counts as an observation for the strategy),
+  ``JobAction.COMPLETE`` ends it as Completed (its budget is used up). The driver records the
+  decision in the store, so a resumed job's rules see it (``job.decision``). Early stopping and
+  Hyperband live here.
 * ``after_job(run, job)`` after every finished training job (its final state is recorded); returning
   a reason string ends the tuning job (status Completed, running jobs stopped). Completion
   criteria live here; they may set ``run.completion_details`` (``TuningJobCompletionDetails``).
@@ -22,13 +24,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from amtune.rules.decisions import JobDecision
+
 if TYPE_CHECKING:  # pragma: no cover
     from amtune.tuning.state import TrainingJobState, TuningRun
-
-
-class CompleteJob(str):
-    """A reason returned by ``on_metric`` that ends the training job as ``Completed`` (not Stopped):
-    it has used its whole budget (Hyperband's MaxResource)."""
 
 
 class TuningJobHook:
@@ -39,7 +38,7 @@ class TuningJobHook:
 
     def on_metric(
         self, run: TuningRun, job: TrainingJobState, name: str, step: int | None, value: float
-    ) -> str | None:
+    ) -> JobDecision | None:
         return None
 
     def after_job(self, run: TuningRun, job: TrainingJobState) -> str | None:

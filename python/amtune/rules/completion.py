@@ -71,6 +71,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from amtune.enums import ObjectiveStatus, ObjectiveType, TrainingJobStatus
 from amtune.rules.base import TuningJobHook
 from amtune.sagemaker.config import (
     BestObjectiveNotImproving,
@@ -111,7 +112,7 @@ def improves(value: float, reference: float, objective_type: str) -> bool:
     >>> improves(-1e-9, 0.0, "Minimize")
     True
     """
-    gain = value - reference if objective_type == "Maximize" else reference - value
+    gain = value - reference if objective_type == ObjectiveType.MAXIMIZE else reference - value
     if reference == 0:
         return gain > 0
     return gain >= IMPROVEMENT_FRACTION * abs(reference)
@@ -138,11 +139,11 @@ def not_improving_count(jobs: Iterable[Any], objective_type: str) -> int:
     done = []
     for j in jobs:
         status, obj_status, value, end, seq = _fields(j)
-        if status == "InProgress":
+        if status == TrainingJobStatus.IN_PROGRESS:
             continue
-        if status == "Stopped" and obj_status != "Succeeded":
+        if status == TrainingJobStatus.STOPPED and obj_status != ObjectiveStatus.SUCCEEDED:
             continue  # cancelled: not an observation
-        ok = obj_status == "Succeeded" and value is not None and math.isfinite(value)
+        ok = obj_status == ObjectiveStatus.SUCCEEDED and value is not None and math.isfinite(value)
         done.append((end, seq, ok, value))
     done.sort(key=lambda r: (r[0], r[1]))
     ref: float | None = None
@@ -247,7 +248,7 @@ class CompletionHook(TuningJobHook):
             t = float(c.target_objective_metric_value)
             v = run.best.final_objective
             assert v is not None
-            if (v >= t) if run.objective_type == "Maximize" else (v <= t):
+            if v == t or run.objective_type.better(v, t):
                 return f"the best objective {v:g} reached the target value {t:g}"
         n = c.max_number_of_training_jobs_not_improving
         if n is not None:

@@ -32,7 +32,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from amtune.enums import JobAction, ObjectiveType, TrainingJobStatus
+from amtune.errors import FieldError
 from amtune.rules.base import TuningJobHook
+from amtune.rules.decisions import JobDecision
 
 if TYPE_CHECKING:  # pragma: no cover
     from amtune.tuning.settings import TuningJobSettings
@@ -71,7 +74,7 @@ class MedianStoppingRule(TuningJobHook):
         min_earlier_jobs: int = MIN_EARLIER_JOBS,
     ) -> None:
         self.metric = objective_metric_name
-        self.maximize = objective_type == "Maximize"
+        self.maximize = ObjectiveType(objective_type) is ObjectiveType.MAXIMIZE
         self.min_earlier_jobs = min_earlier_jobs
         self._curves: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._version = 0
@@ -80,7 +83,7 @@ class MedianStoppingRule(TuningJobHook):
     # -- bookkeeping of ended jobs
     def _ingest(self, job: TrainingJobState) -> None:
         series = job.series.get(self.metric)
-        if job.status == "InProgress" or not series:
+        if job.status is TrainingJobStatus.IN_PROGRESS or not series:
             return
         self._curves[job.seq] = running_averages(series)
         self._version += 1
@@ -112,7 +115,7 @@ class MedianStoppingRule(TuningJobHook):
 
     def on_metric(
         self, run: TuningRun, job: TrainingJobState, name: str, step: int | None, value: float
-    ) -> str | None:
+    ) -> JobDecision | None:
         if name != self.metric:
             return None
         if step is None:
@@ -123,17 +126,20 @@ class MedianStoppingRule(TuningJobHook):
         worse = value < med if self.maximize else value > med
         if not worse:
             return None
-        return (
+        return JobDecision(
+            "EarlyStopping",
+            JobAction.STOP,
             f"early stopping: objective {value:g} at step {step} is worse than the median "
-            f"{med:g} of the running averages of {count} earlier training jobs at that step"
+            f"{med:g} of the running averages of {count} earlier training jobs at that step",
         )
 
 
 def make_early_stopping_hook(tuner: TuningJobSettings) -> MedianStoppingRule:
     """The median stopping rule for ``tuner`` (``early_stopping_type="Auto"``)."""
     if tuner.strategy == "Hyperband":
-        raise ValueError(
-            'early_stopping_type: must be "Off" with the Hyperband strategy, which '
-            "stops training jobs itself (as in SageMaker)"
+        raise FieldError(
+            "early_stopping_type",
+            'must be "Off" with the Hyperband strategy, which '
+            "stops training jobs itself (as in SageMaker)",
         )
     return MedianStoppingRule(tuner.objective_metric_name, tuner.objective_type)

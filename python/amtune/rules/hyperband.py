@@ -58,18 +58,19 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from amtune.rules.base import CompleteJob, TuningJobHook
+from amtune.enums import JobAction, ObjectiveType, TrainingJobStatus
+from amtune.rules.base import TuningJobHook
+from amtune.rules.decisions import JobDecision
 from amtune.strategies.hyperband import EPOCH_KEYS, ETA
 
 if TYPE_CHECKING:  # pragma: no cover
     from amtune.tuning.settings import TuningJobSettings
     from amtune.tuning.state import TrainingJobState, TuningRun
 
-_DECIDED_AT = re.compile(r"^Hyperband: objective \S+ at resource (\d+) ")
+#: The name of this rule in its decisions.
+RULE = "Hyperband"
 
 __all__ = [
     "EPOCH_KEYS",
@@ -81,19 +82,11 @@ __all__ = [
 
 
 # ====================================================================== the rung rule
-@dataclass(frozen=True)
-class Decision:
-    """What the rule says after an emission: ``action`` is ``"stop"`` or ``"complete"``."""
-
-    action: str
-    reason: str
-
-
 class SuccessiveHalving:
     """The rung logic of asynchronous successive halving in Hyperband brackets (no processes).
 
     Jobs are identified by their ``seq`` (1, 2, ...), which fixes their bracket. ``report(seq,
-    resource, value)`` returns None (continue) or a :class:`Decision`.
+    resource, value)`` returns None (continue) or a :class:`amtune.rules.base.JobDecision`.
 
     >>> sh = SuccessiveHalving(1, 9, maximize=False)
     >>> sh.rungs(0), sh.rungs(1), sh.rungs(2)
@@ -103,7 +96,7 @@ class SuccessiveHalving:
     >>> sh.bracket(2), sh.bracket(3)
     (1, 0)
     >>> sh.report(3, 1, 0.9).action  # worse than 0.5: 1 of 2 values better, 3 * 1 >= 2
-    'stop'
+    <JobAction.STOP: 'Stop'>
     """
 
     def __init__(
@@ -171,7 +164,7 @@ class SuccessiveHalving:
 
     def report(
         self, seq: int, resource: int, value: float, record_only: bool = False
-    ) -> Decision | None:
+    ) -> JobDecision | None:
         """Record an emission of job ``seq``; the decision (None: the job continues).
 
         ``record_only`` (rebuilding from ended jobs) records every rung crossed and decides
@@ -189,10 +182,12 @@ class SuccessiveHalving:
                     k = len(rungs)
                     break
                 self._done.add(seq)
-                return Decision(
-                    "stop",
+                return JobDecision(
+                    RULE,
+                    JobAction.STOP,
                     f"Hyperband: objective NaN at resource {resource} (bracket {s}, "
                     f"rung {rungs[k]})",
+                    resource,
                 )
             vals = self.records.setdefault((s, k), [])
             bisect.insort(vals, float(value))
@@ -203,18 +198,22 @@ class SuccessiveHalving:
             n, b = len(vals), self.n_better(vals, float(value))
             if self.eta * b >= n:
                 self._done.add(seq)
-                return Decision(
-                    "stop",
+                return JobDecision(
+                    RULE,
+                    JobAction.STOP,
                     f"Hyperband: objective {value:g} at resource {resource} is not in the top "
                     f"1/{self.eta} of the {n} values at rung {rungs[k - 1]} of bracket {s} "
                     f"({b} better)",
+                    resource,
                 )
         self._next[seq] = k
         if resource >= self.max_resource and not record_only:
             self._done.add(seq)
-            return Decision(
-                "complete",
+            return JobDecision(
+                RULE,
+                JobAction.COMPLETE,
                 f"Hyperband: reached MaxResource ({self.max_resource}) at resource {resource}",
+                resource,
             )
         return None
 
@@ -231,7 +230,8 @@ class HyperbandHook(TuningJobHook):
         max_resource: int,
     ) -> None:
         self.metric = objective_metric_name
-        self.rule = SuccessiveHalving(min_resource, max_resource, objective_type == "Maximize")
+        maximize = ObjectiveType(objective_type) is ObjectiveType.MAXIMIZE
+        self.rule = SuccessiveHalving(min_resource, max_resource, maximize)
 
     @staticmethod
     def resources(series: list[tuple[int | None, float, float]]) -> list[tuple[int, float]]:
@@ -240,12 +240,12 @@ class HyperbandHook(TuningJobHook):
 
     def on_start(self, run: TuningRun) -> None:
         for job in sorted(run.jobs.values(), key=lambda j: j.seq):
-            if job.status == "InProgress":
+            if job.status is TrainingJobStatus.IN_PROGRESS:
                 continue  # re-run from scratch
-            # a job this rule stopped recorded nothing after the decision (its reason names the
-            # resource); emissions that arrived after it are not recorded again
-            m = _DECIDED_AT.match(job.failure_reason or "") if job.status == "Stopped" else None
-            limit = int(m.group(1)) if m else None
+            # a job this rule stopped recorded nothing after the decision; emissions that arrived
+            # after it are not recorded again
+            d = job.decision
+            limit = d.resource if d is not None and d.rule == RULE else None
             for r, v in self.resources(job.series.get(self.metric, [])):
                 if limit is not None and r > limit:
                     break
@@ -253,7 +253,7 @@ class HyperbandHook(TuningJobHook):
 
     def on_metric(
         self, run: TuningRun, job: TrainingJobState, name: str, step: int | None, value: float
-    ) -> str | None:
+    ) -> JobDecision | None:
         if name != self.metric:
             return None
         if step is None:
@@ -262,7 +262,7 @@ class HyperbandHook(TuningJobHook):
         d = self.rule.report(job.seq, resource, float(value))
         if d is None:
             return None
-        return CompleteJob(d.reason) if d.action == "complete" else d.reason
+        return d
 
 
 def make_hyperband_hook(tuner: TuningJobSettings) -> HyperbandHook:

@@ -66,14 +66,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from amtune._ext import core
+from amtune.enums import ObjectiveStatus, TrainingJobStatus, TuningJobStatus
+from amtune.errors import FieldError
 from amtune.rules.base import TuningJobHook
 from amtune.sagemaker.config import MAX_WARM_START_PARENTS, WarmStartConfig
-from amtune.space import SearchSpace
+from amtune.sagemaker.document import StoredConfig
 from amtune.space.serialization import ranges_to_json
 from amtune.store import Store, resolve_db_path
-from amtune.strategies.base import History, Strategy
-from amtune.strategies.surrogate import Surrogate, candidate_points, minimize_encoded
+from amtune.strategies.transfer import TransferLearningSearch
 
 if TYPE_CHECKING:  # pragma: no cover
     from amtune.tuning.settings import TuningJobSettings
@@ -82,7 +82,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "MAX_STATIC_CHANGES",
     "ParentData",
-    "TransferLearningSearch",
     "WarmStartConfig",
     "check_parents",
     "load_parents",
@@ -91,10 +90,7 @@ __all__ = [
 
 MAX_STATIC_CHANGES = 10
 WARM_START_STRATEGIES = ("Bayesian", "Random")
-MAX_PRIOR_POINTS = 512
-MIN_DESIGN_DISTANCE = 0.05
-LOG_EI = core.Acquisition.LogEI
-_FINISHED = ("Completed", "Stopped")
+_FINISHED = (TuningJobStatus.COMPLETED, TuningJobStatus.STOPPED)
 
 
 @dataclass
@@ -109,8 +105,8 @@ class ParentData:
 
 # ====================================================================== validation
 def _parent_spec(cfg: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-    am = cfg["amtune"]
-    return dict(am["ranges"]), dict(am.get("static") or {})
+    stored = StoredConfig(cfg)
+    return stored.ranges, stored.static
 
 
 def _child_spec(tuner: TuningJobSettings) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
@@ -133,25 +129,25 @@ def check_parents(tuner: TuningJobSettings, store: Store | None = None) -> list[
     ws = tuner.warm_start_config
     path = "warm_start_config"
     if ws is None:
-        raise ValueError(f"{path}: no warm start configured")
+        raise FieldError(f"{path}", "no warm start configured")
     parents = list(ws.parents)
     if len(parents) > MAX_WARM_START_PARENTS:
-        raise ValueError(
-            f"{path}.parents: at most {MAX_WARM_START_PARENTS} parent tuning jobs, "
-            f"got {len(parents)}"
+        raise FieldError(
+            f"{path}.parents",
+            f"at most {MAX_WARM_START_PARENTS} parent tuning jobs, got {len(parents)}",
         )
     if len(set(parents)) != len(parents):
-        raise ValueError(f"{path}.parents: a parent tuning job is named twice: {parents}")
+        raise FieldError(f"{path}.parents", f"a parent tuning job is named twice: {parents}")
     if tuner.strategy not in WARM_START_STRATEGIES:
-        raise ValueError(
-            f"{path}: warm start needs the Bayesian or Random strategy, got {tuner.strategy!r}"
+        raise FieldError(
+            f"{path}", f"warm start needs the Bayesian or Random strategy, got {tuner.strategy!r}"
         )
     if store is None:
         dbp = resolve_db_path(tuner.db)
         if not dbp.exists():
-            raise ValueError(
-                f"{path}.parents[0] ({parents[0]!r}): no tuning job of that name: "
-                f"there is no store at {dbp}"
+            raise FieldError(
+                f"{path}.parents[0] ({parents[0]!r})",
+                f"no tuning job of that name: there is no store at {dbp}",
             )
         store = tuner.store
     c_ranges, c_static = _child_spec(tuner)
@@ -162,40 +158,44 @@ def check_parents(tuner: TuningJobSettings, store: Store | None = None) -> list[
         try:
             job = store.get_tuning_job(name)
         except KeyError:
-            raise ValueError(f"{where}: no tuning job of that name in {store.path}") from None
+            raise FieldError(f"{where}", f"no tuning job of that name in {store.path}") from None
         if job["status"] not in _FINISHED:
-            raise ValueError(
-                f"{where}: the parent tuning job is {job['status']}; a parent must "
-                f"have finished (Completed or Stopped)"
+            raise FieldError(
+                f"{where}",
+                f"the parent tuning job is {job['status']}; a parent must "
+                f"have finished (Completed or Stopped)",
             )
-        cfg = job["config"]
-        obj = cfg["HyperParameterTuningJobConfig"]["HyperParameterTuningJobObjective"]
-        if obj["MetricName"] != tuner.objective_metric_name:
-            raise ValueError(
-                f"{where}: its objective metric is {obj['MetricName']!r}, this tuning "
-                f"job's is {tuner.objective_metric_name!r}; they must be the same"
+        stored = StoredConfig(job["config"])
+        if stored.objective_metric_name != tuner.objective_metric_name:
+            raise FieldError(
+                f"{where}",
+                f"its objective metric is {stored.objective_metric_name!r}, this tuning "
+                f"job's is {tuner.objective_metric_name!r}; they must be the same",
             )
-        if obj["Type"] != tuner.objective_type:
-            raise ValueError(
-                f"{where}: its objective type is {obj['Type']}, this tuning job's is "
-                f"{tuner.objective_type}; they must be the same"
+        if stored.objective_type != tuner.objective_type:
+            raise FieldError(
+                f"{where}",
+                f"its objective type is {stored.objective_type}, this tuning job's is "
+                f"{tuner.objective_type}; they must be the same",
             )
-        p_ranges, p_static = _parent_spec(cfg)
+        p_ranges, p_static = _parent_spec(job["config"])
         p_names = set(p_ranges) | set(p_static)
         if p_names != c_names:
             missing, extra = sorted(p_names - c_names), sorted(c_names - p_names)
-            raise ValueError(
-                f"{where}: the set of hyperparameter names (tuned and static) must be the same; "
+            raise FieldError(
+                f"{where}",
+                "the set of hyperparameter names (tuned and static) must be the same; "
                 + (f"only in the parent: {missing}" if missing else "")
                 + ("; " if missing and extra else "")
-                + (f"only in this tuning job: {extra}" if extra else "")
+                + (f"only in this tuning job: {extra}" if extra else ""),
             )
         changes = 0
         for k, d in c_ranges.items():
             if k in p_ranges and p_ranges[k]["kind"] != d["kind"]:
-                raise ValueError(
-                    f"{where}: hyperparameter {k!r} is {p_ranges[k]['kind']} in the "
-                    f"parent and {d['kind']} here; a type cannot change"
+                raise FieldError(
+                    f"{where}",
+                    f"hyperparameter {k!r} is {p_ranges[k]['kind']} in the "
+                    f"parent and {d['kind']} here; a type cannot change",
                 )
         for k, v in c_static.items():
             if k in p_ranges:
@@ -203,9 +203,10 @@ def check_parents(tuner: TuningJobSettings, store: Store | None = None) -> list[
             elif not _same(p_static[k], v):
                 changes += 1
         if changes > MAX_STATIC_CHANGES:
-            raise ValueError(
-                f"{where}: {changes} changes from tuned to static hyperparameters and "
-                f"of static values; at most {MAX_STATIC_CHANGES} are allowed"
+            raise FieldError(
+                f"{where}",
+                f"{changes} changes from tuned to static hyperparameters and "
+                f"of static values; at most {MAX_STATIC_CHANGES} are allowed",
             )
         rows.append(job)
     return rows
@@ -243,9 +244,12 @@ def load_parents(tuner: TuningJobSettings, store: Store, identical: bool) -> lis
         p_ranges, p_static = _parent_spec(job["config"])
         pd_ = ParentData(job["name"])
         for r in store.training_jobs(job["name"]):
-            if r["status"] == "InProgress":
+            if r["status"] == TrainingJobStatus.IN_PROGRESS:
                 continue
-            if r["objective_status"] != "Succeeded" and r["status"] == "Stopped":
+            if (
+                r["objective_status"] != ObjectiveStatus.SUCCEEDED
+                and r["status"] == TrainingJobStatus.STOPPED
+            ):
                 continue  # not an observation
             hp = r["hyperparameters"]
             conf: dict[str, Any] = {}
@@ -261,181 +265,12 @@ def load_parents(tuner: TuningJobSettings, store: Store, identical: bool) -> lis
                 pd_.dropped += 1
                 continue
             conf.update(c_static)
-            value = r["final_objective"] if r["objective_status"] == "Succeeded" else None
+            succeeded = r["objective_status"] == ObjectiveStatus.SUCCEEDED
+            value = r["final_objective"] if succeeded else None
             pd_.params.append(conf)
             pd_.values.append(None if value is None else float(value))
         out.append(pd_)
     return out
-
-
-# ====================================================================== transfer learning
-def _loc_scale(y: np.ndarray) -> tuple[float, float]:
-    """Mean and standard deviation of finite values ``y`` of any magnitude (1 when constant)."""
-    m = float(np.max(np.abs(y))) if len(y) else 0.0
-    if not m:
-        return 0.0, 1.0
-    u = y / m  # nothing is squared at the magnitude of y
-    sd = float(np.std(u)) * m
-    return float(np.mean(u)) * m, (sd if sd > 1e-12 * m else 1.0)
-
-
-class TransferLearningSearch(Strategy):
-    """The Bayesian strategy's initial design from a prior mean learned on related tuning jobs.
-
-    ``inner`` is the bound ``BayesianSearch`` (used as is when the evidence says the tasks are
-    unrelated); ``parents`` is a list of ``(X, y)`` per parent: encoded configurations in this
-    space and values in the minimization sense (NaN for failed). See the module docstring.
-    """
-
-    name = "Bayesian"
-
-    def __init__(self, inner: Strategy, parents: list[tuple[np.ndarray, np.ndarray]]) -> None:
-        self.inner = inner
-        self.n_transfer = int(inner._n_init)  # type: ignore[attr-defined]
-        self.space = inner.space
-        self.seed = inner.seed
-        self.rng = inner.rng
-        Xs, ys = [], []
-        for X, y in parents:
-            y = np.asarray(y, dtype=np.float64)
-            if np.isfinite(y).any():
-                Xs.append(np.asarray(X, dtype=np.float64).reshape(-1, self.space.dim))
-                ys.append(np.where(np.isnan(y), np.nanmax(y), y))  # failed: the parent's worst
-        self.has_prior = bool(Xs)
-        if self.has_prior:
-            X = np.vstack(Xs)
-            y = np.concatenate(ys)
-            self.loc, self.scale = _loc_scale(y)
-            z = (y - self.loc) / self.scale
-            if X.shape[0] > MAX_PRIOR_POINTS:
-                sub = np.asarray(core.fit_subset(np.ascontiguousarray(X), z, MAX_PRIOR_POINTS))
-                X, z = X[sub], z[sub]
-            # the posterior on all (at most MAX_PRIOR_POINTS) points: a prior mean over the space
-            self.prior = Surrogate(
-                self.space, seed=self.seed % (2**32), big_history_threshold=MAX_PRIOR_POINTS
-            ).fit_encoded(X, z)
-            pm, _ = self.prior.predict_encoded(X)
-            self.prior_best = X[np.argsort(pm)[:5]]
-
-    def bind(self, space: SearchSpace, seed: int) -> None:  # pragma: no cover - bound via inner
-        raise RuntimeError("TransferLearningSearch is created around a bound strategy")
-
-    def prior_mean(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Mean and standard deviation of the parents' model at encoded points ``X``."""
-        return self.prior.predict_encoded(X)
-
-    def ask(self, n: int, history: History) -> np.ndarray:
-        if not self.has_prior:
-            return self.inner.ask(n, history)
-        d = self.space.dim
-        pending = np.asarray(history.pending, dtype=np.float64).reshape(-1, d)
-        used = history.n + len(pending)
-        # the parents' model takes the place of the space-filling initial design
-        n_tr = max(0, min(n, self.n_transfer - used))
-        out: list[np.ndarray] = []
-        if n_tr:
-            out.append(self._transfer(n_tr, history, pending))
-        rest = n - n_tr
-        if rest:
-            pend = np.vstack([pending, *out])
-            out.append(self.inner.ask(rest, History(X=history.X, y=history.y, pending=pend)))
-        return np.vstack(out).reshape(n, d)
-
-    def _transfer(self, n: int, history: History, pending: np.ndarray) -> np.ndarray:
-        """``n`` proposals from the parents' prior mean plus a residual GP on this job's values."""
-        from amtune.strategies.random_search import config_keys
-
-        space = self.space
-        d = space.dim
-        y = np.asarray(history.y, dtype=np.float64)
-        X = np.asarray(history.X, dtype=np.float64).reshape(-1, d)
-        z = (y - self.loc) / self.scale
-        if len(y) and not np.isfinite(z).all():  # failed: the worst value seen in this job
-            z = np.where(np.isnan(z), np.nanmax(z) if np.isfinite(z).any() else 0.0, z)
-        m_X = self.prior_mean(X)[0] if len(y) else np.zeros(0)
-        seed = self.next_seed()
-        model: Surrogate | None = None
-        if len(y):  # the residual of this job's values on the parents' prior mean
-            model = Surrogate(space, seed=seed % (2**32)).fit_encoded(X, z - m_X)
-        best = float(np.min(z)) if len(y) else math.inf
-        seen = (
-            set(config_keys(space.canonicalize(np.vstack([X, pending]))))
-            if (space.is_finite and (len(X) or len(pending)))
-            else set()
-        )
-        # Kriging believer: pending points get the model's mean as their value
-        fx = X
-        if len(pending):
-            if model is not None:
-                model.fantasize(pending)
-                fx = np.vstack([fx, pending])
-            else:
-                fx = pending
-        min_dist = MIN_DESIGN_DISTANCE * math.sqrt(d)
-        out: list[np.ndarray] = []
-        for _ in range(n):
-            around = [self.prior_best]
-            if len(y):
-                around.append(X[np.argsort(z)[:5]])
-            C = candidate_points(space, fx, 1024, seed + len(out), around=np.vstack(around))
-            C = np.vstack([C, space.canonicalize(self.prior_best)])
-            if space.is_finite:
-                keep = [i for i, k in enumerate(config_keys(C)) if k not in seen]
-                C = C[keep]
-            elif len(fx):  # keep MIN_DESIGN_DISTANCE * sqrt(d) away from the other points
-                dist = np.sqrt(((C[:, None, :] - fx[None, :, :]) ** 2).sum(-1)).min(1)
-                if (dist >= min_dist).any():
-                    C = C[dist >= min_dist]
-            if not len(C):
-                break
-            pm, _ = self.prior_mean(C)
-            if model is None:
-                mu, var = pm, np.ones(len(C))
-            else:
-                rm, rsd = model.predict_encoded(C)
-                mu, var = pm + rm, rsd**2
-            if not math.isfinite(best):  # no value yet: the prior's minimizer
-                acq = -mu
-            else:
-                acq = np.array(
-                    [
-                        core.acquisition_value(LOG_EI, best, 0.0, float(m), float(v))[0]
-                        for m, v in zip(mu, var, strict=False)
-                    ]
-                )
-            cand = [(float(acq[i]), C[i]) for i in np.argsort(-acq)[:3]]
-            if model is not None and math.isfinite(best):
-
-                def neg_acq(x: np.ndarray, mdl: Surrogate = model) -> tuple[float, np.ndarray]:
-                    m1, _, dm1, _ = self.prior.predict_grad(x)
-                    m2, v2, dm2, dv2 = mdl.predict_grad(x)
-                    val, da_dm, da_dv = core.acquisition_value(LOG_EI, best, 0.0, m1 + m2, v2)
-                    return -val, -(da_dm * (dm1 + dm2) + da_dv * dv2)
-
-                for _, x0 in list(cand):
-                    xr, v = minimize_encoded(space, neg_acq, x0, 30)
-                    if space.is_finite:
-                        ok = config_keys(xr[None, :])[0] not in seen
-                    else:
-                        ok = (
-                            not len(fx) or float(np.sqrt(((fx - xr) ** 2).sum(1)).min()) >= min_dist
-                        )
-                    if ok:
-                        cand.append((-v, xr))
-            cand.sort(key=lambda t: -t[0])
-            x = cand[0][1]
-            out.append(x)
-            if space.is_finite:
-                seen.add(config_keys(x[None, :])[0])
-            if model is not None:  # fantasize x for the next point of the batch
-                model.fantasize(x[None, :])
-            fx = np.vstack([fx, x[None, :]]) if len(fx) else x[None, :]
-        if len(out) < n:  # a nearly exhausted finite space
-            sub = History(
-                X=history.X, y=history.y, pending=np.vstack([pending, *[o[None, :] for o in out]])
-            )
-            out.extend(self.inner.ask(n - len(out), sub))
-        return np.array(out).reshape(n, d)
 
 
 # ====================================================================== hook and describe
@@ -458,7 +293,7 @@ class WarmStartHook(TuningJobHook):
             if params:
                 opt.add_many(params, values)
         elif opt.strategy.name == "Bayesian":
-            sign = -1.0 if run.objective_type == "Maximize" else 1.0
+            sign = run.objective_type.sign
             data = []
             for pd_ in self.loaded:
                 if pd_.params:
@@ -471,8 +306,8 @@ class WarmStartHook(TuningJobHook):
 def make_warm_start_hook(tuner: TuningJobSettings) -> WarmStartHook:
     """The warm start hook for ``tuner.warm_start_config`` (validated against the store at fit)."""
     if tuner.strategy not in WARM_START_STRATEGIES:
-        raise ValueError(
-            f"warm_start_config: warm start needs the Bayesian or Random strategy, "
-            f"got {tuner.strategy!r}"
+        raise FieldError(
+            "warm_start_config",
+            f"warm start needs the Bayesian or Random strategy, got {tuner.strategy!r}",
         )
     return WarmStartHook(tuner)

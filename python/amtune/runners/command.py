@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import queue
 import shlex
 import signal
 import subprocess
@@ -14,7 +13,8 @@ from typing import Any
 
 from amtune.metrics import MetricParser
 from amtune.runners.environment import hp_str, prepare_job_dir
-from amtune.runners.spec import Handle, JobSpec, NullHandle, Outcome, Runner, signal_name
+from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome
+from amtune.runners.spec import Handle, JobSpec, NullHandle, Runner, signal_name
 
 _TAIL_LINES = 5
 
@@ -92,7 +92,7 @@ class CommandRunner(Runner):
             args += [f"--{k}", hp_str(v)]
         return args
 
-    def start(self, spec: JobSpec, events: queue.Queue[Any]) -> Handle:
+    def start(self, spec: JobSpec, events: EventQueue) -> Handle:
         env = dict(os.environ)
         env.update(self.env)
         env.update(prepare_job_dir(spec))
@@ -121,7 +121,7 @@ class CommandRunner(Runner):
             )
             log.write(f"[amtune] {why}\n".encode())
             log.close()
-            events.put(("done", spec.seq, Outcome(False, why, retryable=True)))
+            events.put(JobEnded(spec.seq, Outcome(False, why, retryable=True)))
             return NullHandle()
         handle = _CommandHandle(proc)
         threading.Thread(
@@ -132,9 +132,7 @@ class CommandRunner(Runner):
         ).start()
         return handle
 
-    def _read(
-        self, spec: JobSpec, handle: _CommandHandle, log: Any, events: queue.Queue[Any]
-    ) -> None:
+    def _read(self, spec: JobSpec, handle: _CommandHandle, log: Any, events: EventQueue) -> None:
         parser = MetricParser(self.metric_definitions)
         counts: dict[str, int] = {}
         tail: list[str] = []
@@ -152,7 +150,7 @@ class CommandRunner(Runner):
                 for name, value in found:
                     k = counts.get(name, 0)
                     counts[name] = k + 1
-                    events.put(("metric", spec.seq, name, value, k, now))
+                    events.put(MetricEmitted(spec.seq, name, value, k, now))
                 for w in warnings:
                     log.write((w + "\n").encode())
                 if warnings:
@@ -173,4 +171,4 @@ class CommandRunner(Runner):
                 f"AlgorithmError: the command exited with code {code}"
                 + (f"; last output: {last}" if last else ""),
             )
-        events.put(("done", spec.seq, out))
+        events.put(JobEnded(spec.seq, out))

@@ -7,20 +7,36 @@ process down, and that job is recorded as Failed.
 
 from __future__ import annotations
 
+import enum
 import multiprocessing as mp
 import os
 import pickle
-import queue
 import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from amtune.runners.environment import prepare_job_dir
+from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome
 from amtune.runners.reporter import Reporter, StopTraining, result_of
-from amtune.runners.spec import Handle, JobSpec, NullHandle, Outcome, Runner, signal_name
+from amtune.runners.spec import Handle, JobSpec, NullHandle, Runner, signal_name
+
+
+class _EndKind(enum.Enum):
+    OK = "ok"  # the function returned (payload: what it returned)
+    STOPPED = "stopped"  # it raised StopTraining
+    ERROR = "error"  # it raised (payload: the exception as text)
+
+
+@dataclass(frozen=True)
+class _WorkerEnd:
+    """The last message of a worker process to its driver."""
+
+    kind: _EndKind
+    payload: Any = None
 
 
 def _child_main(train: Callable[..., Any], spec: JobSpec, conn: Any, env: dict[str, str]) -> None:
@@ -51,13 +67,13 @@ def _child_main(train: Callable[..., Any], spec: JobSpec, conn: Any, env: dict[s
     try:
         ret = train(dict(spec.hyperparameters), reporter)
     except StopTraining:
-        conn.send(("end", "stopped", None))
+        conn.send(_WorkerEnd(_EndKind.STOPPED))
     except BaseException as exc:
         tb = traceback.format_exc()
         sys.stderr.write(tb)
-        conn.send(("end", "error", f"{type(exc).__name__}: {exc}"))
+        conn.send(_WorkerEnd(_EndKind.ERROR, f"{type(exc).__name__}: {exc}"))
     else:
-        conn.send(("end", "ok", ret))
+        conn.send(_WorkerEnd(_EndKind.OK, ret))
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -140,7 +156,7 @@ class ProcessRunner(Runner):
         self.train = train
         self.ctx = _mp_context()
 
-    def start(self, spec: JobSpec, events: queue.Queue[Any]) -> Handle:
+    def start(self, spec: JobSpec, events: EventQueue) -> Handle:
         env = prepare_job_dir(spec)
         parent, child = self.ctx.Pipe(duplex=True)
         proc = self.ctx.Process(
@@ -154,18 +170,10 @@ class ProcessRunner(Runner):
         except Exception as exc:
             parent.close()
             child.close()
-            events.put(
-                (
-                    "done",
-                    spec.seq,
-                    Outcome(
-                        False,
-                        "could not start a worker process: "
-                        + " ".join(f"{type(exc).__name__}: {exc}".split()),
-                        retryable=True,
-                    ),
-                )
+            why = "could not start a worker process: " + " ".join(
+                f"{type(exc).__name__}: {exc}".split()
             )
+            events.put(JobEnded(spec.seq, Outcome(False, why, retryable=True)))
             return NullHandle()
         child.close()
         handle = _ProcessHandle(proc, parent)
@@ -178,8 +186,8 @@ class ProcessRunner(Runner):
         return handle
 
     @staticmethod
-    def _pump(spec: JobSpec, handle: _ProcessHandle, events: queue.Queue[Any]) -> None:
-        end: tuple[Any, ...] | None = None
+    def _pump(spec: JobSpec, handle: _ProcessHandle, events: EventQueue) -> None:
+        end: _WorkerEnd | None = None
         conn = handle.conn
         while True:
             try:
@@ -187,11 +195,11 @@ class ProcessRunner(Runner):
             except (EOFError, OSError):
                 break
             except Exception as exc:
-                end = ("end", "error", f"could not read the worker's message: {exc}")
+                end = _WorkerEnd(_EndKind.ERROR, f"could not read the worker's message: {exc}")
                 continue
-            if msg[0] == "metric":
-                events.put(("metric", spec.seq, msg[1], msg[2], msg[3], msg[4]))
-            elif msg[0] == "end":
+            if isinstance(msg, MetricEmitted):
+                events.put(msg)
+            elif isinstance(msg, _WorkerEnd):
                 end = msg
         handle.proc.join()
         code = handle.proc.exitcode
@@ -208,13 +216,13 @@ class ProcessRunner(Runner):
                     "before the training function returned"
                 )
             out = Outcome(False, why, stopped=handle._stop_asked, retryable=not handle._stop_asked)
-        elif end[1] == "ok":
-            value, metrics, err = result_of(end[2])
+        elif end.kind is _EndKind.OK:
+            value, metrics, err = result_of(end.payload)
             out = Outcome(err is None, err, value, metrics)
-        elif end[1] == "stopped":
+        elif end.kind is _EndKind.STOPPED:
             out = Outcome(True, None, stopped=True)
         else:
             out = Outcome(
-                False, f"the training function raised {end[2]}", stopped=handle._stop_asked
+                False, f"the training function raised {end.payload}", stopped=handle._stop_asked
             )
-        events.put(("done", spec.seq, out))
+        events.put(JobEnded(spec.seq, out))

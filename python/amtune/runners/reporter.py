@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from amtune.metrics import to_float
+from amtune.runners.events import MetricEmitted
 from amtune.runners.spec import JobSpec
 
 
@@ -29,13 +30,14 @@ class Reporter:
     """
 
     def __init__(
-        self, spec: JobSpec, send: Callable[[tuple[Any, ...]], None], poll_stop: Callable[[], bool]
+        self, spec: JobSpec, send: Callable[[MetricEmitted], None], poll_stop: Callable[[], bool]
     ) -> None:
         self.job_name = spec.name
         self.tuning_job_name = spec.tuning_job
         self.hyperparameters = dict(spec.hyperparameters)
         self.model_dir = None if spec.job_dir is None else str(spec.job_dir / "model")
         self.output_dir = None if spec.job_dir is None else str(spec.job_dir / "output" / "data")
+        self._seq = spec.seq
         self._send = send
         self._poll_stop = poll_stop
         self._stopped = False
@@ -55,7 +57,11 @@ class Reporter:
             raise TypeError(f"report: step must be an integer or None, got {step!r}")
         k = self._counts.get(name, 0)
         self._counts[name] = k + 1
-        self._send(("metric", name, float(value), k if step is None else int(step), time.time()))
+        self._send(
+            MetricEmitted(
+                self._seq, name, float(value), k if step is None else int(step), time.time()
+            )
+        )
         if self.should_stop():
             raise StopTraining(f"training job {self.job_name} was stopped")
 

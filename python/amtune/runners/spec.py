@@ -11,11 +11,12 @@ terminated after the grace period; a callable in a thread can only be stopped co
 
 from __future__ import annotations
 
-import queue
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from amtune.runners.events import EventQueue
 
 #: Seconds between SIGTERM (or a cooperative stop request) and SIGKILL.
 DEFAULT_STOP_GRACE = 10.0
@@ -36,18 +37,6 @@ class JobSpec:
     @property
     def log_path(self) -> Path | None:
         return None if self.job_dir is None else self.job_dir / "train.log"
-
-
-@dataclass
-class Outcome:
-    """How a training job's process ended (the driver turns it into a status)."""
-
-    ok: bool  # the training code finished without error
-    failure_reason: str | None = None
-    final_value: float | None = None  # a number returned by a callable
-    final_metrics: dict[str, float] = field(default_factory=dict)  # a dict returned by a callable
-    stopped: bool = False  # it ended because it was asked to stop
-    retryable: bool = False  # died by a signal or failed to start (not an error of the code)
 
 
 class Handle:
@@ -73,7 +62,7 @@ class Runner:
 
     kind = "base"
 
-    def start(self, spec: JobSpec, events: queue.Queue[Any]) -> Handle:  # pragma: no cover
+    def start(self, spec: JobSpec, events: EventQueue) -> Handle:  # pragma: no cover
         raise NotImplementedError
 
     def close(self) -> None:

@@ -7,8 +7,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from amtune.runners.events import EventQueue, JobEnded, Outcome
 from amtune.runners.reporter import Reporter, StopTraining, result_of
-from amtune.runners.spec import Handle, JobSpec, Outcome, Runner
+from amtune.runners.spec import Handle, JobSpec, Runner
 
 
 class _ThreadHandle(Handle):
@@ -36,7 +37,7 @@ class ThreadRunner(Runner):
         self._idle = 0
         self._lock = threading.Lock()
 
-    def start(self, spec: JobSpec, events: queue.Queue[Any]) -> Handle:
+    def start(self, spec: JobSpec, events: EventQueue) -> Handle:
         handle = _ThreadHandle()
         with self._lock:
             if self._idle == 0:
@@ -64,15 +65,10 @@ class ThreadRunner(Runner):
             out = self._run(spec, handle, events)
             with self._lock:
                 self._idle += 1  # free before the driver hears of the end, so it reuses this thread
-            events.put(("done", spec.seq, out))
+            events.put(JobEnded(spec.seq, out))
 
-    def _run(self, spec: JobSpec, handle: _ThreadHandle, events: queue.Queue[Any]) -> Outcome:
-        seq = spec.seq
-
-        def send(msg: tuple[Any, ...]) -> None:
-            events.put(("metric", seq, msg[1], msg[2], msg[3], msg[4]))
-
-        reporter = Reporter(spec, send, handle.flag.is_set)
+    def _run(self, spec: JobSpec, handle: _ThreadHandle, events: EventQueue) -> Outcome:
+        reporter = Reporter(spec, events.put, handle.flag.is_set)
         try:
             ret = self.train(dict(spec.hyperparameters), reporter)
         except StopTraining:

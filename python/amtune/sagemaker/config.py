@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from amtune.errors import FieldError, FieldTypeError
 from amtune.strategies.hyperband import resolve_resources
 
 EARLY_STOPPING_TYPES = ("Off", "Auto")
@@ -95,20 +96,20 @@ class TuningJobCompletionCriteriaConfig:
         if t is not None and (
             isinstance(t, bool) or not isinstance(t, numbers.Real) or not math.isfinite(t)
         ):
-            raise TypeError(
-                f"{path}.target_objective_metric_value: must be a finite number, got {t!r}"
+            raise FieldTypeError(
+                f"{path}.target_objective_metric_value", f"must be a finite number, got {t!r}"
             )
         n = self.max_number_of_training_jobs_not_improving
         if n is not None and (isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 3):
-            raise ValueError(
-                f"{path}.max_number_of_training_jobs_not_improving: must be an integer >= 3, "
-                f"got {n!r}"
+            raise FieldError(
+                f"{path}.max_number_of_training_jobs_not_improving",
+                f"must be an integer >= 3, got {n!r}",
             )
         c = self.complete_on_convergence
         if c is not None and not isinstance(c, bool):
-            raise TypeError(
-                f"{path}.complete_on_convergence: must be True, False, 'Enabled' or "
-                f"'Disabled', got {c!r}"
+            raise FieldTypeError(
+                f"{path}.complete_on_convergence",
+                f"must be True, False, 'Enabled' or 'Disabled', got {c!r}",
             )
 
     def to_sagemaker(self) -> dict[str, Any]:
@@ -132,48 +133,48 @@ class TuningJobCompletionCriteriaConfig:
         cls, doc: Mapping[str, Any], path: str = "TuningJobCompletionCriteria"
     ) -> TuningJobCompletionCriteriaConfig:
         if not isinstance(doc, Mapping):
-            raise TypeError(f"{path}: must be an object, got {doc!r}")
+            raise FieldTypeError(f"{path}", f"must be an object, got {doc!r}")
         extra = set(doc) - {
             "TargetObjectiveMetricValue",
             "BestObjectiveNotImproving",
             "ConvergenceDetected",
         }
         if extra:
-            raise ValueError(f"{path}: unknown field(s) {sorted(extra)}")
+            raise FieldError(f"{path}", f"unknown field(s) {sorted(extra)}")
         n = None
         if "BestObjectiveNotImproving" in doc:
             b = doc["BestObjectiveNotImproving"]
             if not isinstance(b, Mapping) or set(b) - {"MaxNumberOfTrainingJobsNotImproving"}:
-                raise ValueError(
-                    f"{path}.BestObjectiveNotImproving: only "
-                    f"MaxNumberOfTrainingJobsNotImproving is allowed"
+                raise FieldError(
+                    f"{path}.BestObjectiveNotImproving",
+                    "only MaxNumberOfTrainingJobsNotImproving is allowed",
                 )
             n = b.get("MaxNumberOfTrainingJobsNotImproving")
             if isinstance(n, bool) or not isinstance(n, int) or n < 3:
-                raise ValueError(
-                    f"{path}.BestObjectiveNotImproving.MaxNumberOfTrainingJobsNotImproving:"
-                    f" must be an integer >= 3, got {n!r}"
+                raise FieldError(
+                    f"{path}.BestObjectiveNotImproving.MaxNumberOfTrainingJobsNotImproving",
+                    f"must be an integer >= 3, got {n!r}",
                 )
         c = None
         if "ConvergenceDetected" in doc:
             cd = doc["ConvergenceDetected"]
             if not isinstance(cd, Mapping) or set(cd) - {"CompleteOnConvergence"}:
-                raise ValueError(
-                    f"{path}.ConvergenceDetected: only CompleteOnConvergence is allowed"
+                raise FieldError(
+                    f"{path}.ConvergenceDetected", "only CompleteOnConvergence is allowed"
                 )
             v = cd.get("CompleteOnConvergence")
             if v not in ("Enabled", "Disabled"):
-                raise ValueError(
-                    f"{path}.ConvergenceDetected.CompleteOnConvergence: must be "
-                    f"'Enabled' or 'Disabled', got {v!r}"
+                raise FieldError(
+                    f"{path}.ConvergenceDetected.CompleteOnConvergence",
+                    f"must be 'Enabled' or 'Disabled', got {v!r}",
                 )
             c = v == "Enabled"
         t = doc.get("TargetObjectiveMetricValue")
         if t is not None and (
             isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t)
         ):
-            raise TypeError(
-                f"{path}.TargetObjectiveMetricValue: must be a finite number, got {t!r}"
+            raise FieldTypeError(
+                f"{path}.TargetObjectiveMetricValue", f"must be a finite number, got {t!r}"
             )
         return cls(
             max_number_of_training_jobs_not_improving=n,
@@ -191,19 +192,19 @@ class WarmStartConfig:
 
     def validate(self, path: str = "warm_start_config") -> None:
         if self.warm_start_type not in WARM_START_TYPES:
-            raise ValueError(
-                f"{path}.warm_start_type: must be one of {list(WARM_START_TYPES)}, "
-                f"got {self.warm_start_type!r}"
+            raise FieldError(
+                f"{path}.warm_start_type",
+                f"must be one of {list(WARM_START_TYPES)}, got {self.warm_start_type!r}",
             )
         parents = list(self.parents)
         if not 1 <= len(parents) <= MAX_WARM_START_PARENTS:
-            raise ValueError(
-                f"{path}.parents: 1 to {MAX_WARM_START_PARENTS} parent tuning jobs, "
-                f"got {len(parents)}"
+            raise FieldError(
+                f"{path}.parents",
+                f"1 to {MAX_WARM_START_PARENTS} parent tuning jobs, got {len(parents)}",
             )
         for i, p in enumerate(parents):
             if not isinstance(p, str) or not p:
-                raise ValueError(f"{path}.parents[{i}]: must be a tuning job name, got {p!r}")
+                raise FieldError(f"{path}.parents[{i}]", f"must be a tuning job name, got {p!r}")
 
     def to_sagemaker(self) -> dict[str, Any]:
         return {
@@ -218,19 +219,25 @@ class WarmStartConfig:
         cls, doc: Mapping[str, Any], path: str = "WarmStartConfig"
     ) -> WarmStartConfig:
         if not isinstance(doc, Mapping):
-            raise TypeError(f"{path}: must be an object, got {doc!r}")
+            raise FieldTypeError(f"{path}", f"must be an object, got {doc!r}")
         extra = set(doc) - {"ParentHyperParameterTuningJobs", "WarmStartType"}
         if extra:
-            raise ValueError(f"{path}: unknown field(s) {sorted(extra)}")
+            raise FieldError(f"{path}", f"unknown field(s) {sorted(extra)}")
         parents = []
         for i, p in enumerate(doc.get("ParentHyperParameterTuningJobs") or []):
             if not isinstance(p, Mapping) or set(p) != {"HyperParameterTuningJobName"}:
-                raise ValueError(
-                    f"{path}.ParentHyperParameterTuningJobs[{i}]: must be "
-                    f"{{'HyperParameterTuningJobName': name}}"
+                raise FieldError(
+                    f"{path}.ParentHyperParameterTuningJobs[{i}]",
+                    "must be {'HyperParameterTuningJobName': name}",
                 )
             parents.append(p["HyperParameterTuningJobName"])
-        w = cls(doc.get("WarmStartType", "IdenticalDataAndAlgorithm"), parents)
+        kind = doc.get("WarmStartType", "IdenticalDataAndAlgorithm")
+        if kind not in WARM_START_TYPES:
+            raise FieldError(
+                f"{path}.WarmStartType",
+                f"must be one of {list(WARM_START_TYPES)}, got {kind!r}",
+            )
+        w = cls(kind, parents)
         w.validate(path)
         return w
 
@@ -275,17 +282,18 @@ class HyperbandStrategyConfig:
         if inner is not None and not isinstance(value, Mapping):
             return cls.parse(inner, static, f"{path}.hyperband_strategy_config")
         if not isinstance(value, Mapping):
-            raise TypeError(
-                f"{path}: must be a HyperbandStrategyConfig or a dict "
-                f"{{min_resource, max_resource}}, got {value!r}"
+            raise FieldTypeError(
+                f"{path}",
+                f"must be a HyperbandStrategyConfig or a dict "
+                f"{{min_resource, max_resource}}, got {value!r}",
             )
         if "HyperbandStrategyConfig" in value:
             return cls.from_sagemaker(value, static, path)
         extra = set(value) - {"min_resource", "max_resource"}
         if extra:
-            raise ValueError(
-                f"{path}: unknown field(s) {sorted(map(str, extra))} "
-                f"(allowed: min_resource, max_resource)"
+            raise FieldError(
+                f"{path}",
+                f"unknown field(s) {sorted(map(str, extra))} (allowed: min_resource, max_resource)",
             )
         return cls(value.get("min_resource"), value.get("max_resource")).resolve(static, path)
 
@@ -298,22 +306,22 @@ class HyperbandStrategyConfig:
     ) -> HyperbandStrategyConfig:
         """From ``{"HyperbandStrategyConfig": {"MinResource": .., "MaxResource": ..}}``."""
         if not isinstance(doc, Mapping):
-            raise TypeError(f"{path}: must be an object, got {doc!r}")
+            raise FieldTypeError(f"{path}", f"must be an object, got {doc!r}")
         extra = set(doc) - {"HyperbandStrategyConfig"}
         if extra:
-            raise ValueError(
-                f"{path}: unknown field(s) {sorted(map(str, extra))} "
-                f"(allowed: HyperbandStrategyConfig)"
+            raise FieldError(
+                f"{path}",
+                f"unknown field(s) {sorted(map(str, extra))} (allowed: HyperbandStrategyConfig)",
             )
         p = f"{path}.HyperbandStrategyConfig"
         hb = doc.get("HyperbandStrategyConfig") or {}
         if not isinstance(hb, Mapping):
-            raise TypeError(f"{p}: must be an object, got {hb!r}")
+            raise FieldTypeError(f"{p}", f"must be an object, got {hb!r}")
         extra = set(hb) - {"MinResource", "MaxResource"}
         if extra:
-            raise ValueError(
-                f"{p}: unknown field(s) {sorted(map(str, extra))} "
-                f"(allowed: MinResource, MaxResource)"
+            raise FieldError(
+                f"{p}",
+                f"unknown field(s) {sorted(map(str, extra))} (allowed: MinResource, MaxResource)",
             )
         return cls(hb.get("MinResource"), hb.get("MaxResource")).resolve(
             static, p, ("MinResource", "MaxResource")

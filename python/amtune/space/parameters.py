@@ -271,6 +271,11 @@ class CategoricalParameter(Parameter):
             (type(v), v): i for i, v in enumerate(self.values) if type(v) in (str, int, float, bool)
         }
 
+    def exact_indices(self, column: list[Any]) -> list[int | None]:
+        """The index of each value of ``column`` found by its exact type and value (the fast
+        path of encoding), None where that does not find it (:meth:`lookup` then decides)."""
+        return list(map(self._fast.get, zip(map(type, column), column, strict=True)))
+
     def lookup(self, v: Any) -> int:
         i = self._fast.get((type(v), v))
         if i is None:

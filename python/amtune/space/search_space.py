@@ -121,6 +121,11 @@ class SearchSpace:
         self._name_set = frozenset(self.names)
         self._full_set = frozenset(self.names) | frozenset(self.static)
 
+    @property
+    def engine(self) -> core.Space:
+        """The compiled space: vectorized encoding, decoding and sampling of raw values."""
+        return self._core
+
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         for key in ("_core", "_name_set", "_full_set"):
@@ -245,7 +250,7 @@ class SearchSpace:
     def _raw_column(name: str, p: Parameter, column: list[Any]) -> np.ndarray:
         if isinstance(p, CategoricalParameter):
             try:
-                fast = list(map(p._fast.get, zip(map(type, column), column, strict=True)))
+                fast = p.exact_indices(column)
             except TypeError:  # an unhashable value: the slow path names it
                 fast = [None]
             if None not in fast:

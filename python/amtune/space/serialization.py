@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from amtune.errors import FieldError, FieldTypeError
 from amtune.space.parameters import (
     CategoricalParameter,
     ContinuousParameter,
@@ -22,10 +23,13 @@ from amtune.space.parameters import (
 )
 
 
-def ranges_from_sagemaker(parameter_ranges: Mapping[str, Any]) -> dict[str, Parameter]:
-    """The ranges of a SageMaker ``ParameterRanges`` document (bounds may be strings)."""
+def ranges_from_sagemaker(
+    parameter_ranges: Mapping[str, Any], path: str = "ParameterRanges"
+) -> dict[str, Parameter]:
+    """The ranges of a SageMaker ``ParameterRanges`` document (bounds may be strings); errors
+    name the field under ``path``."""
     if not isinstance(parameter_ranges, Mapping):
-        raise TypeError(f"ParameterRanges must be a dict, got {type(parameter_ranges).__name__}")
+        raise FieldTypeError(path, f"must be a dict, got {type(parameter_ranges).__name__}")
     known = {
         "ContinuousParameterRanges",
         "IntegerParameterRanges",
@@ -34,47 +38,45 @@ def ranges_from_sagemaker(parameter_ranges: Mapping[str, Any]) -> dict[str, Para
     }
     unknown = set(parameter_ranges) - known
     if unknown:
-        raise ValueError(f"ParameterRanges: unknown field(s) {sorted(unknown)}")
+        raise FieldError(path, f"unknown field(s) {sorted(unknown)}")
     if parameter_ranges.get("AutoParameters"):
-        raise ValueError(
-            "ParameterRanges.AutoParameters: automatic range inference is not supported"
-        )
+        raise FieldError(f"{path}.AutoParameters", "automatic range inference is not supported")
     ranges: dict[str, Parameter] = {}
 
     def entries(field: str) -> list[Any]:
         items = parameter_ranges.get(field) or []
         if not isinstance(items, list):
-            raise TypeError(f"ParameterRanges.{field} must be a list")
+            raise FieldTypeError(f"{path}.{field}", "must be a list")
         for i, r in enumerate(items):
             if not isinstance(r, Mapping):
-                raise TypeError(f"ParameterRanges.{field}[{i}] must be a dict")
+                raise FieldTypeError(f"{path}.{field}[{i}]", "must be a dict")
         return items
 
-    def add(path: str, name: Any, p: Parameter) -> None:
+    def add(where: str, name: Any, p: Parameter) -> None:
         if not isinstance(name, str):
-            raise ValueError(f"{path}.Name must be a string, got {name!r}")
+            raise FieldError(f"{where}.Name", f"must be a string, got {name!r}")
         if name in ranges:
-            raise ValueError(f"{path}: parameter {name!r} is defined twice")
+            raise FieldError(where, f"parameter {name!r} is defined twice")
         ranges[name] = p
 
     for kind, klass in (("Continuous", ContinuousParameter), ("Integer", IntegerParameter)):
         for i, r in enumerate(entries(f"{kind}ParameterRanges")):
-            path = f"ParameterRanges.{kind}ParameterRanges[{i}]"
+            where = f"{path}.{kind}ParameterRanges[{i}]"
             extra = set(r) - {"Name", "MinValue", "MaxValue", "ScalingType"}
             if extra:
-                raise ValueError(f"{path}: unknown field(s) {sorted(extra)}")
+                raise FieldError(where, f"unknown field(s) {sorted(extra)}")
             if "MinValue" not in r or "MaxValue" not in r or "Name" not in r:
-                raise ValueError(f"{path}: needs Name, MinValue and MaxValue")
+                raise FieldError(where, "needs Name, MinValue and MaxValue")
             lo, hi = r["MinValue"], r["MaxValue"]
             if kind == "Integer":
-                lo = _int_from_str(f"{path}.MinValue", lo)
-                hi = _int_from_str(f"{path}.MaxValue", hi)
-            add(path, r["Name"], klass(lo, hi, r.get("ScalingType", "Auto")))
+                lo = _int_from_str(f"{where}.MinValue", lo)
+                hi = _int_from_str(f"{where}.MaxValue", hi)
+            add(where, r["Name"], klass(lo, hi, r.get("ScalingType", "Auto")))
     for i, r in enumerate(entries("CategoricalParameterRanges")):
-        path = f"ParameterRanges.CategoricalParameterRanges[{i}]"
+        where = f"{path}.CategoricalParameterRanges[{i}]"
         if set(r) != {"Name", "Values"}:
-            raise ValueError(f"{path}: needs exactly Name and Values")
-        add(path, r["Name"], CategoricalParameter(r["Values"]))
+            raise FieldError(where, "needs exactly Name and Values")
+        add(where, r["Name"], CategoricalParameter(r["Values"]))
     return ranges
 
 
@@ -136,5 +138,5 @@ def _int_from_str(path: str, v: Any) -> Any:
         try:
             return int(v)
         except ValueError:
-            raise ValueError(f"{path} must be an integer, got {v!r}") from None
+            raise FieldError(path, f"must be an integer, got {v!r}") from None
     return v

@@ -210,7 +210,7 @@ class BayesianSearch(Strategy):
         super().bind(space, seed)
         threads = self.num_threads or int(os.environ.get("AMTUNE_NUM_THREADS", "0") or 0)
         self._engine = core.BayesEngine(
-            space._core,
+            space.engine,
             input_spec(space),
             acquisition=ACQUISITIONS[self.acquisition],
             kappa=self.ucb_kappa,
@@ -235,6 +235,11 @@ class BayesianSearch(Strategy):
         self._design_index = 0
 
     # ------------------------------------------------------------------ proposals
+    @property
+    def initial_design_size(self) -> int:
+        """The number of initial-design points (``n_initial`` or its default), once bound."""
+        return int(self._n_init)
+
     def ask(self, n: int, history: History) -> np.ndarray:
         space = self.space
         if space.dim == 0:

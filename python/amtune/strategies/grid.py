@@ -63,4 +63,4 @@ class GridSearch(Strategy):
                 out.append(i)
             i += 1
         self._cursor = max(self._cursor, i)
-        return np.asarray(self.space._core.encode(grid_raw(self.space, out)))
+        return np.asarray(self.space.engine.encode(grid_raw(self.space, out)))

@@ -11,6 +11,7 @@ import numbers
 from collections.abc import Mapping
 from typing import Any
 
+from amtune.errors import FieldError, FieldTypeError
 from amtune.strategies.random_search import RandomSearch
 
 #: Hyperband's reduction factor: a rung keeps the top 1/ETA of its values.
@@ -56,33 +57,35 @@ def resolve_resources(
     if lo is None:
         lo = 1
     elif isinstance(lo, bool) or not isinstance(lo, numbers.Integral):
-        raise TypeError(f"{path}.{lo_name}: must be an integer >= 1, got {lo!r}")
+        raise FieldTypeError(f"{path}.{lo_name}", f"must be an integer >= 1, got {lo!r}")
     lo = int(lo)
     if lo < 1:
-        raise ValueError(f"{path}.{lo_name}: must be an integer >= 1, got {lo!r}")
+        raise FieldError(f"{path}.{lo_name}", f"must be an integer >= 1, got {lo!r}")
     hi = max_resource
     if hi is None:
         for k in EPOCH_KEYS:
             if static and k in static:
                 hi = as_int(static[k])
                 if hi is None:
-                    raise ValueError(
-                        f"{path}.{hi_name}: not given, and the static hyperparameter "
-                        f"{k!r} = {static[k]!r} is not an integer to infer it from"
+                    raise FieldError(
+                        f"{path}.{hi_name}",
+                        f"not given, and the static hyperparameter "
+                        f"{k!r} = {static[k]!r} is not an integer to infer it from",
                     )
                 break
         else:
-            raise ValueError(
-                f"{path}.{hi_name}: required unless a static hyperparameter "
-                f"({', '.join(EPOCH_KEYS)}) gives the number of epochs"
+            raise FieldError(
+                f"{path}.{hi_name}",
+                f"required unless a static hyperparameter "
+                f"({', '.join(EPOCH_KEYS)}) gives the number of epochs",
             )
     elif isinstance(hi, bool) or not isinstance(hi, numbers.Integral):
-        raise TypeError(f"{path}.{hi_name}: must be an integer, got {hi!r}")
+        raise FieldTypeError(f"{path}.{hi_name}", f"must be an integer, got {hi!r}")
     hi = int(hi)
     if not lo <= hi <= MAX_RESOURCE_LIMIT:
-        raise ValueError(
-            f"{path}.{hi_name}: must be an integer from {lo_name} ({lo}) to "
-            f"{MAX_RESOURCE_LIMIT}, got {hi}"
+        raise FieldError(
+            f"{path}.{hi_name}",
+            f"must be an integer from {lo_name} ({lo}) to {MAX_RESOURCE_LIMIT}, got {hi}",
         )
     return lo, hi
 

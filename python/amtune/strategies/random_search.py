@@ -74,7 +74,7 @@ def grid_indices(space: SearchSpace, X: np.ndarray) -> list[int]:
     cards = _finite_cards(space)
     if len(X) == 0:
         return []
-    raw = np.asarray(space._core.decode(space.check_unit(X))) - _offsets(space)
+    raw = np.asarray(space.engine.decode(space.check_unit(X))) - _offsets(space)
     digits = np.rint(raw).astype(np.int64)
     if (space.size or 1) < 2**62:
         idx = np.zeros(digits.shape[0], dtype=np.int64)
@@ -98,7 +98,7 @@ def enumerate_grid(space: SearchSpace) -> np.ndarray:
             f"enumerate_grid: the space must be finite with at most "
             f"{_ENUMERATE_LIMIT} configurations, got {size}"
         )
-    return np.asarray(space._core.encode(grid_raw(space, np.arange(size))))
+    return np.asarray(space.engine.encode(grid_raw(space, np.arange(size))))
 
 
 def _cell_weights(space: SearchSpace) -> np.ndarray:
@@ -155,7 +155,7 @@ def unused_discrete(strategy: Strategy, n: int, history: History) -> np.ndarray:
                 chosen.append(i)
                 if len(chosen) == n:
                     break
-    return np.asarray(space._core.encode(grid_raw(space, chosen)))
+    return np.asarray(space.engine.encode(grid_raw(space, chosen)))
 
 
 class RandomSearch(Strategy):

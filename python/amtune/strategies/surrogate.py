@@ -151,7 +151,7 @@ class Surrogate:
         self.space = space
         self.seed = int(seed)
         self._engine = core.BayesEngine(
-            space._core,
+            space.engine,
             input_spec(space, bool(input_warping)),
             deterministic=bool(deterministic),
             threads=_threads(num_threads),

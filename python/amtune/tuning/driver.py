@@ -1,14 +1,16 @@
 """The loop of one tuning job (one run of ``fit`` or ``resume``): propose, launch, watch, record.
 
-The driver is the only writer of the store while it runs. It admits training jobs up to the limits,
-hands their events to the rules (:mod:`amtune.rules`), turns each ending into statuses
-(:mod:`amtune.tuning.outcome`) and tells the strategy what it learned.
+The driver is the only writer of the store while it runs. Each turn of its loop is one store
+transaction: poll for a stop request and write the heartbeat, apply the time limits, admit new
+training jobs up to the limits, then handle the runners' events (:mod:`amtune.runners.events`):
+a metric emission goes to the rules (:mod:`amtune.rules`), whose :class:`JobDecision` may end the
+job; a job's end becomes its statuses by the pure rules of :mod:`amtune.tuning.outcome`, and the
+strategy learns from it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import queue
 import socket
@@ -18,24 +20,49 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from amtune.enums import (
+    JobAction,
+    ObjectiveStatus,
+    StopCause,
+    TrainingJobStatus,
+    TuningJobStatus,
+)
 from amtune.optimizer import Optimizer
 from amtune.progress import Progress, format_status
-from amtune.rules.base import CompleteJob, TuningJobHook
+from amtune.rules.base import TuningJobHook
 from amtune.rules.build import build_hooks
-from amtune.runners.command import CommandRunner
-from amtune.runners.spec import JobSpec, Outcome, Runner
+from amtune.rules.decisions import JobDecision
+from amtune.runners.events import JobEnded, MetricEmitted, Outcome, RunnerEvent
+from amtune.runners.spec import JobSpec, Runner
 from amtune.runners.thread import ThreadRunner
 from amtune.tuning.liveness import kill_survivor
-from amtune.tuning.outcome import observation
+from amtune.tuning.outcome import (
+    ObservationKind,
+    StopRequest,
+    TuningJobStop,
+    job_end,
+    observation,
+    should_retry,
+    tuning_job_end,
+)
 from amtune.tuning.settings import TuningJobSettings
 from amtune.tuning.state import TrainingJobState, TuningRun
 
 #: Seconds between the driver's polls of the store (stop requests, heartbeat).
 POLL = 0.5
+#: Events handled in one transaction at most.
+MAX_BATCH = 10000
+
+_STOP_CAUSE = {JobAction.STOP: StopCause.RULE_STOP, JobAction.COMPLETE: StopCause.RULE_COMPLETE}
+
+MetricRow = tuple[str, int, str, int | None, float, float]
 
 
 class Driver:
-    """The loop of one tuning job (one run of fit or resume)."""
+    """The loop of one tuning job (one run of fit or resume).
+
+    ``state`` is the run's :class:`TuningRun` once :meth:`load` has read the store.
+    """
 
     def __init__(
         self,
@@ -47,29 +74,33 @@ class Driver:
         stop_event: threading.Event | None = None,
     ) -> None:
         self.t = tuner
-        self.stop_event = stop_event or threading.Event()
-        self.state: TuningRun | None = None
         self.name = name
         self.runner = runner
         self.resumed = resumed
+        self.stop_event = stop_event or threading.Event()
         self.store = tuner.store
-        self.events: queue.Queue[Any] = queue.Queue()
+        self.events: queue.Queue[RunnerEvent] = queue.Queue()
         self.progress = Progress(show)
         self.hooks: list[TuningJobHook] = build_hooks(tuner)
-        self.metric_buf: list[tuple[str, int, str, int | None, float, float]] = []
-        self.stop_status: str | None = None  # "Stopped" (user) or "Completed" (limit/criteria)
-        self.stop_reason: str | None = None
+        self.metric_buf: list[MetricRow] = []
+        self.stop: TuningJobStop | None = None  # set once the tuning job is ending early
+        self.state: TuningRun | None = None
+        self.rerun: list[TrainingJobState] = []
         self.n_started = 0
+        self.exhausted = False  # the strategy has nothing left to propose (a finite space)
+        self.consumed_before = 0.0
+        self.start_clock = time.time()
         root = Path(tuner.output_path) if tuner.output_path else self.store.jobs_root
         self.jobs_dir = root / name
-        self.is_command = isinstance(runner, CommandRunner)
 
     # ---------------------------------------------------------------- setup
-    def _load(self) -> TuningRun:
+    def load(self) -> TuningRun:
+        """Read the tuning job from the store: its training jobs, their series and the rules'
+        decisions; rebuild the strategy from the finished ones; take the driver's lease."""
         job = self.store.get_tuning_job(self.name)
         resumes = int(job["resumes"]) + (1 if self.resumed else 0)
         seed = int(self.t.random_seed or 0)
-        if resumes:
+        if resumes:  # a resumed job does not repeat the proposals of the first run
             seed = int(hashlib.sha256(f"{seed}:{resumes}".encode()).hexdigest()[:8], 16)
         opt = Optimizer(
             self.t.space, self.t.strategy, self.t.objective_type, seed, **self.t.strategy_config
@@ -91,16 +122,17 @@ class Driver:
                 series.setdefault(m["seq"], {}).setdefault(m["name"], []).append(
                     (m["step"], m["time"], m["value"])
                 )
+        decisions = self.store.rule_decisions(self.name) if rows else {}
         params: list[dict[str, Any]] = []
         values: list[float | None] = []
-        self.rerun: list[TrainingJobState] = []
         for r in rows:
+            d = decisions.get(r["seq"])
             js = TrainingJobState(
                 r["seq"],
                 r["name"],
                 r["hyperparameters"],
-                r["status"],
-                r["objective_status"],
+                TrainingJobStatus(r["status"]),
+                ObjectiveStatus(r["objective_status"]),
                 r["failure_reason"],
                 r["creation_time"],
                 r["start_time"],
@@ -112,16 +144,18 @@ class Driver:
                 bool(r["retryable"]),
                 Path(r["job_dir"]) if r["job_dir"] else None,
                 series.get(r["seq"], {}),
+                decision=None
+                if d is None
+                else JobDecision(d["rule"], JobAction(d["action"]), d["reason"], d["resource"]),
             )
             run.jobs[js.seq] = js
-            if js.status == "InProgress":
+            if js.status is TrainingJobStatus.IN_PROGRESS:
                 self.rerun.append(js)
                 continue
             obs = observation(js.status, js.objective_status, js.final_objective)
-            if obs != "skip":
+            if obs.kind is not ObservationKind.DROPPED:
                 params.append({**js.hyperparameters, **self.t.space.static})
-                assert isinstance(obs, float)
-                values.append(None if math.isnan(obs) else obs)
+                values.append(obs.value)
             run.update_best(js)
         if params:
             opt.add_many(params, values)
@@ -129,23 +163,24 @@ class Driver:
         with self.store.transaction():
             self.store.update_tuning_job(
                 self.name,
-                status="InProgress" if job["status"] == "InProgress" else job["status"],
+                status=job["status"],
                 resumes=resumes,
                 driver_pid=os.getpid(),
                 driver_host=socket.gethostname(),
                 heartbeat=time.time(),
             )
         if job["stop_requested"]:
-            self._request_stop("Stopped", "stop requested")
+            self._end_early(TuningJobStop(TuningJobStatus.STOPPED, "stop requested"))
         return run
 
     # ---------------------------------------------------------------- main loop
     def run(self) -> None:
         self.start_clock = time.time()
-        run = self._load()
+        run = self.load()
         try:
             for h in self.hooks:
                 h.on_start(run)
+            self._resume_interrupted(run)
             self._loop(run)
         except BaseException as exc:
             self._abort(run, exc)
@@ -157,87 +192,106 @@ class Driver:
         return self.consumed_before + (time.time() - self.start_clock)
 
     def _loop(self, run: TuningRun) -> None:
-        t = self.t
         next_poll = 0.0
-        exhausted = False
-        with self.store.transaction():
-            for js in self.rerun:
-                if self.stop_status is None:
-                    self._restart(run, js)
-                else:  # a stop was requested while the driver was down: do not re-run
-                    js.status, js.objective_status = "Stopped", "Failed"
-                    js.failure_reason, js.end_time = "the driver was interrupted", time.time()
-                    self.store.update_training_job(
-                        self.name,
-                        js.seq,
-                        status=js.status,
-                        objective_status=js.objective_status,
-                        failure_reason=js.failure_reason,
-                        end_time=js.end_time,
-                    )
         while True:
             now = time.time()
             with self.store.transaction():
                 if now >= next_poll:
                     next_poll = now + POLL
-                    if self.stop_event.is_set() or self.store.stop_requested(self.name):
-                        self._request_stop("Stopped", "stop requested")
-                    self.store.update_tuning_job(
-                        self.name, heartbeat=now, consumed_runtime=self._elapsed()
-                    )
-                if (
-                    t.max_runtime_in_seconds is not None
-                    and self.stop_status is None
-                    and self._elapsed() >= t.max_runtime_in_seconds
-                ):
-                    self._request_stop(
-                        "Completed",
-                        "the tuning job reached MaxRuntimeInSeconds "
-                        f"({t.max_runtime_in_seconds:g} s)",
-                    )
-                for js in run.running:
-                    if js.deadline is not None and now >= js.deadline and js.stop_reason is None:
-                        self._stop_job(js, "timeout", "Failed")
-                # admit new training jobs
-                free = t.max_parallel_jobs - len(run.running)
-                todo = t.max_jobs - self.n_started
-                if self.stop_status is None and not exhausted and free > 0 and todo > 0:
-                    if t.strategy == "Grid" or t.space.is_finite:  # one at a time: few may be left
-                        trials = []
-                        for _ in range(min(free, todo)):
-                            try:
-                                trials += run.optimizer.ask(1)
-                            except ValueError:
-                                exhausted = True  # every grid point is evaluated or running
-                                break
-                    else:
-                        trials = run.optimizer.ask(min(free, todo))
-                    for trial in trials:
-                        self._launch(run, trial.id, trial.params)
-                if self.metric_buf:
-                    self.store.add_metrics(self.metric_buf)
-                    self.metric_buf.clear()
+                    self._poll(now)
+                self._apply_time_limits(run, now)
+                self._admit(run)
+                self._flush_metrics()
             self._show(run)
             if not run.running:
                 break
-            timeout = max(0.0, min(next_poll - time.time(), POLL))
-            deadlines = [j.deadline for j in run.running if j.deadline and j.stop_reason is None]
-            if deadlines:
-                timeout = max(0.0, min(timeout, min(deadlines) - time.time()))
-            try:
-                ev = self.events.get(timeout=timeout)
-            except queue.Empty:
-                continue
-            batch = [ev]
-            while len(batch) < 10000:
-                try:
-                    batch.append(self.events.get_nowait())
-                except queue.Empty:
-                    break
-            with self.store.transaction():
-                for ev in batch:
-                    self._handle(run, ev)
+            batch = self._next_events(run, next_poll)
+            if batch:
+                with self.store.transaction():
+                    for ev in batch:
+                        self._handle(run, ev)
         self._finish(run)
+
+    # ---------------------------------------------------------------- steps of a turn
+    def _resume_interrupted(self, run: TuningRun) -> None:
+        """Re-run the training jobs that were InProgress when the previous driver died (or, if a
+        stop was requested meanwhile, mark them Stopped)."""
+        with self.store.transaction():
+            for js in self.rerun:
+                if self.stop is None:
+                    self._restart(run, js)
+                    continue
+                js.status, js.objective_status = TrainingJobStatus.STOPPED, ObjectiveStatus.FAILED
+                js.failure_reason, js.end_time = "the driver was interrupted", time.time()
+                self.store.update_training_job(
+                    self.name,
+                    js.seq,
+                    status=js.status,
+                    objective_status=js.objective_status,
+                    failure_reason=js.failure_reason,
+                    end_time=js.end_time,
+                )
+
+    def _poll(self, now: float) -> None:
+        """A stop request (``stop()`` or ``amtune stop``), and the driver's heartbeat."""
+        if self.stop_event.is_set() or self.store.stop_requested(self.name):
+            self._end_early(TuningJobStop(TuningJobStatus.STOPPED, "stop requested"))
+        self.store.update_tuning_job(self.name, heartbeat=now, consumed_runtime=self._elapsed())
+
+    def _apply_time_limits(self, run: TuningRun, now: float) -> None:
+        """The tuning job's ``MaxRuntimeInSeconds`` and each training job's own limit."""
+        limit = self.t.max_runtime_in_seconds
+        if limit is not None and self.stop is None and self._elapsed() >= limit:
+            reason = f"the tuning job reached MaxRuntimeInSeconds ({limit:g} s)"
+            self._end_early(TuningJobStop(TuningJobStatus.COMPLETED, reason))
+        for js in run.running:
+            if js.deadline is not None and now >= js.deadline and js.stop is None:
+                reason = (
+                    f"the training job exceeded its MaxRuntimeInSeconds "
+                    f"({self.t.max_runtime_per_training_job:g} s) and was stopped"
+                )
+                self._stop_job(js, StopRequest(StopCause.TIMEOUT, reason))
+
+    def _admit(self, run: TuningRun) -> None:
+        """Start training jobs while slots and budget are free and the strategy proposes."""
+        free = self.t.max_parallel_jobs - len(run.running)
+        todo = self.t.max_jobs - self.n_started
+        if self.stop is not None or self.exhausted or free <= 0 or todo <= 0:
+            return
+        if self.t.strategy == "Grid" or self.t.space.is_finite:  # one at a time: few may be left
+            trials = []
+            for _ in range(min(free, todo)):
+                try:
+                    trials += run.optimizer.ask(1)
+                except ValueError:
+                    self.exhausted = True  # every grid point is evaluated or running
+                    break
+        else:
+            trials = run.optimizer.ask(min(free, todo))
+        for trial in trials:
+            self._launch(run, trial.id, trial.params)
+
+    def _next_events(self, run: TuningRun, next_poll: float) -> list[RunnerEvent]:
+        """Wait for events until the next poll or training-job deadline; take what has come."""
+        timeout = max(0.0, min(next_poll - time.time(), POLL))
+        deadlines = [j.deadline for j in run.running if j.deadline and j.stop is None]
+        if deadlines:
+            timeout = max(0.0, min(timeout, min(deadlines) - time.time()))
+        try:
+            batch = [self.events.get(timeout=timeout)]
+        except queue.Empty:
+            return []
+        while len(batch) < MAX_BATCH:
+            try:
+                batch.append(self.events.get_nowait())
+            except queue.Empty:
+                break
+        return batch
+
+    def _flush_metrics(self) -> None:
+        if self.metric_buf:
+            self.store.add_metrics(self.metric_buf)
+            self.metric_buf.clear()
 
     def _show(self, run: TuningRun) -> None:
         if not self.progress.enabled:
@@ -269,9 +323,9 @@ class Driver:
         self.store.insert_training_job(
             self.name, seq, name, tuned, now, None if job_dir is None else str(job_dir)
         )
-        self._run_attempt(js)
+        self._run_attempt(run, js)
 
-    def _run_attempt(self, js: TrainingJobState) -> None:
+    def _run_attempt(self, run: TuningRun, js: TrainingJobState) -> None:
         spec = JobSpec(
             self.name,
             js.seq,
@@ -283,9 +337,8 @@ class Driver:
         )
         lim = self.t.max_runtime_per_training_job
         js.deadline = None if lim is None else time.time() + lim
-        js.stop_reason = js.stop_status = None
-        assert self.state is not None
-        self.state.mark_running(js)
+        js.stop = None
+        run.mark_running(js)
         js.handle = self.runner.start(spec, self.events)
         if js.handle.pid is not None:
             self.store.update_training_job(self.name, js.seq, pid=js.handle.pid)
@@ -295,8 +348,10 @@ class Driver:
         kill_survivor(self.store, self.name, js.seq)
         js.restarts += 1
         js.series = {}
+        js.decision = None
         js.start_time = time.time()
         self.store.delete_metrics(self.name, js.seq)
+        self.store.delete_rule_decision(self.name, js.seq)
         self.store.update_training_job(
             self.name, js.seq, restarts=js.restarts, start_time=js.start_time
         )
@@ -305,75 +360,121 @@ class Driver:
                 f.write("[amtune] the driver was interrupted; re-running this training job\n")
         # pending in the strategy while it runs, so no proposal lands on it
         js.trial_id = run.optimizer.add_pending({**js.hyperparameters, **self.t.space.static}).id
-        self._run_attempt(js)
+        self._run_attempt(run, js)
 
-    def _stop_job(self, js: TrainingJobState, reason: str, status: str) -> None:
-        if js.stop_reason is not None or js.handle is None:
+    def _stop_job(self, js: TrainingJobState, stop: StopRequest) -> None:
+        if js.stop is not None or js.handle is None:
             return
-        js.stop_reason = reason
-        js.stop_status = status
+        js.stop = stop
         js.handle.stop(self.t.stop_grace_seconds)
 
-    def _request_stop(self, status: str, reason: str) -> None:
-        if self.stop_status is not None:
+    def _end_early(self, stop: TuningJobStop) -> None:
+        """End the tuning job before its budget is used: stop every running training job."""
+        if self.stop is not None:
             return
-        self.stop_status = status
-        self.stop_reason = reason
-        run = self.state
-        if status == "Stopped":
-            self.store.update_tuning_job(self.name, status="Stopping")
-        if run is not None:
-            for js in run.running:
-                self._stop_job(js, reason, "Stopped")
+        self.stop = stop
+        if stop.status is TuningJobStatus.STOPPED:
+            self.store.update_tuning_job(self.name, status=TuningJobStatus.STOPPING)
+        if self.state is not None:
+            for js in self.state.running:
+                self._stop_job(js, StopRequest(StopCause.TUNING_JOB_STOPPING, stop.reason))
 
-    def _handle(self, run: TuningRun, ev: tuple[Any, ...]) -> None:
-        kind, seq = ev[0], ev[1]
-        js = run.jobs.get(seq)
-        if js is None or js.status != "InProgress":
+    # ---------------------------------------------------------------- events
+    def _handle(self, run: TuningRun, ev: RunnerEvent) -> None:
+        js = run.jobs.get(ev.seq)
+        if js is None or js.status is not TrainingJobStatus.IN_PROGRESS:
             return
-        if kind == "metric":
-            _, _, name, value, step, when = ev
-            js.series.setdefault(name, []).append((step, when, value))
-            self.metric_buf.append((self.name, seq, name, step, when, value))
-            for h in self.hooks:
-                why = h.on_metric(run, js, name, step, value)
-                if why:
-                    self._stop_job(
-                        js, why, "Completed" if isinstance(why, CompleteJob) else "Stopped"
-                    )
-                    break
-        elif kind == "done":
-            self._finish_job(run, js, ev[2])
+        if isinstance(ev, MetricEmitted):
+            self._on_metric(run, js, ev)
+        else:
+            self._on_end(run, js, ev)
 
-    def _finish_job(self, run: TuningRun, js: TrainingJobState, out: Outcome) -> None:
+    def _on_metric(self, run: TuningRun, js: TrainingJobState, ev: MetricEmitted) -> None:
+        js.series.setdefault(ev.name, []).append((ev.step, ev.time, ev.value))
+        self.metric_buf.append((self.name, ev.seq, ev.name, ev.step, ev.time, ev.value))
+        for h in self.hooks:
+            decision = h.on_metric(run, js, ev.name, ev.step, ev.value)
+            if decision is not None:
+                self._decide(js, decision)
+                break
+
+    def _decide(self, js: TrainingJobState, decision: JobDecision) -> None:
+        """Apply a rule's decision to a running job and record it (a resumed job's rules see it)."""
+        if js.stop is not None or js.handle is None:
+            return
+        js.decision = decision
+        self.store.set_rule_decision(
+            self.name, js.seq, decision.rule, decision.action, decision.reason, decision.resource
+        )
+        self._stop_job(js, StopRequest(_STOP_CAUSE[decision.action], decision.reason))
+
+    def _on_end(self, run: TuningRun, js: TrainingJobState, ev: JobEnded) -> None:
         now = time.time()
-        if self.metric_buf:
-            self.store.add_metrics(self.metric_buf)
-            self.metric_buf.clear()
-        # Retries: a process killed by a signal (that we did not stop) or that failed to start.
-        if (
-            not out.ok
-            and out.retryable
-            and js.stop_reason is None
-            and js.attempts <= self.t.max_retry_attempts
-            and self.stop_status is None
+        out = ev.outcome
+        self._flush_metrics()
+        if should_retry(
+            out, js.stop, js.attempts, self.t.max_retry_attempts, self.stop is not None
         ):
-            self.store.add_attempt(
-                self.name,
-                js.seq,
-                js.attempts,
-                "Failed",
-                out.failure_reason,
-                True,
-                js.start_time,
-                now,
-            )
-            js.attempts += 1
-            js.series = {}
-            self.store.delete_metrics(self.name, js.seq)
-            self.store.update_training_job(self.name, js.seq, attempts=js.attempts)
-            self._run_attempt(js)
+            self._retry(run, js, out, now)
             return
+        self._record_final_values(js, out, now)
+        end = job_end(out, js.stop, js.final_metrics, self.t.objective_metric_name)
+        js.status, js.objective_status = end.status, end.objective_status
+        js.failure_reason, js.final_objective = end.failure_reason, end.final_objective
+        js.end_time = now
+        js.retryable = bool(out.retryable) and end.status is TrainingJobStatus.FAILED
+        js.handle = None
+        run.mark_ended(js)
+        self.store.add_attempt(
+            self.name,
+            js.seq,
+            js.attempts,
+            js.status,
+            js.failure_reason,
+            js.retryable,
+            js.start_time,
+            now,
+        )
+        self.store.update_training_job(
+            self.name,
+            js.seq,
+            status=js.status,
+            objective_status=js.objective_status,
+            failure_reason=js.failure_reason,
+            end_time=now,
+            final_objective=js.final_objective,
+            final_metrics=js.final_metrics,
+            retryable=int(js.retryable),
+        )
+        self._observe(run, js)
+        for h in self.hooks:
+            why = h.after_job(run, js)
+            if why:
+                self._end_early(TuningJobStop(TuningJobStatus.COMPLETED, why))
+                run.completion_details.setdefault("Reason", why)
+                break
+
+    def _retry(self, run: TuningRun, js: TrainingJobState, out: Outcome, now: float) -> None:
+        """Run a job again whose process died by a signal or failed to start."""
+        self.store.add_attempt(
+            self.name,
+            js.seq,
+            js.attempts,
+            TrainingJobStatus.FAILED,
+            out.failure_reason,
+            True,
+            js.start_time,
+            now,
+        )
+        js.attempts += 1
+        js.series = {}
+        self.store.delete_metrics(self.name, js.seq)
+        self.store.update_training_job(self.name, js.seq, attempts=js.attempts)
+        self._run_attempt(run, js)
+
+    def _record_final_values(self, js: TrainingJobState, out: Outcome, now: float) -> None:
+        """Append what a callable returned to the series; the final metrics are the last
+        emissions."""
         extra: list[tuple[str, float]] = []
         if out.final_value is not None:
             extra.append((self.t.objective_metric_name, out.final_value))
@@ -382,87 +483,30 @@ class Driver:
             k = len(js.series.get(name, []))
             js.series.setdefault(name, []).append((k, now, value))
             self.metric_buf.append((self.name, js.seq, name, k, now, value))
-        if self.metric_buf:
-            self.store.add_metrics(self.metric_buf)
-            self.metric_buf.clear()
+        self._flush_metrics()
         js.final_metrics = {k: v[-1][2] for k, v in js.series.items() if v}
-        if js.stop_reason == "timeout":
-            status = "Failed"
-            reason: str | None = (
-                f"the training job exceeded its MaxRuntimeInSeconds "
-                f"({self.t.max_runtime_per_training_job:g} s) and was stopped"
-            )
-        elif (out.ok and not out.stopped and js.stop_reason is None) or (
-            js.stop_status == "Completed" and js.stop_reason is not None
-        ):  # it ended by itself, or a hook ended it with its budget used up (CompleteJob)
-            status, reason = "Completed", None
-        elif js.stop_reason is not None or out.stopped:
-            status, reason = "Stopped", js.stop_reason
-        else:
-            status, reason = "Failed", out.failure_reason
-        obj = js.final_metrics.get(self.t.objective_metric_name)
-        if status in ("Completed", "Stopped") and obj is not None:
-            obj_status = "Succeeded"
-        else:
-            obj_status = "Failed"
-            if status == "Completed":
-                reason = f"the objective metric {self.t.objective_metric_name!r} was never emitted"
-        js.status, js.objective_status, js.failure_reason = status, obj_status, reason
-        run.mark_ended(js)
-        js.end_time = now
-        js.final_objective = obj
-        js.retryable = bool(out.retryable) and status == "Failed"
-        js.handle = None
-        self.store.add_attempt(
-            self.name, js.seq, js.attempts, status, reason, js.retryable, js.start_time, now
-        )
-        self.store.update_training_job(
-            self.name,
-            js.seq,
-            status=status,
-            objective_status=obj_status,
-            failure_reason=reason,
-            end_time=now,
-            final_objective=obj,
-            final_metrics=js.final_metrics,
-            retryable=int(js.retryable),
-        )
-        obs = observation(status, obj_status, obj)
-        opt = run.optimizer
+
+    def _observe(self, run: TuningRun, js: TrainingJobState) -> None:
+        """Tell the strategy what the job taught it; update the best job."""
+        obs = observation(js.status, js.objective_status, js.final_objective)
         if js.trial_id is not None:
-            if obs == "skip":
-                opt.forget(js.trial_id)
+            if obs.kind is ObservationKind.DROPPED:
+                run.optimizer.forget(js.trial_id)
             else:
-                opt.tell(js.trial_id, obs)  # type: ignore[arg-type]
+                run.optimizer.tell(js.trial_id, obs.value)
         run.update_best(js)
-        for h in self.hooks:
-            why = h.after_job(run, js)
-            if why:
-                self._request_stop("Completed", why)
-                run.completion_details.setdefault("Reason", why)
-                break
 
     # ---------------------------------------------------------------- end
     def _finish(self, run: TuningRun) -> None:
         now = time.time()
-        rows = run.jobs.values()
-        if self.stop_status == "Stopped":
-            status, reason = "Stopped", None
-        elif any(j.objective_status == "Succeeded" for j in rows):
-            status, reason = "Completed", None
-        else:
-            failed = [j for j in rows if j.status == "Failed"]
-            first = failed[0].failure_reason if failed else None
-            status = "Failed"
-            reason = (
-                f"No training job succeeded: {len(rows)} training job(s), {len(failed)} failed"
-                + (f"; first failure: {first}" if first else "")
-            )
-            if self.stop_reason and self.stop_status == "Completed":
-                reason += f"; ended because {self.stop_reason}"
+        status, reason = tuning_job_end(self.stop, list(run.jobs.values()))
         details = dict(run.completion_details)
-        if self.stop_status == "Completed" and self.stop_reason and "Reason" not in details:
-            details["Reason"] = self.stop_reason
+        if (
+            self.stop is not None
+            and self.stop.status is TuningJobStatus.COMPLETED
+            and "Reason" not in details
+        ):
+            details["Reason"] = self.stop.reason
         with self.store.transaction():
             self.store.update_tuning_job(
                 self.name,
@@ -500,17 +544,14 @@ class Driver:
                 ev = self.events.get_nowait()
             except queue.Empty:
                 break
-            js = run.running_job(ev[1])
-            if ev[0] == "metric" and js is not None:
-                _, seq, mname, value, step, when = ev
-                js.series.setdefault(mname, []).append((step, when, value))
-                self.metric_buf.append((self.name, seq, mname, step, when, value))
+            js = run.running_job(ev.seq)
+            if isinstance(ev, MetricEmitted) and js is not None:
+                js.series.setdefault(ev.name, []).append((ev.step, ev.time, ev.value))
+                self.metric_buf.append((self.name, ev.seq, ev.name, ev.step, ev.time, ev.value))
         now = time.time()
         try:
             with self.store.transaction():
-                if self.metric_buf:
-                    self.store.add_metrics(self.metric_buf)
-                    self.metric_buf.clear()
+                self._flush_metrics()
                 for js in run.running:
                     # as a stopped job: its last emission of the objective is its final value
                     final = {k: v[-1][2] for k, v in js.series.items() if v}
@@ -518,8 +559,10 @@ class Driver:
                     self.store.update_training_job(
                         self.name,
                         js.seq,
-                        status="Stopped",
-                        objective_status="Failed" if obj is None else "Succeeded",
+                        status=TrainingJobStatus.STOPPED,
+                        objective_status=ObjectiveStatus.FAILED
+                        if obj is None
+                        else ObjectiveStatus.SUCCEEDED,
                         failure_reason="the tuning job was interrupted"
                         if interrupted
                         else "the tuning job failed (internal error)",
@@ -529,7 +572,7 @@ class Driver:
                     )
                 self.store.update_tuning_job(
                     self.name,
-                    status="Stopped" if interrupted else "Failed",
+                    status=TuningJobStatus.STOPPED if interrupted else TuningJobStatus.FAILED,
                     failure_reason=None
                     if interrupted
                     else f"internal error: {type(exc).__name__}: {exc}",

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from amtune.enums import ObjectiveStatus, TrainingJobStatus, TuningJobStatus
+from amtune.sagemaker.document import StoredConfig
 from amtune.store import Store
 
 #: Seconds between the driver's heartbeats in the store.
@@ -43,25 +45,25 @@ def driver_alive(job: Mapping[str, Any]) -> bool:
 def stop_tuning_job(store: Store, name: str) -> str:
     """Ask a tuning job to stop (if its driver is gone, mark it Stopped); return its status."""
     job = store.get_tuning_job(name)
-    if job["status"] not in ("InProgress", "Stopping"):
+    if not TuningJobStatus(job["status"]).is_active:
         return str(job["status"])
     store.request_stop(name)
     if driver_alive(job):
-        return "Stopping"
+        return TuningJobStatus.STOPPING
     now = time.time()
     with store.transaction():
         for r in store.training_jobs(name):
-            if r["status"] == "InProgress":
+            if r["status"] == TrainingJobStatus.IN_PROGRESS:
                 store.update_training_job(
                     name,
                     r["seq"],
-                    status="Stopped",
-                    objective_status="Failed",
+                    status=TrainingJobStatus.STOPPED,
+                    objective_status=ObjectiveStatus.FAILED,
                     failure_reason="the driver had died; stopped",
                     end_time=now,
                 )
-        store.update_tuning_job(name, status="Stopped", end_time=now)
-    return "Stopped"
+        store.update_tuning_job(name, status=TuningJobStatus.STOPPED, end_time=now)
+    return TuningJobStatus.STOPPED
 
 
 def kill_survivor(store: Store, name: str, seq: int) -> None:
@@ -75,7 +77,7 @@ def kill_survivor(store: Store, name: str, seq: int) -> None:
     if not rows or not rows[0]["pid"] or not rows[0]["job_dir"]:
         return
     pid, job_dir = int(rows[0]["pid"]), rows[0]["job_dir"]
-    if not store.get_tuning_job(name)["config"]["amtune"].get("command"):
+    if not StoredConfig(store.get_tuning_job(name)["config"]).command:
         return
     try:
         env = Path(f"/proc/{pid}/environ").read_bytes()

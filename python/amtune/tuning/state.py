@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from amtune.enums import ObjectiveStatus, ObjectiveType, TrainingJobStatus
 from amtune.optimizer import Optimizer
+from amtune.rules.decisions import JobDecision
 from amtune.runners.spec import Handle
 from amtune.store import Store
+from amtune.tuning.outcome import StopRequest
 
 
 @dataclass
@@ -18,8 +21,8 @@ class TrainingJobState:
     seq: int
     name: str
     hyperparameters: dict[str, Any]  # tuned ranges only
-    status: str = "InProgress"
-    objective_status: str = "Pending"
+    status: TrainingJobStatus = TrainingJobStatus.IN_PROGRESS
+    objective_status: ObjectiveStatus = ObjectiveStatus.PENDING
     failure_reason: str | None = None
     creation_time: float = 0.0
     start_time: float | None = None
@@ -35,8 +38,12 @@ class TrainingJobState:
     trial_id: int | None = None
     handle: Handle | None = None
     deadline: float | None = None
-    stop_reason: str | None = None  # why the loop asked it to stop
-    stop_status: str | None = None  # the status that stop gives (Stopped, or Failed for a timeout)
+    stop: StopRequest | None = None  # why the loop asked it to stop
+    decision: JobDecision | None = None  # a rule's decision that ended it (kept in the store)
+
+    def __post_init__(self) -> None:
+        self.status = TrainingJobStatus(self.status)
+        self.objective_status = ObjectiveStatus(self.objective_status)
 
 
 class TuningRun:
@@ -52,14 +59,14 @@ class TuningRun:
         store: Store,
         optimizer: Optimizer,
         objective_metric_name: str,
-        objective_type: str,
+        objective_type: ObjectiveType | str,
         random_seed: int,
     ) -> None:
         self.name = name
         self.store = store
         self.optimizer = optimizer
         self.objective_metric_name = objective_metric_name
-        self.objective_type = objective_type
+        self.objective_type = ObjectiveType(objective_type)
         self.random_seed = random_seed
         self.jobs: dict[int, TrainingJobState] = {}
         self._running: dict[int, TrainingJobState] = {}
@@ -72,7 +79,7 @@ class TuningRun:
 
     @property
     def finished(self) -> list[TrainingJobState]:
-        return [j for j in self.jobs.values() if j.status != "InProgress"]
+        return [j for j in self.jobs.values() if j.status.is_finished]
 
     def running_job(self, seq: int) -> TrainingJobState | None:
         """The running training job ``seq``, if it is running."""
@@ -85,11 +92,11 @@ class TuningRun:
         self._running.pop(job.seq, None)
 
     def better(self, a: float, b: float) -> bool:
-        return a > b if self.objective_type == "Maximize" else a < b
+        return self.objective_type.better(a, b)
 
     def update_best(self, job: TrainingJobState) -> None:
         """Make ``job`` the best one if its objective succeeded and beats the best so far."""
-        if job.objective_status != "Succeeded" or job.final_objective is None:
+        if job.objective_status is not ObjectiveStatus.SUCCEEDED or job.final_objective is None:
             return
         if self.best is None or self.best.final_objective is None:
             self.best = job

@@ -39,7 +39,6 @@ from __future__ import annotations
 import math
 import numbers
 import os
-import re
 import shlex
 import sys
 import threading
@@ -51,8 +50,10 @@ from typing import Any
 import numpy as np
 
 from amtune import analytics as _analytics
+from amtune.enums import ObjectiveType, TuningJobStatus
+from amtune.errors import FieldError, FieldTypeError
 from amtune.metrics import validate_metric_definitions
-from amtune.optimizer import Optimizer
+from amtune.report.tuner_methods import TunerReportMixin  # report(), plot_*(), _repr_html_
 from amtune.rules.build import build_hooks
 from amtune.rules.warm_start import check_parents
 from amtune.runners.callables import callable_ref, import_callable
@@ -67,15 +68,15 @@ from amtune.sagemaker.config import (
     TuningJobCompletionCriteriaConfig,
     WarmStartConfig,
 )
+from amtune.sagemaker.document import StoredConfig, tuning_job_config
+from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE
 from amtune.space import Parameter, SearchSpace
-from amtune.space.serialization import ranges_from_json, ranges_to_json
 from amtune.store import NotFoundError, Store
+from amtune.strategies import check_strategy
 from amtune.tuning.driver import Driver
 from amtune.tuning.liveness import driver_alive, stop_tuning_job
 from amtune.tuning.state import TuningRun
 
-TUNING_JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
-CHANNEL_NAME_RE = re.compile(r"^[A-Za-z0-9\.\-_]{1,64}$")
 RUNNERS = ("process", "thread")
 
 
@@ -91,7 +92,7 @@ def _is_pos_number(x: Any) -> bool:
 
 
 # ====================================================================== the tuner
-class HyperparameterTuner:
+class HyperparameterTuner(TunerReportMixin):
     """A tuning job: proposes hyperparameters, runs training jobs, records everything in the store.
 
     Parameters follow the SageMaker SDK's ``HyperparameterTuner``; local additions:
@@ -139,36 +140,38 @@ class HyperparameterTuner:
         quiet: bool = False,
     ) -> None:
         if not isinstance(objective_metric_name, str) or not objective_metric_name:
-            raise ValueError(
-                f"objective_metric_name: must be a non-empty string, got {objective_metric_name!r}"
+            raise FieldError(
+                "objective_metric_name",
+                f"must be a non-empty string, got {objective_metric_name!r}",
             )
-        if objective_type not in ("Maximize", "Minimize"):
-            raise ValueError(
-                f"objective_type: must be 'Maximize' or 'Minimize', got {objective_type!r}"
+        if objective_type not in tuple(ObjectiveType):
+            raise FieldError(
+                "objective_type", f"must be 'Maximize' or 'Minimize', got {objective_type!r}"
             )
         if isinstance(hyperparameter_ranges, SearchSpace):
             ranges = hyperparameter_ranges.ranges
             static = {**hyperparameter_ranges.static, **(static_hyperparameters or {})}
         else:
             if not isinstance(hyperparameter_ranges, Mapping):
-                raise TypeError(
-                    "hyperparameter_ranges: must be a dict of name -> "
-                    "ContinuousParameter/IntegerParameter/CategoricalParameter"
+                raise FieldTypeError(
+                    "hyperparameter_ranges",
+                    "must be a dict of name -> "
+                    "ContinuousParameter/IntegerParameter/CategoricalParameter",
                 )
             ranges, static = dict(hyperparameter_ranges), dict(static_hyperparameters or {})
         if not ranges:
-            raise ValueError("hyperparameter_ranges: at least one range to tune is needed")
+            raise FieldError("hyperparameter_ranges", "at least one range to tune is needed")
         self.space = SearchSpace(ranges, static)
         for k, v in static.items():
             if not isinstance(v, (str, int, float, bool)) or (
                 isinstance(v, float) and not math.isfinite(v)
             ):
-                raise TypeError(
-                    f"static_hyperparameters[{k!r}]: must be a string, number or bool, got {v!r}"
+                raise FieldTypeError(
+                    f"static_hyperparameters[{k!r}]", f"must be a string, number or bool, got {v!r}"
                 )
         self.metric_definitions = validate_metric_definitions(metric_definitions)
         if not isinstance(strategy, str):
-            raise TypeError(f"strategy: must be a strategy name, got {strategy!r}")
+            raise FieldTypeError("strategy", f"must be a strategy name, got {strategy!r}")
         self.strategy = strategy
         if strategy == "Hyperband":
             # resolved: MinResource defaults to 1, MaxResource to the static epochs
@@ -178,74 +181,66 @@ class HyperparameterTuner:
         elif isinstance(strategy_config, HyperbandStrategyConfig) or (
             isinstance(strategy_config, Mapping) and "HyperbandStrategyConfig" in strategy_config
         ):
-            raise ValueError(
-                f"strategy_config: a HyperbandStrategyConfig needs strategy='Hyperband', "
-                f"got strategy={strategy!r}"
+            raise FieldError(
+                "strategy_config",
+                f"a HyperbandStrategyConfig needs strategy='Hyperband', got strategy={strategy!r}",
             )
         else:
             self.strategy_config = dict(strategy_config or {})
-        # Validate the strategy name and options now (a throwaway optimizer).
-        try:
-            Optimizer(self.space, strategy, objective_type, 0, **self.strategy_config)
-        except (ValueError, TypeError) as exc:
-            msg = str(exc)
-            if msg.startswith("strategy options: "):
-                raise ValueError("strategy_config: " + msg[len("strategy options: ") :]) from None
-            if msg.split(" ", 1)[0].rstrip(":") in self.strategy_config:  # an option's value
-                raise ValueError(f"strategy_config.{msg}") from None
-            raise ValueError(f"strategy: {msg}") from None
+        # Validate the strategy name and options now.
+        check_strategy(strategy, self.strategy_config, self.space, "strategy", "strategy_config")
         if max_jobs is None:
             max_jobs = self.space.size if strategy == "Grid" and self.space.size else 10
         if not _is_int(max_jobs) or max_jobs < 1:
-            raise ValueError(f"max_jobs: must be an integer >= 1, got {max_jobs!r}")
+            raise FieldError("max_jobs", f"must be an integer >= 1, got {max_jobs!r}")
         if not _is_int(max_parallel_jobs) or max_parallel_jobs < 1:
-            raise ValueError(
-                f"max_parallel_jobs: must be an integer >= 1, got {max_parallel_jobs!r}"
+            raise FieldError(
+                "max_parallel_jobs", f"must be an integer >= 1, got {max_parallel_jobs!r}"
             )
         if max_runtime_in_seconds is not None and not _is_pos_number(max_runtime_in_seconds):
-            raise ValueError(
-                f"max_runtime_in_seconds: must be a number > 0, got {max_runtime_in_seconds!r}"
+            raise FieldError(
+                "max_runtime_in_seconds", f"must be a number > 0, got {max_runtime_in_seconds!r}"
             )
         if max_runtime_per_training_job is not None and not _is_pos_number(
             max_runtime_per_training_job
         ):
-            raise ValueError(
-                f"max_runtime_per_training_job: must be a number > 0, "
-                f"got {max_runtime_per_training_job!r}"
+            raise FieldError(
+                "max_runtime_per_training_job",
+                f"must be a number > 0, got {max_runtime_per_training_job!r}",
             )
         if early_stopping_type not in EARLY_STOPPING_TYPES:
-            raise ValueError(
-                f"early_stopping_type: must be 'Off' or 'Auto', got {early_stopping_type!r}"
+            raise FieldError(
+                "early_stopping_type", f"must be 'Off' or 'Auto', got {early_stopping_type!r}"
             )
         if completion_criteria_config is not None:
             if not isinstance(completion_criteria_config, TuningJobCompletionCriteriaConfig):
-                raise TypeError(
-                    "completion_criteria_config: must be a TuningJobCompletionCriteriaConfig"
+                raise FieldTypeError(
+                    "completion_criteria_config", "must be a TuningJobCompletionCriteriaConfig"
                 )
             completion_criteria_config.validate()
         if warm_start_config is not None:
             if not isinstance(warm_start_config, WarmStartConfig):
-                raise TypeError("warm_start_config: must be a WarmStartConfig")
+                raise FieldTypeError("warm_start_config", "must be a WarmStartConfig")
             warm_start_config.validate()
         if random_seed is not None and (not _is_int(random_seed) or random_seed < 0):
-            raise ValueError(f"random_seed: must be an integer >= 0, got {random_seed!r}")
+            raise FieldError("random_seed", f"must be an integer >= 0, got {random_seed!r}")
         if not _is_int(max_retry_attempts) or not 0 <= max_retry_attempts <= MAX_RETRY_ATTEMPTS:
-            raise ValueError(
-                f"max_retry_attempts: must be an integer from 0 to {MAX_RETRY_ATTEMPTS}, "
-                f"got {max_retry_attempts!r}"
+            raise FieldError(
+                "max_retry_attempts",
+                f"must be an integer from 0 to {MAX_RETRY_ATTEMPTS}, got {max_retry_attempts!r}",
             )
         if runner not in RUNNERS:
-            raise ValueError(f"runner: must be one of {list(RUNNERS)}, got {runner!r}")
+            raise FieldError("runner", f"must be one of {list(RUNNERS)}, got {runner!r}")
         if not isinstance(base_tuning_job_name, str) or not base_tuning_job_name:
-            raise ValueError("base_tuning_job_name: must be a non-empty string")
+            raise FieldError("base_tuning_job_name", "must be a non-empty string")
         chans: dict[str, str] = {}
         for k, v in (channels or {}).items():
             if not isinstance(k, str) or not CHANNEL_NAME_RE.match(k):
-                raise ValueError(f"channels: invalid channel name {k!r} (letters, digits, . - _)")
+                raise FieldError("channels", f"invalid channel name {k!r} (letters, digits, . - _)")
             chans[k] = str(Path(v).expanduser().resolve())
         if not _is_pos_number(stop_grace_seconds):
-            raise ValueError(
-                f"stop_grace_seconds: must be a number > 0, got {stop_grace_seconds!r}"
+            raise FieldError(
+                "stop_grace_seconds", f"must be a number > 0, got {stop_grace_seconds!r}"
             )
         self.objective_metric_name = objective_metric_name
         self.objective_type = objective_type
@@ -310,9 +305,10 @@ class HyperparameterTuner:
         runner = self._make_runner(train)
         name = job_name or self._default_name()
         if not isinstance(name, str) or not TUNING_JOB_NAME_RE.match(name):
-            raise ValueError(
-                f"job_name: 1-32 letters, digits and hyphens, starting and ending with a "
-                f"letter or digit (SageMaker's rule), got {name!r}"
+            raise FieldError(
+                "job_name",
+                f"1-32 letters, digits and hyphens, starting and ending with a "
+                f"letter or digit (SageMaker's rule), got {name!r}",
             )
         if self._thread is not None and self._thread.is_alive():
             raise RuntimeError("fit: this tuner is already running a tuning job")
@@ -361,6 +357,20 @@ class HyperparameterTuner:
         best = self.describe().get("BestTrainingJob")
         return None if best is None else str(best["TrainingJobName"])
 
+    def deploy(
+        self, initial_instance_count: int = 1, endpoint_name: str | None = None, **kw: Any
+    ) -> Any:
+        """Serve the best training job at a local endpoint (``amtune.serve.deploy``)."""
+        from amtune.serve import deploy
+
+        return deploy(
+            self._latest(),
+            initial_instance_count=initial_instance_count,
+            endpoint_name=endpoint_name,
+            db=self.store.path,
+            **kw,
+        )
+
     def analytics(self) -> _analytics.AnalyticsFrame:
         """The training jobs as a DataFrame (SageMaker SDK columns); ``.export_csv(path)`` too."""
         return _analytics.analytics(self.store, self._latest())
@@ -400,7 +410,7 @@ class HyperparameterTuner:
         """Continue a tuning job whose driver died (see the module's resume rule)."""
         store = Store(db)
         job = store.get_tuning_job(tuning_job_name)
-        if job["status"] not in ("InProgress", "Stopping"):
+        if not TuningJobStatus(job["status"]).is_active:
             raise ValueError(
                 f"tuning job {tuning_job_name!r} has already ended ({job['status']}); "
                 f"nothing to resume"
@@ -413,22 +423,23 @@ class HyperparameterTuner:
         tuner = cls._from_config(job["config"], db=db)
         tuner._store = store
         tuner.latest_tuning_job = tuning_job_name
-        am = job["config"]["amtune"]
+        stored = StoredConfig(job["config"])
         if train is None:
-            if am.get("command"):
-                train = list(am["command"])
-            elif am.get("callable"):
+            if stored.command:
+                train = stored.command
+            elif stored.callable_ref:
                 try:
-                    train = import_callable(am["callable"])
+                    train = import_callable(stored.callable_ref)
                 except (ImportError, AttributeError) as exc:
-                    raise ValueError(
-                        f"resume: cannot import the training function "
-                        f"{am['callable']!r} ({exc}); pass train="
+                    raise FieldError(
+                        "resume",
+                        f"cannot import the training function "
+                        f"{stored.callable_ref!r} ({exc}); pass train=",
                     ) from None
             else:
-                raise ValueError(
-                    "resume: the training function of this job cannot be imported by "
-                    "name; pass train="
+                raise FieldError(
+                    "resume",
+                    "the training function of this job cannot be imported by name; pass train=",
                 )
         runner = tuner._make_runner(train)
         tuner._start(tuning_job_name, runner, resumed=True, wait=wait, quiet=quiet)
@@ -448,127 +459,31 @@ class HyperparameterTuner:
         if isinstance(train, str) or (isinstance(train, Sequence) and not isinstance(train, bytes)):
             names = {d["Name"] for d in self.metric_definitions}
             if self.objective_metric_name not in names:
-                raise ValueError(
-                    f"metric_definitions: the objective metric {self.objective_metric_name!r} "
+                raise FieldError(
+                    "metric_definitions",
+                    f"the objective metric {self.objective_metric_name!r} "
                     "needs a metric definition (a regex over the command's output) when "
-                    "training is a command"
+                    "training is a command",
                 )
             return CommandRunner(train, self.metric_definitions, self.working_dir, self.env)
-        raise TypeError(
-            f"train: must be a callable train(hyperparameters, reporter) or a command "
-            f"(a string or a list of strings), got {type(train).__name__}"
+        raise FieldTypeError(
+            "train",
+            f"must be a callable train(hyperparameters, reporter) or a command "
+            f"(a string or a list of strings), got {type(train).__name__}",
         )
 
     def _to_config(self, train: Any) -> dict[str, Any]:
-        cmd = None
+        command = None
         if isinstance(train, str):
-            cmd = shlex.split(train)
+            command = shlex.split(train)
         elif not callable(train):
-            cmd = list(train)
-        limits: dict[str, Any] = {
-            "MaxNumberOfTrainingJobs": self.max_jobs,
-            "MaxParallelTrainingJobs": self.max_parallel_jobs,
-        }
-        if self.max_runtime_in_seconds is not None:
-            limits["MaxRuntimeInSeconds"] = self.max_runtime_in_seconds
-        htc: dict[str, Any] = {
-            "Strategy": self.strategy,
-            "HyperParameterTuningJobObjective": {
-                "Type": self.objective_type,
-                "MetricName": self.objective_metric_name,
-            },
-            "ResourceLimits": limits,
-            "ParameterRanges": self.space.to_sagemaker(),
-            "TrainingJobEarlyStoppingType": self.early_stopping_type,
-            "RandomSeed": self.random_seed,
-        }
-        if self.completion_criteria_config is not None:
-            htc["TuningJobCompletionCriteria"] = self.completion_criteria_config.to_sagemaker()
-        if self.strategy == "Hyperband":
-            htc["StrategyConfig"] = HyperbandStrategyConfig(**self.strategy_config).to_sagemaker()
-        elif self.strategy_config:
-            htc["StrategyConfig"] = dict(self.strategy_config)
-        algo: dict[str, Any] = {
-            "TrainingInputMode": "File",
-            "MetricDefinitions": self.metric_definitions,
-        }
-        if cmd is not None:
-            algo["TrainingCommand"] = cmd
-        tjd: dict[str, Any] = {
-            "StaticHyperParameters": _analytics.hp_strings(self.space.static),
-            "AlgorithmSpecification": algo,
-        }
-        if self.max_runtime_per_training_job is not None:
-            tjd["StoppingCondition"] = {"MaxRuntimeInSeconds": self.max_runtime_per_training_job}
-        if self.max_retry_attempts:
-            tjd["RetryStrategy"] = {"MaximumRetryAttempts": self.max_retry_attempts}
-        if self.channels:
-            tjd["InputDataConfig"] = [
-                {"ChannelName": k, "DataSource": {"FileDataSource": {"Path": v}}}
-                for k, v in self.channels.items()
-            ]
-        return {
-            "HyperParameterTuningJobConfig": htc,
-            "TrainingJobDefinition": tjd,
-            "WarmStartConfig": (
-                self.warm_start_config.to_sagemaker()
-                if self.warm_start_config is not None
-                else None
-            ),
-            "amtune": {
-                "ranges": ranges_to_json(self.space.ranges),
-                "static": dict(self.space.static),
-                "strategy_config": dict(self.strategy_config),
-                "runner": self.runner,
-                "command": cmd,
-                "callable": callable_ref(train) if callable(train) else None,
-                "working_dir": self.working_dir,
-                "output_path": self.output_path,
-                "channels": self.channels,
-                "env": self.env,
-                "stop_grace_seconds": self.stop_grace_seconds,
-                "max_retry_attempts": self.max_retry_attempts,
-                "max_runtime_per_training_job": self.max_runtime_per_training_job,
-                "random_seed": self.random_seed,
-            },
-        }
+            command = list(train)
+        return tuning_job_config(self, command, callable_ref(train) if callable(train) else None)
 
     @classmethod
     def _from_config(cls, cfg: Mapping[str, Any], db: Any = None) -> HyperparameterTuner:
-        htc = cfg["HyperParameterTuningJobConfig"]
-        am = cfg["amtune"]
-        cc = htc.get("TuningJobCompletionCriteria")
-        ws = cfg.get("WarmStartConfig")
-        limits = htc["ResourceLimits"]
-        space = SearchSpace(ranges_from_json(am["ranges"]), am["static"])
-        return cls(
-            htc["HyperParameterTuningJobObjective"]["MetricName"],
-            space,
-            objective_type=htc["HyperParameterTuningJobObjective"]["Type"],
-            metric_definitions=cfg["TrainingJobDefinition"]["AlgorithmSpecification"].get(
-                "MetricDefinitions"
-            ),
-            strategy=htc["Strategy"],
-            max_jobs=limits["MaxNumberOfTrainingJobs"],
-            max_parallel_jobs=limits["MaxParallelTrainingJobs"],
-            max_runtime_in_seconds=limits.get("MaxRuntimeInSeconds"),
-            early_stopping_type=htc.get("TrainingJobEarlyStoppingType", "Off"),
-            completion_criteria_config=(
-                TuningJobCompletionCriteriaConfig.from_sagemaker(cc) if cc else None
-            ),
-            warm_start_config=WarmStartConfig.from_sagemaker(ws) if ws else None,
-            random_seed=am["random_seed"],
-            strategy_config=am.get("strategy_config"),
-            max_retry_attempts=am.get("max_retry_attempts", 0),
-            max_runtime_per_training_job=am.get("max_runtime_per_training_job"),
-            runner=am.get("runner", "process"),
-            channels=am.get("channels"),
-            output_path=am.get("output_path"),
-            working_dir=am.get("working_dir"),
-            env=am.get("env"),
-            stop_grace_seconds=am.get("stop_grace_seconds", DEFAULT_STOP_GRACE),
-            db=db,
-        )
+        name, space, kwargs = StoredConfig(cfg).tuner_arguments()
+        return cls(name, space, **kwargs, db=db)
 
     def _latest(self) -> str:
         if self.latest_tuning_job is None:

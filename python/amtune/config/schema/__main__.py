@@ -1,0 +1,3 @@
+from amtune.config.schema import main
+
+main()

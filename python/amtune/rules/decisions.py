@@ -1,0 +1,24 @@
+"""What rules decide, as values: a decision about a running training job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from amtune.enums import JobAction
+
+
+@dataclass(frozen=True)
+class JobDecision:
+    """A rule's decision to end a running training job.
+
+    ``rule`` names the rule, ``reason`` becomes the job's ``FailureReason`` when it is stopped,
+    ``resource`` is the resource (epochs) at which a Hyperband rung decided, if any.
+
+    >>> JobDecision("Hyperband", JobAction.COMPLETE, "it reached MaxResource", resource=9).action
+    <JobAction.COMPLETE: 'Complete'>
+    """
+
+    rule: str
+    action: JobAction
+    reason: str
+    resource: int | None = None
