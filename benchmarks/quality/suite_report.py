@@ -235,8 +235,9 @@ def coverage(suite: Suite, method: str, k: int) -> set[str]:
 def suite_tables(suite: Suite, amtune: str, peers: Sequence[str]) -> list[str]:
     """Mean rank, normalized score, W/T/L against each peer, losses to Random, time.
 
-    Ranks are over the problems every method of the table ran (to the largest budget shown); a
-    peer that ran fewer than half of amtune's problems is left out of the table and named."""
+    Ranks are over the problems every method of the table ran (to the largest budget shown), on the
+    seeds all of them ran; a peer that ran fewer than half of amtune's problems is left out of the
+    table and named."""
     budgets = [k for k in BUDGETS if k < suite.budget()] + [suite.budget()]
     kmax = budgets[-1]
     mine = coverage(suite, amtune, kmax)
@@ -249,6 +250,7 @@ def suite_tables(suite: Suite, amtune: str, peers: Sequence[str]) -> list[str]:
             methods.append(p)
         else:
             left_out.append(p)
+    suite = suite.common_seeds(methods)  # every method on the same seeds of each problem
     common = set.intersection(*(coverage(suite, m, kmax) for m in methods))
     lines: list[str] = []
     if left_out:
@@ -416,7 +418,7 @@ def broad_section(records: list[dict[str, Any]]) -> list[str]:
             k = min(50, suite.budget())
             for peer in ("random", "optuna-gp"):
                 if peer in suite.methods:
-                    lost = losses(suite, version, peer, k)
+                    lost = losses(suite.common_seeds([version, peer]), version, peer, k)
                     out.append(
                         f"Medians worse than {_label(peer)} at {k}: {len(lost)}"
                         + (": " + ", ".join(lost) if lost else "")
