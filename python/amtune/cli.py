@@ -61,13 +61,20 @@ def cmd_run(a: argparse.Namespace) -> int:
             raise
         _err(str(cfg.field_of(exc)))  # checks that need the store (name taken, parents)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if tuner.latest_tuning_job is None:
             raise
-        _err("interrupted; the running training jobs were stopped and every result is kept")
-        report_end(tuner.store, tuner.latest_tuning_job, sys.stderr)
-        return 130
+        return _interrupted(exc, tuner.store, tuner.latest_tuning_job)
     return report_end(tuner.store, tuner.latest_tuning_job)  # type: ignore[arg-type]
+
+
+def _interrupted(exc: KeyboardInterrupt, store: Store, name: str) -> int:
+    """Ctrl-C or SIGTERM ended the driver (the tuning job is Stopped): say so; 130 or 143."""
+    term = exc.args == ("SIGTERM",)
+    why = "terminated (SIGTERM)" if term else "interrupted"
+    _err(f"{why}; the running training jobs were stopped and every result is kept")
+    report_end(store, name, sys.stderr)
+    return 143 if term else 130
 
 
 def cmd_describe(a: argparse.Namespace) -> int:
@@ -208,6 +215,8 @@ def cmd_resume(a: argparse.Namespace) -> int:
     except (ValueError, RuntimeError) as exc:
         _err(str(exc))
         return 2
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc, Store(resolve_db_path(a.db), readonly=True), a.name)
     return report_end(tuner.store, a.name)
 
 
@@ -308,9 +317,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:  # e.g. --db is not a store
         _err(str(exc))
         return 2
-    except KeyboardInterrupt:
-        _err("interrupted")
-        return 130
+    except KeyboardInterrupt as exc:
+        _err("terminated (SIGTERM)" if exc.args == ("SIGTERM",) else "interrupted")
+        return 143 if exc.args == ("SIGTERM",) else 130
     except BrokenPipeError:  # e.g. `amtune jobs NAME | head`
         import os
 

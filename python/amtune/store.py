@@ -13,7 +13,10 @@ transactions).
 Tables
 ------
 ``tuning_jobs``    name, full configuration (JSON), status, failure reason, times, consumed runtime,
-                   stop request flag, driver pid/heartbeat, number of resumes, completion details.
+                   stop request flag, the driver's lease (pid, host, heartbeat and a token naming
+                   the one driver allowed to write the job's rows; ``driver_token`` was added
+                   after schema version 1 and is added to an older store when it is opened),
+                   number of resumes, completion details.
 ``training_jobs``  one row per training job: sequence number, name, tuned hyperparameters (JSON),
                    status, objective status, failure reason, times, final objective, final metrics
                    (JSON), attempts, restarts (re-runs after a driver interruption), job directory,
@@ -33,6 +36,7 @@ import os
 import sqlite3
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,6 +62,7 @@ CREATE TABLE IF NOT EXISTS tuning_jobs (
     driver_pid INTEGER,
     driver_host TEXT,
     heartbeat REAL,
+    driver_token TEXT,
     resumes INTEGER NOT NULL DEFAULT 0,
     completion_details TEXT
 );
@@ -123,6 +128,7 @@ _TUNING_FIELDS = {
     "driver_pid",
     "driver_host",
     "heartbeat",
+    "driver_token",
     "resumes",
     "completion_details",
     "config",
@@ -180,21 +186,28 @@ class Store:
     []
     """
 
-    def __init__(self, db: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, db: str | os.PathLike[str] | None = None, readonly: bool = False) -> None:
         self.path = resolve_db_path(db)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.readonly = readonly
         self._lock = threading.RLock()
+        self._depth = 0
+        if readonly:
+            self._conn = self._connect_readonly()
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(
             str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
         )
         self._conn.row_factory = sqlite3.Row
-        self._depth = 0
         try:
             with self._lock:
                 self._conn.execute("PRAGMA journal_mode=WAL")
                 self._conn.execute("PRAGMA synchronous=NORMAL")
                 self._conn.execute("PRAGMA busy_timeout=30000")
                 self._conn.executescript(_SCHEMA)
+                cols = {r[1] for r in self._conn.execute("PRAGMA table_info(tuning_jobs)")}
+                if "driver_token" not in cols:  # a store written before the lease token
+                    self._conn.execute("ALTER TABLE tuning_jobs ADD COLUMN driver_token TEXT")
                 self._conn.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
                     (str(SCHEMA_VERSION),),
@@ -202,6 +215,33 @@ class Store:
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise ValueError(f"db: {self.path} is not an amtune store (SQLite): {exc}") from None
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """A connection that never writes (``mode=ro``): for readers without write access."""
+        if not self.path.exists():
+            raise NotFoundError(f"no store at {self.path} (give --db PATH)")
+        uri = "file:" + urllib.parse.quote(str(self.path)) + "?mode=ro"
+        try:
+            conn = sqlite3.connect(
+                uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise ValueError(f"db: cannot open {self.path} for reading: {exc}") from None
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("SELECT 1 FROM tuning_jobs LIMIT 1").fetchall()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if "no such table" in str(exc) or "not a database" in str(exc):
+                raise ValueError(
+                    f"db: {self.path} is not an amtune store (SQLite): {exc}"
+                ) from None
+            raise ValueError(
+                f"db: cannot read {self.path} (opened read-only, as this command only reads): "
+                f"{exc}; check the permissions of the file and of its directory"
+            ) from None
+        return conn
 
     @property
     def jobs_root(self) -> Path:

@@ -11,12 +11,12 @@ strategy learns from it.
 from __future__ import annotations
 
 import hashlib
-import os
 import queue
-import socket
+import signal
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ from amtune.rules.decisions import JobDecision
 from amtune.runners.events import JobEnded, MetricEmitted, Outcome, RunnerEvent
 from amtune.runners.spec import JobSpec, Runner
 from amtune.runners.thread import ThreadRunner
-from amtune.tuning.liveness import kill_survivor
+from amtune.tuning.liveness import Lease, LeaseLost, kill_survivor
 from amtune.tuning.outcome import (
     ObservationKind,
     StopRequest,
@@ -56,6 +56,24 @@ MAX_BATCH = 10000
 _STOP_CAUSE = {JobAction.STOP: StopCause.RULE_STOP, JobAction.COMPLETE: StopCause.RULE_COMPLETE}
 
 MetricRow = tuple[str, int, str, int | None, float, float]
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM ends the tuning job as Ctrl-C does (running jobs stopped, results kept, the tuning
+    job Stopped), when the driver runs in the main thread (where Python delivers signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt("SIGTERM")
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class Driver:
@@ -92,13 +110,16 @@ class Driver:
         self.start_clock = time.time()
         root = Path(tuner.output_path) if tuner.output_path else self.store.jobs_root
         self.jobs_dir = root / name
+        self.lease = Lease(self.store, name)
 
     # ---------------------------------------------------------------- setup
     def load(self) -> TuningRun:
         """Read the tuning job from the store: its training jobs, their series and the rules'
         decisions; rebuild the strategy from the finished ones; take the driver's lease."""
+        self.lease.claim(self.resumed)  # or LeaseTaken / ValueError, having written nothing
+        self.lease.start_heartbeat()
         job = self.store.get_tuning_job(self.name)
-        resumes = int(job["resumes"]) + (1 if self.resumed else 0)
+        resumes = int(job["resumes"])
         seed = int(self.t.random_seed or 0)
         if resumes:  # a resumed job does not repeat the proposals of the first run
             seed = int(hashlib.sha256(f"{seed}:{resumes}".encode()).hexdigest()[:8], 16)
@@ -160,33 +181,39 @@ class Driver:
         if params:
             opt.add_many(params, values)
         self.n_started = len(rows)
-        with self.store.transaction():
-            self.store.update_tuning_job(
-                self.name,
-                status=job["status"],
-                resumes=resumes,
-                driver_pid=os.getpid(),
-                driver_host=socket.gethostname(),
-                heartbeat=time.time(),
-            )
         if job["stop_requested"]:
-            self._end_early(TuningJobStop(TuningJobStatus.STOPPED, "stop requested"))
+            with self._txn():
+                self._end_early(TuningJobStop(TuningJobStatus.STOPPED, "stop requested"))
         return run
 
     # ---------------------------------------------------------------- main loop
     def run(self) -> None:
         self.start_clock = time.time()
-        run = self.load()
-        try:
-            for h in self.hooks:
-                h.on_start(run)
-            self._resume_interrupted(run)
-            self._loop(run)
-        except BaseException as exc:
-            self._abort(run, exc)
-            raise
-        finally:
-            self.runner.close()
+        with _sigterm_as_interrupt():
+            try:
+                run = self.load()
+            except BaseException:
+                self.lease.release()
+                self.runner.close()
+                raise
+            try:
+                for h in self.hooks:
+                    h.on_start(run)
+                self._resume_interrupted(run)
+                self._loop(run)
+            except BaseException as exc:
+                self._abort(run, exc)
+                raise
+            finally:
+                self.lease.release()
+                self.runner.close()
+
+    @contextmanager
+    def _txn(self) -> Iterator[None]:
+        """One write transaction of the driver: it writes only while it holds the lease."""
+        with self.store.transaction():
+            self.lease.check()
+            yield
 
     def _elapsed(self) -> float:
         return self.consumed_before + (time.time() - self.start_clock)
@@ -195,19 +222,19 @@ class Driver:
         next_poll = 0.0
         while True:
             now = time.time()
-            with self.store.transaction():
+            with self._txn():
                 if now >= next_poll:
                     next_poll = now + POLL
                     self._poll(now)
                 self._apply_time_limits(run, now)
-                self._admit(run)
                 self._flush_metrics()
+            self._admit(run)
             self._show(run)
             if not run.running:
                 break
             batch = self._next_events(run, next_poll)
             if batch:
-                with self.store.transaction():
+                with self._txn():
                     for ev in batch:
                         self._handle(run, ev)
         self._finish(run)
@@ -216,7 +243,7 @@ class Driver:
     def _resume_interrupted(self, run: TuningRun) -> None:
         """Re-run the training jobs that were InProgress when the previous driver died (or, if a
         stop was requested meanwhile, mark them Stopped)."""
-        with self.store.transaction():
+        with self._txn():
             for js in self.rerun:
                 if self.stop is None:
                     self._restart(run, js)
@@ -253,7 +280,9 @@ class Driver:
                 self._stop_job(js, StopRequest(StopCause.TIMEOUT, reason))
 
     def _admit(self, run: TuningRun) -> None:
-        """Start training jobs while slots and budget are free and the strategy proposes."""
+        """Start training jobs while slots and budget are free and the strategy proposes (outside
+        any transaction: the strategy may take a while, and each job's row is committed before
+        its process starts)."""
         free = self.t.max_parallel_jobs - len(run.running)
         todo = self.t.max_jobs - self.n_started
         if self.stop is not None or self.exhausted or free <= 0 or todo <= 0:
@@ -320,10 +349,12 @@ class Driver:
             seq, name, tuned, creation_time=now, start_time=now, job_dir=job_dir, trial_id=trial_id
         )
         run.jobs[seq] = js
-        self.store.insert_training_job(
-            self.name, seq, name, tuned, now, None if job_dir is None else str(job_dir)
-        )
-        self._run_attempt(run, js)
+        with self._txn():  # committed before the process starts: a kill leaves no orphan dir
+            self.store.insert_training_job(
+                self.name, seq, name, tuned, now, None if job_dir is None else str(job_dir)
+            )
+        with self._txn():
+            self._run_attempt(run, js)
 
     def _run_attempt(self, run: TuningRun, js: TrainingJobState) -> None:
         spec = JobSpec(
@@ -507,7 +538,7 @@ class Driver:
             and "Reason" not in details
         ):
             details["Reason"] = self.stop.reason
-        with self.store.transaction():
+        with self._txn():
             self.store.update_tuning_job(
                 self.name,
                 status=status,
@@ -538,6 +569,9 @@ class Driver:
             if h.alive():
                 h.kill()
         interrupted = isinstance(exc, KeyboardInterrupt)
+        if isinstance(exc, LeaseLost) or self.lease.lost.is_set():
+            self.progress.close()
+            return  # another driver owns the job's rows now
         # Keep what the jobs emitted before they stopped: metrics still queued, then buffered.
         while True:
             try:
@@ -550,7 +584,7 @@ class Driver:
                 self.metric_buf.append((self.name, ev.seq, ev.name, ev.step, ev.time, ev.value))
         now = time.time()
         try:
-            with self.store.transaction():
+            with self._txn():
                 self._flush_metrics()
                 for js in run.running:
                     # as a stopped job: its last emission of the objective is its final value

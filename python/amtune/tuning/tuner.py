@@ -400,7 +400,7 @@ class HyperparameterTuner:
                 f"tuning job {tuning_job_name!r} has already ended ({job['status']}); "
                 f"nothing to resume"
             )
-        if driver_alive(job) and job["driver_pid"] != os.getpid():
+        if driver_alive(job):  # a quick check; the driver's lease claim decides atomically
             raise RuntimeError(
                 f"tuning job {tuning_job_name!r} is still running (driver pid "
                 f"{job['driver_pid']}); stop it first"
