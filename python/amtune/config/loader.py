@@ -251,7 +251,7 @@ def _channel_dir(base: Path, p: str, path: str) -> str:
 
 
 def _check_channel_name(name: str, path: str) -> None:
-    if not CHANNEL_NAME_RE.match(name):
+    if not CHANNEL_NAME_RE.fullmatch(name):
         raise ConfigError(path, f"invalid channel name {name!r} (letters, digits, . - _)")
 
 

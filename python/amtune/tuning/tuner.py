@@ -234,7 +234,7 @@ class HyperparameterTuner:
             raise FieldError("base_tuning_job_name", "must be a non-empty string")
         chans: dict[str, str] = {}
         for k, v in (channels or {}).items():
-            if not isinstance(k, str) or not CHANNEL_NAME_RE.match(k):
+            if not isinstance(k, str) or not CHANNEL_NAME_RE.fullmatch(k):
                 raise FieldError("channels", f"invalid channel name {k!r} (letters, digits, . - _)")
             chans[k] = str(Path(v).expanduser().resolve())
         if not _is_pos_number(stop_grace_seconds):
@@ -303,7 +303,7 @@ class HyperparameterTuner:
             )
         runner = self._make_runner(train)
         name = job_name or self._default_name()
-        if not isinstance(name, str) or not TUNING_JOB_NAME_RE.match(name):
+        if not isinstance(name, str) or not TUNING_JOB_NAME_RE.fullmatch(name):
             raise FieldError(
                 "job_name",
                 f"1-32 letters, digits and hyphens, starting and ending with a "
