@@ -59,6 +59,7 @@ from amtune.config.errors import ConfigError, at, field_path, join
 from amtune.config.fields import RULE
 from amtune.config.models import AmtuneConfig, Channel, SageMakerRequest, notices
 from amtune.errors import FieldError
+from amtune.runners.launchable import check_launchable
 from amtune.metrics import validate_metric_definitions
 from amtune.sagemaker.config import (
     HyperbandStrategyConfig,
@@ -267,6 +268,16 @@ def _check_job(cfg: JobConfig) -> JobConfig:
                 f"{k!r} is also a tunable range; a name is either static or tuned",
             )
     space = SearchSpace(ranges, static)
+    try:  # what a process launch cannot carry (NUL, '=' in a variable name, case collisions)
+        check_launchable(
+            space.names,
+            space.static,
+            {k: r.values for k, r in ranges.items() if isinstance(r, CategoricalParameter)},
+            kw.get("env") or {},
+            kw.get("channels") or {},
+        )
+    except FieldError as exc:
+        raise cfg.field_of(exc) from None
     strategy = kw.get("strategy", "Bayesian")
     options = kw.get("strategy_config") or {}
     if strategy == "Hyperband":
@@ -315,6 +326,7 @@ AMTUNE_PATHS = {
     "warm_start_config": "warm_start",
     "job_name": "name",
     "channels": "channels",
+    "env": "env",
 }
 
 
@@ -460,6 +472,7 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
         "warm_start_config": "WarmStartConfig",
         "job_name": "HyperParameterTuningJobName",
         "channels": f"{T}.InputDataConfig",
+        "env": f"{T}.Environment",
     }
     cfg = JobConfig(kw, algo.training_command, m.name, out_notices, "sagemaker", paths)
     return _check_job(cfg)

@@ -55,6 +55,21 @@ class _CommandHandle(Handle):
         t.start()
 
 
+def _launch_failure(exc: Exception, program: str, cwd: str | None) -> tuple[str, bool]:
+    """The failure reason of a launch that raised, and whether another attempt may run (an OS
+    error, as a program not found yet; not a missing working directory or a refused argument)."""
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    if isinstance(exc, FileNotFoundError):
+        if cwd is not None and not os.path.isdir(cwd):
+            return f"the working directory does not exist: {cwd!r}", False
+        return f"command not found: {program!r}", True
+    if isinstance(exc, (PermissionError, NotADirectoryError, IsADirectoryError)):
+        return f"the command could not start: {text}", False
+    if isinstance(exc, OSError):
+        return f"the command could not start: {text}", True
+    return f"the command could not start: {text}", False
+
+
 class CommandRunner(Runner):
     """Run a training command the way SageMaker script mode runs a training script.
 
@@ -93,17 +108,18 @@ class CommandRunner(Runner):
         return args
 
     def start(self, spec: JobSpec, events: EventQueue) -> Handle:
-        env = dict(os.environ)
-        env.update(self.env)
-        env.update(prepare_job_dir(spec))
-        env["PYTHONUNBUFFERED"] = "1"
-        log_path = spec.log_path
-        assert log_path is not None
-        log = open(log_path, "ab")
-        argv = self.argv(spec)
-        log.write(f"[amtune] {spec.name} attempt {spec.attempt}: {shlex.join(argv)}\n".encode())
-        log.flush()
+        log: Any = None
         try:
+            env = dict(os.environ)
+            env.update(self.env)
+            env.update(prepare_job_dir(spec))
+            env["PYTHONUNBUFFERED"] = "1"
+            log_path = spec.log_path
+            assert log_path is not None
+            log = open(log_path, "ab")
+            argv = self.argv(spec)
+            log.write(f"[amtune] {spec.name} attempt {spec.attempt}: {shlex.join(argv)}\n".encode())
+            log.flush()
             proc = subprocess.Popen(
                 argv,
                 cwd=self.working_dir,
@@ -113,15 +129,12 @@ class CommandRunner(Runner):
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        except OSError as exc:
-            why = (
-                f"command not found: {argv[0]!r}"
-                if isinstance(exc, FileNotFoundError)
-                else f"the command could not start: {exc}"
-            )
-            log.write(f"[amtune] {why}\n".encode())
-            log.close()
-            events.put(JobEnded(spec.seq, Outcome(False, why, retryable=True)))
+        except Exception as exc:  # whatever the launch raises is this job's failure
+            why, retryable = _launch_failure(exc, self.command[0], self.working_dir)
+            if log is not None:
+                log.write(f"[amtune] {why}\n".encode())
+                log.close()
+            events.put(JobEnded(spec.seq, Outcome(False, why, retryable=retryable)))
             return NullHandle()
         handle = _CommandHandle(proc)
         threading.Thread(

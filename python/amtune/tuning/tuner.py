@@ -68,8 +68,9 @@ from amtune.sagemaker.config import (
     WarmStartConfig,
 )
 from amtune.sagemaker.document import StoredConfig, tuning_job_config
+from amtune.runners.launchable import check_launchable
 from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE
-from amtune.space import Parameter, SearchSpace
+from amtune.space import CategoricalParameter, Parameter, SearchSpace
 from amtune.store import NotFoundError, Store
 from amtune.strategies import check_strategy
 from amtune.tuning.driver import Driver
@@ -260,6 +261,17 @@ class HyperparameterTuner:
         )
         self.working_dir = (
             None if working_dir is None else str(Path(working_dir).expanduser().resolve())
+        )
+        check_launchable(
+            self.space.names,
+            self.space.static,
+            {
+                k: r.values
+                for k, r in self.space.ranges.items()
+                if isinstance(r, CategoricalParameter)
+            },
+            dict(env or {}),
+            chans,
         )
         self.env = {str(k): str(v) for k, v in (env or {}).items()}
         self.stop_grace_seconds = float(stop_grace_seconds)
