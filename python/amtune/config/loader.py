@@ -59,7 +59,7 @@ from amtune.config.errors import ConfigError, at, field_path, join
 from amtune.config.fields import RULE
 from amtune.config.models import AmtuneConfig, Channel, SageMakerRequest, notices
 from amtune.errors import FieldError
-from amtune.runners.launchable import check_launchable
+from amtune.runners.launchable import check_directories, check_launchable
 from amtune.metrics import validate_metric_definitions
 from amtune.sagemaker.config import (
     HyperbandStrategyConfig,
@@ -239,13 +239,15 @@ def _range(name: str, d: Mapping[str, Any], path: str) -> Parameter:
     return p
 
 
-def _resolve(base: Path, p: str) -> str:
+def _resolve(base: Path, p: str, path: str) -> str:
+    if "\0" in p:
+        raise ConfigError(path, "the path contains a NUL character")
     q = Path(p).expanduser()
     return str(q if q.is_absolute() else (base / q).resolve())
 
 
 def _channel_dir(base: Path, p: str, path: str) -> str:
-    d = _resolve(base, p)
+    d = _resolve(base, p, path)
     if not Path(d).exists():
         raise ConfigError(path, f"the channel's data must exist, no such file or directory: {d}")
     return d
@@ -276,6 +278,7 @@ def _check_job(cfg: JobConfig) -> JobConfig:
             kw.get("env") or {},
             kw.get("channels") or {},
         )
+        check_directories(kw.get("output_path"), kw.get("working_dir"))
     except FieldError as exc:
         raise cfg.field_of(exc) from None
     strategy = kw.get("strategy", "Bayesian")
@@ -327,6 +330,8 @@ AMTUNE_PATHS = {
     "job_name": "name",
     "channels": "channels",
     "env": "env",
+    "output_path": "output_path",
+    "working_dir": "working_dir",
 }
 
 
@@ -365,9 +370,9 @@ def _from_amtune(m: AmtuneConfig, base: Path) -> JobConfig:
             kw["metric_definitions"] = validate_metric_definitions(
                 m.metric_definitions, "metric_definitions"
             )
-    kw["working_dir"] = _resolve(base, m.working_dir) if m.working_dir else str(base)
+    kw["working_dir"] = _resolve(base, m.working_dir, "working_dir") if m.working_dir else str(base)
     if m.output_path is not None:
-        kw["output_path"] = _resolve(base, m.output_path)
+        kw["output_path"] = _resolve(base, m.output_path, "output_path")
     if m.channels is not None:
         for k in m.channels:
             _check_channel_name(k, join("channels", k))

@@ -16,6 +16,7 @@ amtune.errors.FieldError: static_hyperparameters['X']: 'X' and the tuned 'x' wou
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from amtune.errors import FieldError
@@ -74,3 +75,22 @@ def check_launchable(
                 f"{var}; channel names must differ in more than case",
             )
         upper[var] = ch
+
+
+def check_directories(output_path: str | None, working_dir: str | None) -> None:
+    """``output_path`` (where job directories go) is a directory or does not exist yet;
+    ``working_dir`` (where commands run) is an existing directory."""
+    if output_path is not None:
+        _no_nul("output_path", "the path", output_path)
+        p = Path(output_path)
+        if p.exists() and not p.is_dir():
+            raise FieldError(
+                "output_path", f"must be a directory (job directories go there), got a file: {p}"
+            )
+    if working_dir is not None:
+        _no_nul("working_dir", "the path", working_dir)
+        if not Path(working_dir).is_dir():
+            raise FieldError(
+                "working_dir",
+                f"must be an existing directory (commands run there), got {working_dir!r}",
+            )

@@ -68,7 +68,7 @@ from amtune.sagemaker.config import (
     WarmStartConfig,
 )
 from amtune.sagemaker.document import StoredConfig, tuning_job_config
-from amtune.runners.launchable import check_launchable
+from amtune.runners.launchable import check_directories, check_launchable
 from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE
 from amtune.space import CategoricalParameter, Parameter, SearchSpace
 from amtune.store import NotFoundError, Store
@@ -256,12 +256,16 @@ class HyperparameterTuner:
         self.base_tuning_job_name = base_tuning_job_name
         self.runner = runner
         self.channels = chans
+        for field_name, value in (("output_path", output_path), ("working_dir", working_dir)):
+            if value is not None and "\0" in os.fspath(value):
+                raise FieldError(field_name, "the path contains a NUL character")
         self.output_path = (
             None if output_path is None else str(Path(output_path).expanduser().resolve())
         )
         self.working_dir = (
             None if working_dir is None else str(Path(working_dir).expanduser().resolve())
         )
+        check_directories(self.output_path, self.working_dir)
         check_launchable(
             self.space.names,
             self.space.static,
