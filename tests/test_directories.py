@@ -45,3 +45,39 @@ def test_a_path_with_a_nul_names_the_field(tmp_path):
     p.write_text(YAML + 'working_dir: "a\\0b"\n')
     with pytest.raises(ConfigError, match="^working_dir: .*NUL"):
         load_config(p)
+
+
+@pytest.mark.parametrize("link", ["tuning", "training"])
+def test_a_job_directory_that_leaves_the_jobs_root_is_refused(tmp_path, link):
+    from amtune.tuning.tuner import HyperparameterTuner
+    import amtune
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "store" / "amtune-jobs"
+    t = HyperparameterTuner(
+        "loss",
+        {"x": amtune.CategoricalParameter(["1"])},
+        metric_definitions=[{"Name": "loss", "Regex": r"loss=(\S+)"}],
+        strategy="Grid",
+        max_jobs=1,
+        objective_type="Minimize",
+        db=tmp_path / "store" / "amtune.db",
+        quiet=True,
+    )
+    cmd = [sys.executable, "-c", "print('loss=1')"]
+    root.mkdir(parents=True)
+    if link == "tuning":
+        os.symlink(outside, root / "sym")
+    else:  # the training job's own directory (its name is a function of its inputs)
+        from types import SimpleNamespace
+
+        from amtune.tuning.driver import Driver
+
+        name = Driver._job_name(SimpleNamespace(name="sym"), 1, {"x": "1"})
+        (root / "sym").mkdir()
+        os.symlink(outside, root / "sym" / name)
+    t.fit(cmd, job_name="sym")
+    (row,) = t.store.training_jobs("sym")
+    assert row["status"] == "Failed" and "leads out of" in row["failure_reason"]
+    assert list(outside.iterdir()) == []

@@ -33,7 +33,7 @@ from amtune.rules.base import TuningJobHook
 from amtune.rules.build import build_hooks
 from amtune.rules.decisions import JobDecision
 from amtune.runners.events import JobEnded, MetricEmitted, Outcome, RunnerEvent
-from amtune.runners.spec import JobSpec, Runner
+from amtune.runners.spec import JobSpec, NullHandle, Runner
 from amtune.runners.thread import ThreadRunner
 from amtune.tuning.liveness import Lease, LeaseLost, kill_survivor
 from amtune.tuning.outcome import (
@@ -109,6 +109,7 @@ class Driver:
         self.consumed_before = 0.0
         self.start_clock = time.time()
         root = Path(tuner.output_path) if tuner.output_path else self.store.jobs_root
+        self.jobs_root = root
         self.jobs_dir = root / name
         self.lease = Lease(self.store, name)
 
@@ -370,9 +371,27 @@ class Driver:
         js.deadline = None if lim is None else time.time() + lim
         js.stop = None
         run.mark_running(js)
+        escape = self._escapes_root(js.job_dir)
+        if escape is not None:  # refused: the job fails, nothing is written out there
+            js.handle = NullHandle()
+            self.events.put(JobEnded(js.seq, Outcome(False, escape)))
+            return
         js.handle = self.runner.start(spec, self.events)
         if js.handle.pid is not None:
             self.store.update_training_job(self.name, js.seq, pid=js.handle.pid)
+
+    def _escapes_root(self, job_dir: Path | None) -> str | None:
+        """Why ``job_dir`` is refused (a symlink leads it out of the jobs root), or None."""
+        if job_dir is None:
+            return None
+        root = self.jobs_root.resolve()
+        real = job_dir.resolve()
+        if real == root or root not in real.parents:
+            return (
+                f"the job directory {job_dir} leads out of {root} (through a symlink to {real}); "
+                f"refused"
+            )
+        return None
 
     def _restart(self, run: TuningRun, js: TrainingJobState) -> None:
         """Re-run a training job that was InProgress when the previous driver died."""
@@ -386,7 +405,7 @@ class Driver:
         self.store.update_training_job(
             self.name, js.seq, restarts=js.restarts, start_time=js.start_time
         )
-        if js.job_dir is not None and js.job_dir.exists():
+        if js.job_dir is not None and js.job_dir.exists() and not self._escapes_root(js.job_dir):
             with open(js.job_dir / "train.log", "a") as f:
                 f.write("[amtune] the driver was interrupted; re-running this training job\n")
         # pending in the strategy while it runs, so no proposal lands on it
