@@ -32,11 +32,13 @@ def _err(msg: str) -> None:
     print(f"amtune: error: {msg}", file=sys.stderr)
 
 
-def _open_existing(db: str | None) -> Store:
+def _open_existing(db: str | None, readonly: bool = True) -> Store:
+    """The existing store at ``db``; read-only (``mode=ro``) unless the command writes, so a
+    user without write access can read it."""
     path = resolve_db_path(db)
     if not path.exists():
         raise NotFoundError(f"no store at {path} (give --db PATH)")
-    return Store(path)
+    return Store(path, readonly=readonly)
 
 
 # ====================================================================== subcommands
@@ -223,7 +225,7 @@ def cmd_resume(a: argparse.Namespace) -> int:
 def cmd_stop(a: argparse.Namespace) -> int:
     from amtune.tuning.liveness import stop_tuning_job
 
-    store = _open_existing(a.db)
+    store = _open_existing(a.db, readonly=False)
     status = stop_tuning_job(store, a.name)
     print(f"{a.name}: {status}")
     return 0

@@ -216,17 +216,33 @@ class Store:
             self._conn.close()
             raise ValueError(f"db: {self.path} is not an amtune store (SQLite): {exc}") from None
 
-    def _connect_readonly(self) -> sqlite3.Connection:
-        """A connection that never writes (``mode=ro``): for readers without write access."""
-        if not self.path.exists():
-            raise NotFoundError(f"no store at {self.path} (give --db PATH)")
-        uri = "file:" + urllib.parse.quote(str(self.path)) + "?mode=ro"
+    @staticmethod
+    def _try_connect(uri: str) -> sqlite3.Connection | None:
         try:
             conn = sqlite3.connect(
                 uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False
             )
-        except sqlite3.Error as exc:
-            raise ValueError(f"db: cannot open {self.path} for reading: {exc}") from None
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        except sqlite3.Error:
+            return None
+        return conn
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """A connection that never writes (``mode=ro``): for readers without write access."""
+        if not self.path.exists():
+            raise NotFoundError(f"no store at {self.path} (give --db PATH)")
+        base = "file:" + urllib.parse.quote(str(self.path))
+        conn = self._try_connect(base + "?mode=ro")
+        wal = self.path.with_name(self.path.name + "-wal")
+        if conn is None and not wal.exists():
+            # A WAL store read where the reader cannot create its -shm file (a directory without
+            # write access): with no -wal file no driver is writing, and the file is complete.
+            conn = self._try_connect(base + "?immutable=1")
+        if conn is None:
+            raise ValueError(
+                f"db: cannot open {self.path} for reading (opened read-only, as this command "
+                f"only reads); check the permissions of the file and of its directory"
+            )
         conn.row_factory = sqlite3.Row
         try:
             conn.execute("PRAGMA busy_timeout=30000")
