@@ -354,8 +354,7 @@ class Driver:
             self.store.insert_training_job(
                 self.name, seq, name, tuned, now, None if job_dir is None else str(job_dir)
             )
-        with self._txn():
-            self._run_attempt(run, js)
+        self._run_attempt(run, js)
 
     def _run_attempt(self, run: TuningRun, js: TrainingJobState) -> None:
         spec = JobSpec(
@@ -378,7 +377,8 @@ class Driver:
             return
         js.handle = self.runner.start(spec, self.events)
         if js.handle.pid is not None:
-            self.store.update_training_job(self.name, js.seq, pid=js.handle.pid)
+            with self._txn():  # joins the turn's transaction on a retry or a restart
+                self.store.update_training_job(self.name, js.seq, pid=js.handle.pid)
 
     def _escapes_root(self, job_dir: Path | None) -> str | None:
         """Why ``job_dir`` is refused (a symlink leads it out of the jobs root), or None."""
