@@ -77,7 +77,7 @@ def test_sigterm_stops_the_tuning_job(tmp_path, sigterm_script):
                     break
         time.sleep(0.05)
     proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 143, err
     assert "terminated (SIGTERM)" in err and "Traceback" not in err
     with Store(db) as st:

@@ -22,20 +22,20 @@ command: python t.py
 
 def test_output_path_that_is_a_file(tmp_path, make_tuner):
     (tmp_path / "afile").write_text("")
-    with pytest.raises(FieldError, match="^output_path: must be a directory"):
+    with pytest.raises(FieldError, match=r"^output_path: must be a directory"):
         make_tuner(output_path=tmp_path / "afile")
     p = tmp_path / "job.yaml"
     p.write_text(YAML + "output_path: afile\n")
-    with pytest.raises(ConfigError, match="^output_path: must be a directory"):
+    with pytest.raises(ConfigError, match=r"^output_path: must be a directory"):
         load_config(p)
 
 
 def test_a_missing_working_dir(tmp_path, make_tuner):
-    with pytest.raises(FieldError, match="^working_dir: must be an existing directory"):
+    with pytest.raises(FieldError, match=r"^working_dir: must be an existing directory"):
         make_tuner(working_dir=tmp_path / "nowhere")
     p = tmp_path / "job.yaml"
     p.write_text(YAML + "working_dir: nowhere\n")
-    with pytest.raises(ConfigError, match="^working_dir: must be an existing directory"):
+    with pytest.raises(ConfigError, match=r"^working_dir: must be an existing directory"):
         load_config(p)
     assert sorted(x.name for x in tmp_path.iterdir()) == ["job.yaml"]
 
@@ -43,14 +43,14 @@ def test_a_missing_working_dir(tmp_path, make_tuner):
 def test_a_path_with_a_nul_names_the_field(tmp_path):
     p = tmp_path / "job.yaml"
     p.write_text(YAML + 'working_dir: "a\\0b"\n')
-    with pytest.raises(ConfigError, match="^working_dir: .*NUL"):
+    with pytest.raises(ConfigError, match=r"^working_dir: .*NUL"):
         load_config(p)
 
 
 @pytest.mark.parametrize("link", ["tuning", "training"])
 def test_a_job_directory_that_leaves_the_jobs_root_is_refused(tmp_path, link):
-    from amtune.tuning.tuner import HyperparameterTuner
     import amtune
+    from amtune.tuning.tuner import HyperparameterTuner
 
     outside = tmp_path / "outside"
     outside.mkdir()

@@ -93,5 +93,7 @@ def test_a_launch_that_raises_is_a_failed_training_job(tmp_path):
     assert not handle.alive()
     (ev,) = events
     assert isinstance(ev, JobEnded) and not ev.outcome.ok
-    assert "could not start" in ev.outcome.failure_reason and "null byte" in ev.outcome.failure_reason
+    assert (
+        "could not start" in ev.outcome.failure_reason and "null byte" in ev.outcome.failure_reason
+    )
     assert os.path.exists(tmp_path / "t-1" / "train.log")

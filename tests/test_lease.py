@@ -124,7 +124,7 @@ def test_a_stalled_driver_keeps_its_lease(tmp_path, monkeypatch, make_tuner):
     time.sleep(1.0)  # twice the lease, inside the stall
     other = Store(tmp_path / "amtune.db")
     assert liveness.driver_alive(other.get_tuning_job("stall"))
-    with pytest.raises(RuntimeError, match="still running|already running"):
+    with pytest.raises(RuntimeError, match=r"still running|already running"):
         HyperparameterTuner.resume("stall", db=tmp_path / "amtune.db")
     assert liveness.stop_tuning_job(other, "stall") == TuningJobStatus.STOPPING
     t.wait()

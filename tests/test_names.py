@@ -9,13 +9,13 @@ from amtune.errors import FieldError
 
 def test_a_tuning_job_name_ending_in_a_newline_is_rejected(make_tuner, tmp_path):
     t = make_tuner(max_jobs=1)
-    with pytest.raises(FieldError, match="^job_name:"):
+    with pytest.raises(FieldError, match=r"^job_name:"):
         t.fit(lambda hp, r: 0.0, job_name="abc\n")
     assert not (tmp_path / "amtune-jobs").exists()
 
 
 def test_a_channel_name_ending_in_a_newline_is_rejected(make_tuner, tmp_path):
-    with pytest.raises(FieldError, match="^channels:"):
+    with pytest.raises(FieldError, match=r"^channels:"):
         make_tuner(channels={"train\n": str(tmp_path)})
 
 

@@ -21,7 +21,7 @@ def _as_nobody(args, cwd):
     needs are imported first: the interpreter's own files may not be readable by nobody)."""
     import tempfile
 
-    import amtune.analytics  # noqa: F401  (imported by describe and jobs)
+    import amtune.analytics
     import amtune.cli
 
     out = tempfile.mkdtemp()

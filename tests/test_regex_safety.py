@@ -34,7 +34,9 @@ def test_a_backtracking_regex_matches_in_linear_time():
 )
 def test_a_regex_re2_cannot_compile_names_the_definition(regex, why):
     defs = [{"Name": "ok", "Regex": "a=(1)"}, {"Name": "bad", "Regex": regex}]
-    with pytest.raises(FieldError, match=rf"^metric_definitions\[1\]\.Regex: does not compile.*{why}.*metric 'bad'"):
+    with pytest.raises(
+        FieldError, match=rf"^metric_definitions\[1\]\.Regex: does not compile.*{why}.*metric 'bad'"
+    ):
         MetricParser(defs)
 
 
@@ -47,6 +49,8 @@ def test_a_config_with_such_a_regex_fails_before_anything_is_written(tmp_path):
         "hyperparameters: {x: {type: Continuous, min: 0, max: 1}}\n"
         "metric_definitions: [{Name: loss, Regex: '(l)\\1=(\\d+)'}]\ncommand: python t.py\n"
     )
-    with pytest.raises(ConfigError, match=r"metric_definitions\[0\]\.Regex: does not compile.*metric 'loss'"):
+    with pytest.raises(
+        ConfigError, match=r"metric_definitions\[0\]\.Regex: does not compile.*metric 'loss'"
+    ):
         load_config(p)
     assert sorted(x.name for x in tmp_path.iterdir()) == ["job.yaml"]

@@ -59,8 +59,8 @@ from amtune.config.errors import ConfigError, at, field_path, join
 from amtune.config.fields import RULE
 from amtune.config.models import AmtuneConfig, Channel, SageMakerRequest, notices
 from amtune.errors import FieldError
-from amtune.runners.launchable import check_directories, check_launchable
 from amtune.metrics import validate_metric_definitions
+from amtune.runners.launchable import check_directories, check_launchable
 from amtune.sagemaker.config import (
     HyperbandStrategyConfig,
     TuningJobCompletionCriteriaConfig,

@@ -7,10 +7,11 @@ in a variable name; and two names that differ only in case would become one vari
 is an error naming the field and the rule.
 
 >>> check_launchable(["x"], {"epochs": 3}, {"opt": ["sgd"]}, {"MY_FLAG": "1"}, ["train"])
->>> check_launchable(["x"], {"X": 3}, {}, {}, [])
-Traceback (most recent call last):
-...
-amtune.errors.FieldError: static_hyperparameters['X']: 'X' and the tuned 'x' would both be the environment variable SM_HP_X; rename one
+>>> try:
+...     check_launchable(["x"], {"X": 3}, {}, {}, [])
+... except ValueError as exc:
+...     print(exc.path)
+static_hyperparameters['X']
 """
 
 from __future__ import annotations
@@ -42,14 +43,16 @@ def check_launchable(
         _no_nul(path, "the name", name)
         if "=" in name:
             raise FieldError(
-                path, f"the name {name!r} contains '=', which an environment variable name "
-                f"(SM_HP_<NAME>) cannot hold"
+                path,
+                f"the name {name!r} contains '=', which an environment variable name "
+                f"(SM_HP_<NAME>) cannot hold",
             )
         var = f"SM_HP_{name.upper()}"
         if var in seen:
             raise FieldError(
-                path, f"{name!r} and the {seen[var]} would both be the environment variable "
-                f"{var}; rename one"
+                path,
+                f"{name!r} and the {seen[var]} would both be the environment variable "
+                f"{var}; rename one",
             )
         seen[var] = f"{kind} {name!r}"
     for name, value in static.items():

@@ -116,11 +116,12 @@ class Driver:
     # ---------------------------------------------------------------- setup
     def load(self) -> TuningRun:
         """Read the tuning job from the store: its training jobs, their series and the rules'
-        decisions; rebuild the strategy from the finished ones; take the driver's lease."""
-        self.lease.claim(self.resumed)  # or LeaseTaken / ValueError, having written nothing
-        self.lease.start_heartbeat()
+        decisions; rebuild the strategy from the finished ones. Reads only: :meth:`run` takes
+        the driver's lease first."""
         job = self.store.get_tuning_job(self.name)
-        resumes = int(job["resumes"])
+        claimed = job.get("driver_token") == self.lease.token
+        # the lease claim counted this resume already
+        resumes = int(job["resumes"]) + (1 if self.resumed and not claimed else 0)
         seed = int(self.t.random_seed or 0)
         if resumes:  # a resumed job does not repeat the proposals of the first run
             seed = int(hashlib.sha256(f"{seed}:{resumes}".encode()).hexdigest()[:8], 16)
@@ -182,7 +183,7 @@ class Driver:
         if params:
             opt.add_many(params, values)
         self.n_started = len(rows)
-        if job["stop_requested"]:
+        if job["stop_requested"] and claimed:
             with self._txn():
                 self._end_early(TuningJobStop(TuningJobStatus.STOPPED, "stop requested"))
         return run
@@ -192,6 +193,8 @@ class Driver:
         self.start_clock = time.time()
         with _sigterm_as_interrupt():
             try:
+                self.lease.claim(self.resumed)  # or LeaseTaken / ValueError: nothing written
+                self.lease.start_heartbeat()
                 run = self.load()
             except BaseException:
                 self.lease.release()

@@ -57,6 +57,7 @@ from amtune.rules.build import build_hooks
 from amtune.rules.warm_start import check_parents
 from amtune.runners.callables import callable_ref, import_callable
 from amtune.runners.command import CommandRunner
+from amtune.runners.launchable import check_directories, check_launchable
 from amtune.runners.process import ProcessRunner
 from amtune.runners.spec import DEFAULT_STOP_GRACE, Runner
 from amtune.runners.thread import ThreadRunner
@@ -68,7 +69,6 @@ from amtune.sagemaker.config import (
     WarmStartConfig,
 )
 from amtune.sagemaker.document import StoredConfig, tuning_job_config
-from amtune.runners.launchable import check_directories, check_launchable
 from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE
 from amtune.space import CategoricalParameter, Parameter, SearchSpace
 from amtune.store import NotFoundError, Store
