@@ -18,6 +18,7 @@ from amtune.enums import ObjectiveType
 from amtune.progress import report_end
 from amtune.sagemaker.document import StoredConfig
 from amtune.store import DEFAULT_DB, NotFoundError, Store, resolve_db_path
+from amtune.text import printable
 
 
 def _json_default(o: Any) -> Any:
@@ -29,7 +30,12 @@ def _json_default(o: Any) -> Any:
 
 
 def _err(msg: str) -> None:
-    print(f"amtune: error: {msg}", file=sys.stderr)
+    print(printable(f"amtune: error: {msg}"), file=sys.stderr)
+
+
+def _print(text: str) -> None:
+    """Human-readable output: control characters escaped (see :mod:`amtune.text`)."""
+    print(printable(text))
 
 
 def _open_existing(db: str | None, readonly: bool = True) -> Store:
@@ -53,7 +59,7 @@ def cmd_run(a: argparse.Namespace) -> int:
         _err(str(exc))
         return 2
     for n in cfg.notices:
-        print(f"amtune: notice: {n}", file=sys.stderr)
+        print(printable(f"amtune: notice: {n}"), file=sys.stderr)
     name = a.name or cfg.name
     tuner = HyperparameterTuner(**cfg.tuner_kwargs, db=a.db, quiet=a.quiet)
     try:
@@ -87,14 +93,14 @@ def cmd_describe(a: argparse.Namespace) -> int:
     if a.json:
         print(json.dumps(d, indent=2, default=_json_default))
         return 0
-    print(f"{d['HyperParameterTuningJobName']}: {d['HyperParameterTuningJobStatus']}")
+    _print(f"{d['HyperParameterTuningJobName']}: {d['HyperParameterTuningJobStatus']}")
     if d.get("FailureReason"):
-        print(f"  FailureReason: {d['FailureReason']}")
+        _print(f"  FailureReason: {d['FailureReason']}")
     htc = d["HyperParameterTuningJobConfig"]
     o = htc["HyperParameterTuningJobObjective"]
-    print(f"  Objective: {o['Type']} {o['MetricName']}   Strategy: {htc['Strategy']}")
+    _print(f"  Objective: {o['Type']} {o['MetricName']}   Strategy: {htc['Strategy']}")
     rl = htc["ResourceLimits"]
-    print(
+    _print(
         f"  Limits: {rl['MaxNumberOfTrainingJobs']} jobs, "
         f"{rl['MaxParallelTrainingJobs']} in parallel"
         + (f", {rl['MaxRuntimeInSeconds']} s" if "MaxRuntimeInSeconds" in rl else "")
@@ -103,27 +109,27 @@ def cmd_describe(a: argparse.Namespace) -> int:
         ("Training jobs:", d["TrainingJobStatusCounters"]),
         ("Objectives:   ", d["ObjectiveStatusCounters"]),
     ):
-        print(f"  {label} " + ", ".join(f"{n} {k}" for k, n in counts.items()))
-    print(
+        _print(f"  {label} " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    _print(
         f"  Created {d['CreationTime']:%Y-%m-%d %H:%M:%S} UTC, runtime "
         f"{d['ConsumedResources']['RuntimeInSeconds']} s"
     )
     best = d.get("BestTrainingJob")
     if best:
         m = best["FinalHyperParameterTuningJobObjectiveMetric"]
-        print(
+        _print(
             f"  Best: {best['TrainingJobName']}  {m['MetricName']} = {m['Value']:.6g}  "
             f"{best['TunedHyperParameters']}"
         )
     overall = d.get("OverallBestTrainingJob")
     if overall:
         m = overall["FinalHyperParameterTuningJobObjectiveMetric"]
-        print(
+        _print(
             f"  Overall best (with the warm start parents): {overall['TrainingJobName']} "
             f"({overall['TuningJobName']})  {m['MetricName']} = {m['Value']:.6g}"
         )
     cd = d.get("TuningJobCompletionDetails") or {}
-    print(
+    _print(
         f"  Jobs not improving: {cd.get('NumberOfTrainingJobsObjectiveNotImproving')}"
         + (
             f"   Convergence detected: {cd['ConvergenceDetectedTime']:%Y-%m-%d %H:%M:%S} UTC"
@@ -132,7 +138,7 @@ def cmd_describe(a: argparse.Namespace) -> int:
         )
     )
     if d.get("TuningJobCompletionReason"):
-        print(f"  Completed because: {d['TuningJobCompletionReason']}")
+        _print(f"  Completed because: {d['TuningJobCompletionReason']}")
     return 0
 
 
@@ -159,13 +165,13 @@ def cmd_list(a: argparse.Namespace) -> int:
         )
         return 0
     if not jobs:
-        print(f"no tuning jobs in {store.path}")
+        _print(f"no tuning jobs in {store.path}")
         return 0
     w = max(len(j["name"]) for j in jobs)
     for j in jobs:
         n = len(store.training_jobs(j["name"]))
         created = datetime.fromtimestamp(j["creation_time"]).strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{j['name']:<{w}}  {j['status']:<10}  {n:>5} training jobs  created {created}")
+        _print(f"{j['name']:<{w}}  {j['status']:<10}  {n:>5} training jobs  created {created}")
     return 0
 
 
@@ -205,7 +211,9 @@ def cmd_jobs(a: argparse.Namespace) -> int:
             df = df.drop(columns=["TrainingStartTime", "TrainingEndTime"])
             reason = df["FailureReason"]
             df["FailureReason"] = reason.where(reason.notna(), "")  # no None/NaN mix
-            print(df.to_string(index=False))
+            df = df.map(lambda v: printable(v, newlines=False) if isinstance(v, str) else v)
+            df.columns = [printable(str(c), newlines=False) for c in df.columns]
+            print(printable(df.to_string(index=False)))
     return 0
 
 

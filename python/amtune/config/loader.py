@@ -115,15 +115,51 @@ def load_document(path: str | os.PathLike[str]) -> Any:
         raise ConfigError(str(path), f"cannot read the config file: {exc.strerror}") from None
     if p.suffix.lower() == ".json":
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as exc:
             raise ConfigError(str(path), f"not valid JSON: {exc}") from None
     import yaml
 
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_unique_key_loader())
     except yaml.YAMLError as exc:
         raise ConfigError(str(path), f"not valid YAML: {exc}") from None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a key given twice is an error (the last one would silently win)."""
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise ConfigError(k, "this key is given twice in the same object; keep one")
+        out[k] = v
+    return out
+
+
+def _unique_key_loader() -> Any:
+    """PyYAML's SafeLoader refusing a key given twice in one mapping (naming the key)."""
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    dup = key in seen
+                except TypeError:  # an unhashable key: SafeLoader reports it
+                    break
+                if dup:
+                    mark = key_node.start_mark
+                    raise ConfigError(
+                        str(key),
+                        f"this key is given twice in the same mapping (line {mark.line + 1}); "
+                        f"keep one",
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep)
+
+    return UniqueKeyLoader
 
 
 def load_config(path: str | os.PathLike[str]) -> JobConfig:
