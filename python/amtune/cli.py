@@ -313,6 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
     dm.set_defaults(func=cmd_demo)
 
     config_cli.register(sub)
+    from amtune.serve.cli import register as register_serve  # deploy, endpoint (amtune[serve])
+
+    register_serve(sub)
     return p
 
 

@@ -372,6 +372,20 @@ class HyperparameterTuner:
         best = self.describe().get("BestTrainingJob")
         return None if best is None else str(best["TrainingJobName"])
 
+    def deploy(
+        self, initial_instance_count: int = 1, endpoint_name: str | None = None, **kw: Any
+    ) -> Any:
+        """Serve the best training job at a local endpoint (``amtune.serve.deploy``)."""
+        from amtune.serve import deploy
+
+        return deploy(
+            self._latest(),
+            initial_instance_count=initial_instance_count,
+            endpoint_name=endpoint_name,
+            db=self.store.path,
+            **kw,
+        )
+
     def analytics(self) -> _analytics.AnalyticsFrame:
         """The training jobs as a DataFrame (SageMaker SDK columns); ``.export_csv(path)`` too."""
         return _analytics.analytics(self.store, self._latest())

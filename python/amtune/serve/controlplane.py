@@ -1,0 +1,444 @@
+"""SageMaker's control plane for models, endpoint configs and endpoints (JSON 1.1 actions).
+
+:meth:`ControlPlane.call` takes an action name (``CreateEndpoint``) and its request document and
+returns the response document, or raises :class:`ApiError` (``ValidationException`` with
+SageMaker's messages, e.g. ``Could not find model "arn:..."``). Requests and responses are the
+documents boto3 sends and parses; times are epoch seconds.
+
+Status transitions, as SageMaker's: CreateEndpoint ``Creating`` -> ``InService`` (or ``Failed``
+with a ``FailureReason`` when a model server cannot start); UpdateEndpoint ``Updating`` ->
+``InService`` on the new config (or ``RollingBack`` -> ``InService`` on the old one, with the
+reason); UpdateEndpointWeightsAndCapacities ``Updating`` -> ``InService`` (weights apply at once,
+without restarting any model server; instance counts start or stop servers); DeleteEndpoint
+``Deleting`` -> gone. Starting and stopping model servers happens on a background thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from amtune.serve.endpoints import EndpointManager
+from amtune.serve.state import ServeState
+
+
+class ApiError(Exception):
+    """A SageMaker API error: HTTP ``status``, error ``code`` and message."""
+
+    def __init__(self, message: str, code: str = "ValidationException", status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+
+
+def _instance_types() -> list[str] | None:
+    """ProductionVariantInstanceType's enum from botocore's service model (None without it)."""
+    try:
+        from botocore.loaders import Loader
+    except ImportError:  # pragma: no cover - botocore is in the serve extra
+        return None
+    model = Loader().load_service_model("sagemaker", "service-2")
+    return list(model["shapes"]["ProductionVariantInstanceType"]["enum"])
+
+
+_SERVERLESS_MEMORY = (1024, 2048, 3072, 4096, 5120, 6144)
+_ENDPOINT_STATUSES = (
+    "OutOfService",
+    "Creating",
+    "Updating",
+    "SystemUpdating",
+    "RollingBack",
+    "InService",
+    "Deleting",
+    "Failed",
+    "UpdateRollbackFailed",
+)
+
+
+class ControlPlane:
+    """The actions; state in :class:`ServeState`, model servers through an
+    :class:`~amtune.serve.endpoints.EndpointManager`."""
+
+    def __init__(
+        self,
+        state: ServeState,
+        manager: EndpointManager,
+        account: str = "123456789012",
+    ) -> None:
+        self.state = state
+        self.manager = manager
+        self.account = account
+        self._lock = threading.RLock()
+        self._instance_types: list[str] | None = None
+        self.calls: Counter[str] = Counter()  # actions answered, by name
+        self._actions: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
+            "CreateModel": self.create_model,
+            "DescribeModel": self.describe_model,
+            "ListModels": self.list_models,
+            "DeleteModel": self.delete_model,
+            "CreateEndpointConfig": self.create_endpoint_config,
+            "DescribeEndpointConfig": self.describe_endpoint_config,
+            "ListEndpointConfigs": self.list_endpoint_configs,
+            "DeleteEndpointConfig": self.delete_endpoint_config,
+            "CreateEndpoint": self.create_endpoint,
+            "DescribeEndpoint": self.describe_endpoint,
+            "ListEndpoints": self.list_endpoints,
+            "UpdateEndpoint": self.update_endpoint,
+            "UpdateEndpointWeightsAndCapacities": self.update_weights_and_capacities,
+            "DeleteEndpoint": self.delete_endpoint,
+            "AddTags": self.add_tags,
+            "ListTags": self.list_tags,
+            "DeleteTags": self.delete_tags,
+        }
+
+    @property
+    def actions(self) -> list[str]:
+        return sorted(self._actions)
+
+    def call(self, action: str, request: Mapping[str, Any], region: str = "us-east-1") -> Any:
+        fn = self._actions.get(action)
+        if fn is None:
+            raise ApiError(
+                f"The action {action} is not supported by amtune's endpoint service; supported: "
+                f"{', '.join(self.actions)}",
+                code="UnknownOperationException",
+            )
+        with self._lock:
+            self.calls[action] += 1
+            return fn(dict(request), region)
+
+    def arn(self, region: str, kind: str, name: str) -> str:
+        return f"arn:aws:sagemaker:{region}:{self.account}:{kind}/{name}"
+
+    @staticmethod
+    def _name(req: Mapping[str, Any], key: str) -> str:
+        v = req.get(key)
+        if not isinstance(v, str) or not v:
+            raise ApiError(f"1 validation error detected: Value at '{key}' must not be null")
+        return v
+
+    # ------------------------------------------------------------------ models
+    def create_model(self, req: dict[str, Any], region: str) -> dict[str, Any]:
+        name = self._name(req, "ModelName")
+        arn = self.arn(region, "model", name)
+        if self.state.get_resource("serve_models", name) is not None:
+            raise ApiError(f'Cannot create already existing model "{arn}".')
+        tags = req.pop("Tags", None) or []
+        self.state.put_resource("serve_models", name, arn, req, time.time())
+        if tags:
+            self.state.add_tags(arn, tags)
+        return {"ModelArn": arn}
+
+    def _model(self, name: str, region: str) -> dict[str, Any]:
+        m = self.state.get_resource("serve_models", name)
+        if m is None:
+            raise ApiError(f'Could not find model "{self.arn(region, "model", name)}".')
+        return m
+
+    def describe_model(self, req: dict[str, Any], region: str) -> dict[str, Any]:
+        m = self._model(self._name(req, "ModelName"), region)
+        return {**m["request"], "ModelArn": m["arn"], "CreationTime": m["creation_time"]}
+
+    def list_models(self, req: dict[str, Any], region: str) -> dict[str, Any]:
+        rows, token = self._filter(self.state.list_resources("serve_models"), req)
+        return token | {
+            "Models": [
+                {"ModelName": r["name"], "ModelArn": r["arn"], "CreationTime": r["creation_time"]}
+                for r in rows
+            ]
+        }
+
+    def delete_model(self, req: dict[str, Any], region: str) -> dict[str, Any]:
+        name = self._name(req, "ModelName")
+        m = self._model(name, region)
+        self.state.delete_resource("serve_models", name)
+        self.state.delete_tags(m["arn"], [t["Key"] for t in self.state.tags(m["arn"])])
+        return {}
+
+    # ------------------------------------------------------------------ endpoint configs
+    def _validate_variant(self, v: Mapping[str, Any], region: str) -> None:
+        self._model(self._name(v, "ModelName"), region)
+        self._name(v, "VariantName")
+        it = v.get("InstanceType")
+        if it is not None:
+            if self._instance_types is None:
+                self._instance_types = _instance_types() or []
+            if self._instance_types and it not in self._instance_types:
+                raise ApiError(
+                    f"1 validation error detected: Value '{it}' at 'instanceType' failed to "
+                    f"satisfy constraint: Member must satisfy enum value set: "
+                    f"[{', '.join(self._instance_types)}]"
+                )
+        sc = v.get("ServerlessConfig")
+        if sc is not None and sc.get("MemorySizeInMB") not in _SERVERLESS_MEMORY:
+            raise ApiError(
+                f"1 validation error detected: Value '{sc.get('MemorySizeInMB')}' at "
+                f"'MemorySizeInMB' failed to satisfy constraint: Member must satisfy enum value "
+                f"set: [{', '.join(map(str, _SERVERLESS_MEMORY))}]"
+            )
+        if sc is None:
+            n = v.get("InitialInstanceCount", 1)
+            if not isinstance(n, int) or n < 1:
+                raise ApiError(
+                    f"Value '{n}' at 'initialInstanceCount' failed to satisfy constraint: "
+                    f"Member must have value greater than or equal to 1"
+                )
+        w = v.get("InitialVariantWeight", 1.0)
+        if not isinstance(w, (int, float)) or w < 0:
+            raise ApiError(
+                f"Value '{w}' at 'initialVariantWeight' failed to satisfy constraint: Member "
+                f"must have value greater than or equal to 0"
+            )
+
+    def create_endpoint_config(self, req: dict[str, Any], region: str) -> dict[str, Any]:
+        name = self._name(req, "EndpointConfigName")
+        arn = self.arn(region, "endpoint-config", name)
+        if self.state.get_resource("serve_endpoint_configs", name) is not None:
+            raise ApiError(f'Cannot create already existing endpoint configuration "{arn}".')
+        variants = req.get("ProductionVariants") or []
+        if not variants:
+            raise ApiError("ProductionVariants: at least one production variant is required")
+        shadows = req.get("ShadowProductionVariants") or []
+        names = [v.get("VariantName") for v in (*variants, *shadows)]
+        dup = sorted({n for n in names if names.count(n) > 1 and n is not None})
+        if dup:
+            raise ApiError(f"Variant names must be unique; repeated: {dup}")
+        for v in (*variants, *shadows):
+            self._validate_variant(v, region)
+        tags = req.pop("Tags", None) or []
+        self.state.put_resource("serve_endpoint_configs", name, arn, req, time.time())
+        if tags:
+            self.state.add_tags(arn, tags)
+        return {"EndpointConfigArn": arn}
+
+    def _config(self, name: str, region: str) -> dict[str, Any]:
+        c = self.state.get_resource("serve_endpoint_configs", name)
+        if c is None:
+            arn = self.arn(region, "endpoint-config", name)
+            raise ApiError(f'Could not find endpoint configuration "{arn}".')
+        return c
+
+    def describe_endpoint_config(self, req: dict[str, Any], region: str) -> dict[str, Any]:
+        c = self._config(self._name(req, "EndpointConfigName"), region)
+        return {**c["request"], "EndpointConfigArn": c["arn"], "CreationTime": c["creation_time"]}
+
+    def list_endpoint_configs(self, req: dict[str, Any], region: str) -> dict[str, Any]:
+        rows, token = self._filter(self.state.list_resources("serve_endpoint_configs"), req)
+        return token | {
+            "EndpointConfigs": [
+                {
+                    "EndpointConfigName": r["name"],
+                    "EndpointConfigArn": r["arn"],
+                    "CreationTime": r["creation_time"],
+                }
+                for r in rows
+            ]
+        }
+
+    def delete_endpoint_config(self, req: dict[str, Any], region: str) -> dict[str, Any]:
+        name = self._name(req, "EndpointConfigName")
+        c = self._config(name, region)
+        self.state.delete_resource("serve_endpoint_configs", name)
+        self.state.delete_tags(c["arn"], [t["Key"] for t in self.state.tags(c["arn"])])
+        return {}
+
+    # ------------------------------------------------------------------ endpoints
+    def _endpoint(self, name: str, region: str) -> dict[str, Any]:
+        e = self.state.get_endpoint(name)
+        if e is None:
+            raise ApiError(f'Could not find endpoint "{self.arn(region, "endpoint", name)}".')
+        return e
+
+    def _models_of(self, config: Mapping[str, Any], region: str) -> dict[str, dict[str, Any]]:
+        req = config["request"]
+        out = {}
+        for v in (*req.get("ProductionVariants", []), *req.get("ShadowProductionVariants", [])):
+            out[v["ModelName"]] = self._model(v["ModelName"], region)["request"]
+        return out
+
+    def create_endpoint(self, req: dict[str, Any], region: str) -> dict[str, Any]:
+        name = self._name(req, "EndpointName")
+        arn = self.arn(region, "endpoint", name)
+        if self.state.get_endpoint(name) is not None:
+            raise ApiError(f'Cannot create already existing endpoint "{arn}".')
+        config = self._config(self._name(req, "EndpointConfigName"), region)
+        models = self._models_of(config, region)
+        now = time.time()
+        variants, shadows = self.manager.describe_variants(config["request"])
+        self.state.insert_endpoint(
+            {
+                "name": name,
+                "arn": arn,
+                "config_name": config["name"],
+                "status": "Creating",
+                "creation_time": now,
+                "last_modified_time": now,
+                "variants": variants,
+                "shadow_variants": shadows,
+            }
+        )
+        self.state.record_weights(
+            now, name, {v["VariantName"]: v["CurrentWeight"] for v in variants}, "CreateEndpoint"
+        )
+        tags = req.get("Tags") or []
+        if tags:
+            self.state.add_tags(arn, tags)
+        self.manager.create(name, config["request"], models)
+        return {"EndpointArn": arn}
+
+    def describe_endpoint(self, req: dict[str, Any], region: str) -> dict[str, Any]:
+        e = self._endpoint(self._name(req, "EndpointName"), region)
+        out: dict[str, Any] = {
+            "EndpointName": e["name"],
+            "EndpointArn": e["arn"],
+            "EndpointConfigName": e["config_name"],
+            "ProductionVariants": e["variants"],
+            "EndpointStatus": e["status"],
+            "CreationTime": e["creation_time"],
+            "LastModifiedTime": e["last_modified_time"],
+        }
+        if e["shadow_variants"]:
+            out["ShadowProductionVariants"] = e["shadow_variants"]
+        if e["failure_reason"]:
+            out["FailureReason"] = e["failure_reason"]
+        return out
+
+    def list_endpoints(self, req: dict[str, Any], region: str) -> dict[str, Any]:
+        status = req.get("StatusEquals")
+        if status is not None and status not in _ENDPOINT_STATUSES:
+            raise ApiError(
+                f"Value '{status}' at 'statusEquals' failed to satisfy constraint: Member must "
+                f"satisfy enum value set: [{', '.join(_ENDPOINT_STATUSES)}]"
+            )
+        rows = [r for r in self.state.list_endpoints() if status is None or r["status"] == status]
+        rows, token = self._filter(rows, req)
+        return token | {
+            "Endpoints": [
+                {
+                    "EndpointName": r["name"],
+                    "EndpointArn": r["arn"],
+                    "CreationTime": r["creation_time"],
+                    "LastModifiedTime": r["last_modified_time"],
+                    "EndpointStatus": r["status"],
+                }
+                for r in rows
+            ]
+        }
+
+    def update_endpoint(self, req: dict[str, Any], region: str) -> dict[str, Any]:
+        name = self._name(req, "EndpointName")
+        e = self._endpoint(name, region)
+        if e["status"] != "InService":
+            raise ApiError(
+                f'Cannot update in-progress endpoint "{e["arn"]}" (its status is {e["status"]}).'
+            )
+        config = self._config(self._name(req, "EndpointConfigName"), region)
+        models = self._models_of(config, region)
+        self.state.update_endpoint(
+            name, status="Updating", failure_reason=None, last_modified_time=time.time()
+        )
+        self.manager.update(name, config["name"], config["request"], models)
+        return {"EndpointArn": e["arn"]}
+
+    def update_weights_and_capacities(self, req: dict[str, Any], region: str) -> dict[str, Any]:
+        name = self._name(req, "EndpointName")
+        e = self._endpoint(name, region)
+        desired = req.get("DesiredWeightsAndCapacities") or []
+        seen: set[str] = set()
+        for d in desired:
+            vn = d.get("VariantName")
+            if vn in seen:
+                raise ApiError(f'The variant name "{vn}" was non-unique within the request.')
+            seen.add(vn)
+        known = {v["VariantName"] for v in e["variants"]}
+        missing = [d.get("VariantName") for d in desired if d.get("VariantName") not in known]
+        if missing:
+            raise ApiError(
+                f'The variant name(s) "{", ".join(map(str, missing))}" is/are not present within '
+                f'endpoint configuration "{e["config_name"]}".'
+            )
+        for d in desired:
+            w = d.get("DesiredWeight")
+            if w is not None and (not isinstance(w, (int, float)) or w < 0):
+                raise ApiError(
+                    f"Value '{w}' at 'desiredWeight' failed to satisfy constraint: Member must "
+                    f"have value greater than or equal to 0"
+                )
+            n = d.get("DesiredInstanceCount")
+            if n is not None and (not isinstance(n, int) or n < 0):
+                raise ApiError(
+                    f"Value '{n}' at 'desiredInstanceCount' failed to satisfy constraint: "
+                    f"Member must have value greater than or equal to 0"
+                )
+        if e["status"] != "InService":
+            raise ApiError(
+                f'Cannot update in-progress endpoint "{e["arn"]}" (its status is {e["status"]}).'
+            )
+        self.manager.set_weights_and_capacities(name, desired, reason="UpdateEndpointWeights")
+        return {"EndpointArn": e["arn"]}
+
+    def delete_endpoint(self, req: dict[str, Any], region: str) -> dict[str, Any]:
+        name = self._name(req, "EndpointName")
+        e = self._endpoint(name, region)
+        self.state.update_endpoint(name, status="Deleting", last_modified_time=time.time())
+        self.state.delete_tags(e["arn"], [t["Key"] for t in self.state.tags(e["arn"])])
+        self.manager.delete(name)
+        return {}
+
+    # ------------------------------------------------------------------ tags
+    def add_tags(self, req: dict[str, Any], region: str) -> dict[str, Any]:
+        arn = self._name(req, "ResourceArn")
+        tags = req.get("Tags") or []
+        self.state.add_tags(arn, tags)
+        return {"Tags": tags}
+
+    def list_tags(self, req: dict[str, Any], region: str) -> dict[str, Any]:
+        arn = self._name(req, "ResourceArn")
+        tags = self.state.tags(arn)
+        start = int(req.get("NextToken") or 0)
+        limit = int(req.get("MaxResults") or 50)
+        page = tags[start : start + limit]
+        out: dict[str, Any] = {"Tags": page}
+        if start + limit < len(tags):
+            out["NextToken"] = str(start + limit)
+        return out
+
+    def delete_tags(self, req: dict[str, Any], region: str) -> dict[str, Any]:
+        self.state.delete_tags(self._name(req, "ResourceArn"), req.get("TagKeys") or [])
+        return {}
+
+    # ------------------------------------------------------------------ listing
+    @staticmethod
+    def _filter(
+        rows: list[dict[str, Any]], req: Mapping[str, Any]
+    ) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        """NameContains, CreationTime/LastModifiedTime Before/After, SortBy, SortOrder,
+        MaxResults and NextToken, as the List* actions take them."""
+        nc = req.get("NameContains")
+        if nc:
+            rows = [r for r in rows if nc in r["name"]]
+        for key, col, before in (
+            ("CreationTimeBefore", "creation_time", True),
+            ("CreationTimeAfter", "creation_time", False),
+            ("LastModifiedTimeBefore", "last_modified_time", True),
+            ("LastModifiedTimeAfter", "last_modified_time", False),
+        ):
+            t = req.get(key)
+            if t is not None:
+                rows = [
+                    r
+                    for r in rows
+                    if col in r and (r[col] < float(t) if before else r[col] > float(t))
+                ]
+        sort_by = str(req.get("SortBy") or "CreationTime").lower()
+        col = {"name": "name", "status": "status"}.get(sort_by, "creation_time")
+        descending = req.get("SortOrder", "Descending" if "SortBy" in req else "Ascending")
+        rows = sorted(rows, key=lambda r: (r[col], r["name"]), reverse=descending == "Descending")
+        start = int(req.get("NextToken") or 0)
+        limit = int(req.get("MaxResults") or 100)
+        token = {"NextToken": str(start + limit)} if start + limit < len(rows) else {}
+        return rows[start : start + limit], token

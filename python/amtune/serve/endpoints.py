@@ -1,0 +1,359 @@
+"""Endpoints at run time: start, update, reweight and stop the model servers of their variants.
+
+The control plane records what was asked; an :class:`EndpointManager` makes it so on a
+background thread and moves the endpoint's status (``Creating``/``Updating``/``Deleting`` to
+``InService``, ``Failed`` or gone). Weights change in place in the router, so a weight update
+never restarts a model server.
+"""
+
+from __future__ import annotations
+
+import tarfile
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from amtune.serve.router import EndpointRuntime, Router, VariantRuntime
+from amtune.serve.state import ServeState
+from amtune.serve.supervisor import ModelServer, ModelServerError, ModelSpec, Supervisor
+
+#: Built-in algorithms' inference modules, by a word of their training image.
+BUILTIN_INFERENCE = {
+    "xgboost": "amtune.builtin.xgboost_inference",
+    "linear-learner": "amtune.builtin.linear_learner_inference",
+    "knn": "amtune.builtin.knn_inference",
+}
+
+
+class ModelSourceError(ValueError):
+    """A model's container cannot be served here (e.g. model data in S3)."""
+
+
+def _local_path(url: str, what: str) -> Path:
+    u = urlparse(url)
+    if u.scheme in ("", "file"):
+        p = Path(unquote(u.path) if u.scheme == "file" else url).expanduser()
+        if not p.exists():
+            raise ModelSourceError(f"{what}: {p} does not exist")
+        return p.resolve()
+    raise ModelSourceError(
+        f"{what}: only local model data is served (a path or a file:// URL), got {url!r}"
+    )
+
+
+def _unpack(path: Path, cache: Path) -> Path:
+    """A directory for ``path``: itself, or a .tar.gz extracted once into ``cache``."""
+    if path.is_dir():
+        return path
+    if path.name.endswith((".tar.gz", ".tgz", ".tar")):
+        dest = cache / f"{path.name}-{int(path.stat().st_mtime_ns)}"
+        if not dest.exists():
+            tmp = dest.with_suffix(".partial")
+            tmp.mkdir(parents=True, exist_ok=True)
+            with tarfile.open(path) as tf:
+                tf.extractall(tmp, filter="data")
+            tmp.rename(dest)
+        return dest
+    raise ModelSourceError(f"{path} is neither a directory nor a .tar.gz archive")
+
+
+def model_spec(model: Mapping[str, Any], cache: Path) -> ModelSpec:
+    """How to serve a CreateModel request's (primary) container on this machine."""
+    container = model.get("PrimaryContainer") or (model.get("Containers") or [None])[0]
+    if not container:
+        raise ModelSourceError("the model has no PrimaryContainer")
+    env = {str(k): str(v) for k, v in (container.get("Environment") or {}).items()}
+    url = container.get("ModelDataUrl")
+    model_dir = _unpack(_local_path(url, "ModelDataUrl"), cache) if url else None
+    submit = env.get("SAGEMAKER_SUBMIT_DIRECTORY")
+    submit_dir = (
+        _unpack(_local_path(submit, "SAGEMAKER_SUBMIT_DIRECTORY"), cache) if submit else None
+    )
+    program = env.get("SAGEMAKER_PROGRAM")
+    if program is None and submit_dir is None and model_dir is not None:
+        if (model_dir / "code" / "inference.py").is_file():  # the PyTorch/TF model archive layout
+            submit_dir, program = model_dir / "code", "inference.py"
+    if program is None and submit_dir is None:
+        image = str(container.get("Image") or "")
+        for word, module in BUILTIN_INFERENCE.items():
+            if word in image:
+                program = module
+                break
+        else:
+            raise ModelSourceError(
+                f"the model names no inference code: set Environment SAGEMAKER_PROGRAM "
+                f"(and SAGEMAKER_SUBMIT_DIRECTORY), or use a built-in algorithm's image "
+                f"(got Image {image!r})"
+            )
+    if model_dir is None:
+        model_dir = cache / "empty-model"
+        model_dir.mkdir(parents=True, exist_ok=True)
+    return ModelSpec(str(model_dir), program, None if submit_dir is None else str(submit_dir), env)
+
+
+def _variant_desc(v: Mapping[str, Any], count: int | None = None) -> dict[str, Any]:
+    n = v.get("InitialInstanceCount", 1) if count is None else count
+    w = float(v.get("InitialVariantWeight", 1.0))
+    d: dict[str, Any] = {
+        "VariantName": v["VariantName"],
+        "CurrentWeight": w,
+        "DesiredWeight": w,
+        "CurrentInstanceCount": n,
+        "DesiredInstanceCount": n,
+    }
+    if v.get("Image") or v.get("ModelName"):
+        d["DeployedImages"] = []
+    return d
+
+
+class EndpointManager:
+    """Runs the endpoints' model servers (``serve_models=False``: the control plane only)."""
+
+    def __init__(
+        self,
+        state: ServeState,
+        router: Router,
+        log_dir: Path,
+        *,
+        serve_models: bool = True,
+        startup_timeout: float = 120.0,
+        on_change: Callable[[str], None] | None = None,
+    ) -> None:
+        self.state = state
+        self.router = router
+        self.log_dir = log_dir
+        self.cache = log_dir / "models"
+        self.serve_models = serve_models
+        self.startup_timeout = startup_timeout
+        self.supervisor = Supervisor()
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="amtune-endpoint")
+        self._lock = threading.RLock()
+        self.on_change = on_change
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        for ep in list(self.router.endpoints.values()):
+            self._stop_runtime(ep)
+        self.router.endpoints.clear()
+        self.supervisor.close()
+
+    @staticmethod
+    def describe_variants(
+        config: Mapping[str, Any],
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        return (
+            [_variant_desc(v) for v in config.get("ProductionVariants", [])],
+            [_variant_desc(v) for v in config.get("ShadowProductionVariants", [])],
+        )
+
+    # ------------------------------------------------------------------ servers
+    def _on_event(self, endpoint: str, variant: str, index: int) -> Any:
+        def cb(kind: str, server: ModelServer, detail: str) -> None:
+            self.state.record_event(time.time(), endpoint, variant, index, kind, detail)
+
+        return cb
+
+    def _start_variant(
+        self, endpoint: str, v: Mapping[str, Any], models: Mapping[str, Any], shadow: bool
+    ) -> VariantRuntime:
+        vr = VariantRuntime(
+            v["VariantName"], v["ModelName"], float(v.get("InitialVariantWeight", 1.0)), [], shadow
+        )
+        if not self.serve_models:
+            return vr
+        spec = model_spec(models[v["ModelName"]], self.cache)
+        n = int(v.get("InitialInstanceCount", 1)) if "ServerlessConfig" not in v else 1
+        self._add_servers(endpoint, vr, spec, n)
+        return vr
+
+    def _add_servers(self, endpoint: str, vr: VariantRuntime, spec: ModelSpec, n: int) -> None:
+        new = []
+        try:
+            for i in range(len(vr.servers), len(vr.servers) + n):
+                s = ModelServer(
+                    spec,
+                    f"{endpoint}/{vr.name}/{i}",
+                    self.log_dir / endpoint,
+                    self._on_event(endpoint, vr.name, i),
+                    self.startup_timeout,
+                )
+                new.append(s)
+                s.start()
+        except BaseException:
+            for s in new:
+                s.stop()
+            raise
+        for s in new:
+            self.supervisor.watch(s)
+        vr.servers.extend(new)
+
+    def _stop_runtime(self, ep: EndpointRuntime) -> None:
+        for s in ep.all_servers():
+            self.supervisor.forget(s)
+            s.stop()
+
+    def _build(
+        self, name: str, config: Mapping[str, Any], models: Mapping[str, Any]
+    ) -> EndpointRuntime:
+        variants: list[VariantRuntime] = []
+        shadows: list[VariantRuntime] = []
+        try:
+            for v in config.get("ProductionVariants", []):
+                variants.append(self._start_variant(name, v, models, False))
+            for v in config.get("ShadowProductionVariants", []):
+                shadows.append(self._start_variant(name, v, models, True))
+        except BaseException:
+            self._stop_runtime(EndpointRuntime(name, variants, shadows))
+            raise
+        return EndpointRuntime(name, variants, shadows)
+
+    def _run(self, fn: Callable[[], None]) -> None:
+        if self.serve_models:
+            self._pool.submit(fn)
+        else:  # nothing to start: the transition completes before the call returns
+            fn()
+
+    def _changed(self, name: str) -> None:
+        if self.on_change is not None:
+            self.on_change(name)
+
+    # ------------------------------------------------------------------ transitions
+    def create(self, name: str, config: Mapping[str, Any], models: Mapping[str, Any]) -> None:
+        def work() -> None:
+            try:
+                ep = self._build(name, config, models)
+            except (ModelServerError, ModelSourceError, OSError, ValueError) as exc:
+                self.state.update_endpoint(
+                    name, status="Failed", failure_reason=str(exc), last_modified_time=time.time()
+                )
+                return
+            with self._lock:
+                if self.state.get_endpoint(name) is None:  # deleted meanwhile
+                    self._stop_runtime(ep)
+                    return
+                self.router.endpoints[name] = ep
+                self.state.update_endpoint(name, status="InService", last_modified_time=time.time())
+            self._changed(name)
+
+        self._run(work)
+
+    def update(
+        self, name: str, config_name: str, config: Mapping[str, Any], models: Mapping[str, Any]
+    ) -> None:
+        def work() -> None:
+            try:
+                ep = self._build(name, config, models)
+            except (ModelServerError, ModelSourceError, OSError, ValueError) as exc:
+                self.state.update_endpoint(name, status="RollingBack")
+                self.state.update_endpoint(
+                    name,
+                    status="InService",
+                    failure_reason=f"the update to {config_name} failed and was rolled back: {exc}",
+                    last_modified_time=time.time(),
+                )
+                return
+            variants, shadows = self.describe_variants(config)
+            with self._lock:
+                old = self.router.endpoints.get(name)
+                self.router.endpoints[name] = ep
+                now = time.time()
+                self.state.update_endpoint(
+                    name,
+                    status="InService",
+                    config_name=config_name,
+                    variants=variants,
+                    shadow_variants=shadows,
+                    last_modified_time=now,
+                )
+                self.state.record_weights(
+                    now, name, {v.name: v.weight for v in ep.variants}, "UpdateEndpoint"
+                )
+            if old is not None:
+                time.sleep(0.5)  # requests already routed to the old servers finish
+                self._stop_runtime(old)
+            self._changed(name)
+
+        self._run(work)
+
+    def set_weights_and_capacities(
+        self, name: str, desired: Sequence[Mapping[str, Any]], reason: str
+    ) -> None:
+        """Apply new weights now (in place) and instance counts in the background."""
+        with self._lock:
+            row = self.state.get_endpoint(name)
+            if row is None:
+                raise KeyError(name)
+            variants = row["variants"]
+            by = {v["VariantName"]: v for v in variants}
+            weights: dict[str, float] = {}
+            counts: dict[str, int] = {}
+            for d in desired:
+                v = by[d["VariantName"]]
+                if d.get("DesiredWeight") is not None:
+                    weights[v["VariantName"]] = float(d["DesiredWeight"])
+                    v["DesiredWeight"] = v["CurrentWeight"] = float(d["DesiredWeight"])
+                if d.get("DesiredInstanceCount") is not None:
+                    counts[v["VariantName"]] = int(d["DesiredInstanceCount"])
+                    v["DesiredInstanceCount"] = int(d["DesiredInstanceCount"])
+            ep = self.router.endpoints.get(name)
+            if ep is not None and weights:
+                ep.set_weights(weights)
+            now = time.time()
+            if weights:
+                self.state.record_weights(now, name, weights, reason)
+            self.state.update_endpoint(
+                name, status="Updating", variants=variants, last_modified_time=now
+            )
+
+        def work() -> None:
+            failure = None
+            if ep is not None and self.serve_models:
+                for vname, n in counts.items():
+                    vr = ep.by_name[vname]
+                    try:
+                        self._resize(name, vr, n)
+                    except (ModelServerError, OSError) as exc:
+                        failure = str(exc)
+            with self._lock:
+                row2 = self.state.get_endpoint(name)
+                if row2 is None:
+                    return
+                for v in row2["variants"]:
+                    if v["VariantName"] in counts:
+                        actual = counts[v["VariantName"]]
+                        if ep is not None and self.serve_models:
+                            actual = len(ep.by_name[v["VariantName"]].servers)
+                        v["CurrentInstanceCount"] = actual
+                self.state.update_endpoint(
+                    name,
+                    status="InService",
+                    variants=row2["variants"],
+                    failure_reason=failure,
+                    last_modified_time=time.time(),
+                )
+            self._changed(name)
+
+        self._run(work)
+
+    def _resize(self, endpoint: str, vr: VariantRuntime, n: int) -> None:
+        if n > len(vr.servers) and vr.servers:
+            self._add_servers(endpoint, vr, vr.servers[0].spec, n - len(vr.servers))
+        while len(vr.servers) > n:
+            s = vr.servers.pop()
+            self.supervisor.forget(s)
+            s.stop()
+
+    def delete(self, name: str) -> None:
+        def work() -> None:
+            with self._lock:
+                ep = self.router.endpoints.pop(name, None)
+            if ep is not None:
+                self._stop_runtime(ep)
+            self.state.delete_endpoint(name)
+            self._changed(name)
+
+        self._run(work)

@@ -1,0 +1,395 @@
+"""The endpoint service: one HTTP server on loopback for both of SageMaker's planes.
+
+- Control plane (``boto3.client("sagemaker", endpoint_url=service.url)``): ``POST /`` with
+  ``X-Amz-Target: SageMaker.<Action>`` and a JSON 1.1 body (:mod:`amtune.serve.controlplane`).
+- Runtime (``boto3.client("sagemaker-runtime", endpoint_url=service.url)``):
+  ``POST /endpoints/<name>/invocations`` (:mod:`amtune.serve.router`).
+- amtune's own routes (JSON): ``POST /amtune/feedback`` (ground truth for an inference id),
+  ``POST /amtune/metrics`` (GetMetricStatistics), ``POST /amtune/online`` (online test of an
+  endpoint's variants), ``GET /ping``; ``POST /moto-api/reset`` only with ``allow_reset=True``
+  (tests).
+
+Requests are not authenticated (any credentials work); the service listens on 127.0.0.1 unless a
+host is given. State lives in the store's SQLite file (:mod:`amtune.serve.state`); when the
+service starts again on the same store, it starts the model servers of the endpoints it had.
+
+>>> import tempfile, os, boto3
+>>> svc = EndpointService(os.path.join(tempfile.mkdtemp(), "amtune.db")).start()
+>>> sm = boto3.client("sagemaker", endpoint_url=svc.url, region_name="us-east-1",
+...                   aws_access_key_id="x", aws_secret_access_key="x")
+>>> sm.list_endpoints()["Endpoints"]
+[]
+>>> svc.stop()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import re
+import signal
+import socket
+import threading
+import time
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from amtune.serve.controlplane import ApiError, ControlPlane
+from amtune.serve.cwmetrics import FLUSH_SECONDS, MetricsRecorder, get_metric_statistics
+from amtune.serve.endpoints import EndpointManager
+from amtune.serve.modelserver import Receive, Scope, Send, read_body, respond
+from amtune.serve.router import INVOCATION_TIMEOUT, Router, RuntimeApiError
+from amtune.serve.state import ServeState
+
+_REGION = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/")
+_INVOKE = re.compile(r"^/endpoints/([^/]+)/invocations$")
+JSON11 = "application/x-amz-json-1.1"
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, datetime):
+        return o.timestamp()
+    return str(o)
+
+
+def _dumps(doc: Any) -> bytes:
+    return json.dumps(doc, default=_json_default, allow_nan=False).encode()
+
+
+class EndpointService:
+    """Control plane + router + model servers for the endpoints kept in one store.
+
+    ``serve_models=False`` runs the control plane alone (endpoints go InService without model
+    servers; used to run moto's control-plane tests, whose models point at ECR and S3).
+    ``seed`` makes the router's variant choice reproducible.
+    """
+
+    def __init__(
+        self,
+        db: str | os.PathLike[str] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        serve_models: bool = True,
+        seed: int | None = None,
+        invocation_timeout: float = INVOCATION_TIMEOUT,
+        startup_timeout: float = 120.0,
+        allow_reset: bool = False,
+        account: str = "123456789012",
+        log_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
+        self.state = ServeState(db)
+        self.host = host
+        self._port = port
+        self.allow_reset = allow_reset
+        self.metrics = MetricsRecorder(self.state)
+        self.router = Router(self.metrics, account=account, seed=seed, timeout=invocation_timeout)
+        self.log_dir = (
+            Path(log_dir) if log_dir is not None else self.state.path.parent / "amtune-endpoints"
+        )
+        self.manager = EndpointManager(
+            self.state,
+            self.router,
+            self.log_dir,
+            serve_models=serve_models,
+            startup_timeout=startup_timeout,
+        )
+        self.control = ControlPlane(self.state, self.manager, account=account)
+        self.shifters: list[Any] = []  # Thompson-sampling traffic shifters (shift_traffic)
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._flusher: threading.Thread | None = None
+        self._stop = threading.Event()
+        self.port: int | None = None
+
+    @property
+    def url(self) -> str:
+        if self.port is None:
+            raise RuntimeError("the endpoint service is not running; call start()")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        return f"http://{host}:{self.port}"
+
+    # ------------------------------------------------------------------ lifecycle
+    def _bind(self) -> socket.socket:
+        # IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only then (else 40 ms stalls)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self._port))
+        sock.listen(1024)
+        self.port = sock.getsockname()[1]
+        return sock
+
+    def _config(self) -> Any:
+        import uvicorn
+
+        return uvicorn.Config(
+            self, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=60
+        )
+
+    def start(self) -> EndpointService:
+        """Serve on a background thread (returns once listening)."""
+        import uvicorn
+
+        sock = self._bind()
+        self._server = uvicorn.Server(self._config())
+
+        def run() -> None:
+            asyncio.run(self._serve(sock))
+
+        self._thread = threading.Thread(target=run, name="amtune-endpoint-service", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 30
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                sock.close()
+                raise RuntimeError("the endpoint service did not start (see the log above)")
+            time.sleep(0.01)
+        self._after_start()
+        return self
+
+    async def _serve(self, sock: socket.socket) -> None:
+        try:
+            await self._server.serve(sockets=[sock])
+        finally:
+            await self.router.aclose()
+            sock.close()
+
+    def _after_start(self) -> None:
+        self.state.set_service(os.getpid(), self.host, int(self.port or 0), time.time())
+        self._flusher = threading.Thread(target=self._flush_loop, name="amtune-flush", daemon=True)
+        self._flusher.start()
+        self._restore()
+
+    def serve_forever(self) -> None:
+        """Serve in the foreground until SIGINT or SIGTERM (the CLI's ``endpoint serve``)."""
+        self.start()
+        done = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: done.set())
+        done.wait()
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop the model servers, the HTTP server, and flush the metrics."""
+        self._stop.set()
+        for sh in self.shifters:
+            sh.stop()
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(10)
+        if self._flusher is not None:
+            self._flusher.join(10)
+        self.manager.close()
+        self.flush()
+        self.state.clear_service(os.getpid())
+        self.state.close()
+
+    def __enter__(self) -> EndpointService:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def flush(self) -> None:
+        log = self.router.drain_inference_log()
+        if log:
+            self.state.executemany("INSERT INTO serve_inferences VALUES (?, ?, ?, ?, ?, ?, ?)", log)
+        self.metrics.flush()
+
+    def _flush_loop(self) -> None:
+        while not self._stop.wait(FLUSH_SECONDS):
+            self.flush()
+            self.state.execute(
+                "UPDATE serve_service SET heartbeat = ? WHERE pid = ?", (time.time(), os.getpid())
+            )
+
+    def _restore(self) -> None:
+        """Start the model servers of the endpoints a previous service left in the store."""
+        for e in self.state.list_endpoints():
+            if e["status"] == "Deleting":
+                self.state.delete_endpoint(e["name"])
+                continue
+            if e["status"] == "Failed":
+                continue
+            config = self.state.get_resource("serve_endpoint_configs", e["config_name"])
+            if config is None:
+                self.state.update_endpoint(
+                    e["name"],
+                    status="Failed",
+                    failure_reason=f"its endpoint configuration {e['config_name']} was deleted",
+                )
+                continue
+            models = {}
+            req = config["request"]
+            for v in (*req.get("ProductionVariants", []), *req.get("ShadowProductionVariants", [])):
+                m = self.state.get_resource("serve_models", v["ModelName"])
+                if m is not None:
+                    models[v["ModelName"]] = m["request"]
+            self.state.update_endpoint(e["name"], status="Creating")
+            self.manager.create(e["name"], req, models)
+
+    # ------------------------------------------------------------------ ASGI
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        t0 = time.perf_counter()
+        path, method = scope["path"], scope["method"]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        m = _INVOKE.match(path)
+        if m is not None and method == "POST":
+            await self._invoke(m.group(1), headers, receive, send, t0)
+        elif path == "/" and method == "POST" and "x-amz-target" in headers:
+            await self._control(headers, await read_body(receive), send)
+        elif path == "/ping":
+            await respond(send, 200, b"")
+        elif path.startswith("/amtune/") and method == "POST":
+            await self._amtune(path, await read_body(receive), send)
+        elif path == "/moto-api/reset" and method == "POST" and self.allow_reset:
+            self.reset()
+            await respond(send, 200, b'{"status": "ok"}', "application/json")
+        else:
+            await respond(send, 404, b"not found")
+
+    async def _invoke(
+        self, endpoint: str, headers: Mapping[str, str], receive: Receive, send: Send, t0: float
+    ) -> None:
+        from urllib.parse import unquote
+
+        body = await read_body(receive)
+        try:
+            ans = await self.router.invoke(unquote(endpoint), body, headers, t0)
+        except RuntimeApiError as exc:
+            await respond(
+                send,
+                exc.status,
+                exc.body(),
+                "application/json",
+                [(b"x-amzn-errortype", exc.code.encode())],
+            )
+            return
+        await send(
+            {
+                "type": "http.response.start",
+                "status": ans.status,
+                "headers": [
+                    (b"content-length", str(len(ans.body)).encode()),
+                    *((k.encode(), v.encode("latin-1")) for k, v in ans.headers),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": ans.body})
+
+    async def _control(self, headers: Mapping[str, str], body: bytes, send: Send) -> None:
+        target = headers["x-amz-target"]
+        action = target.split(".", 1)[1] if "." in target else target
+        rm = _REGION.search(headers.get("authorization", ""))
+        region = rm.group(1) if rm else "us-east-1"
+        try:
+            req = json.loads(body or b"{}")
+            if not isinstance(req, dict):
+                raise ApiError("the request body must be a JSON object", "SerializationException")
+            doc = self.control.call(action, req, region)
+        except ApiError as exc:
+            err = _dumps({"__type": exc.code, "message": exc.message})
+            await respond(send, exc.status, err, JSON11)
+            return
+        except json.JSONDecodeError as exc:
+            err = _dumps({"__type": "SerializationException", "message": str(exc)})
+            await respond(send, 400, err, JSON11)
+            return
+        await respond(send, 200, _dumps(doc), JSON11)
+
+    async def _amtune(self, path: str, body: bytes, send: Send) -> None:
+        from amtune.serve import online
+
+        try:
+            req = json.loads(body or b"{}")
+            if path == "/amtune/feedback":
+                args = (self.state, req["EndpointName"], req["InferenceId"], req["GroundTruth"])
+                try:
+                    doc: Any = online.post_feedback(*args)
+                except ValueError:  # its inference may still be in the unwritten log
+                    self.flush()
+                    doc = online.post_feedback(*args)
+            elif path == "/amtune/metrics":
+                self.flush()
+                doc = get_metric_statistics(self.state, **req)
+            elif path == "/amtune/online":
+                self.flush()
+                doc = online.evaluate(self.state, **req).to_dict()
+            elif path == "/amtune/shift-traffic":
+                name = req.pop("EndpointName")
+                sh = self.shift_traffic(name, **req)
+                doc = {"EndpointName": name, "Metric": sh.metric, "Floor": sh.floor}
+            else:
+                await respond(send, 404, b"not found")
+                return
+        except (KeyError, TypeError, ValueError) as exc:
+            msg = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+            await respond(
+                send, 400, _dumps({"__type": "ValidationException", "message": msg}), JSON11
+            )
+            return
+        await respond(send, 200, _dumps(_finite(doc)), "application/json")
+
+    def shift_traffic(
+        self,
+        endpoint: str,
+        *,
+        metric: str = "accuracy",
+        floor: float = 0.05,
+        interval: float = 30.0,
+        min_feedback: int = 30,
+        seed: int = 0,
+    ) -> Any:
+        """Start Thompson-sampling traffic shifting on ``endpoint``
+        (:class:`amtune.serve.online.TrafficShifter`); returns the shifter."""
+        from amtune.serve.online import TrafficShifter
+
+        if self.state.get_endpoint(endpoint) is None:
+            raise ValueError(f"EndpointName: no endpoint {endpoint!r}")
+
+        def apply(name: str, desired: list[dict[str, Any]], reason: str) -> None:
+            self.manager.set_weights_and_capacities(name, desired, reason)
+
+        def step_after_flush() -> None:
+            self.flush()
+
+        sh = TrafficShifter(
+            self.state,
+            endpoint,
+            apply,
+            metric=metric,
+            floor=floor,
+            interval=interval,
+            min_feedback=min_feedback,
+            seed=seed,
+            before=step_after_flush,
+        )
+        self.shifters.append(sh.start())
+        return sh
+
+    def reset(self) -> None:
+        """Forget every endpoint, config and model (stops their servers); the test reset route."""
+        for name in list(self.router.endpoints):
+            ep = self.router.endpoints.pop(name)
+            for s in ep.all_servers():
+                self.manager.supervisor.forget(s)
+                s.stop()
+        self.state.reset()
+
+
+def _finite(doc: Any) -> Any:
+    """NaN/inf as None (JSON has no NaN)."""
+    if isinstance(doc, float) and not math.isfinite(doc):
+        return None
+    if isinstance(doc, dict):
+        return {k: _finite(v) for k, v in doc.items()}
+    if isinstance(doc, (list, tuple)):
+        return [_finite(v) for v in doc]
+    return doc
