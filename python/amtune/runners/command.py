@@ -17,6 +17,11 @@ from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome
 from amtune.runners.spec import Handle, JobSpec, NullHandle, Runner, signal_name
 
 _TAIL_LINES = 5
+_TAIL_CHARS = 500
+#: Output is read and matched in pieces of at most this many bytes: a longer line (or output
+#: with no newline at all) is matched piece by piece, so an emission that straddles two pieces
+#: is not seen; the log keeps the line whole.
+MAX_LINE_BYTES = 64 * 1024
 
 
 class _CommandHandle(Handle):
@@ -152,10 +157,10 @@ class CommandRunner(Runner):
         proc = handle.proc
         assert proc.stdout is not None
         with log:
-            for raw in proc.stdout:
-                log.write(raw)
+            while raw := proc.stdout.readline(MAX_LINE_BYTES):  # bounded: no line in memory
+                log.write(raw)  # the log keeps a long line whole (written piece by piece)
                 line = raw.decode("utf-8", "replace").rstrip("\r\n")
-                tail.append(line)
+                tail.append(line[-_TAIL_CHARS:])
                 if len(tail) > _TAIL_LINES:
                     del tail[0]
                 found, warnings = parser.parse_line(line)

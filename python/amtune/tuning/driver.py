@@ -45,6 +45,7 @@ from amtune.tuning.outcome import (
     should_retry,
     tuning_job_end,
 )
+from amtune.tuning.series import keep as keep_emission
 from amtune.tuning.settings import TuningJobSettings
 from amtune.tuning.state import TrainingJobState, TuningRun
 
@@ -400,7 +401,7 @@ class Driver:
         """Re-run a training job that was InProgress when the previous driver died."""
         kill_survivor(self.store, self.name, js.seq)
         js.restarts += 1
-        js.series = {}
+        js.series, js.emitted, js.last_emission = {}, {}, {}
         js.decision = None
         js.start_time = time.time()
         self.store.delete_metrics(self.name, js.seq)
@@ -443,10 +444,19 @@ class Driver:
             self._on_end(run, js, ev)
 
     def _on_metric(self, run: TuningRun, js: TrainingJobState, ev: MetricEmitted) -> None:
-        js.series.setdefault(ev.name, []).append((ev.step, ev.time, ev.value))
-        self.metric_buf.append((self.name, ev.seq, ev.name, ev.step, ev.time, ev.value))
+        """Every emission goes to the rules; a bounded part of each series is kept
+        (:mod:`amtune.tuning.series`), with the emission index as its step."""
+        k = js.emitted.get(ev.name, 0)
+        js.emitted[ev.name] = k + 1
+        step = k if ev.step is None else ev.step
+        if keep_emission(k):
+            js.series.setdefault(ev.name, []).append((step, ev.time, ev.value))
+            self.metric_buf.append((self.name, ev.seq, ev.name, step, ev.time, ev.value))
+            js.last_emission.pop(ev.name, None)
+        else:
+            js.last_emission[ev.name] = (step, ev.time, ev.value)
         for h in self.hooks:
-            decision = h.on_metric(run, js, ev.name, ev.step, ev.value)
+            decision = h.on_metric(run, js, ev.name, step, ev.value)
             if decision is not None:
                 self._decide(js, decision)
                 break
@@ -520,7 +530,7 @@ class Driver:
             now,
         )
         js.attempts += 1
-        js.series = {}
+        js.series, js.emitted, js.last_emission = {}, {}, {}
         self.store.delete_metrics(self.name, js.seq)
         self.store.update_training_job(self.name, js.seq, attempts=js.attempts)
         self._run_attempt(run, js)
@@ -532,12 +542,21 @@ class Driver:
         if out.final_value is not None:
             extra.append((self.t.objective_metric_name, out.final_value))
         extra += list(out.final_metrics.items())
+        self._keep_last_emissions(js)
         for name, value in extra:
-            k = len(js.series.get(name, []))
+            k = js.emitted.get(name, 0)
+            js.emitted[name] = k + 1
             js.series.setdefault(name, []).append((k, now, value))
             self.metric_buf.append((self.name, js.seq, name, k, now, value))
         self._flush_metrics()
         js.final_metrics = {k: v[-1][2] for k, v in js.series.items() if v}
+
+    def _keep_last_emissions(self, js: TrainingJobState) -> None:
+        """A decimated series ends with the last emission (the final value)."""
+        for name, (step, t, value) in js.last_emission.items():
+            js.series.setdefault(name, []).append((step, t, value))
+            self.metric_buf.append((self.name, js.seq, name, step, t, value))
+        js.last_emission.clear()
 
     def _observe(self, run: TuningRun, js: TrainingJobState) -> None:
         """Tell the strategy what the job taught it; update the best job."""
@@ -602,8 +621,11 @@ class Driver:
                 break
             js = run.running_job(ev.seq)
             if isinstance(ev, MetricEmitted) and js is not None:
-                js.series.setdefault(ev.name, []).append((ev.step, ev.time, ev.value))
-                self.metric_buf.append((self.name, ev.seq, ev.name, ev.step, ev.time, ev.value))
+                k = js.emitted.get(ev.name, 0)
+                js.emitted[ev.name] = k + 1
+                js.last_emission[ev.name] = (k if ev.step is None else ev.step, ev.time, ev.value)
+        for js in run.running:
+            self._keep_last_emissions(js)
         now = time.time()
         try:
             with self._txn():
