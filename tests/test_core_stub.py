@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
+import os
 import re
 import subprocess
 import sys
@@ -32,6 +33,11 @@ ENUMS = "Acquisition|Kind|Scale:amtune._core"
 
 def generate(out_dir: Path) -> str:
     """The stub pybind11-stubgen writes for amtune._core."""
+    env = dict(os.environ)
+    if core.__name__ != "amtune._core":
+        # a portable build: `import amtune` must load the baseline module itself, since the
+        # variants register the same C++ types and only one of them may be loaded in a process
+        env["AMTUNE_ISA"] = "x86-64"
     subprocess.run(
         [
             sys.executable,
@@ -47,6 +53,7 @@ def generate(out_dir: Path) -> str:
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     )
     return (out_dir / "amtune" / "_core.pyi").read_text()
 

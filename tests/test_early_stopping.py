@@ -180,7 +180,7 @@ def test_a_callable_in_a_worker_process_is_stopped_through_its_reporter(tmp_path
         random_seed=5,
         quiet=True,
         db=tmp_path / "a.db",
-        stop_grace_seconds=5,
+        stop_grace_seconds=60,
         early_stopping_type="Auto",
     )
     t.fit(slow_curve, job_name="esproc")
@@ -190,4 +190,6 @@ def test_a_callable_in_a_worker_process_is_stopped_through_its_reporter(tmp_path
     for r in stopped:
         n = len(t.store.metrics("esproc", r["seq"], "loss"))
         assert 1 <= n < 20  # StopTraining ended the function early
-        assert r["end_time"] - r["start_time"] < 2.0  # well before the 5 s grace period
+        # ended by StopTraining, not killed at the end of the 60 s grace period (a loose bound:
+        # the point is which of the two ended it, on a machine of any load)
+        assert r["end_time"] - r["start_time"] < 30.0

@@ -212,8 +212,6 @@ def test_deploy_errors_name_the_problem(tuned: tuple[Path, str, list[str]]) -> N
         deploy("tj", db=db, initial_instance_count=0)
     with pytest.raises(ValueError, match="weight of 'A'"):
         deploy(variants={"A": ("x", -1.0)}, db=db)
-    t0 = time.monotonic()
-    assert time.monotonic() - t0 < 5
 
 
 def test_detached_service_cli_list_and_shutdown(

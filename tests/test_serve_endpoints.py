@@ -401,7 +401,7 @@ def test_model_timeout_is_a_model_error(tmp_path: Path) -> None:
     (d / "code" / "inference.py").write_text(
         INFERENCE.replace(
             "def predict_fn(data, model):",
-            "def predict_fn(data, model):\n    import time; time.sleep(3)",
+            "def predict_fn(data, model):\n    import time; time.sleep(30)",
         )
     )
     with EndpointService(tmp_path / "t.db", invocation_timeout=0.5) as svc:
@@ -423,7 +423,7 @@ def test_model_timeout_is_a_model_error(tmp_path: Path) -> None:
         t = time.monotonic()
         with pytest.raises(ClientError) as e:
             rt.invoke_endpoint(EndpointName="slow", Body=b"1", ContentType="text/csv")
-        assert time.monotonic() - t < 2.5
+        assert time.monotonic() - t < 20  # answered at the timeout, not when the model finished
         err = e.value.response
         assert err["Error"]["Code"] == "ModelError" and err["OriginalStatusCode"] == 0
         assert "timed out" in err["Error"]["Message"]

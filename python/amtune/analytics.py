@@ -65,6 +65,18 @@ def training_job_summary(
     return out
 
 
+class TuningJobDescription(dict):  # type: ignore[type-arg]
+    """The DescribeHyperParameterTuningJob document: a plain ``dict`` (``==``, ``json.dumps``
+    and pickling as a dict) that a notebook displays as a compact summary with the history."""
+
+    history: list[float | None]
+
+    def _repr_html_(self) -> str:
+        from amtune.report.notebook import summary_html
+
+        return summary_html(self, getattr(self, "history", None))
+
+
 def describe(store: Store, name: str) -> dict[str, Any]:
     """The DescribeHyperParameterTuningJob document of tuning job ``name``."""
     job = store.get_tuning_job(name)
@@ -125,7 +137,11 @@ def describe(store: Store, name: str) -> dict[str, Any]:
         )
     if details.get("Reason"):
         doc["TuningJobCompletionReason"] = details["Reason"]
-    return doc
+    out = TuningJobDescription(doc)
+    out.history = [
+        r["final_objective"] if r["objective_status"] == "Succeeded" else None for r in rows
+    ]
+    return out
 
 
 def _not_improving(rows: list[dict[str, Any]], objective_type: str) -> int:

@@ -16,6 +16,7 @@ from typing import Any
 from amtune.config import cli as config_cli
 from amtune.enums import ObjectiveType
 from amtune.progress import report_end
+from amtune.report.cli import register as register_report
 from amtune.sagemaker.document import StoredConfig
 from amtune.store import DEFAULT_DB, NotFoundError, Store, resolve_db_path
 from amtune.text import printable
@@ -316,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     from amtune.serve.cli import register as register_serve  # deploy, endpoint (amtune[serve])
 
     register_serve(sub)
+    register_report(sub)  # amtune report NAME
     return p
 
 

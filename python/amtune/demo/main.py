@@ -94,4 +94,5 @@ def run_demo(
     db_opt = "" if db is None else f" --db {db_path}"
     print(f"  describe:         amtune describe {name}{db_opt}   (--json for the full document)")
     print(f"  training jobs:    amtune jobs {name}{db_opt} --sort-by FinalObjectiveValue")
+    print(f"  report (HTML):    amtune report {name}{db_opt} -o report.html")
     return code

@@ -53,6 +53,7 @@ from amtune import analytics as _analytics
 from amtune.enums import ObjectiveType, TuningJobStatus
 from amtune.errors import FieldError, FieldTypeError
 from amtune.metrics import validate_metric_definitions
+from amtune.report.tuner_methods import TunerReportMixin  # report(), plot_*(), _repr_html_
 from amtune.rules.build import build_hooks
 from amtune.rules.warm_start import check_parents
 from amtune.runners.callables import callable_ref, import_callable
@@ -92,7 +93,7 @@ def _is_pos_number(x: Any) -> bool:
 
 
 # ====================================================================== the tuner
-class HyperparameterTuner:
+class HyperparameterTuner(TunerReportMixin):
     """A tuning job: proposes hyperparameters, runs training jobs, records everything in the store.
 
     Parameters follow the SageMaker SDK's ``HyperparameterTuner``; local additions:
