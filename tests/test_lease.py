@@ -108,25 +108,28 @@ def test_a_stalled_driver_keeps_its_lease(tmp_path, monkeypatch, make_tuner):
     """The loop stalls (a slow strategy) for longer than the lease: the heartbeat thread keeps
     the driver alive, so resume refuses and stop only asks it to stop."""
     monkeypatch.setattr(liveness, "HEARTBEAT", 0.05)  # lease: 10 heartbeats = 0.5 s
-    stalled = threading.Event()
+    stalled, release = threading.Event(), threading.Event()
     real_ask = amtune.Optimizer.ask
 
     def slow_ask(self, n=1):
         if not stalled.is_set():
             stalled.set()
-            time.sleep(2.0)
+            release.wait(30)  # the loop is stalled until the checks below are done
         return real_ask(self, n)
 
     monkeypatch.setattr(amtune.Optimizer, "ask", slow_ask)
     t = make_tuner(max_jobs=2, max_parallel_jobs=1)
     t.fit(lambda hp, r: hp["x"], job_name="stall", wait=False)
-    assert stalled.wait(10)
-    time.sleep(1.0)  # twice the lease, inside the stall
-    other = Store(tmp_path / "amtune.db")
-    assert liveness.driver_alive(other.get_tuning_job("stall"))
-    with pytest.raises(RuntimeError, match=r"still running|already running"):
-        HyperparameterTuner.resume("stall", db=tmp_path / "amtune.db")
-    assert liveness.stop_tuning_job(other, "stall") == TuningJobStatus.STOPPING
+    try:
+        assert stalled.wait(10)
+        time.sleep(1.0)  # twice the lease, inside the stall
+        other = Store(tmp_path / "amtune.db")
+        assert liveness.driver_alive(other.get_tuning_job("stall"))
+        with pytest.raises(RuntimeError, match=r"still running|already running"):
+            HyperparameterTuner.resume("stall", db=tmp_path / "amtune.db")
+        assert liveness.stop_tuning_job(other, "stall") == TuningJobStatus.STOPPING
+    finally:
+        release.set()
     t.wait()
     assert other.get_tuning_job("stall")["status"] == TuningJobStatus.STOPPED
 
