@@ -245,5 +245,13 @@ def test_ctrl_c_on_run_stops_the_job_and_keeps_every_result(tmp_path):
     for r in rows:  # a stopped job: series kept, its last emission is its final objective
         assert r["status"] == "Stopped" and r["objective_status"] == "Succeeded"
         assert r["final_objective"] == series[r["seq"]][-1]
-    # a Stopped job has ended: resume refuses it with a clear reason
-    assert main(["resume", "interrupted", "--db", str(db), "--quiet"]) == 2
+    # a Stopped job is not a dead end (issue 11): resume accepts it and goes on with new jobs
+    from amtune.tuning.tuner import HyperparameterTuner
+
+    t = HyperparameterTuner.resume("interrupted", db=db, wait=False, quiet=True)
+    deadline = time.time() + 20
+    while len(t.store.training_jobs("interrupted")) < 3 and time.time() < deadline:
+        time.sleep(0.05)
+    t.stop()
+    t.wait()
+    assert len(t.store.training_jobs("interrupted")) >= 3  # the 2 stopped ones kept, more ran

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import amtune
+from amtune.config.loader import ConfigError, parse_config
 from amtune.rules.completion import (
     BestObjectiveNotImproving,
     ConvergenceDetected,
@@ -15,7 +16,6 @@ from amtune.rules.completion import (
     not_improving_count,
     regret_bound,
 )
-from amtune.config.loader import ConfigError, parse_config
 from amtune.tuning.tuner import HyperparameterTuner
 
 X = {"x": amtune.ContinuousParameter(0.0, 1.0)}

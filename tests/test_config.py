@@ -277,7 +277,7 @@ def test_amtune_yaml_config(tmp_path):
                 "opt: {type: Categorical, values: [sgd, adam]}",
                 "opt: {type: Categorical, values: []}",
             ),
-            r"^hyperparameters.opt: parameter 'opt': a categorical range needs at least one value",
+            r"^hyperparameters.opt: CategoricalParameter: a categorical range needs at least one value",
         ),
         (("name: yjob", "name: y_job"), r"^name: 1-32 letters, digits and hyphens"),
         (

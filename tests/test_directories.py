@@ -9,6 +9,7 @@ import pytest
 
 from amtune.config.loader import ConfigError, load_config
 from amtune.errors import FieldError
+from amtune.sagemaker.exceptions import UnexpectedStatusException
 
 YAML = """\
 name: j
@@ -77,7 +78,8 @@ def test_a_job_directory_that_leaves_the_jobs_root_is_refused(tmp_path, link):
         name = Driver._job_name(SimpleNamespace(name="sym"), 1, {"x": "1"})
         (root / "sym").mkdir()
         os.symlink(outside, root / "sym" / name)
-    t.fit(cmd, job_name="sym")
+    with pytest.raises(UnexpectedStatusException, match="leads out of"):
+        t.fit(cmd, job_name="sym")  # its only training job failed: the tuning job is Failed
     (row,) = t.store.training_jobs("sym")
     assert row["status"] == "Failed" and "leads out of" in row["failure_reason"]
     assert list(outside.iterdir()) == []

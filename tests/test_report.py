@@ -203,7 +203,8 @@ def test_figures_are_plotly_figures_and_handle_no_results(tmp_path):
     def train(hp, reporter):
         raise RuntimeError("broken training code")
 
-    tuner.fit(train, job_name="all-fail")
+    with pytest.raises(amtune.UnexpectedStatusException):  # a Failed tuning job raises (issue 11)
+        tuner.fit(train, job_name="all-fail")
     for plot in (
         tuner.plot_history, tuner.plot_parallel_coordinates, tuner.plot_slices,
         tuner.plot_contour, tuner.plot_importances, tuner.plot_learning_curves,

@@ -7,6 +7,7 @@ import pytest
 
 import amtune
 from amtune.config.loader import ConfigError, parse_config
+from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.tuning.tuner import HyperparameterTuner
 
 X = {"x": amtune.ContinuousParameter(0.0, 1.0)}
@@ -76,7 +77,8 @@ def test_a_command_killed_by_a_signal_is_retried_with_the_same_hyperparameters(t
 
 def test_retries_are_bounded_and_the_last_failure_is_retryable(tmp_path, script):
     t = _tuner(tmp_path, "always-die", 2, max_jobs=1)
-    t.fit(script, job_name="always")
+    with pytest.raises(UnexpectedStatusException, match=r"Error for Tuning job .*: Failed"):
+        t.fit(script, job_name="always")
     (r,) = t.store.training_jobs("always")
     assert r["status"] == "Failed" and r["attempts"] == 3 and r["retryable"] == 1
     assert [a["attempt"] for a in t.store.attempts("always", 1)] == [1, 2, 3]
@@ -85,7 +87,8 @@ def test_retries_are_bounded_and_the_last_failure_is_retryable(tmp_path, script)
 
 def test_a_non_zero_exit_is_a_failed_job_and_never_retried(tmp_path, script):
     t = _tuner(tmp_path, "exit", 5, max_jobs=1)
-    t.fit(script, job_name="exit")
+    with pytest.raises(UnexpectedStatusException, match=r"Error for Tuning job .*: Failed"):
+        t.fit(script, job_name="exit")
     (r,) = t.store.training_jobs("exit")
     assert r["status"] == "Failed" and r["attempts"] == 1 and r["retryable"] == 0
     assert "exited with code 4" in r["failure_reason"]
@@ -104,7 +107,12 @@ def test_a_command_that_cannot_start_is_retried(tmp_path):
         metric_definitions=MD,
         max_retry_attempts=2,
     )
-    t.fit(["/nonexistent/train"], job_name="nostart")
+    # an executable whose interpreter is missing passes the up-front check, then fails to start
+    prog = tmp_path / "train"
+    prog.write_text("#!/nonexistent/interpreter\n")
+    prog.chmod(0o755)
+    with pytest.raises(UnexpectedStatusException, match=r"Error for Tuning job .*: Failed"):
+        t.fit([str(prog)], job_name="nostart")
     (r,) = t.store.training_jobs("nostart")
     assert r["status"] == "Failed" and r["attempts"] == 3
     assert all("command not found" in a["failure_reason"] for a in t.store.attempts("nostart", 1))
@@ -112,7 +120,8 @@ def test_a_command_that_cannot_start_is_retried(tmp_path):
 
 def test_without_retries_a_signal_death_fails_the_job(tmp_path, script):
     t = _tuner(tmp_path, "die-once", 0, max_jobs=1)
-    t.fit(script, job_name="noretry")
+    with pytest.raises(UnexpectedStatusException, match=r"Error for Tuning job .*: Failed"):
+        t.fit(script, job_name="noretry")
     (r,) = t.store.training_jobs("noretry")
     assert r["status"] == "Failed" and r["attempts"] == 1 and "SIGKILL" in r["failure_reason"]
 

@@ -10,6 +10,7 @@ import time
 import pytest
 
 import amtune
+from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.tuning.tuner import HyperparameterTuner
 
 X = {"x": amtune.ContinuousParameter(0.0, 1.0)}
@@ -84,7 +85,8 @@ def test_a_crashing_worker_fails_its_job_and_the_tuning_job_goes_on(tmp_path):
 
 def test_an_exception_fails_the_job_with_its_message_and_a_log(tmp_path):
     t = _tuner(tmp_path, max_jobs=2)
-    t.fit(raises, job_name="raise")
+    with pytest.raises(UnexpectedStatusException, match=r"Error for Tuning job .*: Failed"):
+        t.fit(raises, job_name="raise")
     d = t.describe()
     assert d["HyperParameterTuningJobStatus"] == "Failed"
     assert "No training job succeeded" in d["FailureReason"]
@@ -210,14 +212,16 @@ def test_a_script_mode_command_gets_args_env_channels_and_its_metrics(tmp_path, 
     assert env["argv"][env["argv"].index("--x") + 1] == repr(x)
     assert env["argv"][env["argv"].index("--epochs") + 1] == "3"
     assert env["hps"] == {"x": x, "epochs": 3, "mode": "ok"}
-    assert env["train"] == str(tmp_path / "data") and env["channels"] == ["train"]
+    # the channel is staged in the job's input/data/<channel>, as /opt/ml/input/data/train
+    assert env["train"] == os.path.join(j["job_dir"], "input", "data", "train")
+    assert os.path.realpath(env["train"]) == str(tmp_path / "data") and env["channels"] == ["train"]
     assert env["out"].startswith(j["job_dir"])
     assert j["job_dir"] == str(tmp_path / "amtune-jobs" / "cmd" / j["name"])
     series = [m["value"] for m in t.store.metrics("cmd", j["seq"], "score")]
     assert series == pytest.approx([x, x + 1, x + 2])
     assert j["final_objective"] == pytest.approx(x + 2)  # the last emission
     log = _read(j["job_dir"], "train.log")
-    assert "epoch 2 score=" in log and "'oops' is not a finite number" in log
+    assert "epoch 2 score=" in log and "matched but not a number: 'oops'" in log
 
 
 def test_command_failures_are_failed_jobs_with_reasons(tmp_path, script):
@@ -233,7 +237,8 @@ def test_command_failures_are_failed_jobs_with_reasons(tmp_path, script):
         metric_definitions=MD,
         static_hyperparameters={"epochs": 0},
     )
-    t.fit(script, job_name="bad")
+    with pytest.raises(UnexpectedStatusException, match=r"Error for Tuning job .*: Failed"):
+        t.fit(script, job_name="bad")
     rows = t.store.training_jobs("bad")
     modes = {r["hyperparameters"]["mode"] for r in rows}
     assert modes == {"fail", "silent"}
@@ -250,12 +255,18 @@ def test_command_failures_are_failed_jobs_with_reasons(tmp_path, script):
     assert d["HyperParameterTuningJobStatus"] == "Failed"
 
 
-def test_a_missing_command_fails_each_job_and_the_tuning_job(tmp_path):
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["/nonexistent/amtune-train"], "does not exist"),
+        (["pyhton", "train.py"], "command not found: 'pyhton'"),
+    ],
+)
+def test_a_missing_command_is_an_error_before_the_first_job(tmp_path, command, message):
     t = _tuner(tmp_path, max_jobs=2, metric_definitions=MD)
-    t.fit(["/nonexistent/amtune-train"], job_name="missing")
-    rows = t.store.training_jobs("missing")
-    assert [r["status"] for r in rows] == ["Failed", "Failed"]
-    assert "command not found" in rows[0]["failure_reason"]
+    with pytest.raises(ValueError, match=message):
+        t.fit(command, job_name="missing")
+    assert not (tmp_path / "amtune.db").exists() or not t.store.has_tuning_job("missing")
 
 
 def test_the_per_job_time_limit_kills_a_hanging_command(tmp_path, script):
@@ -267,7 +278,8 @@ def test_the_per_job_time_limit_kills_a_hanging_command(tmp_path, script):
         stop_grace_seconds=0.3,
         static_hyperparameters={"mode": "hang", "epochs": 1},
     )
-    t.fit(script, job_name="hang")
+    with pytest.raises(UnexpectedStatusException, match=r"Error for Tuning job .*: Failed"):
+        t.fit(script, job_name="hang")
     (r,) = t.store.training_jobs("hang")
     assert r["status"] == "Failed" and "MaxRuntimeInSeconds" in r["failure_reason"]
     assert "-9" in _read(r["job_dir"], "train.log")  # SIGTERM ignored -> SIGKILL

@@ -10,6 +10,7 @@ import pytest
 
 import amtune
 from amtune.sagemaker.config import TuningJobCompletionCriteriaConfig, WarmStartConfig
+from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.tuning.tuner import HyperparameterTuner
 
 RANGES = {
@@ -117,7 +118,8 @@ def test_objective_never_emitted_fails_the_objective_and_the_tuning_job(tmp_path
         reporter.report("other", 1.0)
 
     t = make_tuner(ranges=RANGES, max_jobs=2)
-    t.fit(train, job_name="noobj")
+    with pytest.raises(UnexpectedStatusException, match=r"Error for Tuning job .*: Failed"):
+        t.fit(train, job_name="noobj")
     d = t.describe()
     assert d["TrainingJobStatusCounters"]["Completed"] == 2
     assert d["ObjectiveStatusCounters"] == {"Succeeded": 0, "Pending": 0, "Failed": 2}
@@ -322,14 +324,16 @@ class _Stream(io.StringIO):
         return self.tty
 
 
-def test_progress_shows_on_a_terminal_only():
+def test_progress_shows_on_a_terminal_only_and_lines_elsewhere():
     from amtune.progress import Progress
 
-    quiet = _Stream(tty=False)
-    p = Progress(True, quiet)
+    # not a terminal (a notebook, a pipe): no live line, one line per finished job and the end
+    piped = _Stream(tty=False)
+    p = Progress(True, piped)
     p.update("job: 1/2 done", force=True)
+    p.line("job-001  Completed  loss 0.5  best 0.5  (1/2)")
     p.close("job: Completed")
-    assert quiet.getvalue() == ""
+    assert piped.getvalue() == "job-001  Completed  loss 0.5  best 0.5  (1/2)\njob: Completed\n"
     off = _Stream(tty=True)
     p = Progress(False, off)
     p.update("job: 1/2 done", force=True)

@@ -5,11 +5,12 @@ import pytest
 
 import amtune
 from amtune.config.loader import ConfigError, parse_config
-from amtune.sagemaker.config import WarmStartConfig
 from amtune.optimizer import Optimizer
+from amtune.sagemaker.config import WarmStartConfig
+from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.strategies.base import History
-from amtune.tuning.tuner import HyperparameterTuner
 from amtune.strategies.transfer import TransferLearningSearch
+from amtune.tuning.tuner import HyperparameterTuner
 
 RANGES = {"x": amtune.ContinuousParameter(0.0, 1.0), "n": amtune.IntegerParameter(1, 4)}
 
@@ -107,7 +108,9 @@ def test_a_static_hyperparameter_may_become_tuned_and_back(tmp_path):
     )
     back.fit(quad, job_name="c-static")
     c_rows = child.store.training_jobs("c-tuned")
-    assert back.last_run.optimizer.n_finished == 1 + sum(r["hyperparameters"]["n"] == 2 for r in c_rows)
+    assert back.last_run.optimizer.n_finished == 1 + sum(
+        r["hyperparameters"]["n"] == 2 for r in c_rows
+    )
 
 
 @pytest.mark.parametrize(
@@ -152,7 +155,8 @@ def test_parents_are_validated_before_anything_is_written(tmp_path, parent, chan
 
 def test_a_parent_must_have_finished(tmp_path):
     failed = _tuner(tmp_path, max_jobs=1)
-    failed.fit(lambda hp, r: 1 / 0, job_name="failed")
+    with pytest.raises(UnexpectedStatusException, match=r"Error for Tuning job .*: Failed"):
+        failed.fit(lambda hp, r: 1 / 0, job_name="failed")
     assert failed.describe()["HyperParameterTuningJobStatus"] == "Failed"
     with pytest.raises(
         ValueError, match=r"parents\[0\] \('failed'\): the parent tuning job is Failed"

@@ -29,28 +29,35 @@ from amtune.space import (
     SearchSpace,
 )
 from amtune.strategies import GridSearch, RandomSearch, Strategy
-
-__version__ = "0.1.0"
+from amtune.version import VERSION as __version__
 
 __all__ = [
     "BestObjectiveNotImproving",
     "CategoricalParameter",
     "ContinuousParameter",
     "ConvergenceDetected",
+    "Estimator",
     "GridSearch",
+    "HuggingFace",
     "HyperbandStrategyConfig",
     "HyperparameterTuner",
     "IntegerParameter",
     "Optimizer",
     "Parameter",
+    "PyTorch",
     "RandomSearch",
     "Reporter",
+    "SKLearn",
     "SearchSpace",
     "StopTraining",
     "Strategy",
+    "TensorFlow",
+    "TrainingInput",
     "Trial",
     "TuningJobCompletionCriteriaConfig",
+    "UnexpectedStatusException",
     "WarmStartConfig",
+    "XGBoost",
     "__version__",
     "build_info",
 ]
@@ -60,6 +67,15 @@ _LAZY = {
     "HyperparameterTuner": "amtune.tuning.tuner",
     "Reporter": "amtune.runners.reporter",
     "StopTraining": "amtune.runners.reporter",
+    # SageMaker SDK names (issue 11): estimators, single training jobs, the SDK's exception
+    "Estimator": "amtune.sagemaker.estimator",
+    "SKLearn": "amtune.sagemaker.estimator",
+    "XGBoost": "amtune.sagemaker.estimator",
+    "PyTorch": "amtune.sagemaker.estimator",
+    "TensorFlow": "amtune.sagemaker.estimator",
+    "HuggingFace": "amtune.sagemaker.estimator",
+    "TrainingInput": "amtune.sagemaker.inputs",
+    "UnexpectedStatusException": "amtune.sagemaker.exceptions",
 }
 
 

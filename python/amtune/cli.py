@@ -63,8 +63,12 @@ def cmd_run(a: argparse.Namespace) -> int:
         print(printable(f"amtune: notice: {n}"), file=sys.stderr)
     name = a.name or cfg.name
     tuner = HyperparameterTuner(**cfg.tuner_kwargs, db=a.db, quiet=a.quiet)
+    from amtune.sagemaker.exceptions import UnexpectedStatusException
+
     try:
         tuner.fit(cfg.command, job_name=name)
+    except UnexpectedStatusException:  # the tuning job ended Failed: report it, exit 1
+        return report_end(tuner.store, tuner.latest_tuning_job)  # type: ignore[arg-type]
     except FieldError as exc:
         if tuner.latest_tuning_job is not None:  # the job had started: not a config error
             raise
@@ -88,8 +92,11 @@ def _interrupted(exc: KeyboardInterrupt, store: Store, name: str) -> int:
 
 def cmd_describe(a: argparse.Namespace) -> int:
     from amtune.analytics import describe
+    from amtune.sagemaker import commands as sm_commands
 
     store = _open_existing(a.db)
+    if not store.has_tuning_job(a.name) and sm_commands.has_training_job(store, a.name):
+        return sm_commands.describe_training(store, a.name, a.json)
     d = describe(store, a.name)
     if a.json:
         print(json.dumps(d, indent=2, default=_json_default))
@@ -118,10 +125,9 @@ def cmd_describe(a: argparse.Namespace) -> int:
     best = d.get("BestTrainingJob")
     if best:
         m = best["FinalHyperParameterTuningJobObjectiveMetric"]
-        _print(
-            f"  Best: {best['TrainingJobName']}  {m['MetricName']} = {m['Value']:.6g}  "
-            f"{best['TunedHyperParameters']}"
-        )
+        _print(f"  Best: {best['TrainingJobName']}  {m['MetricName']} = {m['Value']:.6g}")
+        for k, v in best["TunedHyperParameters"].items():
+            _print(f"    {k} = {v}")
     overall = d.get("OverallBestTrainingJob")
     if overall:
         m = overall["FinalHyperParameterTuningJobObjectiveMetric"]
@@ -192,6 +198,18 @@ def cmd_jobs(a: argparse.Namespace) -> int:
         else:
             asc = a.order != "desc"
         df = df.sort_values(a.sort_by, ascending=asc, na_position="last", kind="stable")
+    if a.columns:
+        cols = [c.strip() for c in a.columns.split(",") if c.strip()]
+        bad = [c for c in cols if c not in df.columns]
+        if bad:
+            _err(f"--columns: no column {bad[0]!r} (columns: {', '.join(df.columns)})")
+            return 2
+        df = df[cols]
+    if a.limit is not None:
+        if a.limit < 1:
+            _err(f"--limit: must be an integer >= 1, got {a.limit}")
+            return 2
+        df = df.head(a.limit)
     if a.format == "csv":
         df.to_csv(sys.stdout, index=False)
     elif a.format == "json":
@@ -209,9 +227,14 @@ def cmd_jobs(a: argparse.Namespace) -> int:
             "display.max_colwidth",
             60,
         ):
-            df = df.drop(columns=["TrainingStartTime", "TrainingEndTime"])
-            reason = df["FailureReason"]
-            df["FailureReason"] = reason.where(reason.notna(), "")  # no None/NaN mix
+            df = df.drop(
+                columns=[c for c in ("TrainingStartTime", "TrainingEndTime") if c in df.columns]
+            )
+            if "FailureReason" in df.columns:
+                reason = df["FailureReason"]
+                df["FailureReason"] = reason.where(reason.notna(), "")  # no None/NaN mix
+            if "TrainingElapsedTimeSeconds" in df.columns:
+                df["TrainingElapsedTimeSeconds"] = df["TrainingElapsedTimeSeconds"].round(1)
             df = df.map(lambda v: printable(v, newlines=False) if isinstance(v, str) else v)
             df.columns = [printable(str(c), newlines=False) for c in df.columns]
             print(printable(df.to_string(index=False)))
@@ -254,9 +277,12 @@ def cmd_demo(a: argparse.Namespace) -> int:
 
 # ====================================================================== parser
 def build_parser() -> argparse.ArgumentParser:
+    from amtune.version import VERSION
+
     p = argparse.ArgumentParser(
         prog="amtune", description="Automatic model tuning, SageMaker style, on this machine."
     )
+    p.add_argument("--version", action="version", version=f"amtune {VERSION}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, help: str) -> argparse.ArgumentParser:
@@ -270,47 +296,67 @@ def build_parser() -> argparse.ArgumentParser:
         return sp
 
     r = add("run", "run a tuning job from a config file (amtune or SageMaker shape, YAML or JSON)")
-    r.add_argument("config")
+    r.add_argument("config", help="the config file (YAML or JSON)")
     r.add_argument("--name", help="tuning job name (overrides the config)")
     r.add_argument("--quiet", action="store_true", help="no progress display")
     r.set_defaults(func=cmd_run)
 
-    d = add("describe", "describe a tuning job")
-    d.add_argument("name")
+    d = add("describe", "describe a tuning job or a training job")
+    d.add_argument("name", help="a tuning job or a training job")
     d.add_argument(
-        "--json", action="store_true", help="print the DescribeHyperParameterTuningJob document"
+        "--json",
+        action="store_true",
+        help="print the DescribeHyperParameterTuningJob (or DescribeTrainingJob) document",
     )
     d.set_defaults(func=cmd_describe)
 
     ls = add("list", "list tuning jobs")
-    ls.add_argument("--json", action="store_true")
+    ls.add_argument("--json", action="store_true", help="print the list as JSON")
     ls.set_defaults(func=cmd_list)
 
     j = add("jobs", "list the training jobs of a tuning job")
-    j.add_argument("name")
-    j.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    j.add_argument("name", help="the tuning job")
+    j.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="output format"
+    )
+    j.add_argument(
+        "--columns",
+        default=None,
+        metavar="A,B,...",
+        help="the columns to show, comma-separated (e.g. TrainingJobName,FinalObjectiveValue)",
+    )
+    j.add_argument("--limit", type=int, default=None, metavar="N", help="show the first N rows")
     j.add_argument(
         "--sort-by",
         default=None,
         help="a column, e.g. FinalObjectiveValue (best first) or TrainingStartTime",
     )
-    j.add_argument("--order", choices=("asc", "desc"), default=None)
+    j.add_argument("--order", choices=("asc", "desc"), default=None, help="sort order of --sort-by")
     j.set_defaults(func=cmd_jobs)
 
-    rs = add("resume", "resume a tuning job whose driver died")
-    rs.add_argument("name")
-    rs.add_argument("--quiet", action="store_true")
+    rs = add("resume", "continue a tuning job whose driver died, or that was stopped")
+    rs.add_argument("name", help="the tuning job")
+    rs.add_argument("--quiet", action="store_true", help="no progress display")
     rs.set_defaults(func=cmd_resume)
 
     st = add("stop", "stop a running tuning job")
-    st.add_argument("name")
+    st.add_argument("name", help="the tuning job")
     st.set_defaults(func=cmd_stop)
 
+    from amtune.sagemaker.commands import register as register_train
+
+    register_train(sub)
+    from amtune.logs import register as register_logs
+
+    register_logs(sub)
+
     dm = add("demo", "generate data and tune the bundled script-mode training script")
-    dm.add_argument("--max-jobs", type=int, default=20)
-    dm.add_argument("--max-parallel-jobs", type=int, default=2)
-    dm.add_argument("--name", default=None)
-    dm.add_argument("--quiet", action="store_true")
+    dm.add_argument("--max-jobs", type=int, default=20, help="training jobs (default 20)")
+    dm.add_argument(
+        "--max-parallel-jobs", type=int, default=2, help="training jobs at once (default 2)"
+    )
+    dm.add_argument("--name", default=None, help="tuning job name (default: generated)")
+    dm.add_argument("--quiet", action="store_true", help="no progress display")
     dm.set_defaults(func=cmd_demo)
 
     config_cli.register(sub)

@@ -27,6 +27,7 @@ from typing import Any
 import re2
 
 from amtune.errors import FieldError, FieldTypeError
+from amtune.sagemaker.cloudwatch import has_control, render
 
 MAX_METRIC_DEFINITIONS = 40
 MAX_METRIC_NAME_LENGTH = 255
@@ -110,25 +111,42 @@ def to_float(value: Any) -> float | None:
 
 
 class MetricParser:
-    """Match output lines against metric definitions."""
+    """Match output lines against metric definitions.
+
+    Each line is matched as printed and, when it holds control characters, as CloudWatch shows
+    it (a TAB as ``#011``, see :mod:`amtune.sagemaker.cloudwatch`), so the regexes of SageMaker's
+    images match locally; a definition that matches the printed line is not matched again.
+    ``not_numbers`` keeps, per metric, the last capture that was not a number.
+
+    >>> rx = r".*\\[[0-9]+\\].*#011validation-rmse:([0-9.]+)"
+    >>> p = MetricParser([{"Name": "rmse", "Regex": rx}])
+    >>> p.parse_line("[4]\\ttrain-rmse:0.5\\tvalidation-rmse:0.75")
+    ([('rmse', 0.75)], [])
+    """
 
     def __init__(self, definitions: Sequence[Mapping[str, Any]] | None) -> None:
         defs = validate_metric_definitions(definitions)
         self.definitions = defs
         self._compiled = [(d["Name"], compile_regex(d["Regex"])) for d in defs]
+        self.not_numbers: dict[str, str] = {}
 
     def parse_line(self, line: str) -> tuple[list[tuple[str, float]], list[str]]:
         """``(emissions, warnings)`` for one line: every numeric match of every definition."""
+        rendered = render(line) if has_control(line) else None
         found: list[tuple[str, float]] = []
         warnings: list[str] = []
         for name, rx in self._compiled:
-            for m in rx.finditer(line):
+            matches = list(rx.finditer(line))
+            if not matches and rendered is not None:
+                matches = list(rx.finditer(rendered))
+            for m in matches:
                 raw = m.group(1)
                 v = to_float(raw)
                 if v is None:
+                    self.not_numbers[name] = str(raw)
                     warnings.append(
-                        f"[amtune] warning: metric {name!r}: captured {raw!r} is not a finite "
-                        f"number; emission ignored"
+                        f"[amtune] warning: metric {name!r}: matched but not a number: {raw!r}; "
+                        f"emission ignored"
                     )
                 else:
                     found.append((name, v))

@@ -1,7 +1,9 @@
 """What a user sees of a running tuning job: a live one-line progress display (rich if installed,
 else plain text), and the summary printed when it ends.
 
-The display is shown only when enabled and stdout is a terminal; ``quiet=True`` turns it off.
+The display is shown only when enabled and stdout is a terminal; elsewhere (a notebook, a
+redirected stdout) one line is printed per finished training job (name, status, objective, best so
+far) and one at the end. ``quiet=True`` turns both off.
 """
 
 from __future__ import annotations
@@ -39,7 +41,10 @@ class Progress:
 
     def __init__(self, enabled: bool, stream: TextIO | None = None) -> None:
         self.stream = stream if stream is not None else sys.stdout
-        self.enabled = bool(enabled) and _isatty(self.stream)
+        tty = _isatty(self.stream)
+        self.enabled = bool(enabled) and tty
+        #: not on a terminal (a notebook, a redirected stdout): one line per finished job instead
+        self.lines = bool(enabled) and not tty
         self._live: Any = None
         self._last = 0.0
         self._width = 0
@@ -73,7 +78,16 @@ class Progress:
             self.stream.flush()
             self._width = len(line)
 
+    def line(self, text: str) -> None:
+        """Print one line (the per-job lines when not on a terminal)."""
+        if self.lines:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+
     def close(self, line: str | None = None) -> None:
+        if self.lines and line is not None:
+            self.line(line)
+            self.lines = False
         if not self.enabled:
             return
         if line is not None:

@@ -116,7 +116,15 @@ CREATE TABLE IF NOT EXISTS rule_decisions (
     resource INTEGER,
     PRIMARY KEY (tuning_job, seq)
 );
+CREATE TABLE IF NOT EXISTS training_job_definitions (
+    name TEXT PRIMARY KEY,
+    definition TEXT NOT NULL
+);
 """
+
+#: ``training_jobs.tuning_job`` of a training job run on its own (``Estimator.fit``,
+#: ``amtune train``).
+STANDALONE = ""
 
 _TUNING_FIELDS = {
     "status",
@@ -194,10 +202,19 @@ class Store:
         if readonly:
             self._conn = self._connect_readonly()
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(
-            str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
-        )
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(
+                str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+        except (OSError, sqlite3.OperationalError) as exc:
+            why = getattr(exc, "strerror", None) or str(exc)
+            if isinstance(exc, (FileExistsError, NotADirectoryError)):
+                why = "a parent of it is a file, not a directory"
+            raise ValueError(
+                f"db: cannot create the store {self.path}: {why} "
+                f"(give --db a path in a writable directory)"
+            ) from None
         self._conn.row_factory = sqlite3.Row
         try:
             with self._lock:
@@ -212,6 +229,12 @@ class Store:
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
                     (str(SCHEMA_VERSION),),
                 )
+        except sqlite3.OperationalError as exc:
+            self._conn.close()
+            raise ValueError(
+                f"db: cannot open the store {self.path}: {exc} "
+                f"(is its directory writable? give --db a path in a writable directory)"
+            ) from None
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise ValueError(f"db: {self.path} is not an amtune store (SQLite): {exc}") from None
@@ -261,8 +284,9 @@ class Store:
 
     @property
     def jobs_root(self) -> Path:
-        """Where training job directories go by default: ``<store dir>/amtune-jobs``."""
-        return self.path.parent / "amtune-jobs"
+        """Where training job directories go by default: ``<store dir>/<store name>-jobs``
+        (``amtune-jobs`` for ``amtune.db``): two stores in one directory keep their jobs apart."""
+        return self.path.parent / f"{self.path.stem}-jobs"
 
     def close(self) -> None:
         with self._lock:
@@ -395,6 +419,44 @@ class Store:
             "SELECT * FROM training_jobs WHERE tuning_job = ? ORDER BY seq", (tuning_job,)
         ).fetchall()
         return [_decode(r) for r in rows]
+
+    # ------------------------------------------------------------------ training jobs on their own
+    def create_training_job(
+        self, name: str, definition: Mapping[str, Any], creation_time: float, job_dir: str
+    ) -> int:
+        """Insert a training job run on its own (the CreateTrainingJob request as ``definition``);
+        return its sequence number."""
+        with self.transaction():
+            if self._exec("SELECT 1 FROM training_jobs WHERE name = ?", (name,)).fetchone():
+                raise ValueError(
+                    f"job_name: a training job named {name!r} already exists in {self.path}"
+                )
+            row = self._exec(
+                "SELECT COALESCE(MAX(seq), 0) + 1 FROM training_jobs WHERE tuning_job = ?",
+                (STANDALONE,),
+            ).fetchone()
+            seq = int(row[0])
+            self.insert_training_job(
+                STANDALONE, seq, name, definition.get("HyperParameters", {}), creation_time, job_dir
+            )
+            self._exec(
+                "INSERT INTO training_job_definitions (name, definition) VALUES (?, ?)",
+                (name, json.dumps(dict(definition))),
+            )
+        return seq
+
+    def get_training_job(self, name: str) -> dict[str, Any]:
+        """A training job by name (of a tuning job or on its own), with its ``definition``
+        (None for the training jobs of a tuning job)."""
+        row = self._exec("SELECT * FROM training_jobs WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no training job named {name!r} in {self.path}")
+        d = _decode(row)
+        r = self._exec(
+            "SELECT definition FROM training_job_definitions WHERE name = ?", (name,)
+        ).fetchone()
+        d["definition"] = None if r is None else json.loads(r[0])
+        return d
 
     def add_attempt(
         self,

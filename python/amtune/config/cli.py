@@ -14,7 +14,13 @@ def register(subparsers: Any) -> None:
         description="Print the JSON Schema of the amtune config shape or of SageMaker's "
         "CreateHyperParameterTuningJob request (amtune's training-command form), for editors.",
     )
-    p.add_argument("shape", choices=["amtune", "sagemaker"], nargs="?", default="amtune")
+    p.add_argument(
+        "shape",
+        choices=["amtune", "sagemaker"],
+        nargs="?",
+        default="amtune",
+        help="which config shape (default amtune)",
+    )
     p.set_defaults(func=cmd_schema)
 
 

@@ -9,7 +9,11 @@ Validating a config builds no tuner. ``amtune schema`` prints the JSON Schema of
 
 The SageMaker shape is recognised by its ``HyperParameterTuningJobConfig`` key. The training entry
 point is ``TrainingJobDefinition.AlgorithmSpecification.TrainingCommand`` (a list of arguments, the
-one field amtune adds); ``StoppingCondition.MaxRuntimeInSeconds`` is each training job's time limit;
+one field amtune adds), or, in a request the SageMaker SDK generated, ``python <sagemaker_program>``
+run in the config file's directory (see :mod:`amtune.sagemaker.requests`); an image's predefined
+metric definitions stand in for missing ``MetricDefinitions``; the response-only fields of a
+Describe response are ignored with a notice; ``StoppingCondition.MaxRuntimeInSeconds`` is each
+training job's time limit;
 ``InputDataConfig`` channels with a local path (``FileDataSource.Path``,
 ``FileSystemDataSource.DirectoryPath`` or an ``S3DataSource.S3Uri`` that is a local path or a
 ``file://`` URI) become ``SM_CHANNEL_<NAME>``. Fields with no local meaning (``RoleArn``,
@@ -36,7 +40,7 @@ The amtune shape (relative paths are relative to the config file)::
       optimizer: {type: Categorical, values: [sgd, momentum]}
     static_hyperparameters: {batch_size: 32}
     metric_definitions:
-      - {Name: "validation:accuracy", Regex: "validation:accuracy=([0-9.]+)"}
+      - {Name: 'validation:accuracy', Regex: 'validation:accuracy=([0-9.]+)'}  # single-quoted
     command: [python, train.py]         # or a string
     channels: {train: data/train}
     env: {}
@@ -60,6 +64,7 @@ from amtune.config.fields import RULE
 from amtune.config.models import AmtuneConfig, Channel, SageMakerRequest, notices
 from amtune.errors import FieldError
 from amtune.metrics import validate_metric_definitions
+from amtune.runners.command import check_executable
 from amtune.runners.launchable import check_directories, check_launchable
 from amtune.sagemaker.config import (
     HyperbandStrategyConfig,
@@ -67,6 +72,14 @@ from amtune.sagemaker.config import (
     WarmStartConfig,
 )
 from amtune.sagemaker.names import CHANNEL_NAME_RE
+from amtune.sagemaker.requests import (
+    RequestError,
+    check_objective,
+    drop_response_fields,
+    image_metric_definitions,
+    training_command,
+)
+from amtune.sagemaker.train_request import builtin_command
 from amtune.space import (
     CategoricalParameter,
     ContinuousParameter,
@@ -182,7 +195,12 @@ def parse_config(doc: Any, base: Path | None = None) -> JobConfig:
                 "TrainingJobDefinitions",
                 "several training job definitions are not supported; use one TrainingJobDefinition",
             )
-        return _from_sagemaker(_validated(SageMakerRequest, doc), base)
+        # `amtune describe --json` and boto3's Describe... responses run again: their
+        # response-only fields are dropped with a notice
+        doc, dropped = drop_response_fields(doc, "tuning")
+        cfg = _from_sagemaker(_validated(SageMakerRequest, doc), base)
+        cfg.notices[:0] = dropped
+        return cfg
     return _from_amtune(_validated(AmtuneConfig, doc), base)
 
 
@@ -348,8 +366,13 @@ def _check_job(cfg: JobConfig) -> JobConfig:
         raise ConfigError(
             paths["metric_definitions"],
             f"the objective metric {metric!r} needs a metric definition (a regex over the "
-            f"command's output) when training is a command",
+            f"command's output) when training is a command; defined: "
+            + (", ".join(sorted(names)) if names else "none"),
         )
+    try:  # a misspelled program fails here, before the first training job
+        check_executable(cfg.command, kw.get("working_dir"))
+    except ValueError as exc:
+        raise ConfigError(paths.get("command", "command"), str(exc).split(": ", 1)[-1]) from None
     return cfg
 
 
@@ -368,6 +391,7 @@ AMTUNE_PATHS = {
     "env": "env",
     "output_path": "output_path",
     "working_dir": "working_dir",
+    "command": "command",
 }
 
 
@@ -486,10 +510,43 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
         out_notices.append(
             f"{A}.TrainingInputMode: {algo.training_input_mode!r} runs as File locally"
         )
+    static = dict(tjd.static_hyper_parameters or {})
+    code_dir = base
+    if algo.training_command is not None:
+        command = list(algo.training_command)
+    else:
+        # script mode as the SDK generates it: sagemaker_program names the entry point and the
+        # code is next to the request (or in a local sagemaker_submit_directory); else the local
+        # implementation of a built-in algorithm's image
+        try:
+            found = training_command(
+                {}, static, base, A, f"{T}.StaticHyperParameters", out_notices
+            ) or builtin_command(algo.training_image)
+        except RequestError as exc:
+            raise ConfigError(exc.path, str(exc)[len(exc.path) + 2 :]) from None
+        if found is None:
+            raise ConfigError(
+                f"{A}.TrainingCommand",
+                "required field is missing (the local command that trains; or name a "
+                f"script-mode entry point in {T}.StaticHyperParameters.sagemaker_program)",
+            )
+        command, code_dir = found[0], found[1]
+    md = algo.metric_definitions or []
+    if not md and algo.training_image:
+        # SageMaker uses an algorithm or framework image's predefined metric definitions
+        md = image_metric_definitions(algo.training_image)
+        if md:
+            try:
+                check_objective(
+                    kw["objective_metric_name"],
+                    md,
+                    str(algo.training_image),
+                    f"{P}.HyperParameterTuningJobObjective.MetricName",
+                )
+            except RequestError as exc:
+                raise ConfigError(exc.path, str(exc)[len(exc.path) + 2 :]) from None
     with at(f"{A}.MetricDefinitions"):
-        kw["metric_definitions"] = validate_metric_definitions(
-            algo.metric_definitions or [], f"{A}.MetricDefinitions"
-        )
+        kw["metric_definitions"] = validate_metric_definitions(md, f"{A}.MetricDefinitions")
     if tjd.stopping_condition is not None and tjd.stopping_condition.max_runtime_in_seconds:
         kw["max_runtime_per_training_job"] = tjd.stopping_condition.max_runtime_in_seconds
     if tjd.retry_strategy is not None:
@@ -501,7 +558,7 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
     if m.warm_start_config is not None:
         with at("WarmStartConfig"):
             kw["warm_start_config"] = WarmStartConfig.from_sagemaker(m.warm_start_config)
-    kw["working_dir"] = str(base)
+    kw["working_dir"] = str(code_dir)
     paths = {
         "static_hyperparameters": f"{T}.StaticHyperParameters",
         "hyperparameter_ranges": rpath,
@@ -515,7 +572,8 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
         "channels": f"{T}.InputDataConfig",
         "env": f"{T}.Environment",
     }
-    cfg = JobConfig(kw, algo.training_command, m.name, out_notices, "sagemaker", paths)
+    paths["command"] = f"{A}.TrainingCommand"
+    cfg = JobConfig(kw, command, m.name, out_notices, "sagemaker", paths)
     return _check_job(cfg)
 
 

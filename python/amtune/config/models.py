@@ -172,9 +172,10 @@ class TuningJobConfig(_CamelModel):
 class AlgorithmSpecification(_CamelModel):
     IGNORED = frozenset(
         {"training_image", "algorithm_name", "training_image_config", "container_entrypoint"}
-        | {"container_arguments"}
+        | {"container_arguments", "enable_sage_maker_metrics_time_series"}
     )
-    training_command: Command = camel("TrainingCommand")
+    # without it: the SDK's script mode (sagemaker_program) or a built-in algorithm's image
+    training_command: Command | None = camel("TrainingCommand", default=None)
     metric_definitions: List_ | None = camel("MetricDefinitions", default=None)
     training_input_mode: str | None = camel("TrainingInputMode", default=None)
     training_image: Any = camel("TrainingImage", default=None)
@@ -182,6 +183,9 @@ class AlgorithmSpecification(_CamelModel):
     training_image_config: Any = camel("TrainingImageConfig", default=None)
     container_entrypoint: Any = camel("ContainerEntrypoint", default=None)
     container_arguments: Any = camel("ContainerArguments", default=None)
+    enable_sage_maker_metrics_time_series: Any = camel(
+        "EnableSageMakerMetricsTimeSeries", default=None
+    )
 
 
 class StoppingCondition(_CamelModel):

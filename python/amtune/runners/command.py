@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import shlex
+import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from amtune.metrics import MetricParser
-from amtune.runners.environment import hp_str, prepare_job_dir
+from amtune.runners.environment import prepare_job_dir
 from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome
 from amtune.runners.spec import Handle, JobSpec, NullHandle, Runner, signal_name
+from amtune.sagemaker import cloudwatch, toolkit
 
 _TAIL_LINES = 5
 _TAIL_CHARS = 500
@@ -60,6 +66,24 @@ class _CommandHandle(Handle):
         t.start()
 
 
+#: A command that printed this many lines without the objective metric gets a warning.
+OBJECTIVE_WARNING_LINES = 100
+
+
+def check_executable(command: Sequence[str], working_dir: str | None) -> None:
+    """Raise ``ValueError`` when the command's program cannot be found or run."""
+    prog = command[0]
+    if os.sep in prog or (os.altsep and os.altsep in prog):
+        path = Path(prog) if os.path.isabs(prog) else Path(working_dir or ".") / prog
+        if not path.is_file():
+            raise ValueError(f"train: the command's program {prog!r} does not exist ({path})")
+        if not os.access(path, os.X_OK):
+            raise ValueError(f"train: the command's program {prog!r} is not executable ({path})")
+        return
+    if shutil.which(prog) is None:
+        raise ValueError(f"train: command not found: {prog!r} (not on PATH)")
+
+
 def _launch_failure(exc: Exception, program: str, cwd: str | None) -> tuple[str, bool]:
     """The failure reason of a launch that raised, and whether another attempt may run (an OS
     error, as a program not found yet; not a missing working directory or a refused argument)."""
@@ -78,11 +102,15 @@ def _launch_failure(exc: Exception, program: str, cwd: str | None) -> tuple[str,
 class CommandRunner(Runner):
     """Run a training command the way SageMaker script mode runs a training script.
 
-    The command gets ``--name value`` for every hyperparameter (tuned and static) after its own
-    arguments, the ``SM_*`` environment (``SM_HPS``, ``SM_MODEL_DIR``, ``SM_OUTPUT_DATA_DIR``,
-    ``SM_CHANNEL_<NAME>``, ``SM_CHANNELS``, ``SM_HP_<NAME>``), runs in ``working_dir`` in a process
-    group of its own, and has its stdout and stderr written to ``<job dir>/train.log`` and matched
-    line by line against the metric definitions.
+    The command gets the hyperparameters the way the SageMaker training toolkit gives them
+    (:mod:`amtune.sagemaker.toolkit`): JSON-decoded, without the ``sagemaker_*`` entries, as
+    ``--name value`` arguments sorted by name after its own arguments; the full ``SM_*``
+    environment; ``input/config/{hyperparameters,resourceconfig,inputdataconfig}.json`` and the
+    channels under ``input/data/`` in its job directory. It runs in ``working_dir`` in a process
+    group of its own; its stdout and stderr are written to ``<job dir>/train.log`` and every line
+    is matched against the metric definitions, both as printed and as CloudWatch shows it
+    (:mod:`amtune.sagemaker.cloudwatch`). When ``objective_metric_name`` has not matched after
+    :data:`OBJECTIVE_WARNING_LINES` lines, ``warn`` is called once with the reason.
     """
 
     kind = "command"
@@ -93,6 +121,11 @@ class CommandRunner(Runner):
         metric_definitions: Sequence[Mapping[str, Any]],
         working_dir: str | os.PathLike[str] | None = None,
         env: Mapping[str, str] | None = None,
+        *,
+        objective_metric_name: str | None = None,
+        warn: Callable[[str], None] | None = None,
+        instance_type: str = "local",
+        json_encoded: frozenset[str] = frozenset(),
     ) -> None:
         if isinstance(command, str):
             command = shlex.split(command)
@@ -104,23 +137,50 @@ class CommandRunner(Runner):
         self.command = command
         self.metric_definitions = list(metric_definitions)
         self.working_dir = None if working_dir is None else str(working_dir)
+        check_executable(command, self.working_dir)
         self.env = dict(env or {})
+        self.objective_metric_name = objective_metric_name
+        self.warn = warn
+        self.instance_type = instance_type
+        #: hyperparameters sent JSON-encoded, as the SDK sends a framework estimator's
+        #: categorical values (so '"true"' reaches the script as the string true)
+        self.json_encoded = frozenset(json_encoded)
+        self._warned = False
+        self._warn_lock = threading.Lock()
+
+    def sent(self, spec: JobSpec) -> JobSpec:
+        """``spec`` with its hyperparameters as the request sends them (see ``json_encoded``)."""
+        if not self.json_encoded:
+            return spec
+        hps = {
+            k: json.dumps(v) if k in self.json_encoded else v
+            for k, v in spec.hyperparameters.items()
+        }
+        return dataclasses.replace(spec, hyperparameters=hps)
 
     def argv(self, spec: JobSpec) -> list[str]:
-        args = list(self.command)
-        for k, v in spec.hyperparameters.items():
-            args += [f"--{k}", hp_str(v)]
-        return args
+        hps = self.sent(spec).hyperparameters
+        user, _ = toolkit.split_sagemaker(toolkit.decode_hyperparameters(hps))
+        return [*self.command, *toolkit.to_cmd_args(user)]
 
     def start(self, spec: JobSpec, events: EventQueue) -> Handle:
         log: Any = None
         try:
             env = dict(os.environ)
             env.update(self.env)
-            env.update(prepare_job_dir(spec))
-            env["PYTHONUNBUFFERED"] = "1"
             log_path = spec.log_path
             assert log_path is not None
+            try:
+                env.update(
+                    prepare_job_dir(
+                        self.sent(spec), self.working_dir or os.getcwd(), self.instance_type
+                    )
+                )
+            except OSError as exc:
+                why = f"could not prepare the job directory: {exc}"
+                events.put(JobEnded(spec.seq, Outcome(False, why)))
+                return NullHandle()
+            env["PYTHONUNBUFFERED"] = "1"
             log = open(log_path, "ab")
             argv = self.argv(spec)
             log.write(f"[amtune] {spec.name} attempt {spec.attempt}: {shlex.join(argv)}\n".encode())
@@ -154,12 +214,18 @@ class CommandRunner(Runner):
         parser = MetricParser(self.metric_definitions)
         counts: dict[str, int] = {}
         tail: list[str] = []
+        n_lines = 0
+        objective = self.objective_metric_name
+        watch = objective is not None and any(d["Name"] == objective for d in parser.definitions)
         proc = handle.proc
         assert proc.stdout is not None
+        held: list[str] = []  # warnings about a line still being read: logged after it
         with log:
             while raw := proc.stdout.readline(MAX_LINE_BYTES):  # bounded: no line in memory
                 log.write(raw)  # the log keeps a long line whole (written piece by piece)
+                complete = raw.endswith(b"\n")
                 line = raw.decode("utf-8", "replace").rstrip("\r\n")
+                n_lines += complete
                 tail.append(line[-_TAIL_CHARS:])
                 if len(tail) > _TAIL_LINES:
                     del tail[0]
@@ -169,13 +235,28 @@ class CommandRunner(Runner):
                     k = counts.get(name, 0)
                     counts[name] = k + 1
                     events.put(MetricEmitted(spec.seq, name, value, k, now))
-                for w in warnings:
-                    log.write((w + "\n").encode())
-                if warnings:
+                if (
+                    watch
+                    and objective is not None
+                    and complete
+                    and n_lines == OBJECTIVE_WARNING_LINES
+                    and objective not in counts
+                ):
+                    w = self._objective_warning(spec, parser, objective, n_lines, tail)
+                    warnings.append(f"[amtune] warning: {w}")
+                    self._warn_once(w)
+                held += warnings
+                if held and complete:
+                    log.write("".join(w + "\n" for w in held).encode())
                     log.flush()
+                    held.clear()
+            if held:
+                log.write(("\n" + "".join(w + "\n" for w in held)).encode())
             proc.stdout.close()
             code = proc.wait()
             log.write(f"[amtune] exit code {code}\n".encode())
+        tail = [t for t in tail if t.strip()]
+        nn = dict(parser.not_numbers)
         if code == 0:
             out = Outcome(True, None, stopped=handle.stop_asked)
         elif handle.stop_asked:
@@ -183,10 +264,37 @@ class CommandRunner(Runner):
         elif code < 0:
             out = Outcome(False, f"the command was killed by {signal_name(-code)}", retryable=True)
         else:
-            last = " | ".join(t for t in tail if t.strip())[-500:]
+            last = " | ".join(tail)[-500:]
             out = Outcome(
                 False,
                 f"AlgorithmError: the command exited with code {code}"
                 + (f"; last output: {last}" if last else ""),
             )
+        out.output_tail = tail
+        out.not_numbers = nn
         events.put(JobEnded(spec.seq, out))
+
+    def _objective_warning(
+        self, spec: JobSpec, parser: MetricParser, objective: str, n: int, tail: list[str]
+    ) -> str:
+        regex = next(d["Regex"] for d in parser.definitions if d["Name"] == objective)
+        msg = (
+            f"training job {spec.name} printed {n} lines and none matched the objective "
+            f"metric {objective!r} (Regex {regex!r})"
+        )
+        if objective in parser.not_numbers:
+            msg += f"; it matched but not a number: {parser.not_numbers[objective]!r}"
+        last = next((t for t in reversed(tail) if t.strip()), None)
+        if last is not None:
+            msg += f"; last line: {cloudwatch.render(last)[:200]!r}"
+        return msg
+
+    def _warn_once(self, msg: str) -> None:
+        with self._warn_lock:
+            if self._warned:
+                return
+            self._warned = True
+        if self.warn is not None:
+            self.warn(msg)
+        else:
+            print(f"amtune: warning: {msg}", file=sys.stderr, flush=True)

@@ -26,6 +26,9 @@ class Outcome:
     final_metrics: dict[str, float] = field(default_factory=dict)  # a dict returned by a callable
     stopped: bool = False  # it ended because it was asked to stop
     retryable: bool = False  # died by a signal or failed to start (not an error of the code)
+    output_tail: list[str] = field(default_factory=list)  # a command's last output lines
+    #: metric name -> the last capture of its regex that was not a number (e.g. 'N/A')
+    not_numbers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,10 @@ class Handle:
     def stop(self, grace: float) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
+    output_tail: list[str] = field(default_factory=list)  # a command's last output lines
+    #: metric name -> the last capture of its regex that was not a number (e.g. 'N/A')
+    not_numbers: dict[str, str] = field(default_factory=dict)
+
     def alive(self) -> bool:
         """Whether the job's process still runs (a thread job: whether it was not stopped)."""
         return False

@@ -110,6 +110,8 @@ def tuning_job_config(
         tjd["StoppingCondition"] = {"MaxRuntimeInSeconds": s.max_runtime_per_training_job}
     if s.max_retry_attempts:
         tjd["RetryStrategy"] = {"MaximumRetryAttempts": s.max_retry_attempts}
+    if s.env:
+        tjd["Environment"] = dict(s.env)
     if s.channels:
         tjd["InputDataConfig"] = [
             {"ChannelName": k, "DataSource": {"FileDataSource": {"Path": v}}}

@@ -341,16 +341,32 @@ def register(subparsers: Any) -> None:
         help="what to serve; with --variant, the tuning job whose training jobs the variants may "
         "name by number or 'best'",
     )
-    d.add_argument("--variant", action="append", type=_variant, metavar="NAME=TRAINING_JOB:WEIGHT")
-    d.add_argument("--shadow", action="append", type=_shadow, metavar="NAME=TRAINING_JOB")
-    d.add_argument("--endpoint-name", default=None)
-    d.add_argument("--instance-count", type=int, default=1)
+    d.add_argument(
+        "--variant",
+        action="append",
+        type=_variant,
+        metavar="NAME=TRAINING_JOB:WEIGHT",
+        help="a production variant and its traffic weight (repeatable)",
+    )
+    d.add_argument(
+        "--shadow",
+        action="append",
+        type=_shadow,
+        metavar="NAME=TRAINING_JOB",
+        help="a shadow variant that gets a copy of the traffic (repeatable)",
+    )
+    d.add_argument("--endpoint-name", default=None, help="endpoint name (default: the job's)")
+    d.add_argument(
+        "--instance-count", type=int, default=1, help="model servers per variant (default 1)"
+    )
     d.set_defaults(func=cmd_deploy)
 
     e = subparsers.add_parser(
         "endpoint", help="manage local endpoints", description="manage local endpoints"
     )
-    sub = e.add_subparsers(dest="endpoint_command", required=True, metavar="ACTION")
+    sub = e.add_subparsers(
+        dest="endpoint_command", required=True, metavar="ACTION", help="what to do"
+    )
 
     def add(name: str, help: str, func: Any) -> argparse.ArgumentParser:
         p = common(sub.add_parser(name, help=help, description=help))

@@ -15,6 +15,7 @@ Scaling types follow SageMaker's ``ScalingType`` (spelled exactly so; ``"linear"
 from __future__ import annotations
 
 import contextlib
+import copy
 import gc
 import math
 import numbers
@@ -92,11 +93,13 @@ def _check_scaling(what: str, scaling_type: Any) -> str:
 
 
 class Parameter:
-    """Base class of the three range types; validated (and named) when it joins a SearchSpace."""
+    """Base class of the three range types; validated when constructed (a misspelled scaling
+    type, ``min_value >= max_value``, a log range with ``min_value <= 0`` raise at once) and again,
+    with its name, when it joins a SearchSpace."""
 
     kind: str = ""
 
-    def validate(self, name: str) -> None:  # pragma: no cover - overridden
+    def validate(self, name: str | None) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
     def core_spec(self) -> tuple[core.Kind, core.Scale, float, float]:  # pragma: no cover
@@ -117,8 +120,8 @@ class NumericParameter(Parameter):
         lo, hi = float(self.min_value), float(self.max_value)
         return "Logarithmic" if lo > 0 and hi / lo >= 100 else "Linear"
 
-    def validate(self, name: str) -> None:
-        where = f"parameter {name!r}"
+    def validate(self, name: str | None) -> None:
+        where = type(self).__name__ if name is None else f"parameter {name!r}"
         lo = _check_bound(f"{where}: min_value", self.min_value)
         hi = _check_bound(f"{where}: max_value", self.max_value)
         self.scaling_type = _check_scaling(where, self.scaling_type)
@@ -165,13 +168,18 @@ class ContinuousParameter(NumericParameter):
 
     kind = "Continuous"
 
-    def validate(self, name: str) -> None:
+    def __init__(self, min_value: Any, max_value: Any, scaling_type: str = "Auto") -> None:
+        super().__init__(min_value, max_value, scaling_type)
+        copy.copy(self).validate(None)  # check now; the values stay as given
+
+    def validate(self, name: str | None) -> None:
         super().validate(name)
+        where = type(self).__name__ if name is None else f"parameter {name!r}"
         if self.scaling_type == "ReverseLogarithmic" and not (
             0 <= self.min_value and self.max_value < 1
         ):
             raise ValueError(
-                f"parameter {name!r}: ReverseLogarithmic scaling needs a range within [0, 1), "
+                f"{where}: ReverseLogarithmic scaling needs a range within [0, 1), "
                 f"got [{self.min_value}, {self.max_value}]"
             )
 
@@ -186,24 +194,29 @@ class IntegerParameter(NumericParameter):
 
     kind = "Integer"
 
-    def validate(self, name: str) -> None:
+    def __init__(self, min_value: Any, max_value: Any, scaling_type: str = "Auto") -> None:
+        super().__init__(min_value, max_value, scaling_type)
+        copy.copy(self).validate(None)  # check now; the values stay as given
+
+    def validate(self, name: str | None) -> None:
+        where = type(self).__name__ if name is None else f"parameter {name!r}"
         if self.scaling_type == "ReverseLogarithmic":
             raise ValueError(
-                f"parameter {name!r}: ReverseLogarithmic scaling is only valid for continuous "
+                f"{where}: ReverseLogarithmic scaling is only valid for continuous "
                 "ranges, not integer ones"
             )
         for what in ("min_value", "max_value"):
             v = getattr(self, what)
             if isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)):
                 if abs(int(v)) > MAX_INTEGER_MAGNITUDE:
-                    raise ValueError(f"parameter {name!r}: {what} must be within +-2**40, got {v}")
+                    raise ValueError(f"{where}: {what} must be within +-2**40, got {v}")
         super().validate(name)
         for what in ("min_value", "max_value"):
             v = getattr(self, what)
             if not float(v).is_integer():
-                raise ValueError(f"parameter {name!r}: {what} must be an integer, got {v}")
+                raise ValueError(f"{where}: {what} must be an integer, got {v}")
             if abs(v) > MAX_INTEGER_MAGNITUDE:
-                raise ValueError(f"parameter {name!r}: {what} must be within +-2**40, got {v}")
+                raise ValueError(f"{where}: {what} must be within +-2**40, got {v}")
         self.min_value, self.max_value = int(self.min_value), int(self.max_value)
 
 
@@ -242,9 +255,10 @@ class CategoricalParameter(Parameter):
             raise TypeError(f"values must be a list of values, got {type(values).__name__}")
         self.values = list(values)
         self.scaling_type = None
+        copy.copy(self).validate(None)  # check now; the values stay as given
 
-    def validate(self, name: str) -> None:
-        where = f"parameter {name!r}"
+    def validate(self, name: str | None) -> None:
+        where = type(self).__name__ if name is None else f"parameter {name!r}"
         if not self.values:
             raise ValueError(f"{where}: a categorical range needs at least one value")
         if len(self.values) > MAX_CATEGORICAL_VALUES:

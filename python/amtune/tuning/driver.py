@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from amtune.enums import (
     JobAction,
     ObjectiveStatus,
@@ -27,7 +29,7 @@ from amtune.enums import (
     TrainingJobStatus,
     TuningJobStatus,
 )
-from amtune.optimizer import Optimizer
+from amtune.optimizer import Optimizer, Trial
 from amtune.progress import Progress, format_status
 from amtune.rules.base import TuningJobHook
 from amtune.rules.build import build_hooks
@@ -301,7 +303,7 @@ class Driver:
                     self.exhausted = True  # every grid point is evaluated or running
                     break
         else:
-            trials = run.optimizer.ask(min(free, todo))
+            trials = self._ask_unseen(run, min(free, todo))
         for trial in trials:
             self._launch(run, trial.id, trial.params)
 
@@ -484,6 +486,11 @@ class Driver:
         end = job_end(out, js.stop, js.final_metrics, self.t.objective_metric_name)
         js.status, js.objective_status = end.status, end.objective_status
         js.failure_reason, js.final_objective = end.failure_reason, end.final_objective
+        if (
+            end.status is TrainingJobStatus.COMPLETED
+            and end.objective_status is ObjectiveStatus.FAILED
+        ):  # say why: the regex, what it captured, the job's last lines
+            js.failure_reason = self._objective_missing(out)
         js.end_time = now
         js.retryable = bool(out.retryable) and end.status is TrainingJobStatus.FAILED
         js.handle = None
@@ -510,6 +517,7 @@ class Driver:
             retryable=int(js.retryable),
         )
         self._observe(run, js)
+        self._show_job(run, js)
         for h in self.hooks:
             why = h.after_job(run, js)
             if why:
@@ -567,6 +575,59 @@ class Driver:
             else:
                 run.optimizer.tell(js.trial_id, obs.value)
         run.update_best(js)
+
+    def _ask_unseen(self, run: TuningRun, n: int) -> list[Trial]:
+        """``n`` proposals none of which repeats an evaluated configuration exactly.
+
+        A strategy's seeded initial design ignores observations added with ``add_many``, so a
+        warm start from a parent that ran with the same seed (or a resumed job) would re-run the
+        parent's configurations; such a proposal is dropped and asked again (at most 10 times).
+        """
+        opt = run.optimizer
+        trials = opt.ask(n)
+        seen = opt.history().X
+        if not len(seen):
+            return trials
+        out = []
+        for t in trials:
+            for _ in range(10):
+                x = opt.space.encode([t.params])[0]
+                if not np.any(np.all(np.abs(seen - x) <= 1e-12, axis=1)):
+                    break
+                opt.forget(t.id)
+                t = opt.ask(1)[0]
+            out.append(t)
+        return out
+
+    def _objective_missing(self, out: Outcome) -> str:
+        """Why a Completed job has no objective: the regex, what it captured, the last lines."""
+        name = self.t.objective_metric_name
+        regex = next((d["Regex"] for d in self.t.metric_definitions if d["Name"] == name), None)
+        rx = f" (Regex {regex!r})" if regex else ""
+        if name in out.not_numbers:
+            return f"the objective metric {name!r} matched but not a number: " + (
+                f"{out.not_numbers[name]!r}{rx}"
+            )
+        msg = f"the objective metric {name!r} was never emitted{rx}"
+        if out.output_tail:
+            msg += "; last output: " + " | ".join(out.output_tail)[-400:]
+        return msg
+
+    def _show_job(self, run: TuningRun, js: TrainingJobState) -> None:
+        """One line per finished training job where no live line is shown (a notebook, a pipe)."""
+        if not self.progress.lines:
+            return
+        obj = "-" if js.final_objective is None else f"{js.final_objective:.6g}"
+        best = (
+            "-"
+            if run.best is None or run.best.final_objective is None
+            else (f"{run.best.final_objective:.6g}")
+        )
+        done = sum(1 for j in run.jobs.values() if j.status != "InProgress")
+        self.progress.line(
+            f"{js.name}  {js.status:<9}  {self.t.objective_metric_name} {obj}  best {best}  "
+            f"({done}/{self.t.max_jobs})"
+        )
 
     # ---------------------------------------------------------------- end
     def _finish(self, run: TuningRun) -> None:

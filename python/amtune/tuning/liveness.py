@@ -96,10 +96,13 @@ class Lease:
 
     def claim(self, resumed: bool) -> None:
         """Take the lease in one write transaction, or raise :class:`LeaseTaken` (or
-        ``ValueError`` if the job has ended) having written nothing."""
+        ``ValueError`` if the job has ended) having written nothing. A resume reopens a Stopped
+        job (InProgress again, its stop request cleared) in the same transaction."""
         with self.store.transaction():
             job = self.store.get_tuning_job(self.name)
-            if not TuningJobStatus(job["status"]).is_active:
+            status = TuningJobStatus(job["status"])
+            reopen = resumed and status is TuningJobStatus.STOPPED  # resume goes on to its limits
+            if not status.is_active and not reopen:
                 raise ValueError(
                     f"tuning job {self.name!r} has already ended ({job['status']}); "
                     f"nothing to resume"
@@ -110,6 +113,14 @@ class Lease:
                     f"{job['driver_pid']} on {job['driver_host']}); this driver exits without "
                     f"writing. Stop it first (amtune stop) to run it again"
                 )
+            reopened: dict[str, Any] = {}
+            if reopen:
+                reopened = {
+                    "status": TuningJobStatus.IN_PROGRESS,
+                    "stop_requested": 0,
+                    "end_time": None,
+                    "failure_reason": None,
+                }
             self.store.update_tuning_job(
                 self.name,
                 resumes=int(job["resumes"]) + (1 if resumed else 0),
@@ -117,6 +128,7 @@ class Lease:
                 driver_host=socket.gethostname(),
                 heartbeat=time.time(),
                 driver_token=self.token,
+                **reopened,
             )
         _HELD.add(self.token)
 

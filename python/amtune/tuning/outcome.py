@@ -171,10 +171,14 @@ def tuning_job_end(
     if any(j.objective_status is ObjectiveStatus.SUCCEEDED for j in jobs):
         return TuningJobStatus.COMPLETED, None
     failed = [j for j in jobs if j.status is TrainingJobStatus.FAILED]
-    first = failed[0].failure_reason if failed else None
-    reason = f"No training job succeeded: {len(jobs)} training job(s), {len(failed)} failed" + (
-        f"; first failure: {first}" if first else ""
-    )
+    # Completed jobs whose objective was never emitted: say how many, and why
+    silent = [j for j in jobs if j.status is TrainingJobStatus.COMPLETED]
+    sample = failed[0] if failed else (silent[0] if silent else None)
+    reason = f"No training job succeeded: {len(jobs)} training job(s), {len(failed)} failed"
+    if silent:
+        reason += f", {len(silent)} never emitted the objective metric"
+    if sample is not None and sample.failure_reason:
+        reason += f"; {'first failure' if failed else 'e.g.'}: {sample.failure_reason}"
     if stop is not None:
         reason += f"; ended because {stop.reason}"
     return TuningJobStatus.FAILED, reason

@@ -23,7 +23,8 @@ Rules
   metric (the last emission is the final value), else ``Failed``.
 * The strategy observes every Succeeded job's final value and every Failed objective as a failed
   trial (NaN); a job Stopped before it emitted the objective is dropped (as a cancelled trial).
-* ``max_jobs`` counts training jobs started (failed ones included, retries and re-runs not).
+* ``max_jobs`` counts training jobs started (failed ones included, retries and re-runs not);
+  left out, it is 10 (the whole grid with ``strategy="Grid"``).
 * The tuning job ends ``Completed`` when at least one objective succeeded, ``Failed`` with a reason
   when none did, and ``Stopped`` after ``stop()`` (or ``amtune stop``).
 * Resume (``HyperparameterTuner.resume``): the driver may be killed at any moment. Every finished
@@ -71,7 +72,7 @@ from amtune.sagemaker.config import (
 )
 from amtune.sagemaker.document import StoredConfig, tuning_job_config
 from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE
-from amtune.space import CategoricalParameter, Parameter, SearchSpace
+from amtune.space import CategoricalParameter, SearchSpace
 from amtune.store import NotFoundError, Store
 from amtune.strategies import check_strategy
 from amtune.tuning.driver import Driver
@@ -96,7 +97,16 @@ def _is_pos_number(x: Any) -> bool:
 class HyperparameterTuner(TunerReportMixin):
     """A tuning job: proposes hyperparameters, runs training jobs, records everything in the store.
 
-    Parameters follow the SageMaker SDK's ``HyperparameterTuner``; local additions:
+    Parameters follow the SageMaker SDK's ``HyperparameterTuner``, in its positional order
+    ``(estimator, objective_metric_name, hyperparameter_ranges, metric_definitions, strategy,
+    objective_type, max_jobs, max_parallel_jobs, ...)``. ``estimator`` is an amtune estimator
+    (``SKLearn``, ``XGBoost``, ``Estimator``, ...: its hyperparameters minus the tuned ones are the
+    static ones, its metric definitions are used when the tuner has none, and ``fit(inputs)``
+    takes the channels), a training function ``train(hyperparameters, reporter)`` or a command.
+    The earlier form ``HyperparameterTuner(objective_metric_name, hyperparameter_ranges, ...)``
+    with the training code given to ``fit(train)`` works too. ``max_jobs`` left out is 10 (the
+    whole grid with ``strategy="Grid"``). ``tags`` are ignored (a notice), ``autotune`` is not
+    supported. Local additions:
 
     ``runner``: ``"process"`` (default: a fresh worker process per training job) or ``"thread"``
     (in the driver process; fast, no isolation) for Python callables; commands always run as
@@ -104,7 +114,8 @@ class HyperparameterTuner(TunerReportMixin):
     ``max_runtime_per_training_job``: a training job's own time limit in seconds (SageMaker's
     ``StoppingCondition.MaxRuntimeInSeconds``): past it the job is stopped and marked Failed.
     ``channels``: input channels ``{name: directory}`` (``SM_CHANNEL_<NAME>`` for commands).
-    ``output_path``: root of the training job directories (default ``<store dir>/amtune-jobs``).
+    ``output_path``: root of the training job directories (default ``<store dir>/<store
+    name>-jobs``, i.e. ``amtune-jobs`` for ``amtune.db``).
     ``working_dir``: where commands run (default: the current directory). ``env``: extra environment
     variables for commands. ``stop_grace_seconds``: SIGTERM-to-SIGKILL delay. ``quiet``: no
     progress display.
@@ -113,24 +124,29 @@ class HyperparameterTuner(TunerReportMixin):
 
     def __init__(
         self,
-        objective_metric_name: str,
-        hyperparameter_ranges: Mapping[str, Parameter] | SearchSpace,
-        objective_type: str = "Maximize",
+        estimator: Any = None,
+        objective_metric_name: Any = None,
+        hyperparameter_ranges: Any = None,
         metric_definitions: Sequence[Mapping[str, str]] | None = None,
         strategy: str = "Bayesian",
+        objective_type: str = "Maximize",
         max_jobs: int | None = None,
         max_parallel_jobs: int = 1,
         max_runtime_in_seconds: float | None = None,
-        early_stopping_type: str = "Off",
-        completion_criteria_config: TuningJobCompletionCriteriaConfig | None = None,
+        tags: Any = None,
+        base_tuning_job_name: str | None = None,
         warm_start_config: WarmStartConfig | None = None,
-        random_seed: int | None = None,
-        static_hyperparameters: Mapping[str, Any] | None = None,
-        *,
         strategy_config: Mapping[str, Any] | None = None,
-        max_retry_attempts: int = 0,
+        completion_criteria_config: TuningJobCompletionCriteriaConfig | None = None,
+        early_stopping_type: str = "Off",
+        estimator_name: str | None = None,
+        random_seed: int | None = None,
+        autotune: bool = False,
+        hyperparameters_to_keep_static: Sequence[str] | None = None,
+        *,
+        static_hyperparameters: Mapping[str, Any] | None = None,
+        max_retry_attempts: int | None = None,
         max_runtime_per_training_job: float | None = None,
-        base_tuning_job_name: str = "amtune",
         runner: str = "process",
         channels: Mapping[str, str | os.PathLike[str]] | None = None,
         output_path: str | os.PathLike[str] | None = None,
@@ -140,6 +156,80 @@ class HyperparameterTuner(TunerReportMixin):
         db: str | os.PathLike[str] | None = None,
         quiet: bool = False,
     ) -> None:
+        from amtune.sagemaker import tuning as sm_tuning
+
+        # The earlier form HyperparameterTuner(objective_metric_name, hyperparameter_ranges[,
+        # objective_type]) with the training code given to fit() keeps working.
+        if isinstance(estimator, str) and isinstance(objective_metric_name, (Mapping, SearchSpace)):
+            if hyperparameter_ranges in ("Maximize", "Minimize"):
+                objective_type = hyperparameter_ranges
+            elif hyperparameter_ranges is not None:
+                raise TypeError(
+                    "HyperparameterTuner: the arguments are (estimator, objective_metric_name, "
+                    "hyperparameter_ranges, metric_definitions, strategy, objective_type, ...), "
+                    "as in the SageMaker SDK; pass the others by keyword"
+                )
+            estimator, objective_metric_name, hyperparameter_ranges = (
+                None,
+                estimator,
+                objective_metric_name,
+            )
+        if hyperparameter_ranges is None:
+            raise FieldTypeError(
+                "hyperparameter_ranges", "required (a dict of name -> parameter range)"
+            )
+        if autotune:
+            raise FieldError("autotune", "not supported; give hyperparameter_ranges")
+        if estimator_name is not None and not isinstance(estimator_name, str):
+            raise FieldTypeError("estimator_name", f"must be a string, got {estimator_name!r}")
+        if tags:
+            print("amtune: notice: tags: no local meaning; ignored", file=sys.stderr)
+        self.estimator: Any = estimator
+        self.hyperparameters_to_keep_static = list(hyperparameters_to_keep_static or [])
+        if estimator is not None and not (
+            callable(estimator)
+            or isinstance(estimator, str)
+            or sm_tuning.is_estimator(estimator)
+            or (isinstance(estimator, Sequence) and not isinstance(estimator, bytes))
+        ):
+            raise FieldTypeError(
+                "estimator",
+                f"must be an amtune Estimator (SKLearn, XGBoost, ...), a training "
+                f"function train(hyperparameters, reporter) or a command, got "
+                f"{type(estimator).__name__}",
+            )
+        if sm_tuning.is_estimator(estimator):
+            names = (
+                hyperparameter_ranges.names
+                if isinstance(hyperparameter_ranges, SearchSpace)
+                else list(hyperparameter_ranges or {})
+            )
+            et = sm_tuning.training_from_estimator(estimator, names, metric_definitions)
+            # the estimator's hyperparameters minus the tuned ones, as the SDK does
+            static_hyperparameters = {
+                **et.static_hyperparameters,
+                **(static_hyperparameters or {}),
+            }
+            metric_definitions = et.metric_definitions
+            if max_runtime_per_training_job is None:
+                max_runtime_per_training_job = et.max_runtime_per_training_job
+            if max_retry_attempts is None and et.max_retry_attempts is not None:
+                max_retry_attempts = et.max_retry_attempts
+            working_dir = et.working_dir if working_dir is None else working_dir
+            # the estimator's store and output path, as the SDK's tuner uses its session
+            db = estimator.db if db is None else db
+            if output_path is None and estimator.output_path is not None:
+                output_path = estimator.output_path
+            env = {**et.env, **(env or {})}
+            self._instance_type = et.instance_type
+            self._json_encoded = frozenset(et.json_encoded_ranges(hyperparameter_ranges))
+        else:
+            self._instance_type = "local"
+            self._json_encoded = frozenset()
+        if max_retry_attempts is None:
+            max_retry_attempts = 0
+        if base_tuning_job_name is None:
+            base_tuning_job_name = "amtune"
         if not isinstance(objective_metric_name, str) or not objective_metric_name:
             raise FieldError(
                 "objective_metric_name",
@@ -238,7 +328,13 @@ class HyperparameterTuner(TunerReportMixin):
         for k, v in (channels or {}).items():
             if not isinstance(k, str) or not CHANNEL_NAME_RE.fullmatch(k):
                 raise FieldError("channels", f"invalid channel name {k!r} (letters, digits, . - _)")
-            chans[k] = str(Path(v).expanduser().resolve())
+            local = Path(v).expanduser().resolve()
+            if not local.exists():
+                raise FieldError(
+                    f"channels.{k}",
+                    f"the channel's data must exist; no such file or directory: {local}",
+                )
+            chans[k] = str(local)
         if not _is_pos_number(stop_grace_seconds):
             raise FieldError(
                 "stop_grace_seconds", f"must be a number > 0, got {stop_grace_seconds!r}"
@@ -305,13 +401,66 @@ class HyperparameterTuner(TunerReportMixin):
 
     def fit(
         self,
-        train: Callable[..., Any] | str | Sequence[str],
+        inputs: Any = None,
         job_name: str | None = None,
+        include_cls_metadata: Any = False,
+        estimator_kwargs: Any = None,
         wait: bool = True,
         quiet: bool | None = None,
+        **kwargs: Any,
     ) -> None:
-        """Run a tuning job: ``train`` is ``train(hyperparameters, reporter)`` or a command."""
-        if sys._getframe(1).f_globals.get("__name__") == "__mp_main__":
+        """Run a tuning job.
+
+        With an estimator (or a training function or command) given to the constructor,
+        ``inputs`` are the channels (a path, or a dict of channel name to a path or
+        ``TrainingInput``), as in the SageMaker SDK. Without one, ``inputs`` is the training
+        code: ``train(hyperparameters, reporter)`` or a command. ``wait=False`` returns at once
+        (``wait()`` blocks). A tuning job that ends Failed raises
+        :class:`~amtune.sagemaker.exceptions.UnexpectedStatusException` naming the reason.
+        """
+        train = kwargs.pop("train", None)
+        if kwargs:
+            raise TypeError(f"fit: unexpected argument(s) {', '.join(sorted(kwargs))}")
+        if self.estimator is not None:
+            if train is not None:
+                raise TypeError("fit: the training code was given to the constructor already")
+            train = self.estimator
+            if inputs is not None:
+                from amtune.sagemaker.tuning import channels_from_inputs
+
+                self.channels = channels_from_inputs(inputs)
+        elif train is None:
+            train = inputs
+        if train is None:
+            raise TypeError(
+                "fit: no training code: give an estimator (or a training function or command) "
+                "as the first argument of HyperparameterTuner, or fit(train)"
+            )
+        from amtune.sagemaker import tuning as sm_tuning
+
+        if sm_tuning.is_estimator(train):
+            train = self.estimator.training_command()[0]
+        self._fit(train, job_name, wait, quiet)
+        if wait:
+            self._raise_if_failed()
+
+    def _raise_if_failed(self) -> None:
+        from amtune.sagemaker.exceptions import UnexpectedStatusException
+
+        d = _analytics.describe(self.store, self._latest())
+        if d["HyperParameterTuningJobStatus"] == "Failed":
+            raise UnexpectedStatusException.for_job(
+                "Tuning job", self._latest(), "Failed", d.get("FailureReason")
+            )
+
+    def _fit(
+        self,
+        train: Callable[..., Any] | str | Sequence[str],
+        job_name: str | None,
+        wait: bool,
+        quiet: bool | None,
+    ) -> None:
+        if sys._getframe(2).f_globals.get("__name__") == "__mp_main__":
             # A worker process is importing the user's script to find ``train``: without this,
             # it would start a tuning job of its own.
             raise RuntimeError(
@@ -352,6 +501,8 @@ class HyperparameterTuner(TunerReportMixin):
         if self._error is not None:
             err, self._error = self._error, None
             raise err
+        if self.latest_tuning_job is not None:
+            self._raise_if_failed()
 
     def stop(self) -> None:
         """Stop the tuning job: running training jobs are stopped and it ends Stopped."""
@@ -423,10 +574,14 @@ class HyperparameterTuner(TunerReportMixin):
         wait: bool = True,
         quiet: bool | None = None,
     ) -> HyperparameterTuner:
-        """Continue a tuning job whose driver died (see the module's resume rule)."""
+        """Continue a tuning job whose driver died (see the module's resume rule), or one that
+        was stopped (Ctrl-C, ``stop()``): it goes on up to its limits."""
         store = Store(db)
         job = store.get_tuning_job(tuning_job_name)
-        if not TuningJobStatus(job["status"]).is_active:
+        # A Stopped job is reopened by the driver's lease claim (one transaction: a resume that
+        # loses the claim writes nothing).
+        status = TuningJobStatus(job["status"])
+        if not status.is_active and status is not TuningJobStatus.STOPPED:
             raise ValueError(
                 f"tuning job {tuning_job_name!r} has already ended ({job['status']}); "
                 f"nothing to resume"
@@ -479,9 +634,18 @@ class HyperparameterTuner(TunerReportMixin):
                     "metric_definitions",
                     f"the objective metric {self.objective_metric_name!r} "
                     "needs a metric definition (a regex over the command's output) when "
-                    "training is a command",
+                    "training is a command; defined: "
+                    + (", ".join(sorted(names)) if names else "none"),
                 )
-            return CommandRunner(train, self.metric_definitions, self.working_dir, self.env)
+            return CommandRunner(
+                train,
+                self.metric_definitions,
+                self.working_dir,
+                self.env,
+                objective_metric_name=self.objective_metric_name,
+                instance_type=self._instance_type,
+                json_encoded=self._json_encoded,
+            )
         raise FieldTypeError(
             "train",
             f"must be a callable train(hyperparameters, reporter) or a command "

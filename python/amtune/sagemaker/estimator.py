@@ -1,0 +1,608 @@
+"""Estimators named and shaped as in the SageMaker Python SDK, running training jobs locally.
+
+``Estimator`` (a generic image, or a local ``command``) and the framework estimators ``SKLearn``,
+``XGBoost``, ``PyTorch``, ``TensorFlow`` and ``HuggingFace`` take the SDK's constructor arguments.
+``entry_point`` and ``source_dir`` are local; the script runs with the current Python (or
+``command``). Arguments that configure the cloud (``role``, ``instance_type``, ``instance_count``,
+``framework_version``, ``py_version``, ``sagemaker_session``, an S3 ``output_path``, ...) are
+accepted and ignored with one notice. ``fit(inputs)`` runs ONE training job through the same
+runner, store and job directory layout as the training jobs of a tuning job, with the SageMaker
+training toolkit's contract (:mod:`amtune.sagemaker.toolkit`).
+
+>>> import os, sys, tempfile
+>>> d = tempfile.mkdtemp()
+>>> with open(os.path.join(d, "train.py"), "w") as f:
+...     _ = f.write("import argparse\\np = argparse.ArgumentParser()\\n"
+...                 "p.add_argument('--alpha', type=float)\\n"
+...                 "print('loss:', p.parse_args().alpha * 2)\\n")
+>>> est = SKLearn("train.py", source_dir=d, framework_version="1.2-1",
+...               hyperparameters={"alpha": 0.25},
+...               metric_definitions=[{"Name": "loss", "Regex": "loss: ([0-9.]+)"}],
+...               db=os.path.join(d, "amtune.db"), notices=False)
+>>> est.hyperparameters()
+{'alpha': '0.25'}
+>>> est.fit(logs=False)
+>>> desc = est.describe()
+>>> desc["TrainingJobStatus"], desc["FinalMetricDataList"][0]["Value"]
+('Completed', 0.5)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from amtune.metrics import validate_metric_definitions
+from amtune.runners.command import CommandRunner
+from amtune.sagemaker import toolkit
+from amtune.sagemaker.exceptions import UnexpectedStatusException
+from amtune.sagemaker.inputs import input_data_config, resolve_inputs_with_types
+from amtune.sagemaker.training import (
+    TrainingJobRun,
+    describe_training_job,
+    standalone_job_dir,
+)
+from amtune.store import Store
+
+#: SDK arguments that configure the cloud; accepted and ignored (with one notice).
+CLOUD_ONLY = frozenset(
+    {
+        "role",
+        "instance_count",
+        "instance_type",
+        "keep_alive_period_in_seconds",
+        "volume_size",
+        "volume_kms_key",
+        "input_mode",
+        "output_kms_key",
+        "sagemaker_session",
+        "tags",
+        "subnets",
+        "security_group_ids",
+        "model_uri",
+        "model_channel_name",
+        "encrypt_inter_container_traffic",
+        "use_spot_instances",
+        "max_wait",
+        "checkpoint_s3_uri",
+        "checkpoint_local_path",
+        "rules",
+        "debugger_hook_config",
+        "tensorboard_output_config",
+        "enable_sagemaker_metrics",
+        "enable_network_isolation",
+        "profiler_config",
+        "disable_profiler",
+        "git_config",
+        "code_location",
+        "dependencies",
+        "instance_groups",
+        "training_repository_access_mode",
+        "training_repository_credentials_provider_arn",
+        "enable_infra_check",
+        "container_entry_point",
+        "container_arguments",
+        "disable_output_compression",
+        "enable_remote_debug",
+        "enable_session_tag_chaining",
+        "training_plan",
+        "instance_placement_config",
+        "framework_version",
+        "py_version",
+        "image_uri_region",
+        "distribution",
+        "compiler_config",
+        "training_recipe",
+        "recipe_overrides",
+        "transformers_version",
+        "tensorflow_version",
+        "pytorch_version",
+        "model_dir",
+    }
+)
+TRAINING_JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+
+
+def notice(msg: str) -> None:
+    """One line on stderr, as the CLI prints its notices."""
+    print(f"amtune: notice: {msg}", file=sys.stderr, flush=True)
+
+
+def _predefined_metric_definitions(image_uri: str | None) -> list[dict[str, str]]:
+    """The metric definitions SageMaker uses for a built-in image (none for other images)."""
+    from amtune.sagemaker.requests import image_metric_definitions
+
+    return image_metric_definitions(image_uri)
+
+
+class _TrainingJob:
+    """``estimator.latest_training_job``: ``name``, ``describe()``, ``wait()``, ``stop()``."""
+
+    def __init__(self, estimator: EstimatorBase, name: str, run: TrainingJobRun) -> None:
+        self.estimator = estimator
+        self.name = name
+        self.job_name = name
+        self._run = run
+
+    def describe(self) -> dict[str, Any]:
+        return describe_training_job(self.estimator.store, self.name)
+
+    def wait(self, logs: Any = None) -> None:
+        self._run.wait()
+        self.estimator._check_status(self.name)
+
+    def stop(self) -> None:
+        self._run.stop()
+
+
+class EstimatorBase:
+    """What every estimator shares (see the module docstring); not used directly."""
+
+    #: prefix of generated training job names, as the SDK's
+    _base_name = "amtune-training"
+    #: whether the SDK JSON-encodes the hyperparameters (framework estimators do)
+    _json_hyperparameters = True
+
+    def __init__(
+        self,
+        *,
+        entry_point: str | os.PathLike[str] | None = None,
+        source_dir: str | os.PathLike[str] | None = None,
+        hyperparameters: Mapping[str, Any] | None = None,
+        metric_definitions: Sequence[Mapping[str, str]] | None = None,
+        image_uri: str | None = None,
+        environment: Mapping[str, str] | None = None,
+        max_run: float = 24 * 60 * 60,
+        max_retry_attempts: int | None = None,
+        base_job_name: str | None = None,
+        output_path: str | os.PathLike[str] | None = None,
+        container_log_level: int = logging.INFO,
+        command: Sequence[str] | str | None = None,
+        db: str | os.PathLike[str] | None = None,
+        notices: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        unknown = sorted(set(kwargs) - CLOUD_ONLY)
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}: unexpected argument(s) {', '.join(unknown)} "
+                f"(not an argument of the SageMaker SDK's estimator)"
+            )
+        ignored = [k for k, v in kwargs.items() if v is not None]
+        self.instance_type = str(kwargs.get("instance_type") or "local")
+        self.instance_count = kwargs.get("instance_count")
+        self.role = kwargs.get("role")
+        self.framework_version = kwargs.get("framework_version")
+        self.py_version = kwargs.get("py_version")
+        if output_path is not None and str(output_path).startswith("s3://"):
+            ignored.append("output_path (S3)")
+            output_path = None
+        if notices and ignored:
+            notice(
+                f"{type(self).__name__}: no local meaning, ignored: {', '.join(sorted(ignored))}"
+            )
+        self.entry_point = None if entry_point is None else os.fspath(entry_point)
+        self.source_dir = None if source_dir is None else os.fspath(source_dir)
+        if self.entry_point is not None and self.entry_point.startswith("s3://"):
+            raise ValueError(f"entry_point: must be a local file, got {self.entry_point!r}")
+        if self.source_dir is not None and self.source_dir.startswith("s3://"):
+            raise ValueError(f"source_dir: must be a local directory, got {self.source_dir!r}")
+        self._hyperparameters: dict[str, Any] = {}
+        if hyperparameters is not None:
+            if not isinstance(hyperparameters, Mapping):
+                raise TypeError(
+                    f"hyperparameters: must be a dict, got {type(hyperparameters).__name__}"
+                )
+            self._hyperparameters.update({str(k): v for k, v in hyperparameters.items()})
+        self.image_uri = image_uri
+        md = list(metric_definitions or []) or _predefined_metric_definitions(image_uri)
+        self.metric_definitions = validate_metric_definitions(md)
+        self.environment = {str(k): str(v) for k, v in (environment or {}).items()}
+        if isinstance(max_run, bool) or not isinstance(max_run, (int, float)) or max_run <= 0:
+            raise ValueError(f"max_run: must be a number of seconds > 0, got {max_run!r}")
+        self.max_run = max_run
+        self.max_retry_attempts = max_retry_attempts
+        self.base_job_name = base_job_name
+        self.output_path = None if output_path is None else os.fspath(output_path)
+        self.container_log_level = container_log_level
+        self.command = command
+        self.db = db
+        self._store: Store | None = None
+        self.latest_training_job: _TrainingJob | None = None
+        self._current_job_name: str | None = None
+
+    # ------------------------------------------------------------------ SDK surface
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.db)
+        return self._store
+
+    def set_hyperparameters(self, **kwargs: Any) -> None:
+        """Add or replace hyperparameters."""
+        self._hyperparameters.update(kwargs)
+
+    def hyperparameters(self) -> dict[str, str]:
+        """The hyperparameters as the SDK sends them: JSON-encoded for framework estimators (and
+        for an ``Estimator`` with a ``source_dir``), else ``str()`` of each value."""
+        if self._json_hyperparameters or self.source_dir is not None:
+            return {k: json.dumps(v) for k, v in self._hyperparameters.items()}
+        return {k: _to_string(v) for k, v in self._hyperparameters.items()}
+
+    @property
+    def script_mode(self) -> bool:
+        return self.entry_point is not None
+
+    def training_command(self) -> tuple[list[str], str]:
+        """``(command, working directory)`` of a training job (the toolkit runs
+        ``python <entry point>`` in the code directory)."""
+        if self.command is not None:
+            cmd = self.command.split() if isinstance(self.command, str) else list(self.command)
+            wd = self.source_dir or os.getcwd()
+            return cmd, str(Path(wd).resolve())
+        if self.entry_point is None and self.image_uri:
+            from amtune.sagemaker.train_request import builtin_command
+
+            found = builtin_command(self.image_uri)  # a built-in algorithm's image
+            if found is not None:
+                return list(found[0]), str(found[1])
+        if self.entry_point is None:
+            raise ValueError(
+                f"{type(self).__name__}: nothing to run: give entry_point (a local script) or "
+                f"command (the local equivalent of the image {self.image_uri!r})"
+            )
+        ep = Path(self.entry_point)
+        if self.source_dir is not None:
+            sd = Path(self.source_dir).expanduser().resolve()
+            if not sd.is_dir():
+                raise ValueError(f"source_dir: no such directory: {sd}")
+            script = ep if ep.is_absolute() else sd / ep
+        else:
+            script = ep.expanduser().resolve()
+            sd = script.parent
+        if not script.is_file():
+            raise ValueError(f"entry_point: no such file: {script}")
+        return [sys.executable, str(script)], str(sd)
+
+    def container_hyperparameters(self, job_name: str) -> dict[str, str]:
+        """The ``sagemaker_*`` entries the SDK adds for script mode (JSON-encoded)."""
+        if not self.script_mode:
+            return {}
+        _, wd = self.training_command()
+        return {
+            toolkit.SUBMIT_DIRECTORY: json.dumps(wd),
+            toolkit.USER_PROGRAM: json.dumps(Path(self.entry_point or "").name),
+            toolkit.LOG_LEVEL: json.dumps(self.container_log_level),
+            toolkit.JOB_NAME: json.dumps(job_name),
+            toolkit.REGION: json.dumps("local"),
+        }
+
+    def training_request(
+        self, job_name: str, channels: Mapping[str, tuple[str, str | None]]
+    ) -> dict[str, Any]:
+        """The CreateTrainingJob request this estimator sends for ``job_name``."""
+        cmd, _ = self.training_command()
+        algo: dict[str, Any] = {"TrainingInputMode": "File", "TrainingCommand": cmd}
+        if self.image_uri:
+            algo["TrainingImage"] = self.image_uri
+        if self.metric_definitions:
+            algo["MetricDefinitions"] = list(self.metric_definitions)
+        req: dict[str, Any] = {
+            "TrainingJobName": job_name,
+            "AlgorithmSpecification": algo,
+            "HyperParameters": {
+                **self.hyperparameters(),
+                **self.container_hyperparameters(job_name),
+            },
+            "InputDataConfig": input_data_config(channels),
+            "ResourceConfig": {
+                "InstanceType": self.instance_type,
+                "InstanceCount": int(self.instance_count or 1),
+            },
+            "StoppingCondition": {"MaxRuntimeInSeconds": self.max_run},
+        }
+        if self.environment:
+            req["Environment"] = dict(self.environment)
+        return req
+
+    def _job_name(self, job_name: str | None) -> str:
+        if job_name is not None:
+            if not isinstance(job_name, str) or not TRAINING_JOB_NAME_RE.match(job_name):
+                raise ValueError(
+                    f"job_name: 1-63 letters, digits and hyphens, starting and ending with a "
+                    f"letter or digit (SageMaker's rule), got {job_name!r}"
+                )
+            return job_name
+        now = time.time()
+        ms = int(now * 1000) % 1000
+        stamp = time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime(now)) + f"-{ms:03d}"
+        base = (self.base_job_name or self._base_name)[: 63 - len(stamp) - 1].rstrip("-")
+        return f"{base}-{stamp}"
+
+    def fit(
+        self,
+        inputs: Any = None,
+        wait: bool = True,
+        logs: Any = True,
+        job_name: str | None = None,
+        experiment_config: Mapping[str, str] | None = None,
+    ) -> None:
+        """Run one training job on ``inputs`` (see :mod:`amtune.sagemaker.inputs`).
+
+        ``wait=False`` returns once it started (``wait()`` blocks); ``logs`` prints its output
+        (``True``/``"All"``; ``False``/``"None"`` does not). A job that ends Failed raises
+        :class:`UnexpectedStatusException` naming the reason.
+        """
+        channels = resolve_inputs_with_types(inputs)
+        name = self._job_name(job_name)
+        cmd, wd = self.training_command()
+        request = self.training_request(name, channels)
+        runner = CommandRunner(
+            cmd, self.metric_definitions, wd, self.environment, instance_type=self.instance_type
+        )
+        show = logs not in (False, None, "None", "none")
+        run = TrainingJobRun(
+            self.store,
+            name,
+            runner,
+            request,
+            {k: p for k, (p, _) in channels.items()},
+            standalone_job_dir(self.store, name, self.output_path),
+            max_run=self.max_run,
+            logs=show,
+        )
+        self._current_job_name = name
+        self.latest_training_job = _TrainingJob(self, name, run)
+        run.start(wait=wait)
+        if wait:
+            self._check_status(name)
+
+    def wait(self, logs: Any = "All") -> None:
+        """Block until the latest training job ends; raise if it Failed."""
+        if self.latest_training_job is None:
+            raise ValueError("Estimator is not associated with a training job")
+        self.latest_training_job.wait()
+
+    def describe(self) -> dict[str, Any]:
+        """The DescribeTrainingJob document of the latest training job."""
+        if self._current_job_name is None:
+            raise ValueError("Estimator is not associated with a training job")
+        return describe_training_job(self.store, self._current_job_name)
+
+    @property
+    def model_data(self) -> str:
+        """The latest training job's model directory (SageMaker: the model.tar.gz URI)."""
+        return str(self.describe()["ModelArtifacts"]["S3ModelArtifacts"])
+
+    def deploy(
+        self, initial_instance_count: int = 1, endpoint_name: str | None = None, **kw: Any
+    ) -> Any:
+        """Serve the latest training job's model at a local endpoint (``amtune.serve.deploy``)."""
+        if self._current_job_name is None:
+            raise ValueError("Estimator is not associated with a training job: call fit() first")
+        from amtune.serve import deploy
+
+        return deploy(
+            self._current_job_name,
+            initial_instance_count=initial_instance_count,
+            endpoint_name=endpoint_name,
+            db=self.store.path,
+            **kw,
+        )
+
+    def logs(self) -> None:
+        """Print the latest training job's log."""
+        d = self.describe()
+        log = Path(d["ModelArtifacts"]["S3ModelArtifacts"]).parent / "train.log"
+        sys.stdout.write(log.read_text(errors="replace"))
+
+    def _check_status(self, name: str) -> None:
+        d = describe_training_job(self.store, name)
+        if d["TrainingJobStatus"] == "Failed":
+            raise UnexpectedStatusException.for_job(
+                "Training job", name, "Failed", d.get("FailureReason")
+            )
+
+
+def _to_string(v: Any) -> str:
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+class Estimator(EstimatorBase):
+    """A training job of a generic image (``sagemaker.estimator.Estimator``).
+
+    Locally the image is a ``command`` (or an ``entry_point`` script); images of SageMaker's
+    built-in algorithms bring their predefined metric definitions. Hyperparameters are sent as
+    ``str()`` of each value (JSON-encoded when a ``source_dir`` is given), as the SDK does.
+    """
+
+    _base_name = "amtune-training"
+    _json_hyperparameters = False
+
+    def __init__(
+        self,
+        image_uri: str | None = None,
+        role: str | None = None,
+        instance_count: int | None = None,
+        instance_type: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            image_uri=image_uri,
+            role=role,
+            instance_count=instance_count,
+            instance_type=instance_type,
+            **kwargs,
+        )
+        if image_uri:
+            repo = image_uri.rsplit("/", 1)[-1].split(":", 1)[0].split("@", 1)[0]
+            base = re.sub(r"[^a-zA-Z0-9-]+", "-", repo).strip("-")
+            if base:
+                self._base_name = base
+
+
+class Framework(EstimatorBase):
+    """A script-mode framework estimator (``sagemaker.estimator.Framework``)."""
+
+    _json_hyperparameters = True
+
+
+class SKLearn(Framework):
+    """``sagemaker.sklearn.SKLearn``: a scikit-learn script in script mode."""
+
+    _base_name = "sagemaker-scikit-learn"
+
+    def __init__(
+        self,
+        entry_point: str | os.PathLike[str],
+        framework_version: str | None = None,
+        py_version: str | None = "py3",
+        source_dir: str | os.PathLike[str] | None = None,
+        hyperparameters: Mapping[str, Any] | None = None,
+        image_uri: str | None = None,
+        image_uri_region: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            entry_point=entry_point,
+            framework_version=framework_version,
+            source_dir=source_dir,
+            hyperparameters=hyperparameters,
+            image_uri=image_uri,
+            image_uri_region=image_uri_region,
+            **kwargs,
+        )
+        self.py_version = py_version
+
+
+class XGBoost(Framework):
+    """``sagemaker.xgboost.XGBoost``: an XGBoost script in script mode."""
+
+    _base_name = "sagemaker-xgboost"
+
+    def __init__(
+        self,
+        entry_point: str | os.PathLike[str],
+        framework_version: str | None = None,
+        source_dir: str | os.PathLike[str] | None = None,
+        hyperparameters: Mapping[str, Any] | None = None,
+        py_version: str | None = "py3",
+        image_uri: str | None = None,
+        image_uri_region: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            entry_point=entry_point,
+            framework_version=framework_version,
+            source_dir=source_dir,
+            hyperparameters=hyperparameters,
+            image_uri=image_uri,
+            image_uri_region=image_uri_region,
+            **kwargs,
+        )
+        self.py_version = py_version
+
+
+class PyTorch(Framework):
+    """``sagemaker.pytorch.PyTorch``: a PyTorch script in script mode (one process)."""
+
+    _base_name = "pytorch-training"
+
+    def __init__(
+        self,
+        entry_point: str | os.PathLike[str] | None = None,
+        framework_version: str | None = None,
+        py_version: str | None = None,
+        source_dir: str | os.PathLike[str] | None = None,
+        hyperparameters: Mapping[str, Any] | None = None,
+        image_uri: str | None = None,
+        distribution: Mapping[str, Any] | None = None,
+        compiler_config: Any = None,
+        training_recipe: str | None = None,
+        recipe_overrides: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            entry_point=entry_point,
+            framework_version=framework_version,
+            py_version=py_version,
+            source_dir=source_dir,
+            hyperparameters=hyperparameters,
+            image_uri=image_uri,
+            distribution=distribution,
+            compiler_config=compiler_config,
+            training_recipe=training_recipe,
+            recipe_overrides=recipe_overrides,
+            **kwargs,
+        )
+
+
+class TensorFlow(Framework):
+    """``sagemaker.tensorflow.TensorFlow``: a TensorFlow script in script mode (one process).
+
+    The SDK passes ``--model_dir`` (an S3 location) to the script; locally ``model_dir`` is
+    ignored and the script should save to ``SM_MODEL_DIR``.
+    """
+
+    _base_name = "tensorflow-training"
+
+    def __init__(
+        self,
+        py_version: str | None = None,
+        framework_version: str | None = None,
+        model_dir: str | None = None,
+        image_uri: str | None = None,
+        distribution: Mapping[str, Any] | None = None,
+        compiler_config: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            py_version=py_version,
+            framework_version=framework_version,
+            model_dir=model_dir,
+            image_uri=image_uri,
+            distribution=distribution,
+            compiler_config=compiler_config,
+            **kwargs,
+        )
+
+
+class HuggingFace(Framework):
+    """``sagemaker.huggingface.HuggingFace``: a Transformers script in script mode."""
+
+    _base_name = "huggingface-pytorch-training"
+
+    def __init__(
+        self,
+        py_version: str | None = None,
+        entry_point: str | os.PathLike[str] | None = None,
+        transformers_version: str | None = None,
+        tensorflow_version: str | None = None,
+        pytorch_version: str | None = None,
+        source_dir: str | os.PathLike[str] | None = None,
+        hyperparameters: Mapping[str, Any] | None = None,
+        image_uri: str | None = None,
+        distribution: Mapping[str, Any] | None = None,
+        compiler_config: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            py_version=py_version,
+            entry_point=entry_point,
+            transformers_version=transformers_version,
+            tensorflow_version=tensorflow_version,
+            pytorch_version=pytorch_version,
+            source_dir=source_dir,
+            hyperparameters=hyperparameters,
+            image_uri=image_uri,
+            distribution=distribution,
+            compiler_config=compiler_config,
+            **kwargs,
+        )

@@ -1,0 +1,142 @@
+"""Input channels as the SageMaker SDK gives them (``fit(inputs)``), resolved to local paths.
+
+``inputs`` is a path (the channel ``training``), or a dict of channel name to a path, a
+:class:`TrainingInput`, or any object with the SDK's ``config`` dict
+(``sagemaker.inputs.TrainingInput`` itself). A path is a local directory or file, or a
+``file://`` URI; S3 URIs have no local meaning. Every channel must exist: the error names the
+channel.
+
+>>> import tempfile
+>>> d = tempfile.mkdtemp()
+>>> sorted(resolve_inputs({"train": d}))
+['train']
+>>> resolve_inputs({"train": "s3://bucket/data"})  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+ValueError: inputs['train']: S3 data is not available locally; give a local path ...
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+DEFAULT_CHANNEL = "training"
+
+
+class TrainingInput:
+    """A channel's data, named and shaped like ``sagemaker.inputs.TrainingInput``.
+
+    Only ``s3_data`` (here a local path or ``file://`` URI) and ``content_type`` mean something
+    locally; the other arguments are accepted for compatibility.
+    """
+
+    def __init__(
+        self,
+        s3_data: str | os.PathLike[str],
+        distribution: str | None = None,
+        compression: str | None = None,
+        content_type: str | None = None,
+        record_wrapping: str | None = None,
+        s3_data_type: str = "S3Prefix",
+        instance_groups: list[str] | None = None,
+        input_mode: str | None = None,
+        attribute_names: list[str] | None = None,
+        target_attribute_name: str | None = None,
+        shuffle_config: Any = None,
+    ) -> None:
+        src: dict[str, Any] = {
+            "S3DataType": s3_data_type,
+            "S3Uri": os.fspath(s3_data),
+            "S3DataDistributionType": distribution or "FullyReplicated",
+        }
+        self.config: dict[str, Any] = {"DataSource": {"S3DataSource": src}}
+        if content_type is not None:
+            self.config["ContentType"] = content_type
+        if compression is not None:
+            self.config["CompressionType"] = compression
+        if record_wrapping is not None:
+            self.config["RecordWrapperType"] = record_wrapping
+        if input_mode is not None:
+            self.config["InputMode"] = input_mode
+
+
+def local_path(uri: Any, where: str) -> str:
+    """The absolute local path of a channel's data (``file://`` stripped); it must exist."""
+    if isinstance(uri, os.PathLike):
+        uri = os.fspath(uri)
+    if not isinstance(uri, str) or not uri:
+        raise ValueError(f"{where}: must be a local path (string), got {uri!r}")
+    if uri.startswith("s3://"):
+        raise ValueError(
+            f"{where}: S3 data is not available locally; give a local path (or file:// URI), "
+            f"got {uri!r}"
+        )
+    if uri.startswith("file://"):
+        uri = uri[len("file://") :]
+    p = Path(uri).expanduser().resolve()
+    if not p.exists():
+        raise ValueError(f"{where}: the channel's data must exist; no such file or directory: {p}")
+    return str(p)
+
+
+def _channel_uri(value: Any, where: str) -> tuple[Any, str | None]:
+    config = getattr(value, "config", None)
+    if isinstance(config, Mapping):
+        ds = config.get("DataSource") or {}
+        for kind, key in (
+            ("S3DataSource", "S3Uri"),
+            ("FileDataSource", "Path"),
+            ("FileSystemDataSource", "DirectoryPath"),
+        ):
+            if kind in ds:
+                return ds[kind].get(key), config.get("ContentType")
+        raise ValueError(f"{where}: a TrainingInput without a data source: {config!r}")
+    return value, None
+
+
+def resolve_inputs(inputs: Any) -> dict[str, str]:
+    """Channel name -> absolute local path (see the module's docstring)."""
+    return {k: v for k, (v, _) in resolve_inputs_with_types(inputs).items()}
+
+
+def resolve_inputs_with_types(inputs: Any) -> dict[str, tuple[str, str | None]]:
+    """Channel name -> (absolute local path, content type or None)."""
+    if inputs is None:
+        return {}
+    if isinstance(inputs, (str, os.PathLike)) or hasattr(inputs, "config"):
+        inputs = {DEFAULT_CHANNEL: inputs}
+    if not isinstance(inputs, Mapping):
+        raise TypeError(
+            f"inputs: must be a path, a TrainingInput or a dict of channel name to either, "
+            f"got {type(inputs).__name__}"
+        )
+    out: dict[str, tuple[str, str | None]] = {}
+    for name, value in inputs.items():
+        where = f"inputs[{name!r}]"
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"{where}: a channel name must be a non-empty string")
+        uri, ct = _channel_uri(value, where)
+        out[name] = (local_path(uri, where), ct)
+    return out
+
+
+def input_data_config(channels: Mapping[str, tuple[str, str | None]]) -> list[dict[str, Any]]:
+    """The ``InputDataConfig`` of a CreateTrainingJob request for local channels."""
+    out: list[dict[str, Any]] = []
+    for name, (path, ct) in channels.items():
+        ch: dict[str, Any] = {
+            "ChannelName": name,
+            "DataSource": {
+                "S3DataSource": {
+                    "S3DataType": "S3Prefix",
+                    "S3Uri": "file://" + path,
+                    "S3DataDistributionType": "FullyReplicated",
+                }
+            },
+        }
+        if ct:
+            ch["ContentType"] = ct
+        out.append(ch)
+    return out

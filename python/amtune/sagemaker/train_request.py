@@ -1,0 +1,231 @@
+"""``amtune train CONFIG``: a CreateTrainingJob request (as the SageMaker SDK generates it) run as
+one local training job.
+
+The request is YAML or JSON. The program is ``AlgorithmSpecification.TrainingCommand`` (the one
+field amtune adds), or, for script mode, ``python <sagemaker_program>`` in the code directory (see
+:mod:`amtune.sagemaker.requests`); ``HyperParameters`` reach it through the training toolkit's
+contract; ``InputDataConfig`` channels are local paths (``file://`` URIs, ``FileDataSource.Path``,
+``FileSystemDataSource.DirectoryPath`` or an ``S3DataSource.S3Uri`` that is a local path; a
+single file is a channel too); ``StoppingCondition.MaxRuntimeInSeconds`` is the time limit;
+``MetricDefinitions`` (or the image's predefined ones) are matched against the output. Fields with
+no local meaning (``RoleArn``, ``OutputDataConfig``, ``ResourceConfig``, ...) and the fields of a
+DescribeTrainingJob response are ignored with a notice.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from amtune.metrics import validate_metric_definitions
+from amtune.sagemaker.inputs import local_path
+from amtune.sagemaker.requests import (
+    RequestError,
+    drop_response_fields,
+    image_metric_definitions,
+    training_command,
+)
+
+_ALLOWED = {
+    "TrainingJobName",
+    "AlgorithmSpecification",
+    "HyperParameters",
+    "InputDataConfig",
+    "StoppingCondition",
+    "Environment",
+    "RetryStrategy",
+    "ResourceConfig",
+}
+_IGNORED = {
+    "RoleArn",
+    "OutputDataConfig",
+    "VpcConfig",
+    "Tags",
+    "EnableNetworkIsolation",
+    "EnableInterContainerTrafficEncryption",
+    "EnableManagedSpotTraining",
+    "CheckpointConfig",
+    "DebugHookConfig",
+    "DebugRuleConfigurations",
+    "TensorBoardOutputConfig",
+    "ExperimentConfig",
+    "ProfilerConfig",
+    "ProfilerRuleConfigurations",
+    "RemoteDebugConfig",
+    "InfraCheckConfig",
+    "SessionChainingConfig",
+}
+_ALGO = {
+    "TrainingImage",
+    "TrainingInputMode",
+    "MetricDefinitions",
+    "TrainingCommand",
+    "EnableSageMakerMetricsTimeSeries",
+    "AlgorithmName",
+    "ContainerEntrypoint",
+    "ContainerArguments",
+    "TrainingImageConfig",
+}
+
+
+@dataclass
+class TrainingRequest:
+    """A validated CreateTrainingJob request, ready to run locally."""
+
+    name: str | None
+    command: list[str]
+    working_dir: str
+    hyperparameters: dict[str, str]
+    channels: dict[str, tuple[str, str | None]]
+    metric_definitions: list[dict[str, str]]
+    max_run: float | None
+    environment: dict[str, str]
+    instance_type: str
+    request: dict[str, Any]
+    notices: list[str] = field(default_factory=list)
+
+
+def _map(v: Any, path: str) -> Mapping[str, Any]:
+    if not isinstance(v, Mapping):
+        raise RequestError(path, f"must be an object (mapping), got {type(v).__name__}")
+    return v
+
+
+def parse_training_request(doc: Any, base: Path) -> TrainingRequest:
+    """Validate a CreateTrainingJob document (relative paths resolve against ``base``)."""
+    doc = _map(doc, "config")
+    doc, notices = drop_response_fields(doc, "training")
+    for k in doc:
+        if k in _IGNORED:
+            notices.append(f"{k}: no local meaning; ignored")
+        elif k not in _ALLOWED:
+            raise RequestError(str(k), f"unknown field (allowed: {', '.join(sorted(_ALLOWED))})")
+    if "AlgorithmSpecification" not in doc:
+        raise RequestError("AlgorithmSpecification", "required field is missing")
+    A = "AlgorithmSpecification"
+    algo = _map(doc[A], A)
+    for k in algo:
+        if k not in _ALGO:
+            raise RequestError(f"{A}.{k}", f"unknown field (allowed: {', '.join(sorted(_ALGO))})")
+    hps = dict(_map(doc.get("HyperParameters") or {}, "HyperParameters"))
+    for k, v in hps.items():
+        if not isinstance(v, str):
+            raise RequestError(
+                f"HyperParameters.{k}", f"must be a string (as in SageMaker), got {v!r}"
+            )
+    image = algo.get("TrainingImage")
+    if "TrainingCommand" in algo:
+        cmd = algo["TrainingCommand"]
+        if isinstance(cmd, str):
+            import shlex
+
+            cmd = shlex.split(cmd)
+        if not isinstance(cmd, list) or not cmd or not all(isinstance(c, str) and c for c in cmd):
+            raise RequestError(
+                f"{A}.TrainingCommand", f"must be a non-empty list of strings, got {cmd!r}"
+            )
+        command, wd = list(cmd), base
+    else:
+        found = training_command(algo, hps, base, A, "HyperParameters", notices)
+        if found is None:
+            found = builtin_command(image)
+        if found is None:
+            raise RequestError(
+                f"{A}.TrainingCommand",
+                "required: give the local command that trains, or name a script-mode entry "
+                "point in HyperParameters.sagemaker_program",
+            )
+        command, wd = found
+    md = algo.get("MetricDefinitions")
+    if md is None or md == []:
+        md = image_metric_definitions(image)
+    try:
+        metric_definitions = validate_metric_definitions(md, f"{A}.MetricDefinitions")
+    except (TypeError, ValueError) as exc:
+        raise RequestError(f"{A}.MetricDefinitions", str(exc).split(": ", 1)[-1]) from None
+    channels: dict[str, tuple[str, str | None]] = {}
+    idc = doc.get("InputDataConfig") or []
+    if not isinstance(idc, list):
+        raise RequestError("InputDataConfig", f"must be a list of channels, got {idc!r}")
+    for i, ch in enumerate(idc):
+        p = f"InputDataConfig[{i}]"
+        ch = _map(ch, p)
+        name = ch.get("ChannelName")
+        if not isinstance(name, str) or not name:
+            raise RequestError(f"{p}.ChannelName", f"must be a non-empty string, got {name!r}")
+        if name in channels:
+            raise RequestError(f"{p}.ChannelName", f"channel {name!r} is defined twice")
+        ds = _map(ch.get("DataSource"), f"{p}.DataSource")
+        uri = None
+        for kind, key in (
+            ("S3DataSource", "S3Uri"),
+            ("FileDataSource", "Path"),
+            ("FileSystemDataSource", "DirectoryPath"),
+        ):
+            if kind in ds:
+                uri = _map(ds[kind], f"{p}.DataSource.{kind}").get(key)
+                where = f"{p}.DataSource.{kind}.{key}"
+                break
+        else:
+            raise RequestError(
+                f"{p}.DataSource", "needs S3DataSource, FileDataSource or FileSystemDataSource"
+            )
+        if isinstance(uri, str) and not uri.startswith(("s3://", "file://", "/")):
+            uri = str(base / uri)
+        try:
+            channels[name] = (local_path(uri, where), ch.get("ContentType"))
+        except ValueError as exc:
+            raise RequestError(where, str(exc).split(": ", 1)[-1]) from None
+    max_run = None
+    sc = doc.get("StoppingCondition")
+    if sc is not None:
+        sc = _map(sc, "StoppingCondition")
+        v = sc.get("MaxRuntimeInSeconds")
+        if v is not None:
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0:
+                raise RequestError(
+                    "StoppingCondition.MaxRuntimeInSeconds", f"must be a number > 0, got {v!r}"
+                )
+            max_run = float(v)
+    env = dict(_map(doc.get("Environment") or {}, "Environment"))
+    for k, v in env.items():
+        if not isinstance(v, str):
+            raise RequestError(f"Environment.{k}", f"must be a string, got {v!r}")
+    name = doc.get("TrainingJobName")
+    rc = doc.get("ResourceConfig") or {}
+    instance_type = str(_map(rc, "ResourceConfig").get("InstanceType") or "local")
+    if rc:
+        notices.append(
+            "ResourceConfig: one local process; InstanceType is shown to the script only"
+        )
+    return TrainingRequest(
+        name=name,
+        command=command,
+        working_dir=str(wd),
+        hyperparameters=hps,
+        channels=channels,
+        metric_definitions=metric_definitions,
+        max_run=max_run,
+        environment=env,
+        instance_type=instance_type,
+        request={k: v for k, v in doc.items() if k in _ALLOWED},
+        notices=notices,
+    )
+
+
+def builtin_command(image: Any) -> tuple[list[str], Path] | None:
+    """The local program of a SageMaker built-in algorithm image (None when not one)."""
+    if not isinstance(image, str) or not image:
+        return None
+    from amtune.sagemaker.requests import builtin_algorithms
+
+    builtin = builtin_algorithms()
+    if builtin is None:
+        return None
+    algo = builtin.algorithm_for_image(image)
+    if algo is None:
+        return None
+    return list(algo.command), Path(os.getcwd())

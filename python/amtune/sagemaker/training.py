@@ -1,0 +1,262 @@
+"""One training job on its own (``Estimator.fit``, ``amtune train``), kept in the store.
+
+It runs through the same command runner, job directory layout and store as the training jobs of a
+tuning job; it is recorded under the tuning job name ``""`` with its CreateTrainingJob request.
+:func:`describe_training_job` returns the DescribeTrainingJob document of any training job.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+from amtune.analytics import ts
+from amtune.runners.command import CommandRunner
+from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome, RunnerEvent
+from amtune.runners.spec import DEFAULT_STOP_GRACE, JobSpec
+from amtune.store import STANDALONE, Store
+
+TRAINING_JOB_NAME_MAX = 63
+_POLL = 0.2
+
+
+def standalone_job_dir(store: Store, name: str, output_path: str | os.PathLike[str] | None) -> Path:
+    """``<jobs root>/_training/<name>`` (``_`` cannot start a tuning job's name)."""
+    root = Path(output_path) if output_path is not None else store.jobs_root
+    return root / "_training" / name
+
+
+class TrainingJobRun:
+    """A running training job: start it, follow its events, record its end."""
+
+    def __init__(
+        self,
+        store: Store,
+        name: str,
+        runner: CommandRunner,
+        request: Mapping[str, Any],
+        channels: Mapping[str, str],
+        job_dir: Path,
+        max_run: float | None = None,
+        logs: bool | TextIO = False,
+        stop_grace_seconds: float = DEFAULT_STOP_GRACE,
+    ) -> None:
+        self.store = store
+        self.name = name
+        self.runner = runner
+        self.request = dict(request)
+        self.channels = dict(channels)
+        self.job_dir = job_dir
+        self.max_run = max_run
+        self.logs: TextIO | None = sys.stdout if logs is True else (None if logs is False else logs)
+        self.stop_grace_seconds = stop_grace_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self.seq = 0
+
+    def start(self, wait: bool = True) -> None:
+        """Record the job and start it; with ``wait`` return when it has ended."""
+        now = time.time()
+        self.job_dir.mkdir(parents=True, exist_ok=True)
+        self.seq = self.store.create_training_job(self.name, self.request, now, str(self.job_dir))
+        if wait:
+            self._run()
+        else:
+            self._thread = threading.Thread(
+                target=self._run_catching, name=f"amtune-train-{self.name}", daemon=True
+            )
+            self._thread.start()
+
+    def wait(self) -> None:
+        """Block until the job ends (Ctrl-C stops it)."""
+        if self._thread is None:
+            return
+        try:
+            while self._thread.is_alive():
+                self._thread.join(0.2)
+        except KeyboardInterrupt:
+            self._stop.set()
+            self._thread.join()
+            raise
+        if self._error is not None:
+            raise self._error
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run_catching(self) -> None:
+        try:
+            self._run()
+        except BaseException as exc:  # re-raised by wait()
+            self._error = exc
+
+    def _run(self) -> None:
+        events: EventQueue = queue.Queue()
+        hps = dict(self.request.get("HyperParameters") or {})
+        spec = JobSpec(STANDALONE, self.seq, self.name, hps, self.job_dir, self.channels)
+        start = time.time()
+        handle = self.runner.start(spec, events)
+        if handle.pid is not None:
+            self.store.update_training_job(STANDALONE, self.seq, pid=handle.pid)
+        deadline = None if self.max_run is None else start + self.max_run
+        log_pos = 0
+        series: dict[str, float] = {}
+        times: dict[str, float] = {}
+        out: Outcome | None = None
+        timed_out = stopped = False
+        try:
+            while out is None:
+                ev: RunnerEvent | None
+                try:
+                    ev = events.get(timeout=_POLL)
+                except queue.Empty:
+                    ev = None
+                if isinstance(ev, MetricEmitted):
+                    series[ev.name] = ev.value
+                    times[ev.name] = ev.time
+                    self.store.add_metrics(
+                        [(STANDALONE, self.seq, ev.name, ev.step, ev.time, ev.value)]
+                    )
+                elif isinstance(ev, JobEnded):
+                    out = ev.outcome
+                log_pos = self._echo(log_pos)
+                if deadline is not None and time.time() > deadline and not timed_out:
+                    timed_out = True
+                    handle.stop(self.stop_grace_seconds)
+                if self._stop.is_set() and not stopped:
+                    stopped = True
+                    handle.stop(self.stop_grace_seconds)
+        except KeyboardInterrupt:
+            handle.stop(min(self.stop_grace_seconds, 2.0))
+            self._end("Stopped", "the training job was interrupted", series, start)
+            raise
+        self._echo(log_pos)
+        if timed_out:
+            status, reason = (
+                "Failed",
+                (
+                    f"the training job exceeded its MaxRuntimeInSeconds ({self.max_run:g} s) "
+                    f"and was stopped"
+                ),
+            )
+        elif stopped or out.stopped:
+            status, reason = "Stopped", "stopped"
+        elif out.ok:
+            status, reason = "Completed", None
+        else:
+            status, reason = "Failed", out.failure_reason
+        self._end(status, reason, series, start)
+
+    def _end(self, status: str, reason: str | None, final: dict[str, float], start: float) -> None:
+        now = time.time()
+        self.store.update_training_job(
+            STANDALONE,
+            self.seq,
+            status=status,
+            objective_status="Succeeded" if status == "Completed" else "Failed",
+            failure_reason=reason,
+            start_time=start,
+            end_time=now,
+            final_metrics=final,
+        )
+
+    def _echo(self, pos: int) -> int:
+        """Print the job's new log output (``logs=True``); return the new file position."""
+        if self.logs is None:
+            return pos
+        path = self.job_dir / "train.log"
+        try:
+            with open(path, "rb") as f:
+                f.seek(pos)
+                data = f.read()
+        except FileNotFoundError:
+            return pos
+        end = data.rfind(b"\n") + 1
+        if end:
+            self.logs.write(data[:end].decode("utf-8", "replace"))
+            self.logs.flush()
+        return pos + end
+
+
+def describe_training_job(store: Store, name: str) -> dict[str, Any]:
+    """The DescribeTrainingJob document of training job ``name`` (on its own or of a tuning job).
+
+    ``ModelArtifacts.S3ModelArtifacts`` is the local model directory.
+    """
+    row = store.get_training_job(name)
+    definition = row["definition"]
+    tuning = row["tuning_job"]
+    if definition is None:  # a training job of a tuning job: its definition is the tuning job's
+        cfg = store.get_tuning_job(tuning)["config"]
+        tjd = cfg.get("TrainingJobDefinition", {})
+        hps = {**(tjd.get("StaticHyperParameters") or {})}
+        hps.update({k: _hp_string(v) for k, v in row["hyperparameters"].items()})
+        definition = {
+            "AlgorithmSpecification": tjd.get("AlgorithmSpecification", {}),
+            "HyperParameters": hps,
+            "InputDataConfig": tjd.get("InputDataConfig", []),
+            "StoppingCondition": tjd.get("StoppingCondition", {}),
+        }
+        if tjd.get("Environment"):
+            definition["Environment"] = tjd["Environment"]
+    job_dir = row["job_dir"]
+    doc: dict[str, Any] = {
+        "TrainingJobName": name,
+        "TrainingJobArn": f"arn:amtune:local:{store.path}:training-job/{name}",
+        "TrainingJobStatus": row["status"],
+        "SecondaryStatus": _secondary(row["status"]),
+        "HyperParameters": {
+            k: _hp_string(v) for k, v in (definition.get("HyperParameters") or {}).items()
+        },
+        "AlgorithmSpecification": definition.get("AlgorithmSpecification", {}),
+        "InputDataConfig": definition.get("InputDataConfig", []),
+        "StoppingCondition": definition.get("StoppingCondition", {}),
+        "CreationTime": ts(row["creation_time"]),
+        "TrainingStartTime": ts(row["start_time"]),
+        "LastModifiedTime": ts(row["end_time"] or row["start_time"]),
+    }
+    if tuning != STANDALONE:
+        doc["TuningJobArn"] = f"arn:amtune:local:{store.path}:hyper-parameter-tuning-job/{tuning}"
+    for k in ("Environment", "ResourceConfig", "OutputDataConfig"):
+        if definition.get(k):
+            doc[k] = definition[k]
+    if job_dir:
+        doc["ModelArtifacts"] = {"S3ModelArtifacts": str(Path(job_dir) / "model")}
+        doc["OutputDataConfig"] = {"S3OutputPath": str(Path(job_dir) / "output")}
+    if row["end_time"] is not None:
+        doc["TrainingEndTime"] = ts(row["end_time"])
+        secs = max(0, round(row["end_time"] - (row["start_time"] or row["creation_time"])))
+        doc["TrainingTimeInSeconds"] = secs
+        doc["BillableTimeInSeconds"] = secs
+    if row["failure_reason"] and row["status"] in ("Failed", "Stopped"):
+        doc["FailureReason"] = row["failure_reason"]
+    last = _last_metric_times(store, tuning, row["seq"])
+    doc["FinalMetricDataList"] = [
+        {"MetricName": k, "Value": float(v), "Timestamp": ts(last.get(k))}
+        for k, v in (row["final_metrics"] or {}).items()
+    ]
+    return doc
+
+
+def _hp_string(v: Any) -> str:
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+def _secondary(status: str) -> str:
+    return {"InProgress": "Training", "Completed": "Completed", "Failed": "Failed"}.get(
+        status, status
+    )
+
+
+def _last_metric_times(store: Store, tuning: str, seq: int) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for m in store.metrics(tuning, seq):
+        out[m["name"]] = m["time"]
+    return out
