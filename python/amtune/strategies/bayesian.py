@@ -40,7 +40,6 @@ and falls back to a space-filling proposal.
 
 from __future__ import annotations
 
-import os
 import warnings
 from typing import Any
 
@@ -55,7 +54,7 @@ from amtune.strategies.big_history import (
     check_big_history_options,
 )
 from amtune.strategies.random_search import config_keys, unused_discrete
-from amtune.strategies.surrogate import hyper_dict, input_spec
+from amtune.strategies.surrogate import env_threads, hyper_dict, input_spec
 
 ACQUISITIONS = dict(core.Acquisition.__members__)  # "LogEI" -> core.Acquisition.LogEI, ...
 
@@ -173,6 +172,8 @@ class BayesianSearch(Strategy):
         self.deterministic = bool(deterministic)
         self.ucb_kappa = float(ucb_kappa)
         self.num_threads = num_threads
+        if num_threads is None:
+            env_threads()  # a bad AMTUNE_NUM_THREADS fails here, before any job starts
         self.max_fit_points = int(max_fit_points)
         if not isinstance(output_warping, (bool, np.bool_)):
             raise TypeError(f"output_warping must be a bool, got {output_warping!r}")
@@ -208,7 +209,7 @@ class BayesianSearch(Strategy):
 
     def bind(self, space: SearchSpace, seed: int) -> None:
         super().bind(space, seed)
-        threads = self.num_threads or int(os.environ.get("AMTUNE_NUM_THREADS", "0") or 0)
+        threads = self.num_threads or env_threads()
         self._engine = core.BayesEngine(
             space.engine,
             input_spec(space),

@@ -61,6 +61,7 @@ from amtune.rules.build import build_hooks
 from amtune.rules.warm_start import check_parents
 from amtune.runners.callables import callable_ref, import_callable
 from amtune.runners.command import CommandRunner
+from amtune.runners.launchable import check_directories, check_launchable
 from amtune.runners.process import ProcessRunner
 from amtune.runners.spec import DEFAULT_STOP_GRACE, Runner
 from amtune.runners.thread import ThreadRunner
@@ -73,7 +74,7 @@ from amtune.sagemaker.config import (
 )
 from amtune.sagemaker.document import StoredConfig, tuning_job_config
 from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE
-from amtune.space import SearchSpace
+from amtune.space import CategoricalParameter, SearchSpace
 from amtune.store import NotFoundError, Store
 from amtune.strategies import check_strategy
 from amtune.tuning.driver import Driver
@@ -331,7 +332,7 @@ class HyperparameterTuner(TunerReportMixin):
             raise FieldError("base_tuning_job_name", "must be a non-empty string")
         chans: dict[str, str] = {}
         for k, v in (channels or {}).items():
-            if not isinstance(k, str) or not CHANNEL_NAME_RE.match(k):
+            if not isinstance(k, str) or not CHANNEL_NAME_RE.fullmatch(k):
                 raise FieldError("channels", f"invalid channel name {k!r} (letters, digits, . - _)")
             local = Path(v).expanduser().resolve()
             if not local.exists():
@@ -361,11 +362,26 @@ class HyperparameterTuner(TunerReportMixin):
         # Offline evaluation (amtune.evaluation): holdout or k-fold of the train channel.
         self.evaluation = None if evaluation is None else check_evaluation(evaluation, chans)
         self._evaluation_plan: Any = None
+        for field_name, value in (("output_path", output_path), ("working_dir", working_dir)):
+            if value is not None and "\0" in os.fspath(value):
+                raise FieldError(field_name, "the path contains a NUL character")
         self.output_path = (
             None if output_path is None else str(Path(output_path).expanduser().resolve())
         )
         self.working_dir = (
             None if working_dir is None else str(Path(working_dir).expanduser().resolve())
+        )
+        check_directories(self.output_path, self.working_dir)
+        check_launchable(
+            self.space.names,
+            self.space.static,
+            {
+                k: r.values
+                for k, r in self.space.ranges.items()
+                if isinstance(r, CategoricalParameter)
+            },
+            dict(env or {}),
+            chans,
         )
         self.env = {str(k): str(v) for k, v in (env or {}).items()}
         self.stop_grace_seconds = float(stop_grace_seconds)
@@ -463,7 +479,7 @@ class HyperparameterTuner(TunerReportMixin):
         self._builtin_objective(train)
         runner = self._evaluated(self._make_runner(train))
         name = job_name or self._default_name()
-        if not isinstance(name, str) or not TUNING_JOB_NAME_RE.match(name):
+        if not isinstance(name, str) or not TUNING_JOB_NAME_RE.fullmatch(name):
             raise FieldError(
                 "job_name",
                 f"1-32 letters, digits and hyphens, starting and ending with a "
@@ -572,22 +588,15 @@ class HyperparameterTuner(TunerReportMixin):
         was stopped (Ctrl-C, ``stop()``): it goes on up to its limits."""
         store = Store(db)
         job = store.get_tuning_job(tuning_job_name)
-        if job["status"] == "Stopped":  # its driver wrote Stopped as it ended
-            with store.transaction():
-                store.update_tuning_job(
-                    tuning_job_name,
-                    status="InProgress",
-                    stop_requested=0,
-                    end_time=None,
-                    failure_reason=None,
-                )
-            job = store.get_tuning_job(tuning_job_name)
-        if not TuningJobStatus(job["status"]).is_active:
+        # A Stopped job is reopened by the driver's lease claim (one transaction: a resume that
+        # loses the claim writes nothing).
+        status = TuningJobStatus(job["status"])
+        if not status.is_active and status is not TuningJobStatus.STOPPED:
             raise ValueError(
                 f"tuning job {tuning_job_name!r} has already ended ({job['status']}); "
                 f"nothing to resume"
             )
-        if driver_alive(job) and job["driver_pid"] != os.getpid():
+        if driver_alive(job):  # a quick check; the driver's lease claim decides atomically
             raise RuntimeError(
                 f"tuning job {tuning_job_name!r} is still running (driver pid "
                 f"{job['driver_pid']}); stop it first"
