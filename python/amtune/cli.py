@@ -19,6 +19,7 @@ from amtune.progress import report_end
 from amtune.report.cli import register as register_report
 from amtune.sagemaker.document import StoredConfig
 from amtune.store import DEFAULT_DB, NotFoundError, Store, resolve_db_path
+from amtune.text import printable
 
 
 def _json_default(o: Any) -> Any:
@@ -30,14 +31,21 @@ def _json_default(o: Any) -> Any:
 
 
 def _err(msg: str) -> None:
-    print(f"amtune: error: {msg}", file=sys.stderr)
+    print(printable(f"amtune: error: {msg}"), file=sys.stderr)
 
 
-def _open_existing(db: str | None) -> Store:
+def _print(text: str) -> None:
+    """Human-readable output: control characters escaped (see :mod:`amtune.text`)."""
+    print(printable(text))
+
+
+def _open_existing(db: str | None, readonly: bool = True) -> Store:
+    """The existing store at ``db``; read-only (``mode=ro``) unless the command writes, so a
+    user without write access can read it."""
     path = resolve_db_path(db)
     if not path.exists():
         raise NotFoundError(f"no store at {path} (give --db PATH)")
-    return Store(path)
+    return Store(path, readonly=readonly)
 
 
 # ====================================================================== subcommands
@@ -52,7 +60,7 @@ def cmd_run(a: argparse.Namespace) -> int:
         _err(str(exc))
         return 2
     for n in cfg.notices:
-        print(f"amtune: notice: {n}", file=sys.stderr)
+        print(printable(f"amtune: notice: {n}"), file=sys.stderr)
     name = a.name or cfg.name
     kwargs = dict(cfg.tuner_kwargs)
     if a.cluster is not None:  # --cluster overrides the config's cluster
@@ -75,13 +83,20 @@ def cmd_run(a: argparse.Namespace) -> int:
             raise
         _err(str(cfg.field_of(exc)))  # checks that need the store (name taken, parents)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if tuner.latest_tuning_job is None:
             raise
-        _err("interrupted; the running training jobs were stopped and every result is kept")
-        report_end(tuner.store, tuner.latest_tuning_job, sys.stderr)
-        return 130
+        return _interrupted(exc, tuner.store, tuner.latest_tuning_job)
     return report_end(tuner.store, tuner.latest_tuning_job)  # type: ignore[arg-type]
+
+
+def _interrupted(exc: KeyboardInterrupt, store: Store, name: str) -> int:
+    """Ctrl-C or SIGTERM ended the driver (the tuning job is Stopped): say so; 130 or 143."""
+    term = exc.args == ("SIGTERM",)
+    why = "terminated (SIGTERM)" if term else "interrupted"
+    _err(f"{why}; the running training jobs were stopped and every result is kept")
+    report_end(store, name, sys.stderr)
+    return 143 if term else 130
 
 
 def cmd_describe(a: argparse.Namespace) -> int:
@@ -95,14 +110,14 @@ def cmd_describe(a: argparse.Namespace) -> int:
     if a.json:
         print(json.dumps(d, indent=2, default=_json_default))
         return 0
-    print(f"{d['HyperParameterTuningJobName']}: {d['HyperParameterTuningJobStatus']}")
+    _print(f"{d['HyperParameterTuningJobName']}: {d['HyperParameterTuningJobStatus']}")
     if d.get("FailureReason"):
-        print(f"  FailureReason: {d['FailureReason']}")
+        _print(f"  FailureReason: {d['FailureReason']}")
     htc = d["HyperParameterTuningJobConfig"]
     o = htc["HyperParameterTuningJobObjective"]
-    print(f"  Objective: {o['Type']} {o['MetricName']}   Strategy: {htc['Strategy']}")
+    _print(f"  Objective: {o['Type']} {o['MetricName']}   Strategy: {htc['Strategy']}")
     rl = htc["ResourceLimits"]
-    print(
+    _print(
         f"  Limits: {rl['MaxNumberOfTrainingJobs']} jobs, "
         f"{rl['MaxParallelTrainingJobs']} in parallel"
         + (f", {rl['MaxRuntimeInSeconds']} s" if "MaxRuntimeInSeconds" in rl else "")
@@ -111,26 +126,26 @@ def cmd_describe(a: argparse.Namespace) -> int:
         ("Training jobs:", d["TrainingJobStatusCounters"]),
         ("Objectives:   ", d["ObjectiveStatusCounters"]),
     ):
-        print(f"  {label} " + ", ".join(f"{n} {k}" for k, n in counts.items()))
-    print(
+        _print(f"  {label} " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    _print(
         f"  Created {d['CreationTime']:%Y-%m-%d %H:%M:%S} UTC, runtime "
         f"{d['ConsumedResources']['RuntimeInSeconds']} s"
     )
     best = d.get("BestTrainingJob")
     if best:
         m = best["FinalHyperParameterTuningJobObjectiveMetric"]
-        print(f"  Best: {best['TrainingJobName']}  {m['MetricName']} = {m['Value']:.6g}")
+        _print(f"  Best: {best['TrainingJobName']}  {m['MetricName']} = {m['Value']:.6g}")
         for k, v in best["TunedHyperParameters"].items():
-            print(f"    {k} = {v}")
+            _print(f"    {k} = {v}")
     overall = d.get("OverallBestTrainingJob")
     if overall:
         m = overall["FinalHyperParameterTuningJobObjectiveMetric"]
-        print(
+        _print(
             f"  Overall best (with the warm start parents): {overall['TrainingJobName']} "
             f"({overall['TuningJobName']})  {m['MetricName']} = {m['Value']:.6g}"
         )
     cd = d.get("TuningJobCompletionDetails") or {}
-    print(
+    _print(
         f"  Jobs not improving: {cd.get('NumberOfTrainingJobsObjectiveNotImproving')}"
         + (
             f"   Convergence detected: {cd['ConvergenceDetectedTime']:%Y-%m-%d %H:%M:%S} UTC"
@@ -139,7 +154,7 @@ def cmd_describe(a: argparse.Namespace) -> int:
         )
     )
     if d.get("TuningJobCompletionReason"):
-        print(f"  Completed because: {d['TuningJobCompletionReason']}")
+        _print(f"  Completed because: {d['TuningJobCompletionReason']}")
     return 0
 
 
@@ -166,13 +181,13 @@ def cmd_list(a: argparse.Namespace) -> int:
         )
         return 0
     if not jobs:
-        print(f"no tuning jobs in {store.path}")
+        _print(f"no tuning jobs in {store.path}")
         return 0
     w = max(len(j["name"]) for j in jobs)
     for j in jobs:
         n = len(store.training_jobs(j["name"]))
         created = datetime.fromtimestamp(j["creation_time"]).strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{j['name']:<{w}}  {j['status']:<10}  {n:>5} training jobs  created {created}")
+        _print(f"{j['name']:<{w}}  {j['status']:<10}  {n:>5} training jobs  created {created}")
     return 0
 
 
@@ -229,7 +244,9 @@ def cmd_jobs(a: argparse.Namespace) -> int:
                 df["FailureReason"] = reason.where(reason.notna(), "")  # no None/NaN mix
             if "TrainingElapsedTimeSeconds" in df.columns:
                 df["TrainingElapsedTimeSeconds"] = df["TrainingElapsedTimeSeconds"].round(1)
-            print(df.to_string(index=False))
+            df = df.map(lambda v: printable(v, newlines=False) if isinstance(v, str) else v)
+            df.columns = [printable(str(c), newlines=False) for c in df.columns]
+            print(printable(df.to_string(index=False)))
     return 0
 
 
@@ -241,13 +258,15 @@ def cmd_resume(a: argparse.Namespace) -> int:
     except (ValueError, RuntimeError) as exc:
         _err(str(exc))
         return 2
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc, Store(resolve_db_path(a.db), readonly=True), a.name)
     return report_end(tuner.store, a.name)
 
 
 def cmd_stop(a: argparse.Namespace) -> int:
     from amtune.tuning.liveness import stop_tuning_job
 
-    store = _open_existing(a.db)
+    store = _open_existing(a.db, readonly=False)
     status = stop_tuning_job(store, a.name)
     print(f"{a.name}: {status}")
     return 0
@@ -357,6 +376,8 @@ def build_parser() -> argparse.ArgumentParser:
     dm.set_defaults(func=cmd_demo)
 
     config_cli.register(sub)
+    __import__("amtune.builtin.cli").builtin.cli.register(sub)  # tune-builtin, demo --builtin
+    __import__("amtune.evaluation.cli").evaluation.cli.register(sub)  # transform, evaluate
     from amtune.serve.cli import register as register_serve  # deploy, endpoint (amtune[serve])
 
     register_serve(sub)
@@ -375,9 +396,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:  # e.g. --db is not a store
         _err(str(exc))
         return 2
-    except KeyboardInterrupt:
-        _err("interrupted")
-        return 130
+    except KeyboardInterrupt as exc:
+        _err("terminated (SIGTERM)" if exc.args == ("SIGTERM",) else "interrupted")
+        return 143 if exc.args == ("SIGTERM",) else 130
     except BrokenPipeError:  # e.g. `amtune jobs NAME | head`
         import os
 

@@ -6,6 +6,12 @@ training job's stdout and stderr is matched against every definition; every matc
 (stored with its time and step), and the last emission of a metric is its final value. A capture
 that is not a number is skipped with a warning written to the job's log.
 
+Regexes are compiled and matched by RE2 (``google-re2``), whose matching takes time linear in the
+line's length whatever the regex: a backtracking pattern such as ``((\\d+)+)x`` cannot freeze the
+driver, its heartbeat or the time limits. RE2 accepts SageMaker's regex syntax except
+backreferences and lookaround assertions; a definition it cannot compile is a config error naming
+the definition.
+
 >>> from amtune.metrics import MetricParser
 >>> p = MetricParser([{"Name": "validation:accuracy", "Regex": r"accuracy=([0-9.eE+-]+)"}])
 >>> p.parse_line("epoch 3 validation:accuracy=0.91")
@@ -15,9 +21,10 @@ that is not a number is skipped with a warning written to the job's log.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+import re2
 
 from amtune.errors import FieldError, FieldTypeError
 from amtune.sagemaker.cloudwatch import has_control, render
@@ -68,9 +75,14 @@ def validate_metric_definitions(
                 f"characters, got {regex!r}",
             )
         try:
-            compiled = re.compile(regex)
-        except re.error as exc:
-            raise FieldError(f"{where}.Regex", f"does not compile: {exc}") from None
+            compiled = compile_regex(regex)
+        except re2.error as exc:
+            why = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+            raise FieldError(
+                f"{where}.Regex",
+                f"does not compile with RE2 (linear-time matching; backreferences and "
+                f"lookaround are not supported): {why}; metric {name!r}, regex {regex!r}",
+            ) from None
         if compiled.groups < 1:
             raise FieldError(
                 f"{where}.Regex",
@@ -78,6 +90,13 @@ def validate_metric_definitions(
             )
         out.append({"Name": name, "Regex": regex})
     return out
+
+
+def compile_regex(regex: str) -> Any:
+    """``regex`` compiled by RE2 (raises ``re2.error``; RE2 logs nothing to stderr)."""
+    options = re2.Options()
+    options.log_errors = False
+    return re2.compile(regex, options)
 
 
 def to_float(value: Any) -> float | None:
@@ -108,7 +127,7 @@ class MetricParser:
     def __init__(self, definitions: Sequence[Mapping[str, Any]] | None) -> None:
         defs = validate_metric_definitions(definitions)
         self.definitions = defs
-        self._compiled = [(d["Name"], re.compile(d["Regex"])) for d in defs]
+        self._compiled = [(d["Name"], compile_regex(d["Regex"])) for d in defs]
         self.not_numbers: dict[str, str] = {}
 
     def parse_line(self, line: str) -> tuple[list[tuple[str, float]], list[str]]:

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from amtune.enums import TrainingJobStatus, TuningJobStatus
 from amtune.store import Store
+from amtune.text import printable
 
 
 def format_status(
@@ -106,6 +107,10 @@ def _isatty(stream: TextIO) -> bool:
         return False
 
 
+def _say(text: str, file: Any) -> None:
+    print(printable(text), file=file)
+
+
 def report_end(store: Store, name: str, out: Any = None) -> int:
     """Print how a tuning job ended (status, counts, best training job); 1 if it failed."""
     from amtune.analytics import describe
@@ -114,20 +119,20 @@ def report_end(store: Store, name: str, out: Any = None) -> int:
     d = describe(store, name)
     status = d["HyperParameterTuningJobStatus"]
     c = d["TrainingJobStatusCounters"]
-    print(
+    _say(
         f"Tuning job {name}: {status} ({c['Completed']} completed, "
         f"{c['RetryableError'] + c['NonRetryableError']} failed, {c['Stopped']} stopped)",
         file=out,
     )
     if d.get("FailureReason"):
-        print(f"  reason: {d['FailureReason']}", file=out)
+        _say(f"  reason: {d['FailureReason']}", file=out)
     best = d.get("BestTrainingJob")
     if best:
         m = best["FinalHyperParameterTuningJobObjectiveMetric"]
-        print(
+        _say(
             f"  best training job: {best['TrainingJobName']}  {m['MetricName']} = {m['Value']:.6g}",
             file=out,
         )
         for k, v in best["TunedHyperParameters"].items():
-            print(f"    {k} = {v}", file=out)
+            _say(f"    {k} = {v}", file=out)
     return 1 if status == TuningJobStatus.FAILED else 0

@@ -13,7 +13,10 @@ transactions).
 Tables
 ------
 ``tuning_jobs``    name, full configuration (JSON), status, failure reason, times, consumed runtime,
-                   stop request flag, driver pid/heartbeat, number of resumes, completion details.
+                   stop request flag, the driver's lease (pid, host, heartbeat and a token naming
+                   the one driver allowed to write the job's rows; ``driver_token`` was added
+                   after schema version 1 and is added to an older store when it is opened),
+                   number of resumes, completion details.
 ``training_jobs``  one row per training job: sequence number, name, tuned hyperparameters (JSON),
                    status, objective status, failure reason, times, final objective, final metrics
                    (JSON), attempts, restarts (re-runs after a driver interruption), job directory,
@@ -33,6 +36,7 @@ import os
 import sqlite3
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,6 +62,7 @@ CREATE TABLE IF NOT EXISTS tuning_jobs (
     driver_pid INTEGER,
     driver_host TEXT,
     heartbeat REAL,
+    driver_token TEXT,
     resumes INTEGER NOT NULL DEFAULT 0,
     completion_details TEXT
 );
@@ -131,6 +136,7 @@ _TUNING_FIELDS = {
     "driver_pid",
     "driver_host",
     "heartbeat",
+    "driver_token",
     "resumes",
     "completion_details",
     "config",
@@ -188,9 +194,14 @@ class Store:
     []
     """
 
-    def __init__(self, db: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, db: str | os.PathLike[str] | None = None, readonly: bool = False) -> None:
         self.path = resolve_db_path(db)
+        self.readonly = readonly
         self._lock = threading.RLock()
+        self._depth = 0
+        if readonly:
+            self._conn = self._connect_readonly()
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(
@@ -205,13 +216,15 @@ class Store:
                 f"(give --db a path in a writable directory)"
             ) from None
         self._conn.row_factory = sqlite3.Row
-        self._depth = 0
         try:
             with self._lock:
                 self._conn.execute("PRAGMA journal_mode=WAL")
                 self._conn.execute("PRAGMA synchronous=NORMAL")
                 self._conn.execute("PRAGMA busy_timeout=30000")
                 self._conn.executescript(_SCHEMA)
+                cols = {r[1] for r in self._conn.execute("PRAGMA table_info(tuning_jobs)")}
+                if "driver_token" not in cols:  # a store written before the lease token
+                    self._conn.execute("ALTER TABLE tuning_jobs ADD COLUMN driver_token TEXT")
                 self._conn.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
                     (str(SCHEMA_VERSION),),
@@ -225,6 +238,49 @@ class Store:
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise ValueError(f"db: {self.path} is not an amtune store (SQLite): {exc}") from None
+
+    @staticmethod
+    def _try_connect(uri: str) -> sqlite3.Connection | None:
+        try:
+            conn = sqlite3.connect(
+                uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        except sqlite3.Error:
+            return None
+        return conn
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """A connection that never writes (``mode=ro``): for readers without write access."""
+        if not self.path.exists():
+            raise NotFoundError(f"no store at {self.path} (give --db PATH)")
+        base = "file:" + urllib.parse.quote(str(self.path))
+        conn = self._try_connect(base + "?mode=ro")
+        wal = self.path.with_name(self.path.name + "-wal")
+        if conn is None and not wal.exists():
+            # A WAL store read where the reader cannot create its -shm file (a directory without
+            # write access): with no -wal file no driver is writing, and the file is complete.
+            conn = self._try_connect(base + "?immutable=1")
+        if conn is None:
+            raise ValueError(
+                f"db: cannot open {self.path} for reading (opened read-only, as this command "
+                f"only reads); check the permissions of the file and of its directory"
+            )
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("SELECT 1 FROM tuning_jobs LIMIT 1").fetchall()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if "no such table" in str(exc) or "not a database" in str(exc):
+                raise ValueError(
+                    f"db: {self.path} is not an amtune store (SQLite): {exc}"
+                ) from None
+            raise ValueError(
+                f"db: cannot read {self.path} (opened read-only, as this command only reads): "
+                f"{exc}; check the permissions of the file and of its directory"
+            ) from None
+        return conn
 
     @property
     def jobs_root(self) -> Path:

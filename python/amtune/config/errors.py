@@ -33,15 +33,25 @@ def field_path(loc: Sequence[str | int]) -> str:
     """
     out = ""
     for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
+        out = join(out, part)
     return out
 
 
+def _key(part: str) -> str:
+    """A key as it reads in a path: quoted when it is empty or holds spaces, brackets or
+    control characters (so the error still names it)."""
+    plain = part and all(c.isprintable() and not c.isspace() and c not in "[]'\"" for c in part)
+    return part if plain else f"[{part!r}]"
+
+
 def join(path: str, sub: str | int) -> str:
-    return field_path((*([path] if path else []), sub))
+    """``path`` extended by a key or a list index."""
+    if isinstance(sub, int):
+        return f"{path}[{sub}]"
+    key = _key(str(sub))
+    if not path or key.startswith("["):
+        return path + key
+    return f"{path}.{key}"
 
 
 @contextmanager

@@ -127,7 +127,7 @@ Command: TypeAlias = Annotated[
 
 
 def _job_name(v: Any) -> str:
-    if not isinstance(v, str) or not TUNING_JOB_NAME_RE.match(v):
+    if not isinstance(v, str) or not TUNING_JOB_NAME_RE.fullmatch(v):
         raise rule_error(
             "1-32 letters, digits and hyphens, starting and ending with a letter or "
             f"digit (SageMaker's rule), got {v!r}"

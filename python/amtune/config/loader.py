@@ -66,6 +66,7 @@ from amtune.errors import FieldError
 from amtune.metrics import validate_metric_definitions
 from amtune.runners.command import check_executable
 from amtune.runners.dask import parse_cluster
+from amtune.runners.launchable import check_directories, check_launchable
 from amtune.sagemaker.config import (
     HyperbandStrategyConfig,
     TuningJobCompletionCriteriaConfig,
@@ -128,15 +129,51 @@ def load_document(path: str | os.PathLike[str]) -> Any:
         raise ConfigError(str(path), f"cannot read the config file: {exc.strerror}") from None
     if p.suffix.lower() == ".json":
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as exc:
             raise ConfigError(str(path), f"not valid JSON: {exc}") from None
     import yaml
 
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_unique_key_loader())
     except yaml.YAMLError as exc:
         raise ConfigError(str(path), f"not valid YAML: {exc}") from None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a key given twice is an error (the last one would silently win)."""
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise ConfigError(k, "this key is given twice in the same object; keep one")
+        out[k] = v
+    return out
+
+
+def _unique_key_loader() -> Any:
+    """PyYAML's SafeLoader refusing a key given twice in one mapping (naming the key)."""
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    dup = key in seen
+                except TypeError:  # an unhashable key: SafeLoader reports it
+                    break
+                if dup:
+                    mark = key_node.start_mark
+                    raise ConfigError(
+                        str(key),
+                        f"this key is given twice in the same mapping (line {mark.line + 1}); "
+                        f"keep one",
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep)
+
+    return UniqueKeyLoader
 
 
 def load_config(path: str | os.PathLike[str]) -> JobConfig:
@@ -257,20 +294,22 @@ def _range(name: str, d: Mapping[str, Any], path: str) -> Parameter:
     return p
 
 
-def _resolve(base: Path, p: str) -> str:
+def _resolve(base: Path, p: str, path: str) -> str:
+    if "\0" in p:
+        raise ConfigError(path, "the path contains a NUL character")
     q = Path(p).expanduser()
     return str(q if q.is_absolute() else (base / q).resolve())
 
 
 def _channel_dir(base: Path, p: str, path: str) -> str:
-    d = _resolve(base, p)
+    d = _resolve(base, p, path)
     if not Path(d).exists():
         raise ConfigError(path, f"the channel's data must exist, no such file or directory: {d}")
     return d
 
 
 def _check_channel_name(name: str, path: str) -> None:
-    if not CHANNEL_NAME_RE.match(name):
+    if not CHANNEL_NAME_RE.fullmatch(name):
         raise ConfigError(path, f"invalid channel name {name!r} (letters, digits, . - _)")
 
 
@@ -286,6 +325,17 @@ def _check_job(cfg: JobConfig) -> JobConfig:
                 f"{k!r} is also a tunable range; a name is either static or tuned",
             )
     space = SearchSpace(ranges, static)
+    try:  # what a process launch cannot carry (NUL, '=' in a variable name, case collisions)
+        check_launchable(
+            space.names,
+            space.static,
+            {k: r.values for k, r in ranges.items() if isinstance(r, CategoricalParameter)},
+            kw.get("env") or {},
+            kw.get("channels") or {},
+        )
+        check_directories(kw.get("output_path"), kw.get("working_dir"))
+    except FieldError as exc:
+        raise cfg.field_of(exc) from None
     strategy = kw.get("strategy", "Bayesian")
     options = kw.get("strategy_config") or {}
     if strategy == "Hyperband":
@@ -339,6 +389,9 @@ AMTUNE_PATHS = {
     "warm_start_config": "warm_start",
     "job_name": "name",
     "channels": "channels",
+    "env": "env",
+    "output_path": "output_path",
+    "working_dir": "working_dir",
     "command": "command",
 }
 
@@ -378,11 +431,11 @@ def _from_amtune(m: AmtuneConfig, base: Path) -> JobConfig:
             kw["metric_definitions"] = validate_metric_definitions(
                 m.metric_definitions, "metric_definitions"
             )
-    kw["working_dir"] = _resolve(base, m.working_dir) if m.working_dir else str(base)
+    kw["working_dir"] = _resolve(base, m.working_dir, "working_dir") if m.working_dir else str(base)
     if m.cluster is not None:
         kw["cluster"] = _cluster(m.cluster.model_dump(exclude_none=True))
     if m.output_path is not None:
-        kw["output_path"] = _resolve(base, m.output_path)
+        kw["output_path"] = _resolve(base, m.output_path, "output_path")
     if m.channels is not None:
         for k in m.channels:
             _check_channel_name(k, join("channels", k))
@@ -520,6 +573,7 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
         "warm_start_config": "WarmStartConfig",
         "job_name": "HyperParameterTuningJobName",
         "channels": f"{T}.InputDataConfig",
+        "env": f"{T}.Environment",
     }
     paths["command"] = f"{A}.TrainingCommand"
     cfg = JobConfig(kw, command, m.name, out_notices, "sagemaker", paths)

@@ -240,7 +240,7 @@ class DataSource(_CamelModel):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> DataSource:
-        if len(self.model_fields_set) != 1:
+        if sum(v is not None for v in (self.file, self.file_system, self.s3)) != 1:
             raise rule_error(
                 "exactly one of FileDataSource, FileSystemDataSource, S3DataSource is needed"
             )

@@ -23,6 +23,11 @@ from amtune.runners.spec import Handle, JobSpec, NullHandle, Runner, signal_name
 from amtune.sagemaker import cloudwatch, toolkit
 
 _TAIL_LINES = 5
+_TAIL_CHARS = 500
+#: Output is read and matched in pieces of at most this many bytes: a longer line (or output
+#: with no newline at all) is matched piece by piece, so an emission that straddles two pieces
+#: is not seen; the log keeps the line whole.
+MAX_LINE_BYTES = 64 * 1024
 
 
 class _CommandHandle(Handle):
@@ -77,6 +82,21 @@ def check_executable(command: Sequence[str], working_dir: str | None) -> None:
         return
     if shutil.which(prog) is None:
         raise ValueError(f"train: command not found: {prog!r} (not on PATH)")
+
+
+def _launch_failure(exc: Exception, program: str, cwd: str | None) -> tuple[str, bool]:
+    """The failure reason of a launch that raised, and whether another attempt may run (an OS
+    error, as a program not found yet; not a missing working directory or a refused argument)."""
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    if isinstance(exc, FileNotFoundError):
+        if cwd is not None and not os.path.isdir(cwd):
+            return f"the working directory does not exist: {cwd!r}", False
+        return f"command not found: {program!r}", True
+    if isinstance(exc, (PermissionError, NotADirectoryError, IsADirectoryError)):
+        return f"the command could not start: {text}", False
+    if isinstance(exc, OSError):
+        return f"the command could not start: {text}", True
+    return f"the command could not start: {text}", False
 
 
 class CommandRunner(Runner):
@@ -144,26 +164,27 @@ class CommandRunner(Runner):
         return [*self.command, *toolkit.to_cmd_args(user)]
 
     def start(self, spec: JobSpec, events: EventQueue) -> Handle:
-        env = dict(os.environ)
-        env.update(self.env)
-        log_path = spec.log_path
-        assert log_path is not None
+        log: Any = None
         try:
-            env.update(
-                prepare_job_dir(
-                    self.sent(spec), self.working_dir or os.getcwd(), self.instance_type
+            env = dict(os.environ)
+            env.update(self.env)
+            log_path = spec.log_path
+            assert log_path is not None
+            try:
+                env.update(
+                    prepare_job_dir(
+                        self.sent(spec), self.working_dir or os.getcwd(), self.instance_type
+                    )
                 )
-            )
-        except OSError as exc:
-            why = f"could not prepare the job directory: {exc}"
-            events.put(JobEnded(spec.seq, Outcome(False, why)))
-            return NullHandle()
-        env["PYTHONUNBUFFERED"] = "1"
-        log = open(log_path, "ab")
-        argv = self.argv(spec)
-        log.write(f"[amtune] {spec.name} attempt {spec.attempt}: {shlex.join(argv)}\n".encode())
-        log.flush()
-        try:
+            except OSError as exc:
+                why = f"could not prepare the job directory: {exc}"
+                events.put(JobEnded(spec.seq, Outcome(False, why)))
+                return NullHandle()
+            env["PYTHONUNBUFFERED"] = "1"
+            log = open(log_path, "ab")
+            argv = self.argv(spec)
+            log.write(f"[amtune] {spec.name} attempt {spec.attempt}: {shlex.join(argv)}\n".encode())
+            log.flush()
             proc = subprocess.Popen(
                 argv,
                 cwd=self.working_dir,
@@ -173,15 +194,12 @@ class CommandRunner(Runner):
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        except OSError as exc:
-            why = (
-                f"command not found: {argv[0]!r}"
-                if isinstance(exc, FileNotFoundError)
-                else f"the command could not start: {exc}"
-            )
-            log.write(f"[amtune] {why}\n".encode())
-            log.close()
-            events.put(JobEnded(spec.seq, Outcome(False, why, retryable=True)))
+        except Exception as exc:  # whatever the launch raises is this job's failure
+            why, retryable = _launch_failure(exc, self.command[0], self.working_dir)
+            if log is not None:
+                log.write(f"[amtune] {why}\n".encode())
+                log.close()
+            events.put(JobEnded(spec.seq, Outcome(False, why, retryable=retryable)))
             return NullHandle()
         handle = _CommandHandle(proc)
         threading.Thread(
@@ -201,12 +219,14 @@ class CommandRunner(Runner):
         watch = objective is not None and any(d["Name"] == objective for d in parser.definitions)
         proc = handle.proc
         assert proc.stdout is not None
+        held: list[str] = []  # warnings about a line still being read: logged after it
         with log:
-            for raw in proc.stdout:
-                log.write(raw)
+            while raw := proc.stdout.readline(MAX_LINE_BYTES):  # bounded: no line in memory
+                log.write(raw)  # the log keeps a long line whole (written piece by piece)
+                complete = raw.endswith(b"\n")
                 line = raw.decode("utf-8", "replace").rstrip("\r\n")
-                n_lines += 1
-                tail.append(line)
+                n_lines += complete
+                tail.append(line[-_TAIL_CHARS:])
                 if len(tail) > _TAIL_LINES:
                     del tail[0]
                 found, warnings = parser.parse_line(line)
@@ -218,16 +238,20 @@ class CommandRunner(Runner):
                 if (
                     watch
                     and objective is not None
+                    and complete
                     and n_lines == OBJECTIVE_WARNING_LINES
                     and objective not in counts
                 ):
                     w = self._objective_warning(spec, parser, objective, n_lines, tail)
                     warnings.append(f"[amtune] warning: {w}")
                     self._warn_once(w)
-                for w in warnings:
-                    log.write((w + "\n").encode())
-                if warnings:
+                held += warnings
+                if held and complete:
+                    log.write("".join(w + "\n" for w in held).encode())
                     log.flush()
+                    held.clear()
+            if held:
+                log.write(("\n" + "".join(w + "\n" for w in held)).encode())
             proc.stdout.close()
             code = proc.wait()
             log.write(f"[amtune] exit code {code}\n".encode())

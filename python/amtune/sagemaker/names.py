@@ -1,6 +1,6 @@
 """SageMaker's naming rules.
 
->>> bool(TUNING_JOB_NAME_RE.match("my-job-1")), bool(TUNING_JOB_NAME_RE.match("my_job"))
+>>> bool(TUNING_JOB_NAME_RE.fullmatch("my-job-1")), bool(TUNING_JOB_NAME_RE.fullmatch("my_job"))
 (True, False)
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 #: HyperParameterTuningJobName: 1-32 letters, digits and hyphens, starting and ending with a
-#: letter or digit.
+#: letter or digit. Use ``fullmatch``: ``$`` also matches before a trailing newline.
 TUNING_JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
 #: ChannelName of InputDataConfig.
 CHANNEL_NAME_RE = re.compile(r"^[A-Za-z0-9\.\-_]{1,64}$")

@@ -71,13 +71,26 @@ def ranges_from_sagemaker(
             if kind == "Integer":
                 lo = _int_from_str(f"{where}.MinValue", lo)
                 hi = _int_from_str(f"{where}.MaxValue", hi)
-            add(where, r["Name"], klass(lo, hi, r.get("ScalingType", "Auto")))
+            add(where, r["Name"], _build(where, klass, lo, hi, r.get("ScalingType", "Auto")))
     for i, r in enumerate(entries("CategoricalParameterRanges")):
         where = f"{path}.CategoricalParameterRanges[{i}]"
         if set(r) != {"Name", "Values"}:
             raise FieldError(where, "needs exactly Name and Values")
-        add(where, r["Name"], CategoricalParameter(r["Values"]))
+        add(where, r["Name"], _build(f"{where}.Values", CategoricalParameter, r["Values"]))
     return ranges
+
+
+def _build(where: str, klass: Any, *args: Any) -> Parameter:
+    """``klass(*args)``; its error names the field ``where``."""
+    try:
+        p: Parameter = klass(*args)
+    except FieldError:
+        raise
+    except TypeError as exc:
+        raise FieldTypeError(where, str(exc)) from None
+    except ValueError as exc:
+        raise FieldError(where, str(exc)) from None
+    return p
 
 
 def ranges_to_sagemaker(ranges: Mapping[str, Parameter]) -> dict[str, list[dict[str, Any]]]:

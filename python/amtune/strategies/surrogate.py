@@ -94,8 +94,20 @@ def _threads(num_threads: int | None) -> int:
         if isinstance(num_threads, bool) or not isinstance(num_threads, int) or num_threads < 1:
             raise ValueError(f"num_threads must be a positive integer or None, got {num_threads!r}")
         return num_threads
+    return env_threads()
+
+
+def env_threads() -> int:
+    """The ``AMTUNE_NUM_THREADS`` environment variable (0 when unset or empty: all cores)."""
     env = os.environ.get("AMTUNE_NUM_THREADS", "").strip()
-    return int(env) if env.isdigit() else 0
+    if not env:
+        return 0
+    if not env.isdigit() or int(env) < 1:
+        raise ValueError(
+            f"AMTUNE_NUM_THREADS: the environment variable must be a positive integer (threads "
+            f"of the compiled core) or unset, got {env!r}"
+        )
+    return int(env)
 
 
 class Surrogate:

@@ -11,12 +11,12 @@ strategy learns from it.
 from __future__ import annotations
 
 import hashlib
-import os
 import queue
-import socket
+import signal
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +35,9 @@ from amtune.rules.base import TuningJobHook
 from amtune.rules.build import build_hooks
 from amtune.rules.decisions import JobDecision
 from amtune.runners.events import JobEnded, MetricEmitted, Outcome, RunnerEvent
-from amtune.runners.spec import JobSpec, Runner
+from amtune.runners.spec import JobSpec, NullHandle, Runner
 from amtune.runners.thread import ThreadRunner
-from amtune.tuning.liveness import kill_survivor
+from amtune.tuning.liveness import Lease, LeaseLost, kill_survivor
 from amtune.tuning.outcome import (
     ObservationKind,
     StopRequest,
@@ -47,6 +47,7 @@ from amtune.tuning.outcome import (
     should_retry,
     tuning_job_end,
 )
+from amtune.tuning.series import keep as keep_emission
 from amtune.tuning.settings import TuningJobSettings
 from amtune.tuning.state import TrainingJobState, TuningRun
 
@@ -58,6 +59,24 @@ MAX_BATCH = 10000
 _STOP_CAUSE = {JobAction.STOP: StopCause.RULE_STOP, JobAction.COMPLETE: StopCause.RULE_COMPLETE}
 
 MetricRow = tuple[str, int, str, int | None, float, float]
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM ends the tuning job as Ctrl-C does (running jobs stopped, results kept, the tuning
+    job Stopped), when the driver runs in the main thread (where Python delivers signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt("SIGTERM")
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class Driver:
@@ -93,14 +112,19 @@ class Driver:
         self.consumed_before = 0.0
         self.start_clock = time.time()
         root = Path(tuner.output_path) if tuner.output_path else self.store.jobs_root
+        self.jobs_root = root
         self.jobs_dir = root / name
+        self.lease = Lease(self.store, name)
 
     # ---------------------------------------------------------------- setup
     def load(self) -> TuningRun:
         """Read the tuning job from the store: its training jobs, their series and the rules'
-        decisions; rebuild the strategy from the finished ones; take the driver's lease."""
+        decisions; rebuild the strategy from the finished ones. Reads only: :meth:`run` takes
+        the driver's lease first."""
         job = self.store.get_tuning_job(self.name)
-        resumes = int(job["resumes"]) + (1 if self.resumed else 0)
+        claimed = job.get("driver_token") == self.lease.token
+        # the lease claim counted this resume already
+        resumes = int(job["resumes"]) + (1 if self.resumed and not claimed else 0)
         seed = int(self.t.random_seed or 0)
         if resumes:  # a resumed job does not repeat the proposals of the first run
             seed = int(hashlib.sha256(f"{seed}:{resumes}".encode()).hexdigest()[:8], 16)
@@ -162,33 +186,41 @@ class Driver:
         if params:
             opt.add_many(params, values)
         self.n_started = len(rows)
-        with self.store.transaction():
-            self.store.update_tuning_job(
-                self.name,
-                status=job["status"],
-                resumes=resumes,
-                driver_pid=os.getpid(),
-                driver_host=socket.gethostname(),
-                heartbeat=time.time(),
-            )
-        if job["stop_requested"]:
-            self._end_early(TuningJobStop(TuningJobStatus.STOPPED, "stop requested"))
+        if job["stop_requested"] and claimed:
+            with self._txn():
+                self._end_early(TuningJobStop(TuningJobStatus.STOPPED, "stop requested"))
         return run
 
     # ---------------------------------------------------------------- main loop
     def run(self) -> None:
         self.start_clock = time.time()
-        run = self.load()
-        try:
-            for h in self.hooks:
-                h.on_start(run)
-            self._resume_interrupted(run)
-            self._loop(run)
-        except BaseException as exc:
-            self._abort(run, exc)
-            raise
-        finally:
-            self.runner.close()
+        with _sigterm_as_interrupt():
+            try:
+                self.lease.claim(self.resumed)  # or LeaseTaken / ValueError: nothing written
+                self.lease.start_heartbeat()
+                run = self.load()
+            except BaseException:
+                self.lease.release()
+                self.runner.close()
+                raise
+            try:
+                for h in self.hooks:
+                    h.on_start(run)
+                self._resume_interrupted(run)
+                self._loop(run)
+            except BaseException as exc:
+                self._abort(run, exc)
+                raise
+            finally:
+                self.lease.release()
+                self.runner.close()
+
+    @contextmanager
+    def _txn(self) -> Iterator[None]:
+        """One write transaction of the driver: it writes only while it holds the lease."""
+        with self.store.transaction():
+            self.lease.check()
+            yield
 
     def _elapsed(self) -> float:
         return self.consumed_before + (time.time() - self.start_clock)
@@ -197,19 +229,19 @@ class Driver:
         next_poll = 0.0
         while True:
             now = time.time()
-            with self.store.transaction():
+            with self._txn():
                 if now >= next_poll:
                     next_poll = now + POLL
                     self._poll(now)
                 self._apply_time_limits(run, now)
-                self._admit(run)
                 self._flush_metrics()
+            self._admit(run)
             self._show(run)
             if not run.running:
                 break
             batch = self._next_events(run, next_poll)
             if batch:
-                with self.store.transaction():
+                with self._txn():
                     for ev in batch:
                         self._handle(run, ev)
         self._finish(run)
@@ -218,7 +250,7 @@ class Driver:
     def _resume_interrupted(self, run: TuningRun) -> None:
         """Re-run the training jobs that were InProgress when the previous driver died (or, if a
         stop was requested meanwhile, mark them Stopped)."""
-        with self.store.transaction():
+        with self._txn():
             for js in self.rerun:
                 if self.stop is None:
                     self._restart(run, js)
@@ -255,7 +287,9 @@ class Driver:
                 self._stop_job(js, StopRequest(StopCause.TIMEOUT, reason))
 
     def _admit(self, run: TuningRun) -> None:
-        """Start training jobs while slots and budget are free and the strategy proposes."""
+        """Start training jobs while slots and budget are free and the strategy proposes (outside
+        any transaction: the strategy may take a while, and each job's row is committed before
+        its process starts)."""
         free = self.t.max_parallel_jobs - len(run.running)
         todo = self.t.max_jobs - self.n_started
         if self.stop is not None or self.exhausted or free <= 0 or todo <= 0:
@@ -322,9 +356,10 @@ class Driver:
             seq, name, tuned, creation_time=now, start_time=now, job_dir=job_dir, trial_id=trial_id
         )
         run.jobs[seq] = js
-        self.store.insert_training_job(
-            self.name, seq, name, tuned, now, None if job_dir is None else str(job_dir)
-        )
+        with self._txn():  # committed before the process starts: a kill leaves no orphan dir
+            self.store.insert_training_job(
+                self.name, seq, name, tuned, now, None if job_dir is None else str(job_dir)
+            )
         self._run_attempt(run, js)
 
     def _run_attempt(self, run: TuningRun, js: TrainingJobState) -> None:
@@ -341,15 +376,34 @@ class Driver:
         js.deadline = None if lim is None else time.time() + lim
         js.stop = None
         run.mark_running(js)
+        escape = self._escapes_root(js.job_dir)
+        if escape is not None:  # refused: the job fails, nothing is written out there
+            js.handle = NullHandle()
+            self.events.put(JobEnded(js.seq, Outcome(False, escape)))
+            return
         js.handle = self.runner.start(spec, self.events)
         if js.handle.pid is not None:
-            self.store.update_training_job(self.name, js.seq, pid=js.handle.pid)
+            with self._txn():  # joins the turn's transaction on a retry or a restart
+                self.store.update_training_job(self.name, js.seq, pid=js.handle.pid)
+
+    def _escapes_root(self, job_dir: Path | None) -> str | None:
+        """Why ``job_dir`` is refused (a symlink leads it out of the jobs root), or None."""
+        if job_dir is None:
+            return None
+        root = self.jobs_root.resolve()
+        real = job_dir.resolve()
+        if real == root or root not in real.parents:
+            return (
+                f"the job directory {job_dir} leads out of {root} (through a symlink to {real}); "
+                f"refused"
+            )
+        return None
 
     def _restart(self, run: TuningRun, js: TrainingJobState) -> None:
         """Re-run a training job that was InProgress when the previous driver died."""
         kill_survivor(self.store, self.name, js.seq)
         js.restarts += 1
-        js.series = {}
+        js.series, js.emitted, js.last_emission = {}, {}, {}
         js.decision = None
         js.start_time = time.time()
         self.store.delete_metrics(self.name, js.seq)
@@ -357,7 +411,7 @@ class Driver:
         self.store.update_training_job(
             self.name, js.seq, restarts=js.restarts, start_time=js.start_time
         )
-        if js.job_dir is not None and js.job_dir.exists():
+        if js.job_dir is not None and js.job_dir.exists() and not self._escapes_root(js.job_dir):
             with open(js.job_dir / "train.log", "a") as f:
                 f.write("[amtune] the driver was interrupted; re-running this training job\n")
         # pending in the strategy while it runs, so no proposal lands on it
@@ -392,10 +446,19 @@ class Driver:
             self._on_end(run, js, ev)
 
     def _on_metric(self, run: TuningRun, js: TrainingJobState, ev: MetricEmitted) -> None:
-        js.series.setdefault(ev.name, []).append((ev.step, ev.time, ev.value))
-        self.metric_buf.append((self.name, ev.seq, ev.name, ev.step, ev.time, ev.value))
+        """Every emission goes to the rules; a bounded part of each series is kept
+        (:mod:`amtune.tuning.series`), with the emission index as its step."""
+        k = js.emitted.get(ev.name, 0)
+        js.emitted[ev.name] = k + 1
+        step = k if ev.step is None else ev.step
+        if keep_emission(k):
+            js.series.setdefault(ev.name, []).append((step, ev.time, ev.value))
+            self.metric_buf.append((self.name, ev.seq, ev.name, step, ev.time, ev.value))
+            js.last_emission.pop(ev.name, None)
+        else:
+            js.last_emission[ev.name] = (step, ev.time, ev.value)
         for h in self.hooks:
-            decision = h.on_metric(run, js, ev.name, ev.step, ev.value)
+            decision = h.on_metric(run, js, ev.name, step, ev.value)
             if decision is not None:
                 self._decide(js, decision)
                 break
@@ -475,7 +538,7 @@ class Driver:
             now,
         )
         js.attempts += 1
-        js.series = {}
+        js.series, js.emitted, js.last_emission = {}, {}, {}
         self.store.delete_metrics(self.name, js.seq)
         self.store.update_training_job(self.name, js.seq, attempts=js.attempts)
         self._run_attempt(run, js)
@@ -487,12 +550,21 @@ class Driver:
         if out.final_value is not None:
             extra.append((self.t.objective_metric_name, out.final_value))
         extra += list(out.final_metrics.items())
+        self._keep_last_emissions(js)
         for name, value in extra:
-            k = len(js.series.get(name, []))
+            k = js.emitted.get(name, 0)
+            js.emitted[name] = k + 1
             js.series.setdefault(name, []).append((k, now, value))
             self.metric_buf.append((self.name, js.seq, name, k, now, value))
         self._flush_metrics()
         js.final_metrics = {k: v[-1][2] for k, v in js.series.items() if v}
+
+    def _keep_last_emissions(self, js: TrainingJobState) -> None:
+        """A decimated series ends with the last emission (the final value)."""
+        for name, (step, t, value) in js.last_emission.items():
+            js.series.setdefault(name, []).append((step, t, value))
+            self.metric_buf.append((self.name, js.seq, name, step, t, value))
+        js.last_emission.clear()
 
     def _observe(self, run: TuningRun, js: TrainingJobState) -> None:
         """Tell the strategy what the job taught it; update the best job."""
@@ -568,7 +640,7 @@ class Driver:
             and "Reason" not in details
         ):
             details["Reason"] = self.stop.reason
-        with self.store.transaction():
+        with self._txn():
             self.store.update_tuning_job(
                 self.name,
                 status=status,
@@ -599,6 +671,9 @@ class Driver:
             if h.alive():
                 h.kill()
         interrupted = isinstance(exc, KeyboardInterrupt)
+        if isinstance(exc, LeaseLost) or self.lease.lost.is_set():
+            self.progress.close()
+            return  # another driver owns the job's rows now
         # Keep what the jobs emitted before they stopped: metrics still queued, then buffered.
         while True:
             try:
@@ -607,11 +682,14 @@ class Driver:
                 break
             js = run.running_job(ev.seq)
             if isinstance(ev, MetricEmitted) and js is not None:
-                js.series.setdefault(ev.name, []).append((ev.step, ev.time, ev.value))
-                self.metric_buf.append((self.name, ev.seq, ev.name, ev.step, ev.time, ev.value))
+                k = js.emitted.get(ev.name, 0)
+                js.emitted[ev.name] = k + 1
+                js.last_emission[ev.name] = (k if ev.step is None else ev.step, ev.time, ev.value)
+        for js in run.running:
+            self._keep_last_emissions(js)
         now = time.time()
         try:
-            with self.store.transaction():
+            with self._txn():
                 self._flush_metrics()
                 for js in run.running:
                     # as a stopped job: its last emission of the objective is its final value

@@ -35,6 +35,9 @@ class TrainingJobState:
     job_dir: Path | None = None
     #: metric name -> list of (step, time, value), in emission order
     series: dict[str, list[tuple[int | None, float, float]]] = field(default_factory=dict)
+    #: metric name -> emissions so far, and the last one (kept or not: see tuning/series.py)
+    emitted: dict[str, int] = field(default_factory=dict)
+    last_emission: dict[str, tuple[int, float, float]] = field(default_factory=dict)
     trial_id: int | None = None
     handle: Handle | None = None
     deadline: float | None = None

@@ -51,8 +51,10 @@ from typing import Any
 import numpy as np
 
 from amtune import analytics as _analytics
+from amtune.builtin.algorithms import tuning_objective_static
 from amtune.enums import ObjectiveType, TuningJobStatus
 from amtune.errors import FieldError, FieldTypeError
+from amtune.evaluation.apply import check_evaluation, plan_evaluation, record_evaluation
 from amtune.metrics import validate_metric_definitions
 from amtune.report.tuner_methods import TunerReportMixin  # report(), plot_*(), _repr_html_
 from amtune.rules.build import build_hooks
@@ -60,6 +62,7 @@ from amtune.rules.warm_start import check_parents
 from amtune.runners.callables import callable_ref, import_callable
 from amtune.runners.command import CommandRunner
 from amtune.runners.dask import parse_cluster
+from amtune.runners.launchable import check_directories, check_launchable
 from amtune.runners.process import ProcessRunner
 from amtune.runners.spec import DEFAULT_STOP_GRACE, Runner
 from amtune.runners.thread import ThreadRunner
@@ -72,7 +75,7 @@ from amtune.sagemaker.config import (
 )
 from amtune.sagemaker.document import StoredConfig, tuning_job_config
 from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE
-from amtune.space import SearchSpace
+from amtune.space import CategoricalParameter, SearchSpace
 from amtune.store import NotFoundError, Store
 from amtune.strategies import check_strategy
 from amtune.tuning.driver import Driver
@@ -122,6 +125,9 @@ class HyperparameterTuner(TunerReportMixin):
     (``"tcp://host:8786"``), ``"local:N"`` (a ``LocalCluster`` of N worker processes) or
     ``{"scheduler": ..., "shared_filesystem": bool}`` (see :mod:`amtune.runners.dask`).
     ``max_retry_attempts``: 0-30 re-runs of a job whose process died by a signal or failed to start.
+    ``evaluation``: offline evaluation of every configuration, ``{"Type": "Holdout",
+    "ValidationFraction": 0.2, "Seed": 0}`` or ``{"Type": "KFold", "K": 5}`` (see
+    :mod:`amtune.evaluation`).
     """
 
     def __init__(
@@ -158,6 +164,7 @@ class HyperparameterTuner(TunerReportMixin):
         cluster: str | Mapping[str, Any] | None = None,
         db: str | os.PathLike[str] | None = None,
         quiet: bool = False,
+        evaluation: Any = None,
     ) -> None:
         from amtune.sagemaker import tuning as sm_tuning
 
@@ -329,7 +336,7 @@ class HyperparameterTuner(TunerReportMixin):
             raise FieldError("base_tuning_job_name", "must be a non-empty string")
         chans: dict[str, str] = {}
         for k, v in (channels or {}).items():
-            if not isinstance(k, str) or not CHANNEL_NAME_RE.match(k):
+            if not isinstance(k, str) or not CHANNEL_NAME_RE.fullmatch(k):
                 raise FieldError("channels", f"invalid channel name {k!r} (letters, digits, . - _)")
             local = Path(v).expanduser().resolve()
             if not local.exists():
@@ -356,11 +363,29 @@ class HyperparameterTuner(TunerReportMixin):
         self.base_tuning_job_name = base_tuning_job_name
         self.runner = runner
         self.channels = chans
+        # Offline evaluation (amtune.evaluation): holdout or k-fold of the train channel.
+        self.evaluation = None if evaluation is None else check_evaluation(evaluation, chans)
+        self._evaluation_plan: Any = None
+        for field_name, value in (("output_path", output_path), ("working_dir", working_dir)):
+            if value is not None and "\0" in os.fspath(value):
+                raise FieldError(field_name, "the path contains a NUL character")
         self.output_path = (
             None if output_path is None else str(Path(output_path).expanduser().resolve())
         )
         self.working_dir = (
             None if working_dir is None else str(Path(working_dir).expanduser().resolve())
+        )
+        check_directories(self.output_path, self.working_dir)
+        check_launchable(
+            self.space.names,
+            self.space.static,
+            {
+                k: r.values
+                for k, r in self.space.ranges.items()
+                if isinstance(r, CategoricalParameter)
+            },
+            dict(env or {}),
+            chans,
         )
         self.env = {str(k): str(v) for k, v in (env or {}).items()}
         self.stop_grace_seconds = float(stop_grace_seconds)
@@ -461,9 +486,10 @@ class HyperparameterTuner(TunerReportMixin):
                 "fit: called while a worker process imports your script; put the code that "
                 'starts the tuning job under `if __name__ == "__main__":`'
             )
-        runner = self._make_runner(train)
+        self._builtin_objective(train)
+        runner = self._evaluated(self._make_runner(train))
         name = job_name or self._default_name()
-        if not isinstance(name, str) or not TUNING_JOB_NAME_RE.match(name):
+        if not isinstance(name, str) or not TUNING_JOB_NAME_RE.fullmatch(name):
             raise FieldError(
                 "job_name",
                 f"1-32 letters, digits and hyphens, starting and ending with a "
@@ -475,7 +501,7 @@ class HyperparameterTuner(TunerReportMixin):
             self.random_seed = int(np.random.SeedSequence().generate_state(1, np.uint32)[0])
         if self.warm_start_config is not None:
             check_parents(self)  # the parents exist, have finished and are compatible
-        config = self._to_config(train)
+        config = record_evaluation(self._to_config(train), self._evaluation_plan)
         now = time.time()
         self.store.create_tuning_job(name, config, now)
         self.latest_tuning_job = name
@@ -572,22 +598,15 @@ class HyperparameterTuner(TunerReportMixin):
         was stopped (Ctrl-C, ``stop()``): it goes on up to its limits."""
         store = Store(db)
         job = store.get_tuning_job(tuning_job_name)
-        if job["status"] == "Stopped":  # its driver wrote Stopped as it ended
-            with store.transaction():
-                store.update_tuning_job(
-                    tuning_job_name,
-                    status="InProgress",
-                    stop_requested=0,
-                    end_time=None,
-                    failure_reason=None,
-                )
-            job = store.get_tuning_job(tuning_job_name)
-        if not TuningJobStatus(job["status"]).is_active:
+        # A Stopped job is reopened by the driver's lease claim (one transaction: a resume that
+        # loses the claim writes nothing).
+        status = TuningJobStatus(job["status"])
+        if not status.is_active and status is not TuningJobStatus.STOPPED:
             raise ValueError(
                 f"tuning job {tuning_job_name!r} has already ended ({job['status']}); "
                 f"nothing to resume"
             )
-        if driver_alive(job) and job["driver_pid"] != os.getpid():
+        if driver_alive(job):  # a quick check; the driver's lease claim decides atomically
             raise RuntimeError(
                 f"tuning job {tuning_job_name!r} is still running (driver pid "
                 f"{job['driver_pid']}); stop it first"
@@ -613,7 +632,7 @@ class HyperparameterTuner(TunerReportMixin):
                     "resume",
                     "the training function of this job cannot be imported by name; pass train=",
                 )
-        runner = tuner._make_runner(train)
+        runner = tuner._evaluated(tuner._make_runner(train))
         tuner._start(tuning_job_name, runner, resumed=True, wait=wait, quiet=quiet)
         return tuner
 
@@ -665,6 +684,25 @@ class HyperparameterTuner(TunerReportMixin):
             f"(a string or a list of strings), got {type(train).__name__}",
         )
 
+    def _builtin_objective(self, train: Any) -> None:
+        """A built-in algorithm's command gets ``_tuning_objective_metric`` (as SageMaker passes
+        it to its algorithms); an objective the algorithm does not emit is a ValueError."""
+        static = tuning_objective_static(train, self.objective_metric_name, self.space.static)
+        if static is not None:
+            self.space = SearchSpace(self.space.ranges, static)
+
+    def _evaluated(self, runner: Runner) -> Runner:
+        """Under an evaluation config: split the train channel (once) and wrap the runner."""
+        if self.evaluation is None:
+            return runner
+        root = Path(self.output_path) if self.output_path else self.store.jobs_root
+        if self._evaluation_plan is not None:  # a second fit: the user's parallelism again
+            self.max_parallel_jobs = self._evaluation_plan.max_processes
+        plan = plan_evaluation(self.evaluation, self.channels, self.max_parallel_jobs, root)
+        self.max_parallel_jobs = plan.parallel_configurations  # configurations at once (k-fold)
+        self._evaluation_plan = plan
+        return plan.wrap(runner)
+
     def _to_config(self, train: Any) -> dict[str, Any]:
         command = None
         if isinstance(train, str):
@@ -676,7 +714,7 @@ class HyperparameterTuner(TunerReportMixin):
     @classmethod
     def _from_config(cls, cfg: Mapping[str, Any], db: Any = None) -> HyperparameterTuner:
         name, space, kwargs = StoredConfig(cfg).tuner_arguments()
-        return cls(name, space, **kwargs, db=db)
+        return cls(name, space, **kwargs, db=db, evaluation=cfg.get("Evaluation"))
 
     def _latest(self) -> str:
         if self.latest_tuning_job is None:
