@@ -20,6 +20,19 @@ from amtune.store import Store
 
 TRAINING_JOB_STATUSES = tuple(TrainingJobStatus)
 OBJECTIVE_STATUSES = tuple(ObjectiveStatus)
+#: The columns of a training job after its tuned hyperparameters (``dataframe()``, the report's
+#: table).
+TRAINING_JOB_COLUMNS = (
+    "TrainingJobName",
+    "TrainingJobStatus",
+    "FinalObjectiveValue",
+    "TrainingStartTime",
+    "TrainingEndTime",
+    "TrainingElapsedTimeSeconds",
+    "ObjectiveStatus",
+    "Attempts",
+    "FailureReason",
+)
 
 
 def ts(t: float | None) -> datetime | None:
@@ -203,19 +216,7 @@ def analytics(store: Store, name: str) -> AnalyticsFrame:
             }
         )
         rows.append(d)
-    cols = [
-        *names,
-        "TrainingJobName",
-        "TrainingJobStatus",
-        "FinalObjectiveValue",
-        "TrainingStartTime",
-        "TrainingEndTime",
-        "TrainingElapsedTimeSeconds",
-        "ObjectiveStatus",
-        "FailureReason",
-        "Attempts",
-    ]
-    frame: AnalyticsFrame = AnalyticsFrame(rows, columns=cols)
+    frame: AnalyticsFrame = AnalyticsFrame(rows, columns=[*names, *TRAINING_JOB_COLUMNS])
     frame.tuning_job_name = name
     return frame
 
