@@ -1,6 +1,7 @@
 """Make docs/report.png, the README's screenshot: the report of the demo's tuning job.
 
-Run from the repository root (needs ``pip install -e '.[test]'`` and ``apt-get install chromium``):
+Run from the repository root (needs ``pip install . && pip install --group test`` and
+``apt-get install chromium``):
 
     python docs/make_report_png.py            # 20 training jobs, 2 in parallel, about a minute
 

@@ -68,7 +68,7 @@ def _stubgen_version() -> str | None:
 def test_stub_is_what_pybind11_stubgen_generates(tmp_path):
     version = _stubgen_version()
     if version is None:
-        pytest.skip("pybind11-stubgen is not installed (pip install '.[test]')")
+        pytest.skip("pybind11-stubgen is not installed (pip install --group test)")
     if version != STUBGEN_VERSION:
         pytest.skip(
             f"the stub is generated with pybind11-stubgen {STUBGEN_VERSION}, found {version}"

@@ -105,7 +105,7 @@ def test_estimator_deploy_serves_its_training_job_to_boto3(
     assert json.loads(r["Body"].read()) == [3.0, 7.5]
     assert r["InvokedProductionVariant"] == variant["VariantName"]
     predictor.delete_endpoint()
-    with pytest.raises(ClientError, match="scaler-ep .*not found"):
+    with pytest.raises(ClientError, match=r"scaler-ep .*not found"):
         rt.invoke_endpoint(EndpointName="scaler-ep", Body=b"1", ContentType="text/csv")
     with pytest.raises(ClientError):
         sm.describe_endpoint_config(EndpointConfigName=d["EndpointConfigName"])

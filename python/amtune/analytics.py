@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from amtune.enums import ObjectiveStatus, ObjectiveType, TrainingJobStatus
+from amtune.evaluation.report import spread, spread_columns
 from amtune.sagemaker.document import StoredConfig, hp_strings
 from amtune.store import Store
 
@@ -135,6 +136,9 @@ def describe(store: Store, name: str) -> dict[str, Any]:
     best = best_row(rows, objective["Type"])
     if best is not None:
         doc["BestTrainingJob"] = training_job_summary(best, objective, name)
+        if cfg.config.get("Evaluation"):  # holdout / k-fold (amtune.evaluation)
+            doc["Evaluation"] = cfg.config["Evaluation"]
+            doc["BestTrainingJob"].update(spread(cfg.config, best))
     if cfg.warm_start_type == "IdenticalDataAndAlgorithm":
         overall = overall_best(store, name)
         if overall is not None:
@@ -215,8 +219,10 @@ def analytics(store: Store, name: str) -> AnalyticsFrame:
                 "Attempts": r["attempts"],
             }
         )
+        d.update(spread(job["config"], r))  # k-fold evaluation: the objective over the folds
         rows.append(d)
-    frame: AnalyticsFrame = AnalyticsFrame(rows, columns=[*names, *TRAINING_JOB_COLUMNS])
+    cols = [*names, *TRAINING_JOB_COLUMNS, *spread_columns(job["config"])]
+    frame: AnalyticsFrame = AnalyticsFrame(rows, columns=cols)
     frame.tuning_job_name = name
     return frame
 

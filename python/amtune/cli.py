@@ -341,6 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
     dm.set_defaults(func=cmd_demo)
 
     config_cli.register(sub)
+    __import__("amtune.builtin.cli").builtin.cli.register(sub)  # tune-builtin, demo --builtin
+    __import__("amtune.evaluation.cli").evaluation.cli.register(sub)  # transform, evaluate
     from amtune.serve.cli import register as register_serve  # deploy, endpoint (amtune[serve])
 
     register_serve(sub)

@@ -52,8 +52,10 @@ import numpy as np
 
 from amtune import analytics as _analytics
 from amtune._threads import join_or_stop
+from amtune.builtin.algorithms import tuning_objective_static
 from amtune.enums import ObjectiveType, TuningJobStatus
 from amtune.errors import FieldError, FieldTypeError
+from amtune.evaluation.apply import check_evaluation, plan_evaluation, record_evaluation
 from amtune.metrics import validate_metric_definitions
 from amtune.report.tuner_methods import TunerReportMixin  # report(), plot_*(), _repr_html_
 from amtune.rules.build import build_hooks
@@ -120,6 +122,9 @@ class HyperparameterTuner(TunerReportMixin):
     variables for commands. ``stop_grace_seconds``: SIGTERM-to-SIGKILL delay. ``quiet``: no
     progress display.
     ``max_retry_attempts``: 0-30 re-runs of a job whose process died by a signal or failed to start.
+    ``evaluation``: offline evaluation of every configuration, ``{"Type": "Holdout",
+    "ValidationFraction": 0.2, "Seed": 0}`` or ``{"Type": "KFold", "K": 5}`` (see
+    :mod:`amtune.evaluation`).
     """
 
     def __init__(
@@ -155,6 +160,7 @@ class HyperparameterTuner(TunerReportMixin):
         stop_grace_seconds: float = DEFAULT_STOP_GRACE,
         db: str | os.PathLike[str] | None = None,
         quiet: bool = False,
+        evaluation: Any = None,
     ) -> None:
         from amtune.sagemaker import tuning as sm_tuning
 
@@ -353,6 +359,9 @@ class HyperparameterTuner(TunerReportMixin):
         self.base_tuning_job_name = base_tuning_job_name
         self.runner = runner
         self.channels = chans
+        # Offline evaluation (amtune.evaluation): holdout or k-fold of the train channel.
+        self.evaluation = None if evaluation is None else check_evaluation(evaluation, chans)
+        self._evaluation_plan: Any = None
         self.output_path = (
             None if output_path is None else str(Path(output_path).expanduser().resolve())
         )
@@ -452,7 +461,8 @@ class HyperparameterTuner(TunerReportMixin):
                 "fit: called while a worker process imports your script; put the code that "
                 'starts the tuning job under `if __name__ == "__main__":`'
             )
-        runner = self._make_runner(train)
+        self._builtin_objective(train)
+        runner = self._evaluated(self._make_runner(train))
         name = job_name or self._default_name()
         if not isinstance(name, str) or not TUNING_JOB_NAME_RE.match(name):
             raise FieldError(
@@ -466,7 +476,7 @@ class HyperparameterTuner(TunerReportMixin):
             self.random_seed = int(np.random.SeedSequence().generate_state(1, np.uint32)[0])
         if self.warm_start_config is not None:
             check_parents(self)  # the parents exist, have finished and are compatible
-        config = self._to_config(train)
+        config = record_evaluation(self._to_config(train), self._evaluation_plan)
         now = time.time()
         self.store.create_tuning_job(name, config, now)
         self.latest_tuning_job = name
@@ -598,7 +608,7 @@ class HyperparameterTuner(TunerReportMixin):
                     "resume",
                     "the training function of this job cannot be imported by name; pass train=",
                 )
-        runner = tuner._make_runner(train)
+        runner = tuner._evaluated(tuner._make_runner(train))
         tuner._start(tuning_job_name, runner, resumed=True, wait=wait, quiet=quiet)
         return tuner
 
@@ -638,6 +648,25 @@ class HyperparameterTuner(TunerReportMixin):
             f"(a string or a list of strings), got {type(train).__name__}",
         )
 
+    def _builtin_objective(self, train: Any) -> None:
+        """A built-in algorithm's command gets ``_tuning_objective_metric`` (as SageMaker passes
+        it to its algorithms); an objective the algorithm does not emit is a ValueError."""
+        static = tuning_objective_static(train, self.objective_metric_name, self.space.static)
+        if static is not None:
+            self.space = SearchSpace(self.space.ranges, static)
+
+    def _evaluated(self, runner: Runner) -> Runner:
+        """Under an evaluation config: split the train channel (once) and wrap the runner."""
+        if self.evaluation is None:
+            return runner
+        root = Path(self.output_path) if self.output_path else self.store.jobs_root
+        if self._evaluation_plan is not None:  # a second fit: the user's parallelism again
+            self.max_parallel_jobs = self._evaluation_plan.max_processes
+        plan = plan_evaluation(self.evaluation, self.channels, self.max_parallel_jobs, root)
+        self.max_parallel_jobs = plan.parallel_configurations  # configurations at once (k-fold)
+        self._evaluation_plan = plan
+        return plan.wrap(runner)
+
     def _to_config(self, train: Any) -> dict[str, Any]:
         command = None
         if isinstance(train, str):
@@ -649,7 +678,7 @@ class HyperparameterTuner(TunerReportMixin):
     @classmethod
     def _from_config(cls, cfg: Mapping[str, Any], db: Any = None) -> HyperparameterTuner:
         name, space, kwargs = StoredConfig(cfg).tuner_arguments()
-        return cls(name, space, **kwargs, db=db)
+        return cls(name, space, **kwargs, db=db, evaluation=cfg.get("Evaluation"))
 
     def _latest(self) -> str:
         if self.latest_tuning_job is None:

@@ -1,0 +1,160 @@
+"""Request parsing and response writing shared by the built-in algorithms' inference modules.
+
+Requests: ``text/csv`` (one record per line, features only, no label; an empty field is a missing
+value), ``text/libsvm`` (``[label] index:value ...``, a leading label is ignored) and
+``application/json`` (``{"instances": [{"features": [...]}, ...]}``, ``{"instances": [[...]]}``
+or a plain list of rows), as SageMaker's built-in algorithms accept them. A malformed request is
+an HTTP 400 (:class:`BadRequest`) naming the record and the rule.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+CSV = "text/csv"
+LIBSVM = "text/libsvm"
+JSON = "application/json"
+JSONLINES = "application/jsonlines"
+
+
+class BadRequest(Exception):
+    """A request the model cannot read: answered with HTTP 400 (``status_code``)."""
+
+    status_code = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.phrase = "Bad Request"
+
+
+def media_type(content_type: str | None, default: str = CSV) -> str:
+    if not content_type or content_type.strip() == "*/*":
+        return default
+    return content_type.split(";")[0].strip().lower()
+
+
+def _text(body: str | bytes) -> str:
+    return body.decode("utf-8") if isinstance(body, (bytes, bytearray)) else body
+
+
+def parse_csv(body: str | bytes, n_features: int | None = None) -> npt.NDArray[np.float64]:
+    rows: list[list[float]] = []
+    for i, line in enumerate(io.StringIO(_text(body)), 1):
+        line = line.strip()
+        if not line:
+            continue
+        row: list[float] = []
+        for j, tok in enumerate(line.split(","), 1):
+            t = tok.strip()
+            try:
+                row.append(math.nan if t == "" else float(t))
+            except ValueError:
+                raise BadRequest(
+                    f"text/csv record {i}: column {j} is not a number: {tok!r}"
+                ) from None
+        if rows and len(row) != len(rows[0]):
+            raise BadRequest(
+                f"text/csv record {i}: {len(row)} columns, but record 1 has {len(rows[0])}"
+            )
+        rows.append(row)
+    if not rows:
+        raise BadRequest("the request has no records")
+    X = np.asarray(rows, dtype=np.float64)
+    _check_width(X.shape[1], n_features, "text/csv")
+    return X
+
+
+def _check_width(width: int, n_features: int | None, what: str) -> None:
+    if n_features is not None and width != n_features:
+        raise BadRequest(
+            f"{what}: records have {width} features, the model was trained on {n_features} "
+            f"(send features only, without the label)"
+        )
+
+
+def parse_libsvm(body: str | bytes, n_features: int) -> Any:
+    from scipy.sparse import csr_matrix
+
+    indptr, indices, values = [0], [], []
+    for i, line in enumerate(io.StringIO(_text(body)), 1):
+        toks = line.split()
+        if not toks:
+            continue
+        if ":" not in toks[0]:
+            toks = toks[1:]  # a label
+        for tok in toks:
+            a, _, b = tok.partition(":")
+            try:
+                idx, v = int(a), float(b)
+            except ValueError:
+                raise BadRequest(f"text/libsvm record {i}: malformed token {tok!r}") from None
+            if not 0 <= idx < n_features:
+                raise BadRequest(
+                    f"text/libsvm record {i}: feature index {idx} is out of range (the model has "
+                    f"{n_features} features, indices 0 to {n_features - 1})"
+                )
+            indices.append(idx)
+            values.append(v)
+        indptr.append(len(indices))
+    if len(indptr) == 1:
+        raise BadRequest("the request has no records")
+    return csr_matrix((values, indices, indptr), shape=(len(indptr) - 1, n_features))
+
+
+def parse_json(body: str | bytes, n_features: int | None = None) -> npt.NDArray[np.float64]:
+    try:
+        doc = json.loads(_text(body))
+    except ValueError as exc:
+        raise BadRequest(f"application/json: not valid JSON: {exc}") from None
+    rows: Any = doc.get("instances") if isinstance(doc, dict) else doc
+    if isinstance(rows, list) and rows and isinstance(rows[0], dict):
+        rows = [r.get("features") for r in rows]
+    if not isinstance(rows, list) or not rows:
+        raise BadRequest(
+            'application/json: expected {"instances": [{"features": [...]}, ...]} or a list of rows'
+        )
+    if not isinstance(rows[0], list):
+        rows = [rows]
+    try:
+        X = np.asarray(rows, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise BadRequest(
+            "application/json: every row must be a list of numbers, all one length"
+        ) from None
+    if X.ndim != 2:
+        raise BadRequest("application/json: every row must be a list of numbers, all one length")
+    _check_width(X.shape[1], n_features, "application/json")
+    return X
+
+
+def parse_dense(body: str | bytes, content_type: str | None, n_features: int | None) -> Any:
+    kind = media_type(content_type)
+    if kind == CSV:
+        return parse_csv(body, n_features)
+    if kind == JSON:
+        return parse_json(body, n_features)
+    if kind == LIBSVM and n_features is not None:
+        return parse_libsvm(body, n_features).toarray()
+    raise BadRequest(f"content type {content_type!r} is not supported (text/csv, application/json)")
+
+
+def csv_lines(columns: Sequence[npt.NDArray[Any]]) -> bytes:
+    """One line per record, the given columns (1-D arrays or 2-D blocks) joined by commas."""
+    blocks = [np.asarray(c).reshape(len(c), -1) for c in columns]
+    out = io.StringIO()
+    for row in np.hstack(blocks) if blocks else []:
+        out.write(",".join(_num(v) for v in row) + "\n")
+    return out.getvalue().encode()
+
+
+def _num(v: Any) -> str:
+    f = float(v)
+    return str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(f)

@@ -1,0 +1,119 @@
+"""How a tuning job runs under an evaluation config (``HyperparameterTuner(evaluation=...)``).
+
+* **Holdout**: every training job gets the split's ``train`` and ``validation`` channels instead
+  of the ``train`` channel (:class:`ChannelOverlayRunner`); one run per configuration.
+* **KFold**: every training job is ``K`` fold runs
+  (:class:`~amtune.evaluation.kfold_runner.KFoldRunner`); ``max_parallel_jobs`` bounds the fold
+  runs running at once, and the tuning job runs ``ceil(max_parallel_jobs / K)`` configurations
+  at once, so the folds of one configuration run side by side.
+
+The split is written once under ``<jobs root>/evaluation/`` (:mod:`amtune.evaluation.splits`)
+when the tuning job starts (and found again on resume). A ``validation`` channel of the user's
+cannot be combined with an evaluation config (the config makes it): a ``ValueError`` when the
+tuner is created. The stored config keeps the ``Evaluation`` document and the user's
+``MaxParallelTrainingJobs``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from amtune.evaluation.config import EvaluationConfig, Holdout, parse_evaluation
+from amtune.evaluation.kfold_runner import KFoldRunner
+from amtune.evaluation.splits import Split, prepare_split
+from amtune.runners.events import EventQueue
+from amtune.runners.spec import Handle, JobSpec, Runner
+
+__all__ = [
+    "ChannelOverlayRunner",
+    "EvaluationPlan",
+    "check_evaluation",
+    "evaluated_runner",
+    "plan_evaluation",
+    "record_evaluation",
+]
+
+
+def check_evaluation(evaluation: Any, channels: Mapping[str, Any]) -> EvaluationConfig:
+    """Parse the config and check the channel rules (``ValueError`` naming field or channel)."""
+    cfg = parse_evaluation(evaluation)
+    kind = "Holdout" if isinstance(cfg, Holdout) else "KFold"
+    if "train" not in channels:
+        raise ValueError(f"channels: {kind} evaluation splits the 'train' channel; none is given")
+    if "validation" in channels:
+        raise ValueError(
+            f"channels.validation: {kind} evaluation makes the validation channel from 'train'; "
+            f"remove the validation channel (or the evaluation config)"
+        )
+    return cfg
+
+
+class ChannelOverlayRunner(Runner):
+    """Runs ``inner`` with ``channels`` laid over every training job's channels."""
+
+    def __init__(self, inner: Runner, channels: Mapping[str, str]) -> None:
+        self.inner = inner
+        self.overlay = dict(channels)
+        self.kind = inner.kind
+
+    def start(self, spec: JobSpec, events: EventQueue) -> Handle:
+        return self.inner.start(replace(spec, channels={**spec.channels, **self.overlay}), events)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@dataclass
+class EvaluationPlan:
+    """A prepared evaluation: the split, the fold runs at once, the configurations at once."""
+
+    config: EvaluationConfig
+    split: Split
+    max_processes: int
+    parallel_configurations: int
+
+    def wrap(self, runner: Runner) -> Runner:
+        if isinstance(self.config, Holdout):
+            return ChannelOverlayRunner(runner, self.split.runs[0])
+        return KFoldRunner(runner, self.split.runs, self.max_processes)
+
+
+def plan_evaluation(
+    config: EvaluationConfig, channels: Mapping[str, str], max_parallel_jobs: int, root: Path
+) -> EvaluationPlan:
+    """Prepare the split under ``root / "evaluation"``; ``max_parallel_jobs`` (the user's) bounds
+    the fold runs, ``parallel_configurations`` is what the tuning job runs at once."""
+    split = prepare_split(config, channels["train"], root / "evaluation")
+    runs = int(max_parallel_jobs)
+    at_once = runs if isinstance(config, Holdout) else max(1, math.ceil(runs / config.k))
+    return EvaluationPlan(config, split, runs, at_once)
+
+
+def record_evaluation(config: dict[str, Any], plan: EvaluationPlan | None) -> dict[str, Any]:
+    """Add the ``Evaluation`` document (and the user's parallelism) to a stored job config."""
+    if plan is None:
+        return config
+    config["Evaluation"] = plan.config.to_sagemaker()
+    limits = config["HyperParameterTuningJobConfig"]["ResourceLimits"]
+    limits["MaxParallelTrainingJobs"] = plan.max_processes
+    config.setdefault("amtune", {})["evaluation_split"] = str(plan.split.root)
+    return config
+
+
+def evaluated_runner(
+    evaluation: Any,
+    channels: Mapping[str, str],
+    runner: Runner,
+    root: Path,
+    max_parallel_runs: int = 1,
+) -> tuple[Runner, EvaluationPlan]:
+    """For one training job (``Estimator.fit``): check the config, split the ``train`` channel
+    under ``root / "evaluation"`` and wrap ``runner``; the k-fold runs of the job run
+    ``max_parallel_runs`` at a time."""
+    cfg = check_evaluation(evaluation, channels)
+    plan = plan_evaluation(cfg, channels, max_parallel_runs, root)
+    return plan.wrap(runner), plan
