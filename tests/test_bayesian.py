@@ -238,3 +238,74 @@ def test_imported_history_with_failures_and_one_dimension():
     opt.add_many([{"x": float(x)} for x in xs_], [None if x > 2 else (x - 0.7) ** 2 for x in xs_])
     t = opt.ask()[0]
     assert -3 <= t.params["x"] <= 2.5
+
+
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"local_fraction": -0.1}, "local_fraction"),
+        ({"local_fraction": 1.5}, "local_fraction"),
+        ({"trust_region_after": -1}, "trust_region_after"),
+        ({"categorical_region": "ball"}, "categorical_region"),
+        ({"integer_region": "cells"}, "integer_region"),
+        ({"region_ties": "ignore"}, "region_ties"),
+    ],
+)
+def test_invalid_trust_region_options_raise(options, match):
+    with pytest.raises(ValueError, match=match):
+        amtune.Optimizer(box(2), strategy="Bayesian", **options)
+
+
+MIXED = amtune.SearchSpace(
+    {"k": I(1, 60), "c": K(["a", "b", "c", "d", "e"]), "x": C(0.0, 1.0), "flat": C(0.0, 1.0)}
+)
+
+
+def mixed_objective(p):
+    return abs(p["k"] - 37) / 10 + (p["c"] != "d") + (p["x"] - 0.3) ** 2
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"local_fraction": 0.0},
+        {"trust_region_after": 15},
+        {"categorical_region": "free", "integer_region": "neighbours"},
+        {"region_ties": "neutral"},
+    ],
+)
+def test_trust_region_schedules_are_reproducible_and_find_the_optimum(options):
+    a = run(MIXED, mixed_objective, 40, seed=5, **options)
+    b = run(MIXED, mixed_objective, 40, seed=5, **options)
+    assert [t.params for t in a.trials] == [t.params for t in b.trials]
+    best = a.best.params
+    assert best["c"] == "d" and abs(best["k"] - 37) <= 2
+
+
+def test_integer_neighbours_mode_finds_an_integer_optimum_beside_a_flat_range():
+    # k alone matters; "flat" has no effect (the region keeps k's neighbours reachable)
+    space = amtune.SearchSpace({"k": I(1, 200), "flat": C(0.0, 1.0)})
+    f = lambda p: abs(p["k"] - 137)  # noqa: E731
+    opt = run(space, f, 60, seed=2, categorical_region="free", integer_region="neighbours")
+    assert opt.best.value == 0
+
+
+def test_ties_neutral_finds_the_corner_below_a_plateau():
+    # f is flat (0.8) on most of the space and lower only in a corner (x0 < 0.15, x1 < 0.15)
+    space = amtune.SearchSpace({f"x{i}": C(0.0, 1.0) for i in range(3)})
+
+    def f(p):
+        x0, x1 = p["x0"], p["x1"]
+        return 0.8 if x0 >= 0.15 or x1 >= 0.15 else 0.2 + x0 + x1
+
+    opt = run(space, f, 60, seed=1, region_ties="neutral")
+    assert opt.best.value < 0.8
+
+
+def test_default_frees_categoricals_in_the_trust_region():
+    # the default equals categorical_region="free" proposal for proposal; "box" differs
+    a = run(MIXED, mixed_objective, 30, seed=4)
+    b = run(MIXED, mixed_objective, 30, seed=4, categorical_region="free")
+    c = run(MIXED, mixed_objective, 30, seed=4, categorical_region="box")
+    assert [t.params for t in a.trials] == [t.params for t in b.trials]
+    assert [t.params for t in a.trials] != [t.params for t in c.trials]

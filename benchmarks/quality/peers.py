@@ -30,6 +30,9 @@ INIT_DESIGN = {
     "amtune-bayes": "amtune default: scrambled Halton design of min(max(5, d + 1), 10) points, "
     "then GP + LogEI",
     "amtune-random": "amtune RandomSearch strategy",
+    "hebo": "HEBO defaults: its own initial design (rand_sample), then GP + MACE + NSGA-II",
+    "smac": "SMAC3 HyperparameterOptimizationFacade defaults: Sobol initial design, "
+    "random forest + log EI",
 }
 
 
@@ -43,6 +46,8 @@ def _version(dist: str) -> str:
 class Adapter:
     name = ""
     version = ""
+    #: whether ``load`` can extend a stored run (else an interrupted run starts again)
+    can_load = True
 
     def __init__(self, problem: Problem, seed: int) -> None:
         self.problem = problem
@@ -53,6 +58,19 @@ class Adapter:
 
     def tell(self, config: Mapping[str, Any], value: float) -> None:
         raise NotImplementedError
+
+    def ask_batch(self, q: int) -> list[dict[str, Any]]:
+        """``q`` configurations to evaluate in parallel (``max_parallel_jobs``). Default: ``q``
+        sequential asks with nothing told in between (the library sees them as pending)."""
+        if q == 1:
+            return [self.ask()]
+        raise NotImplementedError(f"{self.name}: no batch proposals")
+
+    def tell_batch(self, configs: Sequence[Mapping[str, Any]], values: Sequence[float]) -> None:
+        if len(configs) == 1:
+            self.tell(configs[0], values[0])
+            return
+        raise NotImplementedError(f"{self.name}: no batch proposals")
 
     def load(self, configs: Sequence[Mapping[str, Any]], values: Sequence[float]) -> None:
         for c, v in zip(configs, values, strict=True):
@@ -71,8 +89,13 @@ class RandomAdapter(Adapter):
     def ask(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for p in self.problem.params:
-            if p.kind == "Continuous":
+            if p.kind == "Continuous" and p.log:
+                out[p.name] = float(np.exp(self.rng.uniform(np.log(p.low), np.log(p.high))))
+            elif p.kind == "Continuous":
                 out[p.name] = float(self.rng.uniform(p.low, p.high))
+            elif p.kind == "Integer" and p.log:  # every integer gets its share of the log interval
+                u = self.rng.uniform(np.log(p.low - 0.5 + 1e-9), np.log(p.high + 0.5))
+                out[p.name] = int(min(max(round(float(np.exp(u))), p.low), p.high))
             elif p.kind == "Integer":
                 out[p.name] = int(self.rng.integers(int(p.low), int(p.high) + 1))
             else:
@@ -80,6 +103,12 @@ class RandomAdapter(Adapter):
         return out
 
     def tell(self, config: Mapping[str, Any], value: float) -> None:
+        pass
+
+    def ask_batch(self, q: int) -> list[dict[str, Any]]:
+        return [self.ask() for _ in range(q)]
+
+    def tell_batch(self, configs: Sequence[Mapping[str, Any]], values: Sequence[float]) -> None:
         pass
 
     def load(self, configs: Sequence[Mapping[str, Any]], values: Sequence[float]) -> None:
@@ -103,9 +132,9 @@ class OptunaAdapter(Adapter):
         self.dists: dict[str, Any] = {}
         for p in problem.params:
             if p.kind == "Continuous":
-                self.dists[p.name] = FloatDistribution(p.low, p.high)
+                self.dists[p.name] = FloatDistribution(p.low, p.high, log=p.log)
             elif p.kind == "Integer":
-                self.dists[p.name] = IntDistribution(int(p.low), int(p.high))
+                self.dists[p.name] = IntDistribution(int(p.low), int(p.high), log=p.log)
             else:
                 self.dists[p.name] = CategoricalDistribution(list(p.choices))
         self.study = optuna.create_study(direction="minimize", sampler=self.make_sampler(seed))
@@ -128,6 +157,18 @@ class OptunaAdapter(Adapter):
         if params is not config and params != dict(config):
             raise RuntimeError("optuna adapter: tell() must follow its own ask()")
         self.study.tell(trial, value)
+
+    def ask_batch(self, q: int) -> list[dict[str, Any]]:
+        out = []
+        self._batch = []
+        for _ in range(q):
+            out.append(self.ask())
+            self._batch.append(self._last)
+        return out
+
+    def tell_batch(self, configs: Sequence[Mapping[str, Any]], values: Sequence[float]) -> None:
+        for (trial, _), v in zip(self._batch, values, strict=True):
+            self.study.tell(trial, float(v))
 
     def load(self, configs: Sequence[Mapping[str, Any]], values: Sequence[float]) -> None:
         ft = self._optuna.trial.create_trial
@@ -170,10 +211,11 @@ class SkoptAdapter(Adapter):
 
         dims = []
         for p in problem.params:
+            prior = "log-uniform" if p.log else "uniform"
             if p.kind == "Continuous":
-                dims.append(Real(p.low, p.high, name=p.name))
+                dims.append(Real(p.low, p.high, prior=prior, name=p.name))
             elif p.kind == "Integer":
-                dims.append(Integer(int(p.low), int(p.high), name=p.name))
+                dims.append(Integer(int(p.low), int(p.high), prior=prior, name=p.name))
             else:
                 dims.append(Categorical(list(p.choices), name=p.name))
         rng = np.random.RandomState(seed)
@@ -212,6 +254,22 @@ class SkoptAdapter(Adapter):
             warnings.simplefilter("ignore")
             self.opt.tell(self._row(config), float(value))
 
+    def ask_batch(self, q: int) -> list[dict[str, Any]]:
+        if q == 1:
+            return [self.ask()]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            xs = self.opt.ask(n_points=q)  # constant liar (strategy "cl_min"), the default
+        return [
+            {n: (v.item() if hasattr(v, "item") else v) for n, v in zip(self.names, x, strict=True)}
+            for x in xs
+        ]
+
+    def tell_batch(self, configs: Sequence[Mapping[str, Any]], values: Sequence[float]) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.opt.tell([self._row(c) for c in configs], [float(v) for v in values])
+
     def load(self, configs: Sequence[Mapping[str, Any]], values: Sequence[float]) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -230,11 +288,12 @@ class AmtuneAdapter(Adapter):
 
         params: dict[str, Any] = {}
         for p in problem.params:
+            scaling = "Logarithmic" if p.log else "Linear"
             if p.kind == "Continuous":
-                params[p.name] = amtune.ContinuousParameter(p.low, p.high, scaling_type="Linear")
+                params[p.name] = amtune.ContinuousParameter(p.low, p.high, scaling_type=scaling)
             elif p.kind == "Integer":
                 params[p.name] = amtune.IntegerParameter(
-                    int(p.low), int(p.high), scaling_type="Linear"
+                    int(p.low), int(p.high), scaling_type=scaling
                 )
             else:
                 params[p.name] = amtune.CategoricalParameter(list(p.choices))
@@ -253,6 +312,14 @@ class AmtuneAdapter(Adapter):
 
     def tell(self, config: Mapping[str, Any], value: float) -> None:
         self.opt.tell(self._last.id, float(value))
+
+    def ask_batch(self, q: int) -> list[dict[str, Any]]:
+        self._batch = self.opt.ask(q)
+        return [dict(t.params) for t in self._batch]
+
+    def tell_batch(self, configs: Sequence[Mapping[str, Any]], values: Sequence[float]) -> None:
+        for t, v in zip(self._batch, values, strict=True):
+            self.opt.tell(t.id, float(v))
 
     def load(self, configs: Sequence[Mapping[str, Any]], values: Sequence[float]) -> None:
         self.opt.add_many([dict(c) for c in configs], [float(v) for v in values])
@@ -294,21 +361,127 @@ def _git_head() -> str:
         return "unknown"
 
 
+# --------------------------------------------------------------------------- HEBO, SMAC3
+class RemoteAdapter(Adapter):
+    """HEBO or SMAC3 in their own virtual environment (``AMTUNE_PEERS_PYTHON``, default
+    ``/tmp/peers-venv/bin/python``), served by ``remote.py``; see ``peers_extra.py``."""
+
+    def __init__(self, problem: Problem, seed: int, budget: int = 100) -> None:
+        super().__init__(problem, seed)
+        import json
+        import os
+        import subprocess
+        from pathlib import Path
+
+        self._json = json
+        python = os.environ.get("AMTUNE_PEERS_PYTHON", "/tmp/peers-venv/bin/python")
+        root = Path(__file__).resolve().parents[2]
+        env = dict(os.environ, PYTHONPATH=str(root))
+        self.proc = subprocess.Popen(
+            [python, "-m", "benchmarks.quality.remote"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=str(root),
+            env=env,
+        )
+        init = {
+            "method": self.name,
+            "problem": problem.name,
+            "seed": seed,
+            "budget": budget,
+            "noise_sd": problem.noise_sd,
+            "params": [
+                {
+                    "name": p.name,
+                    "kind": p.kind,
+                    "low": p.low,
+                    "high": p.high,
+                    "choices": list(p.choices),
+                    "log": p.log,
+                }
+                for p in problem.params
+            ],
+        }
+        hello = self._call(init)
+        self.version = hello["version"]
+        self.can_load = bool(hello["can_load"])
+
+    def _call(self, req: dict[str, Any]) -> dict[str, Any]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(self._json.dumps(req) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"{self.name}: the peer process ended (exit {self.proc.wait()})")
+        reply: dict[str, Any] = self._json.loads(line)
+        if "error" in reply:
+            raise RuntimeError(f"{self.name}: {reply['error']}")
+        return reply
+
+    def ask_batch(self, q: int) -> list[dict[str, Any]]:
+        return list(self._call({"cmd": "ask", "q": q})["configs"])
+
+    def ask(self) -> dict[str, Any]:
+        return self.ask_batch(1)[0]
+
+    def tell_batch(self, configs: Sequence[Mapping[str, Any]], values: Sequence[float]) -> None:
+        self._call(
+            {
+                "cmd": "tell",
+                "configs": [dict(c) for c in configs],
+                "values": [float(v) for v in values],
+            }
+        )
+
+    def tell(self, config: Mapping[str, Any], value: float) -> None:
+        self.tell_batch([config], [value])
+
+    def load(self, configs: Sequence[Mapping[str, Any]], values: Sequence[float]) -> None:
+        self._call(
+            {
+                "cmd": "load",
+                "configs": [dict(c) for c in configs],
+                "values": [float(v) for v in values],
+            }
+        )
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+
+
+class HeboRemote(RemoteAdapter):
+    name = "hebo"
+
+
+class SmacRemote(RemoteAdapter):
+    name = "smac"
+
+
 ADAPTERS: dict[str, type[Adapter]] = {
     a.name if a.name else "": a
     for a in (RandomAdapter, OptunaTPEAdapter, OptunaGPAdapter, SkoptAdapter)
 }
+ADAPTERS["hebo"] = HeboRemote
+ADAPTERS["smac"] = SmacRemote
 ADAPTERS["amtune-bayes"] = AmtuneAdapter
 ADAPTERS["amtune-random"] = AmtuneRandomAdapter
 
 
 def parse_method(spec: str) -> tuple[str, dict[str, Any]]:
-    """``"amtune-bayes:foo=1,bar=x"`` -> ``("amtune-bayes", {"foo": 1, "bar": "x"})``."""
+    """``"amtune-bayes:foo=1,bar=x"`` -> ``("amtune-bayes", {"foo": 1, "bar": "x"})``; options
+    may also be joined by ``+`` (``amtune-bayes:foo=1+bar=x``) inside a comma list of methods.
+
+    A ``#label`` suffix (``amtune-bayes#v0``) only names the stored runs (e.g. a code version)."""
+    spec = spec.partition("#")[0]
     base, _, opts = spec.partition(":")
     if base not in ADAPTERS:
         raise ValueError(f"unknown method {base!r}; choose from {', '.join(ADAPTERS)}")
     options: dict[str, Any] = {}
-    for item in filter(None, opts.split(",")):
+    for item in filter(None, opts.replace("+", ",").split(",")):
         key, eq, raw = item.partition("=")
         if not eq:
             raise ValueError(f"method option {item!r} must be key=value")
@@ -329,9 +502,11 @@ def parse_method(spec: str) -> tuple[str, dict[str, Any]]:
     return base, options
 
 
-def make_adapter(spec: str, problem: Problem, seed: int) -> Adapter:
+def make_adapter(spec: str, problem: Problem, seed: int, budget: int = 100) -> Adapter:
     base, options = parse_method(spec)
     cls = ADAPTERS[base]
     if issubclass(cls, AmtuneAdapter):
         return cls(problem, seed, options)
+    if issubclass(cls, RemoteAdapter):
+        return cls(problem, seed, budget)
     return cls(problem, seed)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -22,6 +22,8 @@ class Param:
     low: float = 0.0
     high: float = 1.0
     choices: tuple[Any, ...] = ()
+    #: logarithmic scale (the scaling type a user would choose, e.g. for a learning rate)
+    log: bool = False
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,27 @@ class Problem:
     description: str = ""
     #: decodes a configuration to the argument of ``fn`` (default: the vector of continuous values)
     to_arg: Callable[[Mapping[str, Any]], Any] | None = field(default=None, repr=False)
+    #: standard deviation of the Gaussian noise added to every evaluation (0: noise-free); a noisy
+    #: problem is scored on the noise-free value (``true_value``)
+    noise_sd: float = 0.0
 
     @property
     def dim(self) -> int:
         return len(self.params)
+
+    def true_value(self, config: Mapping[str, Any]) -> float:
+        """The noise-free value of a configuration."""
+        arg = (
+            self.to_arg(config)
+            if self.to_arg is not None
+            else np.array([float(config[p.name]) for p in self.params])
+        )
+        return float(self.fn(arg))
+
+    def observe(self, config: Mapping[str, Any], rng: np.random.Generator) -> tuple[float, float]:
+        """(value the optimizer sees, noise-free value)."""
+        f = self.true_value(config)
+        return (f + self.noise_sd * float(rng.standard_normal()) if self.noise_sd else f), f
 
     def __call__(self, config: Mapping[str, Any]) -> float:
         arg = (
@@ -201,3 +220,71 @@ STANDARD_SUITE: Sequence[str] = (
     "mixed",
 )
 BIG_SUITE: Sequence[str] = ("ackley20", "rosenbrock20", "levy20", "styblinski20")
+
+
+# --------------------------------------------------------------------------- broad suites (issue 12)
+NOISY = "~noisy"
+
+
+def _bbob_problem(nm: str) -> Problem:
+    from benchmarks.quality import bbob
+
+    m = bbob.NAME.match(nm)
+    assert m is not None
+    f, d, i = (int(g) for g in m.groups())
+    return Problem(
+        nm,
+        _box(d, -5.0, 5.0),
+        lambda x, f=f, d=d, i=i: bbob.evaluate(f, d, i, x),
+        bbob.fopt(f, d, i),
+        f"BBOB f{f} ({bbob.FUNCTIONS[f]}), d = {d}, instance {i}, [-5, 5]^d",
+    )
+
+
+def _tuning_problem(nm: str) -> Problem:
+    from benchmarks.quality import tuning
+
+    spec = next(s for s in tuning.TUNING_SPECS if s.name == nm)
+    return Problem(
+        nm,
+        spec.params,
+        lambda c, spec=spec: tuning.cv_loss(spec, c),
+        math.nan,  # unknown: scored by bayesmark's normalized score
+        f"{spec.model} on {spec.data}, 3-fold CV {spec.loss}",
+        to_arg=lambda c: c,
+    )
+
+
+def get_problem(nm: str) -> Problem:
+    """A problem by name: the fixed ones above, ``bbob-fFF-dDD-iII``, a tuning problem
+    (``tuning.TUNING_SPECS``), or any of these with the suffix ``~noisy``: additive Gaussian noise
+    of standard deviation ``tuning.NOISE_SD`` (the noisy suite uses the tuning problems, whose
+    losses are error rates or of that order)."""
+    from benchmarks.quality import bbob, tuning
+
+    base, noisy, _ = nm.partition(NOISY)
+    if base in PROBLEMS:
+        p = PROBLEMS[base]
+    elif bbob.NAME.match(base):
+        p = _bbob_problem(base)
+    elif any(s.name == base for s in tuning.TUNING_SPECS):
+        p = _tuning_problem(base)
+    else:
+        raise KeyError(f"unknown problem {nm!r}")
+    if noisy:
+        p = replace(p, name=nm, noise_sd=tuning.NOISE_SD, description=p.description + ", noisy")
+    return p
+
+
+def bbob_suite(
+    dims: Sequence[int], instances: Sequence[int], functions: Sequence[int] = tuple(range(1, 25))
+) -> list[str]:
+    from benchmarks.quality import bbob
+
+    return [bbob.name(f, d, i) for d in dims for f in functions for i in instances]
+
+
+def tuning_suite() -> list[str]:
+    from benchmarks.quality import tuning
+
+    return list(tuning.SUITE)

@@ -244,7 +244,11 @@ def runs_meta(runs: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def build(runs: list[dict[str, Any]]) -> str:
+def build(all_runs: list[dict[str, Any]]) -> str:
+    from benchmarks.quality.suite_report import broad_section
+
+    old = set(STANDARD_SUITE) | set(BIG_SUITE)
+    runs = [r for r in all_runs if r["problem"] in old]
     groups = _group(runs)
     threads = sorted({", ".join(f"{k}={v}" for k, v in sorted(r["threads"].items())) for r in runs})
     out = [
@@ -271,6 +275,8 @@ def build(runs: list[dict[str, Any]]) -> str:
         "with ratios against amtune Bayesian measured in the same sweep.",
         "",
     ]
+    out += broad_section(all_runs)
+    out += ["## Standard suite (issue 3)", ""]
     std = list(STANDARD_SUITE)
     # a variant run only on the big suite (which shares levy20) stays out of the standard tables
     std_methods = {m for (m, p) in groups if p in std and p not in BIG_SUITE}

@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import gzip
 import json
+import math
 import os
 import platform
 import re
@@ -25,24 +26,45 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from benchmarks._threads import limit_threads
 
 THREADS = limit_threads()
 
 from benchmarks.quality.peers import INIT_DESIGN, make_adapter, parse_method  # noqa: E402
-from benchmarks.quality.problems import BIG_SUITE, PROBLEMS, STANDARD_SUITE  # noqa: E402
+from benchmarks.quality.problems import (  # noqa: E402
+    BIG_SUITE,
+    NOISY,
+    PROBLEMS,
+    STANDARD_SUITE,
+    bbob_suite,
+    get_problem,
+    tuning_suite,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-RAW = ROOT / "benchmarks" / "results" / "quality" / "raw"
-SUITES = {"standard": STANDARD_SUITE, "big": BIG_SUITE}
+RAW = Path(
+    os.environ.get("AMTUNE_QUALITY_RAW", ROOT / "benchmarks" / "results" / "quality" / "raw")
+)
 
 
-def method_dir(spec: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.=-]+", "_", spec)
+def suites(instances: list[int]) -> dict[str, list[str]]:
+    """Named problem lists; BBOB suites take their instances from ``--instances``."""
+    out: dict[str, list[str]] = {"standard": list(STANDARD_SUITE), "big": list(BIG_SUITE)}
+    for d in (2, 5, 10, 20):
+        out[f"bbob-d{d}"] = bbob_suite([d], instances)
+    out["tuning"] = tuning_suite()
+    out["tuning-noisy"] = [n + NOISY for n in tuning_suite()]
+    return out
 
 
-def run_paths(problem: str, spec: str, seed: int) -> tuple[Path, Path]:
-    d = RAW / problem / method_dir(spec)
+def method_dir(spec: str, batch: int = 1) -> str:
+    return re.sub(r"[^A-Za-z0-9_.=-]+", "_", spec) + (f"@q{batch}" if batch > 1 else "")
+
+
+def run_paths(problem: str, spec: str, seed: int, batch: int = 1) -> tuple[Path, Path]:
+    d = RAW / problem / method_dir(spec, batch)
     return d / f"s{seed}.json", d / f"s{seed}.params.json.gz"
 
 
@@ -87,9 +109,10 @@ def run_one(
     force: bool = False,
     max_seconds: float | None = None,
     checkpoint_every: int | None = None,
+    batch: int = 1,
 ) -> str:
-    problem = PROBLEMS[problem_name]
-    path, side = run_paths(problem_name, spec, seed)
+    problem = get_problem(problem_name)
+    path, side = run_paths(problem_name, spec, seed, batch)
     record: dict[str, Any] | None = None
     configs: list[dict[str, Any]] = []
     if path.exists() and not force:
@@ -104,7 +127,9 @@ def run_one(
     if checkpoint_every is None:
         checkpoint_every = max(25, budget // 20)
     base, options = parse_method(spec)
-    adapter = make_adapter(spec, problem, seed)
+    adapter = make_adapter(spec, problem, seed, budget)
+    if record is not None and not adapter.can_load:
+        record, configs = None, []  # this peer cannot be warm-started: start again
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     if record is None:
         record = {
@@ -113,6 +138,9 @@ def run_one(
             "seed": seed,
             "optimum": problem.optimum,
             "values": [],
+            "true_values": [],
+            "batch": batch,
+            "noise_sd": problem.noise_sd,
             "t_cum": [],
             "resumed_at": [],
             "init_design": INIT_DESIGN[base],
@@ -135,29 +163,51 @@ def run_one(
     t_base = record["t_cum"][-1] if record["t_cum"] else 0.0
     spent = 0.0
     start_n = len(record["values"])
-    for i in range(start_n, budget):
-        t0 = time.perf_counter()
-        config = adapter.ask()
-        t1 = time.perf_counter()
-        value = problem(config)
-        t2 = time.perf_counter()
-        adapter.tell(config, value)
-        t3 = time.perf_counter()
-        spent += (t1 - t0) + (t3 - t2)
-        configs.append(dict(config))
-        record["values"].append(value)
-        record["t_cum"].append(round(t_base + spent, 5))
-        if (i + 1) % checkpoint_every == 0:
-            _save(path, side, record, configs)
-        if max_seconds is not None and spent > max_seconds and i + 1 < budget:
-            record["stopped"] = f"time limit {max_seconds:g} s after {i + 1} evaluations"
-            break
+    # the noise of evaluation i depends only on (problem, seed, i): every method sees the same draws
+    i = start_n
+    last_save = i
+    try:
+        while i < budget:
+            q = min(batch, budget - i)
+            t0 = time.perf_counter()
+            batch_configs = adapter.ask_batch(q)
+            t1 = time.perf_counter()
+            observed = [
+                problem.observe(
+                    c, np.random.default_rng([seed, 777, i + k, *_name_key(problem_name)])
+                )
+                for k, c in enumerate(batch_configs)
+            ]
+            t2 = time.perf_counter()
+            adapter.tell_batch(batch_configs, [v for v, _ in observed])
+            t3 = time.perf_counter()
+            spent += (t1 - t0) + (t3 - t2)
+            for c, (v, f) in zip(batch_configs, observed, strict=True):
+                configs.append(dict(c))
+                record["values"].append(v)
+                record["true_values"].append(f)
+                record["t_cum"].append(round(t_base + spent, 5))
+            i += q
+            if i - last_save >= checkpoint_every:
+                _save(path, side, record, configs)
+                last_save = i
+            if max_seconds is not None and spent > max_seconds and i < budget:
+                record["stopped"] = f"time limit {max_seconds:g} s after {i} evaluations"
+                break
+    finally:
+        close = getattr(adapter, "close", None)
+        if close is not None:
+            close()
     record["finished"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     _save(path, side, record, configs)
-    best = min(record["values"]) - problem.optimum
-    return f"ran {start_n}->{len(record['values'])} in {spent:.1f} s, regret {best:.4g}" + (
+    best = min(record["values"]) - (0.0 if math.isnan(problem.optimum) else problem.optimum)
+    return f"ran {start_n}->{len(record['values'])} in {spent:.1f} s, best {best:.4g}" + (
         f" ({record['stopped']})" if record["stopped"] else ""
     )
+
+
+def _name_key(name: str) -> list[int]:
+    return list(name.encode())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -170,9 +220,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--problems",
         default="standard",
-        help=f"comma list of problems or suites ({', '.join(SUITES)}); "
-        f"problems: {', '.join(PROBLEMS)}",
+        help="comma list of problems or suites (standard, big, bbob-d2, bbob-d5, bbob-d10, "
+        f"bbob-d20, tuning, tuning-noisy); problems: {', '.join(PROBLEMS)}, bbob-fFF-dDD-iII, "
+        "the tuning problems of tuning.py, and NAME~noisy",
     )
+    ap.add_argument("--instances", default="1", help="BBOB instances of the bbob-d* suites")
+    ap.add_argument("--batch", type=int, default=1, help="proposals per round (q)")
     ap.add_argument("--seeds", default="0-9", help="e.g. 0-9 or 0,3,5-7")
     ap.add_argument("--budget", type=int, default=100)
     ap.add_argument("--force", action="store_true", help="discard stored runs and start again")
@@ -193,19 +246,27 @@ def main(argv: list[str] | None = None) -> int:
     methods = parse_list(args.methods)
     for m in methods:
         parse_method(m)
-    problems = parse_list(args.problems, SUITES)
+    problems = parse_list(args.problems, suites(parse_seeds(args.instances)))
     for p in problems:
-        if p not in PROBLEMS:
-            ap.error(
-                f"unknown problem {p!r}; choose from {', '.join(PROBLEMS)} or {', '.join(SUITES)}"
-            )
+        try:
+            get_problem(p)
+        except KeyError:
+            ap.error(f"unknown problem {p!r}")
     print(f"threads: {THREADS}", flush=True)
     # seeds outermost: an interrupted sweep still covers every problem evenly
     for seed in parse_seeds(args.seeds):
         for problem in problems:
             for method in methods:
                 t = time.perf_counter()
-                msg = run_one(method, problem, seed, args.budget, args.force, args.max_run_seconds)
+                msg = run_one(
+                    method,
+                    problem,
+                    seed,
+                    args.budget,
+                    args.force,
+                    args.max_run_seconds,
+                    batch=args.batch,
+                )
                 print(
                     f"{method:>16} {problem:>13} seed {seed:>2}: {msg} "
                     f"[{time.perf_counter() - t:.1f} s wall]",

@@ -249,6 +249,7 @@ constexpr double kFantasyNoise = 1e-6;
 void BayesEngine::fit_model(const RowMatrix& X, const VectorXd& y, std::uint64_t seed, VectorXd& yi, VectorXd& yt,
                             bool& big, bool& refit) {
   const int n = static_cast<int>(X.rows()), d = spec_.dim();
+  n_hist_ = n;
   if (X.cols() != d || y.size() != n) throw std::invalid_argument("fit: X and y shapes do not match the space");
   if (!X.allFinite()) throw std::invalid_argument("fit: X must be finite");
   if (gp_ && gp_->n() > n_model_rows_) gp_->truncate(n_model_rows_);  // drop fantasies
@@ -387,7 +388,8 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   // unchanged within noise (seeds 10-19 agree).
   if (!big) {
     if (big_) tr_ = TrustRegion();  // leaving the big-history mode (a shorter history): a new region
-    tr_.update(yi, std::max(4, d));
+    if (n < opt_.tr_after) tr_ = TrustRegion();  // the region starts with the schedule (a fresh one)
+    tr_.update(yi, std::max(4, d), opt_.tr_ties_neutral);
     center_ = X.row(idx[0]).transpose();
   }
   try {

@@ -98,7 +98,7 @@ void BayesEngine::build_local_model(const RowMatrix& X, const Eigen::VectorXd& y
                                     bool refit) {
   const int n = static_cast<int>(X.rows()), d = spec_.dim();
   if (!big_) tr_ = TrustRegion();  // entering the mode (or a resumed history): a new region
-  tr_.update(yi, std::max(4, d));
+  tr_.update(yi, std::max(4, d), opt_.tr_ties_neutral);
   feats_.update(spec_, hyper_, X, refit || !big_);
   const KernelCache kc(spec_, hyper_);
   int center = 0;
@@ -150,9 +150,15 @@ std::vector<int> BayesEngine::local_fit_rows(const RowMatrix& X, const Eigen::Ve
 
 AcqResult BayesEngine::propose_big(const Acquisition& acq, const SeenSet& seen, const RowMatrix& inc,
                                    const AcqOptions& ao, std::uint64_t seed) {
-  constexpr int kGlobalEvery = 10;
+  // Exact mode before the schedule starts the region (or with local_fraction = 0): the global
+  // maximizer of acq_optimizer.hpp, as standard BO does.
+  if (!big_ && (opt_.local_fraction <= 0.0 || n_hist_ < opt_.tr_after))
+    return maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seed);
+  // 1 - local_fraction of the picks (every period-th): the exploration component
+  const double lf = big_ ? 0.9 : opt_.local_fraction;
+  const std::int64_t period = lf >= 1.0 ? 0 : std::max<std::int64_t>(1, std::llround(1.0 / (1.0 - lf)));
   ++big_picks_;
-  if (big_picks_ % kGlobalEvery == 0) {  // exploration: moves of a few coordinates anywhere in their range
+  if (period > 0 && big_picks_ % period == 0) {  // exploration: moves of a few coordinates anywhere in their range
     AcqResult g = maximize_in_region(*gp_, acq, space_, seen, center_, Eigen::VectorXd::Zero(spec_.dim()),
                                      Eigen::VectorXd::Ones(spec_.dim()), ao, seed);
     return g.found ? g : maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seed);
@@ -161,11 +167,34 @@ AcqResult BayesEngine::propose_big(const Acquisition& acq, const SeenSet& seen, 
   const Eigen::ArrayXd ls = hyper_.log_ls.array().exp().max(0.005).min(2.0);
   const Eigen::ArrayXd w = ls / std::exp(ls.log().mean());
   const Eigen::ArrayXd half = 0.5 * tr_.length * w;
-  const Eigen::VectorXd lo = (center_.array() - half).max(0.0).matrix();
-  const Eigen::VectorXd hi = (center_.array() + half).min(1.0).matrix();
+  Eigen::VectorXd lo = (center_.array() - half).max(0.0).matrix();
+  Eigen::VectorXd hi = (center_.array() + half).min(1.0).matrix();
+  for (int j = 0; j < spec_.dim(); ++j) {
+    if (opt_.tr_free_categorical && spec_.categorical(j)) {
+      lo[j] = 0.0;
+      hi[j] = 1.0;
+    } else if (opt_.tr_integer_neighbours && spec_.kind[j] == 1) {
+      const Dimension& dim = space_.dimensions()[j];
+      const double v = space_.decode_value(j, center_[j]);
+      if (v - 1.0 >= dim.low) lo[j] = std::min(lo[j], space_.encode_value(j, v - 1.0));
+      if (v + 1.0 <= dim.high) hi[j] = std::max(hi[j], space_.encode_value(j, v + 1.0));
+    }
+  }
   AcqResult r = maximize_in_region(*gp_, acq, space_, seen, center_, lo, hi, ao, seed);
   if (!r.found) r = maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seed);  // the region is used up
   return r;
+}
+
+void BayesEngine::set_trust_region(double local_fraction, int tr_after, bool free_categorical,
+                                   bool integer_neighbours, bool ties_neutral) {
+  if (!(local_fraction >= 0.0 && local_fraction <= 1.0))
+    throw std::invalid_argument("local_fraction must be within [0, 1]");
+  if (tr_after < 0) throw std::invalid_argument("tr_after must be >= 0");
+  opt_.local_fraction = local_fraction;
+  opt_.tr_after = tr_after;
+  opt_.tr_free_categorical = free_categorical;
+  opt_.tr_integer_neighbours = integer_neighbours;
+  opt_.tr_ties_neutral = ties_neutral;
 }
 
 }  // namespace amtune
@@ -179,7 +208,7 @@ AcqResult BayesEngine::propose_big(const Acquisition& acq, const SeenSet& seen, 
 
 namespace amtune {
 
-void TrustRegion::update(const Eigen::VectorXd& y, int fail_tol) {
+void TrustRegion::update(const Eigen::VectorXd& y, int fail_tol, bool ties_neutral) {
   const int n = static_cast<int>(y.size());
   if (n_seen < 0 || n_seen > n) {  // a new region (first big-mode proposal, or a history not extending ours)
     *this = TrustRegion();
@@ -188,6 +217,7 @@ void TrustRegion::update(const Eigen::VectorXd& y, int fail_tol) {
     return;
   }
   for (int i = n_seen; i < n; ++i) {
+    if (ties_neutral && std::abs(y[i] - best) <= 1e-12 * std::max(1.0, std::abs(best))) continue;
     if (y[i] < best - 1e-3 * std::abs(best)) {
       ++successes;
       failures = 0;

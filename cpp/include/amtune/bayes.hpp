@@ -57,6 +57,22 @@ struct EngineOptions {
   int big_threshold = 0;
   int local_points = 256;
   int big_candidates = 1024;
+  // Trust-region schedule of the exact mode (the big-history mode always uses the region):
+  // proposals maximize the acquisition over the whole space (acq_optimizer.hpp) until `tr_after`
+  // finished trials, then a fraction `local_fraction` of them inside the trust region (0: never).
+  double local_fraction = 0.9;
+  int tr_after = 0;
+  // Categorical ranges are free inside the trust region (their encoded order is arbitrary, so a
+  // box around the incumbent's cell would only allow the categories that happen to be encoded next
+  // to it); CASMOPOLITAN (Wan et al. 2021) bounds them by Hamming distance instead.
+  bool tr_free_categorical = false;
+  // Integer ranges keep their neighbouring values (incumbent +- 1) inside the trust region: once
+  // the region is narrower than one integer's cell, a box would pin the integer to the incumbent's
+  // value and the search could only move the other coordinates (in tuning problems, often flat
+  // ones such as a k-NN leaf size), spending the budget on configurations that all score the same.
+  bool tr_integer_neighbours = false;
+  // Ties with the incumbent neither shrink nor grow the region (TrustRegion::update).
+  bool tr_ties_neutral = false;
 };
 
 class BayesEngine {
@@ -95,6 +111,9 @@ class BayesEngine {
   bool big_mode() const { return big_; }
   int model_points() const { return model_points_; }
   const TrustRegion& trust_region() const { return tr_; }
+  // Trust-region schedule (see EngineOptions); validated here.
+  void set_trust_region(double local_fraction, int tr_after, bool free_categorical,
+                        bool integer_neighbours = false, bool ties_neutral = false);
 
  private:
   // Steps 1-4 of propose: imputed values yi, transformed yt, whether big and whether refitted.
@@ -138,6 +157,7 @@ class BayesEngine {
   TrustRegion tr_;
   Eigen::VectorXd center_;  // the incumbent (trust-region centre)
   std::int64_t big_picks_ = 0;
+  int n_hist_ = 0;  // finished trials of the current proposal
   double plugin_best_ = 0.0;  // lowest posterior mean among the model's best rows (EI's incumbent)
   double local_loc_ = 0.0, local_scale_ = 1.0;  // big-history mode: gp_ targets = (yt - loc) / scale
   int n_model_rows_ = 0;  // rows of gp_ after the last fit (more: fantasies)

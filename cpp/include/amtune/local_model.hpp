@@ -56,7 +56,11 @@ struct TrustRegion {
   int n_seen = -1;  // finished trials already counted (-1: not started)
   double best = std::numeric_limits<double>::infinity();
   // Count the trials n_seen..n-1 of y (minimization, failures imputed), given the fail tolerance.
-  void update(const Eigen::VectorXd& y, int fail_tol);
+  // With `ties_neutral`, a trial whose value equals the incumbent's (within 1e-12 relative) counts
+  // neither as a success nor as a failure: on a plateau (a tuning loss that many configurations
+  // share) a tie says nothing about the region being too large, and shrinking it there would pin
+  // the search to the plateau.
+  void update(const Eigen::VectorXd& y, int fail_tol, bool ties_neutral = false);
 };
 
 // Acquisition maximization restricted to the box [lo, hi] around `center`: scrambled-Halton

@@ -100,6 +100,25 @@ class BayesianSearch(Strategy):
         :mod:`amtune.strategies.big_history`.
     ``local_points``
         Trials of the local model in the big-history mode (default 256).
+    ``local_fraction``
+        Share of the proposals made inside the trust region once it is in use (default 0.9; 0:
+        never, every proposal maximizes the acquisition over the whole space).
+    ``trust_region_after``
+        Finished trials before the trust region is used (default 0: from the first model-based
+        proposal); the big-history mode always uses it.
+    ``categorical_region``
+        ``"free"`` (default): a categorical range may take any of its values inside the trust
+        region (the order of its encoded cells is arbitrary, so a box would only allow the values
+        that happen to be encoded next to the incumbent's; CASMOPOLITAN, Wan et al. 2021, bounds
+        categoricals by Hamming distance for the same reason); ``"box"``: bounded by the region
+        like a numeric range, by encoded cell (the behaviour before issue 12).
+    ``integer_region``
+        ``"box"`` (default): an integer range is bounded by the trust region like a continuous one;
+        ``"neighbours"``: the incumbent's neighbouring values (+- 1) always lie inside the region.
+    ``region_ties``
+        ``"fail"`` (default): a trial that ties the incumbent's value counts as a failure and
+        shrinks the trust region like any non-improving one (TuRBO); ``"neutral"``: it counts
+        neither way (on a plateau a tie is no evidence that the region is too large).
 
     >>> import amtune
     >>> space = amtune.SearchSpace({"x": amtune.ContinuousParameter(-2.0, 2.0),
@@ -125,6 +144,11 @@ class BayesianSearch(Strategy):
         output_warping: bool = True,
         big_history_threshold: int | None = DEFAULT_BIG_HISTORY_THRESHOLD,
         local_points: int = DEFAULT_LOCAL_POINTS,
+        local_fraction: float = 0.9,
+        trust_region_after: int = 0,
+        categorical_region: str = "free",
+        integer_region: str = "box",
+        region_ties: str = "fail",
     ) -> None:
         if acquisition not in ACQUISITIONS:
             raise ValueError(
@@ -156,6 +180,31 @@ class BayesianSearch(Strategy):
         self.big_history_threshold, self.local_points = check_big_history_options(
             big_history_threshold, local_points
         )
+        if (
+            isinstance(local_fraction, bool)
+            or not isinstance(local_fraction, (int, float))
+            or not (0.0 <= local_fraction <= 1.0)
+        ):
+            raise ValueError(f"local_fraction must be a number in [0, 1], got {local_fraction!r}")
+        if not _is_int(trust_region_after) or trust_region_after < 0:
+            raise ValueError(
+                f"trust_region_after must be an integer >= 0, got {trust_region_after!r}"
+            )
+        if categorical_region not in ("box", "free"):
+            raise ValueError(
+                f"categorical_region must be 'box' or 'free', got {categorical_region!r}"
+            )
+        if integer_region not in ("box", "neighbours"):
+            raise ValueError(
+                f"integer_region must be 'box' or 'neighbours', got {integer_region!r}"
+            )
+        self.integer_region = integer_region
+        if region_ties not in ("fail", "neutral"):
+            raise ValueError(f"region_ties must be 'fail' or 'neutral', got {region_ties!r}")
+        self.region_ties = region_ties
+        self.local_fraction = float(local_fraction)
+        self.trust_region_after = int(trust_region_after)
+        self.categorical_region = categorical_region
 
     def bind(self, space: SearchSpace, seed: int) -> None:
         super().bind(space, seed)
@@ -171,6 +220,13 @@ class BayesianSearch(Strategy):
             output_warping=self.output_warping,
             big_threshold=self.big_history_threshold or 0,
             local_points=self.local_points,
+        )
+        self._engine.set_trust_region(
+            self.local_fraction,
+            self.trust_region_after,
+            self.categorical_region == "free",
+            self.integer_region == "neighbours",
+            self.region_ties == "neutral",
         )
         self._n_init = (
             self.n_initial if self.n_initial is not None else default_n_initial(space.dim)

@@ -1,0 +1,444 @@
+"""Tables of the broad suites (issue 12): BBOB per dimension, real tuning problems, their noisy
+variants and batches, per budget.
+
+The score of a run after k evaluations is the best value among its first k evaluations; on a noisy
+problem it is the noise-free value of the configuration with the best *observed* value (what the
+method would return). BBOB scores are simple regrets (floored at 1e-8, COCO's final target).
+
+* **mean rank**: on each problem the methods are ranked by their median score over seeds (ties share
+  their ranks); the mean over the suite's problems. A method is ranked on the problems it ran.
+* **W/T/L**: problems where amtune's median is better / equal / worse than the peer's.
+* **normalized score** (bayesmark, Turner et al. 2021): ``100 (1 - (s - opt) / (rand - opt))`` per
+  run, with ``opt`` the best value any run of any method reached on the problem and ``rand`` the mean
+  score of Random at the same k; averaged over seeds, then problems. 100 is the best seen, 0 is
+  Random. On BBOB, whose regrets span many decades, the same formula on log10(regret). A run's
+  score is clipped below at -100, so that a problem where Random is already near the best seen
+  cannot dominate the mean.
+* **optimizer time**: seconds of ask + tell per run up to k (the objective excluded), median.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+BUDGETS = (25, 50, 100)
+TIE_RTOL = 1e-9
+BBOB_FLOOR = 1e-8
+PEERS = ["optuna-gp", "optuna-tpe", "skopt-gp", "hebo", "smac", "random"]
+LABELS = {
+    "amtune-bayes": "amtune Bayesian",
+    "optuna-gp": "Optuna GPSampler",
+    "optuna-tpe": "Optuna TPE",
+    "skopt-gp": "scikit-optimize GP",
+    "hebo": "HEBO",
+    "smac": "SMAC3 (HPO facade)",
+    "random": "Random",
+}
+_BBOB = re.compile(r"^bbob-f(\d{2})-d(\d{2})-i(\d{2})$")
+
+
+def suite_of(problem: str, batch: int) -> str | None:
+    m = _BBOB.match(problem)
+    if m:
+        name = f"BBOB d={int(m.group(2))}"
+    elif problem.endswith("~noisy"):
+        name = "tuning, noisy"
+    else:
+        from benchmarks.quality.tuning import TUNING_SPECS
+
+        if not any(s.name == problem for s in TUNING_SPECS):
+            return None
+        name = "tuning"
+    return name + (f", q={batch}" if batch > 1 else "")
+
+
+def load(raw: Path) -> list[dict[str, Any]]:
+    out = []
+    for path in sorted(raw.glob("*/*/s*.json")):
+        rec = json.loads(path.read_text())
+        rec["_dir"] = path.parent.name
+        out.append(rec)
+    return out
+
+
+def score_at(rec: dict[str, Any], k: int) -> float | None:
+    vals = rec["values"]
+    if len(vals) < k:
+        return None
+    trues = rec.get("true_values") or vals
+    if rec.get("noise_sd"):
+        i = int(np.argmin(np.asarray(vals[:k], dtype=float)))
+        s = float(trues[i])
+    else:
+        s = float(np.min(np.asarray(vals[:k], dtype=float)))
+    if _BBOB.match(rec["problem"]):
+        s = max(s - float(rec["optimum"]), BBOB_FLOOR)
+    return s
+
+
+def method_name(rec: dict[str, Any]) -> str:
+    return str(rec["method"])
+
+
+def _equal(a: float, b: float) -> bool:
+    return abs(a - b) <= TIE_RTOL * max(1.0, abs(a), abs(b))
+
+
+def _ranks(values: Sequence[float]) -> list[float]:
+    """Average ranks (1 = best) with ties by _equal."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and _equal(values[order[j + 1]], values[order[i]]):
+            j += 1
+        for t in range(i, j + 1):
+            ranks[order[t]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+class Suite:
+    """Scores of one suite: ``runs[(problem, method)] = [records]``."""
+
+    def __init__(self, name: str, runs: dict[tuple[str, str], list[dict[str, Any]]]) -> None:
+        self.name = name
+        self.runs = runs
+        self.problems = sorted({p for p, _ in runs})
+        self.methods = sorted({m for _, m in runs})
+
+    def common_seeds(self, methods: Sequence[str]) -> Suite:
+        """The same suite with, on each problem, only the seeds that every one of ``methods`` ran
+        (other methods, Random included as the normalization reference, keep all their runs)."""
+        runs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for p in self.problems:
+            seeds = None
+            for m in methods:
+                s = {int(r["seed"]) for r in self.runs.get((p, m), [])}
+                seeds = s if seeds is None else seeds & s
+            for (pp, m), rs in self.runs.items():
+                if pp != p:
+                    continue
+                runs[(pp, m)] = (
+                    [r for r in rs if int(r["seed"]) in (seeds or set())] if m in methods else rs
+                )
+        return Suite(self.name, {k: v for k, v in runs.items() if v})
+
+    def budget(self) -> int:
+        return max(len(r["values"]) for rs in self.runs.values() for r in rs)
+
+    def scores(self, problem: str, method: str, k: int) -> list[float]:
+        out = []
+        for r in self.runs.get((problem, method), []):
+            s = score_at(r, k)
+            if s is not None:
+                out.append(s)
+        return out
+
+    def medians(self, k: int, methods: Sequence[str]) -> dict[str, dict[str, float]]:
+        """problem -> method -> median score (methods with at least one run reaching k)."""
+        out: dict[str, dict[str, float]] = {}
+        for p in self.problems:
+            row = {}
+            for m in methods:
+                s = self.scores(p, m, k)
+                if s:
+                    row[m] = float(np.median(s))
+            if row:
+                out[p] = row
+        return out
+
+    def opt(self, problem: str) -> float:
+        best = math.inf
+        for (p, _), rs in self.runs.items():
+            if p != problem:
+                continue
+            for r in rs:
+                s = score_at(r, len(r["values"]))
+                if s is not None:
+                    best = min(best, s)
+        return best
+
+    def normalized(
+        self, method: str, k: int, problems: Iterable[str] | None = None
+    ) -> tuple[float, int]:
+        """bayesmark's normalized score (mean over problems of the mean over seeds), #problems."""
+        per_problem = []
+        for p in self.problems if problems is None else sorted(problems):
+            rand = self.scores(p, "random", k)
+            mine = self.scores(p, method, k)
+            if not rand or not mine:
+                continue
+            o = self.opt(p)
+            if _BBOB.match(p):
+                # regrets spanning many decades: the score on log10(regret) (COCO's usual scale);
+                # Random's reference is then its mean log-regret
+                o = math.log10(o)
+                r = float(np.mean(np.log10(rand)))
+                mine = [math.log10(x) for x in mine]
+            else:
+                r = float(np.mean(rand))
+            if r - o <= 0:
+                per_problem.append(100.0)  # random already found the best: a flat problem
+                continue
+            per_problem.append(
+                float(np.mean([max(-100.0, 100 * (1 - (s - o) / (r - o))) for s in mine]))
+            )
+        return (float(np.mean(per_problem)) if per_problem else math.nan), len(per_problem)
+
+    def times(self, method: str, k: int) -> float:
+        t = [
+            float(r["t_cum"][k - 1])
+            for (_, m), rs in self.runs.items()
+            if m == method
+            for r in rs
+            if len(r["t_cum"]) >= k
+        ]
+        return float(np.median(t)) if t else math.nan
+
+
+def group(records: Iterable[dict[str, Any]]) -> dict[str, Suite]:
+    by: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for r in records:
+        s = suite_of(r["problem"], int(r.get("batch", 1)))
+        if s is None:
+            continue
+        by[s][(r["problem"], method_name(r))].append(r)
+    return {k: Suite(k, dict(v)) for k, v in by.items()}
+
+
+def _label(m: str) -> str:
+    base = m.split(":", 1)[0].split("#", 1)[0]
+    extra = m[len(base) :]
+    return LABELS.get(base, base) + (f" `{extra}`" if extra else "")
+
+
+def _fmt(v: float, digits: int = 2) -> str:
+    return "n/a" if not math.isfinite(v) else f"{v:.{digits}f}"
+
+
+def coverage(suite: Suite, method: str, k: int) -> set[str]:
+    return {p for p in suite.problems if suite.scores(p, method, k)}
+
+
+def suite_tables(suite: Suite, amtune: str, peers: Sequence[str]) -> list[str]:
+    """Mean rank, normalized score, W/T/L against each peer, losses to Random, time.
+
+    Ranks are over the problems every method of the table ran (to the largest budget shown), on the
+    seeds all of them ran; a peer that ran fewer than half of amtune's problems is left out of the
+    table and named."""
+    budgets = [k for k in BUDGETS if k < suite.budget()] + [suite.budget()]
+    kmax = budgets[-1]
+    mine = coverage(suite, amtune, kmax)
+    methods = [amtune]
+    left_out = []
+    for p in peers:
+        if p not in suite.methods:
+            continue
+        if len(coverage(suite, p, kmax) & mine) * 2 >= max(1, len(mine)):
+            methods.append(p)
+        else:
+            left_out.append(p)
+    suite = suite.common_seeds(methods)  # every method on the same seeds of each problem
+    common = set.intersection(*(coverage(suite, m, kmax) for m in methods))
+    lines: list[str] = []
+    if left_out:
+        lines += [
+            "Left out (ran too few problems to "
+            f"{kmax} evaluations): " + ", ".join(_label(p) for p in left_out) + ".",
+            "",
+        ]
+    lines += [f"Ranked on the {len(common)} problems that all methods below ran to {kmax}.", ""]
+    head = (
+        "| method | "
+        + " | ".join(f"rank @{k} | score @{k}" for k in budgets)
+        + " | problems | optimizer s/run @"
+        + str(budgets[-1])
+        + " |"
+    )
+    lines += [head, "|" + "---|" * (2 + 2 * len(budgets) + 1)]
+    ranks: dict[int, dict[str, list[float]]] = {}
+    for k in budgets:
+        med = {p: row for p, row in suite.medians(k, methods).items() if p in common}
+        rk: dict[str, list[float]] = defaultdict(list)
+        for _, row in med.items():
+            ms = list(row)
+            for m, r in zip(ms, _ranks([row[m] for m in ms]), strict=True):
+                rk[m].append(r)
+        ranks[k] = rk
+    best_rank = {
+        k: min((float(np.mean(v)) for v in ranks[k].values()), default=math.nan) for k in budgets
+    }
+    for m in methods:
+        cells = []
+        for k in budgets:
+            r = ranks[k].get(m, [])
+            mr = float(np.mean(r)) if r else math.nan
+            cell = _fmt(mr)
+            if r and _equal(mr, best_rank[k]):
+                cell = f"**{cell}**"
+            ns, _ = suite.normalized(m, k, common)
+            cells += [cell, _fmt(ns, 1)]
+        n = len(ranks[budgets[-1]].get(m, []))
+        lines.append(
+            f"| {_label(m)} | "
+            + " | ".join(cells)
+            + f" | {n} | {_fmt(suite.times(m, budgets[-1]), 2)} |"
+        )
+    lines.append("")
+    # head-to-head
+    lines.append("amtune against each peer, problems where its median is better / equal / worse:")
+    lines.append("")
+    lines.append("| peer | " + " | ".join(f"@{k}" for k in budgets) + " |")
+    lines.append("|---|" + "---|" * len(budgets))
+    for p in methods[1:]:
+        cells = []
+        for k in budgets:
+            w = t = los = 0
+            for prob, row in suite.medians(k, [amtune, p]).items():
+                if amtune in row and p in row and prob in common:
+                    if _equal(row[amtune], row[p]):
+                        t += 1
+                    elif row[amtune] < row[p]:
+                        w += 1
+                    else:
+                        los += 1
+            tot = w + t + los
+            cells.append(f"{w}/{t}/{los}" + (f" ({100 * w / tot:.0f}% won)" if tot else ""))
+        lines.append(f"| {_label(p)} | " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
+
+
+def losses(suite: Suite, amtune: str, peer: str, k: int) -> list[str]:
+    """Problems where amtune's median is worse than the peer's at k."""
+    out = []
+    for prob, row in suite.medians(k, [amtune, peer]).items():
+        if (
+            amtune in row
+            and peer in row
+            and not _equal(row[amtune], row[peer])
+            and row[amtune] > row[peer]
+        ):
+            out.append(f"{prob} ({row[amtune]:.4g} vs {row[peer]:.4g})")
+    return out
+
+
+def ablation_table(suite: Suite, variants: Sequence[str], k: int) -> list[str]:
+    """amtune variants ranked among themselves and the peers (mean rank, normalized score)."""
+    peers = [p for p in PEERS if p in suite.methods]
+    cov = {v: len(coverage(suite, v, k)) for v in variants}
+    most = max(cov.values(), default=0)
+    partial = [v for v in variants if cov[v] * 2 < most]
+    variants = [v for v in variants if v not in partial]
+    suite = suite.common_seeds(variants)
+    lines = []
+    if partial:
+        lines += ["Too few problems run (left out): " + ", ".join(_label(v) for v in partial), ""]
+    lines += ["| variant | rank among variants | rank with peers | score |", "|---|---|---|---|"]
+    med_v = suite.medians(k, variants)
+    for v in variants:
+        rv = []
+        for row in med_v.values():
+            if v in row and len(row) == len(variants):
+                ms = list(row)
+                rv.append(_ranks([row[m] for m in ms])[ms.index(v)])
+        rp = []
+        for row in suite.medians(k, [v, *peers]).values():
+            if v in row:
+                ms = list(row)
+                rp.append(_ranks([row[m] for m in ms])[ms.index(v)])
+        ns, _ = suite.normalized(v, k)
+        lines.append(
+            f"| {_label(v)} | {_fmt(float(np.mean(rv)) if rv else math.nan)} | "
+            f"{_fmt(float(np.mean(rp)) if rp else math.nan)} | {_fmt(ns, 1)} |"
+        )
+    lines.append("")
+    return lines
+
+
+SUITE_ORDER = [
+    "tuning",
+    "tuning, noisy",
+    "tuning, q=4",
+    "tuning, q=8",
+    "BBOB d=2",
+    "BBOB d=5",
+    "BBOB d=10",
+    "BBOB d=20",
+]
+#: amtune's versions compared with the peers: the code before issue 12's changes (run from a
+#: snapshot of that commit, stored as ``amtune-bayes#v0``) and the current default
+VERSIONS = [
+    ("amtune-bayes#v0", "before (commit 6988ffa)"),
+    # the current default; its proposals are identical to those of this option set, which was run
+    # as an ablation (tests/test_bayesian.py checks the default)
+    ("amtune-bayes:categorical_region=free", "now (default categorical_region='free')"),
+    ("amtune-bayes", "now"),
+]
+
+
+def _seeds(suite: Suite, method: str) -> str:
+    seeds = sorted({int(r["seed"]) for (_, m), rs in suite.runs.items() if m == method for r in rs})
+    if not seeds:
+        return "-"
+    if seeds == list(range(seeds[0], seeds[-1] + 1)):
+        return f"{seeds[0]}-{seeds[-1]}" if len(seeds) > 1 else str(seeds[0])
+    return ",".join(map(str, seeds))
+
+
+def broad_section(records: list[dict[str, Any]]) -> list[str]:
+    suites = group(records)
+    out = ["## Broad suites (issue 12)", "", *(__doc__ or "").strip().splitlines()[2:], ""]
+    for name in [s for s in SUITE_ORDER if s in suites] + sorted(set(suites) - set(SUITE_ORDER)):
+        suite = suites[name]
+        out += [f"### {name}: {len(suite.problems)} problems, budget {suite.budget()}", ""]
+        out.append(
+            "Seeds run: "
+            + "; ".join(f"{_label(m)} {_seeds(suite, m)}" for m in suite.methods)
+            + "."
+        )
+        out.append("")
+        for version, label in VERSIONS:
+            if version not in suite.methods:
+                continue
+            out += [f"amtune {label} against the peers:", ""]
+            out += suite_tables(suite, version, PEERS)
+            k = min(50, suite.budget())
+            for peer in ("random", "optuna-gp"):
+                if peer in suite.methods:
+                    lost = losses(suite.common_seeds([version, peer]), version, peer, k)
+                    out.append(
+                        f"Medians worse than {_label(peer)} at {k}: {len(lost)}"
+                        + (": " + ", ".join(lost) if lost else "")
+                        + "."
+                    )
+            out.append("")
+        if name.startswith("BBOB"):
+            out += [
+                "On BBOB's all-continuous spaces the current default proposes exactly what the "
+                "code before issue 12 did (the only default that changed, "
+                "`categorical_region='free'`, acts on categorical ranges), so the `#v0` rows are "
+                "also the current default's.",
+                "",
+            ]
+        variants = [m for m in suite.methods if m.startswith("amtune-bayes")]
+        if len(variants) > 2:
+            k = min(50, suite.budget())
+            out += [
+                f"Ablations (amtune variants at {k} evaluations, on the seeds all of them ran):",
+                "",
+            ]
+            out += ablation_table(suite, variants, k)
+    return out
