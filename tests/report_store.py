@@ -137,6 +137,9 @@ def write_synthetic_job(
             last = values[-1] if values else None
             ok = status != "Failed" and last is not None
             store.add_attempt(name, seq, attempts, status, reason, False, start, end)
+            if status == "Stopped":  # what the driver records of the rule's decision
+                rule = "Hyperband" if strategy == "Hyperband" else "EarlyStopping"
+                store.set_rule_decision(name, seq, rule, "Stop", reason, n_epochs)
             store.update_training_job(
                 name,
                 seq,

@@ -7,6 +7,7 @@ import json
 import math
 import pickle
 import sqlite3
+import time
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +40,7 @@ from amtune.report.axes import axis_for
 from amtune.report.endpoints import EndpointLayoutError
 from amtune.report.figures.curves import MAX_CURVES, rung_levels, select, thin
 from amtune.report.page import analyse, build_page, render_html
+from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.store import Store
 
 
@@ -119,25 +121,78 @@ def test_report_data_reads_statuses_stops_attempts_and_curves(hyperband_store):
     assert rung_levels(data) == [1, 3, 9]
 
 
-def test_stop_kind_rules():
-    assert (
-        stop_kind_of("Stopped", "early stopping: objective 1 at step 2 ...")
-        is StopKind.EARLY_STOPPING
-    )
-    assert stop_kind_of("Stopped", "stop requested") is StopKind.TUNING_JOB
-    assert (
-        stop_kind_of(
-            "Failed", "the training job exceeded its MaxRuntimeInSeconds (5 s) and was stopped"
-        )
-        is StopKind.TIMEOUT
-    )
-    assert stop_kind_of("Failed", "AlgorithmError") is StopKind.NONE
-
-
-def stop_kind_of(status, reason):
+def test_stop_kind_reads_the_recorded_decision_not_the_message():
     from amtune.report.data import stop_kind
 
-    return stop_kind(status, reason)
+    def decision(rule, action="Stop"):
+        return {"rule": rule, "action": action, "reason": "any text", "resource": None}
+
+    assert stop_kind("Stopped", decision("EarlyStopping")) is StopKind.EARLY_STOPPING
+    assert stop_kind("Completed", decision("Hyperband", "Complete")) is StopKind.HYPERBAND
+    assert stop_kind("Stopped", decision("TuningJobStopping")) is StopKind.TUNING_JOB
+    assert stop_kind("Failed", decision("Timeout")) is StopKind.TIMEOUT
+    # a decision whose status does not follow (the job ended otherwise) labels nothing
+    assert stop_kind("Completed", decision("EarlyStopping")) is StopKind.NONE
+    # no recorded decision (an older store): unlabelled, whatever FailureReason says
+    assert stop_kind("Stopped", None) is StopKind.NONE
+
+
+def test_report_labels_the_stops_the_driver_recorded(tmp_path):
+    def train(hp, reporter):
+        for step in range(30):
+            reporter.report("score", hp["x"] * (step + 1), step=step)
+            time.sleep(0.02 if hp["x"] > 0.5 else 0.05)
+
+    tuner = amtune.HyperparameterTuner(
+        "score",
+        {"x": amtune.ContinuousParameter(0.0, 1.0)},
+        strategy="Random",
+        objective_type="Maximize",
+        max_jobs=8,
+        max_parallel_jobs=2,
+        early_stopping_type="Auto",
+        random_seed=1,
+        runner="thread",
+        quiet=True,
+        db=str(tmp_path / "es.db"),
+    )
+    tuner.fit(train, job_name="es")
+    data = ReportData.load(tuner.store, "es")
+    jobs = data.jobs.set_index("seq")
+    decided = tuner.store.rule_decisions("es")
+    stopped = jobs.index[jobs["status"] == "Stopped"]
+    assert len(stopped) > 0 and set(stopped) == set(decided)
+    assert (jobs.loc[stopped, "stop_kind"] == StopKind.EARLY_STOPPING.value).all()
+    assert (jobs.drop(index=stopped)["stop_kind"] == StopKind.NONE.value).all()
+    # an older store has no recorded decisions: the stops are simply unlabelled
+    for seq in decided:
+        tuner.store.delete_rule_decision("es", seq)
+    old = ReportData.load(tuner.store, "es")
+    assert (old.jobs["stop_kind"] == StopKind.NONE.value).all()
+
+
+def test_report_labels_a_training_job_time_limit(tmp_path):
+    def train(hp, reporter):
+        for step in range(100):
+            reporter.report("score", hp["x"], step=step)
+            time.sleep(0.05)
+
+    tuner = amtune.HyperparameterTuner(
+        "score",
+        {"x": amtune.ContinuousParameter(0.0, 1.0)},
+        strategy="Random",
+        max_jobs=1,
+        max_runtime_per_training_job=0.3,
+        random_seed=0,
+        runner="thread",
+        quiet=True,
+        db=str(tmp_path / "t.db"),
+    )
+    with pytest.raises(UnexpectedStatusException, match="MaxRuntimeInSeconds"):
+        tuner.fit(train, job_name="t")  # its only training job failed
+    jobs = ReportData.load(tuner.store, "t").jobs
+    assert list(jobs["status"]) == ["Failed"]
+    assert list(jobs["stop_kind"]) == [StopKind.TIMEOUT.value]
 
 
 # ====================================================================== axes and decimation

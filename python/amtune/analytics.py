@@ -21,6 +21,19 @@ from amtune.store import Store
 
 TRAINING_JOB_STATUSES = tuple(TrainingJobStatus)
 OBJECTIVE_STATUSES = tuple(ObjectiveStatus)
+#: The columns of a training job after its tuned hyperparameters (``dataframe()``, the report's
+#: table).
+TRAINING_JOB_COLUMNS = (
+    "TrainingJobName",
+    "TrainingJobStatus",
+    "FinalObjectiveValue",
+    "TrainingStartTime",
+    "TrainingEndTime",
+    "TrainingElapsedTimeSeconds",
+    "ObjectiveStatus",
+    "Attempts",
+    "FailureReason",
+)
 
 
 def ts(t: float | None) -> datetime | None:
@@ -208,19 +221,7 @@ def analytics(store: Store, name: str) -> AnalyticsFrame:
         )
         d.update(spread(job["config"], r))  # k-fold evaluation: the objective over the folds
         rows.append(d)
-    cols = [
-        *names,
-        "TrainingJobName",
-        "TrainingJobStatus",
-        "FinalObjectiveValue",
-        "TrainingStartTime",
-        "TrainingEndTime",
-        "TrainingElapsedTimeSeconds",
-        "ObjectiveStatus",
-        "FailureReason",
-        "Attempts",
-        *spread_columns(job["config"]),
-    ]
+    cols = [*names, *TRAINING_JOB_COLUMNS, *spread_columns(job["config"])]
     frame: AnalyticsFrame = AnalyticsFrame(rows, columns=cols)
     frame.tuning_job_name = name
     return frame

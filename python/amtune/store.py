@@ -24,7 +24,8 @@ Tables
 ``attempts``       one row per finished attempt of a training job (for retries).
 ``metrics``        every metric emission: training job, metric name, step, time, value.
 ``rule_decisions`` the decision of a rule that ended a training job (early stopping, a Hyperband
-                   rung: rule, action, reason, resource), so a resumed job's rules see it. Added
+                   rung: rule, action, reason, resource), so a resumed job's rules see it, or
+                   the driver's own stop (rule: a ``StopCause``: time limit, tuning job). Added
                    after schema version 1 was published; it is created in an older store when
                    the store is opened (older amtune versions ignore it).
 """

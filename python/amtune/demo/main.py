@@ -23,7 +23,7 @@ RANGES = {
     "batch_size": CategoricalParameter([16, 32, 64, 128]),
 }
 
-STATIC = {"epochs": 40}
+STATIC = {"epochs": 60}
 
 
 def training_script() -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +19,10 @@ import numpy as np
 import pandas as pd
 
 from amtune.analytics import describe
-from amtune.enums import ObjectiveStatus, ObjectiveType, TrainingJobStatus
+from amtune.enums import ObjectiveStatus, ObjectiveType, StopCause, TrainingJobStatus
 from amtune.report.endpoints import VariantMetrics, read_endpoint_metrics
+from amtune.rules.early_stopping import RULE as EARLY_STOPPING_RULE
+from amtune.rules.hyperband import RULE as HYPERBAND_RULE
 from amtune.space import SearchSpace
 from amtune.space.serialization import ranges_from_json
 
@@ -37,34 +40,40 @@ class StopKind(enum.Enum):
     TIMEOUT = "time limit"  # the training job's own MaxRuntimeInSeconds (it ends Failed)
 
 
-def stop_kind(status: str, failure_reason: str | None) -> StopKind:
-    """The :class:`StopKind` of a training job from its status and FailureReason.
+def stop_kind(status: str, decision: Mapping[str, Any] | None) -> StopKind:
+    """The :class:`StopKind` of a training job from its status and the decision that ended it.
 
-    The store keeps the rule's decision as the FailureReason text written by the rule (see
-    ``amtune.rules.early_stopping`` and ``amtune.rules.hyperband``), so the cause is read from
-    its prefix.
+    ``decision`` is the job's row of the store's ``rule_decisions`` (``Store.rule_decisions``):
+    the rule that stopped it (early stopping, a Hyperband rung) or the driver's own
+    :class:`~amtune.enums.StopCause` (a time limit, the tuning job ending). A job with no recorded
+    decision (one that ended by itself, or a store written before decisions were recorded) is
+    not labelled.
 
-    >>> stop_kind("Stopped", "early stopping: objective 0.5 at step 3 is worse than ...")
+    >>> stop_kind("Stopped", {"rule": "EarlyStopping", "action": "Stop"})
     <StopKind.EARLY_STOPPING: 'early stopping'>
-    >>> stop_kind("Completed", "Hyperband: reached MaxResource (9) at resource 9")
+    >>> stop_kind("Completed", {"rule": "Hyperband", "action": "Complete"})
     <StopKind.HYPERBAND: 'Hyperband'>
-    >>> stop_kind("Completed", None)
+    >>> stop_kind("Stopped", None)
     <StopKind.NONE: 'none'>
     """
-    reason = failure_reason or ""
-    if reason.startswith("Hyperband:"):
-        return StopKind.HYPERBAND
-    if reason.startswith("early stopping:"):
-        return StopKind.EARLY_STOPPING
-    if (
-        status == TrainingJobStatus.FAILED
-        and "MaxRuntimeInSeconds" in reason
-        and "exceeded" in reason
-    ):
-        return StopKind.TIMEOUT
-    if status == TrainingJobStatus.STOPPED:
-        return StopKind.TUNING_JOB
-    return StopKind.NONE
+    if decision is None:
+        return StopKind.NONE
+    kind = _RULE_KINDS.get(str(decision["rule"]), StopKind.NONE)
+    # the status the decision gives (tuning/outcome.py); another status means it did not apply
+    return kind if status == _KIND_STATUS.get(kind, status) else StopKind.NONE
+
+
+_RULE_KINDS = {
+    EARLY_STOPPING_RULE: StopKind.EARLY_STOPPING,
+    HYPERBAND_RULE: StopKind.HYPERBAND,
+    StopCause.TIMEOUT.value: StopKind.TIMEOUT,
+    StopCause.TUNING_JOB_STOPPING.value: StopKind.TUNING_JOB,
+}
+_KIND_STATUS = {
+    StopKind.EARLY_STOPPING: TrainingJobStatus.STOPPED,
+    StopKind.TIMEOUT: TrainingJobStatus.FAILED,
+    StopKind.TUNING_JOB: TrainingJobStatus.STOPPED,
+}
 
 
 def _final(row: dict[str, Any]) -> float:
@@ -132,6 +141,7 @@ class ReportData:
         objective = str(htc["HyperParameterTuningJobObjective"]["MetricName"])
         maximize = htc["HyperParameterTuningJobObjective"]["Type"] == ObjectiveType.MAXIMIZE
         rows = store.training_jobs(name)
+        decisions = store.rule_decisions(name)
         names = list(space.ranges)
         jobs = pd.DataFrame(
             {
@@ -146,7 +156,9 @@ class ReportData:
                 "final_objective": [_final(r) for r in rows],
                 "attempts": [r["attempts"] for r in rows],
                 "restarts": [r["restarts"] for r in rows],
-                "stop_kind": [stop_kind(r["status"], r["failure_reason"]).value for r in rows],
+                "stop_kind": [
+                    stop_kind(r["status"], decisions.get(r["seq"])).value for r in rows
+                ],
             },
             columns=[
                 "seq", "name", "status", "objective_status", "failure_reason", "creation_time",

@@ -7,20 +7,10 @@ import math
 from datetime import datetime, timezone
 from typing import Any
 
+from amtune.analytics import TRAINING_JOB_COLUMNS
 from amtune.report.data import ReportData
 
-FIXED_COLUMNS = (
-    "#",
-    "TrainingJobName",
-    "TrainingJobStatus",
-    "FinalObjectiveValue",
-    "TrainingStartTime",
-    "TrainingEndTime",
-    "TrainingElapsedTimeSeconds",
-    "ObjectiveStatus",
-    "Attempts",
-    "FailureReason",
-)
+FIXED_COLUMNS = ("#", *TRAINING_JOB_COLUMNS)
 
 
 def _time(t: float | None) -> str | None:

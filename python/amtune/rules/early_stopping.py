@@ -41,6 +41,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from amtune.tuning.settings import TuningJobSettings
     from amtune.tuning.state import TrainingJobState, TuningRun
 
+#: The name of this rule in its decisions (``JobDecision.rule``, the store's ``rule_decisions``).
+RULE = "EarlyStopping"
 MIN_EARLIER_JOBS = 3
 
 __all__ = ["MIN_EARLIER_JOBS", "MedianStoppingRule", "make_early_stopping_hook", "running_averages"]
@@ -127,7 +129,7 @@ class MedianStoppingRule(TuningJobHook):
         if not worse:
             return None
         return JobDecision(
-            "EarlyStopping",
+            RULE,
             JobAction.STOP,
             f"early stopping: objective {value:g} at step {step} is worse than the median "
             f"{med:g} of the running averages of {count} earlier training jobs at that step",

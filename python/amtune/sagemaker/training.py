@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
+from amtune._threads import join_or_stop
 from amtune.analytics import ts
 from amtune.runners.command import CommandRunner
 from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome, RunnerEvent
@@ -78,13 +79,7 @@ class TrainingJobRun:
         """Block until the job ends (Ctrl-C stops it)."""
         if self._thread is None:
             return
-        try:
-            while self._thread.is_alive():
-                self._thread.join(0.2)
-        except KeyboardInterrupt:
-            self._stop.set()
-            self._thread.join()
-            raise
+        join_or_stop(self._thread, self._stop)
         if self._error is not None:
             raise self._error
 

@@ -11,10 +11,14 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from amtune.store import DEFAULT_DB, NotFoundError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from amtune.serve.state import ServeState
 
 
 def _variant(spec: str) -> tuple[str, tuple[str, float]]:
@@ -269,14 +273,26 @@ def cmd_shift(a: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_history(a: argparse.Namespace) -> int:
+def _recorded(
+    a: argparse.Namespace, read: Callable[[ServeState, str], list[dict[str, Any]]], what: str
+) -> list[dict[str, Any]]:
+    """The rows ``read(state, a.name)`` of the store; a NotFoundError when there are none."""
     from amtune.serve.state import ServeState
 
     st = ServeState(a.db)
-    rows = st.weight_history(a.name)
-    st.close()
+    try:
+        rows = read(st, a.name)
+    finally:
+        st.close()
     if not rows:
-        raise NotFoundError(f"no weight changes recorded for endpoint {a.name!r}")
+        raise NotFoundError(f"no {what} recorded for endpoint {a.name!r}")
+    return rows
+
+
+def cmd_history(a: argparse.Namespace) -> int:
+    from amtune.serve.state import ServeState
+
+    rows = _recorded(a, ServeState.weight_history, "weight changes")
     for r in rows:
         print(f"{_time(r['time'])}  {r['variant']:12} {r['weight']:8.4f}  {r['reason']}")
     return 0
@@ -285,11 +301,7 @@ def cmd_history(a: argparse.Namespace) -> int:
 def cmd_events(a: argparse.Namespace) -> int:
     from amtune.serve.state import ServeState
 
-    st = ServeState(a.db)
-    rows = st.events(a.name)
-    st.close()
-    if not rows:
-        raise NotFoundError(f"no model-server events recorded for endpoint {a.name!r}")
+    rows = _recorded(a, ServeState.events, "model-server events")
     crashes: dict[str, int] = {}
     for r in rows:
         print(f"{_time(r['time'])}  {r['variant']}/{r['instance']}  {r['event']:15} {r['detail']}")

@@ -33,6 +33,7 @@ from typing import Any
 
 from amtune.serve.state import ServeState
 from amtune.store import NotFoundError, resolve_db_path
+from amtune.tuning.liveness import process_exists
 
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
 
@@ -193,16 +194,6 @@ class ServiceClient:
             time.sleep(0.1)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def service_url(
     db: str | os.PathLike[str] | None = None,
     *,
@@ -216,7 +207,7 @@ def service_url(
     state = ServeState(path)
     try:
         row = state.service()
-        if row is not None and _alive(int(row["pid"])):
+        if row is not None and process_exists(int(row["pid"])):
             return (
                 f"http://{'127.0.0.1' if row['host'] == '0.0.0.0' else row['host']}:{row['port']}"
             )
@@ -252,7 +243,7 @@ def service_url(
         deadline = time.monotonic() + timeout
         while True:
             row = state.service()
-            if row is not None and row["started"] >= launched and _alive(int(row["pid"])):
+            if row is not None and row["started"] >= launched and process_exists(int(row["pid"])):
                 return f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{row['port']}"
             if time.monotonic() > deadline:
                 raise RuntimeError(

@@ -422,6 +422,11 @@ class Driver:
         if js.stop is not None or js.handle is None:
             return
         js.stop = stop
+        if stop.cause in (StopCause.TIMEOUT, StopCause.TUNING_JOB_STOPPING):
+            # recorded like a rule's decision (``_decide``), so the report can tell why it ended
+            self.store.set_rule_decision(
+                self.name, js.seq, stop.cause.value, JobAction.STOP, stop.reason, None
+            )
         js.handle.stop(self.t.stop_grace_seconds)
 
     def _end_early(self, stop: TuningJobStop) -> None:

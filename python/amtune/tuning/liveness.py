@@ -37,8 +37,15 @@ LEASE_HEARTBEATS = 10
 
 def pid_alive(pid: int | None, host: str | None) -> bool:
     """Whether process ``pid`` runs on this host (``host`` is where it was started)."""
-    if not pid or host != socket.gethostname():
-        return False
+    return bool(pid) and host == socket.gethostname() and process_exists(int(pid or 0))
+
+
+def process_exists(pid: int) -> bool:
+    """Whether a process ``pid`` exists on this machine (signal 0; one of another user counts).
+
+    >>> process_exists(os.getpid())
+    True
+    """
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -51,6 +51,7 @@ from typing import Any
 import numpy as np
 
 from amtune import analytics as _analytics
+from amtune._threads import join_or_stop
 from amtune.builtin.algorithms import tuning_objective_static
 from amtune.enums import ObjectiveType, TuningJobStatus
 from amtune.errors import FieldError, FieldTypeError
@@ -511,13 +512,7 @@ class HyperparameterTuner(TunerReportMixin):
         """Block until the background tuning job ends (re-raises a driver error)."""
         if self._thread is None:
             return
-        try:
-            while self._thread.is_alive():
-                self._thread.join(0.2)
-        except KeyboardInterrupt:
-            self._stop_event.set()
-            self._thread.join()
-            raise
+        join_or_stop(self._thread, self._stop_event)
         if self._error is not None:
             err, self._error = self._error, None
             raise err
