@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+import amtune
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -53,7 +55,8 @@ def run_program(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m module`` as the runner does (SM_* environment) and return the result."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT / "python")
+    # the amtune this test imports (installed, or a source checkout with a built core)
+    env["PYTHONPATH"] = str(Path(amtune.__file__).resolve().parents[1])
     env["SM_HPS"] = json.dumps(hyperparameters)
     env["SM_MODEL_DIR"] = str(job_dir / "model")
     env["SM_OUTPUT_DIR"] = str(job_dir / "output")

@@ -288,7 +288,7 @@ def test_processes_share_one_rdb_storage(tmp_path: Path) -> None:
     pytest.importorskip("sqlalchemy")
     storage = f"sqlite:///{tmp_path / 'study.db'}"
     optuna.create_study(study_name="s", storage=storage)
-    env_path = str(ROOT / "python")
+    env_path = str(Path(amtune.__file__).resolve().parents[1])  # the amtune under test
     import os
 
     env = {**os.environ, "PYTHONPATH": env_path + os.pathsep + os.environ.get("PYTHONPATH", "")}

@@ -41,7 +41,11 @@ def ray_cluster() -> Any:
     # Ray's workers import this module (the trainables live here) and amtune
     here = Path(__file__).resolve().parent
     path = os.pathsep.join(
-        [str(here), str(here.parent / "python"), os.environ.get("PYTHONPATH", "")]
+        [
+            str(here),
+            str(Path(amtune.__file__).resolve().parents[1]),
+            os.environ.get("PYTHONPATH", ""),
+        ]
     )
     ray.init(
         num_cpus=2,
