@@ -38,11 +38,11 @@ import sqlite3
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from amtune._sqlite import NestedTransactions
 from amtune.errors import FieldError
 
 DEFAULT_DB = "amtune.db"
@@ -186,7 +186,7 @@ class NotFoundError(KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-class Store:
+class Store(NestedTransactions):
     """A connection to the SQLite store; thread-safe (one lock), one per process.
 
     >>> import tempfile, os
@@ -300,25 +300,6 @@ class Store:
         self.close()
 
     # ------------------------------------------------------------------ transactions
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Group writes into one transaction (nested uses join the outer one)."""
-        with self._lock:
-            outer = self._depth == 0
-            if outer:
-                self._conn.execute("BEGIN IMMEDIATE")
-            self._depth += 1
-            try:
-                yield
-            except BaseException:
-                self._depth -= 1
-                if outer:
-                    self._conn.execute("ROLLBACK")
-                raise
-            self._depth -= 1
-            if outer:
-                self._conn.execute("COMMIT")
-
     def _exec(self, sql: str, args: Sequence[Any] = ()) -> sqlite3.Cursor:
         with self._lock:
             return self._conn.execute(sql, args)

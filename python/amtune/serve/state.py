@@ -24,10 +24,10 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from amtune._sqlite import NestedTransactions
 from amtune.store import resolve_db_path
 
 _SCHEMA = """
@@ -92,7 +92,7 @@ TABLES = (
 )
 
 
-class ServeState:
+class ServeState(NestedTransactions):
     """A connection to the store file for the ``serve_*`` tables (thread-safe, one lock)."""
 
     def __init__(self, db: str | os.PathLike[str] | None = None) -> None:
@@ -113,24 +113,6 @@ class ServeState:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self._lock:
-            outer = self._depth == 0
-            if outer:
-                self._conn.execute("BEGIN IMMEDIATE")
-            self._depth += 1
-            try:
-                yield
-            except BaseException:
-                self._depth -= 1
-                if outer:
-                    self._conn.execute("ROLLBACK")
-                raise
-            self._depth -= 1
-            if outer:
-                self._conn.execute("COMMIT")
 
     def execute(self, sql: str, args: Sequence[Any] = ()) -> sqlite3.Cursor:
         with self._lock:
