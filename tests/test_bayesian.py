@@ -9,7 +9,7 @@ import pytest
 
 import amtune
 from amtune.strategies.base import SearchSpaceExhausted
-from amtune.strategies.bayesian import BayesianSearch, default_n_initial
+from amtune.strategies.bayesian import BayesianSearch, default_n_initial, local_step_next
 
 C = amtune.ContinuousParameter
 I = amtune.IntegerParameter  # noqa: E741
@@ -249,6 +249,7 @@ def test_imported_history_with_failures_and_one_dimension():
         ({"categorical_region": "ball"}, "categorical_region"),
         ({"integer_region": "cells"}, "integer_region"),
         ({"region_ties": "ignore"}, "region_ties"),
+        ({"region_schedule": "trego"}, "region_schedule"),
     ],
 )
 def test_invalid_trust_region_options_raise(options, match):
@@ -272,6 +273,9 @@ def mixed_objective(p):
         {"trust_region_after": 15},
         {"categorical_region": "free", "integer_region": "neighbours"},
         {"region_ties": "neutral"},
+        {"region_schedule": "alternate"},
+        {"region_schedule": "adaptive"},
+        {"region_schedule": "fixed"},
     ],
 )
 def test_trust_region_schedules_are_reproducible_and_find_the_optimum(options):
@@ -309,3 +313,27 @@ def test_default_frees_categoricals_in_the_trust_region():
     c = run(MIXED, mixed_objective, 30, seed=4, categorical_region="box")
     assert [t.params for t in a.trials] == [t.params for t in b.trials]
     assert [t.params for t in a.trials] != [t.params for t in c.trials]
+
+
+@pytest.mark.parametrize(
+    ("schedule", "last_local", "y", "local"),
+    [
+        # TREGO: global steps; one local step after a global one that did not improve
+        ("alternate", False, [3.0, 2.0], False),
+        ("alternate", False, [3.0, 3.5], True),
+        ("alternate", True, [3.0, 3.5], False),
+        ("alternate", True, [3.0, 2.0], False),
+        # adaptive: keep the kind of step that improved, switch after one that did not
+        ("adaptive", True, [3.0, 2.0], True),
+        ("adaptive", True, [3.0, 3.5], False),
+        ("adaptive", False, [3.0, 2.0], False),
+        ("adaptive", False, [3.0, 3.5], True),
+        # a tie, an improvement below TuRBO's margin and a failed trial are no improvement
+        ("adaptive", True, [3.0, 3.0], False),
+        ("adaptive", True, [3.0, 2.9995], False),
+        ("adaptive", True, [3.0, float("nan")], False),
+        ("adaptive", True, [float("nan"), 1.0], False),
+    ],
+)
+def test_region_schedule_step_rule(schedule, last_local, y, local):
+    assert local_step_next(schedule, last_local, np.array(y)) is local

@@ -368,6 +368,69 @@ def ablation_table(suite: Suite, variants: Sequence[str], k: int) -> list[str]:
     return lines
 
 
+def _run_score(suite: Suite, problem: str, rec: dict[str, Any], k: int) -> float | None:
+    """One run's normalized score at k (as in ``Suite.normalized``); None when undefined."""
+    s = score_at(rec, k)
+    rand = suite.scores(problem, "random", k)
+    if s is None or not rand:
+        return None
+    o = suite.opt(problem)
+    if _BBOB.match(problem):
+        o, r, s = math.log10(o), float(np.mean(np.log10(rand))), math.log10(s)
+    else:
+        r = float(np.mean(rand))
+    if r - o <= 0:
+        return None  # Random already found the best value seen: no scale to normalize on
+    return max(-100.0, 100 * (1 - (s - o) / (r - o)))
+
+
+def paired_ablation(
+    suite: Suite, base: str, variants: Sequence[str], ks: Sequence[int]
+) -> list[str]:
+    """Each variant against ``base`` run by run: the same problem and seed (so the same initial
+    design), the difference of their normalized scores; mean +- standard error over the pairs,
+    the pairs where the variant is better / worse, and the Wilcoxon signed-rank p-value."""
+    from scipy.stats import wilcoxon
+
+    ks = [k for k in ks if k <= suite.budget()]
+    head = "| variant | pairs (problems x seeds) | " + " | ".join(
+        f"score difference @{k} | better/worse @{k} | p @{k}" for k in ks
+    )
+    lines = [head + " |", "|---|---|" + "---|---|---|" * len(ks)]
+    for v in variants:
+        cells: list[str] = []
+        n_pairs = 0
+        n_probs: set[str] = set()
+        for k in ks:
+            diffs = []
+            for p in suite.problems:
+                a = {int(r["seed"]): r for r in suite.runs.get((p, v), [])}
+                b = {int(r["seed"]): r for r in suite.runs.get((p, base), [])}
+                for seed in sorted(set(a) & set(b)):
+                    sa, sb = _run_score(suite, p, a[seed], k), _run_score(suite, p, b[seed], k)
+                    if sa is not None and sb is not None:
+                        diffs.append(sa - sb)
+                        n_probs.add(p)
+            d = np.asarray(diffs)
+            n_pairs = max(n_pairs, d.size)
+            if d.size < 2:
+                cells += ["n/a", "n/a", "n/a"]
+                continue
+            nz = d[np.abs(d) > 1e-9]
+            pv = float(wilcoxon(nz).pvalue) if nz.size > 5 else math.nan
+            se = float(d.std(ddof=1) / math.sqrt(d.size))
+            cells += [
+                f"{d.mean():+.1f} +- {se:.1f}",
+                f"{int((d > 1e-9).sum())}/{int((d < -1e-9).sum())}",
+                _fmt(pv, 3),
+            ]
+        lines.append(
+            f"| {_label(v)} | {n_pairs} ({len(n_probs)} problems) | " + " | ".join(cells) + " |"
+        )
+    lines.append("")
+    return lines
+
+
 SUITE_ORDER = [
     "tuning",
     "tuning, noisy",
@@ -378,6 +441,8 @@ SUITE_ORDER = [
     "BBOB d=10",
     "BBOB d=20",
 ]
+#: the reference of the ablations: the default before the last default change, run as this option set
+ABLATION_BASE = "amtune-bayes:categorical_region=free"
 #: amtune's versions compared with the peers: the code before issue 12's changes (run from a
 #: snapshot of that commit, stored as ``amtune-bayes#v0``) and the current default
 VERSIONS = [
@@ -433,12 +498,14 @@ def broad_section(records: list[dict[str, Any]]) -> list[str]:
                 "also the current default's.",
                 "",
             ]
-        variants = [m for m in suite.methods if m.startswith("amtune-bayes")]
-        if len(variants) > 2:
-            k = min(50, suite.budget())
+        variants = [m for m in suite.methods if m.startswith("amtune-bayes") and m != ABLATION_BASE]
+        if ABLATION_BASE in suite.methods and variants:
             out += [
-                f"Ablations (amtune variants at {k} evaluations, on the seeds all of them ran):",
+                f"Ablations: each amtune variant against {_label(ABLATION_BASE)} (the default "
+                "before this round's change), run by run on the same problem and seed; the "
+                "difference of normalized scores (positive: the variant is better), the runs "
+                "where it is better / worse, and the Wilcoxon signed-rank p-value:",
                 "",
             ]
-            out += ablation_table(suite, variants, k)
+            out += paired_ablation(suite, ABLATION_BASE, variants, (25, 50, 100))
     return out
