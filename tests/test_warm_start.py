@@ -206,7 +206,7 @@ def test_transfer_replaces_the_initial_design_then_hands_over_to_the_model():
     opt = Optimizer(space, "Bayesian", random_seed=0)
     Xp = np.linspace(0, 1, 30)[:, None]
     s = TransferLearningSearch(opt.strategy, [(Xp, (Xp[:, 0] - 0.7) ** 2)])
-    assert s.n_transfer == opt.strategy._n_init == 5  # min(max(5, d + 1), 10) for d = 1
+    assert s.n_transfer == opt.strategy._n_init == 10  # the default design size
     empty = History(X=np.empty((0, 1)), y=np.empty(0), pending=np.empty((0, 1)))
     P = s.ask(3, empty)
     assert abs(P[0, 0] - 0.7) < 0.05  # the first proposal minimizes the prior mean

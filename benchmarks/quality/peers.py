@@ -27,7 +27,7 @@ INIT_DESIGN = {
     "optuna-gp": "10 random points (GPSampler n_startup_trials=10), then GP + logEI",
     "skopt-gp": "10 random points (n_initial_points=10), GP (Matern, noise='gaussian') + gp_hedge, "
     "as gp_minimize",
-    "amtune-bayes": "amtune default: scrambled Halton design of min(max(5, d + 1), 10) points, "
+    "amtune-bayes": "amtune default: scrambled Halton design of 10 points (min(max(5, d + 1), 10) before issue 12), "
     "then GP + LogEI",
     "amtune-random": "amtune RandomSearch strategy",
     "hebo": "HEBO defaults: its own initial design (rand_sample), then GP + MACE + NSGA-II",

@@ -44,7 +44,7 @@ the pooled parents' mean and standard deviation, and the Bayesian strategy's GP 
 (:class:`amtune.strategies.surrogate.Surrogate`; at most 512 points chosen by ``core.fit_subset``)
 gives a prior mean ``m(x)``. This model takes the
 place of the Bayesian strategy's space-filling initial design: the job's first ``n_initial``
-proposals (the strategy's initial-design size, ``min(max(5, d + 1), 10)`` by default) come from it.
+proposals (the strategy's initial-design size, 10 by default) come from it.
 The first minimizes ``m``; the next ones maximize log expected improvement of ``m(x) + r(x)``,
 where ``r`` is a GP on the residual of the job's own values so far (same units, centred, not
 rescaled, so a shift or rescaling between the tasks is absorbed), each at least ``0.05 sqrt(d)``
