@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from amtune.errors import FieldError
 from amtune.evaluation.config import EvaluationConfig, Holdout, parse_evaluation
 from amtune.evaluation.kfold_runner import KFoldRunner
 from amtune.evaluation.splits import Split, prepare_split
@@ -38,16 +39,34 @@ __all__ = [
 ]
 
 
-def check_evaluation(evaluation: Any, channels: Mapping[str, Any]) -> EvaluationConfig:
-    """Parse the config and check the channel rules (``ValueError`` naming field or channel)."""
-    cfg = parse_evaluation(evaluation)
-    kind = "Holdout" if isinstance(cfg, Holdout) else "KFold"
+def check_evaluation(
+    evaluation: Any,
+    channels: Mapping[str, Any],
+    path: str = "evaluation",
+    channels_path: str = "channels",
+) -> EvaluationConfig:
+    """Parse the config and check the channel rules: a ``train`` channel that exists, no
+    ``validation`` channel. :class:`~amtune.errors.FieldError` naming the field (under ``path``)
+    or the channel (under ``channels_path``)."""
+    cfg = parse_evaluation(evaluation, path)
+    kind = cfg.kind
     if "train" not in channels:
-        raise ValueError(f"channels: {kind} evaluation splits the 'train' channel; none is given")
+        given = ", ".join(sorted(channels)) or "none"
+        raise FieldError(
+            f"{channels_path}.train",
+            f"required: {kind} evaluation splits the 'train' channel into train and "
+            f"validation (channels given: {given})",
+        )
     if "validation" in channels:
-        raise ValueError(
-            f"channels.validation: {kind} evaluation makes the validation channel from 'train'; "
-            f"remove the validation channel (or the evaluation config)"
+        raise FieldError(
+            f"{channels_path}.validation",
+            f"{kind} evaluation makes the validation channel from 'train'; "
+            f"remove the validation channel (or the evaluation config)",
+        )
+    if not Path(channels["train"]).exists():
+        raise FieldError(
+            f"{channels_path}.train",
+            f"the channel's data must exist; no such file or directory: {channels['train']}",
         )
     return cfg
 
@@ -110,10 +129,20 @@ def evaluated_runner(
     runner: Runner,
     root: Path,
     max_parallel_runs: int = 1,
+    channels_path: str = "channels",
+    path: str = "evaluation",
 ) -> tuple[Runner, EvaluationPlan]:
-    """For one training job (``Estimator.fit``): check the config, split the ``train`` channel
-    under ``root / "evaluation"`` and wrap ``runner``; the k-fold runs of the job run
+    """For one training job (``Estimator.fit``, ``amtune train``): check the config (errors
+    name ``path`` and ``channels_path``), split the ``train`` channel under
+    ``root / "evaluation"`` and wrap ``runner``; the k-fold runs of the job run
     ``max_parallel_runs`` at a time."""
-    cfg = check_evaluation(evaluation, channels)
-    plan = plan_evaluation(cfg, channels, max_parallel_runs, root)
+    cfg = check_evaluation(evaluation, channels, path, channels_path)
+    try:
+        plan = plan_evaluation(cfg, channels, max_parallel_runs, root)
+    except FieldError as exc:  # the data does not fit the config (K > records, empty channel)
+        if exc.path.startswith("channels."):
+            raise FieldError(channels_path + exc.path[len("channels") :], exc.rule) from None
+        if exc.path.startswith("evaluation"):
+            raise FieldError(path + exc.path[len("evaluation") :], exc.rule) from None
+        raise
     return plan.wrap(runner), plan
