@@ -59,16 +59,25 @@ def cmd_evaluate(a: argparse.Namespace) -> int:
     if a.json:
         print(json.dumps(res.to_dict(), indent=2))
     else:
+        model = "" if res.fold is None else f" (fold {res.fold}'s model)"
         print(
-            f"{res.training_job}: {a.metric} = {res.value:.6g} on {res.records} records of {a.test}"
+            f"{res.training_job}{model}: {a.metric} = {res.value:.6g} on {res.records} records "
+            f"of {a.test}"
         )
-        print(f"  stored as metric evaluation:{a.metric} of the training job")
+        print(f"  stored as metric {res.metric_name} of the training job")
     return 0
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("training_job", help="the training job whose model to use")
-    p.add_argument("--fold", type=int, default=None, help="k-fold training jobs: the fold's model")
+    p.add_argument(
+        "--fold",
+        type=int,
+        default=None,
+        metavar="N",
+        help="k-fold training jobs (one model per fold): use fold N's model (1..K); required "
+        "for them",
+    )
     p.add_argument(
         "--inference",
         metavar="PROGRAM",

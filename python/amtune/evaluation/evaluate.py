@@ -151,11 +151,19 @@ class EvaluationResult:
     value: float
     records: int
     test: str
+    fold: int | None = None
+
+    @property
+    def metric_name(self) -> str:
+        """``evaluation:<metric>`` (``evaluation:<metric>:fold-<i>`` for a fold's model)."""
+        base = f"evaluation:{self.metric}"
+        return base if self.fold is None else f"{base}:fold-{self.fold}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "TrainingJobName": self.training_job,
-            "MetricName": f"evaluation:{self.metric}",
+            **({} if self.fold is None else {"Fold": self.fold}),
+            "MetricName": self.metric_name,
             "Value": self.value,
             "Records": self.records,
             "Test": self.test,
@@ -211,7 +219,9 @@ def evaluate(
     if n != ds.n_rows:
         raise ValueError(f"the model returned {n} predictions for {ds.n_rows} test records")
     value = METRICS[metric][0](ds.y, joined)
-    res = EvaluationResult(trained.name, metric, value, ds.n_rows, str(Path(test).resolve()))
+    res = EvaluationResult(
+        trained.name, metric, value, ds.n_rows, str(Path(test).resolve()), trained.fold
+    )
     _record(res, trained, store)
     return res
 
@@ -224,6 +234,6 @@ def _record(res: EvaluationResult, trained: TrainedModel, store: Store | None) -
     history.append({**res.to_dict(), "Time": now, "ModelDir": str(trained.model_dir)})
     out.write_text(json.dumps(history, indent=1))
     if store is not None:
-        name = f"evaluation:{res.metric}"
+        name = res.metric_name
         step = len(store.metrics(trained.tuning_job, trained.seq, name))
         store.add_metrics([(trained.tuning_job, trained.seq, name, step, now, res.value)])

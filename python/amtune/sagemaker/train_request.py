@@ -234,12 +234,15 @@ def parse_training_request(doc: Any, base: Path) -> TrainingRequest:
     )
 
 
-def _evaluation(doc: Any, idc: list[Any], channels: Mapping[str, Any]) -> EvaluationConfig:
+def _evaluation(
+    doc: Any, idc: list[Any], channels: Mapping[str, tuple[str, str | None]]
+) -> EvaluationConfig:
     """The request's ``Evaluation``, with its channel rules; errors name the request's field
     (``InputDataConfig[1]`` for the ``validation`` channel, ...)."""
     index = {ch.get("ChannelName"): i for i, ch in enumerate(idc)}
     try:
-        return check_evaluation(doc, channels, "Evaluation", "InputDataConfig")
+        paths = {k: p for k, (p, _) in channels.items()}
+        return check_evaluation(doc, paths, "Evaluation", "InputDataConfig")
     except FieldError as exc:
         path = exc.path
         channel = path.removeprefix("InputDataConfig.")
