@@ -100,6 +100,10 @@ def test_estimator_kfold_runs_k_folds_and_reports_their_mean_and_spread(tmp_path
     assert d["HyperParameters"]["shift"] == "0.5"
     out = capsys.readouterr().out
     assert "[fold 1] epoch=0 validation:mean=" in out and "[fold 3] epoch=1" in out
+    est.logs()  # every fold's log, one after the other
+    logs = capsys.readouterr().out
+    assert logs.index("==> [fold 1]") < logs.index("==> [fold 2]") < logs.index("==> [fold 3]")
+    assert logs.count("epoch=1 validation:mean=") == 3
     # amtune describe shows the mean with its spread and the folds' models
     assert main(["describe", "kf-one", "--db", str(tmp_path / "a.db")]) == 0
     text = capsys.readouterr().out
@@ -403,6 +407,13 @@ def test_amtune_train_runs_a_request_with_evaluation(tmp_path, capsys):
     folds = [fm[f"validation:mean:fold-{i}"] for i in range(1, 5)]
     assert fm["validation:mean"] == pytest.approx(np.mean(folds))
     assert len(d["Evaluation"]["Folds"]) == 4
+    # the description runs again as a request (its response fields are dropped with a notice)
+    d["TrainingJobName"] = "req-kf-again"
+    (tmp_path / "again.json").write_text(json.dumps(d))
+    assert main(["train", str(tmp_path / "again.json"), "--db", db, "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert "Evaluation.Folds: a response field; ignored" in captured.err
+    assert "(mean of 4 folds; std" in captured.out
 
 
 @pytest.mark.parametrize(

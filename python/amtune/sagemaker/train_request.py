@@ -68,6 +68,8 @@ _IGNORED = {
     "InfraCheckConfig",
     "SessionChainingConfig",
 }
+#: What a training job's description adds to its ``Evaluation`` (amtune.evaluation.report).
+EVALUATION_RESPONSE_FIELDS = frozenset({"MetricSummaries", "Folds"})
 _ALGO = {
     "TrainingImage",
     "TrainingInputMode",
@@ -207,7 +209,12 @@ def parse_training_request(doc: Any, base: Path) -> TrainingRequest:
             raise RequestError(f"Environment.{k}", f"must be a string, got {v!r}")
     evaluation = None
     if doc.get("Evaluation") is not None:
-        evaluation = _evaluation(doc["Evaluation"], idc, channels)
+        ev = doc["Evaluation"]
+        if isinstance(ev, Mapping):  # `amtune describe --json` adds the folds' results
+            for k in sorted(set(ev) & EVALUATION_RESPONSE_FIELDS):
+                notices.append(f"Evaluation.{k}: a response field; ignored")
+            ev = {k: v for k, v in ev.items() if k not in EVALUATION_RESPONSE_FIELDS}
+        evaluation = _evaluation(ev, idc, channels)
     name = doc.get("TrainingJobName")
     rc = doc.get("ResourceConfig") or {}
     instance_type = str(_map(rc, "ResourceConfig").get("InstanceType") or "local")
