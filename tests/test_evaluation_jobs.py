@@ -292,6 +292,17 @@ def test_builtin_xgboost_estimator_kfold_matches_xgboost_per_fold(tmp_path, caps
         roc_auc_score(y[:50], booster.predict(xgb.DMatrix(X[:50]))), abs=1e-9
     )
     assert est.store.metrics("", 1, "evaluation:auc:fold-2")[0]["value"] == res["Value"]
+    # --fold all: every fold's model, and their mean (stored as evaluation:auc)
+    argv = ["evaluate", "xgb-kf", "--fold", "all", "--test", str(test), "--metric", "auc"]
+    assert main([*argv, "--db", db, "--json"]) == 0
+    every = json.loads(capsys.readouterr().out)
+    per_fold = [f["Value"] for f in every["Folds"]]
+    assert len(per_fold) == 3 and per_fold[1] == res["Value"]
+    assert every["Value"] == pytest.approx(np.mean(per_fold))
+    assert every["Std"] == pytest.approx(np.std(per_fold))
+    assert est.store.metrics("", 1, "evaluation:auc")[-1]["value"] == every["Value"]
+    assert main([*argv, "--db", db]) == 0
+    assert "(mean of 3 fold models; std" in capsys.readouterr().out
     out = tmp_path / "pred"
     features = tmp_path / "new" / "records.csv"
     features.parent.mkdir()
@@ -369,6 +380,29 @@ def test_transform_and_evaluate_a_single_training_job(tmp_path, capsys):
         == 2
     )
     assert "is not a k-fold training job" in capsys.readouterr().err
+    assert (
+        main(["evaluate", "xgb-ho", "--fold", "all", "--test", test, "--metric", "auc", "--db", db])
+        == 2
+    )
+    assert "--fold all: training job 'xgb-ho' is not a k-fold" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "transform",
+                "xgb-ho",
+                "--fold",
+                "all",
+                "--input",
+                test,
+                "--output",
+                str(tmp_path / "o"),
+                "--db",
+                db,
+            ]
+        )
+        == 2
+    )
+    assert "--fold all: only for evaluate" in capsys.readouterr().err
 
 
 # ====================================================================== amtune train

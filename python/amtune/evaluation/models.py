@@ -86,7 +86,8 @@ def find_model(
     elif k:
         raise ValueError(
             f"training job {name!r} is a k-fold training job with {k} models (one per "
-            f"fold): choose one with --fold 1..{k}: {_fold_choices(row, k, objective)}"
+            f"fold): choose one with --fold 1..{k} (evaluate: --fold all scores each): "
+            f"{_fold_choices(row, k, objective)}"
         )
     else:
         model_dir = job_dir / "model"
