@@ -25,7 +25,7 @@ from typing import Any
 from amtune.errors import FieldError
 from amtune.evaluation.config import EvaluationConfig, Holdout, parse_evaluation
 from amtune.evaluation.kfold_runner import KFoldRunner
-from amtune.evaluation.splits import Split, prepare_split
+from amtune.evaluation.splits import Split, check_records, prepare_split
 from amtune.runners.events import EventQueue
 from amtune.runners.spec import Handle, JobSpec, Runner
 
@@ -45,9 +45,10 @@ def check_evaluation(
     path: str = "evaluation",
     channels_path: str = "channels",
 ) -> EvaluationConfig:
-    """Parse the config and check the channel rules: a ``train`` channel that exists, no
-    ``validation`` channel. :class:`~amtune.errors.FieldError` naming the field (under ``path``)
-    or the channel (under ``channels_path``)."""
+    """Parse the config and check the channel rules: a ``train`` channel that exists and holds
+    the records the split needs (2 for holdout, ``K`` for k-fold), no ``validation`` channel.
+    :class:`~amtune.errors.FieldError` naming the field (under ``path``) or the channel (under
+    ``channels_path``)."""
     cfg = parse_evaluation(evaluation, path)
     kind = cfg.kind
     if "train" not in channels:
@@ -68,7 +69,19 @@ def check_evaluation(
             f"{channels_path}.train",
             f"the channel's data must exist; no such file or directory: {channels['train']}",
         )
+    try:  # enough records for the split (reading stops once there are)
+        check_records(cfg, channels["train"])
+    except FieldError as exc:
+        raise _renamed(exc, path, channels_path) from None
     return cfg
+
+
+def _renamed(exc: FieldError, path: str, channels_path: str) -> FieldError:
+    """``exc`` (about ``evaluation...`` or ``channels...``) about the caller's fields."""
+    for old, new in (("channels", channels_path), ("evaluation", path)):
+        if exc.path == old or exc.path.startswith((old + ".", old + "[")):
+            return FieldError(new + exc.path[len(old) :], exc.rule)
+    return exc
 
 
 class ChannelOverlayRunner(Runner):
@@ -139,10 +152,6 @@ def evaluated_runner(
     cfg = check_evaluation(evaluation, channels, path, channels_path)
     try:
         plan = plan_evaluation(cfg, channels, max_parallel_runs, root)
-    except FieldError as exc:  # the data does not fit the config (K > records, empty channel)
-        if exc.path.startswith("channels."):
-            raise FieldError(channels_path + exc.path[len("channels") :], exc.rule) from None
-        if exc.path.startswith("evaluation"):
-            raise FieldError(path + exc.path[len("evaluation") :], exc.rule) from None
-        raise
+    except FieldError as exc:  # the data changed since the check
+        raise _renamed(exc, path, channels_path) from None
     return plan.wrap(runner), plan
