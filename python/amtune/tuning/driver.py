@@ -525,10 +525,10 @@ class Driver:
         self._observe(run, js)
         self._show_job(run, js)
         for h in self.hooks:
-            why = h.after_job(run, js)
-            if why:
-                self._end_early(TuningJobStop(TuningJobStatus.COMPLETED, why))
-                run.completion_details.setdefault("Reason", why)
+            done = h.after_job(run, js)
+            if done is not None:
+                self._end_early(TuningJobStop(TuningJobStatus.COMPLETED, done.reason))
+                run.completion_details.setdefault("Reason", done.reason)
                 break
 
     def _retry(self, run: TuningRun, js: TrainingJobState, out: Outcome, now: float) -> None:
