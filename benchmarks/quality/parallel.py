@@ -250,8 +250,9 @@ def main(argv: list[str] | None = None) -> int:
                         )
     cpu = time.process_time() - cpu0
     meta = {
-        "command": "python -m benchmarks.quality.parallel "
-        + " ".join(sys.argv[1:] if argv is None else argv),
+        "command": " ".join(
+            ["python -m benchmarks.quality.parallel", *(sys.argv[1:] if argv is None else argv)]
+        ),
         "label": a.label,
         "threads": THREADS,
         "amtune": amtune.__version__,
