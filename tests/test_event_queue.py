@@ -31,7 +31,10 @@ def test_a_producer_waits_for_room_and_nothing_is_lost():
 
     th = threading.Thread(target=produce, daemon=True)
     th.start()
-    time.sleep(0.2)
+    deadline = time.monotonic() + 30
+    while q.qsize() < 5 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)
     assert not done.is_set()  # blocked: the consumer has not read
     assert q.qsize() == 5 and q.high_water == 5
     got = []
@@ -91,7 +94,7 @@ def test_a_fast_emitter_is_held_back_by_a_slow_driver(tmp_path, monkeypatch, run
 
     def slow(self, run, job, name, step, value):
         seen.append(step)
-        if len(seen) % 20 == 0:
+        if len(seen) % 10 == 0:
             time.sleep(0.002)  # a driver far slower than its producer
         return real_rule(self, run, job, name, step, value)
 
