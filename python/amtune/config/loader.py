@@ -46,6 +46,14 @@ The amtune shape (relative paths are relative to the config file)::
     env: {}
     completion_criteria: {target_objective_metric_value: 0.95}
     warm_start: {type: IdenticalDataAndAlgorithm, parents: [earlier-job]}
+    evaluation: {Type: KFold, K: 5}      # or {Type: Holdout, ValidationFraction: 0.2, Seed: 0};
+                                        # snake_case keys too: {type: KFold, k: 5}
+
+Offline evaluation (:mod:`amtune.evaluation`, an amtune extension) is ``evaluation`` in the amtune
+shape and the top-level ``Evaluation`` in the SageMaker shape (beside ``TrainingJobDefinition``;
+SageMaker has no such field; ``amtune describe --json`` writes it there, so its output runs
+again). It needs a ``train`` channel and no ``validation`` channel; its values are checked with
+the rest of the file (``evaluation.K: must be an integer from 2 to 100, got 1``).
 """
 
 from __future__ import annotations
@@ -55,14 +63,24 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from amtune.config.errors import ConfigError, at, field_path, join
 from amtune.config.fields import RULE
-from amtune.config.models import AmtuneConfig, Channel, SageMakerRequest, notices
+from amtune.config.models import (
+    AmtuneConfig,
+    CategoricalRange,
+    Channel,
+    IntegerRange,
+    Range,
+    SageMakerRequest,
+    notices,
+)
 from amtune.errors import FieldError
+from amtune.evaluation.apply import check_evaluation
 from amtune.metrics import validate_metric_definitions
 from amtune.runners.command import check_executable
 from amtune.runners.dask import parse_cluster
@@ -110,11 +128,15 @@ class JobConfig:
     notices: list[str] = field(default_factory=list)
     shape: str = "amtune"
     paths: dict[str, str] = field(default_factory=dict)
+    #: channel name -> the config field that defines it
+    channel_paths: dict[str, str] = field(default_factory=dict)
 
     def field_of(self, error: FieldError) -> ConfigError:
         """``error`` (about a tuner argument) as an error about the config field it came from."""
         cut = min((i for i in (error.path.find("."), error.path.find("[")) if i >= 0), default=-1)
         head, rest = (error.path, "") if cut < 0 else (error.path[:cut], error.path[cut:])
+        if head == "channels" and rest[1:] in self.channel_paths:
+            return ConfigError(self.channel_paths[rest[1:]], error.rule)
         mapped = self.paths.get(head)
         return ConfigError(error.path if mapped is None else mapped + rest, error.rule)
 
@@ -215,7 +237,7 @@ def _validated(model: type[M], doc: Mapping[str, Any]) -> M:
 
 def _first_error(model: type[BaseModel], exc: ValidationError) -> ConfigError:
     err = exc.errors(include_url=False)[0]
-    loc = tuple(err["loc"])
+    loc, at_loc = _walk(model, tuple(err["loc"]))
     path = field_path(loc)
     kind = err["type"]
     value = err.get("input")
@@ -224,8 +246,19 @@ def _first_error(model: type[BaseModel], exc: ValidationError) -> ConfigError:
     elif kind == "missing":
         rule = "required field is missing"
     elif kind == "extra_forbidden":
-        allowed = _allowed(model, loc[:-1])
+        allowed = _fields(_walk(model, tuple(err["loc"])[:-1])[1])
         rule = "unknown field" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
+    elif kind in ("union_tag_invalid", "union_tag_not_found"):  # a discriminated union's tag
+        key = str(err["ctx"]["discriminator"]).strip("'")
+        tags = list(_members(_unwrap(at_loc)) or ())
+        path = join(path, key)
+        got = value.get(key) if isinstance(value, Mapping) else None
+        if kind == "union_tag_not_found" and got is None:
+            rule = "required field is missing"
+        else:
+            rule = f"must be {', '.join(tags[:-1])} or {tags[-1]}, got {got!r}"
+    elif kind == "list_type":
+        rule = f"must be a list, got {type(value).__name__} {value!r}"
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
         rule = f"must be an object (mapping), got {type(value).__name__} {value!r}"
     else:
@@ -233,64 +266,78 @@ def _first_error(model: type[BaseModel], exc: ValidationError) -> ConfigError:
     return ConfigError(path, rule)
 
 
-def _allowed(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """The field names a model accepts at ``loc`` (empty when ``loc`` leads elsewhere)."""
+def _walk(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any]:
+    """Follow a pydantic error location through the models: the location as the file spells it
+    (without the tags pydantic inserts for a discriminated union's member) and the annotation
+    found there (None when ``loc`` leads outside the models)."""
     current: Any = model
+    out: list[Any] = []
     for part in loc:
-        if isinstance(part, int):  # an item of a list of models: the item's model
+        current = _unwrap(current)
+        members = _members(current)
+        if members is not None and isinstance(part, str) and part in members:
+            current = members[part]  # the union's tag, not a key of the file
             continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
-        nxt = None
-        for name, f in current.model_fields.items():
-            if (f.alias or name) == part:
-                nxt = _model_in(f.annotation)
-        current = nxt
+        out.append(part)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            fields = current.model_fields.items()
+            current = next((f.annotation for n, f in fields if (f.alias or n) == part), None)
+        elif get_origin(current) in (dict, list):
+            current = get_args(current)[-1]  # a value of a mapping, an item of a list
+        else:
+            current = None
+    return tuple(out), current
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X | None`` and ``Annotated[X, ...]`` as ``X``."""
+    while True:
+        if get_origin(annotation) is Annotated:
+            annotation = get_args(annotation)[0]
+            continue
+        args = get_args(annotation)
+        if get_origin(annotation) in (Union, UnionType) and type(None) in args:
+            rest = [a for a in args if a is not type(None)]
+            if len(rest) == 1:
+                annotation = rest[0]
+                continue
+        return annotation
+
+
+def _members(annotation: Any) -> dict[str, Any] | None:
+    """The members of a union of models by their ``type`` literal (None for anything else)."""
+    if get_origin(annotation) not in (Union, UnionType):
+        return None
+    out = {}
+    for m in get_args(annotation):
+        if not (isinstance(m, type) and issubclass(m, BaseModel)) or "type" not in m.model_fields:
+            return None
+        for tag in get_args(m.model_fields["type"].annotation):
+            out[str(tag)] = m
+    return out
+
+
+def _fields(annotation: Any) -> list[str]:
+    """The field names the model at ``annotation`` accepts (empty for anything else)."""
+    current = _unwrap(annotation)
     if not (isinstance(current, type) and issubclass(current, BaseModel)):
         return []
     return sorted(f.alias or n for n, f in current.model_fields.items())
 
 
-def _model_in(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
 # ====================================================================== meaning
-def _range(name: str, d: Mapping[str, Any], path: str) -> Parameter:
-    kind = d.get("type")
-    if kind not in ("Continuous", "Integer", "Categorical"):
-        raise ConfigError(
-            join(path, "type"), f"must be Continuous, Integer or Categorical, got {kind!r}"
-        )
-    allowed = {"type", "values"} if kind == "Categorical" else {"type", "min", "max", "scaling"}
-    required = {"values"} if kind == "Categorical" else {"min", "max"}
-    for k in d:
-        if k not in allowed:
-            raise ConfigError(
-                join(path, str(k)), f"unknown field (allowed: {', '.join(sorted(allowed))})"
-            )
-    for k in sorted(required):
-        if k not in d:
-            raise ConfigError(join(path, k), "required field is missing")
+def _range(name: str, r: Range, path: str) -> Parameter:
+    """The parameter of a range whose structure the model checked; the search space checks the
+    bounds against the scaling and the values."""
     with at(path):
-        if kind == "Categorical":
-            if not isinstance(d["values"], list):
-                raise ConfigError(join(path, "values"), f"must be a list, got {d['values']!r}")
-            p: Parameter = CategoricalParameter(d["values"])
+        p: Parameter
+        if isinstance(r, CategoricalRange):
+            p = CategoricalParameter(list(r.values))
+        elif isinstance(r, IntegerRange):
+            p = IntegerParameter(r.min, r.max, r.scaling)
         else:
-            if kind == "Integer":
-                for k in ("min", "max"):
-                    if isinstance(d[k], bool) or not isinstance(d[k], int):
-                        raise ConfigError(join(path, k), f"must be an integer, got {d[k]!r}")
-            klass = ContinuousParameter if kind == "Continuous" else IntegerParameter
-            p = klass(d["min"], d["max"], d.get("scaling", "Auto"))
-        SearchSpace({name: p})  # validates bounds, scaling and values
+            p = ContinuousParameter(r.min, r.max, r.scaling)
+        SearchSpace({name: p})
     return p
 
 
@@ -361,6 +408,8 @@ def _check_job(cfg: JobConfig) -> JobConfig:
             paths["warm_start_config"],
             f"warm start needs the Bayesian or Random strategy, got {strategy!r}",
         )
+    if kw.get("evaluation") is not None:
+        _check_evaluation(cfg)
     names = {d["Name"] for d in kw.get("metric_definitions") or []}
     metric = kw["objective_metric_name"]
     if metric not in names:
@@ -375,6 +424,22 @@ def _check_job(cfg: JobConfig) -> JobConfig:
     except ValueError as exc:
         raise ConfigError(paths.get("command", "command"), str(exc).split(": ", 1)[-1]) from None
     return cfg
+
+
+def _check_evaluation(cfg: JobConfig) -> None:
+    """The evaluation config and its channel rules (a ``train`` channel, no ``validation``),
+    each error naming the config field; the parsed config replaces the document."""
+    kw, paths = cfg.tuner_kwargs, cfg.paths
+    try:
+        kw["evaluation"] = check_evaluation(
+            kw["evaluation"], kw.get("channels") or {}, paths["evaluation"], "channels"
+        )
+    except FieldError as exc:
+        if not exc.path.startswith("channels."):
+            raise ConfigError(exc.path, exc.rule) from None
+        channel = exc.path.removeprefix("channels.")
+        where = cfg.channel_paths.get(channel, paths["channels"])
+        raise ConfigError(where, exc.rule) from None
 
 
 # ====================================================================== the amtune shape
@@ -393,6 +458,7 @@ AMTUNE_PATHS = {
     "output_path": "output_path",
     "working_dir": "working_dir",
     "command": "command",
+    "evaluation": "evaluation",
 }
 
 
@@ -403,12 +469,7 @@ def _from_amtune(m: AmtuneConfig, base: Path) -> JobConfig:
     }
     if not m.hyperparameters:
         raise ConfigError("hyperparameters", "at least one range to tune is needed")
-    ranges: dict[str, Parameter] = {}
-    for k, v in m.hyperparameters.items():
-        path = join("hyperparameters", k)
-        if not isinstance(v, Mapping):
-            raise ConfigError(path, f"must be an object (mapping), got {type(v).__name__} {v!r}")
-        ranges[k] = _range(k, v, path)
+    ranges = {k: _range(k, v, join("hyperparameters", k)) for k, v in m.hyperparameters.items()}
     kw["hyperparameter_ranges"] = ranges
     simple = (
         "strategy",
@@ -455,7 +516,11 @@ def _from_amtune(m: AmtuneConfig, base: Path) -> JobConfig:
         with at("warm_start"):
             w.validate("warm_start")
         kw["warm_start_config"] = w
+    if m.evaluation is not None:
+        kw["evaluation"] = m.evaluation
     cfg = JobConfig(kw, m.command, m.name, paths=dict(AMTUNE_PATHS))
+    if m.channels is not None:
+        cfg.channel_paths = {k: join("channels", k) for k in m.channels}
     return _check_job(cfg)
 
 
@@ -561,6 +626,8 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
     if m.warm_start_config is not None:
         with at("WarmStartConfig"):
             kw["warm_start_config"] = WarmStartConfig.from_sagemaker(m.warm_start_config)
+    if m.evaluation is not None:
+        kw["evaluation"] = m.evaluation
     kw["working_dir"] = str(code_dir)
     paths = {
         "static_hyperparameters": f"{T}.StaticHyperParameters",
@@ -576,7 +643,12 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
         "env": f"{T}.Environment",
     }
     paths["command"] = f"{A}.TrainingCommand"
+    paths["evaluation"] = "Evaluation"
     cfg = JobConfig(kw, command, m.name, out_notices, "sagemaker", paths)
+    cfg.channel_paths = {
+        ch.channel_name: f"{T}.InputDataConfig[{i}]"
+        for i, ch in enumerate(tjd.input_data_config or [])
+    }
     return _check_job(cfg)
 
 

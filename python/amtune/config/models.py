@@ -7,18 +7,20 @@ job config. :func:`json_schema` is the JSON Schema editors use to complete and c
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, TypeAlias
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
 
 from amtune.config.fields import (
     Command,
     EnvValue,
+    Integer,
     JobName,
     List_,
     Mapping_,
     NonEmptyString,
     NonNegativeInt,
+    Number,
     Path_,
     PositiveInt,
     PositiveNumber,
@@ -27,10 +29,13 @@ from amtune.config.fields import (
     choice_check,
     integer_check,
     integer_schema,
+    mapping_check,
     rule_error,
 )
 from amtune.enums import ObjectiveType
+from amtune.evaluation.config import json_schema as evaluation_schema
 from amtune.sagemaker.config import EARLY_STOPPING_TYPES, MAX_RETRY_ATTEMPTS, WARM_START_TYPES
+from amtune.space.parameters import SCALING_TYPES
 
 STRATEGIES = ("Bayesian", "Random", "Grid", "Hyperband")
 OBJECTIVE_TYPES = tuple(str(t) for t in ObjectiveType)
@@ -61,6 +66,17 @@ WarmStartType: TypeAlias = Annotated[
 ]
 
 
+# An ``evaluation`` object: its structure is checked here, its values by the loader
+# (amtune.evaluation.config.parse_evaluation, with the field's path); snake_case spellings are
+# the amtune shape's.
+AmtuneEvaluation: TypeAlias = Annotated[
+    dict[str, Any], PlainValidator(mapping_check), WithJsonSchema(evaluation_schema(True))
+]
+SageMakerEvaluation: TypeAlias = Annotated[
+    dict[str, Any], PlainValidator(mapping_check), WithJsonSchema(evaluation_schema(False))
+]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=True)
     #: fields SageMaker has that mean nothing locally: accepted, reported as ignored
@@ -84,18 +100,41 @@ class WarmStart(_Model):
     parents: Any = Field(json_schema_extra={"type": "array", "items": {"type": "string"}})
 
 
-RANGE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "type": {"enum": ["Continuous", "Integer", "Categorical"]},
-        "min": {"type": "number"},
-        "max": {"type": "number"},
-        "scaling": {"enum": ["Auto", "Linear", "Logarithmic", "ReverseLogarithmic"]},
-        "values": {"type": "array", "items": {"type": ["string", "number", "boolean"]}},
-    },
-    "required": ["type"],
-    "additionalProperties": False,
-}
+ScalingName: TypeAlias = Annotated[
+    str, PlainValidator(choice_check(SCALING_TYPES)), WithJsonSchema({"enum": list(SCALING_TYPES)})
+]
+
+
+class ContinuousRange(_Model):
+    """``{type: Continuous, min: 0.001, max: 0.1, scaling: Logarithmic}``"""
+
+    type: Literal["Continuous"]
+    min: Number
+    max: Number
+    scaling: ScalingName = "Auto"
+
+
+class IntegerRange(_Model):
+    """``{type: Integer, min: 1, max: 8, scaling: Linear}``"""
+
+    type: Literal["Integer"]
+    min: Integer
+    max: Integer
+    scaling: ScalingName = "Auto"
+
+
+class CategoricalRange(_Model):
+    """``{type: Categorical, values: [sgd, adam]}``"""
+
+    type: Literal["Categorical"]
+    values: list[Scalar]
+
+
+#: One range of the amtune shape, told apart by its ``type`` (the search space then checks the
+#: bounds against the scaling: :func:`amtune.config.loader.parse_config`).
+Range: TypeAlias = Annotated[
+    ContinuousRange | IntegerRange | CategoricalRange, Field(discriminator="type")
+]
 
 
 class Cluster(_Model):
@@ -121,9 +160,7 @@ class AmtuneConfig(_Model):
     early_stopping_type: EarlyStoppingType | None = None
     random_seed: NonNegativeInt | None = None
     max_retry_attempts: RetryAttempts | None = None
-    hyperparameters: Mapping_ = Field(
-        json_schema_extra={"additionalProperties": RANGE_SCHEMA, "minProperties": 1}
-    )
+    hyperparameters: dict[str, Range] = Field(json_schema_extra={"minProperties": 1})
     static_hyperparameters: dict[str, Scalar] | None = None
     metric_definitions: List_ | None = Field(
         default=None,
@@ -143,6 +180,7 @@ class AmtuneConfig(_Model):
     completion_criteria: CompletionCriteria | None = None
     warm_start: WarmStart | None = None
     cluster: Cluster | None = None
+    evaluation: AmtuneEvaluation | None = None
 
 
 # ====================================================================== the SageMaker shape
@@ -310,8 +348,10 @@ class TrainingJobDefinition(_CamelModel):
 
 
 class SageMakerRequest(_CamelModel):
-    """A ``CreateHyperParameterTuningJob`` request (one ``TrainingJobDefinition``; its
-    ``AlgorithmSpecification.TrainingCommand`` is the one field amtune adds)."""
+    """A ``CreateHyperParameterTuningJob`` request (one ``TrainingJobDefinition``). amtune adds
+    two fields: ``TrainingJobDefinition.AlgorithmSpecification.TrainingCommand`` and the top-level
+    ``Evaluation`` (offline evaluation, as in ``amtune describe`` output and CreateTrainingJob
+    requests run by ``amtune train``)."""
 
     IGNORED = frozenset({"tags", "autotune"})
     name: JobName | None = camel("HyperParameterTuningJobName", default=None)
@@ -320,6 +360,7 @@ class SageMakerRequest(_CamelModel):
     warm_start_config: Mapping_ | None = camel("WarmStartConfig", default=None)
     tags: Any = camel("Tags", default=None)
     autotune: Any = camel("Autotune", default=None)
+    evaluation: SageMakerEvaluation | None = camel("Evaluation", default=None)
 
 
 def notices(model: BaseModel, path: str = "") -> list[str]:
