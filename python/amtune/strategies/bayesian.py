@@ -35,10 +35,10 @@ trials cannot afford; Bossek, Doerr & Kerschke (2020) found small Halton designs
 overall but the best size problem-dependent, with EGO behind random sampling in some cases. The
 ablation of issue 12 (``benchmarks/results/quality.md``, "Ablations") compared 10 points with the
 previous ``min(max(5, d + 1), 10)``, run by run on the same problems and seeds: on the real tuning
-suite the normalized score at 50 trials rose by 11.6 +- 6.9 (19 problems x 5 seeds; medians better
-on 9, worse on 4), on BBOB d = 5 by 4.9 +- 1.9 (24 functions x 10 seeds), on BBOB d = 2 it moved
-by -1.3 +- 2.3 (no measurable change), and amtune's median fell behind Random's on 1 tuning problem
-instead of 4.
+suite the normalized score at 50 trials rose by 11.7 +- 6.9 (19 problems x 5 seeds; medians better
+on 9, worse on 4), on BBOB d = 5 by 5.0 +- 1.8 (24 functions x 10 seeds), on BBOB d = 2 it moved
+by -1.4 +- 2.3 (no measurable change), and amtune's median fell behind Random's on none of the 19
+tuning problems instead of 5.
 
 If the model cannot be fitted (it should not happen), the strategy says so with a ``RuntimeWarning``
 and falls back to a space-filling proposal.
@@ -164,10 +164,11 @@ class BayesianSearch(Strategy):
         ``"alternate"``: TREGO's rule (Diouane et al. 2023): global log-EI proposals, and one
         inside the region after each global proposal that did not improve the best value by
         TuRBO's margin. ``"adaptive"``: keep the kind of proposal that just improved, switch after
-        one that did not. On the tuning suite ``"alternate"`` halves the share of proposals that
-        nearly repeat an earlier configuration (21% -> 11%) and escapes the plateaus of decision
-        trees, but on BBOB d = 2 it is worse at 50 evaluations (``benchmarks/results/quality.md``,
-        "Ablations"), so it is not the default.
+        one that did not. All the proposals of one ``ask(n)`` are of one kind. On the tuning
+        suite ``"alternate"`` halves the share of proposals that nearly repeat an earlier
+        configuration (21% -> 11%) and escapes the plateaus of decision trees, but on BBOB d = 2
+        it is worse at 50 evaluations (``benchmarks/results/quality.md``, "Ablations"), so it is
+        not the default.
 
     >>> import amtune
     >>> space = amtune.SearchSpace({"x": amtune.ContinuousParameter(-2.0, 2.0),
@@ -279,13 +280,7 @@ class BayesianSearch(Strategy):
             big_threshold=self.big_history_threshold or 0,
             local_points=self.local_points,
         )
-        self._engine.set_trust_region(
-            self.local_fraction,
-            self.trust_region_after,
-            self.categorical_region == "free",
-            self.integer_region == "neighbours",
-            self.region_ties == "neutral",
-        )
+        self._set_region(self.local_fraction)
         self._n_init = (
             self.n_initial if self.n_initial is not None else default_n_initial(space.dim)
         )
