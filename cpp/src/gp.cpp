@@ -3,6 +3,7 @@
 #include <Eigen/Cholesky>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 namespace amtune {
 
@@ -279,11 +280,14 @@ void GP::update_alpha() {
   alpha_.head(n_) = a;
 }
 
-void GP::predict(const RowMatrix& Xc, VectorXd& mu, VectorXd& var) const {
+void GP::predict(const RowMatrix& Xc, VectorXd& mu, VectorXd& var, MatrixXd* solved) const {
   const int m = static_cast<int>(Xc.rows());
   mu.setConstant(m, h_.mean);
   var.setConstant(m, kc_.sf2);
-  if (!n_ || !m) return;
+  if (!n_ || !m) {
+    if (solved) solved->setZero(n_, m);
+    return;
+  }
   RowMatrix Zc;
   compute_features(spec_, h_, Xc, Zc);
   MatrixXd Kc;
@@ -298,6 +302,7 @@ void GP::predict(const RowMatrix& Xc, VectorXd& mu, VectorXd& var) const {
   L_.topLeftCorner(n_, n_).triangularView<Eigen::Lower>().solveInPlace(Kc);
   var.array() -= Kc.colwise().squaredNorm().transpose().array();
   var = var.cwiseMax(0.0);
+  if (solved) *solved = std::move(Kc);
 }
 
 void GP::predict_grad(const double* x, double& mu, double& var, VectorXd& dmu, VectorXd& dvar) const {

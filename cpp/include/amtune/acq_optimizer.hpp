@@ -44,6 +44,9 @@ struct AcqOptions {
   int n_starts = 5;
   int max_iter = 50;
   int threads = 1;
+  // L-BFGS starts of the later points of a batch (RegionSearch in batch.hpp): they start from the
+  // best points of the updated pool, which holds the maximizers found for the earlier points.
+  int batch_starts = 1;
 };
 
 struct AcqResult {

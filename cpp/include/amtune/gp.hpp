@@ -70,14 +70,20 @@ class GP {
   RowMatrix X() const { return X_.topRows(n_); }
   MatrixXd L() const { return L_.topLeftCorner(n_, n_); }
 
-  // Posterior mean and variance of f at rows Xc (latent f: the noise is not included).
-  void predict(const RowMatrix& Xc, VectorXd& mu, VectorXd& var) const;
+  // Posterior mean and variance of f at rows Xc (latent f: the noise is not included). With
+  // `solved`, it also receives L^-1 k(X, Xc) (n x rows of Xc), the cache of CandidatePosterior
+  // (batch.hpp).
+  void predict(const RowMatrix& Xc, VectorXd& mu, VectorXd& var, MatrixXd* solved = nullptr) const;
   // Same for one point with gradients with respect to its continuous and integer coordinates
   // (zero for categorical ones).
   void predict_grad(const double* x, double& mu, double& var, VectorXd& dmu, VectorXd& dvar) const;
   // Features of rows X (for callers that cache them).
   void features(const RowMatrix& X, RowMatrix& Z) const { compute_features(spec_, h_, X, Z); }
   const KernelCache& kernel() const { return kc_; }
+  // Row i of the Cholesky factor (its first i + 1 entries are used) and the features of row i,
+  // without copying (CandidatePosterior in batch.hpp extends its cache from them).
+  VectorXd factor_row(int i) const { return L_.row(i).head(i + 1).transpose(); }
+  const double* row_features(int i) const { return Z_.row(i).data(); }
 
  private:
   void reserve(int cap);
