@@ -22,8 +22,8 @@ void CandidatePosterior::reserve(int rows, int cols) {
   if (rows <= r_cap && cols <= c_cap) return;
   const int nr = rows <= r_cap ? r_cap : std::max(rows, r_cap * 3 / 2);
   const int ncol = cols <= c_cap ? c_cap : std::max(cols, c_cap * 3 / 2);
-  RowMatrix V = RowMatrix::Zero(nr, ncol);
-  V.topLeftCorner(rows_, nc_) = V_.topLeftCorner(rows_, nc_);
+  RowMatrix V(nr, ncol);  // only the leading rows_ x nc_ block is ever read
+  if (rows_ && nc_) V.topLeftCorner(rows_, nc_) = V_.topLeftCorner(rows_, nc_);
   V_.swap(V);
   if (ncol != c_cap) {
     RowMatrix C(ncol, d_), Z(ncol, d_);
@@ -179,6 +179,7 @@ AcqResult RegionSearch::next(const GP& gp, const Acquisition& acq, const SeenSet
     SeenSet taken;
     for (int i : order) {
       if (static_cast<int>(starts.size()) >= n_starts || !std::isfinite(vals[i])) break;
+      if (started_.count(i)) continue;  // its maximizer is in the pool already
       if (taken.contains(C.row(i).data(), d) || seen.contains(C.row(i).data(), d)) continue;
       taken.add(C.row(i).data(), d);
       starts.push_back(i);
@@ -188,6 +189,8 @@ AcqResult RegionSearch::next(const GP& gp, const Acquisition& acq, const SeenSet
   for (int j = 0; j < d; ++j)
     if (!spec.categorical(j)) cont.push_back(j);
   const int ns = static_cast<int>(starts.size()), k = static_cast<int>(cont.size());
+  for (int i : starts) started_.insert(i);
+  const int max_iter = first ? opt_.max_iter : std::max(1, opt_.max_iter * opt_.batch_iter_percent / 100);
   std::vector<AcqResult> results(ns);
   std::vector<char> moved(ns, 0);
   parallel_for(ns, threads, [&](int s) {
@@ -209,7 +212,7 @@ AcqResult RegionSearch::next(const GP& gp, const Acquisition& acq, const SeenSet
       return std::isfinite(a) ? -a : std::numeric_limits<double>::infinity();
     };
     LbfgsbOptions lo_opt;
-    lo_opt.max_iter = opt_.max_iter;
+    lo_opt.max_iter = max_iter;
     lo_opt.pgtol = 1e-7;
     lo_opt.ftol = 1e-9;
     const LbfgsbResult r = minimize_box(f, z0, zl, zh, lo_opt);

@@ -277,6 +277,29 @@ std::vector<int> BayesEngine::pending_fantasies(const RowMatrix& pending, const 
   return nearest_rows(KernelCache(spec_, hyper_), Zp, p, z0.data(), k);
 }
 
+void BayesEngine::update_history_seen(const RowMatrix& X) {
+  // The finished trials only grow between proposals: add the new ones (O(d) each) unless the
+  // history is not an extension of the one seen (then rebuild).
+  const int n = static_cast<int>(X.rows()), d = static_cast<int>(X.cols());
+  bool extend = hist_rows_ <= n && hist_X_.cols() == d;
+  if (extend && hist_rows_) extend = (hist_X_.topRows(hist_rows_).array() == X.topRows(hist_rows_).array()).all();
+  if (!extend) {
+    hist_seen_.clear();
+    hist_rows_ = 0;
+  }
+  if (n > hist_rows_) {
+    if (hist_X_.rows() < n || hist_X_.cols() != d) {
+      RowMatrix grown(std::max(n, static_cast<int>(hist_X_.rows()) * 3 / 2), d);
+      if (hist_rows_) grown.topRows(hist_rows_) = hist_X_.topRows(hist_rows_);
+      hist_X_.swap(grown);
+    }
+    hist_X_.middleRows(hist_rows_, n - hist_rows_) = X.bottomRows(n - hist_rows_);
+    const RowMatrix Xc = space_.canonicalize(X.bottomRows(n - hist_rows_));
+    for (int i = 0; i < Xc.rows(); ++i) hist_seen_.add(Xc.row(i).data(), d);
+    hist_rows_ = n;
+  }
+}
+
 void BayesEngine::fit_model(const RowMatrix& X, const VectorXd& y, std::uint64_t seed, VectorXd& yi, VectorXd& yt,
                             bool& big, bool& refit) {
   const int n = static_cast<int>(X.rows()), d = spec_.dim();
@@ -370,21 +393,19 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   fit_model(X, y, seed, yi, yt, big, refit);
   const int n_model = gp_->n();
 
-  // incumbents for local candidates: the best 5 observed points
+  // incumbents for local candidates: the best 5 observed points (ties by index)
+  const int ni = std::min(n, 5);
   std::vector<int> idx(n);
   std::iota(idx.begin(), idx.end(), 0);
-  std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) { return yt[a] < yt[b]; });
-  const int ni = std::min(n, 5);
+  std::partial_sort(idx.begin(), idx.begin() + ni, idx.end(),
+                    [&](int a, int b) { return yt[a] < yt[b] || (yt[a] == yt[b] && a < b); });
   RowMatrix inc(ni, d);
   for (int i = 0; i < ni; ++i) inc.row(i) = X.row(idx[i]);
 
   // 5. fantasies for pending trials (the nearest opt_.max_pending to the incumbent, see
   // pending_fantasies); every pending configuration is excluded from the proposals
-  SeenSet seen;
-  {
-    const RowMatrix Xc = space_.canonicalize(X);
-    for (int i = 0; i < n; ++i) seen.add(Xc.row(i).data(), d);
-  }
+  update_history_seen(X);
+  SeenSet seen(&hist_seen_);
   Acquisition acq;
   acq.kind = static_cast<AcqKind>(opt_.acquisition);
   acq.kappa = opt_.kappa;
@@ -396,12 +417,7 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
     const std::vector<int> use = pending_fantasies(pending, X.row(idx[0]).data());
     RowMatrix P(static_cast<int>(use.size()), d);
     for (std::size_t i = 0; i < use.size(); ++i) P.row(static_cast<Eigen::Index>(i)) = pending.row(use[i]);
-    if (P.rows()) {
-      VectorXd mu, var;
-      gp_->predict(P, mu, var);
-      gp_->append(P, mu, kFantasyNoise);
-      acq.best = std::min(acq.best, mu.minCoeff());
-    }
+    if (P.rows()) acq.best = std::min(acq.best, gp_->append_believer(P, kFantasyNoise).minCoeff());
     pending_used_ = static_cast<int>(P.rows());
   }
 
@@ -442,11 +458,8 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
       out.row(found++) = r.x.transpose();
       seen.add(r.x.data(), d);
       if (b + 1 < q) {  // Kriging believer
-        RowMatrix xr = r.x.transpose();
-        VectorXd mu, var;
-        gp_->predict(xr, mu, var);
-        gp_->append(xr, mu, kFantasyNoise);
-        acq.best = std::min(acq.best, mu[0]);
+        const RowMatrix xr = r.x.transpose();
+        acq.best = std::min(acq.best, gp_->append_believer(xr, kFantasyNoise)[0]);
       }
     }
   } catch (...) {

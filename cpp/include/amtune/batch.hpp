@@ -29,6 +29,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <unordered_set>
 
 #include <Eigen/Core>
 
@@ -86,6 +87,7 @@ class RegionSearch {
   AcqOptions opt_;
   std::uint64_t seed_;
   std::unique_ptr<CandidatePosterior> pool_;
+  std::unordered_set<int> started_;  // pool points L-BFGS started from (their maximizers joined the pool)
   int calls_ = 0;
 };
 

@@ -135,6 +135,8 @@ class BayesEngine {
   // Indices (ascending) of the pending rows to condition on: all, or the max_pending nearest to
   // the incumbent in the kernel metric.
   std::vector<int> pending_fantasies(const RowMatrix& pending, const double* incumbent) const;
+  // Make hist_seen_ hold the canonical rows of X.
+  void update_history_seen(const RowMatrix& X);
   // Big-history mode: gp_ becomes the GP on the local and global rows (local_model.cpp).
   void build_local_model(const RowMatrix& X, const Eigen::VectorXd& yi, const Eigen::VectorXd& yt, bool refit);
   // Big-history mode: the max_fit_points trials nearest to the incumbent (hyperparameter fit rows).
@@ -174,7 +176,11 @@ class BayesEngine {
   double plugin_best_ = 0.0;  // lowest posterior mean among the model's best rows (EI's incumbent)
   double local_loc_ = 0.0, local_scale_ = 1.0;  // big-history mode: gp_ targets = (yt - loc) / scale
   int n_model_rows_ = 0;
-  int pending_used_ = 0;  // rows of gp_ after the last fit (more: fantasies)
+  int pending_used_ = 0;
+  // canonical keys of the finished trials, extended between proposals (update_history_seen)
+  SeenSet hist_seen_;
+  RowMatrix hist_X_;
+  int hist_rows_ = 0;  // rows of gp_ after the last fit (more: fantasies)
   double map_value_ = std::numeric_limits<double>::quiet_NaN();
   static constexpr int kBigRefitEvery = 20;
 };
