@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Acquisition', 'BayesEngine', 'GP', 'Hyper', 'InputSpec', 'Kind', 'OutputTransform', 'Scale', 'Space', 'TrustRegion', 'acquisition_value', 'build_info', 'cpu_features', 'erfcx', 'fit_subset', 'gp_neg_log_posterior', 'halton', 'kumaraswamy', 'local_model_rows', 'log_h', 'log_ndtr', 'minimize_box']
+__all__: list[str] = ['Acquisition', 'BayesEngine', 'CandidatePosterior', 'GP', 'Hyper', 'InputSpec', 'Kind', 'OutputTransform', 'Scale', 'Space', 'TrustRegion', 'acquisition_value', 'build_info', 'cpu_features', 'erfcx', 'fit_subset', 'gp_neg_log_posterior', 'halton', 'kumaraswamy', 'local_model_rows', 'log_h', 'log_ndtr', 'minimize_box']
 class Acquisition:
     """
     Acquisition function of the Bayesian strategy
@@ -140,6 +140,36 @@ class BayesEngine:
         """
         whether the input warping is in use
         """
+class CandidatePosterior:
+    """
+    Posterior mean and variance of a GP at fixed candidates, updated as the GP gains rows
+    """
+    def __init__(self, gp: GP, C: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], threads: typing.SupportsInt | typing.SupportsIndex = 1) -> None:
+        ...
+    def add(self, gp: GP, rows: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"]) -> None:
+        """
+        Add candidate rows, screened under the GP as it is now
+        """
+    def extend(self, gp: GP) -> None:
+        """
+        Absorb the rows the GP gained since the last update (rows may only be appended)
+        """
+    @property
+    def gp_rows(self) -> int:
+        """
+        GP rows the cache has absorbed
+        """
+    @property
+    def mean(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
+    @property
+    def size(self) -> int:
+        """
+        number of candidates
+        """
+    @property
+    def var(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
 class GP:
     """
     Exact GP posterior with a growable Cholesky factor
@@ -153,6 +183,10 @@ class GP:
     def append(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], noise: typing.SupportsFloat | typing.SupportsIndex = -1.0) -> None:
         """
         Append rows (rank-one extensions); noise >= 0 gives them their own noise variance
+        """
+    def append_believer(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], noise: typing.SupportsFloat | typing.SupportsIndex) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        """
+        Append rows at their posterior mean (Kriging-believer fantasies) with noise variance `noise`; returns those means
         """
     def fit(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> None:
         """

@@ -322,12 +322,15 @@ class BayesianSearch(Strategy):
 
     def model_info(self) -> dict[str, Any]:
         """How the last proposal was made: ``mode`` (``"exact"`` or ``"big-history"``),
-        ``model_points``, the number of finished trials the posterior was conditioned on, and in
-        the big-history mode ``trust_region`` (``length``, ``successes``, ``failures``,
+        ``model_points``, the number of finished trials the posterior was conditioned on,
+        ``pending_fantasies``, the number of pending trials it conditioned on as Kriging-believer
+        fantasies (all of them up to 64; beyond, the 64 nearest the incumbent), and in the
+        big-history mode ``trust_region`` (``length``, ``successes``, ``failures``,
         ``restarts``)."""
         info: dict[str, Any] = {
             "mode": "big-history" if self._engine.big_mode else "exact",
             "model_points": int(self._engine.model_points),
+            "pending_fantasies": int(self._engine.pending_fantasies),
         }
         if self._engine.big_mode:
             tr = self._engine.trust_region
