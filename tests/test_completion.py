@@ -252,3 +252,41 @@ def test_completion_criteria_from_both_config_shapes(tmp_path, sagemaker_request
         "CompleteOnConvergence: must be 'Enabled' or 'Disabled'",
     ):
         parse_config(sm, tmp_path)
+
+
+def test_the_hook_returns_which_criterion_ended_the_tuning_job():
+    from types import SimpleNamespace
+
+    from amtune.enums import CompletionCriterion, ObjectiveType
+    from amtune.rules.completion import CompletionHook
+
+    def job(seq, v):
+        return {
+            "status": "Completed",
+            "objective_status": "Succeeded",
+            "final_objective": v,
+            "end_time": float(seq),
+            "seq": seq,
+        }
+
+    target = CompletionHook(TuningJobCompletionCriteriaConfig(target_objective_metric_value=0.5))
+    run = SimpleNamespace(
+        best=SimpleNamespace(final_objective=0.7), objective_type=ObjectiveType.MINIMIZE, jobs={}
+    )
+    assert target.after_job(run, None) is None
+    run.best = SimpleNamespace(final_objective=0.4)
+    d = target.after_job(run, None)
+    assert d.criterion is CompletionCriterion.TARGET_OBJECTIVE_METRIC_VALUE
+    assert d.reason == "the best objective 0.4 reached the target value 0.5"
+
+    flat = CompletionHook(
+        TuningJobCompletionCriteriaConfig(
+            best_objective_not_improving=BestObjectiveNotImproving(3)
+        )
+    )
+    run.jobs = {s: job(s, 1.0) for s in range(1, 4)}
+    assert flat.after_job(run, None) is None  # 2 jobs after the reference
+    run.jobs[4] = job(4, 1.0)
+    d = flat.after_job(run, None)
+    assert d.criterion is CompletionCriterion.BEST_OBJECTIVE_NOT_IMPROVING
+    assert d.reason.startswith("3 training jobs in a row did not improve")

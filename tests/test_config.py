@@ -373,3 +373,40 @@ def test_validating_a_config_builds_no_tuner(tmp_path, monkeypatch):
 
     monkeypatch.setattr(tuner_module.HyperparameterTuner, "__init__", boom)
     assert parse_config(SM, tmp_path).name == "sm-job"
+
+
+@pytest.mark.parametrize(
+    ("depth", "message"),
+    [
+        ("{min: 1, max: 4}", r"^hyperparameters\.depth\.type: required field is missing"),
+        ("{type: Integer, max: 4}", r"^hyperparameters\.depth\.min: required field is missing"),
+        (
+            "{type: Integer, min: 1, max: 4, values: [1]}",
+            r"^hyperparameters\.depth\.values: unknown field \(allowed: max, min, scaling, type\)",
+        ),
+        (
+            "{type: Categorical, values: 3}",
+            r"^hyperparameters\.depth\.values: must be a list, got int 3",
+        ),
+        (
+            "{type: Categorical, values: [1], min: 0}",
+            r"^hyperparameters\.depth\.min: unknown field \(allowed: type, values\)",
+        ),
+        (
+            "{type: Continuous, min: 1, max: 4, scaling: log}",
+            r"^hyperparameters\.depth\.scaling: must be one of Auto, Linear, Logarithmic",
+        ),
+        ("{type: Continuous, min: .nan, max: 4}", r"^hyperparameters\.depth\.min: must be a finite"),
+        ("{type: Continuous, min: true, max: 4}", r"^hyperparameters\.depth\.min: must be a finite"),
+        ("[1, 4]", r"^hyperparameters\.depth: must be an object \(mapping\), got list"),
+        (
+            "{type: Continuous, min: 0, max: 4, scaling: Logarithmic}",
+            r"^hyperparameters\.depth: ContinuousParameter: Logarithmic scaling needs min_value > 0",
+        ),
+    ],
+)
+def test_each_range_error_names_the_field_and_the_rule(tmp_path, depth, message):
+    p = tmp_path / "job.yaml"
+    p.write_text(AMTUNE_YAML.replace("depth: {type: Integer, min: 1, max: 4}", f"depth: {depth}"))
+    with pytest.raises(ConfigError, match=message):
+        load_config(p)

@@ -268,7 +268,7 @@ def cmd_stop(a: argparse.Namespace) -> int:
 
     store = _open_existing(a.db, readonly=False)
     status = stop_tuning_job(store, a.name)
-    print(f"{a.name}: {status}")
+    _print(f"{a.name}: {status}")
     return 0
 
 

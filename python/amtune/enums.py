@@ -114,6 +114,17 @@ class JobAction(_SageMakerName):
     COMPLETE = "Complete"
 
 
+class CompletionCriterion(_SageMakerName):
+    """Which of a tuning job's ``TuningJobCompletionCriteria`` ended it."""
+
+    #: the best objective reached ``TargetObjectiveMetricValue``
+    TARGET_OBJECTIVE_METRIC_VALUE = "TargetObjectiveMetricValue"
+    #: ``MaxNumberOfTrainingJobsNotImproving`` jobs in a row did not improve the best
+    BEST_OBJECTIVE_NOT_IMPROVING = "BestObjectiveNotImproving"
+    #: ``CompleteOnConvergence``: the bound on the remaining improvement is small
+    CONVERGENCE_DETECTED = "ConvergenceDetected"
+
+
 class StopCause(_SageMakerName):
     """Why the driver asked a training job to stop (it decides the job's status)."""
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from amtune.store import DEFAULT_DB, NotFoundError, Store, resolve_db_path
+from amtune.text import printable
 
 _BARS = "▁▂▃▄▅▆▇█"
 
@@ -35,6 +36,11 @@ def sparkline(values: Sequence[float], width: int = 60) -> str:
     if span == 0:
         return _BARS[0] * len(vals)
     return "".join(_BARS[min(7, int((v - lo) / span * 8))] for v in vals)
+
+
+def _print(text: str) -> None:
+    """Print text that carries names, reasons or output from training jobs (escaped)."""
+    print(printable(text))
 
 
 def register(sub: Any) -> None:
@@ -75,12 +81,12 @@ def cmd_logs(a: argparse.Namespace) -> int:
         for m in store.metrics(a.name, name=metric):
             series.setdefault(m["seq"], []).append(m["value"])
         w = max((len(r["name"]) for r in rows), default=0)
-        print(f"{a.name}: {len(rows)} training jobs; {objective['Type']} {metric}")
+        _print(f"{a.name}: {len(rows)} training jobs; {objective['Type']} {metric}")
         for r in rows:
             v = r["final_objective"]
             val = "-" if v is None else f"{v:.6g}"
             curve = sparkline(series.get(r["seq"], []))
-            print(f"  {r['name']:<{w}}  {r['status']:<10} {val:>12}  {curve}")
+            _print(f"  {r['name']:<{w}}  {r['status']:<10} {val:>12}  {curve}")
         return 0
     match = [r for r in rows if r["name"] == a.training_job]
     if not match:
@@ -90,7 +96,7 @@ def cmd_logs(a: argparse.Namespace) -> int:
 
 
 def _show_job(store: Store, row: dict[str, Any], show_log: bool) -> None:
-    print(
+    _print(
         f"{row['name']}: {row['status']}"
         + (f"  ({row['failure_reason']})" if row["failure_reason"] else "")
     )
@@ -98,7 +104,7 @@ def _show_job(store: Store, row: dict[str, Any], show_log: bool) -> None:
     for m in store.metrics(row["tuning_job"], row["seq"]):
         by_name.setdefault(m["name"], []).append(m["value"])
     for name, vals in by_name.items():
-        print(
+        _print(
             f"  {name}: {len(vals)} values, first {vals[0]:.6g}, min {min(vals):.6g}, "
             f"max {max(vals):.6g}, last {vals[-1]:.6g}"
         )
@@ -106,5 +112,7 @@ def _show_job(store: Store, row: dict[str, Any], show_log: bool) -> None:
     if show_log and row["job_dir"]:
         log = Path(row["job_dir"]) / "train.log"
         if log.exists():
-            print(f"--- {log}")
-            sys.stdout.write(log.read_text(errors="replace"))
+            _print(f"--- {log}")
+            # the job's output as text: its escape sequences (colours, \r progress bars, a
+            # clear-screen) are shown escaped, not run by the terminal
+            sys.stdout.write(printable(log.read_text(errors="replace")))

@@ -64,14 +64,18 @@ class Progress:
                 self._live.start()
 
     def update(self, line: str, force: bool = False) -> None:
+        """Replace the live line with ``line`` (control characters escaped: one line, always)."""
         if not self.enabled:
             return
         now = time.monotonic()
         if not force and now - self._last < 0.25:
             return
         self._last = now
+        line = printable(line, newlines=False)
         if self._live is not None:
-            self._live.update(line)
+            from rich.text import Text
+
+            self._live.update(Text(line))  # as text: no rich markup in a job's name or value
         else:
             pad = max(0, self._width - len(line))
             self.stream.write("\r" + line + " " * pad)
@@ -81,7 +85,7 @@ class Progress:
     def line(self, text: str) -> None:
         """Print one line (the per-job lines when not on a terminal)."""
         if self.lines:
-            self.stream.write(text + "\n")
+            self.stream.write(printable(text, newlines=False) + "\n")
             self.stream.flush()
 
     def close(self, line: str | None = None) -> None:

@@ -1,15 +1,20 @@
-"""Text for a terminal: control characters escaped, so values from training jobs and configs
-(hyperparameter values, failure reasons carrying a command's last output, metric names) cannot
-move the cursor, recolour the terminal or reorder text.
+"""Text for a terminal or a page: control characters escaped, so values from training jobs and
+configs (job names, hyperparameter values, failure reasons carrying a command's last output, metric
+names, log lines) cannot move the cursor, clear the screen, recolour the terminal or reorder text.
+Every human-readable output of amtune (the live progress line, ``describe``, ``jobs``, ``logs``,
+the end summary, the HTML report) goes through :func:`printable` (or :func:`html_text`).
 
 >>> printable("x=\\x1b[2J done\\r")
 'x=\\\\x1b[2J done\\\\r'
 >>> printable("two\\nlines"), printable("two\\nlines", newlines=False)
 ('two\\nlines', 'two\\\\nlines')
+>>> html_text("<b>\\x1b[31m")
+'&lt;b&gt;\\\\x1b[31m'
 """
 
 from __future__ import annotations
 
+import html
 import unicodedata
 
 #: Bidirectional controls (embeddings, overrides, isolates) reorder how a line reads.
@@ -29,3 +34,9 @@ def printable(text: str, newlines: bool = True) -> str:
         else ch
         for ch in text
     )
+
+
+def html_text(value: object) -> str:
+    """``str(value)`` for an HTML page: control characters escaped (:func:`printable`), then
+    HTML's special characters."""
+    return html.escape(printable(str(value)))

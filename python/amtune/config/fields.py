@@ -165,6 +165,18 @@ Path_: TypeAlias = Annotated[
 ]
 
 
+def _number(v: Any) -> int | float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        raise rule_error(f"must be a finite number, got {v!r}")
+    return v
+
+
+Number: TypeAlias = Annotated[float, PlainValidator(_number), WithJsonSchema({"type": "number"})]
+Integer: TypeAlias = Annotated[
+    int, PlainValidator(integer_check(None)), WithJsonSchema(integer_schema(None))
+]
+
+
 def _scalar(v: Any) -> str | int | float | bool:
     if not isinstance(v, (str, int, float, bool)):
         raise rule_error(f"must be a string, number or bool, got {v!r}")

@@ -55,13 +55,22 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from amtune.config.errors import ConfigError, at, field_path, join
 from amtune.config.fields import RULE
-from amtune.config.models import AmtuneConfig, Channel, SageMakerRequest, notices
+from amtune.config.models import (
+    AmtuneConfig,
+    CategoricalRange,
+    Channel,
+    IntegerRange,
+    Range,
+    SageMakerRequest,
+    notices,
+)
 from amtune.errors import FieldError
 from amtune.metrics import validate_metric_definitions
 from amtune.runners.command import check_executable
@@ -215,7 +224,7 @@ def _validated(model: type[M], doc: Mapping[str, Any]) -> M:
 
 def _first_error(model: type[BaseModel], exc: ValidationError) -> ConfigError:
     err = exc.errors(include_url=False)[0]
-    loc = tuple(err["loc"])
+    loc, at_loc = _walk(model, tuple(err["loc"]))
     path = field_path(loc)
     kind = err["type"]
     value = err.get("input")
@@ -224,8 +233,19 @@ def _first_error(model: type[BaseModel], exc: ValidationError) -> ConfigError:
     elif kind == "missing":
         rule = "required field is missing"
     elif kind == "extra_forbidden":
-        allowed = _allowed(model, loc[:-1])
+        allowed = _fields(_walk(model, tuple(err["loc"])[:-1])[1])
         rule = "unknown field" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
+    elif kind in ("union_tag_invalid", "union_tag_not_found"):  # a discriminated union's tag
+        key = str(err["ctx"]["discriminator"]).strip("'")
+        tags = list(_members(_unwrap(at_loc)) or ())
+        path = join(path, key)
+        got = value.get(key) if isinstance(value, Mapping) else None
+        if kind == "union_tag_not_found" and got is None:
+            rule = "required field is missing"
+        else:
+            rule = f"must be {', '.join(tags[:-1])} or {tags[-1]}, got {got!r}"
+    elif kind == "list_type":
+        rule = f"must be a list, got {type(value).__name__} {value!r}"
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
         rule = f"must be an object (mapping), got {type(value).__name__} {value!r}"
     else:
@@ -233,64 +253,78 @@ def _first_error(model: type[BaseModel], exc: ValidationError) -> ConfigError:
     return ConfigError(path, rule)
 
 
-def _allowed(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """The field names a model accepts at ``loc`` (empty when ``loc`` leads elsewhere)."""
+def _walk(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any]:
+    """Follow a pydantic error location through the models: the location as the file spells it
+    (without the tags pydantic inserts for a discriminated union's member) and the annotation
+    found there (None when ``loc`` leads outside the models)."""
     current: Any = model
+    out: list[Any] = []
     for part in loc:
-        if isinstance(part, int):  # an item of a list of models: the item's model
+        current = _unwrap(current)
+        members = _members(current)
+        if members is not None and isinstance(part, str) and part in members:
+            current = members[part]  # the union's tag, not a key of the file
             continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
-        nxt = None
-        for name, f in current.model_fields.items():
-            if (f.alias or name) == part:
-                nxt = _model_in(f.annotation)
-        current = nxt
+        out.append(part)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            fields = current.model_fields.items()
+            current = next((f.annotation for n, f in fields if (f.alias or n) == part), None)
+        elif get_origin(current) in (dict, list):
+            current = get_args(current)[-1]  # a value of a mapping, an item of a list
+        else:
+            current = None
+    return tuple(out), current
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X | None`` and ``Annotated[X, ...]`` as ``X``."""
+    while True:
+        if get_origin(annotation) is Annotated:
+            annotation = get_args(annotation)[0]
+            continue
+        args = get_args(annotation)
+        if get_origin(annotation) in (Union, UnionType) and type(None) in args:
+            rest = [a for a in args if a is not type(None)]
+            if len(rest) == 1:
+                annotation = rest[0]
+                continue
+        return annotation
+
+
+def _members(annotation: Any) -> dict[str, Any] | None:
+    """The members of a union of models by their ``type`` literal (None for anything else)."""
+    if get_origin(annotation) not in (Union, UnionType):
+        return None
+    out = {}
+    for m in get_args(annotation):
+        if not (isinstance(m, type) and issubclass(m, BaseModel)) or "type" not in m.model_fields:
+            return None
+        for tag in get_args(m.model_fields["type"].annotation):
+            out[str(tag)] = m
+    return out
+
+
+def _fields(annotation: Any) -> list[str]:
+    """The field names the model at ``annotation`` accepts (empty for anything else)."""
+    current = _unwrap(annotation)
     if not (isinstance(current, type) and issubclass(current, BaseModel)):
         return []
     return sorted(f.alias or n for n, f in current.model_fields.items())
 
 
-def _model_in(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
 # ====================================================================== meaning
-def _range(name: str, d: Mapping[str, Any], path: str) -> Parameter:
-    kind = d.get("type")
-    if kind not in ("Continuous", "Integer", "Categorical"):
-        raise ConfigError(
-            join(path, "type"), f"must be Continuous, Integer or Categorical, got {kind!r}"
-        )
-    allowed = {"type", "values"} if kind == "Categorical" else {"type", "min", "max", "scaling"}
-    required = {"values"} if kind == "Categorical" else {"min", "max"}
-    for k in d:
-        if k not in allowed:
-            raise ConfigError(
-                join(path, str(k)), f"unknown field (allowed: {', '.join(sorted(allowed))})"
-            )
-    for k in sorted(required):
-        if k not in d:
-            raise ConfigError(join(path, k), "required field is missing")
+def _range(name: str, r: Range, path: str) -> Parameter:
+    """The parameter of a range whose structure the model checked; the search space checks the
+    bounds against the scaling and the values."""
     with at(path):
-        if kind == "Categorical":
-            if not isinstance(d["values"], list):
-                raise ConfigError(join(path, "values"), f"must be a list, got {d['values']!r}")
-            p: Parameter = CategoricalParameter(d["values"])
+        p: Parameter
+        if isinstance(r, CategoricalRange):
+            p = CategoricalParameter(list(r.values))
+        elif isinstance(r, IntegerRange):
+            p = IntegerParameter(r.min, r.max, r.scaling)
         else:
-            if kind == "Integer":
-                for k in ("min", "max"):
-                    if isinstance(d[k], bool) or not isinstance(d[k], int):
-                        raise ConfigError(join(path, k), f"must be an integer, got {d[k]!r}")
-            klass = ContinuousParameter if kind == "Continuous" else IntegerParameter
-            p = klass(d["min"], d["max"], d.get("scaling", "Auto"))
-        SearchSpace({name: p})  # validates bounds, scaling and values
+            p = ContinuousParameter(r.min, r.max, r.scaling)
+        SearchSpace({name: p})
     return p
 
 
@@ -403,12 +437,7 @@ def _from_amtune(m: AmtuneConfig, base: Path) -> JobConfig:
     }
     if not m.hyperparameters:
         raise ConfigError("hyperparameters", "at least one range to tune is needed")
-    ranges: dict[str, Parameter] = {}
-    for k, v in m.hyperparameters.items():
-        path = join("hyperparameters", k)
-        if not isinstance(v, Mapping):
-            raise ConfigError(path, f"must be an object (mapping), got {type(v).__name__} {v!r}")
-        ranges[k] = _range(k, v, path)
+    ranges = {k: _range(k, v, join("hyperparameters", k)) for k, v in m.hyperparameters.items()}
     kw["hyperparameter_ranges"] = ranges
     simple = (
         "strategy",

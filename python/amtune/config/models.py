@@ -7,18 +7,20 @@ job config. :func:`json_schema` is the JSON Schema editors use to complete and c
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, TypeAlias
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
 
 from amtune.config.fields import (
     Command,
     EnvValue,
+    Integer,
     JobName,
     List_,
     Mapping_,
     NonEmptyString,
     NonNegativeInt,
+    Number,
     Path_,
     PositiveInt,
     PositiveNumber,
@@ -31,6 +33,7 @@ from amtune.config.fields import (
 )
 from amtune.enums import ObjectiveType
 from amtune.sagemaker.config import EARLY_STOPPING_TYPES, MAX_RETRY_ATTEMPTS, WARM_START_TYPES
+from amtune.space.parameters import SCALING_TYPES
 
 STRATEGIES = ("Bayesian", "Random", "Grid", "Hyperband")
 OBJECTIVE_TYPES = tuple(str(t) for t in ObjectiveType)
@@ -84,18 +87,41 @@ class WarmStart(_Model):
     parents: Any = Field(json_schema_extra={"type": "array", "items": {"type": "string"}})
 
 
-RANGE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "type": {"enum": ["Continuous", "Integer", "Categorical"]},
-        "min": {"type": "number"},
-        "max": {"type": "number"},
-        "scaling": {"enum": ["Auto", "Linear", "Logarithmic", "ReverseLogarithmic"]},
-        "values": {"type": "array", "items": {"type": ["string", "number", "boolean"]}},
-    },
-    "required": ["type"],
-    "additionalProperties": False,
-}
+ScalingName: TypeAlias = Annotated[
+    str, PlainValidator(choice_check(SCALING_TYPES)), WithJsonSchema({"enum": list(SCALING_TYPES)})
+]
+
+
+class ContinuousRange(_Model):
+    """``{type: Continuous, min: 0.001, max: 0.1, scaling: Logarithmic}``"""
+
+    type: Literal["Continuous"]
+    min: Number
+    max: Number
+    scaling: ScalingName = "Auto"
+
+
+class IntegerRange(_Model):
+    """``{type: Integer, min: 1, max: 8, scaling: Linear}``"""
+
+    type: Literal["Integer"]
+    min: Integer
+    max: Integer
+    scaling: ScalingName = "Auto"
+
+
+class CategoricalRange(_Model):
+    """``{type: Categorical, values: [sgd, adam]}``"""
+
+    type: Literal["Categorical"]
+    values: list[Scalar]
+
+
+#: One range of the amtune shape, told apart by its ``type`` (the search space then checks the
+#: bounds against the scaling: :func:`amtune.config.loader.parse_config`).
+Range: TypeAlias = Annotated[
+    ContinuousRange | IntegerRange | CategoricalRange, Field(discriminator="type")
+]
 
 
 class Cluster(_Model):
@@ -121,9 +147,7 @@ class AmtuneConfig(_Model):
     early_stopping_type: EarlyStoppingType | None = None
     random_seed: NonNegativeInt | None = None
     max_retry_attempts: RetryAttempts | None = None
-    hyperparameters: Mapping_ = Field(
-        json_schema_extra={"additionalProperties": RANGE_SCHEMA, "minProperties": 1}
-    )
+    hyperparameters: dict[str, Range] = Field(json_schema_extra={"minProperties": 1})
     static_hyperparameters: dict[str, Scalar] | None = None
     metric_definitions: List_ | None = Field(
         default=None,

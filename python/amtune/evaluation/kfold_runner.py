@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome, RunnerEvent
+from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome
 from amtune.runners.spec import Handle, JobSpec, Runner
 
 __all__ = ["KFoldRunner", "fold_metric_name"]
@@ -139,7 +139,7 @@ class KFoldRunner(Runner):
                 job_dir=fold_dir,
                 channels={**spec.channels, **self.folds[fold]},
             )
-            q: queue.Queue[RunnerEvent] = queue.Queue()
+            q = EventQueue()
             h = self.inner.start(fs, q)
             with handle.lock:
                 handle.handles[fold] = h
@@ -149,7 +149,7 @@ class KFoldRunner(Runner):
             threading.Thread(target=pump, args=(fold, q), daemon=True).start()
             return True
 
-        def pump(fold: int, q: queue.Queue[RunnerEvent]) -> None:
+        def pump(fold: int, q: EventQueue) -> None:
             while True:
                 ev = q.get()
                 if isinstance(ev, MetricEmitted):

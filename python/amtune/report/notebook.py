@@ -7,18 +7,18 @@ as an inline SVG (the objective of each succeeded training job and the best so f
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from amtune.enums import ObjectiveType
+from amtune.text import html_text
 
 WIDTH, HEIGHT, PAD_L, PAD_B, PAD_T, PAD_R = 420, 150, 46, 22, 8, 8
 
 
 def _e(v: Any) -> str:
-    return html.escape(str(v))
+    return html_text(v)
 
 
 def history_svg(values: Sequence[float | None], maximize: bool, label: str = "") -> str:

@@ -9,7 +9,6 @@ important ranges; 6. importances; 7. learning curves; 8. timeline; 9. the table 
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import sys
@@ -24,6 +23,7 @@ from amtune.report.assets import CSS, JS
 from amtune.report.data import ReportData
 from amtune.report.importance import Importances, gp_importances, ped_anova_importances
 from amtune.report.table import table_data
+from amtune.text import html_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from amtune.store import Store
@@ -43,7 +43,7 @@ SECTIONS = (
 
 
 def _e(v: Any) -> str:
-    return html.escape(str(v))
+    return html_text(v)
 
 
 def _version() -> str:

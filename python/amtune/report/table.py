@@ -9,6 +9,7 @@ from typing import Any
 
 from amtune.analytics import TRAINING_JOB_COLUMNS
 from amtune.report.data import ReportData
+from amtune.text import printable
 
 FIXED_COLUMNS = ("#", *TRAINING_JOB_COLUMNS)
 
@@ -27,7 +28,7 @@ def _cell(v: Any) -> Any:
         return str(v)
     if isinstance(v, (int, float)):
         return None if isinstance(v, float) and not math.isfinite(v) else v
-    return str(v)
+    return printable(str(v), newlines=False)
 
 
 def table_data(data: ReportData) -> dict[str, Any]:

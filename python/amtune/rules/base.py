@@ -11,8 +11,9 @@ The loop in :mod:`amtune.tuning.driver` calls a list of :class:`TuningJobHook` o
   decision in the store, so a resumed job's rules see it (``job.decision``). Early stopping and
   Hyperband live here.
 * ``after_job(run, job)`` after every finished training job (its final state is recorded); returning
-  a reason string ends the tuning job (status Completed, running jobs stopped). Completion
-  criteria live here; they may set ``run.completion_details`` (``TuningJobCompletionDetails``).
+  a :class:`CompletionDecision` ends the tuning job (status Completed, running jobs stopped).
+  Completion criteria live here; they may set ``run.completion_details``
+  (``TuningJobCompletionDetails``).
 
 ``run`` is the :class:`amtune.tuning.state.TuningRun` (its ``jobs`` hold every training job's
 state and series, ``best`` the best finished job). Retries (``max_retry_attempts``) are handled by
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from amtune.rules.decisions import JobDecision
+from amtune.rules.decisions import CompletionDecision, JobDecision
 
 if TYPE_CHECKING:  # pragma: no cover
     from amtune.tuning.state import TrainingJobState, TuningRun
@@ -41,5 +42,5 @@ class TuningJobHook:
     ) -> JobDecision | None:
         return None
 
-    def after_job(self, run: TuningRun, job: TrainingJobState) -> str | None:
+    def after_job(self, run: TuningRun, job: TrainingJobState) -> CompletionDecision | None:
         return None

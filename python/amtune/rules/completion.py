@@ -71,8 +71,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from amtune.enums import ObjectiveStatus, ObjectiveType, TrainingJobStatus
+from amtune.enums import CompletionCriterion, ObjectiveStatus, ObjectiveType, TrainingJobStatus
 from amtune.rules.base import TuningJobHook
+from amtune.rules.decisions import CompletionDecision
 from amtune.sagemaker.config import (
     BestObjectiveNotImproving,
     ConvergenceDetected,
@@ -242,27 +243,31 @@ class CompletionHook(TuningJobHook):
         self.last_bound: RegretBound | None = None
         self.checks = 0
 
-    def after_job(self, run: TuningRun, job: TrainingJobState) -> str | None:
+    def after_job(self, run: TuningRun, job: TrainingJobState) -> CompletionDecision | None:
         c = self.config
         if c.target_objective_metric_value is not None and run.best is not None:
             t = float(c.target_objective_metric_value)
             v = run.best.final_objective
             assert v is not None
             if v == t or run.objective_type.better(v, t):
-                return f"the best objective {v:g} reached the target value {t:g}"
+                return CompletionDecision(
+                    CompletionCriterion.TARGET_OBJECTIVE_METRIC_VALUE,
+                    f"the best objective {v:g} reached the target value {t:g}",
+                )
         n = c.max_number_of_training_jobs_not_improving
         if n is not None:
             count = not_improving_count(run.jobs.values(), run.objective_type)
             if count >= n:
-                return (
+                return CompletionDecision(
+                    CompletionCriterion.BEST_OBJECTIVE_NOT_IMPROVING,
                     f"{count} training jobs in a row did not improve the best objective by "
-                    f"at least 1% (BestObjectiveNotImproving: {n})"
+                    f"at least 1% (BestObjectiveNotImproving: {n})",
                 )
         if c.complete_on_convergence:
             return self._convergence(run)
         return None
 
-    def _convergence(self, run: TuningRun) -> str | None:
+    def _convergence(self, run: TuningRun) -> CompletionDecision | None:
         space = run.optimizer.space
         h = run.optimizer.history()
         n = int(np.isfinite(h.y).sum())
@@ -280,10 +285,11 @@ class CompletionHook(TuningJobHook):
         if not rb.converged:
             return None
         run.completion_details["ConvergenceDetectedTime"] = time.time()
-        return (
+        return CompletionDecision(
+            CompletionCriterion.CONVERGENCE_DETECTED,
             f"convergence detected: the bound on the remaining improvement {rb.bound:.4g} is "
             f"below {rb.threshold:.4g} (max of the noise estimate {rb.noise_sd:.4g} and 1% of "
-            f"the best objective)"
+            f"the best objective)",
         )
 
 

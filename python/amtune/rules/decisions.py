@@ -1,10 +1,11 @@
-"""What rules decide, as values: a decision about a running training job."""
+"""What rules decide, as values: a decision about a running training job, or to complete the
+tuning job."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from amtune.enums import JobAction
+from amtune.enums import CompletionCriterion, JobAction
 
 
 @dataclass(frozen=True)
@@ -22,3 +23,18 @@ class JobDecision:
     action: JobAction
     reason: str
     resource: int | None = None
+
+
+@dataclass(frozen=True)
+class CompletionDecision:
+    """A rule's decision to end the whole tuning job as ``Completed`` (a completion criterion met).
+
+    ``reason`` is shown to the user and kept in the tuning job's ``TuningJobCompletionDetails``.
+
+    >>> d = CompletionDecision(CompletionCriterion.TARGET_OBJECTIVE_METRIC_VALUE, "target reached")
+    >>> f"{d.criterion}"
+    'TargetObjectiveMetricValue'
+    """
+
+    criterion: CompletionCriterion
+    reason: str

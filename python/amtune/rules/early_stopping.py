@@ -35,7 +35,7 @@ import numpy as np
 from amtune.enums import JobAction, ObjectiveType, TrainingJobStatus
 from amtune.errors import FieldError
 from amtune.rules.base import TuningJobHook
-from amtune.rules.decisions import JobDecision
+from amtune.rules.decisions import CompletionDecision, JobDecision
 
 if TYPE_CHECKING:  # pragma: no cover
     from amtune.tuning.settings import TuningJobSettings
@@ -94,7 +94,7 @@ class MedianStoppingRule(TuningJobHook):
         for job in run.jobs.values():
             self._ingest(job)
 
-    def after_job(self, run: TuningRun, job: TrainingJobState) -> str | None:
+    def after_job(self, run: TuningRun, job: TrainingJobState) -> CompletionDecision | None:
         self._ingest(job)
         return None
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import io
-import queue
 import shutil
 import tarfile
 import threading
@@ -169,7 +168,7 @@ def _run_on_worker(task: _Task) -> _TaskResult:
         assert task.train is not None
         prepare_job_dir(spec)
         runner = ThreadRunner(task.train)
-    events: EventQueue = queue.Queue()
+    events = EventQueue()
     handle = runner.start(spec, events)
     done = threading.Event()
     stop_event = dd.Event(task.stop_event, client=client)
@@ -276,8 +275,10 @@ class _DaskHandle(Handle):
             if self.ended or token != self.token:
                 return
             self.received += 1
+            # never waits: this is the client's event loop, which the driver's stop requests use
             self.events.put(
-                MetricEmitted(self.spec.seq, msg["name"], msg["value"], msg["step"], msg["time"])
+                MetricEmitted(self.spec.seq, msg["name"], msg["value"], msg["step"], msg["time"]),
+                block=False,
             )
             ready = self.result is not None and self.received >= self.result.metrics
         if ready:

@@ -93,7 +93,7 @@ class TrainingJobRun:
             self._error = exc
 
     def _run(self) -> None:
-        events: EventQueue = queue.Queue()
+        events = EventQueue()
         hps = dict(self.request.get("HyperParameters") or {})
         spec = JobSpec(STANDALONE, self.seq, self.name, hps, self.job_dir, self.channels)
         start = time.time()

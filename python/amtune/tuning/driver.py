@@ -34,7 +34,7 @@ from amtune.progress import Progress, format_status
 from amtune.rules.base import TuningJobHook
 from amtune.rules.build import build_hooks
 from amtune.rules.decisions import JobDecision
-from amtune.runners.events import JobEnded, MetricEmitted, Outcome, RunnerEvent
+from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome, RunnerEvent
 from amtune.runners.spec import JobSpec, NullHandle, Runner
 from amtune.runners.thread import ThreadRunner
 from amtune.tuning.liveness import Lease, LeaseLost, kill_survivor
@@ -100,7 +100,7 @@ class Driver:
         self.resumed = resumed
         self.stop_event = stop_event or threading.Event()
         self.store = tuner.store
-        self.events: queue.Queue[RunnerEvent] = queue.Queue()
+        self.events = EventQueue()
         self.progress = Progress(show)
         self.hooks: list[TuningJobHook] = build_hooks(tuner)
         self.metric_buf: list[MetricRow] = []
@@ -214,6 +214,7 @@ class Driver:
             finally:
                 self.lease.release()
                 self.runner.close()
+                self.events.close()  # a producer still waiting for room returns
 
     @contextmanager
     def _txn(self) -> Iterator[None]:
@@ -524,10 +525,10 @@ class Driver:
         self._observe(run, js)
         self._show_job(run, js)
         for h in self.hooks:
-            why = h.after_job(run, js)
-            if why:
-                self._end_early(TuningJobStop(TuningJobStatus.COMPLETED, why))
-                run.completion_details.setdefault("Reason", why)
+            done = h.after_job(run, js)
+            if done is not None:
+                self._end_early(TuningJobStop(TuningJobStatus.COMPLETED, done.reason))
+                run.completion_details.setdefault("Reason", done.reason)
                 break
 
     def _retry(self, run: TuningRun, js: TrainingJobState, out: Outcome, now: float) -> None:
