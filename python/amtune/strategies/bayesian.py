@@ -25,7 +25,9 @@ over-explores the boundary in the dimensions the model knows little about (Siivo
 Each hyperparameter fit, full or warm-started, also starts from unit lengthscales, because in many
 dimensions the mode of the dimension-scaled prior is a plateau where L-BFGS stops early.
 Pending trials and the earlier points of a batch enter as Kriging-believer fantasies, so parallel
-workers receive diverse, informative points.
+workers receive diverse, informative points; a batch shares one screened candidate pool whose
+posterior is updated by a rank-one step per fantasy (``cpp/include/amtune/batch.hpp``), and beyond
+64 pending trials the 64 nearest the incumbent are the fantasies (all stay excluded).
 
 Before the model starts, an initial space-filling design (scrambled Halton, extensible so that
 ``ask(1)`` ten times gives the same points as ``ask(10)``) of ``n_initial`` points is used. The
