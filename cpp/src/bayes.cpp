@@ -251,7 +251,7 @@ constexpr double kFantasyNoise = 1e-6;
 // at a candidate x by a rank-one term: the variance drops by cov(x, p)^2 / (var(p) + noise) (R&W
 // 2006, eq. 2.26 with one more row) and the believer's mean not at all. In the prior, cov(x, p) =
 // sf2 rho(r) with rho the Matern-5/2 correlation at the kernel distance r between x and p, so the
-// relative drop is at most rho(r)^2: 2.0e-2 at r = 2, 9.4e-4 at r = 3, 2.3e-5 at r = 4 (conditioning
+// relative drop is at most rho(r)^2: 1.9e-2 at r = 2, 7.7e-4 at r = 3, 2.3e-5 at r = 4 (conditioning
 // on the model's rows, which lie between x and p, screens p further in practice). Candidates lie
 // around the incumbent (the trust region, or the incumbent with a few coordinates moved), so the
 // pending points that matter are the nearest to the incumbent in the kernel metric: the engine keeps
@@ -506,9 +506,7 @@ void BayesEngine::predict_grad(const double* x, double& mean, double& var, Vecto
 void BayesEngine::fantasize(const RowMatrix& Xf) {
   if (!gp_) throw std::logic_error("fantasize: the engine has no fitted model (call fit first)");
   if (Xf.cols() != spec_.dim()) throw std::invalid_argument("fantasize: X has the wrong number of columns");
-  VectorXd mu, var;
-  gp_->predict(Xf, mu, var);
-  gp_->append(Xf, mu, kFantasyNoise);
+  gp_->append_believer(Xf, kFantasyNoise);
 }
 
 }  // namespace amtune
