@@ -100,7 +100,7 @@ def test_split_errors(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"evaluation\.K: 5 folds need at least 5 records"):
         prepare_split(KFold(5), train, tmp_path / "ev")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(ValueError, match="channel 'train': empty channel"):
+    with pytest.raises(ValueError, match=r"channels\.train: empty channel"):
         prepare_split(Holdout(), tmp_path / "empty", tmp_path / "ev")
 
 

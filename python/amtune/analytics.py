@@ -134,11 +134,11 @@ def describe(store: Store, name: str) -> dict[str, Any]:
     if job["failure_reason"]:
         doc["FailureReason"] = job["failure_reason"]
     best = best_row(rows, objective["Type"])
+    if cfg.config.get("Evaluation"):  # holdout / k-fold (amtune.evaluation)
+        doc["Evaluation"] = cfg.config["Evaluation"]
     if best is not None:
         doc["BestTrainingJob"] = training_job_summary(best, objective, name)
-        if cfg.config.get("Evaluation"):  # holdout / k-fold (amtune.evaluation)
-            doc["Evaluation"] = cfg.config["Evaluation"]
-            doc["BestTrainingJob"].update(spread(cfg.config, best))
+        doc["BestTrainingJob"].update(spread(cfg.config, best))
     if cfg.warm_start_type == "IdenticalDataAndAlgorithm":
         overall = overall_best(store, name)
         if overall is not None:

@@ -142,7 +142,8 @@ JobName: TypeAlias = Annotated[
 ]
 
 
-def _mapping(v: Any) -> dict[str, Any]:
+def mapping_check(v: Any) -> dict[str, Any]:
+    """A check of an object (mapping); its keys as strings."""
     if not isinstance(v, dict):
         raise rule_error(f"must be an object (mapping), got {type(v).__name__} {v!r}")
     return {str(k): x for k, x in v.items()}
@@ -150,7 +151,7 @@ def _mapping(v: Any) -> dict[str, Any]:
 
 #: A free-form object (validated by the semantic checks).
 Mapping_: TypeAlias = Annotated[
-    dict[str, Any], PlainValidator(_mapping), WithJsonSchema({"type": "object"})
+    dict[str, Any], PlainValidator(mapping_check), WithJsonSchema({"type": "object"})
 ]
 
 

@@ -46,6 +46,14 @@ The amtune shape (relative paths are relative to the config file)::
     env: {}
     completion_criteria: {target_objective_metric_value: 0.95}
     warm_start: {type: IdenticalDataAndAlgorithm, parents: [earlier-job]}
+    evaluation: {Type: KFold, K: 5}      # or {Type: Holdout, ValidationFraction: 0.2, Seed: 0};
+                                        # snake_case keys too: {type: KFold, k: 5}
+
+Offline evaluation (:mod:`amtune.evaluation`, an amtune extension) is ``evaluation`` in the amtune
+shape and the top-level ``Evaluation`` in the SageMaker shape (beside ``TrainingJobDefinition``;
+SageMaker has no such field; ``amtune describe --json`` writes it there, so its output runs
+again). It needs a ``train`` channel and no ``validation`` channel; its values are checked with
+the rest of the file (``evaluation.K: must be an integer from 2 to 100, got 1``).
 """
 
 from __future__ import annotations
@@ -72,6 +80,7 @@ from amtune.config.models import (
     notices,
 )
 from amtune.errors import FieldError
+from amtune.evaluation.apply import check_evaluation
 from amtune.metrics import validate_metric_definitions
 from amtune.runners.command import check_executable
 from amtune.runners.dask import parse_cluster
@@ -119,11 +128,15 @@ class JobConfig:
     notices: list[str] = field(default_factory=list)
     shape: str = "amtune"
     paths: dict[str, str] = field(default_factory=dict)
+    #: channel name -> the config field that defines it
+    channel_paths: dict[str, str] = field(default_factory=dict)
 
     def field_of(self, error: FieldError) -> ConfigError:
         """``error`` (about a tuner argument) as an error about the config field it came from."""
         cut = min((i for i in (error.path.find("."), error.path.find("[")) if i >= 0), default=-1)
         head, rest = (error.path, "") if cut < 0 else (error.path[:cut], error.path[cut:])
+        if head == "channels" and rest[1:] in self.channel_paths:
+            return ConfigError(self.channel_paths[rest[1:]], error.rule)
         mapped = self.paths.get(head)
         return ConfigError(error.path if mapped is None else mapped + rest, error.rule)
 
@@ -395,6 +408,8 @@ def _check_job(cfg: JobConfig) -> JobConfig:
             paths["warm_start_config"],
             f"warm start needs the Bayesian or Random strategy, got {strategy!r}",
         )
+    if kw.get("evaluation") is not None:
+        _check_evaluation(cfg)
     names = {d["Name"] for d in kw.get("metric_definitions") or []}
     metric = kw["objective_metric_name"]
     if metric not in names:
@@ -409,6 +424,22 @@ def _check_job(cfg: JobConfig) -> JobConfig:
     except ValueError as exc:
         raise ConfigError(paths.get("command", "command"), str(exc).split(": ", 1)[-1]) from None
     return cfg
+
+
+def _check_evaluation(cfg: JobConfig) -> None:
+    """The evaluation config and its channel rules (a ``train`` channel, no ``validation``),
+    each error naming the config field; the parsed config replaces the document."""
+    kw, paths = cfg.tuner_kwargs, cfg.paths
+    try:
+        kw["evaluation"] = check_evaluation(
+            kw["evaluation"], kw.get("channels") or {}, paths["evaluation"], "channels"
+        )
+    except FieldError as exc:
+        if not exc.path.startswith("channels."):
+            raise ConfigError(exc.path, exc.rule) from None
+        channel = exc.path.removeprefix("channels.")
+        where = cfg.channel_paths.get(channel, paths["channels"])
+        raise ConfigError(where, exc.rule) from None
 
 
 # ====================================================================== the amtune shape
@@ -427,6 +458,7 @@ AMTUNE_PATHS = {
     "output_path": "output_path",
     "working_dir": "working_dir",
     "command": "command",
+    "evaluation": "evaluation",
 }
 
 
@@ -484,7 +516,11 @@ def _from_amtune(m: AmtuneConfig, base: Path) -> JobConfig:
         with at("warm_start"):
             w.validate("warm_start")
         kw["warm_start_config"] = w
+    if m.evaluation is not None:
+        kw["evaluation"] = m.evaluation
     cfg = JobConfig(kw, m.command, m.name, paths=dict(AMTUNE_PATHS))
+    if m.channels is not None:
+        cfg.channel_paths = {k: join("channels", k) for k in m.channels}
     return _check_job(cfg)
 
 
@@ -590,6 +626,8 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
     if m.warm_start_config is not None:
         with at("WarmStartConfig"):
             kw["warm_start_config"] = WarmStartConfig.from_sagemaker(m.warm_start_config)
+    if m.evaluation is not None:
+        kw["evaluation"] = m.evaluation
     kw["working_dir"] = str(code_dir)
     paths = {
         "static_hyperparameters": f"{T}.StaticHyperParameters",
@@ -605,7 +643,12 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
         "env": f"{T}.Environment",
     }
     paths["command"] = f"{A}.TrainingCommand"
+    paths["evaluation"] = "Evaluation"
     cfg = JobConfig(kw, command, m.name, out_notices, "sagemaker", paths)
+    cfg.channel_paths = {
+        ch.channel_name: f"{T}.InputDataConfig[{i}]"
+        for i, ch in enumerate(tjd.input_data_config or [])
+    }
     return _check_job(cfg)
 
 

@@ -29,9 +29,11 @@ from amtune.config.fields import (
     choice_check,
     integer_check,
     integer_schema,
+    mapping_check,
     rule_error,
 )
 from amtune.enums import ObjectiveType
+from amtune.evaluation.config import json_schema as evaluation_schema
 from amtune.sagemaker.config import EARLY_STOPPING_TYPES, MAX_RETRY_ATTEMPTS, WARM_START_TYPES
 from amtune.space.parameters import SCALING_TYPES
 
@@ -61,6 +63,17 @@ WarmStartType: TypeAlias = Annotated[
     str,
     PlainValidator(choice_check(WARM_START_TYPES)),
     WithJsonSchema({"enum": list(WARM_START_TYPES)}),
+]
+
+
+# An ``evaluation`` object: its structure is checked here, its values by the loader
+# (amtune.evaluation.config.parse_evaluation, with the field's path); snake_case spellings are
+# the amtune shape's.
+AmtuneEvaluation: TypeAlias = Annotated[
+    dict[str, Any], PlainValidator(mapping_check), WithJsonSchema(evaluation_schema(True))
+]
+SageMakerEvaluation: TypeAlias = Annotated[
+    dict[str, Any], PlainValidator(mapping_check), WithJsonSchema(evaluation_schema(False))
 ]
 
 
@@ -167,6 +180,7 @@ class AmtuneConfig(_Model):
     completion_criteria: CompletionCriteria | None = None
     warm_start: WarmStart | None = None
     cluster: Cluster | None = None
+    evaluation: AmtuneEvaluation | None = None
 
 
 # ====================================================================== the SageMaker shape
@@ -334,8 +348,10 @@ class TrainingJobDefinition(_CamelModel):
 
 
 class SageMakerRequest(_CamelModel):
-    """A ``CreateHyperParameterTuningJob`` request (one ``TrainingJobDefinition``; its
-    ``AlgorithmSpecification.TrainingCommand`` is the one field amtune adds)."""
+    """A ``CreateHyperParameterTuningJob`` request (one ``TrainingJobDefinition``). amtune adds
+    two fields: ``TrainingJobDefinition.AlgorithmSpecification.TrainingCommand`` and the top-level
+    ``Evaluation`` (offline evaluation, as in ``amtune describe`` output and CreateTrainingJob
+    requests run by ``amtune train``)."""
 
     IGNORED = frozenset({"tags", "autotune"})
     name: JobName | None = camel("HyperParameterTuningJobName", default=None)
@@ -344,6 +360,7 @@ class SageMakerRequest(_CamelModel):
     warm_start_config: Mapping_ | None = camel("WarmStartConfig", default=None)
     tags: Any = camel("Tags", default=None)
     autotune: Any = camel("Autotune", default=None)
+    evaluation: SageMakerEvaluation | None = camel("Evaluation", default=None)
 
 
 def notices(model: BaseModel, path: str = "") -> list[str]:

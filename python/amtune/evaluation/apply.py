@@ -22,9 +22,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from amtune.errors import FieldError
 from amtune.evaluation.config import EvaluationConfig, Holdout, parse_evaluation
 from amtune.evaluation.kfold_runner import KFoldRunner
-from amtune.evaluation.splits import Split, prepare_split
+from amtune.evaluation.splits import Split, check_records, prepare_split
 from amtune.runners.events import EventQueue
 from amtune.runners.spec import Handle, JobSpec, Runner
 
@@ -38,18 +39,49 @@ __all__ = [
 ]
 
 
-def check_evaluation(evaluation: Any, channels: Mapping[str, Any]) -> EvaluationConfig:
-    """Parse the config and check the channel rules (``ValueError`` naming field or channel)."""
-    cfg = parse_evaluation(evaluation)
-    kind = "Holdout" if isinstance(cfg, Holdout) else "KFold"
+def check_evaluation(
+    evaluation: Any,
+    channels: Mapping[str, Any],
+    path: str = "evaluation",
+    channels_path: str = "channels",
+) -> EvaluationConfig:
+    """Parse the config and check the channel rules: a ``train`` channel that exists and holds
+    the records the split needs (2 for holdout, ``K`` for k-fold), no ``validation`` channel.
+    :class:`~amtune.errors.FieldError` naming the field (under ``path``) or the channel (under
+    ``channels_path``)."""
+    cfg = parse_evaluation(evaluation, path)
+    kind = cfg.kind
     if "train" not in channels:
-        raise ValueError(f"channels: {kind} evaluation splits the 'train' channel; none is given")
-    if "validation" in channels:
-        raise ValueError(
-            f"channels.validation: {kind} evaluation makes the validation channel from 'train'; "
-            f"remove the validation channel (or the evaluation config)"
+        given = ", ".join(sorted(channels)) or "none"
+        raise FieldError(
+            f"{channels_path}.train",
+            f"required: {kind} evaluation splits the 'train' channel into train and "
+            f"validation (channels given: {given})",
         )
+    if "validation" in channels:
+        raise FieldError(
+            f"{channels_path}.validation",
+            f"{kind} evaluation makes the validation channel from 'train'; "
+            f"remove the validation channel (or the evaluation config)",
+        )
+    if not Path(channels["train"]).exists():
+        raise FieldError(
+            f"{channels_path}.train",
+            f"the channel's data must exist; no such file or directory: {channels['train']}",
+        )
+    try:  # enough records for the split (reading stops once there are)
+        check_records(cfg, channels["train"])
+    except FieldError as exc:
+        raise _renamed(exc, path, channels_path) from None
     return cfg
+
+
+def _renamed(exc: FieldError, path: str, channels_path: str) -> FieldError:
+    """``exc`` (about ``evaluation...`` or ``channels...``) about the caller's fields."""
+    for old, new in (("channels", channels_path), ("evaluation", path)):
+        if exc.path == old or exc.path.startswith((old + ".", old + "[")):
+            return FieldError(new + exc.path[len(old) :], exc.rule)
+    return exc
 
 
 class ChannelOverlayRunner(Runner):
@@ -110,10 +142,16 @@ def evaluated_runner(
     runner: Runner,
     root: Path,
     max_parallel_runs: int = 1,
+    channels_path: str = "channels",
+    path: str = "evaluation",
 ) -> tuple[Runner, EvaluationPlan]:
-    """For one training job (``Estimator.fit``): check the config, split the ``train`` channel
-    under ``root / "evaluation"`` and wrap ``runner``; the k-fold runs of the job run
+    """For one training job (``Estimator.fit``, ``amtune train``): check the config (errors
+    name ``path`` and ``channels_path``), split the ``train`` channel under
+    ``root / "evaluation"`` and wrap ``runner``; the k-fold runs of the job run
     ``max_parallel_runs`` at a time."""
-    cfg = check_evaluation(evaluation, channels)
-    plan = plan_evaluation(cfg, channels, max_parallel_runs, root)
+    cfg = check_evaluation(evaluation, channels, path, channels_path)
+    try:
+        plan = plan_evaluation(cfg, channels, max_parallel_runs, root)
+    except FieldError as exc:  # the data changed since the check
+        raise _renamed(exc, path, channels_path) from None
     return plan.wrap(runner), plan

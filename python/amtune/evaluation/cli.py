@@ -32,6 +32,9 @@ def _model(a: argparse.Namespace) -> Any:
 def cmd_transform(a: argparse.Namespace) -> int:
     from amtune.evaluation.transform import transform
 
+    if a.fold == "all":
+        _err("--fold all: only for evaluate; transform writes one model's predictions: --fold N")
+        return 2
     try:
         _, trained = _model(a)
         res = transform(
@@ -47,9 +50,21 @@ def cmd_transform(a: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_evaluate(a: argparse.Namespace) -> int:
-    from amtune.evaluation.evaluate import evaluate
+def _fold(text: str) -> int | str:
+    """``--fold``: a fold number, or ``all`` (evaluate only)."""
+    if text == "all":
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a fold number or 'all', got {text!r}") from None
 
+
+def cmd_evaluate(a: argparse.Namespace) -> int:
+    from amtune.evaluation.evaluate import evaluate, evaluate_folds
+
+    if a.fold == "all":
+        return _evaluate_folds(a, evaluate_folds)
     try:
         store, trained = _model(a)
         res = evaluate(trained, a.test, a.metric, store)
@@ -59,16 +74,53 @@ def cmd_evaluate(a: argparse.Namespace) -> int:
     if a.json:
         print(json.dumps(res.to_dict(), indent=2))
     else:
+        model = "" if res.fold is None else f" (fold {res.fold}'s model)"
         print(
-            f"{res.training_job}: {a.metric} = {res.value:.6g} on {res.records} records of {a.test}"
+            f"{res.training_job}{model}: {a.metric} = {res.value:.6g} on {res.records} records "
+            f"of {a.test}"
         )
-        print(f"  stored as metric evaluation:{a.metric} of the training job")
+        print(f"  stored as metric {res.metric_name} of the training job")
+    return 0
+
+
+def _evaluate_folds(a: argparse.Namespace, evaluate_folds: Any) -> int:
+    from amtune.store import NotFoundError, Store, resolve_db_path
+
+    path = resolve_db_path(a.db)
+    if not path.exists():
+        raise NotFoundError(f"no store at {path} (give --db PATH)")
+    try:
+        res = evaluate_folds(Store(path), a.training_job, a.test, a.metric, a.inference)
+    except ValueError as exc:
+        _err(str(exc).replace("--fold: training job", "--fold all: training job"))
+        return 2
+    d = res.to_dict()
+    if a.json:
+        print(json.dumps(d, indent=2))
+        return 0
+    print(
+        f"{res.training_job}: {a.metric} = {d['Value']:.6g} (mean of {len(res.folds)} fold "
+        f"models; std {d['Std']:.3g}, min {d['Min']:.6g}, max {d['Max']:.6g}) on "
+        f"{d['Records']} records of {a.test}"
+    )
+    print("  folds: " + " ".join(f"{v:.6g}" for v in res.values))
+    print(
+        f"  stored as metrics evaluation:{a.metric} (the mean) and "
+        f"evaluation:{a.metric}:fold-1..{len(res.folds)} of the training job"
+    )
     return 0
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("training_job", help="the training job whose model to use")
-    p.add_argument("--fold", type=int, default=None, help="k-fold training jobs: the fold's model")
+    p.add_argument(
+        "--fold",
+        type=_fold,
+        default=None,
+        metavar="N",
+        help="k-fold training jobs (one model per fold): use fold N's model (1..K); required "
+        "for them (evaluate also takes 'all': every fold's model, and their mean)",
+    )
     p.add_argument(
         "--inference",
         metavar="PROGRAM",

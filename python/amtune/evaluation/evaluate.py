@@ -12,7 +12,9 @@ or the arg-max (multiclass).
 
 The result is stored with the training job: a metric emission ``evaluation:<metric>`` of the
 training job in the store (``amtune``'s metric series) and an entry in
-``<job dir>/output/evaluations.json`` (time, test data, records, metric, value).
+``<job dir>/output/evaluations.json`` (time, test data, records, metric, value). A fold's model
+of a k-fold training job is stored as ``evaluation:<metric>:fold-<i>``; :func:`evaluate_folds`
+scores every fold's model and also stores their mean as ``evaluation:<metric>``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import json
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +35,7 @@ from amtune.evaluation.models import TrainedModel
 from amtune.evaluation.transform import Invoker
 from amtune.store import Store
 
-__all__ = ["METRICS", "EvaluationResult", "evaluate"]
+__all__ = ["METRICS", "EvaluationResult", "FoldsResult", "evaluate", "evaluate_folds"]
 
 Array = npt.NDArray[np.float64]
 
@@ -151,11 +153,19 @@ class EvaluationResult:
     value: float
     records: int
     test: str
+    fold: int | None = None
+
+    @property
+    def metric_name(self) -> str:
+        """``evaluation:<metric>`` (``evaluation:<metric>:fold-<i>`` for a fold's model)."""
+        base = f"evaluation:{self.metric}"
+        return base if self.fold is None else f"{base}:fold-{self.fold}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "TrainingJobName": self.training_job,
-            "MetricName": f"evaluation:{self.metric}",
+            **({} if self.fold is None else {"Fold": self.fold}),
+            "MetricName": self.metric_name,
             "Value": self.value,
             "Records": self.records,
             "Test": self.test,
@@ -211,7 +221,9 @@ def evaluate(
     if n != ds.n_rows:
         raise ValueError(f"the model returned {n} predictions for {ds.n_rows} test records")
     value = METRICS[metric][0](ds.y, joined)
-    res = EvaluationResult(trained.name, metric, value, ds.n_rows, str(Path(test).resolve()))
+    res = EvaluationResult(
+        trained.name, metric, value, ds.n_rows, str(Path(test).resolve()), trained.fold
+    )
     _record(res, trained, store)
     return res
 
@@ -224,6 +236,54 @@ def _record(res: EvaluationResult, trained: TrainedModel, store: Store | None) -
     history.append({**res.to_dict(), "Time": now, "ModelDir": str(trained.model_dir)})
     out.write_text(json.dumps(history, indent=1))
     if store is not None:
-        name = f"evaluation:{res.metric}"
+        name = res.metric_name
         step = len(store.metrics(trained.tuning_job, trained.seq, name))
         store.add_metrics([(trained.tuning_job, trained.seq, name, step, now, res.value)])
+
+
+@dataclass
+class FoldsResult:
+    """Every fold model's score on the test data and their mean (a k-fold training job)."""
+
+    training_job: str
+    metric: str
+    folds: list[EvaluationResult]
+
+    @property
+    def values(self) -> Array:
+        return np.array([r.value for r in self.folds], dtype=np.float64)
+
+    def to_dict(self) -> dict[str, Any]:
+        v = self.values
+        return {
+            "TrainingJobName": self.training_job,
+            "MetricName": f"evaluation:{self.metric}",
+            "Value": float(v.mean()),
+            "Std": float(v.std()),
+            "Min": float(v.min()),
+            "Max": float(v.max()),
+            "Records": self.folds[0].records,
+            "Test": self.folds[0].test,
+            "Folds": [r.to_dict() for r in self.folds],
+        }
+
+
+def evaluate_folds(
+    store: Store, name: str, test: str, metric: str, inference: str | None = None
+) -> FoldsResult:
+    """Score every fold's model of k-fold training job ``name`` on ``test``; each is stored as
+    ``evaluation:<metric>:fold-<i>`` and their mean as ``evaluation:<metric>``."""
+    from amtune.evaluation.models import find_model, kfold_models
+
+    first = find_model(store, name, 1, inference)  # errors when the job is not k-fold
+    results = [evaluate(first, test, metric, store)]
+    for fold in range(2, kfold_models(first.job_dir) + 1):
+        results.append(evaluate(find_model(store, name, fold, inference), test, metric, store))
+    out = FoldsResult(name, metric, results)
+    mean = float(out.values.mean())
+    _record(
+        EvaluationResult(name, metric, mean, results[0].records, results[0].test),
+        replace(first, fold=None),
+        store,
+    )
+    return out

@@ -26,10 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from amtune.builtin.data import channel_files
-from amtune.evaluation.config import EvaluationConfig, Holdout, KFold
+from amtune.builtin.data import DataError, channel_files
+from amtune.errors import FieldError
+from amtune.evaluation.config import EvaluationConfig, Holdout
 
-__all__ = ["Split", "prepare_split"]
+__all__ = ["Split", "check_records", "prepare_split"]
 
 MANIFEST = "manifest.json"
 
@@ -70,21 +71,54 @@ def _records(files: list[Path]) -> list[bytes]:
     return out
 
 
-def assign(cfg: EvaluationConfig, n: int) -> list[np.ndarray]:
-    """The validation record numbers of each run (sorted)."""
-    rng = np.random.default_rng(cfg.seed)
+def _check_count(cfg: EvaluationConfig, n: int) -> None:
     if isinstance(cfg, Holdout):
         if n < 2:
-            raise ValueError(
-                f"evaluation: Holdout needs at least 2 records in the train channel, got {n}"
+            raise FieldError(
+                "evaluation",
+                f"Holdout needs at least 2 records in the train channel, got {n}",
             )
+    elif n < cfg.k:
+        raise FieldError(
+            "evaluation.K",
+            f"{cfg.k} folds need at least {cfg.k} records in the train channel, got {n} "
+            f"(give K <= {n}, or use Holdout)",
+        )
+
+
+def _files(train: Path) -> list[Path]:
+    try:
+        return channel_files(train, "train")
+    except DataError as exc:
+        raise FieldError("channels.train", str(exc).split(": ", 1)[-1]) from None
+
+
+def check_records(cfg: EvaluationConfig, train: str | os.PathLike[str]) -> None:
+    """The ``train`` channel holds the records ``cfg`` needs (2 for holdout, ``K`` for k-fold;
+    reading stops there, so this is cheap on large data): :class:`FieldError` otherwise
+    (``evaluation.K``, or ``channels.train`` for an empty channel)."""
+    need = 2 if isinstance(cfg, Holdout) else cfg.k
+    files = _files(Path(train))
+    n = 0
+    for f in files:
+        with open(f, "rb") as fh:
+            for line in fh:
+                if line.strip():
+                    n += 1
+                    if n >= need:
+                        return
+    if n == 0:
+        raise FieldError("channels.train", f"empty channel: no records in {train}")
+    _check_count(cfg, n)
+
+
+def assign(cfg: EvaluationConfig, n: int) -> list[np.ndarray]:
+    """The validation record numbers of each run (sorted)."""
+    _check_count(cfg, n)
+    rng = np.random.default_rng(cfg.seed)
+    if isinstance(cfg, Holdout):
         n_val = min(max(1, round(cfg.validation_fraction * n)), n - 1)
         return [np.sort(rng.permutation(n)[:n_val])]
-    if n < cfg.k:
-        raise ValueError(
-            f"evaluation.K: {cfg.k} folds need at least {cfg.k} records in the train channel, "
-            f"got {n}"
-        )
     order = rng.permutation(n) if cfg.shuffle else np.arange(n)
     return [np.sort(part) for part in np.array_split(order, cfg.k)]
 
@@ -94,13 +128,13 @@ def prepare_split(
 ) -> Split:
     """Split the ``train`` channel (a directory or a file) under ``root`` (once) and return it."""
     train_path = Path(train)
-    files = channel_files(train_path, "train")
+    files = _files(train_path)
     base = Path(root) / _key(cfg, files)
     if (base / MANIFEST).is_file():
         return Split(base, json.loads((base / MANIFEST).read_text()))
     records = _records(files)
     if not records:
-        raise ValueError(f"channel 'train': empty channel: no records in {train_path}")
+        raise FieldError("channels.train", f"empty channel: no records in {train_path}")
     parts = assign(cfg, len(records))
     suffix = files[0].suffix or ".csv"
     Path(root).mkdir(parents=True, exist_ok=True)
@@ -136,7 +170,3 @@ def prepare_split(
     except OSError:  # another process wrote the same split first: keep theirs
         shutil.rmtree(tmp, ignore_errors=True)
     return Split(base, json.loads((base / MANIFEST).read_text()))
-
-
-def kfold_or_holdout(cfg: EvaluationConfig) -> str:
-    return "KFold" if isinstance(cfg, KFold) else "Holdout"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -36,7 +37,10 @@ def register(sub: Any) -> None:
 
 def cmd_train(a: argparse.Namespace) -> int:
     from amtune.config.loader import ConfigError, load_document
+    from amtune.errors import FieldError
+    from amtune.evaluation.apply import evaluated_runner
     from amtune.runners.command import CommandRunner
+    from amtune.runners.spec import Runner
     from amtune.sagemaker.estimator import TRAINING_JOB_NAME_RE
     from amtune.sagemaker.requests import RequestError
     from amtune.sagemaker.train_request import parse_training_request
@@ -56,19 +60,32 @@ def cmd_train(a: argparse.Namespace) -> int:
                 f"1-63 letters, digits and hyphens, starting and ending with a letter or digit "
                 f"(SageMaker's rule), got {name!r}",
             )
-        runner = CommandRunner(
+        runner: Runner = CommandRunner(
             req.command,
             req.metric_definitions,
             req.working_dir,
             req.environment,
             instance_type=req.instance_type,
         )
+        store = Store(resolve_db_path(a.db))
+        if req.evaluation is not None:  # split the train channel (once), wrap the runner
+            try:
+                runner, _ = evaluated_runner(
+                    req.evaluation,
+                    {k: p for k, (p, _) in req.channels.items()},
+                    runner,
+                    store.jobs_root,
+                    os.cpu_count() or 1,
+                    "InputDataConfig",
+                    "Evaluation",
+                )
+            except FieldError as exc:
+                raise RequestError(exc.path, exc.rule) from None
     except (ConfigError, RequestError, ValueError) as exc:
         print(f"amtune: error: {exc}", file=sys.stderr)
         return 2
     for n in req.notices:
         print(f"amtune: notice: {n}", file=sys.stderr)
-    store = Store(resolve_db_path(a.db))
     request = {**req.request, "TrainingJobName": name}
     request.setdefault("AlgorithmSpecification", {})
     request["AlgorithmSpecification"] = {
@@ -109,15 +126,43 @@ def print_training_job(d: dict[str, Any], out: Any = None) -> None:
     )
     if d.get("FailureReason"):
         print(f"  reason: {d['FailureReason']}", file=out)
+    ev = d.get("Evaluation") or {}
+    summaries = {m["MetricName"]: m for m in ev.get("MetricSummaries") or []}
+    folds = ev.get("Folds") or []
+    if ev:
+        shown_cfg = ", ".join(
+            f"{k}={v}" for k, v in ev.items() if k not in ("Type", "MetricSummaries", "Folds")
+        )
+        print(f"  evaluation: {ev.get('Type')} ({shown_cfg})", file=out)
     for m in d.get("FinalMetricDataList") or []:
-        print(f"  {m['MetricName']} = {m['Value']:.6g}", file=out)
+        name = m["MetricName"]
+        base, _, tail = name.rpartition(":")
+        if base in summaries and (tail in ("std", "min", "max") or tail.startswith("fold-")):
+            continue  # shown with the mean
+        line = f"  {name} = {m['Value']:.6g}"
+        if name in summaries:
+            sm = summaries[name]
+            per = [
+                f"{x['Value']:.6g}"
+                for f in folds
+                for x in f["FinalMetricDataList"]
+                if x["MetricName"] == name
+            ]
+            line += (
+                f" (mean of {len(per)} folds; std {sm['Std']:.3g}, min {sm['Min']:.6g}, "
+                f"max {sm['Max']:.6g}; folds: {' '.join(per)})"
+            )
+        print(line, file=out)
     hps = d.get("HyperParameters") or {}
     shown = {k: v for k, v in hps.items() if not k.startswith("sagemaker_")}
     if shown:
         print("  hyperparameters:", file=out)
         for k, v in shown.items():
             print(f"    {k} = {v}", file=out)
-    if d.get("ModelArtifacts"):
+    if folds:
+        models = [f.get("ModelArtifacts", {}).get("S3ModelArtifacts") for f in folds]
+        print(f"  models: one per fold: {', '.join(str(m) for m in models)}", file=out)
+    elif d.get("ModelArtifacts"):
         print(f"  model: {d['ModelArtifacts']['S3ModelArtifacts']}", file=out)
 
 

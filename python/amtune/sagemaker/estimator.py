@@ -9,6 +9,17 @@ accepted and ignored with one notice. ``fit(inputs)`` runs ONE training job thro
 runner, store and job directory layout as the training jobs of a tuning job, with the SageMaker
 training toolkit's contract (:mod:`amtune.sagemaker.toolkit`).
 
+Offline evaluation (an amtune extension): ``evaluation={"Type": "Holdout", "ValidationFraction":
+0.2}`` or ``{"Type": "KFold", "K": 5}`` given to the constructor applies to every ``fit`` of the
+estimator and to a ``HyperparameterTuner`` built on it (unless the tuner has its own), as the
+estimator's other settings do. ``fit(inputs)`` then splits the ``train`` channel
+(:mod:`amtune.evaluation`): a holdout job is one run on the split's ``train`` and ``validation``
+channels; a k-fold job is ``K`` runs (``<job dir>/fold-<i>/``, each with its log and model, at
+most ``os.cpu_count()`` at once) whose metrics are the means over the folds, with every fold's
+value (``<metric>:fold-<i>``) and the spread (``<metric>:std``, ``:min``, ``:max``) kept;
+``describe()["Evaluation"]`` lists the folds. A k-fold job has no single model: transform or
+evaluate one fold's (``amtune transform JOB --fold N``); it cannot be deployed.
+
 >>> import os, sys, tempfile
 >>> d = tempfile.mkdtemp()
 >>> with open(os.path.join(d, "train.py"), "w") as f:
@@ -39,14 +50,18 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from amtune.evaluation.apply import evaluated_runner
+from amtune.evaluation.config import parse_evaluation
 from amtune.metrics import validate_metric_definitions
 from amtune.runners.command import CommandRunner
+from amtune.runners.spec import Runner
 from amtune.sagemaker import toolkit
 from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.sagemaker.inputs import input_data_config, resolve_inputs_with_types
 from amtune.sagemaker.training import (
     TrainingJobRun,
     describe_training_job,
+    job_logs,
     standalone_job_dir,
 )
 from amtune.store import Store
@@ -167,6 +182,7 @@ class EstimatorBase:
         command: Sequence[str] | str | None = None,
         db: str | os.PathLike[str] | None = None,
         notices: bool = True,
+        evaluation: Any = None,
         **kwargs: Any,
     ) -> None:
         unknown = sorted(set(kwargs) - CLOUD_ONLY)
@@ -214,6 +230,8 @@ class EstimatorBase:
         self.container_log_level = container_log_level
         self.command = command
         self.db = db
+        #: offline evaluation of every training job (the channels are checked by ``fit``)
+        self.evaluation = None if evaluation is None else parse_evaluation(evaluation)
         self._store: Store | None = None
         self.latest_training_job: _TrainingJob | None = None
         self._current_job_name: str | None = None
@@ -310,6 +328,8 @@ class EstimatorBase:
         }
         if self.environment:
             req["Environment"] = dict(self.environment)
+        if self.evaluation is not None:  # amtune's extension of the request
+            req["Evaluation"] = self.evaluation.to_sagemaker()
         return req
 
     def _job_name(self, job_name: str | None) -> str:
@@ -341,19 +361,25 @@ class EstimatorBase:
         :class:`UnexpectedStatusException` naming the reason.
         """
         channels = resolve_inputs_with_types(inputs)
+        paths = {k: p for k, (p, _) in channels.items()}
         name = self._job_name(job_name)
         cmd, wd = self.training_command()
         request = self.training_request(name, channels)
-        runner = CommandRunner(
+        runner: Runner = CommandRunner(
             cmd, self.metric_definitions, wd, self.environment, instance_type=self.instance_type
         )
+        if self.evaluation is not None:  # split the train channel (once), wrap the runner
+            root = Path(self.output_path) if self.output_path else self.store.jobs_root
+            runner, _ = evaluated_runner(
+                self.evaluation, paths, runner, root, os.cpu_count() or 1, "inputs"
+            )
         show = logs not in (False, None, "None", "none")
         run = TrainingJobRun(
             self.store,
             name,
             runner,
             request,
-            {k: p for k, (p, _) in channels.items()},
+            paths,
             standalone_job_dir(self.store, name, self.output_path),
             max_run=self.max_run,
             logs=show,
@@ -400,8 +426,11 @@ class EstimatorBase:
     def logs(self) -> None:
         """Print the latest training job's log."""
         d = self.describe()
-        log = Path(d["ModelArtifacts"]["S3ModelArtifacts"]).parent / "train.log"
-        sys.stdout.write(log.read_text(errors="replace"))
+        job_dir = Path(d["ModelArtifacts"]["S3ModelArtifacts"]).parent
+        for prefix, log in job_logs(job_dir):
+            if prefix:
+                sys.stdout.write(f"==> {prefix.strip()} ({log}) <==\n")
+            sys.stdout.write(log.read_text(errors="replace"))
 
     def _check_status(self, name: str) -> None:
         d = describe_training_job(self.store, name)

@@ -10,6 +10,12 @@ single file is a channel too); ``StoppingCondition.MaxRuntimeInSeconds`` is the 
 ``MetricDefinitions`` (or the image's predefined ones) are matched against the output. Fields with
 no local meaning (``RoleArn``, ``OutputDataConfig``, ``ResourceConfig``, ...) and the fields of a
 DescribeTrainingJob response are ignored with a notice.
+
+``Evaluation`` (top level, next to ``InputDataConfig``; an amtune extension that SageMaker does
+not have) asks for offline evaluation of the job on a split of its ``train`` channel:
+``{"Type": "Holdout", "ValidationFraction": 0.2, "Seed": 0}`` or ``{"Type": "KFold", "K": 5}``
+(see :mod:`amtune.evaluation`). It is the same key, with the same place and shape, as in a
+CreateHyperParameterTuningJob config and in ``amtune describe --json`` output.
 """
 
 from __future__ import annotations
@@ -20,6 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from amtune.errors import FieldError
+from amtune.evaluation.apply import check_evaluation
+from amtune.evaluation.config import EvaluationConfig
 from amtune.metrics import validate_metric_definitions
 from amtune.sagemaker.inputs import local_path
 from amtune.sagemaker.requests import (
@@ -38,6 +47,7 @@ _ALLOWED = {
     "Environment",
     "RetryStrategy",
     "ResourceConfig",
+    "Evaluation",  # amtune's extension: offline evaluation (amtune.evaluation)
 }
 _IGNORED = {
     "RoleArn",
@@ -58,6 +68,8 @@ _IGNORED = {
     "InfraCheckConfig",
     "SessionChainingConfig",
 }
+#: What a training job's description adds to its ``Evaluation`` (amtune.evaluation.report).
+EVALUATION_RESPONSE_FIELDS = frozenset({"MetricSummaries", "Folds"})
 _ALGO = {
     "TrainingImage",
     "TrainingInputMode",
@@ -86,6 +98,7 @@ class TrainingRequest:
     instance_type: str
     request: dict[str, Any]
     notices: list[str] = field(default_factory=list)
+    evaluation: EvaluationConfig | None = None
 
 
 def _map(v: Any, path: str) -> Mapping[str, Any]:
@@ -194,6 +207,14 @@ def parse_training_request(doc: Any, base: Path) -> TrainingRequest:
     for k, v in env.items():
         if not isinstance(v, str):
             raise RequestError(f"Environment.{k}", f"must be a string, got {v!r}")
+    evaluation = None
+    if doc.get("Evaluation") is not None:
+        ev = doc["Evaluation"]
+        if isinstance(ev, Mapping):  # `amtune describe --json` adds the folds' results
+            for k in sorted(set(ev) & EVALUATION_RESPONSE_FIELDS):
+                notices.append(f"Evaluation.{k}: a response field; ignored")
+            ev = {k: v for k, v in ev.items() if k not in EVALUATION_RESPONSE_FIELDS}
+        evaluation = _evaluation(ev, idc, channels)
     name = doc.get("TrainingJobName")
     rc = doc.get("ResourceConfig") or {}
     instance_type = str(_map(rc, "ResourceConfig").get("InstanceType") or "local")
@@ -211,9 +232,32 @@ def parse_training_request(doc: Any, base: Path) -> TrainingRequest:
         max_run=max_run,
         environment=env,
         instance_type=instance_type,
-        request={k: v for k, v in doc.items() if k in _ALLOWED},
+        request={
+            **{k: v for k, v in doc.items() if k in _ALLOWED and k != "Evaluation"},
+            **({"Evaluation": evaluation.to_sagemaker()} if evaluation else {}),
+        },
         notices=notices,
+        evaluation=evaluation,
     )
+
+
+def _evaluation(
+    doc: Any, idc: list[Any], channels: Mapping[str, tuple[str, str | None]]
+) -> EvaluationConfig:
+    """The request's ``Evaluation``, with its channel rules; errors name the request's field
+    (``InputDataConfig[1]`` for the ``validation`` channel, ...)."""
+    index = {ch.get("ChannelName"): i for i, ch in enumerate(idc)}
+    try:
+        paths = {k: p for k, (p, _) in channels.items()}
+        return check_evaluation(doc, paths, "Evaluation", "InputDataConfig")
+    except FieldError as exc:
+        path = exc.path
+        channel = path.removeprefix("InputDataConfig.")
+        if channel != path and channel in index:
+            path = f"InputDataConfig[{index[channel]}]"
+        elif channel != path:
+            path = "InputDataConfig"
+        raise RequestError(path, exc.rule) from None
 
 
 def builtin_command(image: Any) -> tuple[list[str], Path] | None:

@@ -2,7 +2,10 @@
 
 It runs through the same command runner, job directory layout and store as the training jobs of a
 tuning job; it is recorded under the tuning job name ``""`` with its CreateTrainingJob request.
-:func:`describe_training_job` returns the DescribeTrainingJob document of any training job.
+:func:`describe_training_job` returns the DescribeTrainingJob document of any training job; a
+job under offline evaluation (``Evaluation``, amtune's extension) also gets an ``Evaluation``
+section: the config and, for k-fold, every fold's final metrics and model and each metric's
+mean, standard deviation, minimum and maximum over the folds.
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ from typing import Any, TextIO
 
 from amtune._threads import join_or_stop
 from amtune.analytics import ts
-from amtune.runners.command import CommandRunner
+from amtune.evaluation.report import training_job_evaluation
 from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome, RunnerEvent
-from amtune.runners.spec import DEFAULT_STOP_GRACE, JobSpec
+from amtune.runners.spec import DEFAULT_STOP_GRACE, JobSpec, Runner
 from amtune.store import STANDALONE, Store
 
 TRAINING_JOB_NAME_MAX = 63
@@ -33,6 +36,16 @@ def standalone_job_dir(store: Store, name: str, output_path: str | os.PathLike[s
     return root / "_training" / name
 
 
+def job_logs(job_dir: Path) -> list[tuple[str, Path]]:
+    """``(prefix, path)`` of a training job's logs: ``train.log``, and each fold's of a k-fold
+    job (prefixed ``[fold i] ``), in fold order."""
+    logs = [("", job_dir / "train.log")]
+    folds = [p for p in job_dir.glob("fold-*") if p.is_dir() and p.name[5:].isdigit()]
+    for d in sorted(folds, key=lambda p: int(p.name[5:])):
+        logs.append((f"[fold {d.name[5:]}] ", d / "train.log"))
+    return [(prefix, p) for prefix, p in logs if p.is_file()]
+
+
 class TrainingJobRun:
     """A running training job: start it, follow its events, record its end."""
 
@@ -40,7 +53,7 @@ class TrainingJobRun:
         self,
         store: Store,
         name: str,
-        runner: CommandRunner,
+        runner: Runner,
         request: Mapping[str, Any],
         channels: Mapping[str, str],
         job_dir: Path,
@@ -101,7 +114,7 @@ class TrainingJobRun:
         if handle.pid is not None:
             self.store.update_training_job(STANDALONE, self.seq, pid=handle.pid)
         deadline = None if self.max_run is None else start + self.max_run
-        log_pos = 0
+        log_pos: dict[Path, int] = {}
         series: dict[str, float] = {}
         times: dict[str, float] = {}
         out: Outcome | None = None
@@ -147,7 +160,8 @@ class TrainingJobRun:
             status, reason = "Completed", None
         else:
             status, reason = "Failed", out.failure_reason
-        self._end(status, reason, series, start)
+        # the runner's own final values win (a k-fold job's: the means over the folds, spread)
+        self._end(status, reason, {**series, **out.final_metrics}, start)
 
     def _end(self, status: str, reason: str | None, final: dict[str, float], start: float) -> None:
         now = time.time()
@@ -162,22 +176,27 @@ class TrainingJobRun:
             final_metrics=final,
         )
 
-    def _echo(self, pos: int) -> int:
-        """Print the job's new log output (``logs=True``); return the new file position."""
+    def _echo(self, pos: dict[Path, int]) -> dict[Path, int]:
+        """Print the job's new log output (``logs=True``; the folds' of a k-fold job, each line
+        prefixed ``[fold i]``); return the new file positions."""
         if self.logs is None:
             return pos
-        path = self.job_dir / "train.log"
-        try:
-            with open(path, "rb") as f:
-                f.seek(pos)
-                data = f.read()
-        except FileNotFoundError:
-            return pos
-        end = data.rfind(b"\n") + 1
-        if end:
-            self.logs.write(data[:end].decode("utf-8", "replace"))
-            self.logs.flush()
-        return pos + end
+        for prefix, path in job_logs(self.job_dir):
+            try:
+                with open(path, "rb") as f:
+                    f.seek(pos.get(path, 0))
+                    data = f.read()
+            except FileNotFoundError:
+                continue
+            end = data.rfind(b"\n") + 1
+            if end:
+                text = data[:end].decode("utf-8", "replace")
+                if prefix:
+                    text = "".join(prefix + line for line in text.splitlines(keepends=True))
+                self.logs.write(text)
+                self.logs.flush()
+            pos[path] = pos.get(path, 0) + end
+        return pos
 
 
 def describe_training_job(store: Store, name: str) -> dict[str, Any]:
@@ -201,6 +220,8 @@ def describe_training_job(store: Store, name: str) -> dict[str, Any]:
         }
         if tjd.get("Environment"):
             definition["Environment"] = tjd["Environment"]
+        if cfg.get("Evaluation"):
+            definition["Evaluation"] = cfg["Evaluation"]
     job_dir = row["job_dir"]
     doc: dict[str, Any] = {
         "TrainingJobName": name,
@@ -237,6 +258,11 @@ def describe_training_job(store: Store, name: str) -> dict[str, Any]:
         {"MetricName": k, "Value": float(v), "Timestamp": ts(last.get(k))}
         for k, v in (row["final_metrics"] or {}).items()
     ]
+    evaluation = definition.get("Evaluation")
+    if evaluation:  # amtune's offline evaluation (holdout or k-fold)
+        doc["Evaluation"] = training_job_evaluation(
+            evaluation, row["final_metrics"] or {}, Path(job_dir) if job_dir else None
+        )
     return doc
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from amtune.evaluation.models import kfold_models
 from amtune.serve.state import ServeState
 from amtune.store import NotFoundError, resolve_db_path
 from amtune.tuning.liveness import process_exists
@@ -88,6 +89,15 @@ def resolve_model(state: ServeState, name: str) -> TrainingJobModel:
             f"with runner='process' or as a command to keep its model"
         )
     model_dir = Path(row["job_dir"]) / "model"
+    folds = kfold_models(Path(row["job_dir"]))
+    if folds:  # amtune.evaluation: one model per fold, none of the job's own
+        raise ValueError(
+            f"training job {row['name']!r} is a k-fold training job: it has {folds} models, one "
+            f"per fold (fold-<i>/model), and an endpoint serves one. Train the chosen "
+            f"hyperparameters on the whole train channel (the same estimator or request without "
+            f"evaluation, or with Holdout) and deploy that training job; or score a fold's model "
+            f"offline with `amtune transform/evaluate {row['name']} --fold N`"
+        )
     tuning = state.one("SELECT config FROM tuning_jobs WHERE name = ?", (row["tuning_job"],))
     cfg: dict[str, Any] = json.loads(tuning["config"]) if tuning else {}
     am = cfg.get("amtune") or {}

@@ -232,7 +232,7 @@ class EndpointManager:
                 )
                 return
             with self._lock:
-                if self.state.get_endpoint(name) is None:  # deleted meanwhile
+                if _deleting(self.state.get_endpoint(name)):
                     self._stop_runtime(ep)
                     return
                 self.router.endpoints[name] = ep
@@ -258,6 +258,9 @@ class EndpointManager:
                 return
             variants, shadows = self.describe_variants(config)
             with self._lock:
+                if _deleting(self.state.get_endpoint(name)):
+                    self._stop_runtime(ep)
+                    return
                 old = self.router.endpoints.get(name)
                 self.router.endpoints[name] = ep
                 now = time.time()
@@ -348,12 +351,22 @@ class EndpointManager:
             s.stop()
 
     def delete(self, name: str) -> None:
+        # A Deleting endpoint takes no more invocations: it leaves the router at once; its model
+        # servers stop in the background.
+        with self._lock:
+            ep = self.router.endpoints.pop(name, None)
+
         def work() -> None:
-            with self._lock:
-                ep = self.router.endpoints.pop(name, None)
-            if ep is not None:
-                self._stop_runtime(ep)
+            with self._lock:  # a creation or update that finished meanwhile
+                late = self.router.endpoints.pop(name, None)
+            for runtime in {id(r): r for r in (ep, late) if r is not None}.values():
+                self._stop_runtime(runtime)
             self.state.delete_endpoint(name)
             self._changed(name)
 
         self._run(work)
+
+
+def _deleting(row: Mapping[str, Any] | None) -> bool:
+    """Whether an endpoint was deleted, or is being deleted, while a transition was under way."""
+    return row is None or row["status"] == "Deleting"

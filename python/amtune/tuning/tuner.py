@@ -56,6 +56,7 @@ from amtune.builtin.algorithms import tuning_objective_static
 from amtune.enums import ObjectiveType, TuningJobStatus
 from amtune.errors import FieldError, FieldTypeError
 from amtune.evaluation.apply import check_evaluation, plan_evaluation, record_evaluation
+from amtune.evaluation.config import EvaluationConfig, parse_evaluation
 from amtune.metrics import validate_metric_definitions
 from amtune.report.tuner_methods import TunerReportMixin  # report(), plot_*(), _repr_html_
 from amtune.rules.build import build_hooks
@@ -128,7 +129,7 @@ class HyperparameterTuner(TunerReportMixin):
     ``max_retry_attempts``: 0-30 re-runs of a job whose process died by a signal or failed to start.
     ``evaluation``: offline evaluation of every configuration, ``{"Type": "Holdout",
     "ValidationFraction": 0.2, "Seed": 0}`` or ``{"Type": "KFold", "K": 5}`` (see
-    :mod:`amtune.evaluation`).
+    :mod:`amtune.evaluation`); with an estimator, the estimator's ``evaluation`` unless given.
     """
 
     def __init__(
@@ -234,6 +235,8 @@ class HyperparameterTuner(TunerReportMixin):
             env = {**et.env, **(env or {})}
             self._instance_type = et.instance_type
             self._json_encoded = frozenset(et.json_encoded_ranges(hyperparameter_ranges))
+            if evaluation is None:  # the estimator's offline evaluation, unless the tuner has one
+                evaluation = estimator.evaluation
         else:
             self._instance_type = "local"
             self._json_encoded = frozenset()
@@ -364,8 +367,15 @@ class HyperparameterTuner(TunerReportMixin):
         self.base_tuning_job_name = base_tuning_job_name
         self.runner = runner
         self.channels = chans
-        # Offline evaluation (amtune.evaluation): holdout or k-fold of the train channel.
-        self.evaluation = None if evaluation is None else check_evaluation(evaluation, chans)
+        # Offline evaluation (amtune.evaluation): holdout or k-fold of the train channel. With an
+        # estimator the channels may come with fit(inputs): they are checked there.
+        self.evaluation: EvaluationConfig | None = None
+        if evaluation is not None:
+            self.evaluation = (
+                parse_evaluation(evaluation)
+                if sm_tuning.is_estimator(estimator) and not chans
+                else check_evaluation(evaluation, chans)
+            )
         self._evaluation_plan: Any = None
         for field_name, value in (("output_path", output_path), ("working_dir", working_dir)):
             if value is not None and "\0" in os.fspath(value):
@@ -690,6 +700,7 @@ class HyperparameterTuner(TunerReportMixin):
         """Under an evaluation config: split the train channel (once) and wrap the runner."""
         if self.evaluation is None:
             return runner
+        check_evaluation(self.evaluation, self.channels)  # the channels of fit(inputs)
         root = Path(self.output_path) if self.output_path else self.store.jobs_root
         if self._evaluation_plan is not None:  # a second fit: the user's parallelism again
             self.max_parallel_jobs = self._evaluation_plan.max_processes
