@@ -3,12 +3,20 @@
     python -m benchmarks.ask_scaling                      # writes benchmarks/results/ask_scaling.md
     python -m benchmarks.ask_scaling --sizes 100,1000 --methods amtune-bayes --out /tmp/x.md
 
+    python -m benchmarks.ask_scaling --batch              # writes benchmarks/results/ask_batch.md
+
 Each (method, n) runs in its own subprocess, so its peak resident memory (``ru_maxrss``) belongs to
 that size alone. The child records n random Styblinski-Tang points in d = 20 at once (a resumed
 job), times the first ``ask()`` ("cold"), then a few ask/tell pairs ("warm", the steady state; their
 median is the headline figure). A method whose proposal exceeds ``--limit`` seconds (default 120)
 or whose process exceeds ``--max-rss-gib`` is stopped and not run at larger sizes. Threads are
 capped at 1.
+
+``--batch`` (issue 14) measures batches and pending trials instead, amtune only, at n = 10,000,
+d = 20 (``--batch-n``, ``--d``) in one process: the CPU time of ``ask(1)``, of ``ask(32)``, and of
+``ask(1)`` while the 32 trials of the batch just proposed are pending, all from the same state
+(every proposal is forgotten again, so no refit happens in between), interleaved over
+``--batch-reps`` rounds; the ratios are of the medians.
 """
 
 from __future__ import annotations
@@ -263,6 +271,80 @@ def table(results: list[dict[str, Any]], methods: list[str], sizes: list[int]) -
     ]
 
 
+def batch_figures(n: int, d: int, q: int, reps: int) -> dict[str, Any]:
+    """Median CPU seconds of ask(1), ask(q) and ask(1) with q pending, from one state."""
+    from benchmarks._speed import make_session
+
+    s = make_session("amtune-bayes", n, d)
+    opt = s.opt
+
+    def forget(trials: list[Any]) -> None:
+        for t in trials:
+            opt.forget(t.id)
+
+    def timed(k: int) -> tuple[float, list[Any]]:
+        t0 = time.process_time()
+        trials = opt.ask(k)
+        return time.process_time() - t0, trials
+
+    forget(opt.ask(1))  # the first proposal fits the model; the timed ones reuse it
+    one: list[float] = []
+    batch: list[float] = []
+    pending: list[float] = []
+    for _ in range(reps):
+        t, tr = timed(1)
+        one.append(t)
+        forget(tr)
+        t, tr = timed(q)
+        batch.append(t)
+        t, tr2 = timed(1)
+        pending.append(t)
+        forget(tr + tr2)
+    med = {k: _median(v) or 0.0 for k, v in (("one", one), ("batch", batch), ("pending", pending))}
+    return {"n": n, "d": d, "q": q, "reps": reps, **med}
+
+
+def batch_main(args: argparse.Namespace, argv: list[str] | None) -> int:
+    r = batch_figures(args.batch_n, args.d, 32, args.batch_reps)
+    cmd = "python -m benchmarks.ask_scaling " + " ".join(
+        shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])
+    )
+    load = os.getloadavg()
+    text = "\n".join(
+        [
+            f"# Batches and pending trials at n = {r['n']:,}, d = {r['d']} (issue 14)",
+            "",
+            f"Generated {dt.datetime.now(dt.timezone.utc).isoformat(timespec='minutes')} on "
+            f"{platform.node()} ({os.cpu_count()} cores, shared; load average "
+            f"{load[0]:.1f} at the end), threads capped: "
+            + ", ".join(f"{k}={v}" for k, v in THREADS.items())
+            + ".",
+            "",
+            "Reproduce:",
+            "",
+            "```sh",
+            cmd.strip(),
+            "```",
+            "",
+            "Median CPU time over "
+            f"{r['reps']} interleaved rounds from one state (history: n random Styblinski-Tang "
+            "points, recorded at once; every proposal forgotten again).",
+            "",
+            "| proposal | CPU time | ratio | goal (issue 14) |",
+            "|---|---|---|---|",
+            f"| `ask(1)` | {_fmt_s(r['one'])} | 1 | |",
+            f"| `ask(32)` | {_fmt_s(r['batch'])} | {r['batch'] / r['one']:.2f}x | <= 5x |",
+            f"| `ask(1)` with the 32 pending | {_fmt_s(r['pending'])} | "
+            f"{r['pending'] / r['one']:.2f}x | <= 1.5x |",
+            "",
+        ]
+    )
+    args.batch_out.parent.mkdir(parents=True, exist_ok=True)
+    args.batch_out.write_text(text)
+    print(text)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -281,7 +363,15 @@ def main(argv: list[str] | None = None) -> int:
         default=ROOT / "benchmarks" / "results" / "ask_scaling.json",
         help="where to write the raw measurements",
     )
+    ap.add_argument("--batch", action="store_true", help="measure batches and pending trials")
+    ap.add_argument("--batch-n", type=int, default=10000, help="finished trials for --batch")
+    ap.add_argument("--batch-reps", type=int, default=9, help="rounds for --batch")
+    ap.add_argument(
+        "--batch-out", type=Path, default=ROOT / "benchmarks" / "results" / "ask_batch.md"
+    )
     args = ap.parse_args(argv)
+    if args.batch:
+        return batch_main(args, argv)
     if args.child:
         spec = json.loads(args.child)
         child(spec["method"], spec["n"], spec["d"], spec["reps"], spec["options"])

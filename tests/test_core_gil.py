@@ -28,9 +28,9 @@ CALLS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(CALLS))
-def test_other_threads_run_during_a_long_call(name):
-    call = CALLS[name]
+def _largest_gap(call) -> tuple[float, float, int]:
+    """(largest pause of a ticking main thread while ``call`` runs in another thread, the call's
+    duration alone, the number of ticks)."""
     t0 = time.perf_counter()
     call()
     duration = time.perf_counter() - t0
@@ -50,8 +50,19 @@ def test_other_threads_run_during_a_long_call(name):
         time.sleep(0.001)
         ticks.append(time.perf_counter())
     th.join()
-    # Holding the GIL would stop this loop for the whole call; released, it ticks throughout.
-    largest_gap = float(np.max(np.diff(ticks))) if len(ticks) > 1 else duration
-    assert len(ticks) > 5 and largest_gap < max(0.5 * duration, 0.05), (
-        f"{name}: the main thread stood still for {largest_gap:.3f} s of a {duration:.3f} s call"
-    )
+    gap = float(np.max(np.diff(ticks))) if len(ticks) > 1 else duration
+    return gap, duration, len(ticks)
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_other_threads_run_during_a_long_call(name):
+    # Holding the GIL stops the ticking loop for the whole call, every time; released, it ticks
+    # throughout, but a loaded machine may pause any thread for tens of milliseconds now and
+    # then. So a call passes when one of three measurements shows no long pause.
+    seen = []
+    for _ in range(3):
+        gap, duration, n = _largest_gap(CALLS[name])
+        seen.append(f"{gap:.3f} s of {duration:.3f} s")
+        if n > 5 and gap < max(0.5 * duration, 0.05):
+            return
+    pytest.fail(f"{name}: the main thread stood still for {'; '.join(seen)} (the call's time)")

@@ -28,7 +28,7 @@ void bind_engine(py::module_& m) {
       .def(py::init([](const amtune::Space& space, const amtune::InputSpec& spec, amtune::AcqKind acquisition,
                        double kappa, bool deterministic, int threads, int max_fit_points, int fit_restarts,
                        int n_starts, int n_candidates, bool output_warping, int big_threshold, int local_points,
-                       int big_candidates) {
+                       int big_candidates, int max_pending) {
              const char* where = "BayesEngine";
              if (spec.dim() != space.dim()) b::fail(where, "spec and space dimensions differ");
              if (!(std::isfinite(kappa) && kappa >= 0)) b::fail(where, "kappa must be a finite number >= 0");
@@ -40,6 +40,7 @@ void bind_engine(py::module_& m) {
              b::check_at_least(where, "big_threshold", big_threshold, 0);
              b::check_at_least(where, "local_points", local_points, 1);
              b::check_at_least(where, "big_candidates", big_candidates, 1);
+             b::check_at_least(where, "max_pending", max_pending, 0);
              amtune::EngineOptions o;
              o.acquisition = static_cast<int>(acquisition);
              o.kappa = kappa;
@@ -53,13 +54,14 @@ void bind_engine(py::module_& m) {
              o.big_threshold = big_threshold;
              o.local_points = local_points;
              o.big_candidates = big_candidates;
+             o.max_pending = max_pending;
              return BayesEngine(space, spec, o);
            }),
            py::arg("space"), py::arg("spec"), py::arg("acquisition") = amtune::AcqKind::LogEI,
            py::arg("kappa") = 1.96, py::arg("deterministic") = false, py::arg("threads") = 0,
            py::arg("max_fit_points") = 128, py::arg("fit_restarts") = 2, py::arg("n_starts") = 5,
            py::arg("n_candidates") = 0, py::arg("output_warping") = true, py::arg("big_threshold") = 0,
-           py::arg("local_points") = 256, py::arg("big_candidates") = 1024)
+           py::arg("local_points") = 256, py::arg("big_candidates") = 1024, py::arg("max_pending") = 64)
       .def(
           "propose",
           [](BayesEngine& e, const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,
@@ -128,6 +130,8 @@ void bind_engine(py::module_& m) {
       .def_property_readonly("fit_count", &BayesEngine::fit_count)
       .def_property_readonly("big_mode", &BayesEngine::big_mode)
       .def_property_readonly("model_points", &BayesEngine::model_points)
+      .def_property_readonly("pending_fantasies", &BayesEngine::pending_fantasies_used,
+                             "pending trials the last proposal conditioned on as Kriging-believer fantasies")
       .def_property_readonly("hyper", &BayesEngine::hyper, "hyperparameters of the last fit")
       .def_property_readonly("uses_warping", &BayesEngine::uses_warping, "whether the input warping is in use")
       .def_property_readonly(

@@ -135,6 +135,17 @@ void bind_gp(py::module_& m) {
           py::arg("X"), py::arg("y"), py::arg("noise") = -1.0,
           "Append rows (rank-one extensions); noise >= 0 gives them their own noise variance")
       .def(
+          "append_believer",
+          [](GP& gp, const RowMatrix& X, double noise) {
+            b::check_unit("GP.append_believer", "X", X, gp.spec().dim());
+            if (!(std::isfinite(noise) && noise >= 0)) b::fail("GP.append_believer", "noise must be finite and >= 0");
+            py::gil_scoped_release release;
+            return gp.append_believer(X, noise);
+          },
+          py::arg("X"), py::arg("noise"),
+          "Append rows at their posterior mean (Kriging-believer fantasies) with noise variance `noise`; "
+          "returns those means")
+      .def(
           "truncate",
           [](GP& gp, int n) {
             if (n < 0 || n > gp.n()) b::fail("GP.truncate", "n must be in [0, " + std::to_string(gp.n()) + "]");

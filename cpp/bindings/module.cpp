@@ -14,5 +14,6 @@ PYBIND11_MODULE(AMTUNE_MODULE_NAME, m) {
   bind_lbfgsb(m);
   bind_gp(m);
   bind_local_model(m);
+  bind_batch(m);
   bind_engine(m);
 }

@@ -35,6 +35,7 @@ void bind_lbfgsb(py::module_& m);
 void bind_gp(py::module_& m);
 void bind_local_model(py::module_& m);
 void bind_engine(py::module_& m);
+void bind_batch(py::module_& m);
 
 namespace amtune::bind {
 

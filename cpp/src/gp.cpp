@@ -3,6 +3,7 @@
 #include <Eigen/Cholesky>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 namespace amtune {
 
@@ -233,6 +234,26 @@ void GP::fit_rows(const RowMatrix& X, const VectorXd& y, const std::vector<int>&
   fit(Xs, ys);
 }
 
+VectorXd GP::kernel_row(const double* z) const {
+  VectorXd k(n_);
+  for (int a = 0; a < n_; ++a) k[a] = kc_.k(Z_.row(a).data(), z);
+  return k;
+}
+
+void GP::push_row(const double* x, const double* z, VectorXd k, double y, double row_noise) {
+  // rank-one extension of the factor: [L 0; l^T l_nn] with l = L^-1 k, l_nn^2 = k(x, x) + noise - |l|^2
+  const int n = n_;
+  if (n) L_.topLeftCorner(n, n).triangularView<Eigen::Lower>().solveInPlace(k);
+  const double dd = kc_.sf2 + row_noise + jitter_ - k.squaredNorm();
+  L_.row(n).head(n) = k.transpose();
+  // A (near-)duplicate row makes dd vanish in round-off: keep the factor positive.
+  L_(n, n) = std::sqrt(std::max(dd, 1e-3 * (row_noise + jitter_) + 1e-12 * kc_.sf2));
+  X_.row(n) = Eigen::Map<const Eigen::RowVectorXd>(x, spec_.dim());
+  Z_.row(n) = Eigen::Map<const Eigen::RowVectorXd>(z, spec_.dim());
+  y_[n] = y;
+  n_ = n + 1;
+}
+
 void GP::append(const RowMatrix& X, const VectorXd& y, double noise) {
   const int m = static_cast<int>(X.rows());
   if (y.size() != m) throw std::invalid_argument("GP.append: X and y sizes differ");
@@ -240,22 +261,24 @@ void GP::append(const RowMatrix& X, const VectorXd& y, double noise) {
   RowMatrix Z;
   compute_features(spec_, h_, X, Z);
   const double row_noise = noise >= 0.0 ? noise : h_.noise();
-  const double diag = kc_.sf2 + row_noise + jitter_;
+  for (int i = 0; i < m; ++i) push_row(X.row(i).data(), Z.row(i).data(), kernel_row(Z.row(i).data()), y[i], row_noise);
+  update_alpha();
+}
+
+VectorXd GP::append_believer(const RowMatrix& X, double noise) {
+  const int m = static_cast<int>(X.rows()), n0 = n_;
+  reserve(n_ + m);
+  RowMatrix Z;
+  compute_features(spec_, h_, X, Z);
+  VectorXd mu(m);
+  const VectorXd alpha0 = alpha_.head(n0);
   for (int i = 0; i < m; ++i) {
-    const int n = n_;
-    VectorXd l(n);
-    for (int a = 0; a < n; ++a) l[a] = kc_.k(Z_.row(a).data(), Z.row(i).data());
-    if (n) L_.topLeftCorner(n, n).triangularView<Eigen::Lower>().solveInPlace(l);
-    const double dd = diag - l.squaredNorm();
-    // A (near-)duplicate row makes dd vanish in round-off: keep the factor positive.
-    L_.row(n).head(n) = l.transpose();
-    L_(n, n) = std::sqrt(std::max(dd, 1e-3 * (row_noise + jitter_) + 1e-12 * kc_.sf2));
-    X_.row(n) = X.row(i);
-    Z_.row(n) = Z.row(i);
-    y_[n] = y[i];
-    n_ = n + 1;
+    VectorXd k = kernel_row(Z.row(i).data());
+    mu[i] = h_.mean + k.head(n0).dot(alpha0);
+    push_row(X.row(i).data(), Z.row(i).data(), std::move(k), mu[i], noise);
   }
   update_alpha();
+  return mu;
 }
 
 void GP::truncate(int n) {
@@ -279,11 +302,14 @@ void GP::update_alpha() {
   alpha_.head(n_) = a;
 }
 
-void GP::predict(const RowMatrix& Xc, VectorXd& mu, VectorXd& var) const {
+void GP::predict(const RowMatrix& Xc, VectorXd& mu, VectorXd& var, MatrixXd* solved) const {
   const int m = static_cast<int>(Xc.rows());
   mu.setConstant(m, h_.mean);
   var.setConstant(m, kc_.sf2);
-  if (!n_ || !m) return;
+  if (!n_ || !m) {
+    if (solved) solved->setZero(n_, m);
+    return;
+  }
   RowMatrix Zc;
   compute_features(spec_, h_, Xc, Zc);
   MatrixXd Kc;
@@ -298,6 +324,7 @@ void GP::predict(const RowMatrix& Xc, VectorXd& mu, VectorXd& var) const {
   L_.topLeftCorner(n_, n_).triangularView<Eigen::Lower>().solveInPlace(Kc);
   var.array() -= Kc.colwise().squaredNorm().transpose().array();
   var = var.cwiseMax(0.0);
+  if (solved) *solved = std::move(Kc);
 }
 
 void GP::predict_grad(const double* x, double& mu, double& var, VectorXd& dmu, VectorXd& dvar) const {

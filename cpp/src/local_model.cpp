@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "amtune/batch.hpp"
+
 namespace amtune {
 
 std::vector<int> nearest_rows(const KernelCache& kc, const RowMatrix& Z, int rows, const double* z0, int k) {
@@ -149,7 +151,7 @@ std::vector<int> BayesEngine::local_fit_rows(const RowMatrix& X, const Eigen::Ve
 }
 
 AcqResult BayesEngine::propose_big(const Acquisition& acq, const SeenSet& seen, const RowMatrix& inc,
-                                   const AcqOptions& ao, std::uint64_t seed) {
+                                   const AcqOptions& ao, std::uint64_t seed, BatchSearch& batch) {
   // Exact mode before the schedule starts the region (or with local_fraction = 0): the global
   // maximizer of acq_optimizer.hpp, as standard BO does.
   if (!big_ && (opt_.local_fraction <= 0.0 || n_hist_ < opt_.tr_after))
@@ -159,8 +161,10 @@ AcqResult BayesEngine::propose_big(const Acquisition& acq, const SeenSet& seen, 
   const std::int64_t period = lf >= 1.0 ? 0 : std::max<std::int64_t>(1, std::llround(1.0 / (1.0 - lf)));
   ++big_picks_;
   if (period > 0 && big_picks_ % period == 0) {  // exploration: moves of a few coordinates anywhere in their range
-    AcqResult g = maximize_in_region(*gp_, acq, space_, seen, center_, Eigen::VectorXd::Zero(spec_.dim()),
-                                     Eigen::VectorXd::Ones(spec_.dim()), ao, seed);
+    if (!batch.explore)
+      batch.explore = std::make_unique<RegionSearch>(space_, center_, Eigen::VectorXd::Zero(spec_.dim()),
+                                                     Eigen::VectorXd::Ones(spec_.dim()), ao, seed);
+    AcqResult g = batch.explore->next(*gp_, acq, seen);
     return g.found ? g : maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seed);
   }
   // TuRBO's weights: lengthscales within [0.005, 2] (its bounds), normalized to a geometric mean of 1
@@ -180,7 +184,8 @@ AcqResult BayesEngine::propose_big(const Acquisition& acq, const SeenSet& seen, 
       if (v + 1.0 <= dim.high) hi[j] = std::max(hi[j], space_.encode_value(j, v + 1.0));
     }
   }
-  AcqResult r = maximize_in_region(*gp_, acq, space_, seen, center_, lo, hi, ao, seed);
+  if (!batch.region) batch.region = std::make_unique<RegionSearch>(space_, center_, lo, hi, ao, seed);
+  AcqResult r = batch.region->next(*gp_, acq, seen);
   if (!r.found) r = maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seed);  // the region is used up
   return r;
 }
@@ -245,94 +250,7 @@ void TrustRegion::update(const Eigen::VectorXd& y, int fail_tol, bool ties_neutr
 AcqResult maximize_in_region(const GP& gp, const Acquisition& acq, const Space& space, const SeenSet& seen,
                              const Eigen::VectorXd& center, const Eigen::VectorXd& lo, const Eigen::VectorXd& hi,
                              const AcqOptions& opt, std::uint64_t seed) {
-  const InputSpec& spec = gp.spec();
-  const int d = spec.dim();
-  const int m = std::max(16, opt.n_candidates);
-  const int threads = std::max(1, opt.threads);
-  AcqResult best;
-  best.x = center;
-  best.value = -std::numeric_limits<double>::infinity();
-  RowMatrix C(m, d);
-  {
-    ScrambledHalton halton(d, seed);
-    SplitMix64 rng(seed ^ 0x5DEECE66DULL);
-    const int kmax = std::min(d, 20);
-    Eigen::VectorXd u(d);
-    for (int i = 0; i < m; ++i) {
-      halton.point(static_cast<std::uint64_t>(i) + 1, u.data());
-      // a candidate moves about k coordinates, k uniform in 1..min(d, 20): sparse moves too
-      const double p = (1 + rng.below(kmax)) / static_cast<double>(d);
-      bool moved = false;
-      for (int j = 0; j < d; ++j) {
-        const bool move = rng.uniform() < p;
-        C(i, j) = move ? lo[j] + u[j] * (hi[j] - lo[j]) : center[j];
-        moved |= move;
-      }
-      if (!moved) {
-        const int j = rng.below(d);
-        C(i, j) = lo[j] + u[j] * (hi[j] - lo[j]);
-      }
-    }
-  }
-  C = space.canonicalize(C);
-  Eigen::VectorXd vals(m);
-  {
-    const int block = 128, nblocks = (m + block - 1) / block;
-    parallel_for(nblocks, threads, [&](int b) {
-      const int a = b * block, len = std::min(block, m - a);
-      vals.segment(a, len) = acquisition_values(gp, acq, C.middleRows(a, len));
-    });
-  }
-  std::vector<int> order(m);
-  for (int i = 0; i < m; ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return vals[a] > vals[b]; });
-  std::vector<int> starts;
-  {
-    SeenSet taken;
-    for (int i : order) {
-      if (static_cast<int>(starts.size()) >= opt.n_starts || !std::isfinite(vals[i])) break;
-      if (taken.contains(C.row(i).data(), d) || seen.contains(C.row(i).data(), d)) continue;
-      taken.add(C.row(i).data(), d);
-      starts.push_back(i);
-    }
-  }
-  std::vector<int> cont;
-  for (int j = 0; j < d; ++j)
-    if (!spec.categorical(j)) cont.push_back(j);
-  const int ns = static_cast<int>(starts.size()), k = static_cast<int>(cont.size());
-  std::vector<AcqResult> results(ns);
-  parallel_for(ns, threads, [&](int s) {
-    Eigen::VectorXd x = C.row(starts[s]).transpose();
-    AcqResult& out = results[s];
-    out = {true, x, vals[starts[s]]};  // the screening point itself (unused, checked above)
-    if (k == 0) return;
-    Eigen::VectorXd z0(k), zl(k), zh(k), full = x, g;
-    for (int t = 0; t < k; ++t) {
-      z0[t] = x[cont[t]];
-      zl[t] = std::min(lo[cont[t]], z0[t]);
-      zh[t] = std::max(hi[cont[t]], z0[t]);
-    }
-    Objective f = [&](const Eigen::VectorXd& z, Eigen::VectorXd& gz) {
-      for (int t = 0; t < k; ++t) full[cont[t]] = z[t];
-      const double a = acquisition_grad(gp, acq, full.data(), g);
-      gz.resize(k);
-      for (int t = 0; t < k; ++t) gz[t] = -g[cont[t]];
-      return std::isfinite(a) ? -a : std::numeric_limits<double>::infinity();
-    };
-    LbfgsbOptions lo_opt;
-    lo_opt.max_iter = opt.max_iter;
-    lo_opt.pgtol = 1e-7;
-    lo_opt.ftol = 1e-9;
-    const LbfgsbResult r = minimize_box(f, z0, zl, zh, lo_opt);
-    for (int t = 0; t < k; ++t) x[cont[t]] = r.x[t];
-    RowMatrix row = x.transpose();
-    row = space.canonicalize(row);
-    const double v = acquisition_values(gp, acq, row)[0];
-    if (v > out.value && !seen.contains(row.data(), d)) out = {true, row.row(0).transpose(), v};
-  });
-  for (const auto& r : results)
-    if (r.found && (!best.found || r.value > best.value)) best = r;
-  return best;  // found = false when every candidate was already used: the caller searches globally
+  return RegionSearch(space, center, lo, hi, opt, seed).next(gp, acq, seen);
 }
 
 }  // namespace amtune

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Acquisition', 'BayesEngine', 'GP', 'Hyper', 'InputSpec', 'Kind', 'OutputTransform', 'Scale', 'Space', 'TrustRegion', 'acquisition_value', 'build_info', 'cpu_features', 'erfcx', 'fit_subset', 'gp_neg_log_posterior', 'halton', 'kumaraswamy', 'local_model_rows', 'log_h', 'log_ndtr', 'minimize_box']
+__all__: list[str] = ['Acquisition', 'BayesEngine', 'CandidatePosterior', 'GP', 'Hyper', 'InputSpec', 'Kind', 'OutputTransform', 'Scale', 'Space', 'TrustRegion', 'acquisition_value', 'build_info', 'cpu_features', 'erfcx', 'fit_subset', 'gp_neg_log_posterior', 'halton', 'kumaraswamy', 'local_model_rows', 'log_h', 'log_ndtr', 'minimize_box']
 class Acquisition:
     """
     Acquisition function of the Bayesian strategy
@@ -61,7 +61,7 @@ class BayesEngine:
     """
     GP Bayesian optimization: keeps its fitted model between calls
     """
-    def __init__(self, space: Space, spec: InputSpec, acquisition: Acquisition = Acquisition.LogEI, kappa: typing.SupportsFloat | typing.SupportsIndex = 1.96, deterministic: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 0, max_fit_points: typing.SupportsInt | typing.SupportsIndex = 128, fit_restarts: typing.SupportsInt | typing.SupportsIndex = 2, n_starts: typing.SupportsInt | typing.SupportsIndex = 5, n_candidates: typing.SupportsInt | typing.SupportsIndex = 0, output_warping: bool = True, big_threshold: typing.SupportsInt | typing.SupportsIndex = 0, local_points: typing.SupportsInt | typing.SupportsIndex = 256, big_candidates: typing.SupportsInt | typing.SupportsIndex = 1024) -> None:
+    def __init__(self, space: Space, spec: InputSpec, acquisition: Acquisition = Acquisition.LogEI, kappa: typing.SupportsFloat | typing.SupportsIndex = 1.96, deterministic: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 0, max_fit_points: typing.SupportsInt | typing.SupportsIndex = 128, fit_restarts: typing.SupportsInt | typing.SupportsIndex = 2, n_starts: typing.SupportsInt | typing.SupportsIndex = 5, n_candidates: typing.SupportsInt | typing.SupportsIndex = 0, output_warping: bool = True, big_threshold: typing.SupportsInt | typing.SupportsIndex = 0, local_points: typing.SupportsInt | typing.SupportsIndex = 256, big_candidates: typing.SupportsInt | typing.SupportsIndex = 1024, max_pending: typing.SupportsInt | typing.SupportsIndex = 64) -> None:
         ...
     def fantasize(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"]) -> None:
         """
@@ -123,6 +123,11 @@ class BayesEngine:
         factor from the model's standardized units to the units of y (linear transform)
         """
     @property
+    def pending_fantasies(self) -> int:
+        """
+        pending trials the last proposal conditioned on as Kriging-believer fantasies
+        """
+    @property
     def threads(self) -> int:
         ...
     @property
@@ -135,6 +140,36 @@ class BayesEngine:
         """
         whether the input warping is in use
         """
+class CandidatePosterior:
+    """
+    Posterior mean and variance of a GP at fixed candidates, updated as the GP gains rows
+    """
+    def __init__(self, gp: GP, C: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], threads: typing.SupportsInt | typing.SupportsIndex = 1) -> None:
+        ...
+    def add(self, gp: GP, rows: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"]) -> None:
+        """
+        Add candidate rows, screened under the GP as it is now
+        """
+    def extend(self, gp: GP) -> None:
+        """
+        Absorb the rows the GP gained since the last update (rows may only be appended)
+        """
+    @property
+    def gp_rows(self) -> int:
+        """
+        GP rows the cache has absorbed
+        """
+    @property
+    def mean(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
+    @property
+    def size(self) -> int:
+        """
+        number of candidates
+        """
+    @property
+    def var(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
 class GP:
     """
     Exact GP posterior with a growable Cholesky factor
@@ -148,6 +183,10 @@ class GP:
     def append(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], noise: typing.SupportsFloat | typing.SupportsIndex = -1.0) -> None:
         """
         Append rows (rank-one extensions); noise >= 0 gives them their own noise variance
+        """
+    def append_believer(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], noise: typing.SupportsFloat | typing.SupportsIndex) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        """
+        Append rows at their posterior mean (Kriging-believer fantasies) with noise variance `noise`; returns those means
         """
     def fit(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> None:
         """

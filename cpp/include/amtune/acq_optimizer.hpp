@@ -25,18 +25,27 @@
 
 namespace amtune {
 
-// Canonical encoded rows already used (evaluated, pending or chosen).
+// Canonical encoded rows already used (evaluated, pending or chosen). A set may extend a `base`
+// set that outlives it (the engine's set of finished trials, kept between proposals): contains()
+// looks in both, add() writes only to this one.
 class SeenSet {
  public:
+  SeenSet() = default;
+  explicit SeenSet(const SeenSet* base) : base_(base) {}
   static std::string key(const double* row, int d) {
     return std::string(reinterpret_cast<const char*>(row), sizeof(double) * static_cast<std::size_t>(d));
   }
   void add(const double* row, int d) { keys_.insert(key(row, d)); }
-  bool contains(const double* row, int d) const { return keys_.count(key(row, d)) > 0; }
-  std::size_t size() const { return keys_.size(); }
+  bool contains(const double* row, int d) const {
+    const std::string k = key(row, d);
+    return keys_.count(k) > 0 || (base_ && base_->keys_.count(k) > 0);
+  }
+  std::size_t size() const { return keys_.size() + (base_ ? base_->size() : 0); }
+  void clear() { keys_.clear(); }
 
  private:
   std::unordered_set<std::string> keys_;
+  const SeenSet* base_ = nullptr;
 };
 
 struct AcqOptions {
@@ -44,6 +53,10 @@ struct AcqOptions {
   int n_starts = 5;
   int max_iter = 50;
   int threads = 1;
+  // L-BFGS starts of the later points of a batch (RegionSearch in batch.hpp): they start from the
+  // best points of the updated pool, which holds the maximizers found for the earlier points.
+  int batch_starts = 1;
+  int batch_iter_percent = 50;  // their L-BFGS iterations, in percent of max_iter
 };
 
 struct AcqResult {

@@ -32,6 +32,7 @@
 #include <memory>
 
 #include "amtune/acq_optimizer.hpp"
+#include "amtune/batch.hpp"
 #include "amtune/gp.hpp"
 #include "amtune/local_model.hpp"
 #include "amtune/lbfgsb.hpp"
@@ -73,6 +74,8 @@ struct EngineOptions {
   bool tr_integer_neighbours = false;
   // Ties with the incumbent neither shrink nor grow the region (TrustRegion::update).
   bool tr_ties_neutral = false;
+  // Pending trials conditioned on as fantasies: the nearest to the incumbent (pending_fantasies).
+  int max_pending = 64;
 };
 
 class BayesEngine {
@@ -110,6 +113,8 @@ class BayesEngine {
   // its posterior was conditioned on (n in the exact mode).
   bool big_mode() const { return big_; }
   int model_points() const { return model_points_; }
+  // Pending trials the last proposal conditioned on as fantasies (at most max_pending).
+  int pending_fantasies_used() const { return pending_used_; }
   const TrustRegion& trust_region() const { return tr_; }
   // Trust-region schedule (see EngineOptions); validated here.
   void set_trust_region(double local_fraction, int tr_after, bool free_categorical,
@@ -127,14 +132,24 @@ class BayesEngine {
   // Output-transform exponent by GP evidence (see warping.hpp).
   double select_lambda(const RowMatrix& X, const Eigen::VectorXd& yi, const std::vector<int>& rows) const;
   Hyper initial_hyper() const;
+  // Indices (ascending) of the pending rows to condition on: all, or the max_pending nearest to
+  // the incumbent in the kernel metric.
+  std::vector<int> pending_fantasies(const RowMatrix& pending, const double* incumbent) const;
+  // Make hist_seen_ hold the canonical rows of X.
+  void update_history_seen(const RowMatrix& X);
   // Big-history mode: gp_ becomes the GP on the local and global rows (local_model.cpp).
   void build_local_model(const RowMatrix& X, const Eigen::VectorXd& yi, const Eigen::VectorXd& yt, bool refit);
   // Big-history mode: the max_fit_points trials nearest to the incumbent (hyperparameter fit rows).
   std::vector<int> local_fit_rows(const RowMatrix& X, const Eigen::VectorXd& yt);
   // The next point of the batch (both modes), in the trust region (one in kGlobalEvery: the whole
   // space, the exploration component).
+  // The searches of the current batch (batch.hpp): the trust region's and the exploration
+  // component's candidate pools, screened once per batch and updated with each fantasy.
+  struct BatchSearch {
+    std::unique_ptr<RegionSearch> region, explore;
+  };
   AcqResult propose_big(const Acquisition& acq, const SeenSet& seen, const RowMatrix& inc, const AcqOptions& ao,
-                        std::uint64_t seed);
+                        std::uint64_t seed, BatchSearch& batch);
 
   Space space_;
   InputSpec spec_;
@@ -160,7 +175,12 @@ class BayesEngine {
   int n_hist_ = 0;  // finished trials of the current proposal
   double plugin_best_ = 0.0;  // lowest posterior mean among the model's best rows (EI's incumbent)
   double local_loc_ = 0.0, local_scale_ = 1.0;  // big-history mode: gp_ targets = (yt - loc) / scale
-  int n_model_rows_ = 0;  // rows of gp_ after the last fit (more: fantasies)
+  int n_model_rows_ = 0;
+  int pending_used_ = 0;
+  // canonical keys of the finished trials, extended between proposals (update_history_seen)
+  SeenSet hist_seen_;
+  RowMatrix hist_X_;
+  int hist_rows_ = 0;  // rows of gp_ after the last fit (more: fantasies)
   double map_value_ = std::numeric_limits<double>::quiet_NaN();
   static constexpr int kBigRefitEvery = 20;
 };

@@ -57,6 +57,12 @@ class GP {
   // Append rows with their targets; O(n^2) per row (a rank-one extension of the factor).
   // noise >= 0 gives these rows their own noise variance (fantasies of the latent f use ~0).
   void append(const RowMatrix& X, const VectorXd& y, double noise = -1.0);
+  // Kriging-believer rows (Ginsbourger et al. 2010): append rows X with the posterior mean as their
+  // target and noise variance `noise`, and return those means. Conditioning on a point at its own
+  // posterior mean leaves the mean unchanged everywhere, so every mean is that of the model before
+  // the call: c + k(X_0, x)^T alpha_0, from the kernel row the factor's extension needs anyway (one
+  // triangular solve per row instead of two for predict + append).
+  VectorXd append_believer(const RowMatrix& X, double noise);
   // Drop all rows after the first n (the factor of a leading block is that block of the factor).
   void truncate(int n);
   // Replace the targets of all rows and recompute alpha.
@@ -70,18 +76,27 @@ class GP {
   RowMatrix X() const { return X_.topRows(n_); }
   MatrixXd L() const { return L_.topLeftCorner(n_, n_); }
 
-  // Posterior mean and variance of f at rows Xc (latent f: the noise is not included).
-  void predict(const RowMatrix& Xc, VectorXd& mu, VectorXd& var) const;
+  // Posterior mean and variance of f at rows Xc (latent f: the noise is not included). With
+  // `solved`, it also receives L^-1 k(X, Xc) (n x rows of Xc), the cache of CandidatePosterior
+  // (batch.hpp).
+  void predict(const RowMatrix& Xc, VectorXd& mu, VectorXd& var, MatrixXd* solved = nullptr) const;
   // Same for one point with gradients with respect to its continuous and integer coordinates
   // (zero for categorical ones).
   void predict_grad(const double* x, double& mu, double& var, VectorXd& dmu, VectorXd& dvar) const;
   // Features of rows X (for callers that cache them).
   void features(const RowMatrix& X, RowMatrix& Z) const { compute_features(spec_, h_, X, Z); }
   const KernelCache& kernel() const { return kc_; }
+  // Row i of the Cholesky factor (its first i + 1 entries are used) and the features of row i,
+  // without copying (CandidatePosterior in batch.hpp extends its cache from them).
+  VectorXd factor_row(int i) const { return L_.row(i).head(i + 1).transpose(); }
+  const double* row_features(int i) const { return Z_.row(i).data(); }
 
  private:
   void reserve(int cap);
   void update_alpha();
+  // k(X, z) over the current rows; push_row extends the factor by one row (kernel row k).
+  VectorXd kernel_row(const double* z) const;
+  void push_row(const double* x, const double* z, VectorXd k, double y, double row_noise);
 
   InputSpec spec_;
   Hyper h_;

@@ -25,7 +25,9 @@ over-explores the boundary in the dimensions the model knows little about (Siivo
 Each hyperparameter fit, full or warm-started, also starts from unit lengthscales, because in many
 dimensions the mode of the dimension-scaled prior is a plateau where L-BFGS stops early.
 Pending trials and the earlier points of a batch enter as Kriging-believer fantasies, so parallel
-workers receive diverse, informative points.
+workers receive diverse, informative points; a batch shares one screened candidate pool whose
+posterior is updated by a rank-one step per fantasy (``cpp/include/amtune/batch.hpp``), and beyond
+64 pending trials the 64 nearest the incumbent are the fantasies (all stay excluded).
 
 Before the model starts, an initial space-filling design (scrambled Halton, extensible so that
 ``ask(1)`` ten times gives the same points as ``ask(10)``) of ``n_initial`` points is used, 10 by
@@ -388,12 +390,15 @@ class BayesianSearch(Strategy):
 
     def model_info(self) -> dict[str, Any]:
         """How the last proposal was made: ``mode`` (``"exact"`` or ``"big-history"``),
-        ``model_points``, the number of finished trials the posterior was conditioned on, and in
-        the big-history mode ``trust_region`` (``length``, ``successes``, ``failures``,
+        ``model_points``, the number of finished trials the posterior was conditioned on,
+        ``pending_fantasies``, the number of pending trials it conditioned on as Kriging-believer
+        fantasies (all of them up to 64; beyond, the 64 nearest the incumbent), and in the
+        big-history mode ``trust_region`` (``length``, ``successes``, ``failures``,
         ``restarts``)."""
         info: dict[str, Any] = {
             "mode": "big-history" if self._engine.big_mode else "exact",
             "model_points": int(self._engine.model_points),
+            "pending_fantasies": int(self._engine.pending_fantasies),
         }
         if self._engine.big_mode:
             tr = self._engine.trust_region
