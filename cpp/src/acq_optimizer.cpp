@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "amtune/lbfgsb.hpp"
@@ -21,6 +22,18 @@ VectorXd acquisition_values(const GP& gp, const Acquisition& acq, const RowMatri
     if (!std::isfinite(a[i])) a[i] = -std::numeric_limits<double>::infinity();
   }
   return a;
+}
+
+Objective continuous_objective(const GP& gp, const Acquisition& acq, const std::vector<int>& cont,
+                               VectorXd& full, VectorXd& grad) {
+  return [&gp, &acq, &cont, &full, &grad](const VectorXd& z, VectorXd& gz) {
+    const int k = static_cast<int>(cont.size());
+    for (int t = 0; t < k; ++t) full[cont[t]] = z[t];
+    const double a = acquisition_grad(gp, acq, full.data(), grad);
+    gz.resize(k);
+    for (int t = 0; t < k; ++t) gz[t] = -grad[cont[t]];
+    return std::isfinite(a) ? -a : std::numeric_limits<double>::infinity();
+  };
 }
 
 double acquisition_grad(const GP& gp, const Acquisition& acq, const double* x, VectorXd& grad) {
@@ -147,13 +160,7 @@ AcqResult maximize_acquisition(const GP& gp, const Acquisition& acq, const Space
       VectorXd z0(k);
       for (int t = 0; t < k; ++t) z0[t] = x[cont[t]];
       VectorXd full = x, g;
-      Objective f = [&](const VectorXd& z, VectorXd& gz) {
-        for (int t = 0; t < k; ++t) full[cont[t]] = z[t];
-        const double a = acquisition_grad(gp, acq, full.data(), g);
-        gz.resize(k);
-        for (int t = 0; t < k; ++t) gz[t] = -g[cont[t]];
-        return std::isfinite(a) ? -a : std::numeric_limits<double>::infinity();
-      };
+      const Objective f = continuous_objective(gp, acq, cont, full, g);
       LbfgsbOptions lo;
       lo.max_iter = opt.max_iter;
       lo.pgtol = 1e-7;

@@ -204,13 +204,7 @@ AcqResult RegionSearch::next(const GP& gp, const Acquisition& acq, const SeenSet
       zl[t] = std::min(lo_[cont[t]], z0[t]);
       zh[t] = std::max(hi_[cont[t]], z0[t]);
     }
-    Objective f = [&](const VectorXd& z, VectorXd& gz) {
-      for (int t = 0; t < k; ++t) full[cont[t]] = z[t];
-      const double a = acquisition_grad(gp, acq, full.data(), g);
-      gz.resize(k);
-      for (int t = 0; t < k; ++t) gz[t] = -g[cont[t]];
-      return std::isfinite(a) ? -a : std::numeric_limits<double>::infinity();
-    };
+    const Objective f = continuous_objective(gp, acq, cont, full, g);
     LbfgsbOptions lo_opt;
     lo_opt.max_iter = max_iter;
     lo_opt.pgtol = 1e-7;

@@ -21,6 +21,7 @@
 
 #include "amtune/acquisition.hpp"
 #include "amtune/gp.hpp"
+#include "amtune/lbfgsb.hpp"
 #include "amtune/space.hpp"
 
 namespace amtune {
@@ -72,5 +73,10 @@ AcqResult maximize_acquisition(const GP& gp, const Acquisition& acq, const Space
 Eigen::VectorXd acquisition_values(const GP& gp, const Acquisition& acq, const RowMatrix& X);
 // Acquisition value and its gradient at x.
 double acquisition_grad(const GP& gp, const Acquisition& acq, const double* x, Eigen::VectorXd& grad);
+// The negated acquisition as a function of the continuous coordinates `cont` of `full` (the other
+// coordinates stay as they are in `full`), for L-BFGS-B minimization; +inf where it is not finite.
+// `full` and `grad` are the caller's scratch vectors and must outlive the returned function.
+Objective continuous_objective(const GP& gp, const Acquisition& acq, const std::vector<int>& cont,
+                               Eigen::VectorXd& full, Eigen::VectorXd& grad);
 
 }  // namespace amtune
