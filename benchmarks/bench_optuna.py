@@ -14,6 +14,7 @@ from the study's trials) and the next ones, each after one more trial finished. 
 
 from __future__ import annotations
 
+from benchmarks._args import int_list
 from benchmarks._threads import limit_threads
 
 limit_threads(1)
@@ -134,16 +135,9 @@ def at_history(method: str, n: int, calls: int) -> tuple[float, float]:
     return times[0], statistics.median(times[1:])
 
 
-def seeds_arg(text: str) -> list[int]:
-    if "-" in text:
-        lo, hi = text.split("-")
-        return list(range(int(lo), int(hi) + 1))
-    return [int(s) for s in text.split(",")]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=seeds_arg, default=seeds_arg("0-4"))
+    ap.add_argument("--seeds", type=int_list, default=int_list("0-4"))
     ap.add_argument("--trials", type=int, default=200)
     ap.add_argument("--methods", default="amtune,gp,tpe")
     ap.add_argument("--history", type=int, default=1000)

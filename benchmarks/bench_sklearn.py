@@ -10,6 +10,7 @@ seeds) and the total wall time of ``fit`` (the searcher plus the model fits). Wr
 
 from __future__ import annotations
 
+from benchmarks._args import int_list
 from benchmarks._threads import limit_threads
 
 limit_threads(1)
@@ -154,16 +155,9 @@ LABEL = {
 }
 
 
-def seeds_arg(text: str) -> list[int]:
-    if "-" in text:
-        lo, hi = text.split("-")
-        return list(range(int(lo), int(hi) + 1))
-    return [int(s) for s in text.split(",")]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=seeds_arg, default=seeds_arg("0-2"))
+    ap.add_argument("--seeds", type=int_list, default=int_list("0-2"))
     ap.add_argument("--n-iter", type=int, default=30)
     ap.add_argument("--methods", default="amtune,skopt,random")
     ap.add_argument("--problems", default="", help="comma-separated indices (default: all)")

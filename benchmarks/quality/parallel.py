@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks._args import int_list
 from benchmarks._threads import limit_threads
 
 THREADS = limit_threads()
@@ -161,14 +162,6 @@ def run_one(
     }
 
 
-def parse_ints(text: str) -> list[int]:
-    out: list[int] = []
-    for part in text.split(","):
-        lo, _, hi = part.partition("-")
-        out += list(range(int(lo), int(hi or lo) + 1))
-    return out
-
-
 def _fmt(x: float) -> str:
     return f"{x:.3g}" if abs(x) >= 1e-3 or x == 0 else f"{x:.2e}"
 
@@ -237,8 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for pname in a.problems.split(","):
             problem = get_problem(pname)
-            for par in parse_ints(a.parallel):
-                for seed in parse_ints(a.seeds):
+            for par in int_list(a.parallel):
+                for seed in int_list(a.seeds):
                     for strategy in a.strategies.split(","):
                         db = Path(tmp) / f"{pname}-{strategy}-{par}-{seed}.db"
                         r = run_one(problem, strategy, par, seed, a.budget, db)

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks._args import int_list
 from benchmarks._threads import limit_threads
 
 THREADS = limit_threads()
@@ -66,14 +67,6 @@ def method_dir(spec: str, batch: int = 1) -> str:
 def run_paths(problem: str, spec: str, seed: int, batch: int = 1) -> tuple[Path, Path]:
     d = RAW / problem / method_dir(spec, batch)
     return d / f"s{seed}.json", d / f"s{seed}.params.json.gz"
-
-
-def parse_seeds(text: str) -> list[int]:
-    seeds: list[int] = []
-    for part in text.split(","):
-        a, dash, b = part.partition("-")
-        seeds.extend(range(int(a), int(b) + 1) if dash else [int(a)])
-    return seeds
 
 
 def parse_list(text: str, suites: dict[str, Any] | None = None) -> list[str]:
@@ -246,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     methods = parse_list(args.methods)
     for m in methods:
         parse_method(m)
-    problems = parse_list(args.problems, suites(parse_seeds(args.instances)))
+    problems = parse_list(args.problems, suites(int_list(args.instances)))
     for p in problems:
         try:
             get_problem(p)
@@ -254,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"unknown problem {p!r}")
     print(f"threads: {THREADS}", flush=True)
     # seeds outermost: an interrupted sweep still covers every problem evenly
-    for seed in parse_seeds(args.seeds):
+    for seed in int_list(args.seeds):
         for problem in problems:
             for method in methods:
                 t = time.perf_counter()
