@@ -441,19 +441,45 @@ SUITE_ORDER = [
     "BBOB d=10",
     "BBOB d=20",
 ]
-#: the reference of the ablations: the default before the last default change, run as this option set
-ABLATION_BASE = "amtune-bayes:categorical_region=free"
+#: the ablation rounds, newest first: (reference, what it was, the variants compared with it). The
+#: reference of a round is the default before that round's change, run as an option set; a
+#: variant is compared with it run by run (the same problem and seed, hence the same initial
+#: design when the design is unchanged). ``amtune-bayes`` is the current default.
+ABLATIONS = [
+    (
+        "amtune-bayes:n_initial=10",
+        "the default before the noise-model change (a learned noise variance always)",
+        [
+            "amtune-bayes",
+            "amtune-bayes:deterministic=True",
+            "amtune-bayes:local_fraction=0",
+            "amtune-bayes:output_warping=False",
+        ],
+    ),
+    (
+        "amtune-bayes:categorical_region=free",
+        "the default before the design change (min(max(5, d + 1), 10) Halton points)",
+        [
+            "amtune-bayes#v0",
+            "amtune-bayes:n_initial=10",
+            "amtune-bayes:integer_region=neighbours",
+            "amtune-bayes:region_ties=neutral",
+            "amtune-bayes:region_schedule=alternate",
+            "amtune-bayes:region_schedule=adaptive",
+            "amtune-bayes:local_fraction=0.5",
+            "amtune-bayes:trust_region_after=25",
+        ],
+    ),
+]
 #: amtune's versions compared with the peers: the code before issue 12's changes (run from a
-#: snapshot of that commit, stored as ``amtune-bayes#v0``) and the current default
+#: snapshot of that commit, stored as ``amtune-bayes#v0``), the previous default and the current
+#: one (the first of these that a suite ran is the one its headline compares)
 VERSIONS = [
-    ("amtune-bayes#v0", "before (commit 6988ffa)"),
-    # the previous default (categorical_region='free' with the design min(max(5, d + 1), 10));
-    # its proposals were those of this option set until the default design became 10 points
-    ("amtune-bayes:categorical_region=free", "previous default (categorical_region='free')"),
-    # the current default; its proposals are identical to those of this option set, which was run
-    # as an ablation (tests/test_bayesian.py checks the default)
-    ("amtune-bayes:n_initial=10", "now (default n_initial=10)"),
-    ("amtune-bayes", "now"),
+    ("amtune-bayes", "now (noise model chosen by evidence)"),
+    # the previous default (10 Halton points, a learned noise variance); its proposals are those
+    # of this option set (run as an ablation while it was the default)
+    ("amtune-bayes:n_initial=10", "previous default (learned noise)"),
+    ("amtune-bayes#v0", "before issue 12 (commit 6988ffa)"),
 ]
 
 
@@ -512,22 +538,16 @@ def broad_section(records: list[dict[str, Any]]) -> list[str]:
                         + "."
                     )
             out.append("")
-        if name.startswith("BBOB"):
+        for base, what, candidates in ABLATIONS:
+            variants = [m for m in candidates if m in suite.methods]
+            if base not in suite.methods or not variants:
+                continue
             out += [
-                "On BBOB's all-continuous spaces the previous default proposed exactly what the "
-                "code before issue 12 did (`categorical_region='free'` acts on categorical ranges "
-                "only; the ablation below finds the two identical run by run), so the `#v0` rows "
-                "are also the previous default's.",
+                f"Ablations against {_label(base)} ({what}), run by run on the same problem "
+                "and seed; the difference of normalized scores (positive: the variant is "
+                "better), the runs where it is better / worse, and the Wilcoxon signed-rank "
+                "p-value:",
                 "",
             ]
-        variants = [m for m in suite.methods if m.startswith("amtune-bayes") and m != ABLATION_BASE]
-        if ABLATION_BASE in suite.methods and variants:
-            out += [
-                f"Ablations: each amtune variant against {_label(ABLATION_BASE)} (the default "
-                "before this round's change), run by run on the same problem and seed; the "
-                "difference of normalized scores (positive: the variant is better), the runs "
-                "where it is better / worse, and the Wilcoxon signed-rank p-value:",
-                "",
-            ]
-            out += paired_ablation(suite, ABLATION_BASE, variants, (25, 50, 100))
+            out += paired_ablation(suite, base, variants, (25, 50, 100))
     return out

@@ -28,7 +28,7 @@ void bind_engine(py::module_& m) {
       .def(py::init([](const amtune::Space& space, const amtune::InputSpec& spec, amtune::AcqKind acquisition,
                        double kappa, bool deterministic, int threads, int max_fit_points, int fit_restarts,
                        int n_starts, int n_candidates, bool output_warping, int big_threshold, int local_points,
-                       int big_candidates, int max_pending) {
+                       int big_candidates, int max_pending, bool select_noise) {
              const char* where = "BayesEngine";
              if (spec.dim() != space.dim()) b::fail(where, "spec and space dimensions differ");
              if (!(std::isfinite(kappa) && kappa >= 0)) b::fail(where, "kappa must be a finite number >= 0");
@@ -55,13 +55,15 @@ void bind_engine(py::module_& m) {
              o.local_points = local_points;
              o.big_candidates = big_candidates;
              o.max_pending = max_pending;
+             o.select_noise = select_noise;
              return BayesEngine(space, spec, o);
            }),
            py::arg("space"), py::arg("spec"), py::arg("acquisition") = amtune::AcqKind::LogEI,
            py::arg("kappa") = 1.96, py::arg("deterministic") = false, py::arg("threads") = 0,
            py::arg("max_fit_points") = 128, py::arg("fit_restarts") = 2, py::arg("n_starts") = 5,
            py::arg("n_candidates") = 0, py::arg("output_warping") = true, py::arg("big_threshold") = 0,
-           py::arg("local_points") = 256, py::arg("big_candidates") = 1024, py::arg("max_pending") = 64)
+           py::arg("local_points") = 256, py::arg("big_candidates") = 1024, py::arg("max_pending") = 64,
+           py::arg("select_noise") = true)
       .def(
           "propose",
           [](BayesEngine& e, const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,
@@ -134,6 +136,8 @@ void bind_engine(py::module_& m) {
                              "pending trials the last proposal conditioned on as Kriging-believer fantasies")
       .def_property_readonly("hyper", &BayesEngine::hyper, "hyperparameters of the last fit")
       .def_property_readonly("uses_warping", &BayesEngine::uses_warping, "whether the input warping is in use")
+      .def_property_readonly("learns_noise", &BayesEngine::learns_noise,
+                             "whether the model learns its noise variance (else it is fixed at 1e-8)")
       .def_property_readonly(
           "output_lambda", [](const BayesEngine& e) { return e.output_transform().lambda; },
           "exponent of the output transform (1: linear)")

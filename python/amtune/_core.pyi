@@ -61,7 +61,7 @@ class BayesEngine:
     """
     GP Bayesian optimization: keeps its fitted model between calls
     """
-    def __init__(self, space: Space, spec: InputSpec, acquisition: Acquisition = Acquisition.LogEI, kappa: typing.SupportsFloat | typing.SupportsIndex = 1.96, deterministic: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 0, max_fit_points: typing.SupportsInt | typing.SupportsIndex = 128, fit_restarts: typing.SupportsInt | typing.SupportsIndex = 2, n_starts: typing.SupportsInt | typing.SupportsIndex = 5, n_candidates: typing.SupportsInt | typing.SupportsIndex = 0, output_warping: bool = True, big_threshold: typing.SupportsInt | typing.SupportsIndex = 0, local_points: typing.SupportsInt | typing.SupportsIndex = 256, big_candidates: typing.SupportsInt | typing.SupportsIndex = 1024, max_pending: typing.SupportsInt | typing.SupportsIndex = 64) -> None:
+    def __init__(self, space: Space, spec: InputSpec, acquisition: Acquisition = Acquisition.LogEI, kappa: typing.SupportsFloat | typing.SupportsIndex = 1.96, deterministic: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 0, max_fit_points: typing.SupportsInt | typing.SupportsIndex = 128, fit_restarts: typing.SupportsInt | typing.SupportsIndex = 2, n_starts: typing.SupportsInt | typing.SupportsIndex = 5, n_candidates: typing.SupportsInt | typing.SupportsIndex = 0, output_warping: bool = True, big_threshold: typing.SupportsInt | typing.SupportsIndex = 0, local_points: typing.SupportsInt | typing.SupportsIndex = 256, big_candidates: typing.SupportsInt | typing.SupportsIndex = 1024, max_pending: typing.SupportsInt | typing.SupportsIndex = 64, select_noise: bool = True) -> None:
         ...
     def fantasize(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"]) -> None:
         """
@@ -126,6 +126,11 @@ class BayesEngine:
     def pending_fantasies(self) -> int:
         """
         pending trials the last proposal conditioned on as Kriging-believer fantasies
+        """
+    @property
+    def learns_noise(self) -> bool:
+        """
+        whether the model learns its noise variance (else it is fixed at 1e-8)
         """
     @property
     def threads(self) -> int:

@@ -46,6 +46,9 @@ struct EngineOptions {
   int acquisition = 0;       // AcqKind
   double kappa = 1.96;       // UCB weight
   bool deterministic = false;  // fixed noise variance 1e-8 instead of a learned one
+  // Unless deterministic: whether each full fit chooses between a learned noise variance and a
+  // noiseless model (noise fixed at 1e-8) by their evidence (fit_hypers); false: always learned.
+  bool select_noise = true;
   bool output_warping = true;  // Yeo-Johnson output transform (else plain standardization)
   int threads = 0;           // 0: AMTUNE_NUM_THREADS or hardware_concurrency
   int max_fit_points = 128;
@@ -109,6 +112,8 @@ class BayesEngine {
   int threads() const { return threads_; }
   int fit_count() const { return fit_count_; }
   bool uses_warping() const { return use_warp_; }
+  // Whether the current model learns its noise variance (else the noise is fixed at 1e-8).
+  bool learns_noise() const { return learn_noise_; }
   // Whether the last proposal used the big-history (local) model, and how many finished trials
   // its posterior was conditioned on (n in the exact mode).
   bool big_mode() const { return big_; }
@@ -132,6 +137,8 @@ class BayesEngine {
   // Output-transform exponent by GP evidence (see warping.hpp).
   double select_lambda(const RowMatrix& X, const Eigen::VectorXd& yi, const std::vector<int>& rows) const;
   Hyper initial_hyper() const;
+  // h with the noise of the learned-noise model (learn) or of the noiseless one.
+  Hyper with_noise_model(Hyper h, bool learn) const;
   // Indices (ascending) of the pending rows to condition on: all, or the max_pending nearest to
   // the incumbent in the kernel metric.
   std::vector<int> pending_fantasies(const RowMatrix& pending, const double* incumbent) const;
@@ -161,6 +168,7 @@ class BayesEngine {
   OutputTransform ot_;
   bool fitted_ = false;
   bool use_warp_ = true;
+  bool learn_noise_ = true;
   double lambda_ = 1.0;
   int n_last_fit_ = 0, n_last_full_ = 0, fit_count_ = 0;
   std::unique_ptr<GP> gp_;

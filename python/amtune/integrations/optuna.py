@@ -61,6 +61,9 @@ class AmtuneSampler(BaseSampler):
       (with this sampler's own proposal for parameters not suggested yet; a trial running in
       another process counts once its objective has suggested every parameter).
 
+    ``deterministic_objective=True`` (as for Optuna's ``GPSampler``) fixes the model's noise
+    variance near zero; by default the model chooses between a learned noise and none by evidence.
+
     ``seed`` reproduces the suggestions; ``reseed_rng()`` changes the stream. Single-objective
     studies only (a ``ValueError`` otherwise). Keyword ``options`` go to the Bayesian strategy
     (``acquisition``, ``max_fit_points``, ``num_threads``, ... see
@@ -110,7 +113,11 @@ class AmtuneSampler(BaseSampler):
                 "n_initial: the start-up design of AmtuneSampler is n_startup_trials trials of "
                 "the independent sampler"
             )
-        options = {**options, "deterministic": bool(deterministic_objective), "n_initial": 1}
+        options = {
+            **options,
+            "deterministic": True if deterministic_objective else None,
+            "n_initial": 1,
+        }
         make_strategy("Bayesian", **options)  # validates the options now, not at the first trial
         self._options: dict[str, Any] = options
         self._rng: np.random.RandomState = np.random.RandomState(seed)

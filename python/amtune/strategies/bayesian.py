@@ -5,8 +5,13 @@ The model (C++, ``cpp/include/amtune/{kernel,gp,priors,warping}.hpp``):
 * Matern-5/2 kernel with one lengthscale per range on the encoded space; categorical ranges compare
   cells (Hamming distance), numeric ranges compare encoded coordinates. Ranges whose scaling type is
   ``Auto`` also get a learned Kumaraswamy input warping (Snoek et al. 2014).
-* Constant mean, Gaussian noise (learned, with a floor of ``1e-6`` of the standardized variance; or
-  fixed at ``1e-8`` with ``deterministic=True``).
+* Constant mean, Gaussian noise. By default (``deterministic=None``) every full hyperparameter fit
+  fits two models, one with a learned noise variance (floor ``1e-6`` of the standardized variance)
+  and a noiseless one (``1e-8``), and keeps the learned noise only if its log posterior gain pays
+  the BIC penalty of its parameter, ``log(n) / 2`` (Schwarz 1978; warm refits keep the choice).
+  ``deterministic=True`` fixes the noise at ``1e-8``, ``False`` always learns it. Why: on
+  deterministic objectives the learned noise (prior log-normal around ``e^-4``, BoTorch's) often
+  explained narrow valleys and ridges as noise and smoothed them away; see "The noise model" below.
 * Outputs are z-scored and passed through a Yeo-Johnson power transform (as HEBO does) whose
   exponent (identity, square-root-like or log-like) is chosen by the GP's marginal likelihood of
   the original values (warped GPs, Snelson et al. 2004); it tames heavy-tailed objectives and
@@ -120,7 +125,9 @@ class BayesianSearch(Strategy):
     ``n_initial``
         Size of the initial space-filling design; default 10 (``DEFAULT_N_INITIAL``).
     ``deterministic``
-        ``True`` when the objective has no noise: the noise variance is fixed at ``1e-8``.
+        ``None`` (default): every full hyperparameter fit chooses between a learned noise variance
+        and a noiseless model by their evidence (see the module docstring); ``True``: the objective
+        has no noise, the noise variance is fixed at ``1e-8``; ``False``: always learned.
     ``ucb_kappa``
         Exploration weight of UCB (default 1.96, as scikit-optimize).
     ``num_threads``
@@ -189,7 +196,7 @@ class BayesianSearch(Strategy):
         self,
         acquisition: str = "LogEI",
         n_initial: int | None = None,
-        deterministic: bool = False,
+        deterministic: bool | None = None,
         ucb_kappa: float = 1.96,
         num_threads: int | None = None,
         max_fit_points: int = 128,
@@ -209,8 +216,8 @@ class BayesianSearch(Strategy):
             )
         if n_initial is not None and (not _is_int(n_initial) or n_initial < 1):
             raise ValueError(f"n_initial must be a positive integer or None, got {n_initial!r}")
-        if not isinstance(deterministic, (bool, np.bool_)):
-            raise TypeError(f"deterministic must be a bool, got {deterministic!r}")
+        if deterministic is not None and not isinstance(deterministic, (bool, np.bool_)):
+            raise TypeError(f"deterministic must be a bool or None, got {deterministic!r}")
         if (
             isinstance(ucb_kappa, bool)
             or not isinstance(ucb_kappa, (int, float))
@@ -223,7 +230,7 @@ class BayesianSearch(Strategy):
             raise ValueError(f"max_fit_points must be an integer >= 8, got {max_fit_points!r}")
         self.acquisition = acquisition
         self.n_initial = None if n_initial is None else int(n_initial)
-        self.deterministic = bool(deterministic)
+        self.deterministic = None if deterministic is None else bool(deterministic)
         self.ucb_kappa = float(ucb_kappa)
         self.num_threads = num_threads
         if num_threads is None:
@@ -275,7 +282,8 @@ class BayesianSearch(Strategy):
             input_spec(space),
             acquisition=ACQUISITIONS[self.acquisition],
             kappa=self.ucb_kappa,
-            deterministic=self.deterministic,
+            deterministic=self.deterministic is True,
+            select_noise=self.deterministic is None,
             threads=max(threads, 0),
             max_fit_points=self.max_fit_points,
             output_warping=self.output_warping,
@@ -415,4 +423,5 @@ class BayesianSearch(Strategy):
         out = hyper_dict(self._engine.hyper)
         out["output_lambda"] = self._engine.output_lambda
         out["warping"] = self._engine.uses_warping
+        out["learns_noise"] = self._engine.learns_noise
         return out

@@ -119,10 +119,12 @@ class Surrogate:
     history warm-starts from the previous hyperparameters on the strategy's schedule (a full fit
     from several starts once the history grew by half).
 
-    Options: ``seed`` (the random starts of the hyperparameter fit), ``deterministic`` (noise
-    variance fixed at ``1e-8``), ``input_warping`` (learn a warping of ``Auto``-scaled ranges),
-    ``max_fit_points`` (trials the hyperparameter fit uses), ``big_history_threshold`` and
-    ``local_points`` (the big-history bound), ``num_threads``.
+    Options: ``seed`` (the random starts of the hyperparameter fit), ``deterministic`` (``True``:
+    noise variance fixed at ``1e-8``; ``False``: learned; ``None``, the default: chosen by evidence
+    at each full fit, as :class:`~amtune.strategies.bayesian.BayesianSearch` does),
+    ``input_warping`` (learn a warping of ``Auto``-scaled ranges), ``max_fit_points`` (trials the
+    hyperparameter fit uses), ``big_history_threshold`` and ``local_points`` (the big-history
+    bound), ``num_threads``.
 
     >>> import amtune
     >>> space = amtune.SearchSpace({"lr": amtune.ContinuousParameter(1e-4, 1.0, "Logarithmic"),
@@ -146,7 +148,7 @@ class Surrogate:
         values: Sequence[float | None] | npt.ArrayLike | None = None,
         *,
         seed: int = 0,
-        deterministic: bool = False,
+        deterministic: bool | None = None,
         input_warping: bool = True,
         max_fit_points: int = 128,
         big_history_threshold: int | None = DEFAULT_BIG_HISTORY_THRESHOLD,
@@ -165,7 +167,8 @@ class Surrogate:
         self._engine = core.BayesEngine(
             space.engine,
             input_spec(space, bool(input_warping)),
-            deterministic=bool(deterministic),
+            deterministic=deterministic is True,
+            select_noise=deterministic is None,
             threads=_threads(num_threads),
             max_fit_points=max_fit_points,
             output_warping=False,
