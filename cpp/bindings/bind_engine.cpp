@@ -28,7 +28,7 @@ void bind_engine(py::module_& m) {
       .def(py::init([](const amtune::Space& space, const amtune::InputSpec& spec, amtune::AcqKind acquisition,
                        double kappa, bool deterministic, int threads, int max_fit_points, int fit_restarts,
                        int n_starts, int n_candidates, bool output_warping, int big_threshold, int local_points,
-                       int big_candidates, int max_pending, bool select_noise) {
+                       int big_candidates, int max_pending, bool select_noise, bool plugin_incumbent) {
              const char* where = "BayesEngine";
              if (spec.dim() != space.dim()) b::fail(where, "spec and space dimensions differ");
              if (!(std::isfinite(kappa) && kappa >= 0)) b::fail(where, "kappa must be a finite number >= 0");
@@ -56,6 +56,7 @@ void bind_engine(py::module_& m) {
              o.big_candidates = big_candidates;
              o.max_pending = max_pending;
              o.select_noise = select_noise;
+             o.plugin_incumbent = plugin_incumbent;
              return BayesEngine(space, spec, o);
            }),
            py::arg("space"), py::arg("spec"), py::arg("acquisition") = amtune::AcqKind::LogEI,
@@ -63,7 +64,7 @@ void bind_engine(py::module_& m) {
            py::arg("max_fit_points") = 128, py::arg("fit_restarts") = 2, py::arg("n_starts") = 5,
            py::arg("n_candidates") = 0, py::arg("output_warping") = true, py::arg("big_threshold") = 0,
            py::arg("local_points") = 256, py::arg("big_candidates") = 1024, py::arg("max_pending") = 64,
-           py::arg("select_noise") = true)
+           py::arg("select_noise") = true, py::arg("plugin_incumbent") = false)
       .def(
           "propose",
           [](BayesEngine& e, const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,

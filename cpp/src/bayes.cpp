@@ -421,12 +421,21 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   fit_model(X, y, seed, yi, yt, big, refit);
   const int n_model = gp_->n();
 
-  // incumbents for local candidates: the best 5 observed points (ties by index)
+  // incumbents for local candidates: the best 5 evaluated points (ties by index), by observed value
+  // or, with a noisy model, by posterior mean (the plug-in rule, EngineOptions::plugin_incumbent:
+  // with noise, the lowest observed value is the luckiest draw, not the best configuration)
+  const bool plugin = !big && learn_noise_ && opt_.plugin_incumbent;
+  VectorXd rank_by = yt;
+  if (plugin) {
+    VectorXd var;
+    gp_->predict(X, rank_by, var);
+  }
   const int ni = std::min(n, 5);
   std::vector<int> idx(n);
   std::iota(idx.begin(), idx.end(), 0);
-  std::partial_sort(idx.begin(), idx.begin() + ni, idx.end(),
-                    [&](int a, int b) { return yt[a] < yt[b] || (yt[a] == yt[b] && a < b); });
+  std::partial_sort(idx.begin(), idx.begin() + ni, idx.end(), [&](int a, int b) {
+    return rank_by[a] < rank_by[b] || (rank_by[a] == rank_by[b] && a < b);
+  });
   RowMatrix inc(ni, d);
   for (int i = 0; i < ni; ++i) inc.row(i) = X.row(idx[i]);
 
@@ -437,7 +446,7 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   Acquisition acq;
   acq.kind = static_cast<AcqKind>(opt_.acquisition);
   acq.kappa = opt_.kappa;
-  acq.best = big ? plugin_best_ : yt.minCoeff();
+  acq.best = big ? plugin_best_ : rank_by.minCoeff();
   pending_used_ = 0;
   if (pending.rows()) {
     const RowMatrix Pc = space_.canonicalize(pending);

@@ -49,6 +49,12 @@ struct EngineOptions {
   // Unless deterministic: whether each full fit chooses between a learned noise variance and a
   // noiseless model (noise fixed at 1e-8) by their evidence (fit_hypers); false: always learned.
   bool select_noise = true;
+  // With a learned noise variance (a noisy model), EI's incumbent, the trust region's centre and
+  // the local candidates' incumbents are ranked by the posterior mean at the evaluated points (the
+  // plug-in rule of Picheny et al. 2013) instead of the observed values; a noiseless model
+  // reproduces the observed values, so this changes nothing there. Off by default: issue 12's
+  // ablation on the noisy tuning suite found no measurable gain (benchmarks/results/quality.md).
+  bool plugin_incumbent = false;
   bool output_warping = true;  // Yeo-Johnson output transform (else plain standardization)
   int threads = 0;           // 0: AMTUNE_NUM_THREADS or hardware_concurrency
   int max_fit_points = 128;
