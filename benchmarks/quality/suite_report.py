@@ -447,18 +447,29 @@ SUITE_ORDER = [
 #: design when the design is unchanged). ``amtune-bayes`` is the current default.
 ABLATIONS = [
     (
+        "amtune-bayes",
+        "the current default",
+        [
+            "amtune-bayes:region_schedule=alternate#en",
+            "amtune-bayes:integer_region=neighbours#en",
+            "amtune-bayes:region_ties=neutral#en",
+            "amtune-bayes:plugin_incumbent=True",
+        ],
+    ),
+    (
         "amtune-bayes:n_initial=10",
-        "the default before the noise-model change (a learned noise variance always)",
+        "the default before the noise-model change: a learned noise variance always, which "
+        "`deterministic=False` reproduces bit for bit",
         [
             "amtune-bayes",
             "amtune-bayes:deterministic=True",
-            "amtune-bayes:local_fraction=0",
+            "amtune-bayes:local_fraction=0#n10",
             "amtune-bayes:output_warping=False",
         ],
     ),
     (
         "amtune-bayes:categorical_region=free",
-        "the default before the design change (min(max(5, d + 1), 10) Halton points)",
+        "the default before the design change: min(max(5, d + 1), 10) Halton points",
         [
             "amtune-bayes#v0",
             "amtune-bayes:n_initial=10",
@@ -543,8 +554,8 @@ def broad_section(records: list[dict[str, Any]]) -> list[str]:
             if base not in suite.methods or not variants:
                 continue
             out += [
-                f"Ablations against {_label(base)} ({what}), run by run on the same problem "
-                "and seed; the difference of normalized scores (positive: the variant is "
+                f"Ablations against {_label(base)}, {what}; run by run on the same problem "
+                "and seed, the difference of normalized scores (positive: the variant is "
                 "better), the runs where it is better / worse, and the Wilcoxon signed-rank "
                 "p-value:",
                 "",

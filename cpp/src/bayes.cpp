@@ -79,7 +79,7 @@ Hyper BayesEngine::with_noise_model(Hyper h, bool learn) const {
   return h;
 }
 
-void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, std::uint64_t seed) {
+void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, std::uint64_t seed, bool big) {
   // Coarse to fine: a full fit runs every start on a small subset (at most kCoarse points, chosen
   // like the fit subset), then polishes the best on the whole fit subset; a warm refit only polishes
   // the current hyperparameters. Model selection for the input warping: with warped ranges, a full
@@ -92,7 +92,10 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
   // or ill-conditioned structure (BBOB's ellipsoids, ridges, attractive sector) as noise of a
   // few percent of the variance, the posterior mean smooths the valley away and the proposals
   // stall; Optuna's GPSampler avoids this with a noise prior concentrated near zero (Gamma(1.1, 30)),
-  // at the price of overfitting noisy objectives. Evidence decides per problem instead.
+  // at the price of overfitting noisy objectives. Evidence decides per problem instead. The
+  // big-history mode's local model (local_model.hpp) keeps the learned noise: it was not part of
+  // the ablation, and an interpolating local model made the Kriging-believer points of a batch
+  // crowd together (16 points within 1e-4 of each other in tests/test_batch.py).
   constexpr int kCoarse = 64;
   const int n = static_cast<int>(X.rows());
   const int w_spec = static_cast<int>(spec_.warped().size());
@@ -104,6 +107,8 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
   std::vector<bool> noise_variants;
   if (opt_.deterministic)
     noise_variants = {false};
+  else if (big)
+    noise_variants = {true};
   else if (full && opt_.select_noise)
     noise_variants = {true, false};
   else
@@ -372,7 +377,7 @@ void BayesEngine::fit_model(const RowMatrix& X, const VectorXd& y, std::uint64_t
       ys[i] = yt[sub[i]];
     }
     if (big) standardize_local(ys, ys.size(), ys);  // local model, local scale (local_model.hpp)
-    fit_hypers(Xs, ys, full, seed);
+    fit_hypers(Xs, ys, full, seed, big);
     n_last_fit_ = n;
     if (full) n_last_full_ = n;
     refit = true;

@@ -105,6 +105,11 @@ class BayesEngine:
         hyperparameters of the last fit
         """
     @property
+    def learns_noise(self) -> bool:
+        """
+        whether the model learns its noise variance (else it is fixed at 1e-8)
+        """
+    @property
     def map_value(self) -> float:
         """
         negative log posterior of the last hyperparameter fit at its optimum
@@ -126,11 +131,6 @@ class BayesEngine:
     def pending_fantasies(self) -> int:
         """
         pending trials the last proposal conditioned on as Kriging-believer fantasies
-        """
-    @property
-    def learns_noise(self) -> bool:
-        """
-        whether the model learns its noise variance (else it is fixed at 1e-8)
         """
     @property
     def threads(self) -> int:

@@ -48,6 +48,7 @@ struct EngineOptions {
   bool deterministic = false;  // fixed noise variance 1e-8 instead of a learned one
   // Unless deterministic: whether each full fit chooses between a learned noise variance and a
   // noiseless model (noise fixed at 1e-8) by their evidence (fit_hypers); false: always learned.
+  // The big-history mode's local model always learns it (see fit_hypers).
   bool select_noise = true;
   // With a learned noise variance (a noisy model), EI's incumbent, the trust region's centre and
   // the local candidates' incumbents are ranked by the posterior mean at the evaluated points (the
@@ -136,7 +137,8 @@ class BayesEngine {
   void fit_model(const RowMatrix& X, const Eigen::VectorXd& y, std::uint64_t seed, Eigen::VectorXd& yi,
                  Eigen::VectorXd& yt, bool& big, bool& refit);
   void require_linear_model(const char* what) const;
-  void fit_hypers(const RowMatrix& X, const Eigen::VectorXd& yt, bool full, std::uint64_t seed);
+  // `big`: a fit of the big-history mode's local model, which always learns its noise.
+  void fit_hypers(const RowMatrix& X, const Eigen::VectorXd& yt, bool full, std::uint64_t seed, bool big = false);
   // Best L-BFGS result over starts (theta in the layout's packing), or f = inf if all failed.
   LbfgsbResult optimize(const HyperLayout& lay, const RowMatrix& X, const Eigen::VectorXd& y,
                         const std::vector<Eigen::VectorXd>& starts, int max_iter) const;
