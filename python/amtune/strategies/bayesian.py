@@ -52,9 +52,9 @@ attractive sector) a learned noise variance explained the narrow valleys as nois
 stalled where Optuna's GPSampler, whose noise prior sits near zero, did not. Choosing between the
 learned and the noiseless model by evidence, run by run against the previous default (learned noise
 always, which ``deterministic=False`` reproduces bit for bit), changed bayesmark's normalized score
-at 50 evaluations by +8.9 +- 1.5 on BBOB d = 2 and +4.9 +- 1.5 on d = 5 (24 functions x 10 seeds,
-Wilcoxon p < 0.001 both), +4.1 +- 3.3 on d = 10 (3 seeds), +5.5 +- 5.3 on the real tuning suite
-(+12.1 +- 4.5 at 25 evaluations) and +1.9 +- 5.3 on its noisy variant (19 problems x 5 seeds):
+at 50 evaluations by +8.5 +- 1.5 on BBOB d = 2 and +4.6 +- 1.5 on d = 5 (24 functions x 10 seeds,
+Wilcoxon p < 0.001 both), +4.1 +- 3.3 on d = 10 (3 seeds), +5.7 +- 5.4 on the real tuning suite
+(+12.6 +- 4.7 at 25 evaluations) and +1.9 +- 5.3 on its noisy variant (19 problems x 5 seeds):
 ``benchmarks/results/quality.md``, "Ablations". The big-history mode's local model keeps the learned
 noise (an interpolating local model crowded the Kriging-believer points of a batch).
 
