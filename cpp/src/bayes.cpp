@@ -47,7 +47,7 @@ std::vector<int> fit_subset(const RowMatrix& X, const VectorXd& y, int m) {
 
 BayesEngine::BayesEngine(Space space, InputSpec spec, EngineOptions opt)
     : space_(std::move(space)), spec_(std::move(spec)), opt_(opt), priors_(spec_.dim()),
-      lay_(spec_, !opt.deterministic), learn_noise_(!opt.deterministic) {
+      lay_(spec_, !opt.deterministic) {
   spec_.validate();
   if (spec_.dim() != space_.dim()) throw std::invalid_argument("BayesEngine: spec and space dimensions differ");
   if (opt_.acquisition < 0 || opt_.acquisition > 2) throw std::invalid_argument("BayesEngine: unknown acquisition");
@@ -112,7 +112,7 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
   else if (full && opt_.select_noise)
     noise_variants = {true, false};
   else
-    noise_variants = {learn_noise_};
+    noise_variants = {learns_noise()};
   RowMatrix Xc;
   VectorXd yc;
   if (full && n > kCoarse) {
@@ -129,7 +129,7 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
                  int max_iter) { return optimize(lay, XX, yy, starts, max_iter); };
   double best_f = std::numeric_limits<double>::infinity();
   Hyper best_h;
-  bool best_warp = false, best_learn = learn_noise_;
+  bool best_warp = false;
   for (bool warp : variants)
   for (bool learn : noise_variants) {
     const HyperLayout lay(spec_, learn, warp);
@@ -191,13 +191,11 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
       map_value_ = r.f;
       best_h = lay.unpack(r.x, base);
       best_warp = warp;
-      best_learn = learn;
     }
   }
   if (!std::isfinite(best_f)) throw std::runtime_error("GP hyperparameter fit failed from every start");
   hyper_ = best_h;
   use_warp_ = best_warp;
-  learn_noise_ = best_learn;
   fitted_ = true;
   ++fit_count_;
 }
@@ -249,11 +247,11 @@ double BayesEngine::select_lambda(const RowMatrix& X, const VectorXd& yi, const 
   const int m = static_cast<int>(sub.size());
   RowMatrix Xs(m, X.cols());
   for (int i = 0; i < m; ++i) Xs.row(i) = X.row(sub[i]);
-  const HyperLayout lay(spec_, learn_noise_, false);
+  const HyperLayout lay(spec_, learns_noise(), false);
   Hyper cur = fitted_ ? hyper_ : initial_hyper();
   cur.log_wa.setZero();
   cur.log_wb.setZero();
-  const std::vector<VectorXd> starts{lay.pack(cur), lay.pack(with_noise_model(initial_hyper(), learn_noise_))};
+  const std::vector<VectorXd> starts{lay.pack(cur), lay.pack(with_noise_model(initial_hyper(), learns_noise()))};
   double best = std::numeric_limits<double>::infinity(), best_lam = 1.0;
   for (double lam : {1.0, 0.5, 0.0}) {
     OutputTransform o;
@@ -429,7 +427,7 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   // incumbents for local candidates: the best 5 evaluated points (ties by index), by observed value
   // or, with a noisy model, by posterior mean (the plug-in rule, EngineOptions::plugin_incumbent:
   // with noise, the lowest observed value is the luckiest draw, not the best configuration)
-  const bool plugin = !big && learn_noise_ && opt_.plugin_incumbent;
+  const bool plugin = !big && learns_noise() && opt_.plugin_incumbent;
   VectorXd rank_by = yt;
   if (plugin) {
     VectorXd var;

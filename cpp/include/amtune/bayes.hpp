@@ -119,8 +119,9 @@ class BayesEngine {
   int threads() const { return threads_; }
   int fit_count() const { return fit_count_; }
   bool uses_warping() const { return use_warp_; }
-  // Whether the current model learns its noise variance (else the noise is fixed at 1e-8).
-  bool learns_noise() const { return learn_noise_; }
+  // Whether the current model learns its noise variance (else the noise is fixed at 1e-8): only
+  // the learned-noise model has a noise floor (with_noise_model).
+  bool learns_noise() const { return hyper_.noise_floor > 0.0; }
   // Whether the last proposal used the big-history (local) model, and how many finished trials
   // its posterior was conditioned on (n in the exact mode).
   bool big_mode() const { return big_; }
@@ -176,7 +177,6 @@ class BayesEngine {
   OutputTransform ot_;
   bool fitted_ = false;
   bool use_warp_ = true;
-  bool learn_noise_ = true;
   double lambda_ = 1.0;
   int n_last_fit_ = 0, n_last_full_ = 0, fit_count_ = 0;
   std::unique_ptr<GP> gp_;
