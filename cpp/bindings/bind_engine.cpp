@@ -28,7 +28,8 @@ void bind_engine(py::module_& m) {
       .def(py::init([](const amtune::Space& space, const amtune::InputSpec& spec, amtune::AcqKind acquisition,
                        double kappa, bool deterministic, int threads, int max_fit_points, int fit_restarts,
                        int n_starts, int n_candidates, bool output_warping, int big_threshold, int local_points,
-                       int big_candidates, int max_pending, bool select_noise, bool plugin_incumbent) {
+                       int big_candidates, int max_pending, bool select_noise, bool plugin_incumbent,
+                       double irrelevant_lengthscale) {
              const char* where = "BayesEngine";
              if (spec.dim() != space.dim()) b::fail(where, "spec and space dimensions differ");
              if (!(std::isfinite(kappa) && kappa >= 0)) b::fail(where, "kappa must be a finite number >= 0");
@@ -41,6 +42,8 @@ void bind_engine(py::module_& m) {
              b::check_at_least(where, "local_points", local_points, 1);
              b::check_at_least(where, "big_candidates", big_candidates, 1);
              b::check_at_least(where, "max_pending", max_pending, 0);
+             if (!(std::isfinite(irrelevant_lengthscale) && irrelevant_lengthscale >= 0))
+               b::fail(where, "irrelevant_lengthscale must be a finite number >= 0 (0: off)");
              amtune::EngineOptions o;
              o.acquisition = static_cast<int>(acquisition);
              o.kappa = kappa;
@@ -57,6 +60,7 @@ void bind_engine(py::module_& m) {
              o.max_pending = max_pending;
              o.select_noise = select_noise;
              o.plugin_incumbent = plugin_incumbent;
+             o.irrelevant_lengthscale = irrelevant_lengthscale;
              return BayesEngine(space, spec, o);
            }),
            py::arg("space"), py::arg("spec"), py::arg("acquisition") = amtune::AcqKind::LogEI,
@@ -64,7 +68,8 @@ void bind_engine(py::module_& m) {
            py::arg("max_fit_points") = 128, py::arg("fit_restarts") = 2, py::arg("n_starts") = 5,
            py::arg("n_candidates") = 0, py::arg("output_warping") = true, py::arg("big_threshold") = 0,
            py::arg("local_points") = 256, py::arg("big_candidates") = 1024, py::arg("max_pending") = 64,
-           py::arg("select_noise") = true, py::arg("plugin_incumbent") = false)
+           py::arg("select_noise") = true, py::arg("plugin_incumbent") = false,
+           py::arg("irrelevant_lengthscale") = 100.0)
       .def(
           "propose",
           [](BayesEngine& e, const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,

@@ -15,9 +15,11 @@
 // 4. Configurations already evaluated or pending (canonical encoded rows) are never returned.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "amtune/acquisition.hpp"
 #include "amtune/gp.hpp"
@@ -32,9 +34,20 @@ namespace amtune {
 class SeenSet {
  public:
   SeenSet() = default;
-  explicit SeenSet(const SeenSet* base) : base_(base) {}
-  static std::string key(const double* row, int d) {
-    return std::string(reinterpret_cast<const char*>(row), sizeof(double) * static_cast<std::size_t>(d));
+  // A set extending `base` (its keys are looked up too), with the base's ignored coordinates.
+  explicit SeenSet(const SeenSet* base) : ignore_(base->ignore_), base_(base) {}
+  // Coordinates left out of the keys (1: ignored): configurations that differ only there are the
+  // same configuration for this set. Clears the keys (they were made without the new mask).
+  void set_ignored(std::vector<unsigned char> ignore) {
+    ignore_ = std::move(ignore);
+    keys_.clear();
+  }
+  const std::vector<unsigned char>& ignored() const { return ignore_; }
+  std::string key(const double* row, int d) const {
+    std::string k(reinterpret_cast<const char*>(row), sizeof(double) * static_cast<std::size_t>(d));
+    for (std::size_t j = 0; j < ignore_.size() && j < static_cast<std::size_t>(d); ++j)
+      if (ignore_[j]) std::fill_n(k.begin() + static_cast<std::ptrdiff_t>(j * sizeof(double)), sizeof(double), '\0');
+    return k;
   }
   void add(const double* row, int d) { keys_.insert(key(row, d)); }
   bool contains(const double* row, int d) const {
@@ -46,6 +59,7 @@ class SeenSet {
 
  private:
   std::unordered_set<std::string> keys_;
+  std::vector<unsigned char> ignore_;
   const SeenSet* base_ = nullptr;
 };
 

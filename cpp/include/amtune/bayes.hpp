@@ -86,6 +86,10 @@ struct EngineOptions {
   bool tr_ties_neutral = false;
   // Pending trials conditioned on as fantasies: the nearest to the incumbent (pending_fantasies).
   int max_pending = 64;
+  // A range whose fitted lengthscale is at least this (on the encoded unit scale; 0: never) is one
+  // the model found irrelevant: proposals must differ from every evaluated or pending
+  // configuration in some other range (update_history_seen).
+  double irrelevant_lengthscale = 100.0;
 };
 
 class BayesEngine {

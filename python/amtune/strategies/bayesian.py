@@ -87,6 +87,10 @@ def _is_int(x: Any) -> bool:
     return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
 
 
+#: fitted lengthscale (encoded unit scale) from which the model treats a range as irrelevant: a
+#: proposal must then differ from every evaluated configuration in another range
+DEFAULT_IRRELEVANT_LENGTHSCALE = 100.0
+
 #: size of the initial space-filling design (see the module docstring for the evidence)
 DEFAULT_N_INITIAL = 10
 
@@ -230,6 +234,7 @@ class BayesianSearch(Strategy):
         region_ties: str = "fail",
         region_schedule: str = "fixed",
         plugin_incumbent: bool = False,
+        irrelevant_lengthscale: float | None = DEFAULT_IRRELEVANT_LENGTHSCALE,
     ) -> None:
         if acquisition not in ACQUISITIONS:
             raise ValueError(
@@ -294,6 +299,18 @@ class BayesianSearch(Strategy):
         if not isinstance(plugin_incumbent, (bool, np.bool_)):
             raise TypeError(f"plugin_incumbent must be a bool, got {plugin_incumbent!r}")
         self.plugin_incumbent = bool(plugin_incumbent)
+        if irrelevant_lengthscale is not None and (
+            isinstance(irrelevant_lengthscale, bool)
+            or not isinstance(irrelevant_lengthscale, (int, float))
+            or not (np.isfinite(irrelevant_lengthscale) and irrelevant_lengthscale > 1.0)
+        ):
+            raise ValueError(
+                "irrelevant_lengthscale must be a finite number > 1 or None, "
+                f"got {irrelevant_lengthscale!r}"
+            )
+        self.irrelevant_lengthscale = (
+            None if irrelevant_lengthscale is None else float(irrelevant_lengthscale)
+        )
         self.local_fraction = float(local_fraction)
         self.trust_region_after = int(trust_region_after)
         self.categorical_region = categorical_region
@@ -314,6 +331,7 @@ class BayesianSearch(Strategy):
             big_threshold=self.big_history_threshold or 0,
             local_points=self.local_points,
             plugin_incumbent=self.plugin_incumbent,
+            irrelevant_lengthscale=self.irrelevant_lengthscale or 0.0,
         )
         self._set_region(self.local_fraction)
         self._n_init = (
