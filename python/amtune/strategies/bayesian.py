@@ -29,6 +29,12 @@ whose side adapts to successes and failures), one in ten the whole box: a global
 over-explores the boundary in the dimensions the model knows little about (Siivola et al. 2018).
 Each hyperparameter fit, full or warm-started, also starts from unit lengthscales, because in many
 dimensions the mode of the dimension-scaled prior is a plateau where L-BFGS stops early.
+A range whose fitted lengthscale reaches ``irrelevant_lengthscale`` (100 on the encoded unit scale)
+is one the model found irrelevant: across its whole range the correlation stays above 1 - 1e-4, so a
+configuration that differs from an evaluated one only there is, for the model, that configuration
+again. Such configurations are not proposed, as exact repeats are not (issue 12: in the trust
+region, perturbations that moved only such a range, a k-NN leaf size say, were a quarter of the
+proposals on the real tuning suite and tied the best value exactly).
 Pending trials and the earlier points of a batch enter as Kriging-believer fantasies, so parallel
 workers receive diverse, informative points; a batch shares one screened candidate pool whose
 posterior is updated by a rank-one step per fantasy (``cpp/include/amtune/batch.hpp``), and beyond
@@ -191,6 +197,11 @@ class BayesianSearch(Strategy):
         made no measurable difference (``benchmarks/results/quality.md``, "Ablations"). What a
         tuning job reports as its best training job is the best observed metric either way, as
         SageMaker does.
+    ``irrelevant_lengthscale``
+        Fitted lengthscale (encoded unit scale) from which a range counts as irrelevant: proposals
+        differ from every evaluated or pending configuration in some other range (default 100,
+        ``DEFAULT_IRRELEVANT_LENGTHSCALE``; ``None``: only exact repeats are avoided, the behaviour
+        before issue 12's change).
     ``region_schedule``
         Which model-based proposals search the trust region (exact mode; the big-history mode
         always uses the fixed schedule). ``"fixed"`` (default): ``local_fraction`` of them.
