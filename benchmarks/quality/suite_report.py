@@ -447,8 +447,13 @@ SUITE_ORDER = [
 #: design when the design is unchanged). ``amtune-bayes`` is the current default.
 ABLATIONS = [
     (
-        "amtune-bayes",
-        "the current default",
+        "amtune-bayes:irrelevant_lengthscale=None",
+        "the default before the irrelevant-range change: only exact repeats excluded",
+        ["amtune-bayes"],
+    ),
+    (
+        "amtune-bayes:irrelevant_lengthscale=None",
+        "the default of the noise-model round",
         [
             "amtune-bayes:region_schedule=alternate#en",
             "amtune-bayes:integer_region=neighbours#en",
@@ -461,7 +466,7 @@ ABLATIONS = [
         "the default before the noise-model change: a learned noise variance always, which "
         "`deterministic=False` reproduces bit for bit",
         [
-            "amtune-bayes",
+            "amtune-bayes:irrelevant_lengthscale=None",
             "amtune-bayes:deterministic=True",
             "amtune-bayes:local_fraction=0#n10",
             "amtune-bayes:output_warping=False",
@@ -486,10 +491,12 @@ ABLATIONS = [
 #: snapshot of that commit, stored as ``amtune-bayes#v0``), the previous default and the current
 #: one (the first of these that a suite ran is the one its headline compares)
 VERSIONS = [
-    ("amtune-bayes", "now (noise model chosen by evidence)"),
+    ("amtune-bayes", "now (irrelevant ranges excluded)"),
+    # the default of the noise-model round; its proposals are those of this option set
+    ("amtune-bayes:irrelevant_lengthscale=None", "previous default (noise model by evidence)"),
     # the previous default (10 Halton points, a learned noise variance); its proposals are those
     # of this option set (run as an ablation while it was the default)
-    ("amtune-bayes:n_initial=10", "previous default (learned noise)"),
+    ("amtune-bayes:n_initial=10", "default before (learned noise)"),
     ("amtune-bayes#v0", "before issue 12 (commit 6988ffa)"),
 ]
 

@@ -54,6 +54,7 @@ BayesEngine::BayesEngine(Space space, InputSpec spec, EngineOptions opt)
   if (opt_.max_fit_points < 8) throw std::invalid_argument("BayesEngine: max_fit_points must be >= 8");
   if (opt_.max_pending < 0) throw std::invalid_argument("BayesEngine: max_pending must be >= 0");
   threads_ = resolve_num_threads(opt_.threads);
+  if (opt_.ls_map_on_length) priors_.log_ls.mu -= priors_.log_ls.sigma * priors_.log_ls.sigma;
   hyper_ = initial_hyper();
 }
 

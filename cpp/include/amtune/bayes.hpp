@@ -90,6 +90,9 @@ struct EngineOptions {
   // the model found irrelevant: proposals must differ from every evaluated or pending
   // configuration in some other range (update_history_seen).
   double irrelevant_lengthscale = 100.0;
+  // MAP of the lengthscales under the density of l itself (BoTorch's: the log-normal density's
+  // -log l term moves the mode of log l from mu to mu - sigma^2) instead of the density of log l.
+  bool ls_map_on_length = false;
 };
 
 class BayesEngine {

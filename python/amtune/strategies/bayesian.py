@@ -246,6 +246,7 @@ class BayesianSearch(Strategy):
         region_schedule: str = "fixed",
         plugin_incumbent: bool = False,
         irrelevant_lengthscale: float | None = DEFAULT_IRRELEVANT_LENGTHSCALE,
+        lengthscale_map: str = "log",
     ) -> None:
         if acquisition not in ACQUISITIONS:
             raise ValueError(
@@ -319,6 +320,9 @@ class BayesianSearch(Strategy):
                 "irrelevant_lengthscale must be a finite number > 1 or None, "
                 f"got {irrelevant_lengthscale!r}"
             )
+        if lengthscale_map not in ("log", "length"):
+            raise ValueError(f"lengthscale_map must be 'log' or 'length', got {lengthscale_map!r}")
+        self.lengthscale_map = lengthscale_map
         self.irrelevant_lengthscale = (
             None if irrelevant_lengthscale is None else float(irrelevant_lengthscale)
         )
@@ -343,6 +347,7 @@ class BayesianSearch(Strategy):
             local_points=self.local_points,
             plugin_incumbent=self.plugin_incumbent,
             irrelevant_lengthscale=self.irrelevant_lengthscale or 0.0,
+            ls_map_on_length=self.lengthscale_map == "length",
         )
         self._set_region(self.local_fraction)
         self._n_init = (
