@@ -202,6 +202,12 @@ class BayesianSearch(Strategy):
         differ from every evaluated or pending configuration in some other range (default 100,
         ``DEFAULT_IRRELEVANT_LENGTHSCALE``; ``None``: only exact repeats are avoided, the behaviour
         before issue 12's change).
+    ``lengthscale_map``
+        How the lengthscales' MAP reads the dimension-scaled log-normal prior of Hvarfner et al.
+        (2024), ``LogNormal(sqrt(2) + log(d) / 2, sqrt(3))``: ``"log"`` maximizes the density of
+        ``log l`` (mode ``e^mu``: 13 at d = 10); ``"length"`` the density of ``l`` itself, as
+        BoTorch does (GPyTorch evaluates the prior on the lengthscale), whose ``-log l`` term moves
+        the mode to ``e^(mu - sigma^2)`` (0.65 at d = 10).
     ``region_schedule``
         Which model-based proposals search the trust region (exact mode; the big-history mode
         always uses the fixed schedule). ``"fixed"`` (default): ``local_fraction`` of them.

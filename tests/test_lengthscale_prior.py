@@ -1,0 +1,39 @@
+"""How the lengthscales' MAP reads the dimension-scaled log-normal prior (``lengthscale_map``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import amtune
+from amtune.strategies.bayesian import BayesianSearch
+
+
+def fitted_log_ls(seed, **opts):
+    """The fitted log-lengthscales on one fixed data set (12 random points of a smooth function)."""
+    space = amtune.SearchSpace({f"x{i}": amtune.ContinuousParameter(-1.0, 1.0) for i in range(3)})
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1.0, 1.0, size=(12, 3))
+    y = np.sum(X**2, axis=1) + np.sin(3 * X[:, 0])
+    opt = amtune.Optimizer(space, strategy="Bayesian", random_seed=seed, **opts)
+    opt.add_many([{f"x{i}": float(v) for i, v in enumerate(row)} for row in X], y.tolist())
+    opt.ask()  # the model is fitted when it proposes
+    return np.asarray(opt.strategy.hyperparameters()["log_ls"])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_density_of_the_length_gives_shorter_lengthscales(seed):
+    # on the same data the -log l term of the density of l pulls the lengthscales' MAP down (the
+    # prior's mode moves from mu to mu - 3 in log l)
+    log_map, length_map = fitted_log_ls(seed), fitted_log_ls(seed, lengthscale_map="length")
+    assert length_map.mean() < log_map.mean() - 0.1
+
+
+def test_the_previous_reading_is_the_default_of_the_option():
+    assert BayesianSearch().lengthscale_map in ("log", "length")
+
+
+@pytest.mark.parametrize("bad", ["value", "", None, 1])
+def test_bad_lengthscale_map_is_refused(bad):
+    with pytest.raises(ValueError, match="lengthscale_map"):
+        BayesianSearch(lengthscale_map=bad)
