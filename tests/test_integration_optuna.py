@@ -175,8 +175,14 @@ def test_distributions_values_types_and_bounds() -> None:
     ]
     study = _seed_study(AmtuneSampler(n_startup_trials=0, seed=1), space, start)
     seen_choices = set()
-    for _ in range(12):
+    for k in range(12):
         params = _ask_relative(study, space)
+        if k % 3 == 2:  # some proposals are told, so the model is refitted between asks
+            study.add_trial(
+                optuna.create_trial(
+                    params=params, distributions=space, value=-1.0 if params["c"] is None else 0.5
+                )
+            )
         assert params.keys() == space.keys()
         for name, dist in space.items():
             v = params[name]

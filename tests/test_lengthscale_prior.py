@@ -25,12 +25,13 @@ def fitted_log_ls(seed, **opts):
 def test_the_density_of_the_length_gives_shorter_lengthscales(seed):
     # on the same data the -log l term of the density of l pulls the lengthscales' MAP down (the
     # prior's mode moves from mu to mu - 3 in log l)
-    log_map, length_map = fitted_log_ls(seed), fitted_log_ls(seed, lengthscale_map="length")
+    log_map, length_map = fitted_log_ls(seed, lengthscale_map="log"), fitted_log_ls(seed)
     assert length_map.mean() < log_map.mean() - 0.1
 
 
-def test_the_previous_reading_is_the_default_of_the_option():
-    assert BayesianSearch().lengthscale_map in ("log", "length")
+def test_the_density_of_the_length_is_the_default():
+    assert BayesianSearch().lengthscale_map == "length"
+    np.testing.assert_array_equal(fitted_log_ls(4), fitted_log_ls(4, lengthscale_map="length"))
 
 
 @pytest.mark.parametrize("bad", ["value", "", None, 1])

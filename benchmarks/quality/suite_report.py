@@ -447,12 +447,18 @@ SUITE_ORDER = [
 #: design when the design is unchanged). ``amtune-bayes`` is the current default.
 ABLATIONS = [
     (
-        "amtune-bayes:irrelevant_lengthscale=None",
-        "the default before the irrelevant-range change: only exact repeats excluded",
+        "amtune-bayes:lengthscale_map=log",
+        "the default before the lengthscale-prior change (irrelevant ranges already excluded): the "
+        "MAP under the density of log l",
         ["amtune-bayes"],
     ),
     (
-        "amtune-bayes:irrelevant_lengthscale=None",
+        "amtune-bayes:irrelevant_lengthscale=None+lengthscale_map=log",
+        "the default before the irrelevant-range change: only exact repeats excluded",
+        ["amtune-bayes:lengthscale_map=log"],
+    ),
+    (
+        "amtune-bayes:irrelevant_lengthscale=None+lengthscale_map=log",
         "the default of the noise-model round",
         [
             "amtune-bayes:region_schedule=alternate#en",
@@ -466,7 +472,7 @@ ABLATIONS = [
         "the default before the noise-model change: a learned noise variance always, which "
         "`deterministic=False` reproduces bit for bit",
         [
-            "amtune-bayes:irrelevant_lengthscale=None",
+            "amtune-bayes:irrelevant_lengthscale=None+lengthscale_map=log",
             "amtune-bayes:deterministic=True",
             "amtune-bayes:local_fraction=0#n10",
             "amtune-bayes:output_warping=False",
@@ -491,11 +497,14 @@ ABLATIONS = [
 #: snapshot of that commit, stored as ``amtune-bayes#v0``), the previous default and the current
 #: one (the first of these that a suite ran is the one its headline compares)
 VERSIONS = [
-    ("amtune-bayes", "now (irrelevant ranges excluded)"),
-    # the default of the noise-model round; its proposals are those of this option set
-    ("amtune-bayes:irrelevant_lengthscale=None", "previous default (noise model by evidence)"),
-    # the previous default (10 Halton points, a learned noise variance); its proposals are those
-    # of this option set (run as an ablation while it was the default)
+    ("amtune-bayes", "now (BoTorch's reading of the lengthscale prior, irrelevant ranges excluded)"),
+    # the default at the start of the lengthscale / irrelevant-range round (noise model chosen by
+    # evidence); its proposals are those of this option set
+    (
+        "amtune-bayes:irrelevant_lengthscale=None+lengthscale_map=log",
+        "previous default (noise model by evidence)",
+    ),
+    # the default before the noise-model round (10 Halton points, a learned noise variance)
     ("amtune-bayes:n_initial=10", "default before (learned noise)"),
     ("amtune-bayes#v0", "before issue 12 (commit 6988ffa)"),
 ]

@@ -70,7 +70,7 @@ void bind_engine(py::module_& m) {
            py::arg("n_candidates") = 0, py::arg("output_warping") = true, py::arg("big_threshold") = 0,
            py::arg("local_points") = 256, py::arg("big_candidates") = 1024, py::arg("max_pending") = 64,
            py::arg("select_noise") = true, py::arg("plugin_incumbent") = false,
-           py::arg("irrelevant_lengthscale") = 100.0, py::arg("ls_map_on_length") = false)
+           py::arg("irrelevant_lengthscale") = 100.0, py::arg("ls_map_on_length") = true)
       .def(
           "propose",
           [](BayesEngine& e, const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,

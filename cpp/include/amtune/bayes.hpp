@@ -90,9 +90,10 @@ struct EngineOptions {
   // the model found irrelevant: proposals must differ from every evaluated or pending
   // configuration in some other range (update_history_seen).
   double irrelevant_lengthscale = 100.0;
-  // MAP of the lengthscales under the density of l itself (BoTorch's: the log-normal density's
-  // -log l term moves the mode of log l from mu to mu - sigma^2) instead of the density of log l.
-  bool ls_map_on_length = false;
+  // MAP of the lengthscales under the density of l itself, as BoTorch reads the prior (the
+  // log-normal density's -log l term moves the mode of log l from mu to mu - sigma^2); false: the
+  // density of log l (the default before issue 12's ablation, priors.hpp).
+  bool ls_map_on_length = true;
 };
 
 class BayesEngine {

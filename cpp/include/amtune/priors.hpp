@@ -2,10 +2,12 @@
 //
 // * Lengthscales: log l ~ N(sqrt(2) + log(d) / 2, 3), the dimension-scaled prior of Hvarfner,
 //   Hellsten & Nardi 2024 ("Vanilla Bayesian optimization performs great in high dimensions",
-//   ICML, eq. 6 with mu_0 = sqrt(2), sigma_0 = sqrt(3)), for inputs in the unit cube. The fit
-//   maximizes the density of log l unless EngineOptions::ls_map_on_length asks for the density of
-//   l, as BoTorch does (GPyTorch evaluates a prior on the lengthscale itself): its -log l term is
-//   the normal density of log l with mean mu - sigma^2, so the engine shifts mu by -3.
+//   ICML, eq. 6 with mu_0 = sqrt(2), sigma_0 = sqrt(3)), for inputs in the unit cube. The MAP
+//   reads it as BoTorch does, as the density of l (GPyTorch evaluates a prior on the lengthscale
+//   itself): its -log l term makes it the normal density of log l with mean mu - sigma^2, so the
+//   engine shifts mu by -3 (EngineOptions::ls_map_on_length; prior mode 0.65 at d = 10, not 13).
+//   Issue 12's ablation: BBOB d = 20 +18 normalized-score points, d = 10 +12, d = 5 +2-3, d = 2
+//   and the real tuning suite no measurable change (benchmarks/results/quality.md, "Ablations").
 // * Signal variance of the standardized outputs: log s2 ~ N(0, 1) (outputs have unit variance).
 // * Noise variance: log(sigma^2) ~ N(-4, 1), BoTorch's default likelihood prior
 //   (get_gaussian_likelihood_with_lognormal_prior), above a floor of 1e-6.
