@@ -67,17 +67,19 @@ Wilcoxon p < 0.001 both), +4.1 +- 3.3 on d = 10 (3 seeds), +5.7 +- 5.4 on the re
 noise (an interpolating local model crowded the Kriging-believer points of a batch).
 
 The lengthscale prior (issue 12): ``LogNormal(sqrt(2) + log(d) / 2, sqrt(3))`` was maximized as the
-density of ``log l``, whose mode ``e^mu`` is a lengthscale of 13 at d = 10 on the unit cube: with the
-25-50 trials of a tuning job the model stayed nearly flat in many dimensions, log-EI went to the faces
-of the trust region, and at d = 20 the first 25 evaluations did no better than random sampling.
-BoTorch, where the prior was defined and validated, evaluates it on the lengthscale itself; the
-density of ``l`` carries a ``-log l`` term and its mode is ``e^(mu - sigma^2)``, 0.65 at d = 10.
-Run by run against the previous reading (``lengthscale_map="log"``), bayesmark's normalized score
-changed at 25 / 50 / 100 evaluations by +19.9 / +18.3 / +19.6 on BBOB d = 20 (24 functions x 10
-seeds, p < 0.001), +11.8 / +12.4 / +8.9 on d = 10 (x 3 seeds), +2.8 / +2.3 / +3.2 on d = 5,
-+0.3 / +2.0 / +2.9 on d = 2, +1.3 / +1.4 at 25 / 50 on the real tuning suite (19 problems x 10 seeds:
-no measurable change), -8.8 / +7.1 on its noisy variant (x 5 seeds, neither significant) and +9.2
-at 48 with batches of 8 (``benchmarks/results/quality.md``, "Ablations").
+density of ``log l``, whose mode ``e^mu`` is a lengthscale of 13 at d = 10 on the unit cube: with
+the 25-50 trials of a tuning job the model stayed nearly flat in many dimensions, log-EI went to
+the faces of the trust region, and at d = 20 the first 25 evaluations did no better than random
+sampling. BoTorch, where the prior was defined and validated, evaluates it on the lengthscale
+itself; the density of ``l`` carries a ``-log l`` term and its mode is ``e^(mu - sigma^2)``, 0.65
+at d = 10. Run by run against the previous reading (``lengthscale_map="log"``), bayesmark's
+normalized score changed at 25 / 50 / 100 evaluations by +19.9 / +18.3 / +19.7 on BBOB d = 20 (24
+functions x 10 seeds, p < 0.001), +11.8 / +12.4 / +8.9 on d = 10 (x 3 seeds), +2.8 / +2.3 / +3.2 on
+d = 5, +0.3 / +2.0 / +2.8 on d = 2, +0.4 / +1.4 at 25 / 50 on the real tuning suite (19 problems x
+10 seeds: no measurable change), -8.8 / +7.1 on its noisy variant (x 5 seeds) and -7.7 / +9.2 at 48
+with batches of 4 / 8 (x 3 seeds; none of the tuning-suite differences is significant):
+``benchmarks/results/quality.md``, "Ablations". ``Surrogate`` keeps the density of ``log l``: the
+convergence rule of the completion criteria was calibrated with it.
 
 If the model cannot be fitted (it should not happen), the strategy says so with a ``RuntimeWarning``
 and falls back to a space-filling proposal.
