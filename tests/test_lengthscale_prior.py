@@ -38,3 +38,21 @@ def test_the_density_of_the_length_is_the_default():
 def test_bad_lengthscale_map_is_refused(bad):
     with pytest.raises(ValueError, match="lengthscale_map"):
         BayesianSearch(lengthscale_map=bad)
+
+
+def test_the_surrogate_keeps_the_density_of_log_l():
+    # the convergence rule of the completion criteria was calibrated with it (Surrogate docstring)
+    from amtune.strategies.surrogate import Surrogate
+
+    space = amtune.SearchSpace({f"x{i}": amtune.ContinuousParameter(-1.0, 1.0) for i in range(3)})
+    rng = np.random.default_rng(0)
+    configs = [{f"x{i}": float(v) for i, v in enumerate(row)} for row in rng.uniform(-1, 1, (12, 3))]
+    values = [sum(c.values()) ** 2 for c in configs]
+
+    def log_ls(**opts):
+        return np.log(list(Surrogate(space, configs, values, **opts).lengthscales.values()))
+
+    np.testing.assert_allclose(log_ls(), log_ls(lengthscale_map="log"))
+    assert log_ls(lengthscale_map="length").mean() < log_ls().mean() - 0.1
+    with pytest.raises(ValueError, match="lengthscale_map"):
+        Surrogate(space, lengthscale_map="value")
