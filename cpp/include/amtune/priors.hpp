@@ -6,7 +6,7 @@
 //   reads it as BoTorch does, as the density of l (GPyTorch evaluates a prior on the lengthscale
 //   itself): its -log l term makes it the normal density of log l with mean mu - sigma^2, so the
 //   engine shifts mu by -3 (EngineOptions::ls_map_on_length; prior mode 0.65 at d = 10, not 13).
-//   Issue 12's ablation: BBOB d = 20 +18 normalized-score points, d = 10 +12, d = 5 +2-3, d = 2
+//   Issue 12's ablation: BBOB d = 20 +18 normalized-score points, d = 10 +7-12, d = 5 +2-3, d = 2
 //   and the real tuning suite no measurable change (benchmarks/results/quality.md, "Ablations").
 // * Signal variance of the standardized outputs: log s2 ~ N(0, 1) (outputs have unit variance).
 // * Noise variance: log(sigma^2) ~ N(-4, 1), BoTorch's default likelihood prior

@@ -74,7 +74,7 @@ sampling. BoTorch, where the prior was defined and validated, evaluates it on th
 itself; the density of ``l`` carries a ``-log l`` term and its mode is ``e^(mu - sigma^2)``, 0.65
 at d = 10. Run by run against the previous reading (``lengthscale_map="log"``), bayesmark's
 normalized score changed at 25 / 50 / 100 evaluations by +19.9 / +18.3 / +19.7 on BBOB d = 20 (24
-functions x 10 seeds, p < 0.001), +11.8 / +12.4 / +8.9 on d = 10 (x 3 seeds), +2.8 / +2.3 / +3.2 on
+functions x 10 seeds, p < 0.001), +11.7 / +11.4 / +7.0 on d = 10, +2.8 / +2.3 / +3.2 on
 d = 5, +0.3 / +2.0 / +2.8 on d = 2, +0.4 / +1.4 at 25 / 50 on the real tuning suite (19 problems x
 10 seeds: no measurable change), -8.8 / +7.1 on its noisy variant (x 5 seeds) and -7.7 / +9.2 at 48
 with batches of 4 / 8 (x 3 seeds; none of the tuning-suite differences is significant):
