@@ -17,6 +17,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing import connection as mp_connection
 from typing import Any
 
 from amtune.runners.environment import prepare_job_dir
@@ -87,6 +88,18 @@ class _ProcessHandle(Handle):
         self.pid = proc.pid
         self._stop_asked = False
         self._lock = threading.Lock()
+        self._poll_lock = threading.Lock()
+
+    def exitcode(self) -> int | None:
+        """The worker's exit code (None while it runs), read by one thread at a time.
+
+        multiprocessing's process objects are not thread-safe: under the forkserver start method two
+        threads polling at once can both find the exit status ready, one reads it and the other
+        reads end-of-file, which multiprocessing records as exit code 255, so a worker killed by a
+        signal was reported as exiting with code 255."""
+        with self._poll_lock:
+            code: int | None = self.proc.exitcode
+        return code
 
     def stop(self, grace: float) -> None:
         with self._lock:
@@ -102,17 +115,17 @@ class _ProcessHandle(Handle):
         t.start()
 
     def alive(self) -> bool:
-        return self.proc.exitcode is None
+        return self.exitcode() is None
 
     def kill(self) -> None:
-        if self.proc.exitcode is None:
+        if self.exitcode() is None:
             self.proc.kill()
 
     def _escalate(self, grace: float) -> None:
-        if self.proc.exitcode is None:
+        if self.exitcode() is None:
             self.proc.terminate()
             time.sleep(min(grace, 2.0))
-            if self.proc.exitcode is None:
+            if self.exitcode() is None:
                 self.proc.kill()
 
 
@@ -201,8 +214,10 @@ class ProcessRunner(Runner):
                 events.put(msg)
             elif isinstance(msg, _WorkerEnd):
                 end = msg
-        handle.proc.join()
-        code = handle.proc.exitcode
+        code = handle.exitcode()
+        while code is None:  # join, by polls that hold the handle's lock (see exitcode)
+            mp_connection.wait([handle.proc.sentinel], timeout=0.05)
+            code = handle.exitcode()
         try:
             conn.close()
         except OSError:
