@@ -329,6 +329,8 @@ void BayesEngine::update_history_seen(const RowMatrix& X) {
     const double cut = std::log(opt_.irrelevant_lengthscale);
     for (int j = 0; j < d; ++j) ignore[static_cast<std::size_t>(j)] = hyper_.log_ls[j] >= cut ? 1 : 0;
   }
+  // no irrelevant range: an empty mask, so the keys are the plain rows (SeenSet::key skips the loop)
+  if (std::find(ignore.begin(), ignore.end(), 1) == ignore.end()) ignore.clear();
   if (ignore != hist_seen_.ignored()) {
     hist_seen_.set_ignored(std::move(ignore));
     hist_rows_ = 0;
