@@ -29,7 +29,7 @@ void bind_engine(py::module_& m) {
                        double kappa, bool deterministic, int threads, int max_fit_points, int fit_restarts,
                        int n_starts, int n_candidates, bool output_warping, int big_threshold, int local_points,
                        int big_candidates, int max_pending, bool select_noise, bool plugin_incumbent,
-                       double irrelevant_lengthscale, bool ls_map_on_length) {
+                       double irrelevant_lengthscale, bool ls_map_on_length, bool noise_map_on_variance) {
              const char* where = "BayesEngine";
              if (spec.dim() != space.dim()) b::fail(where, "spec and space dimensions differ");
              if (!(std::isfinite(kappa) && kappa >= 0)) b::fail(where, "kappa must be a finite number >= 0");
@@ -62,6 +62,7 @@ void bind_engine(py::module_& m) {
              o.plugin_incumbent = plugin_incumbent;
              o.irrelevant_lengthscale = irrelevant_lengthscale;
              o.ls_map_on_length = ls_map_on_length;
+             o.noise_map_on_variance = noise_map_on_variance;
              return BayesEngine(space, spec, o);
            }),
            py::arg("space"), py::arg("spec"), py::arg("acquisition") = amtune::AcqKind::LogEI,
@@ -70,7 +71,8 @@ void bind_engine(py::module_& m) {
            py::arg("n_candidates") = 0, py::arg("output_warping") = true, py::arg("big_threshold") = 0,
            py::arg("local_points") = 256, py::arg("big_candidates") = 1024, py::arg("max_pending") = 64,
            py::arg("select_noise") = true, py::arg("plugin_incumbent") = false,
-           py::arg("irrelevant_lengthscale") = 100.0, py::arg("ls_map_on_length") = true)
+           py::arg("irrelevant_lengthscale") = 100.0, py::arg("ls_map_on_length") = true,
+           py::arg("noise_map_on_variance") = false)
       .def(
           "propose",
           [](BayesEngine& e, const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,

@@ -55,6 +55,7 @@ BayesEngine::BayesEngine(Space space, InputSpec spec, EngineOptions opt)
   if (opt_.max_pending < 0) throw std::invalid_argument("BayesEngine: max_pending must be >= 0");
   threads_ = resolve_num_threads(opt_.threads);
   if (opt_.ls_map_on_length) priors_.log_ls.mu -= priors_.log_ls.sigma * priors_.log_ls.sigma;
+  if (opt_.noise_map_on_variance) priors_.log_noise.mu -= priors_.log_noise.sigma * priors_.log_noise.sigma;
   hyper_ = initial_hyper();
 }
 

@@ -94,6 +94,9 @@ struct EngineOptions {
   // log-normal density's -log l term moves the mode of log l from mu to mu - sigma^2); false: the
   // density of log l (the default before issue 12's ablation, priors.hpp).
   bool ls_map_on_length = true;
+  // MAP of the learned noise variance under the density of sigma^2 itself (BoTorch's reading of
+  // its LogNormal(-4, 1) likelihood prior: mode e^-5, not e^-4); false: the density of log sigma^2.
+  bool noise_map_on_variance = false;
 };
 
 class BayesEngine {

@@ -226,6 +226,11 @@ class BayesianSearch(Strategy):
         whose ``-log l`` term puts the mode at ``e^(mu - sigma^2)`` (0.65 at d = 10); ``"log"``
         the density of ``log l``, mode ``e^mu`` (13 at d = 10), the default before issue 12's
         ablation (see the module docstring).
+    ``noise_map``
+        How a learned noise variance's MAP reads BoTorch's likelihood prior ``LogNormal(-4, 1)``:
+        ``"log"`` (default) maximizes the density of ``log sigma^2``, mode ``e^-4`` of the
+        standardized variance; ``"variance"`` the density of ``sigma^2`` itself, as BoTorch does,
+        mode ``e^-5``.
     ``region_schedule``
         Which model-based proposals search the trust region (exact mode; the big-history mode
         always uses the fixed schedule). ``"fixed"`` (default): ``local_fraction`` of them.
@@ -271,6 +276,7 @@ class BayesianSearch(Strategy):
         plugin_incumbent: bool = False,
         irrelevant_lengthscale: float | None = DEFAULT_IRRELEVANT_LENGTHSCALE,
         lengthscale_map: str = "length",
+        noise_map: str = "log",
     ) -> None:
         if acquisition not in ACQUISITIONS:
             raise ValueError(
@@ -347,6 +353,9 @@ class BayesianSearch(Strategy):
         if lengthscale_map not in ("log", "length"):
             raise ValueError(f"lengthscale_map must be 'log' or 'length', got {lengthscale_map!r}")
         self.lengthscale_map = lengthscale_map
+        if noise_map not in ("log", "variance"):
+            raise ValueError(f"noise_map must be 'log' or 'variance', got {noise_map!r}")
+        self.noise_map = noise_map
         self.irrelevant_lengthscale = (
             None if irrelevant_lengthscale is None else float(irrelevant_lengthscale)
         )
@@ -372,6 +381,7 @@ class BayesianSearch(Strategy):
             plugin_incumbent=self.plugin_incumbent,
             irrelevant_lengthscale=self.irrelevant_lengthscale or 0.0,
             ls_map_on_length=self.lengthscale_map == "length",
+            noise_map_on_variance=self.noise_map == "variance",
         )
         self._set_region(self.local_fraction)
         self._n_init = (
