@@ -29,7 +29,8 @@ void bind_engine(py::module_& m) {
                        double kappa, bool deterministic, int threads, int max_fit_points, int fit_restarts,
                        int n_starts, int n_candidates, bool output_warping, int big_threshold, int local_points,
                        int big_candidates, int max_pending, bool select_noise, bool plugin_incumbent,
-                       double irrelevant_lengthscale, bool ls_map_on_length, bool noise_map_on_variance) {
+                       double irrelevant_lengthscale, bool ls_map_on_length, bool noise_map_on_variance,
+                       bool select_noise_loo) {
              const char* where = "BayesEngine";
              if (spec.dim() != space.dim()) b::fail(where, "spec and space dimensions differ");
              if (!(std::isfinite(kappa) && kappa >= 0)) b::fail(where, "kappa must be a finite number >= 0");
@@ -63,6 +64,7 @@ void bind_engine(py::module_& m) {
              o.irrelevant_lengthscale = irrelevant_lengthscale;
              o.ls_map_on_length = ls_map_on_length;
              o.noise_map_on_variance = noise_map_on_variance;
+             o.select_noise_loo = select_noise_loo;
              return BayesEngine(space, spec, o);
            }),
            py::arg("space"), py::arg("spec"), py::arg("acquisition") = amtune::AcqKind::LogEI,
@@ -72,7 +74,8 @@ void bind_engine(py::module_& m) {
            py::arg("local_points") = 256, py::arg("big_candidates") = 1024, py::arg("max_pending") = 64,
            py::arg("select_noise") = true, py::arg("plugin_incumbent") = false,
            py::arg("irrelevant_lengthscale") = 100.0, py::arg("ls_map_on_length") = true,
-           py::arg("noise_map_on_variance") = false)
+           py::arg("noise_map_on_variance") = false,
+           py::arg("select_noise_loo") = false)
       .def(
           "propose",
           [](BayesEngine& e, const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,

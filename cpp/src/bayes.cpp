@@ -132,6 +132,13 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
   double best_f = std::numeric_limits<double>::infinity();
   Hyper best_h;
   bool best_warp = false;
+  // select_noise_loo: the best model of each noise variant (warping chosen by BIC within it)
+  struct Candidate {
+    double penalized = std::numeric_limits<double>::infinity(), f = 0.0;
+    Hyper h;
+    bool warp = false;
+  };
+  Candidate per_noise[2];
   for (bool warp : variants)
   for (bool learn : noise_variants) {
     const HyperLayout lay(spec_, learn, warp);
@@ -194,12 +201,51 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
       best_h = lay.unpack(r.x, base);
       best_warp = warp;
     }
+    Candidate& c = per_noise[learn ? 1 : 0];
+    if (penalized < c.penalized) c = Candidate{penalized, r.f, lay.unpack(r.x, base), warp};
   }
   if (!std::isfinite(best_f)) throw std::runtime_error("GP hyperparameter fit failed from every start");
+  if (opt_.select_noise_loo && noise_variants.size() == 2 && std::isfinite(per_noise[0].penalized) &&
+      std::isfinite(per_noise[1].penalized)) {
+    // Leave-one-out instead of BIC for the noise model: on a noisy objective, the noiseless MAP
+    // interpolates the noise with short lengthscales, and its posterior (with the BIC penalty of
+    // one parameter) often beats the learned noise's; its predictions of left-out points do not.
+    const double loo_quiet = loo_log_density(per_noise[0].h, X, yt);
+    const double loo_noisy = loo_log_density(per_noise[1].h, X, yt);
+    const Candidate& c = per_noise[std::isfinite(loo_noisy) && !(loo_quiet >= loo_noisy) ? 1 : 0];
+    map_value_ = c.f;
+    best_h = c.h;
+    best_warp = c.warp;
+  }
   hyper_ = best_h;
   use_warp_ = best_warp;
   fitted_ = true;
   ++fit_count_;
+}
+
+double BayesEngine::loo_log_density(const Hyper& h, const RowMatrix& X, const VectorXd& yt) const {
+  // With K = L L^T (noise and jitter included) and alpha = K^-1 (y - c), the prediction of y_i from
+  // the other points has mean y_i - alpha_i / [K^-1]_ii and variance 1 / [K^-1]_ii (R&W eq. 5.12).
+  const int n = static_cast<int>(X.rows());
+  if (n < 2) return -std::numeric_limits<double>::infinity();
+  GP gp(spec_, h);
+  try {
+    gp.fit(X, yt);
+  } catch (const std::runtime_error&) {
+    return -std::numeric_limits<double>::infinity();
+  }
+  const MatrixXd L = gp.L();
+  MatrixXd Kinv = MatrixXd::Identity(n, n);
+  L.triangularView<Eigen::Lower>().solveInPlace(Kinv);
+  Kinv = (Kinv.transpose() * Kinv).eval();  // K^-1 = L^-T L^-1
+  const VectorXd alpha = Kinv * (yt.array() - h.mean).matrix();
+  double total = 0.0;
+  for (int i = 0; i < n; ++i) {
+    const double prec = Kinv(i, i);  // 1 / LOO variance
+    const double resid = alpha[i] / prec;
+    total += 0.5 * std::log(prec) - 0.5 * resid * resid * prec - 0.5 * std::log(2.0 * M_PI);
+  }
+  return total;
 }
 
 LbfgsbResult BayesEngine::optimize(const HyperLayout& lay, const RowMatrix& X, const VectorXd& y,

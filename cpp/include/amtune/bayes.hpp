@@ -50,6 +50,9 @@ struct EngineOptions {
   // noiseless model (noise fixed at 1e-8) by their evidence (fit_hypers); false: always learned.
   // The big-history mode's local model always learns it (see fit_hypers).
   bool select_noise = true;
+  // With select_noise: choose between the two noise models by their leave-one-out predictive log
+  // density (R&W 2006, section 5.4.2) instead of the BIC-penalized posterior (noise_loo_density).
+  bool select_noise_loo = false;
   // With a learned noise variance (a noisy model), EI's incumbent, the trust region's centre and
   // the local candidates' incumbents are ranked by the posterior mean at the evaluated points (the
   // plug-in rule of Picheny et al. 2013) instead of the observed values; a noiseless model
@@ -151,6 +154,8 @@ class BayesEngine {
   void require_linear_model(const char* what) const;
   // `big`: a fit of the big-history mode's local model, which always learns its noise.
   void fit_hypers(const RowMatrix& X, const Eigen::VectorXd& yt, bool full, std::uint64_t seed, bool big = false);
+  // Leave-one-out predictive log density of (X, yt) under hyperparameters h (R&W 2006, eq. 5.10-5.12).
+  double loo_log_density(const Hyper& h, const RowMatrix& X, const Eigen::VectorXd& yt) const;
   // Best L-BFGS result over starts (theta in the layout's packing), or f = inf if all failed.
   LbfgsbResult optimize(const HyperLayout& lay, const RowMatrix& X, const Eigen::VectorXd& y,
                         const std::vector<Eigen::VectorXd>& starts, int max_iter) const;

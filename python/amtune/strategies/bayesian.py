@@ -277,6 +277,7 @@ class BayesianSearch(Strategy):
         irrelevant_lengthscale: float | None = DEFAULT_IRRELEVANT_LENGTHSCALE,
         lengthscale_map: str = "length",
         noise_map: str = "log",
+        noise_selection: str = "bic",
     ) -> None:
         if acquisition not in ACQUISITIONS:
             raise ValueError(
@@ -356,6 +357,9 @@ class BayesianSearch(Strategy):
         if noise_map not in ("log", "variance"):
             raise ValueError(f"noise_map must be 'log' or 'variance', got {noise_map!r}")
         self.noise_map = noise_map
+        if noise_selection not in ("bic", "loo"):
+            raise ValueError(f"noise_selection must be 'bic' or 'loo', got {noise_selection!r}")
+        self.noise_selection = noise_selection
         self.irrelevant_lengthscale = (
             None if irrelevant_lengthscale is None else float(irrelevant_lengthscale)
         )
@@ -382,6 +386,7 @@ class BayesianSearch(Strategy):
             irrelevant_lengthscale=self.irrelevant_lengthscale or 0.0,
             ls_map_on_length=self.lengthscale_map == "length",
             noise_map_on_variance=self.noise_map == "variance",
+            select_noise_loo=self.noise_selection == "loo",
         )
         self._set_region(self.local_fraction)
         self._n_init = (
