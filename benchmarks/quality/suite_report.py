@@ -447,6 +447,15 @@ SUITE_ORDER = [
 #: design when the design is unchanged). ``amtune-bayes`` is the current default.
 ABLATIONS = [
     (
+        "amtune-bayes",
+        "the default (noise model chosen by BIC-penalized evidence at each full fit)",
+        [
+            "amtune-bayes:noise_selection=loo",
+            "amtune-bayes:deterministic=False",
+            "amtune-bayes:deterministic=False+noise_map=variance",
+        ],
+    ),
+    (
         "amtune-bayes:lengthscale_map=log",
         "the default before the lengthscale-prior change (irrelevant ranges already excluded): the "
         "MAP under the density of log l",

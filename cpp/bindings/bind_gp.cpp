@@ -160,6 +160,8 @@ void bind_gp(py::module_& m) {
             gp.set_y(y);
           },
           py::arg("y"), "Replace the targets of every row")
+      .def("loo_log_density", &GP::loo_log_density,
+           "Leave-one-out predictive log density of the conditioned rows (noise included)")
       .def_property_readonly("n", &GP::n)
       .def_property_readonly("jitter", &GP::jitter)
       .def_property_readonly("L", &GP::L)

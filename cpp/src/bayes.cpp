@@ -224,28 +224,13 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
 }
 
 double BayesEngine::loo_log_density(const Hyper& h, const RowMatrix& X, const VectorXd& yt) const {
-  // With K = L L^T (noise and jitter included) and alpha = K^-1 (y - c), the prediction of y_i from
-  // the other points has mean y_i - alpha_i / [K^-1]_ii and variance 1 / [K^-1]_ii (R&W eq. 5.12).
-  const int n = static_cast<int>(X.rows());
-  if (n < 2) return -std::numeric_limits<double>::infinity();
   GP gp(spec_, h);
   try {
     gp.fit(X, yt);
   } catch (const std::runtime_error&) {
     return -std::numeric_limits<double>::infinity();
   }
-  const MatrixXd L = gp.L();
-  MatrixXd Kinv = MatrixXd::Identity(n, n);
-  L.triangularView<Eigen::Lower>().solveInPlace(Kinv);
-  Kinv = (Kinv.transpose() * Kinv).eval();  // K^-1 = L^-T L^-1
-  const VectorXd alpha = Kinv * (yt.array() - h.mean).matrix();
-  double total = 0.0;
-  for (int i = 0; i < n; ++i) {
-    const double prec = Kinv(i, i);  // 1 / LOO variance
-    const double resid = alpha[i] / prec;
-    total += 0.5 * std::log(prec) - 0.5 * resid * resid * prec - 0.5 * std::log(2.0 * M_PI);
-  }
-  return total;
+  return gp.loo_log_density();
 }
 
 LbfgsbResult BayesEngine::optimize(const HyperLayout& lay, const RowMatrix& X, const VectorXd& y,

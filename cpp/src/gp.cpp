@@ -2,6 +2,7 @@
 
 #include <Eigen/Cholesky>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -291,6 +292,22 @@ void GP::set_y(const VectorXd& y) {
   if (y.size() != n_) throw std::invalid_argument("GP.set_y: size differs from the number of rows");
   y_.head(n_) = y;
   update_alpha();
+}
+
+double GP::loo_log_density() const {
+  // With K = L L^T (noise and jitter included) and alpha = K^-1 (y - c), the prediction of y_i from
+  // the other rows has mean y_i - alpha_i / [K^-1]_ii and variance 1 / [K^-1]_ii (R&W eq. 5.12).
+  if (n_ < 2) return -std::numeric_limits<double>::infinity();
+  const auto L = L_.topLeftCorner(n_, n_);
+  MatrixXd Linv = MatrixXd::Identity(n_, n_);
+  L.triangularView<Eigen::Lower>().solveInPlace(Linv);
+  const VectorXd prec = Linv.colwise().squaredNorm().transpose();  // diag(K^-1) = diag(L^-T L^-1)
+  double total = 0.0;
+  for (int i = 0; i < n_; ++i) {
+    const double resid = alpha_[i] / prec[i];
+    total += 0.5 * std::log(prec[i] / (2.0 * M_PI)) - 0.5 * resid * resid * prec[i];
+  }
+  return total;
 }
 
 void GP::update_alpha() {

@@ -230,7 +230,16 @@ class BayesianSearch(Strategy):
         How a learned noise variance's MAP reads BoTorch's likelihood prior ``LogNormal(-4, 1)``:
         ``"log"`` (default) maximizes the density of ``log sigma^2``, mode ``e^-4`` of the
         standardized variance; ``"variance"`` the density of ``sigma^2`` itself, as BoTorch does,
-        mode ``e^-5``.
+        mode ``e^-5``. With ``deterministic=False`` on the noisy tuning suite the lower mode lost
+        the gain that learning the noise brings there (``benchmarks/results/quality.md``,
+        "Ablations"), so it is not the default.
+    ``noise_selection``
+        How a full fit chooses between the learned-noise and the noiseless model (with
+        ``deterministic=None``): ``"bic"`` (default) by their posteriors with the BIC penalty of
+        the noise parameter; ``"loo"`` by their leave-one-out predictive log densities (Rasmussen
+        & Williams 2006, section 5.4.2), which tells real noise from structure more often on few
+        points (``tests/test_noise_selection.py``) but made no measurable difference on BBOB d = 2
+        and 5 or on the noisy tuning suite, so it is not the default.
     ``region_schedule``
         Which model-based proposals search the trust region (exact mode; the big-history mode
         always uses the fixed schedule). ``"fixed"`` (default): ``local_fraction`` of them.

@@ -1,0 +1,78 @@
+"""Choosing the noise model by leave-one-out predictive density (``noise_selection="loo"``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import amtune
+from amtune._ext import core
+from amtune.strategies.bayesian import BayesianSearch
+
+
+def gp_with(log_noise, d=2, n=25, seed=0, categorical=False):
+    rng = np.random.default_rng(seed)
+    kinds = [core.Kind.Continuous] * d
+    if categorical:
+        kinds[-1] = core.Kind.Categorical
+    cards = [4 if k == core.Kind.Categorical else 0 for k in kinds]
+    spec = core.InputSpec(kinds, cards, [False] * d)
+    X = rng.random((n, d))
+    if categorical:
+        X[:, -1] = (rng.integers(0, 4, n) + 0.5) / 4
+    y = np.sin(4 * X).sum(1) + 0.1 * rng.standard_normal(n)
+    hyper = dict(log_sf2=0.2, log_noise=log_noise, mean=0.3)
+    return spec, hyper, X, y
+
+
+@pytest.mark.parametrize("log_noise", [-2.0, -5.0, -12.0])
+@pytest.mark.parametrize("categorical", [False, True])
+def test_leave_one_out_density_matches_refitting_without_each_row(log_noise, categorical):
+    spec, hyper, X, y = gp_with(log_noise, d=3, categorical=categorical)
+    ls = np.log(np.full(3, 0.3))
+    gp = core.GP(spec, ls, **hyper)
+    gp.fit(X, y)
+    brute = 0.0
+    for i in range(len(y)):
+        keep = np.arange(len(y)) != i
+        g = core.GP(spec, ls, **hyper)
+        g.fit(X[keep], y[keep])
+        mu, var = g.predict(X[i : i + 1])
+        var = var[0] + g.hyper.noise  # the prediction of an observation carries its noise
+        brute += -0.5 * np.log(2 * np.pi * var) - 0.5 * (y[i] - mu[0]) ** 2 / var
+    assert gp.loo_log_density() == pytest.approx(brute, rel=1e-6, abs=1e-6)
+
+
+def test_leave_one_out_needs_two_rows():
+    spec, hyper, X, y = gp_with(-4.0)
+    gp = core.GP(spec, np.zeros(2), **hyper)
+    gp.fit(X[:1], y[:1])
+    assert gp.loo_log_density() == -np.inf
+
+
+def learns_noise_after(n, noise_sd, selection, seed=0):
+    """Whether the model learns a noise variance after n random trials of a 3-d function."""
+    space = amtune.SearchSpace({f"x{i}": amtune.ContinuousParameter(0.0, 1.0) for i in range(3)})
+    rng = np.random.default_rng(seed)
+    X = rng.random((n, 3))
+    y = np.sin(6 * X[:, 0]) + X[:, 1] ** 2 + noise_sd * rng.standard_normal(n)
+    opt = amtune.Optimizer(space, strategy="Bayesian", random_seed=seed, noise_selection=selection)
+    opt.add_many([{f"x{i}": float(v) for i, v in enumerate(r)} for r in X], y.tolist())
+    opt.ask()
+    return opt.strategy.hyperparameters()["learns_noise"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_leave_one_out_keeps_a_deterministic_objective_noiseless(seed):
+    assert not learns_noise_after(30, 0.0, "loo", seed)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_leave_one_out_learns_the_noise_of_a_noisy_objective(seed):
+    assert learns_noise_after(30, 0.3, "loo", seed)
+
+
+@pytest.mark.parametrize("bad", ["BIC", "", None, 1])
+def test_bad_noise_selection_is_refused(bad):
+    with pytest.raises(ValueError, match="noise_selection"):
+        BayesianSearch(noise_selection=bad)
