@@ -5,6 +5,7 @@ import math
 import threading
 import time
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -385,3 +386,25 @@ def test_the_stored_request_rebuilds_the_tuner(tmp_path, make_tuner):
     assert name == "loss" and space == t.space
     again = type(t)(name, space, **kwargs)
     assert tuning_job_config(again, ["python", "train.py"], None) == doc
+
+
+def test_bayesian_options_reach_the_strategy_through_strategy_config(tmp_path, make_tuner):
+    # the README's advice for noisy metrics: strategy_config={"deterministic": False}
+    def noisy(hp, reporter):
+        rng = np.random.default_rng(int(hp["x"] * 1e9))
+        return {"loss": (hp["x"] - 0.3) ** 2 + 0.05 * rng.standard_normal()}
+
+    same = dict(ranges=RANGES, strategy="Bayesian", max_jobs=14, random_seed=3)
+    runs = {}
+    for det in (None, False):
+        config = {} if det is None else {"deterministic": det}
+        t = make_tuner(strategy_config=config, db=tmp_path / f"{det}.db", **same)
+        t.fit(noisy, job_name=f"noise-{det}")
+        assert t.describe()["HyperParameterTuningJobStatus"] == "Completed"
+        runs[det] = list(t.analytics()["x"])
+    assert runs[None][:10] == runs[False][:10]  # the same initial design
+    assert runs[None][10:] != runs[False][10:]  # the model differs once it proposes
+    with pytest.raises(ValueError, match="strategy_config: deterministic must be a bool"):
+        make_tuner(strategy_config={"deterministic": "no"}, **same)
+    with pytest.raises(ValueError, match=r"strategy_config: unknown option\(s\) \['noisy'\]"):
+        make_tuner(strategy_config={"noisy": True}, **same)
