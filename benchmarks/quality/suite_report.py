@@ -452,6 +452,14 @@ ABLATIONS = [
         [
             "amtune-bayes:noise_selection=loo",
             "amtune-bayes:deterministic=False",
+        ],
+    ),
+    (
+        "amtune-bayes:deterministic=False",
+        "the setting advised for noisy metrics (a learned noise variance always)",
+        [
+            "amtune-bayes:deterministic=False+local_fraction=0",
+            "amtune-bayes:deterministic=False+plugin_incumbent=True",
             "amtune-bayes:deterministic=False+noise_map=variance",
         ],
     ),
