@@ -232,6 +232,18 @@ def coverage(suite: Suite, method: str, k: int) -> set[str]:
     return {p for p in suite.problems if suite.scores(p, method, k)}
 
 
+def ranked_peers(suite: Suite, amtune: str, peers: Sequence[str]) -> list[str]:
+    """The peers a table ranks: those that ran at least half of amtune's problems to the suite's
+    budget (the others are left out and named)."""
+    kmax = suite.budget()
+    mine = coverage(suite, amtune, kmax)
+    return [
+        p
+        for p in peers
+        if p in suite.methods and len(coverage(suite, p, kmax) & mine) * 2 >= max(1, len(mine))
+    ]
+
+
 def suite_tables(suite: Suite, amtune: str, peers: Sequence[str]) -> list[str]:
     """Mean rank, normalized score, W/T/L against each peer, losses to Random, time.
 
@@ -240,16 +252,9 @@ def suite_tables(suite: Suite, amtune: str, peers: Sequence[str]) -> list[str]:
     table and named."""
     budgets = [k for k in BUDGETS if k < suite.budget()] + [suite.budget()]
     kmax = budgets[-1]
-    mine = coverage(suite, amtune, kmax)
-    methods = [amtune]
-    left_out = []
-    for p in peers:
-        if p not in suite.methods:
-            continue
-        if len(coverage(suite, p, kmax) & mine) * 2 >= max(1, len(mine)):
-            methods.append(p)
-        else:
-            left_out.append(p)
+    included = ranked_peers(suite, amtune, peers)
+    methods = [amtune, *included]
+    left_out = [p for p in peers if p in suite.methods and p not in included]
     suite = suite.common_seeds(methods)  # every method on the same seeds of each problem
     common = set.intersection(*(coverage(suite, m, kmax) for m in methods))
     lines: list[str] = []
@@ -565,12 +570,9 @@ def broad_section(records: list[dict[str, Any]]) -> list[str]:
             # peers run on fewer seeds (Optuna GPSampler, for its cost) pull the table above down
             # to their seeds; the same table without them, on every seed amtune and they share
             n_seeds = {m: len(_seed_set(suite, m)) for m in suite.methods}
-            full = [p for p in PEERS if p in suite.methods and n_seeds[p] >= n_seeds[version]]
-            if (
-                n_seeds[version] > 1
-                and full
-                and len(full) < len([p for p in PEERS if p in suite.methods])
-            ):
+            ranked = ranked_peers(suite, version, PEERS)
+            full = [p for p in ranked if n_seeds[p] >= n_seeds[version]]
+            if n_seeds[version] > 1 and full and len(full) < len(ranked):
                 out += [
                     f"The same against the peers that ran every seed amtune ran "
                     f"({_seeds(suite, version)}):",
