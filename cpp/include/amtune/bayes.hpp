@@ -51,7 +51,7 @@ struct EngineOptions {
   // The big-history mode's local model always learns it (see fit_hypers).
   bool select_noise = true;
   // With select_noise: choose between the two noise models by their leave-one-out predictive log
-  // density (R&W 2006, section 5.4.2) instead of the BIC-penalized posterior (noise_loo_density).
+  // density (R&W 2006, section 5.4.2) instead of the BIC-penalized posterior (loo_log_density).
   bool select_noise_loo = false;
   // With a learned noise variance (a noisy model), EI's incumbent, the trust region's centre and
   // the local candidates' incumbents are ranked by the posterior mean at the evaluated points (the

@@ -76,12 +76,12 @@ class GP {
   RowMatrix X() const { return X_.topRows(n_); }
   MatrixXd L() const { return L_.topLeftCorner(n_, n_); }
 
-  // Posterior mean and variance of f at rows Xc (latent f: the noise is not included). With
-  // `solved`, it also receives L^-1 k(X, Xc) (n x rows of Xc), the cache of CandidatePosterior
-  // (batch.hpp).
   // Leave-one-out predictive log density of the conditioned rows, sum_i log p(y_i | y_-i), each
   // prediction with the noise variance (R&W 2006, eq. 5.10-5.12); -inf with fewer than 2 rows.
   double loo_log_density() const;
+  // Posterior mean and variance of f at rows Xc (latent f: the noise is not included). With
+  // `solved`, it also receives L^-1 k(X, Xc) (n x rows of Xc), the cache of CandidatePosterior
+  // (batch.hpp).
   void predict(const RowMatrix& Xc, VectorXd& mu, VectorXd& var, MatrixXd* solved = nullptr) const;
   // Same for one point with gradients with respect to its continuous and integer coordinates
   // (zero for categorical ones).

@@ -68,7 +68,7 @@ noise (an interpolating local model crowded the Kriging-believer points of a bat
 Re-examined after the lengthscale change: on the noisy tuning suite the BIC test keeps the noiseless
 model through the first 20-30 evaluations on most problems (few points cannot tell noise from
 structure), the GP interpolates the noise and the search stays around the luckiest draw.
-``deterministic=False`` changes the normalized score there by +9.0 +- 3.4 at 25 evaluations
+``deterministic=False`` changes the normalized score there by +8.9 +- 3.4 at 25 evaluations
 (19 problems x 10 seeds, p = 0.003) but by -13.2 +- 4.0 on the deterministic tuning suite and
 -5.4 / -7.7 / -11.8 at 25 / 50 / 100 on BBOB d = 2 (p < 0.001): a learned noise variance is the
 setting for noisy metrics, the evidence test the default. Choosing by leave-one-out density
