@@ -201,8 +201,10 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
       best_h = lay.unpack(r.x, base);
       best_warp = warp;
     }
-    Candidate& c = per_noise[learn ? 1 : 0];
-    if (penalized < c.penalized) c = Candidate{penalized, r.f, lay.unpack(r.x, base), warp};
+    if (opt_.select_noise_loo) {
+      Candidate& c = per_noise[learn ? 1 : 0];
+      if (penalized < c.penalized) c = Candidate{penalized, r.f, lay.unpack(r.x, base), warp};
+    }
   }
   if (!std::isfinite(best_f)) throw std::runtime_error("GP hyperparameter fit failed from every start");
   if (opt_.select_noise_loo && noise_variants.size() == 2 && std::isfinite(per_noise[0].penalized) &&
