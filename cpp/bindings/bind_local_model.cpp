@@ -9,6 +9,10 @@ void bind_local_model(py::module_& m) {
   using Eigen::VectorXd;
   namespace b = amtune::bind;
 
+  py::enum_<amtune::TieRule>(m, "TieRule", "How a trial tying the incumbent moves the trust region")
+      .value("Fail", amtune::TieRule::Fail, "towards a halving, like any non-improving trial (TuRBO)")
+      .value("Neutral", amtune::TieRule::Neutral, "neither way")
+      .value("Expand", amtune::TieRule::Expand, "towards a doubling (CMA-ES's flat-fitness rule)");
   py::class_<amtune::TrustRegion>(m, "TrustRegion", "The big-history trust region (TuRBO-1)")
       .def_readonly("length", &amtune::TrustRegion::length, "side of the box in the encoded space")
       .def_readonly("successes", &amtune::TrustRegion::successes)

@@ -100,7 +100,7 @@ void BayesEngine::build_local_model(const RowMatrix& X, const Eigen::VectorXd& y
                                     bool refit) {
   const int n = static_cast<int>(X.rows()), d = spec_.dim();
   if (!big_) tr_ = TrustRegion();  // entering the mode (or a resumed history): a new region
-  tr_.update(yi, std::max(4, d), opt_.tr_ties_neutral);
+  tr_.update(yi, std::max(4, d), opt_.tr_ties);
   feats_.update(spec_, hyper_, X, refit || !big_);
   const KernelCache kc(spec_, hyper_);
   int center = 0;
@@ -191,7 +191,7 @@ AcqResult BayesEngine::propose_big(const Acquisition& acq, const SeenSet& seen, 
 }
 
 void BayesEngine::set_trust_region(double local_fraction, int tr_after, bool free_categorical,
-                                   bool integer_neighbours, bool ties_neutral) {
+                                   bool integer_neighbours, TieRule ties) {
   if (!(local_fraction >= 0.0 && local_fraction <= 1.0))
     throw std::invalid_argument("local_fraction must be within [0, 1]");
   if (tr_after < 0) throw std::invalid_argument("tr_after must be >= 0");
@@ -199,7 +199,7 @@ void BayesEngine::set_trust_region(double local_fraction, int tr_after, bool fre
   opt_.tr_after = tr_after;
   opt_.tr_free_categorical = free_categorical;
   opt_.tr_integer_neighbours = integer_neighbours;
-  opt_.tr_ties_neutral = ties_neutral;
+  opt_.tr_ties = ties;
 }
 
 }  // namespace amtune
@@ -213,7 +213,7 @@ void BayesEngine::set_trust_region(double local_fraction, int tr_after, bool fre
 
 namespace amtune {
 
-void TrustRegion::update(const Eigen::VectorXd& y, int fail_tol, bool ties_neutral) {
+void TrustRegion::update(const Eigen::VectorXd& y, int fail_tol, TieRule ties) {
   const int n = static_cast<int>(y.size());
   if (n_seen < 0 || n_seen > n) {  // a new region (first big-mode proposal, or a history not extending ours)
     *this = TrustRegion();
@@ -222,8 +222,9 @@ void TrustRegion::update(const Eigen::VectorXd& y, int fail_tol, bool ties_neutr
     return;
   }
   for (int i = n_seen; i < n; ++i) {
-    if (ties_neutral && std::abs(y[i] - best) <= 1e-12 * std::max(1.0, std::abs(best))) continue;
-    if (y[i] < best - 1e-3 * std::abs(best)) {
+    const bool tie = std::abs(y[i] - best) <= 1e-12 * std::max(1.0, std::abs(best));
+    if (tie && ties == TieRule::Neutral) continue;
+    if (y[i] < best - 1e-3 * std::abs(best) || (tie && ties == TieRule::Expand)) {
       ++successes;
       failures = 0;
     } else {

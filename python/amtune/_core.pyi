@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Acquisition', 'BayesEngine', 'CandidatePosterior', 'GP', 'Hyper', 'InputSpec', 'Kind', 'OutputTransform', 'Scale', 'Space', 'TrustRegion', 'acquisition_value', 'build_info', 'cpu_features', 'erfcx', 'fit_subset', 'gp_neg_log_posterior', 'halton', 'kumaraswamy', 'local_model_rows', 'log_h', 'log_ndtr', 'minimize_box']
+__all__: list[str] = ['Acquisition', 'BayesEngine', 'CandidatePosterior', 'GP', 'Hyper', 'InputSpec', 'Kind', 'OutputTransform', 'Scale', 'Space', 'TieRule', 'TrustRegion', 'acquisition_value', 'build_info', 'cpu_features', 'erfcx', 'fit_subset', 'gp_neg_log_posterior', 'halton', 'kumaraswamy', 'local_model_rows', 'log_h', 'log_ndtr', 'minimize_box']
 class Acquisition:
     """
     Acquisition function of the Bayesian strategy
@@ -83,7 +83,7 @@ class BayesEngine:
         """
         Up to q new encoded points; y is NaN for a failed trial
         """
-    def set_trust_region(self, local_fraction: typing.SupportsFloat | typing.SupportsIndex, tr_after: typing.SupportsInt | typing.SupportsIndex, free_categorical: bool, integer_neighbours: bool = False, ties_neutral: bool = False) -> None:
+    def set_trust_region(self, local_fraction: typing.SupportsFloat | typing.SupportsIndex, tr_after: typing.SupportsInt | typing.SupportsIndex, free_categorical: bool, integer_neighbours: bool = False, ties: TieRule = TieRule.Fail) -> None:
         """
         Trust-region schedule of the exact mode (EngineOptions in bayes.hpp)
         """
@@ -454,6 +454,56 @@ class Space:
         """
     @property
     def dim(self) -> int:
+        ...
+class TieRule:
+    """
+    How a trial tying the incumbent moves the trust region
+    
+    Members:
+    
+      Fail : towards a halving, like any non-improving trial (TuRBO)
+    
+      Neutral : neither way
+    
+      Expand : towards a doubling (CMA-ES's flat-fitness rule)
+    """
+    Expand: typing.ClassVar[TieRule]  # value = <TieRule.Expand: 2>
+    Fail: typing.ClassVar[TieRule]  # value = <TieRule.Fail: 0>
+    Neutral: typing.ClassVar[TieRule]  # value = <TieRule.Neutral: 1>
+    __members__: typing.ClassVar[dict[str, TieRule]]  # value = {'Fail': <TieRule.Fail: 0>, 'Neutral': <TieRule.Neutral: 1>, 'Expand': <TieRule.Expand: 2>}
+    @typing.overload
+    def __eq__(self, other: TieRule) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: TieRule) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
         ...
 class TrustRegion:
     """

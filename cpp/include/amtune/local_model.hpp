@@ -49,18 +49,24 @@ namespace amtune {
 // consecutive improving trials and halves after max(4, d) consecutive non-improving ones; below
 // 2^-7 it restarts at 0.8. An improvement is a value below best - 1e-3 |best|. Trials are
 // counted in the order they finished; a history loaded at once (a resumed job) starts a new region.
+// How a trial that ties the incumbent's value (within 1e-12 relative; a distinct configuration on
+// a plateau, common in tuning losses such as a classification error) moves the trust region.
+// Fail: like any non-improving trial, towards a halving (TuRBO). Neutral: neither way. Expand:
+// like an improving one, towards a doubling: the flat-fitness rule of CMA-ES (Hansen 2016, "The
+// CMA Evolution Strategy: A Tutorial", and its reference code, which multiplies the step size by
+// exp(0.2 + c_sigma / d_sigma) when the best and a large share of a generation tie): equal values
+// inside the region say the region lies on a plateau, and only a larger one can leave it.
+enum class TieRule : int { Fail = 0, Neutral = 1, Expand = 2 };
+
 struct TrustRegion {
   static constexpr double kInit = 0.8, kMin = 0.0078125, kMax = 1.6;
   double length = kInit;
   int successes = 0, failures = 0, restarts = 0;
   int n_seen = -1;  // finished trials already counted (-1: not started)
   double best = std::numeric_limits<double>::infinity();
-  // Count the trials n_seen..n-1 of y (minimization, failures imputed), given the fail tolerance.
-  // With `ties_neutral`, a trial whose value equals the incumbent's (within 1e-12 relative) counts
-  // neither as a success nor as a failure: on a plateau (a tuning loss that many configurations
-  // share) a tie says nothing about the region being too large, and shrinking it there would pin
-  // the search to the plateau.
-  void update(const Eigen::VectorXd& y, int fail_tol, bool ties_neutral = false);
+  // Count the trials n_seen..n-1 of y (minimization, failures imputed), given the fail tolerance;
+  // a trial that ties the incumbent counts as `ties` says (TieRule).
+  void update(const Eigen::VectorXd& y, int fail_tol, TieRule ties = TieRule::Fail);
 };
 
 // Acquisition maximization restricted to the box [lo, hi] around `center`: scrambled-Halton

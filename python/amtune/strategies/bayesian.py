@@ -112,6 +112,12 @@ from amtune.strategies.random_search import config_keys, unused_discrete
 from amtune.strategies.surrogate import env_threads, hyper_dict, input_spec
 
 ACQUISITIONS = dict(core.Acquisition.__members__)  # "LogEI" -> core.Acquisition.LogEI, ...
+#: ``region_ties`` -> how a trial tying the incumbent moves the trust region
+_TIE_RULES = {
+    "fail": core.TieRule.Fail,
+    "neutral": core.TieRule.Neutral,
+    "expand": core.TieRule.Expand,
+}
 
 
 def _is_int(x: Any) -> bool:
@@ -212,7 +218,9 @@ class BayesianSearch(Strategy):
     ``region_ties``
         ``"fail"`` (default): a trial that ties the incumbent's value counts as a failure and
         shrinks the trust region like any non-improving one (TuRBO); ``"neutral"``: it counts
-        neither way (on a plateau a tie is no evidence that the region is too large).
+        neither way (on a plateau a tie is no evidence that the region is too large);
+        ``"expand"``: it counts like an improving one, so three in a row double the region, as
+        CMA-ES enlarges its step size when a generation's values tie (flat fitness, Hansen 2016).
     ``plugin_incumbent``
         ``True``: when the model learns a noise variance, EI's incumbent and the trust region's
         centre are the evaluated configuration with the lowest posterior mean (the plug-in rule of
@@ -347,8 +355,10 @@ class BayesianSearch(Strategy):
                 f"integer_region must be 'box' or 'neighbours', got {integer_region!r}"
             )
         self.integer_region = integer_region
-        if region_ties not in ("fail", "neutral"):
-            raise ValueError(f"region_ties must be 'fail' or 'neutral', got {region_ties!r}")
+        if region_ties not in _TIE_RULES:
+            raise ValueError(
+                f"region_ties must be 'fail', 'neutral' or 'expand', got {region_ties!r}"
+            )
         self.region_ties = region_ties
         if region_schedule not in ("fixed", "alternate", "adaptive"):
             raise ValueError(
@@ -482,7 +492,7 @@ class BayesianSearch(Strategy):
             self.trust_region_after,
             self.categorical_region == "free",
             self.integer_region == "neighbours",
-            self.region_ties == "neutral",
+            _TIE_RULES[self.region_ties],
         )
 
     def _model(self, n: int, history: History, pending: np.ndarray) -> np.ndarray:
