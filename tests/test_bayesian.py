@@ -276,6 +276,7 @@ def mixed_objective(p):
         {"trust_region_after": 15},
         {"categorical_region": "free", "integer_region": "neighbours"},
         {"region_ties": "neutral"},
+        {"region_ties": "expand"},
         {"region_schedule": "alternate"},
         {"region_schedule": "adaptive"},
         {"region_schedule": "fixed"},
@@ -307,6 +308,22 @@ def test_ties_neutral_finds_the_corner_below_a_plateau():
 
     opt = run(space, f, 60, seed=1, region_ties="neutral")
     assert opt.best.value < 0.8
+
+
+@pytest.mark.parametrize(("ties", "grows"), [("expand", True), ("neutral", None), ("fail", False)])
+def test_tie_rule_moves_the_trust_region_on_a_plateau(ties, grows):
+    # f is 1 everywhere: every model-based trial ties the incumbent, so the region doubles every 3
+    # ties (expand, up to its maximum 1.6), keeps its initial side 0.8 (neutral) or halves every
+    # max(4, d) ties (fail; restarting at 0.8 below 2^-7)
+    opt = run(box(2), lambda p: 1.0, 30, seed=3, region_ties=ties)
+    region = opt.strategy._engine.trust_region
+    if grows is None:
+        assert region.length == 0.8
+        assert region.successes == region.failures == 0
+    elif grows:
+        assert region.length == 1.6 and region.failures == 0
+    else:
+        assert region.length < 0.8 and region.successes == 0
 
 
 def test_default_frees_categoricals_in_the_trust_region():
