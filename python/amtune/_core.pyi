@@ -83,7 +83,7 @@ class BayesEngine:
         """
         Up to q new encoded points; y is NaN for a failed trial
         """
-    def set_trust_region(self, local_fraction: typing.SupportsFloat | typing.SupportsIndex, tr_after: typing.SupportsInt | typing.SupportsIndex, free_categorical: bool, integer_neighbours: bool = False, ties: TieRule = TieRule.Fail) -> None:
+    def set_trust_region(self, local_fraction: typing.SupportsFloat | typing.SupportsIndex, tr_after: typing.SupportsInt | typing.SupportsIndex, free_categorical: bool, integer_neighbours: bool = False, ties: TieRule = TieRule.Expand) -> None:
         """
         Trust-region schedule of the exact mode (EngineOptions in bayes.hpp)
         """

@@ -86,7 +86,7 @@ struct EngineOptions {
   // ones such as a k-NN leaf size), spending the budget on configurations that all score the same.
   bool tr_integer_neighbours = false;
   // How a tie with the incumbent moves the region (TieRule, TrustRegion::update).
-  TieRule tr_ties = TieRule::Fail;
+  TieRule tr_ties = TieRule::Expand;
   // Pending trials conditioned on as fantasies: the nearest to the incumbent (pending_fantasies).
   int max_pending = 64;
   // A range whose fitted lengthscale is at least this (on the encoded unit scale; 0: never) is one
@@ -145,7 +145,7 @@ class BayesEngine {
   const TrustRegion& trust_region() const { return tr_; }
   // Trust-region schedule (see EngineOptions); validated here.
   void set_trust_region(double local_fraction, int tr_after, bool free_categorical,
-                        bool integer_neighbours = false, TieRule ties = TieRule::Fail);
+                        bool integer_neighbours = false, TieRule ties = TieRule::Expand);
 
  private:
   // Steps 1-4 of propose: imputed values yi, transformed yt, whether big and whether refitted.

@@ -43,12 +43,6 @@
 
 namespace amtune {
 
-// Trust region of the big-history mode (TuRBO-1, Eriksson et al. 2019, with its constants): a box
-// around the incumbent with side length L * w_j per dimension, w_j = l_j / (prod_k l_k)^(1/d) the
-// lengthscales normalized to a geometric mean of 1; L starts at 0.8, doubles (up to 1.6) after 3
-// consecutive improving trials and halves after max(4, d) consecutive non-improving ones; below
-// 2^-7 it restarts at 0.8. An improvement is a value below best - 1e-3 |best|. Trials are
-// counted in the order they finished; a history loaded at once (a resumed job) starts a new region.
 // How a trial that ties the incumbent's value (within 1e-12 relative; a distinct configuration on
 // a plateau, common in tuning losses such as a classification error) moves the trust region.
 // Fail: like any non-improving trial, towards a halving (TuRBO). Neutral: neither way. Expand:
@@ -58,6 +52,13 @@ namespace amtune {
 // inside the region say the region lies on a plateau, and only a larger one can leave it.
 enum class TieRule : int { Fail = 0, Neutral = 1, Expand = 2 };
 
+// Trust region of the big-history mode (TuRBO-1, Eriksson et al. 2019, with its constants): a box
+// around the incumbent with side length L * w_j per dimension, w_j = l_j / (prod_k l_k)^(1/d) the
+// lengthscales normalized to a geometric mean of 1; L starts at 0.8, doubles (up to 1.6) after 3
+// consecutive improving trials and halves after max(4, d) consecutive non-improving ones; below
+// 2^-7 it restarts at 0.8. An improvement is a value below best - 1e-3 |best|; a tie with the best
+// counts as one by default (TieRule::Expand). Trials are counted in the order they finished; a
+// history loaded at once (a resumed job) starts a new region. The exact mode uses the same region.
 struct TrustRegion {
   static constexpr double kInit = 0.8, kMin = 0.0078125, kMax = 1.6;
   double length = kInit;
@@ -66,7 +67,7 @@ struct TrustRegion {
   double best = std::numeric_limits<double>::infinity();
   // Count the trials n_seen..n-1 of y (minimization, failures imputed), given the fail tolerance;
   // a trial that ties the incumbent counts as `ties` says (TieRule).
-  void update(const Eigen::VectorXd& y, int fail_tol, TieRule ties = TieRule::Fail);
+  void update(const Eigen::VectorXd& y, int fail_tol, TieRule ties = TieRule::Expand);
 };
 
 // Acquisition maximization restricted to the box [lo, hi] around `center`: scrambled-Halton
