@@ -229,12 +229,12 @@ class BayesianSearch(Strategy):
         ``"box"`` (default): an integer range is bounded by the trust region like a continuous one;
         ``"neighbours"``: the incumbent's neighbouring values (+- 1) always lie inside the region.
     ``region_ties``
-        How a trial that ties the incumbent's value (a distinct configuration with the same loss: a
-        plateau) moves the trust region. ``"expand"`` (default): like an improving trial, so three in
-        a row double the region, as CMA-ES enlarges its step size when a generation's values tie
-        (flat fitness, Hansen 2016); ``"fail"``: like any non-improving trial, towards a halving
-        (TuRBO; the default before issue 12's plateau round), which pins the search to the plateau;
-        ``"neutral"``: neither way. See "Plateaus" in the module docstring.
+        How a trial that ties the incumbent's value (a distinct configuration with the same loss:
+        a plateau) moves the trust region. ``"expand"`` (default): like an improving trial, so
+        three in a row double the region, as CMA-ES enlarges its step size when a generation's
+        values tie (flat fitness, Hansen 2016); ``"fail"``: like any non-improving trial, towards a
+        halving (TuRBO; the default before issue 12's plateau round), which pins the search to the
+        plateau; ``"neutral"``: neither way. See "Plateaus" in the module docstring.
     ``plugin_incumbent``
         ``True``: when the model learns a noise variance, EI's incumbent and the trust region's
         centre are the evaluated configuration with the lowest posterior mean (the plug-in rule of
