@@ -222,7 +222,9 @@ void TrustRegion::update(const Eigen::VectorXd& y, int fail_tol, TieRule ties) {
     return;
   }
   for (int i = n_seen; i < n; ++i) {
-    const bool tie = std::abs(y[i] - best) <= 1e-12 * std::max(1.0, std::abs(best));
+    // relative only, like the improvement margin: the rule must not depend on the units of y
+    // (values scaled by 2^-700 are all within 1e-12 of each other in absolute terms)
+    const bool tie = std::abs(y[i] - best) <= 1e-12 * std::abs(best);
     if (tie && ties == TieRule::Neutral) continue;
     if (y[i] < best - 1e-3 * std::abs(best) || (tie && ties == TieRule::Expand)) {
       ++successes;
