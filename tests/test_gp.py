@@ -149,6 +149,27 @@ def test_neg_log_posterior_gradient(name, learn_noise):
     np.testing.assert_allclose(g, fd_grad(f, theta, 1e-6), rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.parametrize("log_noise", [-6.0, -3.0, 0.5])
+def test_neg_log_posterior_gradient_with_the_gamma_noise_prior(log_noise):
+    # Gamma(1.1, 30) on the noise variance (Optuna GPSampler's prior): the gradient in log_noise
+    # carries (alpha - 1) - beta e^t, and the value differs from the log-normal prior's
+    kinds, cards, warp = SPECS[sorted(SPECS)[0]]
+    rng = np.random.default_rng(2)
+    X = rng.random((20, len(kinds)))
+    y = np.cos(5 * X[:, 0]) + 0.05 * rng.standard_normal(len(X))
+    theta = rng.normal(0.0, 0.4, theta_size(kinds, warp))
+    theta[len(kinds) + 2] = log_noise
+    s = spec(kinds, cards, warp)
+    v, g = core.gp_neg_log_posterior(s, X, y, theta, True, True)
+    f = lambda t: core.gp_neg_log_posterior(s, X, y, t, True, True)[0]  # noqa: E731
+    np.testing.assert_allclose(g, fd_grad(f, theta, 1e-6), rtol=1e-4, atol=1e-5)
+    v_lognormal = core.gp_neg_log_posterior(s, X, y, theta, True, False)[0]
+    # the two priors' log densities differ by exactly their difference at log_noise
+    gamma = 0.1 * log_noise - 30.0 * np.exp(log_noise)
+    lognormal = -0.5 * (log_noise + 4.0) ** 2
+    assert v - v_lognormal == pytest.approx(lognormal - gamma, rel=1e-9, abs=1e-9)
+
+
 def test_neg_log_posterior_rejects_wrong_theta():
     with pytest.raises(ValueError, match="theta"):
         core.gp_neg_log_posterior(spec([0], [0], [0]), np.zeros((2, 1)), np.zeros(2), np.zeros(2), True)

@@ -30,6 +30,7 @@ void bind_engine(py::module_& m) {
                        int n_starts, int n_candidates, bool output_warping, int big_threshold, int local_points,
                        int big_candidates, int max_pending, bool select_noise, bool plugin_incumbent,
                        double irrelevant_lengthscale, bool ls_map_on_length, bool noise_map_on_variance,
+                       bool noise_prior_gamma,
                        bool select_noise_loo) {
              const char* where = "BayesEngine";
              if (spec.dim() != space.dim()) b::fail(where, "spec and space dimensions differ");
@@ -64,6 +65,7 @@ void bind_engine(py::module_& m) {
              o.irrelevant_lengthscale = irrelevant_lengthscale;
              o.ls_map_on_length = ls_map_on_length;
              o.noise_map_on_variance = noise_map_on_variance;
+             o.noise_prior_gamma = noise_prior_gamma;
              o.select_noise_loo = select_noise_loo;
              return BayesEngine(space, spec, o);
            }),
@@ -74,7 +76,7 @@ void bind_engine(py::module_& m) {
            py::arg("local_points") = 256, py::arg("big_candidates") = 1024, py::arg("max_pending") = 64,
            py::arg("select_noise") = true, py::arg("plugin_incumbent") = false,
            py::arg("irrelevant_lengthscale") = 100.0, py::arg("ls_map_on_length") = true,
-           py::arg("noise_map_on_variance") = false,
+           py::arg("noise_map_on_variance") = false, py::arg("noise_prior_gamma") = false,
            py::arg("select_noise_loo") = false)
       .def(
           "propose",

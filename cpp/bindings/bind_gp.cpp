@@ -58,14 +58,16 @@ void bind_gp(py::module_& m) {
 
   m.def(
       "gp_neg_log_posterior",
-      [](const InputSpec& spec, const RowMatrix& X, const VectorXd& y, const VectorXd& theta, bool learn_noise) {
+      [](const InputSpec& spec, const RowMatrix& X, const VectorXd& y, const VectorXd& theta, bool learn_noise,
+         bool noise_prior_gamma) {
         const char* where = "gp_neg_log_posterior";
         b::check_unit(where, "X", X, spec.dim());
         b::check_vector(where, "y", y, X.rows());
         const amtune::HyperLayout lay(spec, learn_noise);
         b::check_vector(where, "theta", theta, lay.size());
         py::gil_scoped_release release;
-        const amtune::Priors priors(spec.dim());
+        amtune::Priors priors(spec.dim());
+        if (noise_prior_gamma) priors.noise_gamma = amtune::GammaOnExpPrior{1.1, 30.0};
         Hyper base;
         base.noise_floor = learn_noise ? 1e-6 : 0.0;
         base.log_noise = std::log(1e-8);
@@ -74,6 +76,7 @@ void bind_gp(py::module_& m) {
         return std::make_tuple(v, g);
       },
       py::arg("spec"), py::arg("X"), py::arg("y"), py::arg("theta"), py::arg("learn_noise") = true,
+      py::arg("noise_prior_gamma") = false,
       "Negative log posterior of theta = [log_ls, log_sf2, mean, log_noise?, log_wa, log_wb] and its gradient");
 
   py::class_<GP>(m, "GP", "Exact GP posterior with a growable Cholesky factor")

@@ -121,7 +121,7 @@ double neg_log_posterior(const InputSpec& spec, const HyperLayout& lay, const Pr
   // log priors
   for (int j = 0; j < d; ++j) value -= priors.log_ls.logpdf(h.log_ls[j]);
   value -= priors.log_sf2.logpdf(h.log_sf2);
-  if (lay.learn_noise) value -= priors.log_noise.logpdf(h.log_noise);
+  if (lay.learn_noise) value -= priors.noise_logpdf(h.log_noise);
   for (int k = 0; k < w; ++k) value -= priors.log_warp.logpdf(h.log_wa[k]) + priors.log_warp.logpdf(h.log_wb[k]);
   if (!grad) return value;
 
@@ -164,7 +164,7 @@ double neg_log_posterior(const InputSpec& spec, const HyperLayout& lay, const Pr
   (*grad)[lay.i_sf2()] = -0.5 * wk_sum - priors.log_sf2.dlogpdf(h.log_sf2);
   (*grad)[lay.i_mean()] = -alpha.sum();
   if (lay.learn_noise)
-    (*grad)[lay.i_noise()] = -0.5 * std::exp(h.log_noise) * w_trace - priors.log_noise.dlogpdf(h.log_noise);
+    (*grad)[lay.i_noise()] = -0.5 * std::exp(h.log_noise) * w_trace - priors.noise_dlogpdf(h.log_noise);
   for (int k = 0; k < w; ++k) {
     (*grad)[lay.i_wa() + k] = -Gz.col(k).dot(dZa.col(k)) - priors.log_warp.dlogpdf(h.log_wa[k]);
     (*grad)[lay.i_wb() + k] = -Gz.col(k).dot(dZb.col(k)) - priors.log_warp.dlogpdf(h.log_wb[k]);

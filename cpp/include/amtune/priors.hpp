@@ -26,8 +26,22 @@ struct NormalPrior {
   double dlogpdf(double x) const { return -(x - mu) / (sigma * sigma); }
 };
 
+// Gamma(alpha, rate beta) on v = e^t, read as the density of v itself (no Jacobian), as Optuna's
+// GPSampler reads its noise prior: log p = (alpha - 1) t - beta e^t up to a constant. Off when
+// beta = 0.
+struct GammaOnExpPrior {
+  double alpha = 0.0, beta = 0.0;
+  bool on() const { return beta > 0.0; }
+  double logpdf(double t) const { return (alpha - 1.0) * t - beta * std::exp(t); }
+  double dlogpdf(double t) const { return (alpha - 1.0) - beta * std::exp(t); }
+};
+
 struct Priors {
   NormalPrior log_ls, log_sf2{0.0, 1.0}, log_noise{-4.0, 1.0}, log_warp{0.0, std::sqrt(0.75)};
+  // replaces log_noise in the posterior when on (EngineOptions::noise_prior_gamma)
+  GammaOnExpPrior noise_gamma;
+  double noise_logpdf(double t) const { return noise_gamma.on() ? noise_gamma.logpdf(t) : log_noise.logpdf(t); }
+  double noise_dlogpdf(double t) const { return noise_gamma.on() ? noise_gamma.dlogpdf(t) : log_noise.dlogpdf(t); }
   explicit Priors(int d = 1) : log_ls{std::sqrt(2.0) + 0.5 * std::log(static_cast<double>(d < 1 ? 1 : d)), std::sqrt(3.0)} {}
 };
 

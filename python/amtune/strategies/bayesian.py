@@ -263,6 +263,11 @@ class BayesianSearch(Strategy):
         mode ``e^-5``. With ``deterministic=False`` on the noisy tuning suite the lower mode lost
         the gain that learning the noise brings there (``benchmarks/results/quality.md``,
         "Ablations"), so it is not the default.
+    ``noise_prior``
+        The learned noise variance's prior: ``"lognormal"`` (default), BoTorch's
+        ``LogNormal(-4, 1)`` read as ``noise_map`` says; ``"gamma"``, Optuna GPSampler's
+        ``Gamma(1.1, 30)`` on the standardized variance (mode 0.0033, mean 0.037), which lets the
+        variance fall towards its floor when the data need no noise.
     ``noise_selection``
         How a full fit chooses between the learned-noise and the noiseless model (with
         ``deterministic=None``): ``"bic"`` (default) by their posteriors with the BIC penalty of
@@ -316,6 +321,7 @@ class BayesianSearch(Strategy):
         irrelevant_lengthscale: float | None = DEFAULT_IRRELEVANT_LENGTHSCALE,
         lengthscale_map: str = "length",
         noise_map: str = "log",
+        noise_prior: str = "lognormal",
         noise_selection: str = "bic",
     ) -> None:
         if acquisition not in ACQUISITIONS:
@@ -398,6 +404,9 @@ class BayesianSearch(Strategy):
         if noise_map not in ("log", "variance"):
             raise ValueError(f"noise_map must be 'log' or 'variance', got {noise_map!r}")
         self.noise_map = noise_map
+        if noise_prior not in ("lognormal", "gamma"):
+            raise ValueError(f"noise_prior must be 'lognormal' or 'gamma', got {noise_prior!r}")
+        self.noise_prior = noise_prior
         if noise_selection not in ("bic", "loo"):
             raise ValueError(f"noise_selection must be 'bic' or 'loo', got {noise_selection!r}")
         self.noise_selection = noise_selection
@@ -427,6 +436,7 @@ class BayesianSearch(Strategy):
             irrelevant_lengthscale=self.irrelevant_lengthscale or 0.0,
             ls_map_on_length=self.lengthscale_map == "length",
             noise_map_on_variance=self.noise_map == "variance",
+            noise_prior_gamma=self.noise_prior == "gamma",
             select_noise_loo=self.noise_selection == "loo",
         )
         self._set_region(self.local_fraction)
