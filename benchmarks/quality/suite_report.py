@@ -453,6 +453,11 @@ SUITE_ORDER = [
 #: design when the design is unchanged). ``amtune-bayes`` is the current default.
 ABLATIONS = [
     (
+        "amtune-bayes",
+        "the current default (a tie expands the trust region)",
+        ["amtune-bayes:deterministic=False+noise_prior=gamma"],
+    ),
+    (
         "amtune-bayes:region_ties=fail",
         "the default before the plateau round: a trial tying the best value counts as a failure "
         "of the trust region (TuRBO); only runs with such a tie differ",
