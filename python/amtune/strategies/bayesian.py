@@ -97,10 +97,11 @@ suite 18% of amtune's proposals after the initial design tied the best value (Op
 and TPE 6%, SMAC3 9%), and on a decision tree 6 of 10 seeds spent their last 25 trials on one
 plateau. A tie now counts like an improvement (``region_ties="expand"``), CMA-ES's flat-fitness
 rule (Hansen 2016: equal values say the step is too small to see any slope). Run by run against
-the previous rule (19 problems x 10 seeds), the normalized score changed by -0.5 +- 1.4 / +6.0 +-
-3.5 at 25 / 50 evaluations on the tuning suite, -1.0 / +1.9 and +0.2 / +0.5 at 24 / 48 with
-batches of 4 / 8, +8.2 +- 4.4 at 50 on BBOB's step ellipsoid (f7, d = 2, 10 seeds); every other
-run of the suites (noisy, big-history, BBOB's other functions) has no tie and is unchanged.
+the previous rule (19 problems x 10 seeds), the normalized score changed by -0.3 +- 1.4 / +6.0 +-
+3.5 at 25 / 50 evaluations on the tuning suite (p = 0.15), -1.5 / +1.9 and +0.6 / +0.5 at 25 / 48
+with batches of 4 / 8, and by +0.7 at 50 on BBOB d = 2, whose only runs with a tie are on the step
+ellipsoid f7 (and one on f1); every other run of the suites (noisy, big-history, BBOB's other
+functions) has no tie and is unchanged (``benchmarks/results/quality.md``, "Ablations").
 
 If the model cannot be fitted (it should not happen), the strategy says so with a ``RuntimeWarning``
 and falls back to a space-filling proposal.
