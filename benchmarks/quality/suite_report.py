@@ -464,6 +464,11 @@ ABLATIONS = [
         ["amtune-bayes"],
     ),
     (
+        "amtune-bayes:region_ties=fail#more",
+        "the same round's reference on 10 more seeds (10-19)",
+        ["amtune-bayes:region_ties=expand#more"],
+    ),
+    (
         "amtune-bayes:region_ties=fail",
         "the default of the noise-model re-examination (noise model chosen by BIC-penalized "
         "evidence at each full fit)",
