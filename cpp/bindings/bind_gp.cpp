@@ -67,7 +67,7 @@ void bind_gp(py::module_& m) {
         b::check_vector(where, "theta", theta, lay.size());
         py::gil_scoped_release release;
         amtune::Priors priors(spec.dim());
-        if (noise_prior_gamma) priors.noise_gamma = amtune::GammaOnExpPrior{1.1, 30.0};
+        if (noise_prior_gamma) priors.noise_gamma = amtune::GammaOnExpPrior::optuna_noise();
         Hyper base;
         base.noise_floor = learn_noise ? 1e-6 : 0.0;
         base.log_noise = std::log(1e-8);

@@ -56,7 +56,7 @@ BayesEngine::BayesEngine(Space space, InputSpec spec, EngineOptions opt)
   threads_ = resolve_num_threads(opt_.threads);
   if (opt_.ls_map_on_length) priors_.log_ls.mu -= priors_.log_ls.sigma * priors_.log_ls.sigma;
   if (opt_.noise_map_on_variance) priors_.log_noise.mu -= priors_.log_noise.sigma * priors_.log_noise.sigma;
-  if (opt_.noise_prior_gamma) priors_.noise_gamma = GammaOnExpPrior{1.1, 30.0};
+  if (opt_.noise_prior_gamma) priors_.noise_gamma = GammaOnExpPrior::optuna_noise();
   hyper_ = initial_hyper();
 }
 

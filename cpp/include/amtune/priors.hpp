@@ -34,6 +34,8 @@ struct GammaOnExpPrior {
   bool on() const { return beta > 0.0; }
   double logpdf(double t) const { return (alpha - 1.0) * t - beta * std::exp(t); }
   double dlogpdf(double t) const { return (alpha - 1.0) - beta * std::exp(t); }
+  // Optuna GPSampler's noise prior, Gamma(1.1, 30) on the standardized noise variance
+  static GammaOnExpPrior optuna_noise() { return GammaOnExpPrior{1.1, 30.0}; }
 };
 
 struct Priors {
