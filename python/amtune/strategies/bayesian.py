@@ -69,8 +69,8 @@ noise (an interpolating local model crowded the Kriging-believer points of a bat
 Re-examined after the lengthscale change: on the noisy tuning suite the BIC test keeps the noiseless
 model through the first 20-30 evaluations on most problems (few points cannot tell noise from
 structure), the GP interpolates the noise and the search stays around the luckiest draw.
-``deterministic=False`` changes the normalized score there by +8.9 +- 3.4 at 25 evaluations
-(19 problems x 10 seeds, p = 0.003) but by -13.2 +- 4.0 on the deterministic tuning suite and
+``deterministic=False`` changes the normalized score there by +8.8 +- 3.3 at 25 evaluations
+(19 problems x 10 seeds, p = 0.003) but by -13.3 +- 4.0 on the deterministic tuning suite and
 -5.4 / -7.7 / -11.8 at 25 / 50 / 100 on BBOB d = 2 (p < 0.001): a learned noise variance is the
 setting for noisy metrics, the evidence test the default. Choosing by leave-one-out density
 (``noise_selection="loo"``) changed nothing measurable either way.
@@ -84,9 +84,9 @@ itself; the density of ``l`` carries a ``-log l`` term and its mode is ``e^(mu -
 at d = 10. Run by run against the previous reading (``lengthscale_map="log"``), bayesmark's
 normalized score changed at 25 / 50 / 100 evaluations by +19.9 / +18.3 / +19.7 on BBOB d = 20 (24
 functions x 10 seeds, p < 0.001), +11.7 / +11.4 / +7.0 on d = 10, +2.8 / +2.3 / +3.2 on
-d = 5, +0.3 / +2.0 / +2.8 on d = 2, +0.4 / +1.4 at 25 / 50 on the real tuning suite (19 problems x
-10 seeds: no measurable change), -8.8 / +7.1 on its noisy variant (x 5 seeds) and -7.7 / +9.2 at 48
-with batches of 4 / 8 (x 3 seeds; none of the tuning-suite differences is significant):
+d = 5, +0.3 / +2.0 / +2.8 on d = 2, +0.4 / +1.5 at 25 / 50 on the real tuning suite (19 problems x
+10 seeds: no measurable change), -7.2 / +5.9 on its noisy variant (x 5 seeds) and -6.5 / +6.9 at 48
+with batches of 4 / 8 (x 3 / 5 seeds; none of the tuning-suite differences is significant):
 ``benchmarks/results/quality.md``, "Ablations". ``Surrogate`` keeps the density of ``log l``: the
 convergence rule of the completion criteria was calibrated with it.
 
