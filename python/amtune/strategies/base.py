@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
 
 from amtune.space import SearchSpace
+
+
+def check_choice(name: str, value: object, choices: Collection[str]) -> str:
+    """``value`` if it is one of ``choices``, else a ValueError naming the option and its choices.
+
+    >>> check_choice("noise_map", "log", ("log", "variance"))
+    'log'
+    >>> check_choice("noise_map", "lin", ("log", "variance"))
+    Traceback (most recent call last):
+    ValueError: noise_map must be 'log' or 'variance', got 'lin'
+    """
+    if not isinstance(value, str) or value not in choices:
+        names = [repr(c) for c in choices]
+        allowed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    return value
 
 
 class SearchSpaceExhausted(ValueError):

@@ -117,14 +117,14 @@ import numpy as np
 
 from amtune._ext import core
 from amtune.space import SearchSpace
-from amtune.strategies.base import History, SearchSpaceExhausted, Strategy
+from amtune.strategies.base import History, SearchSpaceExhausted, Strategy, check_choice
 from amtune.strategies.big_history import (
     DEFAULT_BIG_HISTORY_THRESHOLD,
     DEFAULT_LOCAL_POINTS,
     check_big_history_options,
 )
 from amtune.strategies.random_search import config_keys, unused_discrete
-from amtune.strategies.surrogate import env_threads, hyper_dict, input_spec
+from amtune.strategies.surrogate import LENGTHSCALE_MAPS, env_threads, hyper_dict, input_spec
 
 ACQUISITIONS = dict(core.Acquisition.__members__)  # "LogEI" -> core.Acquisition.LogEI, ...
 #: ``region_ties`` -> how a trial tying the incumbent moves the trust region
@@ -371,26 +371,12 @@ class BayesianSearch(Strategy):
             raise ValueError(
                 f"trust_region_after must be an integer >= 0, got {trust_region_after!r}"
             )
-        if categorical_region not in ("box", "free"):
-            raise ValueError(
-                f"categorical_region must be 'box' or 'free', got {categorical_region!r}"
-            )
-        if integer_region not in ("box", "neighbours"):
-            raise ValueError(
-                f"integer_region must be 'box' or 'neighbours', got {integer_region!r}"
-            )
-        self.integer_region = integer_region
-        if region_ties not in _TIE_RULES:
-            raise ValueError(
-                f"region_ties must be 'fail', 'neutral' or 'expand', got {region_ties!r}"
-            )
-        self.region_ties = region_ties
-        if region_schedule not in ("fixed", "alternate", "adaptive"):
-            raise ValueError(
-                "region_schedule must be 'fixed', 'alternate' or 'adaptive', "
-                f"got {region_schedule!r}"
-            )
-        self.region_schedule = region_schedule
+        check_choice("categorical_region", categorical_region, ("box", "free"))
+        self.integer_region = check_choice("integer_region", integer_region, ("box", "neighbours"))
+        self.region_ties = check_choice("region_ties", region_ties, _TIE_RULES)
+        self.region_schedule = check_choice(
+            "region_schedule", region_schedule, ("fixed", "alternate", "adaptive")
+        )
         if not isinstance(plugin_incumbent, (bool, np.bool_)):
             raise TypeError(f"plugin_incumbent must be a bool, got {plugin_incumbent!r}")
         self.plugin_incumbent = bool(plugin_incumbent)
@@ -403,18 +389,10 @@ class BayesianSearch(Strategy):
                 "irrelevant_lengthscale must be a finite number > 1 or None, "
                 f"got {irrelevant_lengthscale!r}"
             )
-        if lengthscale_map not in ("log", "length"):
-            raise ValueError(f"lengthscale_map must be 'log' or 'length', got {lengthscale_map!r}")
-        self.lengthscale_map = lengthscale_map
-        if noise_map not in ("log", "variance"):
-            raise ValueError(f"noise_map must be 'log' or 'variance', got {noise_map!r}")
-        self.noise_map = noise_map
-        if noise_prior not in ("lognormal", "gamma"):
-            raise ValueError(f"noise_prior must be 'lognormal' or 'gamma', got {noise_prior!r}")
-        self.noise_prior = noise_prior
-        if noise_selection not in ("bic", "loo"):
-            raise ValueError(f"noise_selection must be 'bic' or 'loo', got {noise_selection!r}")
-        self.noise_selection = noise_selection
+        self.lengthscale_map = check_choice("lengthscale_map", lengthscale_map, LENGTHSCALE_MAPS)
+        self.noise_map = check_choice("noise_map", noise_map, ("log", "variance"))
+        self.noise_prior = check_choice("noise_prior", noise_prior, ("lognormal", "gamma"))
+        self.noise_selection = check_choice("noise_selection", noise_selection, ("bic", "loo"))
         self.irrelevant_lengthscale = (
             None if irrelevant_lengthscale is None else float(irrelevant_lengthscale)
         )

@@ -52,6 +52,7 @@ import numpy.typing as npt
 
 from amtune._ext import core
 from amtune.space import SearchSpace
+from amtune.strategies.base import check_choice
 from amtune.strategies.big_history import (
     DEFAULT_BIG_HISTORY_THRESHOLD,
     DEFAULT_LOCAL_POINTS,
@@ -61,6 +62,8 @@ from amtune.strategies.big_history import (
 __all__ = ["Surrogate", "candidate_points", "hyper_dict", "input_spec", "minimize_encoded"]
 
 _KINDS = dict(core.Kind.__members__)
+#: how the MAP reads the lengthscale prior: as a density of log(l) or of l (``BayesianSearch``)
+LENGTHSCALE_MAPS = ("log", "length")
 Array = npt.NDArray[np.float64]
 
 
@@ -168,8 +171,7 @@ class Surrogate:
             raise ValueError("Surrogate: the search space has no tunable range")
         if isinstance(max_fit_points, bool) or not isinstance(max_fit_points, int):
             raise ValueError(f"max_fit_points must be an integer >= 8, got {max_fit_points!r}")
-        if lengthscale_map not in ("log", "length"):
-            raise ValueError(f"lengthscale_map must be 'log' or 'length', got {lengthscale_map!r}")
+        check_choice("lengthscale_map", lengthscale_map, LENGTHSCALE_MAPS)
         threshold, local = check_big_history_options(big_history_threshold, local_points)
         self.space = space
         self.seed = int(seed)
