@@ -242,9 +242,9 @@ def _bbob_problem(nm: str) -> Problem:
 
 
 def _tuning_problem(nm: str) -> Problem:
-    from benchmarks.quality import tuning
+    from benchmarks.quality import heldout, tuning
 
-    spec = next(s for s in tuning.TUNING_SPECS if s.name == nm)
+    spec = next(s for s in (*tuning.TUNING_SPECS, *heldout.XGB_SPECS) if s.name == nm)
     return Problem(
         nm,
         spec.params,
@@ -257,17 +257,17 @@ def _tuning_problem(nm: str) -> Problem:
 
 def get_problem(nm: str) -> Problem:
     """A problem by name: the fixed ones above, ``bbob-fFF-dDD-iII``, a tuning problem
-    (``tuning.TUNING_SPECS``), or any of these with the suffix ``~noisy``: additive Gaussian noise
+    (``tuning.TUNING_SPECS``), a held-out XGBoost problem (``heldout.XGB_SPECS``), or any of these with the suffix ``~noisy``: additive Gaussian noise
     of standard deviation ``tuning.NOISE_SD`` (the noisy suite uses the tuning problems, whose
     losses are error rates or of that order)."""
-    from benchmarks.quality import bbob, tuning
+    from benchmarks.quality import bbob, heldout, tuning
 
     base, noisy, _ = nm.partition(NOISY)
     if base in PROBLEMS:
         p = PROBLEMS[base]
     elif bbob.NAME.match(base):
         p = _bbob_problem(base)
-    elif any(s.name == base for s in tuning.TUNING_SPECS):
+    elif any(s.name == base for s in (*tuning.TUNING_SPECS, *heldout.XGB_SPECS)):
         p = _tuning_problem(base)
     else:
         raise KeyError(f"unknown problem {nm!r}")
@@ -288,3 +288,10 @@ def tuning_suite() -> list[str]:
     from benchmarks.quality import tuning
 
     return list(tuning.SUITE)
+
+
+def heldout_suite() -> list[str]:
+    """The held-out XGBoost problems (``heldout.py``), added after amtune's defaults were fixed."""
+    from benchmarks.quality import heldout
+
+    return list(heldout.SUITE)

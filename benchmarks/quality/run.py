@@ -41,6 +41,7 @@ from benchmarks.quality.problems import (  # noqa: E402
     STANDARD_SUITE,
     bbob_suite,
     get_problem,
+    heldout_suite,
     tuning_suite,
 )
 
@@ -57,6 +58,8 @@ def suites(instances: list[int]) -> dict[str, list[str]]:
         out[f"bbob-d{d}"] = bbob_suite([d], instances)
     out["tuning"] = tuning_suite()
     out["tuning-noisy"] = [n + NOISY for n in tuning_suite()]
+    # held out: added after amtune's defaults were fixed (heldout.py), never part of "tuning"
+    out["xgboost"] = heldout_suite()
     return out
 
 
@@ -214,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         "--problems",
         default="standard",
         help="comma list of problems or suites (standard, big, bbob-d2, bbob-d5, bbob-d10, "
-        f"bbob-d20, tuning, tuning-noisy); problems: {', '.join(PROBLEMS)}, bbob-fFF-dDD-iII, "
-        "the tuning problems of tuning.py, and NAME~noisy",
+        f"bbob-d20, tuning, tuning-noisy, xgboost); problems: {', '.join(PROBLEMS)}, bbob-fFF-dDD-iII, "
+        "the tuning problems of tuning.py and heldout.py, and NAME~noisy",
     )
     ap.add_argument("--instances", default="1", help="BBOB instances of the bbob-d* suites")
     ap.add_argument("--batch", type=int, default=1, help="proposals per round (q)")

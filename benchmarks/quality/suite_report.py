@@ -49,6 +49,10 @@ def suite_of(problem: str, batch: int) -> str | None:
     m = _BBOB.match(problem)
     if m:
         name = f"BBOB d={int(m.group(2))}"
+    elif problem.partition("~noisy")[0] in _heldout():
+        from benchmarks.quality.heldout import SUITE_NAME
+
+        name = SUITE_NAME + (", noisy" if problem.endswith("~noisy") else "")
     elif problem.endswith("~noisy"):
         name = "tuning, noisy"
     else:
@@ -58,6 +62,12 @@ def suite_of(problem: str, batch: int) -> str | None:
             return None
         name = "tuning"
     return name + (f", q={batch}" if batch > 1 else "")
+
+
+def _heldout() -> tuple[str, ...]:
+    from benchmarks.quality.heldout import SUITE
+
+    return SUITE
 
 
 def load(raw: Path) -> list[dict[str, Any]]:
@@ -442,11 +452,21 @@ SUITE_ORDER = [
     "tuning, noisy",
     "tuning, q=4",
     "tuning, q=8",
+    "held-out: XGBoost",
     "BBOB d=2",
     "BBOB d=5",
     "BBOB d=10",
     "BBOB d=20",
 ]
+#: a note printed under a suite's heading
+SUITE_NOTES = {
+    "held-out: XGBoost": (
+        "Held out: these XGBoost problems (`heldout.py`; the ranges of AWS's SageMaker XGBoost "
+        "example notebook, `xgb-*`, and of SageMaker's documented recommended ranges, "
+        "`xgbdoc-*`) were added on 2026-11-30, after amtune's defaults were fixed; no default "
+        "was chosen on them."
+    ),
+}
 #: the ablation rounds, newest first: (reference, what it was, the variants compared with it). The
 #: reference of a round is the default before that round's change, run as an option set; a
 #: variant is compared with it run by run (the same problem and seed, hence the same initial
@@ -596,6 +616,8 @@ def broad_section(records: list[dict[str, Any]]) -> list[str]:
     for name in [s for s in SUITE_ORDER if s in suites] + sorted(set(suites) - set(SUITE_ORDER)):
         suite = suites[name]
         out += [f"### {name}: {len(suite.problems)} problems, budget {suite.budget()}", ""]
+        if name in SUITE_NOTES:
+            out += [SUITE_NOTES[name], ""]
         out.append(
             "Seeds run: "
             + "; ".join(f"{_label(m)} {_seeds(suite, m)}" for m in suite.methods)
