@@ -252,6 +252,8 @@ def test_imported_history_with_failures_and_one_dimension():
         ({"categorical_region": "ball"}, "categorical_region"),
         ({"integer_region": "cells"}, "integer_region"),
         ({"region_ties": "ignore"}, "region_ties"),
+        ({"region_counting": "batches"}, "region_counting"),
+        ({"region_counting": None}, "region_counting"),
         ({"region_schedule": "trego"}, "region_schedule"),
     ],
 )
@@ -277,6 +279,7 @@ def mixed_objective(p):
         {"categorical_region": "free", "integer_region": "neighbours"},
         {"region_ties": "neutral"},
         {"region_ties": "expand"},
+        {"region_counting": "trial"},
         {"region_schedule": "alternate"},
         {"region_schedule": "adaptive"},
         {"region_schedule": "fixed"},
@@ -324,6 +327,52 @@ def test_tie_rule_moves_the_trust_region_on_a_plateau(ties, grows):
         assert region.length == 1.6 and region.failures == 0
     else:
         assert region.length < 0.8 and region.successes == 0
+
+
+def region_after_batches(counting, batches, d=2, seed=0):
+    """The trust region after the initial design and then batches of told values: each batch is a
+    list of offsets from the best value so far (negative: an improvement)."""
+    opt = run(box(d), sphere, 10, seed=seed, region_counting=counting)
+    for offsets in batches:
+        trials = opt.ask(len(offsets))  # proposing updates the region with the trials told since
+        best = opt.best.value
+        for t, off in zip(trials, offsets, strict=True):
+            opt.tell(t.id, best + off)
+    opt.ask()
+    return opt.strategy._engine.trust_region
+
+
+def test_batch_counting_is_turbos_batch_rule():
+    # d = 2: fail tolerance max(4, d) = 4 trials. A batch of 4 whose best trial improves is one
+    # success (TuRBO); trial by trial, its 3 other trials are 3 failures and reset the successes
+    one_better = [-1.0, 5.0, 5.0, 5.0]
+    batch = region_after_batches("batch", [one_better])
+    assert (batch.length, batch.successes, batch.failures) == (0.8, 1, 0)
+    trial = region_after_batches("trial", [one_better])
+    assert (trial.length, trial.successes, trial.failures) == (0.8, 0, 3)
+    # three such batches double the region; trial by trial it never grows (each improvement
+    # follows 3 failures)
+    assert region_after_batches("batch", [one_better] * 3).length == 1.6
+    trial = region_after_batches("trial", [one_better] * 3)
+    assert (trial.length, trial.successes, trial.failures) == (0.8, 0, 3)
+    # failed batches of q = 2 halve the region after ceil(4 / 2) = 2 of them (TuRBO's tolerance)
+    once = region_after_batches("batch", [[5.0, 6.0]])
+    assert (once.length, once.failures) == (0.8, 2)
+    assert region_after_batches("batch", [[5.0, 6.0]] * 2).length == 0.4
+    # a failed batch of 4 halves it at once, under both rules
+    for counting in ("batch", "trial"):
+        assert region_after_batches(counting, [[5.0] * 4]).length == 0.4
+
+
+def test_batch_counting_is_trial_counting_for_sequential_search():
+    # one trial learnt per proposal: the rules are the same, proposal for proposal
+    a = run(MIXED, mixed_objective, 40, seed=7, region_counting="batch")
+    b = run(MIXED, mixed_objective, 40, seed=7, region_counting="trial")
+    assert [t.params for t in a.trials] == [t.params for t in b.trials]
+    # with batches they differ
+    a = run(MIXED, mixed_objective, 40, seed=7, batch=4, region_counting="batch")
+    b = run(MIXED, mixed_objective, 40, seed=7, batch=4, region_counting="trial")
+    assert [t.params for t in a.trials] != [t.params for t in b.trials]
 
 
 def test_default_frees_categoricals_in_the_trust_region():

@@ -140,7 +140,7 @@ void bind_engine(py::module_& m) {
       .def_property_readonly("dim", &BayesEngine::dim)
       .def("set_trust_region", &BayesEngine::set_trust_region, py::arg("local_fraction"), py::arg("tr_after"),
            py::arg("free_categorical"), py::arg("integer_neighbours") = false,
-           py::arg("ties") = amtune::TieRule::Expand,
+           py::arg("ties") = amtune::TieRule::Expand, py::arg("counting") = amtune::RegionCounting::Batch,
            "Trust-region schedule of the exact mode (EngineOptions in bayes.hpp)")
       .def_property_readonly("fitted", &BayesEngine::fitted)
       .def_property_readonly("threads", &BayesEngine::threads)

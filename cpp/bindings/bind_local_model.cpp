@@ -13,6 +13,10 @@ void bind_local_model(py::module_& m) {
       .value("Fail", amtune::TieRule::Fail, "towards a halving, like any non-improving trial (TuRBO)")
       .value("Neutral", amtune::TieRule::Neutral, "neither way")
       .value("Expand", amtune::TieRule::Expand, "towards a doubling (CMA-ES's flat-fitness rule)");
+  py::enum_<amtune::RegionCounting>(m, "RegionCounting", "What the trust region counts as one success or failure")
+      .value("Trial", amtune::RegionCounting::Trial, "every trial on its own, in the order they finished")
+      .value("Batch", amtune::RegionCounting::Batch,
+             "the trials learnt since the previous proposal, together (TuRBO's batch rule)");
   py::class_<amtune::TrustRegion>(m, "TrustRegion", "The big-history trust region (TuRBO-1)")
       .def_readonly("length", &amtune::TrustRegion::length, "side of the box in the encoded space")
       .def_readonly("successes", &amtune::TrustRegion::successes)

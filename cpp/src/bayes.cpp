@@ -543,7 +543,7 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   if (!big) {
     if (big_) tr_ = TrustRegion();  // leaving the big-history mode (a shorter history): a new region
     if (n < opt_.tr_after) tr_ = TrustRegion();  // the region starts with the schedule (a fresh one)
-    tr_.update(yi, std::max(4, d), opt_.tr_ties);
+    tr_.update(yi, std::max(4, d), opt_.tr_ties, opt_.tr_counting);
     center_ = X.row(idx[0]).transpose();
   }
   // Steps 6 of the batch share one candidate pool per search (batch.hpp): screened once, updated

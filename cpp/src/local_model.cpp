@@ -100,7 +100,7 @@ void BayesEngine::build_local_model(const RowMatrix& X, const Eigen::VectorXd& y
                                     bool refit) {
   const int n = static_cast<int>(X.rows()), d = spec_.dim();
   if (!big_) tr_ = TrustRegion();  // entering the mode (or a resumed history): a new region
-  tr_.update(yi, std::max(4, d), opt_.tr_ties);
+  tr_.update(yi, std::max(4, d), opt_.tr_ties, opt_.tr_counting);
   feats_.update(spec_, hyper_, X, refit || !big_);
   const KernelCache kc(spec_, hyper_);
   int center = 0;
@@ -191,7 +191,7 @@ AcqResult BayesEngine::propose_big(const Acquisition& acq, const SeenSet& seen, 
 }
 
 void BayesEngine::set_trust_region(double local_fraction, int tr_after, bool free_categorical,
-                                   bool integer_neighbours, TieRule ties) {
+                                   bool integer_neighbours, TieRule ties, RegionCounting counting) {
   if (!(local_fraction >= 0.0 && local_fraction <= 1.0))
     throw std::invalid_argument("local_fraction must be within [0, 1]");
   if (tr_after < 0) throw std::invalid_argument("tr_after must be >= 0");
@@ -200,6 +200,7 @@ void BayesEngine::set_trust_region(double local_fraction, int tr_after, bool fre
   opt_.tr_free_categorical = free_categorical;
   opt_.tr_integer_neighbours = integer_neighbours;
   opt_.tr_ties = ties;
+  opt_.tr_counting = counting;
 }
 
 }  // namespace amtune
@@ -213,7 +214,7 @@ void BayesEngine::set_trust_region(double local_fraction, int tr_after, bool fre
 
 namespace amtune {
 
-void TrustRegion::update(const Eigen::VectorXd& y, int fail_tol, TieRule ties) {
+void TrustRegion::update(const Eigen::VectorXd& y, int fail_tol, TieRule ties, RegionCounting counting) {
   const int n = static_cast<int>(y.size());
   if (n_seen < 0 || n_seen > n) {  // a new region (first big-mode proposal, or a history not extending ours)
     *this = TrustRegion();
@@ -221,33 +222,50 @@ void TrustRegion::update(const Eigen::VectorXd& y, int fail_tol, TieRule ties) {
     n_seen = n;
     return;
   }
-  for (int i = n_seen; i < n; ++i) {
-    // relative only, like the improvement margin: the rule must not depend on the units of y
-    // (values scaled by 2^-700 are all within 1e-12 of each other in absolute terms)
-    const bool tie = std::abs(y[i] - best) <= 1e-12 * std::abs(best);
-    if (tie && ties == TieRule::Neutral) continue;
-    if (y[i] < best - 1e-3 * std::abs(best) || (tie && ties == TieRule::Expand)) {
-      ++successes;
-      failures = 0;
-    } else {
-      ++failures;
-      successes = 0;
+  // relative only, like the improvement margin: the rule must not depend on the units of y
+  // (values scaled by 2^-700 are all within 1e-12 of each other in absolute terms)
+  auto tie = [this](double v) { return std::abs(v - best) <= 1e-12 * std::abs(best); };
+  auto improves = [this](double v) { return v < best - 1e-3 * std::abs(best); };
+  if (counting == RegionCounting::Trial) {
+    for (int i = n_seen; i < n; ++i) {
+      count(improves(y[i]), tie(y[i]), 1, fail_tol, ties);
+      best = std::min(best, y[i]);
     }
-    best = std::min(best, y[i]);
-    if (successes >= 3) {
-      length = std::min(2.0 * length, kMax);
-      successes = 0;
-    } else if (failures >= fail_tol) {
-      length /= 2.0;
-      failures = 0;
+  } else if (n > n_seen) {
+    // the batch: its best trial decides (TuRBO), a tie of any of its trials counts as a tie
+    bool tied = false;
+    double lo = std::numeric_limits<double>::infinity();
+    for (int i = n_seen; i < n; ++i) {
+      tied = tied || tie(y[i]);
+      lo = std::min(lo, y[i]);
     }
-    if (length < kMin) {
-      length = kInit;
-      successes = failures = 0;
-      ++restarts;
-    }
+    count(improves(lo), tied, n - n_seen, fail_tol, ties);
+    best = std::min(best, lo);
   }
   n_seen = n;
+}
+
+void TrustRegion::count(bool improved, bool tied, int trials, int fail_tol, TieRule ties) {
+  if (!improved && tied && ties == TieRule::Neutral) return;
+  if (improved || (tied && ties == TieRule::Expand)) {
+    ++successes;
+    failures = 0;
+  } else {
+    failures += trials;  // ceil(fail_tol / q) failed batches of q trials (TuRBO's tolerance)
+    successes = 0;
+  }
+  if (successes >= 3) {
+    length = std::min(2.0 * length, kMax);
+    successes = 0;
+  } else if (failures >= fail_tol) {
+    length /= 2.0;
+    failures = 0;
+  }
+  if (length < kMin) {
+    length = kInit;
+    successes = failures = 0;
+    ++restarts;
+  }
 }
 
 AcqResult maximize_in_region(const GP& gp, const Acquisition& acq, const Space& space, const SeenSet& seen,

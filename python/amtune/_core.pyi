@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Acquisition', 'BayesEngine', 'CandidatePosterior', 'GP', 'Hyper', 'InputSpec', 'Kind', 'OutputTransform', 'Scale', 'Space', 'TieRule', 'TrustRegion', 'acquisition_value', 'build_info', 'cpu_features', 'erfcx', 'fit_subset', 'gp_neg_log_posterior', 'halton', 'kumaraswamy', 'local_model_rows', 'log_h', 'log_ndtr', 'minimize_box']
+__all__: list[str] = ['Acquisition', 'BayesEngine', 'CandidatePosterior', 'GP', 'Hyper', 'InputSpec', 'Kind', 'OutputTransform', 'RegionCounting', 'Scale', 'Space', 'TieRule', 'TrustRegion', 'acquisition_value', 'build_info', 'cpu_features', 'erfcx', 'fit_subset', 'gp_neg_log_posterior', 'halton', 'kumaraswamy', 'local_model_rows', 'log_h', 'log_ndtr', 'minimize_box']
 class Acquisition:
     """
     Acquisition function of the Bayesian strategy
@@ -83,7 +83,7 @@ class BayesEngine:
         """
         Up to q new encoded points; y is NaN for a failed trial
         """
-    def set_trust_region(self, local_fraction: typing.SupportsFloat | typing.SupportsIndex, tr_after: typing.SupportsInt | typing.SupportsIndex, free_categorical: bool, integer_neighbours: bool = False, ties: TieRule = TieRule.Expand) -> None:
+    def set_trust_region(self, local_fraction: typing.SupportsFloat | typing.SupportsIndex, tr_after: typing.SupportsInt | typing.SupportsIndex, free_categorical: bool, integer_neighbours: bool = False, ties: TieRule = TieRule.Expand, counting: RegionCounting = RegionCounting.Batch) -> None:
         """
         Trust-region schedule of the exact mode (EngineOptions in bayes.hpp)
         """
@@ -383,6 +383,53 @@ class OutputTransform:
         """
         whether the power transform is applied
         """
+class RegionCounting:
+    """
+    What the trust region counts as one success or failure
+    
+    Members:
+    
+      Trial : every trial on its own, in the order they finished
+    
+      Batch : the trials learnt since the previous proposal, together (TuRBO's batch rule)
+    """
+    Batch: typing.ClassVar[RegionCounting]  # value = <RegionCounting.Batch: 1>
+    Trial: typing.ClassVar[RegionCounting]  # value = <RegionCounting.Trial: 0>
+    __members__: typing.ClassVar[dict[str, RegionCounting]]  # value = {'Trial': <RegionCounting.Trial: 0>, 'Batch': <RegionCounting.Batch: 1>}
+    @typing.overload
+    def __eq__(self, other: RegionCounting) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: RegionCounting) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
 class Scale:
     """
     Scaling of a numeric range (Auto is resolved in Python)

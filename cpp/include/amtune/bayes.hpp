@@ -87,6 +87,8 @@ struct EngineOptions {
   bool tr_integer_neighbours = false;
   // How a tie with the incumbent moves the region (TieRule, TrustRegion::update).
   TieRule tr_ties = TieRule::Expand;
+  // What counts as one success or failure of the region (RegionCounting, TrustRegion::update).
+  RegionCounting tr_counting = RegionCounting::Batch;
   // Pending trials conditioned on as fantasies: the nearest to the incumbent (pending_fantasies).
   int max_pending = 64;
   // A range whose fitted lengthscale is at least this (on the encoded unit scale; 0: never) is one
@@ -149,7 +151,8 @@ class BayesEngine {
   const TrustRegion& trust_region() const { return tr_; }
   // Trust-region schedule (see EngineOptions); validated here.
   void set_trust_region(double local_fraction, int tr_after, bool free_categorical,
-                        bool integer_neighbours = false, TieRule ties = TieRule::Expand);
+                        bool integer_neighbours = false, TieRule ties = TieRule::Expand,
+                        RegionCounting counting = RegionCounting::Batch);
 
  private:
   // Steps 1-4 of propose: imputed values yi, transformed yt, whether big and whether refitted.

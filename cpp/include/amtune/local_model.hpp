@@ -52,12 +52,23 @@ namespace amtune {
 // inside the region say the region lies on a plateau, and only a larger one can leave it.
 enum class TieRule : int { Fail = 0, Neutral = 1, Expand = 2 };
 
+// What the region counts as one success or failure. Batch: the trials learnt since the previous
+// proposal, together (TuRBO's rule for batches of q, Eriksson et al. 2019, section 2: a batch is a
+// success when its best trial improves on the incumbent; the region doubles after 3 successful
+// batches and halves after ceil(max(4, d) / q) failed ones, i.e. once the failed batches hold
+// max(4, d) trials). With one trial learnt per proposal (a sequential search, or parallel
+// training jobs finishing one at a time) both rules are the same. Trial: every trial on its own,
+// in the order they finished: in a batch of q with one improving trial, the others then count as
+// failures and reset the successes, so a batched search shrinks its region faster than TuRBO's.
+enum class RegionCounting : int { Trial = 0, Batch = 1 };
+
 // Trust region of the big-history mode (TuRBO-1, Eriksson et al. 2019, with its constants): a box
 // around the incumbent with side length L * w_j per dimension, w_j = l_j / (prod_k l_k)^(1/d) the
 // lengthscales normalized to a geometric mean of 1; L starts at 0.8, doubles (up to 1.6) after 3
 // consecutive improving trials and halves after max(4, d) consecutive non-improving ones; below
 // 2^-7 it restarts at 0.8. An improvement is a value below best - 1e-3 |best|; a tie with the best
-// counts as one by default (TieRule::Expand). Trials are counted in the order they finished; a
+// counts as one by default (TieRule::Expand). The trials learnt since the previous proposal count
+// as one batch by default (RegionCounting::Batch; their number q divides the failure tolerance); a
 // history loaded at once (a resumed job) starts a new region. The exact mode uses the same region.
 struct TrustRegion {
   static constexpr double kInit = 0.8, kMin = 0.0078125, kMax = 1.6;
@@ -65,9 +76,15 @@ struct TrustRegion {
   int successes = 0, failures = 0, restarts = 0;
   int n_seen = -1;  // finished trials already counted (-1: not started)
   double best = std::numeric_limits<double>::infinity();
-  // Count the trials n_seen..n-1 of y (minimization, failures imputed), given the fail tolerance;
-  // a trial that ties the incumbent counts as `ties` says (TieRule).
-  void update(const Eigen::VectorXd& y, int fail_tol, TieRule ties = TieRule::Expand);
+  // Count the trials n_seen..n-1 of y (minimization, failures imputed), given the fail tolerance
+  // in trials; a trial that ties the incumbent counts as `ties` says (TieRule), and the trials
+  // count together or one by one as `counting` says (RegionCounting).
+  void update(const Eigen::VectorXd& y, int fail_tol, TieRule ties = TieRule::Expand,
+              RegionCounting counting = RegionCounting::Batch);
+
+ private:
+  // One success, failure (of `trials` trials) or neither, then the resize rules.
+  void count(bool improved, bool tied, int trials, int fail_tol, TieRule ties);
 };
 
 // Acquisition maximization restricted to the box [lo, hi] around `center`: scrambled-Halton

@@ -135,6 +135,10 @@ _TIE_RULES = {
 }
 
 
+#: ``region_counting`` -> what the trust region counts as one success or failure
+_COUNTING = {"trial": core.RegionCounting.Trial, "batch": core.RegionCounting.Batch}
+
+
 def _is_int(x: Any) -> bool:
     return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
 
@@ -237,6 +241,15 @@ class BayesianSearch(Strategy):
         values tie (flat fitness, Hansen 2016); ``"fail"``: like any non-improving trial, towards a
         halving (TuRBO; the default before issue 12's plateau round), which pins the search to the
         plateau; ``"neutral"``: neither way. See "Plateaus" in the module docstring.
+    ``region_counting``
+        What the trust region counts as one success or failure. ``"batch"`` (default): the trials
+        learnt since the previous proposal, together: TuRBO's rule for batches of q (Eriksson et
+        al. 2019), a success when the batch's best trial improves on the incumbent, the region
+        doubling after 3 successful batches and halving once failed batches hold max(4, d)
+        trials; ``"trial"``: every trial on its own, in the order they finished (the behaviour
+        before this option), so that in a batch with one improving trial the others count as
+        failures. With one trial learnt per proposal (``ask(1)`` then ``tell``, or parallel
+        training jobs finishing one at a time) the two are the same.
     ``plugin_incumbent``
         ``True``: when the model learns a noise variance, EI's incumbent and the trust region's
         centre are the evaluated configuration with the lowest posterior mean (the plug-in rule of
@@ -321,6 +334,7 @@ class BayesianSearch(Strategy):
         categorical_region: str = "free",
         integer_region: str = "box",
         region_ties: str = "expand",
+        region_counting: str = "batch",
         region_schedule: str = "fixed",
         plugin_incumbent: bool = False,
         irrelevant_lengthscale: float | None = DEFAULT_IRRELEVANT_LENGTHSCALE,
@@ -374,6 +388,7 @@ class BayesianSearch(Strategy):
         check_choice("categorical_region", categorical_region, ("box", "free"))
         self.integer_region = check_choice("integer_region", integer_region, ("box", "neighbours"))
         self.region_ties = check_choice("region_ties", region_ties, _TIE_RULES)
+        self.region_counting = check_choice("region_counting", region_counting, _COUNTING)
         self.region_schedule = check_choice(
             "region_schedule", region_schedule, ("fixed", "alternate", "adaptive")
         )
@@ -500,6 +515,7 @@ class BayesianSearch(Strategy):
             self.categorical_region == "free",
             self.integer_region == "neighbours",
             _TIE_RULES[self.region_ties],
+            _COUNTING[self.region_counting],
         )
 
     def _model(self, n: int, history: History, pending: np.ndarray) -> np.ndarray:
