@@ -60,6 +60,7 @@ def suites(instances: list[int]) -> dict[str, list[str]]:
     out["tuning-noisy"] = [n + NOISY for n in tuning_suite()]
     # held out: added after amtune's defaults were fixed (heldout.py), never part of "tuning"
     out["xgboost"] = heldout_suite()
+    out["xgboost-noisy"] = [n + NOISY for n in heldout_suite()]
     return out
 
 
@@ -217,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         "--problems",
         default="standard",
         help="comma list of problems or suites (standard, big, bbob-d2, bbob-d5, bbob-d10, "
-        f"bbob-d20, tuning, tuning-noisy, xgboost); problems: {', '.join(PROBLEMS)}, bbob-fFF-dDD-iII, "
+        f"bbob-d20, tuning, tuning-noisy, xgboost, xgboost-noisy); problems: {', '.join(PROBLEMS)}, bbob-fFF-dDD-iII, "
         "the tuning problems of tuning.py and heldout.py, and NAME~noisy",
     )
     ap.add_argument("--instances", default="1", help="BBOB instances of the bbob-d* suites")
