@@ -215,3 +215,11 @@ def test_same_runs_detects_identical_versions() -> None:
     assert sr.same_runs(s, "new", "old")
     assert not sr.same_runs(s, "new", "older")  # one value differs
     assert not sr.same_runs(s, "new", "partial")  # not the same seeds
+
+
+def test_ablation_candidate_alternatives_take_the_first_the_suite_ran() -> None:
+    s = suite_of([rec("a", P1, 0, [0.1]), rec("b", P1, 0, [0.2])])
+    assert sr.variant_in(s, "a") == "a"
+    assert sr.variant_in(s, "c") is None
+    assert sr.variant_in(s, ("c", "b", "a")) == "b"
+    assert sr.variant_in(s, ("c", "d")) is None

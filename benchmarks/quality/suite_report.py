@@ -470,8 +470,22 @@ SUITE_NOTES = {
 #: the ablation rounds, newest first: (reference, what it was, the variants compared with it). The
 #: reference of a round is the default before that round's change, run as an option set; a
 #: variant is compared with it run by run (the same problem and seed, hence the same initial
-#: design when the design is unchanged). ``amtune-bayes`` is the current default.
-ABLATIONS = [
+#: design when the design is unchanged). ``amtune-bayes`` is the current default. A variant given
+#: as a tuple names the same configuration in different suites: the first one the suite ran is
+#: used (a later change of default that applies to some suites only, see ``variant_in``).
+ABLATIONS: list[tuple[str, str, list[str | tuple[str, ...]]]] = [
+    (
+        "amtune-bayes:region_counting=trial",
+        "the default before the batch-counting round: every trial of a batch counts on its own "
+        "for the trust region, in the order told; the batch suites only (one trial per proposal "
+        "counts the same either way)",
+        ["amtune-bayes"],
+    ),
+    (
+        "amtune-bayes:region_counting=trial#more",
+        "the same round's reference on 10 more seeds (10-19)",
+        ["amtune-bayes:region_counting=batch#more"],
+    ),
     (
         "amtune-bayes",
         "the current default (a tie expands the trust region)",
@@ -481,7 +495,8 @@ ABLATIONS = [
         "amtune-bayes:region_ties=fail",
         "the default before the plateau round: a trial tying the best value counts as a failure "
         "of the trust region (TuRBO); only runs with such a tie differ",
-        ["amtune-bayes"],
+        # with batches, that round's default counted each trial on its own
+        [("amtune-bayes:region_counting=trial", "amtune-bayes")],
     ),
     (
         "amtune-bayes:region_ties=fail#more",
@@ -557,7 +572,15 @@ ABLATIONS = [
 #: snapshot of that commit, stored as ``amtune-bayes#v0``), the previous default and the current
 #: one (the first of these that a suite ran is the one its headline compares)
 VERSIONS = [
-    ("amtune-bayes", "now (a tie with the best value expands the trust region)"),
+    (
+        "amtune-bayes",
+        "now (TuRBO's batch rule for the trust region; a tie with the best value expands it)",
+    ),
+    # the default before the batch-counting round; differs only with batches
+    (
+        "amtune-bayes:region_counting=trial",
+        "previous default (each trial of a batch counted on its own by the trust region)",
+    ),
     # not a default: the setting the README advises for noisy metrics (a learned noise variance
     # always), run before the plateau round (its runs on the noisy suite have no ties, so they are
     # what it does now; on the deterministic suites a tie then shrank the region)
@@ -567,7 +590,10 @@ VERSIONS = [
     ),
     # the default before the plateau round (BoTorch's reading of the lengthscale prior, irrelevant
     # ranges excluded, a tie shrinking the trust region)
-    ("amtune-bayes:region_ties=fail", "previous default (a tie shrinks the trust region)"),
+    (
+        "amtune-bayes:region_ties=fail",
+        "default before the plateau round (a tie shrinks the trust region)",
+    ),
     # the default at the start of the lengthscale / irrelevant-range round (noise model chosen by
     # evidence); its proposals are those of this option set
     (
@@ -578,6 +604,12 @@ VERSIONS = [
     ("amtune-bayes:n_initial=10", "default before (learned noise)"),
     ("amtune-bayes#v0", "before issue 12 (commit 6988ffa)"),
 ]
+
+
+def variant_in(suite: Suite, candidate: str | tuple[str, ...]) -> str | None:
+    """The method of an ablation candidate that ``suite`` ran (the first of a tuple), or None."""
+    names = (candidate,) if isinstance(candidate, str) else candidate
+    return next((m for m in names if m in suite.methods), None)
 
 
 def same_runs(suite: Suite, a: str, b: str) -> bool:
@@ -655,7 +687,7 @@ def broad_section(records: list[dict[str, Any]]) -> list[str]:
                     )
             out.append("")
         for base, what, candidates in ABLATIONS:
-            variants = [m for m in candidates if m in suite.methods]
+            variants = [v for v in (variant_in(suite, c) for c in candidates) if v is not None]
             if base not in suite.methods or not variants:
                 continue
             out += [

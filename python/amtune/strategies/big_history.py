@@ -9,8 +9,9 @@ Design (``cpp/include/amtune/local_model.hpp``):
 * Beyond it, each proposal conditions the GP on at most ``local_points`` + ``max_fit_points``
   (256 + 128) trials: the ``local_points`` nearest to the incumbent in the kernel's metric and the
   space-filling fit subset. Proposals maximize log-EI inside a TuRBO-1 trust region around the
-  incumbent (side 0.8 at the start, doubled after 3 improving trials, halved after max(4, d) failing
-  ones, restarted below 2^-7), one in ten over the whole space (the exploration component).
+  incumbent (side 0.8 at the start, doubled after 3 improving batches, halved once failing batches
+  hold max(4, d) trials, restarted below 2^-7; a batch is the trials learnt since the previous
+  proposal), one in ten over the whole space (the exploration component).
   Hyperparameters are refitted every 20 trials on the trials nearest to the incumbent.
 * Nothing of size n x n is ever held: memory is O(n d) for the history and O(m^2) for the model;
   ``tell()`` costs O(1) and a proposal O(n d + m^3 + candidates m^2), so the time per proposal
