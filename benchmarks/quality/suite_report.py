@@ -586,7 +586,8 @@ VERSIONS = [
     # what it does now; on the deterministic suites a tie then shrank the region)
     (
         "amtune-bayes:deterministic=False",
-        "with `deterministic=False` (advised for noisy metrics; run with the previous tie rule)",
+        "with `deterministic=False` (advised for noisy metrics; on the tuning suites run with the "
+        "previous tie rule)",
     ),
     # the default before the plateau round (BoTorch's reading of the lengthscale prior, irrelevant
     # ranges excluded, a tie shrinking the trust region)
