@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from benchmarks.quality.tuning import TuningSpec, _p
+from benchmarks.quality.tuning import TuningSpec, _p, _reg
 
 #: the date these problems were added (after amtune's defaults were fixed)
 ADDED = "2026-11-30"
@@ -99,12 +99,6 @@ XGB_DOC_PARAMS = (
     # documented [1, 4000]; capped so that an evaluation stays well under a second
     _p("num_round", "Integer", 10, 300, log=True),
 )
-
-
-def _reg(f: Any) -> Any:
-    import functools
-
-    return functools.partial(f, regression=True)
 
 
 XGB_SPECS: tuple[TuningSpec, ...] = (
