@@ -111,7 +111,7 @@ counts a batch as one success (its best trial improves) or one failure, with a f
 of ceil(max(4, d) / q) batches; ``region_counting="batch"`` (default) is that rule, with the trials
 learnt since the previous proposal as the batch. One trial learnt per proposal (a sequential
 search, or training jobs finishing one at a time) counts the same under both rules, so only the
-batch suites changed. Run by run against the per-trial rule (19 problems x 20 seeds), the
+batch suites changed. Run by run against the per-trial rule (18 problems x 20 seeds), the
 normalized score changed by -0.3 +- 1.2 / +2.9 +- 2.5 at 25 / 48 evaluations with batches of 4
 (107 runs better, 76 worse at 48, p = 0.09) and by -1.8 +- 1.3 / -3.0 +- 2.5 with batches of 8
 (100 better, 96 worse): no significant difference either way; the rule is TuRBO's own, and
