@@ -66,8 +66,8 @@ enum class RegionCounting : int { Trial = 0, Batch = 1 };
 // around the incumbent with side length L * w_j per dimension, w_j = l_j / (prod_k l_k)^(1/d) the
 // lengthscales normalized to a geometric mean of 1; L starts at 0.8, doubles (up to 1.6) after 3
 // consecutive improving batches and halves once consecutive non-improving batches hold max(4, d)
-// trials; below 2^-7 it restarts at 0.8. An improvement is a value below best - 1e-3 |best|; a tie with the best
-// counts as one by default (TieRule::Expand). The trials learnt since the previous proposal count
+// trials; below 2^-7 it restarts at 0.8. An improvement is a value below best - 1e-3 |best|; a
+// tie with the best counts as one by default (TieRule::Expand). The trials learnt since the previous proposal count
 // as one batch by default (RegionCounting::Batch; their number q divides the failure tolerance); a
 // history loaded at once (a resumed job) starts a new region. The exact mode uses the same region.
 struct TrustRegion {
