@@ -30,8 +30,7 @@ void bind_engine(py::module_& m) {
                        int n_starts, int n_candidates, bool output_warping, int big_threshold, int local_points,
                        int big_candidates, int max_pending, bool select_noise, bool plugin_incumbent,
                        double irrelevant_lengthscale, bool ls_map_on_length, bool noise_map_on_variance,
-                       bool noise_prior_gamma,
-                       bool select_noise_loo) {
+                       bool noise_prior_gamma, bool select_noise_loo, bool design_until_structure) {
              const char* where = "BayesEngine";
              if (spec.dim() != space.dim()) b::fail(where, "spec and space dimensions differ");
              if (!(std::isfinite(kappa) && kappa >= 0)) b::fail(where, "kappa must be a finite number >= 0");
@@ -67,6 +66,7 @@ void bind_engine(py::module_& m) {
              o.noise_map_on_variance = noise_map_on_variance;
              o.noise_prior_gamma = noise_prior_gamma;
              o.select_noise_loo = select_noise_loo;
+             o.design_until_structure = design_until_structure;
              return BayesEngine(space, spec, o);
            }),
            py::arg("space"), py::arg("spec"), py::arg("acquisition") = amtune::AcqKind::LogEI,
@@ -77,7 +77,7 @@ void bind_engine(py::module_& m) {
            py::arg("select_noise") = true, py::arg("plugin_incumbent") = false,
            py::arg("irrelevant_lengthscale") = 100.0, py::arg("ls_map_on_length") = true,
            py::arg("noise_map_on_variance") = false, py::arg("noise_prior_gamma") = false,
-           py::arg("select_noise_loo") = false)
+           py::arg("select_noise_loo") = false, py::arg("design_until_structure") = false)
       .def(
           "propose",
           [](BayesEngine& e, const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,
@@ -160,5 +160,7 @@ void bind_engine(py::module_& m) {
                              "factor from the model's standardized units to the units of y (linear transform)")
       .def_property_readonly("map_value", &BayesEngine::map_value,
                              "negative log posterior of the last hyperparameter fit at its optimum")
-      .def_property_readonly("trust_region", &BayesEngine::trust_region, "the big-history trust region");
+      .def_property_readonly("trust_region", &BayesEngine::trust_region, "the big-history trust region")
+      .def_property_readonly("structured", &BayesEngine::structured,
+                             "whether the model has found structure (design_until_structure; else true)");
 }

@@ -226,6 +226,45 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
   ++fit_count_;
 }
 
+bool BayesEngine::found_structure(const RowMatrix& X, const VectorXd& yt, std::uint64_t seed) const {
+  // A permutation test (Pitman 1937): with no structure, every assignment of the observed values
+  // to the evaluated configurations is as likely as the observed one. The statistic is the GP's
+  // fitted negative log posterior (a flat model, a constant plus noise, fits every assignment
+  // equally well); the fit of each of kPermutations shuffles runs the same starts and iterations as
+  // the refit of the observed values. The GP has found structure when it fits the observed values
+  // better than every shuffle: p <= 1 / (kPermutations + 1) = 0.05. On pure noise the MAP often
+  // reads the noise as a signal (unit variance after standardization, lengthscales of the order
+  // of the box), and the proposals chasing its luckiest draws are no better than the design's next
+  // points; parameter-counting criteria (BIC) cannot tell this from a real signal on few points in
+  // many dimensions, since most lengthscales are then barely determined.
+  constexpr int kPermutations = 19;
+  const std::vector<int> rows = fit_subset(X, yt, opt_.max_fit_points);
+  const int m = static_cast<int>(rows.size());
+  if (m < 3) return false;
+  RowMatrix Xs(m, X.cols());
+  VectorXd ys(m);
+  for (int i = 0; i < m; ++i) {
+    Xs.row(i) = X.row(rows[i]);
+    ys[i] = yt[rows[i]];
+  }
+  if (!(ys.maxCoeff() > ys.minCoeff())) return false;  // all tied: nothing to model yet
+  const bool learn = learns_noise();
+  const HyperLayout lay(spec_, learn, use_warp_);
+  Hyper unit = with_noise_model(initial_hyper(), learn);
+  unit.log_ls.setZero();
+  const std::vector<VectorXd> starts{lay.pack(hyper_), lay.pack(unit)};
+  constexpr int kIter = 50;
+  const double observed = optimize(lay, Xs, ys, starts, kIter).f;
+  if (!std::isfinite(observed)) return false;
+  SplitMix64 rng(seed ^ 0x5eed5eedull);
+  VectorXd yp = ys;
+  for (int p = 0; p < kPermutations; ++p) {
+    for (int i = m - 1; i > 0; --i) std::swap(yp[i], yp[rng.below(i + 1)]);  // Fisher-Yates
+    if (optimize(lay, Xs, yp, starts, kIter).f <= observed) return false;
+  }
+  return true;
+}
+
 double BayesEngine::loo_log_density(const Hyper& h, const RowMatrix& X, const VectorXd& yt) const {
   GP gp(spec_, h);
   try {
@@ -480,6 +519,10 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   VectorXd yi, yt;
   bool big = false, refit = false;
   fit_model(X, y, seed, yi, yt, big, refit);
+  if (opt_.design_until_structure && !structured_) {
+    structured_ = big || found_structure(X, yt, seed);
+    if (!structured_) return RowMatrix(0, d);
+  }
   const int n_model = gp_->n();
 
   // incumbents for local candidates: the best 5 evaluated points (ties by index), by observed value

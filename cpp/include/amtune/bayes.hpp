@@ -106,13 +106,18 @@ struct EngineOptions {
   // 0.0033, mean 0.037 of the standardized variance, a near-exponential tail) instead of the
   // log-normal; it lets the variance fall towards the floor when the data need no noise.
   bool noise_prior_gamma = false;
+  // Until the model finds structure in the data, propose returns no point and the caller goes on
+  // with its space-filling design (found_structure: a permutation test of the GP's fit). Once
+  // found, the test stops.
+  bool design_until_structure = false;
 };
 
 class BayesEngine {
  public:
   BayesEngine(Space space, InputSpec spec, EngineOptions opt);
 
-  // Up to q new points (fewer only when the space has no unused configuration left nearby).
+  // Up to q new points (fewer only when the space has no unused configuration left nearby), or
+  // none while design_until_structure holds and the model has found no structure yet.
   RowMatrix propose(const RowMatrix& X, const Eigen::VectorXd& y, const RowMatrix& pending, int q, std::uint64_t seed);
 
   // The fitted model, for callers other than propose (the convergence rule, transfer learning,
@@ -149,6 +154,8 @@ class BayesEngine {
   // Pending trials the last proposal conditioned on as fantasies (at most max_pending).
   int pending_fantasies_used() const { return pending_used_; }
   const TrustRegion& trust_region() const { return tr_; }
+  // Whether the model has found structure (always true without design_until_structure).
+  bool structured() const { return structured_ || !opt_.design_until_structure; }
   // Trust-region schedule (see EngineOptions); validated here.
   void set_trust_region(double local_fraction, int tr_after, bool free_categorical,
                         bool integer_neighbours = false, TieRule ties = TieRule::Expand,
@@ -161,6 +168,10 @@ class BayesEngine {
   void require_linear_model(const char* what) const;
   // `big`: a fit of the big-history mode's local model, which always learns its noise.
   void fit_hypers(const RowMatrix& X, const Eigen::VectorXd& yt, bool full, std::uint64_t seed, bool big = false);
+  // Whether the GP fits the finished trials (targets yt; the fit subset beyond max_fit_points)
+  // better than it fits any of 19 random shuffles of their values (EngineOptions::
+  // design_until_structure): a permutation test at the 5% level.
+  bool found_structure(const RowMatrix& X, const Eigen::VectorXd& yt, std::uint64_t seed) const;
   // Leave-one-out predictive log density of (X, yt) under hyperparameters h (R&W 2006, eq. 5.10-5.12).
   double loo_log_density(const Hyper& h, const RowMatrix& X, const Eigen::VectorXd& yt) const;
   // Best L-BFGS result over starts (theta in the layout's packing), or f = inf if all failed.
@@ -200,6 +211,7 @@ class BayesEngine {
   OutputTransform ot_;
   bool fitted_ = false;
   bool use_warp_ = true;
+  bool structured_ = false;  // design_until_structure: found_structure held once
   double lambda_ = 1.0;
   int n_last_fit_ = 0, n_last_full_ = 0, fit_count_ = 0;
   std::unique_ptr<GP> gp_;

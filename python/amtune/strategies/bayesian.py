@@ -317,6 +317,12 @@ class BayesianSearch(Strategy):
         configuration (21% -> 11%) and escapes the plateaus of decision trees, but on BBOB d = 2
         it is worse at 50 evaluations (``benchmarks/results/quality.md``, "Ablations"), so it is
         not the default.
+    ``design_until_structure``
+        ``True``: after the ``n_initial`` points, the space-filling design goes on until the GP
+        predicts each finished trial from the others (leave-one-out, Rasmussen & Williams 2006,
+        section 5.4.2) better than a flat model does, a constant plus noise; from then on the model
+        proposes. On noise the fitted GP often reads the noise as a signal and its proposals chase
+        the luckiest draws; ``model_info()["structured"]`` says whether the test has passed.
 
     >>> import amtune
     >>> space = amtune.SearchSpace({"x": amtune.ContinuousParameter(-2.0, 2.0),
@@ -355,6 +361,7 @@ class BayesianSearch(Strategy):
         noise_map: str = "log",
         noise_prior: str = "lognormal",
         noise_selection: str = "bic",
+        design_until_structure: bool = False,
     ) -> None:
         if acquisition not in ACQUISITIONS:
             raise ValueError(
@@ -423,6 +430,11 @@ class BayesianSearch(Strategy):
         self.noise_map = check_choice("noise_map", noise_map, ("log", "variance"))
         self.noise_prior = check_choice("noise_prior", noise_prior, ("lognormal", "gamma"))
         self.noise_selection = check_choice("noise_selection", noise_selection, ("bic", "loo"))
+        if not isinstance(design_until_structure, (bool, np.bool_)):
+            raise TypeError(
+                f"design_until_structure must be a bool, got {design_until_structure!r}"
+            )
+        self.design_until_structure = bool(design_until_structure)
         self.irrelevant_lengthscale = (
             None if irrelevant_lengthscale is None else float(irrelevant_lengthscale)
         )
@@ -450,6 +462,7 @@ class BayesianSearch(Strategy):
             noise_map_on_variance=self.noise_map == "variance",
             noise_prior_gamma=self.noise_prior == "gamma",
             select_noise_loo=self.noise_selection == "loo",
+            design_until_structure=self.design_until_structure,
         )
         self._set_region(self.local_fraction)
         self._n_init = (
@@ -551,7 +564,9 @@ class BayesianSearch(Strategy):
                 stacklevel=3,
             )
             P = np.empty((0, self.space.dim))
-        if P.shape[0] < n:  # the finite space has few unused configurations left, or a fallback
+        # fewer: the finite space has few unused configurations left, a fallback, or no structure
+        # found yet (design_until_structure): the design goes on
+        if P.shape[0] < n:
             taken = np.vstack([pending, P]) if P.size else pending
             sub = History(X=history.X, y=history.y, pending=taken)
             rest = self._design(n - P.shape[0], sub, taken)
@@ -569,6 +584,7 @@ class BayesianSearch(Strategy):
             "mode": "big-history" if self._engine.big_mode else "exact",
             "model_points": int(self._engine.model_points),
             "pending_fantasies": int(self._engine.pending_fantasies),
+            "structured": bool(self._engine.structured),
         }
         if self._engine.big_mode:
             tr = self._engine.trust_region
