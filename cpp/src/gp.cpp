@@ -310,12 +310,6 @@ double GP::loo_log_density() const {
   return total;
 }
 
-double GP::log_marginal_likelihood() const {
-  const VectorXd yc = y_.head(n_).array() - h_.mean;
-  const double logdet = L_.topLeftCorner(n_, n_).diagonal().array().log().sum();
-  return -0.5 * yc.dot(alpha_.head(n_)) - logdet - 0.5 * n_ * kLog2Pi;
-}
-
 void GP::update_alpha() {
   if (!n_) return;
   VectorXd a = y_.head(n_).array() - h_.mean;

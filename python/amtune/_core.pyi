@@ -61,7 +61,7 @@ class BayesEngine:
     """
     GP Bayesian optimization: keeps its fitted model between calls
     """
-    def __init__(self, space: Space, spec: InputSpec, acquisition: Acquisition = Acquisition.LogEI, kappa: typing.SupportsFloat | typing.SupportsIndex = 1.96, deterministic: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 0, max_fit_points: typing.SupportsInt | typing.SupportsIndex = 128, fit_restarts: typing.SupportsInt | typing.SupportsIndex = 2, n_starts: typing.SupportsInt | typing.SupportsIndex = 5, n_candidates: typing.SupportsInt | typing.SupportsIndex = 0, output_warping: bool = True, big_threshold: typing.SupportsInt | typing.SupportsIndex = 0, local_points: typing.SupportsInt | typing.SupportsIndex = 256, big_candidates: typing.SupportsInt | typing.SupportsIndex = 1024, max_pending: typing.SupportsInt | typing.SupportsIndex = 64, select_noise: bool = True, plugin_incumbent: bool = False, irrelevant_lengthscale: typing.SupportsFloat | typing.SupportsIndex = 100.0, ls_map_on_length: bool = True, noise_map_on_variance: bool = False, noise_prior_gamma: bool = False, select_noise_loo: bool = False) -> None:
+    def __init__(self, space: Space, spec: InputSpec, acquisition: Acquisition = Acquisition.LogEI, kappa: typing.SupportsFloat | typing.SupportsIndex = 1.96, deterministic: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 0, max_fit_points: typing.SupportsInt | typing.SupportsIndex = 128, fit_restarts: typing.SupportsInt | typing.SupportsIndex = 2, n_starts: typing.SupportsInt | typing.SupportsIndex = 5, n_candidates: typing.SupportsInt | typing.SupportsIndex = 0, output_warping: bool = True, big_threshold: typing.SupportsInt | typing.SupportsIndex = 0, local_points: typing.SupportsInt | typing.SupportsIndex = 256, big_candidates: typing.SupportsInt | typing.SupportsIndex = 1024, max_pending: typing.SupportsInt | typing.SupportsIndex = 64, select_noise: bool = True, plugin_incumbent: bool = False, irrelevant_lengthscale: typing.SupportsFloat | typing.SupportsIndex = 100.0, ls_map_on_length: bool = True, noise_map_on_variance: bool = False, noise_prior_gamma: bool = False, select_noise_loo: bool = False, design_until_structure: bool = False) -> None:
         ...
     def fantasize(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"]) -> None:
         """
@@ -131,6 +131,11 @@ class BayesEngine:
     def pending_fantasies(self) -> int:
         """
         pending trials the last proposal conditioned on as Kriging-believer fantasies
+        """
+    @property
+    def structured(self) -> bool:
+        """
+        whether the model has found structure (design_until_structure; else true)
         """
     @property
     def threads(self) -> int:

@@ -79,8 +79,6 @@ class GP {
   // Leave-one-out predictive log density of the conditioned rows, sum_i log p(y_i | y_-i), each
   // prediction with the noise variance (R&W 2006, eq. 5.10-5.12); -inf with fewer than 2 rows.
   double loo_log_density() const;
-  // log p(y | X) of the conditioned rows at the current hyperparameters (R&W 2006, eq. 2.30).
-  double log_marginal_likelihood() const;
   // Posterior mean and variance of f at rows Xc (latent f: the noise is not included). With
   // `solved`, it also receives L^-1 k(X, Xc) (n x rows of Xc), the cache of CandidatePosterior
   // (batch.hpp).

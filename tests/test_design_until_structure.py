@@ -1,0 +1,96 @@
+"""``design_until_structure``: the design goes on until a permutation test finds structure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import amtune
+from amtune.strategies.bayesian import BayesianSearch
+
+D = 4
+
+
+def space(d=D):
+    return amtune.SearchSpace({f"x{i}": amtune.ContinuousParameter(0.0, 1.0) for i in range(d)})
+
+
+def sweep(f, n, seed=0, d=D, **options):
+    """Sequential ask/tell of n trials; the encoded rows asked and whether the model proposed."""
+    opt = amtune.Optimizer(space(d), strategy=BayesianSearch(**options), random_seed=seed)
+    rng = np.random.default_rng(seed)
+    rows, structured = [], []
+    for _ in range(n):
+        trial = opt.ask()[0]
+        x = np.array([trial.params[f"x{i}"] for i in range(d)])
+        rows.append(x)
+        opt.tell(trial.id, f(x, rng))
+        structured.append(opt.strategy.model_info()["structured"])
+    return np.array(rows), structured
+
+
+def noise(x, rng):
+    return float(rng.standard_normal())
+
+
+def sphere(x, rng):
+    return float(((x - 0.3) ** 2).sum())
+
+
+def test_on_pure_noise_the_design_goes_on():
+    # 19 shuffles at the 5% level, tested at every proposal: on pure noise a test can still pass by
+    # chance, so the check is on seeds where it does not (and that it mostly does not)
+    n = 25
+    still = 0
+    for seed in range(4):
+        rows, structured = sweep(noise, n, seed=seed, design_until_structure=True)
+        if not structured[-1]:
+            still += 1
+            # the Halton design's next points, the same as a longer design's
+            design, _ = sweep(noise, n, seed=seed, n_initial=n)
+            np.testing.assert_array_equal(rows, design)
+    assert still >= 3
+
+
+def test_a_smooth_function_soon_shows_structure_and_the_model_takes_over():
+    n = 16
+    rows, structured = sweep(sphere, n, design_until_structure=True)
+    first = structured.index(True)  # trial `first` was the model's first proposal
+    assert 10 <= first <= 12 and all(structured[first:])
+    design, _ = sweep(sphere, n, n_initial=n)
+    np.testing.assert_array_equal(rows[:first], design[:first])
+    assert not np.array_equal(rows[first:], design[first:])
+    # the model's proposals approach the minimum (0.3, ...) faster than the design
+    dist = lambda r: np.abs(r - 0.3).max(axis=1).min()  # noqa: E731
+    assert dist(rows[first:]) < dist(design[first:])
+
+
+def test_without_the_option_the_model_counts_as_structured():
+    _, structured = sweep(noise, 12)
+    assert all(structured)
+
+
+def test_same_seed_same_proposals():
+    a, _ = sweep(noise, 16, seed=3, design_until_structure=True)
+    b, _ = sweep(noise, 16, seed=3, design_until_structure=True)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_batches_on_noise_are_design_points():
+    opt = amtune.Optimizer(
+        space(), strategy=BayesianSearch(design_until_structure=True), random_seed=0
+    )
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        trials = opt.ask(4)
+        for t in trials:
+            opt.tell(t.id, float(rng.standard_normal()))
+    batch = opt.ask(4)
+    assert len(batch) == 4 and not opt.strategy.model_info()["structured"]
+    keys = {tuple(t.params.values()) for t in batch}
+    assert len(keys) == 4
+
+
+def test_option_must_be_a_bool():
+    with pytest.raises(TypeError, match="design_until_structure must be a bool"):
+        BayesianSearch(design_until_structure="yes")
