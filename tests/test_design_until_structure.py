@@ -43,7 +43,7 @@ def test_on_pure_noise_the_design_goes_on():
     n = 25
     still = 0
     for seed in range(4):
-        rows, structured = sweep(noise, n, seed=seed, design_until_structure=True)
+        rows, structured = sweep(noise, n, seed=seed, structure_test="design")
         if not structured[-1]:
             still += 1
             # the Halton design's next points, the same as a longer design's
@@ -54,7 +54,7 @@ def test_on_pure_noise_the_design_goes_on():
 
 def test_a_smooth_function_soon_shows_structure_and_the_model_takes_over():
     n = 16
-    rows, structured = sweep(sphere, n, design_until_structure=True)
+    rows, structured = sweep(sphere, n, structure_test="design")
     first = structured.index(True)  # trial `first` was the model's first proposal
     assert 10 <= first <= 12 and all(structured[first:])
     design, _ = sweep(sphere, n, n_initial=n)
@@ -71,14 +71,14 @@ def test_without_the_option_the_model_counts_as_structured():
 
 
 def test_same_seed_same_proposals():
-    a, _ = sweep(noise, 16, seed=3, design_until_structure=True)
-    b, _ = sweep(noise, 16, seed=3, design_until_structure=True)
+    a, _ = sweep(noise, 16, seed=3, structure_test="design")
+    b, _ = sweep(noise, 16, seed=3, structure_test="design")
     np.testing.assert_array_equal(a, b)
 
 
 def test_batches_on_noise_are_design_points():
     opt = amtune.Optimizer(
-        space(), strategy=BayesianSearch(design_until_structure=True), random_seed=0
+        space(), strategy=BayesianSearch(structure_test="design"), random_seed=0
     )
     rng = np.random.default_rng(0)
     for _ in range(3):
@@ -92,5 +92,5 @@ def test_batches_on_noise_are_design_points():
 
 
 def test_option_must_be_a_bool():
-    with pytest.raises(TypeError, match="design_until_structure must be a bool"):
-        BayesianSearch(design_until_structure="yes")
+    with pytest.raises(ValueError, match="structure_test"):
+        BayesianSearch(structure_test="yes")

@@ -12,6 +12,12 @@ void bind_engine(py::module_& m) {
   using Eigen::VectorXd;
   namespace b = amtune::bind;
 
+  py::enum_<amtune::Unstructured>(m, "Unstructured",
+                                  "What the engine proposes while the model has found no structure")
+      .value("Model", amtune::Unstructured::Model, "no test: the model proposes from the first call")
+      .value("Design", amtune::Unstructured::Design, "no point: the caller goes on with its design")
+      .value("Global", amtune::Unstructured::Global, "the acquisition's maximizer over the whole space");
+
   m.def(
       "fit_subset",
       [](const RowMatrix& X, const VectorXd& y, int m_) {
@@ -30,7 +36,7 @@ void bind_engine(py::module_& m) {
                        int n_starts, int n_candidates, bool output_warping, int big_threshold, int local_points,
                        int big_candidates, int max_pending, bool select_noise, bool plugin_incumbent,
                        double irrelevant_lengthscale, bool ls_map_on_length, bool noise_map_on_variance,
-                       bool noise_prior_gamma, bool select_noise_loo, bool design_until_structure) {
+                       bool noise_prior_gamma, bool select_noise_loo, amtune::Unstructured unstructured) {
              const char* where = "BayesEngine";
              if (spec.dim() != space.dim()) b::fail(where, "spec and space dimensions differ");
              if (!(std::isfinite(kappa) && kappa >= 0)) b::fail(where, "kappa must be a finite number >= 0");
@@ -66,7 +72,7 @@ void bind_engine(py::module_& m) {
              o.noise_map_on_variance = noise_map_on_variance;
              o.noise_prior_gamma = noise_prior_gamma;
              o.select_noise_loo = select_noise_loo;
-             o.design_until_structure = design_until_structure;
+             o.unstructured = unstructured;
              return BayesEngine(space, spec, o);
            }),
            py::arg("space"), py::arg("spec"), py::arg("acquisition") = amtune::AcqKind::LogEI,
@@ -77,7 +83,7 @@ void bind_engine(py::module_& m) {
            py::arg("select_noise") = true, py::arg("plugin_incumbent") = false,
            py::arg("irrelevant_lengthscale") = 100.0, py::arg("ls_map_on_length") = true,
            py::arg("noise_map_on_variance") = false, py::arg("noise_prior_gamma") = false,
-           py::arg("select_noise_loo") = false, py::arg("design_until_structure") = false)
+           py::arg("select_noise_loo") = false, py::arg("unstructured") = amtune::Unstructured::Model)
       .def(
           "propose",
           [](BayesEngine& e, const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,
@@ -162,5 +168,5 @@ void bind_engine(py::module_& m) {
                              "negative log posterior of the last hyperparameter fit at its optimum")
       .def_property_readonly("trust_region", &BayesEngine::trust_region, "the big-history trust region")
       .def_property_readonly("structured", &BayesEngine::structured,
-                             "whether the model has found structure (design_until_structure; else true)");
+                             "whether the model has found structure (always true with Unstructured.Model)");
 }

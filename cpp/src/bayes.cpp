@@ -519,9 +519,9 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   VectorXd yi, yt;
   bool big = false, refit = false;
   fit_model(X, y, seed, yi, yt, big, refit);
-  if (opt_.design_until_structure && !structured_) {
+  if (!structured()) {
     structured_ = big || found_structure(X, yt, seed);
-    if (!structured_) return RowMatrix(0, d);
+    if (!structured_ && opt_.unstructured == Unstructured::Design) return RowMatrix(0, d);
   }
   const int n_model = gp_->n();
 
@@ -585,7 +585,8 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   // unchanged within noise (seeds 10-19 agree).
   if (!big) {
     if (big_) tr_ = TrustRegion();  // leaving the big-history mode (a shorter history): a new region
-    if (n < opt_.tr_after) tr_ = TrustRegion();  // the region starts with the schedule (a fresh one)
+    // the region starts with the schedule, or once the model found structure (a fresh one)
+    if (n < opt_.tr_after || !structured()) tr_ = TrustRegion();
     tr_.update(yi, std::max(4, d), opt_.tr_ties, opt_.tr_counting);
     center_ = X.row(idx[0]).transpose();
   }

@@ -152,9 +152,10 @@ std::vector<int> BayesEngine::local_fit_rows(const RowMatrix& X, const Eigen::Ve
 
 AcqResult BayesEngine::propose_big(const Acquisition& acq, const SeenSet& seen, const RowMatrix& inc,
                                    const AcqOptions& ao, std::uint64_t seed, BatchSearch& batch) {
-  // Exact mode before the schedule starts the region (or with local_fraction = 0): the global
-  // maximizer of acq_optimizer.hpp, as standard BO does.
-  if (!big_ && (opt_.local_fraction <= 0.0 || n_hist_ < opt_.tr_after))
+  // Exact mode before the schedule starts the region (or with local_fraction = 0), or before the
+  // model found structure (Unstructured::Global): the global maximizer of acq_optimizer.hpp, as
+  // standard BO does.
+  if (!big_ && (opt_.local_fraction <= 0.0 || n_hist_ < opt_.tr_after || !structured()))
     return maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seed);
   // 1 - local_fraction of the picks (every period-th): the exploration component
   const double lf = big_ ? 0.9 : opt_.local_fraction;

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Acquisition', 'BayesEngine', 'CandidatePosterior', 'GP', 'Hyper', 'InputSpec', 'Kind', 'OutputTransform', 'RegionCounting', 'Scale', 'Space', 'TieRule', 'TrustRegion', 'acquisition_value', 'build_info', 'cpu_features', 'erfcx', 'fit_subset', 'gp_neg_log_posterior', 'halton', 'kumaraswamy', 'local_model_rows', 'log_h', 'log_ndtr', 'minimize_box']
+__all__: list[str] = ['Acquisition', 'BayesEngine', 'CandidatePosterior', 'GP', 'Hyper', 'InputSpec', 'Kind', 'OutputTransform', 'RegionCounting', 'Scale', 'Space', 'TieRule', 'TrustRegion', 'Unstructured', 'acquisition_value', 'build_info', 'cpu_features', 'erfcx', 'fit_subset', 'gp_neg_log_posterior', 'halton', 'kumaraswamy', 'local_model_rows', 'log_h', 'log_ndtr', 'minimize_box']
 class Acquisition:
     """
     Acquisition function of the Bayesian strategy
@@ -61,7 +61,7 @@ class BayesEngine:
     """
     GP Bayesian optimization: keeps its fitted model between calls
     """
-    def __init__(self, space: Space, spec: InputSpec, acquisition: Acquisition = Acquisition.LogEI, kappa: typing.SupportsFloat | typing.SupportsIndex = 1.96, deterministic: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 0, max_fit_points: typing.SupportsInt | typing.SupportsIndex = 128, fit_restarts: typing.SupportsInt | typing.SupportsIndex = 2, n_starts: typing.SupportsInt | typing.SupportsIndex = 5, n_candidates: typing.SupportsInt | typing.SupportsIndex = 0, output_warping: bool = True, big_threshold: typing.SupportsInt | typing.SupportsIndex = 0, local_points: typing.SupportsInt | typing.SupportsIndex = 256, big_candidates: typing.SupportsInt | typing.SupportsIndex = 1024, max_pending: typing.SupportsInt | typing.SupportsIndex = 64, select_noise: bool = True, plugin_incumbent: bool = False, irrelevant_lengthscale: typing.SupportsFloat | typing.SupportsIndex = 100.0, ls_map_on_length: bool = True, noise_map_on_variance: bool = False, noise_prior_gamma: bool = False, select_noise_loo: bool = False, design_until_structure: bool = False) -> None:
+    def __init__(self, space: Space, spec: InputSpec, acquisition: Acquisition = Acquisition.LogEI, kappa: typing.SupportsFloat | typing.SupportsIndex = 1.96, deterministic: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 0, max_fit_points: typing.SupportsInt | typing.SupportsIndex = 128, fit_restarts: typing.SupportsInt | typing.SupportsIndex = 2, n_starts: typing.SupportsInt | typing.SupportsIndex = 5, n_candidates: typing.SupportsInt | typing.SupportsIndex = 0, output_warping: bool = True, big_threshold: typing.SupportsInt | typing.SupportsIndex = 0, local_points: typing.SupportsInt | typing.SupportsIndex = 256, big_candidates: typing.SupportsInt | typing.SupportsIndex = 1024, max_pending: typing.SupportsInt | typing.SupportsIndex = 64, select_noise: bool = True, plugin_incumbent: bool = False, irrelevant_lengthscale: typing.SupportsFloat | typing.SupportsIndex = 100.0, ls_map_on_length: bool = True, noise_map_on_variance: bool = False, noise_prior_gamma: bool = False, select_noise_loo: bool = False, unstructured: Unstructured = Unstructured.Model) -> None:
         ...
     def fantasize(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"]) -> None:
         """
@@ -135,7 +135,7 @@ class BayesEngine:
     @property
     def structured(self) -> bool:
         """
-        whether the model has found structure (design_until_structure; else true)
+        whether the model has found structure (always true with Unstructured.Model)
         """
     @property
     def threads(self) -> int:
@@ -574,6 +574,56 @@ class TrustRegion:
         ...
     @property
     def successes(self) -> int:
+        ...
+class Unstructured:
+    """
+    What the engine proposes while the model has found no structure
+    
+    Members:
+    
+      Model : no test: the model proposes from the first call
+    
+      Design : no point: the caller goes on with its design
+    
+      Global : the acquisition's maximizer over the whole space
+    """
+    Design: typing.ClassVar[Unstructured]  # value = <Unstructured.Design: 1>
+    Global: typing.ClassVar[Unstructured]  # value = <Unstructured.Global: 2>
+    Model: typing.ClassVar[Unstructured]  # value = <Unstructured.Model: 0>
+    __members__: typing.ClassVar[dict[str, Unstructured]]  # value = {'Model': <Unstructured.Model: 0>, 'Design': <Unstructured.Design: 1>, 'Global': <Unstructured.Global: 2>}
+    @typing.overload
+    def __eq__(self, other: Unstructured) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: Unstructured) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
         ...
 def acquisition_value(kind: Acquisition, best: typing.SupportsFloat | typing.SupportsIndex, kappa: typing.SupportsFloat | typing.SupportsIndex, mu: typing.SupportsFloat | typing.SupportsIndex, var: typing.SupportsFloat | typing.SupportsIndex) -> tuple[float, float, float]:
     """

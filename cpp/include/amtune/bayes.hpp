@@ -42,6 +42,14 @@
 
 namespace amtune {
 
+// What the engine proposes while the model has found no structure in the finished trials
+// (BayesEngine::found_structure, a permutation test of the GP's fit). Model: no test, the model
+// proposes from the first call. Design: no point, the caller goes on with its space-filling design.
+// Global: the acquisition's maximizer over the whole space (no trust region, whose centre is then
+// only the luckiest draw); on a plateau its posterior mean is flat and the variance draws it to
+// the unexplored parts of the space, as standard BO does. Once structure is found, the test stops.
+enum class Unstructured : int { Model = 0, Design = 1, Global = 2 };
+
 struct EngineOptions {
   int acquisition = 0;       // AcqKind
   double kappa = 1.96;       // UCB weight
@@ -106,10 +114,8 @@ struct EngineOptions {
   // 0.0033, mean 0.037 of the standardized variance, a near-exponential tail) instead of the
   // log-normal; it lets the variance fall towards the floor when the data need no noise.
   bool noise_prior_gamma = false;
-  // Until the model finds structure in the data, propose returns no point and the caller goes on
-  // with its space-filling design (found_structure: a permutation test of the GP's fit). Once
-  // found, the test stops.
-  bool design_until_structure = false;
+  // Proposals while the model has found no structure (Unstructured).
+  Unstructured unstructured = Unstructured::Model;
 };
 
 class BayesEngine {
@@ -117,7 +123,7 @@ class BayesEngine {
   BayesEngine(Space space, InputSpec spec, EngineOptions opt);
 
   // Up to q new points (fewer only when the space has no unused configuration left nearby), or
-  // none while design_until_structure holds and the model has found no structure yet.
+  // none with Unstructured::Design while the model has found no structure.
   RowMatrix propose(const RowMatrix& X, const Eigen::VectorXd& y, const RowMatrix& pending, int q, std::uint64_t seed);
 
   // The fitted model, for callers other than propose (the convergence rule, transfer learning,
@@ -154,8 +160,8 @@ class BayesEngine {
   // Pending trials the last proposal conditioned on as fantasies (at most max_pending).
   int pending_fantasies_used() const { return pending_used_; }
   const TrustRegion& trust_region() const { return tr_; }
-  // Whether the model has found structure (always true without design_until_structure).
-  bool structured() const { return structured_ || !opt_.design_until_structure; }
+  // Whether the model has found structure (always true with Unstructured::Model).
+  bool structured() const { return structured_ || opt_.unstructured == Unstructured::Model; }
   // Trust-region schedule (see EngineOptions); validated here.
   void set_trust_region(double local_fraction, int tr_after, bool free_categorical,
                         bool integer_neighbours = false, TieRule ties = TieRule::Expand,
@@ -169,8 +175,8 @@ class BayesEngine {
   // `big`: a fit of the big-history mode's local model, which always learns its noise.
   void fit_hypers(const RowMatrix& X, const Eigen::VectorXd& yt, bool full, std::uint64_t seed, bool big = false);
   // Whether the GP fits the finished trials (targets yt; the fit subset beyond max_fit_points)
-  // better than it fits any of 19 random shuffles of their values (EngineOptions::
-  // design_until_structure): a permutation test at the 5% level.
+  // better than it fits any of 19 random shuffles of their values (Unstructured): a
+  // permutation test at the 5% level.
   bool found_structure(const RowMatrix& X, const Eigen::VectorXd& yt, std::uint64_t seed) const;
   // Leave-one-out predictive log density of (X, yt) under hyperparameters h (R&W 2006, eq. 5.10-5.12).
   double loo_log_density(const Hyper& h, const RowMatrix& X, const Eigen::VectorXd& yt) const;
@@ -211,7 +217,7 @@ class BayesEngine {
   OutputTransform ot_;
   bool fitted_ = false;
   bool use_warp_ = true;
-  bool structured_ = false;  // design_until_structure: found_structure held once
+  bool structured_ = false;  // found_structure held once (Unstructured)
   double lambda_ = 1.0;
   int n_last_fit_ = 0, n_last_full_ = 0, fit_count_ = 0;
   std::unique_ptr<GP> gp_;

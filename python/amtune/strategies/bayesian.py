@@ -149,6 +149,11 @@ _TIE_RULES = {
 
 
 #: ``region_counting`` -> what the trust region counts as one success or failure
+_UNSTRUCTURED = {
+    "off": core.Unstructured.Model,
+    "design": core.Unstructured.Design,
+    "global": core.Unstructured.Global,
+}
 _COUNTING = {"trial": core.RegionCounting.Trial, "batch": core.RegionCounting.Batch}
 
 
@@ -317,12 +322,15 @@ class BayesianSearch(Strategy):
         configuration (21% -> 11%) and escapes the plateaus of decision trees, but on BBOB d = 2
         it is worse at 50 evaluations (``benchmarks/results/quality.md``, "Ablations"), so it is
         not the default.
-    ``design_until_structure``
-        ``True``: after the ``n_initial`` points, the space-filling design goes on until the GP
-        predicts each finished trial from the others (leave-one-out, Rasmussen & Williams 2006,
-        section 5.4.2) better than a flat model does, a constant plus noise; from then on the model
-        proposes. On noise the fitted GP often reads the noise as a signal and its proposals chase
-        the luckiest draws; ``model_info()["structured"]`` says whether the test has passed.
+    ``structure_test``
+        ``"off"`` (default): the model proposes from the first trial after the design.
+        ``"design"`` and ``"global"``: until the GP fits the finished trials better than any of 19
+        random shuffles of their values (a permutation test at the 5% level: the model has found
+        structure), the space-filling design goes on (``"design"``), or the acquisition is
+        maximized over the whole space without the trust region (``"global"``), whose centre is
+        then only the luckiest draw. On noise the fitted GP often reads the noise as a signal and
+        the region's proposals chase that draw. ``model_info()["structured"]`` says whether the
+        test has passed.
 
     >>> import amtune
     >>> space = amtune.SearchSpace({"x": amtune.ContinuousParameter(-2.0, 2.0),
@@ -361,7 +369,7 @@ class BayesianSearch(Strategy):
         noise_map: str = "log",
         noise_prior: str = "lognormal",
         noise_selection: str = "bic",
-        design_until_structure: bool = False,
+        structure_test: str = "off",
     ) -> None:
         if acquisition not in ACQUISITIONS:
             raise ValueError(
@@ -430,11 +438,9 @@ class BayesianSearch(Strategy):
         self.noise_map = check_choice("noise_map", noise_map, ("log", "variance"))
         self.noise_prior = check_choice("noise_prior", noise_prior, ("lognormal", "gamma"))
         self.noise_selection = check_choice("noise_selection", noise_selection, ("bic", "loo"))
-        if not isinstance(design_until_structure, (bool, np.bool_)):
-            raise TypeError(
-                f"design_until_structure must be a bool, got {design_until_structure!r}"
-            )
-        self.design_until_structure = bool(design_until_structure)
+        self.structure_test = check_choice(
+            "structure_test", structure_test, tuple(_UNSTRUCTURED)
+        )
         self.irrelevant_lengthscale = (
             None if irrelevant_lengthscale is None else float(irrelevant_lengthscale)
         )
@@ -462,7 +468,7 @@ class BayesianSearch(Strategy):
             noise_map_on_variance=self.noise_map == "variance",
             noise_prior_gamma=self.noise_prior == "gamma",
             select_noise_loo=self.noise_selection == "loo",
-            design_until_structure=self.design_until_structure,
+            unstructured=_UNSTRUCTURED[self.structure_test],
         )
         self._set_region(self.local_fraction)
         self._n_init = (
