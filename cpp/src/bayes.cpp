@@ -82,7 +82,7 @@ Hyper BayesEngine::with_noise_model(Hyper h, bool learn) const {
   return h;
 }
 
-void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, std::uint64_t seed, bool big) {
+void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, std::uint64_t seed, bool noisy) {
   // Coarse to fine: a full fit runs every start on a small subset (at most kCoarse points, chosen
   // like the fit subset), then polishes the best on the whole fit subset; a warm refit only polishes
   // the current hyperparameters. Model selection for the input warping: with warped ranges, a full
@@ -110,7 +110,7 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
   std::vector<bool> noise_variants;
   if (opt_.deterministic)
     noise_variants = {false};
-  else if (big)
+  else if (noisy)
     noise_variants = {true};
   else if (full && opt_.select_noise)
     noise_variants = {true, false};
@@ -224,6 +224,21 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
   use_warp_ = best_warp;
   fitted_ = true;
   ++fit_count_;
+}
+
+void BayesEngine::refit_noisy(const RowMatrix& X, const VectorXd& yt, std::uint64_t seed) {
+  const std::vector<int> rows = fit_subset(X, yt, opt_.max_fit_points);
+  RowMatrix Xs(static_cast<int>(rows.size()), X.cols());
+  VectorXd ys(static_cast<int>(rows.size()));
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    Xs.row(static_cast<Eigen::Index>(i)) = X.row(rows[i]);
+    ys[static_cast<Eigen::Index>(i)] = yt[rows[i]];
+  }
+  fit_hypers(Xs, ys, true, seed, true);
+  feats_.clear();
+  gp_ = std::make_unique<GP>(spec_, hyper_);
+  gp_->fit(X, yt);
+  n_model_rows_ = gp_->n();
 }
 
 bool BayesEngine::found_structure(const RowMatrix& X, const VectorXd& yt, std::uint64_t seed) const {
@@ -522,6 +537,7 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   if (!structured()) {
     structured_ = big || found_structure(X, yt, seed);
     if (!structured_ && opt_.unstructured == Unstructured::Design) return RowMatrix(0, d);
+    if (!structured_ && !learns_noise() && !opt_.deterministic) refit_noisy(X, yt, seed);
   }
   const int n_model = gp_->n();
 

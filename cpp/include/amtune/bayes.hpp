@@ -45,9 +45,11 @@ namespace amtune {
 // What the engine proposes while the model has found no structure in the finished trials
 // (BayesEngine::found_structure, a permutation test of the GP's fit). Model: no test, the model
 // proposes from the first call. Design: no point, the caller goes on with its space-filling design.
-// Global: the acquisition's maximizer over the whole space (no trust region, whose centre is then
-// only the luckiest draw); on a plateau its posterior mean is flat and the variance draws it to
-// the unexplored parts of the space, as standard BO does. Once structure is found, the test stops.
+// Global: the model learns a noise variance (the variation is noise, which a noiseless model would
+// interpolate: its acquisition then peaks next to the luckiest draw) and the acquisition is
+// maximized over the whole space (no trust region, whose centre is that draw); on a plateau the
+// posterior mean is flat and the variance draws the proposals to the unexplored parts of the
+// space, as standard BO does. Once structure is found, the test stops.
 enum class Unstructured : int { Model = 0, Design = 1, Global = 2 };
 
 struct EngineOptions {
@@ -172,8 +174,12 @@ class BayesEngine {
   void fit_model(const RowMatrix& X, const Eigen::VectorXd& y, std::uint64_t seed, Eigen::VectorXd& yi,
                  Eigen::VectorXd& yt, bool& big, bool& refit);
   void require_linear_model(const char* what) const;
-  // `big`: a fit of the big-history mode's local model, which always learns its noise.
-  void fit_hypers(const RowMatrix& X, const Eigen::VectorXd& yt, bool full, std::uint64_t seed, bool big = false);
+  // `noisy`: a model that learns its noise variance, whatever the options (the big-history mode's
+  // local model; an unstructured model with Unstructured::Global).
+  void fit_hypers(const RowMatrix& X, const Eigen::VectorXd& yt, bool full, std::uint64_t seed, bool noisy = false);
+  // Unstructured::Global with no structure found: refit (a full fit) with a learned noise variance
+  // and condition the posterior on every finished trial.
+  void refit_noisy(const RowMatrix& X, const Eigen::VectorXd& yt, std::uint64_t seed);
   // Whether the GP fits the finished trials (targets yt; the fit subset beyond max_fit_points)
   // better than it fits any of 19 random shuffles of their values (Unstructured): a
   // permutation test at the 5% level.
