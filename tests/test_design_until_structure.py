@@ -94,3 +94,33 @@ def test_batches_on_noise_are_design_points():
 def test_option_must_be_a_bool():
     with pytest.raises(ValueError, match="structure_test"):
         BayesianSearch(structure_test="yes")
+
+
+def after(n, f, seed, test="global"):
+    """model_info and hyperparameters after one proposal on n random trials of f (d = 3)."""
+    rng = np.random.default_rng(seed)
+    X = rng.random((n, 3))
+    y = [f(x, rng) for x in X]
+    opt = amtune.Optimizer(space(3), strategy=BayesianSearch(structure_test=test), random_seed=seed)
+    opt.add_many([{f"x{i}": float(v) for i, v in enumerate(r)} for r in X], y)
+    trial = opt.ask()[0]
+    return opt.strategy, np.array([trial.params[f"x{i}"] for i in range(3)])
+
+
+def test_the_permutation_test_holds_its_level_on_noise_and_finds_a_signal():
+    # one test at the 5% level: on pure noise about 1 in 20 data sets passes it
+    passed = sum(after(20, noise, s)[0].model_info()["structured"] for s in range(40))
+    assert passed <= 6
+    found = sum(after(20, sphere, s)[0].model_info()["structured"] for s in range(10))
+    assert found == 10
+
+
+def test_global_learns_the_noise_while_there_is_no_structure():
+    for s in range(3):
+        strategy, _ = after(20, noise, s)
+        if not strategy.model_info()["structured"]:
+            assert strategy.hyperparameters()["learns_noise"]
+    # a deterministic smooth function keeps the noiseless model
+    strategy, _ = after(20, sphere, 0)
+    assert strategy.model_info()["structured"]
+    assert not strategy.hyperparameters()["learns_noise"]
