@@ -583,8 +583,9 @@ class BayesianSearch(Strategy):
         """How the last proposal was made: ``mode`` (``"exact"`` or ``"big-history"``),
         ``model_points``, the number of finished trials the posterior was conditioned on,
         ``pending_fantasies``, the number of pending trials it conditioned on as Kriging-believer
-        fantasies (all of them up to 64; beyond, the 64 nearest the incumbent), and in the
-        big-history mode ``trust_region`` (``length``, ``successes``, ``failures``,
+        fantasies (all of them up to 64; beyond, the 64 nearest the incumbent), ``structured``,
+        whether the model has found structure (always ``True`` with ``structure_test="off"``),
+        and in the big-history mode ``trust_region`` (``length``, ``successes``, ``failures``,
         ``restarts``)."""
         info: dict[str, Any] = {
             "mode": "big-history" if self._engine.big_mode else "exact",
