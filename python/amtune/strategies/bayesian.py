@@ -438,9 +438,7 @@ class BayesianSearch(Strategy):
         self.noise_map = check_choice("noise_map", noise_map, ("log", "variance"))
         self.noise_prior = check_choice("noise_prior", noise_prior, ("lognormal", "gamma"))
         self.noise_selection = check_choice("noise_selection", noise_selection, ("bic", "loo"))
-        self.structure_test = check_choice(
-            "structure_test", structure_test, tuple(_UNSTRUCTURED)
-        )
+        self.structure_test = check_choice("structure_test", structure_test, tuple(_UNSTRUCTURED))
         self.irrelevant_lengthscale = (
             None if irrelevant_lengthscale is None else float(irrelevant_lengthscale)
         )
