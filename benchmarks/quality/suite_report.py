@@ -475,6 +475,20 @@ SUITE_NOTES = {
 #: used (a later change of default that applies to some suites only, see ``variant_in``).
 ABLATIONS: list[tuple[str, str, list[str | tuple[str, ...]]]] = [
     (
+        "amtune-bayes",
+        "the current default, against the structure round's options (no default changed): until a "
+        "permutation test finds structure, the design goes on (`structure_test=design`) or the "
+        "model learns a noise variance and searches the whole space (`global`)",
+        ["amtune-bayes:structure_test=global", "amtune-bayes:structure_test=design"],
+    ),
+    (
+        "amtune-bayes:structure_test=off",
+        "the current default rerun with the structure round's build (BBOB d = 5 only): its row "
+        "`amtune-bayes` is the stored default against this rerun of the same settings, so it "
+        "measures how far stored runs drift from a rerun (they part at a full hyperparameter fit)",
+        ["amtune-bayes:structure_test=global", "amtune-bayes"],
+    ),
+    (
         "amtune-bayes:region_counting=trial",
         "the default before the batch-counting round: every trial of a batch counts on its own "
         "for the trust region, in the order told; the batch suites only (one trial per proposal "
@@ -519,6 +533,7 @@ ABLATIONS: list[tuple[str, str, list[str | tuple[str, ...]]]] = [
             "amtune-bayes:deterministic=False+local_fraction=0",
             "amtune-bayes:deterministic=False+plugin_incumbent=True",
             "amtune-bayes:deterministic=False+noise_map=variance",
+            "amtune-bayes:deterministic=False+structure_test=global",
         ],
     ),
     (
@@ -586,8 +601,8 @@ VERSIONS = [
     # what it does now; on the deterministic suites a tie then shrank the region)
     (
         "amtune-bayes:deterministic=False",
-        "with `deterministic=False` (advised for noisy metrics; on the tuning suites run with the "
-        "previous tie rule)",
+        "with `deterministic=False` (advised for noisy metrics; its runs on the deterministic "
+        "tuning suite predate the plateau round's tie rule)",
     ),
     # the default before the plateau round (BoTorch's reading of the lengthscale prior, irrelevant
     # ranges excluded, a tie shrinking the trust region)

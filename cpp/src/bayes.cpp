@@ -13,6 +13,21 @@ namespace amtune {
 
 using Eigen::VectorXd;
 
+namespace {
+
+// Rows `rows` of X and the matching entries of y.
+void take_rows(const RowMatrix& X, const VectorXd& y, const std::vector<int>& rows, RowMatrix& Xs, VectorXd& ys) {
+  const int m = static_cast<int>(rows.size());
+  Xs.resize(m, X.cols());
+  ys.resize(m);
+  for (int i = 0; i < m; ++i) {
+    Xs.row(i) = X.row(rows[i]);
+    ys[i] = y[rows[i]];
+  }
+}
+
+}  // namespace
+
 std::vector<int> fit_subset(const RowMatrix& X, const VectorXd& y, int m) {
   const int n = static_cast<int>(X.rows());
   std::vector<int> idx(n);
@@ -118,15 +133,7 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
     noise_variants = {learns_noise()};
   RowMatrix Xc;
   VectorXd yc;
-  if (full && n > kCoarse) {
-    const std::vector<int> sub = fit_subset(X, yt, kCoarse);
-    Xc.resize(static_cast<int>(sub.size()), X.cols());
-    yc.resize(static_cast<int>(sub.size()));
-    for (std::size_t i = 0; i < sub.size(); ++i) {
-      Xc.row(i) = X.row(sub[i]);
-      yc[i] = yt[sub[i]];
-    }
-  }
+  if (full && n > kCoarse) take_rows(X, yt, fit_subset(X, yt, kCoarse), Xc, yc);
   const bool coarse = Xc.rows() > 0;
   auto run = [&](const HyperLayout& lay, const RowMatrix& XX, const VectorXd& yy, const std::vector<VectorXd>& starts,
                  int max_iter) { return optimize(lay, XX, yy, starts, max_iter); };
@@ -227,13 +234,9 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
 }
 
 void BayesEngine::refit_noisy(const RowMatrix& X, const VectorXd& yt, std::uint64_t seed) {
-  const std::vector<int> rows = fit_subset(X, yt, opt_.max_fit_points);
-  RowMatrix Xs(static_cast<int>(rows.size()), X.cols());
-  VectorXd ys(static_cast<int>(rows.size()));
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    Xs.row(static_cast<Eigen::Index>(i)) = X.row(rows[i]);
-    ys[static_cast<Eigen::Index>(i)] = yt[rows[i]];
-  }
+  RowMatrix Xs;
+  VectorXd ys;
+  take_rows(X, yt, fit_subset(X, yt, opt_.max_fit_points), Xs, ys);
   fit_hypers(Xs, ys, true, seed, true);
   feats_.clear();
   gp_ = std::make_unique<GP>(spec_, hyper_);
@@ -253,15 +256,11 @@ bool BayesEngine::found_structure(const RowMatrix& X, const VectorXd& yt, std::u
   // points; parameter-counting criteria (BIC) cannot tell this from a real signal on few points in
   // many dimensions, since most lengthscales are then barely determined.
   constexpr int kPermutations = 19;
-  const std::vector<int> rows = fit_subset(X, yt, opt_.max_fit_points);
-  const int m = static_cast<int>(rows.size());
+  RowMatrix Xs;
+  VectorXd ys;
+  take_rows(X, yt, fit_subset(X, yt, opt_.max_fit_points), Xs, ys);
+  const int m = static_cast<int>(ys.size());
   if (m < 3) return false;
-  RowMatrix Xs(m, X.cols());
-  VectorXd ys(m);
-  for (int i = 0; i < m; ++i) {
-    Xs.row(i) = X.row(rows[i]);
-    ys[i] = yt[rows[i]];
-  }
   if (!(ys.maxCoeff() > ys.minCoeff())) return false;  // all tied: nothing to model yet
   const bool learn = learns_noise();
   const HyperLayout lay(spec_, learn, use_warp_);
@@ -324,12 +323,9 @@ double BayesEngine::select_lambda(const RowMatrix& X, const VectorXd& yi, const 
   // the log Jacobian of the transform, i.e. the fit to the *original* values (Snelson et al. 2004).
   std::vector<int> sub = rows;
   if (sub.size() > 64) {
-    RowMatrix Xr(static_cast<int>(rows.size()), X.cols());
-    VectorXd yr(static_cast<int>(rows.size()));
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      Xr.row(i) = X.row(rows[i]);
-      yr[i] = yi[rows[i]];
-    }
+    RowMatrix Xr;
+    VectorXd yr;
+    take_rows(X, yi, rows, Xr, yr);
     const std::vector<int> c = fit_subset(Xr, yr, 64);
     sub.clear();
     for (int i : c) sub.push_back(rows[i]);
@@ -480,12 +476,9 @@ void BayesEngine::fit_model(const RowMatrix& X, const VectorXd& y, std::uint64_t
       yt = ot_.transform(yi, lambda_);
     }
     if (big) sub = local_fit_rows(X, yt);
-    RowMatrix Xs(static_cast<int>(sub.size()), d);
-    VectorXd ys(static_cast<int>(sub.size()));
-    for (std::size_t i = 0; i < sub.size(); ++i) {
-      Xs.row(i) = X.row(sub[i]);
-      ys[i] = yt[sub[i]];
-    }
+    RowMatrix Xs;
+    VectorXd ys;
+    take_rows(X, yt, sub, Xs, ys);
     if (big) standardize_local(ys, ys.size(), ys);  // local model, local scale (local_model.hpp)
     fit_hypers(Xs, ys, full, seed, big);
     n_last_fit_ = n;
