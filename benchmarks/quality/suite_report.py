@@ -489,6 +489,12 @@ ABLATIONS: list[tuple[str, str, list[str | tuple[str, ...]]]] = [
         ["amtune-bayes:structure_test=global", "amtune-bayes"],
     ),
     (
+        "amtune-bayes:structure_test=off#more",
+        "the structure round's reference on 10 more seeds (10-19; the tuning suite), rerun with the "
+        "round's build",
+        ["amtune-bayes:structure_test=global#more"],
+    ),
+    (
         "amtune-bayes:region_counting=trial",
         "the default before the batch-counting round: every trial of a batch counts on its own "
         "for the trust region, in the order told; the batch suites only (one trial per proposal "
