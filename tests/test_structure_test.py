@@ -1,4 +1,4 @@
-"""``design_until_structure``: the design goes on until a permutation test finds structure."""
+"""``structure_test``: a permutation test of the GP's fit, and what is proposed until it passes."""
 
 from __future__ import annotations
 
