@@ -337,11 +337,12 @@ class BayesianSearch(Strategy):
         -0.2 at 50), +9.0 +- 5.3 at 50 on the held-out XGBoost problems with noise (the plateau of
         xgbdoc-breast is left in 6 seeds of 10 instead of 3) and +7.2 +- 3.4 at 48 with batches of
         8, but by -5.2 +- 3.3 at 50 on the deterministic tuning suite (p = 0.05; -3.3 +- 2.4 with
-        seeds 10-19 pooled) and -2.3 +- 1.3 at 100 on BBOB d = 5 (p = 0.02), and amtune's mean rank on the
-        noisy suite hardly moves: on few points the test often misses real structure (it
-        passed on 78 of the tuning suite's 190 first designs) and those proposals are worse than
-        the region's. ``"design"`` loses on BBOB (-4.5 +- 1.1 at 25 at d = 10, p < 0.001): a plateau
-        that only a corner of the space escapes is not left by space-filling points either.
+        seeds 10-19 pooled) and -2.3 +- 1.3 at 100 on BBOB d = 5 (p = 0.02), and amtune's mean
+        rank on the noisy suite hardly moves: on few points the test often misses real structure
+        (it passed on 78 of the tuning suite's 190 first designs) and those proposals are worse
+        than the region's. ``"design"`` loses on BBOB (-4.5 +- 1.1 at 25 at d = 10, p < 0.001):
+        a plateau that only a corner of the space escapes is not left by space-filling points
+        either.
 
     >>> import amtune
     >>> space = amtune.SearchSpace({"x": amtune.ContinuousParameter(-2.0, 2.0),
