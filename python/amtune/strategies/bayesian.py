@@ -148,12 +148,13 @@ _TIE_RULES = {
 }
 
 
-#: ``region_counting`` -> what the trust region counts as one success or failure
+#: ``structure_test`` -> what the engine proposes while the model has found no structure
 _UNSTRUCTURED = {
     "off": core.Unstructured.Model,
     "design": core.Unstructured.Design,
     "global": core.Unstructured.Global,
 }
+#: ``region_counting`` -> what the trust region counts as one success or failure
 _COUNTING = {"trial": core.RegionCounting.Trial, "batch": core.RegionCounting.Batch}
 
 
