@@ -76,19 +76,24 @@ def test_same_seed_same_proposals():
     np.testing.assert_array_equal(a, b)
 
 
-def test_batches_on_noise_are_design_points():
-    opt = amtune.Optimizer(
-        space(), strategy=BayesianSearch(structure_test="design"), random_seed=0
-    )
+def batches(options, rounds=3, q=4):
+    """Encoded rows of `rounds` batches of q on pure noise, then the next batch unanswered."""
+    opt = amtune.Optimizer(space(), strategy=BayesianSearch(**options), random_seed=0)
     rng = np.random.default_rng(0)
-    for _ in range(3):
-        trials = opt.ask(4)
-        for t in trials:
+    rows = []
+    for _ in range(rounds):
+        for t in opt.ask(q):
+            rows.append([t.params[f"x{i}"] for i in range(D)])
             opt.tell(t.id, float(rng.standard_normal()))
-    batch = opt.ask(4)
-    assert len(batch) == 4 and not opt.strategy.model_info()["structured"]
-    keys = {tuple(t.params.values()) for t in batch}
-    assert len(keys) == 4
+    rows += [[t.params[f"x{i}"] for i in range(D)] for t in opt.ask(q)]
+    return opt, np.array(rows)
+
+
+def test_batches_on_noise_are_design_points():
+    opt, rows = batches({"structure_test": "design"})
+    assert not opt.strategy.model_info()["structured"]
+    _, design = batches({"n_initial": 16})
+    np.testing.assert_array_equal(rows, design)
 
 
 def test_option_must_be_a_bool():

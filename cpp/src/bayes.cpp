@@ -530,7 +530,9 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   bool big = false, refit = false;
   fit_model(X, y, seed, yi, yt, big, refit);
   if (!structured()) {
-    structured_ = big || found_structure(X, yt, seed);
+    // tested again only on a refitted model (new trials): asks on the same trials while others
+    // are pending would pay the 20 fits of the test for the same data
+    structured_ = big || (refit && found_structure(X, yt, seed));
     if (!structured_ && opt_.unstructured == Unstructured::Design) return RowMatrix(0, d);
     if (!structured_ && !learns_noise() && !opt_.deterministic) refit_noisy(X, yt, seed);
   }
