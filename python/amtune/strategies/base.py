@@ -70,6 +70,12 @@ class Strategy(ABC):
     def ask(self, n: int, history: History) -> np.ndarray:
         """Return ``n`` new points of ``[0, 1]^d`` (rows), distinct from pending ones."""
 
+    def claim_replicate(self, x: np.ndarray) -> bool:
+        """Whether the encoded configuration ``x``, a repeat of an evaluated one, is a replicate
+        the strategy proposed on purpose (answered ``True`` once per such proposal). A tuning job
+        drops other exact repeats and asks again."""
+        return False
+
     def max_trials(self) -> int | None:
         """How many distinct proposals this strategy can make in total, or None if unbounded."""
         return self.space.size

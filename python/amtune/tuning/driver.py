@@ -587,7 +587,8 @@ class Driver:
 
         A strategy's seeded initial design ignores observations added with ``add_many``, so a
         warm start from a parent that ran with the same seed (or a resumed job) would re-run the
-        parent's configurations; such a proposal is dropped and asked again (at most 10 times).
+        parent's configurations; such a proposal is dropped and asked again (at most 10 times),
+        unless the strategy proposed it as a replicate on purpose (``noise_probe``).
         """
         opt = run.optimizer
         trials = opt.ask(n)
@@ -599,6 +600,8 @@ class Driver:
             for _ in range(10):
                 x = opt.space.encode([t.params])[0]
                 if not np.any(np.all(np.abs(seen - x) <= 1e-12, axis=1)):
+                    break
+                if opt.strategy.claim_replicate(x):
                     break
                 opt.forget(t.id)
                 t = opt.ask(1)[0]
