@@ -476,6 +476,13 @@ SUITE_NOTES = {
 ABLATIONS: list[tuple[str, str, list[str | tuple[str, ...]]]] = [
     (
         "amtune-bayes",
+        "the current default, against the probe round's option (no default changed): the last "
+        "point of the initial design re-evaluates the best finished trial, so that the noise "
+        "model is chosen with one replicate (`noise_probe=True`)",
+        ["amtune-bayes:noise_probe=True"],
+    ),
+    (
+        "amtune-bayes",
         "the current default, against the structure round's options (no default changed): until a "
         "permutation test finds structure, the design goes on (`structure_test=design`) or the "
         "model learns a noise variance and searches the whole space (`global`)",
