@@ -20,6 +20,7 @@ Example (needs a store with a finished tuning job)::
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -29,9 +30,21 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from amtune.evaluation.models import kfold_models
+from amtune.serve.serializers import (
+    AutoDeserializer,
+    AutoSerializer,
+    CSVDeserializer,
+    JSONDeserializer,
+    JSONSerializer,
+    LibSVMSerializer,
+    NumpyDeserializer,
+    NumpySerializer,
+    accept_of,
+    content_type_of,
+)
 from amtune.serve.state import ServeState
 from amtune.store import NotFoundError, resolve_db_path
 from amtune.tuning.liveness import process_exists
@@ -39,15 +52,24 @@ from amtune.tuning.liveness import process_exists
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
 
 
+#: framework estimators whose model serves the training script (``entry_point``) when no other
+#: inference code is given, as the SDK's ``create_model`` does (TensorFlow and Hugging Face
+#: models do not: they serve the model with the framework's own server)
+ENTRY_POINT_FRAMEWORKS = frozenset({"PyTorch", "SKLearn", "XGBoost"})
+FRAMEWORKS = frozenset({*ENTRY_POINT_FRAMEWORKS, "TensorFlow", "HuggingFace"})
+
+
 @dataclass(frozen=True)
 class TrainingJobModel:
-    """What serving a training job needs."""
+    """What serving a training job needs; ``framework`` is the estimator's (``PyTorch``, ...) or
+    None."""
 
     training_job: str
     model_dir: str
     submit_dir: str | None
     program: str | None
     image: str
+    framework: str | None = None
 
     def container(self) -> dict[str, Any]:
         env: dict[str, str] = {}
@@ -62,15 +84,67 @@ class TrainingJobModel:
         }
 
 
-def resolve_model(state: ServeState, name: str) -> TrainingJobModel:
-    """The model of training job ``name``, or of the best training job of tuning job ``name``."""
+def framework_name(cls: type | str | None, module: str | None = None) -> str | None:
+    """The framework of an estimator class (or of its name and module, as the SDK's tuner records
+    them in ``sagemaker_estimator_class_name`` and ``sagemaker_estimator_module``): the first of
+    its classes named ``PyTorch``, ``SKLearn``, ``XGBoost``, ``TensorFlow`` or ``HuggingFace``;
+    None for any other (a generic ``Estimator``)."""
+    if isinstance(cls, str):
+        if cls in FRAMEWORKS or not module:
+            return cls if cls in FRAMEWORKS else None
+        import importlib
+
+        try:
+            cls = getattr(importlib.import_module(module), cls)
+        except (ImportError, AttributeError):
+            return None
+    if not isinstance(cls, type):
+        return None
+    for c in cls.__mro__:
+        if c.__name__ in FRAMEWORKS and c.__module__.startswith("amtune."):
+            return c.__name__
+    return None
+
+
+def _hp_value(v: Any) -> str | None:
+    """A ``sagemaker_*`` hyperparameter's value (JSON-encoded by the SDK) as a string."""
+    if v is None:
+        return None
+    try:
+        d = json.loads(v) if isinstance(v, str) else v
+    except ValueError:
+        return str(v)
+    return d if isinstance(d, str) else str(v)
+
+
+def _builtin_algorithm(description: Mapping[str, Any]) -> Any:
+    """The built-in algorithm a training job ran (from its own TrainingImage, else its training
+    command), or None."""
+    from amtune.sagemaker.requests import builtin_algorithms
+
+    builtin = builtin_algorithms()
+    return None if builtin is None else builtin.algorithm_for_job_config(description)
+
+
+def resolve_model(state: ServeState, name: str, framework: str | None = None) -> TrainingJobModel:
+    """The model of training job ``name``, or of the best training job of tuning job ``name``.
+
+    The inference code, in this order: ``model/code/inference.py``; a built-in algorithm's own
+    inference module (the job's ``TrainingImage``, else its training command, names the
+    algorithm); ``inference.py`` in the training code's directories (the estimator's
+    ``source_dir``, the tuning job's working directory, the training script's directory); the
+    training script itself for a PyTorch, SKLearn or XGBoost estimator (``framework``, else the
+    job's ``sagemaker_estimator_class_name``); ``inference.py`` in the current directory.
+    """
+    from amtune.sagemaker.training import describe_training_job
+    from amtune.store import Store
+
     row = state.one("SELECT * FROM training_jobs WHERE name = ?", (name,))
     if row is None:
         tj = state.one("SELECT name FROM tuning_jobs WHERE name = ?", (name,))
         if tj is None:
             raise NotFoundError(f"no tuning job or training job named {name!r} in {state.path}")
         from amtune.analytics import describe
-        from amtune.store import Store
 
         with Store(state.path) as store:
             best = describe(store, name).get("BestTrainingJob")
@@ -98,39 +172,123 @@ def resolve_model(state: ServeState, name: str) -> TrainingJobModel:
             f"evaluation, or with Holdout) and deploy that training job; or score a fold's model "
             f"offline with `amtune transform/evaluate {row['name']} --fold N`"
         )
+    # what the training job itself records: its request, or its tuning job's definition
+    with Store(state.path) as store:
+        desc = describe_training_job(store, row["name"])
+    spec = desc.get("AlgorithmSpecification") or {}
+    hps = desc.get("HyperParameters") or {}
+    if framework is None:
+        framework = framework_name(
+            _hp_value(hps.get("sagemaker_estimator_class_name")),
+            _hp_value(hps.get("sagemaker_estimator_module")),
+        )
     tuning = state.one("SELECT config FROM tuning_jobs WHERE name = ?", (row["tuning_job"],))
     cfg: dict[str, Any] = json.loads(tuning["config"]) if tuning else {}
     am = cfg.get("amtune") or {}
-    algo = (cfg.get("TrainingJobDefinition") or {}).get("AlgorithmSpecification") or {}
-    image = str(algo.get("TrainingImage") or "amtune/script-mode:local")
+    image = str(spec.get("TrainingImage") or "amtune/script-mode:local")
+
+    def found(submit_dir: str | None, program: str | None) -> TrainingJobModel:
+        return TrainingJobModel(row["name"], str(model_dir), submit_dir, program, image, framework)
+
     if (model_dir / "code" / "inference.py").is_file():
-        return TrainingJobModel(row["name"], str(model_dir), None, None, image)
-    candidates: list[Path] = []
+        return found(None, None)
+    algo = _builtin_algorithm(desc)
+    if algo is not None:
+        if not spec.get("TrainingImage"):  # a tuning job of an Estimator records the command
+            from amtune import image_uris
+
+            image = image_uris.retrieve(algo.name)
+        return found(None, None)
+    code_dirs: list[Path] = []
+    submit = _hp_value(hps.get("sagemaker_submit_directory"))
+    if submit and not submit.startswith("s3://"):
+        code_dirs.append(Path(submit))
     for key in ("source_dir", "working_dir"):
         if am.get(key):
-            candidates.append(Path(am[key]))
-    cmd = am.get("command") or []
-    for arg in cmd:
+            code_dirs.append(Path(am[key]))
+    for arg in spec.get("TrainingCommand") or am.get("command") or []:
         if isinstance(arg, str) and arg.endswith(".py"):
             p = Path(arg)
             if not p.is_absolute():
-                p = Path(am.get("working_dir") or Path.cwd()) / p
-            candidates.append(p.parent)
+                p = Path(am.get("working_dir") or submit or Path.cwd()) / p
+            code_dirs.append(p.parent)
             break
-    candidates.append(Path.cwd())
-    for c in candidates:
+    for c in code_dirs:
         if (c / "inference.py").is_file():
-            return TrainingJobModel(
-                row["name"], str(model_dir), str(c.resolve()), "inference.py", image
-            )
-    from amtune.serve.endpoints import BUILTIN_INFERENCE
-
-    if any(word in image for word in BUILTIN_INFERENCE):
-        return TrainingJobModel(row["name"], str(model_dir), None, None, image)
+            return found(str(c.resolve()), "inference.py")
+    program = _hp_value(hps.get("sagemaker_program"))
+    if framework in ENTRY_POINT_FRAMEWORKS and program:
+        for c in code_dirs:  # the SDK's framework model serves the estimator's entry point
+            if (c / program).is_file():
+                return found(str(c.resolve()), program)
+    cwd = Path.cwd()
+    if (cwd / "inference.py").is_file():
+        return found(str(cwd.resolve()), "inference.py")
+    looked = ", ".join(str(c) for c in [model_dir / "code", *code_dirs, cwd])
     raise ValueError(
-        f"training job {row['name']!r}: no inference.py found (looked in "
-        f"{', '.join(str(c) for c in [model_dir / 'code', *candidates])})"
+        f"training job {row['name']!r}: no inference.py found (looked in {looked})"
+        + (
+            f", and the entry point {program!r} was not found"
+            if framework in ENTRY_POINT_FRAMEWORKS and program
+            else ""
+        )
     )
+
+
+# ====================================================================== errors of InvokeEndpoint
+if TYPE_CHECKING:
+
+    class _ClientError(Exception):
+        pass
+else:
+    try:  # the serve extra brings botocore: code catching botocore's ClientError keeps working
+        from botocore.exceptions import ClientError as _ClientError
+    except ImportError:  # pragma: no cover - without botocore, a plain exception
+        _ClientError = Exception
+
+
+class InvokeEndpointError(_ClientError, ValueError):
+    """An InvokeEndpoint call that failed, shaped as boto3 raises it: a botocore ``ClientError``
+    (when botocore is installed; also a ``ValueError``) with ``response["Error"]["Code"]`` and
+    ``["Message"]``, the error's other fields (``OriginalStatusCode``, ...) in ``response``, and
+    ``operation_name`` ``"InvokeEndpoint"``."""
+
+    def __init__(self, error_response: Mapping[str, Any], operation_name: str) -> None:
+        error = error_response.get("Error") or {}
+        Exception.__init__(
+            self,
+            f"An error occurred ({error.get('Code', 'Unknown')}) when calling the "
+            f"{operation_name} operation: {error.get('Message', 'Unknown')}",
+        )
+        self.response = dict(error_response)
+        self.operation_name = operation_name
+
+
+class ModelError(InvokeEndpointError):
+    """The model answered with a status other than 200 (SageMaker Runtime's ``ModelError``, HTTP
+    424): ``response["OriginalStatusCode"]`` and ``["OriginalMessage"]`` hold its answer, as in
+    the ``ModelError`` boto3 raises."""
+
+
+def invoke_error(status: int, headers: Mapping[str, str], body: bytes) -> InvokeEndpointError:
+    """The exception for an InvokeEndpoint answer with HTTP ``status`` (not 200)."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        doc = None
+    if not isinstance(doc, dict):
+        doc = {"message": body.decode("utf-8", "replace")}
+    code = headers.get("x-amzn-errortype", "").split(":", 1)[0] or (
+        "ValidationError" if 400 <= status < 500 else "InternalFailure"
+    )
+    fields = {k: v for k, v in doc.items() if k not in ("message", "Message")}
+    response = {
+        "Error": {"Code": code, "Message": str(doc.get("message", doc.get("Message", "")))},
+        "ResponseMetadata": {"HTTPStatusCode": status, "HTTPHeaders": dict(headers)},
+        **fields,
+    }
+    cls = ModelError if code == "ModelError" else InvokeEndpointError
+    return cls(response, "InvokeEndpoint")
 
 
 # ====================================================================== a client of the service
@@ -176,8 +334,9 @@ class ServiceClient:
         accept: str | None = None,
         target_variant: str | None = None,
         inference_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> tuple[bytes, dict[str, str]]:
-        headers = {"content-type": content_type}
+        headers = {**(extra_headers or {}), "content-type": content_type}
         if accept:
             headers["accept"] = accept
         if target_variant:
@@ -188,7 +347,7 @@ class ServiceClient:
             f"{self.url}/endpoints/{endpoint}/invocations", content=body, headers=headers
         )
         if r.status_code != 200:
-            raise ValueError(f"InvokeEndpoint {endpoint}: {r.status_code} {r.text}")
+            raise invoke_error(r.status_code, r.headers, r.content)
         return r.content, dict(r.headers)
 
     def wait(self, endpoint: str, timeout: float = 300.0) -> dict[str, Any]:
@@ -269,48 +428,96 @@ def service_url(
 class Predictor:
     """A deployed endpoint, like the SageMaker SDK's ``Predictor``.
 
-    ``predict(data)`` sends bytes/str as they are, a dict as JSON and anything else (lists,
-    arrays) as CSV; the answer is decoded from JSON when its content type is JSON, else returned
-    as bytes. ``last_inference_id`` is the id to post ground truth for (:meth:`feedback`).
+    ``serializer`` turns ``predict``'s data into the request body and names its content type;
+    ``deserializer`` names the ``Accept`` types and decodes the answer
+    (:mod:`amtune.serve.serializers`, or the SDK's own objects). The defaults of a plain
+    ``Predictor`` are amtune's: bytes/str as they are, a dict as JSON and anything else (lists,
+    arrays of 1 or 2 dimensions) as CSV; the answer is decoded from JSON when its content type is
+    JSON, else returned as bytes. The framework predictors (:class:`PyTorchPredictor`, ...) have
+    the SDK's defaults. A failed invocation raises :class:`ModelError` (the model's own error) or
+    :class:`InvokeEndpointError`, as boto3 raises them. ``last_inference_id`` is the id to post
+    ground truth for (:meth:`feedback`).
     """
 
-    def __init__(self, endpoint_name: str, url: str) -> None:
+    def __init__(
+        self,
+        endpoint_name: str,
+        url: str,
+        serializer: Any = None,
+        deserializer: Any = None,
+    ) -> None:
         self.endpoint_name = endpoint_name
         self.url = url
         self.client = ServiceClient(url)
+        self.serializer = self._default_serializer() if serializer is None else serializer
+        self.deserializer = self._default_deserializer() if deserializer is None else deserializer
         self.last_inference_id: str | None = None
         self.last_variant: str | None = None
+
+    def _default_serializer(self) -> Any:
+        return AutoSerializer()
+
+    def _default_deserializer(self) -> Any:
+        return AutoDeserializer()
+
+    @property
+    def content_type(self) -> str:
+        """The request's content type (the serializer's)."""
+        return content_type_of(self.serializer)
+
+    @property
+    def accept(self) -> tuple[str, ...]:
+        """The accepted content types (the deserializer's)."""
+        return tuple(a.strip() for a in accept_of(self.deserializer).split(","))
 
     def predict(
         self,
         data: Any,
-        *,
-        content_type: str | None = None,
-        accept: str = "application/json",
+        initial_args: Mapping[str, Any] | None = None,
+        target_model: str | None = None,
         target_variant: str | None = None,
         inference_id: str | None = None,
+        custom_attributes: str | None = None,
+        *,
+        content_type: str | None = None,
+        accept: str | None = None,
     ) -> Any:
-        if isinstance(data, (bytes, str)):
-            body = data.encode() if isinstance(data, str) else data
-            ct = content_type or "text/csv"
-        elif isinstance(data, Mapping):
-            body, ct = json.dumps(data).encode(), content_type or "application/json"
-        else:
-            import io
-
-            import numpy as np
-
-            s = io.StringIO()
-            np.savetxt(s, np.atleast_2d(np.asarray(data, dtype=float)), delimiter=",", fmt="%.17g")
-            body, ct = s.getvalue().encode(), content_type or "text/csv"
-        out, headers = self.client.invoke(
-            self.endpoint_name, body, ct, accept, target_variant, inference_id
+        """The endpoint's answer to ``data`` (serialized by the serializer, decoded by the
+        deserializer). ``initial_args`` may set ``ContentType``, ``Accept``, ``TargetVariant``,
+        ``InferenceId`` and ``CustomAttributes``, as the SDK's. ``target_model`` (multi-model
+        endpoints) is not supported."""
+        if target_model is not None:
+            raise ValueError("predict: target_model: multi-model endpoints are not supported")
+        args = dict(initial_args or {})
+        ser = self.serializer
+        body = ser.serialize(data)
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        elif not isinstance(body, bytes):
+            body = bytes(body)
+        chooser = getattr(ser, "content_type_for", None)
+        ct = (
+            content_type
+            or args.get("ContentType")
+            or (chooser(data) if callable(chooser) else content_type_of(ser))
         )
-        self.last_inference_id = headers.get("x-amzn-sagemaker-inference-id")
-        self.last_variant = headers.get("x-amzn-invoked-production-variant")
-        if headers.get("content-type", "").startswith("application/json"):
-            return json.loads(out)
-        return out
+        acc = accept or args.get("Accept") or accept_of(self.deserializer)
+        headers: dict[str, str] = {}
+        attrs = custom_attributes or args.get("CustomAttributes")
+        if attrs:
+            headers["x-amzn-sagemaker-custom-attributes"] = str(attrs)
+        out, rheaders = self.client.invoke(
+            self.endpoint_name,
+            body,
+            str(ct),
+            str(acc),
+            target_variant or args.get("TargetVariant"),
+            inference_id or args.get("InferenceId"),
+            headers,
+        )
+        self.last_inference_id = rheaders.get("x-amzn-sagemaker-inference-id")
+        self.last_variant = rheaders.get("x-amzn-invoked-production-variant")
+        return self.deserializer.deserialize(io.BytesIO(out), rheaders.get("content-type"))
 
     def describe(self) -> dict[str, Any]:
         return self.client.call("DescribeEndpoint", EndpointName=self.endpoint_name)
@@ -362,6 +569,54 @@ class Predictor:
             self.client.call("DeleteEndpointConfig", EndpointConfigName=d["EndpointConfigName"])
 
 
+class PyTorchPredictor(Predictor):
+    """``sagemaker.pytorch.PyTorchPredictor``: NumPy arrays in and out (``application/x-npy``)."""
+
+    def _default_serializer(self) -> Any:
+        return NumpySerializer()
+
+    def _default_deserializer(self) -> Any:
+        return NumpyDeserializer()
+
+
+class SKLearnPredictor(PyTorchPredictor):
+    """``sagemaker.sklearn.SKLearnPredictor``: NumPy arrays in and out (``application/x-npy``)."""
+
+
+class XGBoostPredictor(Predictor):
+    """``sagemaker.xgboost.XGBoostPredictor``: LibSVM text in, CSV rows (lists of strings) out."""
+
+    def _default_serializer(self) -> Any:
+        return LibSVMSerializer()
+
+    def _default_deserializer(self) -> Any:
+        return CSVDeserializer()
+
+
+class TensorFlowPredictor(Predictor):
+    """``sagemaker.tensorflow.TensorFlowPredictor``: JSON in and out."""
+
+    def _default_serializer(self) -> Any:
+        return JSONSerializer()
+
+    def _default_deserializer(self) -> Any:
+        return JSONDeserializer()
+
+
+class HuggingFacePredictor(TensorFlowPredictor):
+    """``sagemaker.huggingface.HuggingFacePredictor``: JSON in and out."""
+
+
+#: the predictor class of each framework's model (``predictor_cls`` of the SDK's models)
+PREDICTORS: dict[str, type[Predictor]] = {
+    "PyTorch": PyTorchPredictor,
+    "SKLearn": SKLearnPredictor,
+    "XGBoost": XGBoostPredictor,
+    "TensorFlow": TensorFlowPredictor,
+    "HuggingFace": HuggingFacePredictor,
+}
+
+
 def _ref(state: ServeState, tuning_job: str | None, ref: str) -> str:
     """A training job named in ``--variant``: its name, or within ``tuning_job`` its sequence
     number or ``best`` (the tuning job's best training job)."""
@@ -403,6 +658,9 @@ def deploy(
     db: str | os.PathLike[str] | None = None,
     url: str | None = None,
     wait: bool = True,
+    serializer: Any = None,
+    deserializer: Any = None,
+    framework: str | None = None,
 ) -> Predictor:
     """Serve a tuning job's best training job (or a training job) at a local endpoint, or several
     training jobs as production variants ``{name: (training_job, weight)}`` plus shadow variants
@@ -410,7 +668,15 @@ def deploy(
 
     With variants, ``job`` (optional) is a tuning job in which the variants' training jobs may also
     be named by sequence number (``"3"``) or ``"best"``; the endpoint is then named after it.
+
+    ``framework`` is the estimator's (``PyTorch``, ``SKLearn``, ``XGBoost``, ``TensorFlow``,
+    ``HuggingFace``; default: the one the training job records, a tuning job's
+    ``sagemaker_estimator_class_name``). It chooses the inference code (:func:`resolve_model`)
+    and the predictor (:data:`PREDICTORS`: its serializer and deserializer, unless
+    ``serializer``/``deserializer`` are given, as to the SDK's ``deploy``).
     """
+    if framework is not None and framework not in FRAMEWORKS:
+        raise ValueError(f"framework: must be one of {sorted(FRAMEWORKS)}, got {framework!r}")
     if job is None and not variants:
         raise ValueError("deploy: give a tuning or training job, or variants")
     if shadows and not variants and job is not None:
@@ -428,15 +694,23 @@ def deploy(
             raise ValueError(f"variants: weight of {vname!r} must be a number >= 0, got {w!r}")
     state = ServeState(db)
     try:
-        resolved = {v: resolve_model(state, _ref(state, context, j)) for v, (j, _) in plan.items()}
+        resolved = {
+            v: resolve_model(state, _ref(state, context, j), framework)
+            for v, (j, _) in plan.items()
+        }
         shadow_models = {
-            v: resolve_model(state, _ref(state, context, j)) for v, j in (shadows or {}).items()
+            v: resolve_model(state, _ref(state, context, j), framework)
+            for v, j in (shadows or {}).items()
         }
     finally:
         state.close()
+    frameworks = {m.framework for m in resolved.values()}
+    predictor_cls = (
+        PREDICTORS.get(frameworks.pop() or "", Predictor) if len(frameworks) == 1 else Predictor
+    )
     client = ServiceClient(url or service_url(db))
     try:
-        return _deploy(
+        name = _deploy(
             client,
             job,
             plan,
@@ -447,6 +721,7 @@ def deploy(
             instance_type,
             wait,
         )
+        return predictor_cls(name, client.url, serializer=serializer, deserializer=deserializer)
     finally:
         client.close()
 
@@ -461,7 +736,7 @@ def _deploy(
     initial_instance_count: int,
     instance_type: str,
     wait: bool,
-) -> Predictor:
+) -> str:
     name = endpoint_name or _unique_endpoint(client, job or next(iter(plan.values()))[0])
 
     def model(m: TrainingJobModel) -> str:
@@ -495,7 +770,7 @@ def _deploy(
     )
     if wait:
         client.wait(name)
-    return Predictor(name, client.url)
+    return name
 
 
 def _unique_endpoint(client: ServiceClient, base: str) -> str:

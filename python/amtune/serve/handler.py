@@ -29,10 +29,18 @@ parameters decides, as in the SageMaker inference toolkit). Missing functions ge
   object arrays are refused). Media-type parameters (``; charset=utf-8``) are ignored. Any other
   content type raises :class:`UnsupportedFormatError`.
 - ``predict_fn``: ``model.predict(data)`` when the model has a ``predict`` method (as the
-  framework containers do), else an error asking for a ``predict_fn``.
+  scikit-learn container does), else an error asking for a ``predict_fn``.
 - ``output_fn``: the first supported type of the comma-separated ``accept`` list among
   ``application/json`` (lists via ``tolist()``), ``text/csv`` (``numpy.savetxt`` with
   ``fmt="%s"``) and ``application/x-npy``.
+
+A model that ``model_fn`` returns as a ``torch.nn.Module`` gets the PyTorch serving container's
+defaults instead: the decoded array becomes a tensor (``float32`` from JSON and CSV, the array's
+dtype from NPY), ``predict_fn`` calls ``model(tensor)`` under ``torch.no_grad()`` after
+``model.eval()``, and a tensor prediction is encoded as nested lists. A model returned as an
+``xgboost.Booster`` gets the XGBoost container's, those of the built-in algorithm
+(:mod:`amtune.builtin.xgboost_inference`: ``text/csv``, ``text/libsvm`` or JSON records in, a
+``DMatrix`` to ``Booster.predict``, CSV or ``{"predictions": [...]}`` out).
 
 Errors: an exception with an integer ``status_code`` (:class:`InferenceError`, or the toolkit's
 ``BaseInferenceToolkitError``) answers with that status, its ``phrase`` as the reason and its
@@ -229,6 +237,58 @@ def _default_output_fn(prediction: Any, accept: str) -> tuple[bytes, str]:
     raise UnsupportedFormatError(accept)
 
 
+# ---------------------------------------------------------------------- framework models
+def torch_of(model: Any) -> Any:
+    """The ``torch`` module when ``model`` is a ``torch.nn.Module`` (TorchScript included), else
+    None. torch is never imported here: a torch model's ``model_fn`` has imported it already."""
+    torch = sys.modules.get("torch")
+    nn = getattr(torch, "nn", None)
+    module = getattr(nn, "Module", None)
+    return torch if isinstance(module, type) and isinstance(model, module) else None
+
+
+def booster_of(model: Any) -> bool:
+    """Whether ``model`` is an ``xgboost.Booster`` (xgboost is never imported here either)."""
+    booster = getattr(sys.modules.get("xgboost"), "Booster", None)
+    return isinstance(booster, type) and isinstance(model, booster)
+
+
+def _torch_device(torch: Any) -> Any:
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def _torch_input_fn(input_data: Any, content_type: str | None) -> Any:
+    """As the SageMaker PyTorch serving container: the decoded array as a tensor (float32 for
+    JSON and CSV, the array's own dtype for NPY) on the model's device."""
+    torch = sys.modules["torch"]
+    array = decode(input_data, content_type)
+    if media_type(content_type) in UTF8_TYPES:
+        tensor = torch.as_tensor(array, dtype=torch.float32)
+    else:
+        tensor = torch.from_numpy(array)
+    return tensor.to(_torch_device(torch))
+
+
+def _torch_predict_fn(data: Any, model: Any) -> Any:
+    """``model(data)`` in evaluation mode, without gradients, on one device."""
+    torch = sys.modules["torch"]
+    device = _torch_device(torch)
+    if not isinstance(data, torch.Tensor):
+        data = torch.as_tensor(data)
+    with torch.no_grad():
+        model = model.to(device)
+        model.eval()
+        return model(data.to(device))
+
+
+def _torch_output_fn(prediction: Any, accept: str) -> tuple[bytes, str]:
+    """A tensor as nested lists, then the default encoding for ``accept``."""
+    torch = sys.modules["torch"]
+    if isinstance(prediction, torch.Tensor):
+        prediction = prediction.detach().cpu().numpy().tolist()
+    return _default_output_fn(prediction, accept)
+
+
 # ====================================================================== loading a module
 def load_module(
     program: str | None, submit_dir: str | os.PathLike[str] | None
@@ -318,6 +378,20 @@ class Handler:
     def load_model(self) -> None:
         ctx = Context(self.model_dir)
         self.model = self._call(self._model_fn, ctx, self.model_dir)
+        defaults: tuple[Callable[..., Any], ...] | None = None
+        if torch_of(self.model) is not None:  # the PyTorch serving container's defaults
+            defaults = (_torch_input_fn, _torch_predict_fn, _torch_output_fn)
+        elif booster_of(self.model):  # the XGBoost container's: the built-in algorithm's
+            from amtune.builtin import xgboost_inference as xgb_io
+
+            defaults = (xgb_io.input_fn, xgb_io.predict_fn, xgb_io.output_fn)
+        if defaults is not None:
+            if self._input_fn is _default_input_fn:
+                self._input_fn = defaults[0]
+            if self._predict_fn is _default_predict_fn:
+                self._predict_fn = defaults[1]
+            if self._output_fn is _default_output_fn:
+                self._output_fn = defaults[2]
         self.loaded = True
 
     def _call(self, fn: Callable[..., Any], ctx: Context, *args: Any) -> Any:

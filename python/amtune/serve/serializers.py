@@ -1,0 +1,306 @@
+"""Serializers and deserializers of a :class:`~amtune.serve.deployment.Predictor`, named as in the
+SageMaker Python SDK (``sagemaker.serializers``, ``sagemaker.deserializers``).
+
+A serializer has ``CONTENT_TYPE`` (the request's ``Content-Type``) and ``serialize(data)`` (bytes
+or str); a deserializer has ``ACCEPT`` (a tuple of media types, sent as the ``Accept`` header) and
+``deserialize(stream, content_type)``, where ``stream`` has ``read()`` and ``close()``. The SDK's
+own objects have the same interface and may be given to a predictor too.
+
+The framework predictors use the SDK's defaults: ``PyTorchPredictor`` and ``SKLearnPredictor``
+send and receive NumPy arrays (``application/x-npy``), ``XGBoostPredictor`` sends LibSVM text and
+reads CSV, ``TensorFlowPredictor`` and ``HuggingFacePredictor`` JSON. A plain ``Predictor`` keeps
+amtune's default: :class:`AutoSerializer` and :class:`AutoDeserializer`.
+
+>>> import io, numpy as np
+>>> body = NumpySerializer().serialize(np.zeros((2, 1, 3), np.float32))
+>>> NumpyDeserializer().deserialize(io.BytesIO(body), "application/x-npy").shape
+(2, 1, 3)
+>>> CSVSerializer().serialize([[1, 2], [3, 4.5]])
+'1,2\\n3,4.5'
+>>> CSVDeserializer().deserialize(io.BytesIO(b"1,2\\n3,4"), "text/csv")
+[['1', '2'], ['3', '4']]
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from typing import Any
+
+CSV = "text/csv"
+JSON = "application/json"
+NPY = "application/x-npy"
+LIBSVM = "text/libsvm"
+OCTET_STREAM = "application/octet-stream"
+
+__all__ = [
+    "AutoDeserializer",
+    "AutoSerializer",
+    "BytesDeserializer",
+    "CSVDeserializer",
+    "CSVSerializer",
+    "IdentitySerializer",
+    "JSONDeserializer",
+    "JSONSerializer",
+    "LibSVMSerializer",
+    "NumpyDeserializer",
+    "NumpySerializer",
+    "StringDeserializer",
+    "accept_of",
+    "content_type_of",
+]
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def content_type_of(serializer: Any) -> str:
+    """A serializer's ``CONTENT_TYPE`` (the SDK's objects also name it ``content_type``)."""
+    ct = getattr(serializer, "CONTENT_TYPE", None) or getattr(serializer, "content_type", None)
+    if not isinstance(ct, str):
+        raise TypeError(f"serializer: {type(serializer).__name__} has no CONTENT_TYPE")
+    return ct
+
+
+def accept_of(deserializer: Any) -> str:
+    """A deserializer's ``ACCEPT`` as one ``Accept`` header (``", "``-joined, as the SDK sends)."""
+    acc = getattr(deserializer, "ACCEPT", None) or getattr(deserializer, "accept", None)
+    if isinstance(acc, str):
+        return acc
+    if isinstance(acc, (tuple, list)) and all(isinstance(a, str) for a in acc):
+        return ", ".join(acc)
+    raise TypeError(f"deserializer: {type(deserializer).__name__} has no ACCEPT")
+
+
+def _accept_tuple(accept: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (accept,) if isinstance(accept, str) else tuple(accept)
+
+
+# ====================================================================== serializers
+class CSVSerializer:
+    """Rows of comma-separated values: a 1-D sequence is one row, a 2-D one a row each; a str is
+    sent as it is and a file's contents are read."""
+
+    def __init__(self, content_type: str = CSV) -> None:
+        self.CONTENT_TYPE = content_type
+
+    def serialize(self, data: Any) -> str | bytes:
+        if hasattr(data, "read"):
+            out: str | bytes = data.read()
+            return out
+        if isinstance(data, (str, bytes)):
+            return data
+        if hasattr(data, "to_numpy"):  # a pandas DataFrame or Series
+            data = data.to_numpy()
+        if hasattr(data, "tolist"):
+            data = data.tolist()
+        if not isinstance(data, (list, tuple)) or len(data) == 0:
+            raise ValueError(f"CSVSerializer: cannot serialize {type(data).__name__} {data!r}")
+        rows = data if isinstance(data[0], (list, tuple)) else [data]
+        return "\n".join(",".join(_cell(v) for v in row) for row in rows)
+
+
+def _cell(v: Any) -> str:
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+class JSONSerializer:
+    """JSON: any JSON-able value; NumPy arrays and pandas objects as nested lists."""
+
+    def __init__(self, content_type: str = JSON) -> None:
+        self.CONTENT_TYPE = content_type
+
+    def serialize(self, data: Any) -> str | bytes:
+        if hasattr(data, "read"):
+            out: str | bytes = data.read()
+            return out
+        if isinstance(data, (str, bytes)):
+            return data
+        return json.dumps(data, default=_json_default)
+
+
+def _json_default(o: Any) -> Any:
+    if hasattr(o, "tolist"):
+        return o.tolist()
+    raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
+class NumpySerializer:
+    """The ``.npy`` format: an array (or a list, or anything ``numpy.array`` takes) of any shape;
+    a file's contents are read (assumed ``.npy``)."""
+
+    def __init__(self, dtype: Any = None, content_type: str = NPY) -> None:
+        self.dtype = dtype
+        self.CONTENT_TYPE = content_type
+
+    def serialize(self, data: Any) -> bytes:
+        import numpy as np
+
+        if hasattr(data, "read"):
+            raw: bytes = data.read()
+            return raw
+        arr = data if isinstance(data, np.ndarray) else np.array(data, self.dtype)
+        if arr.size == 0:
+            raise ValueError("NumpySerializer: cannot serialize an empty array")
+        b = io.BytesIO()
+        np.save(b, arr, allow_pickle=False)
+        return b.getvalue()
+
+
+class IdentitySerializer:
+    """``data`` as it is (bytes or str), with a fixed content type."""
+
+    def __init__(self, content_type: str = OCTET_STREAM) -> None:
+        self.CONTENT_TYPE = content_type
+
+    def serialize(self, data: Any) -> Any:
+        return data
+
+
+class LibSVMSerializer:
+    """LibSVM text (``label index:value ...``), given as a str or a file, as the SDK's."""
+
+    def __init__(self, content_type: str = LIBSVM) -> None:
+        self.CONTENT_TYPE = content_type
+
+    def serialize(self, data: Any) -> str | bytes:
+        if isinstance(data, (str, bytes)):
+            return data
+        if hasattr(data, "read"):
+            out: str | bytes = data.read()
+            return out
+        raise ValueError(
+            f"LibSVMSerializer: cannot serialize {type(data).__name__} (give LibSVM text, or "
+            f"serializer=CSVSerializer() for arrays)"
+        )
+
+
+class AutoSerializer:
+    """amtune's default: bytes and str as they are (CSV), a dict as JSON, anything else (lists,
+    arrays of 1 or 2 dimensions) as CSV rows."""
+
+    CONTENT_TYPE = CSV
+
+    def content_type_for(self, data: Any) -> str:
+        return JSON if isinstance(data, Mapping) else CSV
+
+    def serialize(self, data: Any) -> bytes:
+        if isinstance(data, (bytes, str)):
+            return data.encode() if isinstance(data, str) else data
+        if isinstance(data, Mapping):
+            return json.dumps(data).encode()
+        import numpy as np
+
+        arr = np.asarray(data, dtype=float)
+        if arr.ndim > 2:
+            raise ValueError(
+                f"cannot send a {arr.ndim}-D array as CSV rows; give serializer=NumpySerializer() "
+                f"(application/x-npy) or JSONSerializer()"
+            )
+        s = io.StringIO()
+        np.savetxt(s, np.atleast_2d(arr), delimiter=",", fmt="%.17g")
+        return s.getvalue().encode()
+
+
+# ====================================================================== deserializers
+class BytesDeserializer:
+    """The answer's bytes."""
+
+    def __init__(self, accept: str | tuple[str, ...] = "*/*") -> None:
+        self.ACCEPT = _accept_tuple(accept)
+
+    def deserialize(self, stream: Any, content_type: str | None) -> bytes:
+        try:
+            out: bytes = stream.read()
+            return out
+        finally:
+            stream.close()
+
+
+class StringDeserializer:
+    """The answer decoded as text."""
+
+    def __init__(self, encoding: str = "UTF-8", accept: str | tuple[str, ...] = JSON) -> None:
+        self.encoding = encoding
+        self.ACCEPT = _accept_tuple(accept)
+
+    def deserialize(self, stream: Any, content_type: str | None) -> str:
+        try:
+            return str(stream.read().decode(self.encoding))
+        finally:
+            stream.close()
+
+
+class CSVDeserializer:
+    """CSV text to a list of rows of strings."""
+
+    def __init__(self, encoding: str = "utf-8", accept: str | tuple[str, ...] = CSV) -> None:
+        self.encoding = encoding
+        self.ACCEPT = _accept_tuple(accept)
+
+    def deserialize(self, stream: Any, content_type: str | None) -> list[list[str]]:
+        try:
+            return list(csv.reader(stream.read().decode(self.encoding).splitlines()))
+        finally:
+            stream.close()
+
+
+class JSONDeserializer:
+    """JSON to Python values."""
+
+    def __init__(self, accept: str | tuple[str, ...] = JSON) -> None:
+        self.ACCEPT = _accept_tuple(accept)
+
+    def deserialize(self, stream: Any, content_type: str | None) -> Any:
+        try:
+            return json.loads(stream.read())
+        finally:
+            stream.close()
+
+
+class NumpyDeserializer:
+    """An answer in ``.npy``, JSON or CSV to a NumPy array (pickled arrays are refused unless
+    ``allow_pickle``)."""
+
+    def __init__(
+        self, dtype: Any = None, accept: str | tuple[str, ...] = NPY, allow_pickle: bool = False
+    ) -> None:
+        self.dtype = dtype
+        self.allow_pickle = allow_pickle
+        self.ACCEPT = _accept_tuple(accept)
+
+    def deserialize(self, stream: Any, content_type: str | None) -> Any:
+        import numpy as np
+
+        try:
+            raw = stream.read()
+            mt = _media_type(content_type)
+            if mt == NPY:
+                return np.load(io.BytesIO(raw), allow_pickle=self.allow_pickle)
+            if mt == JSON:
+                return np.array(json.loads(raw), dtype=self.dtype)
+            if mt == CSV:
+                return np.genfromtxt(
+                    io.StringIO(raw.decode("utf-8")), delimiter=",", dtype=self.dtype
+                )
+            raise ValueError(f"NumpyDeserializer: cannot deserialize content type {content_type!r}")
+        finally:
+            stream.close()
+
+
+class AutoDeserializer:
+    """amtune's default: a JSON answer decoded, any other answer as bytes."""
+
+    ACCEPT = (JSON,)
+
+    def deserialize(self, stream: Any, content_type: str | None) -> Any:
+        try:
+            raw = stream.read()
+        finally:
+            stream.close()
+        if _media_type(content_type) == JSON:
+            return json.loads(raw)
+        return raw
