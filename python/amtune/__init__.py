@@ -18,8 +18,10 @@ from amtune.sagemaker.config import (
     BestObjectiveNotImproving,
     ConvergenceDetected,
     HyperbandStrategyConfig,
+    StrategyConfig,
     TuningJobCompletionCriteriaConfig,
     WarmStartConfig,
+    WarmStartTypes,
 )
 from amtune.space import (
     CategoricalParameter,
@@ -41,6 +43,7 @@ __all__ = [
     "HuggingFace",
     "HyperbandStrategyConfig",
     "HyperparameterTuner",
+    "HyperparameterTuningJobAnalytics",
     "IntegerParameter",
     "Optimizer",
     "Parameter",
@@ -51,12 +54,15 @@ __all__ = [
     "SearchSpace",
     "StopTraining",
     "Strategy",
+    "StrategyConfig",
     "TensorFlow",
     "TrainingInput",
+    "TrainingJobAnalytics",
     "Trial",
     "TuningJobCompletionCriteriaConfig",
     "UnexpectedStatusException",
     "WarmStartConfig",
+    "WarmStartTypes",
     "XGBoost",
     "__version__",
     "build_info",
@@ -76,6 +82,8 @@ _LAZY = {
     "HuggingFace": "amtune.sagemaker.estimator",
     "TrainingInput": "amtune.sagemaker.inputs",
     "UnexpectedStatusException": "amtune.sagemaker.exceptions",
+    "HyperparameterTuningJobAnalytics": "amtune.sagemaker.analytics",
+    "TrainingJobAnalytics": "amtune.sagemaker.analytics",
 }
 
 

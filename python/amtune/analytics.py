@@ -191,16 +191,31 @@ class AnalyticsFrame(pd.DataFrame):
         pd.DataFrame(self).to_csv(filename, index=False)
 
 
-def analytics(store: Store, name: str) -> AnalyticsFrame:
-    """One row per training job with the SageMaker SDK's columns (one per tuned hyperparameter,
-    TrainingJobName, TrainingJobStatus, FinalObjectiveValue, TrainingStartTime, TrainingEndTime,
-    TrainingElapsedTimeSeconds), plus ObjectiveStatus, FailureReason and Attempts (runs of the
-    training job: 1 plus its retries, see ``max_retry_attempts``)."""
+def sdk_value(text: str) -> float | str:
+    """A tuned hyperparameter as the SageMaker SDK's ``dataframe()`` shows it: the value of
+    ``TunedHyperParameters`` (a string) as a float when it parses as one, else the string.
+
+    >>> sdk_value("3"), sdk_value("0.5"), sdk_value("adam"), sdk_value("True")
+    (3.0, 0.5, 'adam', 'True')
+    """
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def table(store: Store, name: str, sdk_types: bool = False) -> pd.DataFrame:
+    """The rows of :func:`analytics`. ``sdk_types``: tuned hyperparameters as the SageMaker SDK
+    types them (:func:`sdk_value`: floats, or strings), else as tuned (int, float, the category).
+    ``FailureReason`` is NaN when a job has none, whatever the other rows hold."""
     job = store.get_tuning_job(name)
     names = list(StoredConfig(job["config"]).ranges)
     rows = []
     for r in store.training_jobs(name):
-        d: dict[str, Any] = {k: r["hyperparameters"].get(k) for k in names}
+        hps = r["hyperparameters"]
+        if sdk_types:
+            hps = {k: sdk_value(v) for k, v in hp_strings(hps).items()}
+        d: dict[str, Any] = {k: hps.get(k) for k in names}
         start, end = r["start_time"], r["end_time"]
         d.update(
             {
@@ -215,14 +230,28 @@ def analytics(store: Store, name: str) -> AnalyticsFrame:
                 "TrainingEndTime": ts(end),
                 "TrainingElapsedTimeSeconds": (end - start) if (start and end) else math.nan,
                 "ObjectiveStatus": r["objective_status"],
-                "FailureReason": r["failure_reason"],
+                "FailureReason": r["failure_reason"] or math.nan,
                 "Attempts": r["attempts"],
             }
         )
         d.update(spread(job["config"], r))  # k-fold evaluation: the objective over the folds
         rows.append(d)
     cols = [*names, *TRAINING_JOB_COLUMNS, *spread_columns(job["config"])]
-    frame: AnalyticsFrame = AnalyticsFrame(rows, columns=cols)
+    frame: pd.DataFrame = pd.DataFrame(rows, columns=cols)
+    if not frame["FailureReason"].map(lambda v: isinstance(v, str)).any():
+        # no reason at all: a column of text all the same (not float NaN, nor None)
+        frame["FailureReason"] = pd.Series([math.nan] * len(frame), index=frame.index, dtype=object)
+    return frame
+
+
+def analytics(store: Store, name: str) -> AnalyticsFrame:
+    """One row per training job with the SageMaker SDK's columns (one per tuned hyperparameter,
+    TrainingJobName, TrainingJobStatus, FinalObjectiveValue, TrainingStartTime, TrainingEndTime,
+    TrainingElapsedTimeSeconds), plus ObjectiveStatus, FailureReason and Attempts (runs of the
+    training job: 1 plus its retries, see ``max_retry_attempts``). Tuned hyperparameters keep
+    their types here (the command line's table); ``HyperparameterTuningJobAnalytics`` types them
+    as the SDK does."""
+    frame: AnalyticsFrame = AnalyticsFrame(table(store, name))
     frame.tuning_job_name = name
     return frame
 

@@ -7,9 +7,10 @@
 
 from __future__ import annotations
 
+import enum
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -183,18 +184,81 @@ class TuningJobCompletionCriteriaConfig:
         )
 
 
+class WarmStartTypes(str, enum.Enum):
+    """SageMaker's warm start types (the SDK's ``WarmStartTypes``); a member compares equal to its
+    string.
+
+    >>> kind = WarmStartTypes.TRANSFER_LEARNING
+    >>> kind == "TransferLearning", f"{kind}"
+    (True, 'TransferLearning')
+    """
+
+    IDENTICAL_DATA_AND_ALGORITHM = "IdenticalDataAndAlgorithm"
+    TRANSFER_LEARNING = "TransferLearning"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+    @classmethod
+    def parse(cls, value: Any) -> WarmStartTypes | None:
+        """The member for a member, its string, or another enum with the same value (the SageMaker
+        SDK's own ``WarmStartTypes``); None for anything else."""
+        raw = value.value if isinstance(value, enum.Enum) else value
+        if isinstance(raw, str):
+            for member in cls:
+                if member.value == raw:
+                    return member
+        return None
+
+
 @dataclass
 class WarmStartConfig:
-    """SageMaker's ``WarmStartConfig``: up to 5 parent tuning jobs (names in the same store)."""
+    """SageMaker's ``WarmStartConfig``: up to 5 parent tuning jobs (names in the same store).
+
+    ``warm_start_type`` is a :class:`WarmStartTypes` member (the SageMaker SDK's own enum works
+    too) or its string; ``parents`` a set or list of tuning job names. ``type`` is the member, as
+    the SDK's ``WarmStartConfig.type``.
+
+    >>> ws = WarmStartConfig(WarmStartTypes.TRANSFER_LEARNING, parents={"parent-1"})
+    >>> ws.type is WarmStartTypes.TRANSFER_LEARNING, ws.warm_start_type == "TransferLearning"
+    (True, True)
+    >>> ws.to_input_req()
+    {'ParentHyperParameterTuningJobs': [{'HyperParameterTuningJobName': 'parent-1'}], \
+'WarmStartType': 'TransferLearning'}
+    """
 
     warm_start_type: str = "IdenticalDataAndAlgorithm"
-    parents: Sequence[str] = field(default_factory=list)
+    parents: Collection[str] = field(default_factory=list)
 
-    def validate(self, path: str = "warm_start_config") -> None:
-        if self.warm_start_type not in WARM_START_TYPES:
+    def __post_init__(self) -> None:
+        member = WarmStartTypes.parse(self.warm_start_type)
+        if member is not None:  # an unknown value is reported by validate()
+            self.warm_start_type = member
+
+    @property
+    def type(self) -> WarmStartTypes:
+        """The warm start type as a :class:`WarmStartTypes` member (the SDK's attribute)."""
+        return self._member("warm_start_config")
+
+    def _member(self, path: str) -> WarmStartTypes:
+        member = WarmStartTypes.parse(self.warm_start_type)
+        if member is None:
             raise FieldError(
                 f"{path}.warm_start_type",
-                f"must be one of {list(WARM_START_TYPES)}, got {self.warm_start_type!r}",
+                f"must be one of {list(WARM_START_TYPES)} (or a WarmStartTypes member), "
+                f"got {self.warm_start_type!r}",
+            )
+        return member
+
+    def validate(self, path: str = "warm_start_config") -> None:
+        self._member(path)
+        if isinstance(self.parents, (str, bytes)):
+            raise FieldTypeError(
+                f"{path}.parents",
+                f"must be a set or list of tuning job names, got {self.parents!r}",
             )
         parents = list(self.parents)
         if not 1 <= len(parents) <= MAX_WARM_START_PARENTS:
@@ -206,13 +270,31 @@ class WarmStartConfig:
             if not isinstance(p, str) or not p:
                 raise FieldError(f"{path}.parents[{i}]", f"must be a tuning job name, got {p!r}")
 
+    def parent_names(self) -> list[str]:
+        """The parents in a stable order (a set's sorted)."""
+        if isinstance(self.parents, (set, frozenset)):
+            return sorted(self.parents)
+        return list(self.parents)
+
     def to_sagemaker(self) -> dict[str, Any]:
+        kind = WarmStartTypes.parse(self.warm_start_type)
         return {
             "ParentHyperParameterTuningJobs": [
-                {"HyperParameterTuningJobName": p} for p in self.parents
+                {"HyperParameterTuningJobName": p} for p in self.parent_names()
             ],
-            "WarmStartType": self.warm_start_type,
+            "WarmStartType": self.warm_start_type if kind is None else kind.value,
         }
+
+    def to_input_req(self) -> dict[str, Any]:
+        """The SageMaker SDK's name for :meth:`to_sagemaker`."""
+        return self.to_sagemaker()
+
+    @classmethod
+    def from_job_desc(cls, warm_start_config: Mapping[str, Any] | None) -> WarmStartConfig | None:
+        """From a description's ``WarmStartConfig`` (the SDK's name); None when it has none."""
+        if not warm_start_config:
+            return None
+        return cls.from_sagemaker(warm_start_config)
 
     @classmethod
     def from_sagemaker(
@@ -281,6 +363,9 @@ class HyperbandStrategyConfig:
         inner = getattr(value, "hyperband_strategy_config", None)
         if inner is not None and not isinstance(value, Mapping):
             return cls.parse(inner, static, f"{path}.hyperband_strategy_config")
+        if hasattr(value, "min_resource") and hasattr(value, "max_resource"):
+            # the SageMaker SDK's own HyperbandStrategyConfig (a user may mix imports)
+            return cls(value.min_resource, value.max_resource).resolve(static, path)
         if not isinstance(value, Mapping):
             raise FieldTypeError(
                 f"{path}",
@@ -353,3 +438,43 @@ class HyperbandStrategyConfig:
         if self.max_resource is not None:
             inner["MaxResource"] = int(self.max_resource)
         return {"HyperbandStrategyConfig": inner}
+
+
+@dataclass(frozen=True)
+class StrategyConfig:
+    """The SageMaker SDK's ``StrategyConfig``: holds the :class:`HyperbandStrategyConfig` of a
+    ``strategy="Hyperband"`` tuner (``HyperparameterTuner(..., strategy_config=StrategyConfig(
+    hyperband_strategy_config=HyperbandStrategyConfig(max_resource=30, min_resource=1)))``).
+
+    >>> StrategyConfig(HyperbandStrategyConfig(min_resource=1, max_resource=9)).to_input_req()
+    {'HyperbandStrategyConfig': {'MinResource': 1, 'MaxResource': 9}}
+    """
+
+    hyperband_strategy_config: HyperbandStrategyConfig
+
+    def __post_init__(self) -> None:
+        h = self.hyperband_strategy_config
+        if not (hasattr(h, "min_resource") and hasattr(h, "max_resource")):
+            raise FieldTypeError(
+                "strategy_config.hyperband_strategy_config",
+                f"must be a HyperbandStrategyConfig, got {h!r}",
+            )
+
+    def to_input_req(self) -> dict[str, Any]:
+        """The request's ``StrategyConfig`` (the SDK's name)."""
+        h = self.hyperband_strategy_config
+        return HyperbandStrategyConfig(h.min_resource, h.max_resource).to_sagemaker()
+
+    @classmethod
+    def from_job_desc(cls, strategy_config: Mapping[str, Any]) -> StrategyConfig:
+        """From a description's ``StrategyConfig`` (``{"HyperbandStrategyConfig": {...}}``)."""
+        doc = (
+            strategy_config.get("HyperbandStrategyConfig")
+            if isinstance(strategy_config, Mapping)
+            else None
+        )
+        if not isinstance(doc, Mapping):
+            raise FieldError(
+                "StrategyConfig", f"needs a HyperbandStrategyConfig, got {strategy_config!r}"
+            )
+        return cls(HyperbandStrategyConfig(doc.get("MinResource"), doc.get("MaxResource")))

@@ -138,9 +138,12 @@ def _predefined_metric_definitions(image_uri: str | None) -> list[dict[str, str]
 
 
 class _TrainingJob:
-    """``estimator.latest_training_job``: ``name``, ``describe()``, ``wait()``, ``stop()``."""
+    """``estimator.latest_training_job``: ``name``, ``describe()``, ``wait()``, ``stop()``.
 
-    def __init__(self, estimator: EstimatorBase, name: str, run: TrainingJobRun) -> None:
+    ``run`` is None for a job the estimator was attached to (``Estimator.attach``): ``wait()``
+    follows it in the store, and it cannot be stopped from here."""
+
+    def __init__(self, estimator: EstimatorBase, name: str, run: TrainingJobRun | None) -> None:
         self.estimator = estimator
         self.name = name
         self.job_name = name
@@ -150,11 +153,21 @@ class _TrainingJob:
         return describe_training_job(self.estimator.store, self.name)
 
     def wait(self, logs: Any = None) -> None:
-        self._run.wait()
+        if self._run is not None:
+            self._run.wait()
+        else:
+            while self.describe()["TrainingJobStatus"] == "InProgress":
+                time.sleep(0.5)
         self.estimator._check_status(self.name)
 
     def stop(self) -> None:
-        self._run.stop()
+        if self._run is not None:
+            self._run.stop()
+        elif self.describe()["TrainingJobStatus"] == "InProgress":
+            raise ValueError(
+                f"stop: training job {self.name!r} is run by another process (it was attached); "
+                f"stop it there, or stop its tuning job (amtune stop)"
+            )
 
 
 class EstimatorBase:
@@ -410,11 +423,15 @@ class EstimatorBase:
     def deploy(
         self, initial_instance_count: int = 1, endpoint_name: str | None = None, **kw: Any
     ) -> Any:
-        """Serve the latest training job's model at a local endpoint (``amtune.serve.deploy``)."""
+        """Serve the latest training job's model at a local endpoint (``amtune.serve.deploy``).
+
+        A framework estimator's model serves its ``entry_point`` when no ``inference.py`` is
+        found, and the predictor has the framework's serializers (``PyTorchPredictor``, ...)."""
         if self._current_job_name is None:
             raise ValueError("Estimator is not associated with a training job: call fit() first")
-        from amtune.serve import deploy
+        from amtune.serve.deployment import deploy, framework_name
 
+        kw.setdefault("framework", framework_name(type(self)))
         return deploy(
             self._current_job_name,
             initial_instance_count=initial_instance_count,
@@ -422,6 +439,40 @@ class EstimatorBase:
             db=self.store.path,
             **kw,
         )
+
+    @classmethod
+    def attach(
+        cls,
+        training_job_name: str,
+        sagemaker_session: Any = None,
+        model_channel_name: str = "model",
+        *,
+        db: str | os.PathLike[str] | None = None,
+    ) -> Any:
+        """An estimator of this class rebuilt from training job ``training_job_name`` (run by
+        ``fit`` or by a tuning job) and attached to it: ``latest_training_job``, ``model_data``,
+        ``describe()`` and ``deploy()`` are that job's, its hyperparameters are the job's. What
+        the store does not keep is left at its default (see :mod:`amtune.sagemaker.rebuild`).
+        ``db``: the store (default ``./amtune.db``, as ``HyperparameterTuner.attach``)."""
+        from amtune.sagemaker.rebuild import estimator_arguments
+
+        store = Store(db)
+        d = describe_training_job(store, training_job_name)
+        args = estimator_arguments(d, d["HyperParameters"], cls._json_hyperparameters)
+        estimator = cls(**args, db=store.path, notices=False)
+        estimator._store = store
+        estimator._current_job_name = training_job_name
+        estimator.latest_training_job = _TrainingJob(estimator, training_job_name, None)
+        return estimator
+
+    @property
+    def training_job_analytics(self) -> Any:
+        """The latest training job's metric series (``amtune.TrainingJobAnalytics``)."""
+        if self._current_job_name is None:
+            raise ValueError("Estimator is not associated with a training job: call fit() first")
+        from amtune.sagemaker.analytics import TrainingJobAnalytics
+
+        return TrainingJobAnalytics(self._current_job_name, db=self.store.path)
 
     def logs(self) -> None:
         """Print the latest training job's log."""

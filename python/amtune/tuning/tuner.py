@@ -37,6 +37,7 @@ Rules
 
 from __future__ import annotations
 
+import json
 import math
 import numbers
 import os
@@ -68,12 +69,15 @@ from amtune.runners.launchable import check_directories, check_launchable
 from amtune.runners.process import ProcessRunner
 from amtune.runners.spec import DEFAULT_STOP_GRACE, Runner
 from amtune.runners.thread import ThreadRunner
+from amtune.sagemaker.analytics import HyperparameterTuningJobAnalytics
 from amtune.sagemaker.config import (
     EARLY_STOPPING_TYPES,
     MAX_RETRY_ATTEMPTS,
     HyperbandStrategyConfig,
+    StrategyConfig,
     TuningJobCompletionCriteriaConfig,
     WarmStartConfig,
+    WarmStartTypes,
 )
 from amtune.sagemaker.document import StoredConfig, tuning_job_config
 from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE
@@ -81,7 +85,9 @@ from amtune.space import CategoricalParameter, SearchSpace
 from amtune.store import NotFoundError, Store
 from amtune.strategies import check_strategy
 from amtune.tuning.driver import Driver
+from amtune.tuning.job import TuningJob
 from amtune.tuning.liveness import driver_alive, stop_tuning_job
+from amtune.tuning.rebuild import tuning_job_estimator, warm_start_arguments
 from amtune.tuning.state import TuningRun
 
 RUNNERS = ("process", "thread")
@@ -283,7 +289,7 @@ class HyperparameterTuner(TunerReportMixin):
             self.strategy_config: dict[str, Any] = HyperbandStrategyConfig.parse(
                 strategy_config, static
             ).to_options()
-        elif isinstance(strategy_config, HyperbandStrategyConfig) or (
+        elif isinstance(strategy_config, (HyperbandStrategyConfig, StrategyConfig)) or (
             isinstance(strategy_config, Mapping) and "HyperbandStrategyConfig" in strategy_config
         ):
             raise FieldError(
@@ -324,6 +330,12 @@ class HyperparameterTuner(TunerReportMixin):
                 )
             completion_criteria_config.validate()
         if warm_start_config is not None:
+            if not isinstance(warm_start_config, WarmStartConfig) and hasattr(
+                warm_start_config, "parents"
+            ):  # the SageMaker SDK's own WarmStartConfig (type, parents): a user may mix imports
+                warm_start_config = WarmStartConfig(
+                    getattr(warm_start_config, "type", None), warm_start_config.parents
+                )
             if not isinstance(warm_start_config, WarmStartConfig):
                 raise FieldTypeError("warm_start_config", "must be a WarmStartConfig")
             warm_start_config.validate()
@@ -363,6 +375,7 @@ class HyperparameterTuner(TunerReportMixin):
         self.completion_criteria_config = completion_criteria_config
         self.warm_start_config = warm_start_config
         self.random_seed = random_seed
+        self._given_random_seed = random_seed  # fit() draws one when None
         self.max_retry_attempts = int(max_retry_attempts)
         self.base_tuning_job_name = base_tuning_job_name
         self.runner = runner
@@ -410,7 +423,9 @@ class HyperparameterTuner(TunerReportMixin):
         self.quiet = bool(quiet)
         # Hooks are checked now so that an unsupported setting fails at creation.
         build_hooks(self)
-        self.latest_tuning_job: str | None = None
+        #: the latest tuning job: its name (a ``str``) with ``name``, ``job_name``,
+        #: ``describe()``, ``wait()`` and ``stop()`` (:mod:`amtune.tuning.job`)
+        self.latest_tuning_job: TuningJob | None = None
         self._store: Store | None = None
         self._thread: threading.Thread | None = None
         self._stop_event = threading.Event()
@@ -515,7 +530,7 @@ class HyperparameterTuner(TunerReportMixin):
         config = record_evaluation(self._to_config(train), self._evaluation_plan)
         now = time.time()
         self.store.create_tuning_job(name, config, now)
-        self.latest_tuning_job = name
+        self.latest_tuning_job = TuningJob(name, self)
         self._start(name, runner, resumed=False, wait=wait, quiet=quiet)
 
     def wait(self) -> None:
@@ -563,9 +578,97 @@ class HyperparameterTuner(TunerReportMixin):
             **kw,
         )
 
-    def analytics(self) -> _analytics.AnalyticsFrame:
-        """The training jobs as a DataFrame (SageMaker SDK columns); ``.export_csv(path)`` too."""
-        return _analytics.analytics(self.store, self._latest())
+    def analytics(self) -> HyperparameterTuningJobAnalytics:
+        """The latest tuning job's ``HyperparameterTuningJobAnalytics`` (itself a DataFrame of
+        the training jobs with the SageMaker SDK's columns; ``dataframe()``, ``export_csv(path)``,
+        ``tuning_ranges``, ``description()``, ``training_job_summaries()``)."""
+        return HyperparameterTuningJobAnalytics(self._latest(), store=self.store)
+
+    def hyperparameter_ranges(self) -> dict[str, list[dict[str, Any]]]:
+        """The tuned ranges as the SageMaker SDK's tuner sends them (``ParameterRanges``:
+        ``ContinuousParameterRanges``, ``IntegerParameterRanges``, ``CategoricalParameterRanges``;
+        values as strings, a framework estimator's categorical values JSON-encoded)."""
+        out = self.space.to_sagemaker()
+        for r in out["CategoricalParameterRanges"]:
+            if r["Name"] in self._json_encoded:
+                p = self.space.ranges[r["Name"]]
+                assert isinstance(p, CategoricalParameter)
+                r["Values"] = [json.dumps(v) for v in p.values]
+        return out
+
+    def best_estimator(self, best_training_job: Mapping[str, Any] | str | None = None) -> Any:
+        """An estimator of the tuner's estimator class attached to the best training job (or to
+        ``best_training_job``: a name or ``{"TrainingJobName": ...}``): its hyperparameters,
+        ``latest_training_job`` and ``model_data`` are that job's (``Estimator.attach``). A
+        tuning job of a training function has no estimator: a ``ValueError``."""
+        name = self._latest()
+        if best_training_job is None:
+            best = self.describe().get("BestTrainingJob")
+            if best is None:
+                raise ValueError(
+                    f"best_estimator: tuning job {name!r} has no best training job (no "
+                    f"training job's objective succeeded yet)"
+                )
+            best_training_job = best
+        job = (
+            best_training_job
+            if isinstance(best_training_job, str)
+            else best_training_job.get("TrainingJobName")
+        )
+        if not isinstance(job, str):
+            raise FieldTypeError(
+                "best_training_job",
+                f"must be a training job name or {{'TrainingJobName': name}}, "
+                f"got {best_training_job!r}",
+            )
+        from amtune.sagemaker import tuning as sm_tuning
+
+        estimator = self.estimator
+        if not sm_tuning.is_estimator(estimator):
+            estimator = tuning_job_estimator(self.store.get_tuning_job(name)["config"], None)
+        if estimator is None:
+            raise ValueError(
+                f"best_estimator: tuning job {name!r} trains a Python function, not an "
+                f"estimator; its best training job is best_training_job()"
+            )
+        return type(estimator).attach(job, db=self.store.path)
+
+    def transfer_learning_tuner(
+        self, additional_parents: Any = None, estimator: Any = None
+    ) -> HyperparameterTuner:
+        """A new tuner like this one, warm started (TransferLearning) from this tuning job and
+        ``additional_parents`` (tuning job names); ``estimator`` replaces the estimator."""
+        return self._warm_start_tuner(
+            WarmStartTypes.TRANSFER_LEARNING, additional_parents, estimator
+        )
+
+    def identical_dataset_and_algorithm_tuner(
+        self, additional_parents: Any = None
+    ) -> HyperparameterTuner:
+        """A new tuner like this one, warm started (IdenticalDataAndAlgorithm) from this tuning
+        job and ``additional_parents`` (tuning job names)."""
+        return self._warm_start_tuner(
+            WarmStartTypes.IDENTICAL_DATA_AND_ALGORITHM, additional_parents, None
+        )
+
+    def _warm_start_tuner(
+        self, kind: WarmStartTypes, additional_parents: Any, estimator: Any
+    ) -> HyperparameterTuner:
+        if isinstance(additional_parents, str) or not (
+            additional_parents is None or isinstance(additional_parents, (Sequence, set, frozenset))
+        ):
+            raise FieldTypeError(
+                "additional_parents",
+                f"must be a set of tuning job names, got {additional_parents!r}",
+            )
+        parents = {self._latest(), *(additional_parents or ())}
+        args, kwargs = warm_start_arguments(self, estimator)
+        kwargs.update(
+            warm_start_config=WarmStartConfig(kind, parents),
+            random_seed=self._given_random_seed,  # a drawn seed would repeat the proposals
+            db=self.store.path,
+        )
+        return HyperparameterTuner(*args, **kwargs)
 
     def metrics(self, training_job: str | None = None) -> list[dict[str, Any]]:
         """Every metric emission (seq, name, step, time, value), for one training job or all."""
@@ -580,14 +683,41 @@ class HyperparameterTuner(TunerReportMixin):
 
     @classmethod
     def attach(
-        cls, tuning_job_name: str, db: str | os.PathLike[str] | None = None
+        cls,
+        tuning_job_name: str,
+        db: str | os.PathLike[str] | None = None,
+        sagemaker_session: Any = None,
+        job_details: Any = None,
+        estimator_cls: Any = None,
     ) -> HyperparameterTuner:
-        """A tuner for an existing tuning job in the store (to describe, analyse, resume)."""
+        """A tuner for an existing tuning job in the store (to describe, analyse, deploy, warm
+        start, resume). ``db``: the store (default ``./amtune.db``).
+
+        ``tuner.estimator`` is rebuilt from the stored training job definition, as the SageMaker
+        SDK does: a framework estimator's class from ``sagemaker_estimator_class_name``, else an
+        ``Estimator``; its entry point, source directory, hyperparameters (the static ones),
+        metric definitions, environment, command and limits (:mod:`amtune.sagemaker.rebuild`
+        lists what the store does not keep). It is None for a tuning job of a Python function,
+        and when the definition cannot be rebuilt here (its script is gone: a notice says why).
+        ``sagemaker_session``, ``job_details`` and ``estimator_cls`` are accepted and ignored.
+        """
         store = Store(db)
         job = store.get_tuning_job(tuning_job_name)
-        tuner = cls._from_config(job["config"], db=db)
+        tuner = None
+        try:
+            estimator = tuning_job_estimator(job["config"], store.path)
+            if estimator is not None:
+                tuner = _with_estimator(job["config"], db, estimator)
+        except (ValueError, TypeError) as exc:
+            print(
+                f"amtune: notice: attach: the estimator of tuning job {tuning_job_name!r} "
+                f"cannot be rebuilt ({exc}); tuner.estimator is None",
+                file=sys.stderr,
+            )
+        if tuner is None:
+            tuner = cls._from_config(job["config"], db=db)
         tuner._store = store
-        tuner.latest_tuning_job = tuning_job_name
+        tuner.latest_tuning_job = TuningJob(tuning_job_name, tuner)
         return tuner
 
     @classmethod
@@ -618,7 +748,7 @@ class HyperparameterTuner(TunerReportMixin):
             )
         tuner = cls._from_config(job["config"], db=db)
         tuner._store = store
-        tuner.latest_tuning_job = tuning_job_name
+        tuner.latest_tuning_job = TuningJob(tuning_job_name, tuner)
         stored = StoredConfig(job["config"])
         if train is None:
             if stored.command:
@@ -751,3 +881,11 @@ class HyperparameterTuner(TunerReportMixin):
 
         self._thread = threading.Thread(target=target, name=f"amtune-driver-{name}", daemon=True)
         self._thread.start()
+
+
+def _with_estimator(cfg: Mapping[str, Any], db: Any, estimator: Any) -> HyperparameterTuner:
+    """The tuner of a stored tuning job on its rebuilt ``estimator`` (``attach``)."""
+    name, space, kwargs = StoredConfig(cfg).tuner_arguments()
+    # the stored static values (typed) win over the rebuilt estimator's (strings)
+    kwargs.update(static_hyperparameters=space.static, db=db, evaluation=cfg.get("Evaluation"))
+    return HyperparameterTuner(estimator, name, space, **kwargs)

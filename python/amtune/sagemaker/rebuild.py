@@ -1,0 +1,103 @@
+"""An estimator's constructor arguments read back from a stored training job definition, as the
+SageMaker SDK's ``attach`` rebuilds an estimator from a job description.
+
+The definition is a DescribeTrainingJob document (``Estimator.attach``) or a tuning job's
+``TrainingJobDefinition`` (``HyperparameterTuner.attach``); the hyperparameters are its
+``HyperParameters`` or ``StaticHyperParameters``. The script-mode entries the SDK adds
+(``sagemaker_program``, ``sagemaker_submit_directory``, ``sagemaker_container_log_level``) become
+``entry_point``, ``source_dir`` and ``container_log_level``; the entries SageMaker reserves (the
+job name, region, estimator class, ``_tuning_objective_metric``) are dropped; the others are the
+estimator's hyperparameters, JSON-decoded when the estimator JSON-encodes them (framework
+estimators, and an ``Estimator`` with a ``source_dir``). Not stored, so left at their defaults:
+``role``, ``framework_version``, ``py_version``, ``output_path``, ``base_job_name``, offline
+``evaluation``, and for a tuning job ``instance_type``/``instance_count``.
+
+>>> args = estimator_arguments(
+...     {"AlgorithmSpecification": {"TrainingCommand": ["python", "train.py"]},
+...      "StoppingCondition": {"MaxRuntimeInSeconds": 600}},
+...     {"sagemaker_program": '"train.py"', "sagemaker_submit_directory": '"/code"',
+...      "alpha": "0.5", "opt": '"adam"', "sagemaker_estimator_class_name": '"SKLearn"'},
+...     json_hyperparameters=True)
+>>> args["entry_point"], args["source_dir"], args["hyperparameters"], args["max_run"]
+('train.py', '/code', {'alpha': 0.5, 'opt': 'adam'}, 600)
+>>> estimator_class_name({"sagemaker_estimator_class_name": '"SKLearn"'})
+'SKLearn'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+#: entries of the hyperparameters that are not the estimator's own
+RESERVED = frozenset(
+    {
+        "sagemaker_job_name",
+        "sagemaker_region",
+        "sagemaker_estimator_class_name",
+        "sagemaker_estimator_module",
+        "_tuning_objective_metric",
+    }
+)
+
+
+def _decode(text: Any) -> Any:
+    """A JSON-encoded hyperparameter (the text itself when it is not JSON)."""
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def estimator_class_name(hyperparameters: Mapping[str, Any]) -> str | None:
+    """The framework estimator's class name the SDK records (None without one)."""
+    raw = hyperparameters.get("sagemaker_estimator_class_name")
+    name = _decode(raw)
+    return name if isinstance(name, str) and name else None
+
+
+def estimator_arguments(
+    definition: Mapping[str, Any],
+    hyperparameters: Mapping[str, Any],
+    json_hyperparameters: bool,
+) -> dict[str, Any]:
+    """Keyword arguments of an estimator's constructor (see the module docstring)."""
+    hps = {str(k): v for k, v in hyperparameters.items() if k not in RESERVED}
+    entry_point = _decode(hps.pop("sagemaker_program", None))
+    source_dir = _decode(hps.pop("sagemaker_submit_directory", None))
+    log_level = _decode(hps.pop("sagemaker_container_log_level", None))
+    decode = json_hyperparameters or source_dir is not None
+    args: dict[str, Any] = {
+        "hyperparameters": {k: _decode(v) if decode else v for k, v in hps.items()},
+    }
+    algo = definition.get("AlgorithmSpecification") or {}
+    if entry_point:
+        args["entry_point"] = str(entry_point)
+        if source_dir:
+            args["source_dir"] = str(source_dir)
+    else:
+        if algo.get("TrainingCommand"):
+            args["command"] = list(algo["TrainingCommand"])
+    if algo.get("TrainingImage"):
+        args["image_uri"] = str(algo["TrainingImage"])
+    if isinstance(log_level, int):
+        args["container_log_level"] = log_level
+    if algo.get("MetricDefinitions"):
+        args["metric_definitions"] = [dict(m) for m in algo["MetricDefinitions"]]
+    if definition.get("Environment"):
+        args["environment"] = dict(definition["Environment"])
+    max_run = (definition.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds")
+    if max_run:
+        args["max_run"] = max_run
+    retries = (definition.get("RetryStrategy") or {}).get("MaximumRetryAttempts")
+    if retries is not None:
+        args["max_retry_attempts"] = retries
+    resources = definition.get("ResourceConfig") or {}
+    if resources.get("InstanceType"):
+        args["instance_type"] = resources["InstanceType"]
+    if resources.get("InstanceCount"):
+        args["instance_count"] = resources["InstanceCount"]
+    return args
