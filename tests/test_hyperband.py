@@ -181,7 +181,7 @@ def test_hyperband_settings_that_are_refused():
     with pytest.raises(ValueError, match='early_stopping_type: must be "Off" with the Hyperband'):
         _tuner(strategy_config={"max_resource": 9}, early_stopping_type="Auto")
     with pytest.raises(ValueError, match="needs strategy='Hyperband'"):
-        _tuner(strategy="Random", strategy_config=HyperbandStrategyConfig(1, 9))
+        _tuner(strategy="Random", strategy_config=HyperbandStrategyConfig(9, 1))
     # in an Optimizer alone, Hyperband proposes exactly like Random search
     space = amtune.SearchSpace(X)
     hb = amtune.Optimizer(space, "Hyperband", random_seed=3, min_resource=1, max_resource=9)

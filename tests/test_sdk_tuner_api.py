@@ -72,6 +72,32 @@ def test_stop_through_latest_tuning_job(in_tmp):
     assert t.latest_tuning_job.describe()["HyperParameterTuningJobStatus"] == "Stopped"
 
 
+def test_a_stop_between_polls_is_not_lost(in_tmp, monkeypatch):
+    # the driver reads the store's stop flag every POLL seconds; a stop() whose jobs all end
+    # before the next poll must still end the tuning job Stopped, with no job started after it
+    import threading
+
+    from amtune.tuning import driver
+
+    monkeypatch.setattr(driver, "POLL", 60.0)
+    started, release = threading.Event(), threading.Event()
+
+    def slow(hp, reporter):
+        started.set()
+        release.wait(5)
+        reporter.report("loss", hp["x"])
+
+    t = tuner(max_jobs=6, max_parallel_jobs=2)
+    t.fit(slow, job_name="job-stop-poll", wait=False)
+    assert started.wait(5)
+    t.stop()
+    release.set()
+    t.wait()
+    d = t.describe()
+    assert d["HyperParameterTuningJobStatus"] == "Stopped"
+    assert sum(d["TrainingJobStatusCounters"].values()) == 2
+
+
 # ====================================================================== config names
 def test_strategy_config_is_exported_and_accepted(in_tmp):
     sc = amtune.StrategyConfig(
@@ -309,3 +335,10 @@ def test_warm_start_tuner_with_an_estimator(in_tmp):
     other.set_hyperparameters(depth=5)
     tl = parent.transfer_learning_tuner(estimator=other)
     assert tl.estimator is other and tl.space.static["depth"] == "5"
+
+
+def test_hyperband_config_takes_the_sdks_positional_order():
+    # sagemaker.tuner.HyperbandStrategyConfig(max_resource, min_resource)
+    cfg = amtune.HyperbandStrategyConfig(30, 1)
+    assert (cfg.max_resource, cfg.min_resource) == (30, 1)
+    assert cfg.to_sagemaker() == {"HyperbandStrategyConfig": {"MinResource": 1, "MaxResource": 30}}

@@ -332,15 +332,16 @@ class HyperbandStrategyConfig:
     ``epochs``, ``numepochs``, ``n-epochs``, ``n_epochs`` or ``num_epochs``) are numbers of epochs
     (or iterations): integers with ``1 <= min_resource <= max_resource <= 20000``. Pass it as
     ``HyperparameterTuner(..., strategy="Hyperband",
-    strategy_config=HyperbandStrategyConfig(1, 27))`` (a dict
-    ``{"min_resource": 1, "max_resource": 27}`` works too). See :mod:`amtune.rules.hyperband`.
+    strategy_config=HyperbandStrategyConfig(27, 1))`` (the SDK's positional order: max, then
+    min; a dict ``{"min_resource": 1, "max_resource": 27}`` works too). See
+    :mod:`amtune.rules.hyperband`.
 
     >>> HyperbandStrategyConfig(min_resource=1, max_resource=9).to_sagemaker()
     {'HyperbandStrategyConfig': {'MinResource': 1, 'MaxResource': 9}}
     """
 
-    min_resource: int | None = None
     max_resource: int | None = None
+    min_resource: int | None = None
 
     # ------------------------------------------------------------------ parsing
     @classmethod
@@ -365,7 +366,9 @@ class HyperbandStrategyConfig:
             return cls.parse(inner, static, f"{path}.hyperband_strategy_config")
         if hasattr(value, "min_resource") and hasattr(value, "max_resource"):
             # the SageMaker SDK's own HyperbandStrategyConfig (a user may mix imports)
-            return cls(value.min_resource, value.max_resource).resolve(static, path)
+            return cls(min_resource=value.min_resource, max_resource=value.max_resource).resolve(
+                static, path
+            )
         if not isinstance(value, Mapping):
             raise FieldTypeError(
                 f"{path}",
@@ -380,7 +383,9 @@ class HyperbandStrategyConfig:
                 f"{path}",
                 f"unknown field(s) {sorted(map(str, extra))} (allowed: min_resource, max_resource)",
             )
-        return cls(value.get("min_resource"), value.get("max_resource")).resolve(static, path)
+        return cls(
+            min_resource=value.get("min_resource"), max_resource=value.get("max_resource")
+        ).resolve(static, path)
 
     @classmethod
     def from_sagemaker(
@@ -408,7 +413,7 @@ class HyperbandStrategyConfig:
                 f"{p}",
                 f"unknown field(s) {sorted(map(str, extra))} (allowed: MinResource, MaxResource)",
             )
-        return cls(hb.get("MinResource"), hb.get("MaxResource")).resolve(
+        return cls(min_resource=hb.get("MinResource"), max_resource=hb.get("MaxResource")).resolve(
             static, p, ("MinResource", "MaxResource")
         )
 
@@ -421,7 +426,7 @@ class HyperbandStrategyConfig:
         """Fill the defaults (MaxResource from the static epochs) and validate; raises
         ``ValueError``/``TypeError`` naming ``path.<field>`` and the rule."""
         lo, hi = resolve_resources(self.min_resource, self.max_resource, static, path, names)
-        return HyperbandStrategyConfig(lo, hi)
+        return HyperbandStrategyConfig(min_resource=lo, max_resource=hi)
 
     # ------------------------------------------------------------------ output
     def to_options(self) -> dict[str, int]:
@@ -463,7 +468,9 @@ class StrategyConfig:
     def to_input_req(self) -> dict[str, Any]:
         """The request's ``StrategyConfig`` (the SDK's name)."""
         h = self.hyperband_strategy_config
-        return HyperbandStrategyConfig(h.min_resource, h.max_resource).to_sagemaker()
+        return HyperbandStrategyConfig(
+            min_resource=h.min_resource, max_resource=h.max_resource
+        ).to_sagemaker()
 
     @classmethod
     def from_job_desc(cls, strategy_config: Mapping[str, Any]) -> StrategyConfig:
@@ -477,4 +484,8 @@ class StrategyConfig:
             raise FieldError(
                 "StrategyConfig", f"needs a HyperbandStrategyConfig, got {strategy_config!r}"
             )
-        return cls(HyperbandStrategyConfig(doc.get("MinResource"), doc.get("MaxResource")))
+        return cls(
+            HyperbandStrategyConfig(
+                min_resource=doc.get("MinResource"), max_resource=doc.get("MaxResource")
+            )
+        )

@@ -234,6 +234,8 @@ class Driver:
                 if now >= next_poll:
                     next_poll = now + POLL
                     self._poll(now)
+                elif self.stop is None and self.stop_event.is_set():  # stop() in this process
+                    self._end_early(TuningJobStop(TuningJobStatus.STOPPED, "stop requested"))
                 self._apply_time_limits(run, now)
                 self._flush_metrics()
             self._admit(run)
@@ -245,6 +247,8 @@ class Driver:
                 with self._txn():
                     for ev in batch:
                         self._handle(run, ev)
+        with self._txn():  # a stop requested since the last poll: the job ends Stopped
+            self._poll(time.time())
         self._finish(run)
 
     # ---------------------------------------------------------------- steps of a turn
