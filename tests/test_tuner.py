@@ -90,7 +90,7 @@ def test_analytics_columns_and_csv_export(tmp_path, make_tuner):
     assert (df["TrainingElapsedTimeSeconds"] >= 0).all()
     out = tmp_path / "a.csv"
     df.export_csv(out)
-    back = pd.read_csv(out)
+    back = pd.read_csv(out, index_col=0)  # the SDK writes the index column
     assert back["TrainingJobName"].tolist() == df["TrainingJobName"].tolist()
     assert back["FinalObjectiveValue"].tolist() == pytest.approx(df["FinalObjectiveValue"].tolist())
     assert isinstance(df.dataframe(), pd.DataFrame)

@@ -188,7 +188,7 @@ class AnalyticsFrame(pd.DataFrame):
         return plain
 
     def export_csv(self, filename: str | os.PathLike[str]) -> None:
-        pd.DataFrame(self).to_csv(filename, index=False)
+        pd.DataFrame(self).to_csv(filename)  # with the index column, as the SDK writes it
 
 
 def sdk_value(text: str) -> float | str:

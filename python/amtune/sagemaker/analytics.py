@@ -63,7 +63,7 @@ class HyperparameterTuningJobAnalytics(AnalyticsFrame):
     as a number, else the string; ``TrainingJobName``, ``TrainingJobStatus``,
     ``FinalObjectiveValue``, ``TrainingStartTime``, ``TrainingEndTime``,
     ``TrainingElapsedTimeSeconds``) plus amtune's ``ObjectiveStatus``, ``Attempts`` and
-    ``FailureReason`` (NaN when none); ``export_csv(filename)`` (without the index column);
+    ``FailureReason`` (NaN when none); ``export_csv(filename)`` (with the index column, as the SDK writes it);
     ``tuning_ranges``: hyperparameter name -> its range in ``ParameterRanges``;
     ``description(force_refresh=False)``: the DescribeHyperParameterTuningJob document;
     ``training_job_summaries(force_refresh=False)``: the ``TrainingJobSummary`` list of
@@ -143,7 +143,7 @@ class HyperparameterTuningJobAnalytics(AnalyticsFrame):
         return self._cached_frame
 
     def export_csv(self, filename: str | os.PathLike[str]) -> None:
-        self.dataframe().to_csv(filename, index=False)
+        self.dataframe().to_csv(filename)  # with the index column, as the SDK writes it
 
     def description(self, force_refresh: bool = False) -> dict[str, Any]:
         """The DescribeHyperParameterTuningJob document."""
@@ -272,7 +272,7 @@ class TrainingJobAnalytics:
         return self._frame
 
     def export_csv(self, filename: str | os.PathLike[str]) -> None:
-        self.dataframe().to_csv(filename, index=False)
+        self.dataframe().to_csv(filename)  # with the index column, as the SDK writes it
 
     def _fetch(self) -> pd.DataFrame:
         by_name: dict[str, list[tuple[float, float]]] = defaultdict(list)
