@@ -110,6 +110,35 @@ def test_xgboost_script_mode_tuning_with_the_images_regexes(tmp_path):
     assert sum(m["name"] == "validation:rmse" for m in series) == 3 * 6  # one per round
 
 
+def test_a_script_mode_xgboost_estimator_has_the_images_metric_definitions(tmp_path):
+    # AWS's spot-training notebook tunes XGBoost(entry_point=...) on "validation:rmse" with no
+    # metric definitions: SageMaker applies the XGBoost image's predefined ones
+    pytest.importorskip("xgboost")
+    from amtune.builtin.algorithms import predefined_metric_definitions
+
+    ch = write_xgboost_example(tmp_path)
+    est = amtune.XGBoost(
+        entry_point="train.py",
+        framework_version="1.7-1",
+        source_dir=str(tmp_path),
+        hyperparameters={"objective": "reg:squarederror", "num_round": 4, "verbosity": 0},
+        db=tmp_path / "amtune.db",
+        notices=False,
+    )
+    assert est.metric_definitions == predefined_metric_definitions("xgboost")
+    tuner = HyperparameterTuner(
+        est,
+        "validation:rmse",
+        {"eta": amtune.ContinuousParameter(0.05, 0.5)},
+        objective_type="Minimize",
+        max_jobs=2,
+        random_seed=1,
+        quiet=True,
+    )
+    tuner.fit({"train": str(ch["train"]), "validation": str(ch["validation"])}, job_name="xgb-pre")
+    assert tuner.describe()["ObjectiveStatusCounters"]["Succeeded"] == 2
+
+
 def test_wait_false_returns_at_once_and_a_failed_tuning_job_raises(tmp_path):
     write_sklearn_example(tmp_path)
     est = _sklearn(tmp_path)

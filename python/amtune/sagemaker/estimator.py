@@ -563,7 +563,10 @@ class SKLearn(Framework):
 
 
 class XGBoost(Framework):
-    """``sagemaker.xgboost.XGBoost``: an XGBoost script in script mode."""
+    """``sagemaker.xgboost.XGBoost``: an XGBoost script in script mode. Without
+    ``metric_definitions`` (and without another ``image_uri``) it has the XGBoost image's
+    predefined ones, as on SageMaker, where a tuner of a script-mode XGBoost estimator needs none
+    for ``validation:rmse`` and the like: they read the evaluation log ``xgb.train`` prints."""
 
     _base_name = "sagemaker-xgboost"
 
@@ -578,6 +581,8 @@ class XGBoost(Framework):
         image_uri_region: str | None = None,
         **kwargs: Any,
     ) -> None:
+        if image_uri is None and not kwargs.get("metric_definitions"):
+            kwargs["metric_definitions"] = _predefined_metric_definitions("xgboost")
         super().__init__(
             entry_point=entry_point,
             framework_version=framework_version,
