@@ -259,3 +259,26 @@ def test_a_script_mode_request_for_the_xgboost_image_uses_its_predefined_metrics
     (tmp_path / "req.json").write_text(json.dumps(req))
     assert main(["run", str(tmp_path / "req.json"), "--db", str(tmp_path / "a.db")]) == 2
     assert "valid objective names: " in capsys.readouterr().err
+
+
+def test_amtune_run_passes_each_channels_content_type_to_the_jobs(tmp_path, capsys):
+    write_sklearn_example(tmp_path)
+    req = sdk_tuning_request("rf-ct")
+    req["HyperParameterTuningJobConfig"]["ResourceLimits"]["MaxNumberOfTrainingJobs"] = 1
+    req["TrainingJobDefinition"]["InputDataConfig"][0]["ContentType"] = "text/csv"
+    cfg = tmp_path / "tuning.json"
+    cfg.write_text(json.dumps(req))
+    db = str(tmp_path / "amtune.db")
+    assert main(["run", str(cfg), "--db", db, "--quiet"]) == 0
+    assert "ContentType" not in capsys.readouterr().err  # not an ignored field any more
+    (idc,) = (tmp_path / "amtune-jobs" / "rf-ct").glob("*/input/config/inputdataconfig.json")
+    channels = json.loads(idc.read_text())
+    first = req["TrainingJobDefinition"]["InputDataConfig"][0]["ChannelName"]
+    assert channels[first]["ContentType"] == "text/csv"
+    assert all("ContentType" not in v for k, v in channels.items() if k != first)
+    bad = json.loads(cfg.read_text())
+    bad["HyperParameterTuningJobName"] = "rf-ct-bad"
+    bad["TrainingJobDefinition"]["InputDataConfig"][0]["ContentType"] = 5
+    cfg.write_text(json.dumps(bad))
+    assert main(["run", str(cfg), "--db", db, "--quiet"]) == 2
+    assert "InputDataConfig[0].ContentType: must be a non-empty string" in capsys.readouterr().err

@@ -72,6 +72,7 @@ def cmd_run(a: argparse.Namespace) -> int:
             raise
         _err(f"--cluster: {exc.rule}")
         return 2
+    tuner.content_types = dict(cfg.content_types)
     from amtune.sagemaker.exceptions import UnexpectedStatusException
 
     try:

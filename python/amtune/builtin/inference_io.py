@@ -4,7 +4,9 @@ Requests: ``text/csv`` (one record per line, features only, no label; an empty f
 value), ``text/libsvm`` (``[label] index:value ...``, a leading label is ignored) and
 ``application/json`` (``{"instances": [{"features": [...]}, ...]}``, ``{"instances": [[...]]}``
 or a plain list of rows), as SageMaker's built-in algorithms accept them. A malformed request is
-an HTTP 400 (:class:`BadRequest`) naming the record and the rule.
+an HTTP 400 (:class:`BadRequest`) naming the record and the rule; a content type the algorithm does
+not read is an HTTP 415 (:class:`UnsupportedMediaType`) and an accept type it cannot write an HTTP
+406 (:class:`NotAcceptable`), as SageMaker's algorithm containers answer them.
 """
 
 from __future__ import annotations
@@ -33,6 +35,26 @@ class BadRequest(Exception):
         super().__init__(message)
         self.message = message
         self.phrase = "Bad Request"
+
+
+class UnsupportedMediaType(BadRequest):
+    """A request whose content type the algorithm does not read: HTTP 415."""
+
+    status_code = 415
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.phrase = "Unsupported Media Type"
+
+
+class NotAcceptable(BadRequest):
+    """A request whose accept type the algorithm cannot write: HTTP 406."""
+
+    status_code = 406
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.phrase = "Not Acceptable"
 
 
 def media_type(content_type: str | None, default: str = CSV) -> str:
@@ -143,7 +165,9 @@ def parse_dense(body: str | bytes, content_type: str | None, n_features: int | N
         return parse_json(body, n_features)
     if kind == LIBSVM and n_features is not None:
         return parse_libsvm(body, n_features).toarray()
-    raise BadRequest(f"content type {content_type!r} is not supported (text/csv, application/json)")
+    raise UnsupportedMediaType(
+        f"content type {content_type!r} is not supported (text/csv, application/json)"
+    )
 
 
 def csv_lines(columns: Sequence[npt.NDArray[Any]]) -> bytes:

@@ -20,11 +20,16 @@ from amtune.builtin.inference_io import (
     JSON,
     JSONLINES,
     BadRequest,
+    NotAcceptable,
+    UnsupportedMediaType,
     csv_lines,
     media_type,
     parse_dense,
 )
 from amtune.builtin.knn import MODEL_FILE, KnnModel
+
+#: The answer's type when a request has no ``Accept`` (or ``*/*``), as SageMaker's k-NN answers.
+DEFAULT_ACCEPT = JSON
 
 
 def model_fn(model_dir: str) -> KnnModel:
@@ -33,7 +38,7 @@ def model_fn(model_dir: str) -> KnnModel:
 
 def input_fn(request_body: str | bytes, content_type: str | None) -> Any:
     if media_type(content_type) not in (CSV, JSON):
-        raise BadRequest(
+        raise UnsupportedMediaType(
             f"content type {content_type!r} is not supported by k-NN (text/csv, application/json)"
         )
     return parse_dense(request_body, content_type, None)
@@ -59,4 +64,4 @@ def output_fn(prediction: dict[str, Any], accept: str | None) -> tuple[bytes, st
         return json.dumps({"predictions": rows}).encode(), JSON
     if kind == JSONLINES:
         return "".join(json.dumps(r) + "\n" for r in rows).encode(), JSONLINES
-    raise BadRequest(f"accept type {accept!r} is not supported (application/json, text/csv)")
+    raise NotAcceptable(f"accept type {accept!r} is not supported (application/json, text/csv)")

@@ -22,6 +22,8 @@ from amtune.builtin.inference_io import (
     JSON,
     JSONLINES,
     BadRequest,
+    NotAcceptable,
+    UnsupportedMediaType,
     csv_lines,
     media_type,
     parse_dense,
@@ -29,6 +31,9 @@ from amtune.builtin.inference_io import (
 from amtune.builtin.linear_model import LinearModel
 
 MODEL_FILE = "linear-learner-model.npz"
+#: The answer's type when a request has no ``Accept`` (or ``*/*``), as SageMaker's Linear Learner
+#: answers.
+DEFAULT_ACCEPT = JSON
 
 
 class Model:
@@ -49,7 +54,7 @@ def model_fn(model_dir: str) -> Model:
 
 def input_fn(request_body: str | bytes, content_type: str | None) -> Any:
     if media_type(content_type) not in (CSV, JSON):
-        raise BadRequest(
+        raise UnsupportedMediaType(
             f"content type {content_type!r} is not supported by Linear Learner (text/csv, "
             f"application/json)"
         )
@@ -93,4 +98,4 @@ def output_fn(prediction: dict[str, Any], accept: str | None) -> tuple[bytes, st
         return json.dumps({"predictions": rows}).encode(), JSON
     if kind == JSONLINES:
         return "".join(json.dumps(r) + "\n" for r in rows).encode(), JSONLINES
-    raise BadRequest(f"accept type {accept!r} is not supported (application/json, text/csv)")
+    raise NotAcceptable(f"accept type {accept!r} is not supported (application/json, text/csv)")

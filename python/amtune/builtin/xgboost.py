@@ -163,7 +163,8 @@ def train(env: TrainingEnvironment) -> None:
         va = read_channel(
             val_path,
             "validation",
-            env.content_types.get("validation"),
+            # the image reads every channel as the train channel's ContentType
+            env.content_types.get("validation") or env.content_types.get("train"),
             allow_missing=True,
             weights=weights,
             n_features=tr.n_features,

@@ -1,11 +1,25 @@
 """Inference for the built-in XGBoost algorithm (SageMaker's inference handler contract).
 
-``model_fn`` loads ``xgboost-model``; requests are ``text/csv`` (default), ``text/libsvm`` or
-``application/json`` records of features (:mod:`amtune.builtin.inference_io`); the prediction is
-what ``Booster.predict`` returns (a probability for ``binary:logistic``, a value for regression,
-one row of class probabilities per record for ``multi:softprob``). Responses: ``text/csv`` (one
-line per record), ``application/json`` (``{"predictions": [{"score": ...}, ...]}``) or
-``application/jsonlines``.
+As SageMaker's XGBoost image serves a model (``algorithm_mode/serve.py``):
+
+- ``model_fn`` loads ``xgboost-model`` when the model directory has it (what amtune's training
+  writes), else the directory's first regular file whose name does not start with a dot (in
+  ``os.listdir`` order, as the image takes it). The file is unpickled (a pickled ``Booster``, as
+  older images and the SDK's script mode wrote them), else read by ``Booster.load_model`` (UBJSON,
+  JSON or the binary format); when both fail the error names the file and both reasons.
+- Requests: ``text/csv`` (also ``csv``; ``label_size=1`` is allowed, any other ``label_size`` is
+  refused) and ``text/libsvm`` (also ``text/x-libsvm``, ``libsvm``), parameters such as
+  ``; charset=utf-8`` ignored; records of features (:mod:`amtune.builtin.inference_io`). amtune
+  also reads ``application/json`` records, which the image refuses, and treats a request without
+  a content type as CSV (the image: libsvm). RecordIO-protobuf, and any other type, is answered
+  415 (Unsupported Media Type).
+- The prediction is what ``Booster.predict`` returns (a probability for ``binary:logistic``, a
+  value for regression, one row of class probabilities per record for ``multi:softprob``).
+- Responses: ``text/csv`` when the request has no ``Accept`` (or ``*/*``; the model server's
+  ``SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT`` overrides it), one line per record, a row's values joined
+  by commas (``numpy.savetxt``, as the image encodes it); ``application/json``
+  (``{"predictions": [{"score": ...}, ...]}``) or ``application/jsonlines``. Any other accept type
+  is answered 406 (Not Acceptable).
 
 >>> import numpy as np, tempfile, xgboost as xgb
 >>> from amtune.builtin import xgboost as algo
@@ -21,7 +35,10 @@ line per record), ``application/json`` (``{"predictions": [{"score": ...}, ...]}
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +50,8 @@ from amtune.builtin.inference_io import (
     JSONLINES,
     LIBSVM,
     BadRequest,
-    csv_lines,
+    NotAcceptable,
+    UnsupportedMediaType,
     media_type,
     parse_csv,
     parse_json,
@@ -41,29 +59,90 @@ from amtune.builtin.inference_io import (
 )
 
 MODEL_FILE = "xgboost-model"
+#: The answer's type when a request has no ``Accept`` (or ``*/*``): the image's default.
+DEFAULT_ACCEPT = CSV
+
+_CSV_TYPES = (CSV, "csv")
+_LIBSVM_TYPES = (LIBSVM, "text/x-libsvm", "libsvm")
+_RECORDIO_TYPES = ("application/x-recordio-protobuf", "recordio-protobuf")
+_SUPPORTED = "text/csv, text/libsvm, text/x-libsvm, application/json"
+
+
+def model_file(model_dir: str | os.PathLike[str]) -> Path:
+    """The file ``model_fn`` loads: ``xgboost-model``, else the first regular non-dot file."""
+    d = Path(model_dir)
+    if (d / MODEL_FILE).is_file():
+        return d / MODEL_FILE
+    for name in os.listdir(d):
+        if not name.startswith(".") and (d / name).is_file():
+            return d / name
+    raise FileNotFoundError(f"no model file in {d} (expected {MODEL_FILE} or another file)")
+
+
+def _reason(exc: BaseException, limit: int = 300) -> str:
+    """An exception's message without XGBoost's C++ stack trace, on one line, at most ``limit``
+    characters."""
+    lines = []
+    for line in str(exc).splitlines():
+        if line.strip().startswith(("Stack trace:", "[bt]")):
+            break
+        if line.strip():
+            lines.append(line.strip())
+    text = " ".join(lines) or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def model_fn(model_dir: str) -> Any:
     import xgboost as xgb
 
-    path = Path(model_dir) / MODEL_FILE
+    path = model_file(model_dir)
+    blob = path.read_bytes()
+    try:
+        # the model's own file, unpickled first as the image does (older images wrote pickles)
+        booster = pickle.load(io.BytesIO(blob))
+    except Exception as exc:
+        pickle_error: str = _reason(exc)
+    else:
+        if isinstance(booster, xgb.Booster):
+            return booster
+        pickle_error = f"unpickled a {type(booster).__name__}, not an xgboost.Booster"
     booster = xgb.Booster()
-    booster.load_model(bytearray(path.read_bytes()))
+    try:
+        booster.load_model(bytearray(blob))
+    except Exception as exc:
+        raise RuntimeError(
+            f"Model {path} cannot be loaded:\nPickle load error={pickle_error}\n"
+            f"XGB load model error={_reason(exc)}"
+        ) from None
     return booster
 
 
 def input_fn(request_body: str | bytes, content_type: str | None) -> Any:
     kind = media_type(content_type)
-    if kind == CSV:
+    if kind in _CSV_TYPES:
+        _check_label_size(content_type)
         return parse_csv(request_body)
+    if kind in _LIBSVM_TYPES:
+        return ("libsvm", request_body)
     if kind == JSON:
         return parse_json(request_body)
-    if kind == LIBSVM:
-        return ("libsvm", request_body)
-    raise BadRequest(
-        f"content type {content_type!r} is not supported by XGBoost (text/csv, text/libsvm, "
-        f"application/json)"
+    if kind in _RECORDIO_TYPES:
+        raise UnsupportedMediaType(
+            f"content type {content_type!r}: amtune does not read RecordIO-protobuf requests; "
+            f"send {_SUPPORTED}"
+        )
+    raise UnsupportedMediaType(
+        f"content type {content_type!r} is not supported by XGBoost ({_SUPPORTED})"
     )
+
+
+def _check_label_size(content_type: str | None) -> None:
+    for param in (content_type or "").split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "label_size" and value.strip().strip('"') != "1":
+            raise UnsupportedMediaType(
+                f"content type {content_type!r}: label_size must be 1 for XGBoost"
+            )
 
 
 def predict_fn(data: Any, model: Any) -> Any:
@@ -83,11 +162,16 @@ def predict_fn(data: Any, model: Any) -> Any:
 def output_fn(prediction: Any, accept: str | None) -> tuple[bytes, str]:
     kind = media_type(accept)
     p = np.asarray(prediction)
-    if kind == CSV:
-        return csv_lines([p]), CSV
+    if kind == CSV:  # as the image's encoder: numpy.savetxt of the predictions' list
+        out = io.StringIO()
+        np.savetxt(out, p.tolist(), delimiter=",", fmt="%s")
+        return out.getvalue().encode(), CSV
     rows = [{"score": r.tolist() if p.ndim == 2 else float(r)} for r in p]
     if kind == JSON:
         return json.dumps({"predictions": rows}).encode(), JSON
     if kind == JSONLINES:
         return "".join(json.dumps(r) + "\n" for r in rows).encode(), JSONLINES
-    raise BadRequest(f"accept type {accept!r} is not supported (text/csv, application/json)")
+    raise NotAcceptable(
+        f"accept type {accept!r} is not supported (text/csv, application/json, "
+        f"application/jsonlines)"
+    )

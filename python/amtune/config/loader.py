@@ -130,6 +130,9 @@ class JobConfig:
     paths: dict[str, str] = field(default_factory=dict)
     #: channel name -> the config field that defines it
     channel_paths: dict[str, str] = field(default_factory=dict)
+    #: channel name -> its ``ContentType`` (a request's ``InputDataConfig``): what the training
+    #: jobs' ``inputdataconfig.json`` declares
+    content_types: dict[str, str] = field(default_factory=dict)
 
     def field_of(self, error: FieldError) -> ConfigError:
         """``error`` (about a tuner argument) as an error about the config field it came from."""
@@ -649,6 +652,15 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
         ch.channel_name: f"{T}.InputDataConfig[{i}]"
         for i, ch in enumerate(tjd.input_data_config or [])
     }
+    for i, ch in enumerate(tjd.input_data_config or []):
+        if ch.content_type is None:
+            continue
+        if not isinstance(ch.content_type, str) or not ch.content_type.strip():
+            raise ConfigError(
+                f"{T}.InputDataConfig[{i}].ContentType",
+                f"must be a non-empty string (a MIME type), got {ch.content_type!r}",
+            )
+        cfg.content_types[ch.channel_name] = ch.content_type
     return _check_job(cfg)
 
 

@@ -296,7 +296,7 @@ class DataSource(_CamelModel):
 
 class Channel(_CamelModel):
     IGNORED = frozenset(
-        {"content_type", "compression_type", "record_wrapper_type", "input_mode", "shuffle_config"}
+        {"compression_type", "record_wrapper_type", "input_mode", "shuffle_config"}
     )
     channel_name: NonEmptyString = camel("ChannelName")
     data_source: DataSource = camel("DataSource")

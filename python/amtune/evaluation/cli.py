@@ -26,7 +26,7 @@ def _model(a: argparse.Namespace) -> Any:
     if not path.exists():
         raise NotFoundError(f"no store at {path} (give --db PATH)")
     store = Store(path)
-    return store, find_model(store, a.training_job, a.fold, a.inference)
+    return store, find_model(store, a.training_job, a.fold, a.inference, a.framework)
 
 
 def cmd_transform(a: argparse.Namespace) -> int:
@@ -90,7 +90,9 @@ def _evaluate_folds(a: argparse.Namespace, evaluate_folds: Any) -> int:
     if not path.exists():
         raise NotFoundError(f"no store at {path} (give --db PATH)")
     try:
-        res = evaluate_folds(Store(path), a.training_job, a.test, a.metric, a.inference)
+        res = evaluate_folds(
+            Store(path), a.training_job, a.test, a.metric, a.inference, a.framework
+        )
     except ValueError as exc:
         _err(str(exc).replace("--fold: training job", "--fold all: training job"))
         return 2
@@ -125,6 +127,13 @@ def _common(p: argparse.ArgumentParser) -> None:
         "--inference",
         metavar="PROGRAM",
         help="inference code (inference.py or a module) for script-mode models",
+    )
+    p.add_argument(
+        "--framework",
+        choices=("PyTorch", "SKLearn", "XGBoost"),
+        default=None,
+        help="the estimator's class of a training job run on its own (a tuning job records "
+        "it): its entry point serves the model when no inference.py is found, as on endpoints",
     )
     p.add_argument("--db", default=None, metavar="PATH", help="the store (SQLite file)")
 

@@ -269,16 +269,22 @@ class FoldsResult:
 
 
 def evaluate_folds(
-    store: Store, name: str, test: str, metric: str, inference: str | None = None
+    store: Store,
+    name: str,
+    test: str,
+    metric: str,
+    inference: str | None = None,
+    framework: str | None = None,
 ) -> FoldsResult:
     """Score every fold's model of k-fold training job ``name`` on ``test``; each is stored as
     ``evaluation:<metric>:fold-<i>`` and their mean as ``evaluation:<metric>``."""
     from amtune.evaluation.models import find_model, kfold_models
 
-    first = find_model(store, name, 1, inference)  # errors when the job is not k-fold
+    first = find_model(store, name, 1, inference, framework)  # errors when the job is not k-fold
     results = [evaluate(first, test, metric, store)]
     for fold in range(2, kfold_models(first.job_dir) + 1):
-        results.append(evaluate(find_model(store, name, fold, inference), test, metric, store))
+        model = find_model(store, name, fold, inference, framework)
+        results.append(evaluate(model, test, metric, store))
     out = FoldsResult(name, metric, results)
     mean = float(out.values.mean())
     _record(

@@ -8,12 +8,17 @@ trained, and averaging answers is not meaningful for every algorithm: class labe
 
 The inference code is, in order: the module given by ``inference`` (``inference.py`` path or a
 dotted module name); the built-in algorithm's inference module (by the job's ``TrainingImage``
-or command); ``inference.py`` in ``<model dir>/code/``, next to the training script, or in the
-job's source or working directory (where endpoints look for it).
+or command); then as endpoints find it (:func:`amtune.serve.deployment.resolve_model`):
+``inference.py`` in ``<model dir>/code/``, in the training code's directories (the
+``sagemaker_submit_directory``, the source or working directory, the training script's
+directory); the training script itself (``sagemaker_program``) for a PyTorch, SKLearn or XGBoost
+estimator (``framework``, else the job's ``sagemaker_estimator_class_name``), as the SDK's
+framework models serve it; ``inference.py`` in the current directory.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,9 +74,15 @@ def _fold_choices(row: Mapping[str, Any], k: int, objective: str | None) -> str:
 
 
 def find_model(
-    store: Store, name: str, fold: int | None = None, inference: str | None = None
+    store: Store,
+    name: str,
+    fold: int | None = None,
+    inference: str | None = None,
+    framework: str | None = None,
 ) -> TrainedModel:
-    """The model of training job ``name`` (``fold``: 1-based, for k-fold training jobs)."""
+    """The model of training job ``name`` (``fold``: 1-based, for k-fold training jobs;
+    ``framework``: the estimator's class, ``PyTorch``, ``SKLearn`` or ``XGBoost``, when the job
+    does not record it, as a training job run on its own)."""
     row, config, objective = _find_row(store, name)
     if not row.get("job_dir"):
         raise ValueError(f"training job {name!r} ran in a thread and has no model directory")
@@ -103,7 +114,7 @@ def find_model(
     if program is None and algo is not None:
         program = algo.inference_module
     if program is None:
-        program = _script_inference(config, model_dir)
+        program = _script_inference(store, name, config, model_dir, framework)
     return TrainedModel(
         row["tuning_job"],
         int(row["seq"]),
@@ -122,23 +133,61 @@ def kfold_models(job_dir: Path) -> int:
     return sum(1 for p in job_dir.glob("fold-*") if p.is_dir() and p.name[5:].isdigit())
 
 
-def _script_inference(config: dict[str, Any], model_dir: Path) -> str | None:
-    """A script-mode model's ``inference.py``: in the model's ``code/``, else next to the
-    training script, in the source or working directory (as endpoints look for it)."""
+def _hp_text(v: Any) -> str | None:
+    """A ``sagemaker_*`` hyperparameter's value (JSON-encoded by the SDK) as a string."""
+    if v is None:
+        return None
+    try:
+        d = json.loads(v) if isinstance(v, str) else v
+    except ValueError:
+        return str(v)
+    return d if isinstance(d, str) else str(v)
+
+
+def _script_inference(
+    store: Store,
+    name: str,
+    config: dict[str, Any],
+    model_dir: Path,
+    framework: str | None = None,
+) -> str | None:
+    """A script-mode model's inference code, found as endpoints find it (see the module doc)."""
+    from amtune.sagemaker.training import describe_training_job
+    from amtune.serve.deployment import ENTRY_POINT_FRAMEWORKS, framework_name
+
+    if (model_dir / "code" / "inference.py").is_file():
+        return str(model_dir / "code" / "inference.py")
+    desc = describe_training_job(store, name)
+    hps = desc.get("HyperParameters") or {}
+    spec = desc.get("AlgorithmSpecification") or config.get("AlgorithmSpecification") or {}
     am = config.get("amtune") or {}
-    candidates = [model_dir / "code"]
-    spec = config.get("AlgorithmSpecification") or {}  # a training job run on its own
-    for arg in am.get("command") or spec.get("TrainingCommand") or []:
+    if framework is None:
+        framework = framework_name(
+            _hp_text(hps.get("sagemaker_estimator_class_name")),
+            _hp_text(hps.get("sagemaker_estimator_module")),
+        )
+    code_dirs: list[Path] = []
+    submit = _hp_text(hps.get("sagemaker_submit_directory"))
+    if submit and not submit.startswith("s3://"):
+        code_dirs.append(Path(submit))
+    for key in ("source_dir", "working_dir"):
+        if am.get(key):
+            code_dirs.append(Path(am[key]))
+    for arg in spec.get("TrainingCommand") or am.get("command") or []:
         if isinstance(arg, str) and arg.endswith(".py"):
             p = Path(arg)
             if not p.is_absolute():
-                p = Path(am.get("working_dir") or Path.cwd()) / p
-            candidates.append(p.parent)
+                p = Path(am.get("working_dir") or submit or Path.cwd()) / p
+            code_dirs.append(p.parent)
             break
-    for key in ("source_dir", "working_dir"):
-        if am.get(key):
-            candidates.append(Path(am[key]))
-    for c in candidates:
+    for c in code_dirs:
         if (c / "inference.py").is_file():
-            return str(c / "inference.py")
+            return str((c / "inference.py").resolve())
+    program = _hp_text(hps.get("sagemaker_program"))
+    if framework in ENTRY_POINT_FRAMEWORKS and program:
+        for c in code_dirs:  # the SDK's framework model serves the estimator's entry point
+            if (c / program).is_file():
+                return str((c / program).resolve())
+    if (Path.cwd() / "inference.py").is_file():
+        return str((Path.cwd() / "inference.py").resolve())
     return None

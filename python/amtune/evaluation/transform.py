@@ -36,9 +36,12 @@ class Invoker:
         program, submit_dir = trained.program, None
         if program is None:
             raise ValueError(
-                "no inference code: the training job is not a built-in algorithm's and its model "
-                "has no code/inference.py; give --inference FILE (model_fn, input_fn, "
-                "predict_fn, output_fn)"
+                "no inference code: the training job is not a built-in algorithm's, and no "
+                "inference.py was found where endpoints look for it (the model's code/, the "
+                "training code's directories, the current directory); give --inference FILE "
+                "(model_fn, input_fn, predict_fn, output_fn), or --framework PyTorch|SKLearn|"
+                "XGBoost for a framework estimator's training job run on its own (its entry "
+                "point serves the model)"
             )
         if program.endswith(".py"):
             path = Path(program).resolve()

@@ -23,6 +23,7 @@ def prepare_job_dir(
         spec.channels,
         module_dir=module_dir,
         instance_type=instance_type,
+        content_types={k: v for k, v in spec.content_types.items() if k in spec.channels},
     )
     env = dict(te.env)
     env["AMTUNE_TUNING_JOB_NAME"] = spec.tuning_job

@@ -33,6 +33,8 @@ class JobSpec:
     job_dir: Path | None
     channels: dict[str, str] = field(default_factory=dict)
     attempt: int = 1
+    #: channel name -> its ``ContentType`` (``inputdataconfig.json``), for channels that have one
+    content_types: dict[str, str] = field(default_factory=dict)
 
     @property
     def log_path(self) -> Path | None:

@@ -113,8 +113,13 @@ def tuning_job_config(
     if s.env:
         tjd["Environment"] = dict(s.env)
     if s.channels:
+        types = getattr(s, "content_types", None) or {}
         tjd["InputDataConfig"] = [
-            {"ChannelName": k, "DataSource": {"FileDataSource": {"Path": v}}}
+            {
+                "ChannelName": k,
+                "DataSource": {"FileDataSource": {"Path": v}},
+                **({"ContentType": types[k]} if types.get(k) else {}),
+            }
             for k, v in s.channels.items()
         ]
     return {
@@ -240,3 +245,14 @@ class StoredConfig:
             "cluster": am.get("cluster"),
         }
         return self.objective_metric_name, space, kwargs
+
+
+def stored_content_types(config: Mapping[str, Any]) -> dict[str, str]:
+    """Channel name -> ``ContentType`` of a stored tuning job's ``InputDataConfig`` (what its
+    training jobs' ``inputdataconfig.json`` declares; kept for a resume)."""
+    tjd = config.get("TrainingJobDefinition") or {}
+    return {
+        str(c["ChannelName"]): str(c["ContentType"])
+        for c in tjd.get("InputDataConfig") or []
+        if isinstance(c, Mapping) and c.get("ChannelName") and c.get("ContentType")
+    }

@@ -242,7 +242,8 @@ def resource_config(instance_type: str = "local") -> dict[str, Any]:
 def input_data_config(
     channels: Mapping[str, Any], content_types: Mapping[str, str] | None = None
 ) -> dict[str, dict[str, str]]:
-    """``inputdataconfig.json``: one entry per channel (File mode, fully replicated)."""
+    """``inputdataconfig.json``: one entry per channel (File mode, fully replicated), with the
+    channel's ``ContentType`` when ``content_types`` has one."""
     out: dict[str, dict[str, str]] = {}
     for name in channels:
         entry = {
@@ -254,6 +255,18 @@ def input_data_config(
         if ct:
             entry["ContentType"] = ct
         out[name] = entry
+    return out
+
+
+def request_content_types(input_data_config: Any) -> dict[str, str]:
+    """Channel name -> ``ContentType`` of a request's ``InputDataConfig`` (a list of channels),
+    for the channels that have one (what SageMaker writes to ``inputdataconfig.json``)."""
+    out: dict[str, str] = {}
+    for ch in input_data_config if isinstance(input_data_config, list) else []:
+        if isinstance(ch, Mapping):
+            name, ct = ch.get("ChannelName"), ch.get("ContentType")
+            if isinstance(name, str) and isinstance(ct, str) and ct:
+                out[name] = ct
     return out
 
 

@@ -24,6 +24,7 @@ from amtune.analytics import ts
 from amtune.evaluation.report import training_job_evaluation
 from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome, RunnerEvent
 from amtune.runners.spec import DEFAULT_STOP_GRACE, JobSpec, Runner
+from amtune.sagemaker.toolkit import request_content_types
 from amtune.store import STANDALONE, Store
 
 TRAINING_JOB_NAME_MAX = 63
@@ -108,7 +109,15 @@ class TrainingJobRun:
     def _run(self) -> None:
         events = EventQueue()
         hps = dict(self.request.get("HyperParameters") or {})
-        spec = JobSpec(STANDALONE, self.seq, self.name, hps, self.job_dir, self.channels)
+        spec = JobSpec(
+            STANDALONE,
+            self.seq,
+            self.name,
+            hps,
+            self.job_dir,
+            self.channels,
+            content_types=request_content_types(self.request.get("InputDataConfig")),
+        )
         start = time.time()
         handle = self.runner.start(spec, events)
         if handle.pid is not None:

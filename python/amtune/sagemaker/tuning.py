@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from amtune.sagemaker.estimator import EstimatorBase, Framework
-from amtune.sagemaker.inputs import resolve_inputs
+from amtune.sagemaker.inputs import resolve_inputs, resolve_inputs_with_types
 from amtune.space import CategoricalParameter
 
 
@@ -80,3 +80,8 @@ def training_from_estimator(
 def channels_from_inputs(inputs: Any) -> dict[str, str]:
     """``tuner.fit(inputs)``: channel name -> local path (checked to exist)."""
     return resolve_inputs(inputs)
+
+
+def content_types_of_inputs(inputs: Any) -> dict[str, str]:
+    """``tuner.fit(inputs)``: channel name -> ``ContentType`` of its ``TrainingInput``."""
+    return {k: ct for k, (_, ct) in resolve_inputs_with_types(inputs).items() if ct}

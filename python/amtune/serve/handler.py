@@ -14,7 +14,9 @@ A model is served through a Python module (SageMaker's ``inference.py``, named b
 ``predict_fn(data, model[, context]) -> prediction``
 ``output_fn(prediction, accept[, context]) -> body | (body, content_type)``
     Serialize the prediction for ``accept`` (the request's ``Accept`` header; when it is missing
-    or ``*/*``, ``SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT`` or ``application/json``). The body is
+    or ``*/*``, ``SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT``, else the module's ``DEFAULT_ACCEPT``,
+    else ``application/json``: a container's own default, such as ``text/csv`` for the built-in
+    XGBoost algorithm's module). The body is
     ``bytes`` or ``str`` (sent as UTF-8); without a content type, the response's content type is
     ``accept``.
 ``transform_fn(model, request_body, content_type, accept[, context])``
@@ -322,6 +324,12 @@ def load_module(
     return importlib.import_module(program)
 
 
+def _module_default_accept(module: ModuleType | None) -> str | None:
+    """The module's ``DEFAULT_ACCEPT`` (a non-empty string), else None."""
+    value = getattr(module, "DEFAULT_ACCEPT", None)
+    return value if isinstance(value, str) and value.strip() else None
+
+
 def _n_params(fn: Callable[..., Any]) -> int:
     return len(inspect.signature(fn).parameters)
 
@@ -341,7 +349,12 @@ class Handler:
         default_accept: str | None = None,
     ) -> None:
         self.model_dir = str(model_dir)
-        self.default_accept = default_accept or os.environ.get(DEFAULT_ACCEPT_ENV) or JSON
+        self.default_accept = (
+            default_accept
+            or os.environ.get(DEFAULT_ACCEPT_ENV)
+            or _module_default_accept(module)
+            or JSON
+        )
         get: Callable[[str], Any] = (
             (lambda n: getattr(module, n, None)) if module is not None else (lambda n: None)
         )

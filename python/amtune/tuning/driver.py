@@ -376,6 +376,7 @@ class Driver:
             js.job_dir,
             dict(self.t.channels),
             js.attempts,
+            content_types=dict(self.t.content_types),
         )
         lim = self.t.max_runtime_per_training_job
         js.deadline = None if lim is None else time.time() + lim

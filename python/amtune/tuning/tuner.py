@@ -79,7 +79,7 @@ from amtune.sagemaker.config import (
     WarmStartConfig,
     WarmStartTypes,
 )
-from amtune.sagemaker.document import StoredConfig, tuning_job_config
+from amtune.sagemaker.document import StoredConfig, stored_content_types, tuning_job_config
 from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE
 from amtune.space import CategoricalParameter, SearchSpace
 from amtune.store import NotFoundError, Store
@@ -380,6 +380,8 @@ class HyperparameterTuner(TunerReportMixin):
         self.base_tuning_job_name = base_tuning_job_name
         self.runner = runner
         self.channels = chans
+        #: channel name -> ContentType (inputdataconfig.json), from fit(inputs) TrainingInputs
+        self.content_types: dict[str, str] = {}
         # Offline evaluation (amtune.evaluation): holdout or k-fold of the train channel. With an
         # estimator the channels may come with fit(inputs): they are checked there.
         self.evaluation: EvaluationConfig | None = None
@@ -471,9 +473,10 @@ class HyperparameterTuner(TunerReportMixin):
                 raise TypeError("fit: the training code was given to the constructor already")
             train = self.estimator
             if inputs is not None:
-                from amtune.sagemaker.tuning import channels_from_inputs
+                from amtune.sagemaker.tuning import channels_from_inputs, content_types_of_inputs
 
                 self.channels = channels_from_inputs(inputs)
+                self.content_types = content_types_of_inputs(inputs)
         elif train is None:
             train = inputs
         if train is None:
@@ -717,6 +720,7 @@ class HyperparameterTuner(TunerReportMixin):
         if tuner is None:
             tuner = cls._from_config(job["config"], db=db)
         tuner._store = store
+        tuner.content_types = stored_content_types(job["config"])
         tuner.latest_tuning_job = TuningJob(tuning_job_name, tuner)
         return tuner
 
@@ -748,6 +752,7 @@ class HyperparameterTuner(TunerReportMixin):
             )
         tuner = cls._from_config(job["config"], db=db)
         tuner._store = store
+        tuner.content_types = stored_content_types(job["config"])
         tuner.latest_tuning_job = TuningJob(tuning_job_name, tuner)
         stored = StoredConfig(job["config"])
         if train is None:
