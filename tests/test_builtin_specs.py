@@ -108,7 +108,7 @@ def test_retrieve_region_from_environment(monkeypatch: pytest.MonkeyPatch) -> No
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"framework": "lightgbm"}, "framework: amtune has built-in images for"),
+        ({"framework": "lightgbm"}, "framework: amtune knows the images of huggingface, knn"),
         ({"framework": "xgboost", "version": "0.5"}, "version: XGBoost versions are"),
         ({"framework": "knn", "version": "2"}, "version: knn has version '1'"),
         ({"framework": "xgboost", "region": "mars-1"}, "region: no sagemaker-xgboost registry"),

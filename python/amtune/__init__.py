@@ -38,6 +38,7 @@ __all__ = [
     "CategoricalParameter",
     "ContinuousParameter",
     "ConvergenceDetected",
+    "DataCaptureConfig",
     "Estimator",
     "GridSearch",
     "HuggingFace",
@@ -45,27 +46,35 @@ __all__ = [
     "HyperparameterTuner",
     "HyperparameterTuningJobAnalytics",
     "IntegerParameter",
+    "Model",
     "Optimizer",
     "Parameter",
     "PyTorch",
+    "PyTorchModel",
     "RandomSearch",
     "Reporter",
     "SKLearn",
+    "SKLearnModel",
     "SearchSpace",
+    "Session",
     "StopTraining",
     "Strategy",
     "StrategyConfig",
     "TensorFlow",
     "TrainingInput",
     "TrainingJobAnalytics",
+    "Transformer",
     "Trial",
     "TuningJobCompletionCriteriaConfig",
     "UnexpectedStatusException",
     "WarmStartConfig",
     "WarmStartTypes",
     "XGBoost",
+    "XGBoostModel",
     "__version__",
     "build_info",
+    "image_uris",
+    "production_variant",
 ]
 
 # Tuning jobs load pandas; import them on first use so that ``import amtune`` stays light.
@@ -84,7 +93,18 @@ _LAZY = {
     "UnexpectedStatusException": "amtune.sagemaker.exceptions",
     "HyperparameterTuningJobAnalytics": "amtune.sagemaker.analytics",
     "TrainingJobAnalytics": "amtune.sagemaker.analytics",
+    # SDK session and model layer (nbcheck2 gap 5): local endpoints and batch transform
+    "Session": "amtune.sagemaker.session",
+    "production_variant": "amtune.sagemaker.session",
+    "Model": "amtune.sagemaker.model",
+    "SKLearnModel": "amtune.sagemaker.model",
+    "PyTorchModel": "amtune.sagemaker.model",
+    "XGBoostModel": "amtune.sagemaker.model",
+    "DataCaptureConfig": "amtune.sagemaker.model",
+    "Transformer": "amtune.sagemaker.transformer",
 }
+# submodules reachable as attributes, as ``sagemaker.image_uris`` is after ``import sagemaker``
+_SUBMODULES = {"image_uris": "amtune.image_uris", "session": "amtune.session"}
 
 
 def __getattr__(name: str) -> object:
@@ -92,4 +112,8 @@ def __getattr__(name: str) -> object:
         import importlib
 
         return getattr(importlib.import_module(_LAZY[name]), name)
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(_SUBMODULES[name])
     raise AttributeError(f"module 'amtune' has no attribute {name!r}")

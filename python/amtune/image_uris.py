@@ -21,11 +21,21 @@ for is accepted: the local implementation is the same). :func:`retrieve` builds 
 SageMaker SDK's ``sagemaker.image_uris.retrieve`` returns, for the regions in its registry
 table; ``region=None`` takes ``AWS_REGION`` / ``AWS_DEFAULT_REGION``, else ``us-east-1``.
 
+:func:`retrieve` also builds the URIs of the framework images (``sklearn``, ``pytorch``,
+``tensorflow``, ``huggingface``) in the SDK's shape, so that code passing them to an estimator,
+a model or CreateModel runs unchanged. amtune never pulls them: a framework image only says
+"run the user's script with the current Python", whatever its version.
+
 >>> from amtune import image_uris
 >>> image_uris.retrieve("xgboost", region="us-west-2", version="1.7-1")
 '246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.7-1'
 >>> image_uris.parse("382416733822.dkr.ecr.us-east-1.amazonaws.com/knn:1").algorithm
 'knn'
+>>> image_uris.retrieve("sklearn", "us-east-1", "1.2-1")
+'683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3'
+>>> image_uris.retrieve("pytorch", "us-west-2", "2.1", py_version="py310",
+...                     instance_type="ml.g5.xlarge", image_scope="inference")
+'763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-inference:2.1.0-gpu-py310'
 """
 
 from __future__ import annotations
@@ -117,6 +127,52 @@ _ALGORITHM_ACCOUNTS = {
     "us-west-1": "632365934929",
     "us-west-2": "174872318107",
 }
+
+# Registry accounts of the AWS Deep Learning Containers (PyTorch, TensorFlow, Hugging Face).
+_DLC_ACCOUNTS = {
+    "af-south-1": "626614931356",
+    "ap-east-1": "871362719292",
+    "ap-northeast-1": "763104351884",
+    "ap-northeast-2": "763104351884",
+    "ap-northeast-3": "364406365360",
+    "ap-south-1": "763104351884",
+    "ap-south-2": "772153158452",
+    "ap-southeast-1": "763104351884",
+    "ap-southeast-2": "763104351884",
+    "ap-southeast-3": "907027046896",
+    "ap-southeast-4": "457447274322",
+    "ca-central-1": "763104351884",
+    "ca-west-1": "204538143572",
+    "cn-north-1": "727897471807",
+    "cn-northwest-1": "727897471807",
+    "eu-central-1": "763104351884",
+    "eu-central-2": "380420809688",
+    "eu-north-1": "763104351884",
+    "eu-south-1": "692866216735",
+    "eu-south-2": "503227376785",
+    "eu-west-1": "763104351884",
+    "eu-west-2": "763104351884",
+    "eu-west-3": "763104351884",
+    "il-central-1": "780543022126",
+    "me-central-1": "914824155844",
+    "me-south-1": "217643126080",
+    "sa-east-1": "763104351884",
+    "us-east-1": "763104351884",
+    "us-east-2": "763104351884",
+    "us-gov-east-1": "446045086412",
+    "us-gov-west-1": "442386744353",
+    "us-west-1": "763104351884",
+    "us-west-2": "763104351884",
+}
+
+#: framework images retrieve() builds (amtune runs the user's script whatever the image)
+FRAMEWORK_IMAGES = ("sklearn", "pytorch", "tensorflow", "huggingface")
+_FRAMEWORK_IMAGE_ALIASES = {
+    "scikit-learn": "sklearn",
+    "torch": "pytorch",
+    "hugging-face": "huggingface",
+}
+_GPU_FAMILIES = ("p2", "p3", "p4", "p5", "g4", "g5", "g6", "g7")
 
 # repository -> amtune algorithm name
 _REPOSITORIES = {
@@ -230,16 +286,27 @@ def retrieve(
     of :data:`XGBOOST_VERSIONS` (default ``"1.7-1"``), ``"1"``/``"latest"`` for the legacy image;
     ``"1"`` (default) for the others. Other keyword arguments of the SDK's function
     (``py_version``, ``instance_type``, ``image_scope``, ...) are accepted and ignored.
+
+    ``framework`` may also be a framework image: ``"sklearn"``, ``"pytorch"``,
+    ``"tensorflow"`` or ``"huggingface"`` (``version`` required; for Hugging Face also
+    ``base_framework_version``, e.g. ``"pytorch2.1.0"``). The URI has the SDK's shape:
+    repository ``<framework>-<image_scope>`` (``image_scope`` default ``"training"``; scikit-learn
+    has one repository), tag ``<version>-<cpu|gpu>-<py_version>`` (gpu for ``ml.p*``/``ml.g*``
+    instance types). amtune does not check the version against the SDK's tables, nor pull the
+    image.
     """
+    if region is None:
+        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    fw = _FRAMEWORK_IMAGE_ALIASES.get(framework, framework)
+    if fw in FRAMEWORK_IMAGES:
+        return _framework_uri(fw, region, version, ignored)
     key = _FRAMEWORK_ALIASES.get(framework, framework)
     if key not in _FRAMEWORKS:
         raise ValueError(
-            f"framework: amtune has built-in images for {', '.join(sorted(_FRAMEWORKS))}, "
-            f"got {framework!r}"
+            f"framework: amtune knows the images of "
+            f"{', '.join(sorted([*_FRAMEWORKS, *FRAMEWORK_IMAGES]))}, got {framework!r}"
         )
     repo, default_version, accounts = _FRAMEWORKS[key]
-    if region is None:
-        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     v = default_version if version is None else str(version)
     if key == "xgboost":
         if v in ("1", "latest", "0.72"):
@@ -259,3 +326,74 @@ def retrieve(
             f"{', '.join(sorted(accounts))})"
         )
     return f"{accounts[region]}.dkr.ecr.{region}.{_domain(region)}/{repo}:{v}"
+
+
+def _py_default(fw: str, v: tuple[int, ...]) -> str:
+    """The Python tag of a framework image version (the SDK's tables, roughly)."""
+    if fw == "sklearn":
+        return "py3"
+    if fw == "tensorflow":
+        return "py310" if v >= (2, 9) else "py39" if v >= (2, 6) else "py37"
+    return (
+        "py312"
+        if v >= (2, 6)
+        else "py311"
+        if v >= (2, 3)
+        else "py310"
+        if v >= (2, 0)
+        else "py39"
+        if v >= (1, 13)
+        else "py3"
+    )
+
+
+def _framework_uri(fw: str, region: str, version: str | None, kw: dict[str, object]) -> str:
+    """A framework image's URI in the SDK's shape (see :func:`retrieve`)."""
+    if version is None:
+        example = {"sklearn": "1.2-1", "pytorch": "2.1", "tensorflow": "2.13"}.get(fw, "4.37")
+        raise ValueError(f"version: required for the {fw} image (e.g. {example!r})")
+    v = str(version)
+    nums = tuple(int(x) for x in re.findall(r"\d+", v.split("-")[0])[:2])
+    it = str(kw.get("instance_type") or "")
+    family = it.split(".")[1] if it.startswith("ml.") and it.count(".") >= 2 else ""
+    processor = "gpu" if family.startswith(_GPU_FAMILIES) or it == "local_gpu" else "cpu"
+    scope = str(kw.get("image_scope") or "training")
+    if scope not in ("training", "inference"):
+        raise ValueError(f"image_scope: must be 'training' or 'inference', got {scope!r}")
+    if fw == "sklearn":
+        accounts, repo = _XGBOOST_ACCOUNTS, "sagemaker-scikit-learn"
+        py = str(kw.get("py_version") or "py3")
+        tag = f"{v}-cpu-{py}"
+    else:
+        accounts = _DLC_ACCOUNTS
+        if v.count(".") == 1:  # the SDK's aliases: "2.1" -> "2.1.0"
+            v += ".0"
+        if fw == "huggingface":
+            base = kw.get("base_framework_version")
+            m = re.match(r"^(pytorch|tensorflow)(\d.*)$", base) if isinstance(base, str) else None
+            if m is None:
+                raise ValueError(
+                    f"base_framework_version: required for the huggingface image, e.g. "
+                    f"'pytorch2.1.0' or 'tensorflow2.13.0', got {base!r}"
+                )
+            bname, bver = m.groups()
+            bnums = tuple(int(x) for x in re.findall(r"\d+", bver)[:2])
+            py = str(kw.get("py_version") or _py_default(bname, bnums))
+            os_tag = "ubuntu22.04" if bnums >= (2, 0) else "ubuntu20.04"
+            cuda = "cu121-" if processor == "gpu" else ""
+            repo = f"huggingface-{bname}-{scope}"
+            tag = f"{bver}-transformers{v}-{processor}-{py}-{cuda}{os_tag}"
+        else:
+            repo = f"{fw}-{scope}"
+            py = str(kw.get("py_version") or _py_default(fw, nums))
+            tag = (
+                f"{v}-{processor}"
+                if fw == "tensorflow" and scope == "inference"
+                else f"{v}-{processor}-{py}"
+            )
+    if region not in accounts:
+        raise ValueError(
+            f"region: no {repo} registry is known for {region!r} (known: "
+            f"{', '.join(sorted(accounts))})"
+        )
+    return f"{accounts[region]}.dkr.ecr.{region}.{_domain(region)}/{repo}:{tag}"

@@ -295,9 +295,7 @@ class DataSource(_CamelModel):
 
 
 class Channel(_CamelModel):
-    IGNORED = frozenset(
-        {"compression_type", "record_wrapper_type", "input_mode", "shuffle_config"}
-    )
+    IGNORED = frozenset({"compression_type", "record_wrapper_type", "input_mode", "shuffle_config"})
     channel_name: NonEmptyString = camel("ChannelName")
     data_source: DataSource = camel("DataSource")
     content_type: Any = camel("ContentType", default=None)

@@ -18,7 +18,6 @@ framework models serve it; ``inference.py`` in the current directory.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,17 +132,6 @@ def kfold_models(job_dir: Path) -> int:
     return sum(1 for p in job_dir.glob("fold-*") if p.is_dir() and p.name[5:].isdigit())
 
 
-def _hp_text(v: Any) -> str | None:
-    """A ``sagemaker_*`` hyperparameter's value (JSON-encoded by the SDK) as a string."""
-    if v is None:
-        return None
-    try:
-        d = json.loads(v) if isinstance(v, str) else v
-    except ValueError:
-        return str(v)
-    return d if isinstance(d, str) else str(v)
-
-
 def _script_inference(
     store: Store,
     name: str,
@@ -151,43 +139,12 @@ def _script_inference(
     model_dir: Path,
     framework: str | None = None,
 ) -> str | None:
-    """A script-mode model's inference code, found as endpoints find it (see the module doc)."""
+    """A script-mode model's inference code, found as endpoints find it
+    (:mod:`amtune.serve.inference_code`)."""
     from amtune.sagemaker.training import describe_training_job
-    from amtune.serve.deployment import ENTRY_POINT_FRAMEWORKS, framework_name
+    from amtune.serve.inference_code import find_inference_code
 
-    if (model_dir / "code" / "inference.py").is_file():
-        return str(model_dir / "code" / "inference.py")
-    desc = describe_training_job(store, name)
-    hps = desc.get("HyperParameters") or {}
-    spec = desc.get("AlgorithmSpecification") or config.get("AlgorithmSpecification") or {}
-    am = config.get("amtune") or {}
-    if framework is None:
-        framework = framework_name(
-            _hp_text(hps.get("sagemaker_estimator_class_name")),
-            _hp_text(hps.get("sagemaker_estimator_module")),
-        )
-    code_dirs: list[Path] = []
-    submit = _hp_text(hps.get("sagemaker_submit_directory"))
-    if submit and not submit.startswith("s3://"):
-        code_dirs.append(Path(submit))
-    for key in ("source_dir", "working_dir"):
-        if am.get(key):
-            code_dirs.append(Path(am[key]))
-    for arg in spec.get("TrainingCommand") or am.get("command") or []:
-        if isinstance(arg, str) and arg.endswith(".py"):
-            p = Path(arg)
-            if not p.is_absolute():
-                p = Path(am.get("working_dir") or submit or Path.cwd()) / p
-            code_dirs.append(p.parent)
-            break
-    for c in code_dirs:
-        if (c / "inference.py").is_file():
-            return str((c / "inference.py").resolve())
-    program = _hp_text(hps.get("sagemaker_program"))
-    if framework in ENTRY_POINT_FRAMEWORKS and program:
-        for c in code_dirs:  # the SDK's framework model serves the estimator's entry point
-            if (c / program).is_file():
-                return str((c / program).resolve())
-    if (Path.cwd() / "inference.py").is_file():
-        return str((Path.cwd() / "inference.py").resolve())
-    return None
+    desc = dict(describe_training_job(store, name))
+    if not desc.get("AlgorithmSpecification") and config.get("AlgorithmSpecification"):
+        desc["AlgorithmSpecification"] = config["AlgorithmSpecification"]
+    return find_inference_code(desc, config, model_dir, framework).path

@@ -63,7 +63,8 @@ class HyperparameterTuningJobAnalytics(AnalyticsFrame):
     as a number, else the string; ``TrainingJobName``, ``TrainingJobStatus``,
     ``FinalObjectiveValue``, ``TrainingStartTime``, ``TrainingEndTime``,
     ``TrainingElapsedTimeSeconds``) plus amtune's ``ObjectiveStatus``, ``Attempts`` and
-    ``FailureReason`` (NaN when none); ``export_csv(filename)`` (with the index column, as the SDK writes it);
+    ``FailureReason`` (NaN when none); ``export_csv(filename)`` (with the index column, as the
+    SDK writes it);
     ``tuning_ranges``: hyperparameter name -> its range in ``ParameterRanges``;
     ``description(force_refresh=False)``: the DescribeHyperParameterTuningJob document;
     ``training_job_summaries(force_refresh=False)``: the ``TrainingJobSummary`` list of

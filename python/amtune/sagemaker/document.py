@@ -61,6 +61,7 @@ class TunerSettings(Protocol):
     max_retry_attempts: int
     runner: str
     channels: dict[str, str]
+    content_types: dict[str, str]  # channel name -> its ContentType (inputdataconfig.json)
     output_path: str | None
     working_dir: str | None
     env: dict[str, str]
@@ -113,7 +114,7 @@ def tuning_job_config(
     if s.env:
         tjd["Environment"] = dict(s.env)
     if s.channels:
-        types = getattr(s, "content_types", None) or {}
+        types = s.content_types
         tjd["InputDataConfig"] = [
             {
                 "ChannelName": k,

@@ -429,7 +429,8 @@ class EstimatorBase:
         found, and the predictor has the framework's serializers (``PyTorchPredictor``, ...)."""
         if self._current_job_name is None:
             raise ValueError("Estimator is not associated with a training job: call fit() first")
-        from amtune.serve.deployment import deploy, framework_name
+        from amtune.serve.deployment import deploy
+        from amtune.serve.inference_code import framework_name
 
         kw.setdefault("framework", framework_name(type(self)))
         return deploy(
@@ -437,6 +438,26 @@ class EstimatorBase:
             initial_instance_count=initial_instance_count,
             endpoint_name=endpoint_name,
             db=self.store.path,
+            **kw,
+        )
+
+    def transformer(self, instance_count: int, instance_type: str, **kw: Any) -> Any:
+        """A batch ``Transformer`` of the latest training job's model, created as a model
+        (``model_name``, default the job's name) of the store's endpoint service; the SDK's
+        other arguments (``strategy``, ``assemble_with``, ``output_path``, ``accept``, ``env``,
+        ``max_payload``, ``entry_point``, ...) as ``amtune.sagemaker.transformer`` takes them."""
+        if self._current_job_name is None:
+            raise ValueError("Estimator is not associated with a training job: call fit() first")
+        from amtune.sagemaker.transformer import transformer_of_training_job
+        from amtune.serve.inference_code import framework_name
+
+        kw.setdefault("base_transform_job_name", self.base_job_name)
+        return transformer_of_training_job(
+            self._current_job_name,
+            self.store.path,
+            framework_name(type(self)),
+            instance_count,
+            instance_type,
             **kw,
         )
 

@@ -33,6 +33,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from amtune.evaluation.models import kfold_models
+from amtune.serve.inference_code import (
+    FRAMEWORKS,
+    find_inference_code,
+    framework_name,
+    hp_text,
+)
 from amtune.serve.serializers import (
     AutoDeserializer,
     AutoSerializer,
@@ -50,13 +56,6 @@ from amtune.store import NotFoundError, resolve_db_path
 from amtune.tuning.liveness import process_exists
 
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
-
-
-#: framework estimators whose model serves the training script (``entry_point``) when no other
-#: inference code is given, as the SDK's ``create_model`` does (TensorFlow and Hugging Face
-#: models do not: they serve the model with the framework's own server)
-ENTRY_POINT_FRAMEWORKS = frozenset({"PyTorch", "SKLearn", "XGBoost"})
-FRAMEWORKS = frozenset({*ENTRY_POINT_FRAMEWORKS, "TensorFlow", "HuggingFace"})
 
 
 @dataclass(frozen=True)
@@ -82,39 +81,6 @@ class TrainingJobModel:
             "ModelDataUrl": Path(self.model_dir).as_uri(),
             "Environment": env,
         }
-
-
-def framework_name(cls: type | str | None, module: str | None = None) -> str | None:
-    """The framework of an estimator class (or of its name and module, as the SDK's tuner records
-    them in ``sagemaker_estimator_class_name`` and ``sagemaker_estimator_module``): the first of
-    its classes named ``PyTorch``, ``SKLearn``, ``XGBoost``, ``TensorFlow`` or ``HuggingFace``;
-    None for any other (a generic ``Estimator``)."""
-    if isinstance(cls, str):
-        if cls in FRAMEWORKS or not module:
-            return cls if cls in FRAMEWORKS else None
-        import importlib
-
-        try:
-            cls = getattr(importlib.import_module(module), cls)
-        except (ImportError, AttributeError):
-            return None
-    if not isinstance(cls, type):
-        return None
-    for c in cls.__mro__:
-        if c.__name__ in FRAMEWORKS and c.__module__.startswith("amtune."):
-            return c.__name__
-    return None
-
-
-def _hp_value(v: Any) -> str | None:
-    """A ``sagemaker_*`` hyperparameter's value (JSON-encoded by the SDK) as a string."""
-    if v is None:
-        return None
-    try:
-        d = json.loads(v) if isinstance(v, str) else v
-    except ValueError:
-        return str(v)
-    return d if isinstance(d, str) else str(v)
 
 
 def _builtin_algorithm(description: Mapping[str, Any]) -> Any:
@@ -179,12 +145,11 @@ def resolve_model(state: ServeState, name: str, framework: str | None = None) ->
     hps = desc.get("HyperParameters") or {}
     if framework is None:
         framework = framework_name(
-            _hp_value(hps.get("sagemaker_estimator_class_name")),
-            _hp_value(hps.get("sagemaker_estimator_module")),
+            hp_text(hps.get("sagemaker_estimator_class_name")),
+            hp_text(hps.get("sagemaker_estimator_module")),
         )
     tuning = state.one("SELECT config FROM tuning_jobs WHERE name = ?", (row["tuning_job"],))
     cfg: dict[str, Any] = json.loads(tuning["config"]) if tuning else {}
-    am = cfg.get("amtune") or {}
     image = str(spec.get("TrainingImage") or "amtune/script-mode:local")
 
     def found(submit_dir: str | None, program: str | None) -> TrainingJobModel:
@@ -199,40 +164,10 @@ def resolve_model(state: ServeState, name: str, framework: str | None = None) ->
 
             image = image_uris.retrieve(algo.name)
         return found(None, None)
-    code_dirs: list[Path] = []
-    submit = _hp_value(hps.get("sagemaker_submit_directory"))
-    if submit and not submit.startswith("s3://"):
-        code_dirs.append(Path(submit))
-    for key in ("source_dir", "working_dir"):
-        if am.get(key):
-            code_dirs.append(Path(am[key]))
-    for arg in spec.get("TrainingCommand") or am.get("command") or []:
-        if isinstance(arg, str) and arg.endswith(".py"):
-            p = Path(arg)
-            if not p.is_absolute():
-                p = Path(am.get("working_dir") or submit or Path.cwd()) / p
-            code_dirs.append(p.parent)
-            break
-    for c in code_dirs:
-        if (c / "inference.py").is_file():
-            return found(str(c.resolve()), "inference.py")
-    program = _hp_value(hps.get("sagemaker_program"))
-    if framework in ENTRY_POINT_FRAMEWORKS and program:
-        for c in code_dirs:  # the SDK's framework model serves the estimator's entry point
-            if (c / program).is_file():
-                return found(str(c.resolve()), program)
-    cwd = Path.cwd()
-    if (cwd / "inference.py").is_file():
-        return found(str(cwd.resolve()), "inference.py")
-    looked = ", ".join(str(c) for c in [model_dir / "code", *code_dirs, cwd])
-    raise ValueError(
-        f"training job {row['name']!r}: no inference.py found (looked in {looked})"
-        + (
-            f", and the entry point {program!r} was not found"
-            if framework in ENTRY_POINT_FRAMEWORKS and program
-            else ""
-        )
-    )
+    code = find_inference_code(desc, cfg, model_dir, framework)
+    if not code.found:
+        raise ValueError(code.missing(row["name"]))
+    return found(code.submit_dir, code.program)
 
 
 # ====================================================================== errors of InvokeEndpoint
@@ -567,6 +502,26 @@ class Predictor:
         self.client.call("DeleteEndpoint", EndpointName=self.endpoint_name)
         if delete_endpoint_config:
             self.client.call("DeleteEndpointConfig", EndpointConfigName=d["EndpointConfigName"])
+
+    def delete_model(self) -> None:
+        """Delete the models of the endpoint's config (production and shadow variants), as the
+        SDK's ``Predictor.delete_model``; call it before :meth:`delete_endpoint`, which deletes
+        the config. Raises ``RuntimeError`` naming the models that could not be deleted."""
+        config = self.client.call(
+            "DescribeEndpointConfig", EndpointConfigName=self.describe()["EndpointConfigName"]
+        )
+        variants = [*config["ProductionVariants"], *config.get("ShadowProductionVariants", [])]
+        failed = []
+        for name in dict.fromkeys(v["ModelName"] for v in variants):
+            try:
+                self.client.call("DeleteModel", ModelName=name)
+            except ValueError:
+                failed.append(name)
+        if failed:
+            raise RuntimeError(
+                f"One or more models cannot be deleted, please retry. \nFailed models: "
+                f"{', '.join(failed)}"
+            )
 
 
 class PyTorchPredictor(Predictor):
