@@ -73,6 +73,7 @@ __all__ = [
     "XGBoostModel",
     "__version__",
     "build_info",
+    "get_execution_role",
     "image_uris",
     "production_variant",
 ]
@@ -96,6 +97,7 @@ _LAZY = {
     # SDK session and model layer (nbcheck2 gap 5): local endpoints and batch transform
     "Session": "amtune.sagemaker.session",
     "production_variant": "amtune.sagemaker.session",
+    "get_execution_role": "amtune.sagemaker.session",
     "Model": "amtune.sagemaker.model",
     "SKLearnModel": "amtune.sagemaker.model",
     "PyTorchModel": "amtune.sagemaker.model",
@@ -104,7 +106,10 @@ _LAZY = {
     "Transformer": "amtune.sagemaker.transformer",
 }
 # submodules reachable as attributes, as ``sagemaker.image_uris`` is after ``import sagemaker``
-_SUBMODULES = {"image_uris": "amtune.image_uris", "session": "amtune.session"}
+_SUBMODULES = {
+    name: f"amtune.{name}"
+    for name in ("estimator", "image_uris", "inputs", "session", "tuner", "utils")
+}
 
 
 def __getattr__(name: str) -> object:

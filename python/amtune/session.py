@@ -3,6 +3,6 @@
 
 from __future__ import annotations
 
-from amtune.sagemaker.session import Session, production_variant
+from amtune.sagemaker.session import Session, get_execution_role, production_variant
 
-__all__ = ["Session", "production_variant"]
+__all__ = ["Session", "get_execution_role", "production_variant"]

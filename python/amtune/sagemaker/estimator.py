@@ -46,6 +46,7 @@ import os
 import re
 import sys
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,17 @@ from amtune.sagemaker.training import (
 from amtune.store import Store
 
 #: SDK arguments that configure the cloud; accepted and ignored (with one notice).
+#: the SageMaker SDK v1 names of estimator arguments, which v2 still reads (with a warning)
+LEGACY_NAMES = {
+    "train_instance_count": "instance_count",
+    "train_instance_type": "instance_type",
+    "train_volume_size": "volume_size",
+    "train_volume_kms_key": "volume_kms_key",
+    "train_max_run": "max_run",
+    "train_use_spot_instances": "use_spot_instances",
+    "train_max_wait": "max_wait",
+}
+
 CLOUD_ONLY = frozenset(
     {
         "role",
@@ -198,6 +210,19 @@ class EstimatorBase:
         evaluation: Any = None,
         **kwargs: Any,
     ) -> None:
+        for old, new in LEGACY_NAMES.items():  # the SDK v1 names, renamed with a warning in v2
+            if old in kwargs:
+                value = kwargs.pop(old)
+                if new == "max_run":
+                    max_run = value
+                elif kwargs.get(new) is None:
+                    kwargs[new] = value
+                warnings.warn(
+                    f"{type(self).__name__}: {old!r} is the SageMaker SDK v1 name of {new!r} "
+                    f"(renamed in v2); read as {new!r}",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
         unknown = sorted(set(kwargs) - CLOUD_ONLY)
         if unknown:
             raise TypeError(

@@ -29,7 +29,7 @@ from urllib.parse import urlparse
 from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.store import resolve_db_path
 
-__all__ = ["Session", "production_variant"]
+__all__ = ["Session", "get_execution_role", "production_variant"]
 
 DEFAULT_BUCKET_DIR = "amtune-bucket"
 _notified: set[str] = set()
@@ -39,6 +39,20 @@ def _notice(msg: str) -> None:
     if msg not in _notified:
         _notified.add(msg)
         print(f"amtune: notice: {msg}", file=sys.stderr, flush=True)
+
+
+#: the role every local job runs with: amtune needs no IAM role (``role`` is accepted and ignored)
+LOCAL_ROLE = "arn:aws:iam::000000000000:role/amtune-local"
+
+
+def get_execution_role(sagemaker_session: Any = None, use_default: bool = False) -> str:
+    """``sagemaker.get_execution_role()``: a placeholder role ARN (local jobs need no IAM role,
+    so the estimators and models accept any ``role`` and ignore it).
+
+    >>> get_execution_role()
+    'arn:aws:iam::000000000000:role/amtune-local'
+    """
+    return LOCAL_ROLE
 
 
 def name_from_base(base: str, max_length: int = 63) -> str:

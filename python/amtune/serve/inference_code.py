@@ -72,6 +72,7 @@ class InferenceCode:
     found: bool = True
     looked: tuple[str, ...] = ()
     entry_point: str | None = None
+    framework: str | None = None
 
     @property
     def path(self) -> str | None:
@@ -88,6 +89,13 @@ class InferenceCode:
         )
         if self.entry_point:
             msg += f", and the entry point {self.entry_point!r} was not found"
+        if self.framework in FRAMEWORKS - ENTRY_POINT_FRAMEWORKS:
+            # SageMaker serves these with TensorFlow Serving or the Hugging Face toolkit
+            msg += (
+                f"; a {self.framework} model is served by its framework's own model server on "
+                f"SageMaker, which amtune does not run: give an inference.py (model_fn, "
+                f"predict_fn) in the source directory or the model's code/"
+            )
         return msg
 
 
@@ -138,7 +146,10 @@ def find_inference_code(
     cwd = Path.cwd()
     if (cwd / "inference.py").is_file():
         return InferenceCode(str(cwd.resolve()), "inference.py")
-    looked = tuple(str(c) for c in [model_dir / "code", *code_dirs, cwd])
+    looked = tuple(dict.fromkeys(str(c.resolve()) for c in [model_dir / "code", *code_dirs, cwd]))
     return InferenceCode(
-        found=False, looked=looked, entry_point=program if serves_entry_point else None
+        found=False,
+        looked=looked,
+        entry_point=program if serves_entry_point else None,
+        framework=framework,
     )

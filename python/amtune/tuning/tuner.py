@@ -857,6 +857,12 @@ class HyperparameterTuner(TunerReportMixin):
         name, space, kwargs = StoredConfig(cfg).tuner_arguments()
         return cls(name, space, **kwargs, db=db, evaluation=cfg.get("Evaluation"))
 
+    @property
+    def _current_job_name(self) -> str | None:
+        """The latest tuning job's name (the SDK keeps it in this attribute, and notebooks read
+        it: ``tuner._current_job_name``)."""
+        return None if self.latest_tuning_job is None else str(self.latest_tuning_job)
+
     def _latest(self) -> str:
         if self.latest_tuning_job is None:
             raise RuntimeError(

@@ -1,0 +1,85 @@
+"""SageMaker SDK names a notebook reaches through ``import sagemaker`` that live in submodules or
+in the SDK's v1 spelling: ``get_execution_role``, ``sagemaker.estimator`` / ``.inputs`` /
+``.tuner`` / ``.utils``, ``train_instance_count`` and the like, ``tuner._current_job_name``."""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+
+import pytest
+
+import amtune
+import amtune as sagemaker  # a notebook's `import sagemaker`, with the import changed
+
+
+def test_get_execution_role_is_a_placeholder_role():
+    role = sagemaker.get_execution_role()
+    assert role.startswith("arn:aws:iam::") and ":role/" in role
+    from amtune.session import get_execution_role
+
+    assert get_execution_role(sagemaker_session=None, use_default=True) == role
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("estimator", "Estimator"),
+        ("inputs", "TrainingInput"),
+        ("tuner", "HyperparameterTuner"),
+        ("tuner", "IntegerParameter"),
+        ("tuner", "WarmStartTypes"),
+        ("utils", "name_from_base"),
+        ("session", "production_variant"),
+    ],
+)
+def test_sdk_submodules_are_reachable_both_ways(module, name):
+    # `sagemaker.inputs.TrainingInput` after `import sagemaker`, and `from sagemaker.tuner import`
+    attr = getattr(getattr(sagemaker, module), name)
+    assert getattr(importlib.import_module(f"amtune.{module}"), name) is attr
+
+
+def test_the_sdk_v1_argument_names_are_read_with_a_warning():
+    with pytest.warns(DeprecationWarning, match="is the SageMaker SDK v1 name of") as seen:
+        est = amtune.Estimator(
+            command=["true"],
+            train_instance_count=1,
+            train_instance_type="local",
+            train_max_run=60,
+            notices=False,
+        )
+    assert est.instance_type == "local" and est.instance_count == 1 and est.max_run == 60
+    assert len(seen) == 3 and "'train_instance_type'" in str(seen[1].message)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TypeError, match="train_instance_typo"):
+            amtune.Estimator(command=["true"], train_instance_typo=1, notices=False)
+
+
+def test_tuner_current_job_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    tuner = amtune.HyperparameterTuner(
+        "loss",
+        {"x": amtune.ContinuousParameter(0.0, 1.0)},
+        objective_type="Minimize",
+        strategy="Random",
+        max_jobs=1,
+        runner="thread",
+        quiet=True,
+    )
+    assert tuner._current_job_name is None
+    tuner.fit(lambda hp, reporter: hp["x"], job_name="cur-name")
+    assert tuner._current_job_name == "cur-name"
+
+
+def test_a_missing_tensorflow_inference_script_says_why(tmp_path):
+    from amtune.serve.inference_code import find_inference_code
+
+    desc = {"HyperParameters": {"sagemaker_program": '"train.py"'}}
+    code = find_inference_code(
+        desc, {"amtune": {"source_dir": str(tmp_path)}}, tmp_path / "m", "TensorFlow"
+    )
+    assert not code.found
+    msg = code.missing("tf-job")
+    assert "TensorFlow model is served by its framework's own model server" in msg
+    assert len(code.looked) == len(set(code.looked))  # each directory once
