@@ -31,6 +31,7 @@ import os
 import re
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -58,6 +59,15 @@ def _json_default(o: Any) -> Any:
 
 def _dumps(doc: Any) -> bytes:
     return json.dumps(doc, default=_json_default, allow_nan=False).encode()
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    """The identity of a file (device, inode), None when it does not exist."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 class EndpointService:
@@ -104,6 +114,9 @@ class EndpointService:
         self._thread: threading.Thread | None = None
         self._flusher: threading.Thread | None = None
         self._stop = threading.Event()
+        #: set when the store this service serves was deleted or replaced (store_gone)
+        self.orphaned = threading.Event()
+        self._store_id = _file_id(self.state.path)
         self.port: int | None = None
 
     @property
@@ -170,7 +183,9 @@ class EndpointService:
         done = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: done.set())
-        done.wait()
+        # a detached service whose store was deleted serves nothing anyone can reach: it ends
+        while not done.wait(FLUSH_SECONDS) and not self.orphaned.is_set():
+            pass
         self.stop()
 
     def stop(self) -> None:
@@ -201,8 +216,21 @@ class EndpointService:
             self.state.executemany("INSERT INTO serve_inferences VALUES (?, ?, ?, ?, ?, ?, ?)", log)
         self.metrics.flush()
 
+    def store_gone(self) -> bool:
+        """Whether the store file this service started on was deleted or replaced by another."""
+        return _file_id(self.state.path) != self._store_id
+
     def _flush_loop(self) -> None:
         while not self._stop.wait(FLUSH_SECONDS):
+            if self.store_gone():
+                print(
+                    f"amtune: endpoint service: its store {self.state.path} was deleted or "
+                    f"replaced; stopping",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                self.orphaned.set()
+                return
             self.flush()
             self.state.execute(
                 "UPDATE serve_service SET heartbeat = ? WHERE pid = ?", (time.time(), os.getpid())
