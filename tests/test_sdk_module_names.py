@@ -83,3 +83,29 @@ def test_a_missing_tensorflow_inference_script_says_why(tmp_path):
     msg = code.missing("tf-job")
     assert "TensorFlow model is served by its framework's own model server" in msg
     assert len(code.looked) == len(set(code.looked))  # each directory once
+
+
+def test_a_tuning_job_is_named_after_its_estimators_jobs(tmp_path, monkeypatch):
+    # the SDK: base_tuning_job_name defaults to the estimator's base_job_name, else its image
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "train.py").write_text("print('loss: 0.5')\n")
+    md = [{"Name": "loss", "Regex": "loss: ([0-9.]+)"}]
+    ranges = {"x": amtune.ContinuousParameter(0.0, 1.0)}
+    tf = amtune.TensorFlow(entry_point="train.py", metric_definitions=md, notices=False)
+    named = amtune.SKLearn(
+        entry_point="train.py", metric_definitions=md, base_job_name="my-rf", notices=False
+    )
+    plain = amtune.HyperparameterTuner("loss", ranges, objective_type="Minimize", max_jobs=1)
+    for est, prefix in ((tf, "tensorflow-tr"), (named, "my-rf-"), (None, "amtune-")):
+        tuner = (
+            plain
+            if est is None
+            else amtune.HyperparameterTuner(est, "loss", ranges, objective_type="Minimize")
+        )
+        name = tuner._default_name()
+        assert name.startswith(prefix) and len(name) <= 32 and "--" not in name, name
+    # a long base name is cut so that the name stays within SageMaker's 32 characters (it was 33)
+    long = amtune.HyperparameterTuner(
+        "loss", ranges, objective_type="Minimize", base_tuning_job_name="a" * 40
+    )
+    assert len(long._default_name()) == 32

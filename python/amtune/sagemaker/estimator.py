@@ -370,6 +370,11 @@ class EstimatorBase:
             req["Evaluation"] = self.evaluation.to_sagemaker()
         return req
 
+    def job_base_name(self) -> str:
+        """The prefix of generated job names: ``base_job_name``, else the image's repository
+        (``tensorflow-training``, a custom image's name), as the SDK names jobs."""
+        return self.base_job_name or self._base_name
+
     def _job_name(self, job_name: str | None) -> str:
         if job_name is not None:
             if not isinstance(job_name, str) or not TRAINING_JOB_NAME_RE.match(job_name):
@@ -381,7 +386,7 @@ class EstimatorBase:
         now = time.time()
         ms = int(now * 1000) % 1000
         stamp = time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime(now)) + f"-{ms:03d}"
-        base = (self.base_job_name or self._base_name)[: 63 - len(stamp) - 1].rstrip("-")
+        base = self.job_base_name()[: 63 - len(stamp) - 1].rstrip("-")
         return f"{base}-{stamp}"
 
     def fit(

@@ -243,6 +243,8 @@ class HyperparameterTuner(TunerReportMixin):
             self._json_encoded = frozenset(et.json_encoded_ranges(hyperparameter_ranges))
             if evaluation is None:  # the estimator's offline evaluation, unless the tuner has one
                 evaluation = estimator.evaluation
+            if base_tuning_job_name is None:  # named after the estimator's jobs, as the SDK does
+                base_tuning_job_name = estimator.job_base_name()
         else:
             self._instance_type = "local"
             self._json_encoded = frozenset()
@@ -779,7 +781,8 @@ class HyperparameterTuner(TunerReportMixin):
     # ------------------------------------------------------------------ config
     def _default_name(self) -> str:
         stamp = time.strftime("%y%m%d-%H%M%S", time.gmtime())
-        base = self.base_tuning_job_name[: 32 - len(stamp) - 5]
+        # <base>-<stamp>-<4 hex digits>: at most 32 characters (SageMaker's limit)
+        base = self.base_tuning_job_name[: 32 - len(stamp) - 6].rstrip("-")
         return f"{base}-{stamp}-{os.urandom(2).hex()}"
 
     def _make_runner(self, train: Any) -> Runner:
