@@ -26,9 +26,10 @@ estimators, and an ``Estimator`` with a ``source_dir``). Not stored, so left at 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
+
+from amtune.sagemaker.toolkit import decode_value
 
 #: entries of the hyperparameters that are not the estimator's own
 RESERVED = frozenset(
@@ -42,20 +43,10 @@ RESERVED = frozenset(
 )
 
 
-def _decode(text: Any) -> Any:
-    """A JSON-encoded hyperparameter (the text itself when it is not JSON)."""
-    if not isinstance(text, str):
-        return text
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
 def estimator_class_name(hyperparameters: Mapping[str, Any]) -> str | None:
     """The framework estimator's class name the SDK records (None without one)."""
     raw = hyperparameters.get("sagemaker_estimator_class_name")
-    name = _decode(raw)
+    name = decode_value(raw)
     return name if isinstance(name, str) and name else None
 
 
@@ -66,12 +57,12 @@ def estimator_arguments(
 ) -> dict[str, Any]:
     """Keyword arguments of an estimator's constructor (see the module docstring)."""
     hps = {str(k): v for k, v in hyperparameters.items() if k not in RESERVED}
-    entry_point = _decode(hps.pop("sagemaker_program", None))
-    source_dir = _decode(hps.pop("sagemaker_submit_directory", None))
-    log_level = _decode(hps.pop("sagemaker_container_log_level", None))
+    entry_point = decode_value(hps.pop("sagemaker_program", None))
+    source_dir = decode_value(hps.pop("sagemaker_submit_directory", None))
+    log_level = decode_value(hps.pop("sagemaker_container_log_level", None))
     decode = json_hyperparameters or source_dir is not None
     args: dict[str, Any] = {
-        "hyperparameters": {k: _decode(v) if decode else v for k, v in hps.items()},
+        "hyperparameters": {k: decode_value(v) if decode else v for k, v in hps.items()},
     }
     algo = definition.get("AlgorithmSpecification") or {}
     if entry_point:

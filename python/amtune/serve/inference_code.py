@@ -13,11 +13,12 @@ A built-in algorithm's own module comes before all of these, and the callers dec
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from amtune.sagemaker.toolkit import decode_value
 
 #: framework estimators whose model serves the training script (``entry_point``) when no other
 #: inference code is given, as the SDK's ``create_model`` does (TensorFlow and Hugging Face
@@ -52,10 +53,7 @@ def hp_text(v: Any) -> str | None:
     """A ``sagemaker_*`` hyperparameter's value (JSON-encoded by the SDK) as a string."""
     if v is None:
         return None
-    try:
-        d = json.loads(v) if isinstance(v, str) else v
-    except ValueError:
-        return str(v)
+    d = decode_value(v)
     return d if isinstance(d, str) else str(v)
 
 
