@@ -55,7 +55,7 @@ def cmd_run(a: argparse.Namespace) -> int:
     from amtune.tuning.tuner import HyperparameterTuner
 
     try:
-        cfg = load_config(a.config)
+        cfg = load_config(a.config, base=a.base)
     except ConfigError as exc:
         _err(str(exc))
         return 2
@@ -309,6 +309,13 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("config", help="the config file (YAML or JSON)")
     r.add_argument("--name", help="tuning job name (overrides the config)")
     r.add_argument("--quiet", action="store_true", help="no progress display")
+    r.add_argument(
+        "--base",
+        default=None,
+        metavar="DIR",
+        help="the directory that relative paths and the script-mode code resolve against "
+        "(default: the config file's directory)",
+    )
     r.add_argument(
         "--cluster",
         default=None,

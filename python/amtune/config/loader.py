@@ -201,11 +201,13 @@ def _unique_key_loader() -> Any:
     return UniqueKeyLoader
 
 
-def load_config(path: str | os.PathLike[str]) -> JobConfig:
-    """Read and validate a config file of either shape."""
+def load_config(
+    path: str | os.PathLike[str], base: str | os.PathLike[str] | None = None
+) -> JobConfig:
+    """Read and validate a config file of either shape; relative paths resolve against ``base``
+    (default: the file's directory)."""
     doc = load_document(path)
-    base = Path(path).resolve().parent
-    return parse_config(doc, base)
+    return parse_config(doc, Path(base).resolve() if base else Path(path).resolve().parent)
 
 
 def parse_config(doc: Any, base: Path | None = None) -> JobConfig:

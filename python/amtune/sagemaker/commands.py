@@ -26,6 +26,13 @@ def register(sub: Any) -> None:
     t.add_argument("config", help="the CreateTrainingJob request (YAML or JSON file)")
     t.add_argument("--name", help="training job name (overrides TrainingJobName)")
     t.add_argument(
+        "--base",
+        default=None,
+        metavar="DIR",
+        help="the directory that relative paths and the script-mode code resolve against "
+        "(default: the config file's directory)",
+    )
+    t.add_argument(
         "--db",
         default=None,
         metavar="PATH",
@@ -48,7 +55,8 @@ def cmd_train(a: argparse.Namespace) -> int:
 
     try:
         doc = load_document(a.config)
-        req = parse_training_request(doc, Path(a.config).resolve().parent)
+        base = Path(a.base).resolve() if a.base else Path(a.config).resolve().parent
+        req = parse_training_request(doc, base)
         name = a.name or req.name
         if name is None:
             import time

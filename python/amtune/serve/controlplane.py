@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from amtune.serve.endpoints import EndpointManager
+from amtune.serve.jobs_api import JobsApi
 from amtune.serve.state import ServeState
 
 
@@ -94,12 +95,19 @@ class ControlPlane:
             "ListTags": self.list_tags,
             "DeleteTags": self.delete_tags,
         }
+        # training and tuning jobs: their own lock (a Create waits for its job process to start)
+        self.jobs = JobsApi(state.path, ApiError, state.add_tags, account=account)
+        self._job_actions = self.jobs.actions()
 
     @property
     def actions(self) -> list[str]:
-        return sorted(self._actions)
+        return sorted([*self._actions, *self._job_actions])
 
     def call(self, action: str, request: Mapping[str, Any], region: str = "us-east-1") -> Any:
+        if action in self._job_actions:
+            with self._lock:
+                self.calls[action] += 1
+            return self._job_actions[action](dict(request), region)
         fn = self._actions.get(action)
         if fn is None:
             raise ApiError(
