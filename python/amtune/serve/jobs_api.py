@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -31,18 +30,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from amtune.serve.detached import log_tail, process_cmdline, start_detached
 from amtune.store import STANDALONE, NotFoundError, Store
 from amtune.tuning.liveness import process_exists
 
 #: how long a Create action waits for its job to appear in the store
 START_TIMEOUT = 120.0
-#: the launcher: starts the job in a session of its own (its output goes where the launcher's
-#: stderr goes), prints its pid and exits
-_LAUNCH = (
-    "import subprocess, sys; "
-    "p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=sys.stderr, "
-    "stderr=sys.stderr, start_new_session=True); print(p.pid)"
-)
 _JOB_LIST_SORT = {"Name": "name", "CreationTime": "creation_time", "Status": "status"}
 
 
@@ -106,31 +99,17 @@ class JobsApi:
         log_path = stem.with_suffix(".log")
         cmd = [sys.executable, "-m", "amtune.cli", kind, str(request), "--db", str(self.db)]
         cmd += ["--name", name, "--base", str(self.workdir), "--quiet"]
-        with open(log_path, "ab") as log:
-            # started through a short-lived launcher, so that the job is not the service's child:
-            # it outlives the service and leaves no zombie behind
-            launcher = subprocess.run(
-                [sys.executable, "-c", _LAUNCH, *cmd],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=log,
-                cwd=self.workdir,
-                env=_child_env(),
-                check=False,
-                timeout=60,
-            )
-        if launcher.returncode != 0:
-            raise self.error(
-                f"the job could not be started (see {log_path})", code="InternalFailure", status=500
-            )
-        pid = int(launcher.stdout)
+        try:
+            pid = start_detached(cmd, log_path, self.workdir)
+        except RuntimeError as exc:
+            raise self.error(str(exc), code="InternalFailure", status=500) from None
         stem.with_suffix(".pid").write_text(str(pid))
         deadline = time.monotonic() + START_TIMEOUT
         while not has_job():
             if not process_exists(pid):
                 if has_job():  # it ended quickly, after recording the job
                     break
-                raise self.error(f"the job did not start: {_tail(log_path) or 'no output'}")
+                raise self.error(f"the job did not start: {log_tail(log_path) or 'no output'}")
             if time.monotonic() > deadline:
                 raise self.error(
                     f"the job did not start within {START_TIMEOUT:g} s (see {log_path})",
@@ -407,32 +386,7 @@ def _driver_pid(stem: Path) -> int | None:
         pid = int(stem.with_suffix(".pid").read_text())
     except (OSError, ValueError):
         return None
-    try:  # the pid was not reused by another program (Linux: its command line names the request)
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except FileNotFoundError:
+    cmdline = process_cmdline(pid)  # the pid was not reused: its command line names the request
+    if cmdline is None:
         return None
-    except OSError:
-        return pid
-    return pid if str(stem.with_suffix(".json")).encode() in cmdline else None
-
-
-def _child_env() -> dict[str, str]:
-    """The service's environment, with this amtune importable (also when it runs from a
-    checkout rather than an installation)."""
-    import amtune
-
-    root = str(Path(amtune.__file__).resolve().parent.parent)
-    env = dict(os.environ)
-    parts = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-    env["PYTHONPATH"] = os.pathsep.join([root, *[p for p in parts if p != root]])
-    return env
-
-
-def _tail(path: Path, lines: int = 5) -> str:
-    """The last error lines a job process printed."""
-    try:
-        text = path.read_text(errors="replace").strip().splitlines()
-    except OSError:
-        return ""
-    errors = [ln.removeprefix("amtune: error: ") for ln in text if ln.startswith("amtune: error:")]
-    return " ".join(errors[-lines:] if errors else text[-lines:])
+    return pid if cmdline == b"" or str(stem.with_suffix(".json")).encode() in cmdline else None
