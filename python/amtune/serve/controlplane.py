@@ -24,6 +24,7 @@ from typing import Any
 from amtune.serve.endpoints import EndpointManager
 from amtune.serve.jobs_api import JobsApi
 from amtune.serve.state import ServeState
+from amtune.serve.transform_jobs_api import TransformJobsApi
 
 
 class ApiError(Exception):
@@ -97,7 +98,8 @@ class ControlPlane:
         }
         # training and tuning jobs: their own lock (a Create waits for its job process to start)
         self.jobs = JobsApi(state.path, ApiError, state.add_tags, account=account)
-        self._job_actions = self.jobs.actions()
+        self.transform_jobs = TransformJobsApi(state, ApiError, account=account)
+        self._job_actions = {**self.jobs.actions(), **self.transform_jobs.actions()}
 
     @property
     def actions(self) -> list[str]:

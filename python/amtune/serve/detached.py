@@ -36,9 +36,7 @@ _LAUNCH = (
 def child_env() -> dict[str, str]:
     """This process's environment, with this amtune importable (also when it runs from a
     checkout rather than an installation)."""
-    import amtune
-
-    root = str(Path(amtune.__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parents[2])  # the directory that holds amtune/
     env = dict(os.environ)
     parts = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
     env["PYTHONPATH"] = os.pathsep.join([root, *[p for p in parts if p != root]])

@@ -183,7 +183,7 @@ class JobsApi:
             for r in rows
             if status is None or r["status"] == status
         ]
-        page, token = _page(items, req, "CreationTime", "Descending")
+        page, token = paged(items, req, "CreationTime", "Descending")
         return token | {
             "TrainingJobSummaries": [
                 {
@@ -273,7 +273,7 @@ class JobsApi:
             for d in docs
             if status is None or d["HyperParameterTuningJobStatus"] == status
         ]
-        page, token = _page(items, req, "CreationTime", "Descending")
+        page, token = paged(items, req, "CreationTime", "Descending")
         keys = (
             "HyperParameterTuningJobName",
             "HyperParameterTuningJobArn",
@@ -355,7 +355,7 @@ def _window(req: Mapping[str, Any]) -> tuple[int, int]:
     return int(req.get("NextToken") or 0), int(req.get("MaxResults") or 100)
 
 
-def _page(
+def paged(
     rows: list[dict[str, Any]], req: Mapping[str, Any], default_sort: str, default_order: str
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """NameContains, CreationTime/LastModifiedTime Before/After, SortBy, SortOrder, MaxResults

@@ -16,6 +16,8 @@ starts with ``serve_``. The endpoint service is the one writer of these tables.
                             status, response (first 4 KiB) -- for online testing.
 ``serve_feedback``          ground truth posted later for an inference id.
 ``serve_service``           the running endpoint service (pid, host, port, heartbeat).
+``serve_transform_jobs``    CreateTransformJob requests (JSON) with status, failure reason, times,
+                            a stop request and the pid of the process that runs the job.
 """
 
 from __future__ import annotations
@@ -73,6 +75,11 @@ CREATE TABLE IF NOT EXISTS serve_feedback (
     endpoint TEXT NOT NULL, inference_id TEXT NOT NULL, time REAL NOT NULL, value TEXT NOT NULL,
     PRIMARY KEY (endpoint, inference_id)
 );
+CREATE TABLE IF NOT EXISTS serve_transform_jobs (
+    name TEXT PRIMARY KEY, arn TEXT NOT NULL, request TEXT NOT NULL, status TEXT NOT NULL,
+    failure_reason TEXT, creation_time REAL NOT NULL, start_time REAL, end_time REAL,
+    stop_requested INTEGER NOT NULL DEFAULT 0, pid INTEGER
+);
 CREATE TABLE IF NOT EXISTS serve_service (
     id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL,
     port INTEGER NOT NULL, started REAL NOT NULL, heartbeat REAL NOT NULL
@@ -89,6 +96,7 @@ TABLES = (
     "serve_metrics",
     "serve_inferences",
     "serve_feedback",
+    "serve_transform_jobs",
 )
 
 
@@ -199,6 +207,32 @@ class ServeState(NestedTransactions):
 
     def delete_endpoint(self, name: str) -> None:
         self.execute("DELETE FROM serve_endpoints WHERE name = ?", (name,))
+
+    # ------------------------------------------------------------------ transform jobs
+    def insert_transform_job(self, name: str, arn: str, request: Any, now: float) -> None:
+        self.execute(
+            "INSERT INTO serve_transform_jobs (name, arn, request, status, creation_time) "
+            "VALUES (?, ?, ?, 'InProgress', ?)",
+            (name, arn, json.dumps(request), now),
+        )
+
+    def get_transform_job(self, name: str) -> dict[str, Any] | None:
+        row = self.one("SELECT * FROM serve_transform_jobs WHERE name = ?", (name,))
+        if row is not None:
+            row["request"] = json.loads(row["request"])
+        return row
+
+    def list_transform_jobs(self) -> list[dict[str, Any]]:
+        rows = self.all("SELECT * FROM serve_transform_jobs ORDER BY creation_time, name")
+        for r in rows:
+            r["request"] = json.loads(r["request"])
+        return rows
+
+    def update_transform_job(self, name: str, **fields: Any) -> None:
+        cols = ", ".join(f"{k} = ?" for k in fields)
+        self.execute(
+            f"UPDATE serve_transform_jobs SET {cols} WHERE name = ?", (*fields.values(), name)
+        )
 
     # ------------------------------------------------------------------ tags
     def tags(self, arn: str) -> list[dict[str, str]]:
