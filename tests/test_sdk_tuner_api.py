@@ -342,3 +342,30 @@ def test_hyperband_config_takes_the_sdks_positional_order():
     cfg = amtune.HyperbandStrategyConfig(30, 1)
     assert (cfg.max_resource, cfg.min_resource) == (30, 1)
     assert cfg.to_sagemaker() == {"HyperbandStrategyConfig": {"MinResource": 1, "MaxResource": 30}}
+
+
+def test_a_tuning_job_of_an_image_estimator_keeps_its_training_image(tmp_path):
+    """The SDK's tuner sends the estimator's image as TrainingImage: describe() shows it and
+    attach() rebuilds the estimator with it (for the built-in XGBoost here)."""
+    pytest.importorskip("xgboost")
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    data = tmp_path / "data"
+    data.mkdir()
+    X = rng.normal(size=(60, 2))
+    rows = [f"{int(a + b > 0)},{a:.4f},{b:.4f}" for a, b in X]
+    (data / "train.csv").write_text("\n".join(rows) + "\n")
+    image = amtune.image_uris.retrieve("xgboost", None, "1.7-1")
+    est = amtune.Estimator(image, db=tmp_path / "amtune.db", notices=False)
+    est.set_hyperparameters(objective="binary:logistic", num_round=3)
+    tuner = amtune.HyperparameterTuner(
+        est, "train:logloss", {"eta": amtune.ContinuousParameter(0.1, 0.5)},
+        objective_type="Minimize", max_jobs=1, quiet=True,
+    )  # fmt: skip
+    tuner.fit({"train": amtune.TrainingInput(str(data), content_type="text/csv")}, job_name="img")
+    d = tuner.describe()
+    assert d["TrainingJobDefinition"]["AlgorithmSpecification"]["TrainingImage"] == image
+    attached = amtune.HyperparameterTuner.attach("img", db=tmp_path / "amtune.db")
+    assert attached.training_image == image
+    assert attached.estimator.image_uri == image

@@ -213,6 +213,8 @@ def test_tuning_job_through_boto3(env: tuple[Any, Path]) -> None:
     assert wait_for(tuning_status(sm, "tune"), ("Completed", "Failed")) == "Completed"
     d = sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName="tune")
     assert d["TrainingJobStatusCounters"]["Completed"] == 5
+    algo = d["TrainingJobDefinition"]["AlgorithmSpecification"]
+    assert algo["TrainingImage"] == "amtune/python:local"  # kept as the request gave it
     best = d["BestTrainingJob"]
     listed = sm.list_training_jobs_for_hyper_parameter_tuning_job(
         HyperParameterTuningJobName="tune",

@@ -73,6 +73,7 @@ def cmd_run(a: argparse.Namespace) -> int:
         _err(f"--cluster: {exc.rule}")
         return 2
     tuner.content_types = dict(cfg.content_types)
+    tuner.training_image = cfg.training_image
     from amtune.sagemaker.exceptions import UnexpectedStatusException
 
     try:

@@ -133,6 +133,8 @@ class JobConfig:
     #: channel name -> its ``ContentType`` (a request's ``InputDataConfig``): what the training
     #: jobs' ``inputdataconfig.json`` declares
     content_types: dict[str, str] = field(default_factory=dict)
+    #: a request's ``AlgorithmSpecification.TrainingImage`` (kept in the tuning job's definition)
+    training_image: str | None = None
 
     def field_of(self, error: FieldError) -> ConfigError:
         """``error`` (about a tuner argument) as an error about the config field it came from."""
@@ -650,6 +652,8 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
     paths["command"] = f"{A}.TrainingCommand"
     paths["evaluation"] = "Evaluation"
     cfg = JobConfig(kw, command, m.name, out_notices, "sagemaker", paths)
+    if isinstance(algo.training_image, str) and algo.training_image:
+        cfg.training_image = algo.training_image
     cfg.channel_paths = {
         ch.channel_name: f"{T}.InputDataConfig[{i}]"
         for i, ch in enumerate(tjd.input_data_config or [])

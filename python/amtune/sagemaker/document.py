@@ -62,6 +62,7 @@ class TunerSettings(Protocol):
     runner: str
     channels: dict[str, str]
     content_types: dict[str, str]  # channel name -> its ContentType (inputdataconfig.json)
+    training_image: str | None  # AlgorithmSpecification.TrainingImage (an estimator's image_uri)
     output_path: str | None
     working_dir: str | None
     env: dict[str, str]
@@ -103,6 +104,8 @@ def tuning_job_config(
     }
     if command is not None:
         algo["TrainingCommand"] = command
+    if s.training_image:
+        algo["TrainingImage"] = s.training_image
     tjd: dict[str, Any] = {
         "StaticHyperParameters": hp_strings(s.space.static),
         "AlgorithmSpecification": algo,
@@ -246,6 +249,13 @@ class StoredConfig:
             "cluster": am.get("cluster"),
         }
         return self.objective_metric_name, space, kwargs
+
+
+def stored_training_image(config: Mapping[str, Any]) -> str | None:
+    """The ``TrainingImage`` of a stored tuning job's definition (None when it has none)."""
+    algo = (config.get("TrainingJobDefinition") or {}).get("AlgorithmSpecification") or {}
+    image = algo.get("TrainingImage")
+    return str(image) if image else None
 
 
 def stored_content_types(config: Mapping[str, Any]) -> dict[str, str]:

@@ -79,7 +79,12 @@ from amtune.sagemaker.config import (
     WarmStartConfig,
     WarmStartTypes,
 )
-from amtune.sagemaker.document import StoredConfig, stored_content_types, tuning_job_config
+from amtune.sagemaker.document import (
+    StoredConfig,
+    stored_content_types,
+    stored_training_image,
+    tuning_job_config,
+)
 from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE
 from amtune.space import CategoricalParameter, SearchSpace
 from amtune.store import NotFoundError, Store
@@ -384,6 +389,10 @@ class HyperparameterTuner(TunerReportMixin):
         self.channels = chans
         #: channel name -> ContentType (inputdataconfig.json), from fit(inputs) TrainingInputs
         self.content_types: dict[str, str] = {}
+        #: the estimator's image: TrainingImage of the stored definition, as the SDK sends it
+        self.training_image: str | None = (
+            getattr(estimator, "image_uri", None) if sm_tuning.is_estimator(estimator) else None
+        )
         # Offline evaluation (amtune.evaluation): holdout or k-fold of the train channel. With an
         # estimator the channels may come with fit(inputs): they are checked there.
         self.evaluation: EvaluationConfig | None = None
@@ -723,6 +732,7 @@ class HyperparameterTuner(TunerReportMixin):
             tuner = cls._from_config(job["config"], db=db)
         tuner._store = store
         tuner.content_types = stored_content_types(job["config"])
+        tuner.training_image = stored_training_image(job["config"])
         tuner.latest_tuning_job = TuningJob(tuning_job_name, tuner)
         return tuner
 
@@ -755,6 +765,7 @@ class HyperparameterTuner(TunerReportMixin):
         tuner = cls._from_config(job["config"], db=db)
         tuner._store = store
         tuner.content_types = stored_content_types(job["config"])
+        tuner.training_image = stored_training_image(job["config"])
         tuner.latest_tuning_job = TuningJob(tuning_job_name, tuner)
         stored = StoredConfig(job["config"])
         if train is None:
