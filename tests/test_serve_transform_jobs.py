@@ -190,6 +190,7 @@ def test_bad_requests_write_nothing(sm: Any, change: dict[str, Any], field: str)
         ("input", "missing", "no such file or directory"),
         ("output", "s3://bucket/out", "TransformOutput.S3OutputPath"),
         ("split", "RecordIO", "TransformInput.SplitType"),
+        ("filter", "$..id", "DataProcessing.InputFilter"),
     ],
 )
 def test_bad_paths_and_choices_are_validation_errors(
@@ -200,6 +201,8 @@ def test_bad_paths_and_choices_are_validation_errors(
         req["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"] = value
     elif where == "output":
         req["TransformOutput"]["S3OutputPath"] = value
+    elif where == "filter":
+        req["DataProcessing"] = {"InputFilter": value}
     else:
         req["TransformInput"]["SplitType"] = value
     with pytest.raises(ClientError) as e:
@@ -209,3 +212,16 @@ def test_bad_paths_and_choices_are_validation_errors(
     assert sm.list_transform_jobs()["TransformJobSummaries"] == []
     with pytest.raises(ClientError, match="batch-y"):
         sm.describe_transform_job(TransformJobName="batch-y")
+
+
+def test_data_processing_joins_predictions_to_their_input(sm: Any, tmp_path: Path) -> None:
+    """The low-level batch transform notebook's request: drop the ID column, join the output
+    to the input, keep the ID and the prediction."""
+    (tmp_path / "ids").mkdir()
+    (tmp_path / "ids" / "x.csv").write_text("id7,1,2\nid8,3,4\n")
+    dp = {"InputFilter": "$[1:]", "JoinSource": "Input", "OutputFilter": "$[0,-1]"}
+    sm.create_transform_job(**request("batch-join", "ids", output="joined", DataProcessing=dp))
+    d = wait(sm, "batch-join")
+    assert d["TransformJobStatus"] == "Completed", d.get("FailureReason")
+    assert d["DataProcessing"] == dp
+    assert (tmp_path / "joined" / "x.csv.out").read_text() == "id7,6\nid8,14\n"

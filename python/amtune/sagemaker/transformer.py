@@ -14,11 +14,16 @@ objects:
   (default 6). With ``assemble_with="Line"`` each answer ends with a newline; otherwise the
   answers are concatenated as they are.
 
+``input_filter``, ``join_source`` and ``output_filter`` (SageMaker's ``DataProcessing``) work
+on the records of CSV and JSON data as SageMaker does (:mod:`amtune.sagemaker.data_processing`):
+each record is filtered before it is sent, and each output record is joined to its original input
+record and/or filtered before it is written, one record a line. Joining needs one output line per
+input record; a model answering otherwise fails the job.
+
 ``compression_type="Gzip"`` reads gzip-compressed files. Not done locally: ``ManifestFile``
-data, ``RecordIO``/``TFRecord`` splits, ``input_filter``/``output_filter``/``join_source``
-(errors naming the argument), concurrent requests (``max_concurrent_transforms`` is accepted;
-one request at a time). Transform jobs are not kept in the store:
-``latest_transform_job.describe()`` is this process's record.
+data, ``RecordIO``/``TFRecord`` splits (errors naming the argument), concurrent requests
+(``max_concurrent_transforms`` is accepted; one request at a time). Transform jobs are not kept
+in the store: ``latest_transform_job.describe()`` is this process's record.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from amtune.sagemaker.data_processing import DataProcessing, describe
 from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.sagemaker.session import Session, base_name_from_image, name_from_base
 
@@ -170,13 +176,15 @@ class Transformer:
         _choice(data_type, "data_type", ("S3Prefix",))
         _choice(compression_type, "compression_type", (None, "None", "Gzip"))
         _choice(split_type, "split_type", (None, "None", "Line"))
-        for field, value in (
-            ("input_filter", input_filter),
-            ("output_filter", output_filter),
-            ("join_source", join_source),
-        ):
-            if value not in (None, "$", "None"):
-                raise ValueError(f"{field}: not supported by amtune's local batch transform")
+        split = None if split_type in (None, "None") else split_type
+        processing = DataProcessing.create(
+            input_filter,
+            output_filter,
+            join_source,
+            content_type,
+            self.accept,
+            split_lines=split is not None,
+        )
         src = Path(text)
         if not src.exists():
             raise ValueError(f"data: no such file or directory: {src}")
@@ -191,7 +199,6 @@ class Transformer:
         if self.output_path is None or self._reset_output_path:
             self.output_path = os.path.join(self.sagemaker_session.default_bucket(), job_name)
             self._reset_output_path = True
-        split = None if split_type in (None, "None") else split_type
         payload = DEFAULT_MAX_PAYLOAD_MB if self.max_payload is None else self.max_payload
         desc: dict[str, Any] = {
             "TransformJobName": job_name,
@@ -222,9 +229,23 @@ class Transformer:
             desc["BatchStrategy"] = self.strategy
         if self.env:
             desc["Environment"] = dict(self.env)
+        data_processing = describe(input_filter, output_filter, join_source)
+        if data_processing is not None:
+            desc["DataProcessing"] = data_processing
         job = _TransformJob(job_name, desc)
         self.latest_transform_job = job
-        run = _Run(self, job, container, src, content_type, compression_type, split, payload, logs)
+        run = _Run(
+            self,
+            job,
+            container,
+            src,
+            content_type,
+            compression_type,
+            split,
+            payload,
+            logs,
+            processing=processing if processing.active else None,
+        )
         if wait:
             run()
             job.wait(logs=logs)
@@ -264,6 +285,7 @@ class _Run:
         split: str | None,
         payload_mb: int,
         logs: bool,
+        processing: DataProcessing | None = None,
     ) -> None:
         self.t = transformer
         self.job = job
@@ -275,10 +297,12 @@ class _Run:
         self.limit = payload_mb * 1024 * 1024 if payload_mb > 0 else None
         self.single = transformer.strategy == "SingleRecord"
         self.logs = logs
+        self.processing = processing
 
-    def _requests(self, body: bytes) -> Iterator[bytes]:
+    def _requests(self, body: bytes) -> Iterator[list[bytes]]:
+        """The requests' data: the whole file, or batches of its non-empty lines."""
         if self.split is None:
-            yield body
+            yield [body]
             return
         batch: list[bytes] = []
         size = 0
@@ -288,12 +312,12 @@ class _Run:
             if not line.endswith(b"\n"):
                 line += b"\n"
             if batch and (self.single or (self.limit and size + len(line) > self.limit)):
-                yield b"".join(batch)
+                yield batch
                 batch, size = [], 0
             batch.append(line)
             size += len(line)
         if batch:
-            yield b"".join(batch)
+            yield batch
 
     def __call__(self) -> None:
         desc = self.job._desc
@@ -345,7 +369,8 @@ class _Run:
                 body = gzip.decompress(raw) if self.gzip else raw
                 tmp = dest.with_name(dest.name + ".partial")
                 with open(tmp, "wb") as out:
-                    for request in self._requests(body):
+                    for n, chunks in enumerate(self._requests(body), 1):
+                        records, request = self._request(chunks, f, n)
                         r = handler.invoke(request, self.content_type, self.t.accept)
                         requests += 1
                         if r.status != 200:
@@ -353,9 +378,7 @@ class _Run:
                             raise ValueError(
                                 f"{f}: the model answered {r.status}: {first or r.phrase}"
                             )
-                        out.write(r.body)
-                        if self.t.assemble_with == "Line" and not r.body.endswith(b"\n"):
-                            out.write(b"\n")
+                        out.write(self._output(r.body, records, f, n))
                 tmp.replace(dest)
         finally:
             for k, v in saved.items():
@@ -364,6 +387,27 @@ class _Run:
                 else:
                     os.environ[k] = v
         return len(files), requests
+
+    def _request(self, chunks: list[bytes], f: Path, k: int) -> tuple[list[str], bytes]:
+        """The records of the ``k``-th request of file ``f`` and what is sent for them."""
+        if self.processing is None:
+            return [], b"".join(chunks)
+        try:
+            records = self.processing.input_records(chunks)
+            return records, self.processing.request_body(chunks, records)
+        except ValueError as exc:
+            raise ValueError(f"{f} (request {k}): {exc}") from None
+
+    def _output(self, answer: bytes, records: list[str], f: Path, k: int) -> bytes:
+        """What is written for the model's answer: as it is (a newline added with
+        ``assemble_with="Line"``), or record by record when joining or filtering the output."""
+        line = self.t.assemble_with == "Line"
+        if self.processing is None or not self.processing.per_record_output:
+            return answer + b"\n" if line and not answer.endswith(b"\n") else answer
+        try:
+            return self.processing.output_body(records, answer, assemble_line=line)
+        except ValueError as exc:
+            raise ValueError(f"{f} (request {k}): {exc}") from None
 
 
 def transformer_of_training_job(

@@ -32,6 +32,11 @@ _CHOICES = {
     "TransformOutput.AssembleWith": ("None", "Line"),
     "BatchStrategy": ("MultiRecord", "SingleRecord"),
 }
+_DATA_PROCESSING_FIELDS = (
+    ("input_filter", "InputFilter"),
+    ("output_filter", "OutputFilter"),
+    ("join_source", "JoinSource"),
+)
 #: how long a job process may take to record its start before the job is marked Failed
 START_GRACE = 120.0
 
@@ -121,6 +126,7 @@ class TransformJobsApi:
                 raise self.error(
                     f"{field}: must be one of {', '.join(_CHOICES[field])} locally, got {value!r}"
                 )
+        self._check_data_processing(req, inp, out)
         payload = req.get("MaxPayloadInMB")
         if payload is not None and (
             isinstance(payload, bool) or not isinstance(payload, int) or payload < 0
@@ -149,6 +155,32 @@ class TransformJobsApi:
         except RuntimeError as exc:
             self._fail(name, str(exc))
         return {"TransformJobArn": arn}
+
+    def _check_data_processing(
+        self, req: Mapping[str, Any], inp: Mapping[str, Any], out: Mapping[str, Any]
+    ) -> None:
+        """``DataProcessing``'s filters and join, checked as the job will apply them (errors name
+        the request's fields)."""
+        from amtune.sagemaker.data_processing import DataProcessing
+
+        dp = req.get("DataProcessing") or {}
+        if not isinstance(dp, Mapping):
+            raise self.error(f"DataProcessing: must be an object, got {dp!r}")
+        try:
+            DataProcessing.create(
+                dp.get("InputFilter"),
+                dp.get("OutputFilter"),
+                dp.get("JoinSource"),
+                inp.get("ContentType"),
+                out.get("Accept"),
+                split_lines=inp.get("SplitType", "None") != "None",
+            )
+        except ValueError as exc:
+            message = str(exc)
+            for arg, key in _DATA_PROCESSING_FIELDS:
+                if message.startswith(arg + ":"):
+                    message = f"DataProcessing.{key}" + message[len(arg) :]
+            raise self.error(message) from None
 
     def _fail(self, name: str, reason: str) -> None:
         self.state.update_transform_job(
