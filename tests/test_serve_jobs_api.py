@@ -428,3 +428,32 @@ def test_builtin_xgboost_notebook_flow(tmp_path: Path, monkeypatch: pytest.Monke
         client.delete_endpoint(EndpointName="xgb-endpoint")
     finally:
         svc.stop()
+
+
+def test_session_waits_and_prints_logs_as_the_sdk(
+    env: tuple[Any, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``Session().logs_for_job(name, wait=True)``, ``wait_for_job`` and
+    ``wait_for_tuning_job`` after boto3 created the jobs, as the low-level notebooks call them."""
+    import amtune
+
+    sm, root = env
+    sess = amtune.Session(db=root / "amtune.db")  # the running service of that store
+    sm.create_training_job(TrainingJobName="logged", **definition(x=0.5, sleep=0.5))
+    sess.logs_for_job("logged", wait=True)
+    assert "loss: 0.04" in capsys.readouterr().out
+    assert sess.wait_for_job("logged")["TrainingJobStatus"] == "Completed"
+    assert sess.describe_training_job("logged")["HyperParameters"]["x"] == "0.5"
+    broken = definition()
+    broken["HyperParameters"]["sagemaker_program"] = '"broken.py"'
+    (root / "broken.py").write_text("print('about to fail')\nraise SystemExit(3)\n")
+    sm.create_training_job(TrainingJobName="broken", **broken)
+    with pytest.raises(amtune.UnexpectedStatusException, match="Training job broken: Failed"):
+        sess.logs_for_job("broken", wait=True)
+    assert "about to fail" in capsys.readouterr().out
+    with pytest.raises(amtune.UnexpectedStatusException, match="broken"):
+        sess.wait_for_job("broken")
+    sm.create_hyper_parameter_tuning_job(**tuning_request("waited", max_jobs=2))
+    d = sess.wait_for_tuning_job("waited")
+    assert d["HyperParameterTuningJobStatus"] == "Completed"
+    assert sess.describe_tuning_job("waited")["BestTrainingJob"]["TrainingJobName"]

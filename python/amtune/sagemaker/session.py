@@ -257,6 +257,99 @@ class Session:
         doc: dict[str, Any] = self._client.call(action, **request)
         return doc
 
+    # ------------------------------------------------------------------ jobs
+    def describe_training_job(self, job_name: str) -> dict[str, Any]:
+        return self.call("DescribeTrainingJob", TrainingJobName=job_name)
+
+    def describe_tuning_job(self, job_name: str) -> dict[str, Any]:
+        return self.call("DescribeHyperParameterTuningJob", HyperParameterTuningJobName=job_name)
+
+    def describe_transform_job(self, job_name: str) -> dict[str, Any]:
+        return self.call("DescribeTransformJob", TransformJobName=job_name)
+
+    def stop_tuning_job(self, name: str) -> None:
+        self.call("StopHyperParameterTuningJob", HyperParameterTuningJobName=name)
+
+    def _wait(
+        self, kind: str, name: str, describe: Any, status_key: str, poll: float
+    ) -> dict[str, Any]:
+        """Poll ``describe()`` (every ``min(poll, 0.5)`` s) until job ``name`` has ended; raise
+        :class:`~amtune.UnexpectedStatusException` if it Failed, as the SDK does."""
+        interval = max(0.05, min(float(poll), 0.5))
+        while True:
+            desc: dict[str, Any] = describe()
+            status = desc[status_key]
+            if status in ("Completed", "Failed", "Stopped"):
+                break
+            time.sleep(interval)
+        if status == "Failed":
+            raise UnexpectedStatusException.for_job(kind, name, status, desc.get("FailureReason"))
+        return desc
+
+    def wait_for_job(self, job: str, poll: float = 5) -> dict[str, Any]:
+        """Wait for training job ``job`` to end; its DescribeTrainingJob document."""
+        return self._wait(
+            "Training job", job, lambda: self.describe_training_job(job), "TrainingJobStatus", poll
+        )
+
+    def wait_for_tuning_job(self, job: str, poll: float = 5) -> dict[str, Any]:
+        """Wait for tuning job ``job`` to end; its DescribeHyperParameterTuningJob document."""
+        return self._wait(
+            "Tuning job",
+            job,
+            lambda: self.describe_tuning_job(job),
+            "HyperParameterTuningJobStatus",
+            poll,
+        )
+
+    def wait_for_transform_job(self, job: str, poll: float = 5) -> dict[str, Any]:
+        """Wait for transform job ``job`` to end; its DescribeTransformJob document."""
+        return self._wait(
+            "Transform job",
+            job,
+            lambda: self.describe_transform_job(job),
+            "TransformJobStatus",
+            poll,
+        )
+
+    def logs_for_job(
+        self,
+        job_name: str,
+        wait: bool = False,
+        poll: float = 10,
+        log_type: str = "All",
+        timeout: float | None = None,
+    ) -> None:
+        """Print training job ``job_name``'s output (its ``train.log``; each fold's of a k-fold
+        job); with ``wait``, follow it until the job ends (every ``min(poll, 0.5)`` s, at most
+        ``timeout`` s) and raise :class:`~amtune.UnexpectedStatusException` if it Failed."""
+        from amtune.sagemaker.training import job_logs
+
+        interval = max(0.05, min(float(poll), 0.5))
+        deadline = None if timeout is None else time.monotonic() + float(timeout)
+        positions: dict[Path, int] = {}
+        while True:
+            desc = self.describe_training_job(job_name)
+            job_dir = Path(desc["ModelArtifacts"]["S3ModelArtifacts"]).parent
+            for prefix, path in job_logs(job_dir):
+                with open(path, "rb") as f:
+                    f.seek(positions.get(path, 0))
+                    data = f.read()
+                end = data.rfind(b"\n") + 1
+                if end:
+                    text = data[:end].decode("utf-8", "replace")
+                    print("".join(prefix + ln for ln in text.splitlines(keepends=True)), end="")
+                    positions[path] = positions.get(path, 0) + end
+            status = desc["TrainingJobStatus"]
+            done = status in ("Completed", "Failed", "Stopped")
+            if not wait or done or (deadline is not None and time.monotonic() > deadline):
+                break
+            time.sleep(interval)
+        if wait and status == "Failed":
+            raise UnexpectedStatusException.for_job(
+                "Training job", job_name, status, desc.get("FailureReason")
+            )
+
     # ------------------------------------------------------------------ local "S3"
     def default_bucket(self) -> str:
         """The local directory standing for the default bucket (created)."""
