@@ -23,6 +23,7 @@ from typing import Any
 
 from amtune.serve.endpoints import EndpointManager
 from amtune.serve.jobs_api import JobsApi
+from amtune.serve.listing import paged
 from amtune.serve.state import ServeState
 from amtune.serve.transform_jobs_api import TransformJobsApi
 
@@ -426,29 +427,5 @@ class ControlPlane:
     def _filter(
         rows: list[dict[str, Any]], req: Mapping[str, Any]
     ) -> tuple[list[dict[str, Any]], dict[str, str]]:
-        """NameContains, CreationTime/LastModifiedTime Before/After, SortBy, SortOrder,
-        MaxResults and NextToken, as the List* actions take them."""
-        nc = req.get("NameContains")
-        if nc:
-            rows = [r for r in rows if nc in r["name"]]
-        for key, col, before in (
-            ("CreationTimeBefore", "creation_time", True),
-            ("CreationTimeAfter", "creation_time", False),
-            ("LastModifiedTimeBefore", "last_modified_time", True),
-            ("LastModifiedTimeAfter", "last_modified_time", False),
-        ):
-            t = req.get(key)
-            if t is not None:
-                rows = [
-                    r
-                    for r in rows
-                    if col in r and (r[col] < float(t) if before else r[col] > float(t))
-                ]
-        sort_by = str(req.get("SortBy") or "CreationTime").lower()
-        col = {"name": "name", "status": "status"}.get(sort_by, "creation_time")
-        descending = req.get("SortOrder", "Descending" if "SortBy" in req else "Ascending")
-        rows = sorted(rows, key=lambda r: (r[col], r["name"]), reverse=descending == "Descending")
-        start = int(req.get("NextToken") or 0)
-        limit = int(req.get("MaxResults") or 100)
-        token = {"NextToken": str(start + limit)} if start + limit < len(rows) else {}
-        return rows[start : start + limit], token
+        """The List actions' filters and pages; newest first when a ``SortBy`` is given."""
+        return paged(rows, req, "Descending" if "SortBy" in req else "Ascending")

@@ -31,12 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from amtune.serve.detached import log_tail, process_cmdline, start_detached
+from amtune.serve.listing import paged, window
 from amtune.store import STANDALONE, NotFoundError, Store
 from amtune.tuning.liveness import process_exists
 
 #: how long a Create action waits for its job to appear in the store
 START_TIMEOUT = 120.0
-_JOB_LIST_SORT = {"Name": "name", "CreationTime": "creation_time", "Status": "status"}
 
 
 class JobsApi:
@@ -183,7 +183,7 @@ class JobsApi:
             for r in rows
             if status is None or r["status"] == status
         ]
-        page, token = paged(items, req, "CreationTime", "Descending")
+        page, token = paged(items, req, "Descending")
         return token | {
             "TrainingJobSummaries": [
                 {
@@ -273,7 +273,7 @@ class JobsApi:
             for d in docs
             if status is None or d["HyperParameterTuningJobStatus"] == status
         ]
-        page, token = paged(items, req, "CreationTime", "Descending")
+        page, token = paged(items, req, "Descending")
         keys = (
             "HyperParameterTuningJobName",
             "HyperParameterTuningJobArn",
@@ -334,7 +334,7 @@ class JobsApi:
                 sort_by, "TrainingJobStatus"
             )
             summaries.sort(key=lambda s: (s[key], s["TrainingJobName"]), reverse=descending)
-        start, limit = _window(req)
+        start, limit = window(req)
         token = {"NextToken": str(start + limit)} if start + limit < len(summaries) else {}
         return token | {"TrainingJobSummaries": summaries[start : start + limit]}
 
@@ -349,35 +349,6 @@ def _has_training_job(st: Store, name: str) -> bool:
 
 def _tuning_names(st: Store) -> list[str]:
     return [j["name"] for j in st.list_tuning_jobs()]
-
-
-def _window(req: Mapping[str, Any]) -> tuple[int, int]:
-    return int(req.get("NextToken") or 0), int(req.get("MaxResults") or 100)
-
-
-def paged(
-    rows: list[dict[str, Any]], req: Mapping[str, Any], default_sort: str, default_order: str
-) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """NameContains, CreationTime/LastModifiedTime Before/After, SortBy, SortOrder, MaxResults
-    and NextToken of a List action."""
-    nc = req.get("NameContains")
-    if nc:
-        rows = [r for r in rows if nc in r["name"]]
-    for key, col, before in (
-        ("CreationTimeBefore", "creation_time", True),
-        ("CreationTimeAfter", "creation_time", False),
-        ("LastModifiedTimeBefore", "last_modified_time", True),
-        ("LastModifiedTimeAfter", "last_modified_time", False),
-    ):
-        t = req.get(key)
-        if t is not None:
-            rows = [r for r in rows if (r[col] < float(t) if before else r[col] > float(t))]
-    col = _JOB_LIST_SORT.get(str(req.get("SortBy") or default_sort), "creation_time")
-    descending = (req.get("SortOrder") or default_order) == "Descending"
-    rows = sorted(rows, key=lambda r: (r[col], r["name"]), reverse=descending)
-    start, limit = _window(req)
-    token = {"NextToken": str(start + limit)} if start + limit < len(rows) else {}
-    return rows[start : start + limit], token
 
 
 def _driver_pid(stem: Path) -> int | None:

@@ -22,6 +22,7 @@ from typing import Any
 
 from amtune.sagemaker.estimator import TRAINING_JOB_NAME_RE
 from amtune.serve.detached import log_tail, start_detached
+from amtune.serve.listing import paged
 from amtune.serve.state import ServeState
 from amtune.tuning.liveness import process_exists
 
@@ -237,8 +238,6 @@ class TransformJobsApi:
         return doc
 
     def list_transform_jobs(self, req: dict[str, Any], region: str) -> dict[str, Any]:
-        from amtune.serve.jobs_api import paged
-
         rows = [self._row(r["name"], region) for r in self.state.list_transform_jobs()]
         status = req.get("StatusEquals")
         items = [
@@ -254,7 +253,7 @@ class TransformJobsApi:
             for r in rows
             if status is None or r["status"] == status
         ]
-        page, token = paged(items, req, "CreationTime", "Descending")
+        page, token = paged(items, req, "Descending")
         summaries = []
         for r in page:
             s: dict[str, Any] = {
