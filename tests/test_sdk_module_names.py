@@ -31,12 +31,56 @@ def test_get_execution_role_is_a_placeholder_role():
         ("tuner", "WarmStartTypes"),
         ("utils", "name_from_base"),
         ("session", "production_variant"),
+        ("model", "Model"),
+        ("predictor", "Predictor"),
+        ("transformer", "Transformer"),
+        ("serializers", "CSVSerializer"),
+        ("deserializers", "JSONDeserializer"),
+        ("analytics", "TrainingJobAnalytics"),
+        ("analytics", "HyperparameterTuningJobAnalytics"),
+        ("sklearn", "SKLearn"),
+        ("sklearn.estimator", "SKLearn"),
+        ("sklearn.model", "SKLearnModel"),
+        ("sklearn.model", "SKLearnPredictor"),
+        ("pytorch", "PyTorch"),
+        ("pytorch.estimator", "PyTorch"),
+        ("pytorch.model", "PyTorchModel"),
+        ("pytorch.model", "PyTorchPredictor"),
+        ("xgboost", "XGBoost"),
+        ("xgboost.estimator", "XGBoost"),
+        ("xgboost.model", "XGBoostModel"),
+        ("xgboost.model", "XGBoostPredictor"),
+        ("tensorflow", "TensorFlow"),
+        ("tensorflow.estimator", "TensorFlow"),
+        ("tensorflow.model", "TensorFlowPredictor"),
+        ("huggingface", "HuggingFace"),
+        ("huggingface.model", "HuggingFacePredictor"),
     ],
 )
 def test_sdk_submodules_are_reachable_both_ways(module, name):
     # `sagemaker.inputs.TrainingInput` after `import sagemaker`, and `from sagemaker.tuner import`
-    attr = getattr(getattr(sagemaker, module), name)
+    parent = sagemaker
+    for part in module.split("."):
+        if not hasattr(parent, part):  # a package's submodule: imported as the SDK's are
+            importlib.import_module(f"{parent.__name__}.{part}")
+        parent = getattr(parent, part)
+    attr = getattr(parent, name)
     assert getattr(importlib.import_module(f"amtune.{module}"), name) is attr
+    # the SDK's class of that name, wherever amtune defines it
+    assert attr.__name__ == name
+
+
+def test_the_sdk_packages_do_not_shadow_their_libraries():
+    """``amtune.xgboost`` and ``amtune.sklearn`` hold the SDK's names; the libraries stay the
+    libraries, and ``AmtuneSearchCV`` stays in ``amtune.sklearn``."""
+    xgboost = pytest.importorskip("xgboost")
+    pytest.importorskip("sklearn")
+    from amtune.sklearn import AmtuneSearchCV
+
+    assert hasattr(xgboost, "DMatrix")
+    assert AmtuneSearchCV.__module__ == "amtune.sklearn.search_cv"
+    with pytest.raises(AttributeError, match="amtune.sklearn"):
+        _ = amtune.sklearn.GridSearchCV  # not re-exported
 
 
 def test_the_sdk_v1_argument_names_are_read_with_a_warning():

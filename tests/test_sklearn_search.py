@@ -294,7 +294,7 @@ def test_bad_arguments_raise_at_fit(
 def test_docstring_example() -> None:
     import doctest
 
-    import amtune.sklearn as module
+    import amtune.sklearn.search_cv as module
 
     tests = [t for t in doctest.DocTestFinder().find(module) if t.examples]
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)

@@ -108,7 +108,25 @@ _LAZY = {
 # submodules reachable as attributes, as ``sagemaker.image_uris`` is after ``import sagemaker``
 _SUBMODULES = {
     name: f"amtune.{name}"
-    for name in ("estimator", "image_uris", "inputs", "session", "tuner", "utils")
+    for name in (
+        "analytics",
+        "deserializers",
+        "estimator",
+        "huggingface",
+        "image_uris",
+        "inputs",
+        "model",
+        "predictor",
+        "pytorch",
+        "serializers",
+        "session",
+        "sklearn",
+        "tensorflow",
+        "transformer",
+        "tuner",
+        "utils",
+        "xgboost",
+    )
 }
 
 

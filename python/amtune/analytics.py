@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from amtune._lazy import lazy_attributes
 from amtune.enums import ObjectiveStatus, ObjectiveType, TrainingJobStatus
 from amtune.evaluation.report import spread, spread_columns
 from amtune.sagemaker.document import StoredConfig, hp_strings
@@ -275,3 +276,14 @@ def overall_best(store: Store, name: str) -> dict[str, Any] | None:
         return None
     tj = next(t for b, t in cands if b is best)
     return training_job_summary(best, objective, tj)
+
+
+# ``sagemaker.analytics``' classes (amtune.sagemaker.analytics), imported when first used:
+# ``from amtune.analytics import TrainingJobAnalytics``
+__getattr__ = lazy_attributes(
+    __name__,
+    {
+        "HyperparameterTuningJobAnalytics": "amtune.sagemaker.analytics",
+        "TrainingJobAnalytics": "amtune.sagemaker.analytics",
+    },
+)

@@ -1,0 +1,20 @@
+"""``sagemaker.deserializers``: ``from amtune.deserializers import JSONDeserializer``
+(:mod:`amtune.serve.serializers`)."""
+
+from __future__ import annotations
+
+from amtune.serve.serializers import (
+    BytesDeserializer,
+    CSVDeserializer,
+    JSONDeserializer,
+    NumpyDeserializer,
+    StringDeserializer,
+)
+
+__all__ = [
+    "BytesDeserializer",
+    "CSVDeserializer",
+    "JSONDeserializer",
+    "NumpyDeserializer",
+    "StringDeserializer",
+]
