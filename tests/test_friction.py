@@ -223,3 +223,21 @@ def test_cli_version_help_logs_and_jobs_columns(tmp_path, capsys):
     assert "validation:rmse: 4 values" in out and "train.log" in out and "exit code 0" in out
     assert main(["describe", "clijob", "--db", db]) == 0
     assert "\n    x = " in capsys.readouterr().out  # the best job's hyperparameters, one per line
+
+
+def test_a_failure_reason_keeps_the_start_of_a_long_error_line(tmp_path):
+    """The error's message starts its line: a long last line (a list of valid names) is cut at
+    its end, and earlier lines are dropped first, so the cause stays in FailureReason."""
+    valid = ", ".join(f"name_{i}" for i in range(200))
+    text = (
+        "print('loading data')\n"
+        f"raise SystemExit(\"ValueError: hyperparameter 'silent': not a hyperparameter (valid: {valid})\")\n"
+    )
+    from amtune import UnexpectedStatusException
+
+    t = _cmd_tuner(tmp_path, text, r"rmse: (\S+)", max_jobs=1, quiet=True)
+    with pytest.raises(UnexpectedStatusException):
+        t.fit(job_name="longerror")
+    (reason,) = t.analytics()["FailureReason"]
+    assert "ValueError: hyperparameter 'silent': not a hyperparameter (valid: name_0" in reason
+    assert len(reason) < 1024  # SageMaker's limit for FailureReason

@@ -23,7 +23,7 @@ from amtune.runners.spec import Handle, JobSpec, NullHandle, Runner, signal_name
 from amtune.sagemaker import cloudwatch, toolkit
 
 _TAIL_LINES = 5
-_TAIL_CHARS = 500
+_TAIL_CHARS = 300
 #: Output is read and matched in pieces of at most this many bytes: a longer line (or output
 #: with no newline at all) is matched piece by piece, so an emission that straddles two pieces
 #: is not seen; the log keeps the line whole.
@@ -226,7 +226,8 @@ class CommandRunner(Runner):
                 complete = raw.endswith(b"\n")
                 line = raw.decode("utf-8", "replace").rstrip("\r\n")
                 n_lines += complete
-                tail.append(line[-_TAIL_CHARS:])
+                # an error's message starts its line: keep the start of a long line
+                tail.append(line if len(line) <= _TAIL_CHARS else line[:_TAIL_CHARS] + "\u2026")
                 if len(tail) > _TAIL_LINES:
                     del tail[0]
                 found, warnings = parser.parse_line(line)
@@ -264,7 +265,7 @@ class CommandRunner(Runner):
         elif code < 0:
             out = Outcome(False, f"the command was killed by {signal_name(-code)}", retryable=True)
         else:
-            last = " | ".join(tail)[-500:]
+            last = Outcome(False, output_tail=tail).last_output()
             out = Outcome(
                 False,
                 f"AlgorithmError: the command exited with code {code}"

@@ -33,6 +33,27 @@ class Outcome:
     #: metric name -> the last capture of its regex that was not a number (e.g. 'N/A')
     not_numbers: dict[str, str] = field(default_factory=dict)
 
+    def last_output(self, max_chars: int = 600) -> str:
+        """The last output lines for a failure reason: whole lines (each already cut to its
+        start by the runner), as many of the latest as fit in ``max_chars``, oldest first. An
+        error's message starts its line, so lines are cut at the end and dropped from the
+        beginning, never cut at their start.
+
+        >>> Outcome(False, output_tail=["a" * 50, "ValueError: bad 'x'"]).last_output(40)
+        "ValueError: bad 'x'"
+        >>> Outcome(False, output_tail=["one", "two"]).last_output()
+        'one | two'
+        """
+        kept: list[str] = []
+        size = 0
+        for line in reversed([t for t in self.output_tail if t.strip()]):
+            cost = len(line) + (3 if kept else 0)
+            if kept and size + cost > max_chars:
+                break
+            kept.append(line if len(line) <= max_chars else line[: max_chars - 1] + "\u2026")
+            size += cost
+        return " | ".join(reversed(kept))
+
 
 @dataclass(frozen=True)
 class MetricEmitted:

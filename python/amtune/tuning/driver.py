@@ -624,7 +624,7 @@ class Driver:
             )
         msg = f"the objective metric {name!r} was never emitted{rx}"
         if out.output_tail:
-            msg += "; last output: " + " | ".join(out.output_tail)[-400:]
+            msg += "; last output: " + out.last_output()
         return msg
 
     def _show_job(self, run: TuningRun, js: TrainingJobState) -> None:
