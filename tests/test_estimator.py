@@ -43,9 +43,14 @@ def test_sklearn_estimator_runs_one_training_job_like_the_notebook(tmp_path, cap
     # the SDK JSON-encodes a framework estimator's hyperparameters
     assert est.hyperparameters()["target"] == '"target"'
     assert est.hyperparameters()["verbosity"] == '"2"'
-    est.fit({"train": str(ch["train"]), "test": str(ch["test"])}, job_name="rf-one")
-    out = capsys.readouterr().out
-    assert "AE-at-50th-percentile:" in out  # logs=True prints the job's output
+    est.fit(
+        {"train": str(ch["train"]), "test": str(ch["test"])},
+        job_name="rf-one",
+        experiment_config={"ExperimentName": "e", "TrialName": "t"},
+    )
+    captured = capsys.readouterr()
+    assert "AE-at-50th-percentile:" in captured.out  # logs=True prints the job's output
+    assert "experiment_config: SageMaker Experiments are not run locally" in captured.err
     d = est.describe()
     assert d["TrainingJobName"] == "rf-one" and d["TrainingJobStatus"] == "Completed"
     metrics = {m["MetricName"]: m["Value"] for m in d["FinalMetricDataList"]}

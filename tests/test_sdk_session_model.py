@@ -164,8 +164,8 @@ def test_session_clients_and_local_bucket(env: tuple[Path, amtune.Session], tmp_
     assert isinstance(s.sagemaker_client.list_endpoints()["Endpoints"], list)
     assert s.boto_region_name
     lonely = amtune.Session(db=tmp_path / "amtune.db")
-    with pytest.raises(RuntimeError, match="no endpoint service runs"):
-        _ = lonely.sagemaker_runtime_client
+    # a notebook's `sess.boto_session.region_name` (a boto3 session of the Session's region)
+    assert lonely.boto_session.region_name == lonely.boto_region_name
     assert lonely.default_bucket() == str((tmp_path / "amtune-bucket").resolve())
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "a.csv").write_text("1\n")
@@ -198,3 +198,25 @@ def test_image_uris_is_an_attribute_and_knows_framework_images() -> None:
     )
     with pytest.raises(ValueError, match="version: required"):
         sagemaker.image_uris.retrieve("pytorch", "us-east-1")
+
+
+def test_session_clients_start_the_service_on_demand(tmp_path: Path) -> None:
+    """``Session().sagemaker_client`` of a store with no running service starts one (detached,
+    as ``deploy()`` does), so a notebook's first boto3 call works."""
+    pytest.importorskip("boto3")
+    import os
+    import signal
+
+    from amtune.serve.state import ServeState
+
+    s = amtune.Session(db=tmp_path / "amtune.db")
+    try:
+        assert s.sagemaker_client.list_training_jobs()["TrainingJobSummaries"] == []
+        assert isinstance(s.sagemaker_runtime_client.meta.endpoint_url, str)
+    finally:
+        state = ServeState(tmp_path / "amtune.db")
+        row = state.service()
+        state.close()
+        if row is not None:
+            os.kill(int(row["pid"]), signal.SIGTERM)
+    assert row is not None

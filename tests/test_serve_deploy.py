@@ -95,6 +95,8 @@ def test_deploy_best_training_job_of_a_tuning_job(
     # the best job has threshold 0.5: 0.6 -> 1, 0.4 -> 0
     assert p.predict([[0.6], [0.4]]) == [1, 0]
     assert p.last_variant == "AllTraffic" and p.last_inference_id
+    with pytest.deprecated_call(match="endpoint_name"):  # the SDK v1 name, kept by v2
+        assert p.endpoint == "best"
 
 
 def test_cli_variants_shadow_metrics_online_and_thompson(

@@ -238,6 +238,7 @@ class EstimatorBase:
         if output_path is not None and str(output_path).startswith("s3://"):
             ignored.append("output_path (S3)")
             output_path = None
+        self._notices = notices
         if notices and ignored:
             notice(
                 f"{type(self).__name__}: no local meaning, ignored: {', '.join(sorted(ignored))}"
@@ -406,6 +407,8 @@ class EstimatorBase:
         channels = resolve_inputs_with_types(inputs)
         paths = {k: p for k, (p, _) in channels.items()}
         name = self._job_name(job_name)
+        if experiment_config and self._notices:
+            notice("fit: experiment_config: SageMaker Experiments are not run locally; ignored")
         cmd, wd = self.training_command()
         request = self.training_request(name, channels)
         runner: Runner = CommandRunner(

@@ -166,7 +166,7 @@ class Session:
         url: str | None = None,
         **ignored: Any,
     ) -> None:
-        self.boto_session = boto_session
+        self._boto_session = boto_session
         self.db = resolve_db_path(db)
         self._url = url.rstrip("/") if url else None
         self._client: Any = None
@@ -185,7 +185,7 @@ class Session:
     def boto_region_name(self) -> str:
         """The region of ``boto_session``, else ``AWS_REGION`` / ``AWS_DEFAULT_REGION``, else
         ``us-east-1``."""
-        region = getattr(self.boto_session, "region_name", None)
+        region = getattr(self._boto_session, "region_name", None)
         return str(
             region
             or os.environ.get("AWS_REGION")
@@ -202,20 +202,24 @@ class Session:
             self._url = service_url(self.db)
         return self._url
 
-    def _running_url(self) -> str:
-        if self._url is not None:
-            return self._url
-        from amtune.serve.deployment import service_url
-        from amtune.store import NotFoundError
+    @property
+    def boto_session(self) -> Any:
+        """The boto3 session given, else one of :attr:`boto_region_name` (made when first used;
+        a notebook reads ``sess.boto_session.region_name``). Without boto3: an object with
+        ``region_name``."""
+        if self._boto_session is None:
+            try:
+                import boto3
+            except ImportError:
+                from types import SimpleNamespace
 
-        try:
-            return service_url(self.db, start=False)
-        except NotFoundError:
-            raise RuntimeError(
-                f"no endpoint service runs for {self.db}: start one (`amtune endpoint serve "
-                f"--db {self.db}`, or any Session call that creates a model or an endpoint), "
-                f"or give Session(url=...)"
-            ) from None
+                return SimpleNamespace(region_name=self.boto_region_name)
+            self._boto_session = boto3.Session(region_name=self.boto_region_name)
+        return self._boto_session
+
+    @boto_session.setter
+    def boto_session(self, value: Any) -> None:
+        self._boto_session = value
 
     def _boto3_client(self, service: str) -> Any:
         try:
@@ -227,7 +231,7 @@ class Session:
             ) from None
         return boto3.client(
             service,
-            endpoint_url=self._running_url(),
+            endpoint_url=self.url,
             region_name=self.boto_region_name,
             aws_access_key_id="amtune",
             aws_secret_access_key="amtune",
@@ -235,14 +239,16 @@ class Session:
 
     @property
     def sagemaker_client(self) -> Any:
-        """A boto3 ``sagemaker`` client of the running endpoint service."""
+        """A boto3 ``sagemaker`` client of the store's endpoint service (started detached when
+        none runs)."""
         if self._sagemaker_client is None:
             self._sagemaker_client = self._boto3_client("sagemaker")
         return self._sagemaker_client
 
     @property
     def sagemaker_runtime_client(self) -> Any:
-        """A boto3 ``sagemaker-runtime`` client of the running endpoint service."""
+        """A boto3 ``sagemaker-runtime`` client of the store's endpoint service (started
+        detached when none runs)."""
         if self._runtime_client is None:
             self._runtime_client = self._boto3_client("sagemaker-runtime")
         return self._runtime_client

@@ -396,6 +396,18 @@ class Predictor:
         return AutoDeserializer()
 
     @property
+    def endpoint(self) -> str:
+        """The SDK v1 name of :attr:`endpoint_name` (v2 keeps it, deprecated)."""
+        import warnings
+
+        warnings.warn(
+            "The endpoint attribute has been renamed in sagemaker>=2: use endpoint_name",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.endpoint_name
+
+    @property
     def content_type(self) -> str:
         """The request's content type (the serializer's)."""
         return content_type_of(self.serializer)
