@@ -457,3 +457,48 @@ def test_session_waits_and_prints_logs_as_the_sdk(
     d = sess.wait_for_tuning_job("waited")
     assert d["HyperParameterTuningJobStatus"] == "Completed"
     assert sess.describe_tuning_job("waited")["BestTrainingJob"]["TrainingJobName"]
+
+
+def test_create_model_finds_the_code_of_an_s3_submit_directory(env: tuple[Any, Path]) -> None:
+    """A notebook copies the training job's ``sagemaker_submit_directory`` (an S3 URI) into
+    CreateModel's environment: the code is where CreateTrainingJob found it."""
+    sm, root = env
+    (root / "inference.py").write_text("def model_fn(model_dir):\n    return None\n")
+    for name, program in (("found", "inference.py"), ("missing", "serve.py")):
+        sm.create_model(
+            ModelName=name,
+            ExecutionRoleArn=ROLE,
+            PrimaryContainer={
+                "Image": "amtune/python:local",
+                "ModelDataUrl": str(root / "data"),
+                "Environment": {
+                    "SAGEMAKER_PROGRAM": program,
+                    "SAGEMAKER_SUBMIT_DIRECTORY": "s3://bucket/code/sourcedir.tar.gz",
+                },
+            },
+        )
+    env_of = lambda n: sm.describe_model(ModelName=n)["PrimaryContainer"]["Environment"]  # noqa: E731
+    assert env_of("found")["SAGEMAKER_SUBMIT_DIRECTORY"] == str(root)
+    # no such program here: left as given (the endpoint then fails with the reason)
+    assert env_of("missing")["SAGEMAKER_SUBMIT_DIRECTORY"].startswith("s3://")
+
+
+def test_a_local_sourcedir_tarball_is_the_code(env: tuple[Any, Path]) -> None:
+    """``sagemaker_submit_directory`` naming a local ``sourcedir.tar.gz`` (the SDK's upload
+    layout): the code is extracted from it, as SageMaker does."""
+    import io
+    import tarfile
+
+    sm, root = env
+    with tarfile.open(root / "sourcedir.tar.gz", "w:gz") as tf:
+        data = TRAIN.encode()
+        info = tarfile.TarInfo("packed.py")
+        info.size = len(data)
+        tf.addfile(info, io.BytesIO(data))
+    req = definition(x=0.1)
+    req["HyperParameters"]["sagemaker_program"] = _json("packed.py")
+    req["HyperParameters"]["sagemaker_submit_directory"] = _json(str(root / "sourcedir.tar.gz"))
+    sm.create_training_job(TrainingJobName="packed", **req)
+    assert wait_for(training_status(sm, "packed"), ("Completed", "Failed")) == "Completed"
+    final = sm.describe_training_job(TrainingJobName="packed")["FinalMetricDataList"]
+    assert [m["Value"] for m in final if m["MetricName"] == "loss"] == [pytest.approx(0.04)]

@@ -18,10 +18,12 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from amtune._archive import extracted
 from amtune.sagemaker import toolkit
 
 #: Fields of DescribeHyperParameterTuningJob responses that are not request fields.
@@ -107,6 +109,11 @@ def source_directory(
         if "://" not in local:
             p = Path(local).expanduser()
             p = p if p.is_absolute() else (base / p)
+            # the SDK uploads the code as sourcedir.tar.gz: a local one is extracted, as
+            # SageMaker extracts it into the container's code directory
+            unpacked = extracted(p, Path(tempfile.gettempdir()) / "amtune-code")
+            if unpacked is not None:
+                return unpacked
             if not p.is_dir():
                 raise RequestError(
                     f"{path}.{toolkit.SUBMIT_DIRECTORY}", f"no such directory: {p.resolve()}"

@@ -139,10 +139,25 @@ class ControlPlane:
         if self.state.get_resource("serve_models", name) is not None:
             raise ApiError(f'Cannot create already existing model "{arn}".')
         tags = req.pop("Tags", None) or []
+        for container in [req.get("PrimaryContainer"), *(req.get("Containers") or [])]:
+            if isinstance(container, dict):
+                self._local_code(container)
         self.state.put_resource("serve_models", name, arn, req, time.time())
         if tags:
             self.state.add_tags(arn, tags)
         return {"ModelArn": arn}
+
+    def _local_code(self, container: dict[str, Any]) -> None:
+        """An S3 ``SAGEMAKER_SUBMIT_DIRECTORY`` (as a training job's description gives it) is
+        the service's working directory when ``SAGEMAKER_PROGRAM`` is there: the rule by which
+        CreateTrainingJob found the code of the same request."""
+        env = container.get("Environment")
+        if not isinstance(env, dict):
+            return
+        submit, program = env.get("SAGEMAKER_SUBMIT_DIRECTORY"), env.get("SAGEMAKER_PROGRAM")
+        if isinstance(submit, str) and submit.startswith("s3://") and isinstance(program, str):
+            if (self.jobs.workdir / program).is_file():
+                env["SAGEMAKER_SUBMIT_DIRECTORY"] = str(self.jobs.workdir)
 
     def _model(self, name: str, region: str) -> dict[str, Any]:
         m = self.state.get_resource("serve_models", name)

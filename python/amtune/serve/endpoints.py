@@ -8,7 +8,6 @@ never restarts a model server.
 
 from __future__ import annotations
 
-import tarfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from amtune._archive import extracted
 from amtune.serve.router import EndpointRuntime, Router, VariantRuntime
 from amtune.serve.state import ServeState
 from amtune.serve.supervisor import ModelServer, ModelServerError, ModelSpec, Supervisor
@@ -49,16 +49,10 @@ def _unpack(path: Path, cache: Path) -> Path:
     """A directory for ``path``: itself, or a .tar.gz extracted once into ``cache``."""
     if path.is_dir():
         return path
-    if path.name.endswith((".tar.gz", ".tgz", ".tar")):
-        dest = cache / f"{path.name}-{int(path.stat().st_mtime_ns)}"
-        if not dest.exists():
-            tmp = dest.with_suffix(".partial")
-            tmp.mkdir(parents=True, exist_ok=True)
-            with tarfile.open(path) as tf:
-                tf.extractall(tmp, filter="data")
-            tmp.rename(dest)
-        return dest
-    raise ModelSourceError(f"{path} is neither a directory nor a .tar.gz archive")
+    found = extracted(path, cache)
+    if found is None:
+        raise ModelSourceError(f"{path} is neither a directory nor a .tar.gz archive")
+    return found
 
 
 def model_spec(model: Mapping[str, Any], cache: Path) -> ModelSpec:
