@@ -471,3 +471,55 @@ def test_a_restarted_service_restarts_its_endpoints(tmp_path: Path) -> None:
             EndpointName="kept", Body=b"1", ContentType="text/csv", Accept="text/csv"
         )
         assert r["Body"].read() == b"3.0"
+
+
+def test_target_container_hostname_of_a_multi_container_model(
+    service: EndpointService, tmp_path: Path
+) -> None:
+    """A Direct-mode multi-container model: its first container serves; naming another container
+    is an error that says so (not another container's answer under its name)."""
+    sm, rt = clients(service.url)
+    d1, d2 = make_model(tmp_path, "c1", 1.0), make_model(tmp_path, "c2", 100.0)
+
+    def container(host: str, d: Path) -> dict[str, Any]:
+        return {
+            "ContainerHostname": host,
+            "Image": "amtune/sklearn:local",
+            "ModelDataUrl": (d / "model").as_uri(),
+            "Environment": {
+                "SAGEMAKER_PROGRAM": "inference.py",
+                "SAGEMAKER_SUBMIT_DIRECTORY": str(d / "code"),
+            },
+        }
+
+    sm.create_model(
+        ModelName="multi",
+        Containers=[container("first", d1), container("second", d2)],
+        InferenceExecutionConfig={"Mode": "Direct"},
+        ExecutionRoleArn="arn:aws:iam::123456789012:role/local",
+    )
+    sm.create_endpoint_config(
+        EndpointConfigName="multi-config",
+        ProductionVariants=[
+            {"VariantName": "AllTraffic", "ModelName": "multi", "InitialInstanceCount": 1,
+             "InstanceType": "ml.m5.large"}
+        ],
+    )  # fmt: skip
+    sm.create_endpoint(EndpointName="multi", EndpointConfigName="multi-config")
+    wait_status(sm, "multi", "InService")
+    r = rt.invoke_endpoint(
+        EndpointName="multi", Body=b"1,2", ContentType="text/csv", Accept="text/csv",
+        TargetContainerHostname="first",
+    )  # fmt: skip
+    assert r["Body"].read() == b"3.0"
+    with pytest.raises(ClientError, match="serves the first container \\(first\\)"):
+        rt.invoke_endpoint(
+            EndpointName="multi", Body=b"1,2", ContentType="text/csv",
+            TargetContainerHostname="second",
+        )  # fmt: skip
+    with pytest.raises(ClientError, match="not valid") as e:
+        rt.invoke_endpoint(
+            EndpointName="multi", Body=b"1,2", ContentType="text/csv",
+            TargetContainerHostname="third",
+        )  # fmt: skip
+    assert e.value.response["Error"]["Code"] == "ValidationError"

@@ -76,6 +76,8 @@ def model_spec(model: Mapping[str, Any], cache: Path) -> ModelSpec:
         for word, module in BUILTIN_INFERENCE.items():
             if word in image:
                 program = module
+                # the module answers as this image's version does (amtune.builtin.inference_io)
+                env.setdefault("AMTUNE_IMAGE", image)
                 break
         else:
             raise ModelSourceError(
@@ -157,6 +159,12 @@ class EndpointManager:
         vr = VariantRuntime(
             v["VariantName"], v["ModelName"], float(v.get("InitialVariantWeight", 1.0)), [], shadow
         )
+        model = models.get(v["ModelName"]) or {}
+        vr.containers = [
+            str(c.get("ContainerHostname") or f"container-{i + 1}")
+            for i, c in enumerate(model.get("Containers") or [])
+            if isinstance(c, Mapping)
+        ]
         if not self.serve_models:
             return vr
         spec = model_spec(models[v["ModelName"]], self.cache)

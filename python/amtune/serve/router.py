@@ -64,6 +64,8 @@ class VariantRuntime:
     weight: float
     servers: list[ModelServer] = field(default_factory=list)
     shadow: bool = False
+    #: the ContainerHostname of each container of the model (the first one serves)
+    containers: list[str] = field(default_factory=list)
     _next: int = 0
 
     def pick(self) -> ModelServer | None:
@@ -180,6 +182,7 @@ class Router:
                 )
         else:
             variant = ep.choose(self.rng)
+        self._check_target_container(endpoint, variant, headers)
         inference_id = headers.get("x-amzn-sagemaker-inference-id") or uuid.uuid4().hex
         fwd = {k: headers[k] for k in _FORWARD if k in headers}
         fwd["x-amzn-sagemaker-inference-id"] = inference_id
@@ -206,6 +209,30 @@ class Router:
                 )
             )
         return Answer(200, rbody, out)
+
+    @staticmethod
+    def _check_target_container(
+        endpoint: str, variant: VariantRuntime, headers: Mapping[str, str]
+    ) -> None:
+        """``TargetContainerHostname`` (a multi-container model in Direct mode): amtune serves
+        the model's first container only, so naming another one is an error, not its answer."""
+        target = headers.get("x-amzn-sagemaker-target-container-hostname")
+        if target is None or (variant.containers and target == variant.containers[0]):
+            return
+        if target not in variant.containers:
+            raise RuntimeApiError(
+                400,
+                "ValidationError",
+                f"The container host name {target} is not valid for endpoint {endpoint}; the "
+                f"model's containers are {variant.containers or '(one unnamed container)'}.",
+            )
+        raise RuntimeApiError(
+            400,
+            "ValidationError",
+            f"Endpoint {endpoint}: amtune serves the first container ({variant.containers[0]}) "
+            f"of a multi-container model, not {target}; deploy {target}'s model on an endpoint "
+            f"of its own.",
+        )
 
     async def _forward(
         self, ep: EndpointRuntime, variant: VariantRuntime, body: bytes, headers: dict[str, str]
