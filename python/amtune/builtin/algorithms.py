@@ -48,6 +48,19 @@ class Algorithm:
         """The training command: ``[sys.executable, "-m", module]``."""
         return [sys.executable, "-m", self.module]
 
+    def command_for_image(self, uri: str) -> list[str]:
+        """The training command of a job on the image ``uri``: :attr:`command`, for XGBoost with
+        the image's version (``--image-version=1.0-1``), whose images differ by version.
+
+        >>> algorithm("xgboost").command_for_image("sagemaker-xgboost:1.0-1")[3:]
+        ['--image-version=1.0-1']
+        """
+        img = image_uris.try_parse(uri)
+        if self.name != "xgboost" or img is None:
+            return self.command
+        version = xgboost_spec.version_of_image(img)
+        return [*self.command, f"{xgboost_spec.IMAGE_VERSION_OPTION}={version}"]
+
     def metric_definitions(self) -> list[dict[str, str]]:
         """The predefined metric definitions (``[{"Name", "Regex"}, ...]``)."""
         return [m.definition() for m in self.metrics]

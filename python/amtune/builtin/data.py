@@ -1,4 +1,5 @@
-"""Reading a channel's records: CSV (label first, no header) and libsvm, with exact errors.
+"""Reading a channel's records: CSV (label first, no header), libsvm and Parquet, with exact
+errors.
 
 A channel is a directory (every regular file in it and below, in name order; hidden files are
 skipped) or a single file. A record that breaks a rule stops the training job with the file, the
@@ -18,6 +19,13 @@ Rules: every CSV row has the same number of columns as the first row of the chan
 algorithm allows them: XGBoost); libsvm lines are ``label index:value ...`` with integer indices
 ``0 <= index < 2**31 - 1`` (and, for validation and test channels, below the train channel's
 feature count); a channel with no records is an error.
+
+Parquet (``application/x-parquet`` or ``parquet``, for the algorithms that read it: XGBoost) is
+read with pandas (``pyarrow``; a clear error names it when it is not installed), as SageMaker's
+XGBoost image reads it: every file of the channel is one part of one table, files whose name
+starts with ``_`` (Spark's ``_SUCCESS``) are skipped as ``pyarrow`` skips them, the first column
+is the label and the others are the features. Every column is numeric (a null feature is a
+missing value), every file has the first file's number of columns, and a label is a finite number.
 """
 
 from __future__ import annotations
@@ -32,10 +40,20 @@ import numpy.typing as npt
 
 from amtune.builtin.contract import AlgorithmError
 
-__all__ = ["CSV", "LIBSVM", "DataError", "Dataset", "channel_files", "read_channel"]
+__all__ = [
+    "CSV",
+    "LIBSVM",
+    "PARQUET",
+    "DataError",
+    "Dataset",
+    "channel_files",
+    "media_type_of",
+    "read_channel",
+]
 
 CSV = "text/csv"
 LIBSVM = "text/libsvm"
+PARQUET = "application/x-parquet"
 MAX_FEATURE_INDEX = 2**31 - 2
 _CONTENT_TYPES = {
     "text/csv": CSV,
@@ -44,7 +62,12 @@ _CONTENT_TYPES = {
     "text/libsvm": LIBSVM,
     "libsvm": LIBSVM,
     "text/x-libsvm": LIBSVM,
+    # the XGBoost image's names of Parquet (it has no text/x-parquet)
+    "application/x-parquet": PARQUET,
+    "parquet": PARQUET,
 }
+#: The first bytes of a Parquet file.
+_PARQUET_MAGIC = b"PAR1"
 
 
 class DataError(AlgorithmError):
@@ -90,17 +113,51 @@ def channel_files(path: Path, channel: str) -> list[Path]:
     return files
 
 
-def content_type_of(files: list[Path], declared: str | None, channel: str) -> str:
-    """The channel's content type: the declared ``ContentType``, else by file extension, else by
-    the first record (``index:value`` tokens are libsvm)."""
+def media_type_of(declared: str) -> str | None:
+    """The content type a declared ``ContentType`` names (parameters such as ``;
+    label_size=1`` ignored), None when it is none of CSV, libsvm and Parquet."""
+    return _CONTENT_TYPES.get(declared.split(";")[0].strip().lower())
+
+
+def _parquet_parts(files: list[Path]) -> list[Path]:
+    """The files of a Parquet table: those whose name does not start with ``_`` (Spark's
+    ``_SUCCESS``, ``_metadata``; ``pyarrow`` skips them), or the only file given."""
+    parts = [f for f in files if not f.name.startswith("_")]
+    return parts if parts or len(files) != 1 else files
+
+
+def _is_parquet(f: Path) -> bool:
+    try:
+        with open(f, "rb") as fh:
+            return fh.read(len(_PARQUET_MAGIC)) == _PARQUET_MAGIC
+    except OSError:
+        return False
+
+
+def content_type_of(
+    files: list[Path], declared: str | None, channel: str, parquet: bool = False
+) -> str:
+    """The channel's content type: the declared ``ContentType``, else Parquet when every file is
+    one (by its first bytes), else by file extension, else by the first record (``index:value``
+    tokens are libsvm). ``parquet``: the algorithm reads Parquet."""
+    supported = (
+        "text/csv, text/libsvm or application/x-parquet" if parquet else "text/csv or text/libsvm"
+    )
     if declared:
-        key = declared.split(";")[0].strip().lower()
-        if key not in _CONTENT_TYPES:
+        kind = media_type_of(declared)
+        if kind is None or (kind == PARQUET and not parquet):
             raise DataError(
-                f"channel {channel!r}: content type {declared!r} is not supported "
-                f"(text/csv or text/libsvm)"
+                f"channel {channel!r}: content type {declared!r} is not supported ({supported})"
             )
-        return _CONTENT_TYPES[key]
+        return kind
+    parts = _parquet_parts(files)
+    if parts and all(_is_parquet(f) for f in parts):
+        if not parquet:
+            raise DataError(
+                f"channel {channel!r}: {parts[0]} is a Parquet file, which this algorithm does "
+                f"not read ({supported})"
+            )
+        return PARQUET
     suffixes = {p.suffix.lower() for p in files}
     if suffixes <= {".csv"}:
         return CSV
@@ -124,15 +181,17 @@ def read_channel(
     allow_missing: bool = False,
     weights: bool = False,
     n_features: int | None = None,
+    parquet: bool = False,
 ) -> Dataset:
     """Read every record of a channel.
 
-    ``libsvm``: libsvm is accepted (XGBoost); ``allow_missing``: empty CSV features are missing
-    values (NaN); ``weights``: CSV column 2 is a per-row weight (XGBoost's ``csv_weights=1``);
-    ``n_features``: the train channel's feature count, which this channel must match.
+    ``libsvm``: libsvm is accepted (XGBoost); ``allow_missing``: empty CSV features (null Parquet
+    ones) are missing values (NaN); ``weights``: CSV column 2 is a per-row weight (XGBoost's
+    ``csv_weights=1``; Parquet has none, as in the image); ``n_features``: the train channel's
+    feature count, which this channel must match; ``parquet``: Parquet is accepted (XGBoost).
     """
     files = channel_files(path, channel)
-    ctype = content_type_of(files, content_type, channel)
+    ctype = content_type_of(files, content_type, channel, parquet)
     if ctype == LIBSVM:
         if not libsvm:
             raise DataError(
@@ -140,7 +199,10 @@ def read_channel(
             )
         ds = _read_libsvm(files, channel, n_features)
     else:
-        ds = _read_csv(files, channel, allow_missing, weights)
+        if ctype == PARQUET:
+            ds = _read_parquet(files, channel, allow_missing)
+        else:
+            ds = _read_csv(files, channel, allow_missing, weights)
         if n_features is not None and ds.n_features != n_features:
             raise DataError(
                 f"channel {channel!r}: {ds.n_features} feature columns, but the train channel "
@@ -263,6 +325,84 @@ def _float(t: str) -> float | None:
         return float(t)
     except ValueError:
         return None
+
+
+# ---------------------------------------------------------------- Parquet
+def _parquet_reader(channel: str) -> Any:
+    """``pandas.read_parquet``; DataError naming ``pyarrow`` when it is not installed."""
+    try:
+        import pyarrow.parquet  # noqa: F401  (the engine pandas needs)
+    except ImportError:
+        raise DataError(
+            f"channel {channel!r}: reading Parquet (application/x-parquet) needs the package "
+            f"'pyarrow', which is not installed: pip install pyarrow"
+        ) from None
+    import pandas as pd
+
+    return pd.read_parquet
+
+
+def _read_parquet(files: list[Path], channel: str, allow_missing: bool) -> Dataset:
+    read = _parquet_reader(channel)
+    parts = _parquet_parts(files)
+    if not parts:
+        raise DataError(
+            f"channel {channel!r}: empty channel: no Parquet files (names starting with '_' "
+            f"are skipped) in {files[0].parent}"
+        )
+    blocks: list[npt.NDArray[np.float64]] = []
+    for f in parts:
+        where = f"channel {channel!r}: {f}"
+        try:
+            frame = read(f, engine="pyarrow")
+        except Exception as exc:  # pyarrow's ArrowInvalid, OSError: the file is not Parquet
+            raise DataError(f"{where}: cannot be read as Parquet: {exc}") from None
+        block = _parquet_block(frame, where, allow_missing)
+        if blocks and block.shape[1] != blocks[0].shape[1]:
+            raise DataError(
+                f"{where}: {block.shape[1]} columns, but {parts[0]} has {blocks[0].shape[1]} "
+                f"(the label first, then the features)"
+            )
+        blocks.append(block)
+    data = np.vstack(blocks)
+    if data.shape[1] < 2:
+        raise DataError(
+            f"channel {channel!r}: {parts[0]}: needs the label and at least one feature "
+            f"column, got {data.shape[1]} column(s)"
+        )
+    return Dataset(data[:, 1:], data[:, 0].copy(), PARQUET)
+
+
+def _parquet_block(frame: Any, where: str, allow_missing: bool) -> npt.NDArray[np.float64]:
+    """A Parquet file's table as numbers, checked: numeric columns, a finite label, and missing
+    features only where the algorithm allows them."""
+    import pandas as pd
+
+    types = pd.api.types
+    for j, (name, dtype) in enumerate(frame.dtypes.items(), 1):
+        if not (types.is_numeric_dtype(dtype) or types.is_bool_dtype(dtype)):
+            held = "text" if types.is_string_dtype(dtype) else f"{dtype} values"
+            raise DataError(
+                f"{where}: column {j} ({name!r}) holds {held}, not numbers (the label first, "
+                f"then the features; every column numeric)"
+            )
+    block = np.asarray(frame.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+    if block.ndim != 2:
+        block = block.reshape(len(frame), -1)
+    bad = np.flatnonzero(~np.isfinite(block[:, 0])) if block.shape[1] else np.empty(0, int)
+    if bad.size:
+        raise DataError(
+            f"{where}, row {bad[0] + 1}: the label (column 1) is not a finite number: "
+            f"{float(block[bad[0], 0])!r}"
+        )
+    if not allow_missing and block.shape[1] > 1:
+        rows, cols = np.nonzero(np.isnan(block[:, 1:]))
+        if rows.size:
+            raise DataError(
+                f"{where}, row {rows[0] + 1}: column {cols[0] + 2} is null (this algorithm does "
+                f"not accept missing values)"
+            )
+    return block
 
 
 # ---------------------------------------------------------------- libsvm

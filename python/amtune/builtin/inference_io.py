@@ -14,7 +14,8 @@ from __future__ import annotations
 import io
 import json
 import math
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,23 @@ CSV = "text/csv"
 LIBSVM = "text/libsvm"
 JSON = "application/json"
 JSONLINES = "application/jsonlines"
+#: Set by SageMaker in the containers of a batch transform (the XGBoost image tests it).
+BATCH_ENV = "SAGEMAKER_BATCH"
+#: The model's container image URI (CreateModel's ``PrimaryContainer.Image``), set by amtune's
+#: model server for a built-in algorithm's inference module: the image version decides what
+#: differs between versions.
+IMAGE_ENV = "AMTUNE_IMAGE"
+
+
+def in_batch_transform(env: Mapping[str, str] | None = None) -> bool:
+    """Whether the model serves a batch transform: ``SAGEMAKER_BATCH`` is set to a non-empty
+    value (the XGBoost image tests ``if os.getenv("SAGEMAKER_BATCH")``, so even ``"false"``
+    counts).
+
+    >>> in_batch_transform({"SAGEMAKER_BATCH": "True"}), in_batch_transform({})
+    (True, False)
+    """
+    return bool((os.environ if env is None else env).get(BATCH_ENV))
 
 
 class BadRequest(Exception):

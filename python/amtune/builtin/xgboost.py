@@ -12,23 +12,39 @@ evaluation set, and logs every round as SageMaker's XGBoost image does::
 apply, exactly as in a direct ``xgboost.train`` call with the same parameters.
 ``_tuning_objective_metric`` (set by a tuning job) adds the objective's metric to
 ``eval_metric``. Data: CSV (label first, no header; empty fields are missing values;
-``csv_weights=1`` reads column 2 as weights) or libsvm. The model is saved as ``xgboost-model``
+``csv_weights=1`` reads column 2 as weights), libsvm, or Parquet (``application/x-parquet``: the
+label in the first column, every column numeric; a directory's files are read as one table, as the
+image's ``pyarrow.parquet.read_table`` does). The model is saved as ``xgboost-model``
 (XGBoost's UBJSON format) in the model directory. On SIGTERM (a stop from early stopping,
 Hyperband or ``amtune stop``) training ends after the current round and the model is saved.
+
+The image version (``--image-version=<tag>`` in the command, which amtune adds for a job on a
+``sagemaker-xgboost:<tag>`` or ``xgboost:1`` image; default ``1.7-1``) decides what differs
+between images (:mod:`amtune.builtin.xgboost_spec`): the 0.72 ... 1.0-1 images accept ``silent``
+(``silent=1`` is ``verbosity=0``), later ones refuse it; the legacy ``xgboost:1`` image reads no
+Parquet.
 """
 
 from __future__ import annotations
 
+import functools
 import signal
+import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from amtune.builtin.contract import AlgorithmError, TrainingEnvironment, emit, run_algorithm
-from amtune.builtin.data import Dataset, read_channel
+from amtune.builtin.data import PARQUET, Dataset, media_type_of, read_channel
 from amtune.builtin.xgb_metrics import custom_metric
-from amtune.builtin.xgboost_spec import CUSTOM_METRICS, HYPERPARAMETERS, NOT_PASSED
+from amtune.builtin.xgboost_spec import (
+    CUSTOM_METRICS,
+    NOT_PASSED,
+    ImageVersion,
+    image_version,
+    split_image_option,
+)
 
 MODEL_FILE = "xgboost-model"
 
@@ -37,6 +53,7 @@ def xgboost_params(hps: dict[str, Any]) -> tuple[dict[str, Any], list[str], list
     """``(params for xgboost.train, eval metrics XGBoost computes, metrics amtune computes)``
     from validated SageMaker hyperparameters."""
     params = {k: v for k, v in hps.items() if k not in NOT_PASSED}
+    _silent_to_verbosity(params)
     if params.get("objective") == "reg:linear":
         params["objective"] = "reg:squarederror"
     if params.get("tree_method") == "gpu_hist":
@@ -58,6 +75,32 @@ def xgboost_params(hps: dict[str, Any]) -> tuple[dict[str, Any], list[str], list
     if builtin:
         params["eval_metric"] = builtin
     return params, builtin, custom
+
+
+def _silent_to_verbosity(params: dict[str, Any]) -> None:
+    """``silent`` (the 0.72 ... 1.0-1 images) as XGBoost 1.0 read it: ``1`` is silent mode
+    (``verbosity=0``, whatever ``verbosity`` says), ``0`` leaves ``verbosity`` as it is. Current
+    XGBoost has no ``silent``: it never reaches ``xgboost.train``."""
+    if params.pop("silent", 0) == 1:
+        params["verbosity"] = 0
+
+
+def _image(tag: str | None) -> ImageVersion:
+    """The image version of the command's ``--image-version`` (None: the default)."""
+    try:
+        return image_version(tag)
+    except ValueError as exc:
+        raise AlgorithmError(f"--image-version: {exc}") from None
+
+
+def _check_content_type(image: ImageVersion, channel: str, declared: str | None) -> None:
+    """The legacy image reads no Parquet: refuse a channel declared as Parquet, naming it."""
+    if declared and not image.reads_parquet and media_type_of(declared) == PARQUET:
+        raise AlgorithmError(
+            f"channel {channel!r}: content type {declared!r} is not supported by the "
+            f"{image.label} image (text/csv or text/libsvm); Parquet channels need a "
+            f"sagemaker-xgboost image (0.90-1 or later)"
+        )
 
 
 def _check(hps: dict[str, Any], train: Dataset) -> None:
@@ -145,30 +188,46 @@ def save_model(booster: Any, model_dir: Path) -> Path:
     return path
 
 
-def train(env: TrainingEnvironment) -> None:
+def _read(
+    env: TrainingEnvironment,
+    image: ImageVersion,
+    channel: str,
+    declared: str | None,
+    weights: bool,
+    n_features: int | None = None,
+) -> Dataset | None:
+    """A channel's records (None when the job has no such channel)."""
+    path = env.channel(channel)
+    if path is None:
+        return None
+    _check_content_type(image, channel, declared)
+    return read_channel(
+        path,
+        channel,
+        declared,
+        allow_missing=True,
+        weights=weights,
+        n_features=n_features,
+        parquet=image.reads_parquet,
+    )
+
+
+def train(env: TrainingEnvironment, image_tag: str | None = None) -> None:
+    """Train on ``env``'s channels as the XGBoost image of version ``image_tag`` does (None: the
+    default, 1.7-1)."""
     import xgboost as xgb
 
-    hps = HYPERPARAMETERS.parse(env.hyperparameters, fill_defaults=False)
-    train_path = env.channel("train")
-    if train_path is None:
-        raise AlgorithmError("channel 'train': required (the training data), not given")
+    image = _image(image_tag)
+    hps = image.hyperparameters.parse(env.hyperparameters, fill_defaults=False)
     weights = hps.get("csv_weights") == 1
-    tr = read_channel(
-        train_path, "train", env.content_types.get("train"), allow_missing=True, weights=weights
-    )
+    declared = env.content_types.get("train")
+    tr = _read(env, image, "train", declared, weights)
+    if tr is None:
+        raise AlgorithmError("channel 'train': required (the training data), not given")
     _check(hps, tr)
-    val_path = env.channel("validation")
-    va = None
-    if val_path is not None:
-        va = read_channel(
-            val_path,
-            "validation",
-            # the image reads every channel as the train channel's ContentType
-            env.content_types.get("validation") or env.content_types.get("train"),
-            allow_missing=True,
-            weights=weights,
-            n_features=tr.n_features,
-        )
+    # the image reads every channel as the train channel's ContentType
+    val_type = env.content_types.get("validation") or declared
+    va = _read(env, image, "validation", val_type, weights, tr.n_features)
     for ch in sorted(set(env.channels) - {"train", "validation"}):
         emit(f"[amtune] channel {ch!r} is not used by XGBoost (train, validation)")
     params, _, custom = xgboost_params(hps)
@@ -182,8 +241,8 @@ def train(env: TrainingEnvironment) -> None:
             "hyperparameter 'early_stopping_rounds': needs a validation channel to watch"
         )
     emit(
-        f"[amtune] XGBoost {xgb.__version__}: train {tr.n_rows} rows x {tr.n_features} features"
-        + (f", validation {va.n_rows} rows" if va is not None else "")
+        f"[amtune] XGBoost {xgb.__version__} as the {image.label} image: train {tr.n_rows} rows "
+        f"x {tr.n_features} features" + (f", validation {va.n_rows} rows" if va is not None else "")
     )
     stop = _Stop()
     signal.signal(signal.SIGTERM, stop)
@@ -202,7 +261,11 @@ def train(env: TrainingEnvironment) -> None:
 
 
 def main() -> int:
-    return run_algorithm(train)
+    """``python -m amtune.builtin.xgboost [--image-version=<tag>]``: the image version option is
+    taken off the arguments before the training contract reads them (``--name value``
+    hyperparameters when there is no ``hyperparameters.json`` nor ``SM_HPS``)."""
+    tag, sys.argv[1:] = split_image_option(sys.argv[1:])
+    return run_algorithm(functools.partial(train, image_tag=tag))
 
 
 if __name__ == "__main__":

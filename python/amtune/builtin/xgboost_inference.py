@@ -20,6 +20,17 @@ As SageMaker's XGBoost image serves a model (``algorithm_mode/serve.py``):
   by commas (``numpy.savetxt``, as the image encodes it); ``application/json``
   (``{"predictions": [{"score": ...}, ...]}``) or ``application/jsonlines``. Any other accept type
   is answered 406 (Not Acceptable).
+- The image version: the model's container ``Image`` (CreateModel's ``PrimaryContainer.Image``,
+  which amtune's model server passes as ``AMTUNE_IMAGE``; default ``1.7-1``). The legacy
+  ``xgboost:1`` image and the ``sagemaker-xgboost`` images up to 1.2-1 answer ``text/csv``
+  whatever the ``Accept``: the predictions joined by commas on one line
+  (``",".join(map(str, predictions.tolist()))``: ``0.2,0.9``; a row of class probabilities is
+  written as a Python list, ``[0.1, 0.9],[0.8, 0.2]``), as the container's ``serve.py`` did before
+  PRs #269/#270/#271 (2022-04); 1.2-2 and later answer as above
+  (:class:`amtune.builtin.xgboost_spec.CsvAnswer`).
+- In a batch transform (``SAGEMAKER_BATCH`` set to any non-empty value, as SageMaker sets it and as
+  the container tests it) a ``text/csv`` answer, and any answer of the images up to 1.2-1, is one
+  prediction per line, each line ending with a line break (``"\\n".join(...) + "\\n"``).
 
 >>> import numpy as np, tempfile, xgboost as xgb
 >>> from amtune.builtin import xgboost as algo
@@ -39,24 +50,29 @@ import io
 import json
 import os
 import pickle
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from amtune import image_uris
 from amtune.builtin.inference_io import (
     CSV,
+    IMAGE_ENV,
     JSON,
     JSONLINES,
     LIBSVM,
     BadRequest,
     NotAcceptable,
     UnsupportedMediaType,
+    in_batch_transform,
     media_type,
     parse_csv,
     parse_json,
     parse_libsvm,
 )
+from amtune.builtin.xgboost_spec import CsvAnswer, ImageVersion, image_version, version_of_image
 
 MODEL_FILE = "xgboost-model"
 #: The answer's type when a request has no ``Accept`` (or ``*/*``): the image's default.
@@ -92,9 +108,27 @@ def _reason(exc: BaseException, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def serving_image(env: Mapping[str, str] | None = None) -> ImageVersion:
+    """The image version the model is served as: that of ``AMTUNE_IMAGE`` (the model's container
+    image URI) when it is an XGBoost image, else the default (1.7-1). A custom image whose name
+    merely contains ``xgboost`` is served as the default.
+
+    >>> serving_image({IMAGE_ENV: "sagemaker-xgboost:1.0-1-cpu-py3"}).tag
+    '1.0-1'
+    >>> serving_image({}).tag
+    '1.7-1'
+    """
+    env = os.environ if env is None else env
+    img = image_uris.try_parse(env.get(IMAGE_ENV) or "")
+    if img is None or img.algorithm != "xgboost":
+        return image_version(None)
+    return image_version(version_of_image(img))
+
+
 def model_fn(model_dir: str) -> Any:
     import xgboost as xgb
 
+    serving_image()  # an image version amtune cannot read fails the server now, not per request
     path = model_file(model_dir)
     blob = path.read_bytes()
     try:
@@ -159,9 +193,29 @@ def predict_fn(data: Any, model: Any) -> Any:
     return model.predict(xgb.DMatrix(data, missing=np.nan))
 
 
+def joined(prediction: Any, batch: bool) -> bytes:
+    """The image's own CSV answer: ``str`` of each prediction (a list for a row of class
+    probabilities) joined by commas on one line, or, in a batch transform, one per line.
+
+    >>> joined(np.array([0.5, 0.25], dtype=np.float32), batch=False)
+    b'0.5,0.25'
+    >>> joined(np.array([[0.5, 0.5]]), batch=True)
+    b'[0.5, 0.5]\\n'
+    """
+    items = map(str, np.asarray(prediction).tolist())
+    return ("\n".join(items) + "\n" if batch else ",".join(items)).encode()
+
+
 def output_fn(prediction: Any, accept: str | None) -> tuple[bytes, str]:
+    """The answer as the serving image version encodes it (see the module's docstring)."""
+    batch = in_batch_transform()
+    if serving_image().csv_answer is CsvAnswer.COMMA_JOINED:
+        # the images before container PR #269/#270/#271 never read the Accept
+        return joined(prediction, batch), CSV
     kind = media_type(accept)
     p = np.asarray(prediction)
+    if kind == CSV and batch:  # serve.py: "\n".join(map(str, preds_list)) + "\n"
+        return joined(p, batch), CSV
     if kind == CSV:  # as the image's encoder: numpy.savetxt of the predictions' list
         out = io.StringIO()
         np.savetxt(out, p.tolist(), delimiter=",", fmt="%s")

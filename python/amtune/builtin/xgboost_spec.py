@@ -4,9 +4,49 @@ Names, types, valid ranges and defaults follow SageMaker's "XGBoost hyperparamet
 the recommended tuning ranges its "Tune an XGBoost model" page; the defaults shown are the ones
 XGBoost applies when a hyperparameter is not given (amtune passes only the given ones to
 ``xgboost.train``, as the SageMaker image does).
+
+What differs between the image versions (the version tag of the training or serving image,
+:func:`image_version`) is decided here, from the container's source
+(``aws/sagemaker-xgboost-container``):
+
+==========================  ===============================  ===================================
+                            ``xgboost:1`` (0.72), 0.90-1,    1.2-1 and later
+                            0.90-2, 1.0-1
+==========================  ===============================  ===================================
+``silent`` (0/1)            accepted: ``silent=1`` is        not a hyperparameter (removed from
+                            ``verbosity=0``                  ``hyperparameter_validation.py`` by
+                                                             the 1.2 release, commit aba19e9,
+                                                             PR #134)
+==========================  ===============================  ===================================
+
+==========================  ===============================  ===================================
+                            ``xgboost:1``, 0.90-1 ... 1.2-1  1.2-2 and later
+==========================  ===============================  ===================================
+real-time answer            ``text/csv`` whatever the        encoded for the ``Accept``;
+                            ``Accept``: ``",".join`` of the  ``text/csv`` one prediction per
+                            predictions on one line          line (PRs #271 for 1.2-2, #270 for
+                                                             1.3-1, #269 for 1.5-1 and later,
+                                                             2022-04)
+==========================  ===============================  ===================================
+
+In a batch transform (``SAGEMAKER_BATCH`` set) every version answers one prediction per line.
+Parquet channels (``application/x-parquet``) are read by every ``sagemaker-xgboost`` image
+(0.90-1 and later), not by the legacy ``xgboost:1`` image (``text/csv``, ``text/libsvm``).
+
+>>> image_version("1.0-1").accepts_silent, image_version("1.2-1").accepts_silent
+(True, False)
+>>> image_version("1.2-1").csv_answer.value, image_version("1.2-2").csv_answer.value
+('comma-joined', 'per-accept')
+>>> image_version(None).tag
+'1.7-1'
 """
 
 from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from amtune.builtin.hyperparameters import (
     Categorical,
@@ -19,6 +59,7 @@ from amtune.builtin.hyperparameters import (
     Recommended,
 )
 from amtune.builtin.metric_specs import XGBOOST, XGBOOST_METRICS_DIRECTION
+from amtune.image_uris import DEFAULT_XGBOOST_VERSION, ImageURI
 
 _BOOL = ("true", "false")
 
@@ -194,3 +235,137 @@ MOST_EFFECTIVE = ("alpha", "min_child_weight", "subsample", "eta", "num_round")
 #: ``num_round`` static (it sets the cost of a job; early stopping and Hyperband work on it) and
 #: ``max_depth`` added.
 QUICK_START = ("alpha", "min_child_weight", "subsample", "eta", "max_depth")
+
+#: ``silent`` of the images before 1.2 (0.72 ... 1.0-1): ``1`` is XGBoost's silent mode.
+SILENT = Integer("silent", Interval(0, 1), doc="0.72-1.0-1 images only: 1 = verbosity 0")
+#: The hyperparameters of the images that accept ``silent`` (the 0.72 ... 1.0-1 images).
+HYPERPARAMETERS_WITH_SILENT = HyperparameterTable(
+    "xgboost", [*HYPERPARAMETERS, SILENT], ignored=HYPERPARAMETERS.ignored
+)
+
+#: The training command's option naming the image version (``--image-version=1.0-1``); the
+#: command of a job on a ``sagemaker-xgboost:1.0-1`` image carries it
+#: (:meth:`amtune.builtin.algorithms.Algorithm.command_for_image`).
+IMAGE_VERSION_OPTION = "--image-version"
+#: The version tag of the legacy ``xgboost`` image (XGBoost 0.72; tags ``1`` and ``latest``).
+LEGACY_VERSION = "1"
+_LEGACY_TAGS = ("1", "latest", "0.72")
+_TAG = re.compile(r"^(\d+)\.(\d+)-(\d+)$")
+#: The first image without ``silent`` (container commit aba19e9, "Release xgboost 1.2", #134).
+_SILENT_REMOVED_IN = (1, 2, 1)
+#: The first image that encodes its answers for the ``Accept`` (PR #271 on the 1.2-2 branch;
+#: #270 on 1.3-1, #269 on 1.5-1 and master, 2022-04; the 1.2-1 branch never got it).
+_ACCEPT_ENCODED_SINCE = (1, 2, 2)
+
+
+class CsvAnswer(enum.Enum):
+    """How a real-time endpoint of an image version encodes its predictions."""
+
+    #: ``text/csv`` whatever the ``Accept``: ``",".join(map(str, predictions.tolist()))`` (one
+    #: line, no line break), the images before container PR #269/#270/#271
+    COMMA_JOINED = "comma-joined"
+    #: encoded for the ``Accept`` (406 for a type the image does not write); ``text/csv`` has one
+    #: prediction (a row of class probabilities) per line
+    PER_ACCEPT = "per-accept"
+
+
+@dataclass(frozen=True)
+class ImageVersion:
+    """The behaviour of one XGBoost image version (``tag``: ``"1"`` for the legacy 0.72 image,
+    else the ``sagemaker-xgboost`` tag, ``"1.7-1"``)."""
+
+    tag: str
+
+    @property
+    def legacy(self) -> bool:
+        """The legacy ``xgboost:1`` image (XGBoost 0.72, not open source)."""
+        return self.tag == LEGACY_VERSION
+
+    @property
+    def number(self) -> tuple[int, int, int]:
+        """``(major, minor, build)`` of the tag; the legacy image is ``(0, 72, 0)``."""
+        if self.legacy:
+            return (0, 72, 0)
+        m = _TAG.match(self.tag)
+        assert m is not None  # image_version() checked it
+        return (int(m[1]), int(m[2]), int(m[3]))
+
+    @property
+    def label(self) -> str:
+        """The image as messages name it: ``xgboost:1 (XGBoost 0.72)``,
+        ``sagemaker-xgboost:1.0-1``."""
+        return "xgboost:1 (XGBoost 0.72)" if self.legacy else f"sagemaker-xgboost:{self.tag}"
+
+    @property
+    def accepts_silent(self) -> bool:
+        return self.number < _SILENT_REMOVED_IN
+
+    @property
+    def hyperparameters(self) -> HyperparameterTable:
+        """The hyperparameters this image validates."""
+        return HYPERPARAMETERS_WITH_SILENT if self.accepts_silent else HYPERPARAMETERS
+
+    @property
+    def csv_answer(self) -> CsvAnswer:
+        if self.number < _ACCEPT_ENCODED_SINCE:
+            return CsvAnswer.COMMA_JOINED
+        return CsvAnswer.PER_ACCEPT
+
+    @property
+    def reads_parquet(self) -> bool:
+        """``application/x-parquet`` channels: every ``sagemaker-xgboost`` image (0.90-1 on)."""
+        return not self.legacy
+
+
+def image_version(tag: str | None) -> ImageVersion:
+    """The behaviour of the image version ``tag`` (None: the default, ``1.7-1``); ``"1"``,
+    ``"latest"`` and ``"0.72"`` are the legacy image. ``ValueError`` for any other shape than
+    ``<major>.<minor>-<build>``.
+
+    >>> image_version("latest").label
+    'xgboost:1 (XGBoost 0.72)'
+    >>> image_version("1.7")
+    Traceback (most recent call last):
+    ...
+    ValueError: XGBoost image version '1.7': expected '1' (the legacy image) or <major>...
+    """
+    if tag is None:
+        return ImageVersion(DEFAULT_XGBOOST_VERSION)
+    t = str(tag).strip()
+    if t in _LEGACY_TAGS:
+        return ImageVersion(LEGACY_VERSION)
+    if not _TAG.match(t):
+        raise ValueError(
+            f"XGBoost image version {tag!r}: expected '1' (the legacy image) or "
+            f"<major>.<minor>-<build> such as '1.7-1'"
+        )
+    return ImageVersion(t)
+
+
+def version_of_image(image: ImageURI) -> str:
+    """The version tag of a recognised XGBoost image URI (``"1"`` for any tag of the legacy
+    ``xgboost`` repository)."""
+    return LEGACY_VERSION if image.repository == "xgboost" else image.version
+
+
+def split_image_option(args: Sequence[str]) -> tuple[str | None, list[str]]:
+    """``(version, the other arguments)`` of a training command's arguments: the value of
+    ``--image-version=<tag>`` (or ``--image-version <tag>``), None when it is not given.
+
+    >>> split_image_option(["--image-version=1.0-1", "--num_round", "3"])
+    ('1.0-1', ['--num_round', '3'])
+    """
+    version: str | None = None
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a.startswith(IMAGE_VERSION_OPTION + "="):
+            version = a.split("=", 1)[1]
+        elif a == IMAGE_VERSION_OPTION and i + 1 < len(args):
+            version = args[i + 1]
+            i += 1
+        else:
+            rest.append(a)
+        i += 1
+    return version, rest

@@ -272,4 +272,4 @@ def builtin_command(image: Any) -> tuple[list[str], Path] | None:
     algo = builtin.algorithm_for_image(image)
     if algo is None:
         return None
-    return list(algo.command), Path(os.getcwd())
+    return algo.command_for_image(image), Path(os.getcwd())

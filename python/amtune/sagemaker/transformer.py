@@ -346,7 +346,9 @@ class _Run:
         session = self.t.sagemaker_session
         cache = Path(session.db).parent / "amtune-endpoints" / "models"
         spec = model_spec({"PrimaryContainer": dict(self.container)}, cache)
-        env = {**spec.env, **self.t.env, "SM_MODEL_DIR": spec.model_dir}
+        # SAGEMAKER_BATCH: what SageMaker (and the SDK's local mode) sets for a transform job's
+        # container; the XGBoost container then answers CSV one prediction per line
+        env = {**spec.env, **self.t.env, "SAGEMAKER_BATCH": "True", "SM_MODEL_DIR": spec.model_dir}
         files = channel_files(self.src, "data")
         out_root = Path(str(self.t.output_path))
         saved = {k: os.environ.get(k) for k in env}
