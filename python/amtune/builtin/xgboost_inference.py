@@ -182,6 +182,8 @@ def _check_label_size(content_type: str | None) -> None:
 def predict_fn(data: Any, model: Any) -> Any:
     import xgboost as xgb
 
+    if isinstance(data, xgb.DMatrix):  # an inference script's own input_fn made it
+        return model.predict(data)
     n = model.num_features()
     if isinstance(data, tuple) and data[0] == "libsvm":
         data = parse_libsvm(data[1], n)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from amtune.container_modules import append_to_python_path
 from amtune.metrics import MetricParser
 from amtune.runners.environment import prepare_job_dir
 from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome
@@ -181,6 +182,7 @@ class CommandRunner(Runner):
                 events.put(JobEnded(spec.seq, Outcome(False, why)))
                 return NullHandle()
             env["PYTHONUNBUFFERED"] = "1"
+            append_to_python_path(env)  # the framework containers' own modules, as stand-ins
             log = open(log_path, "ab")
             argv = self.argv(spec)
             log.write(f"[amtune] {spec.name} attempt {spec.attempt}: {shlex.join(argv)}\n".encode())

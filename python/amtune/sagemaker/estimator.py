@@ -454,22 +454,37 @@ class EstimatorBase:
         return str(self.describe()["ModelArtifacts"]["S3ModelArtifacts"])
 
     def deploy(
-        self, initial_instance_count: int = 1, endpoint_name: str | None = None, **kw: Any
+        self,
+        initial_instance_count: int = 1,
+        instance_type: str | None = None,
+        serializer: Any = None,
+        deserializer: Any = None,
+        accelerator_type: str | None = None,
+        endpoint_name: str | None = None,
+        wait: bool = True,
+        **kw: Any,
     ) -> Any:
-        """Serve the latest training job's model at a local endpoint (``amtune.serve.deploy``).
+        """Serve the latest training job's model at a local endpoint (``amtune.serve.deploy``),
+        with the SDK's arguments in the SDK's order (``deploy(1, "ml.m5.xlarge")``).
 
         A framework estimator's model serves its ``entry_point`` when no ``inference.py`` is
         found, and the predictor has the framework's serializers (``PyTorchPredictor``, ...)."""
         if self._current_job_name is None:
             raise ValueError("Estimator is not associated with a training job: call fit() first")
-        from amtune.serve.deployment import deploy
+        from amtune.serve.deployment import deploy, sdk_deploy_arguments
         from amtune.serve.inference_code import framework_name
 
+        kw = sdk_deploy_arguments(type(self).__name__, {**kw, "accelerator_type": accelerator_type})
         kw.setdefault("framework", framework_name(type(self)))
+        if instance_type is not None:
+            kw["instance_type"] = instance_type
         return deploy(
             self._current_job_name,
             initial_instance_count=initial_instance_count,
             endpoint_name=endpoint_name,
+            serializer=serializer,
+            deserializer=deserializer,
+            wait=wait,
             db=self.store.path,
             **kw,
         )

@@ -614,6 +614,39 @@ def _unique(client: ServiceClient, base: str) -> str:
     return f"{base}-{i}"
 
 
+#: The SDK's ``deploy()`` arguments with no local meaning: accepted and ignored (one notice).
+SDK_DEPLOY_IGNORED = frozenset(
+    {
+        "accelerator_type",
+        "model_name",
+        "kms_key",
+        "tags",
+        "volume_size",
+        "model_data_download_timeout",
+        "container_startup_health_check_timeout",
+        "use_compiled_model",
+        "data_capture_config",
+        "async_inference_config",
+        "serverless_inference_config",
+        "inference_recommendation_id",
+        "explainer_config",
+        "endpoint_logging",
+    }
+)
+
+
+def sdk_deploy_arguments(owner: str, kw: dict[str, Any]) -> dict[str, Any]:
+    """``kw`` of an estimator's or tuner's ``deploy()`` without the SDK's arguments that have
+    no local meaning (a notice names those given); the rest go to :func:`deploy`."""
+    ignored = sorted(k for k in kw if k in SDK_DEPLOY_IGNORED and kw[k] is not None)
+    if ignored:
+        print(
+            f"amtune: notice: {owner}.deploy: no local meaning, ignored: {', '.join(ignored)}",
+            file=sys.stderr,
+        )
+    return {k: v for k, v in kw.items() if k not in SDK_DEPLOY_IGNORED}
+
+
 def deploy(
     job: str | None = None,
     *,

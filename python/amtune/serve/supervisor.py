@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from amtune.container_modules import append_to_python_path
+
 #: Seconds a model server has to load its model and listen.
 DEFAULT_STARTUP_TIMEOUT = 120.0
 MAX_BACKOFF = 10.0
@@ -112,6 +114,7 @@ class ModelServer:
         env.update(self.spec.env)
         env.setdefault("SM_MODEL_DIR", self.spec.model_dir)
         env["PYTHONUNBUFFERED"] = "1"
+        append_to_python_path(env)  # the framework containers' own modules, as stand-ins
         with open(self.log_path, "ab") as log:
             log.write(f"[amtune] starting {self.label}\n".encode())
             log.flush()

@@ -579,15 +579,32 @@ class HyperparameterTuner(TunerReportMixin):
         return None if best is None else str(best["TrainingJobName"])
 
     def deploy(
-        self, initial_instance_count: int = 1, endpoint_name: str | None = None, **kw: Any
+        self,
+        initial_instance_count: int = 1,
+        instance_type: str | None = None,
+        serializer: Any = None,
+        deserializer: Any = None,
+        accelerator_type: str | None = None,
+        endpoint_name: str | None = None,
+        wait: bool = True,
+        **kw: Any,
     ) -> Any:
-        """Serve the best training job at a local endpoint (``amtune.serve.deploy``)."""
-        from amtune.serve import deploy
+        """Serve the best training job at a local endpoint (``amtune.serve.deploy``), with the
+        SDK's arguments in the SDK's order (``deploy(1, "ml.m5.xlarge")``)."""
+        from amtune.serve.deployment import deploy, sdk_deploy_arguments
 
+        kw = sdk_deploy_arguments(
+            "HyperparameterTuner", {**kw, "accelerator_type": accelerator_type}
+        )
+        if instance_type is not None:
+            kw["instance_type"] = instance_type
         return deploy(
             self._latest(),
             initial_instance_count=initial_instance_count,
             endpoint_name=endpoint_name,
+            serializer=serializer,
+            deserializer=deserializer,
+            wait=wait,
             db=self.store.path,
             **kw,
         )

@@ -1,0 +1,2 @@
+"""Stand-in for the legacy ``sagemaker_containers`` toolkit (see
+:mod:`amtune.container_modules`)."""
