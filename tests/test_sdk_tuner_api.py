@@ -369,3 +369,32 @@ def test_a_tuning_job_of_an_image_estimator_keeps_its_training_image(tmp_path):
     attached = amtune.HyperparameterTuner.attach("img", db=tmp_path / "amtune.db")
     assert attached.training_image == image
     assert attached.estimator.image_uri == image
+
+
+def test_a_tuner_of_a_builtin_image_checks_its_hyperparameters_before_any_job(tmp_path):
+    """A bad static hyperparameter of a built-in algorithm fails the tuner at once (as
+    BuiltinTuner does), not each of its training jobs; the image version's table decides."""
+    from amtune.errors import FieldError
+
+    def tuner(version, **hps):
+        est = amtune.Estimator(
+            amtune.image_uris.retrieve("xgboost", None, version),
+            db=tmp_path / "amtune.db", notices=False,
+        )  # fmt: skip
+        est.set_hyperparameters(objective="binary:logistic", num_round=3, **hps)
+        return amtune.HyperparameterTuner(
+            est, "validation:auc", {"eta": amtune.ContinuousParameter(0.1, 0.5)}, max_jobs=2,
+        )  # fmt: skip
+
+    with pytest.raises(FieldError, match="max_deph.*not a hyperparameter of xgboost"):
+        tuner("1.7-1", max_deph=3)
+    with pytest.raises(FieldError, match="silent"):
+        tuner("1.7-1", silent=0)
+    tuner("1.0-1", silent=0)  # the images before 1.2 accept it
+    est = amtune.Estimator(amtune.image_uris.retrieve("xgboost", None, "1.7-1"),
+                           db=tmp_path / "amtune.db", notices=False)  # fmt: skip
+    est.set_hyperparameters(num_round=3)
+    with pytest.raises(FieldError, match=r"hyperparameter_ranges\['eta'\]"):  # beyond [0, 1]
+        amtune.HyperparameterTuner(
+            est, "validation:auc", {"eta": amtune.ContinuousParameter(0.1, 1.5)}, max_jobs=2
+        )

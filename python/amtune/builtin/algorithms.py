@@ -61,6 +61,18 @@ class Algorithm:
         version = xgboost_spec.version_of_image(img)
         return [*self.command, f"{xgboost_spec.IMAGE_VERSION_OPTION}={version}"]
 
+    def hyperparameters_for_image(self, uri: str) -> Any:
+        """The hyperparameter table of a job on the image ``uri``: :attr:`hyperparameters`, for
+        XGBoost the image version's (the 0.72 ... 1.0-1 images also accept ``silent``).
+
+        >>> "silent" in algorithm("xgboost").hyperparameters_for_image("xgboost:1").params
+        True
+        """
+        img = image_uris.try_parse(uri)
+        if self.name != "xgboost" or img is None:
+            return self.hyperparameters
+        return xgboost_spec.image_version(xgboost_spec.version_of_image(img)).hyperparameters
+
     def metric_definitions(self) -> list[dict[str, str]]:
         """The predefined metric definitions (``[{"Name", "Regex"}, ...]``)."""
         return [m.definition() for m in self.metrics]

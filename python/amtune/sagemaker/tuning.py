@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from amtune.errors import FieldError
 from amtune.sagemaker.estimator import EstimatorBase, Framework
 from amtune.sagemaker.inputs import resolve_inputs, resolve_inputs_with_types
 from amtune.space import CategoricalParameter
@@ -85,3 +86,26 @@ def channels_from_inputs(inputs: Any) -> dict[str, str]:
 def content_types_of_inputs(inputs: Any) -> dict[str, str]:
     """``tuner.fit(inputs)``: channel name -> ``ContentType`` of its ``TrainingInput``."""
     return {k: ct for k, (_, ct) in resolve_inputs_with_types(inputs).items() if ct}
+
+
+def check_builtin_hyperparameters(
+    image_uri: str | None, ranges: Mapping[str, Any], static: Mapping[str, Any]
+) -> None:
+    """A tuner of ``Estimator(image_uri)`` for a built-in algorithm: its tuned ranges and static
+    hyperparameters must be the image version's (as ``BuiltinTuner`` checks them), so a bad one
+    fails before any training job, not once in every training job. A ``FieldError``."""
+    from amtune.sagemaker.requests import builtin_algorithms
+
+    builtin = builtin_algorithms()
+    algo = builtin.algorithm_for_image(image_uri) if builtin and image_uri else None
+    if algo is None:
+        return
+    from amtune.builtin.hyperparameters import HyperparameterError
+    from amtune.builtin.range_checks import check_static_hyperparameters
+
+    try:
+        check_static_hyperparameters(
+            algo, ranges, static, algo.hyperparameters_for_image(image_uri)
+        )
+    except HyperparameterError as exc:
+        raise FieldError("hyperparameters", str(exc)) from None
