@@ -44,10 +44,27 @@ def test_registered_and_default_design_size():
 
 
 @pytest.mark.parametrize(
+    ("budget", "size"), [(4, 5), (12, 5), (20, 5), (24, 6), (30, 8), (40, 10), (500, 10)]
+)
+def test_a_known_budget_caps_the_design_at_a_quarter_never_below_5(budget, size):
+    opt = amtune.Optimizer(box(3), random_seed=0, budget=budget)
+    assert opt.strategy.initial_design_size == size
+    # an explicit n_initial wins over the budget
+    assert (
+        amtune.Optimizer(
+            box(3), random_seed=0, budget=budget, n_initial=7
+        ).strategy.initial_design_size
+        == 7
+    )
+
+
+@pytest.mark.parametrize(
     ("options", "match"),
     [
         ({"acquisition": "EI"}, "acquisition"),
         ({"n_initial": 0}, "n_initial"),
+        ({"budget": 0}, "budget"),
+        ({"budget": 2.5}, "budget"),
         ({"ucb_kappa": -1.0}, "ucb_kappa"),
         ({"num_threads": 0}, "num_threads"),
         ({"max_fit_points": 4}, "max_fit_points"),

@@ -113,7 +113,7 @@ def test_an_unchanged_container_script_trains_tunes_and_serves(tmp_path: Path) -
 
 
 def test_get_dmatrix_reads_as_the_container() -> None:
-    from sagemaker_xgboost_container.data_utils import get_content_type, get_dmatrix
+    from sagemaker_xgboost_container.data_utils import get_content_type
 
     with pytest.raises(ValueError, match="label_size must be 1"):
         get_content_type("text/csv; label_size=2")

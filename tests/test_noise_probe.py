@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import amtune
-from amtune.strategies.bayesian import BayesianSearch
+from amtune.strategies.bayesian import BayesianSearch, default_n_initial
 
 
 def space3() -> amtune.SearchSpace:
@@ -200,7 +200,8 @@ def test_a_tuning_job_runs_the_replicate(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     configs, values = tuning_job(tmp_path, noise_probe=True)
     assert len(configs) == 13
-    assert configs[9] == configs[int(np.argmin(values[:9]))]
+    last = default_n_initial(3, budget=13) - 1  # the job's 13 trials size its design (5)
+    assert configs[last] == configs[int(np.argmin(values[:last]))]
     assert len(set(configs)) == 12
 
 

@@ -79,7 +79,7 @@ def test_the_sdk_packages_do_not_shadow_their_libraries():
 
     assert hasattr(xgboost, "DMatrix")
     assert AmtuneSearchCV.__module__ == "amtune.sklearn.search_cv"
-    with pytest.raises(AttributeError, match="amtune.sklearn"):
+    with pytest.raises(AttributeError, match=r"amtune\.sklearn"):
         _ = amtune.sklearn.GridSearchCV  # not re-exported
 
 

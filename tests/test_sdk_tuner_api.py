@@ -386,7 +386,7 @@ def test_a_tuner_of_a_builtin_image_checks_its_hyperparameters_before_any_job(tm
             est, "validation:auc", {"eta": amtune.ContinuousParameter(0.1, 0.5)}, max_jobs=2,
         )  # fmt: skip
 
-    with pytest.raises(FieldError, match="max_deph.*not a hyperparameter of xgboost"):
+    with pytest.raises(FieldError, match=r"max_deph.*not a hyperparameter of xgboost"):
         tuner("1.7-1", max_deph=3)
     with pytest.raises(FieldError, match="silent"):
         tuner("1.7-1", silent=0)

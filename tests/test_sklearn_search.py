@@ -128,7 +128,11 @@ def test_matches_a_hand_written_loop() -> None:
         LogisticRegression(max_iter=200), ranges, n_iter=10, n_points=2, cv=cv, random_state=7
     ).fit(X, y)
 
-    opt = amtune.Optimizer(amtune.SearchSpace(ranges), "Bayesian", "Maximize", random_seed=7)
+    # the search passes n_iter as the budget (the design is then 5 points, not 10)
+    opt = amtune.Optimizer(
+        amtune.SearchSpace(ranges), "Bayesian", "Maximize", random_seed=7, budget=10
+    )
+    assert opt.strategy.initial_design_size == 5
     params, scores = [], []
     for _ in range(5):
         for trial in opt.ask(2):

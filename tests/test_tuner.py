@@ -402,9 +402,33 @@ def test_bayesian_options_reach_the_strategy_through_strategy_config(tmp_path, m
         t.fit(noisy, job_name=f"noise-{det}")
         assert t.describe()["HyperParameterTuningJobStatus"] == "Completed"
         runs[det] = list(t.analytics()["x"])
-    assert runs[None][:10] == runs[False][:10]  # the same initial design
-    assert runs[None][10:] != runs[False][10:]  # the model differs once it proposes
+    n = 5  # the initial design of 14 trials: a quarter, at least 5
+    assert runs[None][:n] == runs[False][:n]  # the same initial design
+    assert runs[None][n:] != runs[False][n:]  # the model differs once it proposes
     with pytest.raises(ValueError, match="strategy_config: deterministic must be a bool"):
         make_tuner(strategy_config={"deterministic": "no"}, **same)
     with pytest.raises(ValueError, match=r"strategy_config: unknown option\(s\) \['noisy'\]"):
         make_tuner(strategy_config={"noisy": True}, **same)
+
+
+def test_a_bayesian_tuning_job_passes_max_jobs_as_the_budget(tmp_path, monkeypatch):
+    """The strategy sizes its initial design by the tuning job's max_jobs (a quarter, at least
+    5); an explicit strategy_config wins."""
+    import amtune.tuning.driver as driver
+
+    made = []
+    real = driver.Optimizer
+
+    def spy(*args, **kw):
+        opt = real(*args, **kw)
+        made.append((kw, opt.strategy.initial_design_size))
+        return opt
+
+    monkeypatch.setattr(driver, "Optimizer", spy)
+    for max_jobs, config in ((12, None), (40, None), (12, {"n_initial": 8})):
+        t = amtune.HyperparameterTuner(
+            "loss", RANGES, objective_type="Minimize", max_jobs=max_jobs, max_parallel_jobs=4,
+            strategy_config=config, db=tmp_path / "amtune.db", quiet=True,
+        )  # fmt: skip
+        t.fit(quad, job_name=f"budget-{max_jobs}-{bool(config)}")
+    assert [(kw["budget"], size) for kw, size in made] == [(12, 5), (40, 10), (12, 8)]

@@ -64,8 +64,10 @@ class AmtuneSearchCV(BaseSearchCV):  # type: ignore[misc]
 
     ``n_iter`` candidates in total, ``n_points`` proposed per round and evaluated in parallel.
     ``strategy`` is ``"Bayesian"``, ``"Random"`` or ``"Grid"``; ``strategy_options`` go to it
-    (e.g. ``{"acquisition": "UCB"}``). An int ``random_state`` is the optimizer's seed (a loop of
-    ``amtune.Optimizer(space, strategy, "Maximize", random_state)`` reproduces the candidates).
+    (e.g. ``{"acquisition": "UCB"}``; the Bayesian strategy also gets ``budget=n_iter``, which
+    sizes its initial design). An int ``random_state`` is the optimizer's seed (a loop of
+    ``amtune.Optimizer(space, strategy, "Maximize", random_state, budget=n_iter)`` reproduces the
+    candidates).
     ``cv`` is a k-fold (an int, a splitter, an iterable of splits) or ``"holdout"`` with
     ``validation_fraction`` (see the module docstring). Failed fits score ``error_score`` and
     count as failed trials (the Bayesian model imputes the worst score there). The other
@@ -168,13 +170,10 @@ class AmtuneSearchCV(BaseSearchCV):  # type: ignore[misc]
         return self
 
     def _run_search(self, evaluate_candidates: Callable[..., dict[str, Any]]) -> None:
-        opt = Optimizer(
-            self._space,
-            self.strategy,
-            "Maximize",
-            random_seed=self._seed,
-            **(self.strategy_options or {}),
-        )
+        options = dict(self.strategy_options or {})
+        if self.strategy == "Bayesian":  # the strategy may size its design by the budget
+            options.setdefault("budget", int(self.n_iter))
+        opt = Optimizer(self._space, self.strategy, "Maximize", random_seed=self._seed, **options)
         total = self.n_iter
         size = self._space.size
         if size is not None and size < total:

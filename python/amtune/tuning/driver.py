@@ -128,9 +128,10 @@ class Driver:
         seed = int(self.t.random_seed or 0)
         if resumes:  # a resumed job does not repeat the proposals of the first run
             seed = int(hashlib.sha256(f"{seed}:{resumes}".encode()).hexdigest()[:8], 16)
-        opt = Optimizer(
-            self.t.space, self.t.strategy, self.t.objective_type, seed, **self.t.strategy_config
-        )
+        options = dict(self.t.strategy_config)
+        if self.t.strategy == "Bayesian":  # the strategy may size its design by the budget
+            options.setdefault("budget", int(self.t.max_jobs))
+        opt = Optimizer(self.t.space, self.t.strategy, self.t.objective_type, seed, **options)
         run = TuningRun(
             self.name,
             self.store,
