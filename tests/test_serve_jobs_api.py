@@ -502,3 +502,25 @@ def test_a_local_sourcedir_tarball_is_the_code(env: tuple[Any, Path]) -> None:
     assert wait_for(training_status(sm, "packed"), ("Completed", "Failed")) == "Completed"
     final = sm.describe_training_job(TrainingJobName="packed")["FinalMetricDataList"]
     assert [m["Value"] for m in final if m["MetricName"] == "loss"] == [pytest.approx(0.04)]
+
+
+def test_a_custom_image_runs_its_container_entrypoint(env: tuple[Any, Path]) -> None:
+    """boto3 cannot send amtune's TrainingCommand: SageMaker's ContainerEntrypoint and
+    ContainerArguments name the command of a custom image's training job."""
+    sm, _ = env
+    req = definition()
+    del req["HyperParameters"]
+    req["AlgorithmSpecification"]["TrainingImage"] = (
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/mine:1"
+    )
+    req["AlgorithmSpecification"]["ContainerEntrypoint"] = ["python", "train.py"]
+    req["AlgorithmSpecification"]["ContainerArguments"] = ["--x", "0.5"]
+    sm.create_training_job(TrainingJobName="byo", **req)
+    assert wait_for(training_status(sm, "byo"), ("Completed", "Failed")) == "Completed"
+    final = sm.describe_training_job(TrainingJobName="byo")["FinalMetricDataList"]
+    assert [m["Value"] for m in final if m["MetricName"] == "loss"] == [pytest.approx(0.04)]
+    bad = definition()
+    del bad["HyperParameters"]
+    bad["AlgorithmSpecification"]["ContainerArguments"] = ["--x", "1"]
+    with pytest.raises(ClientError, match="ContainerEntrypoint"):
+        sm.create_training_job(TrainingJobName="byo-bad", **bad)

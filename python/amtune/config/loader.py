@@ -95,6 +95,7 @@ from amtune.sagemaker.requests import (
     RequestError,
     check_objective,
     drop_response_fields,
+    entrypoint_command,
     image_metric_definitions,
     training_command,
 )
@@ -587,8 +588,24 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
         )
     static = dict(tjd.static_hyper_parameters or {})
     code_dir = base
+    entry_doc = {
+        k: v
+        for k, v in (
+            ("ContainerEntrypoint", algo.container_entrypoint),
+            ("ContainerArguments", algo.container_arguments),
+        )
+        if v is not None
+    }
     if algo.training_command is not None:
         command = list(algo.training_command)
+    elif entry_doc:
+        try:
+            entry = entrypoint_command(entry_doc, A)
+        except RequestError as exc:
+            raise ConfigError(exc.path, str(exc)[len(exc.path) + 2 :]) from None
+        if entry is None:
+            raise ConfigError(f"{A}.ContainerEntrypoint", "required with ContainerArguments")
+        command = entry
     else:
         # script mode as the SDK generates it: sagemaker_program names the entry point and the
         # code is next to the request (or in a local sagemaker_submit_directory); else the local
@@ -602,8 +619,9 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
         if found is None:
             raise ConfigError(
                 f"{A}.TrainingCommand",
-                "required field is missing (the local command that trains; or name a "
-                f"script-mode entry point in {T}.StaticHyperParameters.sagemaker_program)",
+                "required field is missing (the local command that trains, or SageMaker's "
+                "ContainerEntrypoint and ContainerArguments; or name a script-mode entry point "
+                f"in {T}.StaticHyperParameters.sagemaker_program)",
             )
         command, code_dir = found[0], found[1]
     md = algo.metric_definitions or []

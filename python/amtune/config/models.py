@@ -218,8 +218,8 @@ class TuningJobConfig(_CamelModel):
 
 class AlgorithmSpecification(_CamelModel):
     IGNORED = frozenset(
-        {"training_image", "algorithm_name", "training_image_config", "container_entrypoint"}
-        | {"container_arguments", "enable_sage_maker_metrics_time_series"}
+        {"training_image", "algorithm_name", "training_image_config"}
+        | {"enable_sage_maker_metrics_time_series"}
     )
     # without it: the SDK's script mode (sagemaker_program) or a built-in algorithm's image
     training_command: Command | None = camel("TrainingCommand", default=None)

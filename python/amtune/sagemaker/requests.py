@@ -151,6 +151,29 @@ def training_command(
     return cmd, code
 
 
+def entrypoint_command(algorithm: Mapping[str, Any], path: str) -> list[str] | None:
+    """SageMaker's ``ContainerEntrypoint`` (and ``ContainerArguments``) of an
+    ``AlgorithmSpecification``, the command a custom image runs: locally the command that trains
+    (a request sent through boto3 cannot carry amtune's ``TrainingCommand``). None when absent.
+
+    >>> entrypoint_command({"ContainerEntrypoint": ["python", "train.py"],
+    ...                     "ContainerArguments": ["--epochs", "2"]}, "A")
+    ['python', 'train.py', '--epochs', '2']
+    """
+    entry = algorithm.get("ContainerEntrypoint")
+    if entry is None:
+        return None
+    args = algorithm.get("ContainerArguments") or []
+    for key, value in (("ContainerEntrypoint", entry), ("ContainerArguments", args)):
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise RequestError(
+                f"{path}.{key}", f"must be a list of non-empty strings, got {value!r}"
+            )
+    if not entry:
+        raise RequestError(f"{path}.ContainerEntrypoint", "must name the command, got []")
+    return [*entry, *args]
+
+
 def builtin_algorithms() -> Any:
     """The module of the built-in algorithms (``amtune.builtin``), or None where it is not part
     of this installation."""

@@ -34,6 +34,7 @@ from amtune.sagemaker.inputs import local_path
 from amtune.sagemaker.requests import (
     RequestError,
     drop_response_fields,
+    entrypoint_command,
     image_metric_definitions,
     training_command,
 )
@@ -141,6 +142,8 @@ def parse_training_request(doc: Any, base: Path) -> TrainingRequest:
                 f"{A}.TrainingCommand", f"must be a non-empty list of strings, got {cmd!r}"
             )
         command, wd = list(cmd), base
+    elif (entry := entrypoint_command(algo, A)) is not None:
+        command, wd = entry, base
     else:
         found = training_command(algo, hps, base, A, "HyperParameters", notices)
         if found is None:
@@ -148,8 +151,9 @@ def parse_training_request(doc: Any, base: Path) -> TrainingRequest:
         if found is None:
             raise RequestError(
                 f"{A}.TrainingCommand",
-                "required: give the local command that trains, or name a script-mode entry "
-                "point in HyperParameters.sagemaker_program",
+                "required: give the local command that trains (TrainingCommand, or SageMaker's "
+                "ContainerEntrypoint and ContainerArguments), or name a script-mode entry point "
+                "in HyperParameters.sagemaker_program",
             )
         command, wd = found
     md = algo.get("MetricDefinitions")
