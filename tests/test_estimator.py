@@ -3,6 +3,7 @@
 import json
 import os
 import sys
+from pathlib import Path
 
 import pytest
 from aws_examples import (
@@ -210,3 +211,55 @@ def test_a_generic_estimator_runs_a_command(tmp_path):
     d = est.describe()
     assert d["TrainingJobName"].startswith("my-algo-") and d["TrainingJobStatus"] == "Completed"
     assert d["FinalMetricDataList"][0]["Value"] == 0.125
+
+
+def test_tensorflow_passes_model_dir_as_the_sdk_does(tmp_path):
+    """The SDK's TensorFlow estimator passes --model_dir; locally it is the job's model
+    directory (a script that saves there is deployable), or a local model_dir given."""
+    import amtune
+
+    (tmp_path / "tf_train.py").write_text(
+        "import argparse, os\n"
+        "p = argparse.ArgumentParser()\n"
+        "p.add_argument('--model_dir', required=True)\n"
+        "a, _ = p.parse_known_args()\n"
+        "os.makedirs(a.model_dir, exist_ok=True)\n"
+        "open(os.path.join(a.model_dir, 'saved.txt'), 'w').write('ok')\n"
+        "print('loss: 1.0')\n"
+    )
+    est = amtune.TensorFlow(
+        entry_point="tf_train.py", source_dir=str(tmp_path), framework_version="2.14",
+        py_version="py310", db=tmp_path / "amtune.db", notices=False,
+    )  # fmt: skip
+    assert json.loads(est.hyperparameters()["model_dir"]) == "/opt/ml/model"
+    est.fit(job_name="tf-job", logs=False)
+    model = Path(est.describe()["ModelArtifacts"]["S3ModelArtifacts"])
+    assert (model / "saved.txt").read_text() == "ok"
+    mine = tmp_path / "ckpt"
+    est2 = amtune.TensorFlow(
+        entry_point="tf_train.py", source_dir=str(tmp_path), model_dir=str(mine),
+        db=tmp_path / "amtune.db", notices=False,
+    )  # fmt: skip
+    est2.fit(job_name="tf-job-2", logs=False)
+    assert (mine / "saved.txt").read_text() == "ok"
+
+
+def test_container_entry_point_is_the_command_of_a_custom_image(tmp_path):
+    import amtune
+
+    (tmp_path / "entry.py").write_text(
+        "import sys\nprint('args:', ' '.join(sys.argv[1:]))\nprint('loss: 2.5')\n"
+    )
+    est = amtune.Estimator(
+        image_uri="123456789012.dkr.ecr.us-east-1.amazonaws.com/mine:1",
+        container_entry_point=[sys.executable, str(tmp_path / "entry.py")],
+        container_arguments=["--epochs", "3"],
+        metric_definitions=[{"Name": "loss", "Regex": r"loss: (\S+)"}],
+        db=tmp_path / "amtune.db", notices=False,
+    )  # fmt: skip
+    est.fit(job_name="entry", logs=False)
+    d = est.describe()
+    assert d["TrainingJobStatus"] == "Completed"
+    assert [m["Value"] for m in d["FinalMetricDataList"]] == [2.5]
+    with pytest.raises(ValueError, match="container_arguments: needs container_entry_point"):
+        amtune.Estimator(image_uri="x:1", container_arguments=["--a"], notices=False)

@@ -161,6 +161,9 @@ class CommandRunner(Runner):
 
     def argv(self, spec: JobSpec) -> list[str]:
         hps = self.sent(spec).hyperparameters
+        if spec.job_dir is not None:  # paths under /opt/ml are the job directory's
+            raw = {str(k): toolkit.encode_value(v) for k, v in hps.items()}
+            hps = toolkit.job_paths(raw, toolkit.JobLayout(Path(spec.job_dir)))
         user, _ = toolkit.split_sagemaker(toolkit.decode_hyperparameters(hps))
         return [*self.command, *toolkit.to_cmd_args(user)]
 

@@ -134,6 +134,8 @@ CLOUD_ONLY = frozenset(
         "model_dir",
     }
 )
+#: a training job's model directory as a SageMaker container sees it (``SM_MODEL_DIR``)
+CONTAINER_MODEL_DIR = "/opt/ml/model"
 TRAINING_JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 
 
@@ -229,6 +231,17 @@ class EstimatorBase:
                 f"{type(self).__name__}: unexpected argument(s) {', '.join(unknown)} "
                 f"(not an argument of the SageMaker SDK's estimator)"
             )
+        # SageMaker's container_entry_point (+ container_arguments): the command a custom image
+        # runs, so locally the training command when none is given
+        entry = kwargs.pop("container_entry_point", None)
+        entry_args = kwargs.pop("container_arguments", None)
+        if entry is not None and command is None:
+            command = [
+                *_strings(entry, "container_entry_point"),
+                *_strings(entry_args or [], "container_arguments"),
+            ]
+        elif entry_args is not None and command is None:
+            raise ValueError("container_arguments: needs container_entry_point")
         ignored = [k for k, v in kwargs.items() if v is not None]
         self.instance_type = str(kwargs.get("instance_type") or "local")
         self.instance_count = kwargs.get("instance_count")
@@ -560,6 +573,13 @@ class EstimatorBase:
             )
 
 
+def _strings(value: Any, field: str) -> list[str]:
+    """A list of non-empty strings (``container_entry_point``, ``container_arguments``)."""
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError(f"{field}: must be a list of non-empty strings, got {value!r}")
+    return list(value)
+
+
 def _to_string(v: Any) -> str:
     return repr(v) if isinstance(v, float) else str(v)
 
@@ -701,8 +721,10 @@ class PyTorch(Framework):
 class TensorFlow(Framework):
     """``sagemaker.tensorflow.TensorFlow``: a TensorFlow script in script mode (one process).
 
-    The SDK passes ``--model_dir`` (an S3 location) to the script; locally ``model_dir`` is
-    ignored and the script should save to ``SM_MODEL_DIR``.
+    The SDK passes ``--model_dir`` to the script (an S3 location, ``/opt/ml/shared/model`` in its
+    local mode); locally it is the training job's model directory (``SM_MODEL_DIR``; the
+    hyperparameter is ``/opt/ml/model``, which the toolkit maps to the job's directory), or
+    ``model_dir`` when that is a local path.
     """
 
     _base_name = "tensorflow-training"
@@ -720,12 +742,17 @@ class TensorFlow(Framework):
         super().__init__(
             py_version=py_version,
             framework_version=framework_version,
-            model_dir=model_dir,
             image_uri=image_uri,
             distribution=distribution,
             compiler_config=compiler_config,
             **kwargs,
         )
+        local = model_dir is not None and not str(model_dir).startswith("s3://")
+        self.model_dir = str(model_dir) if local else CONTAINER_MODEL_DIR
+
+    def hyperparameters(self) -> dict[str, str]:
+        """The hyperparameters with ``model_dir``, as the SDK's TensorFlow estimator sends them."""
+        return {"model_dir": json.dumps(self.model_dir), **super().hyperparameters()}
 
 
 class HuggingFace(Framework):

@@ -88,6 +88,37 @@ def encode_value(value: Any) -> str:
     return json.dumps(value)
 
 
+#: where a SageMaker training container's job files are (``SM_MODEL_DIR`` is ``/opt/ml/model``)
+CONTAINER_ROOT = "/opt/ml"
+
+
+def job_path(value: str, layout: JobLayout) -> str:
+    """A hyperparameter that is a path under ``/opt/ml`` (plain or JSON-encoded, as the
+    TensorFlow estimator's ``model_dir``) as the same path in the job's directory, which is laid
+    out as ``/opt/ml`` is; any other value unchanged.
+
+    >>> lay = JobLayout(Path("/jobs/j1"))
+    >>> job_path('"/opt/ml/model"', lay), job_path("/opt/ml/input", lay), job_path("0.5", lay)
+    ('"/jobs/j1/model"', '/jobs/j1/input', '0.5')
+    """
+    decoded = decode_value(value)
+    if not isinstance(decoded, str):
+        return value
+    if decoded != CONTAINER_ROOT and not decoded.startswith(CONTAINER_ROOT + "/"):
+        return value
+    local = str(layout.root) + decoded[len(CONTAINER_ROOT) :]
+    return json.dumps(local) if decoded != value else local
+
+
+def job_paths(hyperparameters: Mapping[str, str], layout: JobLayout) -> dict[str, str]:
+    """The hyperparameters (strings) with every script's path under ``/opt/ml`` in the job's
+    directory (:func:`job_path`); the ``sagemaker_*`` entries as they are."""
+    return {
+        k: v if k.startswith(SAGEMAKER_PREFIX) else job_path(v, layout)
+        for k, v in hyperparameters.items()
+    }
+
+
 def split_sagemaker(hyperparameters: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """``(for the script, for the container)``: entries named ``sagemaker_*`` (or one of
     :data:`SAGEMAKER_HYPERPARAMETERS`) go to the container."""
@@ -306,7 +337,7 @@ def prepare(
         layout.output_intermediate_dir,
     ):
         d.mkdir(parents=True, exist_ok=True)
-    raw = {str(k): encode_value(v) for k, v in hyperparameters.items()}
+    raw = job_paths({str(k): encode_value(v) for k, v in hyperparameters.items()}, layout)
     rc = resource_config(instance_type)
     idc = input_data_config(channels, content_types)
     _write_json(layout.hyperparameters_file, raw)
