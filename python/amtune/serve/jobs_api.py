@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from amtune.sagemaker.commands import has_training_job
 from amtune.serve.detached import log_tail, process_cmdline, start_detached
 from amtune.serve.listing import paged, window
 from amtune.store import STANDALONE, NotFoundError, Store
@@ -137,13 +138,13 @@ class JobsApi:
             raise self.error(str(exc)) from None
         arn = self.arn(region, "training-job", name)
         with self._lock:
-            if _has_training_job(self.store, name):
+            if has_training_job(self.store, name):
                 raise self.error(
                     f"Training job names must be unique within an AWS account and region, and a "
                     f"training job with this name already exists ({arn})",
                     code="ResourceInUse",
                 )
-            self._launch("train", name, req, lambda: _has_training_job(self.store, name))
+            self._launch("train", name, req, lambda: has_training_job(self.store, name))
         if tags:
             self.add_tags(arn, tags)
         return {"TrainingJobArn": arn}
@@ -337,14 +338,6 @@ class JobsApi:
         start, limit = window(req)
         token = {"NextToken": str(start + limit)} if start + limit < len(summaries) else {}
         return token | {"TrainingJobSummaries": summaries[start : start + limit]}
-
-
-def _has_training_job(st: Store, name: str) -> bool:
-    try:
-        st.get_training_job(name)
-    except NotFoundError:
-        return False
-    return True
 
 
 def _tuning_names(st: Store) -> list[str]:
