@@ -55,6 +55,8 @@ def test_get_execution_role_is_a_placeholder_role():
         ("tensorflow.model", "TensorFlowPredictor"),
         ("huggingface", "HuggingFace"),
         ("huggingface.model", "HuggingFacePredictor"),
+        ("s3", "S3Uploader"),
+        ("s3", "S3Downloader"),
     ],
 )
 def test_sdk_submodules_are_reachable_both_ways(module, name):
@@ -153,3 +155,33 @@ def test_a_tuning_job_is_named_after_its_estimators_jobs(tmp_path, monkeypatch):
         "loss", ranges, objective_type="Minimize", base_tuning_job_name="a" * 40
     )
     assert len(long._default_name()) == 32
+
+
+def test_s3_helpers_work_on_local_paths(tmp_path):
+    """``sagemaker.s3``'s S3Uploader / S3Downloader on the local paths a notebook's S3 URIs
+    became (as uploaded, listed by prefix, downloaded and read back)."""
+    from amtune.s3 import S3Downloader, S3Uploader, s3_path_join
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "train.csv").write_text("1,2\n")
+    (tmp_path / "src" / "sub").mkdir()
+    (tmp_path / "src" / "sub" / "b.csv").write_text("3,4\n")
+    bucket = tmp_path / "bucket"
+    up = S3Uploader.upload(str(tmp_path / "src" / "train.csv"), s3_path_join(str(bucket), "data"))
+    assert up == str(bucket / "data" / "train.csv")
+    assert S3Uploader.upload(str(tmp_path / "src"), str(bucket / "all")) == str(bucket / "all")
+    assert S3Downloader.list(str(bucket / "all")) == [
+        str(bucket / "all" / "sub" / "b.csv"), str(bucket / "all" / "train.csv"),
+    ]  # fmt: skip
+    assert S3Downloader.list(str(bucket / "al")) == S3Downloader.list(str(bucket / "all"))
+    got = S3Downloader.download(str(bucket / "all"), str(tmp_path / "down"))
+    assert sorted(got) == [
+        str(tmp_path / "down" / "sub" / "b.csv"),
+        str(tmp_path / "down" / "train.csv"),
+    ]
+    body = S3Uploader.upload_string_as_file_body("x", f"file://{bucket}/notes/n.txt")
+    assert S3Downloader.read_file(body) == "x" and S3Downloader.read_bytes(body) == b"x"
+    with pytest.raises(ValueError, match="desired_s3_uri: S3 is not available locally"):
+        S3Uploader.upload(str(tmp_path / "src" / "train.csv"), "s3://bucket/data")
+    with pytest.raises(ValueError, match="no such file"):
+        S3Downloader.download(str(bucket / "none"), str(tmp_path / "x"))

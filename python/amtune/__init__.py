@@ -118,6 +118,7 @@ _SUBMODULES = {
         "model",
         "predictor",
         "pytorch",
+        "s3",
         "serializers",
         "session",
         "sklearn",
