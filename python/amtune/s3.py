@@ -15,7 +15,7 @@ lists ``data/train.csv`` and ``data/train/part-0.csv``.
 >>> S3Downloader.list("s3://bucket/key")
 Traceback (most recent call last):
 ...
-ValueError: s3_uri: S3 is not available locally; give a local path (or file:// URL), got 's3://bucket/key'
+ValueError: s3_uri: S3 is not available locally; give a local path (or file:// URI), got 's3://bucket/key'
 """
 
 from __future__ import annotations
@@ -25,21 +25,15 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from amtune.sagemaker.inputs import local_uri
+
 __all__ = ["S3Downloader", "S3Uploader", "s3_path_join"]
 
 _Paths = list[str]  # (S3Downloader.list shadows the builtin in its class)
 
 
 def _local(uri: Any, field: str) -> Path:
-    if isinstance(uri, os.PathLike):
-        uri = os.fspath(uri)
-    if not isinstance(uri, str) or not uri:
-        raise ValueError(f"{field}: must be a local path, got {uri!r}")
-    if uri.startswith("s3://"):
-        raise ValueError(
-            f"{field}: S3 is not available locally; give a local path (or file:// URL), got {uri!r}"
-        )
-    return Path(uri.removeprefix("file://")).expanduser()
+    return local_uri(uri, field, what="S3")
 
 
 def s3_path_join(*args: Any, with_end_slash: bool = False) -> str:

@@ -62,20 +62,24 @@ class TrainingInput:
             self.config["InputMode"] = input_mode
 
 
-def local_path(uri: Any, where: str) -> str:
-    """The absolute local path of a channel's data (``file://`` stripped); it must exist."""
+def local_uri(uri: Any, where: str, what: str = "S3 data") -> Path:
+    """``uri`` as a local path (``file://`` stripped, ``~`` expanded; it need not exist); an
+    ``s3://`` URI is an error naming ``where``."""
     if isinstance(uri, os.PathLike):
         uri = os.fspath(uri)
     if not isinstance(uri, str) or not uri:
         raise ValueError(f"{where}: must be a local path (string), got {uri!r}")
     if uri.startswith("s3://"):
         raise ValueError(
-            f"{where}: S3 data is not available locally; give a local path (or file:// URI), "
+            f"{where}: {what} is not available locally; give a local path (or file:// URI), "
             f"got {uri!r}"
         )
-    if uri.startswith("file://"):
-        uri = uri[len("file://") :]
-    p = Path(uri).expanduser().resolve()
+    return Path(uri.removeprefix("file://")).expanduser()
+
+
+def local_path(uri: Any, where: str) -> str:
+    """The absolute local path of a channel's data (``file://`` stripped); it must exist."""
+    p = local_uri(uri, where).resolve()
     if not p.exists():
         raise ValueError(f"{where}: the channel's data must exist; no such file or directory: {p}")
     return str(p)

@@ -165,7 +165,9 @@ class JobsApi:
     def describe_training_job(self, req: dict[str, Any], region: str) -> dict[str, Any]:
         name = self._name(req, "TrainingJobName")
         d = self._training_doc(self.store, name, region)
-        if name in self._stopping and d["TrainingJobStatus"] == "InProgress":
+        if d["TrainingJobStatus"] != "InProgress":
+            self._stopping.discard(name)  # it has ended
+        elif name in self._stopping:
             d["TrainingJobStatus"] = d["SecondaryStatus"] = "Stopping"
         return d
 

@@ -84,18 +84,14 @@ class TransformJobsApi:
     def _local(self, uri: Any, field: str, must_exist: bool) -> str:
         """The absolute local path of ``uri`` (``file://`` stripped; relative to the service's
         working directory); an S3 URI is an error naming ``field``."""
-        from amtune.sagemaker.inputs import local_path
+        from amtune.sagemaker.inputs import local_path, local_uri
 
         if isinstance(uri, str) and not uri.startswith(("s3://", "file://", "/")):
             uri = str(self.workdir / uri)
-        if must_exist:
-            try:
-                return local_path(uri, field)
-            except ValueError as exc:
-                raise self.error(str(exc)) from None
-        if not isinstance(uri, str) or not uri or uri.startswith("s3://"):
-            raise self.error(f"{field}: must be a local directory (or file:// URI), got {uri!r}")
-        return str(Path(uri.removeprefix("file://")).expanduser().resolve())
+        try:
+            return local_path(uri, field) if must_exist else str(local_uri(uri, field).resolve())
+        except ValueError as exc:
+            raise self.error(str(exc)) from None
 
     # ------------------------------------------------------------------ actions
     def create_transform_job(self, req: dict[str, Any], region: str) -> dict[str, Any]:
