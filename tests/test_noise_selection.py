@@ -1,4 +1,5 @@
-"""Choosing the noise model by leave-one-out predictive density (``noise_selection="loo"``)."""
+"""Choosing the noise model by leave-one-out predictive density (``noise_selection="loo"``) or
+by a draw from the models' BIC posterior probabilities (``"sample"``)."""
 
 from __future__ import annotations
 
@@ -50,8 +51,8 @@ def test_leave_one_out_needs_two_rows():
     assert gp.loo_log_density() == -np.inf
 
 
-def learns_noise_after(n, noise_sd, selection, seed=0):
-    """Whether the model learns a noise variance after n random trials of a 3-d function."""
+def fitted_after(n, noise_sd, selection, seed=0):
+    """The fitted hyperparameters after n random trials of a 3-d function."""
     space = amtune.SearchSpace({f"x{i}": amtune.ContinuousParameter(0.0, 1.0) for i in range(3)})
     rng = np.random.default_rng(seed)
     X = rng.random((n, 3))
@@ -59,7 +60,12 @@ def learns_noise_after(n, noise_sd, selection, seed=0):
     opt = amtune.Optimizer(space, strategy="Bayesian", random_seed=seed, noise_selection=selection)
     opt.add_many([{f"x{i}": float(v) for i, v in enumerate(r)} for r in X], y.tolist())
     opt.ask()
-    return opt.strategy.hyperparameters()["learns_noise"]
+    return opt.strategy.hyperparameters()
+
+
+def learns_noise_after(n, noise_sd, selection, seed=0):
+    """Whether the model learns a noise variance after n random trials of a 3-d function."""
+    return fitted_after(n, noise_sd, selection, seed)["learns_noise"]
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -70,6 +76,42 @@ def test_leave_one_out_keeps_a_deterministic_objective_noiseless(seed):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_leave_one_out_learns_the_noise_of_a_noisy_objective(seed):
     assert learns_noise_after(30, 0.3, "loo", seed)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_sampling_keeps_a_deterministic_objective_noiseless(seed):
+    # 30 exact values of a smooth function: the noiseless model's posterior is far better, so the
+    # learned noise has a negligible probability and is not drawn
+    h = fitted_after(30, 0.0, "sample", seed)
+    assert h["noise_probability"] < 1e-3
+    assert not h["learns_noise"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_sampling_learns_the_noise_of_a_noisy_objective(seed):
+    h = fitted_after(80, 0.3, "sample", seed)
+    assert h["noise_probability"] > 0.99
+    assert h["learns_noise"]
+
+
+def test_sampled_draws_follow_the_probability_and_the_seed():
+    # where the evidence is ambiguous (few noisy points) the draw varies with the seed, in
+    # proportion to the probability, and repeats with the same seed
+    draws, probs = [], []
+    for seed in range(24):
+        h = fitted_after(12, 0.3, "sample", seed)
+        assert fitted_after(12, 0.3, "sample", seed)["learns_noise"] == h["learns_noise"]
+        draws.append(h["learns_noise"])
+        probs.append(h["noise_probability"])
+    assert all(0.0 <= p <= 1.0 for p in probs)
+    assert any(0.05 < p < 0.95 for p in probs)
+    # the number of noisy draws is a sum of Bernoulli(p_i): within 3 standard deviations of its mean
+    mean, sd = sum(probs), np.sqrt(sum(p * (1 - p) for p in probs))
+    assert abs(sum(draws) - mean) <= 3 * sd + 1
+
+
+def test_noise_probability_only_with_sampling():
+    assert "noise_probability" not in fitted_after(12, 0.3, "bic")
 
 
 @pytest.mark.parametrize("bad", ["BIC", "", None, 1])

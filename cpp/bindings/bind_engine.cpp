@@ -17,6 +17,11 @@ void bind_engine(py::module_& m) {
       .value("Model", amtune::Unstructured::Model, "no test: the model proposes from the first call")
       .value("Design", amtune::Unstructured::Design, "no point: the caller goes on with its design")
       .value("Global", amtune::Unstructured::Global, "the acquisition's maximizer over the whole space");
+  py::enum_<amtune::NoiseSelection>(m, "NoiseSelection",
+                                    "How a full fit chooses between the learned-noise and the noiseless model")
+      .value("Bic", amtune::NoiseSelection::Bic, "the better BIC-penalized posterior")
+      .value("Loo", amtune::NoiseSelection::Loo, "the better leave-one-out predictive log density")
+      .value("Sample", amtune::NoiseSelection::Sample, "a draw from the models' BIC posterior probabilities");
 
   m.def(
       "fit_subset",
@@ -36,7 +41,8 @@ void bind_engine(py::module_& m) {
                        int n_starts, int n_candidates, bool output_warping, int big_threshold, int local_points,
                        int big_candidates, int max_pending, bool select_noise, bool plugin_incumbent,
                        double irrelevant_lengthscale, bool ls_map_on_length, bool noise_map_on_variance,
-                       bool noise_prior_gamma, bool select_noise_loo, amtune::Unstructured unstructured) {
+                       bool noise_prior_gamma, amtune::NoiseSelection noise_selection,
+                       amtune::Unstructured unstructured) {
              const char* where = "BayesEngine";
              if (spec.dim() != space.dim()) b::fail(where, "spec and space dimensions differ");
              if (!(std::isfinite(kappa) && kappa >= 0)) b::fail(where, "kappa must be a finite number >= 0");
@@ -71,7 +77,7 @@ void bind_engine(py::module_& m) {
              o.ls_map_on_length = ls_map_on_length;
              o.noise_map_on_variance = noise_map_on_variance;
              o.noise_prior_gamma = noise_prior_gamma;
-             o.select_noise_loo = select_noise_loo;
+             o.noise_selection = noise_selection;
              o.unstructured = unstructured;
              return BayesEngine(space, spec, o);
            }),
@@ -83,7 +89,7 @@ void bind_engine(py::module_& m) {
            py::arg("select_noise") = true, py::arg("plugin_incumbent") = false,
            py::arg("irrelevant_lengthscale") = 100.0, py::arg("ls_map_on_length") = true,
            py::arg("noise_map_on_variance") = false, py::arg("noise_prior_gamma") = false,
-           py::arg("select_noise_loo") = false, py::arg("unstructured") = amtune::Unstructured::Model)
+           py::arg("noise_selection") = amtune::NoiseSelection::Bic, py::arg("unstructured") = amtune::Unstructured::Model)
       .def(
           "propose",
           [](BayesEngine& e, const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,
@@ -164,6 +170,8 @@ void bind_engine(py::module_& m) {
           "exponent of the output transform (1: linear)")
       .def_property_readonly("output_scale", &BayesEngine::output_scale,
                              "factor from the model's standardized units to the units of y (linear transform)")
+      .def_property_readonly("noise_probability", &BayesEngine::noise_probability,
+                             "with NoiseSelection.Sample: the learned-noise model's probability at the last full fit")
       .def_property_readonly("map_value", &BayesEngine::map_value,
                              "negative log posterior of the last hyperparameter fit at its optimum")
       .def_property_readonly("trust_region", &BayesEngine::trust_region, "the big-history trust region")

@@ -140,7 +140,7 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
   double best_f = std::numeric_limits<double>::infinity();
   Hyper best_h;
   bool best_warp = false;
-  // select_noise_loo: the best model of each noise variant (warping chosen by BIC within it)
+  // NoiseSelection Loo and Sample: the best model of each noise variant (warping chosen by BIC within it)
   struct Candidate {
     double penalized = std::numeric_limits<double>::infinity(), f = 0.0;
     Hyper h;
@@ -209,20 +209,31 @@ void BayesEngine::fit_hypers(const RowMatrix& X, const VectorXd& yt, bool full, 
       best_h = lay.unpack(r.x, base);
       best_warp = warp;
     }
-    if (opt_.select_noise_loo) {
+    if (opt_.noise_selection != NoiseSelection::Bic) {
       Candidate& c = per_noise[learn ? 1 : 0];
       if (penalized < c.penalized) c = Candidate{penalized, r.f, lay.unpack(r.x, base), warp};
     }
   }
   if (!std::isfinite(best_f)) throw std::runtime_error("GP hyperparameter fit failed from every start");
-  if (opt_.select_noise_loo && noise_variants.size() == 2 && std::isfinite(per_noise[0].penalized) &&
-      std::isfinite(per_noise[1].penalized)) {
-    // Leave-one-out instead of BIC for the noise model: on a noisy objective, the noiseless MAP
-    // interpolates the noise with short lengthscales, and its posterior (with the BIC penalty of
-    // one parameter) often beats the learned noise's; its predictions of left-out points do not.
-    const double loo_quiet = loo_log_density(per_noise[0].h, X, yt);
-    const double loo_noisy = loo_log_density(per_noise[1].h, X, yt);
-    const Candidate& c = per_noise[std::isfinite(loo_noisy) && !(loo_quiet >= loo_noisy) ? 1 : 0];
+  if (opt_.noise_selection != NoiseSelection::Bic && noise_variants.size() == 2 &&
+      std::isfinite(per_noise[0].penalized) && std::isfinite(per_noise[1].penalized)) {
+    bool learn = false;
+    if (opt_.noise_selection == NoiseSelection::Loo) {
+      // Leave-one-out instead of BIC for the noise model: on a noisy objective, the noiseless MAP
+      // interpolates the noise with short lengthscales, and its posterior (with the BIC penalty of
+      // one parameter) often beats the learned noise's; its predictions of left-out points do not.
+      const double loo_quiet = loo_log_density(per_noise[0].h, X, yt);
+      const double loo_noisy = loo_log_density(per_noise[1].h, X, yt);
+      learn = std::isfinite(loo_noisy) && !(loo_quiet >= loo_noisy);
+    } else {
+      // penalized = -log p(y | M, MAP) - log prior + (k / 2) log n = BIC / 2 up to the constant both
+      // models share, so P(learned | D) = 1 / (1 + exp(penalized_learned - penalized_noiseless)).
+      const double p_learn = 1.0 / (1.0 + std::exp(per_noise[1].penalized - per_noise[0].penalized));
+      SplitMix64 rng(seed ^ 0x6e6f697365ull);
+      learn = rng.uniform() < p_learn;
+      p_learn_noise_ = p_learn;
+    }
+    const Candidate& c = per_noise[learn ? 1 : 0];
     map_value_ = c.f;
     best_h = c.h;
     best_warp = c.warp;

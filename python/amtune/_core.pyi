@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Acquisition', 'BayesEngine', 'CandidatePosterior', 'GP', 'Hyper', 'InputSpec', 'Kind', 'OutputTransform', 'RegionCounting', 'Scale', 'Space', 'TieRule', 'TrustRegion', 'Unstructured', 'acquisition_value', 'build_info', 'cpu_features', 'erfcx', 'fit_subset', 'gp_neg_log_posterior', 'halton', 'kumaraswamy', 'local_model_rows', 'log_h', 'log_ndtr', 'minimize_box']
+__all__: list[str] = ['Acquisition', 'BayesEngine', 'CandidatePosterior', 'GP', 'Hyper', 'InputSpec', 'Kind', 'NoiseSelection', 'OutputTransform', 'RegionCounting', 'Scale', 'Space', 'TieRule', 'TrustRegion', 'Unstructured', 'acquisition_value', 'build_info', 'cpu_features', 'erfcx', 'fit_subset', 'gp_neg_log_posterior', 'halton', 'kumaraswamy', 'local_model_rows', 'log_h', 'log_ndtr', 'minimize_box']
 class Acquisition:
     """
     Acquisition function of the Bayesian strategy
@@ -61,7 +61,7 @@ class BayesEngine:
     """
     GP Bayesian optimization: keeps its fitted model between calls
     """
-    def __init__(self, space: Space, spec: InputSpec, acquisition: Acquisition = Acquisition.LogEI, kappa: typing.SupportsFloat | typing.SupportsIndex = 1.96, deterministic: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 0, max_fit_points: typing.SupportsInt | typing.SupportsIndex = 128, fit_restarts: typing.SupportsInt | typing.SupportsIndex = 2, n_starts: typing.SupportsInt | typing.SupportsIndex = 5, n_candidates: typing.SupportsInt | typing.SupportsIndex = 0, output_warping: bool = True, big_threshold: typing.SupportsInt | typing.SupportsIndex = 0, local_points: typing.SupportsInt | typing.SupportsIndex = 256, big_candidates: typing.SupportsInt | typing.SupportsIndex = 1024, max_pending: typing.SupportsInt | typing.SupportsIndex = 64, select_noise: bool = True, plugin_incumbent: bool = False, irrelevant_lengthscale: typing.SupportsFloat | typing.SupportsIndex = 100.0, ls_map_on_length: bool = True, noise_map_on_variance: bool = False, noise_prior_gamma: bool = False, select_noise_loo: bool = False, unstructured: Unstructured = Unstructured.Model) -> None:
+    def __init__(self, space: Space, spec: InputSpec, acquisition: Acquisition = Acquisition.LogEI, kappa: typing.SupportsFloat | typing.SupportsIndex = 1.96, deterministic: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 0, max_fit_points: typing.SupportsInt | typing.SupportsIndex = 128, fit_restarts: typing.SupportsInt | typing.SupportsIndex = 2, n_starts: typing.SupportsInt | typing.SupportsIndex = 5, n_candidates: typing.SupportsInt | typing.SupportsIndex = 0, output_warping: bool = True, big_threshold: typing.SupportsInt | typing.SupportsIndex = 0, local_points: typing.SupportsInt | typing.SupportsIndex = 256, big_candidates: typing.SupportsInt | typing.SupportsIndex = 1024, max_pending: typing.SupportsInt | typing.SupportsIndex = 64, select_noise: bool = True, plugin_incumbent: bool = False, irrelevant_lengthscale: typing.SupportsFloat | typing.SupportsIndex = 100.0, ls_map_on_length: bool = True, noise_map_on_variance: bool = False, noise_prior_gamma: bool = False, noise_selection: NoiseSelection = NoiseSelection.Bic, unstructured: Unstructured = Unstructured.Model) -> None:
         ...
     def fantasize(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"]) -> None:
         """
@@ -117,6 +117,11 @@ class BayesEngine:
     @property
     def model_points(self) -> int:
         ...
+    @property
+    def noise_probability(self) -> float:
+        """
+        with NoiseSelection.Sample: the learned-noise model's probability at the last full fit
+        """
     @property
     def output_lambda(self) -> float:
         """
@@ -344,6 +349,56 @@ class Kind:
         ...
     @typing.overload
     def __ne__(self, other: Kind) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class NoiseSelection:
+    """
+    How a full fit chooses between the learned-noise and the noiseless model
+    
+    Members:
+    
+      Bic : the better BIC-penalized posterior
+    
+      Loo : the better leave-one-out predictive log density
+    
+      Sample : a draw from the models' BIC posterior probabilities
+    """
+    Bic: typing.ClassVar[NoiseSelection]  # value = <NoiseSelection.Bic: 0>
+    Loo: typing.ClassVar[NoiseSelection]  # value = <NoiseSelection.Loo: 1>
+    Sample: typing.ClassVar[NoiseSelection]  # value = <NoiseSelection.Sample: 2>
+    __members__: typing.ClassVar[dict[str, NoiseSelection]]  # value = {'Bic': <NoiseSelection.Bic: 0>, 'Loo': <NoiseSelection.Loo: 1>, 'Sample': <NoiseSelection.Sample: 2>}
+    @typing.overload
+    def __eq__(self, other: NoiseSelection) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: NoiseSelection) -> bool:
         ...
     @typing.overload
     def __ne__(self, other: typing.Any) -> bool:

@@ -52,6 +52,15 @@ namespace amtune {
 // space, as standard BO does. Once structure is found, the test stops.
 enum class Unstructured : int { Model = 0, Design = 1, Global = 2 };
 
+// How a full fit chooses between the learned-noise and the noiseless model (EngineOptions::
+// select_noise, BayesEngine::fit_hypers). Bic: the better BIC-penalized posterior. Loo: the better
+// leave-one-out predictive log density (R&W 2006, section 5.4.2). Sample: a draw from the models'
+// approximate posterior probabilities, P(M | D) proportional to exp(-BIC_M / 2) (Schwarz 1978;
+// Hoeting et al. 1999, section 4), so that a model the evidence cannot rule out is used in
+// proportion to its probability (posterior sampling of the model, as Thompson sampling draws the
+// function) instead of never; the draw holds until the next full fit.
+enum class NoiseSelection : int { Bic = 0, Loo = 1, Sample = 2 };
+
 struct EngineOptions {
   int acquisition = 0;       // AcqKind
   double kappa = 1.96;       // UCB weight
@@ -60,9 +69,8 @@ struct EngineOptions {
   // noiseless model (noise fixed at 1e-8) by their evidence (fit_hypers); false: always learned.
   // The big-history mode's local model always learns it (see fit_hypers).
   bool select_noise = true;
-  // With select_noise: choose between the two noise models by their leave-one-out predictive log
-  // density (R&W 2006, section 5.4.2) instead of the BIC-penalized posterior (loo_log_density).
-  bool select_noise_loo = false;
+  // With select_noise: how the two noise models are chosen (NoiseSelection).
+  NoiseSelection noise_selection = NoiseSelection::Bic;
   // With a learned noise variance (a noisy model), EI's incumbent, the trust region's centre and
   // the local candidates' incumbents are ranked by the posterior mean at the evaluated points (the
   // plug-in rule of Picheny et al. 2013) instead of the observed values; a noiseless model
@@ -144,6 +152,8 @@ class BayesEngine {
   double output_scale() const;
   // Negative log posterior of the last hyperparameter fit at its optimum (on its fit rows).
   double map_value() const { return map_value_; }
+  // NoiseSelection::Sample: the learned-noise model's probability at the last full fit (NaN before).
+  double noise_probability() const { return p_learn_noise_; }
 
   int dim() const { return spec_.dim(); }
   bool fitted() const { return fitted_; }
@@ -245,6 +255,7 @@ class BayesEngine {
   RowMatrix hist_X_;
   int hist_rows_ = 0;  // rows of gp_ after the last fit (more: fantasies)
   double map_value_ = std::numeric_limits<double>::quiet_NaN();
+  double p_learn_noise_ = std::numeric_limits<double>::quiet_NaN();
   static constexpr int kBigRefitEvery = 20;
 };
 
