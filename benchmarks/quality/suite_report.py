@@ -476,6 +476,13 @@ SUITE_NOTES = {
 ABLATIONS: list[tuple[str, str, list[str | tuple[str, ...]]]] = [
     (
         "amtune-bayes",
+        "the current default, against the noise-sampling round's option (no default changed): "
+        "each full fit draws the noise model from its BIC posterior probability instead of "
+        "keeping the more probable one (`noise_selection=sample`)",
+        ["amtune-bayes:noise_selection=sample"],
+    ),
+    (
+        "amtune-bayes",
         "the current default, against the probe round's option (no default changed): the last "
         "point of the initial design re-evaluates the best finished trial, so that the noise "
         "model is chosen with one replicate (`noise_probe=True`)",

@@ -353,7 +353,9 @@ class BayesianSearch(Strategy):
         and 5 or on the noisy tuning suite, so it is not the default; ``"sample"`` draws the model
         from its approximate posterior probability, ``P(M | D)`` proportional to ``exp(-BIC / 2)``
         (Hoeting et al. 1999), at every full fit, so that a noise model the evidence cannot rule out
-        is used in proportion to its probability rather than never.
+        is used in proportion to its probability rather than never; on the noisy tuning suite it
+        changed nothing measurable (+0.6 +- 3.3 normalized-score points at 50 evaluations) and
+        cost -4.5 +- 1.8 at 25 on the deterministic one, so it is not the default either.
     ``region_schedule``
         Which model-based proposals search the trust region (exact mode; the big-history mode
         always uses the fixed schedule). ``"fixed"`` (default): ``local_fraction`` of them.
