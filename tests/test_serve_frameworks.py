@@ -154,7 +154,8 @@ def test_builtin_estimator_deploy_serves_and_predicts(tmp_path: Path) -> None:
     for svc in _service(db):
         p = est.deploy(endpoint_name="xgb", url=svc.url)  # type: ignore[attr-defined]
         out = p.predict([[2.0, 0.0, 0.0], [-2.0, 0.0, 0.0]])
-        scores = [r["score"] for r in out["predictions"]]
+        # the SDK's plain Predictor: Accept */*, so the image's default answer (CSV), as bytes
+        scores = [float(v) for v in out.decode("utf-8").split()]
         assert scores[0] > 0.5 > scores[1]
         p.delete_endpoint()
 

@@ -109,17 +109,22 @@ _LAZY = {
 _SUBMODULES = {
     name: f"amtune.{name}"
     for name in (
+        "amazon",
         "analytics",
+        "async_inference",
         "deserializers",
         "estimator",
         "huggingface",
         "image_uris",
         "inputs",
         "model",
+        "model_monitor",
+        "parameter",
         "predictor",
         "pytorch",
         "s3",
         "serializers",
+        "serverless",
         "session",
         "sklearn",
         "tensorflow",

@@ -248,6 +248,8 @@ class EstimatorBase:
         self.role = kwargs.get("role")
         self.framework_version = kwargs.get("framework_version")
         self.py_version = kwargs.get("py_version")
+        #: the SDK's session: only its region means something locally (``sagemaker_region``)
+        self.sagemaker_session = kwargs.get("sagemaker_session")
         if output_path is not None and str(output_path).startswith("s3://"):
             ignored.append("output_path (S3)")
             output_path = None
@@ -351,8 +353,18 @@ class EstimatorBase:
             toolkit.USER_PROGRAM: json.dumps(Path(self.entry_point or "").name),
             toolkit.LOG_LEVEL: json.dumps(self.container_log_level),
             toolkit.JOB_NAME: json.dumps(job_name),
-            toolkit.REGION: json.dumps("local"),
+            toolkit.REGION: json.dumps(self.region),
         }
+
+    @property
+    def region(self) -> str:
+        """The region the SDK records in ``sagemaker_region`` (the script's
+        ``SAGEMAKER_REGION``): the ``sagemaker_session``'s, else amtune's default
+        (``AWS_REGION``, ``AWS_DEFAULT_REGION``, else ``us-east-1``)."""
+        from amtune.sagemaker.session import default_region
+
+        region = getattr(self.sagemaker_session, "boto_region_name", None)
+        return str(region) if isinstance(region, str) and region else default_region()
 
     def training_request(
         self, job_name: str, channels: Mapping[str, tuple[str, str | None]]
@@ -481,7 +493,11 @@ class EstimatorBase:
         with the SDK's arguments in the SDK's order (``deploy(1, "ml.m5.xlarge")``).
 
         A framework estimator's model serves its ``entry_point`` when no ``inference.py`` is
-        found, and the predictor has the framework's serializers (``PyTorchPredictor``, ...)."""
+        found, and the predictor has the framework's serializers (``PyTorchPredictor``, ...);
+        any other estimator's predictor has the SDK's ``Predictor`` defaults (the answer's bytes,
+        ``Accept: */*``). ``data_capture_config``, ``serverless_inference_config`` and
+        ``async_inference_config`` are kept in the endpoint config, as ``Model.deploy`` keeps
+        them."""
         if self._current_job_name is None:
             raise ValueError("Estimator is not associated with a training job: call fit() first")
         from amtune.serve.deployment import deploy, sdk_deploy_arguments
@@ -499,6 +515,7 @@ class EstimatorBase:
             deserializer=deserializer,
             wait=wait,
             db=self.store.path,
+            sdk_defaults=True,
             **kw,
         )
 
@@ -571,6 +588,25 @@ class EstimatorBase:
             raise UnexpectedStatusException.for_job(
                 "Training job", name, "Failed", d.get("FailureReason")
             )
+
+
+#: the SageMaker SDK module of each framework estimator, which the SDK's tuner records in
+#: ``sagemaker_estimator_module`` (``estimator.__module__`` there)
+SDK_MODULES = {
+    "SKLearn": "sagemaker.sklearn.estimator",
+    "XGBoost": "sagemaker.xgboost.estimator",
+    "PyTorch": "sagemaker.pytorch.estimator",
+    "TensorFlow": "sagemaker.tensorflow.estimator",
+    "HuggingFace": "sagemaker.huggingface.estimator",
+}
+
+
+def sdk_estimator_module(cls: type) -> str:
+    """``sagemaker_estimator_module`` of an estimator class: the SDK's module for amtune's
+    framework estimators (``sagemaker.sklearn.estimator``), a subclass's own module otherwise."""
+    if cls.__module__ == __name__ and cls.__name__ in SDK_MODULES:
+        return SDK_MODULES[cls.__name__]
+    return cls.__module__
 
 
 def _strings(value: Any, field: str) -> list[str]:

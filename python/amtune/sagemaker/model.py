@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+from amtune.async_inference import default_paths
 from amtune.sagemaker.session import (
     Session,
     base_name_from_image,
@@ -34,6 +35,8 @@ from amtune.serve.deployment import (
     PyTorchPredictor,
     SKLearnPredictor,
     XGBoostPredictor,
+    config_request_dict,
+    sdk_predictor_deserializer,
 )
 
 __all__ = ["DataCaptureConfig", "Model", "PyTorchModel", "SKLearnModel", "XGBoostModel"]
@@ -41,18 +44,6 @@ __all__ = ["DataCaptureConfig", "Model", "PyTorchModel", "SKLearnModel", "XGBoos
 
 def _notice(msg: str) -> None:
     print(f"amtune: notice: {msg}", file=sys.stderr, flush=True)
-
-
-def _request_dict(config: Any, what: str) -> dict[str, Any] | None:
-    """An SDK config object's request dict (``_to_request_dict()``), or a dict as it is."""
-    if config is None:
-        return None
-    if isinstance(config, Mapping):
-        return dict(config)
-    to_dict = getattr(config, "to_request_dict", None) or getattr(config, "_to_request_dict", None)
-    if callable(to_dict):
-        return dict(to_dict())
-    raise TypeError(f"{what}: must be a {what} object or a dict, got {type(config).__name__}")
 
 
 def _local_path(value: str | os.PathLike[str], field: str) -> str:
@@ -145,8 +136,10 @@ class Model:
 
     ``deploy()`` returns ``predictor_cls(endpoint_name, ...)`` (an amtune ``Predictor`` class
     gets the service's URL, any other callable the session, as in the SDK); without
-    ``predictor_cls`` an amtune ``Predictor`` (the SDK returns None there). ``sagemaker_session``
-    is an :class:`amtune.Session` (default: one on ``./amtune.db``).
+    ``predictor_cls`` an amtune ``Predictor`` (the SDK returns None there) with the SDK's
+    ``Predictor`` defaults: the answer's bytes (``Accept: */*``, so the model answers in its
+    default type); lists and arrays are sent as CSV. ``sagemaker_session`` is an
+    :class:`amtune.Session` (default: one on ``./amtune.db``).
 
     >>> import tempfile, os
     >>> d = tempfile.mkdtemp()
@@ -308,7 +301,7 @@ class Model:
         endpoint (``endpoint_name``, default ``<model base name>-<time>``); return the predictor
         once it is InService (``wait=False``: at once). ``update_endpoint=True`` moves the
         existing endpoint ``endpoint_name`` to the new config instead."""
-        serverless = _request_dict(serverless_inference_config, "ServerlessInferenceConfig")
+        serverless = config_request_dict(serverless_inference_config, "ServerlessInferenceConfig")
         if serverless is None:
             if initial_instance_count is None or instance_type is None:
                 raise ValueError(
@@ -339,9 +332,14 @@ class Model:
             inference_ami_version=inference_ami_version,
         )
         self.endpoint_name = endpoint_name or name_from_base(self._base_name or self.name)
-        capture = _request_dict(data_capture_config, "DataCaptureConfig")
-        asynchronous = _request_dict(async_inference_config, "AsyncInferenceConfig")
-        explainer = _request_dict(explainer_config, "ExplainerConfig")
+        default_paths(
+            async_inference_config,
+            self.sagemaker_session.default_bucket(),
+            name_from_base(self.name),
+        )
+        capture = config_request_dict(data_capture_config, "DataCaptureConfig")
+        asynchronous = config_request_dict(async_inference_config, "AsyncInferenceConfig")
+        explainer = config_request_dict(explainer_config, "ExplainerConfig")
         session = self.sagemaker_session
         if update_endpoint:
             config = session.create_endpoint_config(
@@ -372,7 +370,10 @@ class Model:
         cls: Any = self.predictor_cls or Predictor
         if isinstance(cls, type) and issubclass(cls, Predictor):
             return cls(
-                self.endpoint_name, session.url, serializer=serializer, deserializer=deserializer
+                self.endpoint_name,
+                session.url,
+                serializer=serializer,
+                deserializer=sdk_predictor_deserializer(cls, deserializer),
             )
         predictor = cls(self.endpoint_name, session)
         if serializer is not None:

@@ -1,4 +1,4 @@
-"""SageMaker's naming rules.
+"""SageMaker's naming rules, and the account in amtune's local ARNs.
 
 >>> bool(TUNING_JOB_NAME_RE.fullmatch("my-job-1")), bool(TUNING_JOB_NAME_RE.fullmatch("my_job"))
 (True, False)
@@ -13,3 +13,10 @@ import re
 TUNING_JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
 #: ChannelName of InputDataConfig.
 CHANNEL_NAME_RE = re.compile(r"^[A-Za-z0-9\.\-_]{1,64}$")
+
+#: The AWS account of every ARN amtune makes (endpoints, models, jobs, the placeholder role):
+#: ``Session().account_id()``.
+LOCAL_ACCOUNT = "123456789012"
+#: The role every local job runs with: amtune needs no IAM role (``role`` is accepted and
+#: ignored); ``get_execution_role()``.
+LOCAL_ROLE = f"arn:aws:iam::{LOCAL_ACCOUNT}:role/amtune-local"

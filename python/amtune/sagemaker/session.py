@@ -21,15 +21,26 @@ import re
 import shutil
 import sys
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from amtune.sagemaker.exceptions import UnexpectedStatusException
+from amtune.sagemaker.inputs import TrainingInput
+from amtune.sagemaker.names import LOCAL_ACCOUNT, LOCAL_ROLE
 from amtune.store import resolve_db_path
 
-__all__ = ["Session", "get_execution_role", "production_variant"]
+__all__ = [
+    "LOCAL_ACCOUNT",
+    "LOCAL_ROLE",
+    "Session",
+    "default_region",
+    "get_execution_role",
+    "production_variant",
+    "s3_input",
+]
 
 DEFAULT_BUCKET_DIR = "amtune-bucket"
 _notified: set[str] = set()
@@ -41,18 +52,42 @@ def _notice(msg: str) -> None:
         print(f"amtune: notice: {msg}", file=sys.stderr, flush=True)
 
 
-#: the role every local job runs with: amtune needs no IAM role (``role`` is accepted and ignored)
-LOCAL_ROLE = "arn:aws:iam::000000000000:role/amtune-local"
-
-
 def get_execution_role(sagemaker_session: Any = None, use_default: bool = False) -> str:
     """``sagemaker.get_execution_role()``: a placeholder role ARN (local jobs need no IAM role,
-    so the estimators and models accept any ``role`` and ignore it).
+    so the estimators and models accept any ``role`` and ignore it), in the account of every
+    other ARN amtune makes (:meth:`Session.account_id`).
 
     >>> get_execution_role()
-    'arn:aws:iam::000000000000:role/amtune-local'
+    'arn:aws:iam::123456789012:role/amtune-local'
     """
     return LOCAL_ROLE
+
+
+def default_region() -> str:
+    """The region of a session given none: ``AWS_REGION``, else ``AWS_DEFAULT_REGION``, else
+    ``us-east-1``."""
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+
+class s3_input(TrainingInput):  # the SDK's (deprecated) lower-case name
+    """``sagemaker.session.s3_input``: the SDK v1 name of :class:`~amtune.inputs.TrainingInput`,
+    which SDK v2 keeps as a deprecated alias; it warns (``DeprecationWarning``) when made.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     s3_input("data/train", content_type="text/csv").config["ContentType"]
+    'text/csv'
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        warnings.warn(
+            "The class sagemaker.session.s3_input has been renamed in sagemaker>=2: use "
+            "sagemaker.inputs.TrainingInput",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        super().__init__(*args, **kwargs)
 
 
 def name_from_base(base: str, max_length: int = 63) -> str:
@@ -186,12 +221,17 @@ class Session:
         """The region of ``boto_session``, else ``AWS_REGION`` / ``AWS_DEFAULT_REGION``, else
         ``us-east-1``."""
         region = getattr(self._boto_session, "region_name", None)
-        return str(
-            region
-            or os.environ.get("AWS_REGION")
-            or os.environ.get("AWS_DEFAULT_REGION")
-            or "us-east-1"
-        )
+        return str(region or default_region())
+
+    @property
+    def _region_name(self) -> str:
+        """The SDK's attribute for :attr:`boto_region_name` (notebooks read it)."""
+        return self.boto_region_name
+
+    def account_id(self) -> str:
+        """The AWS account of the ARNs amtune makes (``123456789012``), as the SDK's
+        ``account_id()`` gives the caller's account."""
+        return LOCAL_ACCOUNT
 
     @property
     def url(self) -> str:
@@ -457,12 +497,11 @@ class Session:
         if kms_key:
             req["KmsKeyId"] = kms_key
         if data_capture_config_dict is not None:
+            from amtune.serve.deployment import DATA_CAPTURE_NOTICE
+
             req["DataCaptureConfig"] = dict(data_capture_config_dict)
             if data_capture_config_dict.get("EnableCapture"):
-                _notice(
-                    "DataCaptureConfig: data capture is not done locally; the config is kept "
-                    "with the endpoint configuration, nothing is captured"
-                )
+                _notice(DATA_CAPTURE_NOTICE)
         for key, value in extra.items():
             if value is not None:
                 req[key] = value

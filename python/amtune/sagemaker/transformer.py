@@ -38,6 +38,7 @@ from typing import Any
 
 from amtune.sagemaker.data_processing import DataProcessing, describe
 from amtune.sagemaker.exceptions import UnexpectedStatusException
+from amtune.sagemaker.names import LOCAL_ACCOUNT
 from amtune.sagemaker.session import Session, base_name_from_image, name_from_base
 
 __all__ = ["Transformer"]
@@ -203,7 +204,7 @@ class Transformer:
         desc: dict[str, Any] = {
             "TransformJobName": job_name,
             "TransformJobArn": f"arn:aws:sagemaker:{self.sagemaker_session.boto_region_name}:"
-            f"123456789012:transform-job/{job_name}",
+            f"{LOCAL_ACCOUNT}:transform-job/{job_name}",
             "TransformJobStatus": "InProgress",
             "ModelName": self.model_name,
             "MaxPayloadInMB": payload,

@@ -2,7 +2,8 @@
 
 The SDK's ``HyperparameterTuner(estimator, objective_metric_name, hyperparameter_ranges, ...)``
 takes the estimator's hyperparameters as the static ones, minus the tuned ones (silently), adds
-``sagemaker_estimator_class_name`` / ``sagemaker_estimator_module`` for framework estimators, and
+``sagemaker_estimator_class_name`` / ``sagemaker_estimator_module`` (the SDK's module, e.g.
+``sagemaker.sklearn.estimator``) for framework estimators, and
 uses the tuner's metric definitions, else the estimator's. :func:`training_from_estimator` gives
 the tuning job those pieces: the command, its directory and environment, the static
 hyperparameters, the metric definitions and the per-job limits.
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from amtune.errors import FieldError
-from amtune.sagemaker.estimator import EstimatorBase, Framework
+from amtune.sagemaker.estimator import EstimatorBase, Framework, sdk_estimator_module
 from amtune.sagemaker.inputs import resolve_inputs, resolve_inputs_with_types
 from amtune.space import CategoricalParameter
 
@@ -62,7 +63,7 @@ def training_from_estimator(
         static.pop(name, None)
     if isinstance(estimator, Framework):
         static["sagemaker_estimator_class_name"] = json.dumps(type(estimator).__name__)
-        static["sagemaker_estimator_module"] = json.dumps(type(estimator).__module__)
+        static["sagemaker_estimator_module"] = json.dumps(sdk_estimator_module(type(estimator)))
     md = [dict(d) for d in (metric_definitions or estimator.metric_definitions or [])]
     return EstimatorTraining(
         command=command,

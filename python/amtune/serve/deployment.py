@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from amtune.evaluation.models import kfold_models
+from amtune.sagemaker.names import LOCAL_ROLE
 from amtune.serve.inference_code import (
     FRAMEWORKS,
     find_inference_code,
@@ -42,6 +43,7 @@ from amtune.serve.inference_code import (
 from amtune.serve.serializers import (
     AutoDeserializer,
     AutoSerializer,
+    BytesDeserializer,
     CSVDeserializer,
     JSONDeserializer,
     JSONSerializer,
@@ -367,11 +369,14 @@ class Predictor:
     ``deserializer`` names the ``Accept`` types and decodes the answer
     (:mod:`amtune.serve.serializers`, or the SDK's own objects). The defaults of a plain
     ``Predictor`` are amtune's: bytes/str as they are, a dict as JSON and anything else (lists,
-    arrays of 1 or 2 dimensions) as CSV; the answer is decoded from JSON when its content type is
-    JSON, else returned as bytes. The framework predictors (:class:`PyTorchPredictor`, ...) have
-    the SDK's defaults. A failed invocation raises :class:`ModelError` (the model's own error) or
-    :class:`InvokeEndpointError`, as boto3 raises them. ``last_inference_id`` is the id to post
-    ground truth for (:meth:`feedback`).
+    arrays of 1 or 2 dimensions) as CSV; ``Accept: */*`` (the model answers in its own default
+    type), and the answer is decoded from JSON when its content type is JSON, else returned as
+    bytes. The SDK's deploy methods (``Estimator.deploy``, ``Model.deploy``, the tuner of an
+    estimator) give a plain ``Predictor`` the SDK's deserializer instead (:func:`deploy`'s
+    ``sdk_defaults``): the answer's bytes. The framework predictors (:class:`PyTorchPredictor`,
+    ...) have the SDK's defaults. A failed invocation raises :class:`ModelError` (the model's
+    own error) or :class:`InvokeEndpointError`, as boto3 raises them. ``last_inference_id`` is
+    the id to post ground truth for (:meth:`feedback`).
     """
 
     def __init__(
@@ -625,13 +630,41 @@ SDK_DEPLOY_IGNORED = frozenset(
         "model_data_download_timeout",
         "container_startup_health_check_timeout",
         "use_compiled_model",
-        "data_capture_config",
-        "async_inference_config",
-        "serverless_inference_config",
         "inference_recommendation_id",
         "explainer_config",
         "endpoint_logging",
     }
+)
+
+
+def sdk_predictor_deserializer(predictor_cls: Any, deserializer: Any) -> Any:
+    """The deserializer the SageMaker SDK's deploy methods give a predictor of
+    ``predictor_cls``: ``deserializer`` when given; for a plain :class:`Predictor` (which the SDK
+    builds for generic estimators and models) the SDK's ``BytesDeserializer`` (``Accept: */*``,
+    the answer's bytes), where amtune's own default decodes JSON answers; None otherwise (the
+    class's default)."""
+    if deserializer is None and predictor_cls is Predictor:
+        return BytesDeserializer()
+    return deserializer
+
+
+def config_request_dict(config: Any, what: str) -> dict[str, Any] | None:
+    """An SDK config object's request dict (``DataCaptureConfig``, ``ServerlessInferenceConfig``,
+    ``AsyncInferenceConfig``, ...: ``_to_request_dict()``), or a dict as it is; None for None."""
+    if config is None:
+        return None
+    if isinstance(config, Mapping):
+        return dict(config)
+    to_dict = getattr(config, "to_request_dict", None) or getattr(config, "_to_request_dict", None)
+    if callable(to_dict):
+        return dict(to_dict())
+    raise TypeError(f"{what}: must be a {what} object or a dict, got {type(config).__name__}")
+
+
+#: printed (once) when an endpoint config enables data capture
+DATA_CAPTURE_NOTICE = (
+    "DataCaptureConfig: data capture is not done locally; the config is kept with the endpoint "
+    "configuration, nothing is captured"
 )
 
 
@@ -661,6 +694,10 @@ def deploy(
     serializer: Any = None,
     deserializer: Any = None,
     framework: str | None = None,
+    data_capture_config: Any = None,
+    serverless_inference_config: Any = None,
+    async_inference_config: Any = None,
+    sdk_defaults: bool = False,
 ) -> Predictor:
     """Serve a tuning job's best training job (or a training job) at a local endpoint, or several
     training jobs as production variants ``{name: (training_job, weight)}`` plus shadow variants
@@ -674,6 +711,13 @@ def deploy(
     ``sagemaker_estimator_class_name``). It chooses the inference code (:func:`resolve_model`)
     and the predictor (:data:`PREDICTORS`: its serializer and deserializer, unless
     ``serializer``/``deserializer`` are given, as to the SDK's ``deploy``).
+
+    ``data_capture_config``, ``serverless_inference_config`` and ``async_inference_config`` (the
+    SDK's objects or their request dicts) are kept in the endpoint config, as the SDK's
+    ``deploy`` sends them: nothing is captured, and a serverless or asynchronous variant is
+    served by one ordinary model server. ``sdk_defaults``: a plain :class:`Predictor` gets the
+    SDK's deserializer (bytes, ``Accept: */*``) instead of amtune's JSON decoding
+    (:func:`sdk_predictor_deserializer`), as the SDK's ``deploy`` methods return it.
     """
     if framework is not None and framework not in FRAMEWORKS:
         raise ValueError(f"framework: must be one of {sorted(FRAMEWORKS)}, got {framework!r}")
@@ -681,6 +725,13 @@ def deploy(
         raise ValueError("deploy: give a tuning or training job, or variants")
     if shadows and not variants and job is not None:
         variants = {"AllTraffic": ("best", 1.0)}
+    extras = EndpointExtras(
+        config_request_dict(data_capture_config, "DataCaptureConfig"),
+        config_request_dict(serverless_inference_config, "ServerlessInferenceConfig"),
+        config_request_dict(async_inference_config, "AsyncInferenceConfig"),
+    )
+    if extras.serverless is not None and initial_instance_count is None:
+        initial_instance_count = 1  # a serverless variant has no instance count
     if not isinstance(initial_instance_count, int) or initial_instance_count < 1:
         raise ValueError(
             f"initial_instance_count: must be an integer >= 1, got {initial_instance_count!r}"
@@ -708,6 +759,10 @@ def deploy(
     predictor_cls = (
         PREDICTORS.get(frameworks.pop() or "", Predictor) if len(frameworks) == 1 else Predictor
     )
+    if sdk_defaults:
+        deserializer = sdk_predictor_deserializer(predictor_cls, deserializer)
+    if extras.data_capture and extras.data_capture.get("EnableCapture"):
+        print(f"amtune: notice: {DATA_CAPTURE_NOTICE}", file=sys.stderr, flush=True)
     client = ServiceClient(url or service_url(db))
     try:
         name = _deploy(
@@ -720,10 +775,21 @@ def deploy(
             initial_instance_count,
             instance_type,
             wait,
+            extras,
         )
         return predictor_cls(name, client.url, serializer=serializer, deserializer=deserializer)
     finally:
         client.close()
+
+
+@dataclass(frozen=True)
+class EndpointExtras:
+    """The SDK's optional endpoint settings, as request dicts: ``DataCaptureConfig`` and
+    ``AsyncInferenceConfig`` of the endpoint config, a variant's ``ServerlessConfig``."""
+
+    data_capture: dict[str, Any] | None = None
+    serverless: dict[str, Any] | None = None
+    asynchronous: dict[str, Any] | None = None
 
 
 def _deploy(
@@ -736,7 +802,9 @@ def _deploy(
     initial_instance_count: int,
     instance_type: str,
     wait: bool,
+    extras: EndpointExtras | None = None,
 ) -> str:
+    extras = extras or EndpointExtras()
     name = endpoint_name or _unique_endpoint(client, job or next(iter(plan.values()))[0])
 
     def model(m: TrainingJobModel) -> str:
@@ -745,18 +813,19 @@ def _deploy(
             "CreateModel",
             ModelName=mname,
             PrimaryContainer=m.container(),
-            ExecutionRoleArn="arn:aws:iam::123456789012:role/amtune-local",
+            ExecutionRoleArn=LOCAL_ROLE,
         )
         return mname
 
     def pv(vname: str, m: TrainingJobModel, weight: float) -> dict[str, Any]:
-        return {
-            "VariantName": vname,
-            "ModelName": model(m),
-            "InitialInstanceCount": initial_instance_count,
-            "InstanceType": instance_type,
-            "InitialVariantWeight": weight,
-        }
+        v: dict[str, Any] = {"VariantName": vname, "ModelName": model(m)}
+        if extras.serverless is not None:  # as the SDK's production_variant: no instances
+            v["ServerlessConfig"] = dict(extras.serverless)
+        else:
+            v["InitialInstanceCount"] = initial_instance_count
+            v["InstanceType"] = instance_type
+        v["InitialVariantWeight"] = weight
+        return v
 
     config: dict[str, Any] = {
         "EndpointConfigName": _unique_config(client, name),
@@ -764,6 +833,10 @@ def _deploy(
     }
     if shadow_models:
         config["ShadowProductionVariants"] = [pv(v, m, 1.0) for v, m in shadow_models.items()]
+    if extras.data_capture is not None:
+        config["DataCaptureConfig"] = dict(extras.data_capture)
+    if extras.asynchronous is not None:
+        config["AsyncInferenceConfig"] = dict(extras.asynchronous)
     client.call("CreateEndpointConfig", **config)
     client.call(
         "CreateEndpoint", EndpointName=name, EndpointConfigName=config["EndpointConfigName"]

@@ -9,7 +9,8 @@ own objects have the same interface and may be given to a predictor too.
 The framework predictors use the SDK's defaults: ``PyTorchPredictor`` and ``SKLearnPredictor``
 send and receive NumPy arrays (``application/x-npy``), ``XGBoostPredictor`` sends LibSVM text and
 reads CSV, ``TensorFlowPredictor`` and ``HuggingFacePredictor`` JSON. A plain ``Predictor`` keeps
-amtune's default: :class:`AutoSerializer` and :class:`AutoDeserializer`.
+amtune's default: :class:`AutoSerializer` and :class:`AutoDeserializer`; the SDK's deploy methods
+give it the SDK's :class:`BytesDeserializer` instead.
 
 >>> import io, numpy as np
 >>> body = NumpySerializer().serialize(np.zeros((2, 1, 3), np.float32))
@@ -34,6 +35,7 @@ JSON = "application/json"
 NPY = "application/x-npy"
 LIBSVM = "text/libsvm"
 OCTET_STREAM = "application/octet-stream"
+ANY = "*/*"
 
 __all__ = [
     "AutoDeserializer",
@@ -209,7 +211,7 @@ class AutoSerializer:
 class BytesDeserializer:
     """The answer's bytes."""
 
-    def __init__(self, accept: str | tuple[str, ...] = "*/*") -> None:
+    def __init__(self, accept: str | tuple[str, ...] = ANY) -> None:
         self.ACCEPT = _accept_tuple(accept)
 
     def deserialize(self, stream: Any, content_type: str | None) -> bytes:
@@ -292,9 +294,17 @@ class NumpyDeserializer:
 
 
 class AutoDeserializer:
-    """amtune's default: a JSON answer decoded, any other answer as bytes."""
+    """amtune's default: a JSON answer decoded, any other answer as bytes.
 
-    ACCEPT = (JSON,)
+    It sends ``Accept: */*``, so the model answers in its own default type, as to a request
+    without ``Accept``: the model server's ``SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT``, else the
+    inference module's ``DEFAULT_ACCEPT`` (``text/csv`` for the built-in XGBoost, JSON for Linear
+    Learner and k-NN), else JSON for a script's ``inference.py``
+    (:class:`amtune.serve.handler.Handler`). A list such as ``application/json, */*`` would
+    not do: handlers take it as given, and the built-in algorithms read only its first type.
+    """
+
+    ACCEPT = (ANY,)
 
     def deserialize(self, stream: Any, content_type: str | None) -> Any:
         try:

@@ -594,7 +594,17 @@ class HyperparameterTuner(TunerReportMixin):
         **kw: Any,
     ) -> Any:
         """Serve the best training job at a local endpoint (``amtune.serve.deploy``), with the
-        SDK's arguments in the SDK's order (``deploy(1, "ml.m5.xlarge")``)."""
+        SDK's arguments in the SDK's order (``deploy(1, "ml.m5.xlarge")``). The endpoint is
+        named after the best training job unless ``endpoint_name`` is given, as in the SDK.
+
+        The predictor of a tuner built on an estimator (or attached to a tuning job, whose
+        estimator is rebuilt) is the one that estimator's ``deploy`` returns: the framework's
+        (``SKLearnPredictor``, ...), else a ``Predictor`` with the SDK's defaults (the answer's
+        bytes, ``Accept: */*``). A tuner of a training function or command returns amtune's
+        ``Predictor``, which decodes JSON answers. ``data_capture_config``,
+        ``serverless_inference_config`` and ``async_inference_config`` are kept in the endpoint
+        config."""
+        from amtune.sagemaker import tuning as sm_tuning
         from amtune.serve.deployment import deploy, sdk_deploy_arguments
 
         kw = sdk_deploy_arguments(
@@ -602,14 +612,16 @@ class HyperparameterTuner(TunerReportMixin):
         )
         if instance_type is not None:
             kw["instance_type"] = instance_type
+        name = self._latest()
         return deploy(
-            self._latest(),
+            name,
             initial_instance_count=initial_instance_count,
-            endpoint_name=endpoint_name,
+            endpoint_name=endpoint_name or self.best_training_job() or name,
             serializer=serializer,
             deserializer=deserializer,
             wait=wait,
             db=self.store.path,
+            sdk_defaults=sm_tuning.is_estimator(self.estimator),
             **kw,
         )
 
