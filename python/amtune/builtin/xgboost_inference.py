@@ -50,6 +50,7 @@ import io
 import json
 import os
 import pickle
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -125,7 +126,89 @@ def serving_image(env: Mapping[str, str] | None = None) -> ImageVersion:
     return image_version(version_of_image(img))
 
 
+#: The XGBoost release that removed the old binary model format ("deprecated in 1.6 and removed
+#: in 3.1", XGBoost's ``src/common/error_msg.cc``).
+BINARY_FORMAT_REMOVED = (3, 1)
+
+
+class _BoosterState:
+    """What an ``xgboost.Booster`` unpickles to in :func:`pickled_booster_state`: its state."""
+
+    state: Any = None
+
+    def __setstate__(self, state: Any) -> None:
+        self.state = state
+
+
+class _BoosterStateUnpickler(pickle.Unpickler):
+    """Unpickles with ``xgboost.core.Booster`` as :class:`_BoosterState` (no XGBoost call)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module.split(".", 1)[0] == "xgboost" and name == "Booster":
+            return _BoosterState
+        return super().find_class(module, name)
+
+
+def pickled_booster_state(blob: bytes) -> dict[str, Any] | None:
+    """The state of the ``xgboost.Booster`` pickled in ``blob`` (its ``"handle"`` holds the
+    model's bytes), without unpickling it through XGBoost; None when ``blob`` is not a pickled
+    Booster. A Booster pickled by XGBoost before 1.0 (the 0.72 and 0.90 images) keeps its model
+    there in XGBoost's old binary format, which today's ``Booster.__setstate__`` rejects.
+
+    >>> import pickle
+    >>> pickled_booster_state(pickle.dumps(_BoosterState())) is None
+    True
+    """
+    try:
+        obj = _BoosterStateUnpickler(io.BytesIO(blob)).load()
+    except Exception:
+        return None
+    state = obj.state if isinstance(obj, _BoosterState) else None
+    return state if isinstance(state, dict) else None
+
+
+def _version(text: str) -> tuple[int, int]:
+    """``(major, minor)`` of a version string: ``"3.2.0"`` -> ``(3, 2)``."""
+    nums = [int(p) for p in re.findall(r"\d+", text)[:2]] + [0, 0]
+    return nums[0], nums[1]
+
+
+class OldBinaryFormatError(RuntimeError):
+    """A model in XGBoost's old binary format, which the installed xgboost no longer reads."""
+
+
+def _old_binary_format_error(path: Path, what: str, version: str) -> OldBinaryFormatError:
+    return OldBinaryFormatError(
+        f"Model {path} cannot be loaded: {what} in XGBoost's old binary model format, which the "
+        f"installed xgboost {version} does not read (XGBoost removed that format in 3.1). Serve "
+        f"it with xgboost<3.1 installed, or convert it once with xgboost 2.x installed: "
+        f"amtune.builtin.xgboost_inference.model_fn(model_dir).save_model('xgboost-model.json') "
+        f"writes it as JSON; serve a model directory that holds only that file."
+    )
+
+
+def _load_raw(path: Path, raw: bytes, old_binary: str | None) -> Any:
+    """A Booster from model bytes (``Booster.load_model``). ``old_binary`` describes the bytes
+    when they are in XGBoost's old binary format: then, with xgboost 3.1 or later, the error is
+    an :class:`OldBinaryFormatError` that says so; any other failure is XGBoost's own error."""
+    import xgboost as xgb
+
+    booster = xgb.Booster()
+    try:
+        booster.load_model(bytearray(raw))
+    except Exception:
+        if old_binary is not None and _version(xgb.__version__) >= BINARY_FORMAT_REMOVED:
+            raise _old_binary_format_error(path, old_binary, xgb.__version__) from None
+        raise
+    return booster
+
+
 def model_fn(model_dir: str) -> Any:
+    """The model: the file :func:`model_file` names, unpickled (a pickled ``Booster``) or read by
+    ``Booster.load_model``. A Booster pickled by XGBoost before 1.0 is loaded from the model
+    bytes its pickle keeps (:func:`pickled_booster_state`), as the 0.72 and 0.90 images loaded
+    it. A model in the old binary format fails, with xgboost 3.1 or later, with a message that
+    says so (:class:`OldBinaryFormatError`)."""
     import xgboost as xgb
 
     serving_image()  # an image version amtune cannot read fails the server now, not per request
@@ -140,15 +223,24 @@ def model_fn(model_dir: str) -> Any:
         if isinstance(booster, xgb.Booster):
             return booster
         pickle_error = f"unpickled a {type(booster).__name__}, not an xgboost.Booster"
-    booster = xgb.Booster()
+    state = pickled_booster_state(blob)
+    handle = None if state is None else state.get("handle")
+    if isinstance(handle, (bytes, bytearray)):  # a Booster pickled by XGBoost < 1.0
+        raw, what = bytes(handle), "the model bytes of the pickled Booster"
+        # JSON and UBJSON start with "{"; the binary format of XGBoost < 1.0 has no header
+        old = None if raw[:1] == b"{" else "it is an xgboost.Booster pickled with its model"
+    else:
+        raw, what = blob, ""
+        old = "it is a model file" if blob[:4] == b"binf" else None  # the 1.0-2.x binary header
     try:
-        booster.load_model(bytearray(blob))
+        return _load_raw(path, raw, old)
+    except OldBinaryFormatError:
+        raise
     except Exception as exc:
         raise RuntimeError(
             f"Model {path} cannot be loaded:\nPickle load error={pickle_error}\n"
-            f"XGB load model error={_reason(exc)}"
+            f"XGB load model error{f' ({what})' if what else ''}={_reason(exc)}"
         ) from None
-    return booster
 
 
 def input_fn(request_body: str | bytes, content_type: str | None) -> Any:

@@ -294,7 +294,7 @@ class ControlPlane:
         config = self._config(self._name(req, "EndpointConfigName"), region)
         models = self._models_of(config, region)
         now = time.time()
-        variants, shadows = self.manager.describe_variants(config["request"])
+        variants, shadows = self.manager.describe_variants(config["request"], models, now)
         self.state.insert_endpoint(
             {
                 "name": name,

@@ -8,6 +8,7 @@ never restarts a model server.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from amtune import image_uris
 from amtune._archive import extracted
 from amtune.serve.router import EndpointRuntime, Router, VariantRuntime
 from amtune.serve.state import ServeState
@@ -27,6 +29,9 @@ BUILTIN_INFERENCE = {
     "linear-learner": "amtune.builtin.linear_learner_inference",
     "knn": "amtune.builtin.knn_inference",
 }
+
+PROGRAM_ENV = "SAGEMAKER_PROGRAM"
+SUBMIT_ENV = "SAGEMAKER_SUBMIT_DIRECTORY"
 
 
 class ModelSourceError(ValueError):
@@ -55,54 +60,107 @@ def _unpack(path: Path, cache: Path) -> Path:
     return found
 
 
+def script_less_image(image: str) -> str | None:
+    """The built-in inference module of ``image`` when it is an algorithm image without script
+    mode (the legacy ``xgboost:1``/``0.72`` image, Linear Learner, k-NN), else None.
+
+    Such an image serves its model with its own handler whatever the model's environment says;
+    the ``sagemaker-xgboost`` images (0.90-1 and later) also run a user's script.
+
+    >>> script_less_image("382416733822.dkr.ecr.us-east-1.amazonaws.com/xgboost:1")
+    'amtune.builtin.xgboost_inference'
+    >>> script_less_image("sagemaker-xgboost:1.7-1") is None
+    True
+    """
+    img = image_uris.try_parse(image)
+    if img is None or img.framework_capable:
+        return None
+    return BUILTIN_INFERENCE.get(img.algorithm)
+
+
 def model_spec(model: Mapping[str, Any], cache: Path) -> ModelSpec:
-    """How to serve a CreateModel request's (primary) container on this machine."""
+    """How to serve a CreateModel request's (primary) container on this machine.
+
+    An algorithm image without script mode (:func:`script_less_image`) serves its built-in
+    module, as SageMaker's container does: the model's ``SAGEMAKER_PROGRAM``,
+    ``SAGEMAKER_SUBMIT_DIRECTORY`` and ``code/inference.py`` are ignored, with a one-line notice
+    on stderr that names them.
+    """
     container = model.get("PrimaryContainer") or (model.get("Containers") or [None])[0]
     if not container:
         raise ModelSourceError("the model has no PrimaryContainer")
     env = {str(k): str(v) for k, v in (container.get("Environment") or {}).items()}
+    image = str(container.get("Image") or "")
     url = container.get("ModelDataUrl")
     model_dir = _unpack(_local_path(url, "ModelDataUrl"), cache) if url else None
-    submit = env.get("SAGEMAKER_SUBMIT_DIRECTORY")
-    submit_dir = (
-        _unpack(_local_path(submit, "SAGEMAKER_SUBMIT_DIRECTORY"), cache) if submit else None
-    )
-    program = env.get("SAGEMAKER_PROGRAM")
-    if program is None and submit_dir is None and model_dir is not None:
-        if (model_dir / "code" / "inference.py").is_file():  # the PyTorch/TF model archive layout
-            submit_dir, program = model_dir / "code", "inference.py"
+    # the PyTorch/TF model archive layout: code/inference.py next to the model
+    code_dir = None
+    if model_dir is not None and (model_dir / "code" / "inference.py").is_file():
+        code_dir = model_dir / "code"
+    submit_dir: Path | None = None
+    program = script_less_image(image)
+    if program is not None:
+        ignored = [f"{k}={env[k]!r}" for k in (PROGRAM_ENV, SUBMIT_ENV) if env.get(k)]
+        ignored += [f"the model's {code_dir / 'inference.py'}"] if code_dir else []
+        if ignored:
+            print(
+                f"amtune: notice: image {image} has no script mode (as on SageMaker); ignored "
+                f"{', '.join(ignored)}; serving {program}",
+                file=sys.stderr,
+                flush=True,
+            )
+        env.setdefault("AMTUNE_IMAGE", image)  # the module answers as this image's version does
+    else:
+        submit, program = env.get(SUBMIT_ENV), env.get(PROGRAM_ENV)
+        submit_dir = _unpack(_local_path(submit, SUBMIT_ENV), cache) if submit else None
+        if program is None and submit_dir is None and code_dir is not None:
+            submit_dir, program = code_dir, "inference.py"
     if program is None and submit_dir is None:
-        image = str(container.get("Image") or "")
-        for word, module in BUILTIN_INFERENCE.items():
-            if word in image:
-                program = module
-                # the module answers as this image's version does (amtune.builtin.inference_io)
-                env.setdefault("AMTUNE_IMAGE", image)
-                break
-        else:
+        program = next((m for word, m in BUILTIN_INFERENCE.items() if word in image), None)
+        if program is None:
             raise ModelSourceError(
                 f"the model names no inference code: set Environment SAGEMAKER_PROGRAM "
                 f"(and SAGEMAKER_SUBMIT_DIRECTORY), or use a built-in algorithm's image "
                 f"(got Image {image!r})"
             )
+        # the module answers as this image's version does (amtune.builtin.inference_io)
+        env.setdefault("AMTUNE_IMAGE", image)
     if model_dir is None:
         model_dir = cache / "empty-model"
         model_dir.mkdir(parents=True, exist_ok=True)
     return ModelSpec(str(model_dir), program, None if submit_dir is None else str(submit_dir), env)
 
 
-def _variant_desc(v: Mapping[str, Any], count: int | None = None) -> dict[str, Any]:
-    n = v.get("InitialInstanceCount", 1) if count is None else count
+def _images(model: Mapping[str, Any] | None) -> list[str]:
+    """The container images of a CreateModel request (primary container, else each container)."""
+    if not model:
+        return []
+    containers = [model.get("PrimaryContainer")] if model.get("PrimaryContainer") else []
+    containers = containers or list(model.get("Containers") or [])
+    return [str(c["Image"]) for c in containers if isinstance(c, Mapping) and c.get("Image")]
+
+
+def _variant_desc(
+    v: Mapping[str, Any],
+    model: Mapping[str, Any] | None = None,
+    deployed_at: float | None = None,
+) -> dict[str, Any]:
+    """A ``ProductionVariantSummary``: weights, instance counts (a serverless variant: its
+    ``Current``/``DesiredServerlessConfig`` instead) and the images of its model
+    (``DeployedImages``; amtune pulls nothing, so the resolved image is the specified one)."""
     w = float(v.get("InitialVariantWeight", 1.0))
-    d: dict[str, Any] = {
-        "VariantName": v["VariantName"],
-        "CurrentWeight": w,
-        "DesiredWeight": w,
-        "CurrentInstanceCount": n,
-        "DesiredInstanceCount": n,
-    }
-    if v.get("Image") or v.get("ModelName"):
-        d["DeployedImages"] = []
+    d: dict[str, Any] = {"VariantName": v["VariantName"], "CurrentWeight": w, "DesiredWeight": w}
+    serverless = v.get("ServerlessConfig")
+    if isinstance(serverless, Mapping):
+        d["CurrentServerlessConfig"] = dict(serverless)
+        d["DesiredServerlessConfig"] = dict(serverless)
+    else:
+        n = v.get("InitialInstanceCount", 1)
+        d["CurrentInstanceCount"] = d["DesiredInstanceCount"] = n
+    t = time.time() if deployed_at is None else deployed_at
+    d["DeployedImages"] = [
+        {"SpecifiedImage": img, "ResolvedImage": img, "ResolutionTime": t} for img in _images(model)
+    ]
     return d
 
 
@@ -140,10 +198,19 @@ class EndpointManager:
     @staticmethod
     def describe_variants(
         config: Mapping[str, Any],
+        models: Mapping[str, Any] | None = None,
+        deployed_at: float | None = None,
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The production and shadow variants' summaries of an endpoint on ``config``
+        (``models``: the CreateModel requests by name, for ``DeployedImages``)."""
+        models = models or {}
+
+        def desc(v: Mapping[str, Any]) -> dict[str, Any]:
+            return _variant_desc(v, models.get(v.get("ModelName", "")), deployed_at)
+
         return (
-            [_variant_desc(v) for v in config.get("ProductionVariants", [])],
-            [_variant_desc(v) for v in config.get("ShadowProductionVariants", [])],
+            [desc(v) for v in config.get("ProductionVariants", [])],
+            [desc(v) for v in config.get("ShadowProductionVariants", [])],
         )
 
     # ------------------------------------------------------------------ servers
@@ -258,7 +325,7 @@ class EndpointManager:
                     last_modified_time=time.time(),
                 )
                 return
-            variants, shadows = self.describe_variants(config)
+            variants, shadows = self.describe_variants(config, models)
             with self._lock:
                 if _deleting(self.state.get_endpoint(name)):
                     self._stop_runtime(ep)

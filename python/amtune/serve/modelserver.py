@@ -10,6 +10,7 @@ port and writes the port to ``--port-file`` once the model is loaded.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import os
 import signal
 import socket
@@ -95,6 +96,9 @@ def _exit_with_parent(interval: float = 1.0) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # a crash (a segfault in a model's native code) prints every thread's traceback into the
+    # server's log, which the endpoint's FailureReason quotes, instead of ending it silently
+    faulthandler.enable()
     import uvicorn
 
     p = argparse.ArgumentParser(prog="python -m amtune.serve.modelserver")

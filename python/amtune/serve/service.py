@@ -3,7 +3,12 @@
 - Control plane (``boto3.client("sagemaker", endpoint_url=service.url)``): ``POST /`` with
   ``X-Amz-Target: SageMaker.<Action>`` and a JSON 1.1 body (:mod:`amtune.serve.controlplane`).
 - Runtime (``boto3.client("sagemaker-runtime", endpoint_url=service.url)``):
-  ``POST /endpoints/<name>/invocations`` (:mod:`amtune.serve.router`).
+  ``POST /endpoints/<name>/invocations`` (:mod:`amtune.serve.router`); InvokeEndpointAsync and
+  InvokeEndpointWithResponseStream answer an ``UnknownOperationException`` that names them.
+- CloudWatch (``boto3.client("cloudwatch", endpoint_url=service.url)``): GetMetricStatistics and
+  ListMetrics over the endpoint metrics, in the JSON protocol (``X-Amz-Target:
+  GraniteServiceVersion20100801.<Action>``) and the query protocol (a form body) of older botocore
+  (:func:`amtune.serve.cwmetrics.cloudwatch_call`).
 - amtune's own routes (JSON): ``POST /amtune/feedback`` (ground truth for an inference id),
   ``POST /amtune/metrics`` (GetMetricStatistics), ``POST /amtune/online`` (online test of an
   endpoint's variants), ``GET /ping``; ``POST /moto-api/reset`` only with ``allow_reset=True``
@@ -34,13 +39,24 @@ import socket
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from amtune.serve.controlplane import ApiError, ControlPlane
-from amtune.serve.cwmetrics import FLUSH_SECONDS, MetricsRecorder, get_metric_statistics
+from amtune.serve.cwmetrics import (
+    CLOUDWATCH_TARGET,
+    FLUSH_SECONDS,
+    CloudWatchError,
+    MetricsRecorder,
+    cloudwatch_call,
+    get_metric_statistics,
+    query_error,
+    query_request,
+    query_response,
+)
 from amtune.serve.endpoints import EndpointManager
 from amtune.serve.modelserver import Receive, Scope, Send, read_body, respond
 from amtune.serve.router import INVOCATION_TIMEOUT, Router, RuntimeApiError
@@ -48,7 +64,22 @@ from amtune.serve.state import ServeState
 
 _REGION = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/")
 _INVOKE = re.compile(r"^/endpoints/([^/]+)/invocations$")
+_UNSUPPORTED_INVOKE = re.compile(
+    r"^/endpoints/([^/]+)/(async-invocations|invocations-response-stream)$"
+)
+_UNSUPPORTED_INVOKE_OPS = {
+    "async-invocations": "InvokeEndpointAsync",
+    "invocations-response-stream": "InvokeEndpointWithResponseStream",
+}
+_FORM = "application/x-www-form-urlencoded"
 JSON11 = "application/x-amz-json-1.1"
+JSON10 = "application/x-amz-json-1.0"
+#: CloudWatch's error codes (query protocol) -> the error shapes of its JSON protocol
+_CLOUDWATCH_ERRORS = {
+    "InvalidParameterValue": "InvalidParameterValueException",
+    "MissingParameter": "MissingRequiredParameterException",
+    "InvalidParameterCombination": "InvalidParameterCombinationException",
+}
 
 
 def _json_default(o: Any) -> Any:
@@ -273,6 +304,11 @@ class EndpointService:
             await self._invoke(m.group(1), headers, receive, send, t0)
         elif path == "/" and method == "POST" and "x-amz-target" in headers:
             await self._control(headers, await read_body(receive), send)
+        elif path == "/" and method == "POST" and _FORM in headers.get("content-type", ""):
+            await self._cloudwatch_query(await read_body(receive), send)
+        elif (unsupported := _UNSUPPORTED_INVOKE.match(path)) is not None and method == "POST":
+            await read_body(receive)
+            await self._not_supported(_UNSUPPORTED_INVOKE_OPS[unsupported.group(2)], send)
         elif path == "/ping":
             await respond(send, 200, b"")
         elif path.startswith("/amtune/") and method == "POST":
@@ -282,6 +318,19 @@ class EndpointService:
             await respond(send, 200, b'{"status": "ok"}', "application/json")
         else:
             await respond(send, 404, b"not found")
+
+    @staticmethod
+    async def _not_supported(operation: str, send: Send) -> None:
+        """A runtime operation amtune does not do, answered as an error boto3 parses."""
+        exc = RuntimeApiError(
+            400,
+            "UnknownOperationException",
+            f"The operation {operation} is not supported by amtune's endpoint service (not done "
+            f"locally); InvokeEndpoint is.",
+        )
+        await respond(
+            send, 400, exc.body(), "application/json", [(b"x-amzn-errortype", exc.code.encode())]
+        )
 
     async def _invoke(
         self, endpoint: str, headers: Mapping[str, str], receive: Receive, send: Send, t0: float
@@ -315,6 +364,9 @@ class EndpointService:
     async def _control(self, headers: Mapping[str, str], body: bytes, send: Send) -> None:
         target = headers["x-amz-target"]
         action = target.split(".", 1)[1] if "." in target else target
+        if target.split(".", 1)[0] == CLOUDWATCH_TARGET:
+            await self._cloudwatch(action, body, send)
+            return
         rm = _REGION.search(headers.get("authorization", ""))
         region = rm.group(1) if rm else "us-east-1"
         try:
@@ -331,6 +383,39 @@ class EndpointService:
             await respond(send, 400, err, JSON11)
             return
         await respond(send, 200, _dumps(doc), JSON11)
+
+    async def _cloudwatch(self, action: str, body: bytes, send: Send) -> None:
+        """CloudWatch's JSON protocol (boto3's ``cloudwatch`` client): GetMetricStatistics and
+        ListMetrics over the endpoint metrics (:func:`amtune.serve.cwmetrics.cloudwatch_call`)."""
+        try:
+            req = json.loads(body or b"{}")
+            if not isinstance(req, dict):
+                raise CloudWatchError("SerializationException", "the body must be a JSON object")
+            self.flush()  # this service's latest invocations count
+            doc = cloudwatch_call(self.state, action, req)
+        except (CloudWatchError, json.JSONDecodeError) as exc:
+            if isinstance(exc, json.JSONDecodeError):
+                exc = CloudWatchError("SerializationException", str(exc))
+            # CloudWatch is "awsQueryCompatible": botocore takes the code from this header
+            shape = _CLOUDWATCH_ERRORS.get(exc.code, exc.code)
+            hs = [(b"x-amzn-query-error", f"{exc.code};Sender".encode())]
+            err = _dumps({"__type": shape, "message": exc.message})
+            await respond(send, exc.status, err, JSON10, hs)
+            return
+        await respond(send, 200, _dumps(_finite(doc)), JSON10)
+
+    async def _cloudwatch_query(self, body: bytes, send: Send) -> None:
+        """CloudWatch's query protocol (form in, XML out), which botocore used for CloudWatch
+        before its JSON protocol: the same actions as :meth:`_cloudwatch`."""
+        request_id = uuid.uuid4().hex
+        try:
+            action, req = query_request(body)
+            self.flush()
+            doc = cloudwatch_call(self.state, action, req)
+        except CloudWatchError as exc:
+            await respond(send, exc.status, query_error(exc, request_id), "text/xml")
+            return
+        await respond(send, 200, query_response(action, _finite(doc), request_id), "text/xml")
 
     async def _amtune(self, path: str, body: bytes, send: Send) -> None:
         from amtune.serve import online

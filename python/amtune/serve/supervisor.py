@@ -104,7 +104,7 @@ class ModelServer:
         """Start the process and wait until the model is loaded and the server listens."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self._port_file.unlink(missing_ok=True)
-        argv = [sys.executable, "-m", "amtune.serve.modelserver"]
+        argv = [sys.executable, "-X", "faulthandler", "-m", "amtune.serve.modelserver"]
         argv += ["--model-dir", self.spec.model_dir, "--port-file", str(self._port_file)]
         if self.spec.program:
             argv += ["--program", self.spec.program]

@@ -146,7 +146,15 @@ class TransformJobsApi:
         if tags:
             self.state.add_tags(arn, tags)
         log = self.requests_dir / f"transform-{name}.log"
-        cmd = [sys.executable, "-m", "amtune.serve.transform_run", "--db", str(self.state.path)]
+        cmd = [
+            sys.executable,
+            "-X",
+            "faulthandler",
+            "-m",
+            "amtune.serve.transform_run",
+            "--db",
+            str(self.state.path),
+        ]
         try:
             start_detached([*cmd, name], log, self.workdir)
         except RuntimeError as exc:
