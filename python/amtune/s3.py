@@ -25,7 +25,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from amtune.sagemaker.inputs import local_uri
+from amtune.sagemaker.inputs import local_uri, prefix_files
 
 __all__ = ["S3Downloader", "S3Uploader", "s3_path_join"]
 
@@ -113,16 +113,9 @@ class S3Downloader:
     @staticmethod
     def list(s3_uri: str | os.PathLike[str], sagemaker_session: Any = None) -> _Paths:
         """The files whose path starts with ``s3_uri`` (a directory lists its files
-        recursively), sorted."""
-        prefix = _local(s3_uri, "s3_uri")
-        if prefix.is_file():
-            return [str(prefix)]
-        text = str(prefix)
-        root = prefix if prefix.is_dir() else prefix.parent
-        if not root.is_dir():
-            return []
-        found = [str(p) for p in root.rglob("*") if p.is_file() and str(p).startswith(text)]
-        return sorted(found)
+        recursively), sorted: the rule of channels (:func:`amtune.sagemaker.inputs.prefix_files`).
+        """
+        return [str(f) for f, _ in prefix_files(_local(s3_uri, "s3_uri"))]
 
     @staticmethod
     def download(
@@ -131,17 +124,17 @@ class S3Downloader:
         kms_key: str | None = None,
         sagemaker_session: Any = None,
     ) -> _Paths:
-        """Copy the files under ``s3_uri`` into the directory ``local_path`` (keeping their
-        paths below the prefix's directory); return the copies' paths."""
+        """Copy the files under ``s3_uri`` into the directory ``local_path`` (named as in a
+        channel: their paths below the prefix, or below its directory when it is not one);
+        return the copies' paths."""
         src = _local(s3_uri, "s3_uri")
         dest = _local(local_path, "local_path")
-        files = S3Downloader.list(s3_uri)
+        files = prefix_files(src)
         if not files:
             raise ValueError(f"s3_uri: no such file or directory: {src}")
-        base = src if src.is_dir() else src.parent
         out = []
-        for f in map(Path, files):
-            target = dest / f.relative_to(base)
+        for f, rel in files:
+            target = dest / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.resolve() != f.resolve():
                 shutil.copy2(f, target)

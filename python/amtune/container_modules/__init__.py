@@ -1,11 +1,14 @@
 """Stand-ins for the Python modules that SageMaker's framework containers ship and that training
 and inference scripts written for them import: ``sagemaker_xgboost_container`` (``data_utils``,
-``encoder``, ``distributed``) and ``sagemaker_containers`` (``entry_point``).
+``encoder``, ``distributed``), ``sagemaker_containers`` (``entry_point``) and
+``sagemaker_training`` (``environment.Environment``: the job's hosts, channels, directories and
+hyperparameters, read from the job's directory as the toolkit reads ``/opt/ml``).
 
 The directory of this package (not the package itself) is appended to ``PYTHONPATH`` of every
 script-mode training job and model server (:func:`python_path`), after everything else: a real
-installation of those modules wins. They implement what the AWS XGBoost script-mode examples use,
-on one host, with amtune's readers (CSV with the label first, libsvm, Parquet).
+installation of those modules wins (a job's ``SAGEMAKER_BASE_DIR`` is its directory, so the real
+``sagemaker-training`` toolkit reads the same files). They implement what the AWS script-mode
+examples use, on one host, with amtune's readers (CSV with the label first, libsvm, Parquet).
 
 >>> import os
 >>> os.path.isdir(os.path.join(python_path(), "sagemaker_xgboost_container"))

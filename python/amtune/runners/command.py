@@ -175,15 +175,20 @@ class CommandRunner(Runner):
             log_path = spec.log_path
             assert log_path is not None
             try:
-                env.update(
-                    prepare_job_dir(
-                        self.sent(spec), self.working_dir or os.getcwd(), self.instance_type
-                    )
+                prepared = prepare_job_dir(
+                    self.sent(spec), self.working_dir or os.getcwd(), self.instance_type
                 )
             except OSError as exc:
                 why = f"could not prepare the job directory: {exc}"
                 events.put(JobEnded(spec.seq, Outcome(False, why)))
                 return NullHandle()
+            if "PYTHONPATH" in prepared and self.env.get("PYTHONPATH"):
+                # a code bundle with dependencies comes first (the toolkit's /opt/ml/code), then
+                # the PYTHONPATH of the job's own environment (an estimator's environment=)
+                code, *rest = prepared["PYTHONPATH"].split(os.pathsep)
+                own = [p for p in self.env["PYTHONPATH"].split(os.pathsep) if p]
+                prepared["PYTHONPATH"] = os.pathsep.join(dict.fromkeys([code, *own, *rest]))
+            env.update(prepared)
             env["PYTHONUNBUFFERED"] = "1"
             append_to_python_path(env)  # the framework containers' own modules, as stand-ins
             log = open(log_path, "ab")

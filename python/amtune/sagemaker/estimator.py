@@ -56,13 +56,15 @@ from amtune.evaluation.config import parse_evaluation
 from amtune.metrics import validate_metric_definitions
 from amtune.runners.command import CommandRunner
 from amtune.runners.spec import Runner
-from amtune.sagemaker import toolkit
+from amtune.sagemaker import sourcedir, toolkit
 from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.sagemaker.inputs import input_data_config, resolve_inputs_with_types
+from amtune.sagemaker.names import LOCAL_INSTANCE_TYPES, hosting_instance_type
 from amtune.sagemaker.training import (
     TrainingJobRun,
     describe_training_job,
     job_logs,
+    print_job_logs,
     standalone_job_dir,
 )
 from amtune.store import Store
@@ -109,7 +111,6 @@ CLOUD_ONLY = frozenset(
         "disable_profiler",
         "git_config",
         "code_location",
-        "dependencies",
         "instance_groups",
         "training_repository_access_mode",
         "training_repository_credentials_provider_arn",
@@ -134,6 +135,14 @@ CLOUD_ONLY = frozenset(
         "model_dir",
     }
 )
+#: the SDK's "use the estimator's VPC config" default of ``create_model`` (none locally)
+VPC_CONFIG_DEFAULT = "VPC_CONFIG_DEFAULT"
+
+
+def _vpc_config(override: Any) -> Any:
+    return None if override == VPC_CONFIG_DEFAULT else override
+
+
 #: a training job's model directory as a SageMaker container sees it (``SM_MODEL_DIR``)
 CONTAINER_MODEL_DIR = "/opt/ml/model"
 TRAINING_JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
@@ -142,6 +151,23 @@ TRAINING_JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 def notice(msg: str) -> None:
     """One line on stderr, as the CLI prints its notices."""
     print(f"amtune: notice: {msg}", file=sys.stderr, flush=True)
+
+
+def _wants_logs(logs: Any) -> bool:
+    """Whether the SDK's ``logs`` argument asks for the job's log (``True``, ``"All"``,
+    ``"Training"``; not ``False``, None or ``"None"``)."""
+    return logs not in (False, None, "None", "none")
+
+
+def delete_endpoint_removed() -> None:
+    """What ``estimator.delete_endpoint()`` and ``tuner.delete_endpoint()`` do in the SageMaker
+    SDK v2, which removed them: nothing, with a ``DeprecationWarning``."""
+    warnings.warn(
+        "delete_endpoint() was removed in SageMaker SDK v2, where it is a no-op; it does "
+        "nothing here either (the endpoint keeps running): call predictor.delete_endpoint()",
+        DeprecationWarning,
+        stacklevel=3,
+    )
 
 
 def _predefined_metric_definitions(image_uri: str | None) -> list[dict[str, str]]:
@@ -166,7 +192,11 @@ class _TrainingJob:
     def describe(self) -> dict[str, Any]:
         return describe_training_job(self.estimator.store, self.name)
 
-    def wait(self, logs: Any = None) -> None:
+    def wait(self, logs: Any = "All") -> None:
+        """Block until the job ends, printing its log from the start (unless ``logs`` is
+        ``False``/``"None"``), as the SDK's ``wait(logs="All")``; raise if it Failed."""
+        if _wants_logs(logs):
+            print_job_logs(self.estimator.store, self.name, wait=True, run=self._run)
         if self._run is not None:
             self._run.wait()
         else:
@@ -210,6 +240,7 @@ class EstimatorBase:
         db: str | os.PathLike[str] | None = None,
         notices: bool = True,
         evaluation: Any = None,
+        dependencies: Sequence[str | os.PathLike[str]] | None = None,
         **kwargs: Any,
     ) -> None:
         for old, new in LEGACY_NAMES.items():  # the SDK v1 names, renamed with a warning in v2
@@ -243,6 +274,8 @@ class EstimatorBase:
         elif entry_args is not None and command is None:
             raise ValueError("container_arguments: needs container_entry_point")
         ignored = [k for k, v in kwargs.items() if v is not None]
+        if kwargs.get("instance_type") in LOCAL_INSTANCE_TYPES:  # the SDK's local mode: here
+            ignored.remove("instance_type")
         self.instance_type = str(kwargs.get("instance_type") or "local")
         self.instance_count = kwargs.get("instance_count")
         self.role = kwargs.get("role")
@@ -250,6 +283,8 @@ class EstimatorBase:
         self.py_version = kwargs.get("py_version")
         #: the SDK's session: only its region means something locally (``sagemaker_region``)
         self.sagemaker_session = kwargs.get("sagemaker_session")
+        #: ``output_path`` as given (an S3 URI too): what ``describe()`` reports, as SageMaker
+        self._output_path_given = None if output_path is None else os.fspath(output_path)
         if output_path is not None and str(output_path).startswith("s3://"):
             ignored.append("output_path (S3)")
             output_path = None
@@ -264,6 +299,18 @@ class EstimatorBase:
             raise ValueError(f"entry_point: must be a local file, got {self.entry_point!r}")
         if self.source_dir is not None and self.source_dir.startswith("s3://"):
             raise ValueError(f"source_dir: must be a local directory, got {self.source_dir!r}")
+        if dependencies is not None and (
+            isinstance(dependencies, (str, os.PathLike))
+            or not isinstance(dependencies, Sequence)
+            or not all(isinstance(d, (str, os.PathLike)) for d in dependencies)
+        ):
+            raise ValueError(
+                f"dependencies: must be a list of local paths (files or directories), got "
+                f"{dependencies!r}"
+            )
+        #: files and directories put next to the entry point, as the SDK packs them with the
+        #: code (see :mod:`amtune.sagemaker.sourcedir`); checked when a job starts
+        self.dependencies: list[str] = [os.fspath(d) for d in dependencies or []]
         self._hyperparameters: dict[str, Any] = {}
         if hyperparameters is not None:
             if not isinstance(hyperparameters, Mapping):
@@ -317,8 +364,14 @@ class EstimatorBase:
         ``python <entry point>`` in the code directory)."""
         if self.command is not None:
             cmd = self.command.split() if isinstance(self.command, str) else list(self.command)
-            wd = self.source_dir or os.getcwd()
-            return cmd, str(Path(wd).resolve())
+            wd = str(Path(self.source_dir or os.getcwd()).resolve())
+            if self.dependencies:
+                if self.source_dir is None:
+                    raise ValueError(
+                        "dependencies: need a source_dir (or an entry_point) to be packed with"
+                    )
+                wd = str(self._bundle(Path(wd), None))
+            return cmd, wd
         if self.entry_point is None and self.image_uri:
             from amtune.sagemaker.train_request import builtin_command
 
@@ -341,7 +394,27 @@ class EstimatorBase:
             sd = script.parent
         if not script.is_file():
             raise ValueError(f"entry_point: no such file: {script}")
+        if self.dependencies:  # the SDK's code bundle: the entry point and its dependencies
+            bundle = self._bundle(sd, script if self.source_dir is None else None)
+            try:
+                rel = script.relative_to(sd)
+            except ValueError:  # an absolute entry point outside source_dir
+                return [sys.executable, str(script)], str(bundle)
+            return [sys.executable, str(bundle / rel)], str(bundle)
         return [sys.executable, str(script)], str(sd)
+
+    def _bundle(self, code_dir: Path, script: Path | None) -> Path:
+        """The code bundle of ``code_dir`` (or of ``script`` alone, without ``source_dir``) with
+        the dependencies, under the store's jobs root (:mod:`amtune.sagemaker.sourcedir`)."""
+        deps = sourcedir.check_dependencies(self.dependencies)
+        root = sourcedir.jobs_root(self.db) / sourcedir.BUNDLES_DIR
+        return sourcedir.build(
+            code_dir,
+            deps,
+            root,
+            entry_point=None if script is None else str(script),
+            source_dir=None if script is not None else str(code_dir),
+        )
 
     def container_hyperparameters(self, job_name: str) -> dict[str, str]:
         """The ``sagemaker_*`` entries the SDK adds for script mode (JSON-encoded)."""
@@ -392,6 +465,8 @@ class EstimatorBase:
         }
         if self.environment:
             req["Environment"] = dict(self.environment)
+        if self._output_path_given is not None:  # reported as given (the job stays local)
+            req["OutputDataConfig"] = {"S3OutputPath": self._output_path_given}
         if self.evaluation is not None:  # amtune's extension of the request
             req["Evaluation"] = self.evaluation.to_sagemaker()
         return req
@@ -425,8 +500,10 @@ class EstimatorBase:
     ) -> None:
         """Run one training job on ``inputs`` (see :mod:`amtune.sagemaker.inputs`).
 
-        ``wait=False`` returns once it started (``wait()`` blocks); ``logs`` prints its output
-        (``True``/``"All"``; ``False``/``"None"`` does not). A job that ends Failed raises
+        ``wait=False`` returns once it started, printing nothing (``wait()`` blocks and prints
+        the job's log, ``logs()`` too); with ``wait``, ``logs`` prints its output as it comes
+        (``True``/``"All"``; ``False``/``"None"`` does not), as the SDK's ``logs`` is "only
+        meaningful when wait is True". A job that ends Failed raises
         :class:`UnexpectedStatusException` naming the reason.
         """
         channels = resolve_inputs_with_types(inputs)
@@ -444,7 +521,7 @@ class EstimatorBase:
             runner, _ = evaluated_runner(
                 self.evaluation, paths, runner, root, os.cpu_count() or 1, "inputs"
             )
-        show = logs not in (False, None, "None", "none")
+        show = bool(wait) and _wants_logs(logs)
         run = TrainingJobRun(
             self.store,
             name,
@@ -462,10 +539,11 @@ class EstimatorBase:
             self._check_status(name)
 
     def wait(self, logs: Any = "All") -> None:
-        """Block until the latest training job ends; raise if it Failed."""
+        """Block until the latest training job ends, printing its log from the start unless
+        ``logs`` is ``False``/``"None"``; raise if it Failed."""
         if self.latest_training_job is None:
             raise ValueError("Estimator is not associated with a training job")
-        self.latest_training_job.wait()
+        self.latest_training_job.wait(logs=logs)
 
     def describe(self) -> dict[str, Any]:
         """The DescribeTrainingJob document of the latest training job."""
@@ -505,8 +583,8 @@ class EstimatorBase:
 
         kw = sdk_deploy_arguments(type(self).__name__, {**kw, "accelerator_type": accelerator_type})
         kw.setdefault("framework", framework_name(type(self)))
-        if instance_type is not None:
-            kw["instance_type"] = instance_type
+        if instance_type is not None:  # "local" / "local_gpu" (the SDK's local mode): here
+            kw["instance_type"] = hosting_instance_type(instance_type)
         return deploy(
             self._current_job_name,
             initial_instance_count=initial_instance_count,
@@ -529,7 +607,8 @@ class EstimatorBase:
         from amtune.sagemaker.transformer import transformer_of_training_job
         from amtune.serve.inference_code import framework_name
 
-        kw.setdefault("base_transform_job_name", self.base_job_name)
+        # named after the estimator's jobs (base_job_name, else the image's), as the SDK does
+        kw.setdefault("base_transform_job_name", self.job_base_name())
         return transformer_of_training_job(
             self._current_job_name,
             self.store.path,
@@ -574,13 +653,45 @@ class EstimatorBase:
         return TrainingJobAnalytics(self._current_job_name, db=self.store.path)
 
     def logs(self) -> None:
-        """Print the latest training job's log."""
+        """Print the latest training job's log from its start; while the job runs, follow it
+        until it ends (as the SDK's ``logs()``). A k-fold job that has ended prints each fold's
+        log under a ``==> [fold i] (path) <==`` header."""
         d = self.describe()
+        if d["TrainingJobStatus"] == "InProgress":
+            job = self.latest_training_job
+            run = job._run if job is not None and job.name == self._current_job_name else None
+            print_job_logs(self.store, str(self._current_job_name), wait=True, run=run)
+            return
         job_dir = Path(d["ModelArtifacts"]["S3ModelArtifacts"]).parent
         for prefix, log in job_logs(job_dir):
             if prefix:
                 sys.stdout.write(f"==> {prefix.strip()} ({log}) <==\n")
             sys.stdout.write(log.read_text(errors="replace"))
+
+    def delete_endpoint(self, *args: Any, **kwargs: Any) -> None:
+        """A no-op that warns, as in the SageMaker SDK v2 (where it was removed); the endpoint
+        keeps running: ``predictor.delete_endpoint()`` deletes it."""
+        delete_endpoint_removed()
+
+    def create_model(self, **kwargs: Any) -> Any:
+        """The model of the latest training job (``model_data``), as the SDK's
+        ``create_model``; see the subclasses."""
+        raise NotImplementedError(f"{type(self).__name__}.create_model")
+
+    def _model_session(self) -> Any:
+        """The ``amtune.Session`` of this estimator's store, for the models it creates."""
+        from amtune.sagemaker.session import Session
+
+        s = self.sagemaker_session
+        if isinstance(s, Session) and s.db == self.store.path:
+            return s
+        return Session(db=self.store.path)
+
+    def _model_name(self, name: str | None) -> str:
+        """A model's name: ``name``, else ``<base job name>-<time>``, as the SDK names it."""
+        from amtune.sagemaker.session import name_from_base
+
+        return name or name_from_base(self.job_base_name())
 
     def _check_status(self, name: str) -> None:
         d = describe_training_job(self.store, name)
@@ -652,17 +763,110 @@ class Estimator(EstimatorBase):
             if base:
                 self._base_name = base
 
+    def create_model(
+        self,
+        role: str | None = None,
+        image_uri: str | None = None,
+        predictor_cls: Any = None,
+        vpc_config_override: Any = VPC_CONFIG_DEFAULT,
+        **kwargs: Any,
+    ) -> Any:
+        """An ``amtune.Model`` of the image (``image_uri``, else the estimator's) on the latest
+        training job's ``model_data``, with the estimator's ``role`` unless given, as the SDK's
+        ``Estimator.create_model``; ``kwargs`` go to ``Model`` (``entry_point``, ``env``, ...)."""
+        from amtune.sagemaker.model import Model
+
+        kwargs.setdefault("sagemaker_session", self._model_session())
+        return Model(
+            image_uri or self.image_uri,
+            self.model_data,
+            role or self.role,
+            predictor_cls=predictor_cls,
+            vpc_config=_vpc_config(vpc_config_override),
+            **kwargs,
+        )
+
 
 class Framework(EstimatorBase):
     """A script-mode framework estimator (``sagemaker.estimator.Framework``)."""
 
     _json_hyperparameters = True
+    #: the framework's model class (``amtune.sagemaker.model``) that ``create_model`` returns
+    _model_class_name = ""
+
+    def create_model(
+        self,
+        model_server_workers: int | None = None,
+        role: str | None = None,
+        vpc_config_override: Any = VPC_CONFIG_DEFAULT,
+        entry_point: str | os.PathLike[str] | None = None,
+        source_dir: str | os.PathLike[str] | None = None,
+        dependencies: Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """The framework's model (``SKLearnModel``, ``PyTorchModel``, ``XGBoostModel``) on the
+        latest training job's ``model_data``, as the SDK's ``create_model``: the estimator's
+        ``entry_point``, ``source_dir``, ``dependencies``, ``role``, ``framework_version``,
+        ``py_version``, ``image_uri`` and ``container_log_level`` unless given; named
+        ``<base job name>-<time>`` unless ``name`` is given; the estimator's store.
+        ``kwargs`` go to the model (``env``, ``predictor_cls``, ...)."""
+        from amtune.sagemaker import model as sm_model
+
+        cls = getattr(sm_model, self._model_class_name)
+        kwargs.setdefault("image_uri", self.image_uri)
+        kwargs["name"] = self._model_name(kwargs.get("name"))
+        kwargs.setdefault("sagemaker_session", self._model_session())
+        kwargs.setdefault("container_log_level", self.container_log_level)
+        return cls(
+            self.model_data,
+            role or self.role,
+            entry_point or self.entry_point,
+            framework_version=self.framework_version,
+            py_version=self.py_version,
+            source_dir=source_dir or self.source_dir,
+            model_server_workers=model_server_workers,
+            vpc_config=_vpc_config(vpc_config_override),
+            dependencies=list(dependencies or self.dependencies) or None,
+            **kwargs,
+        )
+
+    def _generic_model(
+        self,
+        predictor_cls: Any,
+        role: str | None,
+        vpc_config_override: Any,
+        entry_point: Any,
+        source_dir: Any,
+        dependencies: Any,
+        kwargs: dict[str, Any],
+    ) -> Any:
+        """A TensorFlow or Hugging Face model: an ``amtune.Model`` with the framework's
+        predictor (amtune has no ``TensorFlowModel``/``HuggingFaceModel``: it serves them with
+        an ``inference.py``)."""
+        from amtune.sagemaker.model import Model
+
+        image = kwargs.pop("image_uri", None) or self.image_uri
+        kwargs["name"] = self._model_name(kwargs.get("name"))
+        kwargs.setdefault("sagemaker_session", self._model_session())
+        kwargs.setdefault("container_log_level", self.container_log_level)
+        kwargs.setdefault("predictor_cls", predictor_cls)
+        return Model(
+            image,
+            self.model_data,
+            role or self.role,
+            vpc_config=_vpc_config(vpc_config_override),
+            entry_point=entry_point,
+            source_dir=source_dir,
+            dependencies=list(dependencies or []) or None,
+            **kwargs,
+        )
 
 
 class SKLearn(Framework):
     """``sagemaker.sklearn.SKLearn``: a scikit-learn script in script mode."""
 
     _base_name = "sagemaker-scikit-learn"
+    _model_class_name = "SKLearnModel"
 
     def __init__(
         self,
@@ -694,6 +898,7 @@ class XGBoost(Framework):
     for ``validation:rmse`` and the like: they read the evaluation log ``xgb.train`` prints."""
 
     _base_name = "sagemaker-xgboost"
+    _model_class_name = "XGBoostModel"
 
     def __init__(
         self,
@@ -724,6 +929,7 @@ class PyTorch(Framework):
     """``sagemaker.pytorch.PyTorch``: a PyTorch script in script mode (one process)."""
 
     _base_name = "pytorch-training"
+    _model_class_name = "PyTorchModel"
 
     def __init__(
         self,
@@ -790,6 +996,31 @@ class TensorFlow(Framework):
         """The hyperparameters with ``model_dir``, as the SDK's TensorFlow estimator sends them."""
         return {"model_dir": json.dumps(self.model_dir), **super().hyperparameters()}
 
+    def create_model(  # type: ignore[override]
+        self,
+        role: str | None = None,
+        vpc_config_override: Any = VPC_CONFIG_DEFAULT,
+        entry_point: str | os.PathLike[str] | None = None,
+        source_dir: str | os.PathLike[str] | None = None,
+        dependencies: Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """A model of ``model_data`` with a ``TensorFlowPredictor``, as the SDK's
+        ``TensorFlow.create_model`` (its ``entry_point``, ``source_dir`` and ``dependencies``
+        only when given: SageMaker serves the SavedModel with TensorFlow Serving, which amtune
+        does not run, so give an ``inference.py`` to deploy it)."""
+        from amtune.serve.deployment import TensorFlowPredictor
+
+        return self._generic_model(
+            TensorFlowPredictor,
+            role,
+            vpc_config_override,
+            entry_point,
+            source_dir,
+            dependencies,
+            kwargs,
+        )
+
 
 class HuggingFace(Framework):
     """``sagemaker.huggingface.HuggingFace``: a Transformers script in script mode."""
@@ -822,4 +1053,34 @@ class HuggingFace(Framework):
             distribution=distribution,
             compiler_config=compiler_config,
             **kwargs,
+        )
+
+    def create_model(
+        self,
+        model_server_workers: int | None = None,
+        role: str | None = None,
+        vpc_config_override: Any = VPC_CONFIG_DEFAULT,
+        entry_point: str | os.PathLike[str] | None = None,
+        source_dir: str | os.PathLike[str] | None = None,
+        dependencies: Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """A model of ``model_data`` with a ``HuggingFacePredictor``, as the SDK's
+        ``HuggingFace.create_model``: ``entry_point`` only when given, the estimator's
+        ``source_dir`` and ``dependencies`` unless given (the Hugging Face inference toolkit
+        is not run locally: give an ``inference.py`` to deploy it)."""
+        from amtune.serve.deployment import HuggingFacePredictor
+
+        if model_server_workers is not None:
+            env = dict(kwargs.get("env") or {})
+            env.setdefault("SAGEMAKER_MODEL_SERVER_WORKERS", str(model_server_workers))
+            kwargs["env"] = env
+        return self._generic_model(
+            HuggingFacePredictor,
+            role,
+            vpc_config_override,
+            entry_point,
+            source_dir or self.source_dir,
+            dependencies or self.dependencies,
+            kwargs,
         )

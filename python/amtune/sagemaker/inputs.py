@@ -3,8 +3,9 @@
 ``inputs`` is a path (the channel ``training``), or a dict of channel name to a path, a
 :class:`TrainingInput`, or any object with the SDK's ``config`` dict
 (``sagemaker.inputs.TrainingInput`` itself). A path is a local directory or file, or a
-``file://`` URI; S3 URIs have no local meaning. Every channel must exist: the error names the
-channel.
+``file://`` URI; S3 URIs have no local meaning. Every channel must exist, or be a key prefix
+as on S3 (``data/csv/train`` selects ``data/csv/train.csv``, see :func:`prefix_files`): the error
+names the channel.
 
 >>> import tempfile
 >>> d = tempfile.mkdtemp()
@@ -77,12 +78,49 @@ def local_uri(uri: Any, where: str, what: str = "S3 data") -> Path:
     return Path(uri.removeprefix("file://")).expanduser()
 
 
+def prefix_files(prefix: str | os.PathLike[str]) -> list[tuple[Path, str]]:
+    """The files an S3 key prefix selects, with the name each gets in a channel's directory.
+
+    As on S3, a prefix need not be a directory: a file is itself (named by its base name); a
+    directory is every file below it (named by its path below it); any other path selects every
+    file whose path starts with it, named by its path below the prefix's directory, as SageMaker
+    names the objects a partial key prefix selects (``csv/train`` selects ``csv/train.csv`` as
+    ``train.csv`` and ``csv/train-2/a.csv`` as ``train-2/a.csv``). Sorted by path.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> (d / "train-2").mkdir()
+    >>> for f in ("train.csv", "test.csv", "train-2/a.csv"):
+    ...     _ = (d / f).write_text("1")
+    >>> [rel for _, rel in prefix_files(d / "train")]
+    ['train-2/a.csv', 'train.csv']
+    """
+    p = Path(prefix)
+    if p.is_file():
+        return [(p, p.name)]
+    base = p if p.is_dir() else p.parent
+    if not base.is_dir():
+        return []
+    text = str(p)
+    found = [f for f in base.rglob("*") if f.is_file() and str(f).startswith(text)]
+    return [(f, f.relative_to(base).as_posix()) for f in sorted(found)]
+
+
 def local_path(uri: Any, where: str) -> str:
-    """The absolute local path of a channel's data (``file://`` stripped); it must exist."""
-    p = local_uri(uri, where).resolve()
-    if not p.exists():
-        raise ValueError(f"{where}: the channel's data must exist; no such file or directory: {p}")
-    return str(p)
+    """The absolute local path of a channel's data (``file://`` stripped). It must exist, or be
+    a key prefix that selects at least one file (:func:`prefix_files`; one that ends with ``/``
+    names a directory)."""
+    given = local_uri(uri, where)
+    p = given.resolve()
+    if p.exists():
+        return str(p)
+    text = os.fspath(uri).removeprefix("file://")
+    if not text.endswith(("/", os.sep)) and prefix_files(p):
+        return str(p)
+    raise ValueError(
+        f"{where}: the channel's data must exist; no such file or directory, and no file whose "
+        f"path starts with it (an S3 key prefix): {p}"
+    )
 
 
 def _channel_uri(value: Any, where: str) -> tuple[Any, str | None]:

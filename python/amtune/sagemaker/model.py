@@ -5,8 +5,10 @@ A :class:`Model` is a CreateModel request of the session (:class:`~amtune.sagema
 Session`): ``image_uri``, ``model_data`` (a local directory, ``.tar.gz`` or ``file://`` URL; S3
 is an error), ``env``, and the inference code (``entry_point`` in ``source_dir``, sent as
 ``SAGEMAKER_PROGRAM`` and ``SAGEMAKER_SUBMIT_DIRECTORY``, the local directory where the SDK
-would upload a tarball). ``deploy()`` creates the model, an endpoint config and the endpoint, and
-returns a predictor; ``transformer()`` a batch :class:`~amtune.sagemaker.transformer.Transformer`.
+would upload a tarball; with ``dependencies``, a bundle of links holding the code and them, see
+:mod:`amtune.sagemaker.sourcedir`). ``deploy()`` creates the model, an endpoint config and the
+endpoint, and returns a predictor; ``transformer()`` a batch
+:class:`~amtune.sagemaker.transformer.Transformer`.
 
 The framework models (:class:`SKLearnModel`, :class:`PyTorchModel`, :class:`XGBoostModel`) serve
 ``entry_point`` (its ``model_fn``, ``input_fn``, ``predict_fn``, ``output_fn``) with the current
@@ -24,6 +26,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from amtune.async_inference import default_paths
+from amtune.sagemaker import sourcedir
+from amtune.sagemaker.names import hosting_instance_type
 from amtune.sagemaker.session import (
     Session,
     base_name_from_image,
@@ -203,6 +207,9 @@ class Model:
                 )
             self._script = script.resolve()
         self.container_log_level = container_log_level
+        #: files and directories served next to the entry point, as the SDK packs them with
+        #: the code (:mod:`amtune.sagemaker.sourcedir`)
+        self.dependencies = sourcedir.check_dependencies(dependencies)
         self.endpoint_name: str | None = None
         ignored = [
             k
@@ -210,7 +217,7 @@ class Model:
                 ("model_kms_key", model_kms_key),
                 ("image_config", image_config),
                 ("code_location", code_location),
-                ("dependencies", dependencies),
+                ("dependencies", dependencies if self.entry_point is None else None),
                 ("git_config", git_config),
                 ("resources", resources),
                 ("additional_model_data_sources", additional_model_data_sources),
@@ -230,13 +237,23 @@ class Model:
     ) -> dict[str, Any]:
         """The container definition of CreateModel: ``Image``, ``ModelDataUrl`` (the local
         path) and ``Environment`` (with the script-mode variables when there is an
-        ``entry_point``)."""
+        ``entry_point``; with ``dependencies``, ``SAGEMAKER_SUBMIT_DIRECTORY`` is the code
+        bundle that holds the entry point and them)."""
         env = dict(self.env)
         if self.entry_point is not None:
+            submit = self._script.parent
+            if self.dependencies:  # the SDK's code bundle: the code and its dependencies
+                submit = sourcedir.build(
+                    submit,
+                    self.dependencies,
+                    sourcedir.jobs_root(self.sagemaker_session.db) / sourcedir.BUNDLES_DIR,
+                    entry_point=str(self._script) if self.source_dir is None else None,
+                    source_dir=self.source_dir,
+                )
             env.update(
                 {
                     "SAGEMAKER_PROGRAM": self._script.name,
-                    "SAGEMAKER_SUBMIT_DIRECTORY": str(self._script.parent),
+                    "SAGEMAKER_SUBMIT_DIRECTORY": str(submit),
                     "SAGEMAKER_CONTAINER_LOG_LEVEL": str(self.container_log_level),
                     "SAGEMAKER_REGION": self.sagemaker_session.boto_region_name,
                 }
@@ -317,6 +334,8 @@ class Model:
                     f"initial_instance_count: must be an integer >= 1, got "
                     f"{initial_instance_count!r}"
                 )
+        # the SDK's local mode ("local", "local_gpu"): an endpoint here, as every endpoint is
+        instance_type = hosting_instance_type(instance_type)
         self._create_sagemaker_model(instance_type, tags=tags)
         assert self.name is not None
         pv = production_variant(

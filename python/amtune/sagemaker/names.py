@@ -20,3 +20,23 @@ LOCAL_ACCOUNT = "123456789012"
 #: The role every local job runs with: amtune needs no IAM role (``role`` is accepted and
 #: ignored); ``get_execution_role()``.
 LOCAL_ROLE = f"arn:aws:iam::{LOCAL_ACCOUNT}:role/amtune-local"
+
+#: The SDK's local-mode instance types: the job or endpoint runs on this machine, as every
+#: amtune job and endpoint does.
+LOCAL_INSTANCE_TYPES = frozenset({"local", "local_gpu"})
+#: amtune's default endpoint instance type (also ``amtune.serve.deployment.DEFAULT_INSTANCE_TYPE``)
+DEFAULT_HOSTING_INSTANCE_TYPE = "ml.m5.large"
+
+
+def hosting_instance_type(instance_type: str | None) -> str | None:
+    """``instance_type`` for an endpoint config: the SDK's local-mode ``"local"`` /
+    ``"local_gpu"`` become amtune's default instance type (``ml.m5.large``; the endpoint runs
+    here either way), as the control plane accepts only SageMaker's instance types, like the real
+    API; any other value (None included) as it is.
+
+    >>> hosting_instance_type("local"), hosting_instance_type("ml.c5.xlarge")
+    ('ml.m5.large', 'ml.c5.xlarge')
+    """
+    if instance_type in LOCAL_INSTANCE_TYPES:
+        return DEFAULT_HOSTING_INSTANCE_TYPE
+    return instance_type

@@ -5,7 +5,9 @@ The definition is a DescribeTrainingJob document (``Estimator.attach``) or a tun
 ``TrainingJobDefinition`` (``HyperparameterTuner.attach``); the hyperparameters are its
 ``HyperParameters`` or ``StaticHyperParameters``. The script-mode entries the SDK adds
 (``sagemaker_program``, ``sagemaker_submit_directory``, ``sagemaker_container_log_level``) become
-``entry_point``, ``source_dir`` and ``container_log_level``; the entries SageMaker reserves (the
+``entry_point``, ``source_dir`` and ``container_log_level`` (a ``sagemaker_submit_directory``
+that is a code bundle, :mod:`amtune.sagemaker.sourcedir`, gives back the ``source_dir`` and
+``dependencies`` it was built from); the entries SageMaker reserves (the
 job name, region, estimator class, ``_tuning_objective_metric``) are dropped; the others are the
 estimator's hyperparameters, JSON-decoded when the estimator JSON-encodes them (framework
 estimators, and an ``Estimator`` with a ``source_dir``). Not stored, so left at their defaults:
@@ -29,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from amtune.sagemaker import sourcedir
 from amtune.sagemaker.toolkit import decode_value
 
 #: entries of the hyperparameters that are not the estimator's own
@@ -65,6 +68,12 @@ def estimator_arguments(
         "hyperparameters": {k: decode_value(v) if decode else v for k, v in hps.items()},
     }
     algo = definition.get("AlgorithmSpecification") or {}
+    bundle = sourcedir.manifest(source_dir) if isinstance(source_dir, str) else None
+    if bundle is not None:  # a code bundle with dependencies: what it was built from
+        args["dependencies"] = list(bundle.get("dependencies") or [])
+        source_dir = bundle.get("source_dir")
+        if source_dir is None and bundle.get("entry_point"):
+            entry_point = bundle["entry_point"]  # no source_dir: the script's own path
     if entry_point:
         args["entry_point"] = str(entry_point)
         if source_dir:

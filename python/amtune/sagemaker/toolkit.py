@@ -16,8 +16,14 @@ the training script through the ``sagemaker-training`` toolkit, which
    in the code directory.
 
 Here every training job gets that contract under its own directory, laid out as ``/opt/ml`` is on
-SageMaker (:class:`JobLayout`). Channels are linked into ``input/data/<channel>``; a channel that is
-a single file becomes a directory holding that file, as SageMaker downloads an S3 object.
+SageMaker (:class:`JobLayout`), and named by ``SAGEMAKER_BASE_DIR`` (the toolkit's variable for
+where ``/opt/ml`` is: an installed ``sagemaker-training``, or amtune's stand-in for its
+``environment`` module, reads the job's files there). Channels are linked into
+``input/data/<channel>``; a channel that is a single file becomes a directory holding that file,
+as SageMaker downloads an S3 object, and a key prefix that is not a directory gets the files it
+selects (:func:`stage_channel`). A job whose code is a bundle with ``dependencies``
+(:mod:`amtune.sagemaker.sourcedir`) gets it first on ``PYTHONPATH``, as the toolkit puts
+``/opt/ml/code`` there.
 
 >>> decode_hyperparameters({"target": '"target"', "verbosity": '"2"', "n": "100", "f": "A B"})
 {'target': 'target', 'verbosity': '2', 'n': 100, 'f': 'A B'}
@@ -38,6 +44,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from amtune.sagemaker import sourcedir
 
 #: Prefix of the hyperparameters that configure the container rather than the script.
 SAGEMAKER_PREFIX = "sagemaker_"
@@ -90,6 +98,8 @@ def encode_value(value: Any) -> str:
 
 #: where a SageMaker training container's job files are (``SM_MODEL_DIR`` is ``/opt/ml/model``)
 CONTAINER_ROOT = "/opt/ml"
+#: the variable that moves ``/opt/ml`` for the ``sagemaker-training`` toolkit: each job's directory
+BASE_DIR_ENV = "SAGEMAKER_BASE_DIR"
 
 
 def job_path(value: str, layout: JobLayout) -> str:
@@ -227,11 +237,20 @@ def stage_channel(source: str | os.PathLike[str], target: Path) -> Path:
 
     A directory is linked (a symlink to it); a single file gets a directory of its own holding a
     link to the file (or a copy where links are not possible), as SageMaker downloads an S3
-    object into the channel's directory.
+    object into the channel's directory. A path that does not exist is an S3 key prefix
+    (:func:`amtune.sagemaker.inputs.prefix_files`): the directory holds a link to every file
+    whose path starts with it, under its path below the prefix's directory (``csv/train``
+    gives ``train.csv`` for ``csv/train.csv``), as SageMaker names the objects it downloads.
     """
+    from amtune.sagemaker.inputs import prefix_files
+
     src = Path(source).resolve()
-    if not src.exists():
-        raise FileNotFoundError(f"channel data not found: {src}")
+    files = [] if src.exists() else prefix_files(src)
+    if not src.exists() and not files:
+        raise FileNotFoundError(
+            f"channel data not found: no file or directory {src}, and no file whose path "
+            f"starts with it"
+        )
     if target.is_symlink():
         target.unlink()
     elif target.is_dir():
@@ -243,12 +262,16 @@ def stage_channel(source: str | os.PathLike[str], target: Path) -> Path:
         except OSError:
             shutil.copytree(src, target)
         return target
+    if src.is_file():
+        files = [(src, src.name)]
     target.mkdir()
-    link = target / src.name
-    try:
-        link.symlink_to(src)
-    except OSError:
-        shutil.copy2(src, link)
+    for f, rel in files:
+        link = target / rel
+        link.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            link.symlink_to(f)
+        except OSError:
+            shutil.copy2(f, link)
     return target
 
 
@@ -438,8 +461,15 @@ def prepare(
     env["CURRENT_HOST"] = CURRENT_HOST
     env["SAGEMAKER_JOB_NAME"] = str(container.get(JOB_NAME, job_name))
     env["SAGEMAKER_REGION"] = str(container.get(REGION, ""))
+    # the job's directory is laid out as /opt/ml: an installed sagemaker-training toolkit (and
+    # amtune's stand-in for it) reads it from there
+    env[BASE_DIR_ENV] = str(layout.root)
     if entry:
         env["SAGEMAKER_PROGRAM"] = entry
+    if module_dir is not None and sourcedir.manifest(module_dir) is not None:
+        # a code bundle with dependencies: first on the path, as the toolkit puts /opt/ml/code
+        rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+        env["PYTHONPATH"] = os.pathsep.join([mdir, *rest])
     return TrainingEnvironment(args, env, user, container, entry)
 
 

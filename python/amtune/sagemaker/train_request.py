@@ -239,10 +239,18 @@ def parse_training_request(doc: Any, base: Path) -> TrainingRequest:
         request={
             **{k: v for k, v in doc.items() if k in _ALLOWED and k != "Evaluation"},
             **({"Evaluation": evaluation.to_sagemaker()} if evaluation else {}),
+            # kept for DescribeTrainingJob, which reports it as given (the model stays local)
+            **({"OutputDataConfig": doc["OutputDataConfig"]} if _output(doc) else {}),
         },
         notices=notices,
         evaluation=evaluation,
     )
+
+
+def _output(doc: Mapping[str, Any]) -> bool:
+    """Whether the request has an ``OutputDataConfig`` with an ``S3OutputPath`` to report."""
+    out = doc.get("OutputDataConfig")
+    return isinstance(out, Mapping) and isinstance(out.get("S3OutputPath"), str)
 
 
 def _evaluation(

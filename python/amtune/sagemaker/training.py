@@ -100,6 +100,11 @@ class TrainingJobRun:
     def stop(self) -> None:
         self._stop.set()
 
+    @property
+    def running(self) -> bool:
+        """Whether the job runs on its thread (``start(wait=False)``) and has not ended."""
+        return self._thread is not None and self._thread.is_alive()
+
     def _run_catching(self) -> None:
         try:
             self._run()
@@ -208,10 +213,60 @@ class TrainingJobRun:
         return pos
 
 
+def print_job_logs(
+    store: Store,
+    name: str,
+    wait: bool = False,
+    run: TrainingJobRun | None = None,
+    out: TextIO | None = None,
+    poll: float = _POLL,
+) -> None:
+    """Print training job ``name``'s log from its start (each fold's of a k-fold job, prefixed
+    ``[fold i]``), as the SDK's ``logs_for_job`` replays a job's CloudWatch log; with ``wait``,
+    follow it until the job ends (``run``: the job when this process runs it; Ctrl-C then stops
+    it, as ``wait()`` does)."""
+    stream = out if out is not None else sys.stdout
+    pos: dict[Path, int] = {}
+    job_dir = Path(describe_training_job(store, name)["ModelArtifacts"]["S3ModelArtifacts"]).parent
+
+    def echo() -> None:
+        for prefix, path in job_logs(job_dir):
+            with open(path, "rb") as f:
+                f.seek(pos.get(path, 0))
+                data = f.read()
+            end = data.rfind(b"\n") + 1
+            if end:
+                text = data[:end].decode("utf-8", "replace")
+                if prefix:
+                    text = "".join(prefix + ln for ln in text.splitlines(keepends=True))
+                stream.write(text)
+                stream.flush()
+                pos[path] = pos.get(path, 0) + end
+
+    def running() -> bool:
+        if run is not None:
+            return run.running
+        return bool(describe_training_job(store, name)["TrainingJobStatus"] == "InProgress")
+
+    try:
+        while True:
+            done = not wait or not running()
+            echo()
+            if done:
+                break
+            time.sleep(poll)
+    except KeyboardInterrupt:
+        if run is not None:
+            run.stop()
+            run.wait()
+        raise
+
+
 def describe_training_job(store: Store, name: str) -> dict[str, Any]:
     """The DescribeTrainingJob document of training job ``name`` (on its own or of a tuning job).
 
-    ``ModelArtifacts.S3ModelArtifacts`` is the local model directory.
+    ``ModelArtifacts.S3ModelArtifacts`` is the local model directory; ``OutputDataConfig`` is
+    the request's (the estimator's ``output_path`` as given), else the job's output directory.
     """
     row = store.get_training_job(name)
     definition = row["definition"]
@@ -254,7 +309,9 @@ def describe_training_job(store: Store, name: str) -> dict[str, Any]:
             doc[k] = definition[k]
     if job_dir:
         doc["ModelArtifacts"] = {"S3ModelArtifacts": str(Path(job_dir) / "model")}
-        doc["OutputDataConfig"] = {"S3OutputPath": str(Path(job_dir) / "output")}
+        # the output_path the request gave, unchanged, as SageMaker reports it; without one,
+        # the job's output directory
+        doc.setdefault("OutputDataConfig", {"S3OutputPath": str(Path(job_dir) / "output")})
     if row["end_time"] is not None:
         doc["TrainingEndTime"] = ts(row["end_time"])
         secs = max(0, round(row["end_time"] - (row["start_time"] or row["creation_time"])))

@@ -3,9 +3,10 @@
 The model is a model of the session's endpoint service (CreateModel, ``Model.transformer()`` or
 ``estimator.transformer()``), served in this process by the endpoints' inference handler
 (:mod:`amtune.serve.handler`, the model's ``Environment`` set while it runs), so a model answers
-here as it does at an endpoint. Every file of ``data`` (a local file or directory, recursively)
-is transformed into ``<output_path>/<path relative to data>.out``, as SageMaker names the
-objects:
+here as it does at an endpoint. Every file of ``data`` (a local file or directory, recursively;
+or an S3 key prefix that is neither, which selects the files whose path starts with it, named
+below its directory: :func:`amtune.sagemaker.inputs.prefix_files`) is transformed into
+``<output_path>/<path relative to data>.out``, as SageMaker names the objects:
 
 - ``split_type=None`` (the SDK's default): the whole file is one request and its answer is the
   file's output.
@@ -30,14 +31,17 @@ from __future__ import annotations
 
 import gzip
 import os
+import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from amtune import container_modules
 from amtune.sagemaker.data_processing import DataProcessing, describe
 from amtune.sagemaker.exceptions import UnexpectedStatusException
+from amtune.sagemaker.inputs import prefix_files
 from amtune.sagemaker.names import LOCAL_ACCOUNT
 from amtune.sagemaker.session import Session, base_name_from_image, name_from_base
 
@@ -186,9 +190,12 @@ class Transformer:
             self.accept,
             split_lines=split is not None,
         )
-        src = Path(text)
-        if not src.exists():
-            raise ValueError(f"data: no such file or directory: {src}")
+        src = Path(text.removeprefix("file://")).expanduser()
+        if not src.exists() and (text.endswith(("/", os.sep)) or not prefix_files(src)):
+            raise ValueError(
+                f"data: no such file or directory, and no file whose path starts with it (an "
+                f"S3 key prefix): {src}"
+            )
         model = self.sagemaker_session.describe_model(self.model_name)
         container = model.get("PrimaryContainer") or (model.get("Containers") or [{}])[0]
         if job_name is None:
@@ -350,10 +357,22 @@ class _Run:
         # SAGEMAKER_BATCH: what SageMaker (and the SDK's local mode) sets for a transform job's
         # container; the XGBoost container then answers CSV one prediction per line
         env = {**spec.env, **self.t.env, "SAGEMAKER_BATCH": "True", "SM_MODEL_DIR": spec.model_dir}
-        files = channel_files(self.src, "data")
+        if self.src.exists():
+            named = [
+                (f, f.name if self.src.is_file() else f.relative_to(self.src).as_posix())
+                for f in channel_files(self.src, "data")
+            ]
+        else:  # an S3 key prefix: its files, named below the prefix's directory
+            named = prefix_files(self.src)
         out_root = Path(str(self.t.output_path))
         saved = {k: os.environ.get(k) for k in env}
         os.environ.update(env)
+        # the framework containers' own modules (sagemaker_training, ...), last, as a model
+        # server has them
+        stand_ins = container_modules.python_path()
+        added = stand_ins not in sys.path
+        if added:
+            sys.path.append(stand_ins)
         requests = 0
         try:
             handler = Handler.load(
@@ -362,10 +381,9 @@ class _Run:
                 spec.submit_dir,
                 default_accept=env.get(DEFAULT_ACCEPT_ENV),
             )
-            for f in files:
+            for f, rel in named:
                 if self.job.stop_requested.is_set():
                     break
-                rel = f.name if self.src.is_file() else str(f.relative_to(self.src))
                 dest = out_root / f"{rel}.out"
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 raw = f.read_bytes()
@@ -389,7 +407,9 @@ class _Run:
                     os.environ.pop(k, None)
                 else:
                     os.environ[k] = v
-        return len(files), requests
+            if added and stand_ins in sys.path:
+                sys.path.remove(stand_ins)
+        return len(named), requests
 
     def _request(self, chunks: list[bytes], f: Path, k: int) -> tuple[list[str], bytes]:
         """The records of the ``k``-th request of file ``f`` and what is sent for them."""

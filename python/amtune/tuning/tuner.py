@@ -85,7 +85,9 @@ from amtune.sagemaker.document import (
     stored_training_image,
     tuning_job_config,
 )
-from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE
+from amtune.sagemaker.estimator import delete_endpoint_removed
+from amtune.sagemaker.inputs import prefix_files
+from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE, hosting_instance_type
 from amtune.space import CategoricalParameter, SearchSpace
 from amtune.store import NotFoundError, Store
 from amtune.strategies import check_strategy
@@ -366,10 +368,11 @@ class HyperparameterTuner(TunerReportMixin):
             if not isinstance(k, str) or not CHANNEL_NAME_RE.fullmatch(k):
                 raise FieldError("channels", f"invalid channel name {k!r} (letters, digits, . - _)")
             local = Path(v).expanduser().resolve()
-            if not local.exists():
+            if not local.exists() and not prefix_files(local):  # an S3 key prefix selects files
                 raise FieldError(
                     f"channels.{k}",
-                    f"the channel's data must exist; no such file or directory: {local}",
+                    f"the channel's data must exist; no such file or directory, and no file "
+                    f"whose path starts with it (an S3 key prefix): {local}",
                 )
             chans[k] = str(local)
         if not _is_pos_number(stop_grace_seconds):
@@ -610,8 +613,8 @@ class HyperparameterTuner(TunerReportMixin):
         kw = sdk_deploy_arguments(
             "HyperparameterTuner", {**kw, "accelerator_type": accelerator_type}
         )
-        if instance_type is not None:
-            kw["instance_type"] = instance_type
+        if instance_type is not None:  # "local" / "local_gpu" (the SDK's local mode): here
+            kw["instance_type"] = hosting_instance_type(instance_type)
         name = self._latest()
         return deploy(
             name,
@@ -624,6 +627,11 @@ class HyperparameterTuner(TunerReportMixin):
             sdk_defaults=sm_tuning.is_estimator(self.estimator),
             **kw,
         )
+
+    def delete_endpoint(self, *args: Any, **kwargs: Any) -> None:
+        """A no-op that warns, as in the SageMaker SDK v2 (where it was removed); the endpoint
+        keeps running: ``predictor.delete_endpoint()`` deletes it."""
+        delete_endpoint_removed()
 
     def analytics(self) -> HyperparameterTuningJobAnalytics:
         """The latest tuning job's ``HyperparameterTuningJobAnalytics`` (itself a DataFrame of
