@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from amtune.evaluation.models import kfold_models
-from amtune.sagemaker.names import LOCAL_ROLE
+from amtune.sagemaker.names import DEFAULT_HOSTING_INSTANCE_TYPE, LOCAL_ROLE
 from amtune.serve.inference_code import (
     FRAMEWORKS,
     find_inference_code,
@@ -45,6 +45,7 @@ from amtune.serve.serializers import (
     AutoSerializer,
     BytesDeserializer,
     CSVDeserializer,
+    IdentitySerializer,
     JSONDeserializer,
     JSONSerializer,
     LibSVMSerializer,
@@ -57,7 +58,7 @@ from amtune.serve.state import ServeState
 from amtune.store import NotFoundError, resolve_db_path
 from amtune.tuning.liveness import process_exists
 
-DEFAULT_INSTANCE_TYPE = "ml.m5.large"
+DEFAULT_INSTANCE_TYPE = DEFAULT_HOSTING_INSTANCE_TYPE
 
 
 @dataclass(frozen=True)
@@ -362,43 +363,126 @@ def service_url(
 
 
 # ====================================================================== predictor
+def _predictor_url(owner: str, sagemaker_session: Any, url: str | None) -> tuple[str, bool]:
+    """The endpoint service's URL of a predictor, and whether it was built with the SDK's
+    signature (a Session or nothing instead of a URL)."""
+    if url is not None:
+        if sagemaker_session is not None:
+            raise TypeError(f"{owner}: give sagemaker_session or url, not both")
+        return url, False
+    if sagemaker_session is None:
+        return service_url(None), True  # the default Session's service (./amtune.db)
+    if isinstance(sagemaker_session, str):
+        return sagemaker_session, False  # amtune's form: Predictor(endpoint_name, url)
+    session_url = getattr(sagemaker_session, "url", None)  # amtune's Session starts it on demand
+    if not isinstance(session_url, str):
+        raise TypeError(
+            f"{owner}: sagemaker_session must be an amtune Session (amtune.Session(), whose "
+            f"endpoint service the predictor calls), None or the service's URL; got "
+            f"{type(sagemaker_session).__name__}"
+        )
+    return session_url, True
+
+
 class Predictor:
     """A deployed endpoint, like the SageMaker SDK's ``Predictor``.
 
+    Two signatures, told apart by the second argument:
+
+    - the SDK's, ``Predictor(endpoint_name, sagemaker_session=None, serializer=None,
+      deserializer=None, component_name=None)``, e.g. to reconnect to an endpoint that exists:
+      the endpoint service of the amtune ``Session`` given (started on demand, as the Session
+      starts it), or without one of the default Session (``./amtune.db``);
+    - amtune's, ``Predictor(endpoint_name, url)`` (also ``url=``): the service at ``url``.
+
     ``serializer`` turns ``predict``'s data into the request body and names its content type;
     ``deserializer`` names the ``Accept`` types and decodes the answer
-    (:mod:`amtune.serve.serializers`, or the SDK's own objects). The defaults of a plain
-    ``Predictor`` are amtune's: bytes/str as they are, a dict as JSON and anything else (lists,
-    arrays of 1 or 2 dimensions) as CSV; ``Accept: */*`` (the model answers in its own default
-    type), and the answer is decoded from JSON when its content type is JSON, else returned as
-    bytes. The SDK's deploy methods (``Estimator.deploy``, ``Model.deploy``, the tuner of an
-    estimator) give a plain ``Predictor`` the SDK's deserializer instead (:func:`deploy`'s
-    ``sdk_defaults``): the answer's bytes. The framework predictors (:class:`PyTorchPredictor`,
-    ...) have the SDK's defaults. A failed invocation raises :class:`ModelError` (the model's
-    own error) or :class:`InvokeEndpointError`, as boto3 raises them. ``last_inference_id`` is
-    the id to post ground truth for (:meth:`feedback`).
+    (:mod:`amtune.serve.serializers`, or the SDK's own objects). The framework predictors
+    (:class:`PyTorchPredictor`, ...) default to the SDK's serializers whichever the signature.
+    A plain ``Predictor`` defaults to the SDK's when built with the SDK's signature:
+    ``IdentitySerializer`` (bytes or str sent as they are, ``application/octet-stream``) and
+    ``BytesDeserializer`` (``Accept: */*``, the answer's bytes). Built with a URL it defaults
+    to amtune's: bytes/str as they are, a dict as JSON and anything else (lists, arrays of 1 or 2
+    dimensions) as CSV; ``Accept: */*`` (the model answers in its own default type), and the
+    answer is decoded from JSON when its content type is JSON, else returned as bytes. The
+    SDK's deploy methods (``Estimator.deploy``, ``Model.deploy``, the tuner of an estimator)
+    give a plain ``Predictor`` the SDK's deserializer (:func:`deploy`'s ``sdk_defaults``): the
+    answer's bytes.
+
+    ``component_name`` (an inference component) must be None: amtune serves none. The SDK's
+    removed keywords ``content_type`` and ``accept`` are accepted with a ``DeprecationWarning``
+    (no-ops, as in the SDK), ``endpoint`` for ``endpoint_name`` too; any other keyword is
+    ignored with a notice. A failed invocation raises :class:`ModelError` (the model's own
+    error) or :class:`InvokeEndpointError`, as boto3 raises them. ``last_inference_id`` is the
+    id to post ground truth for (:meth:`feedback`).
     """
 
     def __init__(
         self,
         endpoint_name: str,
-        url: str,
+        sagemaker_session: Any = None,
         serializer: Any = None,
         deserializer: Any = None,
+        component_name: str | None = None,
+        *,
+        url: str | None = None,
+        **kwargs: Any,
     ) -> None:
+        owner = type(self).__name__
+        endpoint_name = self._sdk_keywords(owner, endpoint_name, kwargs)
+        if component_name is not None:
+            raise ValueError(
+                f"{owner}: component_name={component_name!r}: inference components are not "
+                f"supported by amtune's endpoint service"
+            )
+        self.url, sdk = _predictor_url(owner, sagemaker_session, url)
         self.endpoint_name = endpoint_name
-        self.url = url
-        self.client = ServiceClient(url)
-        self.serializer = self._default_serializer() if serializer is None else serializer
-        self.deserializer = self._default_deserializer() if deserializer is None else deserializer
+        self.component_name = component_name
+        #: the Session given (None when built with a URL or without a Session)
+        self.sagemaker_session = None if isinstance(sagemaker_session, str) else sagemaker_session
+        self.client = ServiceClient(self.url)
+        self.serializer = self._default_serializer(sdk) if serializer is None else serializer
+        self.deserializer = (
+            self._default_deserializer(sdk) if deserializer is None else deserializer
+        )
         self.last_inference_id: str | None = None
         self.last_variant: str | None = None
 
-    def _default_serializer(self) -> Any:
-        return AutoSerializer()
+    @staticmethod
+    def _sdk_keywords(owner: str, endpoint_name: str, kwargs: dict[str, Any]) -> str:
+        """The SDK's keywords of ``**kwargs``: ``endpoint`` (renamed ``endpoint_name``),
+        ``content_type`` and ``accept`` (removed: no-ops), each with a ``DeprecationWarning``
+        as the SDK warns; a notice names any other, ignored as the SDK ignores it."""
+        import warnings
 
-    def _default_deserializer(self) -> Any:
-        return AutoDeserializer()
+        if "endpoint" in kwargs:
+            warnings.warn(
+                "endpoint has been renamed in sagemaker>=2: use endpoint_name",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            endpoint_name = kwargs.pop("endpoint")
+        for name in ("content_type", "accept"):
+            if name in kwargs:
+                kwargs.pop(name)
+                warnings.warn(
+                    f"{name} is a no-op in sagemaker>=2: the serializer names the content type "
+                    f"and the deserializer the accept types",
+                    DeprecationWarning,
+                    stacklevel=3,
+                )
+        if kwargs:
+            print(
+                f"amtune: notice: {owner}: no local meaning, ignored: {', '.join(sorted(kwargs))}",
+                file=sys.stderr,
+            )
+        return endpoint_name
+
+    def _default_serializer(self, sdk: bool) -> Any:
+        return IdentitySerializer() if sdk else AutoSerializer()
+
+    def _default_deserializer(self, sdk: bool) -> Any:
+        return BytesDeserializer() if sdk else AutoDeserializer()
 
     @property
     def endpoint(self) -> str:
@@ -542,41 +626,108 @@ class Predictor:
 
 
 class PyTorchPredictor(Predictor):
-    """``sagemaker.pytorch.PyTorchPredictor``: NumPy arrays in and out (``application/x-npy``)."""
+    """``sagemaker.pytorch.PyTorchPredictor``: NumPy arrays in and out (``application/x-npy``).
+    Its arguments are :class:`Predictor`'s (the SDK's, or amtune's ``(endpoint_name, url)``)."""
 
-    def _default_serializer(self) -> Any:
+    def _default_serializer(self, sdk: bool) -> Any:
         return NumpySerializer()
 
-    def _default_deserializer(self) -> Any:
+    def _default_deserializer(self, sdk: bool) -> Any:
         return NumpyDeserializer()
 
 
 class SKLearnPredictor(PyTorchPredictor):
-    """``sagemaker.sklearn.SKLearnPredictor``: NumPy arrays in and out (``application/x-npy``)."""
+    """``sagemaker.sklearn.SKLearnPredictor``: NumPy arrays in and out (``application/x-npy``).
+    Its arguments are :class:`Predictor`'s."""
 
 
 class XGBoostPredictor(Predictor):
-    """``sagemaker.xgboost.XGBoostPredictor``: LibSVM text in, CSV rows (lists of strings) out."""
+    """``sagemaker.xgboost.XGBoostPredictor``: LibSVM text in, CSV rows (lists of strings) out.
+    Its arguments are :class:`Predictor`'s."""
 
-    def _default_serializer(self) -> Any:
+    def _default_serializer(self, sdk: bool) -> Any:
         return LibSVMSerializer()
 
-    def _default_deserializer(self) -> Any:
+    def _default_deserializer(self, sdk: bool) -> Any:
         return CSVDeserializer()
 
 
-class TensorFlowPredictor(Predictor):
-    """``sagemaker.tensorflow.TensorFlowPredictor``: JSON in and out."""
+class _JSONPredictor(Predictor):
+    """JSON in and out."""
 
-    def _default_serializer(self) -> Any:
+    def _default_serializer(self, sdk: bool) -> Any:
         return JSONSerializer()
 
-    def _default_deserializer(self) -> Any:
+    def _default_deserializer(self, sdk: bool) -> Any:
         return JSONDeserializer()
 
 
-class HuggingFacePredictor(TensorFlowPredictor):
-    """``sagemaker.huggingface.HuggingFacePredictor``: JSON in and out."""
+class TensorFlowPredictor(_JSONPredictor):
+    """``sagemaker.tensorflow.TensorFlowPredictor(endpoint_name, sagemaker_session=None,
+    serializer, deserializer, model_name=None, model_version=None, component_name=None)`` (or
+    amtune's ``(endpoint_name, url)``, see :class:`Predictor`): JSON in and out. ``model_name``
+    and ``model_version`` go with every request as the SDK sends them, in its custom attributes
+    (``tfs-model-name=...,tfs-model-version=...``, after the caller's)."""
+
+    def __init__(
+        self,
+        endpoint_name: str,
+        sagemaker_session: Any = None,
+        serializer: Any = None,
+        deserializer: Any = None,
+        model_name: str | None = None,
+        model_version: str | None = None,
+        component_name: str | None = None,
+        *,
+        url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            endpoint_name,
+            sagemaker_session,
+            serializer,
+            deserializer,
+            component_name,
+            url=url,
+            **kwargs,
+        )
+        attributes = [f"tfs-model-name={model_name}"] if model_name else []
+        attributes += [f"tfs-model-version={model_version}"] if model_version else []
+        self.model_attributes = ",".join(attributes) or None
+
+    def predict(
+        self,
+        data: Any,
+        initial_args: Mapping[str, Any] | None = None,
+        target_model: str | None = None,
+        target_variant: str | None = None,
+        inference_id: str | None = None,
+        custom_attributes: str | None = None,
+        *,
+        content_type: str | None = None,
+        accept: str | None = None,
+    ) -> Any:
+        args = dict(initial_args or {})
+        if self.model_attributes:
+            given = custom_attributes or args.pop("CustomAttributes", None)
+            custom_attributes = (
+                f"{given},{self.model_attributes}" if given else self.model_attributes
+            )
+        return super().predict(
+            data,
+            args,
+            target_model,
+            target_variant,
+            inference_id,
+            custom_attributes,
+            content_type=content_type,
+            accept=accept,
+        )
+
+
+class HuggingFacePredictor(_JSONPredictor):
+    """``sagemaker.huggingface.HuggingFacePredictor``: JSON in and out. Its arguments are
+    :class:`Predictor`'s."""
 
 
 #: the predictor class of each framework's model (``predictor_cls`` of the SDK's models)

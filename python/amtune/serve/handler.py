@@ -40,9 +40,11 @@ A model that ``model_fn`` returns as a ``torch.nn.Module`` gets the PyTorch serv
 defaults instead: the decoded array becomes a tensor (``float32`` from JSON and CSV, the array's
 dtype from NPY), ``predict_fn`` calls ``model(tensor)`` under ``torch.no_grad()`` after
 ``model.eval()``, and a tensor prediction is encoded as nested lists. A model returned as an
-``xgboost.Booster`` gets the XGBoost container's, those of the built-in algorithm
-(:mod:`amtune.builtin.xgboost_inference`: ``text/csv``, ``text/libsvm`` or JSON records in, a
-``DMatrix`` to ``Booster.predict``, CSV or ``{"predictions": [...]}`` out).
+``xgboost.Booster`` gets the XGBoost framework container's script-mode defaults
+(:mod:`amtune.serve.xgboost_framework`: ``text/csv`` or ``text/libsvm`` in, a ``DMatrix`` to
+``Booster.predict(..., validate_features=False)``, the predictions as a JSON list, CSV lines or
+NPY out), not the built-in algorithm's (:mod:`amtune.builtin.xgboost_inference`, which serves a
+model without a user module).
 
 Errors: an exception with an integer ``status_code`` (:class:`InferenceError`, or the toolkit's
 ``BaseInferenceToolkitError``) answers with that status, its ``phrase`` as the reason and its
@@ -394,10 +396,12 @@ class Handler:
         defaults: tuple[Callable[..., Any], ...] | None = None
         if torch_of(self.model) is not None:  # the PyTorch serving container's defaults
             defaults = (_torch_input_fn, _torch_predict_fn, _torch_output_fn)
-        elif booster_of(self.model):  # the XGBoost container's: the built-in algorithm's
-            from amtune.builtin import xgboost_inference as xgb_io
+        elif booster_of(self.model):
+            # the XGBoost container's defaults for a user module (script mode); the built-in
+            # algorithm is served by amtune.builtin.xgboost_inference, which defines all three
+            from amtune.serve import xgboost_framework as xgb_fw
 
-            defaults = (xgb_io.input_fn, xgb_io.predict_fn, xgb_io.output_fn)
+            defaults = (xgb_fw.input_fn, xgb_fw.predict_fn, xgb_fw.output_fn)
         if defaults is not None:
             if self._input_fn is _default_input_fn:
                 self._input_fn = defaults[0]
