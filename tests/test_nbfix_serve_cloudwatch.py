@@ -20,7 +20,7 @@ import botocore.session  # noqa: E402
 from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
-from amtune.serve.cwmetrics import query_request  # noqa: E402
+from amtune.serve.cloudwatch_api import query_request  # noqa: E402
 from amtune.serve.service import EndpointService  # noqa: E402
 
 NOW = datetime.now(timezone.utc)  # for the arguments that are errors whenever the test runs

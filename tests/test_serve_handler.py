@@ -223,7 +223,9 @@ def test_same_answer_as_sagemaker_inference_toolkit(
             assert ours.phrase == mms.status[1]
 
 
-@pytest.mark.parametrize("name", ["amtune.serve.handler", "amtune.serve.cwmetrics"])
+@pytest.mark.parametrize(
+    "name", ["amtune.serve.handler", "amtune.serve.cwmetrics", "amtune.serve.cloudwatch_api"]
+)
 def test_docstring_examples(name: str) -> None:
     import doctest
     import importlib

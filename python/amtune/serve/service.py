@@ -5,10 +5,11 @@
 - Runtime (``boto3.client("sagemaker-runtime", endpoint_url=service.url)``):
   ``POST /endpoints/<name>/invocations`` (:mod:`amtune.serve.router`); InvokeEndpointAsync and
   InvokeEndpointWithResponseStream answer an ``UnknownOperationException`` that names them.
-- CloudWatch (``boto3.client("cloudwatch", endpoint_url=service.url)``): GetMetricStatistics and
-  ListMetrics over the endpoint metrics, in the JSON protocol (``X-Amz-Target:
-  GraniteServiceVersion20100801.<Action>``) and the query protocol (a form body) of older botocore
-  (:func:`amtune.serve.cwmetrics.cloudwatch_call`).
+- CloudWatch (``boto3.client("cloudwatch", endpoint_url=service.url)``): GetMetricStatistics,
+  GetMetricData and ListMetrics over the endpoint metrics (``AWS/SageMaker``) and the metrics the
+  training jobs in the store emitted (``/aws/sagemaker/TrainingJobs``), in the JSON protocol
+  (``X-Amz-Target: GraniteServiceVersion20100801.<Action>``) and the query protocol (a form body)
+  of older botocore (:func:`amtune.serve.cloudwatch_api.cloudwatch_call`).
 - amtune's own routes (JSON): ``POST /amtune/feedback`` (ground truth for an inference id),
   ``POST /amtune/metrics`` (GetMetricStatistics), ``POST /amtune/online`` (online test of an
   endpoint's variants), ``GET /ping``; ``POST /moto-api/reset`` only with ``allow_reset=True``
@@ -45,18 +46,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from amtune.serve.controlplane import ApiError, ControlPlane
-from amtune.serve.cwmetrics import (
+from amtune.serve.cloudwatch_api import (
     CLOUDWATCH_TARGET,
-    FLUSH_SECONDS,
     CloudWatchError,
-    MetricsRecorder,
     cloudwatch_call,
-    get_metric_statistics,
     query_error,
     query_request,
     query_response,
 )
+from amtune.serve.controlplane import ApiError, ControlPlane
+from amtune.serve.cwmetrics import FLUSH_SECONDS, MetricsRecorder, get_metric_statistics
 from amtune.serve.endpoints import EndpointManager
 from amtune.serve.modelserver import Receive, Scope, Send, read_body, respond
 from amtune.serve.router import INVOCATION_TIMEOUT, Router, RuntimeApiError
@@ -385,8 +384,9 @@ class EndpointService:
         await respond(send, 200, _dumps(doc), JSON11)
 
     async def _cloudwatch(self, action: str, body: bytes, send: Send) -> None:
-        """CloudWatch's JSON protocol (boto3's ``cloudwatch`` client): GetMetricStatistics and
-        ListMetrics over the endpoint metrics (:func:`amtune.serve.cwmetrics.cloudwatch_call`)."""
+        """CloudWatch's JSON protocol (boto3's ``cloudwatch`` client): GetMetricStatistics,
+        GetMetricData and ListMetrics over the endpoint and training-job metrics
+        (:func:`amtune.serve.cloudwatch_api.cloudwatch_call`)."""
         try:
             req = json.loads(body or b"{}")
             if not isinstance(req, dict):
