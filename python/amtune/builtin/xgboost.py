@@ -22,7 +22,13 @@ The image version (``--image-version=<tag>`` in the command, which amtune adds f
 ``sagemaker-xgboost:<tag>`` or ``xgboost:1`` image; default ``1.7-1``) decides what differs
 between images (:mod:`amtune.builtin.xgboost_spec`): the 0.72 ... 1.0-1 images accept ``silent``
 (``silent=1`` is ``verbosity=0``), later ones refuse it; the legacy ``xgboost:1`` image reads no
-Parquet.
+Parquet. Early stopping (``early_stopping_rounds``, with a ``validation`` channel) is the
+image's: from 1.3-1 on, ``xgboost.callback.EarlyStopping`` on ``validation-<metric>``, where the
+metric is the tuning objective's, else the last ``eval_metric`` (none: no early stopping),
+maximized for the image's maximized metrics (``accuracy``, ``auc``, ``f1``, ``map``, ``ndcg``,
+...), and the saved model is the best iteration's; before 1.3-1, ``xgboost.train``'s
+``early_stopping_rounds`` (the last metric of the validation set, XGBoost's direction, every
+round kept).
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from amtune.builtin.xgb_metrics import custom_metric
 from amtune.builtin.xgboost_spec import (
     CUSTOM_METRICS,
     NOT_PASSED,
+    XGB_MAXIMIZE_METRICS,
     ImageVersion,
     image_version,
     split_image_option,
@@ -179,6 +186,37 @@ def _log_callback(stop: _Stop) -> Any:
     return LogMetrics()
 
 
+def early_stopping_metric(hps: dict[str, Any]) -> str | None:
+    """The metric early stopping watches on the 1.3-1 and later images: the tuning objective's
+    metric name (``validation:auc`` -> ``auc``, whatever its data set), else the last
+    ``eval_metric``; None when there is neither (then the image does not stop early)."""
+    tuning = hps.get("_tuning_objective_metric")
+    if tuning:
+        return str(tuning).split(":", 1)[-1].split(",")[-1]
+    metrics = list(hps.get("eval_metric", []))
+    return str(metrics[-1]) if metrics else None
+
+
+def _early_stopping(rounds: int, metric: str, hps: dict[str, Any]) -> Any:
+    """The image's early stopping (1.3-1 on): ``validation-<metric>``, maximized when the image
+    lists the metric as maximized, keeping the best iteration's model. ``gblinear`` cannot be
+    cut to an iteration, so its model keeps every round (the image's job fails there)."""
+    import xgboost as xgb
+
+    maximize = metric in XGB_MAXIMIZE_METRICS
+    emit(
+        f"[amtune] early stopping: validation-{metric}, "
+        f"{'maximized' if maximize else 'minimized'}, {rounds} rounds without improvement"
+    )
+    return xgb.callback.EarlyStopping(
+        rounds=rounds,
+        metric_name=metric,
+        data_name="validation",
+        maximize=maximize,
+        save_best=hps.get("booster") != "gblinear",
+    )
+
+
 def save_model(booster: Any, model_dir: Path) -> Path:
     model_dir.mkdir(parents=True, exist_ok=True)
     path = model_dir / MODEL_FILE
@@ -246,6 +284,17 @@ def train(env: TrainingEnvironment, image_tag: str | None = None) -> None:
     )
     stop = _Stop()
     signal.signal(signal.SIGTERM, stop)
+    callbacks = [_log_callback(stop)]
+    if early is not None and image.early_stopping_callback:
+        watch = early_stopping_metric(hps)
+        if watch is None:
+            emit(
+                "[amtune] early_stopping_rounds: no eval_metric nor tuning objective to watch, "
+                f"so no early stopping (as the {image.label} image)"
+            )
+        else:
+            callbacks.append(_early_stopping(int(early), watch, hps))
+        early = None
     booster = xgb.train(
         params,
         dtrain,
@@ -254,8 +303,11 @@ def train(env: TrainingEnvironment, image_tag: str | None = None) -> None:
         custom_metric=custom_metric(custom, str(params.get("objective", "reg:squarederror"))),
         early_stopping_rounds=early,
         verbose_eval=False,
-        callbacks=[_log_callback(stop)],
+        callbacks=callbacks,
     )
+    best = booster.attr("best_iteration")
+    if best is not None and len(callbacks) > 1:
+        emit(f"[amtune] early stopping: the model is the best iteration's, [{best}]")
     path = save_model(booster, env.model_dir)
     emit(f"[amtune] model saved to {path}" + (" (stopped on request)" if stop.requested else ""))
 

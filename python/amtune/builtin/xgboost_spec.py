@@ -256,6 +256,35 @@ _SILENT_REMOVED_IN = (1, 2, 1)
 #: The first image that encodes its answers for the ``Accept`` (PR #271 on the 1.2-2 branch;
 #: #270 on 1.3-1, #269 on 1.5-1 and master, 2022-04; the 1.2-1 branch never got it).
 _ACCEPT_ENCODED_SINCE = (1, 2, 2)
+#: The first image whose early stopping is an ``xgboost.callback.EarlyStopping`` on one named
+#: metric of the ``validation`` set, with a direction and ``save_best=True``
+#: (``algorithm_mode/train.py`` and ``callback.py`` of the 1.3-1 tag on). The images before
+#: pass ``early_stopping_rounds`` to ``xgboost.train``.
+_EARLY_STOPPING_CALLBACK_SINCE = (1, 3, 1)
+
+#: The metrics the image's early stopping maximizes (its ``XGB_MAXIMIZE_METRICS``, the same from
+#: 1.3-1 to 3.0-5); every other metric is minimized. The name is compared as given: ``ndcg@5``
+#: is not in the list, so it is minimized, as on SageMaker.
+XGB_MAXIMIZE_METRICS = frozenset(
+    {
+        "accuracy",
+        "auc",
+        "aucpr",
+        "balanced_accuracy",
+        "f1",
+        "f1_binary",
+        "f1_macro",
+        "map",
+        "ndcg",
+        "precision",
+        "r2",
+        "recall",
+        "precision_macro",
+        "precision_micro",
+        "recall_macro",
+        "recall_micro",
+    }
+)
 
 
 class CsvAnswer(enum.Enum):
@@ -310,6 +339,12 @@ class ImageVersion:
         if self.number < _ACCEPT_ENCODED_SINCE:
             return CsvAnswer.COMMA_JOINED
         return CsvAnswer.PER_ACCEPT
+
+    @property
+    def early_stopping_callback(self) -> bool:
+        """Early stopping watches ``validation-<metric>`` in the metric's direction and keeps the
+        best iteration's model (1.3-1 on); before, XGBoost's own ``early_stopping_rounds``."""
+        return self.number >= _EARLY_STOPPING_CALLBACK_SINCE
 
     @property
     def reads_parquet(self) -> bool:

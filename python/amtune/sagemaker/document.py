@@ -18,6 +18,7 @@ shape cannot hold (typed ranges, the runner, the training callable's import path
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -80,7 +81,7 @@ def tuning_job_config(
         "MaxParallelTrainingJobs": s.max_parallel_jobs,
     }
     if s.max_runtime_in_seconds is not None:
-        limits["MaxRuntimeInSeconds"] = s.max_runtime_in_seconds
+        limits["MaxRuntimeInSeconds"] = seconds(s.max_runtime_in_seconds)
     htc: dict[str, Any] = {
         "Strategy": s.strategy,
         "HyperParameterTuningJobObjective": {
@@ -111,7 +112,7 @@ def tuning_job_config(
         "AlgorithmSpecification": algo,
     }
     if s.max_runtime_per_training_job is not None:
-        tjd["StoppingCondition"] = {"MaxRuntimeInSeconds": s.max_runtime_per_training_job}
+        tjd["StoppingCondition"] = {"MaxRuntimeInSeconds": seconds(s.max_runtime_per_training_job)}
     if s.max_retry_attempts:
         tjd["RetryStrategy"] = {"MaximumRetryAttempts": s.max_retry_attempts}
     if s.env:
@@ -152,13 +153,64 @@ def tuning_job_config(
     }
 
 
+def seconds(value: Any) -> Any:
+    """A ``MaxRuntimeInSeconds`` as the API types it: an integer (``86400.0`` -> ``86400``; a
+    fraction rounds up, so the limit is never shorter). Anything else is returned unchanged."""
+    if isinstance(value, float) and math.isfinite(value):
+        return math.ceil(value)
+    return value
+
+
+def channel_document(channel: Mapping[str, Any]) -> dict[str, Any]:
+    """An ``InputDataConfig`` channel as describe answers show it: a ``FileDataSource`` (how
+    tuning jobs store their local channels; not an API member, so boto3 would drop it) becomes
+    the ``S3DataSource`` that amtune accepts back, as standalone training jobs show theirs.
+
+    >>> ch = {"ChannelName": "train", "DataSource": {"FileDataSource": {"Path": "/d"}}}
+    >>> channel_document(ch)["DataSource"]["S3DataSource"]["S3Uri"]
+    'file:///d'
+    """
+    out = dict(channel)
+    ds = out.get("DataSource")
+    if isinstance(ds, Mapping) and isinstance(ds.get("FileDataSource"), Mapping):
+        path = str(ds["FileDataSource"].get("Path"))
+        out["DataSource"] = {
+            "S3DataSource": {
+                "S3DataType": "S3Prefix",
+                "S3Uri": "file://" + path if path.startswith("/") else path,
+                "S3DataDistributionType": "FullyReplicated",
+            }
+        }
+    return out
+
+
+def definition_document(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """A training job definition (a tuning job's ``TrainingJobDefinition`` or a training job's
+    request) with ``StoppingCondition.MaxRuntimeInSeconds`` an integer and its channels as
+    :func:`channel_document` shows them."""
+    out = dict(definition)
+    sc = out.get("StoppingCondition")
+    if isinstance(sc, Mapping) and "MaxRuntimeInSeconds" in sc:
+        out["StoppingCondition"] = {**sc, "MaxRuntimeInSeconds": seconds(sc["MaxRuntimeInSeconds"])}
+    idc = out.get("InputDataConfig")
+    if isinstance(idc, list):
+        out["InputDataConfig"] = [channel_document(c) if isinstance(c, Mapping) else c for c in idc]
+    return out
+
+
 class StoredConfig:
-    """A typed view of a stored tuning-job configuration (see the module docstring)."""
+    """A typed view of a stored tuning-job configuration (see the module docstring).
+    ``training_job_definition`` is shown as describe answers show it
+    (:func:`definition_document`)."""
 
     def __init__(self, config: Mapping[str, Any]) -> None:
         self.config = config
-        self.tuning_job_config: Mapping[str, Any] = config["HyperParameterTuningJobConfig"]
-        self.training_job_definition: Mapping[str, Any] = config["TrainingJobDefinition"]
+        self.tuning_job_config: Mapping[str, Any] = _tuning_job_document(
+            config["HyperParameterTuningJobConfig"]
+        )
+        self.training_job_definition: Mapping[str, Any] = definition_document(
+            config["TrainingJobDefinition"]
+        )
         self.amtune: Mapping[str, Any] = config["amtune"]
 
     # ------------------------------------------------------------------ the request
@@ -267,3 +319,13 @@ def stored_content_types(config: Mapping[str, Any]) -> dict[str, str]:
         for c in tjd.get("InputDataConfig") or []
         if isinstance(c, Mapping) and c.get("ChannelName") and c.get("ContentType")
     }
+
+
+def _tuning_job_document(htc: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``HyperParameterTuningJobConfig`` with ``ResourceLimits.MaxRuntimeInSeconds`` an
+    integer (stores written before it was one)."""
+    limits = htc.get("ResourceLimits")
+    if not isinstance(limits, Mapping) or not isinstance(limits.get("MaxRuntimeInSeconds"), float):
+        return htc
+    rl = {**limits, "MaxRuntimeInSeconds": seconds(limits["MaxRuntimeInSeconds"])}
+    return {**htc, "ResourceLimits": rl}

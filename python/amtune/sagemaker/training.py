@@ -24,6 +24,7 @@ from amtune.analytics import ts
 from amtune.evaluation.report import training_job_evaluation
 from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome, RunnerEvent
 from amtune.runners.spec import DEFAULT_STOP_GRACE, JobSpec, Runner
+from amtune.sagemaker.document import StoredConfig, definition_document
 from amtune.sagemaker.toolkit import request_content_types
 from amtune.store import STANDALONE, Store
 
@@ -273,7 +274,7 @@ def describe_training_job(store: Store, name: str) -> dict[str, Any]:
     tuning = row["tuning_job"]
     if definition is None:  # a training job of a tuning job: its definition is the tuning job's
         cfg = store.get_tuning_job(tuning)["config"]
-        tjd = cfg.get("TrainingJobDefinition", {})
+        tjd = StoredConfig(cfg).training_job_definition
         hps = {**(tjd.get("StaticHyperParameters") or {})}
         hps.update({k: _hp_string(v) for k, v in row["hyperparameters"].items()})
         definition = {
@@ -286,6 +287,7 @@ def describe_training_job(store: Store, name: str) -> dict[str, Any]:
             definition["Environment"] = tjd["Environment"]
         if cfg.get("Evaluation"):
             definition["Evaluation"] = cfg["Evaluation"]
+    definition = definition_document(definition)
     job_dir = row["job_dir"]
     doc: dict[str, Any] = {
         "TrainingJobName": name,

@@ -881,8 +881,19 @@ class HyperparameterTuner(TunerReportMixin):
 
     def _builtin_objective(self, train: Any) -> None:
         """A built-in algorithm's command gets ``_tuning_objective_metric`` (as SageMaker passes
-        it to its algorithms); an objective the algorithm does not emit is a ValueError."""
+        it to its algorithms); an objective the algorithm does not emit is a ValueError. A
+        script-mode estimator's training jobs get it too, as SageMaker adds it to every tuning
+        job's static hyperparameters (the SDK's ``attach`` removes it); the training toolkit
+        does not pass it to the script."""
+        from amtune.sagemaker import tuning as sm_tuning
+
         static = tuning_objective_static(train, self.objective_metric_name, self.space.static)
+        if static is None and sm_tuning.is_estimator(self.estimator):
+            if "_tuning_objective_metric" not in self.space.static:
+                static = {
+                    **self.space.static,
+                    "_tuning_objective_metric": self.objective_metric_name,
+                }
         if static is not None:
             self.space = SearchSpace(self.space.ranges, static)
 
