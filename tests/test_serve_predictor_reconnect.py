@@ -59,7 +59,7 @@ class Env:
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
-    root = tmp_path_factory.mktemp("nbfix-predictor")
+    root = tmp_path_factory.mktemp("nb-predictor")
     code = root / "code"
     code.mkdir()
     (code / "inference.py").write_text(INFERENCE)

@@ -67,7 +67,7 @@ class Env:
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
-    root = tmp_path_factory.mktemp("nbfix-deploy")
+    root = tmp_path_factory.mktemp("nb-deploy")
     svc = EndpointService(root / "amtune.db", seed=0).start()
     try:
         yield Env(root, svc)

@@ -209,7 +209,7 @@ def fitted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Any
     from amtune.serve.service import EndpointService
     from amtune.xgboost import XGBoost
 
-    root = tmp_path_factory.mktemp("nbfix-xgb-script")
+    root = tmp_path_factory.mktemp("nb-xgb-script")
     src = root / "xgboost_script"
     src.mkdir()
     (src / "train_deploy_xgboost.py").write_text(SCRIPT)

@@ -63,7 +63,7 @@ class Env:
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
-    root = tmp_path_factory.mktemp("nbfix-train-deploy")
+    root = tmp_path_factory.mktemp("nb-train-deploy")
     (root / "code").mkdir()
     (root / "code" / "script.py").write_text(SCRIPT)
     lib = root / "my_custom_library"
