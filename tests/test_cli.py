@@ -255,3 +255,22 @@ def test_ctrl_c_on_run_stops_the_job_and_keeps_every_result(tmp_path):
     t.stop()
     t.wait()
     assert len(t.store.training_jobs("interrupted")) >= 3  # the 2 stopped ones kept, more ran
+
+
+def test_python_dash_m_amtune_runs_the_command(tmp_path):
+    # `python -m amtune` is the `amtune` command where only PYTHONPATH is set (no console script)
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    r = subprocess.run(
+        [sys.executable, "-m", "amtune", "list", "--db", str(tmp_path / "none.db")],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 1 and "amtune: error: no store at" in r.stderr  # the CLI's own answer
+    r = subprocess.run(
+        [sys.executable, "-m", "amtune", "--help"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 0 and "usage: amtune" in r.stdout
