@@ -202,6 +202,10 @@ def test_amtune_run_an_sdk_generated_tuning_request_without_training_command(tmp
     assert d["ObjectiveStatusCounters"]["Succeeded"] == 4
     # the categorical values reached the script decoded: both criteria were used, no job failed
     assert d["TrainingJobStatusCounters"]["NonRetryableError"] == 0
+    # as on SageMaker, the objective is among the static hyperparameters (the SDK's attach
+    # deletes it) and the strict parse_args() of the script never saw it
+    static = d["TrainingJobDefinition"]["StaticHyperParameters"]
+    assert static["_tuning_objective_metric"] == "median-AE"
     # describe --json (a response document) runs again, with a notice for the response fields
     d["HyperParameterTuningJobName"] = "rf-sdk-2"
     d["HyperParameterTuningJobConfig"]["ResourceLimits"]["MaxNumberOfTrainingJobs"] = 1

@@ -624,6 +624,13 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
                 f"in {T}.StaticHyperParameters.sagemaker_program)",
             )
         command, code_dir = found[0], found[1]
+        if "sagemaker_program" in static:
+            # SageMaker adds the objective to every tuning job's static hyperparameters (the
+            # SDK's HyperparameterTuner.attach removes it); the toolkit does not pass it to the
+            # script. A built-in image's command gets it from the tuner (tuning_objective_static).
+            kw["static_hyperparameters"].setdefault(
+                "_tuning_objective_metric", kw["objective_metric_name"]
+            )
     md = algo.metric_definitions or []
     if not md and algo.training_image:
         # SageMaker uses an algorithm or framework image's predefined metric definitions
