@@ -4,12 +4,13 @@ tuner of ``Estimator(image_uri)`` for a built-in image)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from amtune.builtin.algorithms import Algorithm
-from amtune.builtin.hyperparameters import HyperparameterError
-from amtune.space import CategoricalParameter, Parameter
+from amtune.builtin.hyperparameters import Continuous, HyperparameterError
+from amtune.space import CategoricalParameter, ContinuousParameter, Parameter
 
 
 def _representative(p: Parameter) -> Any:
@@ -18,16 +19,47 @@ def _representative(p: Parameter) -> Any:
     return p.min_value  # type: ignore[attr-defined]
 
 
+def inside_open_ends(ranges: Mapping[str, Parameter], table: Any) -> dict[str, Parameter]:
+    """``ranges`` with each continuous range's end that sits on an open end of its
+    hyperparameter's valid values moved inside by one floating-point step (``math.nextafter``).
+
+    SageMaker's documentation and AWS's notebooks give ``ContinuousParameter(0, 1)`` for XGBoost's
+    ``colsample_bylevel``, whose valid values are ``(0, 1]``: the range is accepted, and no
+    proposal may be the excluded value itself (a training job with ``colsample_bylevel=0`` would
+    fail the algorithm's check). Other ranges are returned as they are.
+
+    >>> from amtune.builtin.hyperparameters import Interval
+    >>> t = {"c": Continuous("c", Interval(0, 1, lo_open=True))}
+    >>> inside_open_ends({"c": ContinuousParameter(0, 1)}, t)["c"].min_value
+    5e-324
+    """
+    out = dict(ranges)
+    for name, p in ranges.items():
+        spec = table.get(name) if isinstance(table, Mapping) else table.params.get(name)
+        if not (isinstance(p, ContinuousParameter) and isinstance(spec, Continuous)):
+            continue
+        iv = spec.interval
+        lo, hi = float(p.min_value), float(p.max_value)
+        if iv.lo is not None and iv.lo_open and lo == iv.lo and hi > lo:
+            lo = math.nextafter(lo, math.inf)
+        if iv.hi is not None and iv.hi_open and hi == iv.hi and hi > lo:
+            hi = math.nextafter(hi, -math.inf)
+        if (lo, hi) != (float(p.min_value), float(p.max_value)):
+            out[name] = ContinuousParameter(lo, hi, p.scaling_type)
+    return out
+
+
 def check_static_hyperparameters(
     algo: Algorithm,
     ranges: Mapping[str, Parameter],
     static: Mapping[str, Any],
     table: Any = None,
-) -> None:
+) -> dict[str, Parameter]:
     """Raise :class:`HyperparameterError` when a range or static hyperparameter is not one of the
     algorithm's, a static value breaks its rule, a required one is missing, or a range reaches
-    outside the hyperparameter's valid values. ``table``: the image version's hyperparameters
-    (default the algorithm's)."""
+    outside the hyperparameter's valid values; return the ranges to tune
+    (:func:`inside_open_ends`: a continuous range may end on an open end of the valid values).
+    ``table``: the image version's hyperparameters (default the algorithm's)."""
     table = algo.hyperparameters if table is None else table
     for name in ranges:
         if name not in table.params:
@@ -35,6 +67,7 @@ def check_static_hyperparameters(
                 f"hyperparameter_ranges[{name!r}]: not a hyperparameter of {algo.name} (valid: "
                 f"{', '.join(sorted(table.params))})"
             )
+    ranges = inside_open_ends(ranges, table)
     table.parse({**static, **{n: _representative(p) for n, p in ranges.items()}})
     for name, p in ranges.items():
         ends = (
@@ -50,3 +83,4 @@ def check_static_hyperparameters(
                 table[name].parse(v)
             except HyperparameterError as exc:
                 raise HyperparameterError(f"hyperparameter_ranges[{name!r}]: {exc}") from None
+    return ranges

@@ -78,7 +78,7 @@ class BuiltinTuner(HyperparameterTuner):
             if k not in static and k not in ranges:
                 static[k] = v
         static["_tuning_objective_metric"] = objective_metric_name
-        check_static_hyperparameters(algo, ranges, static)
+        ranges = check_static_hyperparameters(algo, ranges, static)
         chans = dict(channels or {})
         if "train" not in chans:
             raise ValueError(f"channels: {algo.title} needs a 'train' channel")

@@ -91,21 +91,23 @@ def content_types_of_inputs(inputs: Any) -> dict[str, str]:
 
 def check_builtin_hyperparameters(
     image_uri: str | None, ranges: Mapping[str, Any], static: Mapping[str, Any]
-) -> None:
+) -> dict[str, Any]:
     """A tuner of ``Estimator(image_uri)`` for a built-in algorithm: its tuned ranges and static
     hyperparameters must be the image version's (as ``BuiltinTuner`` checks them), so a bad one
-    fails before any training job, not once in every training job. A ``FieldError``."""
+    fails before any training job, not once in every training job. A ``FieldError``. Returns the
+    ranges to tune (a continuous range's end on an open end of the valid values moved inside:
+    :func:`amtune.builtin.range_checks.inside_open_ends`)."""
     from amtune.sagemaker.requests import builtin_algorithms
 
     builtin = builtin_algorithms()
     algo = builtin.algorithm_for_image(image_uri) if builtin and image_uri else None
     if algo is None:
-        return
+        return dict(ranges)
     from amtune.builtin.hyperparameters import HyperparameterError
     from amtune.builtin.range_checks import check_static_hyperparameters
 
     try:
-        check_static_hyperparameters(
+        return check_static_hyperparameters(
             algo, ranges, static, algo.hyperparameters_for_image(image_uri)
         )
     except HyperparameterError as exc:

@@ -283,9 +283,10 @@ class HyperparameterTuner(TunerReportMixin):
             raise FieldError("hyperparameter_ranges", "at least one range to tune is needed")
         self.space = SearchSpace(ranges, static)
         if sm_tuning.is_estimator(estimator):  # a built-in algorithm's image: checked now
-            sm_tuning.check_builtin_hyperparameters(
+            tuned = sm_tuning.check_builtin_hyperparameters(
                 getattr(estimator, "image_uri", None), self.space.ranges, self.space.static
             )
+            self.space = SearchSpace(tuned, self.space.static)
         for k, v in static.items():
             if not isinstance(v, (str, int, float, bool)) or (
                 isinstance(v, float) and not math.isfinite(v)
