@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import amtune
@@ -28,9 +29,13 @@ def test_an_end_on_an_open_bound_moves_inside_by_one_float_step():
         "alpha": amtune.ContinuousParameter(0.0, 2.0),  # [0, inf): unchanged
     }
     out = inside_open_ends(ranges, XGBOOST_HYPERPARAMETERS)
-    assert out["colsample_bylevel"].min_value == 5e-324 and out["colsample_bylevel"].max_value == 1
-    assert 0 < out["sketch_eps"].min_value < 1e-300 and 1 - 1e-15 < out["sketch_eps"].max_value < 1
-    assert out["sketch_eps"].scaling_type == "Linear"
+    # inside by a step 32-bit floats keep (the algorithms read float32: 5e-324 would be 0)
+    c = out["colsample_bylevel"]
+    assert c.min_value > 0 and np.float32(c.min_value) > 0 and c.max_value == 1
+    assert c.scale == "Linear"  # Auto over [0, 1] is linear and stays linear (not 38 decades)
+    e = out["sketch_eps"]
+    assert 0 < np.float32(e.min_value) and np.float32(e.max_value) < 1
+    assert e.scaling_type == "Linear"
     assert out["eta"] is ranges["eta"] and out["alpha"] is ranges["alpha"]
 
 
@@ -55,7 +60,11 @@ def test_a_tuner_of_the_xgboost_image_accepts_the_notebooks_ranges(tmp_path: Pat
         quiet=True,
     )
     for name in ("colsample_bylevel", "colsample_bytree"):
-        assert tuner.space.ranges[name].min_value > 0
+        assert np.float32(tuner.space.ranges[name].min_value) > 0
+        assert tuner.space.ranges[name].scale == "Linear"
+    # the proposals spread over the range as for [0, 1] (not piled at the bottom on a log scale)
+    vals = np.array([c["colsample_bylevel"] for c in tuner.space.sample(200, seed=0)])
+    assert 0.3 < np.median(vals) < 0.7 and (np.float32(vals) > 0).all()
 
 
 def test_builtin_tuner_accepts_it_and_a_range_beyond_the_bound_is_still_refused(tmp_path: Path):

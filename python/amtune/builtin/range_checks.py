@@ -4,9 +4,10 @@ tuner of ``Estimator(image_uri)`` for a built-in image)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
+
+import numpy as np
 
 from amtune.builtin.algorithms import Algorithm
 from amtune.builtin.hyperparameters import Continuous, HyperparameterError
@@ -19,9 +20,21 @@ def _representative(p: Parameter) -> Any:
     return p.min_value  # type: ignore[attr-defined]
 
 
+#: the smallest step inside an open end that the algorithms still see: they read their
+#: hyperparameters as 32-bit floats, where 5e-324 is 0 (XGBoost: "Out of range value")
+_F32 = np.finfo(np.float32)
+
+
+def _inside(v: float, toward: float) -> float:
+    step = max(float(_F32.tiny), abs(v) * float(_F32.eps))
+    return v + step if toward > v else v - step
+
+
 def inside_open_ends(ranges: Mapping[str, Parameter], table: Any) -> dict[str, Parameter]:
     """``ranges`` with each continuous range's end that sits on an open end of its
-    hyperparameter's valid values moved inside by one floating-point step (``math.nextafter``).
+    hyperparameter's valid values moved inside by the smallest step a 32-bit float keeps
+    (``0`` becomes ``1.2e-38``; the algorithms read their hyperparameters as 32-bit floats), with
+    the range's resolved scale kept (``Auto`` over ``[0, 1]`` is linear, and stays linear).
 
     SageMaker's documentation and AWS's notebooks give ``ContinuousParameter(0, 1)`` for XGBoost's
     ``colsample_bylevel``, whose valid values are ``(0, 1]``: the range is accepted, and no
@@ -30,8 +43,9 @@ def inside_open_ends(ranges: Mapping[str, Parameter], table: Any) -> dict[str, P
 
     >>> from amtune.builtin.hyperparameters import Interval
     >>> t = {"c": Continuous("c", Interval(0, 1, lo_open=True))}
-    >>> inside_open_ends({"c": ContinuousParameter(0, 1)}, t)["c"].min_value
-    5e-324
+    >>> r = inside_open_ends({"c": ContinuousParameter(0, 1)}, t)["c"]
+    >>> r.min_value, r.max_value, r.scale
+    (1.1754943508222875e-38, 1.0, 'Linear')
     """
     out = dict(ranges)
     for name, p in ranges.items():
@@ -41,11 +55,14 @@ def inside_open_ends(ranges: Mapping[str, Parameter], table: Any) -> dict[str, P
         iv = spec.interval
         lo, hi = float(p.min_value), float(p.max_value)
         if iv.lo is not None and iv.lo_open and lo == iv.lo and hi > lo:
-            lo = math.nextafter(lo, math.inf)
+            lo = _inside(lo, hi)
         if iv.hi is not None and iv.hi_open and hi == iv.hi and hi > lo:
-            hi = math.nextafter(hi, -math.inf)
-        if (lo, hi) != (float(p.min_value), float(p.max_value)):
-            out[name] = ContinuousParameter(lo, hi, p.scaling_type)
+            hi = _inside(hi, lo)
+        if (lo, hi) != (float(p.min_value), float(p.max_value)) and lo < hi:
+            moved = ContinuousParameter(lo, hi, p.scaling_type)
+            if moved.scale != p.scale:  # Auto would resolve differently: keep the user's scale
+                moved = ContinuousParameter(lo, hi, p.scale)
+            out[name] = moved
     return out
 
 
