@@ -120,7 +120,14 @@ def _check_width(width: int, n_features: int | None, what: str) -> None:
         )
 
 
-def parse_libsvm(body: str | bytes, n_features: int) -> Any:
+def parse_libsvm(body: str | bytes, n_features: int | None) -> Any:
+    """LibSVM records (``[label] index:value ...``, the label ignored) as a sparse matrix of
+    ``n_features`` columns (an index out of range is a :class:`BadRequest`), or with
+    ``n_features=None`` as many as the largest index + 1, as XGBoost's LibSVM reader makes it.
+
+    >>> parse_libsvm("1 0:0.5 2:1.5\\n0 1:2", None).toarray().tolist()
+    [[0.5, 0.0, 1.5], [0.0, 2.0, 0.0]]
+    """
     from scipy.sparse import csr_matrix
 
     indptr, indices, values = [0], [], []
@@ -136,7 +143,9 @@ def parse_libsvm(body: str | bytes, n_features: int) -> Any:
                 idx, v = int(a), float(b)
             except ValueError:
                 raise BadRequest(f"text/libsvm record {i}: malformed token {tok!r}") from None
-            if not 0 <= idx < n_features:
+            if idx < 0:
+                raise BadRequest(f"text/libsvm record {i}: negative feature index {idx}")
+            if n_features is not None and idx >= n_features:
                 raise BadRequest(
                     f"text/libsvm record {i}: feature index {idx} is out of range (the model has "
                     f"{n_features} features, indices 0 to {n_features - 1})"
@@ -145,8 +154,9 @@ def parse_libsvm(body: str | bytes, n_features: int) -> Any:
             values.append(v)
         indptr.append(len(indices))
     if len(indptr) == 1:
-        raise BadRequest("the request has no records")
-    return csr_matrix((values, indices, indptr), shape=(len(indptr) - 1, n_features))
+        raise BadRequest("the text/libsvm request has no records")
+    width = max(indices, default=-1) + 1 if n_features is None else n_features
+    return csr_matrix((values, indices, indptr), shape=(len(indptr) - 1, width))
 
 
 def parse_json(body: str | bytes, n_features: int | None = None) -> npt.NDArray[np.float64]:

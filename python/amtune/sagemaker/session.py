@@ -369,7 +369,7 @@ class Session:
         """Print training job ``job_name``'s output (its ``train.log``; each fold's of a k-fold
         job); with ``wait``, follow it until the job ends (every ``min(poll, 0.5)`` s, at most
         ``timeout`` s) and raise :class:`~amtune.UnexpectedStatusException` if it Failed."""
-        from amtune.sagemaker.training import job_logs
+        from amtune.sagemaker.training import new_log_lines
 
         interval = max(0.05, min(float(poll), 0.5))
         deadline = None if timeout is None else time.monotonic() + float(timeout)
@@ -377,15 +377,7 @@ class Session:
         while True:
             desc = self.describe_training_job(job_name)
             job_dir = Path(desc["ModelArtifacts"]["S3ModelArtifacts"]).parent
-            for prefix, path in job_logs(job_dir):
-                with open(path, "rb") as f:
-                    f.seek(positions.get(path, 0))
-                    data = f.read()
-                end = data.rfind(b"\n") + 1
-                if end:
-                    text = data[:end].decode("utf-8", "replace")
-                    print("".join(prefix + ln for ln in text.splitlines(keepends=True)), end="")
-                    positions[path] = positions.get(path, 0) + end
+            print(new_log_lines(job_dir, positions), end="")
             status = desc["TrainingJobStatus"]
             done = status in ("Completed", "Failed", "Stopped")
             if not wait or done or (deadline is not None and time.monotonic() > deadline):

@@ -48,6 +48,23 @@ def job_logs(job_dir: Path) -> list[tuple[str, Path]]:
     return [(prefix, p) for prefix, p in logs if p.is_file()]
 
 
+def new_log_lines(job_dir: Path, positions: dict[Path, int]) -> str:
+    """The complete lines the job's logs (:func:`job_logs`, each with its prefix) gained since
+    ``positions`` (file -> bytes already read), which this advances: a log followed while the
+    job writes it."""
+    out: list[str] = []
+    for prefix, path in job_logs(job_dir):
+        with open(path, "rb") as f:
+            f.seek(positions.get(path, 0))
+            data = f.read()
+        end = data.rfind(b"\n") + 1
+        if end:
+            text = data[:end].decode("utf-8", "replace")
+            out.append("".join(prefix + ln for ln in text.splitlines(keepends=True)))
+            positions[path] = positions.get(path, 0) + end
+    return "".join(out)
+
+
 class TrainingJobRun:
     """A running training job: start it, follow its events, record its end."""
 
@@ -231,18 +248,10 @@ def print_job_logs(
     job_dir = Path(describe_training_job(store, name)["ModelArtifacts"]["S3ModelArtifacts"]).parent
 
     def echo() -> None:
-        for prefix, path in job_logs(job_dir):
-            with open(path, "rb") as f:
-                f.seek(pos.get(path, 0))
-                data = f.read()
-            end = data.rfind(b"\n") + 1
-            if end:
-                text = data[:end].decode("utf-8", "replace")
-                if prefix:
-                    text = "".join(prefix + ln for ln in text.splitlines(keepends=True))
-                stream.write(text)
-                stream.flush()
-                pos[path] = pos.get(path, 0) + end
+        text = new_log_lines(job_dir, pos)
+        if text:
+            stream.write(text)
+            stream.flush()
 
     def running() -> bool:
         if run is not None:

@@ -101,34 +101,19 @@ def csv_records(body: str | bytes) -> Any:
 
 def libsvm_records(body: str | bytes) -> Any:
     """LibSVM records (``[label] index:value ...``, the label ignored) as a sparse matrix with as
-    many columns as the largest index + 1, as XGBoost's LibSVM reader makes it.
+    many columns as the largest index + 1, as XGBoost's LibSVM reader makes it (the built-in
+    algorithm's parser, :func:`amtune.builtin.inference_io.parse_libsvm`); a malformed record is a
+    ``ValueError``.
 
     >>> libsvm_records("1 0:0.5 2:1.5\\n0 1:2").toarray().tolist()
     [[0.5, 0.0, 1.5], [0.0, 2.0, 0.0]]
     """
-    from scipy.sparse import csr_matrix
+    from amtune.builtin.inference_io import BadRequest, parse_libsvm
 
-    indptr, indices, values = [0], [], []
-    for i, line in enumerate(_text(body).splitlines(), 1):
-        tokens = line.split()
-        if not tokens:
-            continue
-        if ":" not in tokens[0]:
-            tokens = tokens[1:]  # the label
-        for token in tokens:
-            index, _, value = token.partition(":")
-            try:
-                indices.append(int(index))
-                values.append(float(value))
-            except ValueError:
-                raise ValueError(f"text/libsvm record {i}: malformed token {token!r}") from None
-            if indices[-1] < 0:
-                raise ValueError(f"text/libsvm record {i}: negative feature index {index}")
-        indptr.append(len(indices))
-    if len(indptr) == 1:
-        raise ValueError("the text/libsvm request has no records")
-    width = max(indices, default=-1) + 1
-    return csr_matrix((values, indices, indptr), shape=(len(indptr) - 1, width))
+    try:
+        return parse_libsvm(body, None)
+    except BadRequest as exc:
+        raise ValueError(str(exc)) from None
 
 
 def input_fn(request_body: str | bytes, content_type: str | None) -> Any:
