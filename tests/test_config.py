@@ -216,11 +216,52 @@ def _with(path, value):
             {"WarmStartType": "Identical", "ParentHyperParameterTuningJobs": []},
             "WarmStartConfig",
         ),
+        # SageMaker's limits (botocore's service model, the ParameterRanges API reference)
+        (
+            "HyperParameterTuningJobConfig.ResourceLimits.MaxRuntimeInSeconds",
+            60,
+            "ResourceLimits.MaxRuntimeInSeconds: must be between 120 and 15768000 seconds",
+        ),
+        (
+            "HyperParameterTuningJobConfig.ParameterRanges.ContinuousParameterRanges",
+            [{"Name": f"x{i}", "MinValue": "0", "MaxValue": "1"} for i in range(31)],
+            "ParameterRanges.ContinuousParameterRanges: at most 30 ranges",
+        ),
+        (  # with the request's continuous and categorical range: 31 in all
+            "HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges",
+            [{"Name": f"n{i}", "MinValue": "0", "MaxValue": "9"} for i in range(29)],
+            "ParameterRanges: at most 30 ranges in all",
+        ),
+        (
+            "HyperParameterTuningJobConfig.ParameterRanges.CategoricalParameterRanges",
+            [{"Name": "c", "Values": [str(i) for i in range(31)]}],
+            r"CategoricalParameterRanges\[0\].Values: at most 30 values",
+        ),
+        (
+            "HyperParameterTuningJobConfig.ParameterRanges.CategoricalParameterRanges",
+            [{"Name": "c", "Values": ["a", "b" * 257]}],
+            r"CategoricalParameterRanges\[0\].Values\[1\]: at most 256 characters",
+        ),
     ],
 )
 def test_one_clear_error_naming_the_field(tmp_path, path, value, message):
     with pytest.raises(ConfigError, match=message):
         parse_config(_with(path, value), tmp_path)
+
+
+def test_sagemakers_limits_themselves_are_accepted(tmp_path):
+    doc = _with(
+        "HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges",
+        [{"Name": f"n{i}", "MinValue": "0", "MaxValue": "9"} for i in range(28)],
+    )  # 28 + 1 continuous + 1 categorical: 30 in all
+    rl = doc["HyperParameterTuningJobConfig"]["ResourceLimits"]
+    rl["MaxRuntimeInSeconds"] = 120
+    cat = doc["HyperParameterTuningJobConfig"]["ParameterRanges"]["CategoricalParameterRanges"]
+    cat[0]["Values"] = [str(i) for i in range(29)] + ["v" * 256]
+    cfg = parse_config(doc, tmp_path)
+    assert len(cfg.tuner_kwargs["hyperparameter_ranges"]) == 30
+    rl["MaxRuntimeInSeconds"] = 15_768_000
+    parse_config(doc, tmp_path)
 
 
 AMTUNE_YAML = """

@@ -533,6 +533,11 @@ def _from_amtune(m: AmtuneConfig, base: Path) -> JobConfig:
 
 
 # ====================================================================== the SageMaker shape
+#: ``ResourceLimits.MaxRuntimeInSeconds`` of a tuning job: SageMaker's bounds (botocore's
+#: ``HyperParameterTuningMaxRuntimeInSeconds``: two minutes to six months)
+TUNING_MAX_RUNTIME_RANGE = (120, 15_768_000)
+
+
 def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
     P, T = "HyperParameterTuningJobConfig", "TrainingJobDefinition"
     A = f"{T}.AlgorithmSpecification"
@@ -557,6 +562,13 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
         )
     kw["max_parallel_jobs"] = rl.max_parallel_training_jobs
     if rl.max_runtime_in_seconds is not None:
+        lo, hi = TUNING_MAX_RUNTIME_RANGE
+        if not lo <= rl.max_runtime_in_seconds <= hi:
+            raise ConfigError(
+                f"{R}.MaxRuntimeInSeconds",
+                f"must be between {lo} and {hi} seconds (as in SageMaker), "
+                f"got {rl.max_runtime_in_seconds:g}",
+            )
         kw["max_runtime_in_seconds"] = rl.max_runtime_in_seconds
     if htc.parameter_ranges is not None:
         rpath, ranges_doc = f"{P}.ParameterRanges", htc.parameter_ranges

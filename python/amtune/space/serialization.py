@@ -22,12 +22,19 @@ from amtune.space.parameters import (
     Parameter,
 )
 
+#: SageMaker's limits on a ``ParameterRanges`` document (the API reference of ``ParameterRanges``
+#: and botocore's service model): at most 30 ranges in all, each of the three lists included, and
+#: 1-30 values of at most 256 characters per categorical range.
+MAX_RANGES = 30
+MAX_CATEGORICAL_VALUES = 30
+MAX_VALUE_CHARS = 256
+
 
 def ranges_from_sagemaker(
     parameter_ranges: Mapping[str, Any], path: str = "ParameterRanges"
 ) -> dict[str, Parameter]:
-    """The ranges of a SageMaker ``ParameterRanges`` document (bounds may be strings); errors
-    name the field under ``path``."""
+    """The ranges of a SageMaker ``ParameterRanges`` document (bounds may be strings), with
+    SageMaker's limits (``MAX_RANGES``...); errors name the field under ``path``."""
     if not isinstance(parameter_ranges, Mapping):
         raise FieldTypeError(path, f"must be a dict, got {type(parameter_ranges).__name__}")
     known = {
@@ -50,6 +57,11 @@ def ranges_from_sagemaker(
         for i, r in enumerate(items):
             if not isinstance(r, Mapping):
                 raise FieldTypeError(f"{path}.{field}[{i}]", "must be a dict")
+        if len(items) > MAX_RANGES:
+            raise FieldError(
+                f"{path}.{field}",
+                f"at most {MAX_RANGES} ranges (as in SageMaker), got {len(items)}",
+            )
         return items
 
     def add(where: str, name: Any, p: Parameter) -> None:
@@ -76,7 +88,26 @@ def ranges_from_sagemaker(
         where = f"{path}.CategoricalParameterRanges[{i}]"
         if set(r) != {"Name", "Values"}:
             raise FieldError(where, "needs exactly Name and Values")
-        add(where, r["Name"], _build(f"{where}.Values", CategoricalParameter, r["Values"]))
+        values = r["Values"]
+        if isinstance(values, list):
+            if len(values) > MAX_CATEGORICAL_VALUES:
+                raise FieldError(
+                    f"{where}.Values",
+                    f"at most {MAX_CATEGORICAL_VALUES} values (as in SageMaker), got {len(values)}",
+                )
+            for j, v in enumerate(values):
+                if isinstance(v, str) and len(v) > MAX_VALUE_CHARS:
+                    raise FieldError(
+                        f"{where}.Values[{j}]",
+                        f"at most {MAX_VALUE_CHARS} characters (as in SageMaker), got {len(v)}",
+                    )
+        add(where, r["Name"], _build(f"{where}.Values", CategoricalParameter, values))
+    if len(ranges) > MAX_RANGES:
+        raise FieldError(
+            path,
+            f"at most {MAX_RANGES} ranges in all (as in SageMaker: the limit holds for the three "
+            f"lists together), got {len(ranges)}",
+        )
     return ranges
 
 
