@@ -148,6 +148,27 @@ def production_variant(
     return pv
 
 
+#: the SDK's ``Tags``: a list of ``{"Key": ..., "Value": ...}`` dicts, or one dict of key -> value
+Tags = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+
+
+def format_tags(tags: Tags) -> list[dict[str, Any]]:
+    """``tags`` as the request's ``Tags`` list, as the SDK's ``format_tags`` makes it: a dict
+    becomes one ``{"Key": str(key), "Value": str(value)}`` per item; a list is kept (the service
+    checks each tag).
+
+    >>> format_tags({"team": "ml", "year": 2026})
+    [{'Key': 'team', 'Value': 'ml'}, {'Key': 'year', 'Value': '2026'}]
+    >>> format_tags([{"Key": "team", "Value": "ml"}])
+    [{'Key': 'team', 'Value': 'ml'}]
+    """
+    if isinstance(tags, Mapping):
+        return [{"Key": str(k), "Value": str(v)} for k, v in tags.items()]
+    if isinstance(tags, (str, bytes)):
+        raise TypeError(f"tags: a dict or a list of {{Key, Value}} dicts, got {tags!r}")
+    return [dict(t) if isinstance(t, Mapping) else t for t in tags]
+
+
 def _local_url(value: Any) -> Any:
     """A relative local path made absolute (the service may run in another directory)."""
     if not isinstance(value, str) or not value or urlparse(value).scheme not in ("",):
@@ -428,7 +449,7 @@ class Session:
         vpc_config: Mapping[str, Any] | None = None,
         enable_network_isolation: bool | None = None,
         primary_container: Mapping[str, Any] | None = None,
-        tags: Sequence[Mapping[str, str]] | None = None,
+        tags: Tags | None = None,
     ) -> str:
         """CreateModel: one container definition as ``PrimaryContainer``, a list as
         ``Containers`` (the first serves). A model of that name already there is used, as the
@@ -450,7 +471,7 @@ class Session:
         else:
             req["Containers"] = [_absolute_container(c) for c in defs]
         if tags:
-            req["Tags"] = list(tags)
+            req["Tags"] = format_tags(tags)
         if vpc_config:
             req["VpcConfig"] = dict(vpc_config)
         if enable_network_isolation:
@@ -473,7 +494,7 @@ class Session:
         self,
         name: str,
         production_variants: Sequence[Mapping[str, Any]],
-        tags: Sequence[Mapping[str, str]] | None,
+        tags: Tags | None,
         kms_key: str | None,
         data_capture_config_dict: Mapping[str, Any] | None,
         **extra: Any,
@@ -485,7 +506,7 @@ class Session:
             "ProductionVariants": [dict(v) for v in production_variants],
         }
         if tags:
-            req["Tags"] = list(tags)
+            req["Tags"] = format_tags(tags)
         if kms_key:
             req["KmsKeyId"] = kms_key
         if data_capture_config_dict is not None:
@@ -506,7 +527,7 @@ class Session:
         initial_instance_count: int,
         instance_type: str,
         accelerator_type: str | None = None,
-        tags: Sequence[Mapping[str, str]] | None = None,
+        tags: Tags | None = None,
         kms_key: str | None = None,
         data_capture_config_dict: Mapping[str, Any] | None = None,
         volume_size: int | None = None,
@@ -554,7 +575,7 @@ class Session:
         self,
         endpoint_name: str,
         config_name: str,
-        tags: Sequence[Mapping[str, str]] | None = None,
+        tags: Tags | None = None,
         wait: bool = True,
         live_logging: bool = False,
     ) -> str:
@@ -562,7 +583,7 @@ class Session:
         (:class:`~amtune.UnexpectedStatusException` when it Failed). Returns the name."""
         req: dict[str, Any] = {"EndpointName": endpoint_name, "EndpointConfigName": config_name}
         if tags:
-            req["Tags"] = list(tags)
+            req["Tags"] = format_tags(tags)
         self.endpoint_arn = self.call("CreateEndpoint", **req).get("EndpointArn")
         if wait:
             self.wait_for_endpoint(endpoint_name)
@@ -572,7 +593,7 @@ class Session:
         self,
         name: str,
         production_variants: Sequence[Mapping[str, Any]],
-        tags: Sequence[Mapping[str, str]] | None = None,
+        tags: Tags | None = None,
         kms_key: str | None = None,
         wait: bool = True,
         data_capture_config_dict: Mapping[str, Any] | None = None,

@@ -15,6 +15,7 @@ without restarting any model server; instance counts start or stop servers); Del
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import Counter
@@ -23,7 +24,8 @@ from typing import Any
 
 from amtune.serve.endpoints import EndpointManager
 from amtune.serve.jobs_api import JobsApi
-from amtune.serve.listing import paged
+from amtune.serve.listing import paged, window
+from amtune.serve.request_shapes import ShapeError, check_request, check_tags, service_model
 from amtune.serve.state import ServeState
 from amtune.serve.transform_jobs_api import TransformJobsApi
 
@@ -40,12 +42,30 @@ class ApiError(Exception):
 
 def _instance_types() -> list[str] | None:
     """ProductionVariantInstanceType's enum from botocore's service model (None without it)."""
-    try:
-        from botocore.loaders import Loader
-    except ImportError:  # pragma: no cover - botocore is in the serve extra
+    model = service_model()
+    if model is None:  # pragma: no cover - botocore is in the serve extra
         return None
-    model = Loader().load_service_model("sagemaker", "service-2")
     return list(model["shapes"]["ProductionVariantInstanceType"]["enum"])
+
+
+#: job actions whose requests are checked against the service model too (the Create actions are
+#: not: amtune takes local requests there that the model refuses, e.g. no RoleArn; their own
+#: parsers check them, and their Tags are checked here)
+_SHAPE_CHECKED_JOB_ACTIONS = frozenset(
+    {
+        "DescribeTrainingJob",
+        "ListTrainingJobs",
+        "StopTrainingJob",
+        "DescribeHyperParameterTuningJob",
+        "ListHyperParameterTuningJobs",
+        "StopHyperParameterTuningJob",
+        "ListTrainingJobsForHyperParameterTuningJob",
+    }
+)
+
+
+#: an ARN of a SageMaker resource: its type and name (AddTags needs the resource to exist)
+_ARN = re.compile(r"arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:([a-z-]+)/(.+)")
 
 
 _SERVERLESS_MEMORY = (1024, 2048, 3072, 4096, 5120, 6144)
@@ -107,20 +127,36 @@ class ControlPlane:
         return sorted([*self._actions, *self._job_actions])
 
     def call(self, action: str, request: Mapping[str, Any], region: str = "us-east-1") -> Any:
-        if action in self._job_actions:
+        """Answer ``action``: the request is checked first (:func:`check_request` for the hosting
+        actions and the jobs' Describe/List/Stop actions, ``Tags`` of every Create action), so a
+        bad one is a ``ValidationException`` naming the member and nothing is written."""
+        req = dict(request)
+        try:
+            if action in self._job_actions:
+                self._check(action, req, action in _SHAPE_CHECKED_JOB_ACTIONS)
+                with self._lock:
+                    self.calls[action] += 1
+                return self._job_actions[action](req, region)
+            fn = self._actions.get(action)
+            if fn is None:
+                raise ApiError(
+                    f"The action {action} is not supported by amtune's endpoint service; "
+                    f"supported: {', '.join(self.actions)}",
+                    code="UnknownOperationException",
+                )
+            self._check(action, req, True)
             with self._lock:
                 self.calls[action] += 1
-            return self._job_actions[action](dict(request), region)
-        fn = self._actions.get(action)
-        if fn is None:
-            raise ApiError(
-                f"The action {action} is not supported by amtune's endpoint service; supported: "
-                f"{', '.join(self.actions)}",
-                code="UnknownOperationException",
-            )
-        with self._lock:
-            self.calls[action] += 1
-            return fn(dict(request), region)
+                return fn(req, region)
+        except ShapeError as exc:
+            raise ApiError(str(exc)) from None
+
+    @staticmethod
+    def _check(action: str, req: Mapping[str, Any], shape: bool) -> None:
+        if action.startswith("Create") and "Tags" in req:
+            check_tags(req["Tags"])
+        if shape:
+            check_request(action, req)
 
     def arn(self, region: str, kind: str, name: str) -> str:
         return f"arn:aws:sagemaker:{region}:{self.account}:{kind}/{name}"
@@ -138,12 +174,19 @@ class ControlPlane:
         arn = self.arn(region, "model", name)
         if self.state.get_resource("serve_models", name) is not None:
             raise ApiError(f'Cannot create already existing model "{arn}".')
-        tags = req.pop("Tags", None) or []
-        for container in [req.get("PrimaryContainer"), *(req.get("Containers") or [])]:
+        tags = check_tags(req.pop("Tags", None))
+        containers = req.get("Containers")
+        # a model without a container is accepted, as moto's tests (test_serve_moto.py) create one
+        if req.get("PrimaryContainer") is not None and containers:
+            raise ApiError(
+                "1 validation error detected: PrimaryContainer, Containers: give one of them "
+                "(a container definition, or a list of 1-15), not both"
+            )
+        for container in [req.get("PrimaryContainer"), *(containers or [])]:
             if isinstance(container, dict):
                 self._local_code(container)
-        self.state.put_resource("serve_models", name, arn, req, time.time())
-        if tags:
+        with self.state.transaction():
+            self.state.put_resource("serve_models", name, arn, req, time.time())
             self.state.add_tags(arn, tags)
         return {"ModelArn": arn}
 
@@ -233,11 +276,18 @@ class ControlPlane:
         dup = sorted({n for n in names if names.count(n) > 1 and n is not None})
         if dup:
             raise ApiError(f"Variant names must be unique; repeated: {dup}")
+        for key, group in (("ProductionVariants", variants), ("ShadowProductionVariants", shadows)):
+            for i, v in enumerate(group, 1):
+                if v.get("InstanceType") is None and v.get("ServerlessConfig") is None:
+                    raise ApiError(
+                        f"1 validation error detected: {key}.{i}.InstanceType: required unless "
+                        f"the variant has a ServerlessConfig"
+                    )
         for v in (*variants, *shadows):
             self._validate_variant(v, region)
-        tags = req.pop("Tags", None) or []
-        self.state.put_resource("serve_endpoint_configs", name, arn, req, time.time())
-        if tags:
+        tags = check_tags(req.pop("Tags", None))
+        with self.state.transaction():
+            self.state.put_resource("serve_endpoint_configs", name, arn, req, time.time())
             self.state.add_tags(arn, tags)
         return {"EndpointConfigArn": arn}
 
@@ -291,29 +341,39 @@ class ControlPlane:
         arn = self.arn(region, "endpoint", name)
         if self.state.get_endpoint(name) is not None:
             raise ApiError(f'Cannot create already existing endpoint "{arn}".')
+        tags = check_tags(req.get("Tags"))
         config = self._config(self._name(req, "EndpointConfigName"), region)
         models = self._models_of(config, region)
         now = time.time()
         variants, shadows = self.manager.describe_variants(config["request"], models, now)
-        self.state.insert_endpoint(
-            {
-                "name": name,
-                "arn": arn,
-                "config_name": config["name"],
-                "status": "Creating",
-                "creation_time": now,
-                "last_modified_time": now,
-                "variants": variants,
-                "shadow_variants": shadows,
-            }
-        )
-        self.state.record_weights(
-            now, name, {v["VariantName"]: v["CurrentWeight"] for v in variants}, "CreateEndpoint"
-        )
-        tags = req.get("Tags") or []
-        if tags:
+        # the row, its weights and tags at once, after everything that can refuse the request
+        with self.state.transaction():
+            self.state.insert_endpoint(
+                {
+                    "name": name,
+                    "arn": arn,
+                    "config_name": config["name"],
+                    "status": "Creating",
+                    "creation_time": now,
+                    "last_modified_time": now,
+                    "variants": variants,
+                    "shadow_variants": shadows,
+                }
+            )
+            self.state.record_weights(
+                now,
+                name,
+                {v["VariantName"]: v["CurrentWeight"] for v in variants},
+                "CreateEndpoint",
+            )
             self.state.add_tags(arn, tags)
-        self.manager.create(name, config["request"], models)
+        try:
+            self.manager.create(name, config["request"], models)
+        except BaseException:
+            with self.state.transaction():
+                self.state.delete_endpoint(name)
+                self.state.delete_tags(arn, [t["Key"] for t in tags])
+            raise
         return {"EndpointArn": arn}
 
     def describe_endpoint(self, req: dict[str, Any], region: str) -> dict[str, Any]:
@@ -374,6 +434,17 @@ class ControlPlane:
         name = self._name(req, "EndpointName")
         e = self._endpoint(name, region)
         desired = req.get("DesiredWeightsAndCapacities") or []
+        if not desired:
+            raise ApiError(
+                "1 validation error detected: Value '[]' at 'DesiredWeightsAndCapacities' failed "
+                "to satisfy constraint: Member must have length greater than or equal to 1"
+            )
+        for i, d in enumerate(desired, 1):
+            if d.get("DesiredWeight") is None and d.get("DesiredInstanceCount") is None:
+                raise ApiError(
+                    f"DesiredWeightsAndCapacities.{i}: give DesiredWeight, DesiredInstanceCount "
+                    f"or both for the variant {d.get('VariantName')!r}"
+                )
         seen: set[str] = set()
         for d in desired:
             vn = d.get("VariantName")
@@ -418,15 +489,41 @@ class ControlPlane:
     # ------------------------------------------------------------------ tags
     def add_tags(self, req: dict[str, Any], region: str) -> dict[str, Any]:
         arn = self._name(req, "ResourceArn")
-        tags = req.get("Tags") or []
+        tags = check_tags(req.get("Tags"))
+        if not self._exists(arn):
+            # SageMaker: a ValidationException for a resource that does not exist (or was deleted)
+            raise ApiError(f'Could not find resource "{arn}".')
         self.state.add_tags(arn, tags)
         return {"Tags": tags}
+
+    def _exists(self, arn: str) -> bool:
+        """Whether ``arn`` names a model, endpoint config, endpoint, training, tuning or
+        transform job in the store."""
+        m = _ARN.fullmatch(arn)
+        if m is None:
+            return False
+        kind, name = m.groups()
+        if kind == "model":
+            return self.state.get_resource("serve_models", name) is not None
+        if kind == "endpoint-config":
+            return self.state.get_resource("serve_endpoint_configs", name) is not None
+        if kind == "endpoint":
+            e = self.state.get_endpoint(name)
+            return e is not None and e["status"] != "Deleting"
+        if kind == "transform-job":
+            return self.state.get_transform_job(name) is not None
+        if kind == "training-job":
+            from amtune.sagemaker.commands import has_training_job
+
+            return has_training_job(self.jobs.store, name)
+        if kind == "hyper-parameter-tuning-job":
+            return self.jobs.store.has_tuning_job(name)
+        return False
 
     def list_tags(self, req: dict[str, Any], region: str) -> dict[str, Any]:
         arn = self._name(req, "ResourceArn")
         tags = self.state.tags(arn)
-        start = int(req.get("NextToken") or 0)
-        limit = int(req.get("MaxResults") or 50)
+        start, limit = window(req, default=50)
         page = tags[start : start + limit]
         out: dict[str, Any] = {"Tags": page}
         if start + limit < len(tags):

@@ -33,6 +33,7 @@ from typing import Any
 from amtune.sagemaker.commands import has_training_job
 from amtune.serve.detached import log_tail, process_cmdline, start_detached
 from amtune.serve.listing import paged, window
+from amtune.serve.request_shapes import ShapeError, check_tags
 from amtune.store import STANDALONE, NotFoundError, Store
 from amtune.tuning.liveness import process_exists
 
@@ -88,6 +89,13 @@ class JobsApi:
             raise self.error(f"1 validation error detected: Value at '{key}' must not be null")
         return v
 
+    def _tags(self, req: dict[str, Any]) -> list[dict[str, str]]:
+        """The request's ``Tags``, taken out of it and checked (before anything is written)."""
+        try:
+            return check_tags(req.pop("Tags", None))
+        except ShapeError as exc:
+            raise self.error(str(exc)) from None
+
     def _launch(
         self, kind: str, name: str, doc: Mapping[str, Any], has_job: Callable[[], bool]
     ) -> None:
@@ -110,7 +118,10 @@ class JobsApi:
             if not process_exists(pid):
                 if has_job():  # it ended quickly, after recording the job
                     break
-                raise self.error(f"the job did not start: {log_tail(log_path) or 'no output'}")
+                why = log_tail(log_path) or "no output"
+                for suffix in (".json", ".log", ".pid"):  # nothing is left of a refused request
+                    stem.with_suffix(suffix).unlink(missing_ok=True)
+                raise self.error(f"the job did not start: {why}")
             if time.monotonic() > deadline:
                 raise self.error(
                     f"the job did not start within {START_TIMEOUT:g} s (see {log_path})",
@@ -131,7 +142,7 @@ class JobsApi:
                 f"TrainingJobName: 1-63 letters, digits and hyphens, starting and ending with a "
                 f"letter or digit, got {name!r}"
             )
-        tags = req.pop("Tags", None) or []
+        tags = self._tags(req)
         try:
             parse_training_request(req, self.workdir)
         except (RequestError, ValueError) as exc:
@@ -230,9 +241,9 @@ class JobsApi:
         from amtune.config.loader import ConfigError, parse_config
 
         name = self._name(req, "HyperParameterTuningJobName")
-        tags = req.pop("Tags", None) or []
+        tags = self._tags(req)
         try:
-            parse_config(req, self.workdir)
+            cfg = parse_config(req, self.workdir)
         except (ConfigError, ValueError) as exc:
             raise self.error(str(exc)) from None
         arn = self.arn(region, "hyper-parameter-tuning-job", name)
@@ -241,10 +252,31 @@ class JobsApi:
                 raise self.error(
                     f"A tuning job with this name already exists: {arn}", code="ResourceInUse"
                 )
+            self._check_parents(cfg)
             self._launch("run", name, req, lambda: self.store.has_tuning_job(name))
         if tags:
             self.add_tags(arn, tags)
         return {"HyperParameterTuningJobArn": arn}
+
+    def _check_parents(self, cfg: Any) -> None:
+        """A warm start's parents exist, have finished and are compatible (the checks `amtune
+        run` makes), before the job's process is started."""
+        from amtune.errors import FieldError
+        from amtune.rules.warm_start import check_parents
+        from amtune.tuning.tuner import HyperparameterTuner
+
+        if cfg.tuner_kwargs.get("warm_start_config") is None:
+            return
+        try:
+            tuner = HyperparameterTuner(**cfg.tuner_kwargs, db=self.db, quiet=True)
+            check_parents(tuner, self.store)
+        except FieldError as exc:
+            err = cfg.field_of(exc)
+            if exc.rule.startswith("no tuning job of that name"):  # the rule names the store file
+                raise self.error(
+                    f"{err.path}: Amazon SageMaker can't find a tuning job of that name"
+                ) from None
+            raise self.error(str(err)) from None
 
     def _tuning_doc(self, st: Store, name: str, region: str) -> dict[str, Any]:
         from amtune.analytics import describe

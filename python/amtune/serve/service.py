@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import math
 import os
 import re
@@ -61,6 +62,7 @@ from amtune.serve.modelserver import Receive, Scope, Send, read_body, respond
 from amtune.serve.router import INVOCATION_TIMEOUT, Router, RuntimeApiError
 from amtune.serve.state import ServeState
 
+_log = logging.getLogger(__name__)
 _REGION = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/")
 _INVOKE = re.compile(r"^/endpoints/([^/]+)/invocations$")
 _UNSUPPORTED_INVOKE = re.compile(
@@ -380,6 +382,11 @@ class EndpointService:
         except json.JSONDecodeError as exc:
             err = _dumps({"__type": "SerializationException", "message": str(exc)})
             await respond(send, 400, err, JSON11)
+            return
+        except Exception as exc:  # a bug: SageMaker's InternalFailure, the traceback in the log
+            _log.exception("%s failed", action)
+            msg = f"{action} failed inside amtune's endpoint service ({type(exc).__name__}: {exc})"
+            await respond(send, 500, _dumps({"__type": "InternalFailure", "message": msg}), JSON11)
             return
         await respond(send, 200, _dumps(doc), JSON11)
 
