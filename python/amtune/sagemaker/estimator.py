@@ -153,6 +153,48 @@ def notice(msg: str) -> None:
     print(f"amtune: notice: {msg}", file=sys.stderr, flush=True)
 
 
+class UnknownArgumentWarning(UserWarning, TypeError):
+    """A keyword argument the SageMaker SDK's estimator does not have, ignored (as the SDK v2
+    ignores it). Also a ``TypeError``: where warnings are errors (``-W error``), it is the
+    ``TypeError`` Python raises for an unexpected keyword argument."""
+
+
+def _unknown_arguments_message(cls: type, unknown: Sequence[str]) -> str:
+    """The warning for keyword arguments the SDK's estimator does not have (each named, with
+    the closest argument of ``cls`` when one is close, for a misspelling)."""
+    import difflib
+    import inspect
+
+    known: set[str] = set(CLOUD_ONLY) | set(LEGACY_NAMES)
+    for c in cls.__mro__:
+        init = c.__dict__.get("__init__")
+        if init is not None:
+            known.update(
+                p.name
+                for p in inspect.signature(init).parameters.values()
+                if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name != "self"
+            )
+    parts = []
+    for k in unknown:
+        close = difflib.get_close_matches(k, sorted(known), n=1, cutoff=0.8)
+        parts.append(f"{k!r} (did you mean {close[0]!r}?)" if close else repr(k))
+    return (
+        f"{cls.__name__}: unexpected argument(s) {', '.join(parts)}, ignored: not an argument "
+        f"of the SageMaker SDK v2 estimator, which accepts and ignores unknown keyword arguments"
+    )
+
+
+def _caller_stacklevel() -> int:
+    """The ``stacklevel`` of a warning that points at the first caller outside this module (the
+    user's ``SKLearn(...)`` line, past the estimator classes' ``__init__`` chain)."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
+
+
 def _wants_logs(logs: Any) -> bool:
     """Whether the SDK's ``logs`` argument asks for the job's log (``True``, ``"All"``,
     ``"Training"``; not ``False``, None or ``"None"``)."""
@@ -257,10 +299,13 @@ class EstimatorBase:
                     stacklevel=2,
                 )
         unknown = sorted(set(kwargs) - CLOUD_ONLY)
-        if unknown:
-            raise TypeError(
-                f"{type(self).__name__}: unexpected argument(s) {', '.join(unknown)} "
-                f"(not an argument of the SageMaker SDK's estimator)"
+        if unknown:  # the SDK v2 takes any keyword (**kwargs) and ignores what it does not know
+            for k in unknown:
+                del kwargs[k]
+            warnings.warn(
+                _unknown_arguments_message(type(self), unknown),
+                UnknownArgumentWarning,
+                stacklevel=_caller_stacklevel(),
             )
         # SageMaker's container_entry_point (+ container_arguments): the command a custom image
         # runs, so locally the training command when none is given
@@ -394,7 +439,9 @@ class EstimatorBase:
             sd = script.parent
         if not script.is_file():
             raise ValueError(f"entry_point: no such file: {script}")
-        if self.dependencies:  # the SDK's code bundle: the entry point and its dependencies
+        if self.dependencies or self.source_dir is None:
+            # the SDK's code bundle: source_dir (else the entry point alone, as the SDK packs it:
+            # a neighbouring inference.py is not the model's code) and the dependencies
             bundle = self._bundle(sd, script if self.source_dir is None else None)
             try:
                 rel = script.relative_to(sd)

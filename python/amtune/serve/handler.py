@@ -18,7 +18,12 @@ A model is served through a Python module (SageMaker's ``inference.py``, named b
     else ``application/json``: a container's own default, such as ``text/csv`` for the built-in
     XGBoost algorithm's module). The body is
     ``bytes`` or ``str`` (sent as UTF-8); without a content type, the response's content type is
-    ``accept``.
+    ``accept``. Any other value that ``json.dumps`` encodes (a dict, a list, a number) is sent as
+    compact JSON (sorted keys, a final newline) with content type ``application/json``, as the
+    scikit-learn and XGBoost containers' Flask worker answers a returned dict (the PyTorch
+    container's model server also JSON-encodes it, but labels it ``accept``). A response object
+    with ``get_data()`` and ``mimetype`` (``sagemaker_containers``' ``worker.Response``, a Flask
+    response) gives its body, content type and status.
 ``transform_fn(model, request_body, content_type, accept[, context])``
     Returns like ``output_fn``; it replaces the three functions above, and defining it together
     with any of them is an error.
@@ -447,25 +452,50 @@ class Handler:
             if media_type(content_type) in UTF8_TYPES:
                 data = body.decode("utf-8")
             result = self._call(self._transform_fn, ctx, self.model, data, content_type, accept)
-            out, rct = (result[0], result[1]) if isinstance(result, tuple) else (result, accept)
-            return Response(
-                200, _to_bytes(out), str(rct), custom_attributes=ctx.response_custom_attributes
-            )
+            status, body, rct = _answer(result, accept)
+            return Response(status, body, rct, custom_attributes=ctx.response_custom_attributes)
         except Exception as exc:
             return error_response(exc)
 
 
+def _answer(result: Any, accept: str) -> tuple[int, bytes, str]:
+    """``(status, body, content type)`` of what ``output_fn``/``transform_fn`` returned: a body
+    (content type ``accept``), a ``(body, content_type)`` tuple, or a response object with
+    ``get_data()`` and ``mimetype`` (Flask's, as ``sagemaker_containers``' ``worker.Response``)."""
+    if isinstance(result, tuple):
+        out, rct = result[0], result[1]
+        return 200, _to_bytes(out), str(rct)
+    get_data = getattr(result, "get_data", None)
+    if callable(get_data) and hasattr(result, "mimetype"):
+        status = getattr(result, "status_code", 200)
+        rct = getattr(result, "content_type", None) or result.mimetype or accept
+        return int(status), _to_bytes(get_data()), str(rct)
+    if isinstance(result, (bytes, bytearray, memoryview, str)):
+        return 200, _to_bytes(result), accept
+    return 200, _to_bytes(result), JSON  # a JSON-encoded value, as Flask's jsonify labels it
+
+
 def _to_bytes(out: Any) -> bytes:
+    """A body as bytes: bytes and str (UTF-8) as they are; any other value that ``json.dumps``
+    can encode (dict, list, number, ...) as compact JSON with sorted keys and a final newline,
+    as the scikit-learn and XGBoost containers' Flask worker answers a returned dict (and MMS
+    JSON-encodes any value)."""
     if isinstance(out, bytes):
         return out
     if isinstance(out, (bytearray, memoryview)):
         return bytes(out)
     if isinstance(out, str):
         return out.encode("utf-8")
-    raise TypeError(
-        f"output_fn/transform_fn must return bytes or str (or a (body, content_type) tuple), "
-        f"got {type(out).__name__}"
-    )
+    if out is None:  # a forgotten return; the containers answer 500 too
+        raise TypeError("output_fn/transform_fn returned None (no answer)")
+    try:
+        text = json.dumps(out, separators=(",", ":"), sort_keys=True)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"output_fn/transform_fn must return bytes, str or a JSON-serializable value (or a "
+            f"(body, content_type) tuple), got {type(out).__name__}: {exc}"
+        ) from None
+    return (text + "\n").encode("utf-8")
 
 
 def error_response(exc: BaseException) -> Response:

@@ -1,0 +1,1 @@
+"""Stand-in for ``sagemaker_containers.beta`` (see :mod:`sagemaker_containers.beta.framework`)."""
