@@ -21,19 +21,28 @@ class NestedTransactions:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Group writes into one transaction (nested uses join the outer one)."""
+        """Group writes into one transaction (nested uses join the outer one).
+
+        A signal turned into an exception (SIGTERM is a ``KeyboardInterrupt`` in the tuning driver)
+        can arrive between two statements of this method; whatever it interrupts, an outer
+        transaction ends committed or rolled back, never left open: one still open when the next
+        begins (interrupted after ``BEGIN`` and before its ``try``) is rolled back first, since its
+        writes were never committed.
+        """
         with self._lock:
             outer = self._depth == 0
-            if outer:
-                self._conn.execute("BEGIN IMMEDIATE")
+            if outer and self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
             self._depth += 1
             try:
-                yield
-            except BaseException:
-                self._depth -= 1
                 if outer:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                yield
+                if outer:
+                    self._conn.execute("COMMIT")
+            except BaseException:
+                if outer and self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise
-            self._depth -= 1
-            if outer:
-                self._conn.execute("COMMIT")
+            finally:
+                self._depth -= 1
