@@ -63,7 +63,9 @@ def test_without_the_rule_the_trust_region_repeats_the_best_configuration():
 
 
 def test_batches_do_not_repeat_relevant_parts_either():
-    opt = amtune.Optimizer(space(), strategy="Bayesian", random_seed=3)
+    # a run whose model has found `leaf` irrelevant after 30 trials (the precondition; with the
+    # half-rank output warping 5 of 8 seeds get there by 30 trials, 8 of 8 without it)
+    opt = amtune.Optimizer(space(), strategy="Bayesian", random_seed=1)
     for _ in range(30):
         t = opt.ask()[0]
         opt.tell(t.id, objective(t.params))

@@ -52,12 +52,17 @@ def test_leave_one_out_needs_two_rows():
 
 
 def fitted_after(n, noise_sd, selection, seed=0):
-    """The fitted hyperparameters after n random trials of a 3-d function."""
+    """The fitted hyperparameters after n random trials of a 3-d function. The model sees the
+    values themselves (``half_rank=False``): the rules are checked on exact values of a smooth
+    function, and the half-rank warping replaces the worse half by quantiles of ranks, which are
+    not a smooth function of x."""
     space = amtune.SearchSpace({f"x{i}": amtune.ContinuousParameter(0.0, 1.0) for i in range(3)})
     rng = np.random.default_rng(seed)
     X = rng.random((n, 3))
     y = np.sin(6 * X[:, 0]) + X[:, 1] ** 2 + noise_sd * rng.standard_normal(n)
-    opt = amtune.Optimizer(space, strategy="Bayesian", random_seed=seed, noise_selection=selection)
+    opt = amtune.Optimizer(
+        space, strategy="Bayesian", random_seed=seed, noise_selection=selection, half_rank=False
+    )
     opt.add_many([{f"x{i}": float(v) for i, v in enumerate(r)} for r in X], y.tolist())
     opt.ask()
     return opt.strategy.hyperparameters()

@@ -42,7 +42,7 @@ void bind_engine(py::module_& m) {
                        int big_candidates, int max_pending, bool select_noise, bool plugin_incumbent,
                        double irrelevant_lengthscale, bool ls_map_on_length, bool noise_map_on_variance,
                        bool noise_prior_gamma, amtune::NoiseSelection noise_selection,
-                       amtune::Unstructured unstructured) {
+                       amtune::Unstructured unstructured, bool half_rank) {
              const char* where = "BayesEngine";
              if (spec.dim() != space.dim()) b::fail(where, "spec and space dimensions differ");
              if (!(std::isfinite(kappa) && kappa >= 0)) b::fail(where, "kappa must be a finite number >= 0");
@@ -79,6 +79,7 @@ void bind_engine(py::module_& m) {
              o.noise_prior_gamma = noise_prior_gamma;
              o.noise_selection = noise_selection;
              o.unstructured = unstructured;
+             o.half_rank = half_rank;
              return BayesEngine(space, spec, o);
            }),
            py::arg("space"), py::arg("spec"), py::arg("acquisition") = amtune::AcqKind::LogEI,
@@ -89,7 +90,8 @@ void bind_engine(py::module_& m) {
            py::arg("select_noise") = true, py::arg("plugin_incumbent") = false,
            py::arg("irrelevant_lengthscale") = 100.0, py::arg("ls_map_on_length") = true,
            py::arg("noise_map_on_variance") = false, py::arg("noise_prior_gamma") = false,
-           py::arg("noise_selection") = amtune::NoiseSelection::Bic, py::arg("unstructured") = amtune::Unstructured::Model)
+           py::arg("noise_selection") = amtune::NoiseSelection::Bic, py::arg("unstructured") = amtune::Unstructured::Model,
+           py::arg("half_rank") = true)
       .def(
           "propose",
           [](BayesEngine& e, const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,

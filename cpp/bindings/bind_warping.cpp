@@ -22,6 +22,16 @@ void bind_warping(py::module_& m) {
       },
       py::arg("x"), py::arg("a"), py::arg("b"), "w(x), dw/dx, dw/dlog a, dw/dlog b");
 
+  m.def(
+      "half_rank_warp",
+      [](const VectorXd& y) {
+        b::check_vector("half_rank_warp", "y", y, -1);
+        py::gil_scoped_release release;
+        return amtune::half_rank_warp(y);
+      },
+      py::arg("y"), "Values worse than the median replaced by normal quantiles of their ranks (warping.hpp)");
+  m.def("normal_quantile", &amtune::normal_quantile, py::arg("p"), "Inverse of the standard normal CDF");
+
   py::class_<OutputTransform>(m, "OutputTransform",
                               "z-score, Yeo-Johnson power transform, z-score (the engine's output transform)")
       .def(py::init<>())

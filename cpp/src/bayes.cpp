@@ -467,8 +467,10 @@ void BayesEngine::fit_model(const RowMatrix& X, const VectorXd& y, std::uint64_t
   yi = y;
   for (int i = 0; i < n; ++i)
     if (!std::isfinite(yi[i])) yi[i] = worst;
-  // 2. output transform
-  yt = ot_.transform(yi, lambda_);
+  // 2. output transform (of the half-rank warped values with that option; yi stays as observed
+  // for the trust region)
+  const VectorXd yw = opt_.output_warping && opt_.half_rank ? half_rank_warp(yi) : yi;
+  yt = ot_.transform(yw, lambda_);
 
   // 3. hyperparameters
   const bool full = !fitted_ || n >= n_last_full_ + std::max(1, n_last_full_ / 2);
@@ -485,8 +487,8 @@ void BayesEngine::fit_model(const RowMatrix& X, const VectorXd& y, std::uint64_t
       global_rows_ = sub;
     }
     if (full && opt_.output_warping && n >= 3) {
-      lambda_ = select_lambda(X, yi, sub);
-      yt = ot_.transform(yi, lambda_);
+      lambda_ = select_lambda(X, yw, sub);
+      yt = ot_.transform(yw, lambda_);
     }
     if (big) sub = local_fit_rows(X, yt);
     RowMatrix Xs;

@@ -1,6 +1,8 @@
 #include "amtune/warping.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace amtune {
 
@@ -88,6 +90,86 @@ Eigen::VectorXd OutputTransform::transform(const Eigen::VectorXd& y_in, double l
   moments(t, mean2, std2);
   if (!(std2 > 1e-300) || !std::isfinite(std2)) std2 = 1.0;
   return (t.array() - mean2) / std2;
+}
+
+double normal_quantile(double p) {
+  if (!(p > 0.0 && p < 1.0)) return p == 0.0 ? -HUGE_VAL : (p == 1.0 ? HUGE_VAL : std::nan(""));
+  // P. J. Acklam (2003), "An algorithm for computing the inverse normal cumulative distribution
+  // function": rational approximations on the central region and the two tails.
+  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+                              1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
+  static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                              6.680131188771972e+01,  -1.328068155288572e+01};
+  static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                             -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
+  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                             3.754408661907416e+00};
+  const double p_low = 0.02425;
+  double x;
+  if (p < p_low || p > 1.0 - p_low) {
+    const double q = std::sqrt(-2.0 * std::log(p < p_low ? p : 1.0 - p));
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
+    if (p > p_low) x = -x;
+  } else {
+    const double q = p - 0.5, r = q * q;
+    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0);
+  }
+  // Halley's method on Phi(x) - p, Phi(x) = erfc(-x / sqrt 2) / 2.
+  for (int it = 0; it < 2; ++it) {
+    const double e = 0.5 * std::erfc(-x / std::sqrt(2.0)) - p;
+    const double u = e * std::sqrt(2.0 * M_PI) * std::exp(0.5 * x * x);
+    x -= u / (1.0 + 0.5 * x * u);
+  }
+  return x;
+}
+
+Eigen::VectorXd half_rank_warp(const Eigen::VectorXd& y) {
+  const Eigen::Index n = y.size();
+  if (n < 3) return y;
+  std::vector<double> s(y.data(), y.data() + n);
+  std::sort(s.begin(), s.end());
+  // the lower median, an order statistic: the mean of the two middle values would carry the
+  // magnitude of a bad one into the warping, which must depend on the bad half by rank only
+  const double m = s[static_cast<std::size_t>((n - 1) / 2)];
+  s.erase(std::unique(s.begin(), s.end()), s.end());  // the distinct values, ascending
+  // spread of the good half: root mean square distance of its distinct values to the median,
+  // computed on distances scaled by a power of two (exact) so that 1e300 does not overflow when
+  // squared nor 1e-300 underflow, and 2^k y warps to exactly 2^k times the warped y
+  auto rms = [&](bool good_only) {
+    double far = 0.0;
+    std::size_t cnt = 0;
+    for (double u : s)
+      if (!good_only || u <= m) {
+        far = std::max(far, std::abs(u - m));
+        ++cnt;
+      }
+    if (!(far > 0.0) || !std::isfinite(far)) return 0.0;
+    const int e = std::ilogb(far);
+    double acc = 0.0;
+    for (double u : s)
+      if (!good_only || u <= m) {
+        const double t = std::ldexp(u - m, -e);
+        acc += t * t;
+      }
+    return std::ldexp(std::sqrt(acc / static_cast<double>(cnt)), e);
+  };
+  double sd = rms(true);
+  if (!(sd > 0.0) || !std::isfinite(sd)) sd = rms(false);
+  if (!(sd > 0.0) || !std::isfinite(sd)) return y;
+  const auto above = std::upper_bound(s.begin(), s.end(), m);  // first distinct value > m
+  const double k = static_cast<double>(s.end() - above);
+  const double denom = 2.0 * k + (std::binary_search(s.begin(), s.end(), m) ? 1.0 : 0.0);
+  Eigen::VectorXd out = y;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    if (!(y[i] > m)) continue;
+    // dense rank from the worst: the number of distinct values >= y_i
+    const double r = static_cast<double>(s.end() - std::lower_bound(s.begin(), s.end(), y[i]));
+    out[i] = m - sd * normal_quantile((r - 0.5) / denom);
+    if (!std::isfinite(out[i])) return y;  // values near the largest double: left as they are
+  }
+  return out;
 }
 
 }  // namespace amtune

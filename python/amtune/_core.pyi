@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Acquisition', 'BayesEngine', 'CandidatePosterior', 'GP', 'Hyper', 'InputSpec', 'Kind', 'NoiseSelection', 'OutputTransform', 'RegionCounting', 'Scale', 'Space', 'TieRule', 'TrustRegion', 'Unstructured', 'acquisition_value', 'build_info', 'cpu_features', 'erfcx', 'fit_subset', 'gp_neg_log_posterior', 'halton', 'kumaraswamy', 'local_model_rows', 'log_h', 'log_ndtr', 'minimize_box']
+__all__: list[str] = ['Acquisition', 'BayesEngine', 'CandidatePosterior', 'GP', 'Hyper', 'InputSpec', 'Kind', 'NoiseSelection', 'OutputTransform', 'RegionCounting', 'Scale', 'Space', 'TieRule', 'TrustRegion', 'Unstructured', 'acquisition_value', 'build_info', 'cpu_features', 'erfcx', 'fit_subset', 'gp_neg_log_posterior', 'half_rank_warp', 'halton', 'kumaraswamy', 'local_model_rows', 'log_h', 'log_ndtr', 'minimize_box', 'normal_quantile']
 class Acquisition:
     """
     Acquisition function of the Bayesian strategy
@@ -61,7 +61,7 @@ class BayesEngine:
     """
     GP Bayesian optimization: keeps its fitted model between calls
     """
-    def __init__(self, space: Space, spec: InputSpec, acquisition: Acquisition = Acquisition.LogEI, kappa: typing.SupportsFloat | typing.SupportsIndex = 1.96, deterministic: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 0, max_fit_points: typing.SupportsInt | typing.SupportsIndex = 128, fit_restarts: typing.SupportsInt | typing.SupportsIndex = 2, n_starts: typing.SupportsInt | typing.SupportsIndex = 5, n_candidates: typing.SupportsInt | typing.SupportsIndex = 0, output_warping: bool = True, big_threshold: typing.SupportsInt | typing.SupportsIndex = 0, local_points: typing.SupportsInt | typing.SupportsIndex = 256, big_candidates: typing.SupportsInt | typing.SupportsIndex = 1024, max_pending: typing.SupportsInt | typing.SupportsIndex = 64, select_noise: bool = True, plugin_incumbent: bool = False, irrelevant_lengthscale: typing.SupportsFloat | typing.SupportsIndex = 100.0, ls_map_on_length: bool = True, noise_map_on_variance: bool = False, noise_prior_gamma: bool = False, noise_selection: NoiseSelection = NoiseSelection.Bic, unstructured: Unstructured = Unstructured.Model) -> None:
+    def __init__(self, space: Space, spec: InputSpec, acquisition: Acquisition = Acquisition.LogEI, kappa: typing.SupportsFloat | typing.SupportsIndex = 1.96, deterministic: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 0, max_fit_points: typing.SupportsInt | typing.SupportsIndex = 128, fit_restarts: typing.SupportsInt | typing.SupportsIndex = 2, n_starts: typing.SupportsInt | typing.SupportsIndex = 5, n_candidates: typing.SupportsInt | typing.SupportsIndex = 0, output_warping: bool = True, big_threshold: typing.SupportsInt | typing.SupportsIndex = 0, local_points: typing.SupportsInt | typing.SupportsIndex = 256, big_candidates: typing.SupportsInt | typing.SupportsIndex = 1024, max_pending: typing.SupportsInt | typing.SupportsIndex = 64, select_noise: bool = True, plugin_incumbent: bool = False, irrelevant_lengthscale: typing.SupportsFloat | typing.SupportsIndex = 100.0, ls_map_on_length: bool = True, noise_map_on_variance: bool = False, noise_prior_gamma: bool = False, noise_selection: NoiseSelection = NoiseSelection.Bic, unstructured: Unstructured = Unstructured.Model, half_rank: bool = True) -> None:
         ...
     def fantasize(self, X: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"]) -> None:
         """
@@ -704,6 +704,10 @@ def gp_neg_log_posterior(spec: InputSpec, X: typing.Annotated[numpy.typing.Array
     """
     Negative log posterior of theta = [log_ls, log_sf2, mean, log_noise?, log_wa, log_wb] and its gradient
     """
+def half_rank_warp(y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+    """
+    Values worse than the median replaced by normal quantiles of their ranks (warping.hpp)
+    """
 def halton(n: typing.SupportsInt | typing.SupportsIndex, d: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex, start: typing.SupportsInt | typing.SupportsIndex = 0) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
     """
     Points start .. start + n - 1 of the d-dimensional scrambled Halton sequence of `seed`
@@ -727,4 +731,8 @@ def log_ndtr(z: typing.SupportsFloat | typing.SupportsIndex) -> tuple[float, flo
 def minimize_box(fun: collections.abc.Callable[[typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]], tuple[typing.SupportsFloat | typing.SupportsIndex, typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]]], x0: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], lower: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], upper: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], max_iter: typing.SupportsInt | typing.SupportsIndex = 200) -> tuple[typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], float, int, int]:
     """
     Minimize fun(x) -> (value, gradient) over the box [lower, upper]; (x, f, iterations, evaluations)
+    """
+def normal_quantile(p: typing.SupportsFloat | typing.SupportsIndex) -> float:
+    """
+    Inverse of the standard normal CDF
     """

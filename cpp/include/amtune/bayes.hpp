@@ -4,8 +4,9 @@
 // propose(X, y, pending, q, seed):
 //  1. Failed trials (NaN y) are imputed with the worst finite value observed, so the model learns
 //     to avoid the region where trials fail (the rule of Optuna/Vizier-style "infeasible = worst").
-//  2. Outputs go through the OutputTransform of warping.hpp (z-score, Yeo-Johnson, z-score); its
-//     exponent is chosen at every full fit by the GP's evidence (select_lambda).
+//  2. Outputs go through the half-rank warping and the OutputTransform of warping.hpp (values worse
+//     than the median by rank only; z-score, Yeo-Johnson, z-score); the exponent is chosen at every
+//     full fit by the GP's evidence (select_lambda).
 //  3. Hyperparameters (MAP, priors.hpp) are refitted with L-BFGS when enough new data arrived:
 //     a warm start from the previous fit (plus a start at lengthscales 1, see fit_hypers) at every
 //     call while n <= 200 and once every 5% growth beyond; a full fit (these starts, the prior mode
@@ -78,6 +79,10 @@ struct EngineOptions {
   // ablation on the noisy tuning suite found no measurable gain (benchmarks/results/quality.md).
   bool plugin_incumbent = false;
   bool output_warping = true;  // Yeo-Johnson output transform (else plain standardization)
+  // With output_warping: the half-rank warping of warping.hpp (Song et al. 2024) before the
+  // Yeo-Johnson transform, so that the values worse than the median count by rank only (issue 12's
+  // output-warping round: better on BBOB d = 2, 5, 10, no measurable change elsewhere).
+  bool half_rank = true;
   int threads = 0;           // 0: AMTUNE_NUM_THREADS or hardware_concurrency
   int max_fit_points = 128;
   int fit_restarts = 2;

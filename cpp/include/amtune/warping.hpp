@@ -15,6 +15,13 @@
 // the marginal likelihood of the original values including the Jacobian of the transform, as in
 // warped GPs (Snelson, Rasmussen & Ghahramani 2004); `fit` is the cheaper marginal Gaussian
 // maximum-likelihood choice of lambda in [0, 1].
+//
+// Half-rank warping (Song et al. 2024, "The Vizier Gaussian Process Bandit Algorithm",
+// arXiv:2408.11527, section 3, output warping): before that transform, the values worse than the
+// median are replaced by normal quantiles of their ranks, on the scale of the good half. A training
+// job that diverges (a loss of 1e6 among losses near 0.3) then weighs like any other bad value
+// instead of flattening the good values the acquisition must tell apart; the good half keeps its
+// values, so the warping is monotone and leaves the optimum's neighbourhood as it was.
 #pragma once
 
 #include <cmath>
@@ -44,6 +51,19 @@ struct Kumaraswamy {
     dlogb = -b * pb * l1;            // b * dw/db
   }
 };
+
+// Half-rank warping of a minimization's values (the warping above). With m the lower median (the
+// ((n + 1) / 2)-th smallest value, so that nothing depends on the size of a bad value) and s the
+// root mean square of (u - m) over the distinct values u <= m (over all distinct values if that is
+// 0), a value y > m whose dense rank among the k distinct values above m is r (the worst: r = 1)
+// becomes m - s * Phi^-1(q), q = (r - 1/2) / (2 k + [m is a value]) in (0, 1/2), so the warped bad
+// half is a half-normal of the good half's spread and ranks are kept; values <= m are unchanged.
+// Fewer than 3 values, or no spread, are returned as they are.
+Eigen::VectorXd half_rank_warp(const Eigen::VectorXd& y);
+
+// Inverse of the standard normal CDF for p in (0, 1): Acklam's rational approximation refined by
+// two Halley steps on erfc (tests/test_half_rank.py compares it with SciPy).
+double normal_quantile(double p);
 
 // Yeo-Johnson power transform of already z-scored data, then z-scored again.
 //

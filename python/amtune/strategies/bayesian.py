@@ -265,6 +265,12 @@ class BayesianSearch(Strategy):
     ``output_warping``
         Apply the Yeo-Johnson output transform with an exponent in ``{1, 1/2, 0}`` chosen by the
         model's evidence (default ``True``); ``False`` only standardizes.
+    ``half_rank``
+        With ``output_warping``, first replace the values worse than the median by normal
+        quantiles of their ranks on the scale of the better half (the half-rank warping of Google
+        Vizier's GP bandit, Song et al. 2024), so that a diverging training job's huge loss counts
+        as one more bad value instead of flattening the differences between good ones (default
+        ``True``; ``False`` is the default before issue 12's output-warping round).
     ``max_fit_points``
         Largest number of trials the hyperparameter fit uses (default 128: the best quarter plus a
         space-filling selection of the rest; the posterior uses every trial up to
@@ -423,6 +429,7 @@ class BayesianSearch(Strategy):
         num_threads: int | None = None,
         max_fit_points: int = 128,
         output_warping: bool = True,
+        half_rank: bool = True,
         big_history_threshold: int | None = DEFAULT_BIG_HISTORY_THRESHOLD,
         local_points: int = DEFAULT_LOCAL_POINTS,
         local_fraction: float = 0.9,
@@ -474,6 +481,9 @@ class BayesianSearch(Strategy):
         if not isinstance(output_warping, (bool, np.bool_)):
             raise TypeError(f"output_warping must be a bool, got {output_warping!r}")
         self.output_warping = bool(output_warping)
+        if not isinstance(half_rank, (bool, np.bool_)):
+            raise TypeError(f"half_rank must be a bool, got {half_rank!r}")
+        self.half_rank = bool(half_rank)
         self.big_history_threshold, self.local_points = check_big_history_options(
             big_history_threshold, local_points
         )
@@ -546,6 +556,7 @@ class BayesianSearch(Strategy):
             noise_prior_gamma=self.noise_prior == "gamma",
             noise_selection=_NOISE_SELECTION[self.noise_selection],
             unstructured=_UNSTRUCTURED[self.structure_test],
+            half_rank=self.half_rank,
         )
         self._set_region(self.local_fraction)
         self._n_init = (
