@@ -5,11 +5,11 @@ verbose=true`` adds each record's k nearest sample points' ``distances`` (neares
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from service_helpers import running_service
 
 from amtune.builtin import knn_inference as inf
 from amtune.builtin.knn import KnnModel
@@ -82,17 +82,6 @@ def test_cosine_and_inner_product_distances() -> None:
 
 
 # ====================================================================== an endpoint
-def _service(db: Path) -> Iterator[object]:
-    pytest.importorskip("uvicorn")
-    from amtune.serve.service import EndpointService
-
-    svc = EndpointService(db, seed=0).start()
-    try:
-        yield svc
-    finally:
-        svc.stop()
-
-
 def test_knn_endpoint_answers_verbose_json(tmp_path: Path) -> None:
     """The notebook's request (sm-k_nearest_neighbors_multi_class_classification, cell 36)."""
     import amtune
@@ -110,7 +99,7 @@ def test_knn_endpoint_answers_verbose_json(tmp_path: Path) -> None:
         {"train": amtune.TrainingInput(str(tmp_path / "train"), content_type="text/csv")},
         logs=False,
     )
-    for svc in _service(db):
+    with running_service(db) as svc:
         p = est.deploy(endpoint_name="knn", url=svc.url)  # type: ignore[attr-defined]
         try:
             p.serializer, p.deserializer = CSVSerializer(), JSONDeserializer()

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from service_helpers import running_service
 
 from amtune.container_modules.sagemaker_containers.beta import framework
 from amtune.container_modules.sagemaker_containers.beta.framework import (
@@ -109,17 +109,6 @@ def test_left_out_parts_say_what_is_provided(name: str) -> None:
 
 
 # ====================================================================== a job, an endpoint
-def _service(db: Path) -> Iterator[object]:
-    pytest.importorskip("uvicorn")
-    from amtune.serve.service import EndpointService
-
-    svc = EndpointService(db, seed=0).start()
-    try:
-        yield svc
-    finally:
-        svc.stop()
-
-
 def test_featurizer_trains_serves_and_batch_transforms(tmp_path: Path) -> None:
     import amtune
     from amtune.serve.deployment import ServiceClient
@@ -131,7 +120,7 @@ def test_featurizer_trains_serves_and_batch_transforms(tmp_path: Path) -> None:
     est = amtune.SKLearn("featurizer.py", source_dir=str(src), db=db, notices=False)
     est.fit(job_name="featurizer", logs=False)  # imports sagemaker_containers.beta.framework
     assert est.describe()["TrainingJobStatus"] == "Completed"
-    for svc in _service(db):
+    with running_service(db) as svc:
         p = est.deploy(endpoint_name="feat", url=svc.url)  # type: ignore[attr-defined]
         try:
             client = ServiceClient(svc.url)  # type: ignore[attr-defined]

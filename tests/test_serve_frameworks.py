@@ -8,11 +8,11 @@ from __future__ import annotations
 import io
 import json
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from service_helpers import running_service
 
 from amtune.serve.handler import Handler
 from amtune.serve.serializers import (
@@ -51,17 +51,6 @@ SCRIPT = textwrap.dedent(
     """
 )
 LOSS = [{"Name": "loss", "Regex": r"loss=(\S+)"}]
-
-
-def _service(db: Path) -> Iterator[object]:
-    pytest.importorskip("uvicorn")
-    from amtune.serve.service import EndpointService
-
-    svc = EndpointService(db, seed=0).start()
-    try:
-        yield svc
-    finally:
-        svc.stop()
 
 
 @pytest.fixture
@@ -151,7 +140,7 @@ def test_builtin_estimator_deploy_serves_and_predicts(tmp_path: Path) -> None:
     )
     est.set_hyperparameters(objective="binary:logistic", num_round=3)
     est.fit(chans, logs=False)
-    for svc in _service(db):
+    with running_service(db) as svc:
         p = est.deploy(endpoint_name="xgb", url=svc.url)  # type: ignore[attr-defined]
         out = p.predict([[2.0, 0.0, 0.0], [-2.0, 0.0, 0.0]])
         # the SDK's plain Predictor: Accept */*, so the image's default answer (CSV), as bytes
@@ -210,7 +199,7 @@ def test_sklearn_deploy_uses_numpy_serializers_and_raises_model_error(
         metric_definitions=LOSS, db=db, notices=False,
     )  # fmt: skip
     sk.fit(job_name="sk", logs=False)
-    for svc in _service(db):
+    with running_service(db) as svc:
         p = sk.deploy(endpoint_name="sk", url=svc.url)  # type: ignore[attr-defined]
         assert isinstance(p, SKLearnPredictor)
         assert p.content_type == "application/x-npy" and p.accept == ("application/x-npy",)
@@ -332,7 +321,7 @@ def test_pytorch_estimator_deploy_serves_its_entry_point(tmp_path: Path) -> None
         notices=False,
     )  # fmt: skip
     est.fit(logs=False)
-    for svc in _service(db):
+    with running_service(db) as svc:
         p = est.deploy(endpoint_name="torch", url=svc.url)  # type: ignore[attr-defined]
         assert isinstance(p, PyTorchPredictor)
         x = np.ones((3, 1, 2, 2), np.float32)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from service_helpers import running_service
 
 from amtune.serve.handler import Handler
 
@@ -97,17 +97,6 @@ def test_a_value_json_cannot_encode_is_still_a_500_naming_it(
 
 
 # ====================================================================== F3: an endpoint
-def _service(db: Path) -> Iterator[object]:
-    pytest.importorskip("uvicorn")
-    from amtune.serve.service import EndpointService
-
-    svc = EndpointService(db, seed=0).start()
-    try:
-        yield svc
-    finally:
-        svc.stop()
-
-
 def test_sklearn_endpoint_answers_the_dict_of_output_fn_as_json(tmp_path: Path) -> None:
     import amtune
     from amtune.serve.deployment import ServiceClient
@@ -118,7 +107,7 @@ def test_sklearn_endpoint_answers_the_dict_of_output_fn_as_json(tmp_path: Path) 
     db = tmp_path / "amtune.db"
     est = amtune.SKLearn("train.py", source_dir=str(src), db=db, notices=False)
     est.fit(job_name="sk-dict", logs=False)
-    for svc in _service(db):
+    with running_service(db) as svc:
         p = est.deploy(endpoint_name="sk-dict", url=svc.url)  # type: ignore[attr-defined]
         try:
             body, headers = ServiceClient(svc.url).invoke(  # type: ignore[attr-defined]

@@ -475,32 +475,44 @@ SUITE_NOTES = {
 #: used (a later change of default that applies to some suites only, see ``variant_in``).
 ABLATIONS: list[tuple[str, str, list[str | tuple[str, ...]]]] = [
     (
+        "amtune-bayes:half_rank=False",
+        "the default before the output-warping round: the model sees the values themselves (no "
+        "half-rank warping of the values worse than the median)",
+        ["amtune-bayes"],
+    ),
+    (
         "amtune-bayes",
-        "the current default, against the noise-sampling round's option (no default changed): "
+        "the current default (the half-rank output warping), against `deterministic=False`, "
+        "the setting advised for noisy metrics",
+        ["amtune-bayes:deterministic=False+half_rank=True"],
+    ),
+    (
+        "amtune-bayes:half_rank=False",
+        "the default before the output-warping round, against the noise-sampling round's option (no default changed): "
         "each full fit draws the noise model from its BIC posterior probability instead of "
         "keeping the more probable one (`noise_selection=sample`)",
         ["amtune-bayes:noise_selection=sample"],
     ),
     (
-        "amtune-bayes",
-        "the current default, against the probe round's option (no default changed): the last "
+        "amtune-bayes:half_rank=False",
+        "the default before the output-warping round, against the probe round's option (no default changed): the last "
         "point of the initial design re-evaluates the best finished trial, so that the noise "
         "model is chosen with one replicate (`noise_probe=True`)",
         ["amtune-bayes:noise_probe=True"],
     ),
     (
-        "amtune-bayes",
-        "the current default, against the structure round's options (no default changed): until a "
+        "amtune-bayes:half_rank=False",
+        "the default before the output-warping round, against the structure round's options (no default changed): until a "
         "permutation test finds structure, the design goes on (`structure_test=design`) or the "
         "model learns a noise variance and searches the whole space (`global`)",
         ["amtune-bayes:structure_test=global", "amtune-bayes:structure_test=design"],
     ),
     (
         "amtune-bayes:structure_test=off",
-        "the current default rerun with the structure round's build (BBOB d = 5 only): its row "
+        "the default of the structure round rerun with the structure round's build (BBOB d = 5 only): its row "
         "`amtune-bayes` is the stored default against this rerun of the same settings, so it "
         "measures how far stored runs drift from a rerun (they part at a full hyperparameter fit)",
-        ["amtune-bayes:structure_test=global", "amtune-bayes"],
+        ["amtune-bayes:structure_test=global", "amtune-bayes:half_rank=False"],
     ),
     (
         "amtune-bayes:structure_test=off#more",
@@ -513,7 +525,7 @@ ABLATIONS: list[tuple[str, str, list[str | tuple[str, ...]]]] = [
         "the default before the batch-counting round: every trial of a batch counts on its own "
         "for the trust region, in the order told; the batch suites only (one trial per proposal "
         "counts the same either way)",
-        ["amtune-bayes"],
+        ["amtune-bayes:half_rank=False"],
     ),
     (
         "amtune-bayes:region_counting=trial#more",
@@ -521,8 +533,8 @@ ABLATIONS: list[tuple[str, str, list[str | tuple[str, ...]]]] = [
         ["amtune-bayes:region_counting=batch#more"],
     ),
     (
-        "amtune-bayes",
-        "the current default (a tie expands the trust region)",
+        "amtune-bayes:half_rank=False",
+        "the default before the output-warping round (a tie expands the trust region)",
         ["amtune-bayes:deterministic=False+noise_prior=gamma"],
     ),
     (
@@ -530,7 +542,7 @@ ABLATIONS: list[tuple[str, str, list[str | tuple[str, ...]]]] = [
         "the default before the plateau round: a trial tying the best value counts as a failure "
         "of the trust region (TuRBO); only runs with such a tie differ",
         # with batches, that round's default counted each trial on its own
-        [("amtune-bayes:region_counting=trial", "amtune-bayes")],
+        [("amtune-bayes:region_counting=trial", "amtune-bayes:half_rank=False")],
     ),
     (
         "amtune-bayes:region_ties=fail#more",
@@ -609,20 +621,31 @@ ABLATIONS: list[tuple[str, str, list[str | tuple[str, ...]]]] = [
 VERSIONS = [
     (
         "amtune-bayes",
-        "now (TuRBO's batch rule for the trust region; a tie with the best value expands it)",
+        "now (the half-rank output warping; TuRBO's batch rule for the trust region; a tie with "
+        "the best value expands it)",
+    ),
+    # the default before the output-warping round
+    (
+        "amtune-bayes:half_rank=False",
+        "previous default (the values themselves: no half-rank output warping)",
     ),
     # the default before the batch-counting round; differs only with batches
     (
         "amtune-bayes:region_counting=trial",
-        "previous default (each trial of a batch counted on its own by the trust region)",
+        "default before the batch-counting round (each trial of a batch counted on its own by "
+        "the trust region)",
     ),
     # not a default: the setting the README advises for noisy metrics (a learned noise variance
     # always), run before the plateau round (its runs on the noisy suite have no ties, so they are
     # what it does now; on the deterministic suites a tie then shrank the region)
     (
+        "amtune-bayes:deterministic=False+half_rank=True",
+        "with `deterministic=False` (advised for noisy metrics), the current default otherwise",
+    ),
+    (
         "amtune-bayes:deterministic=False",
-        "with `deterministic=False` (advised for noisy metrics; its runs on the deterministic "
-        "tuning suite predate the plateau round's tie rule)",
+        "with `deterministic=False` before the output-warping round (its runs on the "
+        "deterministic tuning suite predate the plateau round's tie rule)",
     ),
     # the default before the plateau round (BoTorch's reading of the lengthscale prior, irrelevant
     # ranges excluded, a tie shrinking the trust region)
