@@ -451,3 +451,27 @@ def test_each_range_error_names_the_field_and_the_rule(tmp_path, depth, message)
     p.write_text(AMTUNE_YAML.replace("depth: {type: Integer, min: 1, max: 4}", f"depth: {depth}"))
     with pytest.raises(ConfigError, match=message):
         load_config(p)
+
+
+def test_fewer_combinations_than_training_jobs_is_rejected_as_sagemaker_does(tmp_path):
+    # SageMaker: "You don't have enough combinations of hyperparameter ranges" when integer and
+    # categorical ranges alone have fewer combinations than MaxNumberOfTrainingJobs
+    (tmp_path / "data" / "train").mkdir(parents=True, exist_ok=True)
+    doc = _with(
+        "HyperParameterTuningJobConfig.ParameterRanges",
+        {
+            "IntegerParameterRanges": [{"Name": "depth", "MinValue": "1", "MaxValue": "2"}],
+            "CategoricalParameterRanges": [{"Name": "opt", "Values": ["sgd", "adam"]}],
+        },
+    )
+    doc["HyperParameterTuningJobConfig"]["ResourceLimits"]["MaxNumberOfTrainingJobs"] = 5
+    with pytest.raises(ConfigError, match=r"MaxNumberOfTrainingJobs: the ranges have 4 combinations"):
+        parse_config(doc, tmp_path)
+    doc["HyperParameterTuningJobConfig"]["ResourceLimits"]["MaxNumberOfTrainingJobs"] = 4
+    assert parse_config(doc, tmp_path).tuner_kwargs["max_jobs"] == 4
+    # a continuous range makes the combinations unlimited
+    doc["HyperParameterTuningJobConfig"]["ParameterRanges"]["ContinuousParameterRanges"] = [
+        {"Name": "lr", "MinValue": "0.001", "MaxValue": "0.1"}
+    ]
+    doc["HyperParameterTuningJobConfig"]["ResourceLimits"]["MaxNumberOfTrainingJobs"] = 50
+    assert parse_config(doc, tmp_path).tuner_kwargs["max_jobs"] == 50

@@ -578,9 +578,18 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
         raise ConfigError(f"{P}.ParameterRanges", "required field is missing")
     with at(rpath):
         ranges = ranges_from_sagemaker(ranges_doc, rpath)
-        SearchSpace(ranges)
+        space = SearchSpace(ranges)
     if not ranges:
         raise ConfigError(rpath, "at least one range to tune is needed")
+    jobs = kw.get("max_jobs")
+    if htc.strategy != "Grid" and jobs is not None and space.is_finite and jobs > (space.size or 0):
+        # SageMaker's ValidationException: "You don't have enough combinations of hyperparameter
+        # ranges" (integer and categorical ranges only)
+        raise ConfigError(
+            f"{R}.MaxNumberOfTrainingJobs",
+            f"the ranges have {space.size} combinations, fewer than the {jobs} training jobs "
+            "(as in SageMaker: add ranges or values, or lower MaxNumberOfTrainingJobs)",
+        )
     kw["hyperparameter_ranges"] = ranges
     kw["static_hyperparameters"] = dict(tjd.static_hyper_parameters or {})
     if htc.early_stopping_type is not None:
