@@ -7,8 +7,6 @@ jobs (CreateTrainingJob, CreateHyperParameterTuningJob) of a script that prints 
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 import os
 import textwrap
@@ -22,9 +20,9 @@ import pytest
 
 boto3 = pytest.importorskip("boto3")
 pytest.importorskip("uvicorn")
-import botocore.session  # noqa: E402
 from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
+from service_helpers import query_protocol_client  # noqa: E402
 
 from amtune.serve.cloudwatch_api import query_request  # noqa: E402
 from amtune.serve.service import EndpointService  # noqa: E402
@@ -165,28 +163,10 @@ def jobs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Jobs]:
         os.chdir(cwd)
 
 
-def query_protocol_client(tmp_path: Path, url: str) -> Any:
-    """A ``cloudwatch`` client speaking the query protocol, as botocore did before CloudWatch's
-    JSON protocol: the installed service model with its protocol set to ``query``."""
-    src = Path(botocore.__file__).parent / "data" / "cloudwatch"
-    version = sorted(p.name for p in src.iterdir() if p.is_dir())[-1]
-    model = json.loads(gzip.open(src / version / "service-2.json.gz").read())
-    model["metadata"]["protocol"] = "query"
-    model["metadata"]["protocols"] = ["query"]
-    dest = tmp_path / "botocore-data" / "cloudwatch" / version
-    dest.mkdir(parents=True)
-    (dest / "service-2.json").write_text(json.dumps(model))
-    bs = botocore.session.Session()
-    bs.set_config_variable("data_path", str(tmp_path / "botocore-data"))
-    client = boto3.Session(botocore_session=bs).client("cloudwatch", endpoint_url=url, **KW)
-    assert client.meta.service_model.protocol == "query"
-    return client
-
-
 @pytest.fixture(params=["json", "query"])
 def cw(request: pytest.FixtureRequest, jobs: Jobs, tmp_path: Path) -> Any:
     if request.param == "query":
-        return query_protocol_client(tmp_path, jobs.svc.url)
+        return query_protocol_client(tmp_path, jobs.svc.url, **KW)
     return boto3.client("cloudwatch", endpoint_url=jobs.svc.url, **KW)
 
 

@@ -70,17 +70,14 @@ def _fail(path: str, value: Any, rule: str) -> ShapeError:
     )
 
 
-def check_tags(
-    tags: Any, path: str = "Tags", max_tags: int | None = MAX_TAGS
-) -> list[dict[str, str]]:
+def check_tags(tags: Any, path: str = "Tags") -> list[dict[str, str]]:
     """``tags`` (a request's ``Tags``; None is none) as a list of ``{Key, Value}`` dicts, or
-    :class:`ShapeError` naming the first broken rule; ``max_tags`` None: no limit on their
-    number."""
+    :class:`ShapeError` naming the first broken rule (at most ``MAX_TAGS`` tags)."""
     if tags is None:
         return []
     if not isinstance(tags, list):
         raise _fail(path, tags, "be a list of {Key, Value} objects")
-    if max_tags is not None and len(tags) > max_tags:
+    if len(tags) > MAX_TAGS:
         raise _fail(path, f"{len(tags)} tags", f"have length less than or equal to {MAX_TAGS}")
     out = []
     for i, tag in enumerate(tags, 1):
