@@ -346,6 +346,38 @@ def test_tie_rule_moves_the_trust_region_on_a_plateau(ties, grows):
         assert region.length < 0.8 and region.successes == 0
 
 
+def noisy_plateau(seed):
+    """1 everywhere, measured with normal noise of sd 0.01 (a new draw per evaluation)."""
+    rng = np.random.default_rng(seed)
+    return lambda p: 1.0 + 0.01 * float(rng.standard_normal())
+
+
+@pytest.mark.parametrize(("noise_ties", "grows"), [(True, True), (False, False)])
+def test_noise_ties_grow_the_trust_region_on_a_noisy_plateau(noise_ties, grows):
+    # no trial ties exactly and only luck improves: the region halves around the luckiest draw,
+    # unless trials within the learned noise of the incumbent tie it (and expand the region)
+    opt = run(
+        box(2), noisy_plateau(0), 40, seed=3, deterministic=False, region_noise_ties=noise_ties
+    )
+    opt.ask()  # the region counts the trials told before a proposal
+    region = opt.strategy.model_info()["trust_region"]
+    if grows:
+        assert region["length"] == 1.6
+    else:
+        assert region["length"] < 0.1 and region["successes"] == 0
+
+
+def test_noise_ties_change_nothing_with_a_noiseless_model():
+    a = run(box(2), sphere, 25, seed=4, deterministic=True, region_noise_ties=True)
+    b = run(box(2), sphere, 25, seed=4, deterministic=True)
+    assert [t.params for t in a.trials] == [t.params for t in b.trials]
+
+
+def test_noise_ties_must_be_a_bool():
+    with pytest.raises(TypeError, match="region_noise_ties"):
+        amtune.Optimizer(box(2), strategy="Bayesian", region_noise_ties="yes")
+
+
 def region_after_batches(counting, batches, d=2, seed=0):
     """The trust region after the initial design and then batches of told values: each batch is a
     list of offsets from the best value so far (negative: an improvement)."""

@@ -155,7 +155,7 @@ void bind_engine(py::module_& m) {
       .def("set_trust_region", &BayesEngine::set_trust_region, py::arg("local_fraction"), py::arg("tr_after"),
            py::arg("free_categorical"), py::arg("integer_neighbours") = false,
            py::arg("ties") = amtune::TieRule::Expand, py::arg("counting") = amtune::RegionCounting::Batch,
-           "Trust-region schedule of the exact mode (EngineOptions in bayes.hpp)")
+           py::arg("noise_ties") = false, "Trust-region schedule of the exact mode (EngineOptions in bayes.hpp)")
       .def_property_readonly("fitted", &BayesEngine::fitted)
       .def_property_readonly("threads", &BayesEngine::threads)
       .def_property_readonly("fit_count", &BayesEngine::fit_count)
@@ -176,7 +176,7 @@ void bind_engine(py::module_& m) {
                              "with NoiseSelection.Sample: the learned-noise model's probability at the last full fit")
       .def_property_readonly("map_value", &BayesEngine::map_value,
                              "negative log posterior of the last hyperparameter fit at its optimum")
-      .def_property_readonly("trust_region", &BayesEngine::trust_region, "the big-history trust region")
+      .def_property_readonly("trust_region", &BayesEngine::trust_region, "the trust region of the last proposal (TuRBO-1)")
       .def_property_readonly("structured", &BayesEngine::structured,
                              "whether the model has found structure (always true with Unstructured.Model)");
 }

@@ -17,7 +17,7 @@ void bind_local_model(py::module_& m) {
       .value("Trial", amtune::RegionCounting::Trial, "every trial on its own, in the order they finished")
       .value("Batch", amtune::RegionCounting::Batch,
              "the trials learnt since the previous proposal, together (TuRBO's batch rule)");
-  py::class_<amtune::TrustRegion>(m, "TrustRegion", "The big-history trust region (TuRBO-1)")
+  py::class_<amtune::TrustRegion>(m, "TrustRegion", "The trust region (TuRBO-1) of local proposals, in the exact and the big-history mode")
       .def_readonly("length", &amtune::TrustRegion::length, "side of the box in the encoded space")
       .def_readonly("successes", &amtune::TrustRegion::successes)
       .def_readonly("failures", &amtune::TrustRegion::failures)

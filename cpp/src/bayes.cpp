@@ -568,6 +568,7 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   });
   RowMatrix inc(ni, d);
   for (int i = 0; i < ni; ++i) inc.row(i) = X.row(idx[i]);
+  const double tie_tol = big ? 0.0 : noise_tie_tolerance(X, yi, yt);  // before any fantasy
 
   // 5. fantasies for pending trials (the nearest opt_.max_pending to the incumbent, see
   // pending_fantasies); every pending configuration is excluded from the proposals
@@ -613,7 +614,7 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
     if (big_) tr_ = TrustRegion();  // leaving the big-history mode (a shorter history): a new region
     // the region starts with the schedule, or once the model found structure (a fresh one)
     if (n < opt_.tr_after || !structured()) tr_ = TrustRegion();
-    tr_.update(yi, std::max(4, d), opt_.tr_ties, opt_.tr_counting);
+    tr_.update(yi, std::max(4, d), opt_.tr_ties, opt_.tr_counting, tie_tol);
     center_ = X.row(idx[0]).transpose();
   }
   // Steps 6 of the batch share one candidate pool per search (batch.hpp): screened once, updated
@@ -636,6 +637,29 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
   }
   gp_->truncate(n_model);
   return out.topRows(found);
+}
+
+double BayesEngine::noise_tie_tolerance(const RowMatrix& X, const VectorXd& yi, const VectorXd& yt) const {
+  if (!opt_.tr_noise_ties || !learns_noise() || yi.size() == 0) return 0.0;
+  // In the model's units (transformed, standardized y): a trial ties when it is not worse than
+  // the incumbent's posterior mean by more than 1.96 sqrt(2) s, the half-width of a two-sided 5%
+  // test of the difference of two observations with noise variance s^2. The posterior mean, not
+  // the observed value: under noise the lowest of n observations is the luckiest draw, about
+  // s sqrt(2 ln n) below its configuration's mean, and every later trial would look worse.
+  Eigen::Index ib = 0;
+  yi.minCoeff(&ib);
+  VectorXd mu, var;
+  const RowMatrix xb = X.row(ib);
+  gp_->predict(xb, mu, var);
+  const double width = 1.959963984540054 * std::sqrt(2.0 * hyper_.noise());
+  const double above = mu[0] + width - yt[ib];
+  if (!(above > 0.0)) return 0.0;
+  // to the units of y by the output transform's slope at the incumbent (its value is never
+  // above the median, which the half-rank warping leaves as it is)
+  VectorXd best(1);
+  best[0] = yi[ib];
+  const double tol = above * std::exp(-ot_.log_jacobian(best)[0]);
+  return std::isfinite(tol) ? tol : 0.0;
 }
 
 void BayesEngine::require_linear_model(const char* what) const {

@@ -192,7 +192,8 @@ AcqResult BayesEngine::propose_big(const Acquisition& acq, const SeenSet& seen, 
 }
 
 void BayesEngine::set_trust_region(double local_fraction, int tr_after, bool free_categorical,
-                                   bool integer_neighbours, TieRule ties, RegionCounting counting) {
+                                   bool integer_neighbours, TieRule ties, RegionCounting counting,
+                                   bool noise_ties) {
   if (!(local_fraction >= 0.0 && local_fraction <= 1.0))
     throw std::invalid_argument("local_fraction must be within [0, 1]");
   if (tr_after < 0) throw std::invalid_argument("tr_after must be >= 0");
@@ -202,6 +203,7 @@ void BayesEngine::set_trust_region(double local_fraction, int tr_after, bool fre
   opt_.tr_integer_neighbours = integer_neighbours;
   opt_.tr_ties = ties;
   opt_.tr_counting = counting;
+  opt_.tr_noise_ties = noise_ties;
 }
 
 }  // namespace amtune
@@ -215,7 +217,8 @@ void BayesEngine::set_trust_region(double local_fraction, int tr_after, bool fre
 
 namespace amtune {
 
-void TrustRegion::update(const Eigen::VectorXd& y, int fail_tol, TieRule ties, RegionCounting counting) {
+void TrustRegion::update(const Eigen::VectorXd& y, int fail_tol, TieRule ties, RegionCounting counting,
+                         double tie_tol) {
   const int n = static_cast<int>(y.size());
   if (n_seen < 0 || n_seen > n) {  // a new region (first big-mode proposal, or a history not extending ours)
     *this = TrustRegion();
@@ -223,9 +226,10 @@ void TrustRegion::update(const Eigen::VectorXd& y, int fail_tol, TieRule ties, R
     n_seen = n;
     return;
   }
-  // relative only, like the improvement margin: the rule must not depend on the units of y
-  // (values scaled by 2^-700 are all within 1e-12 of each other in absolute terms)
-  auto tie = [this](double v) { return std::abs(v - best) <= 1e-12 * std::abs(best); };
+  // relative, like the improvement margin: the rule must not depend on the units of y
+  // (values scaled by 2^-700 are all within 1e-12 of each other in absolute terms); `tie_tol`
+  // comes from the model's noise, in the units of y
+  auto tie = [this, tie_tol](double v) { return std::abs(v - best) <= std::max(1e-12 * std::abs(best), tie_tol); };
   auto improves = [this](double v) { return v < best - 1e-3 * std::abs(best); };
   if (counting == RegionCounting::Trial) {
     for (int i = n_seen; i < n; ++i) {

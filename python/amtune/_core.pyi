@@ -83,7 +83,7 @@ class BayesEngine:
         """
         Up to q new encoded points; y is NaN for a failed trial
         """
-    def set_trust_region(self, local_fraction: typing.SupportsFloat | typing.SupportsIndex, tr_after: typing.SupportsInt | typing.SupportsIndex, free_categorical: bool, integer_neighbours: bool = False, ties: TieRule = TieRule.Expand, counting: RegionCounting = RegionCounting.Batch) -> None:
+    def set_trust_region(self, local_fraction: typing.SupportsFloat | typing.SupportsIndex, tr_after: typing.SupportsInt | typing.SupportsIndex, free_categorical: bool, integer_neighbours: bool = False, ties: TieRule = TieRule.Expand, counting: RegionCounting = RegionCounting.Batch, noise_ties: bool = False) -> None:
         """
         Trust-region schedule of the exact mode (EngineOptions in bayes.hpp)
         """
@@ -148,7 +148,7 @@ class BayesEngine:
     @property
     def trust_region(self) -> TrustRegion:
         """
-        the big-history trust region
+        the trust region of the last proposal (TuRBO-1)
         """
     @property
     def uses_warping(self) -> bool:
@@ -614,7 +614,7 @@ class TieRule:
         ...
 class TrustRegion:
     """
-    The big-history trust region (TuRBO-1)
+    The trust region (TuRBO-1) of local proposals, in the exact and the big-history mode
     """
     @property
     def failures(self) -> int:

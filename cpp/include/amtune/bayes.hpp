@@ -112,6 +112,16 @@ struct EngineOptions {
   TieRule tr_ties = TieRule::Expand;
   // What counts as one success or failure of the region (RegionCounting, TrustRegion::update).
   RegionCounting tr_counting = RegionCounting::Batch;
+  // With a model that learns its noise variance s^2: a trial that is not worse than the
+  // incumbent's posterior mean by more than a two-sided 5% test of a difference of two noisy
+  // observations (1.96 sqrt(2) s, mapped to the units of y through the output transform's slope
+  // at the incumbent) ties it, and moves the region as tr_ties says. The uncertainty handling of
+  // UH-CMA-ES (Hansen et al. 2009, "A Method for Handling Uncertainty in Evolutionary
+  // Optimization...", IEEE TEC 13(1)): when the noise dominates the differences between
+  // candidates, the step size grows instead of shrinking. Without it, on a plateau measured
+  // with noise no trial ties and none improves by more than luck, so the region shrinks around
+  // the luckiest draw of the plateau.
+  bool tr_noise_ties = false;
   // Pending trials conditioned on as fantasies: the nearest to the incumbent (pending_fantasies).
   int max_pending = 64;
   // A range whose fitted lengthscale is at least this (on the encoded unit scale; 0: never) is one
@@ -182,13 +192,16 @@ class BayesEngine {
   // Trust-region schedule (see EngineOptions); validated here.
   void set_trust_region(double local_fraction, int tr_after, bool free_categorical,
                         bool integer_neighbours = false, TieRule ties = TieRule::Expand,
-                        RegionCounting counting = RegionCounting::Batch);
+                        RegionCounting counting = RegionCounting::Batch, bool noise_ties = false);
 
  private:
   // Steps 1-4 of propose: imputed values yi, transformed yt, whether big and whether refitted.
   void fit_model(const RowMatrix& X, const Eigen::VectorXd& y, std::uint64_t seed, Eigen::VectorXd& yi,
                  Eigen::VectorXd& yt, bool& big, bool& refit);
   void require_linear_model(const char* what) const;
+  // The trust region's tie tolerance above the best value, in units of y (EngineOptions::
+  // tr_noise_ties): 0 unless the option is on and the model learns its noise variance.
+  double noise_tie_tolerance(const RowMatrix& X, const Eigen::VectorXd& yi, const Eigen::VectorXd& yt) const;
   // `noisy`: a model that learns its noise variance, whatever the options (the big-history mode's
   // local model; an unstructured model with Unstructured::Global).
   void fit_hypers(const RowMatrix& X, const Eigen::VectorXd& yt, bool full, std::uint64_t seed, bool noisy = false);

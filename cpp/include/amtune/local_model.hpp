@@ -78,9 +78,10 @@ struct TrustRegion {
   double best = std::numeric_limits<double>::infinity();
   // Count the trials n_seen..n-1 of y (minimization, failures imputed), given the fail tolerance
   // in trials; a trial that ties the incumbent counts as `ties` says (TieRule), and the trials
-  // count together or one by one as `counting` says (RegionCounting).
+  // count together or one by one as `counting` says (RegionCounting). A trial within `tie_tol`
+  // (units of y) of the incumbent also ties it (EngineOptions::tr_noise_ties).
   void update(const Eigen::VectorXd& y, int fail_tol, TieRule ties = TieRule::Expand,
-              RegionCounting counting = RegionCounting::Batch);
+              RegionCounting counting = RegionCounting::Batch, double tie_tol = 0.0);
 
  private:
   // One success, failure (of `trials` trials) or neither, then the resize rules.

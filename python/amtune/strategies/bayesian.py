@@ -314,6 +314,13 @@ class BayesianSearch(Strategy):
         before this option), so that in a batch with one improving trial the others count as
         failures. With one trial learnt per proposal (``ask(1)`` then ``tell``, or parallel
         training jobs finishing one at a time) the two are the same.
+    ``region_noise_ties``
+        ``False`` (default). ``True``: when the model learns a noise variance s^2, a trial whose
+        value is within 1.96 sqrt(2) s of the incumbent's (the difference of two noisy observations
+        is not significant at 5%) ties it, and moves the region as ``region_ties`` says: with
+        ``"expand"``, such trials grow the region as UH-CMA-ES grows its step size when noise
+        dominates the ranking (Hansen et al. 2009). On a plateau measured with noise no trial ties
+        exactly, so without it the region shrinks around the luckiest draw of the plateau.
     ``plugin_incumbent``
         ``True``: when the model learns a noise variance, EI's incumbent and the trust region's
         centre are the evaluated configuration with the lowest posterior mean (the plug-in rule of
@@ -438,6 +445,7 @@ class BayesianSearch(Strategy):
         integer_region: str = "box",
         region_ties: str = "expand",
         region_counting: str = "batch",
+        region_noise_ties: bool = False,
         region_schedule: str = "fixed",
         plugin_incumbent: bool = False,
         irrelevant_lengthscale: float | None = DEFAULT_IRRELEVANT_LENGTHSCALE,
@@ -503,6 +511,9 @@ class BayesianSearch(Strategy):
         self.integer_region = check_choice("integer_region", integer_region, ("box", "neighbours"))
         self.region_ties = check_choice("region_ties", region_ties, _TIE_RULES)
         self.region_counting = check_choice("region_counting", region_counting, _COUNTING)
+        if not isinstance(region_noise_ties, (bool, np.bool_)):
+            raise TypeError(f"region_noise_ties must be a bool, got {region_noise_ties!r}")
+        self.region_noise_ties = bool(region_noise_ties)
         self.region_schedule = check_choice(
             "region_schedule", region_schedule, ("fixed", "alternate", "adaptive")
         )
@@ -673,6 +684,7 @@ class BayesianSearch(Strategy):
             self.integer_region == "neighbours",
             _TIE_RULES[self.region_ties],
             _COUNTING[self.region_counting],
+            self.region_noise_ties,
         )
 
     def _model(self, n: int, history: History, pending: np.ndarray) -> np.ndarray:
@@ -709,22 +721,21 @@ class BayesianSearch(Strategy):
         ``pending_fantasies``, the number of pending trials it conditioned on as Kriging-believer
         fantasies (all of them up to 64; beyond, the 64 nearest the incumbent), ``structured``,
         whether the model has found structure (always ``True`` with ``structure_test="off"``),
-        and in the big-history mode ``trust_region`` (``length``, ``successes``, ``failures``,
-        ``restarts``)."""
+        and ``trust_region`` (``length``, ``successes``, ``failures``, ``restarts``): the region
+        of the last proposal (in the exact mode, as of the last proposal made inside it)."""
         info: dict[str, Any] = {
             "mode": "big-history" if self._engine.big_mode else "exact",
             "model_points": int(self._engine.model_points),
             "pending_fantasies": int(self._engine.pending_fantasies),
             "structured": bool(self._engine.structured),
         }
-        if self._engine.big_mode:
-            tr = self._engine.trust_region
-            info["trust_region"] = {
-                "length": tr.length,
-                "successes": tr.successes,
-                "failures": tr.failures,
-                "restarts": tr.restarts,
-            }
+        tr = self._engine.trust_region
+        info["trust_region"] = {
+            "length": tr.length,
+            "successes": tr.successes,
+            "failures": tr.failures,
+            "restarts": tr.restarts,
+        }
         return info
 
     def hyperparameters(self) -> dict[str, Any]:
