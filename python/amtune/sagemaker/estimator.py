@@ -58,7 +58,7 @@ from amtune.runners.command import CommandRunner
 from amtune.runners.spec import Runner
 from amtune.sagemaker import sourcedir, toolkit
 from amtune.sagemaker.exceptions import UnexpectedStatusException
-from amtune.sagemaker.inputs import input_data_config, resolve_inputs_with_types
+from amtune.sagemaker.inputs import input_data_config, local_output_dir, resolve_inputs_with_types
 from amtune.sagemaker.names import LOCAL_INSTANCE_TYPES, hosting_instance_type
 from amtune.sagemaker.training import (
     TrainingJobRun,
@@ -372,7 +372,9 @@ class EstimatorBase:
         self.max_run = max_run
         self.max_retry_attempts = max_retry_attempts
         self.base_job_name = base_job_name
-        self.output_path = None if output_path is None else os.fspath(output_path)
+        self.output_path = (
+            None if output_path is None else local_output_dir(output_path, "output_path")
+        )
         self.container_log_level = container_log_level
         self.command = command
         self.db = db

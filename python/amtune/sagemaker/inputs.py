@@ -78,6 +78,21 @@ def local_uri(uri: Any, where: str, what: str = "S3 data") -> Path:
     return Path(uri.removeprefix("file://")).expanduser()
 
 
+def local_output_dir(uri: Any, where: str) -> str:
+    """An output location (``output_path``) as an absolute local directory: a ``file://`` URL is
+    its host and path joined, as SageMaker's local mode reads it (``file://model/`` is ``./model``,
+    ``file:///abs`` is ``/abs``), and a relative path is taken from the current directory now, so
+    the training script (which runs in its code directory) gets paths that exist.
+
+    >>> import os
+    >>> local_output_dir("file://model/", "output_path") == os.path.join(os.getcwd(), "model")
+    True
+    >>> local_output_dir("file:///tmp/out", "output_path")
+    '/tmp/out'
+    """
+    return os.path.abspath(local_uri(uri, where, "an S3 output location"))
+
+
 def prefix_files(prefix: str | os.PathLike[str]) -> list[tuple[Path, str]]:
     """The files an S3 key prefix selects, with the name each gets in a channel's directory.
 

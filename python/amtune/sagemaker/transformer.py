@@ -41,7 +41,7 @@ from typing import Any
 from amtune import container_modules
 from amtune.sagemaker.data_processing import DataProcessing, describe
 from amtune.sagemaker.exceptions import UnexpectedStatusException
-from amtune.sagemaker.inputs import prefix_files
+from amtune.sagemaker.inputs import local_output_dir, prefix_files
 from amtune.sagemaker.names import LOCAL_ACCOUNT
 from amtune.sagemaker.session import Session, base_name_from_image, name_from_base
 
@@ -142,7 +142,9 @@ class Transformer:
         self.instance_type = instance_type
         self.strategy = strategy
         self.assemble_with = assemble_with
-        self.output_path = None if output_path is None else os.fspath(output_path)
+        self.output_path = (
+            None if output_path is None else local_output_dir(output_path, "output_path")
+        )
         self._reset_output_path = False
         self.output_kms_key = output_kms_key
         self.accept = accept

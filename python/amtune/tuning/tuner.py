@@ -86,7 +86,7 @@ from amtune.sagemaker.document import (
     tuning_job_config,
 )
 from amtune.sagemaker.estimator import delete_endpoint_removed
-from amtune.sagemaker.inputs import prefix_files
+from amtune.sagemaker.inputs import local_output_dir, prefix_files
 from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE, hosting_instance_type
 from amtune.space import CategoricalParameter, SearchSpace
 from amtune.store import NotFoundError, Store
@@ -415,7 +415,9 @@ class HyperparameterTuner(TunerReportMixin):
             if value is not None and "\0" in os.fspath(value):
                 raise FieldError(field_name, "the path contains a NUL character")
         self.output_path = (
-            None if output_path is None else str(Path(output_path).expanduser().resolve())
+            None
+            if output_path is None
+            else str(Path(local_output_dir(output_path, "output_path")).resolve())
         )
         self.working_dir = (
             None if working_dir is None else str(Path(working_dir).expanduser().resolve())
