@@ -262,7 +262,8 @@ def test_a_callable_bad_jobs_stop_at_the_first_rung_good_ones_reach_max_resource
         else:  # reached MaxResource: ended Completed, before its 12 epochs
             assert decision is not None and decision.action is JobAction.COMPLETE
             assert r["status"] == "Completed" and r["failure_reason"] is None
-            assert 9 <= len(series) < 12
+            # left to end by itself (its 3 more epochs take far less than stop_grace_seconds)
+            assert 9 <= len(series) <= 12
     assert first_rung_stops >= 2
     stopped = [r for r in rows if r["status"] == "Stopped"]
     done = [r for r in rows if r["status"] == "Completed"]
@@ -372,3 +373,69 @@ def test_a_store_written_before_rule_decisions_were_recorded_still_resumes(tmp_p
     rows = back.store.training_jobs("old")
     assert len(rows) == 8 and all(r["status"] in ("Completed", "Stopped") for r in rows)
     assert sum(r["restarts"] for r in rows) == 2
+
+
+SAVES_AFTER_ITS_LOOP = """\
+import argparse, os, sys, time
+ap = argparse.ArgumentParser()
+ap.add_argument("--x", type=float)
+ap.add_argument("--epochs", type=int)
+a = ap.parse_args()
+for epoch in range(a.epochs):
+    print(f"epoch {epoch} loss={(1.2 - a.x) * 10 / (epoch + 1)}", flush=True)
+    time.sleep(0.05)
+time.sleep(0.5)  # saving the model takes a while
+with open(os.path.join(os.environ["SM_MODEL_DIR"], "model.txt"), "w") as f:
+    f.write("saved")
+"""
+
+
+def _command_tuner(tmp_path, epochs, grace, max_resource=None):
+    config = {"min_resource": 1} if max_resource is None else {"max_resource": max_resource}
+    return HyperparameterTuner(
+        "loss",
+        X,
+        objective_type="Minimize",
+        strategy="Hyperband",
+        strategy_config=config,
+        static_hyperparameters={"epochs": epochs},
+        max_jobs=4,
+        max_parallel_jobs=2,
+        random_seed=1,
+        quiet=True,
+        db=tmp_path / "a.db",
+        stop_grace_seconds=grace,
+        metric_definitions=[{"Name": "loss", "Regex": r"loss=(\S+)"}],
+    )
+
+
+def test_a_job_whose_loop_ends_at_max_resource_saves_its_model(tmp_path):
+    # epochs = MaxResource (the README's advice): the job reports MaxResource on its last line
+    # and then saves; it is left to end by itself (notebook sweep 13: an immediate SIGTERM lost
+    # every full-length job's model)
+    script = tmp_path / "train.py"
+    script.write_text(SAVES_AFTER_ITS_LOOP)
+    t = _command_tuner(tmp_path, epochs=3, grace=5.0)
+    t.fit([sys.executable, str(script)], job_name="hbsave")
+    done = [r for r in t.store.training_jobs("hbsave") if r["status"] == "Completed"]
+    assert done
+    for r in done:
+        assert len(t.store.metrics("hbsave", r["seq"], "loss")) == 3
+        with open(os.path.join(r["job_dir"], "model", "model.txt")) as f:
+            assert f.read() == "saved"
+
+
+def test_a_job_training_beyond_max_resource_is_stopped_after_the_wait(tmp_path):
+    # 200 epochs of 0.05 s against MaxResource 3: stopped about stop_grace_seconds (1 s, more
+    # than one epoch) after its third epoch, Completed, with its series kept
+    script = tmp_path / "train.py"
+    script.write_text(SAVES_AFTER_ITS_LOOP)
+    t = _command_tuner(tmp_path, epochs=200, grace=1.0, max_resource=3)
+    t.fit([sys.executable, str(script)], job_name="hblong")
+    rows = t.store.training_jobs("hblong")
+    done = [r for r in rows if r["status"] == "Completed"]
+    assert done and all(r["status"] in ("Completed", "Stopped") for r in rows)
+    for r in done:
+        n = len(t.store.metrics("hblong", r["seq"], "loss"))
+        assert 3 <= n < 200
+        assert r["failure_reason"] is None

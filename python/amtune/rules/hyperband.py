@@ -31,7 +31,10 @@ slots to promising ones. amtune implements it as ASHA (asynchronous successive h
   recorded by every training job of the tuning job count (running, ended and stopped ones alike);
   each bracket has its own rungs. A NaN value stops the job and is not recorded.
 * **MaxResource.** A training job that emits the objective at a resource ``>= R`` has used its
-  budget: it is ended with status ``Completed`` (if it does not end by itself first).
+  budget and ends with status ``Completed``. It is left to end by itself (a script whose loop
+  ends there saves its model after its last emission) for the time of one more resource unit
+  (its mean so far), at least ``stop_grace_seconds`` and at most 120 s; one still running then
+  trains beyond the budget and is stopped.
 * **Stopped jobs** (as with early stopping) have status ``Stopped`` and the reason in
   ``FailureReason``; they keep their metric series, their final objective is their last emission,
   their objective status is ``Succeeded`` and the strategy observes that value (a finished

@@ -56,6 +56,9 @@ POLL = 0.5
 #: Events handled in one transaction at most.
 MAX_BATCH = 10000
 
+#: the longest a training job that used its whole budget is left to end by itself (SageMaker's
+#: StopTrainingJob leaves a job 120 s between SIGTERM and SIGKILL to save its model)
+COMPLETE_WAIT_MAX = 120.0
 _STOP_CAUSE = {JobAction.STOP: StopCause.RULE_STOP, JobAction.COMPLETE: StopCause.RULE_COMPLETE}
 
 MetricRow = tuple[str, int, str, int | None, float, float]
@@ -285,6 +288,8 @@ class Driver:
             reason = f"the tuning job reached MaxRuntimeInSeconds ({limit:g} s)"
             self._end_early(TuningJobStop(TuningJobStatus.COMPLETED, reason))
         for js in run.running:
+            if js.complete is not None and js.complete_at is not None and now >= js.complete_at:
+                self._stop_job(js, js.complete)
             if js.deadline is not None and now >= js.deadline and js.stop is None:
                 reason = (
                     f"the training job exceeded its MaxRuntimeInSeconds "
@@ -316,7 +321,13 @@ class Driver:
     def _next_events(self, run: TuningRun, next_poll: float) -> list[RunnerEvent]:
         """Wait for events until the next poll or training-job deadline; take what has come."""
         timeout = max(0.0, min(next_poll - time.time(), POLL))
-        deadlines = [j.deadline for j in run.running if j.deadline and j.stop is None]
+        deadlines = [
+            t
+            for j in run.running
+            if j.stop is None
+            for t in (j.deadline, j.complete_at)
+            if t is not None
+        ]
         if deadlines:
             timeout = max(0.0, min(timeout, min(deadlines) - time.time()))
         try:
@@ -483,7 +494,18 @@ class Driver:
         self.store.set_rule_decision(
             self.name, js.seq, decision.rule, decision.action, decision.reason, decision.resource
         )
-        self._stop_job(js, StopRequest(_STOP_CAUSE[decision.action], decision.reason))
+        request = StopRequest(_STOP_CAUSE[decision.action], decision.reason)
+        if decision.action is JobAction.COMPLETE and decision.resource:
+            # its budget is used up: a job whose own loop ends there saves its model and exits,
+            # which an immediate SIGTERM would cut short (the model lost). It gets the time of one
+            # more resource unit (its mean so far), at least stop_grace_seconds and at most
+            # COMPLETE_WAIT_MAX, to end by itself; a job still running then trains beyond the
+            # budget and is stopped.
+            per_unit = (time.time() - (js.start_time or time.time())) / decision.resource
+            wait = min(max(per_unit, self.t.stop_grace_seconds), COMPLETE_WAIT_MAX)
+            js.complete, js.complete_at = request, time.time() + wait
+            return
+        self._stop_job(js, request)
 
     def _on_end(self, run: TuningRun, js: TrainingJobState, ev: JobEnded) -> None:
         now = time.time()
