@@ -5,6 +5,7 @@ in the SDK's v1 spelling: ``get_execution_role``, ``sagemaker.estimator`` / ``.i
 from __future__ import annotations
 
 import importlib
+import re
 import warnings
 
 import pytest
@@ -155,6 +156,18 @@ def test_a_tuning_job_is_named_after_its_estimators_jobs(tmp_path, monkeypatch):
         "loss", ranges, objective_type="Minimize", base_tuning_job_name="a" * 40
     )
     assert len(long._default_name()) == 32
+    # the SDK's name_from_base(base, 32, short=True): 20 characters of the base and the minute
+    # (notebook sweep 13: three tuning jobs "custom-automl-rf/-gb/-en" became indistinguishable)
+    rf = amtune.HyperparameterTuner(
+        "loss", ranges, objective_type="Minimize", base_tuning_job_name="custom-automl-rf",
+        db=tmp_path / "a.db",
+    )  # fmt: skip
+    name = rf._default_name()
+    assert re.fullmatch(r"custom-automl-rf-\d{6}-\d{4}", name), name
+    # taken (a second tuning job of that base in the same minute): still unique, within 32
+    rf.store.create_tuning_job(name, {}, 0.0)
+    other = rf._default_name()
+    assert other != name and other.startswith("custom-automl") and len(other) <= 32
 
 
 def test_s3_helpers_work_on_local_paths(tmp_path):
@@ -185,3 +198,32 @@ def test_s3_helpers_work_on_local_paths(tmp_path):
         S3Uploader.upload(str(tmp_path / "src" / "train.csv"), "s3://bucket/data")
     with pytest.raises(ValueError, match="no such file"):
         S3Downloader.download(str(bucket / "none"), str(tmp_path / "x"))
+
+
+def test_tuner_config_classes_have_the_sdks_names_and_methods():
+    """``sagemaker.tuner``'s configuration classes with ``to_input_req`` / ``from_job_desc``
+    (notebook sweep 13: a notebook imports TuningJobCompletionCriteriaConfig from the tuner)."""
+    from amtune.tuner import (
+        HyperbandStrategyConfig,
+        InstanceConfig,
+        StrategyConfig,
+        TuningJobCompletionCriteriaConfig,
+    )
+
+    cc = TuningJobCompletionCriteriaConfig(
+        max_number_of_training_jobs_not_improving=5, target_objective_metric_value=0.9
+    )
+    req = cc.to_input_req()
+    assert req == {
+        "TargetObjectiveMetricValue": 0.9,
+        "BestObjectiveNotImproving": {"MaxNumberOfTrainingJobsNotImproving": 5},
+    }
+    assert TuningJobCompletionCriteriaConfig.from_job_desc(req) == cc
+    hb = HyperbandStrategyConfig(max_resource=30, min_resource=3)
+    assert hb.to_input_req() == {"MinResource": 3, "MaxResource": 30}
+    assert HyperbandStrategyConfig.from_job_desc(hb.to_input_req()) == hb
+    assert StrategyConfig(hb).to_input_req() == {"HyperbandStrategyConfig": hb.to_input_req()}
+    with pytest.raises(ValueError, match=r"HyperbandStrategyConfig\.MinResource: is required"):
+        HyperbandStrategyConfig.from_job_desc({"MaxResource": 30})
+    ic = InstanceConfig(instance_count=1, instance_type="ml.m5.xlarge")
+    assert InstanceConfig.from_job_desc(ic.to_input_req()) == ic

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from amtune.sagemaker.config import (
     HyperbandStrategyConfig,
+    InstanceConfig,
     StrategyConfig,
+    TuningJobCompletionCriteriaConfig,
     WarmStartConfig,
     WarmStartTypes,
 )
@@ -22,8 +24,10 @@ __all__ = [
     "ContinuousParameter",
     "HyperbandStrategyConfig",
     "HyperparameterTuner",
+    "InstanceConfig",
     "IntegerParameter",
     "StrategyConfig",
+    "TuningJobCompletionCriteriaConfig",
     "WarmStartConfig",
     "WarmStartTypes",
 ]

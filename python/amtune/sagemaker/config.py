@@ -183,6 +183,24 @@ class TuningJobCompletionCriteriaConfig:
             target_objective_metric_value=t,
         )
 
+    def to_input_req(self) -> dict[str, Any]:
+        """The request's ``TuningJobCompletionCriteria`` (the SDK's name for :meth:`to_sagemaker`).
+
+        >>> TuningJobCompletionCriteriaConfig(5, True, 0.42).to_input_req()
+        {'TargetObjectiveMetricValue': 0.42,
+         'BestObjectiveNotImproving': {'MaxNumberOfTrainingJobsNotImproving': 5},
+         'ConvergenceDetected': {'CompleteOnConvergence': 'Enabled'}}
+        """
+        return self.to_sagemaker()
+
+    @classmethod
+    def from_job_desc(
+        cls, completion_criteria_config: Mapping[str, Any]
+    ) -> TuningJobCompletionCriteriaConfig:
+        """From a description's ``TuningJobCompletionCriteria`` (the SDK's name for
+        :meth:`from_sagemaker`)."""
+        return cls.from_sagemaker(completion_criteria_config)
+
 
 class WarmStartTypes(str, enum.Enum):
     """SageMaker's warm start types (the SDK's ``WarmStartTypes``); a member compares equal to its
@@ -324,6 +342,37 @@ class WarmStartConfig:
         return w
 
 
+@dataclass
+class InstanceConfig:
+    """The SDK's ``InstanceConfig`` (a training job definition's instance count, type and volume
+    size in GB). Kept for the notebooks that build one; instances have no local meaning.
+
+    >>> InstanceConfig(1, "ml.m5.xlarge").to_input_req()
+    {'InstanceCount': 1, 'InstanceType': 'ml.m5.xlarge', 'VolumeSizeInGB': 30}
+    """
+
+    instance_count: int | None = None
+    instance_type: str | None = None
+    volume_size: int = 30
+
+    def to_input_req(self) -> dict[str, Any]:
+        return {
+            "InstanceCount": self.instance_count,
+            "InstanceType": self.instance_type,
+            "VolumeSizeInGB": self.volume_size,
+        }
+
+    @classmethod
+    def from_job_desc(cls, instance_config: Mapping[str, Any]) -> InstanceConfig:
+        if not isinstance(instance_config, Mapping):
+            raise FieldTypeError("InstanceConfig", f"must be an object, got {instance_config!r}")
+        return cls(
+            instance_count=instance_config.get("InstanceCount"),
+            instance_type=instance_config.get("InstanceType"),
+            volume_size=instance_config.get("VolumeSizeInGB", 30),
+        )
+
+
 @dataclass(frozen=True)
 class HyperbandStrategyConfig:
     """SageMaker's ``HyperbandStrategyConfig`` (arguments as in the SageMaker Python SDK).
@@ -437,12 +486,38 @@ class HyperbandStrategyConfig:
         }
 
     def to_sagemaker(self) -> dict[str, Any]:
+        return {"HyperbandStrategyConfig": self.to_input_req()}
+
+    def to_input_req(self) -> dict[str, Any]:
+        """The request's ``HyperbandStrategyConfig`` object (the SDK's method).
+
+        >>> HyperbandStrategyConfig(max_resource=10, min_resource=1).to_input_req()
+        {'MinResource': 1, 'MaxResource': 10}
+        """
         inner: dict[str, int] = {}
         if self.min_resource is not None:
             inner["MinResource"] = int(self.min_resource)
         if self.max_resource is not None:
             inner["MaxResource"] = int(self.max_resource)
-        return {"HyperbandStrategyConfig": inner}
+        return inner
+
+    @classmethod
+    def from_job_desc(cls, hyperband_strategy_config: Mapping[str, Any]) -> HyperbandStrategyConfig:
+        """From a description's ``HyperbandStrategyConfig`` object (the SDK's method).
+
+        >>> HyperbandStrategyConfig.from_job_desc({"MaxResource": 10, "MinResource": 1})
+        HyperbandStrategyConfig(max_resource=10, min_resource=1)
+        """
+        path = "HyperbandStrategyConfig"
+        if not isinstance(hyperband_strategy_config, Mapping):
+            raise FieldTypeError(path, f"must be an object, got {hyperband_strategy_config!r}")
+        missing = [k for k in ("MinResource", "MaxResource") if k not in hyperband_strategy_config]
+        if missing:
+            raise FieldError(f"{path}.{missing[0]}", "is required")
+        return cls(
+            min_resource=hyperband_strategy_config["MinResource"],
+            max_resource=hyperband_strategy_config["MaxResource"],
+        )
 
 
 @dataclass(frozen=True)

@@ -835,8 +835,14 @@ class HyperparameterTuner(TunerReportMixin):
 
     # ------------------------------------------------------------------ config
     def _default_name(self) -> str:
+        # the SDK's name_from_base(base, max_length=32, short=True): 20 characters of the base
+        # and the minute (local time)
+        name = f"{self.base_tuning_job_name[:20]}-{time.strftime('%y%m%d-%H%M')}"
+        if TUNING_JOB_NAME_RE.fullmatch(name) and not self.store.has_tuning_job(name):
+            return name
+        # a second tuning job of that base in the same minute (SageMaker would refuse the
+        # name): <base>-<seconds>-<4 hex digits>, still at most 32 characters
         stamp = time.strftime("%y%m%d-%H%M%S", time.gmtime())
-        # <base>-<stamp>-<4 hex digits>: at most 32 characters (SageMaker's limit)
         base = self.base_tuning_job_name[: 32 - len(stamp) - 6].rstrip("-")
         return f"{base}-{stamp}-{os.urandom(2).hex()}"
 
