@@ -180,6 +180,15 @@ BAD_CASES = [
         r"line 1: the label \(column 1\) is not a number: 'label' \(CSV channels have no header row\)",
     ),
     ("t.csv", "1,2,x\n", {}, r"t\.csv, line 1: column 3 is not a number: 'x'"),
+    # pandas >= 2 writes get_dummies' bool columns as True/False, which pandas' own reader takes
+    # for 1/0 and SageMaker's XGBoost for 0 (notebook sweep 13): refused, saying so
+    (
+        "t.csv",
+        "0,66,3\n1,70,True\n",
+        {},
+        r"t\.csv, line 2: column 3 is not a number: 'True' \(a boolean: write it as 1/0",
+    ),
+    ("t.csv", "False,66,3\n", {}, r"line 1: the label \(column 1\) is not a number: 'False' \(a boolean"),
     ("t.libsvm", "1 0:1 3:2\n0 -1:2\n", {}, r"t\.libsvm, line 2: feature index -1 is out of range"),
     (
         "t.libsvm",

@@ -31,6 +31,8 @@ missing value), every file has the first file's number of columns, and a label i
 from __future__ import annotations
 
 import math
+import mmap
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -238,9 +240,14 @@ def _read_csv(files: list[Path], channel: str, allow_missing: bool, weights: boo
         except (ValueError, pd.errors.ParserError):
             fast_ok = False
             block = np.empty((0, 0))
-        # pandas pads short rows with NaN and says nothing of the line of a bad value: on any
-        # doubt, scan the file line by line for the first broken rule.
-        if not fast_ok or np.isnan(block).any() or (width is not None and block.shape[1] != width):
+        # pandas pads short rows with NaN, reads True/False as 1/0 and says nothing of the line
+        # of a bad value: on any doubt, scan the file line by line for the first broken rule.
+        if (
+            not fast_ok
+            or np.isnan(block).any()
+            or (width is not None and block.shape[1] != width)
+            or _has_boolean_field(f)
+        ):
             block = _scan_csv(f, channel, allow_missing, width, first)
         if block.shape[0] == 0:
             continue
@@ -267,6 +274,12 @@ def _read_csv(files: list[Path], channel: str, allow_missing: bool, weights: boo
             )
         return Dataset(data[:, 2:], data[:, 0].copy(), CSV, w.copy())
     return Dataset(data[:, 1:], data[:, 0].copy(), CSV)
+
+
+_BOOLEAN_HINT = (
+    " (a boolean: write it as 1/0, e.g. df.astype(int) before to_csv; SageMaker's XGBoost would "
+    "read it as 0)"
+)
 
 
 def _scan_csv(
@@ -296,6 +309,8 @@ def _scan_csv(
                     v = _float(t)
                     if v is None or not math.isfinite(v):
                         hint = " (CSV channels have no header row)" if lineno == 1 else ""
+                        if t.lower() in ("true", "false"):
+                            hint = _BOOLEAN_HINT
                         raise DataError(
                             f"{where}, line {lineno}: the label (column 1) is not a number: "
                             f"{text!r}{hint}"
@@ -312,12 +327,27 @@ def _scan_csv(
                     if v is None:
                         raise DataError(
                             f"{where}, line {lineno}: column {col} is not a number: {text!r}"
+                            f"{_BOOLEAN_HINT if t.lower() in ('true', 'false') else ''}"
                         )
                 row.append(v)
             rows.append(row)
     if not rows:
         return np.empty((0, width or 0))
     return np.asarray(rows, dtype=np.float64)
+
+
+#: a CSV field that is a boolean word (pandas >= 2 writes bool columns, such as get_dummies', so)
+_BOOLEAN_FIELD = re.compile(rb"(?im)(?:^|,)[ \t]*(?:true|false)[ \t]*(?=,|\r?$)")
+
+
+def _has_boolean_field(f: Path) -> bool:
+    """Whether a field of CSV file ``f`` is ``True`` or ``False`` (any case). SageMaker's XGBoost
+    reads such a field as 0 (XGBoost's CSV parser) and amtune's readers must not read it as 1."""
+    with open(f, "rb") as fh:
+        if fh.seek(0, 2) == 0:
+            return False
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            return _BOOLEAN_FIELD.search(m) is not None
 
 
 def _float(t: str) -> float | None:
