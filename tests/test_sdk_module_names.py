@@ -227,3 +227,10 @@ def test_tuner_config_classes_have_the_sdks_names_and_methods():
         HyperbandStrategyConfig.from_job_desc({"MaxResource": 30})
     ic = InstanceConfig(instance_count=1, instance_type="ml.m5.xlarge")
     assert InstanceConfig.from_job_desc(ic.to_input_req()) == ic
+
+
+def test_multi_algorithm_tuning_says_it_is_not_run():
+    from amtune.tuner import HyperparameterTuner
+
+    with pytest.raises(NotImplementedError, match=r"multi-algorithm tuning jobs .* not run"):
+        HyperparameterTuner.create(estimator_dict={}, objective_metric_name_dict={})

@@ -740,6 +740,16 @@ class HyperparameterTuner(TunerReportMixin):
         return self.store.metrics(name, seq)
 
     @classmethod
+    def create(cls, *args: Any, **kwargs: Any) -> HyperparameterTuner:
+        """The SDK's multi-algorithm tuner (``estimator_dict=...``, one training job definition per
+        estimator): not run by amtune, which says so instead of an AttributeError."""
+        raise NotImplementedError(
+            "HyperparameterTuner.create: multi-algorithm tuning jobs (several training job "
+            "definitions) are not run by amtune; run one HyperparameterTuner per estimator, each "
+            "with its own ranges"
+        )
+
+    @classmethod
     def attach(
         cls,
         tuning_job_name: str,
