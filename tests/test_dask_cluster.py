@@ -343,9 +343,10 @@ def test_hyperband_rungs_are_decided_on_streamed_metrics(scheduler: str, tmp_pat
         assert d["rule"] == "Hyperband" and d["action"] == "Stop"
         assert r["failure_reason"] == d["reason"]
         assert len(t.store.metrics("hb", r["seq"], "loss")) < 9
-    for r in completed:  # ended by the rule at MaxResource (9 epochs of 12)
+    for r in completed:  # reached MaxResource (9 epochs of 12): left to end by itself, which
+        # its 3 more epochs do well within stop_grace_seconds (the returned loss is one more)
         assert decisions[r["seq"]]["action"] == "Complete"
-        assert 9 <= len(t.store.metrics("hb", r["seq"], "loss")) < 12
+        assert 9 <= len(t.store.metrics("hb", r["seq"], "loss")) <= 13
 
 
 def test_a_bad_cluster_in_a_config_or_on_the_command_line_is_one_error(

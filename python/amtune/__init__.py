@@ -46,6 +46,7 @@ __all__ = [
     "HyperparameterTuner",
     "HyperparameterTuningJobAnalytics",
     "IntegerParameter",
+    "LocalSession",
     "Model",
     "Optimizer",
     "Parameter",
@@ -104,6 +105,8 @@ _LAZY = {
     "XGBoostModel": "amtune.sagemaker.model",
     "DataCaptureConfig": "amtune.sagemaker.model",
     "Transformer": "amtune.sagemaker.transformer",
+    # the SDK's local mode (sagemaker.LocalSession, sagemaker.local)
+    "LocalSession": "amtune.local.local_session",
 }
 # submodules reachable as attributes, as ``sagemaker.image_uris`` is after ``import sagemaker``
 _SUBMODULES = {
@@ -117,6 +120,7 @@ _SUBMODULES = {
         "huggingface",
         "image_uris",
         "inputs",
+        "local",
         "model",
         "model_monitor",
         "parameter",

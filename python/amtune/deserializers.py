@@ -7,7 +7,10 @@ from amtune.serve.serializers import (
     BytesDeserializer,
     CSVDeserializer,
     JSONDeserializer,
+    JSONLinesDeserializer,
     NumpyDeserializer,
+    PandasDeserializer,
+    StreamDeserializer,
     StringDeserializer,
 )
 
@@ -15,6 +18,9 @@ __all__ = [
     "BytesDeserializer",
     "CSVDeserializer",
     "JSONDeserializer",
+    "JSONLinesDeserializer",
     "NumpyDeserializer",
+    "PandasDeserializer",
+    "StreamDeserializer",
     "StringDeserializer",
 ]

@@ -5,16 +5,24 @@ from __future__ import annotations
 
 from amtune.serve.serializers import (
     CSVSerializer,
+    DataSerializer,
     IdentitySerializer,
+    JSONLinesSerializer,
     JSONSerializer,
     LibSVMSerializer,
     NumpySerializer,
+    SparseMatrixSerializer,
+    StringSerializer,
 )
 
 __all__ = [
     "CSVSerializer",
+    "DataSerializer",
     "IdentitySerializer",
+    "JSONLinesSerializer",
     "JSONSerializer",
     "LibSVMSerializer",
     "NumpySerializer",
+    "SparseMatrixSerializer",
+    "StringSerializer",
 ]

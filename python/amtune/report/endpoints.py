@@ -29,10 +29,11 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 
 import numpy as np
 
+from amtune._file_urls import file_url_path
 from amtune.serve.cwmetrics import percentile as serve_percentile
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -81,9 +82,9 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
 def _model_path(request: dict[str, Any]) -> Path | None:
     url = ((request.get("PrimaryContainer") or {}).get("ModelDataUrl")) or ""
     parsed = urlparse(str(url))
-    if parsed.scheme not in ("file", "") or not parsed.path:
+    if parsed.scheme not in ("file", "") or not (parsed.netloc or parsed.path):
         return None
-    return Path(unquote(parsed.path)).resolve()
+    return Path(file_url_path(str(url))).resolve()
 
 
 def _owner(path: Path | None, jobs: dict[Path, str]) -> str | None:

@@ -2,13 +2,14 @@
 endpoint service.
 
 A :class:`Model` is a CreateModel request of the session (:class:`~amtune.sagemaker.session.
-Session`): ``image_uri``, ``model_data`` (a local directory, ``.tar.gz`` or ``file://`` URL; S3
-is an error), ``env``, and the inference code (``entry_point`` in ``source_dir``, sent as
-``SAGEMAKER_PROGRAM`` and ``SAGEMAKER_SUBMIT_DIRECTORY``, the local directory where the SDK
-would upload a tarball; with ``dependencies``, a bundle of links holding the code and them, see
-:mod:`amtune.sagemaker.sourcedir`). ``deploy()`` creates the model, an endpoint config and the
-endpoint, and returns a predictor; ``transformer()`` a batch
-:class:`~amtune.sagemaker.transformer.Transformer`.
+Session`): ``image_uri``, ``model_data`` (a local directory, ``.tar.gz`` or single model file,
+served from its directory as in SageMaker's local mode; or a ``file://`` URL, relative ones from
+the current directory; S3 is an error), ``env``, and the inference code (``entry_point`` in
+``source_dir``, sent as ``SAGEMAKER_PROGRAM`` and ``SAGEMAKER_SUBMIT_DIRECTORY``, the local
+directory where the SDK would upload a tarball; with ``dependencies``, a bundle of links holding
+the code and them, see :mod:`amtune.sagemaker.sourcedir`). ``deploy()`` creates the model, an
+endpoint config and the endpoint, and returns a predictor; ``create()`` only the model;
+``transformer()`` a batch :class:`~amtune.sagemaker.transformer.Transformer`.
 
 The framework models (:class:`SKLearnModel`, :class:`PyTorchModel`, :class:`XGBoostModel`) serve
 ``entry_point`` (its ``model_fn``, ``input_fn``, ``predict_fn``, ``output_fn``) with the current
@@ -25,12 +26,14 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+from amtune._file_urls import file_url_path
 from amtune.async_inference import default_paths
 from amtune.sagemaker import sourcedir
 from amtune.sagemaker.names import hosting_instance_type
 from amtune.sagemaker.session import (
     Session,
     base_name_from_image,
+    model_data_dir,
     name_from_base,
     production_variant,
 )
@@ -51,18 +54,17 @@ def _notice(msg: str) -> None:
 
 
 def _local_path(value: str | os.PathLike[str], field: str) -> str:
-    """An existing local path, absolute; S3 or a missing path is a ``ValueError``."""
+    """An existing local path, absolute; S3 or a missing path is a ``ValueError``. A
+    ``file://`` URL is read as SageMaker's local mode reads it, its host and path joined
+    (:func:`~amtune._file_urls.file_url_path`): ``file://model.tar.gz`` and
+    ``file://./model.tar.gz`` are ``./model.tar.gz``, ``file:///abs`` is ``/abs``."""
     text = os.fspath(value)
     if text.startswith("s3://"):
         raise ValueError(
             f"{field}: amtune serves local files (a directory, a .tar.gz or a file:// URL); got "
             f"{text!r}: download it first"
         )
-    if text.startswith("file://"):
-        from urllib.parse import unquote, urlparse
-
-        text = unquote(urlparse(text).path)
-    p = Path(text).expanduser()
+    p = Path(file_url_path(text)).expanduser()
     if not p.exists():
         raise ValueError(f"{field}: no such file or directory: {p}")
     return str(p.resolve())
@@ -263,7 +265,8 @@ class Model:
         if image:
             container["Image"] = image
         if self.model_data is not None:
-            container["ModelDataUrl"] = self.model_data
+            # a single model file is served from its directory, as SageMaker's local mode does
+            container["ModelDataUrl"] = model_data_dir(self.model_data)
         return container
 
     def _create_sagemaker_model(
@@ -280,6 +283,33 @@ class Model:
             vpc_config=self.vpc_config,
             enable_network_isolation=self._enable_network_isolation,
             tags=tags,
+        )
+
+    def create(
+        self,
+        instance_type: str | None = None,
+        accelerator_type: str | None = None,
+        serverless_inference_config: Any = None,
+        tags: Any = None,
+        accept_eula: bool | None = None,
+        model_reference_arn: str | None = None,
+    ) -> None:
+        """CreateModel of this model without deploying it, as the SDK's ``Model.create``: the
+        model is named ``name``, else ``<image repository>-<time>`` (set as :attr:`name`), so
+        that ``predictor.update_endpoint(model_name=model.name, ...)`` can serve it. A model of
+        that name already there is used. ``instance_type`` only chooses the image, as in the
+        SDK. Returns None.
+
+        >>> import inspect
+        >>> list(inspect.signature(Model.create).parameters)[1:3]
+        ['instance_type', 'accelerator_type']
+        """
+        from amtune.sagemaker.session import format_tags
+
+        if model_reference_arn is not None:
+            _notice(f"{type(self).__name__}.create: no local meaning, ignored: model_reference_arn")
+        self._create_sagemaker_model(
+            hosting_instance_type(instance_type), tags=format_tags(tags) if tags else None
         )
 
     # ------------------------------------------------------------------ deploy

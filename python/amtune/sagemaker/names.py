@@ -7,6 +7,9 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 #: HyperParameterTuningJobName: 1-32 letters, digits and hyphens, starting and ending with a
 #: letter or digit. Use ``fullmatch``: ``$`` also matches before a trailing newline.
@@ -40,3 +43,83 @@ def hosting_instance_type(instance_type: str | None) -> str | None:
     if instance_type in LOCAL_INSTANCE_TYPES:
         return DEFAULT_HOSTING_INSTANCE_TYPE
     return instance_type
+
+
+# ---------------------------------------------------------------- generated names, requests
+def name_from_base(base: str, max_length: int = 63) -> str:
+    """``<base>-<UTC time to the millisecond>``, at most ``max_length`` characters (the SDK's
+    generated names)."""
+    now = time.time()
+    stamp = time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime(now)) + f"-{int(now * 1000) % 1000:03d}"
+    return f"{base[: max_length - len(stamp) - 1]}-{stamp}"
+
+
+def base_name_from_image(image: str | None, default: str = "Model") -> str:
+    """The repository of an image URI (``sagemaker-scikit-learn``), else ``default``."""
+    if not image:
+        return default
+    m = re.match(r"^(?:[^/]+/)?(?P<repo>[^:@]+)", image)
+    return m["repo"].rsplit("/", 1)[-1] if m else default
+
+
+def production_variant(
+    model_name: str | None = None,
+    instance_type: str | None = None,
+    initial_instance_count: int | None = None,
+    variant_name: str = "AllTraffic",
+    initial_weight: float = 1,
+    accelerator_type: str | None = None,
+    serverless_inference_config: Mapping[str, Any] | None = None,
+    volume_size: int | None = None,
+    model_data_download_timeout: int | None = None,
+    container_startup_health_check_timeout: int | None = None,
+    managed_instance_scaling: Mapping[str, Any] | None = None,
+    routing_config: Mapping[str, Any] | None = None,
+    inference_ami_version: str | None = None,
+) -> dict[str, Any]:
+    """A ``ProductionVariant`` of a CreateEndpointConfig request, as
+    ``sagemaker.session.production_variant`` builds it (the instance count defaults to 1)."""
+    pv: dict[str, Any] = {"VariantName": variant_name}
+    if model_name:
+        pv["ModelName"] = model_name
+        pv["InitialVariantWeight"] = initial_weight
+    if accelerator_type:
+        pv["AcceleratorType"] = accelerator_type
+    if managed_instance_scaling:
+        pv["ManagedInstanceScaling"] = dict(managed_instance_scaling)
+    if serverless_inference_config:
+        pv["ServerlessConfig"] = dict(serverless_inference_config)
+        return pv
+    pv["InitialInstanceCount"] = initial_instance_count or 1
+    pv["InstanceType"] = instance_type
+    for key, value in (
+        ("VolumeSizeInGB", volume_size),
+        ("ModelDataDownloadTimeoutInSeconds", model_data_download_timeout),
+        ("ContainerStartupHealthCheckTimeoutInSeconds", container_startup_health_check_timeout),
+        ("RoutingConfig", routing_config),
+        ("InferenceAmiVersion", inference_ami_version),
+    ):
+        if value is not None:
+            pv[key] = value
+    return pv
+
+
+#: the SDK's ``Tags``: a list of ``{"Key": ..., "Value": ...}`` dicts, or one dict of key -> value
+Tags = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+
+
+def format_tags(tags: Tags) -> list[dict[str, Any]]:
+    """``tags`` as the request's ``Tags`` list, as the SDK's ``format_tags`` makes it: a dict
+    becomes one ``{"Key": str(key), "Value": str(value)}`` per item; a list is kept (the service
+    checks each tag).
+
+    >>> format_tags({"team": "ml", "year": 2026})
+    [{'Key': 'team', 'Value': 'ml'}, {'Key': 'year', 'Value': '2026'}]
+    >>> format_tags([{"Key": "team", "Value": "ml"}])
+    [{'Key': 'team', 'Value': 'ml'}]
+    """
+    if isinstance(tags, Mapping):
+        return [{"Key": str(k), "Value": str(v)} for k, v in tags.items()]
+    if isinstance(tags, (str, bytes)):
+        raise TypeError(f"tags: a dict or a list of {{Key, Value}} dicts, got {tags!r}")
+    return [dict(t) if isinstance(t, Mapping) else t for t in tags]

@@ -17,7 +17,6 @@ shutdown`` stops it). ``url=`` names a service instead.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sys
 import time
@@ -27,17 +26,29 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from amtune._file_urls import file_url_path
 from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.sagemaker.inputs import TrainingInput
-from amtune.sagemaker.names import LOCAL_ACCOUNT, LOCAL_ROLE
+from amtune.sagemaker.names import (
+    LOCAL_ACCOUNT,
+    LOCAL_ROLE,
+    Tags,
+    base_name_from_image,
+    format_tags,
+    name_from_base,
+    production_variant,
+)
 from amtune.store import resolve_db_path
 
 __all__ = [
     "LOCAL_ACCOUNT",
     "LOCAL_ROLE",
     "Session",
+    "base_name_from_image",
     "default_region",
+    "format_tags",
     "get_execution_role",
+    "name_from_base",
     "production_variant",
     "s3_input",
 ]
@@ -90,97 +101,41 @@ class s3_input(TrainingInput):  # the SDK's (deprecated) lower-case name
         super().__init__(*args, **kwargs)
 
 
-def name_from_base(base: str, max_length: int = 63) -> str:
-    """``<base>-<UTC time to the millisecond>``, at most ``max_length`` characters (the SDK's
-    generated names)."""
-    now = time.time()
-    stamp = time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime(now)) + f"-{int(now * 1000) % 1000:03d}"
-    return f"{base[: max_length - len(stamp) - 1]}-{stamp}"
-
-
-def base_name_from_image(image: str | None, default: str = "Model") -> str:
-    """The repository of an image URI (``sagemaker-scikit-learn``), else ``default``."""
-    if not image:
-        return default
-    m = re.match(r"^(?:[^/]+/)?(?P<repo>[^:@]+)", image)
-    return m["repo"].rsplit("/", 1)[-1] if m else default
-
-
-def production_variant(
-    model_name: str | None = None,
-    instance_type: str | None = None,
-    initial_instance_count: int | None = None,
-    variant_name: str = "AllTraffic",
-    initial_weight: float = 1,
-    accelerator_type: str | None = None,
-    serverless_inference_config: Mapping[str, Any] | None = None,
-    volume_size: int | None = None,
-    model_data_download_timeout: int | None = None,
-    container_startup_health_check_timeout: int | None = None,
-    managed_instance_scaling: Mapping[str, Any] | None = None,
-    routing_config: Mapping[str, Any] | None = None,
-    inference_ami_version: str | None = None,
-) -> dict[str, Any]:
-    """A ``ProductionVariant`` of a CreateEndpointConfig request, as
-    ``sagemaker.session.production_variant`` builds it (the instance count defaults to 1)."""
-    pv: dict[str, Any] = {"VariantName": variant_name}
-    if model_name:
-        pv["ModelName"] = model_name
-        pv["InitialVariantWeight"] = initial_weight
-    if accelerator_type:
-        pv["AcceleratorType"] = accelerator_type
-    if managed_instance_scaling:
-        pv["ManagedInstanceScaling"] = dict(managed_instance_scaling)
-    if serverless_inference_config:
-        pv["ServerlessConfig"] = dict(serverless_inference_config)
-        return pv
-    pv["InitialInstanceCount"] = initial_instance_count or 1
-    pv["InstanceType"] = instance_type
-    for key, value in (
-        ("VolumeSizeInGB", volume_size),
-        ("ModelDataDownloadTimeoutInSeconds", model_data_download_timeout),
-        ("ContainerStartupHealthCheckTimeoutInSeconds", container_startup_health_check_timeout),
-        ("RoutingConfig", routing_config),
-        ("InferenceAmiVersion", inference_ami_version),
-    ):
-        if value is not None:
-            pv[key] = value
-    return pv
-
-
-#: the SDK's ``Tags``: a list of ``{"Key": ..., "Value": ...}`` dicts, or one dict of key -> value
-Tags = Mapping[str, Any] | Sequence[Mapping[str, Any]]
-
-
-def format_tags(tags: Tags) -> list[dict[str, Any]]:
-    """``tags`` as the request's ``Tags`` list, as the SDK's ``format_tags`` makes it: a dict
-    becomes one ``{"Key": str(key), "Value": str(value)}`` per item; a list is kept (the service
-    checks each tag).
-
-    >>> format_tags({"team": "ml", "year": 2026})
-    [{'Key': 'team', 'Value': 'ml'}, {'Key': 'year', 'Value': '2026'}]
-    >>> format_tags([{"Key": "team", "Value": "ml"}])
-    [{'Key': 'team', 'Value': 'ml'}]
-    """
-    if isinstance(tags, Mapping):
-        return [{"Key": str(k), "Value": str(v)} for k, v in tags.items()]
-    if isinstance(tags, (str, bytes)):
-        raise TypeError(f"tags: a dict or a list of {{Key, Value}} dicts, got {tags!r}")
-    return [dict(t) if isinstance(t, Mapping) else t for t in tags]
-
-
 def _local_url(value: Any) -> Any:
-    """A relative local path made absolute (the service may run in another directory)."""
-    if not isinstance(value, str) or not value or urlparse(value).scheme not in ("",):
+    """A relative local path or ``file://`` URL made an absolute path (the service may run in
+    another directory)."""
+    if not isinstance(value, str) or not value or urlparse(value).scheme not in ("", "file"):
         return value
-    p = Path(value).expanduser()
+    p = Path(file_url_path(value)).expanduser()
     return str(p.resolve()) if p.exists() else value
+
+
+def model_data_dir(path: str) -> str:
+    """The model directory to serve for local model data ``path``: a directory or an archive
+    (``.tar.gz``, ``.tgz``, ``.tar``; the service extracts it) as it is; a single other file is
+    served from its directory, as SageMaker's local mode mounts that directory at
+    ``/opt/ml/model`` (so the file is ``<model_dir>/<its name>``).
+
+    >>> import os, tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> open(os.path.join(d, "my-model"), "w").close()
+    >>> model_data_dir(os.path.join(d, "my-model")) == d
+    True
+    """
+    from amtune._archive import ARCHIVE_SUFFIXES
+
+    p = Path(path)
+    if p.is_file() and not p.name.endswith(ARCHIVE_SUFFIXES):
+        return str(p.parent)
+    return path
 
 
 def _absolute_container(c: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(c)
     if "ModelDataUrl" in out:
         out["ModelDataUrl"] = _local_url(out["ModelDataUrl"])
+        if isinstance(out["ModelDataUrl"], str) and Path(out["ModelDataUrl"]).is_absolute():
+            out["ModelDataUrl"] = model_data_dir(out["ModelDataUrl"])
     env = out.get("Environment")
     if isinstance(env, Mapping) and "SAGEMAKER_SUBMIT_DIRECTORY" in env:
         out["Environment"] = {
@@ -235,6 +190,18 @@ class Session:
             )
         self.endpoint_arn: str | None = None
         self.default_bucket_prefix: str | None = None  # the SDK's; amtune adds no prefix
+        self._config: dict[str, Any] | None = None
+
+    @property
+    def config(self) -> dict[str, Any] | None:
+        """The SDK's local-mode configuration (``{"local": {"local_code": True}}``), None by
+        default; kept, with no effect: amtune always runs the local code
+        (:class:`amtune.local.LocalSession` checks it as the SDK does)."""
+        return self._config
+
+    @config.setter
+    def config(self, value: dict[str, Any] | None) -> None:
+        self._config = value
 
     # ------------------------------------------------------------------ the service
     @property
@@ -440,6 +407,104 @@ class Session:
         shutil.copy2(src, dest / src.name)
         return str(dest / src.name)
 
+    def _bucket_dir(self, bucket: str | os.PathLike[str] | None) -> Path:
+        """The local directory of ``bucket`` (None: :meth:`default_bucket`), as
+        :meth:`upload_data` maps it: a bucket is a directory, a key a path below it."""
+        if bucket is None:
+            return Path(self.default_bucket())
+        text = os.fspath(bucket)
+        if text.startswith("s3://"):
+            raise ValueError(f"bucket: must be a local directory, got {text!r}")
+        return Path(file_url_path(text)).expanduser().resolve()
+
+    def upload_string_as_file_body(
+        self,
+        body: str | bytes,
+        bucket: str | os.PathLike[str] | None,
+        key: str,
+        kms_key: str | None = None,
+    ) -> str:
+        """Write ``body`` to the file ``<bucket>/<key>`` (directories created) and return its
+        local path, as the SDK returns ``s3://<bucket>/<key>``. ``bucket`` is a local directory
+        (None: :meth:`default_bucket`); ``kms_key`` has no local meaning."""
+        if not isinstance(body, (str, bytes)):
+            raise ValueError(f"body: must be a str (or bytes), got {type(body).__name__}")
+        if not isinstance(key, str) or not key.strip("/"):
+            raise ValueError(f"key: must be a non-empty object key, got {key!r}")
+        target = self._bucket_dir(bucket) / key.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(body, str):
+            target.write_text(body, encoding="utf-8")
+        else:
+            target.write_bytes(body)
+        return str(target)
+
+    def read_s3_file(self, bucket: str | os.PathLike[str] | None, key_prefix: str) -> str:
+        """The text (UTF-8) of the file ``<bucket>/<key_prefix>``. A missing one raises the
+        ``ClientError`` S3 raises (``NoSuchKey``; also a ``ValueError``)."""
+        target = self._bucket_dir(bucket) / str(key_prefix).lstrip("/")
+        if not target.is_file():
+            from amtune.serve.deployment import ServiceError
+
+            raise ServiceError(
+                {
+                    "Error": {
+                        "Code": "NoSuchKey",
+                        "Message": f"The specified key does not exist: key_prefix: no such "
+                        f"file: {target}",
+                    }
+                },
+                "GetObject",
+            )
+        return target.read_text(encoding="utf-8")
+
+    def list_s3_files(self, bucket: str | os.PathLike[str] | None, key_prefix: str) -> list[str]:
+        """The keys (paths below ``bucket``, with ``/``) of the files whose key starts with
+        ``key_prefix``, sorted, as S3 lists the objects of a prefix (``data/tr`` lists
+        ``data/train.csv`` and ``data/train/part-0``)."""
+        root = self._bucket_dir(bucket)
+        if not root.is_dir():
+            raise ValueError(f"bucket: no such directory: {root}")
+        prefix = str(key_prefix or "").lstrip("/")
+        start = root / prefix.rsplit("/", 1)[0] if "/" in prefix else root
+        if not start.is_dir():
+            return []
+        keys = (f.relative_to(root).as_posix() for f in start.rglob("*") if f.is_file())
+        return sorted(k for k in keys if k.startswith(prefix))
+
+    def download_data(
+        self,
+        path: str | os.PathLike[str],
+        bucket: str | os.PathLike[str] | None,
+        key_prefix: str = "",
+        extra_args: Any = None,
+    ) -> list[str]:
+        """Copy the files of ``bucket`` whose key starts with ``key_prefix`` into the directory
+        ``path`` and return the copies' paths, named as the SDK names them: by their key below
+        ``key_prefix``, or by their base name when ``key_prefix`` has a file extension. Nothing
+        to copy returns ``[]``; a key that would land outside ``path`` is a ``ValueError`` and
+        nothing is copied, as in the SDK."""
+        dest = Path(path).expanduser().resolve()
+        root = self._bucket_dir(bucket)
+        prefix = str(key_prefix or "").lstrip("/")
+        copies = []
+        for key in self.list_s3_files(root, prefix):
+            tail = os.path.basename(key)
+            if not os.path.splitext(prefix)[1]:
+                tail = os.path.relpath(key, prefix) if prefix else key
+            target = (dest / tail).resolve()
+            if dest not in target.parents:  # e.g. key "d/x.csv" below the prefix "d/x"
+                raise ValueError(
+                    f"key_prefix: the key {key!r} would be copied to {target}, outside path "
+                    f"{dest} (end a directory prefix with '/')"
+                )
+            copies.append((root / key, target))
+        for src, target in copies:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target != src.resolve():
+                shutil.copy2(src, target)
+        return [str(target) for _, target in copies]
+
     # ------------------------------------------------------------------ models
     def create_model(
         self,
@@ -488,6 +553,78 @@ class Session:
 
     def delete_model(self, model_name: str) -> None:
         self.call("DeleteModel", ModelName=model_name)
+
+    @staticmethod
+    def _job_model(job_desc: Mapping[str, Any], job_name: str, field: str) -> str:
+        """The model data of a training job's description (its ``S3ModelArtifacts``)."""
+        artifacts = (job_desc.get("ModelArtifacts") or {}).get("S3ModelArtifacts")
+        if not artifacts:
+            raise ValueError(
+                f"{field}: training job {job_name!r} has no model artifacts (status "
+                f"{job_desc.get('TrainingJobStatus')}); only a Completed job has a model"
+            )
+        return str(artifacts)
+
+    @staticmethod
+    def _job_image(job_desc: Mapping[str, Any], job_name: str) -> str:
+        image = (job_desc.get("AlgorithmSpecification") or {}).get("TrainingImage")
+        if not image:
+            raise ValueError(
+                f"image_uri: required: training job {job_name!r} records no TrainingImage (a "
+                f"training command); give the image that serves its model"
+            )
+        return str(image)
+
+    def create_model_from_job(
+        self,
+        training_job_name: str,
+        name: str | None = None,
+        role: str | None = None,
+        image_uri: str | None = None,
+        model_data_url: str | None = None,
+        env: Mapping[str, str] | None = None,
+        enable_network_isolation: bool | None = None,
+        vpc_config_override: Any = "VPC_CONFIG_DEFAULT",
+        tags: Tags | None = None,
+    ) -> str:
+        """CreateModel from a training job, as the SDK's: named ``name`` (default: the job's
+        name), with the job's ``TrainingImage``, its model (``S3ModelArtifacts``, the local
+        model directory) and its ``RoleArn`` (else :data:`LOCAL_ROLE`) unless given, and the
+        job's ``VpcConfig`` unless ``vpc_config_override``. Returns the model's name."""
+        desc = self.describe_training_job(training_job_name)
+        container: dict[str, Any] = {
+            "Image": image_uri or self._job_image(desc, training_job_name),
+            "Environment": dict(env or {}),
+            "ModelDataUrl": model_data_url
+            or self._job_model(desc, training_job_name, "training_job_name"),
+        }
+        vpc = (
+            desc.get("VpcConfig")
+            if vpc_config_override == "VPC_CONFIG_DEFAULT"
+            else vpc_config_override
+        )
+        return self.create_model(
+            name or training_job_name,
+            role or desc.get("RoleArn") or LOCAL_ROLE,
+            container,
+            vpc_config=vpc,
+            enable_network_isolation=enable_network_isolation,
+            tags=tags,
+        )
+
+    def expand_role(self, role: str) -> str:
+        """An IAM role name as a role ARN in amtune's account
+        (``arn:aws:iam::123456789012:role/<name>``); a role with a ``/`` (an ARN) as it is,
+        as the SDK's ``expand_role``.
+
+        >>> Session(db="x.db").expand_role("SageMakerRole")
+        'arn:aws:iam::123456789012:role/SageMakerRole'
+        """
+        if not isinstance(role, str) or not role:
+            raise ValueError(f"role: must be a role name or ARN, got {role!r}")
+        if "/" in role:
+            return role
+        return f"arn:aws:iam::{LOCAL_ACCOUNT}:role/{role}"
 
     # ------------------------------------------------------------------ endpoint configs
     def _config_request(
@@ -570,6 +707,40 @@ class Session:
     def delete_endpoint_config(self, endpoint_config_name: str) -> None:
         self.call("DeleteEndpointConfig", EndpointConfigName=endpoint_config_name)
 
+    def create_endpoint_config_from_existing(
+        self,
+        existing_config_name: str,
+        new_config_name: str,
+        new_tags: Tags | None = None,
+        new_kms_key: str | None = None,
+        new_data_capture_config_dict: Mapping[str, Any] | None = None,
+        new_production_variants: Sequence[Mapping[str, Any]] | None = None,
+        new_explainer_config_dict: Mapping[str, Any] | None = None,
+        endpoint_type: Any = None,
+    ) -> str:
+        """CreateEndpointConfig ``new_config_name`` as a copy of ``existing_config_name``, as
+        the SDK's: each ``new_*`` given replaces the existing value (variants, tags, KMS key,
+        data capture, explainer); otherwise the existing one is kept (its tags are read with
+        ListTags, without the reserved ``aws:`` ones). Its ``AsyncInferenceConfig`` is kept;
+        shadow variants are not copied, as in the SDK. Returns ``new_config_name``."""
+        if endpoint_type is not None and "INFERENCE_COMPONENT" in str(endpoint_type).upper():
+            raise ValueError(
+                "endpoint_type: inference-component endpoints are not supported by amtune's "
+                "endpoint service"
+            )
+        from amtune.serve.deployment import copy_endpoint_config
+
+        return copy_endpoint_config(
+            self.call,
+            existing_config_name,
+            new_config_name,
+            new_tags=new_tags,
+            new_kms_key=new_kms_key,
+            new_data_capture_config_dict=new_data_capture_config_dict,
+            new_production_variants=new_production_variants,
+            new_explainer_config_dict=new_explainer_config_dict,
+        )
+
     # ------------------------------------------------------------------ endpoints
     def create_endpoint(
         self,
@@ -620,6 +791,112 @@ class Session:
         )
         self.call("CreateEndpointConfig", **req)
         return self.create_endpoint(name, name, tags=tags, wait=wait)
+
+    def endpoint_from_job(
+        self,
+        job_name: str,
+        initial_instance_count: int,
+        instance_type: str,
+        image_uri: str | None = None,
+        name: str | None = None,
+        role: str | None = None,
+        wait: bool = True,
+        model_environment_vars: Mapping[str, str] | None = None,
+        vpc_config_override: Any = "VPC_CONFIG_DEFAULT",
+        accelerator_type: str | None = None,
+        data_capture_config: Any = None,
+    ) -> str:
+        """A model, an endpoint config and an endpoint, all named ``name`` (default: the
+        job's name), serving training job ``job_name``'s model with its ``TrainingImage``
+        (unless ``image_uri``), as the SDK's. Returns the endpoint's name."""
+        desc = self.describe_training_job(job_name)
+        vpc = (
+            desc.get("VpcConfig")
+            if vpc_config_override == "VPC_CONFIG_DEFAULT"
+            else vpc_config_override
+        )
+        return self.endpoint_from_model_data(
+            self._job_model(desc, job_name, "job_name"),
+            image_uri or self._job_image(desc, job_name),
+            initial_instance_count,
+            instance_type,
+            name=name or job_name,
+            role=role or desc.get("RoleArn") or LOCAL_ROLE,
+            wait=wait,
+            model_environment_vars=model_environment_vars,
+            model_vpc_config=vpc,
+            accelerator_type=accelerator_type,
+            data_capture_config=data_capture_config,
+        )
+
+    def endpoint_from_model_data(
+        self,
+        model_s3_location: str | os.PathLike[str],
+        image_uri: str,
+        initial_instance_count: int,
+        instance_type: str,
+        name: str | None = None,
+        role: str | None = None,
+        wait: bool = True,
+        model_environment_vars: Mapping[str, str] | None = None,
+        model_vpc_config: Mapping[str, Any] | None = None,
+        accelerator_type: str | None = None,
+        data_capture_config: Any = None,
+        tags: Tags | None = None,
+    ) -> str:
+        """A model, an endpoint config and an endpoint, all named ``name`` (default:
+        ``<image repository>-<time>``), serving the local model data ``model_s3_location`` (a
+        directory, a ``.tar.gz``, a single model file or a ``file://`` URL) with
+        ``image_uri``, as the SDK's. An existing model or config of that name is used; an
+        existing endpoint is a ``ValueError``. Returns the endpoint's name."""
+        from amtune.sagemaker.names import hosting_instance_type
+        from amtune.serve.deployment import config_request_dict
+
+        location = os.fspath(model_s3_location)
+        if location.startswith("s3://"):
+            raise ValueError(
+                f"model_s3_location: amtune serves local model data (a directory, a .tar.gz "
+                f"or a file:// URL); got {location!r}: download it first"
+            )
+        if not Path(file_url_path(location)).expanduser().exists():
+            raise ValueError(
+                f"model_s3_location: no such file or directory: {file_url_path(location)}"
+            )
+        name = name or name_from_base(base_name_from_image(image_uri))
+        self.create_model(
+            name,
+            role,
+            {
+                "Image": image_uri,
+                "Environment": dict(model_environment_vars or {}),
+                "ModelDataUrl": location,
+            },
+            vpc_config=model_vpc_config,
+        )
+        try:
+            self.create_endpoint_config(
+                name,
+                name,
+                initial_instance_count,
+                hosting_instance_type(instance_type) or "",
+                accelerator_type=accelerator_type,
+                tags=tags,
+                data_capture_config_dict=config_request_dict(
+                    data_capture_config, "DataCaptureConfig"
+                ),
+            )
+        except ValueError as exc:
+            if "already existing" not in str(exc):
+                raise
+        try:
+            self.create_endpoint(name, name, tags=tags, wait=wait)
+        except ValueError as exc:
+            if "already existing" not in str(exc):
+                raise
+            raise ValueError(
+                f'Endpoint with name "{name}" already exists; please pick a different name.'
+            ) from None
+        return name
 
     def update_endpoint(
         self, endpoint_name: str, endpoint_config_name: str, wait: bool = True

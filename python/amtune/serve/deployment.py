@@ -27,13 +27,21 @@ import subprocess
 import sys
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from amtune.evaluation.models import kfold_models
-from amtune.sagemaker.names import DEFAULT_HOSTING_INSTANCE_TYPE, LOCAL_ROLE
+from amtune.sagemaker.names import (
+    DEFAULT_HOSTING_INSTANCE_TYPE,
+    LOCAL_ROLE,
+    Tags,
+    format_tags,
+    hosting_instance_type,
+    name_from_base,
+    production_variant,
+)
 from amtune.serve.inference_code import (
     FRAMEWORKS,
     find_inference_code,
@@ -185,11 +193,16 @@ else:
         _ClientError = Exception
 
 
-class InvokeEndpointError(_ClientError, ValueError):
-    """An InvokeEndpoint call that failed, shaped as boto3 raises it: a botocore ``ClientError``
-    (when botocore is installed; also a ``ValueError``) with ``response["Error"]["Code"]`` and
-    ``["Message"]``, the error's other fields (``OriginalStatusCode``, ...) in ``response``, and
-    ``operation_name`` ``"InvokeEndpoint"``."""
+class ServiceError(_ClientError, ValueError):
+    """A call of the endpoint service that failed, shaped as boto3 raises it: a botocore
+    ``ClientError`` (when botocore is installed) and a ``ValueError``, with
+    ``response["Error"]["Code"]`` and ``["Message"]`` (the service's, as boto3 shows them), the
+    error's other fields in ``response``, and ``operation_name``.
+
+    >>> e = ServiceError({"Error": {"Code": "ValidationException", "Message": "no"}}, "DeleteModel")
+    >>> str(e), isinstance(e, ValueError)
+    ('An error occurred (ValidationException) when calling the DeleteModel operation: no', True)
+    """
 
     def __init__(self, error_response: Mapping[str, Any], operation_name: str) -> None:
         error = error_response.get("Error") or {}
@@ -200,6 +213,20 @@ class InvokeEndpointError(_ClientError, ValueError):
         )
         self.response = dict(error_response)
         self.operation_name = operation_name
+
+
+class ControlPlaneError(ServiceError):
+    """A control-plane action (CreateModel, DescribeEndpoint, DeleteEndpoint, ...) that the
+    service refused: the ``ClientError`` boto3's ``sagemaker`` client raises for it (same code,
+    e.g. ``ValidationException`` for ``Could not find endpoint ...``, and message), also a
+    ``ValueError``."""
+
+
+class InvokeEndpointError(ServiceError):
+    """An InvokeEndpoint call that failed, shaped as boto3 raises it: a botocore ``ClientError``
+    (when botocore is installed; also a ``ValueError``) with ``response["Error"]["Code"]`` and
+    ``["Message"]``, the error's other fields (``OriginalStatusCode``, ...) in ``response``, and
+    ``operation_name`` ``"InvokeEndpoint"``."""
 
 
 class ModelError(InvokeEndpointError):
@@ -229,6 +256,26 @@ def invoke_error(status: int, headers: Mapping[str, str], body: bytes) -> Invoke
     return cls(response, "InvokeEndpoint")
 
 
+def control_plane_error(
+    action: str, status: int, headers: Mapping[str, str], body: bytes
+) -> ControlPlaneError:
+    """The exception for a control-plane answer with HTTP ``status`` (not 200): the code from
+    the JSON body's ``__type`` (else the ``x-amzn-errortype`` header), as botocore reads it."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        doc = None
+    if not isinstance(doc, dict):
+        doc = {"message": body.decode("utf-8", "replace")}
+    code = str(doc.get("__type") or headers.get("x-amzn-errortype", "")).split(":", 1)[0]
+    code = code.rsplit("#", 1)[-1] or ("ValidationException" if status < 500 else "InternalFailure")
+    response = {
+        "Error": {"Code": code, "Message": str(doc.get("message", doc.get("Message", "")))},
+        "ResponseMetadata": {"HTTPStatusCode": status, "HTTPHeaders": dict(headers)},
+    }
+    return ControlPlaneError(response, action)
+
+
 # ====================================================================== a client of the service
 class ServiceClient:
     """Calls an endpoint service over HTTP (SageMaker's JSON 1.1 actions and amtune's routes)."""
@@ -252,9 +299,9 @@ class ServiceClient:
                 "content-type": "application/x-amz-json-1.1",
             },
         )
-        doc: dict[str, Any] = r.json() if r.content else {}
         if r.status_code != 200:
-            raise ValueError(f"{action}: {doc.get('message', r.text)}")
+            raise control_plane_error(action, r.status_code, r.headers, r.content)
+        doc: dict[str, Any] = r.json() if r.content else {}
         return doc
 
     def amtune(self, route: str, **request: Any) -> Any:
@@ -623,6 +670,93 @@ class Predictor:
                 f"One or more models cannot be deleted, please retry. \nFailed models: "
                 f"{', '.join(failed)}"
             )
+
+    def update_endpoint(
+        self,
+        initial_instance_count: int | None = None,
+        instance_type: str | None = None,
+        accelerator_type: str | None = None,
+        model_name: str | None = None,
+        tags: Any = None,
+        kms_key: str | None = None,
+        data_capture_config_dict: Mapping[str, Any] | None = None,
+        max_instance_count: int | None = None,
+        min_instance_count: int | None = None,
+        wait: bool = True,
+    ) -> None:
+        """Move the endpoint to a new endpoint config, as the SDK's
+        ``Predictor.update_endpoint``: the current config copied
+        (:func:`copy_endpoint_config`, named ``<current config>-<time>``)
+        with the changes given, then UpdateEndpoint (with ``wait``, until InService).
+
+        With ``initial_instance_count``, ``instance_type``, ``accelerator_type`` or
+        ``model_name``, the new config has ONE variant (``AllTraffic``) of ``model_name`` (an
+        existing model, e.g. from ``Model.create()``), or of the endpoint's model when it has
+        only one; ``initial_instance_count`` and ``instance_type`` are then both required, and
+        a ``ValueError`` names what is missing, as in the SDK. Otherwise the variants are kept
+        and only ``tags``, ``kms_key`` and ``data_capture_config_dict`` change.
+
+        >>> Predictor.update_endpoint.__defaults__[-1]  # wait
+        True
+        """
+        pvs = None
+        if initial_instance_count or instance_type or accelerator_type or model_name:
+            if instance_type is None or initial_instance_count is None:
+                raise ValueError(
+                    f"Missing initial_instance_count and/or instance_type: both are required to "
+                    f"change the endpoint's model or instances. Provided values: "
+                    f"initial_instance_count={initial_instance_count}, "
+                    f"instance_type={instance_type}, accelerator_type={accelerator_type}, "
+                    f"model_name={model_name}."
+                )
+            if model_name is None:
+                current = self._model_names()
+                if len(current) > 1:
+                    raise ValueError(
+                        f"Unable to choose a default model for a new EndpointConfig because the "
+                        f"endpoint has multiple models: {', '.join(current)}; give model_name"
+                    )
+                model_name = current[0]
+            scaling = {
+                k: v
+                for k, v in (
+                    ("MaxInstanceCount", max_instance_count),
+                    ("MinInstanceCount", min_instance_count),
+                )
+                if v
+            }
+            pvs = [
+                production_variant(
+                    model_name,
+                    hosting_instance_type(instance_type),
+                    initial_instance_count,
+                    accelerator_type=accelerator_type,
+                    managed_instance_scaling=scaling or None,
+                )
+            ]
+        current_config = self.describe()["EndpointConfigName"]
+        new_config = name_from_base(current_config)
+        copy_endpoint_config(
+            self.client.call,
+            current_config,
+            new_config,
+            new_tags=tags,
+            new_kms_key=kms_key,
+            new_data_capture_config_dict=data_capture_config_dict,
+            new_production_variants=pvs,
+        )
+        self.client.call(
+            "UpdateEndpoint", EndpointName=self.endpoint_name, EndpointConfigName=new_config
+        )
+        if wait:
+            self.client.wait(self.endpoint_name)
+
+    def _model_names(self) -> list[str]:
+        """The models of the endpoint's production variants (its current config)."""
+        config = self.client.call(
+            "DescribeEndpointConfig", EndpointConfigName=self.describe()["EndpointConfigName"]
+        )
+        return [v["ModelName"] for v in config["ProductionVariants"] if v.get("ModelName")]
 
 
 class PyTorchPredictor(Predictor):
@@ -1019,3 +1153,46 @@ def _unique_config(client: ServiceClient, base: str) -> str:
     while f"{base}-config-{i}" in names:
         i += 1
     return f"{base}-config-{i}"
+
+
+def copy_endpoint_config(
+    call: Callable[..., dict[str, Any]],
+    existing_config_name: str,
+    new_config_name: str,
+    new_tags: Tags | None = None,
+    new_kms_key: str | None = None,
+    new_data_capture_config_dict: Mapping[str, Any] | None = None,
+    new_production_variants: Sequence[Mapping[str, Any]] | None = None,
+    new_explainer_config_dict: Mapping[str, Any] | None = None,
+) -> str:
+    """CreateEndpointConfig ``new_config_name`` as a copy of ``existing_config_name`` through
+    ``call`` (a control-plane action), as the SDK's ``create_endpoint_config_from_existing``:
+    each ``new_*`` given replaces the existing value (variants, tags, KMS key, data capture,
+    explainer); otherwise the existing one is kept (its tags read with ListTags, without the
+    reserved ``aws:`` ones). Its ``AsyncInferenceConfig`` is kept; shadow variants are not
+    copied, as in the SDK. Returns ``new_config_name``."""
+    old = call("DescribeEndpointConfig", EndpointConfigName=existing_config_name)
+    pvs = [dict(v) for v in (new_production_variants or old["ProductionVariants"])]
+    req: dict[str, Any] = {"EndpointConfigName": new_config_name, "ProductionVariants": pvs}
+    if new_tags:
+        tags = format_tags(new_tags)
+    else:
+        listed = call("ListTags", ResourceArn=old["EndpointConfigArn"]).get("Tags", [])
+        tags = [t for t in listed if not str(t.get("Key", "")).startswith("aws:")]
+    if tags:
+        req["Tags"] = tags
+    kms = new_kms_key or old.get("KmsKeyId")
+    if kms is not None:
+        req["KmsKeyId"] = kms
+    capture = new_data_capture_config_dict or old.get("DataCaptureConfig")
+    if capture is not None:
+        req["DataCaptureConfig"] = dict(capture)
+        if new_data_capture_config_dict and capture.get("EnableCapture"):
+            print(f"amtune: notice: {DATA_CAPTURE_NOTICE}", file=sys.stderr, flush=True)
+    if old.get("AsyncInferenceConfig") is not None:
+        req["AsyncInferenceConfig"] = old["AsyncInferenceConfig"]
+    explainer = new_explainer_config_dict or old.get("ExplainerConfig")
+    if explainer is not None:
+        req["ExplainerConfig"] = dict(explainer)
+    call("CreateEndpointConfig", **req)
+    return new_config_name

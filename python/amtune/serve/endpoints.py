@@ -15,10 +15,11 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 
 from amtune import image_uris
 from amtune._archive import extracted
+from amtune._file_urls import file_url_path
 from amtune.serve.router import EndpointRuntime, Router, VariantRuntime
 from amtune.serve.state import ServeState
 from amtune.serve.supervisor import ModelServer, ModelServerError, ModelSpec, Supervisor
@@ -41,7 +42,8 @@ class ModelSourceError(ValueError):
 def _local_path(url: str, what: str) -> Path:
     u = urlparse(url)
     if u.scheme in ("", "file"):
-        p = Path(unquote(u.path) if u.scheme == "file" else url).expanduser()
+        # host and path joined, as SageMaker's local mode reads file://model.tar.gz (./model.tar.gz)
+        p = Path(file_url_path(url)).expanduser()
         if not p.exists():
             raise ModelSourceError(f"{what}: {p} does not exist")
         return p.resolve()
@@ -55,9 +57,8 @@ def _unpack(path: Path, cache: Path) -> Path:
     if path.is_dir():
         return path
     found = extracted(path, cache)
-    if found is None:
-        raise ModelSourceError(f"{path} is neither a directory nor a .tar.gz archive")
-    return found
+    # a single model file: its directory, as SageMaker's local mode mounts it at /opt/ml/model
+    return path.parent if found is None else found
 
 
 def script_less_image(image: str) -> str | None:

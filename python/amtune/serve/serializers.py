@@ -27,11 +27,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 CSV = "text/csv"
 JSON = "application/json"
+JSONLINES = "application/jsonlines"
+NPZ = "application/x-npz"
+TEXT = "text/plain"
+RAW_BYTES = "file-path/raw-bytes"
 NPY = "application/x-npy"
 LIBSVM = "text/libsvm"
 OCTET_STREAM = "application/octet-stream"
@@ -43,13 +47,20 @@ __all__ = [
     "BytesDeserializer",
     "CSVDeserializer",
     "CSVSerializer",
+    "DataSerializer",
     "IdentitySerializer",
     "JSONDeserializer",
+    "JSONLinesDeserializer",
+    "JSONLinesSerializer",
     "JSONSerializer",
     "LibSVMSerializer",
     "NumpyDeserializer",
     "NumpySerializer",
+    "PandasDeserializer",
+    "SparseMatrixSerializer",
+    "StreamDeserializer",
     "StringDeserializer",
+    "StringSerializer",
     "accept_of",
     "content_type_of",
 ]
@@ -177,6 +188,126 @@ class LibSVMSerializer:
         raise ValueError(
             f"LibSVMSerializer: cannot serialize {type(data).__name__} (give LibSVM text, or "
             f"serializer=CSVSerializer() for arrays)"
+        )
+
+
+def _content_type(owner: str, content_type: Any) -> str:
+    """``content_type`` checked as the SDK's serializers check it: a MIME type string."""
+    if not isinstance(content_type, str):
+        raise ValueError(
+            f"{owner}: content_type must be a string naming the MIME type of the requests "
+            f"(e.g. 'text/csv'), got {content_type!r}"
+        )
+    return content_type
+
+
+class StringSerializer:
+    """A str sent as UTF-8 bytes, with the content type given (default ``text/plain``), as the
+    SDK's ``StringSerializer``: anything else is a ``ValueError``.
+
+    >>> s = StringSerializer(content_type="text/libsvm")
+    >>> s.CONTENT_TYPE, s.serialize("1 1:0.5 2:3")
+    ('text/libsvm', b'1 1:0.5 2:3')
+    >>> s.serialize([1, 2])
+    Traceback (most recent call last):
+    ...
+    ValueError: StringSerializer: data must be a str, got list
+    """
+
+    def __init__(self, content_type: str = TEXT) -> None:
+        self.CONTENT_TYPE = _content_type("StringSerializer", content_type)
+
+    def serialize(self, data: Any) -> bytes:
+        if isinstance(data, str):
+            return data.encode("utf-8")
+        raise ValueError(f"StringSerializer: data must be a str, got {type(data).__name__}")
+
+
+class JSONLinesSerializer:
+    """JSON Lines (``application/jsonlines``), as the SDK's ``JSONLinesSerializer``: a str and
+    a file's contents are sent as they are, any other iterable as one JSON value per line.
+
+    >>> JSONLinesSerializer().serialize([{"a": 1}, [2, 3]])
+    '{"a": 1}\\n[2, 3]'
+    """
+
+    def __init__(self, content_type: str = JSONLINES) -> None:
+        self.CONTENT_TYPE = _content_type("JSONLinesSerializer", content_type)
+
+    def serialize(self, data: Any) -> str | bytes:
+        if isinstance(data, str):
+            return data
+        if hasattr(data, "read"):
+            out: str | bytes = data.read()
+            return out
+        if isinstance(data, Iterable) and not isinstance(data, (bytes, Mapping)):
+            return "\n".join(json.dumps(v, default=_json_default) for v in data)
+        raise ValueError(
+            f"JSONLinesSerializer: data must be a str, a file or an iterable of JSON values, "
+            f"got {type(data).__name__}"
+        )
+
+
+class SparseMatrixSerializer:
+    """A SciPy sparse matrix (``csc``, ``csr``, ``bsr``, ``dia`` or ``coo``) in the ``.npz``
+    format of ``scipy.sparse.save_npz`` (``application/x-npz``), as the SDK's
+    ``SparseMatrixSerializer``. SciPy is imported when a matrix is serialized.
+
+    >>> import io, scipy.sparse
+    >>> body = SparseMatrixSerializer().serialize(scipy.sparse.eye(3, format="csr"))
+    >>> scipy.sparse.load_npz(io.BytesIO(body)).toarray().trace()
+    np.float64(3.0)
+    """
+
+    def __init__(self, content_type: str = NPZ) -> None:
+        self.CONTENT_TYPE = _content_type("SparseMatrixSerializer", content_type)
+
+    def serialize(self, data: Any) -> bytes:
+        try:
+            import scipy.sparse
+        except ImportError:
+            raise ImportError(
+                "SparseMatrixSerializer needs scipy, which is not installed (pip install scipy)"
+            ) from None
+        if not scipy.sparse.issparse(data):
+            raise ValueError(
+                f"SparseMatrixSerializer: data must be a scipy.sparse matrix or array, got "
+                f"{type(data).__name__}"
+            )
+        b = io.BytesIO()
+        scipy.sparse.save_npz(b, data)
+        return b.getvalue()
+
+
+class DataSerializer:
+    """Raw bytes, as the SDK's ``DataSerializer``: a str is the path of a file whose bytes are
+    sent, bytes are sent as they are, and a dict's ``"data"`` entry is either of those. The
+    default content type is the SDK's ``file-path/raw-bytes``; give the model's own (e.g.
+    ``DataSerializer(content_type="image/jpeg")``).
+
+    >>> DataSerializer(content_type="audio/wav").serialize({"data": b"RIFF"})
+    b'RIFF'
+    """
+
+    def __init__(self, content_type: str = RAW_BYTES) -> None:
+        self.CONTENT_TYPE = _content_type("DataSerializer", content_type)
+
+    def serialize(self, data: Any) -> bytes:
+        if isinstance(data, str):
+            try:
+                with open(data, "rb") as f:
+                    return f.read()
+            except OSError as exc:
+                raise ValueError(
+                    f"DataSerializer: could not read the file {data!r}: {exc}"
+                ) from None
+        if isinstance(data, (bytes, bytearray)):
+            return bytes(data)
+        if isinstance(data, Mapping) and "data" in data:
+            return self.serialize(data["data"])
+        raise ValueError(
+            f"DataSerializer: data must be a file path (str), bytes or a dict with 'data', got "
+            f"{type(data).__name__}"
         )
 
 
@@ -314,3 +445,67 @@ class AutoDeserializer:
         if _media_type(content_type) == JSON:
             return json.loads(raw)
         return raw
+
+
+class JSONLinesDeserializer:
+    """JSON Lines to a list of Python values (one per line), as the SDK's
+    ``JSONLinesDeserializer``.
+
+    >>> JSONLinesDeserializer().deserialize(io.BytesIO(b'{"a": 1}\\n[2]\\n'), JSONLINES)
+    [{'a': 1}, [2]]
+    """
+
+    def __init__(self, accept: str | tuple[str, ...] = JSONLINES) -> None:
+        self.ACCEPT = _accept_tuple(accept)
+
+    def deserialize(self, stream: Any, content_type: str | None) -> list[Any]:
+        try:
+            body = stream.read().decode("utf-8")
+            return [json.loads(line) for line in body.rstrip().split("\n")]
+        finally:
+            stream.close()
+
+
+class PandasDeserializer:
+    """A CSV (with a header row) or JSON (``columns`` orient) answer to a pandas DataFrame, as
+    the SDK's ``PandasDeserializer``; pandas is imported when an answer is read. Another
+    content type is a ``ValueError``.
+
+    >>> PandasDeserializer().deserialize(io.BytesIO(b"a,b\\n1,2\\n"), "text/csv").to_dict("list")
+    {'a': [1], 'b': [2]}
+    """
+
+    def __init__(self, accept: str | tuple[str, ...] = (CSV, JSON)) -> None:
+        self.ACCEPT = _accept_tuple(accept)
+
+    def deserialize(self, stream: Any, content_type: str | None) -> Any:
+        import pandas as pd
+
+        mt = _media_type(content_type)
+        try:
+            if mt == CSV:
+                return pd.read_csv(io.BytesIO(stream.read()))
+            if mt == JSON:
+                return pd.read_json(io.StringIO(stream.read().decode("utf-8")))
+        finally:
+            stream.close()
+        raise ValueError(
+            f"PandasDeserializer: cannot read content type {content_type!r} (text/csv or "
+            f"application/json)"
+        )
+
+
+class StreamDeserializer:
+    """The answer's stream and content type, unread: ``(stream, content_type)``, as the SDK's
+    ``StreamDeserializer``. The caller reads and closes the stream.
+
+    >>> stream, ct = StreamDeserializer().deserialize(io.BytesIO(b"[1]"), JSON)
+    >>> stream.read(), ct
+    (b'[1]', 'application/json')
+    """
+
+    def __init__(self, accept: str | tuple[str, ...] = ANY) -> None:
+        self.ACCEPT = _accept_tuple(accept)
+
+    def deserialize(self, stream: Any, content_type: str | None) -> tuple[Any, str | None]:
+        return stream, content_type
