@@ -475,6 +475,13 @@ SUITE_NOTES = {
 #: used (a later change of default that applies to some suites only, see ``variant_in``).
 ABLATIONS: list[tuple[str, str, list[str | tuple[str, ...]]]] = [
     (
+        "amtune-bayes",
+        "the current default, against the noise-tie round's option (no default changed): with a "
+        "learned noise variance, a trial within the noise of the incumbent's posterior mean ties "
+        "it and grows the trust region (`region_noise_ties=True`, UH-CMA-ES)",
+        ["amtune-bayes:region_noise_ties=True"],
+    ),
+    (
         "amtune-bayes:half_rank=False",
         "the default before the output-warping round: the model sees the values themselves (no "
         "half-rank warping of the values worse than the median)",

@@ -316,11 +316,16 @@ class BayesianSearch(Strategy):
         training jobs finishing one at a time) the two are the same.
     ``region_noise_ties``
         ``False`` (default). ``True``: when the model learns a noise variance s^2, a trial whose
-        value is within 1.96 sqrt(2) s of the incumbent's (the difference of two noisy observations
-        is not significant at 5%) ties it, and moves the region as ``region_ties`` says: with
-        ``"expand"``, such trials grow the region as UH-CMA-ES grows its step size when noise
-        dominates the ranking (Hansen et al. 2009). On a plateau measured with noise no trial ties
-        exactly, so without it the region shrinks around the luckiest draw of the plateau.
+        value is no worse than the incumbent's posterior mean plus 1.96 sqrt(2) s (the difference
+        of two noisy observations is not significant at 5%) ties it, and moves the region as
+        ``region_ties`` says: with ``"expand"``, such trials grow the region as UH-CMA-ES grows its
+        step size when noise dominates the ranking (Hansen et al. 2009). On a plateau measured
+        with noise no trial ties exactly, so without it the region shrinks around the luckiest
+        draw of the plateau.
+        Issue 12's noise-tie round, run by run against the default (10 seeds): +13.4 +- 5.4 at 50
+        evaluations on the held-out XGBoost problems with noise (p = 0.04; the plateau of
+        xgbdoc-breast left in 5 seeds of 10 instead of 3), -1.0 +- 0.8 at 50 on BBOB d = 2
+        (p = 0.05), no measurable change on the other suites: an option for noisy metrics.
     ``plugin_incumbent``
         ``True``: when the model learns a noise variance, EI's incumbent and the trust region's
         centre are the evaluated configuration with the lowest posterior mean (the plug-in rule of
