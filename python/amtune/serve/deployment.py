@@ -235,14 +235,18 @@ class ModelError(InvokeEndpointError):
     the ``ModelError`` boto3 raises."""
 
 
-def invoke_error(status: int, headers: Mapping[str, str], body: bytes) -> InvokeEndpointError:
-    """The exception for an InvokeEndpoint answer with HTTP ``status`` (not 200)."""
+def _error_doc(body: bytes) -> dict[str, Any]:
+    """An error answer's JSON object, or ``{"message": <its text>}`` when it is not one."""
     try:
         doc = json.loads(body)
     except ValueError:
         doc = None
-    if not isinstance(doc, dict):
-        doc = {"message": body.decode("utf-8", "replace")}
+    return doc if isinstance(doc, dict) else {"message": body.decode("utf-8", "replace")}
+
+
+def invoke_error(status: int, headers: Mapping[str, str], body: bytes) -> InvokeEndpointError:
+    """The exception for an InvokeEndpoint answer with HTTP ``status`` (not 200)."""
+    doc = _error_doc(body)
     code = headers.get("x-amzn-errortype", "").split(":", 1)[0] or (
         "ValidationError" if 400 <= status < 500 else "InternalFailure"
     )
@@ -261,12 +265,7 @@ def control_plane_error(
 ) -> ControlPlaneError:
     """The exception for a control-plane answer with HTTP ``status`` (not 200): the code from
     the JSON body's ``__type`` (else the ``x-amzn-errortype`` header), as botocore reads it."""
-    try:
-        doc = json.loads(body)
-    except ValueError:
-        doc = None
-    if not isinstance(doc, dict):
-        doc = {"message": body.decode("utf-8", "replace")}
+    doc = _error_doc(body)
     code = str(doc.get("__type") or headers.get("x-amzn-errortype", "")).split(":", 1)[0]
     code = code.rsplit("#", 1)[-1] or ("ValidationException" if status < 500 else "InternalFailure")
     response = {
