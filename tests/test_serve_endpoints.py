@@ -523,3 +523,42 @@ def test_target_container_hostname_of_a_multi_container_model(
             TargetContainerHostname="third",
         )  # fmt: skip
     assert e.value.response["Error"]["Code"] == "ValidationError"
+
+
+def test_an_endpoint_deleted_while_creating_and_created_again_serves_the_new_model(
+    service: EndpointService, tmp_path: Path
+) -> None:
+    """The first creation, still loading its model when the endpoint is deleted, must neither
+    mark the new endpoint of the same name InService nor serve its model there (notebook
+    re-check 14: both servers of one name shared a port file, and the late creation won)."""
+    sm, rt = clients(service.url)
+    # both models take 3 s to load: the second starts while the first is still loading
+    slow = INFERENCE.replace("def model_fn(model_dir):", "def model_fn(model_dir):\n    import time; time.sleep(3)")  # fmt: skip
+    for name, scale in (("slow-1", 1.0), ("slow-10", 10.0)):
+        d = make_model(tmp_path, name, scale)
+        (d / "code" / "inference.py").write_text(slow)
+        create_model(sm, name, d)
+    for cfg, model in (("cfg-1", "slow-1"), ("cfg-10", "slow-10")):
+        sm.create_endpoint_config(
+            EndpointConfigName=cfg,
+            ProductionVariants=[
+                {"VariantName": "AllTraffic", "ModelName": model, "InitialInstanceCount": 1,
+                 "InstanceType": "ml.m5.large"},
+            ],
+        )  # fmt: skip
+    sm.create_endpoint(EndpointName="ep", EndpointConfigName="cfg-1")
+    sm.delete_endpoint(EndpointName="ep")
+    deadline = time.monotonic() + 30
+    while any(e["EndpointName"] == "ep" for e in sm.list_endpoints()["Endpoints"]):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    sm.create_endpoint(EndpointName="ep", EndpointConfigName="cfg-10")
+    wait_status(sm, "ep", "InService")
+    time.sleep(1)  # both models have loaded by now
+    for _ in range(3):
+        out = rt.invoke_endpoint(
+            EndpointName="ep", Body=b"1,2", ContentType="text/csv", Accept="text/csv"
+        )
+        assert out["Body"].read().decode() == "30.0"  # (1 + 2) * 10, not * 1
+    d = sm.describe_endpoint(EndpointName="ep")
+    assert d["EndpointConfigName"] == "cfg-10" and d["EndpointStatus"] == "InService"

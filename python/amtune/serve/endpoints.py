@@ -292,17 +292,36 @@ class EndpointManager:
             self.on_change(name)
 
     # ------------------------------------------------------------------ transitions
+    def _born(self, name: str) -> float | None:
+        """The creation time of endpoint ``name`` now: which endpoint of that name a transition
+        was started for (one deleted while Creating and created again is another)."""
+        row = self.state.get_endpoint(name)
+        return None if row is None else float(row["creation_time"])
+
+    def _gone(self, name: str, born: float | None) -> bool:
+        """Whether the endpoint a transition was started for was deleted meanwhile (or is being
+        deleted, or replaced by a new endpoint of the same name)."""
+        row = self.state.get_endpoint(name)
+        return row is None or _deleting(row) or float(row["creation_time"]) != born
+
     def create(self, name: str, config: Mapping[str, Any], models: Mapping[str, Any]) -> None:
+        born = self._born(name)
+
         def work() -> None:
             try:
                 ep = self._build(name, config, models)
             except (ModelServerError, ModelSourceError, OSError, ValueError) as exc:
-                self.state.update_endpoint(
-                    name, status="Failed", failure_reason=str(exc), last_modified_time=time.time()
-                )
+                with self._lock:
+                    if not self._gone(name, born):
+                        self.state.update_endpoint(
+                            name,
+                            status="Failed",
+                            failure_reason=str(exc),
+                            last_modified_time=time.time(),
+                        )
                 return
             with self._lock:
-                if _deleting(self.state.get_endpoint(name)):
+                if self._gone(name, born):
                     self._stop_runtime(ep)
                     return
                 self.router.endpoints[name] = ep
@@ -314,21 +333,27 @@ class EndpointManager:
     def update(
         self, name: str, config_name: str, config: Mapping[str, Any], models: Mapping[str, Any]
     ) -> None:
+        born = self._born(name)
+
         def work() -> None:
             try:
                 ep = self._build(name, config, models)
             except (ModelServerError, ModelSourceError, OSError, ValueError) as exc:
-                self.state.update_endpoint(name, status="RollingBack")
-                self.state.update_endpoint(
-                    name,
-                    status="InService",
-                    failure_reason=f"the update to {config_name} failed and was rolled back: {exc}",
-                    last_modified_time=time.time(),
-                )
+                with self._lock:
+                    if not self._gone(name, born):
+                        self.state.update_endpoint(name, status="RollingBack")
+                        self.state.update_endpoint(
+                            name,
+                            status="InService",
+                            failure_reason=(
+                                f"the update to {config_name} failed and was rolled back: {exc}"
+                            ),
+                            last_modified_time=time.time(),
+                        )
                 return
             variants, shadows = self.describe_variants(config, models)
             with self._lock:
-                if _deleting(self.state.get_endpoint(name)):
+                if self._gone(name, born):
                     self._stop_runtime(ep)
                     return
                 old = self.router.endpoints.get(name)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +87,9 @@ class ModelServer:
         self._lock = threading.Lock()
         safe = label.replace("/", "-")
         self.log_path = log_dir / f"{safe}.log"
-        self._port_file = log_dir / f"{safe}.port"
+        # one port file per server object: two servers of one label (an endpoint deleted while
+        # Creating and created again) must not read each other's port
+        self._port_file = log_dir / f"{safe}-{uuid.uuid4().hex[:12]}.port"
 
     @property
     def pid(self) -> int | None:
@@ -131,6 +134,7 @@ class ModelServer:
         while True:
             if self._port_file.exists():
                 self.port = int(self._port_file.read_text())
+                self._port_file.unlink(missing_ok=True)
                 break
             if proc.poll() is not None:
                 self.state = InstanceState.FAILED
