@@ -371,3 +371,42 @@ def test_a_driver_error_fails_the_job_and_leaves_no_process_behind(tmp_path, scr
         time.sleep(0.02)
     else:
         raise AssertionError("the training process is still running")
+
+
+WRITES_A_FAILURE = """\
+import os, sys
+reason = sys.argv[sys.argv.index("--reason") + 1]
+size = int(sys.argv[sys.argv.index("--size") + 1])
+out = os.path.dirname(os.environ["SM_OUTPUT_DATA_DIR"])  # /opt/ml/output
+with open(os.path.join(out, "failure"), "w") as f:
+    f.write((reason * size)[:size] + "\\n")
+print("score=1")
+sys.exit(2)
+"""
+
+
+@pytest.mark.parametrize(
+    ("reason", "size", "expected"),
+    [
+        ("the label is not a number ", 600, lambda t: "AlgorithmError: " + t),
+        ("x", 3000, lambda t: ("AlgorithmError: " + t)[:1024]),
+        ("ValueError: bad ", 40, lambda t: t),  # already names its error
+    ],
+)
+def test_a_failed_job_reports_its_output_failure_file(tmp_path, reason, size, expected):
+    """SageMaker's FailureReason is the first 1024 characters of /opt/ml/output/failure, which
+    the built-in algorithms (and the training toolkit) write; longer than a log line's 300."""
+    script = tmp_path / "fail.py"
+    script.write_text(WRITES_A_FAILURE)
+    t = _tuner(
+        tmp_path,
+        max_jobs=1,
+        static_hyperparameters={"reason": reason, "size": size},
+        metric_definitions=[{"Name": "score", "Regex": r"score=(\S+)"}],
+    )
+    with pytest.raises(UnexpectedStatusException):
+        t.fit([sys.executable, str(script)], job_name="ff")
+    (job,) = t.store.training_jobs("ff")
+    text = (reason * size)[:size].strip()
+    assert job["status"] == "Failed"
+    assert job["failure_reason"] == expected(text)

@@ -31,6 +31,35 @@ _TAIL_CHARS = 300
 MAX_LINE_BYTES = 64 * 1024
 
 
+#: SageMaker returns the first this many characters of ``/opt/ml/output/failure`` as a failed
+#: training job's ``FailureReason``
+FAILURE_REASON_CHARS = 1024
+
+
+def failure_file_reason(job_dir: Path | None) -> str | None:
+    """A failed job's ``FailureReason`` from the file the algorithm wrote to its
+    ``output/failure`` (SageMaker's ``/opt/ml/output/failure``): ``AlgorithmError: <its text>``
+    (as it is when the text already names its error), at most 1024 characters; None when there
+    is no such file or it is empty.
+
+    >>> import tempfile; d = Path(tempfile.mkdtemp()); (d / "output").mkdir()
+    >>> _ = (d / "output" / "failure").write_text("line 7: the label is not a number\\n")
+    >>> failure_file_reason(d)
+    'AlgorithmError: line 7: the label is not a number'
+    """
+    if job_dir is None:
+        return None
+    try:
+        text = (job_dir / "output" / "failure").read_text(errors="replace").strip()
+    except OSError:
+        return None
+    if not text:
+        return None
+    first = text.split(":", 1)[0]
+    named = first.endswith(("Error", "Exception")) and " " not in first
+    return (text if named else f"AlgorithmError: {text}")[:FAILURE_REASON_CHARS]
+
+
 class _CommandHandle(Handle):
     def __init__(self, proc: subprocess.Popen[bytes]) -> None:
         self.proc = proc
@@ -278,7 +307,8 @@ class CommandRunner(Runner):
             last = Outcome(False, output_tail=tail).last_output()
             out = Outcome(
                 False,
-                f"AlgorithmError: the command exited with code {code}"
+                failure_file_reason(spec.job_dir)
+                or f"AlgorithmError: the command exited with code {code}"
                 + (f"; last output: {last}" if last else ""),
             )
         out.output_tail = tail
