@@ -360,6 +360,8 @@ def prepare(
         layout.output_intermediate_dir,
     ):
         d.mkdir(parents=True, exist_ok=True)
+    # a retried job reports its own failure, not the previous attempt's
+    (layout.output_dir / "failure").unlink(missing_ok=True)
     raw = job_paths({str(k): encode_value(v) for k, v in hyperparameters.items()}, layout)
     rc = resource_config(instance_type)
     idc = input_data_config(channels, content_types)
