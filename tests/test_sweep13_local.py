@@ -15,6 +15,7 @@ import os
 import tarfile
 import warnings
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -237,3 +238,23 @@ def test_the_report_attributes_relative_file_urls(model_files: Path) -> None:
 
     request = {"PrimaryContainer": {"ModelDataUrl": "file://model/my-xgboost-model"}}
     assert _model_path(request) == model_files / "model" / "my-xgboost-model"
+
+
+def test_transform_jobs_read_relative_file_urls_from_the_services_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative ``file://`` URL in a CreateTransformJob request is relative to the service's
+    working directory, like a relative path (it was relative to wherever the process ran)."""
+    from amtune.serve.transform_jobs_api import TransformJobsApi
+
+    work = tmp_path / "service"
+    (work / "data").mkdir(parents=True)
+    (work / "data" / "x.csv").write_text("1\n")
+    monkeypatch.chdir(tmp_path)  # another directory
+    state = SimpleNamespace(path=tmp_path / "amtune.db")  # only its directory is read here
+    api = TransformJobsApi(state, ValueError, workdir=work)  # type: ignore[arg-type]
+    for uri in ("file://data/x.csv", "file://./data/x.csv", "data/x.csv"):
+        assert api._local(uri, "S3Uri", must_exist=True) == str(work / "data" / "x.csv"), uri
+    assert api._local(f"file://{work}/data/x.csv", "S3Uri", must_exist=True) == str(
+        work / "data" / "x.csv"
+    )

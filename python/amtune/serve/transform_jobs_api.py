@@ -82,11 +82,14 @@ class TransformJobsApi:
         return v
 
     def _local(self, uri: Any, field: str, must_exist: bool) -> str:
-        """The absolute local path of ``uri`` (``file://`` stripped; relative to the service's
-        working directory); an S3 URI is an error naming ``field``."""
+        """The absolute local path of ``uri`` (a ``file://`` URL's host and path; relative to the
+        service's working directory); an S3 URI is an error naming ``field``."""
+        from amtune._file_urls import file_url_path
         from amtune.sagemaker.inputs import local_path, local_uri
 
-        if isinstance(uri, str) and not uri.startswith(("s3://", "file://", "/")):
+        if isinstance(uri, str) and uri.startswith("file://"):
+            uri = file_url_path(uri)  # file://data/x is data/x (host and path, as local mode)
+        if isinstance(uri, str) and not uri.startswith(("s3://", "/")):
             uri = str(self.workdir / uri)
         try:
             return local_path(uri, field) if must_exist else str(local_uri(uri, field).resolve())
