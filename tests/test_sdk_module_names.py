@@ -227,6 +227,11 @@ def test_tuner_config_classes_have_the_sdks_names_and_methods():
         HyperbandStrategyConfig.from_job_desc({"MaxResource": 30})
     ic = InstanceConfig(instance_count=1, instance_type="ml.m5.xlarge")
     assert InstanceConfig.from_job_desc(ic.to_input_req()) == ic
+    # the rest of what the SDK's tuner module exposes
+    from amtune.tuner import ContinuousParameter, HyperparameterTuningJobAnalytics, ParameterRange
+
+    assert isinstance(ContinuousParameter(0.0, 1.0), ParameterRange)
+    assert HyperparameterTuningJobAnalytics.__module__ == "amtune.sagemaker.analytics"
 
 
 def test_multi_algorithm_tuning_says_it_is_not_run():

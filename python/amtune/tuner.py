@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from amtune._lazy import lazy_attributes
 from amtune.sagemaker.config import (
     HyperbandStrategyConfig,
     InstanceConfig,
@@ -17,6 +18,7 @@ from amtune.sagemaker.config import (
     WarmStartTypes,
 )
 from amtune.space import CategoricalParameter, ContinuousParameter, IntegerParameter
+from amtune.space import Parameter as ParameterRange
 from amtune.tuning.tuner import HyperparameterTuner
 
 __all__ = [
@@ -26,8 +28,14 @@ __all__ = [
     "HyperparameterTuner",
     "InstanceConfig",
     "IntegerParameter",
+    "ParameterRange",
     "StrategyConfig",
     "TuningJobCompletionCriteriaConfig",
     "WarmStartConfig",
     "WarmStartTypes",
 ]
+
+# the SDK's tuner module also exposes its analytics class (imported when first used: pandas)
+__getattr__ = lazy_attributes(
+    __name__, {"HyperparameterTuningJobAnalytics": "amtune.sagemaker.analytics"}
+)
