@@ -138,6 +138,72 @@ def test_a_command_is_stopped_with_sigterm_then_sigkill(tmp_path, sigterm_script
     assert best["status"] == "Completed"
 
 
+FINAL_PRINT_SCRIPT = """
+import argparse, os, time
+p = argparse.ArgumentParser()
+p.add_argument("--x", type=float)
+a, _ = p.parse_known_args()
+time.sleep(0.3)  # training
+print(f"Best loss: {1.0 - a.x}", flush=True)  # the objective, once, at the end
+time.sleep(0.1)  # saving the model takes a moment
+with open(os.path.join(os.environ["SM_MODEL_DIR"], "model.txt"), "w") as f:
+    f.write(str(a.x))
+"""
+
+
+def test_a_job_that_prints_its_objective_once_at_the_end_keeps_its_model(tmp_path):
+    # SageMaker acts on the metrics some time after they were logged: a job whose only
+    # emission is its last line ends by itself, Completed with its model, before the stop
+    # reaches it (nbcheck15 F4: it was stopped between the line and the save, its model lost)
+    script = tmp_path / "train.py"
+    script.write_text(FINAL_PRINT_SCRIPT)
+    t = HyperparameterTuner(
+        "loss",
+        X,
+        objective_type="Minimize",
+        strategy="Random",
+        max_jobs=8,
+        random_seed=3,
+        quiet=True,
+        db=tmp_path / "a.db",
+        metric_definitions=[{"Name": "loss", "Regex": r"Best loss: (\S+)"}],
+        early_stopping_type="Auto",
+    )
+    t.fit([sys.executable, str(script)], job_name="final")
+    rows = t.store.training_jobs("final")
+    decided = t.store.rule_decisions("final")
+    assert decided, "the median rule decided to stop no job: the test shows nothing"
+    for r in rows:
+        assert r["status"] == "Completed", r
+        assert os.path.exists(os.path.join(r["job_dir"], "model", "model.txt"))
+
+
+def test_a_stop_reaches_a_job_after_one_step(tmp_path, sigterm_script):
+    # the delay is one step of the job (the time since its previous emission): a job that
+    # goes on training is stopped after about one more epoch, not at its end
+    script = sigterm_script(epochs=40, sleep=0.05)
+    t = HyperparameterTuner(
+        "loss",
+        X,
+        objective_type="Minimize",
+        strategy="Random",
+        max_jobs=8,
+        random_seed=11,
+        quiet=True,
+        db=tmp_path / "a.db",
+        stop_grace_seconds=0.3,
+        metric_definitions=[{"Name": "loss", "Regex": r"loss=(\S+)"}],
+        early_stopping_type="Auto",
+    )
+    t.fit([sys.executable, str(script)], job_name="onestep")
+    rows = t.store.training_jobs("onestep")
+    stopped = [r for r in rows if r["status"] == "Stopped"]
+    assert stopped
+    for r in stopped:
+        n = len(t.store.metrics("onestep", r["seq"], "loss"))
+        assert n < 20  # stopped long before its 40 epochs
+
+
 def test_early_stopping_from_configs(tmp_path):
     doc = {
         "objective": {"metric": "loss", "type": "Minimize"},

@@ -288,8 +288,8 @@ class Driver:
             reason = f"the tuning job reached MaxRuntimeInSeconds ({limit:g} s)"
             self._end_early(TuningJobStop(TuningJobStatus.COMPLETED, reason))
         for js in run.running:
-            if js.complete is not None and js.complete_at is not None and now >= js.complete_at:
-                self._stop_job(js, js.complete)
+            if js.deferred is not None and js.deferred_at is not None and now >= js.deferred_at:
+                self._stop_job(js, js.deferred)
             if js.deadline is not None and now >= js.deadline and js.stop is None:
                 reason = (
                     f"the training job exceeded its MaxRuntimeInSeconds "
@@ -325,7 +325,7 @@ class Driver:
             t
             for j in run.running
             if j.stop is None
-            for t in (j.deadline, j.complete_at)
+            for t in (j.deadline, j.deferred_at)
             if t is not None
         ]
         if deadlines:
@@ -473,6 +473,9 @@ class Driver:
         (:mod:`amtune.tuning.series`), with the emission index as its step."""
         k = js.emitted.get(ev.name, 0)
         js.emitted[ev.name] = k + 1
+        previous = js.last_emission.get(ev.name) or (js.series.get(ev.name) or [None])[-1]
+        since = previous[1] if previous is not None else js.start_time
+        step_seconds = max(0.0, ev.time - since) if since is not None else 0.0
         step = k if ev.step is None else ev.step
         if keep_emission(k):
             js.series.setdefault(ev.name, []).append((step, ev.time, ev.value))
@@ -483,12 +486,15 @@ class Driver:
         for h in self.hooks:
             decision = h.on_metric(run, js, ev.name, step, ev.value)
             if decision is not None:
-                self._decide(js, decision)
+                self._decide(js, decision, step_seconds)
                 break
 
-    def _decide(self, js: TrainingJobState, decision: JobDecision) -> None:
-        """Apply a rule's decision to a running job and record it (a resumed job's rules see it)."""
-        if js.stop is not None or js.handle is None:
+    def _decide(self, js: TrainingJobState, decision: JobDecision, step_seconds: float) -> None:
+        """Apply a rule's decision to a running job and record it (a resumed job's rules see it).
+
+        ``step_seconds`` is the time between the emission that decided and the job's previous
+        emission of that metric (its start for the first)."""
+        if js.stop is not None or js.handle is None or js.deferred is not None:
             return
         js.decision = decision
         self.store.set_rule_decision(
@@ -503,8 +509,18 @@ class Driver:
             # budget and is stopped.
             per_unit = (time.time() - (js.start_time or time.time())) / decision.resource
             wait = min(max(per_unit, self.t.stop_grace_seconds), COMPLETE_WAIT_MAX)
-            js.complete, js.complete_at = request, time.time() + wait
+            js.deferred, js.deferred_at = request, time.time() + wait
             return
+        if decision.action is JobAction.STOP:
+            # SageMaker reads a job's metrics from its logs (CloudWatch) and acts on them a while
+            # after they were written; a job that ends by itself meanwhile is Completed, with its
+            # model. Above all a script that prints its objective once, at the end, and then saves
+            # its model: stopped on that line, it would lose the model. The delay here is one
+            # step of the job (the time since its previous emission), at most COMPLETE_WAIT_MAX.
+            wait = min(step_seconds, COMPLETE_WAIT_MAX)
+            if wait > 0.0:
+                js.deferred, js.deferred_at = request, time.time() + wait
+                return
         self._stop_job(js, request)
 
     def _on_end(self, run: TuningRun, js: TrainingJobState, ev: JobEnded) -> None:

@@ -41,10 +41,10 @@ class TrainingJobState:
     trial_id: int | None = None
     handle: Handle | None = None
     deadline: float | None = None
-    #: a rule ended its budget (Hyperband's MaxResource): stopped with this request at
-    #: ``complete_at`` unless it ends by itself first (``TuningDriver._decide``)
-    complete_at: float | None = None
-    complete: StopRequest | None = None
+    #: a rule decided to end it (a stop, or Hyperband's MaxResource): stopped with this request
+    #: at ``deferred_at`` unless it ends by itself first (``TuningDriver._decide``)
+    deferred_at: float | None = None
+    deferred: StopRequest | None = None
     stop: StopRequest | None = None  # why the loop asked it to stop
     decision: JobDecision | None = None  # a rule's decision that ended it (kept in the store)
 
