@@ -75,6 +75,20 @@ def test_suite_names() -> None:
     assert sr.suite_of(P1 + "~noisy", 1) == "tuning, noisy"
     assert sr.suite_of("bbob-f07-d10-i01", 1) == "BBOB d=10"
     assert sr.suite_of("branin", 1) is None  # not a broad-suite problem
+    # the held-out suites keep their own names, never the tuning suite's
+    assert sr.suite_of("xgb-wine", 1) == "held-out: XGBoost"
+    assert sr.suite_of("lgbm-wine~noisy", 1) == "held-out: LightGBM, noisy"
+    assert sr.suite_of("lgbm-breast", 8) == "held-out: LightGBM, q=8"
+
+
+def test_lightgbm_problems_use_flamls_ranges() -> None:
+    from benchmarks.quality.heldout_lightgbm import LGBM_SPECS
+
+    ranges = {p.name: p for p in LGBM_SPECS[0].params}
+    # FLAML's tree counts reach the data set's size: 569 rows of breast cancer
+    assert (ranges["n_estimators"].low, ranges["n_estimators"].high) == (4, 569)
+    assert ranges["n_estimators"].log and ranges["log_max_bin"].log
+    assert not ranges["colsample_bytree"].log
 
 
 def test_ranks_average_ties_relative_tolerance() -> None:

@@ -114,3 +114,25 @@ XGB_SPECS: tuple[TuningSpec, ...] = (
 
 #: the held-out suite (``run.py --problems xgboost``)
 SUITE = tuple(s.name for s in XGB_SPECS)
+
+
+def suites() -> dict[str, tuple[str, tuple[TuningSpec, ...]]]:
+    """Every held-out suite: its name in ``run.py`` -> (its name in the report, its problems)."""
+    from benchmarks.quality import heldout_lightgbm
+
+    return {
+        "xgboost": (SUITE_NAME, XGB_SPECS),
+        "lightgbm": (heldout_lightgbm.SUITE_NAME, heldout_lightgbm.LGBM_SPECS),
+    }
+
+
+def all_specs() -> tuple[TuningSpec, ...]:
+    """The problems of every held-out suite."""
+    return tuple(s for _, specs in suites().values() for s in specs)
+
+
+def suite_name(problem: str) -> str | None:
+    """The report's name of the held-out suite that holds ``problem`` (without ``~noisy``)."""
+    return next(
+        (n for n, specs in suites().values() if any(s.name == problem for s in specs)), None
+    )

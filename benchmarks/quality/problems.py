@@ -244,7 +244,7 @@ def _bbob_problem(nm: str) -> Problem:
 def _tuning_problem(nm: str) -> Problem:
     from benchmarks.quality import heldout, tuning
 
-    spec = next(s for s in (*tuning.TUNING_SPECS, *heldout.XGB_SPECS) if s.name == nm)
+    spec = next(s for s in (*tuning.TUNING_SPECS, *heldout.all_specs()) if s.name == nm)
     return Problem(
         nm,
         spec.params,
@@ -257,7 +257,7 @@ def _tuning_problem(nm: str) -> Problem:
 
 def get_problem(nm: str) -> Problem:
     """A problem by name: the fixed ones above, ``bbob-fFF-dDD-iII``, a tuning problem
-    (``tuning.TUNING_SPECS``), a held-out XGBoost problem (``heldout.XGB_SPECS``), or any of these with the suffix ``~noisy``: additive Gaussian noise
+    (``tuning.TUNING_SPECS``), a held-out problem (``heldout.all_specs()``), or any of these with the suffix ``~noisy``: additive Gaussian noise
     of standard deviation ``tuning.NOISE_SD`` (the noisy suite uses the tuning problems, whose
     losses are error rates or of that order)."""
     from benchmarks.quality import bbob, heldout, tuning
@@ -267,7 +267,7 @@ def get_problem(nm: str) -> Problem:
         p = PROBLEMS[base]
     elif bbob.NAME.match(base):
         p = _bbob_problem(base)
-    elif any(s.name == base for s in (*tuning.TUNING_SPECS, *heldout.XGB_SPECS)):
+    elif any(s.name == base for s in (*tuning.TUNING_SPECS, *heldout.all_specs())):
         p = _tuning_problem(base)
     else:
         raise KeyError(f"unknown problem {nm!r}")
@@ -290,8 +290,9 @@ def tuning_suite() -> list[str]:
     return list(tuning.SUITE)
 
 
-def heldout_suite() -> list[str]:
-    """The held-out XGBoost problems (``heldout.py``), added after amtune's defaults were fixed."""
+def heldout_suites() -> dict[str, list[str]]:
+    """The held-out suites (``heldout.suites()``: XGBoost, LightGBM) by their ``run.py`` names,
+    added after amtune's defaults were fixed."""
     from benchmarks.quality import heldout
 
-    return list(heldout.SUITE)
+    return {name: [s.name for s in specs] for name, (_, specs) in heldout.suites().items()}

@@ -41,7 +41,7 @@ from benchmarks.quality.problems import (  # noqa: E402
     STANDARD_SUITE,
     bbob_suite,
     get_problem,
-    heldout_suite,
+    heldout_suites,
     tuning_suite,
 )
 
@@ -59,8 +59,9 @@ def suites(instances: list[int]) -> dict[str, list[str]]:
     out["tuning"] = tuning_suite()
     out["tuning-noisy"] = [n + NOISY for n in tuning_suite()]
     # held out: added after amtune's defaults were fixed (heldout.py), never part of "tuning"
-    out["xgboost"] = heldout_suite()
-    out["xgboost-noisy"] = [n + NOISY for n in heldout_suite()]
+    for name, problems in heldout_suites().items():
+        out[name] = problems
+        out[name + "-noisy"] = [n + NOISY for n in problems]
     return out
 
 
@@ -218,8 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         "--problems",
         default="standard",
         help="comma list of problems or suites (standard, big, bbob-d2, bbob-d5, bbob-d10, "
-        f"bbob-d20, tuning, tuning-noisy, xgboost, xgboost-noisy); problems: {', '.join(PROBLEMS)}, bbob-fFF-dDD-iII, "
-        "the tuning problems of tuning.py and heldout.py, and NAME~noisy",
+        f"bbob-d20, tuning, tuning-noisy, xgboost, xgboost-noisy, lightgbm, lightgbm-noisy); problems: {', '.join(PROBLEMS)}, bbob-fFF-dDD-iII, "
+        "the tuning problems of tuning.py, heldout.py and heldout_lightgbm.py, and NAME~noisy",
     )
     ap.add_argument("--instances", default="1", help="BBOB instances of the bbob-d* suites")
     ap.add_argument("--batch", type=int, default=1, help="proposals per round (q)")
