@@ -102,8 +102,6 @@ def test_a_callable_bad_jobs_are_stopped_and_good_ones_complete(tmp_path):
     assert t.describe()["TrainingJobStatusCounters"]["Stopped"] == len(stopped)
 
 
-
-
 def test_a_command_is_stopped_with_sigterm_then_sigkill(tmp_path, sigterm_script):
     # low x ignores SIGTERM and gets SIGKILL after the grace period
     script = sigterm_script(epochs=12, sleep=0.05, ignore_at_or_below=0.3)

@@ -206,6 +206,27 @@ def test_a_name_is_taken_once(env: tuple[Any, Path]) -> None:
     assert sm.describe_training_job(TrainingJobName="dup")["HyperParameters"]["x"] == "0.2"
 
 
+def test_lists_of_jobs_come_in_the_api_references_default_order(env: tuple[Any, Path]) -> None:
+    # ListTrainingJobs: CreationTime, Ascending; ListHyperParameterTuningJobs: Name, Ascending
+    # (botocore's service model; nbcheck15 F9: both came newest first)
+    sm, _ = env
+    for name in ("b-job", "a-job"):
+        sm.create_training_job(TrainingJobName=name, **definition(x=0.5))
+        time.sleep(0.05)  # distinct creation times
+    for name in ("tune-b", "tune-a"):
+        sm.create_hyper_parameter_tuning_job(**tuning_request(name, max_jobs=1))
+    jobs = sm.list_training_jobs(NameContains="-job")["TrainingJobSummaries"]
+    assert [j["TrainingJobName"] for j in jobs] == ["b-job", "a-job"]
+    newest = sm.list_training_jobs(NameContains="-job", SortOrder="Descending")
+    assert [j["TrainingJobName"] for j in newest["TrainingJobSummaries"]] == ["a-job", "b-job"]
+    tunings = sm.list_hyper_parameter_tuning_jobs()["HyperParameterTuningJobSummaries"]
+    assert [t["HyperParameterTuningJobName"] for t in tunings] == ["tune-a", "tune-b"]
+    for name in ("tune-b", "tune-a"):
+        wait_for(tuning_status(sm, name), ("Completed", "Failed", "Stopped"))
+    for name in ("b-job", "a-job"):
+        wait_for(training_status(sm, name), ("Completed", "Failed"))
+
+
 def test_tuning_job_through_boto3(env: tuple[Any, Path]) -> None:
     sm, _ = env
     r = sm.create_hyper_parameter_tuning_job(**tuning_request("tune", max_jobs=5))

@@ -197,7 +197,7 @@ class JobsApi:
             for r in rows
             if status is None or r["status"] == status
         ]
-        page, token = paged(items, req, "Descending")
+        page, token = paged(items, req, "Ascending")
         return token | {
             "TrainingJobSummaries": [
                 {
@@ -308,7 +308,7 @@ class JobsApi:
             for d in docs
             if status is None or d["HyperParameterTuningJobStatus"] == status
         ]
-        page, token = paged(items, req, "Descending")
+        page, token = paged(items, req, "Ascending", default_sort="Name")
         keys = (
             "HyperParameterTuningJobName",
             "HyperParameterTuningJobArn",

@@ -66,12 +66,20 @@ def _time(req: Mapping[str, Any], key: str) -> float | None:
 
 
 def paged(
-    rows: list[dict[str, Any]], req: Mapping[str, Any], default_order: str
+    rows: list[dict[str, Any]],
+    req: Mapping[str, Any],
+    default_order: str,
+    default_sort: str = "CreationTime",
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """``rows`` (with ``name``, ``creation_time`` and maybe ``last_modified_time`` and
     ``status``) filtered by ``NameContains`` and ``CreationTime``/``LastModifiedTime``
-    ``Before``/``After``, sorted by ``SortBy`` (default creation time) in ``SortOrder`` (default
-    ``default_order``), and the page of ``NextToken``/``MaxResults`` with the next token."""
+    ``Before``/``After``, sorted by ``SortBy`` (default ``default_sort``) in ``SortOrder``
+    (default ``default_order``), and the page of ``NextToken``/``MaxResults`` with the next
+    token. The training jobs' and tuning jobs' defaults are the API reference's (botocore's
+    service model: CreationTime, Ascending and Name, Ascending). The reference gives the models',
+    endpoint configs' and endpoints' as CreationTime, Descending, but moto's tests, which this
+    service passes (``tests/test_serve_moto.py``), expect them oldest first when no ``SortBy`` is
+    given (``ControlPlane._filter``)."""
     nc = req.get("NameContains")
     if nc is not None and not isinstance(nc, str):
         raise ShapeError(
@@ -89,7 +97,7 @@ def paged(
         t = _time(req, key)
         if t is not None:
             rows = [r for r in rows if col in r and (r[col] < t if before else r[col] > t)]
-    col = _SORT_COLUMNS.get(str(req.get("SortBy") or "").lower(), "creation_time")
+    col = _SORT_COLUMNS.get(str(req.get("SortBy") or default_sort).lower(), "creation_time")
     descending = (req.get("SortOrder") or default_order) == "Descending"
     rows = sorted(rows, key=lambda r: (r[col], r["name"]), reverse=descending)
     start, limit = window(req)
