@@ -192,7 +192,7 @@ RowMatrix Space::encode(const Eigen::Ref<const RowMatrix>& raw) const {
         out.block(r0, j, m, 1) = (0.5 * (a + b)).max(0.0).min(1.0).matrix();
       } else if (d.kind == Kind::Integer) {
         for (Eigen::Index i = r0; i < r0 + m; ++i) out(i, j) = encode_value(j, raw(i, j));
-      } else if (width == 0.0) {  // a degenerate range (Python never builds one)
+      } else if (width == 0.0) {  // min_value == max_value: the one value is the centre
         out.block(r0, j, m, 1).setConstant(0.5);
       } else {
         out.block(r0, j, m, 1) = ((scaled(d.scale, x) - s_low_[j]) / width).max(0.0).min(1.0).matrix();

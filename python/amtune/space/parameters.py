@@ -94,7 +94,7 @@ def _check_scaling(what: str, scaling_type: Any) -> str:
 
 class Parameter:
     """Base class of the three range types; validated when constructed (a misspelled scaling
-    type, ``min_value >= max_value``, a log range with ``min_value <= 0`` raise at once) and again,
+    type, ``min_value > max_value``, a log range with ``min_value <= 0`` raise at once) and again,
     with its name, when it joins a SearchSpace."""
 
     kind: str = ""
@@ -125,8 +125,8 @@ class NumericParameter(Parameter):
         lo = _check_bound(f"{where}: min_value", self.min_value)
         hi = _check_bound(f"{where}: max_value", self.max_value)
         self.scaling_type = _check_scaling(where, self.scaling_type)
-        if lo >= hi:
-            raise ValueError(f"{where}: min_value ({lo}) must be less than max_value ({hi})")
+        if lo > hi:  # SageMaker's rule: MinValue <= MaxValue (equal bounds fix the value)
+            raise ValueError(f"{where}: min_value ({lo}) must be at most max_value ({hi})")
         if not math.isfinite(hi - lo):
             raise ValueError(f"{where}: max_value - min_value must be finite, got [{lo}, {hi}]")
         if self.scaling_type == "Logarithmic" and lo <= 0:
