@@ -100,6 +100,29 @@ def test_ask_validates_n(space, n):
     assert opt.trials == []
 
 
+@pytest.mark.parametrize("n", [100_001, 2**31, 10**30])
+def test_ask_refuses_a_batch_beyond_the_bound_at_once(space, n):
+    # inputcheck2 F8: 2**31 gave the binding's signature dump, 2**31 - 1 std::bad_alloc
+    opt = amtune.Optimizer(space, strategy="Bayesian", random_seed=1)
+    with pytest.raises(ValueError, match=r"n must be at most 100,000 \(ask in several calls\)"):
+        opt.ask(n)
+    assert opt.trials == []
+    with pytest.raises(ValueError, match="n must be at most 10,000,000"):
+        space.sample(n * 100)
+
+
+def test_no_range_is_one_configuration(space):
+    empty = amtune.SearchSpace({})
+    for strategy in ("Bayesian", "Random", "Grid"):
+        opt = amtune.Optimizer(empty, strategy=strategy, random_seed=1)
+        (t,) = opt.ask(1)
+        with pytest.raises(SearchSpaceExhausted):
+            opt.ask(1)  # pending
+        opt.tell(t.id, 1.0)
+        with pytest.raises(SearchSpaceExhausted):
+            opt.ask(1)  # evaluated
+
+
 def test_tell_errors(space):
     opt = amtune.Optimizer(space, strategy="Random", random_seed=1)
     t = opt.ask()[0]

@@ -16,6 +16,9 @@ from amtune.space.search_space import SearchSpace
 from amtune.strategies import History, Strategy, make_strategy
 
 OBJECTIVE_TYPES = (ObjectiveType.MINIMIZE, ObjectiveType.MAXIMIZE)
+#: the most configurations one ``ask`` proposes: a bound on one call's time and memory (the
+#: README's big-history figures reach 50,000 trials), not on the history
+MAX_ASK = 100_000
 
 
 @dataclass(slots=True)
@@ -136,6 +139,8 @@ class Optimizer:
         """
         if not isinstance(n, numbers.Integral) or isinstance(n, (bool, np.bool_)) or n < 1:
             raise ValueError(f"n must be a positive integer, got {n!r}")
+        if n > MAX_ASK:
+            raise ValueError(f"n must be at most {MAX_ASK:,} (ask in several calls), got {n}")
         n = int(n)
         X = np.asarray(self.strategy.ask(n, self.history()), dtype=np.float64)
         if X.shape != (n, self.space.dim) or not np.isfinite(X).all():

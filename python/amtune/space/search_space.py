@@ -54,6 +54,9 @@ from amtune.space.serialization import ranges_from_sagemaker, ranges_to_sagemake
 MAX_RANGES = 100
 #: SageMaker's limit on static hyperparameters.
 MAX_STATIC = 100
+#: the most points one ``sample``/``sample_unit`` call draws (10 million rows of doubles per
+#: range: 80 MB a range); more fails with a message rather than exhausting memory
+MAX_SAMPLE = 10_000_000
 
 
 class SearchSpace:
@@ -404,6 +407,8 @@ def _check_count(what: str, n: Any) -> None:
         raise TypeError(f"{what} must be an integer, got {n!r}")
     if n < 0:
         raise ValueError(f"{what} must be >= 0, got {n}")
+    if n > MAX_SAMPLE:
+        raise ValueError(f"{what} must be at most {MAX_SAMPLE:,} (draw in several calls), got {n}")
 
 
 def _check_seed(seed: Any) -> None:

@@ -594,7 +594,13 @@ class BayesianSearch(Strategy):
 
     def ask(self, n: int, history: History) -> np.ndarray:
         space = self.space
-        if space.dim == 0:
+        if space.dim == 0:  # no range: one configuration, proposed once
+            used = history.n + len(history.pending)
+            if n > 1 - used:
+                raise SearchSpaceExhausted(
+                    f"the search space has no range, so 1 configuration, and {used} is already "
+                    f"evaluated or pending: cannot propose {n} more"
+                )
             return np.empty((n, 0))
         pending = np.asarray(history.pending, dtype=np.float64).reshape(-1, space.dim)
         if space.is_finite:
