@@ -6,6 +6,22 @@ True
 
 from __future__ import annotations
 
-from amtune.sagemaker.session import base_name_from_image, name_from_base
+from amtune.sagemaker.names import (
+    base_from_name,
+    base_name_from_image,
+    name_from_base,
+    name_from_image,
+    sagemaker_short_timestamp,
+    sagemaker_timestamp,
+    unique_name_from_base,
+)
 
-__all__ = ["base_name_from_image", "name_from_base"]
+__all__ = [
+    "base_from_name",
+    "base_name_from_image",
+    "name_from_base",
+    "name_from_image",
+    "sagemaker_short_timestamp",
+    "sagemaker_timestamp",
+    "unique_name_from_base",
+]

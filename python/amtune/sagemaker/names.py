@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -46,12 +47,49 @@ def hosting_instance_type(instance_type: str | None) -> str | None:
 
 
 # ---------------------------------------------------------------- generated names, requests
-def name_from_base(base: str, max_length: int = 63) -> str:
-    """``<base>-<UTC time to the millisecond>``, at most ``max_length`` characters (the SDK's
-    generated names)."""
+def sagemaker_timestamp() -> str:
+    """The SDK's long timestamp: UTC to the millisecond, ``2026-12-01-05-44-40-123``."""
     now = time.time()
-    stamp = time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime(now)) + f"-{int(now * 1000) % 1000:03d}"
+    return time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime(now)) + f"-{int(now * 1000) % 1000:03d}"
+
+
+def sagemaker_short_timestamp() -> str:
+    """The SDK's short timestamp, local time to the minute: ``261201-0544``."""
+    return time.strftime("%y%m%d-%H%M")
+
+
+def name_from_base(base: str, max_length: int = 63, short: bool = False) -> str:
+    """``<base>-<timestamp>``, the base cut so that the name has at most ``max_length``
+    characters (the SDK's generated names; ``short``: the short timestamp).
+
+    >>> len(name_from_base("b" * 80)), name_from_base("xgb", short=True).count("-")
+    (63, 2)
+    """
+    stamp = sagemaker_short_timestamp() if short else sagemaker_timestamp()
     return f"{base[: max_length - len(stamp) - 1]}-{stamp}"
+
+
+def unique_name_from_base(base: str, max_length: int = 63) -> str:
+    """``<base>-<epoch seconds>-<4 random hex digits>``, at most ``max_length`` characters (the
+    SDK's names for resources created in quick succession).
+
+    >>> name = unique_name_from_base("a-long-base-name", max_length=20)
+    >>> len(name), name[:5]
+    (20, 'a-lo-')
+    """
+    unique = f"{secrets.randbelow(16**4):04x}"
+    stamp = str(int(time.time()))
+    return f"{base[: max_length - 2 - len(stamp) - len(unique)]}-{stamp}-{unique}"
+
+
+def base_from_name(name: str) -> str:
+    """The base of a name :func:`name_from_base` made (the name itself otherwise).
+
+    >>> base_from_name("xgb-2026-12-01-05-44-40-123"), base_from_name("xgb-261201-0544")
+    ('xgb', 'xgb')
+    """
+    m = re.match(r"^(.+)-(\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3}|\d{6}-\d{4})", name)
+    return m.group(1) if m else name
 
 
 def base_name_from_image(image: str | None, default: str = "Model") -> str:
@@ -60,6 +98,15 @@ def base_name_from_image(image: str | None, default: str = "Model") -> str:
         return default
     m = re.match(r"^(?:[^/]+/)?(?P<repo>[^:@]+)", image)
     return m["repo"].rsplit("/", 1)[-1] if m else default
+
+
+def name_from_image(image: str | None, max_length: int = 63) -> str:
+    """A job name from an image URI: its repository and a timestamp (the SDK's).
+
+    >>> name_from_image("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1")[:18]
+    'sagemaker-xgboost-'
+    """
+    return name_from_base(base_name_from_image(image), max_length=max_length)
 
 
 def production_variant(
