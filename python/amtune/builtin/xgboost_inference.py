@@ -279,10 +279,14 @@ def predict_fn(data: Any, model: Any) -> Any:
     n = model.num_features()
     if isinstance(data, tuple) and data[0] == "libsvm":
         data = parse_libsvm(data[1], n)
-    elif data.shape[1] != n:
+    elif data.shape[1] not in (n, n - 1):
+        # the image's rule for dense requests: the model's feature count, or one fewer (a model
+        # trained on 1-based LibSVM data counts an unused feature 0); XGBoost reads the columns
+        # by position
         raise BadRequest(
-            f"records have {data.shape[1]} features, the model was trained on {n} (send features "
-            f"only, without the label)"
+            f"records have {data.shape[1]} features, the model was trained on {n}: send {n} "
+            f"values a record (or {n - 1}, for a model trained on 1-based LibSVM data), features "
+            f"only, without the label"
         )
     return model.predict(xgb.DMatrix(data, missing=np.nan))
 
