@@ -407,7 +407,7 @@ def _check_count(what: str, n: Any) -> None:
         raise TypeError(f"{what} must be an integer, got {n!r}")
     if n < 0:
         raise ValueError(f"{what} must be >= 0, got {n}")
-    if n > MAX_SAMPLE:
+    if int(n) > MAX_SAMPLE:
         raise ValueError(f"{what} must be at most {MAX_SAMPLE:,} (draw in several calls), got {n}")
 
 

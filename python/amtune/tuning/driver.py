@@ -473,7 +473,8 @@ class Driver:
         (:mod:`amtune.tuning.series`), with the emission index as its step."""
         k = js.emitted.get(ev.name, 0)
         js.emitted[ev.name] = k + 1
-        previous = js.last_emission.get(ev.name) or (js.series.get(ev.name) or [None])[-1]
+        kept = js.series.get(ev.name)
+        previous = js.last_emission.get(ev.name) or (kept[-1] if kept else None)
         since = previous[1] if previous is not None else js.start_time
         step_seconds = max(0.0, ev.time - since) if since is not None else 0.0
         step = k if ev.step is None else ev.step
