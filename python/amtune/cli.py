@@ -255,6 +255,7 @@ def cmd_jobs(a: argparse.Namespace) -> int:
 def cmd_resume(a: argparse.Namespace) -> int:
     from amtune.tuning.tuner import HyperparameterTuner
 
+    _open_existing(a.db).close()  # a missing store is an error, not a new empty one
     try:
         tuner = HyperparameterTuner.resume(a.name, db=str(resolve_db_path(a.db)), quiet=a.quiet)
     except (ValueError, RuntimeError) as exc:
@@ -408,6 +409,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         _err("terminated (SIGTERM)" if exc.args == ("SIGTERM",) else "interrupted")
         return 143 if exc.args == ("SIGTERM",) else 130
+    except Exception as exc:  # the endpoint service cannot be reached: one line, no traceback
+        from amtune.serve.cli import unreachable
+
+        msg = unreachable(exc, a)
+        if msg is None:
+            raise
+        _err(msg)
+        return 1
     except BrokenPipeError:  # e.g. `amtune jobs NAME | head`
         import os
 

@@ -152,9 +152,15 @@ def load_document(path: str | os.PathLike[str]) -> Any:
     """Parse a YAML or JSON file (ConfigError when it does not parse)."""
     p = Path(path)
     try:
-        text = p.read_text()
+        text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(str(path), f"cannot read the config file: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            str(path),
+            f"the config file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+            f"{exc.start} is not UTF-8)",
+        ) from None
     if p.suffix.lower() == ".json":
         try:
             return json.loads(text, object_pairs_hook=_unique_keys)

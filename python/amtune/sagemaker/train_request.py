@@ -20,6 +20,7 @@ CreateHyperParameterTuningJob config and in ``amtune describe --json`` output.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -100,6 +101,53 @@ class TrainingRequest:
     request: dict[str, Any]
     notices: list[str] = field(default_factory=list)
     evaluation: EvaluationConfig | None = None
+
+
+#: ``StoppingCondition.MaxRuntimeInSeconds`` of a training job: SageMaker's bounds (botocore's
+#: ``MaxRuntimeInSeconds``, an ``integer`` with min 1; "The maximum value is 28 days", the API
+#: reference's ``StoppingCondition``)
+MAX_RUNTIME_RANGE = (1, 28 * 24 * 3600)
+
+
+def max_runtime_seconds(v: Any, path: str) -> int:
+    """``v`` as a training job's ``MaxRuntimeInSeconds``: a whole number of seconds (``600`` or
+    ``600.0``) from 1 to 28 days, else :class:`RequestError` naming ``path`` and the rule (NaN,
+    infinity, ``True``, ``0.5`` and ``10**30`` are refused).
+
+    >>> max_runtime_seconds(600.0, "MaxRuntimeInSeconds")
+    600
+    >>> max_runtime_seconds(float("nan"), "MaxRuntimeInSeconds")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    amtune.sagemaker.requests.RequestError: MaxRuntimeInSeconds: must be a whole number of ...
+    """
+    lo, hi = MAX_RUNTIME_RANGE
+    ok = not isinstance(v, bool) and (
+        isinstance(v, int) or (isinstance(v, float) and math.isfinite(v) and v.is_integer())
+    )
+    if not ok or not lo <= v <= hi:
+        raise RequestError(
+            path, f"must be a whole number of seconds from {lo} to {hi} (28 days), got {v!r}"
+        )
+    return int(v)
+
+
+def _check_spot_wait(doc: Mapping[str, Any], sc: Mapping[str, Any]) -> None:
+    """Managed spot training's rule (ignored locally, checked as SageMaker checks it):
+    ``MaxWaitTimeInSeconds`` is at least ``MaxRuntimeInSeconds`` (the API reference's
+    ``StoppingCondition``; SageMaker's default run time is one day)."""
+    if doc.get("EnableManagedSpotTraining") is not True:
+        return
+    wait, run = sc.get("MaxWaitTimeInSeconds"), sc.get("MaxRuntimeInSeconds", 86400)
+    if wait is None:
+        return
+    numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (wait, run))
+    if numbers and wait < run:
+        raise RequestError(
+            "StoppingCondition.MaxWaitTimeInSeconds",
+            f"must be at least MaxRuntimeInSeconds ({run}) with EnableManagedSpotTraining, "
+            f"got {wait}",
+        )
 
 
 def _map(v: Any, path: str) -> Mapping[str, Any]:
@@ -202,11 +250,8 @@ def parse_training_request(doc: Any, base: Path) -> TrainingRequest:
         sc = _map(sc, "StoppingCondition")
         v = sc.get("MaxRuntimeInSeconds")
         if v is not None:
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0:
-                raise RequestError(
-                    "StoppingCondition.MaxRuntimeInSeconds", f"must be a number > 0, got {v!r}"
-                )
-            max_run = float(v)
+            max_run = float(max_runtime_seconds(v, "StoppingCondition.MaxRuntimeInSeconds"))
+        _check_spot_wait(doc, sc)
     env = dict(_map(doc.get("Environment") or {}, "Environment"))
     for k, v in env.items():
         if not isinstance(v, str):

@@ -145,6 +145,11 @@ class Transformer:
         self.output_path = (
             None if output_path is None else local_output_dir(output_path, "output_path")
         )
+        if self.output_path is not None and os.path.isfile(self.output_path):
+            raise ValueError(
+                f"output_path: must be a directory (one output file per input file goes into "
+                f"it), but {self.output_path} is a file"
+            )
         self._reset_output_path = False
         self.output_kms_key = output_kms_key
         self.accept = accept

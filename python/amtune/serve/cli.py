@@ -49,10 +49,61 @@ def _shadow(spec: str) -> tuple[str, str]:
     return name, job
 
 
+def _existing_store(db: str | None) -> None:
+    """A missing store is an error naming it (the commands that read one create none)."""
+    from amtune.store import NotFoundError, resolve_db_path
+
+    path = resolve_db_path(db)
+    if not path.exists():
+        raise NotFoundError(f"no store at {path} (give --db PATH)")
+
+
 def _client(a: argparse.Namespace, start: bool = False) -> Any:
     from amtune.serve.deployment import ServiceClient, service_url
 
-    return ServiceClient(a.url or service_url(a.db, start=start))
+    if a.url is not None:
+        return ServiceClient(_checked_url(a.url))
+    if not start:
+        _existing_store(a.db)
+    return ServiceClient(service_url(a.db, start=start))
+
+
+def _checked_url(url: str) -> str:
+    """``--url``: an http:// or https:// URL with a host (an error naming ``--url`` otherwise)."""
+    from urllib.parse import urlsplit
+
+    try:
+        u = urlsplit(url)
+        u.port  # noqa: B018 - raises for a port outside 0-65535
+    except ValueError as exc:
+        raise ValueError(f"--url: not a URL ({exc}): {url!r}") from None
+    if u.scheme not in ("http", "https") or not u.hostname:
+        raise ValueError(f"--url: must be an http:// URL of the endpoint service, got {url!r}")
+    return url
+
+
+def port_number(text: str) -> int:
+    """``--port``: 0 (any free port) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be 0 (any free port) to 65535, got {port}")
+    return port
+
+
+def unreachable(exc: Exception, a: argparse.Namespace) -> str | None:
+    """The message for a connection error of httpx talking to the endpoint service (None when
+    ``exc`` is not one)."""
+    try:
+        import httpx
+    except ImportError:  # pragma: no cover - httpx is in the serve extra
+        return None
+    if not isinstance(exc, (httpx.TransportError, httpx.InvalidURL)):
+        return None
+    where = a.url or "the store's endpoint service"
+    return f"cannot reach the endpoint service at {where}: {exc}"
 
 
 def _print(doc: Any) -> None:
@@ -74,6 +125,9 @@ def cmd_deploy(a: argparse.Namespace) -> int:
     if a.job is None and not a.variant:
         print("amtune: error: give a TUNING_OR_TRAINING_JOB or --variant", file=sys.stderr)
         return 2
+    _existing_store(a.db)  # the training jobs to serve are in it; a new empty one has none
+    if a.url is not None:
+        _checked_url(a.url)
     p = deploy(
         a.job,
         variants=dict(a.variant) if a.variant else None,
@@ -103,7 +157,12 @@ def cmd_serve(a: argparse.Namespace) -> int:
     from amtune.serve.service import EndpointService
 
     svc = EndpointService(a.db, a.host, a.port, seed=a.seed)
-    svc.start()
+    try:
+        svc.start()
+    except OSError as exc:  # the address is in use, or not this machine's
+        svc.manager.close()
+        svc.state.close()
+        raise ValueError(f"--host/--port: cannot listen on {a.host}:{a.port}: {exc}") from None
     print(
         f"amtune endpoint service at {svc.url} (store {svc.state.path}); Ctrl-C stops it",
         flush=True,
@@ -387,7 +446,9 @@ def register(subparsers: Any) -> None:
 
     s = add("serve", "run the endpoint service in the foreground", cmd_serve)
     s.add_argument("--host", default="127.0.0.1", help="listen address (default: loopback only)")
-    s.add_argument("--port", type=int, default=0)
+    s.add_argument(
+        "--port", type=port_number, default=0, help="0 (default): any free port; up to 65535"
+    )
     s.add_argument("--seed", type=int, default=None)
     add("list", "list endpoints", cmd_list).add_argument("--json", action="store_true")
     add("describe", "describe an endpoint (DescribeEndpoint)", cmd_describe).add_argument("name")

@@ -32,6 +32,7 @@ from amtune.serve.cwmetrics import (
     get_metric_statistics,
     to_epoch,
 )
+from amtune.serve.request_shapes import ShapeError, check_request
 from amtune.serve.state import ServeState
 from amtune.store import STANDALONE, NotFoundError, Store
 
@@ -91,6 +92,7 @@ def cloudwatch_call(
             f"The action {action} is not supported by amtune's endpoint service; supported "
             f"CloudWatch actions: GetMetricStatistics, GetMetricData, ListMetrics",
         )
+    _check_shape(action, request)
     with _training_store(state, store) as training:
         if action == "GetMetricStatistics":
             return _cloudwatch_statistics(state, training, request)
@@ -98,6 +100,24 @@ def cloudwatch_call(
             return get_metric_data(state, request, training)
         args = {k: v for k, v in request.items() if k in _LIST_ARGS}
         return list_metrics(state, store=training, **args)
+
+
+def _check_shape(action: str, request: Mapping[str, Any]) -> None:
+    """``request`` against ``action``'s input shape in botocore's ``cloudwatch`` model (types,
+    required members, lengths such as 5 ``Statistics`` and 30 ``Dimensions``, the ``Unit`` enum,
+    the ``Namespace`` pattern ``[^:].*``, 32-bit ``Period``): a missing member is CloudWatch's
+    ``MissingParameter``, any other broken rule its ``InvalidParameterValue``, naming the
+    member. The ``Statistics`` and ``ScanBy`` enums are left to the actions' own checks (their
+    messages list the values amtune computes)."""
+    relax = {"Statistic": frozenset({"enum"}), "ScanBy": frozenset({"enum"})}
+    try:
+        check_request(action, request, relax, service="cloudwatch")
+    except ShapeError as exc:
+        if exc.missing:
+            raise CloudWatchError(
+                "MissingParameter", f"The parameter {exc.path} is required."
+            ) from None
+        raise CloudWatchError("InvalidParameterValue", str(exc)) from None
 
 
 @contextmanager
@@ -662,6 +682,9 @@ def query_request(body: bytes) -> tuple[str, dict[str, Any]]:
             raise CloudWatchError("InvalidParameterValue", f"not a value: {key!r}")
         node[last] = value
     req = _query_lists(tree, "")
+    for key in _QUERY_LISTS:  # the query protocol sends an empty list as "Key="
+        if req.get(key) == "":
+            req[key] = []
     for key in ("StartTime", "EndTime"):
         if isinstance(req.get(key), str):
             req[key] = _iso_epoch(req[key])
@@ -674,6 +697,10 @@ def query_request(body: bytes) -> tuple[str, dict[str, Any]]:
             if isinstance(q.get("ReturnData"), str):
                 q["ReturnData"] = q["ReturnData"].lower() != "false"
     return action, req
+
+
+#: list members of the three actions' requests (an empty one comes as ``Dimensions=``)
+_QUERY_LISTS = ("Dimensions", "Statistics", "ExtendedStatistics", "MetricDataQueries")
 
 
 def _query_lists(node: Any, where: str) -> Any:
@@ -697,7 +724,10 @@ def _query_ints(doc: dict[str, Any], *keys: str) -> None:
             try:
                 doc[key] = int(doc[key])
             except ValueError:
-                raise CloudWatchError("InvalidParameterValue", f"{key}: {doc[key]!r}") from None
+                raise CloudWatchError(
+                    "InvalidParameterValue",
+                    f"The parameter {key} must be an integer, got {doc[key]!r}.",
+                ) from None
 
 
 def _iso_epoch(text: str) -> float:

@@ -24,6 +24,7 @@ from typing import Any
 
 from amtune.serve.endpoints import EndpointManager
 from amtune.serve.jobs_api import JobsApi
+from amtune.serve.limits import instance_count_error
 from amtune.serve.listing import paged, window
 from amtune.serve.request_shapes import ShapeError, check_request, check_tags, service_model
 from amtune.serve.state import ServeState
@@ -48,11 +49,17 @@ def _instance_types() -> list[str] | None:
     return list(model["shapes"]["ProductionVariantInstanceType"]["enum"])
 
 
-#: job actions whose requests are checked against the service model too (the Create actions are
-#: not: amtune takes local requests there that the model refuses, e.g. no RoleArn; their own
-#: parsers check them, and their Tags are checked here)
+#: job actions whose requests are checked against the service model too (CreateTrainingJob with
+#: the local exemptions of ``_JOB_RELAX``; CreateHyperParameterTuningJob is not: its own parser
+#: checks it, with the model's ResourceLimits and ParameterRanges shapes, and its Tags are checked
+#: here)
 _SHAPE_CHECKED_JOB_ACTIONS = frozenset(
     {
+        "CreateTrainingJob",
+        "CreateTransformJob",
+        "DescribeTransformJob",
+        "ListTransformJobs",
+        "StopTransformJob",
         "DescribeTrainingJob",
         "ListTrainingJobs",
         "StopTrainingJob",
@@ -62,6 +69,19 @@ _SHAPE_CHECKED_JOB_ACTIONS = frozenset(
         "ListTrainingJobsForHyperParameterTuningJob",
     }
 )
+
+
+#: rules of the model the job Create actions do not apply, and why: channels, output and
+#: checkpoint locations are local paths or file:// URLs here (``S3Uri``'s pattern wants s3:// or
+#: https://); a training job runs as one local process whatever its instance type, which is
+#: shown to the script only (the SDK's local mode sends ``local``)
+_JOB_RELAX: dict[str, dict[str, frozenset[str]]] = {
+    "CreateTrainingJob": {
+        "S3Uri": frozenset({"pattern"}),
+        "TrainingInstanceType": frozenset({"enum"}),
+    },
+    "CreateTransformJob": {"S3Uri": frozenset({"pattern"})},
+}
 
 
 #: an ARN of a SageMaker resource: its type and name (AddTags needs the resource to exist)
@@ -128,8 +148,10 @@ class ControlPlane:
 
     def call(self, action: str, request: Mapping[str, Any], region: str = "us-east-1") -> Any:
         """Answer ``action``: the request is checked first (:func:`check_request` for the hosting
-        actions and the jobs' Describe/List/Stop actions, ``Tags`` of every Create action), so a
-        bad one is a ``ValidationException`` naming the member and nothing is written."""
+        actions, the training and transform jobs' actions and the tuning jobs' Describe/List/Stop
+        actions, ``Tags`` of every Create action), so a bad one is a ``ValidationException`` (a
+        ``SerializationException`` for a number no ``integer`` holds) naming the member, and
+        nothing is written."""
         req = dict(request)
         try:
             if action in self._job_actions:
@@ -149,14 +171,14 @@ class ControlPlane:
                 self.calls[action] += 1
                 return fn(req, region)
         except ShapeError as exc:
-            raise ApiError(str(exc)) from None
+            raise ApiError(str(exc), exc.code) from None
 
     @staticmethod
     def _check(action: str, req: Mapping[str, Any], shape: bool) -> None:
         if action.startswith("Create") and "Tags" in req:
             check_tags(req["Tags"])
         if shape:
-            check_request(action, req)
+            check_request(action, req, _JOB_RELAX.get(action))
 
     def arn(self, region: str, kind: str, name: str) -> str:
         return f"arn:aws:sagemaker:{region}:{self.account}:{kind}/{name}"
@@ -276,6 +298,12 @@ class ControlPlane:
         dup = sorted({n for n in names if names.count(n) > 1 and n is not None})
         if dup:
             raise ApiError(f"Variant names must be unique; repeated: {dup}")
+        if len(shadows) > 1:
+            # botocore's documentation of ShadowProductionVariants: "you can only specify ...
+            # one variant for ShadowProductionVariants"
+            raise ApiError(
+                f"ShadowProductionVariants: at most one shadow variant, got {len(shadows)}"
+            )
         for key, group in (("ProductionVariants", variants), ("ShadowProductionVariants", shadows)):
             for i, v in enumerate(group, 1):
                 if v.get("InstanceType") is None and v.get("ServerlessConfig") is None:
@@ -283,13 +311,35 @@ class ControlPlane:
                         f"1 validation error detected: {key}.{i}.InstanceType: required unless "
                         f"the variant has a ServerlessConfig"
                     )
+                both = [k for k in ("InstanceType", "InitialInstanceCount") if k in v]
+                if v.get("ServerlessConfig") is not None and both:
+                    # a ServerlessConfig is "a serverless endpoint configuration instead of an
+                    # instance-based endpoint configuration" (ProductionVariant.ServerlessConfig)
+                    raise ApiError(
+                        f"{key}.{i}: a variant with a ServerlessConfig has no "
+                        f"{' or '.join(both)} (serverless instead of instance-based)"
+                    )
         for v in (*variants, *shadows):
             self._validate_variant(v, region)
+        self._check_capacity(req)
         tags = check_tags(req.pop("Tags", None))
         with self.state.transaction():
             self.state.put_resource("serve_endpoint_configs", name, arn, req, time.time())
             self.state.add_tags(arn, tags)
         return {"EndpointConfigArn": arn}
+
+    def _check_capacity(self, config: Mapping[str, Any]) -> None:
+        """Each variant's ``InitialInstanceCount`` within the local cap (model servers are
+        processes here: :data:`~amtune.serve.endpoints.MAX_INSTANCES_PER_VARIANT`)."""
+        if not self.manager.serve_models:
+            return
+        for key in ("ProductionVariants", "ShadowProductionVariants"):
+            for i, v in enumerate(config.get(key) or (), 1):
+                if isinstance(v, Mapping) and v.get("ServerlessConfig") is None:
+                    n = v.get("InitialInstanceCount", 1)
+                    msg = instance_count_error(n, f"{key}.{i}.InitialInstanceCount")
+                    if msg is not None:
+                        raise ApiError(msg)
 
     def _config(self, name: str, region: str) -> dict[str, Any]:
         c = self.state.get_resource("serve_endpoint_configs", name)
@@ -343,6 +393,7 @@ class ControlPlane:
             raise ApiError(f'Cannot create already existing endpoint "{arn}".')
         tags = check_tags(req.get("Tags"))
         config = self._config(self._name(req, "EndpointConfigName"), region)
+        self._check_capacity(config["request"])
         models = self._models_of(config, region)
         now = time.time()
         variants, shadows = self.manager.describe_variants(config["request"], models, now)
@@ -423,6 +474,7 @@ class ControlPlane:
                 f'Cannot update in-progress endpoint "{e["arn"]}" (its status is {e["status"]}).'
             )
         config = self._config(self._name(req, "EndpointConfigName"), region)
+        self._check_capacity(config["request"])
         models = self._models_of(config, region)
         self.state.update_endpoint(
             name, status="Updating", failure_reason=None, last_modified_time=time.time()
@@ -471,6 +523,11 @@ class ControlPlane:
                     f"Value '{n}' at 'desiredInstanceCount' failed to satisfy constraint: "
                     f"Member must have value greater than or equal to 0"
                 )
+        for i, d in enumerate(desired, 1):
+            where = f"DesiredWeightsAndCapacities.{i}.DesiredInstanceCount"
+            msg = instance_count_error(d.get("DesiredInstanceCount"), where)
+            if msg is not None and self.manager.serve_models:
+                raise ApiError(msg)
         if e["status"] != "InService":
             raise ApiError(
                 f'Cannot update in-progress endpoint "{e["arn"]}" (its status is {e["status"]}).'

@@ -48,6 +48,7 @@ from amtune.serve.inference_code import (
     framework_name,
     hp_text,
 )
+from amtune.serve.limits import MAX_INSTANCES_PER_VARIANT
 from amtune.serve.serializers import (
     AutoDeserializer,
     AutoSerializer,
@@ -708,6 +709,15 @@ class Predictor:
                     f"instance_type={instance_type}, accelerator_type={accelerator_type}, "
                     f"model_name={model_name}."
                 )
+            if (
+                isinstance(initial_instance_count, int)
+                and initial_instance_count > MAX_INSTANCES_PER_VARIANT
+            ):
+                raise ValueError(
+                    f"initial_instance_count: at most {MAX_INSTANCES_PER_VARIANT} "
+                    f"(MAX_INSTANCES_PER_VARIANT: each local instance is a model-server process "
+                    f"on this machine), got {initial_instance_count}"
+                )
             if model_name is None:
                 current = self._model_names()
                 if len(current) > 1:
@@ -1016,9 +1026,15 @@ def deploy(
     )
     if extras.serverless is not None and initial_instance_count is None:
         initial_instance_count = 1  # a serverless variant has no instance count
-    if not isinstance(initial_instance_count, int) or initial_instance_count < 1:
+    if (
+        isinstance(initial_instance_count, bool)
+        or not isinstance(initial_instance_count, int)
+        or not 1 <= initial_instance_count <= MAX_INSTANCES_PER_VARIANT
+    ):
         raise ValueError(
-            f"initial_instance_count: must be an integer >= 1, got {initial_instance_count!r}"
+            f"initial_instance_count: must be an integer from 1 to {MAX_INSTANCES_PER_VARIANT} "
+            f"(MAX_INSTANCES_PER_VARIANT: each local instance is a model-server process on this "
+            f"machine), got {initial_instance_count!r}"
         )
     plan: dict[str, tuple[str, float]] = (
         dict(variants) if variants else {"AllTraffic": (str(job), 1.0)}
@@ -1029,6 +1045,14 @@ def deploy(
             raise ValueError(f"variants: weight of {vname!r} must be a number >= 0, got {w!r}")
     state = ServeState(db)
     try:
+        if (
+            state.one(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", ("training_jobs",)
+            )
+            is None
+        ):
+            # a store where no job ever ran (an endpoint service's own): nothing to deploy
+            raise NotFoundError(f"no training or tuning jobs in {state.path}")
         resolved = {
             v: resolve_model(state, _ref(state, context, j), framework)
             for v, (j, _) in plan.items()

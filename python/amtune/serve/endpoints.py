@@ -187,9 +187,11 @@ class EndpointManager:
         self.supervisor = Supervisor()
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="amtune-endpoint")
         self._lock = threading.RLock()
+        self._closing = threading.Event()
         self.on_change = on_change
 
     def close(self) -> None:
+        self._closing.set()  # transitions under way start no more servers
         self._pool.shutdown(wait=True)
         for ep in list(self.router.endpoints.values()):
             self._stop_runtime(ep)
@@ -222,7 +224,12 @@ class EndpointManager:
         return cb
 
     def _start_variant(
-        self, endpoint: str, v: Mapping[str, Any], models: Mapping[str, Any], shadow: bool
+        self,
+        endpoint: str,
+        v: Mapping[str, Any],
+        models: Mapping[str, Any],
+        shadow: bool,
+        cancelled: Callable[[], bool] = lambda: False,
     ) -> VariantRuntime:
         vr = VariantRuntime(
             v["VariantName"], v["ModelName"], float(v.get("InitialVariantWeight", 1.0)), [], shadow
@@ -237,13 +244,24 @@ class EndpointManager:
             return vr
         spec = model_spec(models[v["ModelName"]], self.cache)
         n = int(v.get("InitialInstanceCount", 1)) if "ServerlessConfig" not in v else 1
-        self._add_servers(endpoint, vr, spec, n)
+        self._add_servers(endpoint, vr, spec, n, cancelled)
         return vr
 
-    def _add_servers(self, endpoint: str, vr: VariantRuntime, spec: ModelSpec, n: int) -> None:
+    def _add_servers(
+        self,
+        endpoint: str,
+        vr: VariantRuntime,
+        spec: ModelSpec,
+        n: int,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """Start ``n`` more servers of ``vr``, one after another; :class:`Cancelled` (with the
+        new servers stopped) as soon as ``cancelled()`` says the endpoint is gone."""
         new = []
         try:
             for i in range(len(vr.servers), len(vr.servers) + n):
+                if cancelled():
+                    raise Cancelled(endpoint)
                 s = ModelServer(
                     spec,
                     f"{endpoint}/{vr.name}/{i}",
@@ -253,6 +271,8 @@ class EndpointManager:
                 )
                 new.append(s)
                 s.start()
+            if cancelled():
+                raise Cancelled(endpoint)
         except BaseException:
             for s in new:
                 s.stop()
@@ -267,15 +287,19 @@ class EndpointManager:
             s.stop()
 
     def _build(
-        self, name: str, config: Mapping[str, Any], models: Mapping[str, Any]
+        self,
+        name: str,
+        config: Mapping[str, Any],
+        models: Mapping[str, Any],
+        cancelled: Callable[[], bool] = lambda: False,
     ) -> EndpointRuntime:
         variants: list[VariantRuntime] = []
         shadows: list[VariantRuntime] = []
         try:
             for v in config.get("ProductionVariants", []):
-                variants.append(self._start_variant(name, v, models, False))
+                variants.append(self._start_variant(name, v, models, False, cancelled))
             for v in config.get("ShadowProductionVariants", []):
-                shadows.append(self._start_variant(name, v, models, True))
+                shadows.append(self._start_variant(name, v, models, True, cancelled))
         except BaseException:
             self._stop_runtime(EndpointRuntime(name, variants, shadows))
             raise
@@ -304,12 +328,19 @@ class EndpointManager:
         row = self.state.get_endpoint(name)
         return row is None or _deleting(row) or float(row["creation_time"]) != born
 
+    def _cancelled(self, name: str, born: float | None) -> Callable[[], bool]:
+        """The test a transition of endpoint ``name`` asks before starting each model server:
+        the endpoint was deleted or replaced meanwhile, or the service is stopping."""
+        return lambda: self._closing.is_set() or self._gone(name, born)
+
     def create(self, name: str, config: Mapping[str, Any], models: Mapping[str, Any]) -> None:
         born = self._born(name)
 
         def work() -> None:
             try:
-                ep = self._build(name, config, models)
+                ep = self._build(name, config, models, self._cancelled(name, born))
+            except Cancelled:
+                return
             except (ModelServerError, ModelSourceError, OSError, ValueError) as exc:
                 with self._lock:
                     if not self._gone(name, born):
@@ -337,7 +368,9 @@ class EndpointManager:
 
         def work() -> None:
             try:
-                ep = self._build(name, config, models)
+                ep = self._build(name, config, models, self._cancelled(name, born))
+            except Cancelled:
+                return
             except (ModelServerError, ModelSourceError, OSError, ValueError) as exc:
                 with self._lock:
                     if not self._gone(name, born):
@@ -380,11 +413,13 @@ class EndpointManager:
     def set_weights_and_capacities(
         self, name: str, desired: Sequence[Mapping[str, Any]], reason: str
     ) -> None:
-        """Apply new weights now (in place) and instance counts in the background."""
+        """Apply new weights now (in place) and instance counts in the background (a scaling
+        stops starting servers as soon as the endpoint is deleted)."""
         with self._lock:
             row = self.state.get_endpoint(name)
             if row is None:
                 raise KeyError(name)
+            born = float(row["creation_time"])
             variants = row["variants"]
             by = {v["VariantName"]: v for v in variants}
             weights: dict[str, float] = {}
@@ -413,10 +448,17 @@ class EndpointManager:
                 for vname, n in counts.items():
                     vr = ep.by_name[vname]
                     try:
-                        self._resize(name, vr, n)
+                        self._resize(name, vr, n, self._cancelled(name, born))
+                    except Cancelled:
+                        break
                     except (ModelServerError, OSError) as exc:
                         failure = str(exc)
             with self._lock:
+                if self._gone(name, born):
+                    # deleted meanwhile: DeleteEndpoint stopped the servers it saw; these too
+                    if ep is not None and self.router.endpoints.get(name) is not ep:
+                        self._stop_runtime(ep)
+                    return
                 row2 = self.state.get_endpoint(name)
                 if row2 is None:
                     return
@@ -437,9 +479,16 @@ class EndpointManager:
 
         self._run(work)
 
-    def _resize(self, endpoint: str, vr: VariantRuntime, n: int) -> None:
+    def _resize(
+        self,
+        endpoint: str,
+        vr: VariantRuntime,
+        n: int,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> None:
         if n > len(vr.servers) and vr.servers:
-            self._add_servers(endpoint, vr, vr.servers[0].spec, n - len(vr.servers))
+            spec = vr.servers[0].spec
+            self._add_servers(endpoint, vr, spec, n - len(vr.servers), cancelled)
         while len(vr.servers) > n:
             s = vr.servers.pop()
             self.supervisor.forget(s)
@@ -460,6 +509,10 @@ class EndpointManager:
             self._changed(name)
 
         self._run(work)
+
+
+class Cancelled(Exception):
+    """A transition given up because its endpoint was deleted (or replaced) meanwhile."""
 
 
 def _deleting(row: Mapping[str, Any] | None) -> bool:

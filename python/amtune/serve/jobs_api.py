@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -33,12 +34,15 @@ from typing import Any
 from amtune.sagemaker.commands import has_training_job
 from amtune.serve.detached import log_tail, process_cmdline, start_detached
 from amtune.serve.listing import paged, window
-from amtune.serve.request_shapes import ShapeError, check_tags
+from amtune.serve.request_shapes import ShapeError, check_shape, check_tags
 from amtune.store import STANDALONE, NotFoundError, Store
 from amtune.tuning.liveness import process_exists
 
 #: how long a Create action waits for its job to appear in the store
 START_TIMEOUT = 120.0
+#: a tuning range's numeric bound as a Java service parses it (ASCII digits, no separators)
+_ASCII_INT = re.compile(r"[+-]?[0-9]+")
+_ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 class JobsApi:
@@ -242,6 +246,7 @@ class JobsApi:
 
         name = self._name(req, "HyperParameterTuningJobName")
         tags = self._tags(req)
+        self._check_ranges(req)
         try:
             cfg = parse_config(req, self.workdir)
         except (ConfigError, ValueError) as exc:
@@ -257,6 +262,44 @@ class JobsApi:
         if tags:
             self.add_tags(arn, tags)
         return {"HyperParameterTuningJobArn": arn}
+
+    def _check_ranges(self, req: Mapping[str, Any]) -> None:
+        """``HyperParameterTuningJobConfig.ResourceLimits`` by the service model's shape
+        (32-bit integers, SageMaker's ranges), and ``ParameterRanges`` too (a
+        range ``Name`` is 1-256 characters of one line: ``ParameterKey``), and each numeric
+        bound a plain ASCII number as SageMaker (a Java service) reads it: ``"1_000"`` or
+        ``"\u0661"`` (an Arabic-Indic one), which Python's ``int()`` would take, are refused."""
+        config = req.get("HyperParameterTuningJobConfig")
+        if not isinstance(config, Mapping):
+            return
+        limits = config.get("ResourceLimits")
+        if isinstance(limits, Mapping):  # 32-bit integers (MaxNumberOfTrainingJobs: 10**30)
+            try:
+                check_shape(
+                    "ResourceLimits", limits, "HyperParameterTuningJobConfig.ResourceLimits"
+                )
+            except ShapeError as exc:
+                raise self.error(str(exc), code=exc.code) from None
+        ranges = config.get("ParameterRanges")
+        if not isinstance(ranges, Mapping):
+            return
+        where = "HyperParameterTuningJobConfig.ParameterRanges"
+        try:
+            check_shape("ParameterRanges", ranges, where)
+        except ShapeError as exc:
+            raise self.error(str(exc)) from None
+        for kind, pattern, what in (
+            ("IntegerParameterRanges", _ASCII_INT, "an integer"),
+            ("ContinuousParameterRanges", _ASCII_NUMBER, "a number"),
+        ):
+            for i, r in enumerate(ranges.get(kind) or (), 1):
+                for bound in ("MinValue", "MaxValue"):
+                    v = r.get(bound) if isinstance(r, Mapping) else None
+                    if isinstance(v, str) and not pattern.fullmatch(v):
+                        raise self.error(
+                            f"{where}.{kind}.{i}.{bound}: must be {what} in ASCII digits "
+                            f"(no '_' separators), got {v!r}"
+                        )
 
     def _check_parents(self, cfg: Any) -> None:
         """A warm start's parents exist, have finished and are compatible (the checks `amtune

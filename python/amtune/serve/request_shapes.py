@@ -1,8 +1,10 @@
 """SageMaker's request shapes, checked as the service checks them, before anything is written.
 
 :func:`check_request` walks a control-plane request against its input shape in botocore's
-``sagemaker`` service model (botocore is in the ``serve`` extra): JSON types, required members,
-lengths of strings, lists and maps, number ranges, enums and patterns. :func:`check_tags` checks a
+``sagemaker`` service model (botocore is in the ``serve`` extra; ``service="cloudwatch"`` for
+CloudWatch's): JSON types, required members, lengths of strings, lists and maps, number ranges
+(``integer`` members hold 32 bits and ``long`` members 64, a larger number being SageMaker's
+``SerializationException``), enums and patterns. :func:`check_tags` checks a
 ``Tags`` list by SageMaker's rules (at most 50 ``{Key, Value}`` objects; Key 1-128 and Value 0-256
 characters of letters, separators, numbers and ``_.:/=+-@``) without the model. Both raise
 :class:`ShapeError` for the first broken rule; its message names the member path, 1-based as
@@ -35,7 +37,27 @@ from typing import Any
 
 
 class ShapeError(ValueError):
-    """A request that breaks its shape (SageMaker's ``ValidationException``)."""
+    """A request that breaks its shape (SageMaker's ``ValidationException``): ``path`` is the
+    member (``ProductionVariants.1.VariantName``) and ``missing`` whether a required member is
+    absent (CloudWatch answers that one as ``MissingParameter``); ``code`` is SageMaker's error
+    code (``SerializationException`` for a number no ``integer``/``long`` can hold)."""
+
+    def __init__(
+        self,
+        message: str,
+        path: str = "",
+        missing: bool = False,
+        code: str = "ValidationException",
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.missing = missing
+        self.code = code
+
+
+#: the value ranges of botocore's ``integer`` (32-bit) and ``long`` (64-bit) shapes: a number
+#: outside them is no value of the shape (SageMaker cannot even read it: SerializationException)
+INTEGER_RANGE = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 
 
 #: SageMaker's TagKey / TagValue pattern, as the service model spells it
@@ -66,7 +88,9 @@ def _render(value: Any) -> str:
 def _fail(path: str, value: Any, rule: str) -> ShapeError:
     return ShapeError(
         f"1 validation error detected: Value {_render(value)} at '{path}' failed to satisfy "
-        f"constraint: Member must {rule}"
+        f"constraint: Member must {rule}",
+        path,
+        value is None and rule == "not be null",
     )
 
 
@@ -102,14 +126,15 @@ def check_tags(tags: Any, path: str = "Tags") -> list[dict[str, str]]:
     return out
 
 
-@functools.lru_cache(maxsize=1)
-def service_model() -> dict[str, Any] | None:
-    """botocore's ``sagemaker`` service model (None without botocore)."""
+@functools.lru_cache(maxsize=4)
+def service_model(service: str = "sagemaker") -> dict[str, Any] | None:
+    """botocore's service model of ``service`` (``sagemaker``, ``cloudwatch``; None without
+    botocore)."""
     try:
         from botocore.loaders import Loader
     except ImportError:  # pragma: no cover - botocore is in the serve extra
         return None
-    model: dict[str, Any] = Loader().load_service_model("sagemaker", "service-2")
+    model: dict[str, Any] = Loader().load_service_model(service, "service-2")
     return model
 
 
@@ -161,21 +186,33 @@ def check_request(
     operation: str,
     request: Mapping[str, Any],
     relax: Mapping[str, frozenset[str]] | None = None,
+    service: str = "sagemaker",
 ) -> None:
-    """Check ``request`` against ``operation``'s input shape; :class:`ShapeError` names the first
-    broken rule. Unknown members are let through (amtune takes a few of its own); a JSON null is
-    an absent member. ``relax`` (shape name -> rules) exempts more rules for this request. Without
-    botocore, or for an operation the model lacks, nothing is checked."""
-    model = service_model()
+    """Check ``request`` against ``operation``'s input shape in ``service``'s model;
+    :class:`ShapeError` names the first broken rule. Unknown members are let through (amtune
+    takes a few of its own); a JSON null is an absent member. ``integer`` and ``long`` members
+    must be in their 32- and 64-bit ranges (:data:`INTEGER_RANGE`). ``relax`` (shape name ->
+    rules) exempts more rules for this request. Without botocore, or for an operation the model
+    lacks, nothing is checked."""
+    model = service_model(service)
     if model is None:
         return
     op = model["operations"].get(operation)
     if op is None or "input" not in op:
         return
-    exempt = dict(_EXEMPT)
+    exempt: dict[str, frozenset[str]] = dict(_EXEMPT) if service == "sagemaker" else {}
     for name, rules in (relax or {}).items():
         exempt[name] = exempt.get(name, frozenset()) | rules
     _check(model["shapes"], op["input"]["shape"], request, "", exempt)
+
+
+def check_shape(shape: str, value: Any, path: str, service: str = "sagemaker") -> None:
+    """Check ``value`` (at member ``path``) against the model's shape named ``shape``, as
+    :func:`check_request` checks a whole request (the same exemptions)."""
+    model = service_model(service)
+    if model is None or shape not in model["shapes"]:
+        return
+    _check(model["shapes"], shape, value, path, dict(_EXEMPT) if service == "sagemaker" else {})
 
 
 def _check(
@@ -248,6 +285,13 @@ def _check(
             raise _fail(where, value, "be an integer")
         if not math.isfinite(value):
             raise _fail(where, value, "be a finite number")
+        if integral:
+            lo, hi = INTEGER_RANGE[kind]
+            if not lo <= value <= hi:
+                bits = 32 if kind == "integer" else 64
+                exc = _fail(where, value, f"be a {bits}-bit integer ({lo} to {hi})")
+                exc.code = "SerializationException"
+                raise exc
         if "min" in shape and value < shape["min"]:
             raise _fail(where, value, f"have value greater than or equal to {shape['min']}")
         if "max" in shape and "max" not in skip and value > shape["max"]:

@@ -93,6 +93,77 @@ def _dumps(doc: Any) -> bytes:
     return json.dumps(doc, default=_json_default, allow_nan=False).encode()
 
 
+#: SageMaker's JSON target prefix (``X-Amz-Target: SageMaker.<Action>``)
+SAGEMAKER_TARGET = "SageMaker"
+_NON_FINITE_MEMBER = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*(?:NaN|-?Infinity)\b')
+
+
+#: how deep a request body may nest (SageMaker's and CloudWatch's deepest requests nest about
+#: ten levels; a body nested thousands deep would only exhaust Python's recursion later)
+MAX_BODY_DEPTH = 100
+
+
+class BodyError(ValueError):
+    """A request body that is not a JSON document (SageMaker's ``SerializationException``)."""
+
+
+def _no_constant(name: str) -> Any:
+    raise BodyError(name)
+
+
+def parse_body(body: bytes) -> dict[str, Any]:
+    """The JSON object of a request ``body`` (empty: ``{}``), or :class:`BodyError` saying why it
+    is none: not JSON, not UTF-8, nested too deeply to read, not an object, or holding ``NaN`` /
+    ``Infinity``, which Python's ``json`` would read but JSON (RFC 8259) has not (the member
+    that holds one is named).
+
+    >>> parse_body(b'{"a": 1}')
+    {'a': 1}
+    >>> try:
+    ...     parse_body(b'{"StoppingCondition": {"MaxRuntimeInSeconds": NaN}}')
+    ... except BodyError as exc:
+    ...     print(exc)
+    NaN at 'MaxRuntimeInSeconds' is not a JSON value (JSON has no NaN or Infinity)
+    """
+    try:
+        doc = json.loads(body or b"{}", parse_constant=_no_constant)
+    except BodyError as exc:
+        text = body.decode("utf-8", "replace")
+        m = _NON_FINITE_MEMBER.search(text)
+        where = f" at '{m.group(1)}'" if m else ""
+        raise BodyError(f"{exc}{where} is not a JSON value (JSON has no NaN or Infinity)") from None
+    except RecursionError:
+        raise BodyError("the request body is nested too deeply to be read") from None
+    except UnicodeDecodeError as exc:
+        raise BodyError(f"the request body is not UTF-8 ({exc.reason})") from None
+    except json.JSONDecodeError as exc:
+        raise BodyError(f"the request body is not JSON: {exc}") from None
+    if not isinstance(doc, dict):
+        raise BodyError("the request body must be a JSON object")
+    if _depth(doc) > MAX_BODY_DEPTH:
+        raise BodyError(
+            f"the request body is nested more than {MAX_BODY_DEPTH} levels deep (no request of "
+            f"the API nests that deep)"
+        )
+    return doc
+
+
+def _depth(doc: Any) -> int:
+    """How deep objects and arrays nest in ``doc`` (a scalar: 0), without recursion."""
+    deepest, stack = 0, [(doc, 1)]
+    while stack:
+        node, d = stack.pop()
+        if isinstance(node, dict):
+            items: Any = node.values()
+        elif isinstance(node, list):
+            items = node
+        else:
+            continue
+        deepest = max(deepest, d)
+        stack.extend((v, d + 1) for v in items if isinstance(v, (dict, list)))
+    return deepest
+
+
 def _file_id(path: Path) -> tuple[int, int] | None:
     """The identity of a file (device, inode), None when it does not exist."""
     try:
@@ -162,9 +233,13 @@ class EndpointService:
     def _bind(self) -> socket.socket:
         # IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only then (else 40 ms stalls)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self._port))
-        sock.listen(1024)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((self.host, self._port))
+            sock.listen(1024)
+        except BaseException:
+            sock.close()
+            raise
         self.port = sock.getsockname()[1]
         return sock
 
@@ -297,6 +372,29 @@ class EndpointService:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
+        started = False
+
+        async def tracked(message: Any) -> None:
+            nonlocal started
+            started = started or message.get("type") == "http.response.start"
+            await send(message)
+
+        try:
+            await self._route(scope, receive, tracked)
+        except Exception as exc:  # a bug: a JSON InternalFailure, never a plain-text 500
+            _log.exception("%s %s failed", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            msg = f"amtune's endpoint service failed ({type(exc).__name__}: {exc})"
+            await respond(
+                send,
+                500,
+                _dumps({"__type": "InternalFailure", "message": msg}),
+                JSON11,
+                [(b"x-amzn-errortype", b"InternalFailure")],
+            )
+
+    async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
         t0 = time.perf_counter()
         path, method = scope["path"], scope["method"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -364,71 +462,87 @@ class EndpointService:
 
     async def _control(self, headers: Mapping[str, str], body: bytes, send: Send) -> None:
         target = headers["x-amz-target"]
-        action = target.split(".", 1)[1] if "." in target else target
-        if target.split(".", 1)[0] == CLOUDWATCH_TARGET:
+        prefix, _, action = target.partition(".")
+        if prefix == CLOUDWATCH_TARGET:
             await self._cloudwatch(action, body, send)
             return
         rm = _REGION.search(headers.get("authorization", ""))
         region = rm.group(1) if rm else "us-east-1"
         try:
-            req = json.loads(body or b"{}")
-            if not isinstance(req, dict):
-                raise ApiError("the request body must be a JSON object", "SerializationException")
-            doc = self.control.call(action, req, region)
+            if prefix != SAGEMAKER_TARGET or not action:
+                raise ApiError(
+                    f"X-Amz-Target {target!r} names no operation of amtune's endpoint service: "
+                    f"it takes {SAGEMAKER_TARGET}.<Action> and {CLOUDWATCH_TARGET}.<Action>",
+                    code="UnknownOperationException",
+                )
+            try:
+                req = parse_body(body)
+            except BodyError as exc:
+                raise ApiError(str(exc), "SerializationException") from None
+            out = _dumps(self.control.call(action, req, region))
         except ApiError as exc:
             err = _dumps({"__type": exc.code, "message": exc.message})
             await respond(send, exc.status, err, JSON11)
-            return
-        except json.JSONDecodeError as exc:
-            err = _dumps({"__type": "SerializationException", "message": str(exc)})
-            await respond(send, 400, err, JSON11)
             return
         except Exception as exc:  # a bug: SageMaker's InternalFailure, the traceback in the log
             _log.exception("%s failed", action)
             msg = f"{action} failed inside amtune's endpoint service ({type(exc).__name__}: {exc})"
             await respond(send, 500, _dumps({"__type": "InternalFailure", "message": msg}), JSON11)
             return
-        await respond(send, 200, _dumps(doc), JSON11)
+        await respond(send, 200, out, JSON11)
 
     async def _cloudwatch(self, action: str, body: bytes, send: Send) -> None:
         """CloudWatch's JSON protocol (boto3's ``cloudwatch`` client): GetMetricStatistics,
         GetMetricData and ListMetrics over the endpoint and training-job metrics
         (:func:`amtune.serve.cloudwatch_api.cloudwatch_call`)."""
         try:
-            req = json.loads(body or b"{}")
-            if not isinstance(req, dict):
-                raise CloudWatchError("SerializationException", "the body must be a JSON object")
+            try:
+                req = parse_body(body)
+            except BodyError as exc:
+                raise CloudWatchError("SerializationException", str(exc)) from None
             self.flush()  # this service's latest invocations count
-            doc = cloudwatch_call(self.state, action, req)
-        except (CloudWatchError, json.JSONDecodeError) as exc:
-            if isinstance(exc, json.JSONDecodeError):
-                exc = CloudWatchError("SerializationException", str(exc))
+            out = _dumps(_finite(cloudwatch_call(self.state, action, req)))
+        except Exception as exc:
+            if not isinstance(exc, CloudWatchError):  # a bug: the traceback in the log
+                _log.exception("CloudWatch %s failed", action)
+                exc = _internal_failure(action, exc)
             # CloudWatch is "awsQueryCompatible": botocore takes the code from this header
             shape = _CLOUDWATCH_ERRORS.get(exc.code, exc.code)
             hs = [(b"x-amzn-query-error", f"{exc.code};Sender".encode())]
             err = _dumps({"__type": shape, "message": exc.message})
             await respond(send, exc.status, err, JSON10, hs)
             return
-        await respond(send, 200, _dumps(_finite(doc)), JSON10)
+        await respond(send, 200, out, JSON10)
 
     async def _cloudwatch_query(self, body: bytes, send: Send) -> None:
         """CloudWatch's query protocol (form in, XML out), which botocore used for CloudWatch
         before its JSON protocol: the same actions as :meth:`_cloudwatch`."""
         request_id = uuid.uuid4().hex
+        action = "?"
         try:
             action, req = query_request(body)
             self.flush()
-            doc = cloudwatch_call(self.state, action, req)
-        except CloudWatchError as exc:
+            out = query_response(
+                action, _finite(cloudwatch_call(self.state, action, req)), request_id
+            )
+        except Exception as exc:
+            if not isinstance(exc, CloudWatchError):
+                _log.exception("CloudWatch %s failed", action)
+                exc = _internal_failure(action, exc)
             await respond(send, exc.status, query_error(exc, request_id), "text/xml")
             return
-        await respond(send, 200, query_response(action, _finite(doc), request_id), "text/xml")
+        await respond(send, 200, out, "text/xml")
 
     async def _amtune(self, path: str, body: bytes, send: Send) -> None:
         from amtune.serve import online
 
         try:
-            req = json.loads(body or b"{}")
+            try:
+                req = parse_body(body)
+            except BodyError as exc:
+                err = {"__type": "SerializationException", "message": str(exc)}
+                await respond(send, 400, _dumps(err), JSON11)
+                return
             if path == "/amtune/feedback":
                 args = (self.state, req["EndpointName"], req["InferenceId"], req["GroundTruth"])
                 try:
@@ -502,6 +616,12 @@ class EndpointService:
                 self.manager.supervisor.forget(s)
                 s.stop()
         self.state.reset()
+
+
+def _internal_failure(action: str, exc: Exception) -> CloudWatchError:
+    """CloudWatch's answer to an unexpected error (its ``InternalFailure``, HTTP 500)."""
+    msg = f"{action} failed inside amtune's endpoint service ({type(exc).__name__}: {exc})"
+    return CloudWatchError("InternalFailure", msg, status=500)
 
 
 def _finite(doc: Any) -> Any:

@@ -12,6 +12,7 @@ only: ``TransformInput``'s ``S3Uri`` is a file or directory and ``TransformOutpu
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -96,6 +97,27 @@ class TransformJobsApi:
         except ValueError as exc:
             raise self.error(str(exc)) from None
 
+    def _check_output_dir(self, path: str) -> None:
+        """``TransformOutput.S3OutputPath`` (a local path here) must be a directory or one the
+        job can create: an existing file, or a file where a parent directory should be, is an
+        error naming the field before the job is recorded."""
+        p = Path(path)
+        if p.exists() and not p.is_dir():
+            raise self.error(
+                f"TransformOutput.S3OutputPath: must be a directory (the job writes one output "
+                f"file per input file into it), but {p} is a file"
+            )
+        parent = next((a for a in p.parents if a.exists()), None)
+        if not p.exists() and parent is not None and not parent.is_dir():
+            raise self.error(
+                f"TransformOutput.S3OutputPath: {p} cannot be created: {parent} is a file"
+            )
+        target = p if p.exists() else parent
+        if target is not None and not os.access(target, os.W_OK | os.X_OK):
+            raise self.error(
+                f"TransformOutput.S3OutputPath: {p} cannot be written: {target} is not writable"
+            )
+
     # ------------------------------------------------------------------ actions
     def create_transform_job(self, req: dict[str, Any], region: str) -> dict[str, Any]:
         name = req.get("TransformJobName")
@@ -138,6 +160,7 @@ class TransformJobsApi:
         out["S3OutputPath"] = self._local(
             out.get("S3OutputPath"), "TransformOutput.S3OutputPath", False
         )
+        self._check_output_dir(out["S3OutputPath"])
         ds["S3DataSource"] = s3
         inp["DataSource"] = ds
         request = {**req, "TransformInput": inp, "TransformOutput": out}
