@@ -14,6 +14,8 @@ class JobDecision:
 
     ``rule`` names the rule, ``reason`` becomes the job's ``FailureReason`` when it is stopped,
     ``resource`` is the resource (epochs) at which a Hyperband rung decided, if any.
+    ``one_step_later``: a stop reaches the job one step after the emission that decided it (the
+    driver's ``_decide``), as SageMaker's early stopping, which reads the metrics from the logs.
 
     >>> JobDecision("Hyperband", JobAction.COMPLETE, "it reached MaxResource", resource=9).action
     <JobAction.COMPLETE: 'Complete'>
@@ -23,6 +25,7 @@ class JobDecision:
     action: JobAction
     reason: str
     resource: int | None = None
+    one_step_later: bool = False
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,7 @@ class MedianStoppingRule(TuningJobHook):
             JobAction.STOP,
             f"early stopping: objective {value:g} at step {step} is worse than the median "
             f"{med:g} of the running averages of {count} earlier training jobs at that step",
+            one_step_later=True,
         )
 
 

@@ -512,7 +512,7 @@ class Driver:
             wait = min(max(per_unit, self.t.stop_grace_seconds), COMPLETE_WAIT_MAX)
             js.deferred, js.deferred_at = request, time.time() + wait
             return
-        if decision.action is JobAction.STOP:
+        if decision.one_step_later:
             # SageMaker reads a job's metrics from its logs (CloudWatch) and acts on them a while
             # after they were written; a job that ends by itself meanwhile is Completed, with its
             # model. Above all a script that prints its objective once, at the end, and then saves
