@@ -206,6 +206,23 @@ def test_a_name_is_taken_once(env: tuple[Any, Path]) -> None:
     assert sm.describe_training_job(TrainingJobName="dup")["HyperParameters"]["x"] == "0.2"
 
 
+def test_describe_reports_the_flags_the_request_set(env: tuple[Any, Path]) -> None:
+    # no local meaning, but DescribeTrainingJob reports them (nbcheck16 F5: the SDK's integ
+    # tests index describe(...)["EnableNetworkIsolation"])
+    sm, _ = env
+    sm.create_training_job(
+        TrainingJobName="flags",
+        EnableNetworkIsolation=True,
+        EnableManagedSpotTraining=False,
+        **definition(x=0.5),
+    )
+    d = sm.describe_training_job(TrainingJobName="flags")
+    assert d["EnableNetworkIsolation"] is True
+    assert d["EnableManagedSpotTraining"] is False
+    assert d["EnableInterContainerTrafficEncryption"] is False  # not given
+    wait_for(training_status(sm, "flags"), ("Completed", "Failed"))
+
+
 def test_lists_of_jobs_come_in_the_api_references_default_order(env: tuple[Any, Path]) -> None:
     # ListTrainingJobs: CreationTime, Ascending; ListHyperParameterTuningJobs: Name, Ascending
     # (botocore's service model; nbcheck15 F9: both came newest first)

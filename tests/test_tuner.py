@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import amtune
+from amtune.errors import FieldError
 from amtune.sagemaker.config import TuningJobCompletionCriteriaConfig, WarmStartConfig
 from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.tuning.tuner import HyperparameterTuner
@@ -225,7 +226,7 @@ def test_grid_runs_every_combination_once(tmp_path, make_tuner):
 @pytest.mark.parametrize(
     ("kw", "match"),
     [
-        ({"max_jobs": 0}, "max_jobs: must be an integer >= 1"),
+        ({"max_jobs": 0}, "max_jobs: must be an integer from 1 to"),
         ({"max_parallel_jobs": 1.5}, "max_parallel_jobs"),
         ({"max_runtime_in_seconds": -1}, "max_runtime_in_seconds"),
         ({"objective_type": "Max"}, "objective_type"),
@@ -432,3 +433,14 @@ def test_a_bayesian_tuning_job_passes_max_jobs_as_the_budget(tmp_path, monkeypat
         )  # fmt: skip
         t.fit(quad, job_name=f"budget-{max_jobs}-{bool(config)}")
     assert [(kw["budget"], size) for kw, size in made] == [(12, 5), (40, 10), (12, 8)]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("max_jobs", 10**30), ("max_jobs", 2**31), ("max_parallel_jobs", 2**63), ("max_jobs", 0)],
+)
+def test_resource_limits_are_sagemakers_32_bit_integers(tmp_path, field, value):
+    # inputcheck2 F6: max_jobs = 10**30 started training jobs without end
+    with pytest.raises(FieldError, match=rf"{field}: must be an integer from 1 to 2147483647"):
+        HyperparameterTuner("loss", RANGES, db=tmp_path / "a.db", quiet=True, **{field: value})
+    assert not (tmp_path / "a.db").exists()

@@ -134,10 +134,6 @@ def test_a_static_hyperparameter_may_become_tuned_and_back(tmp_path):
             {"static_hyperparameters": {"epochs": 3, "extra": 1}},
             r"only in this tuning job: \['extra'\]",
         ),
-        (
-            {"warm_start_config": _ws("IdenticalDataAndAlgorithm", "parent", "parent")},
-            "named twice",
-        ),
     ],
 )
 def test_parents_are_validated_before_anything_is_written(tmp_path, parent, change, message):

@@ -19,7 +19,11 @@ from amtune.sagemaker.config import (
 )
 from amtune.space import CategoricalParameter, ContinuousParameter, IntegerParameter
 from amtune.space import Parameter as ParameterRange
-from amtune.tuning.tuner import HyperparameterTuner
+from amtune.tuning.tuner import (
+    HyperparameterTuner,
+    create_identical_dataset_and_algorithm_tuner,
+    create_transfer_learning_tuner,
+)
 
 __all__ = [
     "CategoricalParameter",
@@ -33,6 +37,8 @@ __all__ = [
     "TuningJobCompletionCriteriaConfig",
     "WarmStartConfig",
     "WarmStartTypes",
+    "create_identical_dataset_and_algorithm_tuner",
+    "create_transfer_learning_tuner",
 ]
 
 # the SDK's tuner module also exposes its analytics class (imported when first used: pandas)

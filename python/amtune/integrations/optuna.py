@@ -97,6 +97,12 @@ class AmtuneSampler(BaseSampler):
             not isinstance(seed, numbers.Integral) or isinstance(seed, (bool, np.bool_))
         ):
             raise TypeError(f"seed must be an integer or None, got {seed!r}")
+        if seed is not None and not 0 <= seed < 2**32:  # numpy's RandomState, as Optuna's samplers
+            raise ValueError(f"seed must be from 0 to 2**32 - 1, got {seed}")
+        if not isinstance(deterministic_objective, (bool, np.bool_)):
+            raise TypeError(
+                f"deterministic_objective must be a bool, got {deterministic_objective!r}"
+            )
         if independent_sampler is not None and not isinstance(independent_sampler, BaseSampler):
             raise TypeError(
                 "independent_sampler must be an optuna.samplers.BaseSampler, got "

@@ -58,6 +58,10 @@ def _distributed() -> Any:
         ) from None
 
 
+#: the protocols of Dask's scheduler addresses (``distributed.comm`` registers these)
+SCHEDULER_SCHEMES = ("tcp", "tls", "inproc", "ucx", "ws", "wss")
+
+
 def parse_cluster(cluster: Any) -> tuple[str, bool]:
     """``(address, shared_filesystem)`` from a ``cluster=`` value.
 
@@ -100,6 +104,12 @@ def parse_cluster(cluster: Any) -> tuple[str, bool]:
     if "://" not in cluster:
         raise ValueError(
             f"cluster: a scheduler address needs a protocol ('tcp://host:8786'), got {cluster!r}"
+        )
+    scheme = cluster.split("://", 1)[0]
+    if scheme not in SCHEDULER_SCHEMES:
+        raise ValueError(
+            f"cluster: unknown protocol {scheme!r} (Dask's: {', '.join(SCHEDULER_SCHEMES)}), "
+            f"got {cluster!r}"
         )
     return cluster, bool(shared)
 

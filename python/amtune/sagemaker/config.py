@@ -237,24 +237,34 @@ class WarmStartConfig:
     """SageMaker's ``WarmStartConfig``: up to 5 parent tuning jobs (names in the same store).
 
     ``warm_start_type`` is a :class:`WarmStartTypes` member (the SageMaker SDK's own enum works
-    too) or its string; ``parents`` a set or list of tuning job names. ``type`` is the member, as
-    the SDK's ``WarmStartConfig.type``.
+    too) or its string; ``parents`` the tuning job names, given as a set or a list and kept as a
+    ``set``, as the SDK keeps them (a name given twice is one parent). ``type`` is the member, as
+    the SDK's ``WarmStartConfig.type``. The request lists the parents sorted by name.
 
-    >>> ws = WarmStartConfig(WarmStartTypes.TRANSFER_LEARNING, parents={"parent-1"})
+    >>> ws = WarmStartConfig(WarmStartTypes.TRANSFER_LEARNING, parents=["parent-1", "parent-1"])
     >>> ws.type is WarmStartTypes.TRANSFER_LEARNING, ws.warm_start_type == "TransferLearning"
     (True, True)
+    >>> ws.parents
+    {'parent-1'}
     >>> ws.to_input_req()
     {'ParentHyperParameterTuningJobs': [{'HyperParameterTuningJobName': 'parent-1'}], \
 'WarmStartType': 'TransferLearning'}
     """
 
     warm_start_type: str = "IdenticalDataAndAlgorithm"
-    parents: Collection[str] = field(default_factory=list)
+    parents: Collection[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         member = WarmStartTypes.parse(self.warm_start_type)
         if member is not None:  # an unknown value is reported by validate()
             self.warm_start_type = member
+        # a set, as the SDK's; a str (or anything that is not a collection of names) is kept
+        # for validate() to report
+        if isinstance(self.parents, Collection) and not isinstance(self.parents, (str, bytes)):
+            try:
+                self.parents = set(self.parents)
+            except TypeError:  # an unhashable item: validate() names it
+                pass
 
     @property
     def type(self) -> WarmStartTypes:
@@ -278,7 +288,7 @@ class WarmStartConfig:
                 f"{path}.parents",
                 f"must be a set or list of tuning job names, got {self.parents!r}",
             )
-        parents = list(self.parents)
+        parents = self.parent_names()
         if not 1 <= len(parents) <= MAX_WARM_START_PARENTS:
             raise FieldError(
                 f"{path}.parents",
@@ -289,9 +299,9 @@ class WarmStartConfig:
                 raise FieldError(f"{path}.parents[{i}]", f"must be a tuning job name, got {p!r}")
 
     def parent_names(self) -> list[str]:
-        """The parents in a stable order (a set's sorted)."""
+        """The parents in a stable order (a set's sorted by name)."""
         if isinstance(self.parents, (set, frozenset)):
-            return sorted(self.parents)
+            return sorted(self.parents, key=str)
         return list(self.parents)
 
     def to_sagemaker(self) -> dict[str, Any]:
@@ -329,6 +339,11 @@ class WarmStartConfig:
                 raise FieldError(
                     f"{path}.ParentHyperParameterTuningJobs[{i}]",
                     "must be {'HyperParameterTuningJobName': name}",
+                )
+            if p["HyperParameterTuningJobName"] in parents:
+                raise FieldError(
+                    f"{path}.ParentHyperParameterTuningJobs[{i}]",
+                    f"a parent tuning job is named twice: {p['HyperParameterTuningJobName']!r}",
                 )
             parents.append(p["HyperParameterTuningJobName"])
         kind = doc.get("WarmStartType", "IdenticalDataAndAlgorithm")

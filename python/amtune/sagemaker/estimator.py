@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import re
 import sys
@@ -219,6 +220,17 @@ def _predefined_metric_definitions(image_uri: str | None) -> list[dict[str, str]
     return image_metric_definitions(image_uri)
 
 
+def _json_value(name: str, value: Any) -> str:
+    """A hyperparameter as the SDK's framework estimators send it: its JSON text."""
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"hyperparameters[{name!r}]: must be JSON-serializable (a string, number, bool, "
+            f"list or dict), got {value!r}: {exc}"
+        ) from None
+
+
 class _TrainingJob:
     """``estimator.latest_training_job``: ``name``, ``describe()``, ``wait()``, ``stop()``.
 
@@ -322,6 +334,15 @@ class EstimatorBase:
         if kwargs.get("instance_type") in LOCAL_INSTANCE_TYPES:  # the SDK's local mode: here
             ignored.remove("instance_type")
         self.instance_type = str(kwargs.get("instance_type") or "local")
+        #: flags with no local meaning that DescribeTrainingJob reports as set (the SDK's
+        #: ``enable_network_isolation``, ``encrypt_inter_container_traffic``, spot training)
+        self._flags = {
+            "EnableNetworkIsolation": bool(kwargs.get("enable_network_isolation")),
+            "EnableInterContainerTrafficEncryption": bool(
+                kwargs.get("encrypt_inter_container_traffic")
+            ),
+            "EnableManagedSpotTraining": bool(kwargs.get("use_spot_instances")),
+        }
         self.instance_count = kwargs.get("instance_count")
         self.role = kwargs.get("role")
         self.framework_version = kwargs.get("framework_version")
@@ -367,8 +388,13 @@ class EstimatorBase:
         md = list(metric_definitions or []) or _predefined_metric_definitions(image_uri)
         self.metric_definitions = validate_metric_definitions(md)
         self.environment = {str(k): str(v) for k, v in (environment or {}).items()}
-        if isinstance(max_run, bool) or not isinstance(max_run, (int, float)) or max_run <= 0:
-            raise ValueError(f"max_run: must be a number of seconds > 0, got {max_run!r}")
+        if (
+            isinstance(max_run, bool)
+            or not isinstance(max_run, (int, float))
+            or not math.isfinite(max_run)
+            or max_run <= 0
+        ):
+            raise ValueError(f"max_run: must be a finite number of seconds > 0, got {max_run!r}")
         self.max_run = max_run
         self.max_retry_attempts = max_retry_attempts
         self.base_job_name = base_job_name
@@ -399,7 +425,7 @@ class EstimatorBase:
         """The hyperparameters as the SDK sends them: JSON-encoded for framework estimators (and
         for an ``Estimator`` with a ``source_dir``), else ``str()`` of each value."""
         if self._json_hyperparameters or self.source_dir is not None:
-            return {k: json.dumps(v) for k, v in self._hyperparameters.items()}
+            return {k: _json_value(k, v) for k, v in self._hyperparameters.items()}
         return {k: _to_string(v) for k, v in self._hyperparameters.items()}
 
     @property
@@ -516,6 +542,7 @@ class EstimatorBase:
             req["Environment"] = dict(self.environment)
         if self._output_path_given is not None:  # reported as given (the job stays local)
             req["OutputDataConfig"] = {"S3OutputPath": self._output_path_given}
+        req.update({k: True for k, on in self._flags.items() if on})
         if self.evaluation is not None:  # amtune's extension of the request
             req["Evaluation"] = self.evaluation.to_sagemaker()
         return req
@@ -622,7 +649,9 @@ class EstimatorBase:
         A framework estimator's model serves its ``entry_point`` when no ``inference.py`` is
         found, and the predictor has the framework's serializers (``PyTorchPredictor``, ...);
         any other estimator's predictor has the SDK's ``Predictor`` defaults (the answer's bytes,
-        ``Accept: */*``). ``data_capture_config``, ``serverless_inference_config`` and
+        ``Accept: */*``). The endpoint is named after the training job unless ``endpoint_name``
+        is given, and its endpoint config has the endpoint's name, as the SDK names it.
+        ``data_capture_config``, ``serverless_inference_config`` and
         ``async_inference_config`` are kept in the endpoint config, as ``Model.deploy`` keeps
         them."""
         if self._current_job_name is None:
@@ -643,6 +672,7 @@ class EstimatorBase:
             wait=wait,
             db=self.store.path,
             sdk_defaults=True,
+            sdk_names=True,
             **kw,
         )
 
@@ -680,7 +710,8 @@ class EstimatorBase:
         ``fit`` or by a tuning job) and attached to it: ``latest_training_job``, ``model_data``,
         ``describe()`` and ``deploy()`` are that job's, its hyperparameters are the job's. What
         the store does not keep is left at its default (see :mod:`amtune.sagemaker.rebuild`).
-        ``db``: the store (default ``./amtune.db``, as ``HyperparameterTuner.attach``)."""
+        ``db``: the store (default ``./amtune.db``, as ``HyperparameterTuner.attach``). As in
+        the SDK, a job still running is waited for (without its log) and a failed one raises."""
         from amtune.sagemaker.rebuild import estimator_arguments
 
         store = Store(db)
@@ -690,6 +721,7 @@ class EstimatorBase:
         estimator._store = store
         estimator._current_job_name = training_job_name
         estimator.latest_training_job = _TrainingJob(estimator, training_job_name, None)
+        estimator.latest_training_job.wait(logs="None")
         return estimator
 
     @property
@@ -726,6 +758,17 @@ class EstimatorBase:
         """The model of the latest training job (``model_data``), as the SDK's
         ``create_model``; see the subclasses."""
         raise NotImplementedError(f"{type(self).__name__}.create_model")
+
+    def register(self, *args: Any, **kwargs: Any) -> Any:
+        """The SDK's Model Registry is not run locally: raises ``NotImplementedError``."""
+        from amtune.sagemaker.names import MODEL_REGISTRY_NOT_RUN
+
+        raise NotImplementedError(MODEL_REGISTRY_NOT_RUN)
+
+    def enable_network_isolation(self) -> bool:
+        """Whether the job runs with network isolation, as the SDK's (recorded only: a local
+        job runs as any local process)."""
+        return self._flags["EnableNetworkIsolation"]
 
     def _model_session(self) -> Any:
         """The ``amtune.Session`` of this estimator's store, for the models it creates."""

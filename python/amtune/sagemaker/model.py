@@ -312,6 +312,12 @@ class Model:
             hosting_instance_type(instance_type), tags=format_tags(tags) if tags else None
         )
 
+    def register(self, *args: Any, **kwargs: Any) -> Any:
+        """The SDK's Model Registry is not run locally: raises ``NotImplementedError``."""
+        from amtune.sagemaker.names import MODEL_REGISTRY_NOT_RUN
+
+        raise NotImplementedError(MODEL_REGISTRY_NOT_RUN)
+
     # ------------------------------------------------------------------ deploy
     def deploy(
         self,

@@ -170,3 +170,10 @@ def format_tags(tags: Tags) -> list[dict[str, Any]]:
     if isinstance(tags, (str, bytes)):
         raise TypeError(f"tags: a dict or a list of {{Key, Value}} dicts, got {tags!r}")
     return [dict(t) if isinstance(t, Mapping) else t for t in tags]
+
+
+#: why ``register()`` (SageMaker's Model Registry: model packages and their groups) is not run
+MODEL_REGISTRY_NOT_RUN = (
+    "register: SageMaker's Model Registry (model packages and model package groups) is not run "
+    "locally by amtune; deploy the Model itself (model.deploy(...) or estimator.deploy(...))"
+)

@@ -53,6 +53,15 @@ def estimator_class_name(hyperparameters: Mapping[str, Any]) -> str | None:
     return name if isinstance(name, str) and name else None
 
 
+#: DescribeTrainingJob's flags and the estimator arguments that set them (the SDK's
+#: ``_prepare_init_params_from_job_description`` reads them back the same way)
+_FLAG_ARGUMENTS = {
+    "EnableNetworkIsolation": "enable_network_isolation",
+    "EnableInterContainerTrafficEncryption": "encrypt_inter_container_traffic",
+    "EnableManagedSpotTraining": "use_spot_instances",
+}
+
+
 def estimator_arguments(
     definition: Mapping[str, Any],
     hyperparameters: Mapping[str, Any],
@@ -89,6 +98,9 @@ def estimator_arguments(
         args["metric_definitions"] = [dict(m) for m in algo["MetricDefinitions"]]
     if definition.get("Environment"):
         args["environment"] = dict(definition["Environment"])
+    for flag, arg in _FLAG_ARGUMENTS.items():  # recorded only, as the job reported them
+        if definition.get(flag) is True:
+            args[arg] = True
     max_run = (definition.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds")
     if max_run:
         args["max_run"] = max_run

@@ -70,6 +70,12 @@ _IGNORED = {
     "InfraCheckConfig",
     "SessionChainingConfig",
 }
+#: Flags of the request with no local meaning that DescribeTrainingJob reports (False unless set)
+ECHOED_FLAGS = (
+    "EnableNetworkIsolation",
+    "EnableInterContainerTrafficEncryption",
+    "EnableManagedSpotTraining",
+)
 #: What a training job's description adds to its ``Evaluation`` (amtune.evaluation.report).
 EVALUATION_RESPONSE_FIELDS = frozenset({"MetricSummaries", "Folds"})
 _ALGO = {
@@ -286,6 +292,8 @@ def parse_training_request(doc: Any, base: Path) -> TrainingRequest:
             **({"Evaluation": evaluation.to_sagemaker()} if evaluation else {}),
             # kept for DescribeTrainingJob, which reports it as given (the model stays local)
             **({"OutputDataConfig": doc["OutputDataConfig"]} if _output(doc) else {}),
+            # the flags with no local meaning, which DescribeTrainingJob reports as given
+            **{k: doc[k] for k in ECHOED_FLAGS if isinstance(doc.get(k), bool)},
         },
         notices=notices,
         evaluation=evaluation,

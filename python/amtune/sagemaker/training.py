@@ -26,6 +26,7 @@ from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome, 
 from amtune.runners.spec import DEFAULT_STOP_GRACE, JobSpec, Runner
 from amtune.sagemaker.document import StoredConfig, definition_document
 from amtune.sagemaker.toolkit import request_content_types
+from amtune.sagemaker.train_request import ECHOED_FLAGS
 from amtune.store import STANDALONE, Store
 
 TRAINING_JOB_NAME_MAX = 63
@@ -294,6 +295,7 @@ def describe_training_job(store: Store, name: str) -> dict[str, Any]:
         }
         if tjd.get("Environment"):
             definition["Environment"] = tjd["Environment"]
+        definition.update({k: tjd[k] for k in ECHOED_FLAGS if isinstance(tjd.get(k), bool)})
         if cfg.get("Evaluation"):
             definition["Evaluation"] = cfg["Evaluation"]
     definition = definition_document(definition)
@@ -318,6 +320,8 @@ def describe_training_job(store: Store, name: str) -> dict[str, Any]:
     for k in ("Environment", "ResourceConfig", "OutputDataConfig"):
         if definition.get(k):
             doc[k] = definition[k]
+    for k in ECHOED_FLAGS:  # no local meaning; reported as the request set them
+        doc[k] = bool(definition.get(k, False))
     if job_dir:
         doc["ModelArtifacts"] = {"S3ModelArtifacts": str(Path(job_dir) / "model")}
         # the output_path the request gave, unchanged, as SageMaker reports it; without one,

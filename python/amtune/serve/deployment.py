@@ -488,6 +488,15 @@ class Predictor:
         #: the Session given (None when built with a URL or without a Session)
         self.sagemaker_session = None if isinstance(sagemaker_session, str) else sagemaker_session
         self.client = ServiceClient(self.url)
+        for arg, obj, method in (
+            ("serializer", serializer, "serialize"),
+            ("deserializer", deserializer, "deserialize"),
+        ):
+            if obj is not None and not callable(getattr(obj, method, None)):
+                raise TypeError(
+                    f"{arg}: must be an object with a {method}() method (amtune.{arg}s or the "
+                    f"SDK's, e.g. CSVSerializer()), got {obj!r}"
+                )
         self.serializer = self._default_serializer(sdk) if serializer is None else serializer
         self.deserializer = (
             self._default_deserializer(sdk) if deserializer is None else deserializer
@@ -992,6 +1001,7 @@ def deploy(
     serverless_inference_config: Any = None,
     async_inference_config: Any = None,
     sdk_defaults: bool = False,
+    sdk_names: bool = False,
 ) -> Predictor:
     """Serve a tuning job's best training job (or a training job) at a local endpoint, or several
     training jobs as production variants ``{name: (training_job, weight)}`` plus shadow variants
@@ -1012,6 +1022,10 @@ def deploy(
     served by one ordinary model server. ``sdk_defaults``: a plain :class:`Predictor` gets the
     SDK's deserializer (bytes, ``Accept: */*``) instead of amtune's JSON decoding
     (:func:`sdk_predictor_deserializer`), as the SDK's ``deploy`` methods return it.
+    ``sdk_names``: the endpoint config has the endpoint's name, as the SDK's ``deploy`` names it
+    (an existing config of that name is the service's ``ValidationException``), and an endpoint
+    name left out is one that no endpoint and no endpoint config has; otherwise the config is
+    ``<endpoint>-config-<i>``.
     """
     if framework is not None and framework not in FRAMEWORKS:
         raise ValueError(f"framework: must be one of {sorted(FRAMEWORKS)}, got {framework!r}")
@@ -1084,6 +1098,7 @@ def deploy(
             instance_type,
             wait,
             extras,
+            sdk_names,
         )
         return predictor_cls(name, client.url, serializer=serializer, deserializer=deserializer)
     finally:
@@ -1111,9 +1126,11 @@ def _deploy(
     instance_type: str,
     wait: bool,
     extras: EndpointExtras | None = None,
+    sdk_names: bool = False,
 ) -> str:
     extras = extras or EndpointExtras()
-    name = endpoint_name or _unique_endpoint(client, job or next(iter(plan.values()))[0])
+    base = job or next(iter(plan.values()))[0]
+    name = endpoint_name or _unique_endpoint(client, base, also_configs=sdk_names)
 
     def model(m: TrainingJobModel) -> str:
         mname = _unique(client, m.training_job[:63])
@@ -1136,7 +1153,7 @@ def _deploy(
         return v
 
     config: dict[str, Any] = {
-        "EndpointConfigName": _unique_config(client, name),
+        "EndpointConfigName": name if sdk_names else _unique_config(client, name),
         "ProductionVariants": [pv(v, resolved[v], w) for v, (_, w) in plan.items()],
     }
     if shadow_models:
@@ -1154,10 +1171,17 @@ def _deploy(
     return name
 
 
-def _unique_endpoint(client: ServiceClient, base: str) -> str:
+def _unique_endpoint(client: ServiceClient, base: str, also_configs: bool = False) -> str:
+    """``base``, else ``base-2``, ``base-3``, ...: the first name no endpoint has (and, with
+    ``also_configs``, no endpoint config: the SDK's config has the endpoint's name)."""
     names = {
         e["EndpointName"] for e in client.call("ListEndpoints", MaxResults=100000)["Endpoints"]
     }
+    if also_configs:
+        names |= {
+            c["EndpointConfigName"]
+            for c in client.call("ListEndpointConfigs", MaxResults=100000)["EndpointConfigs"]
+        }
     base = base[:63]
     if base not in names:
         return base

@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -94,43 +95,107 @@ def _accept_tuple(accept: str | tuple[str, ...]) -> tuple[str, ...]:
 
 # ====================================================================== serializers
 class CSVSerializer:
-    """Rows of comma-separated values: a 1-D sequence is one row, a 2-D one a row each; a str is
-    sent as it is and a file's contents are read."""
+    """Comma-separated values, with the SageMaker SDK's rules for rows:
+
+    * a file's contents are read, and a str is sent as it is (one or more rows already);
+    * a pandas DataFrame is ``DataFrame.to_csv(header=False, index=False)`` (each column keeps
+      its own type, the text ends with a newline);
+    * a mutable sequence (a list, a NumPy array, ...) whose first item is itself sequence-like
+      (a list, tuple, array or str) is several rows, one per item, joined with ``\\n``: a list of
+      CSV strings is one row per string;
+    * anything else with a length (a flat list or tuple, a 1-D array, a pandas Series) is one row.
+
+    A row is written by :mod:`csv` (a cell is ``str(value)``, a float's shortest repr, a NumPy
+    scalar its plain text: ``0.25``; a cell holding a comma or a quote is quoted); an array row
+    is flattened first. An empty row is a ``ValueError``.
+
+    >>> CSVSerializer().serialize(["1,2", "3,4"])
+    '1,2\\n3,4'
+    >>> import numpy as np
+    >>> CSVSerializer().serialize([np.float64(0.25), np.float32(0.1), 3])
+    '0.25,0.1,3'
+    """
 
     def __init__(self, content_type: str = CSV) -> None:
-        self.CONTENT_TYPE = content_type
+        self.CONTENT_TYPE = _content_type("CSVSerializer", content_type)
 
     def serialize(self, data: Any) -> str | bytes:
         if hasattr(data, "read"):
             out: str | bytes = data.read()
             return out
-        if isinstance(data, (str, bytes)):
+        if isinstance(data, bytes):  # amtune: already encoded, sent as it is
             return data
-        if hasattr(data, "to_numpy"):  # a pandas DataFrame or Series
-            data = data.to_numpy()
-        if hasattr(data, "tolist"):
-            data = data.tolist()
-        if not isinstance(data, (list, tuple)) or len(data) == 0:
-            raise ValueError(f"CSVSerializer: cannot serialize {type(data).__name__} {data!r}")
-        rows = data if isinstance(data[0], (list, tuple)) else [data]
-        return "\n".join(",".join(_cell(v) for v in row) for row in rows)
+        if _is_dataframe(data):
+            text: str = data.to_csv(header=False, index=False)
+            return text
+        if isinstance(data, Mapping):
+            raise ValueError(
+                f"CSVSerializer: data: a {type(data).__name__} has no CSV rows; give a list of "
+                f"rows, or use JSONSerializer()"
+            )
+        if _several_rows(data):
+            return "\n".join(_csv_row(row) for row in data)
+        return _csv_row(data)
 
 
-def _cell(v: Any) -> str:
-    return repr(v) if isinstance(v, float) else str(v)
+def _sequence_like(x: Any) -> bool:
+    """Iterable and indexable (a list, tuple, str, array; not a NumPy scalar), as the SDK tests
+    for a row."""
+    return hasattr(x, "__iter__") and hasattr(x, "__getitem__")
+
+
+def _several_rows(data: Any) -> bool:
+    """A mutable sequence whose first item is sequence-like: one row per item."""
+    if not (_sequence_like(data) and hasattr(data, "__setitem__")):
+        return False
+    try:
+        first = next(iter(data), None)  # by position (a pandas Series' data[0] is by label)
+    except TypeError:  # a 0-d array: one cell
+        return False
+    return _sequence_like(first)
+
+
+def _is_dataframe(data: Any) -> bool:
+    pd = sys.modules.get("pandas")  # a DataFrame means pandas is imported already
+    return pd is not None and isinstance(data, pd.DataFrame)
+
+
+def _csv_row(row: Any) -> str:
+    """One CSV row: a str as it is, an array flattened, any other sequence one cell per item."""
+    if isinstance(row, str):
+        return row
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(row, np.ndarray):
+        row = row.ravel()
+    if not hasattr(row, "__len__"):
+        raise ValueError(
+            f"CSVSerializer: data: cannot write {type(row).__name__} {row!r} as a CSV row (give "
+            f"a list, an array, a DataFrame or CSV text)"
+        )
+    if len(row) == 0:
+        raise ValueError("CSVSerializer: data: cannot serialize an empty row")
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=",").writerow(row)
+    return buf.getvalue().rstrip("\r\n")
 
 
 class JSONSerializer:
-    """JSON: any JSON-able value; NumPy arrays and pandas objects as nested lists."""
+    """JSON, as the SDK's: a file's contents are read; anything else is ``json.dumps``-ed, a str
+    included (``"text"`` with its quotes: a JSON string). NumPy arrays and pandas Series become
+    lists (the SDK converts an array, and a dict's array values).
+
+    >>> JSONSerializer().serialize("I love this")
+    '"I love this"'
+    """
 
     def __init__(self, content_type: str = JSON) -> None:
-        self.CONTENT_TYPE = content_type
+        self.CONTENT_TYPE = _content_type("JSONSerializer", content_type)
 
     def serialize(self, data: Any) -> str | bytes:
         if hasattr(data, "read"):
             out: str | bytes = data.read()
             return out
-        if isinstance(data, (str, bytes)):
+        if isinstance(data, bytes):  # amtune: already encoded, sent as it is
             return data
         return json.dumps(data, default=_json_default)
 
@@ -142,12 +207,19 @@ def _json_default(o: Any) -> Any:
 
 
 class NumpySerializer:
-    """The ``.npy`` format: an array (or a list, or anything ``numpy.array`` takes) of any shape;
-    a file's contents are read (assumed ``.npy``)."""
+    """The ``.npy`` format, as the SDK's: an array as it is, a list as ``numpy.array(data,
+    dtype)``, anything else ``numpy.array`` takes with its own type (``dtype`` applies to lists
+    only, as in the SDK); a file's contents are read (assumed ``.npy``). An empty array or list
+    is a ``ValueError``; so is an array of Python objects (amtune does not pickle).
+
+    >>> import numpy as np, io
+    >>> np.load(io.BytesIO(NumpySerializer(dtype="float32").serialize([1, 2]))).dtype
+    dtype('float32')
+    """
 
     def __init__(self, dtype: Any = None, content_type: str = NPY) -> None:
         self.dtype = dtype
-        self.CONTENT_TYPE = content_type
+        self.CONTENT_TYPE = _content_type("NumpySerializer", content_type)
 
     def serialize(self, data: Any) -> bytes:
         import numpy as np
@@ -155,9 +227,21 @@ class NumpySerializer:
         if hasattr(data, "read"):
             raw: bytes = data.read()
             return raw
-        arr = data if isinstance(data, np.ndarray) else np.array(data, self.dtype)
-        if arr.size == 0:
-            raise ValueError("NumpySerializer: cannot serialize an empty array")
+        if isinstance(data, np.ndarray):
+            arr = data
+            if arr.size == 0:
+                raise ValueError("NumpySerializer: data: cannot serialize an empty array")
+        elif isinstance(data, list):
+            if not data:
+                raise ValueError("NumpySerializer: data: cannot serialize an empty list")
+            arr = np.array(data, self.dtype)
+        else:
+            arr = np.array(data)
+        if arr.dtype.hasobject:
+            raise ValueError(
+                "NumpySerializer: data: an array of Python objects (dtype object) would need "
+                "pickling, which amtune does not do; give numbers or strings of one type"
+            )
         b = io.BytesIO()
         np.save(b, arr, allow_pickle=False)
         return b.getvalue()
@@ -167,7 +251,7 @@ class IdentitySerializer:
     """``data`` as it is (bytes or str), with a fixed content type."""
 
     def __init__(self, content_type: str = OCTET_STREAM) -> None:
-        self.CONTENT_TYPE = content_type
+        self.CONTENT_TYPE = _content_type("IdentitySerializer", content_type)
 
     def serialize(self, data: Any) -> Any:
         return data
@@ -177,7 +261,7 @@ class LibSVMSerializer:
     """LibSVM text (``label index:value ...``), given as a str or a file, as the SDK's."""
 
     def __init__(self, content_type: str = LIBSVM) -> None:
-        self.CONTENT_TYPE = content_type
+        self.CONTENT_TYPE = _content_type("LibSVMSerializer", content_type)
 
     def serialize(self, data: Any) -> str | bytes:
         if isinstance(data, (str, bytes)):

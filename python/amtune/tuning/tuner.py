@@ -24,7 +24,7 @@ Rules
 * The strategy observes every Succeeded job's final value and every Failed objective as a failed
   trial (NaN); a job Stopped before it emitted the objective is dropped (as a cancelled trial).
 * ``max_jobs`` counts training jobs started (failed ones included, retries and re-runs not);
-  left out, it is 10 (the whole grid with ``strategy="Grid"``).
+  left out, it is 1, as in the SageMaker SDK (the whole grid with ``strategy="Grid"``).
 * The tuning job ends ``Completed`` when at least one objective succeeded, ``Failed`` with a reason
   when none did, and ``Stopped`` after ``stop()`` (or ``amtune stop``).
 * Resume (``HyperparameterTuner.resume``): the driver may be killed at any moment. Every finished
@@ -89,7 +89,7 @@ from amtune.sagemaker.estimator import delete_endpoint_removed
 from amtune.sagemaker.inputs import local_output_dir, prefix_files
 from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE, hosting_instance_type
 from amtune.space import CategoricalParameter, SearchSpace
-from amtune.store import NotFoundError, Store
+from amtune.store import NotFoundError, Store, resolve_db_path
 from amtune.strategies import check_strategy
 from amtune.tuning.driver import Driver
 from amtune.tuning.job import TuningJob
@@ -112,6 +112,10 @@ def _is_pos_number(x: Any) -> bool:
 
 
 # ====================================================================== the tuner
+#: the largest value of SageMaker's `integer` shapes (ResourceLimits' counts)
+MAX_INT32 = 2**31 - 1
+
+
 class HyperparameterTuner(TunerReportMixin):
     """A tuning job: proposes hyperparameters, runs training jobs, records everything in the store.
 
@@ -122,9 +126,9 @@ class HyperparameterTuner(TunerReportMixin):
     static ones, its metric definitions are used when the tuner has none, and ``fit(inputs)``
     takes the channels), a training function ``train(hyperparameters, reporter)`` or a command.
     The earlier form ``HyperparameterTuner(objective_metric_name, hyperparameter_ranges, ...)``
-    with the training code given to ``fit(train)`` works too. ``max_jobs`` left out is 10 (the
-    whole grid with ``strategy="Grid"``). ``tags`` are ignored (a notice), ``autotune`` is not
-    supported. Local additions:
+    with the training code given to ``fit(train)`` works too. ``max_jobs`` left out is 1, as in
+    the SDK (the whole grid with ``strategy="Grid"``); ``max_parallel_jobs`` is 1. ``tags`` are
+    ignored (a notice), ``autotune`` is not supported. Local additions:
 
     ``runner``: ``"process"`` (default: a fresh worker process per training job) or ``"thread"``
     (in the driver process; fast, no isolation) for Python callables; commands always run as
@@ -310,17 +314,27 @@ class HyperparameterTuner(TunerReportMixin):
                 "strategy_config",
                 f"a HyperbandStrategyConfig needs strategy='Hyperband', got strategy={strategy!r}",
             )
+        elif strategy_config is not None and not isinstance(strategy_config, Mapping):
+            raise FieldTypeError(
+                "strategy_config", f"must be a dict of strategy options, got {strategy_config!r}"
+            )
         else:
             self.strategy_config = dict(strategy_config or {})
         # Validate the strategy name and options now.
         check_strategy(strategy, self.strategy_config, self.space, "strategy", "strategy_config")
         if max_jobs is None:
-            max_jobs = self.space.size if strategy == "Grid" and self.space.size else 10
-        if not _is_int(max_jobs) or max_jobs < 1:
-            raise FieldError("max_jobs", f"must be an integer >= 1, got {max_jobs!r}")
-        if not _is_int(max_parallel_jobs) or max_parallel_jobs < 1:
+            # the SDK's default: 1 training job; a grid runs all its combinations
+            max_jobs = self.space.size if strategy == "Grid" and self.space.size else 1
+            max_jobs = min(max_jobs, MAX_INT32)
+        # SageMaker's ResourceLimits are 32-bit integers (botocore's `integer` shape)
+        if not _is_int(max_jobs) or not 1 <= max_jobs <= MAX_INT32:
             raise FieldError(
-                "max_parallel_jobs", f"must be an integer >= 1, got {max_parallel_jobs!r}"
+                "max_jobs", f"must be an integer from 1 to {MAX_INT32}, got {max_jobs!r}"
+            )
+        if not _is_int(max_parallel_jobs) or not 1 <= max_parallel_jobs <= MAX_INT32:
+            raise FieldError(
+                "max_parallel_jobs",
+                f"must be an integer from 1 to {MAX_INT32}, got {max_parallel_jobs!r}",
             )
         if max_runtime_in_seconds is not None and not _is_pos_number(max_runtime_in_seconds):
             raise FieldError(
@@ -368,6 +382,8 @@ class HyperparameterTuner(TunerReportMixin):
         for k, v in (channels or {}).items():
             if not isinstance(k, str) or not CHANNEL_NAME_RE.fullmatch(k):
                 raise FieldError("channels", f"invalid channel name {k!r} (letters, digits, . - _)")
+            if not isinstance(v, (str, os.PathLike)):
+                raise FieldTypeError(f"channels.{k}", f"must be a path, got {v!r}")
             local = Path(v).expanduser().resolve()
             if not local.exists() and not prefix_files(local):  # an S3 key prefix selects files
                 raise FieldError(
@@ -449,6 +465,10 @@ class HyperparameterTuner(TunerReportMixin):
         #: the latest tuning job: its name (a ``str``) with ``name``, ``job_name``,
         #: ``describe()``, ``wait()`` and ``stop()`` (:mod:`amtune.tuning.job`)
         self.latest_tuning_job: TuningJob | None = None
+        #: the SDK's instance configurations (:meth:`override_resource_config`): kept, ignored
+        self.instance_configs: list[Any] | None = None
+        self.instance_configs_dict: dict[str, list[Any]] | None = None
+        self._session: Any = None
         self._store: Store | None = None
         self._thread: threading.Thread | None = None
         self._stop_event = threading.Event()
@@ -554,7 +574,7 @@ class HyperparameterTuner(TunerReportMixin):
         config = record_evaluation(self._to_config(train), self._evaluation_plan)
         now = time.time()
         self.store.create_tuning_job(name, config, now)
-        self.latest_tuning_job = TuningJob(name, self)
+        self.latest_tuning_job = _TuningJob(name, self)
         self._start(name, runner, resumed=False, wait=wait, quiet=quiet)
 
     def wait(self) -> None:
@@ -607,9 +627,9 @@ class HyperparameterTuner(TunerReportMixin):
         estimator is rebuilt) is the one that estimator's ``deploy`` returns: the framework's
         (``SKLearnPredictor``, ...), else a ``Predictor`` with the SDK's defaults (the answer's
         bytes, ``Accept: */*``). A tuner of a training function or command returns amtune's
-        ``Predictor``, which decodes JSON answers. ``data_capture_config``,
-        ``serverless_inference_config`` and ``async_inference_config`` are kept in the endpoint
-        config."""
+        ``Predictor``, which decodes JSON answers. The endpoint config has the endpoint's name,
+        as the SDK names it. ``data_capture_config``, ``serverless_inference_config`` and
+        ``async_inference_config`` are kept in the endpoint config."""
         from amtune.sagemaker import tuning as sm_tuning
         from amtune.serve.deployment import deploy, sdk_deploy_arguments
 
@@ -628,6 +648,7 @@ class HyperparameterTuner(TunerReportMixin):
             wait=wait,
             db=self.store.path,
             sdk_defaults=sm_tuning.is_estimator(self.estimator),
+            sdk_names=True,
             **kw,
         )
 
@@ -653,6 +674,61 @@ class HyperparameterTuner(TunerReportMixin):
                 assert isinstance(p, CategoricalParameter)
                 r["Values"] = [json.dumps(v) for v in p.values]
         return out
+
+    def hyperparameter_ranges_dict(self) -> dict[str, dict[str, list[dict[str, Any]]]] | None:
+        """The SDK's ranges per estimator name, which it has for a multi-estimator tuner
+        (``HyperparameterTuner.create``) only: None, as the SDK's for a tuner of one estimator
+        (amtune's tuners have one; :meth:`hyperparameter_ranges` gives its ranges)."""
+        return None
+
+    @property
+    def sagemaker_session(self) -> Any:
+        """The session of the tuner's store (an :class:`amtune.Session`), as the SDK's tuner
+        gives its estimator's: the estimator's own when it is an amtune ``Session`` of the same
+        store, else one made when first read. Its ``sagemaker_client`` (boto3, on the store's
+        endpoint service) describes the tuning jobs:
+        ``tuner.sagemaker_session.sagemaker_client.describe_hyper_parameter_tuning_job(...)``."""
+        from amtune.sagemaker.session import Session
+
+        if self._session is None:
+            path = resolve_db_path(self.db) if self._store is None else self._store.path
+            own = getattr(self.estimator, "sagemaker_session", None)
+            if isinstance(own, Session) and own.db == path:
+                self._session = own
+            else:
+                self._session = Session(db=path)
+        return self._session
+
+    def override_resource_config(self, instance_configs: Any) -> None:
+        """The SDK's instance configurations of the training jobs (``[InstanceConfig(
+        instance_count, instance_type, volume_size), ...]``; None removes them). Kept in
+        ``instance_configs`` and ignored, with a notice, as an estimator's instance settings
+        are: every training job runs here, on this machine."""
+        if instance_configs is None:
+            self.instance_configs = None
+            return
+        if isinstance(instance_configs, Mapping):
+            raise FieldTypeError(
+                "instance_configs",
+                "a dict of estimator name to InstanceConfigs is for the SDK's multi-estimator "
+                "tuners (HyperparameterTuner.create), which amtune does not run; give a list of "
+                "InstanceConfig",
+            )
+        if isinstance(instance_configs, (str, bytes)) or not isinstance(instance_configs, Sequence):
+            raise FieldTypeError(
+                "instance_configs", f"must be a list of InstanceConfig, got {instance_configs!r}"
+            )
+        for i, c in enumerate(instance_configs):
+            if not callable(getattr(c, "to_input_req", None)):
+                raise FieldTypeError(
+                    f"instance_configs[{i}]", f"must be an InstanceConfig, got {c!r}"
+                )
+        self.instance_configs = list(instance_configs)
+        print(
+            "amtune: notice: HyperparameterTuner.override_resource_config: instance_configs: "
+            "no local meaning; kept, ignored",
+            file=sys.stderr,
+        )
 
     def best_estimator(self, best_training_job: Mapping[str, Any] | str | None = None) -> Any:
         """An estimator of the tuner's estimator class attached to the best training job (or to
@@ -719,7 +795,7 @@ class HyperparameterTuner(TunerReportMixin):
                 "additional_parents",
                 f"must be a set of tuning job names, got {additional_parents!r}",
             )
-        parents = {self._latest(), *(additional_parents or ())}
+        parents = {str(self._latest()), *(additional_parents or ())}
         args, kwargs = warm_start_arguments(self, estimator)
         kwargs.update(
             warm_start_config=WarmStartConfig(kind, parents),
@@ -787,7 +863,7 @@ class HyperparameterTuner(TunerReportMixin):
         tuner._store = store
         tuner.content_types = stored_content_types(job["config"])
         tuner.training_image = stored_training_image(job["config"])
-        tuner.latest_tuning_job = TuningJob(tuning_job_name, tuner)
+        tuner.latest_tuning_job = _TuningJob(tuning_job_name, tuner)
         return tuner
 
     @classmethod
@@ -820,7 +896,7 @@ class HyperparameterTuner(TunerReportMixin):
         tuner._store = store
         tuner.content_types = stored_content_types(job["config"])
         tuner.training_image = stored_training_image(job["config"])
-        tuner.latest_tuning_job = TuningJob(tuning_job_name, tuner)
+        tuner.latest_tuning_job = _TuningJob(tuning_job_name, tuner)
         stored = StoredConfig(job["config"])
         if train is None:
             if stored.command:
@@ -985,3 +1061,46 @@ def _with_estimator(cfg: Mapping[str, Any], db: Any, estimator: Any) -> Hyperpar
     # the stored static values (typed) win over the rebuilt estimator's (strings)
     kwargs.update(static_hyperparameters=space.static, db=db, evaluation=cfg.get("Evaluation"))
     return HyperparameterTuner(estimator, name, space, **kwargs)
+
+
+class _TuningJob(TuningJob):
+    """``tuner.latest_tuning_job`` (the SDK's ``sagemaker.tuner._TuningJob``): the tuning
+    job's name with ``describe()``, ``wait()``, ``stop()`` and the tuner's
+    ``sagemaker_session``."""
+
+    @property
+    def sagemaker_session(self) -> Any:
+        """The tuner's session (:attr:`HyperparameterTuner.sagemaker_session`)."""
+        tuner: Any = self._tuner
+        return tuner.sagemaker_session
+
+
+def create_identical_dataset_and_algorithm_tuner(
+    parent: str,
+    additional_parents: Any = None,
+    sagemaker_session: Any = None,
+    *,
+    db: str | os.PathLike[str] | None = None,
+) -> HyperparameterTuner:
+    """The SDK's module function: the tuner of tuning job ``parent`` (``HyperparameterTuner.
+    attach``, from the store ``db``, default ``./amtune.db``), warm started
+    (IdenticalDataAndAlgorithm) from ``parent`` and ``additional_parents``.
+    ``sagemaker_session`` is accepted as ``attach`` accepts it."""
+    tuner = HyperparameterTuner.attach(parent, db=db, sagemaker_session=sagemaker_session)
+    return tuner.identical_dataset_and_algorithm_tuner(additional_parents=additional_parents)
+
+
+def create_transfer_learning_tuner(
+    parent: str,
+    additional_parents: Any = None,
+    estimator: Any = None,
+    sagemaker_session: Any = None,
+    *,
+    db: str | os.PathLike[str] | None = None,
+) -> HyperparameterTuner:
+    """The SDK's module function: the tuner of tuning job ``parent`` (``HyperparameterTuner.
+    attach``, from the store ``db``, default ``./amtune.db``), warm started (TransferLearning)
+    from ``parent`` and ``additional_parents``; ``estimator`` replaces the estimator.
+    ``sagemaker_session`` is accepted as ``attach`` accepts it."""
+    tuner = HyperparameterTuner.attach(parent, db=db, sagemaker_session=sagemaker_session)
+    return tuner.transfer_learning_tuner(additional_parents=additional_parents, estimator=estimator)
