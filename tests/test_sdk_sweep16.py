@@ -66,3 +66,35 @@ def test_describe_reports_the_flags_the_estimator_set(tmp_path: Path) -> None:
     attached = SKLearn.attach("flags", db=tmp_path / "amtune.db")
     assert attached.enable_network_isolation() is True
     assert _estimator(tmp_path, "pass\n").enable_network_isolation() is False
+
+
+def test_stop_tuning_job_returns_at_once_and_describe_says_stopping(tmp_path: Path) -> None:
+    # SageMaker's StopHyperParameterTuningJob returns at once and the job is Stopping until its
+    # training jobs have stopped (the SDK's integ test_stop_tuning_job asserts "Stopping";
+    # nbcheck15 C1)
+    import amtune
+    from amtune.tuning.tuner import HyperparameterTuner
+
+    def slow(hp: dict, reporter: object) -> float:
+        time.sleep(1.5)
+        return hp["x"]
+
+    t = HyperparameterTuner(
+        "loss",
+        {"x": amtune.ContinuousParameter(0.0, 1.0)},
+        strategy="Random",
+        max_jobs=4,
+        max_parallel_jobs=2,
+        runner="thread",
+        db=tmp_path / "a.db",
+        quiet=True,
+    )
+    t.fit(slow, job_name="stopme", wait=False)
+    deadline = time.monotonic() + 30
+    while t.describe()["TrainingJobStatusCounters"]["InProgress"] == 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    t.stop_tuning_job()
+    assert t.describe()["HyperParameterTuningJobStatus"] == "Stopping"
+    t.wait()
+    assert t.describe()["HyperParameterTuningJobStatus"] == "Stopped"

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from amtune._lazy import lazy_attributes
-from amtune.enums import ObjectiveStatus, ObjectiveType, TrainingJobStatus
+from amtune.enums import ObjectiveStatus, ObjectiveType, TrainingJobStatus, TuningJobStatus
 from amtune.evaluation.report import spread, spread_columns
 from amtune.sagemaker.document import StoredConfig, hp_strings
 from amtune.store import Store
@@ -92,6 +92,14 @@ class TuningJobDescription(dict):  # type: ignore[type-arg]
         return summary_html(self, getattr(self, "history", None))
 
 
+def _status(job: dict[str, Any]) -> str:
+    """A tuning job's status as SageMaker reports it: ``Stopping`` from the moment a stop is
+    requested (StopHyperParameterTuningJob returns at once) until its driver has stopped it."""
+    if job["status"] == TuningJobStatus.IN_PROGRESS and job.get("stop_requested"):
+        return str(TuningJobStatus.STOPPING)
+    return str(job["status"])
+
+
 def describe(store: Store, name: str) -> dict[str, Any]:
     """The DescribeHyperParameterTuningJob document of tuning job ``name``."""
     job = store.get_tuning_job(name)
@@ -121,7 +129,7 @@ def describe(store: Store, name: str) -> dict[str, Any]:
         ),
         "HyperParameterTuningJobConfig": cfg.tuning_job_config,
         "TrainingJobDefinition": cfg.training_job_definition,
-        "HyperParameterTuningJobStatus": job["status"],
+        "HyperParameterTuningJobStatus": _status(job),
         "CreationTime": ts(job["creation_time"]),
         "LastModifiedTime": ts(job["last_modified_time"]),
         "TrainingJobStatusCounters": counters,

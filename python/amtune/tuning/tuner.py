@@ -589,8 +589,12 @@ class HyperparameterTuner(TunerReportMixin):
             self._raise_if_failed()
 
     def stop(self) -> None:
-        """Stop the tuning job: running training jobs are stopped and it ends Stopped."""
+        """Stop the tuning job: running training jobs are stopped and it ends Stopped. Returns
+        at once, as SageMaker's StopHyperParameterTuningJob: ``describe()`` says ``Stopping``
+        until the job has stopped."""
         if self._thread is not None and self._thread.is_alive():
+            if self.latest_tuning_job is not None:
+                self.store.request_stop(self.latest_tuning_job)
             self._stop_event.set()
         elif self.latest_tuning_job is not None:
             stop_tuning_job(self.store, self.latest_tuning_job)
