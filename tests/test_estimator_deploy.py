@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,39 +14,10 @@ pytest.importorskip("uvicorn")
 boto3 = pytest.importorskip("boto3")
 from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
+from deploy_scripts import INFERENCE, TRAIN  # noqa: E402
 
 from amtune.sagemaker.estimator import Estimator  # noqa: E402
 from amtune.serve.service import EndpointService  # noqa: E402
-
-# the training script writes its model and, as a PyTorch/TensorFlow model archive does, the
-# inference code in model/code/inference.py
-TRAIN = textwrap.dedent(
-    """
-    import argparse, json, os
-    p = argparse.ArgumentParser()
-    p.add_argument("--scale", type=float)
-    a, _ = p.parse_known_args()
-    model_dir = os.environ["SM_MODEL_DIR"]
-    with open(os.path.join(model_dir, "model.json"), "w") as f:
-        json.dump({"scale": a.scale}, f)
-    os.makedirs(os.path.join(model_dir, "code"), exist_ok=True)
-    with open(os.path.join(model_dir, "code", "inference.py"), "w") as f:
-        f.write(open(os.path.join(os.path.dirname(__file__), "serving.py")).read())
-    print(f"loss={abs(a.scale - 2.0)}")
-    """
-)
-INFERENCE = textwrap.dedent(
-    """
-    import json, os
-
-    def model_fn(model_dir):
-        with open(os.path.join(model_dir, "model.json")) as f:
-            return json.load(f)["scale"]
-
-    def predict_fn(data, model):
-        return [float(x) * model for x in data.reshape(-1)]
-    """
-)
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import json
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -276,33 +275,8 @@ def test_sagemaker_session_and_hyperparameter_ranges_dict(in_tmp: Path) -> None:
 
 
 # ====================================================================== with a service (F6, F8)
-TRAIN = textwrap.dedent(
-    """
-    import argparse, json, os
-    p = argparse.ArgumentParser()
-    p.add_argument("--scale", type=float)
-    a, _ = p.parse_known_args()
-    model_dir = os.environ["SM_MODEL_DIR"]
-    with open(os.path.join(model_dir, "model.json"), "w") as f:
-        json.dump({"scale": a.scale}, f)
-    os.makedirs(os.path.join(model_dir, "code"), exist_ok=True)
-    with open(os.path.join(model_dir, "code", "inference.py"), "w") as f:
-        f.write(open(os.path.join(os.path.dirname(__file__), "serving.py")).read())
-    print(f"loss={abs(a.scale - 2.0)}")
-    """
-)
-SERVING = textwrap.dedent(
-    """
-    import json, os
-
-    def model_fn(model_dir):
-        with open(os.path.join(model_dir, "model.json")) as f:
-            return json.load(f)["scale"]
-
-    def predict_fn(data, model):
-        return [float(x) * model for x in data.reshape(-1)]
-    """
-)
+from deploy_scripts import INFERENCE as SERVING  # noqa: E402
+from deploy_scripts import TRAIN  # noqa: E402
 
 
 class Env:
