@@ -110,3 +110,34 @@ def test_a_config_that_is_not_utf8_names_the_file(
     err = capsys.readouterr().err
     assert "c.yaml: the config file is not UTF-8 text (byte 0xff at offset 1" in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml"]
+
+
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
+    # `amtune describe NAME | head -1`: the reader goes away; no BrokenPipeError traceback
+    import os
+    import subprocess
+    import sys
+
+    import amtune
+    from amtune.tuning.tuner import HyperparameterTuner
+
+    db = tmp_path / "a.db"
+    t = HyperparameterTuner(
+        "loss",
+        {"x": amtune.ContinuousParameter(0.0, 1.0)},
+        strategy="Random",
+        max_jobs=30,
+        runner="thread",
+        db=db,
+        quiet=True,
+    )
+    t.fit(lambda hp, reporter: hp["x"], job_name="piped")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    cmd = [sys.executable, "-m", "amtune", "jobs", "piped", "--db", str(db)]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert p.stdout is not None and p.stderr is not None
+    p.stdout.close()  # the reader is gone before the command writes
+    with p.stderr:
+        err = p.stderr.read().decode()
+    assert p.wait(timeout=60) == 0, err
+    assert "Traceback" not in err and "BrokenPipe" not in err

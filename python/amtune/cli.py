@@ -409,6 +409,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         _err("terminated (SIGTERM)" if exc.args == ("SIGTERM",) else "interrupted")
         return 143 if exc.args == ("SIGTERM",) else 130
+    except BrokenPipeError:  # e.g. `amtune jobs NAME | head` (before the catch-all below)
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # the endpoint service cannot be reached: one line, no traceback
         from amtune.serve.cli import unreachable
 
@@ -417,11 +422,6 @@ def main(argv: list[str] | None = None) -> int:
             raise
         _err(msg)
         return 1
-    except BrokenPipeError:  # e.g. `amtune jobs NAME | head`
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

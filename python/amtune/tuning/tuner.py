@@ -203,12 +203,12 @@ class HyperparameterTuner(TunerReportMixin):
                 estimator,
                 objective_metric_name,
             )
+        if autotune:  # SageMaker's autotune chooses the ranges itself: checked first
+            raise FieldError("autotune", "not supported; give hyperparameter_ranges")
         if hyperparameter_ranges is None:
             raise FieldTypeError(
                 "hyperparameter_ranges", "required (a dict of name -> parameter range)"
             )
-        if autotune:
-            raise FieldError("autotune", "not supported; give hyperparameter_ranges")
         if estimator_name is not None and not isinstance(estimator_name, str):
             raise FieldTypeError("estimator_name", f"must be a string, got {estimator_name!r}")
         if tags:
