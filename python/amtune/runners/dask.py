@@ -189,11 +189,14 @@ def _run_on_worker(task: _Task) -> _TaskResult:
                 stopped = stop_event.wait(timeout=WATCH_INTERVAL)
             except Exception:  # the scheduler is unreachable: keep running, look again
                 stopped = False
+            if done.is_set():  # the job ended (the wake-up below)
+                return
             if stopped or _task_cancelled(worker, task.key):
                 handle.stop(task.grace)
                 return
 
-    threading.Thread(target=watch, daemon=True, name=f"amtune-watch-{task.key}").start()
+    watcher = threading.Thread(target=watch, daemon=True, name=f"amtune-watch-{task.key}")
+    watcher.start()
     n = 0
     while True:
         ev = events.get()
@@ -215,6 +218,13 @@ def _run_on_worker(task: _Task) -> _TaskResult:
             outcome = ev.outcome
             break
     done.set()
+    # end the watcher's wait on the scheduler now: a wait still pending when the cluster closes
+    # is cancelled there and logged as an error (one traceback per training job)
+    try:
+        stop_event.set()
+    except Exception:  # the scheduler is unreachable: its wait times out by itself
+        pass
+    watcher.join(timeout=2 * WATCH_INTERVAL)
     runner.close()
     archive = None
     if not task.shared and spec.job_dir is not None:
