@@ -134,8 +134,9 @@ def test_featurizer_trains_serves_and_batch_transforms(tmp_path: Path) -> None:
             p.delete_endpoint()
     (tmp_path / "batch").mkdir()
     (tmp_path / "batch" / "x.csv").write_text("1,2\n5,6\n")
-    t = est.transformer(1, "ml.m5.large", assemble_with="Line", accept="text/csv",
-                        output_path=str(tmp_path / "out"))  # fmt: skip
-    t.transform(str(tmp_path / "batch"), content_type="text/csv", split_type="Line")
-    t.wait()
+    with running_service(db):  # the transform job's service, stopped at the end (not detached)
+        t = est.transformer(1, "ml.m5.large", assemble_with="Line", accept="text/csv",
+                            output_path=str(tmp_path / "out"))  # fmt: skip
+        t.transform(str(tmp_path / "batch"), content_type="text/csv", split_type="Line")
+        t.wait()
     assert (tmp_path / "out" / "x.csv.out").read_text().split() == ["2.0,4.0", "10.0,12.0"]
