@@ -240,7 +240,7 @@ def test_override_resource_config_keeps_the_instance_configs(
     in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     t = _tuner()
-    assert t.instance_configs is None and t.instance_configs_dict is None
+    assert t.instance_configs is None
     configs = [InstanceConfig(1, "ml.m4.xlarge", 30), InstanceConfig(1, "ml.m5.xlarge", 30)]
     t.override_resource_config(instance_configs=configs)
     assert t.instance_configs == configs

@@ -1,7 +1,8 @@
 """``tuner.latest_tuning_job``: the tuning job's name, with the SageMaker SDK's job API.
 
 It is a ``str`` (the name: ``==``, f-strings, JSON and older code that used the name keep
-working) with ``name`` and ``job_name``, ``describe()``, ``wait()`` and ``stop()``.
+working) with ``name`` and ``job_name``, ``sagemaker_session``, ``describe()``, ``wait()`` and
+``stop()``.
 
 >>> import amtune, tempfile, os
 >>> tuner = amtune.HyperparameterTuner("score", {"x": amtune.ContinuousParameter(0.0, 1.0)},
@@ -32,13 +33,17 @@ class _Tuner(Protocol):
 
     latest_tuning_job: Any
 
+    @property
+    def sagemaker_session(self) -> Any: ...
+
     def wait(self) -> None: ...
 
     def stop(self) -> None: ...
 
 
 class TuningJob(str):
-    """A tuning job of a tuner: its name, ``describe()``, ``wait()`` and ``stop()``."""
+    """A tuning job of a tuner: its name, ``sagemaker_session``, ``describe()``, ``wait()`` and
+    ``stop()``."""
 
     _tuner: _Tuner
 
@@ -59,6 +64,12 @@ class TuningJob(str):
     def job_name(self) -> str:
         """The tuning job's name (the SDK's ``_Job.job_name``)."""
         return str(self)
+
+    @property
+    def sagemaker_session(self) -> Any:
+        """The tuner's session (``HyperparameterTuner.sagemaker_session``), as the SDK's
+        ``_Job.sagemaker_session``."""
+        return self._tuner.sagemaker_session
 
     def _is_current(self) -> bool:
         return self._tuner.latest_tuning_job is self

@@ -467,7 +467,6 @@ class HyperparameterTuner(TunerReportMixin):
         self.latest_tuning_job: TuningJob | None = None
         #: the SDK's instance configurations (:meth:`override_resource_config`): kept, ignored
         self.instance_configs: list[Any] | None = None
-        self.instance_configs_dict: dict[str, list[Any]] | None = None
         self._session: Any = None
         self._store: Store | None = None
         self._thread: threading.Thread | None = None
@@ -574,7 +573,7 @@ class HyperparameterTuner(TunerReportMixin):
         config = record_evaluation(self._to_config(train), self._evaluation_plan)
         now = time.time()
         self.store.create_tuning_job(name, config, now)
-        self.latest_tuning_job = _TuningJob(name, self)
+        self.latest_tuning_job = TuningJob(name, self)
         self._start(name, runner, resumed=False, wait=wait, quiet=quiet)
 
     def wait(self) -> None:
@@ -867,7 +866,7 @@ class HyperparameterTuner(TunerReportMixin):
         tuner._store = store
         tuner.content_types = stored_content_types(job["config"])
         tuner.training_image = stored_training_image(job["config"])
-        tuner.latest_tuning_job = _TuningJob(tuning_job_name, tuner)
+        tuner.latest_tuning_job = TuningJob(tuning_job_name, tuner)
         return tuner
 
     @classmethod
@@ -900,7 +899,7 @@ class HyperparameterTuner(TunerReportMixin):
         tuner._store = store
         tuner.content_types = stored_content_types(job["config"])
         tuner.training_image = stored_training_image(job["config"])
-        tuner.latest_tuning_job = _TuningJob(tuning_job_name, tuner)
+        tuner.latest_tuning_job = TuningJob(tuning_job_name, tuner)
         stored = StoredConfig(job["config"])
         if train is None:
             if stored.command:
@@ -1065,18 +1064,6 @@ def _with_estimator(cfg: Mapping[str, Any], db: Any, estimator: Any) -> Hyperpar
     # the stored static values (typed) win over the rebuilt estimator's (strings)
     kwargs.update(static_hyperparameters=space.static, db=db, evaluation=cfg.get("Evaluation"))
     return HyperparameterTuner(estimator, name, space, **kwargs)
-
-
-class _TuningJob(TuningJob):
-    """``tuner.latest_tuning_job`` (the SDK's ``sagemaker.tuner._TuningJob``): the tuning
-    job's name with ``describe()``, ``wait()``, ``stop()`` and the tuner's
-    ``sagemaker_session``."""
-
-    @property
-    def sagemaker_session(self) -> Any:
-        """The tuner's session (:attr:`HyperparameterTuner.sagemaker_session`)."""
-        tuner: Any = self._tuner
-        return tuner.sagemaker_session
 
 
 def create_identical_dataset_and_algorithm_tuner(
