@@ -87,9 +87,12 @@ def test_amazon_common_is_out_of_scope_and_says_so() -> None:
         exec("from amtune.amazon.common import write_numpy_to_dense_tensor", {})
     with pytest.raises(AttributeError, match="RecordIO"):
         _ = sagemaker.amazon.common
-    # any other missing module is the ordinary error
-    with pytest.raises(ModuleNotFoundError, match=r"^No module named 'amtune\.amazon\.kmeans'$"):
+    # a first-party algorithm's module says what to use (tests/test_sdk_sweep17.py); any other
+    # missing module is the ordinary error
+    with pytest.raises(ModuleNotFoundError, match=r"KMeans|kmeans.*not provided"):
         importlib.import_module("amtune.amazon.kmeans")
+    with pytest.raises(ModuleNotFoundError, match=r"^No module named 'amtune\.amazon\.other'$"):
+        importlib.import_module("amtune.amazon.other")
 
 
 def test_serverless_inference_config_has_the_sdks_arguments() -> None:

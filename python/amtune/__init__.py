@@ -149,4 +149,8 @@ def __getattr__(name: str) -> object:
         import importlib
 
         return importlib.import_module(_SUBMODULES[name])
+    from amtune.amazon import FIRST_PARTY_CLASSES, first_party_message
+
+    if name in FIRST_PARTY_CLASSES:  # sagemaker.LinearLearner, sagemaker.KNN, ...
+        raise AttributeError(first_party_message(name))
     raise AttributeError(f"module 'amtune' has no attribute {name!r}")

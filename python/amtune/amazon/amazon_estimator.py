@@ -13,6 +13,7 @@ classes (``AmazonAlgorithmEstimatorBase``, ``RecordSet``, ...) are not provided:
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 from amtune import image_uris
 
@@ -30,3 +31,11 @@ def get_image_uri(region_name: str | None, repo_name: str, repo_version: str = "
         stacklevel=2,
     )
     return image_uris.retrieve(framework=repo_name, region=region_name, version=repo_version)
+
+
+def __getattr__(name: str) -> Any:
+    from amtune.amazon import FIRST_PARTY_CLASSES, first_party_message
+
+    if name in FIRST_PARTY_CLASSES:
+        raise ImportError(first_party_message(name))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
