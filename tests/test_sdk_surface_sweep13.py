@@ -263,7 +263,8 @@ def test_packt_ab_flow(env: Env, xgb_job: str) -> None:
     m = s.describe_model(xgb_job)
     assert m["PrimaryContainer"]["Image"] == desc["AlgorithmSpecification"]["TrainingImage"]
     assert m["PrimaryContainer"]["ModelDataUrl"] == desc["ModelArtifacts"]["S3ModelArtifacts"]
-    assert m["ExecutionRoleArn"] == amtune.get_execution_role()  # the job records no RoleArn
+    # the job's RoleArn, as the SDK's create_model_from_job takes it (nbcheck17 F3)
+    assert m["ExecutionRoleArn"] == desc["RoleArn"] == "arn:aws:iam::123456789012:role/r"
     assert s.create_model_from_job(xgb_job, name="xgb13-b", role="my-role") == "xgb13-b"
     assert s.describe_model("xgb13-b")["ExecutionRoleArn"] == "my-role"
 

@@ -515,10 +515,22 @@ def test_create_model_finds_the_code_of_an_s3_submit_directory(env: tuple[Any, P
                 },
             },
         )
-    env_of = lambda n: sm.describe_model(ModelName=n)["PrimaryContainer"]["Environment"]  # noqa: E731
-    assert env_of("found")["SAGEMAKER_SUBMIT_DIRECTORY"] == str(root)
+    from amtune.serve.state import ServeState
+
+    def served(name: str) -> str:  # what the model server is given
+        m = ServeState(root / "amtune.db").get_resource("serve_models", name)
+        assert m is not None
+        return str(m["request"]["PrimaryContainer"]["Environment"]["SAGEMAKER_SUBMIT_DIRECTORY"])
+
+    def described(name: str) -> str:
+        env = sm.describe_model(ModelName=name)["PrimaryContainer"]["Environment"]
+        return str(env["SAGEMAKER_SUBMIT_DIRECTORY"])
+
+    assert served("found") == str(root)
     # no such program here: left as given (the endpoint then fails with the reason)
-    assert env_of("missing")["SAGEMAKER_SUBMIT_DIRECTORY"].startswith("s3://")
+    assert served("missing").startswith("s3://")
+    # DescribeModel answers the request as sent, as SageMaker does (nbcheck17 F3)
+    assert described("found") == described("missing") == "s3://bucket/code/sourcedir.tar.gz"
 
 
 def test_a_local_sourcedir_tarball_is_the_code(env: tuple[Any, Path]) -> None:

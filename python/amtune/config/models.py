@@ -19,7 +19,6 @@ from amtune.config.fields import (
     List_,
     Mapping_,
     NonEmptyString,
-    NonNegativeInt,
     Number,
     Path_,
     PositiveInt,
@@ -44,6 +43,12 @@ RetryAttempts: TypeAlias = Annotated[
     int,
     PlainValidator(integer_check(0, MAX_RETRY_ATTEMPTS)),
     WithJsonSchema(integer_schema(0, MAX_RETRY_ATTEMPTS)),
+]
+#: SageMaker's RandomSeed is an `integer` shape: 0 to 2**31 - 1
+RandomSeed: TypeAlias = Annotated[
+    int,
+    PlainValidator(integer_check(0, 2**31 - 1)),
+    WithJsonSchema(integer_schema(0, 2**31 - 1)),
 ]
 StrategyName: TypeAlias = Annotated[
     str, PlainValidator(choice_check(STRATEGIES)), WithJsonSchema({"enum": list(STRATEGIES)})
@@ -158,7 +163,7 @@ class AmtuneConfig(_Model):
     max_runtime_per_training_job: PositiveNumber | None = None
     stop_grace_seconds: PositiveNumber | None = None
     early_stopping_type: EarlyStoppingType | None = None
-    random_seed: NonNegativeInt | None = None
+    random_seed: RandomSeed | None = None
     max_retry_attempts: RetryAttempts | None = None
     hyperparameters: dict[str, Range] = Field(json_schema_extra={"minProperties": 1})
     static_hyperparameters: dict[str, Scalar] | None = None
@@ -213,7 +218,7 @@ class TuningJobConfig(_CamelModel):
         "TrainingJobEarlyStoppingType", default=None
     )
     completion_criteria: Mapping_ | None = camel("TuningJobCompletionCriteria", default=None)
-    random_seed: NonNegativeInt | None = camel("RandomSeed", default=None)
+    random_seed: RandomSeed | None = camel("RandomSeed", default=None)
 
 
 class AlgorithmSpecification(_CamelModel):

@@ -275,6 +275,8 @@ class EstimatorBase:
     _base_name = "amtune-training"
     #: whether the SDK JSON-encodes the hyperparameters (framework estimators do)
     _json_hyperparameters = True
+    #: the framework whose training image the SDK retrieves (``training_image_uri``)
+    _image_framework: str | None = None
 
     def __init__(
         self,
@@ -344,6 +346,8 @@ class EstimatorBase:
             "EnableManagedSpotTraining": bool(kwargs.get("use_spot_instances")),
         }
         self.instance_count = kwargs.get("instance_count")
+        #: the SDK's attribute; jobs here read their channels as files whatever it says
+        self.input_mode = kwargs.get("input_mode") or "File"
         self.role = kwargs.get("role")
         self.framework_version = kwargs.get("framework_version")
         self.py_version = kwargs.get("py_version")
@@ -514,6 +518,25 @@ class EstimatorBase:
         region = getattr(self.sagemaker_session, "boto_region_name", None)
         return str(region) if isinstance(region, str) and region else default_region()
 
+    def training_image_uri(self) -> str | None:
+        """The training image, as the SDK's ``training_image_uri()``: ``image_uri`` when given,
+        else the framework's image for ``framework_version`` and ``py_version`` in the
+        estimator's region (the URI the SDK sends; amtune runs the script here), None for a
+        local ``command`` without an image."""
+        if self.image_uri:
+            return self.image_uri
+        if self._image_framework is None or not self.framework_version:
+            return None
+        from amtune import image_uris
+
+        return image_uris.retrieve(
+            self._image_framework,
+            self.region,
+            version=self.framework_version,
+            py_version=self.py_version,
+            instance_type=self.instance_type,
+        )
+
     def training_request(
         self, job_name: str, channels: Mapping[str, tuple[str, str | None]]
     ) -> dict[str, Any]:
@@ -542,6 +565,8 @@ class EstimatorBase:
             req["Environment"] = dict(self.environment)
         if self._output_path_given is not None:  # reported as given (the job stays local)
             req["OutputDataConfig"] = {"S3OutputPath": self._output_path_given}
+        if isinstance(self.role, str) and self.role:  # reported as given (no local meaning)
+            req["RoleArn"] = self.role
         req.update({k: True for k, on in self._flags.items() if on})
         if self.evaluation is not None:  # amtune's extension of the request
             req["Evaluation"] = self.evaluation.to_sagemaker()
@@ -958,6 +983,7 @@ class SKLearn(Framework):
     """``sagemaker.sklearn.SKLearn``: a scikit-learn script in script mode."""
 
     _base_name = "sagemaker-scikit-learn"
+    _image_framework = "sklearn"
     _model_class_name = "SKLearnModel"
 
     def __init__(
@@ -990,6 +1016,7 @@ class XGBoost(Framework):
     for ``validation:rmse`` and the like: they read the evaluation log ``xgb.train`` prints."""
 
     _base_name = "sagemaker-xgboost"
+    _image_framework = "xgboost"
     _model_class_name = "XGBoostModel"
 
     def __init__(
@@ -1021,6 +1048,7 @@ class PyTorch(Framework):
     """``sagemaker.pytorch.PyTorch``: a PyTorch script in script mode (one process)."""
 
     _base_name = "pytorch-training"
+    _image_framework = "pytorch"
     _model_class_name = "PyTorchModel"
 
     def __init__(
@@ -1062,6 +1090,7 @@ class TensorFlow(Framework):
     """
 
     _base_name = "tensorflow-training"
+    _image_framework = "tensorflow"
 
     def __init__(
         self,

@@ -85,7 +85,9 @@ def estimator_arguments(
             entry_point = bundle["entry_point"]  # no source_dir: the script's own path
     if entry_point:
         args["entry_point"] = str(entry_point)
-        if source_dir:
+        # an S3 code location (a request the SDK generated) has no local meaning: the job ran
+        # its code from the service's directory, so the estimator's entry point stays relative
+        if source_dir and not str(source_dir).startswith("s3://"):
             args["source_dir"] = str(source_dir)
     else:
         if algo.get("TrainingCommand"):

@@ -292,6 +292,8 @@ def parse_training_request(doc: Any, base: Path) -> TrainingRequest:
             **({"Evaluation": evaluation.to_sagemaker()} if evaluation else {}),
             # kept for DescribeTrainingJob, which reports it as given (the model stays local)
             **({"OutputDataConfig": doc["OutputDataConfig"]} if _output(doc) else {}),
+            # the role has no local meaning; DescribeTrainingJob reports it as given
+            **({"RoleArn": doc["RoleArn"]} if isinstance(doc.get("RoleArn"), str) else {}),
             # the flags with no local meaning, which DescribeTrainingJob reports as given
             **{k: doc[k] for k in ECHOED_FLAGS if isinstance(doc.get(k), bool)},
         },

@@ -25,6 +25,7 @@ from amtune.evaluation.report import training_job_evaluation
 from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome, RunnerEvent
 from amtune.runners.spec import DEFAULT_STOP_GRACE, JobSpec, Runner
 from amtune.sagemaker.document import StoredConfig, definition_document
+from amtune.sagemaker.names import LOCAL_ROLE
 from amtune.sagemaker.toolkit import request_content_types
 from amtune.sagemaker.train_request import ECHOED_FLAGS
 from amtune.store import STANDALONE, Store
@@ -293,8 +294,9 @@ def describe_training_job(store: Store, name: str) -> dict[str, Any]:
             "InputDataConfig": tjd.get("InputDataConfig", []),
             "StoppingCondition": tjd.get("StoppingCondition", {}),
         }
-        if tjd.get("Environment"):
-            definition["Environment"] = tjd["Environment"]
+        for k in ("Environment", "RoleArn"):
+            if tjd.get(k):
+                definition[k] = tjd[k]
         definition.update({k: tjd[k] for k in ECHOED_FLAGS if isinstance(tjd.get(k), bool)})
         if cfg.get("Evaluation"):
             definition["Evaluation"] = cfg["Evaluation"]
@@ -311,6 +313,9 @@ def describe_training_job(store: Store, name: str) -> dict[str, Any]:
         "AlgorithmSpecification": definition.get("AlgorithmSpecification", {}),
         "InputDataConfig": definition.get("InputDataConfig", []),
         "StoppingCondition": definition.get("StoppingCondition", {}),
+        # SageMaker requires a role and always reports it; without one (an estimator built
+        # without ``role``), the local placeholder the service's models get
+        "RoleArn": definition.get("RoleArn") or LOCAL_ROLE,
         "CreationTime": ts(row["creation_time"]),
         "TrainingStartTime": ts(row["start_time"]),
         "LastModifiedTime": ts(row["end_time"] or row["start_time"]),

@@ -15,6 +15,7 @@ without restarting any model server; instance counts start or stop servers); Del
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
 import time
@@ -29,6 +30,10 @@ from amtune.serve.listing import paged, window
 from amtune.serve.request_shapes import ShapeError, check_request, check_tags, service_model
 from amtune.serve.state import ServeState
 from amtune.serve.transform_jobs_api import TransformJobsApi
+
+#: Where a stored model keeps its CreateModel request as sent, when the service changed what it
+#: serves (an S3 code location read from its own directory); DescribeModel answers this one.
+DESCRIBED = "amtune:described"
 
 
 class ApiError(Exception):
@@ -204,9 +209,12 @@ class ControlPlane:
                 "1 validation error detected: PrimaryContainer, Containers: give one of them "
                 "(a container definition, or a list of 1-15), not both"
             )
+        given = copy.deepcopy(req)
         for container in [req.get("PrimaryContainer"), *(containers or [])]:
             if isinstance(container, dict):
                 self._local_code(container)
+        if req != given:  # DescribeModel answers the request as sent, as SageMaker's does
+            req[DESCRIBED] = given
         with self.state.transaction():
             self.state.put_resource("serve_models", name, arn, req, time.time())
             self.state.add_tags(arn, tags)
@@ -232,7 +240,8 @@ class ControlPlane:
 
     def describe_model(self, req: dict[str, Any], region: str) -> dict[str, Any]:
         m = self._model(self._name(req, "ModelName"), region)
-        return {**m["request"], "ModelArn": m["arn"], "CreationTime": m["creation_time"]}
+        sent = m["request"].get(DESCRIBED, m["request"])
+        return {**sent, "ModelArn": m["arn"], "CreationTime": m["creation_time"]}
 
     def list_models(self, req: dict[str, Any], region: str) -> dict[str, Any]:
         rows, token = self._filter(self.state.list_resources("serve_models"), req)

@@ -87,7 +87,12 @@ from amtune.sagemaker.document import (
 )
 from amtune.sagemaker.estimator import delete_endpoint_removed
 from amtune.sagemaker.inputs import local_output_dir, prefix_files
-from amtune.sagemaker.names import CHANNEL_NAME_RE, TUNING_JOB_NAME_RE, hosting_instance_type
+from amtune.sagemaker.names import (
+    CHANNEL_NAME_RE,
+    TUNING_JOB_NAME_RE,
+    base_from_name,
+    hosting_instance_type,
+)
 from amtune.space import CategoricalParameter, SearchSpace
 from amtune.store import NotFoundError, Store, resolve_db_path
 from amtune.strategies import check_strategy
@@ -367,8 +372,12 @@ class HyperparameterTuner(TunerReportMixin):
             if not isinstance(warm_start_config, WarmStartConfig):
                 raise FieldTypeError("warm_start_config", "must be a WarmStartConfig")
             warm_start_config.validate()
-        if random_seed is not None and (not _is_int(random_seed) or random_seed < 0):
-            raise FieldError("random_seed", f"must be an integer >= 0, got {random_seed!r}")
+        if random_seed is not None and (
+            not _is_int(random_seed) or not 0 <= random_seed <= MAX_INT32
+        ):  # SageMaker's RandomSeed is an `integer` shape
+            raise FieldError(
+                "random_seed", f"must be an integer from 0 to {MAX_INT32}, got {random_seed!r}"
+            )
         if not _is_int(max_retry_attempts) or not 0 <= max_retry_attempts <= MAX_RETRY_ATTEMPTS:
             raise FieldError(
                 "max_retry_attempts",
@@ -567,7 +576,8 @@ class HyperparameterTuner(TunerReportMixin):
         if self._thread is not None and self._thread.is_alive():
             raise RuntimeError("fit: this tuner is already running a tuning job")
         if self.random_seed is None:
-            self.random_seed = int(np.random.SeedSequence().generate_state(1, np.uint32)[0])
+            # drawn within RandomSeed's `integer` range: the description can be sent back
+            self.random_seed = int(np.random.SeedSequence().generate_state(1, np.uint32)[0] >> 1)
         if self.warm_start_config is not None:
             check_parents(self)  # the parents exist, have finished and are compatible
         config = record_evaluation(self._to_config(train), self._evaluation_plan)
@@ -864,6 +874,9 @@ class HyperparameterTuner(TunerReportMixin):
         if tuner is None:
             tuner = cls._from_config(job["config"], db=db)
         tuner._store = store
+        # named after the job, as the SDK's attach names it: refits and warm-start copies
+        # (transfer_learning_tuner, ...) keep the user's base
+        tuner.base_tuning_job_name = base_from_name(tuning_job_name)
         tuner.content_types = stored_content_types(job["config"])
         tuner.training_image = stored_training_image(job["config"])
         tuner.latest_tuning_job = TuningJob(tuning_job_name, tuner)
@@ -897,6 +910,9 @@ class HyperparameterTuner(TunerReportMixin):
             )
         tuner = cls._from_config(job["config"], db=db)
         tuner._store = store
+        # named after the job, as the SDK's attach names it: refits and warm-start copies
+        # (transfer_learning_tuner, ...) keep the user's base
+        tuner.base_tuning_job_name = base_from_name(tuning_job_name)
         tuner.content_types = stored_content_types(job["config"])
         tuner.training_image = stored_training_image(job["config"])
         tuner.latest_tuning_job = TuningJob(tuning_job_name, tuner)
