@@ -152,3 +152,32 @@ def test_training_image_uri_and_input_mode(tmp_path: Path) -> None:
     assert gen.input_mode == "File"
     cmd = Estimator(command=["python", "-c", "pass"], db=tmp_path / "amtune.db", notices=False)
     assert cmd.training_image_uri() is None  # a local command has no image
+
+
+def test_framework_jobs_record_their_training_image(tmp_path: Path) -> None:
+    # the SDK sends a framework's image as TrainingImage, and reads it back in
+    # create_model_from_job / endpoint_from_job (nbcheck18 F1)
+    from amtune.sagemaker.session import Session
+
+    est = _sklearn(tmp_path)
+    (tmp_path / "train.py").write_text("print('score: 0.5')\n")
+    image = est.training_image_uri()
+    assert image is not None and image.endswith("/sagemaker-scikit-learn:1.2-1-cpu-py3")
+    est.fit(job_name="framework-job")
+    d = est.latest_training_job.describe()
+    assert d["AlgorithmSpecification"]["TrainingImage"] == image
+    tuner = HyperparameterTuner(
+        est,
+        objective_metric_name="score",
+        hyperparameter_ranges={"x": amtune.ContinuousParameter(0, 1)},
+        metric_definitions=[{"Name": "score", "Regex": r"score: (\S+)"}],
+        max_jobs=1,
+        quiet=True,
+        db=tmp_path / "amtune.db",
+    )
+    tuner.fit()
+    tjd = tuner.describe()["TrainingJobDefinition"]
+    assert tjd["AlgorithmSpecification"]["TrainingImage"] == image
+    session = Session(db=tmp_path / "amtune.db")
+    assert session.create_model_from_job("framework-job") == "framework-job"
+    assert session.describe_model("framework-job")["PrimaryContainer"]["Image"] == image

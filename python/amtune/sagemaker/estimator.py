@@ -537,14 +537,24 @@ class EstimatorBase:
             instance_type=self.instance_type,
         )
 
+    def recorded_image(self) -> str | None:
+        """The ``TrainingImage`` a job of this estimator records: ``training_image_uri()``, a
+        framework's image too, as the SDK sends it; none for a ``framework_version`` that has
+        no image (SageMaker has no such image; the script runs here all the same)."""
+        try:
+            return self.training_image_uri()
+        except ValueError:
+            return None
+
     def training_request(
         self, job_name: str, channels: Mapping[str, tuple[str, str | None]]
     ) -> dict[str, Any]:
         """The CreateTrainingJob request this estimator sends for ``job_name``."""
         cmd, _ = self.training_command()
         algo: dict[str, Any] = {"TrainingInputMode": "File", "TrainingCommand": cmd}
-        if self.image_uri:
-            algo["TrainingImage"] = self.image_uri
+        image = self.recorded_image()
+        if image:
+            algo["TrainingImage"] = image
         if self.metric_definitions:
             algo["MetricDefinitions"] = list(self.metric_definitions)
         req: dict[str, Any] = {

@@ -422,9 +422,10 @@ class HyperparameterTuner(TunerReportMixin):
         self.channels = chans
         #: channel name -> ContentType (inputdataconfig.json), from fit(inputs) TrainingInputs
         self.content_types: dict[str, str] = {}
-        #: the estimator's image: TrainingImage of the stored definition, as the SDK sends it
+        #: the estimator's image (a framework's too): TrainingImage of the stored definition, as
+        #: the SDK sends it
         self.training_image: str | None = (
-            getattr(estimator, "image_uri", None) if sm_tuning.is_estimator(estimator) else None
+            estimator.recorded_image() if sm_tuning.is_estimator(estimator) else None
         )
         # Offline evaluation (amtune.evaluation): holdout or k-fold of the train channel. With an
         # estimator the channels may come with fit(inputs): they are checked there.
