@@ -74,6 +74,7 @@ def cmd_run(a: argparse.Namespace) -> int:
         return 2
     tuner.content_types = dict(cfg.content_types)
     tuner.training_image = cfg.training_image
+    tuner.cloud_fields = dict(cfg.cloud_fields)
     from amtune.sagemaker.exceptions import UnexpectedStatusException
 
     try:

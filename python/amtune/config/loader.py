@@ -90,6 +90,7 @@ from amtune.sagemaker.config import (
     TuningJobCompletionCriteriaConfig,
     WarmStartConfig,
 )
+from amtune.sagemaker.document import cloud_fields
 from amtune.sagemaker.names import CHANNEL_NAME_RE
 from amtune.sagemaker.requests import (
     RequestError,
@@ -136,6 +137,9 @@ class JobConfig:
     content_types: dict[str, str] = field(default_factory=dict)
     #: a request's ``AlgorithmSpecification.TrainingImage`` (kept in the tuning job's definition)
     training_image: str | None = None
+    #: a request's definition fields with no local meaning (``RoleArn``, ``ResourceConfig``,
+    #: ...), which the tuning job's description reports as given
+    cloud_fields: dict[str, Any] = field(default_factory=dict)
 
     def field_of(self, error: FieldError) -> ConfigError:
         """``error`` (about a tuner argument) as an error about the config field it came from."""
@@ -706,6 +710,7 @@ def _from_sagemaker(m: SageMakerRequest, base: Path) -> JobConfig:
     cfg = JobConfig(kw, command, m.name, out_notices, "sagemaker", paths)
     if isinstance(algo.training_image, str) and algo.training_image:
         cfg.training_image = algo.training_image
+    cfg.cloud_fields = cloud_fields(tjd.model_dump(by_alias=True, exclude_none=True))
     cfg.channel_paths = {
         ch.channel_name: f"{T}.InputDataConfig[{i}]"
         for i, ch in enumerate(tjd.input_data_config or [])

@@ -64,6 +64,7 @@ class TunerSettings(Protocol):
     channels: dict[str, str]
     content_types: dict[str, str]  # channel name -> its ContentType (inputdataconfig.json)
     training_image: str | None  # AlgorithmSpecification.TrainingImage (an estimator's image_uri)
+    cloud_fields: dict[str, Any]  # the definition's fields with no local meaning (CLOUD_FIELDS)
     output_path: str | None
     working_dir: str | None
     env: dict[str, str]
@@ -117,6 +118,11 @@ def tuning_job_config(
         tjd["RetryStrategy"] = {"MaximumRetryAttempts": s.max_retry_attempts}
     if s.env:
         tjd["Environment"] = dict(s.env)
+    for k, v in s.cloud_fields.items():
+        if k == "StoppingCondition":  # MaxWaitTimeInSeconds; the tuner's limit stays the limit
+            tjd["StoppingCondition"] = {**v, **tjd.get("StoppingCondition", {})}
+        else:
+            tjd[k] = v
     if s.channels:
         types = s.content_types
         tjd["InputDataConfig"] = [
@@ -308,6 +314,53 @@ def stored_training_image(config: Mapping[str, Any]) -> str | None:
     algo = (config.get("TrainingJobDefinition") or {}).get("AlgorithmSpecification") or {}
     image = algo.get("TrainingImage")
     return str(image) if image else None
+
+
+#: Flags of the request with no local meaning that DescribeTrainingJob reports (False unless set)
+ECHOED_FLAGS = (
+    "EnableNetworkIsolation",
+    "EnableInterContainerTrafficEncryption",
+    "EnableManagedSpotTraining",
+)
+#: A training job definition's fields with no local meaning that describe reports as the request
+#: or the estimator gave them (``StoppingCondition``: its ``MaxWaitTimeInSeconds``)
+CLOUD_FIELDS = (
+    "RoleArn",
+    "ResourceConfig",
+    "OutputDataConfig",
+    "CheckpointConfig",
+    "VpcConfig",
+    *ECHOED_FLAGS,
+)
+
+
+def cloud_fields(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of ``definition`` (a ``TrainingJobDefinition``, a CreateTrainingJob request)
+    with no local meaning, for describe to report as given: the :data:`CLOUD_FIELDS` of their
+    API type (an object, a string role, a boolean flag) and a spot job's
+    ``StoppingCondition.MaxWaitTimeInSeconds``.
+
+    >>> cloud_fields({"RoleArn": "arn:aws:iam::1:role/R", "ResourceConfig": "bad",
+    ...               "StoppingCondition": {"MaxRuntimeInSeconds": 60,
+    ...                                     "MaxWaitTimeInSeconds": 120}})
+    {'RoleArn': 'arn:aws:iam::1:role/R', 'StoppingCondition': {'MaxWaitTimeInSeconds': 120}}
+    """
+    out: dict[str, Any] = {}
+    for k in CLOUD_FIELDS:
+        v = definition.get(k)
+        kind = str if k == "RoleArn" else bool if k.startswith("Enable") else Mapping
+        if isinstance(v, kind) and (kind is bool or v):
+            out[k] = dict(v) if isinstance(v, Mapping) else v
+    stop = definition.get("StoppingCondition")
+    if isinstance(stop, Mapping) and isinstance(stop.get("MaxWaitTimeInSeconds"), (int, float)):
+        out["StoppingCondition"] = {"MaxWaitTimeInSeconds": stop["MaxWaitTimeInSeconds"]}
+    return out
+
+
+def stored_cloud_fields(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The :func:`cloud_fields` of a stored tuning job's definition (kept for a resume and for
+    the jobs of an ``attach``-ed tuner)."""
+    return cloud_fields(config.get("TrainingJobDefinition") or {})
 
 
 def stored_content_types(config: Mapping[str, Any]) -> dict[str, str]:

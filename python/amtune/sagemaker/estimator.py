@@ -72,6 +72,9 @@ from amtune.store import Store
 
 #: SDK arguments that configure the cloud; accepted and ignored (with one notice).
 #: the SageMaker SDK v1 names of estimator arguments, which v2 still reads (with a warning)
+#: ``volume_size``'s default in the SDK (GB): what a request reports without one
+SDK_VOLUME_SIZE = 30
+
 LEGACY_NAMES = {
     "train_instance_count": "instance_count",
     "train_instance_type": "instance_type",
@@ -346,6 +349,13 @@ class EstimatorBase:
             "EnableManagedSpotTraining": bool(kwargs.get("use_spot_instances")),
         }
         self.instance_count = kwargs.get("instance_count")
+        #: the SDK's attributes with no local meaning, reported in the request as the SDK sends
+        #: them (``ResourceConfig.VolumeSizeInGB``, ``StoppingCondition.MaxWaitTimeInSeconds``,
+        #: ``CheckpointConfig``)
+        self.volume_size = kwargs.get("volume_size") or SDK_VOLUME_SIZE
+        self.max_wait = kwargs.get("max_wait")
+        self.checkpoint_s3_uri = kwargs.get("checkpoint_s3_uri")
+        self.checkpoint_local_path = kwargs.get("checkpoint_local_path")
         #: the SDK's attribute; jobs here read their channels as files whatever it says
         self.input_mode = kwargs.get("input_mode") or "File"
         self.role = kwargs.get("role")
@@ -565,22 +575,49 @@ class EstimatorBase:
                 **self.container_hyperparameters(job_name),
             },
             "InputDataConfig": input_data_config(channels),
-            "ResourceConfig": {
-                "InstanceType": self.instance_type,
-                "InstanceCount": int(self.instance_count or 1),
-            },
-            "StoppingCondition": {"MaxRuntimeInSeconds": self.max_run},
+            **self.cloud_fields(),
         }
         if self.environment:
             req["Environment"] = dict(self.environment)
-        if self._output_path_given is not None:  # reported as given (the job stays local)
-            req["OutputDataConfig"] = {"S3OutputPath": self._output_path_given}
-        if isinstance(self.role, str) and self.role:  # reported as given (no local meaning)
-            req["RoleArn"] = self.role
-        req.update({k: True for k, on in self._flags.items() if on})
         if self.evaluation is not None:  # amtune's extension of the request
             req["Evaluation"] = self.evaluation.to_sagemaker()
         return req
+
+    def cloud_fields(self) -> dict[str, Any]:
+        """The request's fields with no local meaning, as the SDK sends them for this estimator
+        (in a training job's request and in a tuning job's ``TrainingJobDefinition``), so
+        describe reports them as given: ``ResourceConfig``, ``StoppingCondition``,
+        ``OutputDataConfig`` and ``RoleArn`` when given, ``CheckpointConfig``, the flags.
+
+        >>> est = Estimator(command=["python", "train.py"], role="arn:aws:iam::1:role/R",
+        ...                 instance_type="ml.m5.xlarge", max_run=3600)
+        >>> fields = est.cloud_fields()
+        >>> fields["ResourceConfig"], fields["StoppingCondition"], fields["RoleArn"]
+        ({'InstanceType': 'ml.m5.xlarge', 'InstanceCount': 1, 'VolumeSizeInGB': 30}, \
+{'MaxRuntimeInSeconds': 3600}, 'arn:aws:iam::1:role/R')
+        """
+        stop: dict[str, Any] = {"MaxRuntimeInSeconds": self.max_run}
+        if self.max_wait is not None:
+            stop["MaxWaitTimeInSeconds"] = self.max_wait
+        out: dict[str, Any] = {
+            "ResourceConfig": {
+                "InstanceType": self.instance_type,
+                "InstanceCount": int(self.instance_count or 1),
+                "VolumeSizeInGB": self.volume_size,
+            },
+            "StoppingCondition": stop,
+        }
+        if self._output_path_given is not None:  # reported as given (the job stays local)
+            out["OutputDataConfig"] = {"S3OutputPath": self._output_path_given}
+        if isinstance(self.role, str) and self.role:  # reported as given (no local meaning)
+            out["RoleArn"] = self.role
+        if self.checkpoint_s3_uri is not None:
+            out["CheckpointConfig"] = {
+                "S3Uri": self.checkpoint_s3_uri,
+                **({"LocalPath": self.checkpoint_local_path} if self.checkpoint_local_path else {}),
+            }
+        out.update({k: True for k, on in self._flags.items() if on})
+        return out
 
     def job_base_name(self) -> str:
         """The prefix of generated job names: ``base_job_name``, else the image's repository

@@ -31,6 +31,7 @@ from amtune.errors import FieldError
 from amtune.evaluation.apply import check_evaluation
 from amtune.evaluation.config import EvaluationConfig
 from amtune.metrics import validate_metric_definitions
+from amtune.sagemaker.document import cloud_fields
 from amtune.sagemaker.inputs import local_path
 from amtune.sagemaker.requests import (
     RequestError,
@@ -70,12 +71,6 @@ _IGNORED = {
     "InfraCheckConfig",
     "SessionChainingConfig",
 }
-#: Flags of the request with no local meaning that DescribeTrainingJob reports (False unless set)
-ECHOED_FLAGS = (
-    "EnableNetworkIsolation",
-    "EnableInterContainerTrafficEncryption",
-    "EnableManagedSpotTraining",
-)
 #: What a training job's description adds to its ``Evaluation`` (amtune.evaluation.report).
 EVALUATION_RESPONSE_FIELDS = frozenset({"MetricSummaries", "Folds"})
 _ALGO = {
@@ -292,10 +287,13 @@ def parse_training_request(doc: Any, base: Path) -> TrainingRequest:
             **({"Evaluation": evaluation.to_sagemaker()} if evaluation else {}),
             # kept for DescribeTrainingJob, which reports it as given (the model stays local)
             **({"OutputDataConfig": doc["OutputDataConfig"]} if _output(doc) else {}),
-            # the role has no local meaning; DescribeTrainingJob reports it as given
-            **({"RoleArn": doc["RoleArn"]} if isinstance(doc.get("RoleArn"), str) else {}),
-            # the flags with no local meaning, which DescribeTrainingJob reports as given
-            **{k: doc[k] for k in ECHOED_FLAGS if isinstance(doc.get(k), bool)},
+            # the role, checkpoints, VPC and flags have no local meaning; DescribeTrainingJob
+            # reports them as given
+            **{
+                k: v
+                for k, v in cloud_fields(doc).items()
+                if k not in ("ResourceConfig", "OutputDataConfig", "StoppingCondition")
+            },
         },
         notices=notices,
         evaluation=evaluation,

@@ -24,10 +24,14 @@ from amtune.analytics import ts
 from amtune.evaluation.report import training_job_evaluation
 from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome, RunnerEvent
 from amtune.runners.spec import DEFAULT_STOP_GRACE, JobSpec, Runner
-from amtune.sagemaker.document import StoredConfig, definition_document
+from amtune.sagemaker.document import (
+    ECHOED_FLAGS,
+    StoredConfig,
+    cloud_fields,
+    definition_document,
+)
 from amtune.sagemaker.names import LOCAL_ROLE
 from amtune.sagemaker.toolkit import request_content_types
-from amtune.sagemaker.train_request import ECHOED_FLAGS
 from amtune.store import STANDALONE, Store
 
 TRAINING_JOB_NAME_MAX = 63
@@ -294,10 +298,11 @@ def describe_training_job(store: Store, name: str) -> dict[str, Any]:
             "InputDataConfig": tjd.get("InputDataConfig", []),
             "StoppingCondition": tjd.get("StoppingCondition", {}),
         }
-        for k in ("Environment", "RoleArn"):
-            if tjd.get(k):
-                definition[k] = tjd[k]
-        definition.update({k: tjd[k] for k in ECHOED_FLAGS if isinstance(tjd.get(k), bool)})
+        if tjd.get("Environment"):
+            definition["Environment"] = tjd["Environment"]
+        # as SageMaker reports them for each training job: the definition's role, instances,
+        # output path, checkpoints and flags (no local meaning)
+        definition.update({k: v for k, v in cloud_fields(tjd).items() if k != "StoppingCondition"})
         if cfg.get("Evaluation"):
             definition["Evaluation"] = cfg["Evaluation"]
     definition = definition_document(definition)
@@ -322,7 +327,7 @@ def describe_training_job(store: Store, name: str) -> dict[str, Any]:
     }
     if tuning != STANDALONE:
         doc["TuningJobArn"] = f"arn:amtune:local:{store.path}:hyper-parameter-tuning-job/{tuning}"
-    for k in ("Environment", "ResourceConfig", "OutputDataConfig"):
+    for k in ("Environment", "ResourceConfig", "OutputDataConfig", "CheckpointConfig", "VpcConfig"):
         if definition.get(k):
             doc[k] = definition[k]
     for k in ECHOED_FLAGS:  # no local meaning; reported as the request set them

@@ -81,6 +81,8 @@ from amtune.sagemaker.config import (
 )
 from amtune.sagemaker.document import (
     StoredConfig,
+    cloud_fields,
+    stored_cloud_fields,
     stored_content_types,
     stored_training_image,
     tuning_job_config,
@@ -426,6 +428,11 @@ class HyperparameterTuner(TunerReportMixin):
         #: the SDK sends it
         self.training_image: str | None = (
             estimator.recorded_image() if sm_tuning.is_estimator(estimator) else None
+        )
+        #: the estimator's request fields with no local meaning (role, instances, output path,
+        #: checkpoints, flags): the stored definition reports them as the SDK sends them
+        self.cloud_fields: dict[str, Any] = (
+            cloud_fields(estimator.cloud_fields()) if sm_tuning.is_estimator(estimator) else {}
         )
         # Offline evaluation (amtune.evaluation): holdout or k-fold of the train channel. With an
         # estimator the channels may come with fit(inputs): they are checked there.
@@ -880,6 +887,7 @@ class HyperparameterTuner(TunerReportMixin):
         tuner.base_tuning_job_name = base_from_name(tuning_job_name)
         tuner.content_types = stored_content_types(job["config"])
         tuner.training_image = stored_training_image(job["config"])
+        tuner.cloud_fields = stored_cloud_fields(job["config"])
         tuner.latest_tuning_job = TuningJob(tuning_job_name, tuner)
         return tuner
 
@@ -916,6 +924,7 @@ class HyperparameterTuner(TunerReportMixin):
         tuner.base_tuning_job_name = base_from_name(tuning_job_name)
         tuner.content_types = stored_content_types(job["config"])
         tuner.training_image = stored_training_image(job["config"])
+        tuner.cloud_fields = stored_cloud_fields(job["config"])
         tuner.latest_tuning_job = TuningJob(tuning_job_name, tuner)
         stored = StoredConfig(job["config"])
         if train is None:
