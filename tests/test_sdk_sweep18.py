@@ -173,3 +173,25 @@ def test_a_training_request_keeps_checkpoint_and_vpc_config(tmp_path: Path) -> N
     assert req.request["CheckpointConfig"] == {"S3Uri": "s3://bucket/ckpt"}
     assert req.request["VpcConfig"]["Subnets"] == ["subnet-1"]
     assert req.request["RoleArn"] == ROLE
+
+
+def test_attach_rebuilds_the_estimator_with_its_cloud_fields(tmp_path: Path) -> None:
+    est = _estimator(
+        tmp_path,
+        role=ROLE,
+        instance_type="ml.m5.xlarge",
+        volume_size=75,
+        use_spot_instances=True,
+        max_run=600,
+        max_wait=900,
+        checkpoint_s3_uri="s3://bucket/ckpt",
+        hyperparameters={"x": 0.5},
+    )
+    est.fit(job_name="spot-job")
+    attached = Estimator.attach("spot-job", db=tmp_path / "amtune.db")
+    assert attached.role == ROLE and attached.volume_size == 75 and attached.max_wait == 900
+    assert attached.cloud_fields() == est.cloud_fields()
+    # a job without a role: the local placeholder its description shows is not taken as one
+    bare = _estimator(tmp_path, hyperparameters={"x": 0.5})
+    bare.fit(job_name="no-role-job")
+    assert Estimator.attach("no-role-job", db=tmp_path / "amtune.db").role is None

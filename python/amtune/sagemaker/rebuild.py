@@ -10,9 +10,12 @@ that is a code bundle, :mod:`amtune.sagemaker.sourcedir`, gives back the ``sourc
 ``dependencies`` it was built from); the entries SageMaker reserves (the
 job name, region, estimator class, ``_tuning_objective_metric``) are dropped; the others are the
 estimator's hyperparameters, JSON-decoded when the estimator JSON-encodes them (framework
-estimators, and an ``Estimator`` with a ``source_dir``). Not stored, so left at their defaults:
-``role``, ``framework_version``, ``py_version``, ``output_path``, ``base_job_name``, offline
-``evaluation``, and for a tuning job ``instance_type``/``instance_count``.
+estimators, and an ``Estimator`` with a ``source_dir``). The fields with no local meaning
+(``RoleArn``, ``ResourceConfig``, ``CheckpointConfig``, a spot job's ``MaxWaitTimeInSeconds``)
+become ``role``, ``instance_type``/``instance_count``/``volume_size``, ``checkpoint_s3_uri``/
+``checkpoint_local_path`` and ``max_wait``, so the rebuilt estimator's jobs report them as the
+first did. Not stored, so left at their defaults: ``framework_version``, ``py_version``,
+``output_path``, ``base_job_name`` and offline ``evaluation``.
 
 >>> args = estimator_arguments(
 ...     {"AlgorithmSpecification": {"TrainingCommand": ["python", "train.py"]},
@@ -32,6 +35,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from amtune.sagemaker import sourcedir
+from amtune.sagemaker.names import LOCAL_ROLE
 from amtune.sagemaker.toolkit import decode_value
 
 #: entries of the hyperparameters that are not the estimator's own
@@ -114,4 +118,18 @@ def estimator_arguments(
         args["instance_type"] = resources["InstanceType"]
     if resources.get("InstanceCount"):
         args["instance_count"] = resources["InstanceCount"]
+    # no local meaning; kept so the rebuilt estimator's jobs report them as the SDK's would
+    if resources.get("VolumeSizeInGB"):
+        args["volume_size"] = resources["VolumeSizeInGB"]
+    max_wait = (definition.get("StoppingCondition") or {}).get("MaxWaitTimeInSeconds")
+    if max_wait:
+        args["max_wait"] = max_wait
+    checkpoint = definition.get("CheckpointConfig") or {}
+    if checkpoint.get("S3Uri"):
+        args["checkpoint_s3_uri"] = checkpoint["S3Uri"]
+    if checkpoint.get("LocalPath"):
+        args["checkpoint_local_path"] = checkpoint["LocalPath"]
+    role = definition.get("RoleArn")
+    if isinstance(role, str) and role and role != LOCAL_ROLE:
+        args["role"] = role
     return args
