@@ -18,6 +18,7 @@ import importlib
 from pathlib import Path
 
 import pytest
+from service_helpers import running_service
 
 import amtune
 from amtune.errors import FieldError
@@ -178,6 +179,8 @@ def test_framework_jobs_record_their_training_image(tmp_path: Path) -> None:
     tuner.fit()
     tjd = tuner.describe()["TrainingJobDefinition"]
     assert tjd["AlgorithmSpecification"]["TrainingImage"] == image
-    session = Session(db=tmp_path / "amtune.db")
-    assert session.create_model_from_job("framework-job") == "framework-job"
-    assert session.describe_model("framework-job")["PrimaryContainer"]["Image"] == image
+    # a service the test stops (a Session without one would start a detached service)
+    with running_service(tmp_path / "amtune.db") as svc:
+        session = Session(db=tmp_path / "amtune.db", url=svc.url)
+        assert session.create_model_from_job("framework-job") == "framework-job"
+        assert session.describe_model("framework-job")["PrimaryContainer"]["Image"] == image
