@@ -195,3 +195,18 @@ def test_attach_rebuilds_the_estimator_with_its_cloud_fields(tmp_path: Path) -> 
     bare = _estimator(tmp_path, hyperparameters={"x": 0.5})
     bare.fit(job_name="no-role-job")
     assert Estimator.attach("no-role-job", db=tmp_path / "amtune.db").role is None
+
+
+def test_secondary_status_transitions_of_a_failed_and_a_running_job() -> None:
+    from amtune.enums import TrainingJobStatus
+    from amtune.sagemaker.training import secondary_status_transitions
+
+    failed = secondary_status_transitions(TrainingJobStatus.FAILED, 1.0, 2.0, 5.0, "exit code 1")
+    assert [t["Status"] for t in failed] == ["Starting", "Training", "Failed"]
+    assert failed[-1]["StatusMessage"].endswith("Reason: exit code 1")
+    running = secondary_status_transitions(TrainingJobStatus.IN_PROGRESS, 1.0, None, None)
+    assert [t["Status"] for t in running] == ["Starting"] and "EndTime" not in running[0]
+    # stopped before it started: Starting ends when it stopped
+    stopped = secondary_status_transitions(TrainingJobStatus.STOPPED, 1.0, None, 3.0)
+    assert [t["Status"] for t in stopped] == ["Starting", "Stopped"]
+    assert stopped[0]["EndTime"] == stopped[1]["StartTime"]

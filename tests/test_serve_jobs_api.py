@@ -158,6 +158,11 @@ def test_create_training_job_runs_and_describes_as_sagemaker(env: tuple[Any, Pat
     model = Path(d["ModelArtifacts"]["S3ModelArtifacts"])
     assert json.loads((model / "model.json").read_text()) == {"x": 0.5}
     assert d["TrainingEndTime"] >= d["TrainingStartTime"]
+    # the SDK's logs_for_job prints these as the job goes
+    steps = d["SecondaryStatusTransitions"]
+    assert [t["Status"] for t in steps] == ["Starting", "Training", "Completed"]
+    assert steps[1]["StartTime"] == d["TrainingStartTime"]
+    assert steps[1]["EndTime"] == d["TrainingEndTime"] == steps[2]["StartTime"]
     assert sm.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "k", "Value": "v"}]
     listed = sm.list_training_jobs(StatusEquals="Completed")["TrainingJobSummaries"]
     assert [s["TrainingJobName"] for s in listed] == ["one"]

@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 from amtune._threads import join_or_stop
 from amtune.analytics import ts
+from amtune.enums import TrainingJobStatus
 from amtune.evaluation.report import training_job_evaluation
 from amtune.runners.events import EventQueue, JobEnded, MetricEmitted, Outcome, RunnerEvent
 from amtune.runners.spec import DEFAULT_STOP_GRACE, JobSpec, Runner
@@ -344,6 +345,13 @@ def describe_training_job(store: Store, name: str) -> dict[str, Any]:
         doc["BillableTimeInSeconds"] = secs
     if row["failure_reason"] and row["status"] in ("Failed", "Stopped"):
         doc["FailureReason"] = row["failure_reason"]
+    doc["SecondaryStatusTransitions"] = secondary_status_transitions(
+        TrainingJobStatus(row["status"]),
+        row["creation_time"],
+        row["start_time"],
+        row["end_time"],
+        row["failure_reason"],
+    )
     last = _last_metric_times(store, tuning, row["seq"])
     doc["FinalMetricDataList"] = [
         {"MetricName": k, "Value": float(v), "Timestamp": ts(last.get(k))}
@@ -359,6 +367,50 @@ def describe_training_job(store: Store, name: str) -> dict[str, Any]:
 
 def _hp_string(v: Any) -> str:
     return repr(v) if isinstance(v, float) else str(v)
+
+
+def secondary_status_transitions(
+    status: TrainingJobStatus,
+    created: float,
+    started: float | None,
+    ended: float | None,
+    failure_reason: str | None = None,
+) -> list[dict[str, Any]]:
+    """DescribeTrainingJob's ``SecondaryStatusTransitions``: ``Starting`` (created to
+    started), ``Training`` (started to ended) and the final status, each with its times (the
+    current one without ``EndTime``) and a message, as the SDK's ``logs_for_job`` prints them.
+
+    >>> [t["Status"] for t in secondary_status_transitions(
+    ...     TrainingJobStatus.COMPLETED, 10.0, 11.0, 20.0)]
+    ['Starting', 'Training', 'Completed']
+    >>> now = secondary_status_transitions(TrainingJobStatus.IN_PROGRESS, 10.0, 11.0, None)[-1]
+    >>> now["Status"], "EndTime" in now
+    ('Training', False)
+    """
+
+    def step(name: str, t0: float, t1: float | None, message: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"Status": name, "StartTime": ts(t0)}
+        if t1 is not None:
+            out["EndTime"] = ts(t1)
+        out["StatusMessage"] = message
+        return out
+
+    if started is None:  # not started yet (or stopped before it started)
+        first_end = ended if status.is_finished else None
+        steps = [step("Starting", created, first_end, "Starting the training job")]
+    else:
+        steps = [
+            step("Starting", created, started, "Starting the training job"),
+            step("Training", started, ended, "Training in progress"),
+        ]
+    if status.is_finished:
+        end = ended if ended is not None else (started or created)
+        message = {
+            TrainingJobStatus.COMPLETED: "Training job completed",
+            TrainingJobStatus.STOPPED: "Training job stopped",
+        }.get(status, f"Training job failed. Reason: {failure_reason or 'unknown'}")
+        steps.append(step(status.value, end, end, message))
+    return steps
 
 
 def _secondary(status: str) -> str:
