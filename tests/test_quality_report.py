@@ -74,6 +74,7 @@ def test_suite_names() -> None:
     assert sr.suite_of(P1, 4) == "tuning, q=4"
     assert sr.suite_of(P1 + "~noisy", 1) == "tuning, noisy"
     assert sr.suite_of("bbob-f07-d10-i01", 1) == "BBOB d=10"
+    assert sr.suite_of("bbob-f07-d10-i03", 1) == "BBOB d=10, instances 2-3"  # a replication
     assert sr.suite_of("branin", 1) is None  # not a broad-suite problem
     # the held-out suites keep their own names, never the tuning suite's
     assert sr.suite_of("xgb-wine", 1) == "held-out: XGBoost"

@@ -1,8 +1,9 @@
-"""HEBO and SMAC3 adapters. They run in their own virtual environment (HEBO 0.3.6 pins
-numpy 1.24, scipy 1.12 and pandas 2.3, older than the project's), driven by ``remote.py`` over
+"""HEBO and SMAC3 adapters. They run in their own virtual environment (HEBO 0.3.6 requires
+numpy < 1.25 and pymoo 0.6.0, older than the project's), driven by ``remote.py`` over
 stdin/stdout; the objective is evaluated in the harness's process, as for every other method.
+``benchmarks/quality/README.md`` has the pinned install that works for HEBO.
 
-    python -m venv /tmp/peers-venv && /tmp/peers-venv/bin/pip install hebo smac
+    python -m venv /tmp/peers-venv && /tmp/peers-venv/bin/pip install smac pyrfr
     export AMTUNE_PEERS_PYTHON=/tmp/peers-venv/bin/python
 
 Library defaults: ``HEBO(space, scramble_seed=seed)`` (GP with input and output warping, MACE

@@ -43,12 +43,15 @@ LABELS = {
     "random": "Random",
 }
 _BBOB = re.compile(r"^bbob-f(\d{2})-d(\d{2})-i(\d{2})$")
+OTHER_INSTANCES = ", instances 2-3"
 
 
 def suite_of(problem: str, batch: int) -> str | None:
     m = _BBOB.match(problem)
     if m:
-        name = f"BBOB d={int(m.group(2))}"
+        # instance 1 is the suite every round ran; the others replicate it on shifted and
+        # rotated versions of the same functions (COCO's instances), reported on their own
+        name = f"BBOB d={int(m.group(2))}" + ("" if int(m.group(3)) == 1 else OTHER_INSTANCES)
     elif (held_out := _heldout(problem.partition("~noisy")[0])) is not None:
         name = held_out + (", noisy" if problem.endswith("~noisy") else "")
     elif problem.endswith("~noisy"):
@@ -456,6 +459,7 @@ SUITE_ORDER = [
     "BBOB d=5",
     "BBOB d=10",
     "BBOB d=20",
+    *(f"BBOB d={d}{OTHER_INSTANCES}" for d in (2, 5, 10, 20)),
 ]
 #: a note printed under a suite's heading
 SUITE_NOTES = {
@@ -470,6 +474,15 @@ SUITE_NOTES = {
         "space, almost every range on a logarithmic scale) were added on 2026-12-01, after "
         "amtune's defaults were fixed; no default was chosen on them."
     ),
+    **{
+        f"BBOB d={d}{OTHER_INSTANCES}": (
+            "COCO's instances 2 and 3 of the same 24 functions (another optimum, rotation and "
+            "offset each), run on 2026-12-01 after every default was fixed: a replication of "
+            "the instance-1 suite above on problems no default was chosen on. Each instance is "
+            "a problem of its own here (48 problems)."
+        )
+        for d in (2, 5, 10, 20)
+    },
 }
 #: the ablation rounds, newest first: (reference, what it was, the variants compared with it). The
 #: reference of a round is the default before that round's change, run as an option set; a
