@@ -70,11 +70,11 @@ from amtune.sagemaker.training import (
 )
 from amtune.store import Store
 
-#: SDK arguments that configure the cloud; accepted and ignored (with one notice).
-#: the SageMaker SDK v1 names of estimator arguments, which v2 still reads (with a warning)
 #: ``volume_size``'s default in the SDK (GB): what a request reports without one
 SDK_VOLUME_SIZE = 30
 
+#: SDK arguments that configure the cloud; accepted and ignored (with one notice).
+#: the SageMaker SDK v1 names of estimator arguments, which v2 still reads (with a warning)
 LEGACY_NAMES = {
     "train_instance_count": "instance_count",
     "train_instance_type": "instance_type",
