@@ -39,7 +39,7 @@ from optuna.testing.pytest_samplers import (  # noqa: E402
 from optuna.trial import TrialState  # noqa: E402
 
 import amtune  # noqa: E402
-from amtune.integrations.optuna import AmtuneSampler, to_study  # noqa: E402
+from amtune.integrations.optuna import AmtuneSampler, _unknown_running_ahead, to_study  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".cache" / "optuna-sdist"
@@ -215,6 +215,37 @@ def test_running_trials_are_pending_points() -> None:
     assert len(proposals) == 11  # 12 configurations, one evaluated: no repeats while pending
     # exhausted with pending ones: repeats are allowed rather than failing
     assert _ask_relative(study, space).keys() == space.keys()
+
+
+def test_workers_choosing_at_once_take_different_points() -> None:
+    """Two processes proposing at the same moment, before either has stored its trial's
+    parameters: the later trial counts the earlier one (running, no parameters) as ahead of it
+    and takes the batch's second point, where both would propose the same point from the same
+    history."""
+    storage = optuna.storages.InMemoryStorage()
+    space = {"x": FloatDistribution(-1.0, 1.0)}
+
+    def worker(seed: int) -> optuna.Study:
+        sampler = AmtuneSampler(n_startup_trials=0, seed=seed)
+        return optuna.create_study(
+            study_name="s", storage=storage, sampler=sampler, load_if_exists=True
+        )
+
+    first, second = worker(1), worker(2)
+    for x in (-0.9, -0.5, 0.6, 0.9):
+        first.enqueue_trial({"x": x})
+        first.optimize(lambda t: (t.suggest_float("x", -1, 1) - 0.3) ** 2, n_trials=1)
+    a, b = first.ask(), second.ask()  # created; their samplers have not proposed yet
+    fa, fb = storage.get_trial(a._trial_id), storage.get_trial(b._trial_id)
+    xa = first.sampler.sample_relative(first, fa, space)["x"]
+    xb = second.sampler.sample_relative(second, fb, space)["x"]  # `a` has no parameter yet
+    assert abs(xa - xb) > 0.05
+    # a trial left without parameters before the last result (a worker that died) is not ahead
+    stale = first.ask()
+    first.tell(a, (a.suggest_float("x", -1, 1) - 0.3) ** 2)
+    late = storage.get_trial(second.ask()._trial_id)
+    assert stale.number < late.number and not storage.get_trial(stale._trial_id).params
+    assert _unknown_running_ahead(second.get_trials(deepcopy=False), late, {}, "s") == 0
 
 
 def test_failed_and_pruned_trials_enter_the_model() -> None:

@@ -59,7 +59,10 @@ class AmtuneSampler(BaseSampler):
       every parameter of the search space;
     * ``RUNNING`` (other trials): pending points, so parallel workers get diverse proposals
       (with this sampler's own proposal for parameters not suggested yet; a trial running in
-      another process counts once its objective has suggested every parameter).
+      another process counts once its objective has suggested every parameter). A trial of
+      another process with no parameter yet, created before this one and after the last result,
+      is a worker proposing from the same history at the same moment: this trial takes the next
+      point of a batch after its point (``_unknown_running_ahead``), not the same point.
 
     ``deterministic_objective=True`` (as for Optuna's ``GPSampler``) fixes the model's noise
     variance near zero; by default the model chooses between a learned noise and none by evidence.
@@ -194,10 +197,11 @@ class AmtuneSampler(BaseSampler):
                 pending.append(config)
             else:
                 finished[t.number] = (config, _observed_value(t))
+        ahead = _unknown_running_ahead(trials, trial, self._proposed, study.study_name)
         seed = int(self._rng.randint(0, 2**31 - 1))
         key = (study.study_name, id(study), str(study.direction), repr(modelled))
         with self._lock:
-            proposal = self._propose(study, codec, key, finished, pending, seed)
+            proposal = self._propose(study, codec, key, finished, pending, seed, ahead)
         if proposal is None:
             return single
         params = codec.to_params(proposal)
@@ -214,7 +218,10 @@ class AmtuneSampler(BaseSampler):
         finished: dict[int, tuple[dict[str, Any], float | None]],
         pending: list[dict[str, Any]],
         seed: int,
+        ahead: int = 0,
     ) -> dict[str, Any] | None:
+        """The next proposal. ``ahead`` workers are choosing theirs from the same trials (see
+        :func:`_unknown_running_ahead`): this one takes the next point of the batch after theirs."""
         cache = self._cache
         if cache is None or cache.key != key or not cache.numbers <= finished.keys():
             direction = "Maximize" if study.direction == StudyDirection.MAXIMIZE else "Minimize"
@@ -229,7 +236,15 @@ class AmtuneSampler(BaseSampler):
             opt.forget(trial_id)
         cache.pending = [opt.add_pending(config).id for config in pending]
         try:
-            asked = opt.ask(1)[0]
+            try:
+                batch = opt.ask(ahead + 1)
+            except SearchSpaceExhausted:
+                if not ahead:
+                    raise
+                batch = opt.ask(1)  # fewer unused configurations than workers: share one
+            for other in batch[:-1]:
+                opt.forget(other.id)
+            asked = batch[-1]
         except SearchSpaceExhausted:
             # every unused configuration of a finite space is pending: let pending ones repeat
             for trial_id in cache.pending:
@@ -331,3 +346,31 @@ def _observed_value(t: FrozenTrial) -> float | None:
     else:
         return None
     return float(v) if v is not None and math.isfinite(v) else None
+
+
+def _unknown_running_ahead(
+    trials: list[FrozenTrial],
+    trial: FrozenTrial,
+    proposed: dict[tuple[str, int], dict[str, float]],
+    study_name: str,
+) -> int:
+    """How many other workers are choosing a point from the same trials as ``trial``, ahead of
+    it: running trials of other processes, numbered before ``trial``, with no parameter yet and
+    started after the last trial finished. Optuna's storage creates a trial before its sampler
+    proposes, so such a trial's point is being chosen from the history this one sees; the
+    model would give them the same point. Each takes its place in one batch instead (the first
+    worker the batch's first point, and so on), as ``ask(q)`` spreads the points of a batch. A
+    trial that started before the last result (a worker that died between creating its trial
+    and suggesting) is not counted."""
+    last = max(
+        (t.datetime_complete for t in trials if t.datetime_complete is not None), default=None
+    )
+    return sum(
+        1
+        for t in trials
+        if t.state == TrialState.RUNNING
+        and t.number < trial.number
+        and not t.params
+        and (study_name, t.number) not in proposed
+        and (last is None or (t.datetime_start is not None and t.datetime_start >= last))
+    )
