@@ -74,6 +74,14 @@ def get_execution_role(sagemaker_session: Any = None, use_default: bool = False)
     return LOCAL_ROLE
 
 
+def _error_code(exc: BaseException) -> str | None:
+    """The API error code of a control-plane error (``response["Error"]["Code"]``)."""
+    response = getattr(exc, "response", None)
+    error = response.get("Error") if isinstance(response, Mapping) else None
+    code = error.get("Code") if isinstance(error, Mapping) else None
+    return str(code) if code is not None else None
+
+
 def default_region() -> str:
     """The region of a session given none: ``AWS_REGION``, else ``AWS_DEFAULT_REGION``, else
     ``us-east-1``."""
@@ -303,6 +311,45 @@ class Session:
 
     def stop_tuning_job(self, name: str) -> None:
         self.call("StopHyperParameterTuningJob", HyperParameterTuningJobName=name)
+
+    def stop_training_job(self, job_name: str) -> None:
+        """StopTrainingJob, as the SDK sends it. A job this process runs on a thread
+        (``estimator.fit(wait=False)``) is stopped here; any other goes to the control plane,
+        which stops the jobs it started (CreateTrainingJob) and refuses the rest, naming why."""
+        from amtune.sagemaker.training import running_in_process
+
+        run = running_in_process(self.db, job_name)
+        if run is not None:
+            run.stop()
+        else:
+            self.call("StopTrainingJob", TrainingJobName=job_name)
+
+    def stop_transform_job(self, name: str) -> None:
+        """StopTransformJob; as in the SDK, a job that has already ended, or that the control
+        plane does not know (a ``ValidationException``), is left alone."""
+        try:
+            self.call("StopTransformJob", TransformJobName=name)
+        except ValueError as exc:
+            if _error_code(exc) != "ValidationException":
+                raise
+
+    def logs_for_transform_job(self, job_name: str, wait: bool = False, poll: float = 10) -> None:
+        """Print transform job ``job_name``'s log (a job that the control plane ran in a process
+        of its own has one; an SDK ``Transformer``'s job printed its line where it ran); with
+        ``wait``, first wait for the job to end and raise
+        :class:`~amtune.UnexpectedStatusException` if it Failed, as the SDK does."""
+        desc = (
+            self.wait_for_transform_job(job_name, poll)
+            if wait
+            else self.describe_transform_job(job_name)
+        )
+        log = Path(self.db).parent / "amtune-requests" / f"transform-{desc['TransformJobName']}.log"
+        if log.is_file():
+            print(log.read_text(encoding="utf-8", errors="replace"), end="")
+
+    def get_caller_identity_arn(self) -> str:
+        """The SDK's caller identity: the local placeholder role (:func:`get_execution_role`)."""
+        return LOCAL_ROLE
 
     def _wait(
         self, kind: str, name: str, describe: Any, status_key: str, poll: float

@@ -15,6 +15,7 @@ import queue
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
@@ -72,6 +73,18 @@ def new_log_lines(job_dir: Path, positions: dict[Path, int]) -> str:
     return "".join(out)
 
 
+#: the training jobs this process runs, by (store file, job name): ``Session.stop_training_job``
+#: stops one of them here (the control plane stops only the jobs that it started)
+_RUNS: weakref.WeakValueDictionary[tuple[str, str], TrainingJobRun] = weakref.WeakValueDictionary()
+
+
+def running_in_process(db: str | os.PathLike[str], name: str) -> TrainingJobRun | None:
+    """Training job ``name`` of store ``db`` if this process runs it on a thread
+    (``fit(wait=False)``) and it has not ended."""
+    run = _RUNS.get((str(Path(db).resolve()), name))
+    return run if run is not None and run.running else None
+
+
 class TrainingJobRun:
     """A running training job: start it, follow its events, record its end."""
 
@@ -106,6 +119,7 @@ class TrainingJobRun:
         now = time.time()
         self.job_dir.mkdir(parents=True, exist_ok=True)
         self.seq = self.store.create_training_job(self.name, self.request, now, str(self.job_dir))
+        _RUNS[(str(Path(self.store.path).resolve()), self.name)] = self
         if wait:
             self._run()
         else:

@@ -23,8 +23,13 @@ input record; a model answering otherwise fails the job.
 
 ``compression_type="Gzip"`` reads gzip-compressed files. Not done locally: ``ManifestFile``
 data, ``RecordIO``/``TFRecord`` splits (errors naming the argument), concurrent requests
-(``max_concurrent_transforms`` is accepted; one request at a time). Transform jobs are not kept
-in the store: ``latest_transform_job.describe()`` is this process's record.
+(``max_concurrent_transforms`` is accepted; one request at a time).
+
+Each job runs in this process and is recorded in the session's store as CreateTransformJob records
+one (:mod:`amtune.sagemaker.transform_jobs`), so DescribeTransformJob, ListTransformJobs,
+StopTransformJob (boto3, ``Session``) and :meth:`Transformer.attach` find it, as they find the
+SDK's jobs on SageMaker; a job name already in the store is a ``ResourceInUse`` error.
+``latest_transform_job.describe()`` is this process's record of the job.
 """
 
 from __future__ import annotations
@@ -44,6 +49,11 @@ from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.sagemaker.inputs import local_output_dir, prefix_files
 from amtune.sagemaker.names import LOCAL_ACCOUNT
 from amtune.sagemaker.session import Session, base_name_from_image, name_from_base
+from amtune.sagemaker.transform_jobs import (
+    AttachedTransformJob,
+    TransformJobRecord,
+    transformer_arguments,
+)
 
 __all__ = ["Transformer"]
 
@@ -65,12 +75,21 @@ class _TransformJob:
     """``transformer.latest_transform_job``: ``name``/``job_name``, ``describe()``, ``wait()``,
     ``stop()``."""
 
-    def __init__(self, name: str, description: dict[str, Any]) -> None:
+    def __init__(
+        self, name: str, description: dict[str, Any], record: TransformJobRecord | None = None
+    ) -> None:
         self.name = name
         self.job_name = name
         self._desc = description
         self._thread: threading.Thread | None = None
         self.stop_requested = threading.Event()
+        self.record = record
+
+    def stopping(self) -> bool:
+        """Whether the job was asked to stop: :meth:`stop`, or StopTransformJob on its record."""
+        if not self.stop_requested.is_set() and self.record and self.record.stop_requested():
+            self.stop_requested.set()
+        return self.stop_requested.is_set()
 
     def describe(self) -> dict[str, Any]:
         """The DescribeTransformJob document (times as UTC datetimes, as boto3 gives them)."""
@@ -106,6 +125,9 @@ class Transformer:
     """
 
     JOB_CLASS_NAME = "transform-job"
+    #: whether :meth:`transform` records its jobs in the store (not when the job's record is the
+    #: control plane's: a CreateTransformJob request run by :mod:`amtune.serve.transform_run`)
+    records_jobs = True
 
     def __init__(
         self,
@@ -160,8 +182,24 @@ class Transformer:
         self.base_transform_job_name = base_transform_job_name
         self.sagemaker_session = sagemaker_session or Session()
         self.volume_kms_key = volume_kms_key
-        self.latest_transform_job: _TransformJob | None = None
+        self.latest_transform_job: _TransformJob | AttachedTransformJob | None = None
         self._current_job_name: str | None = None
+
+    @classmethod
+    def attach(cls, transform_job_name: str, sagemaker_session: Session | None = None) -> Any:
+        """A transformer rebuilt from transform job ``transform_job_name`` (DescribeTransformJob
+        of ``sagemaker_session``'s control plane, as the SDK's ``attach``): its model, resources,
+        batch strategy, assembly, output path, accept type and payload limit, with the job's name
+        as ``base_transform_job_name``; ``latest_transform_job`` follows that job."""
+        session = sagemaker_session or Session()
+        d = session.describe_transform_job(transform_job_name)
+        transformer = cls(
+            **transformer_arguments(d),
+            base_transform_job_name=d["TransformJobName"],
+            sagemaker_session=session,
+        )
+        transformer.latest_transform_job = AttachedTransformJob(session, d["TransformJobName"])
+        return transformer
 
     def transform(
         self,
@@ -244,10 +282,21 @@ class Transformer:
             desc["BatchStrategy"] = self.strategy
         if self.env:
             desc["Environment"] = dict(self.env)
+        if self.max_concurrent_transforms:
+            desc["MaxConcurrentTransforms"] = self.max_concurrent_transforms
+        if model_client_config:
+            desc["ModelClientConfig"] = dict(model_client_config)
+        if experiment_config:
+            desc["ExperimentConfig"] = dict(experiment_config)
         data_processing = describe(input_filter, output_filter, join_source)
         if data_processing is not None:
             desc["DataProcessing"] = data_processing
-        job = _TransformJob(job_name, desc)
+        record = (
+            TransformJobRecord.create(self.sagemaker_session.db, desc)
+            if self.records_jobs
+            else None
+        )
+        job = _TransformJob(job_name, desc, record)
         self.latest_transform_job = job
         run = _Run(
             self,
@@ -339,9 +388,7 @@ class _Run:
         desc["TransformStartTime"] = _now()
         try:
             n_files, n_requests = self._run()
-            desc["TransformJobStatus"] = (
-                "Stopped" if self.job.stop_requested.is_set() else "Completed"
-            )
+            desc["TransformJobStatus"] = "Stopped" if self.job.stopping() else "Completed"
             if self.logs:
                 print(
                     f"Transform job {self.job.name}: {n_requests} request(s) of {n_files} "
@@ -352,6 +399,8 @@ class _Run:
             desc["TransformJobStatus"] = "Failed"
             desc["FailureReason"] = str(exc)
         desc["TransformEndTime"] = _now()
+        if self.job.record is not None:
+            self.job.record.finish(desc["TransformJobStatus"], desc.get("FailureReason"))
 
     def _run(self) -> tuple[int, int]:
         from amtune.builtin.data import channel_files
@@ -389,7 +438,7 @@ class _Run:
                 default_accept=env.get(DEFAULT_ACCEPT_ENV),
             )
             for f, rel in named:
-                if self.job.stop_requested.is_set():
+                if self.job.stopping():
                     break
                 dest = out_root / f"{rel}.out"
                 dest.parent.mkdir(parents=True, exist_ok=True)

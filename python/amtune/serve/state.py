@@ -1,7 +1,9 @@
 """The endpoints' durable state: tables of their own in the store's SQLite file.
 
 The tuning tables (``tuning_jobs``, ``training_jobs``, ...) are never touched; every table here
-starts with ``serve_``. The endpoint service is the one writer of these tables.
+starts with ``serve_``. The endpoint service is the one writer of these tables, except
+``serve_transform_jobs``: a transform job's process (or the SDK ``Transformer`` that runs it)
+records its progress there too.
 
 ``serve_models``            CreateModel requests (JSON) by name.
 ``serve_endpoint_configs``  CreateEndpointConfig requests (JSON) by name.

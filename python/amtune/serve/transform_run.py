@@ -24,6 +24,7 @@ def run(db: str, name: str) -> str:
     """Run transform job ``name`` of the store ``db``; return its final status."""
     from amtune.sagemaker.exceptions import UnexpectedStatusException
     from amtune.sagemaker.session import Session
+    from amtune.sagemaker.transform_jobs import transformer_arguments
     from amtune.sagemaker.transformer import Transformer
 
     state = ServeState(db)
@@ -32,23 +33,16 @@ def run(db: str, name: str) -> str:
         raise SystemExit(f"amtune: error: no transform job {name!r} in {db}")
     state.update_transform_job(name, pid=os.getpid(), start_time=time.time())
     req = row["request"]
-    inp, out = req["TransformInput"], req["TransformOutput"]
-    res = req.get("TransformResources") or {}
+    inp = req["TransformInput"]
     dp = req.get("DataProcessing") or {}
     status, reason = "Failed", None
     try:
         transformer = Transformer(
-            req["ModelName"],
-            res.get("InstanceCount", 1),
-            res.get("InstanceType", "local"),
-            strategy=req.get("BatchStrategy"),
-            assemble_with=out.get("AssembleWith"),
-            output_path=out["S3OutputPath"],
-            accept=out.get("Accept"),
-            max_payload=req.get("MaxPayloadInMB"),
+            **transformer_arguments(req),
             env=req.get("Environment"),
             sagemaker_session=Session(db=db),
         )
+        transformer.records_jobs = False  # the control plane recorded this job
         filters: dict[str, Any] = {
             arg: dp[key]
             for arg, key in (
