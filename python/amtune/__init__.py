@@ -50,6 +50,7 @@ __all__ = [
     "Model",
     "Optimizer",
     "Parameter",
+    "Predictor",
     "PyTorch",
     "PyTorchModel",
     "RandomSearch",
@@ -74,8 +75,10 @@ __all__ = [
     "XGBoostModel",
     "__version__",
     "build_info",
+    "container_def",
     "get_execution_role",
     "image_uris",
+    "pipeline_container_def",
     "production_variant",
 ]
 
@@ -98,6 +101,9 @@ _LAZY = {
     # SDK session and model layer (nbcheck2 gap 5): local endpoints and batch transform
     "Session": "amtune.sagemaker.session",
     "production_variant": "amtune.sagemaker.session",
+    "container_def": "amtune.sagemaker.container_defs",
+    "pipeline_container_def": "amtune.sagemaker.container_defs",
+    "Predictor": "amtune.serve.deployment",
     "get_execution_role": "amtune.sagemaker.session",
     "Model": "amtune.sagemaker.model",
     "SKLearnModel": "amtune.sagemaker.model",

@@ -230,6 +230,12 @@ class Model:
         if ignored:
             _notice(f"{type(self).__name__}: no local meaning, ignored: {', '.join(ignored)}")
 
+    def enable_network_isolation(self) -> bool:
+        """Whether the model's containers run without network access, as the SDK's
+        ``Model.enable_network_isolation()`` answers (recorded in CreateModel; amtune's model
+        servers are local processes either way)."""
+        return bool(self._enable_network_isolation)
+
     # ------------------------------------------------------------------ the CreateModel request
     def _image(self, instance_type: str | None) -> str | None:
         return self.image_uri
