@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import gc
+import json
 import math
 import numbers
 from collections.abc import Iterable, Iterator, Mapping
@@ -98,8 +99,19 @@ class Parameter:
     with its name, when it joins a SearchSpace."""
 
     kind: str = ""
+    #: the range types, in the SDK's order (``ParameterRange.__all_types__``)
+    __all_types__ = ("Continuous", "Categorical", "Integer")
 
     def validate(self, name: str | None) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def is_valid(self, value: Any) -> bool:  # pragma: no cover - overridden
+        """Whether ``value`` lies in the range (the SDK's ``ParameterRange.is_valid``)."""
+        raise NotImplementedError
+
+    def as_tuning_range(self, name: str) -> dict[str, Any]:  # pragma: no cover - overridden
+        """The range's entry of ``ParameterRanges`` for hyperparameter ``name``, values as
+        strings (the SDK's ``as_tuning_range``)."""
         raise NotImplementedError
 
     def core_spec(self) -> tuple[core.Kind, core.Scale, float, float]:  # pragma: no cover
@@ -135,6 +147,27 @@ class NumericParameter(Parameter):
 
     def core_spec(self) -> tuple[core.Kind, core.Scale, float, float]:
         return (_KIND[self.kind], _SCALE[self.scale], float(self.min_value), float(self.max_value))
+
+    def is_valid(self, value: Any) -> bool:
+        """``min_value <= value <= max_value``, as the SDK's ``is_valid``.
+
+        >>> ContinuousParameter(0.1, 1).is_valid(0.5), IntegerParameter(1, 3).is_valid(5)
+        (True, False)
+        """
+        return bool(self.min_value <= value <= self.max_value)
+
+    def as_tuning_range(self, name: str) -> dict[str, Any]:
+        """``{"Name", "MinValue", "MaxValue", "ScalingType"}``, bounds as strings.
+
+        >>> IntegerParameter(1, 8, "Linear").as_tuning_range("depth")
+        {'Name': 'depth', 'MinValue': '1', 'MaxValue': '8', 'ScalingType': 'Linear'}
+        """
+        return {
+            "Name": name,
+            "MinValue": str(self.min_value),
+            "MaxValue": str(self.max_value),
+            "ScalingType": self.scaling_type,
+        }
 
     def __repr__(self) -> str:
         return (
@@ -172,6 +205,11 @@ class ContinuousParameter(NumericParameter):
         super().__init__(min_value, max_value, scaling_type)
         copy.copy(self).validate(None)  # check now; the values stay as given
 
+    @classmethod
+    def cast_to_type(cls, value: Any) -> float:
+        """``value`` as this range's type (the SDK's ``cast_to_type``): a float."""
+        return float(value)
+
     def validate(self, name: str | None) -> None:
         super().validate(name)
         where = type(self).__name__ if name is None else f"parameter {name!r}"
@@ -197,6 +235,11 @@ class IntegerParameter(NumericParameter):
     def __init__(self, min_value: Any, max_value: Any, scaling_type: str = "Auto") -> None:
         super().__init__(min_value, max_value, scaling_type)
         copy.copy(self).validate(None)  # check now; the values stay as given
+
+    @classmethod
+    def cast_to_type(cls, value: Any) -> int:
+        """``value`` as this range's type (the SDK's ``cast_to_type``): an int."""
+        return int(value)
 
     def validate(self, name: str | None) -> None:
         where = type(self).__name__ if name is None else f"parameter {name!r}"
@@ -298,6 +341,42 @@ class CategoricalParameter(Parameter):
 
     def core_spec(self) -> tuple[core.Kind, core.Scale, float, float]:
         return (core.Kind.Categorical, core.Scale.Linear, 0.0, float(len(self.values)))
+
+    @classmethod
+    def cast_to_type(cls, value: Any) -> str:
+        """``value`` as the SDK's categorical values are: a string."""
+        return str(value)
+
+    def is_valid(self, value: Any) -> bool:
+        """Whether ``value`` is one of the values, or the text of one (the SDK keeps the values
+        as strings, so ``"32"`` is a value of ``CategoricalParameter([32, 64])`` there too).
+
+        >>> p = CategoricalParameter([32, 64, "auto"])
+        >>> p.is_valid(32), p.is_valid("32"), p.is_valid(48)
+        (True, True, False)
+        """
+        with contextlib.suppress(TypeError):  # an unhashable value is no value of the range
+            keys = {category_key(v) for v in self.values}
+            if category_key(value) in keys:
+                return True
+        return str(value) in {str(v) for v in self.values}
+
+    def as_tuning_range(self, name: str) -> dict[str, Any]:
+        """``{"Name", "Values"}``, values as strings.
+
+        >>> CategoricalParameter([32, "auto"]).as_tuning_range("bs")
+        {'Name': 'bs', 'Values': ['32', 'auto']}
+        """
+        return {"Name": name, "Values": [str(v) for v in self.values]}
+
+    def as_json_range(self, name: str) -> dict[str, Any]:
+        """``{"Name", "Values"}`` with each value's string JSON-encoded, as the SDK sends a
+        framework estimator's categorical range.
+
+        >>> CategoricalParameter([32, "auto"]).as_json_range("bs")
+        {'Name': 'bs', 'Values': ['"32"', '"auto"']}
+        """
+        return {"Name": name, "Values": [json.dumps(str(v)) for v in self.values]}
 
     def __repr__(self) -> str:
         return f"CategoricalParameter({self.values!r})"
