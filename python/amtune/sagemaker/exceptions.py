@@ -33,3 +33,21 @@ class UnexpectedStatusException(ValueError):
             ["Completed", "Stopped"],
             status,
         )
+
+
+class NoTuningJobError(ValueError, RuntimeError):
+    """A tuner method that needs a tuning job (``wait``, ``stop_tuning_job``, ``describe``,
+    ``best_training_job``, ``deploy``, ...) called before ``fit()`` or ``attach``.
+
+    The SDK raises ``ValueError("No tuning job available")`` there; this is that ``ValueError``,
+    and also the ``RuntimeError`` amtune raised before.
+
+    >>> e = NoTuningJobError()
+    >>> str(e).startswith("No tuning job available"), isinstance(e, ValueError)
+    (True, True)
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            "No tuning job available: call fit() first (or HyperparameterTuner.attach)"
+        )

@@ -88,6 +88,7 @@ from amtune.sagemaker.document import (
     tuning_job_config,
 )
 from amtune.sagemaker.estimator import delete_endpoint_removed
+from amtune.sagemaker.exceptions import NoTuningJobError
 from amtune.sagemaker.inputs import local_output_dir, prefix_files
 from amtune.sagemaker.names import (
     CHANNEL_NAME_RE,
@@ -595,7 +596,9 @@ class HyperparameterTuner(TunerReportMixin):
         self._start(name, runner, resumed=False, wait=wait, quiet=quiet)
 
     def wait(self) -> None:
-        """Block until the background tuning job ends (re-raises a driver error)."""
+        """Block until the background tuning job ends (re-raises a driver error); before
+        ``fit()``, a :class:`~amtune.sagemaker.exceptions.NoTuningJobError`, as in the SDK."""
+        self._latest()
         if self._thread is None:
             return
         join_or_stop(self._thread, self._stop_event)
@@ -608,7 +611,9 @@ class HyperparameterTuner(TunerReportMixin):
     def stop(self) -> None:
         """Stop the tuning job: running training jobs are stopped and it ends Stopped. Returns
         at once, as SageMaker's StopHyperParameterTuningJob: ``describe()`` says ``Stopping``
-        until the job has stopped."""
+        until the job has stopped. Before ``fit()``, a
+        :class:`~amtune.sagemaker.exceptions.NoTuningJobError`, as in the SDK."""
+        self._latest()
         if self._thread is not None and self._thread.is_alive():
             if self.latest_tuning_job is not None:
                 self.store.request_stop(self.latest_tuning_job)
@@ -1055,9 +1060,7 @@ class HyperparameterTuner(TunerReportMixin):
 
     def _latest(self) -> str:
         if self.latest_tuning_job is None:
-            raise RuntimeError(
-                "no tuning job yet: call fit() first (or HyperparameterTuner.attach)"
-            )
+            raise NoTuningJobError()
         return self.latest_tuning_job
 
     # ------------------------------------------------------------------ driver
