@@ -11,34 +11,10 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("uvicorn")
+from transform_helpers import INFERENCE, threshold_model, threshold_service
+
 import amtune
-from amtune.serve.service import EndpointService
 
-# CSV rows in, one "label" line per row out; an answer for the whole request on one line with
-# accept application/json (what the SKLearn container's default JSON output looks like)
-INFERENCE = textwrap.dedent(
-    """
-    import json, os
-    import numpy as np
-
-    def model_fn(model_dir):
-        with open(os.path.join(model_dir, "model.json")) as f:
-            return json.load(f)["threshold"]
-
-    def input_fn(body, content_type):
-        if "fail" in body:
-            raise ValueError("cannot read " + body.strip())
-        return np.loadtxt(body.splitlines(), delimiter=",", ndmin=2)
-
-    def predict_fn(data, model):
-        return (data[:, 0] > model).astype(int)
-
-    def output_fn(prediction, accept):
-        if accept == "application/json":
-            return json.dumps(prediction.tolist())
-        return "".join(f"{p}\\n" for p in prediction)
-    """
-)
 TRAIN = textwrap.dedent(
     """
     import json, os
@@ -51,36 +27,18 @@ TRAIN = textwrap.dedent(
 
 @pytest.fixture
 def setup(tmp_path: Path) -> Iterator[tuple[Path, amtune.Session]]:
-    (tmp_path / "code").mkdir()
-    (tmp_path / "code" / "inference.py").write_text(INFERENCE)
-    (tmp_path / "model").mkdir()
-    (tmp_path / "model" / "model.json").write_text('{"threshold": 0.5}')
-    data = tmp_path / "batch"
-    (data / "sub").mkdir(parents=True)
-    (data / "a.csv").write_text("0.1,1\n0.9,2\n\n0.7,3\n")
-    (data / "sub" / "b.csv").write_text("0.6,1\n")
-    svc = EndpointService(tmp_path / "amtune.db", serve_models=False).start()
-    try:
-        yield tmp_path, amtune.Session(db=tmp_path / "amtune.db", url=svc.url)
-    finally:
-        svc.stop()
-
-
-def _model(root: Path, s: amtune.Session) -> amtune.Model:
-    return amtune.Model(
-        "my-image:1",
-        str(root / "model"),
-        entry_point="inference.py",
-        source_dir=str(root / "code"),
-        sagemaker_session=s,
-    )
+    files = {"a.csv": "0.1,1\n0.9,2\n\n0.7,3\n", "sub/b.csv": "0.6,1\n"}
+    with threshold_service(tmp_path, files) as session:
+        yield tmp_path, session
 
 
 def test_model_transformer_writes_out_files_as_sagemaker(
     setup: tuple[Path, amtune.Session],
 ) -> None:
     root, s = setup
-    t = _model(root, s).transformer(1, "ml.m5.xlarge", assemble_with="Line", accept="text/csv")
+    t = threshold_model(root, s).transformer(
+        1, "ml.m5.xlarge", assemble_with="Line", accept="text/csv"
+    )
     t.transform(str(root / "batch"), content_type="text/csv", split_type="Line")
     job = t.latest_transform_job
     assert job is not None and job.describe()["TransformJobStatus"] == "Completed"
@@ -118,7 +76,7 @@ def test_model_transformer_writes_out_files_as_sagemaker(
 def test_failed_transform_raises_the_sdks_exception(setup: tuple[Path, amtune.Session]) -> None:
     root, s = setup
     (root / "bad.csv").write_text("fail,1\n")
-    t = _model(root, s).transformer(1, "ml.m5.xlarge")
+    t = threshold_model(root, s).transformer(1, "ml.m5.xlarge")
     with pytest.raises(amtune.UnexpectedStatusException, match=r"Transform job .*cannot read"):
         t.transform(str(root / "bad.csv"), content_type="text/csv")
     assert t.latest_transform_job is not None
@@ -127,7 +85,7 @@ def test_failed_transform_raises_the_sdks_exception(setup: tuple[Path, amtune.Se
 
 def test_transform_arguments_are_checked(setup: tuple[Path, amtune.Session]) -> None:
     root, s = setup
-    t = _model(root, s).transformer(1, "ml.m5.xlarge")
+    t = threshold_model(root, s).transformer(1, "ml.m5.xlarge")
     with pytest.raises(ValueError, match="data: must be a local file or directory"):
         t.transform("s3://bucket/batch")
     with pytest.raises(ValueError, match="split_type: must be one of"):

@@ -1,0 +1,255 @@
+"""Notebook re-check 19: what the SageMaker SDK v2 (2.257.6) and the API do and amtune now does
+too.
+
+- F1 the SDK ``Transformer``'s jobs are known to the control plane, as SageMaker knows every job
+  the SDK starts: DescribeTransformJob (``sm.describe_transform_job(TransformJobName=
+  transformer.latest_transform_job.name)``), ListTransformJobs, ``Session.describe_transform_job``
+  / ``wait_for_transform_job``, and StopTransformJob stops one; a job name in use is
+  ``ResourceInUse``;
+- F2 ``Transformer.attach(name, sagemaker_session)`` rebuilds a transformer from a transform job;
+- F3 ``Session.stop_training_job`` (a job this process runs too), ``stop_transform_job`` (an
+  ended or unknown job is left alone, as the SDK does), ``logs_for_transform_job`` and
+  ``get_caller_identity_arn``;
+- F4 ``sagemaker.Predictor``, ``sagemaker.container_def`` and ``pipeline_container_def`` (also in
+  ``sagemaker.session``), for ``Session.create_model(name, role, container_def(...))``;
+- F5 the ranges' ``is_valid``, ``cast_to_type``, ``as_tuning_range``, ``as_json_range`` and
+  ``ParameterRange.__all_types__``;
+- F6 a tuner's ``wait()`` and ``stop_tuning_job()`` before ``fit()`` raise the SDK's
+  ``ValueError("No tuning job available")`` instead of doing nothing, and the tuner's other
+  methods raise that ``ValueError`` too (still a ``RuntimeError``);
+- F7 ``Model.enable_network_isolation()``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("uvicorn")
+from transform_helpers import threshold_model, threshold_service
+
+import amtune
+from amtune.parameter import ParameterRange
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> Iterator[tuple[Path, amtune.Session]]:
+    files = {f"part-{i}.csv": "0.1,1\n0.9,2\n" for i in range(8)}
+    with threshold_service(tmp_path, files) as session:
+        yield tmp_path, session
+
+
+# ---------------------------------------------------------------------------------------- F1
+def test_transformer_jobs_are_described_and_listed_by_the_control_plane(
+    setup: tuple[Path, amtune.Session],
+) -> None:
+    root, s = setup
+    t = threshold_model(root, s).transformer(
+        1, "ml.m5.xlarge", assemble_with="Line", accept="text/csv", max_concurrent_transforms=2
+    )
+    t.transform(str(root / "batch"), content_type="text/csv", split_type="Line", logs=False)
+    assert t.latest_transform_job is not None
+    name = t.latest_transform_job.name
+    sm = s.sagemaker_client  # boto3, as the notebooks call it
+    d = sm.describe_transform_job(TransformJobName=name)
+    assert d["TransformJobStatus"] == "Completed"
+    assert d["ModelName"] == t.model_name
+    assert d["TransformInput"]["SplitType"] == "Line"
+    assert d["TransformInput"]["ContentType"] == "text/csv"
+    assert d["TransformOutput"] == {
+        "S3OutputPath": t.output_path,
+        "Accept": "text/csv",
+        "AssembleWith": "Line",
+    }
+    assert d["MaxConcurrentTransforms"] == 2
+    assert d["TransformStartTime"] <= d["TransformEndTime"]
+    names = [j["TransformJobName"] for j in sm.list_transform_jobs()["TransformJobSummaries"]]
+    assert names == [name]
+    assert s.wait_for_transform_job(name)["TransformJobStatus"] == "Completed"
+    sm.get_waiter("transform_job_completed_or_stopped").wait(
+        TransformJobName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 5}
+    )
+    # a failed job is Failed there too, with its reason
+    (root / "bad.csv").write_text("fail,1\n")
+    with pytest.raises(amtune.UnexpectedStatusException):
+        t.transform(str(root / "bad.csv"), content_type="text/csv", logs=False)
+    assert t.latest_transform_job is not None
+    bad = s.describe_transform_job(t.latest_transform_job.name)
+    assert bad["TransformJobStatus"] == "Failed" and "cannot read" in bad["FailureReason"]
+
+
+def test_a_transform_job_name_in_use_is_resource_in_use(
+    setup: tuple[Path, amtune.Session],
+) -> None:
+    root, s = setup
+    t = threshold_model(root, s).transformer(1, "ml.m5.xlarge")
+    csv = {"content_type": "text/csv", "logs": False}
+    t.transform(str(root / "batch" / "part-0.csv"), job_name="batch-1", **csv)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="Job with name batch-1 already exists") as e:
+        t.transform(str(root / "batch" / "part-1.csv"), job_name="batch-1", **csv)  # type: ignore[arg-type]
+    assert e.value.response["Error"]["Code"] == "ResourceInUse"  # type: ignore[attr-defined]
+    assert t.latest_transform_job is not None and t.latest_transform_job.name == "batch-1"
+
+
+def test_stop_transform_job_through_the_control_plane_stops_the_sdk_job(
+    setup: tuple[Path, amtune.Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, s = setup
+    t = threshold_model(root, s, env={"SLEEP": "0.4"}).transformer(1, "ml.m5.xlarge")
+    t.transform(str(root / "batch"), content_type="text/csv", wait=False, logs=False)
+    job = t.latest_transform_job
+    assert job is not None
+    deadline = time.monotonic() + 30
+    while not any(Path(str(t.output_path)).glob("*.out")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    s.stop_transform_job(job.name)
+    t.wait()
+    assert job.describe()["TransformJobStatus"] == "Stopped"
+    assert s.describe_transform_job(job.name)["TransformJobStatus"] == "Stopped"
+    assert len(list(Path(str(t.output_path)).glob("*.out"))) < 8  # it stopped midway
+
+
+# ---------------------------------------------------------------------------------------- F2
+def test_transformer_attach_rebuilds_the_transformer(setup: tuple[Path, amtune.Session]) -> None:
+    root, s = setup
+    t = threshold_model(root, s).transformer(
+        1,
+        "ml.c5.xlarge",
+        strategy="SingleRecord",
+        assemble_with="Line",
+        accept="text/csv",
+        max_payload=1,
+        output_path=str(root / "out"),
+    )
+    t.transform(str(root / "batch"), content_type="text/csv", split_type="Line", logs=False)
+    assert t.latest_transform_job is not None
+    name = t.latest_transform_job.name
+    again = amtune.Transformer.attach(name, sagemaker_session=s)
+    assert isinstance(again, amtune.Transformer)
+    assert (again.model_name, again.instance_type, again.instance_count) == (
+        t.model_name,
+        "ml.c5.xlarge",
+        1,
+    )
+    assert (again.strategy, again.assemble_with, again.accept, again.max_payload) == (
+        "SingleRecord",
+        "Line",
+        "text/csv",
+        1,
+    )
+    assert again.output_path == str(root / "out")
+    assert again.base_transform_job_name == name
+    assert again.latest_transform_job is not None
+    assert again.latest_transform_job.name == name
+    assert again.latest_transform_job.describe()["TransformJobStatus"] == "Completed"
+    again.wait()  # an ended job: returns
+    with pytest.raises(ValueError, match="Could not find job"):
+        amtune.Transformer.attach("no-such-job", sagemaker_session=s)
+
+
+# ---------------------------------------------------------------------------------------- F3
+def test_session_stops_a_training_job_this_process_runs(tmp_path: Path) -> None:
+    (tmp_path / "train.py").write_text("import time\nprint('start', flush=True)\ntime.sleep(60)\n")
+    est = amtune.Estimator(
+        command=[sys.executable, str(tmp_path / "train.py")],
+        db=tmp_path / "amtune.db",
+        notices=False,
+    )
+    est.fit(wait=False, logs=False, job_name="slow-1")
+    s = amtune.Session(db=tmp_path / "amtune.db")
+    t0 = time.monotonic()
+    s.stop_training_job("slow-1")
+    assert est.latest_training_job is not None
+    est.latest_training_job.wait(logs="None")
+    assert est.latest_training_job.describe()["TrainingJobStatus"] == "Stopped"
+    assert time.monotonic() - t0 < 30
+
+
+def test_session_transform_job_helpers(setup: tuple[Path, amtune.Session]) -> None:
+    root, s = setup
+    t = threshold_model(root, s).transformer(1, "ml.m5.xlarge")
+    t.transform(str(root / "batch" / "part-0.csv"), content_type="text/csv", logs=False)
+    assert t.latest_transform_job is not None
+    name = t.latest_transform_job.name
+    s.logs_for_transform_job(name, wait=True)  # an ended job: returns
+    s.stop_transform_job(name)  # already ended: left alone, as the SDK does
+    s.stop_transform_job("no-such-job")  # a ValidationException: left alone too
+    assert s.describe_transform_job(name)["TransformJobStatus"] == "Completed"
+    assert s.get_caller_identity_arn() == amtune.get_execution_role()
+
+
+# ---------------------------------------------------------------------------------------- F4
+def test_top_level_predictor_and_container_defs(setup: tuple[Path, amtune.Session]) -> None:
+    root, s = setup
+    from amtune.predictor import Predictor
+    from amtune.session import container_def as session_container_def
+
+    assert amtune.Predictor is Predictor
+    assert amtune.container_def is session_container_def
+    c = amtune.container_def(
+        "my-image:1",
+        str(root / "model"),
+        {
+            "SAGEMAKER_PROGRAM": "inference.py",
+            "SAGEMAKER_SUBMIT_DIRECTORY": str(root / "code"),
+        },
+    )
+    assert c["Image"] == "my-image:1" and c["ModelDataUrl"] == str(root / "model")
+    assert amtune.container_def("img")["Environment"] == {}
+    s.create_model("from-def", amtune.get_execution_role(), c)
+    assert s.describe_model("from-def")["PrimaryContainer"]["Image"] == "my-image:1"
+    model = threshold_model(root, s)
+    defs = amtune.pipeline_container_def([model, model], "ml.m5.xlarge")
+    assert len(defs) == 2 and defs[0]["Environment"]["SAGEMAKER_PROGRAM"] == "inference.py"
+    with pytest.raises(ValueError, match="container_mode: must be one of"):
+        amtune.container_def("img", container_mode="Multi")
+
+
+# ---------------------------------------------------------------------------------------- F5
+def test_parameter_ranges_have_the_sdks_methods() -> None:
+    cont = amtune.ContinuousParameter(0.01, 1.0, "Logarithmic")
+    assert cont.as_tuning_range("eta") == {
+        "Name": "eta",
+        "MinValue": "0.01",
+        "MaxValue": "1.0",
+        "ScalingType": "Logarithmic",
+    }
+    assert cont.is_valid(0.5) and not cont.is_valid(2)
+    assert amtune.ContinuousParameter.cast_to_type("0.5") == 0.5
+    integer = amtune.IntegerParameter(1, 10)
+    assert integer.as_tuning_range("depth")["MinValue"] == "1"
+    assert amtune.IntegerParameter.cast_to_type("3") == 3 and integer.is_valid(10)
+    cat = amtune.CategoricalParameter(["adam", 32, True])
+    assert cat.as_tuning_range("opt") == {"Name": "opt", "Values": ["adam", "32", "True"]}
+    assert cat.as_json_range("opt") == {"Name": "opt", "Values": ['"adam"', '"32"', '"True"']}
+    assert cat.is_valid("adam") and cat.is_valid("32") and not cat.is_valid("sgd")
+    assert amtune.CategoricalParameter.cast_to_type(32) == "32"
+    assert ParameterRange.__all_types__ == ("Continuous", "Categorical", "Integer")
+
+
+# ---------------------------------------------------------------------------------------- F6
+def test_tuner_methods_before_fit_raise_the_sdks_value_error(tmp_path: Path) -> None:
+    tuner = amtune.HyperparameterTuner(
+        amtune.Estimator(command=[sys.executable, "-c", "pass"], db=tmp_path / "a.db"),
+        "loss",
+        {"x": amtune.ContinuousParameter(0, 1)},
+        metric_definitions=[{"Name": "loss", "Regex": "loss=([0-9.]+)"}],
+    )
+    for method in (tuner.wait, tuner.stop_tuning_job, tuner.describe, tuner.best_training_job):
+        with pytest.raises(ValueError, match="No tuning job available"):
+            method()
+    with pytest.raises(RuntimeError, match="No tuning job available"):  # as amtune raised it
+        tuner.analytics()
+
+
+# ---------------------------------------------------------------------------------------- F7
+def test_model_enable_network_isolation(setup: tuple[Path, amtune.Session]) -> None:
+    root, s = setup
+    assert threshold_model(root, s).enable_network_isolation() is False
+    assert (
+        threshold_model(root, s, enable_network_isolation=True).enable_network_isolation() is True
+    )
