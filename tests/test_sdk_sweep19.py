@@ -17,7 +17,10 @@ too.
 - F6 a tuner's ``wait()`` and ``stop_tuning_job()`` before ``fit()`` raise the SDK's
   ``ValueError("No tuning job available")`` instead of doing nothing, and the tuner's other
   methods raise that ``ValueError`` too (still a ``RuntimeError``);
-- F7 ``Model.enable_network_isolation()``.
+- F7 ``Model.enable_network_isolation()``;
+- F8 ``tuner.best_training_job()`` (and ``tuner.deploy()``) of a tuning job with no best training
+  job raise the SDK's "Best training job not available for tuning job: ..." instead of
+  returning None.
 """
 
 from __future__ import annotations
@@ -253,3 +256,21 @@ def test_model_enable_network_isolation(setup: tuple[Path, amtune.Session]) -> N
     assert (
         threshold_model(root, s, enable_network_isolation=True).enable_network_isolation() is True
     )
+
+
+# ---------------------------------------------------------------------------------------- F8
+def test_best_training_job_without_one_raises_as_the_sdk(tmp_path: Path) -> None:
+    est = amtune.Estimator(
+        command=[sys.executable, "-c", "print('no metric')"],
+        metric_definitions=[{"Name": "loss", "Regex": "loss=([0-9.]+)"}],
+        db=tmp_path / "amtune.db",
+        notices=False,
+    )
+    tuner = amtune.HyperparameterTuner(est, "loss", {"x": amtune.ContinuousParameter(0, 1)})
+    with pytest.raises(amtune.UnexpectedStatusException):
+        tuner.fit(job_name="no-best")
+    for call in (tuner.best_training_job, lambda: tuner.deploy(1, "ml.m5.large")):
+        with pytest.raises(
+            ValueError, match="Best training job not available for tuning job: no-best"
+        ):
+            call()

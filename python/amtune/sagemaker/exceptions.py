@@ -51,3 +51,18 @@ class NoTuningJobError(ValueError, RuntimeError):
         super().__init__(
             "No tuning job available: call fit() first (or HyperparameterTuner.attach)"
         )
+
+
+class NoBestTrainingJobError(ValueError):
+    """``tuner.best_training_job()`` (or ``tuner.deploy()``) of a tuning job none of whose
+    training jobs has reported its objective yet: the SDK raises an ``Exception`` worded so.
+
+    >>> str(NoBestTrainingJobError("tj-1")).split(" (")[0]
+    'Best training job not available for tuning job: tj-1'
+    """
+
+    def __init__(self, tuning_job: str) -> None:
+        super().__init__(
+            f"Best training job not available for tuning job: {tuning_job} (no training job's "
+            f"objective has succeeded yet)"
+        )

@@ -88,7 +88,7 @@ from amtune.sagemaker.document import (
     tuning_job_config,
 )
 from amtune.sagemaker.estimator import delete_endpoint_removed
-from amtune.sagemaker.exceptions import NoTuningJobError
+from amtune.sagemaker.exceptions import NoBestTrainingJobError, NoTuningJobError
 from amtune.sagemaker.inputs import local_output_dir, prefix_files
 from amtune.sagemaker.names import (
     CHANNEL_NAME_RE,
@@ -629,10 +629,13 @@ class HyperparameterTuner(TunerReportMixin):
         """The DescribeHyperParameterTuningJob document of the latest tuning job."""
         return _analytics.describe(self.store, self._latest())
 
-    def best_training_job(self) -> str | None:
-        """Name of the best training job (None while no objective succeeded)."""
+    def best_training_job(self) -> str:
+        """Name of the best training job; while no training job's objective has succeeded, a
+        :class:`~amtune.sagemaker.exceptions.NoBestTrainingJobError`, as the SDK raises there."""
         best = self.describe().get("BestTrainingJob")
-        return None if best is None else str(best["TrainingJobName"])
+        if best is None:
+            raise NoBestTrainingJobError(self._latest())
+        return str(best["TrainingJobName"])
 
     def deploy(
         self,
@@ -668,7 +671,7 @@ class HyperparameterTuner(TunerReportMixin):
         return deploy(
             name,
             initial_instance_count=initial_instance_count,
-            endpoint_name=endpoint_name or self.best_training_job() or name,
+            endpoint_name=endpoint_name or self.best_training_job(),
             serializer=serializer,
             deserializer=deserializer,
             wait=wait,
