@@ -20,7 +20,14 @@ too.
 - F7 ``Model.enable_network_isolation()``;
 - F8 ``tuner.best_training_job()`` (and ``tuner.deploy()``) of a tuning job with no best training
   job raise the SDK's "Best training job not available for tuning job: ..." instead of
-  returning None.
+  returning None;
+- F9 ``sagemaker.predictor``'s SDK v1 names that SDK v2 keeps, deprecated (``csv_serializer``,
+  ``json_serializer``, ``npy_serializer``, ``csv_deserializer``, ``json_deserializer``,
+  ``numpy_deserializer``, ``RealTimePredictor``), warning as v2 does;
+- F10 ``sagemaker.inputs.FileSystemInput`` (its ``directory_path`` a local directory here) and
+  ``ShuffleConfig`` (kept in the channel's config);
+- F11 ``sagemaker.model.FrameworkModel`` (``model_data`` first; the framework models are ones) and
+  ``training_image_uri(region)``.
 """
 
 from __future__ import annotations
@@ -274,3 +281,82 @@ def test_best_training_job_without_one_raises_as_the_sdk(tmp_path: Path) -> None
             ValueError, match="Best training job not available for tuning job: no-best"
         ):
             call()
+
+
+# ---------------------------------------------------------------------------------------- F9
+def test_sdk_v1_predictor_names_are_kept_deprecated(setup: tuple[Path, amtune.Session]) -> None:
+    import io
+
+    from amtune.predictor import (
+        Predictor,
+        RealTimePredictor,
+        csv_serializer,
+        json_deserializer,
+        numpy_deserializer,
+    )
+
+    with pytest.warns(DeprecationWarning, match="The csv_serializer has been renamed"):
+        assert csv_serializer.serialize([[1, 2], [3, 4]]) == "1,2\n3,4"
+    assert csv_serializer.CONTENT_TYPE == "text/csv"
+    with pytest.warns(DeprecationWarning, match="The json_deserializer has been renamed"):
+        assert json_deserializer.deserialize(io.BytesIO(b"[1, 2]"), "application/json") == [1, 2]
+    assert numpy_deserializer.ACCEPT == ("application/x-npy",)
+    _, s = setup
+    with pytest.warns(DeprecationWarning, match="The class RealTimePredictor has been renamed"):
+        p = RealTimePredictor("v1-names", sagemaker_session=s)
+    assert isinstance(p, Predictor) and p.endpoint_name == "v1-names"
+    p.serializer = csv_serializer  # as the v1 notebooks set it
+    assert p.content_type == "text/csv"
+
+
+# ---------------------------------------------------------------------------------------- F10
+def test_file_system_input_is_a_local_directory_channel(tmp_path: Path) -> None:
+    from amtune.inputs import FileSystemInput, ShuffleConfig, TrainingInput
+
+    (tmp_path / "fsx").mkdir()
+    (tmp_path / "fsx" / "train.csv").write_text("1,2\n")
+    (tmp_path / "train.py").write_text(
+        "import os\nprint('files=' + ','.join(os.listdir(os.environ['SM_CHANNEL_TRAIN'])))\n"
+    )
+    est = amtune.Estimator(
+        command=[sys.executable, str(tmp_path / "train.py")],
+        db=tmp_path / "amtune.db",
+        notices=False,
+    )
+    fs = FileSystemInput("fs-0123", "FSxLustre", str(tmp_path / "fsx"), content_type="text/csv")
+    assert fs.config["DataSource"]["FileSystemDataSource"]["FileSystemAccessMode"] == "ro"
+    est.fit({"train": fs}, logs=False)
+    assert est.latest_training_job is not None
+    d = est.latest_training_job.describe()
+    assert d["TrainingJobStatus"] == "Completed"
+    assert d["InputDataConfig"][0]["ContentType"] == "text/csv"
+    with pytest.raises(ValueError, match="file_system_type: must be one of FSxLustre, EFS"):
+        FileSystemInput("fs-0123", "NFS", "/mnt")
+    with pytest.raises(ValueError, match="file_system_access_mode: must be one of ro, rw"):
+        FileSystemInput("fs-0123", "EFS", "/mnt", file_system_access_mode="w")
+    shuffled = TrainingInput(str(tmp_path / "fsx"), shuffle_config=ShuffleConfig(7))
+    assert shuffled.config["ShuffleConfig"] == {"Seed": 7}
+
+
+# ---------------------------------------------------------------------------------------- F11
+def test_framework_model_and_training_image_uri_region(
+    setup: tuple[Path, amtune.Session],
+) -> None:
+    from amtune.model import FrameworkModel
+
+    root, s = setup
+    m = FrameworkModel(
+        str(root / "model"),
+        "my-image:2",
+        amtune.get_execution_role(),
+        "inference.py",
+        source_dir=str(root / "code"),
+        sagemaker_session=s,
+    )
+    c = m.prepare_container_def()
+    assert c["Image"] == "my-image:2" and c["Environment"]["SAGEMAKER_PROGRAM"] == "inference.py"
+    assert c["ModelDataUrl"] == str(root / "model")
+    assert isinstance(amtune.SKLearnModel(str(root / "model"), sagemaker_session=s), FrameworkModel)
+    est = amtune.SKLearn(entry_point="train.py", framework_version="1.2-1", notices=False)
+    uri = est.training_image_uri(region="eu-west-1")
+    assert uri is not None and ".eu-west-1." in uri and "sagemaker-scikit-learn:1.2-1" in uri

@@ -1,8 +1,9 @@
 """``from amtune.inputs import TrainingInput``, as ``sagemaker.inputs``
-(:mod:`amtune.sagemaker.inputs`)."""
+(:mod:`amtune.sagemaker.inputs`), with ``FileSystemInput`` (a local directory here) and
+``ShuffleConfig``."""
 
 from __future__ import annotations
 
-from amtune.sagemaker.inputs import TrainingInput
+from amtune.sagemaker.inputs import FileSystemInput, ShuffleConfig, TrainingInput
 
-__all__ = ["TrainingInput"]
+__all__ = ["FileSystemInput", "ShuffleConfig", "TrainingInput"]

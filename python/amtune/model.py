@@ -1,7 +1,7 @@
-"""``sagemaker.model``: ``from amtune.model import Model``."""
+"""``sagemaker.model``: ``from amtune.model import Model, FrameworkModel``."""
 
 from __future__ import annotations
 
-from amtune.sagemaker.model import DataCaptureConfig, Model
+from amtune.sagemaker.model import DataCaptureConfig, FrameworkModel, Model
 
-__all__ = ["DataCaptureConfig", "Model"]
+__all__ = ["DataCaptureConfig", "FrameworkModel", "Model"]

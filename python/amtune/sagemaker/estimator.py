@@ -528,11 +528,11 @@ class EstimatorBase:
         region = getattr(self.sagemaker_session, "boto_region_name", None)
         return str(region) if isinstance(region, str) and region else default_region()
 
-    def training_image_uri(self) -> str | None:
+    def training_image_uri(self, region: str | None = None) -> str | None:
         """The training image, as the SDK's ``training_image_uri()``: ``image_uri`` when given,
-        else the framework's image for ``framework_version`` and ``py_version`` in the
-        estimator's region (the URI the SDK sends; amtune runs the script here), None for a
-        local ``command`` without an image."""
+        else the framework's image for ``framework_version`` and ``py_version`` in ``region``
+        (default: the estimator's; the URI the SDK sends; amtune runs the script here), None for
+        a local ``command`` without an image."""
         if self.image_uri:
             return self.image_uri
         if self._image_framework is None or not self.framework_version:
@@ -541,7 +541,7 @@ class EstimatorBase:
 
         return image_uris.retrieve(
             self._image_framework,
-            self.region,
+            region or self.region,
             version=self.framework_version,
             py_version=self.py_version,
             instance_type=self.instance_type,

@@ -61,6 +61,60 @@ class TrainingInput:
             self.config["RecordWrapperType"] = record_wrapping
         if input_mode is not None:
             self.config["InputMode"] = input_mode
+        if shuffle_config is not None:  # kept in the request; a local channel is not shuffled
+            self.config["ShuffleConfig"] = {"Seed": shuffle_config.seed}
+
+
+class ShuffleConfig:
+    """``sagemaker.inputs.ShuffleConfig(seed)``: a channel's ``ShuffleConfig`` (kept in the
+    request; the files of a local channel are not shuffled)."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+
+
+#: ``FileSystemDataSource.FileSystemType`` and ``FileSystemAccessMode`` values
+FILE_SYSTEM_TYPES = ("FSxLustre", "EFS")
+FILE_SYSTEM_ACCESS_MODES = ("ro", "rw")
+
+
+class FileSystemInput:
+    """``sagemaker.inputs.FileSystemInput``: a channel read from an EFS or FSx for Lustre file
+    system. Locally ``directory_path`` is a local directory (the file system's mount point
+    here), read as a ``TrainingInput``'s path is; ``file_system_id`` is kept in the request.
+
+    >>> FileSystemInput("fs-1", "NFS", "/mnt/data")
+    Traceback (most recent call last):
+    ...
+    ValueError: file_system_type: must be one of FSxLustre, EFS, got 'NFS'
+    """
+
+    def __init__(
+        self,
+        file_system_id: str,
+        file_system_type: str,
+        directory_path: str | os.PathLike[str],
+        file_system_access_mode: str = "ro",
+        content_type: str | None = None,
+    ) -> None:
+        for field, value, allowed in (
+            ("file_system_type", file_system_type, FILE_SYSTEM_TYPES),
+            ("file_system_access_mode", file_system_access_mode, FILE_SYSTEM_ACCESS_MODES),
+        ):
+            if value not in allowed:
+                raise ValueError(f"{field}: must be one of {', '.join(allowed)}, got {value!r}")
+        self.config: dict[str, Any] = {
+            "DataSource": {
+                "FileSystemDataSource": {
+                    "FileSystemId": file_system_id,
+                    "FileSystemType": file_system_type,
+                    "DirectoryPath": os.fspath(directory_path),
+                    "FileSystemAccessMode": file_system_access_mode,
+                }
+            }
+        }
+        if content_type:
+            self.config["ContentType"] = content_type
 
 
 def local_uri(uri: Any, where: str, what: str = "S3 data") -> Path:

@@ -46,7 +46,14 @@ from amtune.serve.deployment import (
     sdk_predictor_deserializer,
 )
 
-__all__ = ["DataCaptureConfig", "Model", "PyTorchModel", "SKLearnModel", "XGBoostModel"]
+__all__ = [
+    "DataCaptureConfig",
+    "FrameworkModel",
+    "Model",
+    "PyTorchModel",
+    "SKLearnModel",
+    "XGBoostModel",
+]
 
 
 def _notice(msg: str) -> None:
@@ -491,7 +498,48 @@ class Model:
         self.sagemaker_session.delete_model(self.name)
 
 
-class _FrameworkModel(Model):
+class FrameworkModel(Model):
+    """``sagemaker.model.FrameworkModel``: a model of ``image_uri`` served by the script-mode
+    ``entry_point`` (in ``source_dir``), with the SDK's argument order (``model_data`` first).
+    ``SKLearnModel``, ``PyTorchModel`` and ``XGBoostModel`` are ``FrameworkModel`` s, as in the
+    SDK."""
+
+    def __init__(
+        self,
+        model_data: str | os.PathLike[str] | None,
+        image_uri: str | None,
+        role: str | None = None,
+        entry_point: str | os.PathLike[str] | None = None,
+        source_dir: str | os.PathLike[str] | None = None,
+        predictor_cls: Callable[..., Any] | None = None,
+        env: Mapping[str, str] | None = None,
+        name: str | None = None,
+        container_log_level: int = logging.INFO,
+        code_location: str | None = None,
+        sagemaker_session: Session | None = None,
+        dependencies: Sequence[str] | None = None,
+        git_config: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            image_uri,
+            model_data,
+            role,
+            predictor_cls,
+            env=env,
+            name=name,
+            sagemaker_session=sagemaker_session,
+            source_dir=source_dir,
+            code_location=code_location,
+            entry_point=entry_point,
+            container_log_level=container_log_level,
+            dependencies=dependencies,
+            git_config=git_config,
+            **kwargs,
+        )
+
+
+class _FrameworkModel(FrameworkModel):
     """A framework's model: its image by default, its predictor class."""
 
     _image_framework = ""
@@ -509,7 +557,8 @@ class _FrameworkModel(Model):
         model_server_workers: int | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(
+        Model.__init__(  # Model's argument order, not FrameworkModel's
+            self,
             image_uri,
             model_data,
             role,
