@@ -27,7 +27,10 @@ too.
 - F10 ``sagemaker.inputs.FileSystemInput`` (its ``directory_path`` a local directory here) and
   ``ShuffleConfig`` (kept in the channel's config);
 - F11 ``sagemaker.model.FrameworkModel`` (``model_data`` first; the framework models are ones) and
-  ``training_image_uri(region)``.
+  ``training_image_uri(region)``;
+- F12 an amtune ``Session(db=...)`` given as ``sagemaker_session`` names the store, as the SDK's
+  calls go where their session goes: an estimator's jobs, ``Estimator.attach``,
+  ``HyperparameterTuner.attach`` and the analytics classes use it (``db=`` still wins).
 """
 
 from __future__ import annotations
@@ -360,3 +363,36 @@ def test_framework_model_and_training_image_uri_region(
     est = amtune.SKLearn(entry_point="train.py", framework_version="1.2-1", notices=False)
     uri = est.training_image_uri(region="eu-west-1")
     assert uri is not None and ".eu-west-1." in uri and "sagemaker-scikit-learn:1.2-1" in uri
+
+
+# ---------------------------------------------------------------------------------------- F12
+def test_a_sessions_store_is_the_store_of_what_is_given_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the default store would be ./amtune.db
+    (tmp_path / "train.py").write_text(
+        "import sys\nprint('loss=' + sys.argv[sys.argv.index('--x') + 1])\n"
+    )
+    s = amtune.Session(db=tmp_path / "elsewhere" / "amtune.db")
+    est = amtune.Estimator(
+        command=[sys.executable, str(tmp_path / "train.py")],
+        metric_definitions=[{"Name": "loss", "Regex": "loss=([0-9.]+)"}],
+        hyperparameters={"x": 0.5},
+        sagemaker_session=s,
+        notices=False,
+    )
+    assert est.store.path == s.db
+    est.fit(job_name="in-session", logs=False)
+    tuner = amtune.HyperparameterTuner(
+        est, "loss", {"x": amtune.ContinuousParameter(0, 1)}, objective_type="Minimize"
+    )
+    tuner.fit(job_name="tj-in-session", quiet=True)
+    assert not (tmp_path / "amtune.db").exists()
+    again = amtune.Estimator.attach("in-session", sagemaker_session=s)
+    assert again.sagemaker_session is s and again.model_data == est.model_data
+    attached = amtune.HyperparameterTuner.attach("tj-in-session", sagemaker_session=s)
+    assert attached.best_training_job() == tuner.best_training_job()
+    frame = amtune.HyperparameterTuningJobAnalytics("tj-in-session", sagemaker_session=s)
+    assert len(frame.dataframe()) == 1
+    series = amtune.TrainingJobAnalytics("in-session", ["loss"], sagemaker_session=s)
+    assert list(series.dataframe()["value"]) == [0.5]

@@ -3,9 +3,9 @@
 ``TrainingJobAnalytics`` (a training job's metric series).
 
 The store is found as ``HyperparameterTuner.attach`` finds it: ``db=`` (a path or
-``sqlite:///path``), else ``amtune.db`` in the current directory, so a notebook that ran its tuning
-job in its own directory names the job and nothing else. ``sagemaker_session`` is accepted and
-ignored.
+``sqlite:///path``), else the store of ``sagemaker_session`` when it is an ``amtune.Session``,
+else ``amtune.db`` in the current directory, so a notebook that ran its tuning job in its own
+directory names the job and nothing else.
 
 >>> import amtune, tempfile, os
 >>> db = os.path.join(tempfile.mkdtemp(), "amtune.db")
@@ -36,6 +36,7 @@ import pandas as pd
 
 from amtune.analytics import AnalyticsFrame, describe, table, training_job_summary
 from amtune.sagemaker.document import StoredConfig
+from amtune.sagemaker.session import store_of_session
 from amtune.sagemaker.training import describe_training_job
 from amtune.store import NotFoundError, Store, resolve_db_path
 
@@ -108,6 +109,7 @@ class HyperparameterTuningJobAnalytics(AnalyticsFrame):
             raise TypeError(
                 f"hyperparameter_tuning_job_name: must be a tuning job name, got {name!r}"
             )
+        db = store_of_session(sagemaker_session, db)
         st = store if store is not None else open_store(db, "tuning job", name)
         frame = table(st, name, sdk_types=True)  # NotFoundError names the job and the store
         super().__init__(frame)  # type: ignore[call-arg]  # pandas-stubs type __new__ only
@@ -235,7 +237,9 @@ class TrainingJobAnalytics:
         ):
             raise TypeError(f"metric_names: must be a list of metric names, got {metric_names!r}")
         self._name = training_job_name
-        self._store = open_store(db, "training job", training_job_name)
+        self._store = open_store(
+            store_of_session(sagemaker_session, db), "training job", training_job_name
+        )
         self._row = self._store.get_training_job(training_job_name)  # NotFoundError: names both
         self._start = _epoch(start_time, "start_time")
         self._end = _epoch(end_time, "end_time")

@@ -61,6 +61,7 @@ from amtune.sagemaker import sourcedir, toolkit
 from amtune.sagemaker.exceptions import UnexpectedStatusException
 from amtune.sagemaker.inputs import input_data_config, local_output_dir, resolve_inputs_with_types
 from amtune.sagemaker.names import LOCAL_INSTANCE_TYPES, hosting_instance_type
+from amtune.sagemaker.session import store_of_session
 from amtune.sagemaker.training import (
     TrainingJobRun,
     describe_training_job,
@@ -417,7 +418,8 @@ class EstimatorBase:
         )
         self.container_log_level = container_log_level
         self.command = command
-        self.db = db
+        #: the store: ``db``, else the store of an amtune ``sagemaker_session``, else the default
+        self.db = store_of_session(kwargs.get("sagemaker_session"), db)
         #: offline evaluation of every training job (the channels are checked by ``fit``)
         self.evaluation = None if evaluation is None else parse_evaluation(evaluation)
         self._store: Store | None = None
@@ -782,13 +784,16 @@ class EstimatorBase:
         ``fit`` or by a tuning job) and attached to it: ``latest_training_job``, ``model_data``,
         ``describe()`` and ``deploy()`` are that job's, its hyperparameters are the job's. What
         the store does not keep is left at its default (see :mod:`amtune.sagemaker.rebuild`).
-        ``db``: the store (default ``./amtune.db``, as ``HyperparameterTuner.attach``). As in
-        the SDK, a job still running is waited for (without its log) and a failed one raises."""
+        ``db``: the store (default: ``sagemaker_session``'s when it is an amtune ``Session``, else
+        ``./amtune.db``, as ``HyperparameterTuner.attach``); the estimator keeps the session. As
+        in the SDK, a job still running is waited for (without its log) and a failed one raises."""
         from amtune.sagemaker.rebuild import estimator_arguments
 
-        store = Store(db)
+        store = Store(store_of_session(sagemaker_session, db))
         d = describe_training_job(store, training_job_name)
         args = estimator_arguments(d, d["HyperParameters"], cls._json_hyperparameters)
+        if sagemaker_session is not None:
+            args["sagemaker_session"] = sagemaker_session
         estimator = cls(**args, db=store.path, notices=False)
         estimator._store = store
         estimator._current_job_name = training_job_name

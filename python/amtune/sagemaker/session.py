@@ -51,6 +51,7 @@ __all__ = [
     "name_from_base",
     "production_variant",
     "s3_input",
+    "store_of_session",
 ]
 
 DEFAULT_BUCKET_DIR = "amtune-bucket"
@@ -994,3 +995,21 @@ class Session:
 
     def delete_endpoint(self, endpoint_name: str) -> None:
         self.call("DeleteEndpoint", EndpointName=endpoint_name)
+
+
+def store_of_session(
+    sagemaker_session: Any, db: str | os.PathLike[str] | None
+) -> str | os.PathLike[str] | None:
+    """The store a call uses: ``db`` when given, else the store of ``sagemaker_session`` when it
+    is an amtune :class:`Session` (the SDK's calls go where their session goes: an estimator,
+    ``attach`` or an analytics object of ``Session(db=X)`` use ``X``), else None (the default
+    store, ``./amtune.db`` or ``AMTUNE_DB``).
+
+    >>> store_of_session(Session(db="/tmp/x/amtune.db"), None)
+    PosixPath('/tmp/x/amtune.db')
+    >>> store_of_session(Session(db="/tmp/x/amtune.db"), "other.db"), store_of_session(None, None)
+    ('other.db', None)
+    """
+    if db is not None:
+        return db
+    return sagemaker_session.db if isinstance(sagemaker_session, Session) else None

@@ -872,8 +872,12 @@ class HyperparameterTuner(TunerReportMixin):
         metric definitions, environment, command and limits (:mod:`amtune.sagemaker.rebuild`
         lists what the store does not keep). It is None for a tuning job of a Python function,
         and when the definition cannot be rebuilt here (its script is gone: a notice says why).
-        ``sagemaker_session``, ``job_details`` and ``estimator_cls`` are accepted and ignored.
+        The store is ``sagemaker_session``'s when it is an amtune ``Session`` and ``db`` is not
+        given; ``job_details`` and ``estimator_cls`` are accepted and ignored.
         """
+        from amtune.sagemaker.session import store_of_session
+
+        db = store_of_session(sagemaker_session, db)
         store = Store(db)
         job = store.get_tuning_job(tuning_job_name)
         tuner = None
