@@ -200,6 +200,29 @@ def test_suite_table_leaves_out_peer_with_too_few_problems() -> None:
     assert "Left out (ran too few problems to 2 evaluations): SMAC3" in text
 
 
+def test_peer_stopping_earlier_keeps_its_table_and_the_rest_go_on() -> None:
+    # amtune and Random ran 4 evaluations, the GP peer only 2 (as GPSampler's BBOB runs stop at
+    # 100 where the others go on to 200): one table to 2 with every method, one from 2 to 4
+    # without the GP peer, which is named as left out there
+    runs = []
+    for seed in range(2):
+        runs.append(rec("amtune-bayes", P1, seed, [0.5, 0.3, 0.2, 0.05]))
+        runs.append(rec("random", P1, seed, [0.5, 0.4, 0.3, 0.3]))
+        runs.append(rec("optuna-gp", P1, seed, [0.5, 0.2]))
+    s = suite_of(runs)
+    peers = ["optuna-gp", "random"]
+    assert sr.budget_levels(s, "amtune-bayes", peers) == [2, 4]
+    first = "\n".join(sr.suite_tables(s, "amtune-bayes", peers, 2))
+    assert "| Optuna GPSampler | **1.00** |" in first  # 0.2 beats amtune's 0.3 at 2
+    assert "Left out" not in first
+    second = sr.suite_tables(s, "amtune-bayes", peers, 4, above=2)
+    text = "\n".join(second)
+    assert "Left out (ran too few problems to 4 evaluations): Optuna GPSampler" in text
+    head = next(ln for ln in second if ln.startswith("| method |"))
+    assert "@2 " not in head and "rank @4" in head  # only the columns above the first table
+    assert "| amtune Bayesian | **1.00** |" in text
+
+
 def test_paired_ablation_compares_run_by_run() -> None:
     # the variant beats the base on seed 0 and loses on seed 1 of one problem; seed 2 has no pair
     runs = [

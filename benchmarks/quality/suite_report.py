@@ -144,8 +144,17 @@ class Suite:
                 )
         return Suite(self.name, {k: v for k, v in runs.items() if v})
 
-    def budget(self) -> int:
-        return max(len(r["values"]) for rs in self.runs.values() for r in rs)
+    def budget(self, method: str | None = None) -> int:
+        """The most evaluations any run reached (of ``method``, when given; 0 if it has none)."""
+        return max(
+            (
+                len(r["values"])
+                for (_, m), rs in self.runs.items()
+                if method is None or m == method
+                for r in rs
+            ),
+            default=0,
+        )
 
     def scores(self, problem: str, method: str, k: int) -> list[float]:
         out = []
@@ -243,10 +252,12 @@ def coverage(suite: Suite, method: str, k: int) -> set[str]:
     return {p for p in suite.problems if suite.scores(p, method, k)}
 
 
-def ranked_peers(suite: Suite, amtune: str, peers: Sequence[str]) -> list[str]:
-    """The peers a table ranks: those that ran at least half of amtune's problems to the suite's
-    budget (the others are left out and named)."""
-    kmax = suite.budget()
+def ranked_peers(
+    suite: Suite, amtune: str, peers: Sequence[str], kmax: int | None = None
+) -> list[str]:
+    """The peers a table ranks: those that ran at least half of amtune's problems to ``kmax``
+    (the suite's budget by default; the others are left out and named)."""
+    kmax = suite.budget() if kmax is None else kmax
     mine = coverage(suite, amtune, kmax)
     return [
         p
@@ -255,15 +266,32 @@ def ranked_peers(suite: Suite, amtune: str, peers: Sequence[str]) -> list[str]:
     ]
 
 
-def suite_tables(suite: Suite, amtune: str, peers: Sequence[str]) -> list[str]:
+def budget_levels(suite: Suite, amtune: str, peers: Sequence[str]) -> list[int]:
+    """The budgets where a table stops: amtune's and each smaller one a peer's runs stop at
+    (BBOB's GPSampler runs end at 100 where the others go on to 200), from the smallest up."""
+    top = suite.budget(amtune)
+    return sorted(
+        {top} | {b for p in peers if p in suite.methods if 0 < (b := suite.budget(p)) < top}
+    )
+
+
+def suite_tables(
+    suite: Suite,
+    amtune: str,
+    peers: Sequence[str],
+    kmax: int | None = None,
+    above: int = 0,
+    columns: Sequence[int] = BUDGETS,
+) -> list[str]:
     """Mean rank, normalized score, W/T/L against each peer, losses to Random, time.
 
-    Ranks are over the problems every method of the table ran (to the largest budget shown), on the
-    seeds all of them ran; a peer that ran fewer than half of amtune's problems is left out of the
-    table and named."""
-    budgets = [k for k in BUDGETS if k < suite.budget()] + [suite.budget()]
-    kmax = budgets[-1]
-    included = ranked_peers(suite, amtune, peers)
+    The columns are the budgets of ``columns`` above ``above`` and below ``kmax`` (the suite's
+    budget by default), then ``kmax``. Ranks are over the problems every method of the table ran
+    (to ``kmax``), on the seeds all of them ran; a peer that ran fewer than half of amtune's
+    problems that far is left out of the table and named."""
+    kmax = suite.budget() if kmax is None else kmax
+    budgets = [k for k in columns if above < k < kmax] + [kmax]
+    included = ranked_peers(suite, amtune, peers, kmax)
     methods = [amtune, *included]
     left_out = [p for p in peers if p in suite.methods and p not in included]
     suite = suite.common_seeds(methods)  # every method on the same seeds of each problem
@@ -745,20 +773,30 @@ def broad_section(records: list[dict[str, Any]]) -> list[str]:
             if version != VERSIONS[0][0] and same_runs(suite, version, VERSIONS[0][0]):
                 out += [f"amtune {label}: every run identical to the current default's.", ""]
                 continue
+            levels = budget_levels(suite, version, PEERS)
             out += [f"amtune {label} against the peers:", ""]
-            out += suite_tables(suite, version, PEERS)
-            # peers run on fewer seeds (Optuna GPSampler, for its cost) pull the table above down
-            # to their seeds; the same table without them, on every seed amtune and they share
-            n_seeds = {m: len(_seed_set(suite, m)) for m in suite.methods}
-            ranked = ranked_peers(suite, version, PEERS)
-            full = [p for p in ranked if n_seeds[p] >= n_seeds[version]]
-            if n_seeds[version] > 1 and full and len(full) < len(ranked):
-                out += [
-                    f"The same against the peers that ran every seed amtune ran "
-                    f"({_seeds(suite, version)}):",
-                    "",
-                ]
-                out += suite_tables(suite, version, full)
+            above = 0
+            for kmax in levels:
+                if above:
+                    out += [
+                        f"From {above} to {kmax} evaluations, the methods that ran that far:",
+                        "",
+                    ]
+                out += suite_tables(suite, version, PEERS, kmax, above)
+                # peers run on fewer seeds (Optuna GPSampler, for its cost) pull the table above
+                # down to their seeds; the same table without them, on every seed amtune and they
+                # share
+                n_seeds = {m: len(_seed_set(suite, m)) for m in suite.methods}
+                ranked = ranked_peers(suite, version, PEERS, kmax)
+                full = [p for p in ranked if n_seeds[p] >= n_seeds[version]]
+                if n_seeds[version] > 1 and full and len(full) < len(ranked):
+                    out += [
+                        f"The same against the peers that ran every seed amtune ran "
+                        f"({_seeds(suite, version)}):",
+                        "",
+                    ]
+                    out += suite_tables(suite, version, full, kmax, above)
+                above = kmax
             k = min(50, suite.budget())
             for peer in ("random", "optuna-gp"):
                 if peer in suite.methods:
