@@ -30,11 +30,15 @@ too.
   ``training_image_uri(region)``;
 - F12 an amtune ``Session(db=...)`` given as ``sagemaker_session`` names the store, as the SDK's
   calls go where their session goes: an estimator's jobs, ``Estimator.attach``,
-  ``HyperparameterTuner.attach`` and the analytics classes use it (``db=`` still wins).
+  ``HyperparameterTuner.attach`` and the analytics classes use it (``db=`` still wins);
+- F13 ``tuner.fit(include_cls_metadata=True)`` records a generic estimator's class, and
+  ``HyperparameterTuner.attach`` rebuilds a user's estimator class from its module, or the class
+  ``estimator_cls`` names, as the SDK does.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Iterator
@@ -396,3 +400,45 @@ def test_a_sessions_store_is_the_store_of_what_is_given_it(
     assert len(frame.dataframe()) == 1
     series = amtune.TrainingJobAnalytics("in-session", ["loss"], sagemaker_session=s)
     assert list(series.dataframe()["value"]) == [0.5]
+
+
+# ---------------------------------------------------------------------------------------- F13
+class MyEstimator(amtune.Estimator):
+    """A user's estimator class, which ``attach`` finds in this module."""
+
+
+def test_include_cls_metadata_and_estimator_cls(tmp_path: Path) -> None:
+    (tmp_path / "train.py").write_text(
+        "import sys\nprint('loss=' + sys.argv[sys.argv.index('--x') + 1])\n"
+    )
+    db = tmp_path / "amtune.db"
+
+    def tuner(est: amtune.Estimator, name: str, **fit: object) -> dict[str, str]:
+        t = amtune.HyperparameterTuner(est, "loss", {"x": amtune.ContinuousParameter(0, 1)})
+        t.fit(job_name=name, quiet=True, **fit)  # type: ignore[arg-type]
+        return dict(t.describe()["TrainingJobDefinition"]["StaticHyperParameters"])
+
+    args = {
+        "command": [sys.executable, str(tmp_path / "train.py")],
+        "metric_definitions": [{"Name": "loss", "Regex": "loss=([0-9.]+)"}],
+        "db": db,
+        "notices": False,
+    }
+    static = tuner(MyEstimator(**args), "with-cls", include_cls_metadata=True)  # type: ignore[arg-type]
+    assert json.loads(static["sagemaker_estimator_class_name"]) == "MyEstimator"
+    assert json.loads(static["sagemaker_estimator_module"]) == __name__
+    assert type(amtune.HyperparameterTuner.attach("with-cls", db=db).estimator) is MyEstimator
+    # without it a generic estimator records no class (as in the SDK): attach gives an Estimator
+    static = tuner(MyEstimator(**args), "no-cls")  # type: ignore[arg-type]
+    assert "sagemaker_estimator_class_name" not in static
+    assert type(amtune.HyperparameterTuner.attach("no-cls", db=db).estimator) is amtune.Estimator
+    named = amtune.HyperparameterTuner.attach(
+        "no-cls", db=db, estimator_cls=f"{__name__}.MyEstimator"
+    )
+    assert type(named.estimator) is MyEstimator
+    sdk_name = amtune.HyperparameterTuner.attach(
+        "no-cls", db=db, estimator_cls="sagemaker.estimator.Estimator"
+    )
+    assert type(sdk_name.estimator) is amtune.Estimator
+    with pytest.raises(ValueError, match="estimator_cls: must name an estimator class"):
+        amtune.HyperparameterTuner.attach("no-cls", db=db, estimator_cls="nowhere.Nothing")

@@ -50,6 +50,17 @@ def is_estimator(obj: Any) -> bool:
     return isinstance(obj, EstimatorBase)
 
 
+def class_metadata(estimator: EstimatorBase) -> dict[str, str]:
+    """``sagemaker_estimator_class_name`` and ``sagemaker_estimator_module`` of ``estimator``,
+    JSON-encoded, as the SDK adds them to a tuning job's static hyperparameters (always for a
+    framework estimator; for another with ``fit(include_cls_metadata=True)``), so that
+    ``HyperparameterTuner.attach`` rebuilds the estimator's class."""
+    return {
+        "sagemaker_estimator_class_name": json.dumps(type(estimator).__name__),
+        "sagemaker_estimator_module": json.dumps(sdk_estimator_module(type(estimator))),
+    }
+
+
 def training_from_estimator(
     estimator: EstimatorBase,
     tuned: Sequence[str],
@@ -62,8 +73,7 @@ def training_from_estimator(
     for name in tuned:
         static.pop(name, None)
     if isinstance(estimator, Framework):
-        static["sagemaker_estimator_class_name"] = json.dumps(type(estimator).__name__)
-        static["sagemaker_estimator_module"] = json.dumps(sdk_estimator_module(type(estimator)))
+        static.update(class_metadata(estimator))
     md = [dict(d) for d in (metric_definitions or estimator.metric_definitions or [])]
     return EstimatorTraining(
         command=command,

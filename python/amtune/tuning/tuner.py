@@ -102,7 +102,7 @@ from amtune.strategies import check_strategy
 from amtune.tuning.driver import Driver
 from amtune.tuning.job import TuningJob
 from amtune.tuning.liveness import driver_alive, stop_tuning_job
-from amtune.tuning.rebuild import tuning_job_estimator, warm_start_arguments
+from amtune.tuning.rebuild import estimator_class, tuning_job_estimator, warm_start_arguments
 from amtune.tuning.state import TuningRun
 
 RUNNERS = ("process", "thread")
@@ -520,8 +520,10 @@ class HyperparameterTuner(TunerReportMixin):
         ``inputs`` are the channels (a path, or a dict of channel name to a path or
         ``TrainingInput``), as in the SageMaker SDK. Without one, ``inputs`` is the training
         code: ``train(hyperparameters, reporter)`` or a command. ``wait=False`` returns at once
-        (``wait()`` blocks). A tuning job that ends Failed raises
-        :class:`~amtune.sagemaker.exceptions.UnexpectedStatusException` naming the reason.
+        (``wait()`` blocks). ``include_cls_metadata=True`` records the estimator's class (a
+        framework estimator's always is), as the SDK does, for ``attach``. A tuning job that
+        ends Failed raises :class:`~amtune.sagemaker.exceptions.UnexpectedStatusException`
+        naming the reason.
         """
         train = kwargs.pop("train", None)
         if kwargs:
@@ -546,6 +548,9 @@ class HyperparameterTuner(TunerReportMixin):
 
         if sm_tuning.is_estimator(train):
             train = self.estimator.training_command()[0]
+            if include_cls_metadata:  # the estimator's class, for attach (framework: always)
+                static = {**self.space.static, **sm_tuning.class_metadata(self.estimator)}
+                self.space = SearchSpace(self.space.ranges, static)
         self._fit(train, job_name, wait, quiet)
         if wait:
             self._raise_if_failed()
@@ -872,17 +877,20 @@ class HyperparameterTuner(TunerReportMixin):
         metric definitions, environment, command and limits (:mod:`amtune.sagemaker.rebuild`
         lists what the store does not keep). It is None for a tuning job of a Python function,
         and when the definition cannot be rebuilt here (its script is gone: a notice says why).
+        ``estimator_cls`` (``"module.Class"``, as in the SDK) names the estimator's class instead.
         The store is ``sagemaker_session``'s when it is an amtune ``Session`` and ``db`` is not
-        given; ``job_details`` and ``estimator_cls`` are accepted and ignored.
+        given; ``job_details`` is accepted and ignored.
         """
         from amtune.sagemaker.session import store_of_session
 
+        if estimator_cls is not None:  # a name of no estimator class is an error, as in the SDK
+            estimator_class({}, estimator_cls)
         db = store_of_session(sagemaker_session, db)
         store = Store(db)
         job = store.get_tuning_job(tuning_job_name)
         tuner = None
         try:
-            estimator = tuning_job_estimator(job["config"], store.path)
+            estimator = tuning_job_estimator(job["config"], store.path, estimator_cls)
             if estimator is not None:
                 tuner = _with_estimator(job["config"], db, estimator)
         except (ValueError, TypeError) as exc:
