@@ -115,9 +115,22 @@ def test_diverging_region_no_longer_flattens_the_bowl():
     assert np.median(with_hr) < 100 * np.median(no_step) + 1e-7
 
 
+def test_half_rank_waits_for_half_rank_from_trials():
+    # a 5-point design: the fits on 5-9 trials use the values as they are, then the warping starts
+    late, _ = _run(1e6, n=20, n_initial=5, half_rank_from=10)
+    never, _ = _run(1e6, n=20, n_initial=5, half_rank=False)
+    always, _ = _run(1e6, n=20, n_initial=5, half_rank_from=3)
+    assert late[:10] == never[:10]
+    assert late[:10] != always[:10]
+    assert late[10:] != never[10:]
+
+
 def test_half_rank_is_validated():
     with pytest.raises(TypeError, match="half_rank must be a bool"):
         amtune.Optimizer(_space(), strategy="Bayesian", half_rank="yes")
+    for bad in (-1, 2.5, "10"):
+        with pytest.raises(ValueError, match="half_rank_from must be an integer >= 0"):
+            amtune.Optimizer(_space(), strategy="Bayesian", half_rank_from=bad)
 
 
 def test_any_finite_magnitude():

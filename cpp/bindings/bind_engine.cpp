@@ -42,7 +42,7 @@ void bind_engine(py::module_& m) {
                        int big_candidates, int max_pending, bool select_noise, bool plugin_incumbent,
                        double irrelevant_lengthscale, bool ls_map_on_length, bool noise_map_on_variance,
                        bool noise_prior_gamma, amtune::NoiseSelection noise_selection,
-                       amtune::Unstructured unstructured, bool half_rank) {
+                       amtune::Unstructured unstructured, bool half_rank, int half_rank_from) {
              const char* where = "BayesEngine";
              if (spec.dim() != space.dim()) b::fail(where, "spec and space dimensions differ");
              if (!(std::isfinite(kappa) && kappa >= 0)) b::fail(where, "kappa must be a finite number >= 0");
@@ -55,6 +55,7 @@ void bind_engine(py::module_& m) {
              b::check_at_least(where, "local_points", local_points, 1);
              b::check_at_least(where, "big_candidates", big_candidates, 1);
              b::check_at_least(where, "max_pending", max_pending, 0);
+             b::check_at_least(where, "half_rank_from", half_rank_from, 0);
              if (!(std::isfinite(irrelevant_lengthscale) && irrelevant_lengthscale >= 0))
                b::fail(where, "irrelevant_lengthscale must be a finite number >= 0 (0: off)");
              amtune::EngineOptions o;
@@ -80,6 +81,7 @@ void bind_engine(py::module_& m) {
              o.noise_selection = noise_selection;
              o.unstructured = unstructured;
              o.half_rank = half_rank;
+             o.half_rank_from = half_rank_from;
              return BayesEngine(space, spec, o);
            }),
            py::arg("space"), py::arg("spec"), py::arg("acquisition") = amtune::AcqKind::LogEI,
@@ -91,7 +93,7 @@ void bind_engine(py::module_& m) {
            py::arg("irrelevant_lengthscale") = 100.0, py::arg("ls_map_on_length") = true,
            py::arg("noise_map_on_variance") = false, py::arg("noise_prior_gamma") = false,
            py::arg("noise_selection") = amtune::NoiseSelection::Bic, py::arg("unstructured") = amtune::Unstructured::Model,
-           py::arg("half_rank") = true)
+           py::arg("half_rank") = true, py::arg("half_rank_from") = 10)
       .def(
           "propose",
           [](BayesEngine& e, const RowMatrix& X, const VectorXd& y, const RowMatrix& pending, int q,

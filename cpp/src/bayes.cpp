@@ -469,7 +469,8 @@ void BayesEngine::fit_model(const RowMatrix& X, const VectorXd& y, std::uint64_t
     if (!std::isfinite(yi[i])) yi[i] = worst;
   // 2. output transform (of the half-rank warped values with that option; yi stays as observed
   // for the trust region)
-  const VectorXd yw = opt_.output_warping && opt_.half_rank ? half_rank_warp(yi) : yi;
+  const bool half_rank = opt_.output_warping && opt_.half_rank && n >= opt_.half_rank_from;
+  const VectorXd yw = half_rank ? half_rank_warp(yi) : yi;
   yt = ot_.transform(yw, lambda_);
 
   // 3. hyperparameters
