@@ -221,6 +221,9 @@ def test_peer_stopping_earlier_keeps_its_table_and_the_rest_go_on() -> None:
     head = next(ln for ln in second if ln.startswith("| method |"))
     assert "@2 " not in head and "rank @4" in head  # only the columns above the first table
     assert "| amtune Bayesian | **1.00** |" in text
+    # one seed of the GP peer going on to 4 does not move its stop: the table to 2 keeps both seeds
+    runs[2] = rec("optuna-gp", P1, 0, [0.5, 0.2, 0.2, 0.2])
+    assert sr.budget_levels(suite_of(runs), "amtune-bayes", peers) == [2, 4]
 
 
 def test_paired_ablation_compares_run_by_run() -> None:

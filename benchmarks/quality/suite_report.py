@@ -267,12 +267,20 @@ def ranked_peers(
 
 
 def budget_levels(suite: Suite, amtune: str, peers: Sequence[str]) -> list[int]:
-    """The budgets where a table stops: amtune's and each smaller one a peer's runs stop at
-    (BBOB's GPSampler runs end at 100 where the others go on to 200), from the smallest up."""
+    """The budgets where a table stops: amtune's and each smaller one where most of a method's
+    runs stop (the median run length: BBOB's GPSampler runs end at 100, on 3 seeds of d = 2 at
+    200, while amtune, TPE and Random go on to 200; a few runs cut short do not make a level),
+    from the smallest up; each table keeps every seed that reached it."""
     top = suite.budget(amtune)
-    return sorted(
-        {top} | {b for p in peers if p in suite.methods if 0 < (b := suite.budget(p)) < top}
-    )
+    stops = set()
+    for m in (amtune, *peers):
+        lengths = sorted(
+            (len(r["values"]) for (_, mm), rs in suite.runs.items() if mm == m for r in rs),
+            reverse=True,
+        )
+        if lengths:
+            stops.add(lengths[len(lengths) // 2])
+    return sorted({top} | {b for b in stops if 0 < b < top})
 
 
 def suite_tables(
@@ -518,10 +526,23 @@ SUITE_NOTES = {
 #: design when the design is unchanged). ``amtune-bayes`` is the current default. A variant given
 #: as a tuple names the same configuration in different suites: the first one the suite ran is
 #: used (a later change of default that applies to some suites only, see ``variant_in``).
-ABLATIONS: list[tuple[str, str, list[str | tuple[str, ...]]]] = [
+ABLATIONS: list[tuple[str | tuple[str, ...], str, list[str | tuple[str, ...]]]] = [
     (
-        "amtune-bayes",
-        "the current default, against the noise-tie round's option (no default changed): with a "
+        "amtune-bayes:half_rank_from=3",
+        "the default before the half-rank-start round (the half-rank warping from 3 trials), "
+        "against the default now (from 10); batches only, whose first fits have 8 trials",
+        ["amtune-bayes"],
+    ),
+    (
+        "amtune-bayes:half_rank_from=3#more",
+        "the same round's replication on 10 more seeds (10-19)",
+        ["amtune-bayes#more"],
+    ),
+    (
+        # with batches, the noise-tie round's reference is the default before the half-rank-start
+        # round
+        ("amtune-bayes:half_rank_from=3", "amtune-bayes"),
+        "the default of the noise-tie round, against its option (no default changed): with a "
         "learned noise variance, a trial within the noise of the incumbent's posterior mean ties "
         "it and grows the trust region (`region_noise_ties=True`, UH-CMA-ES)",
         ["amtune-bayes:region_noise_ties=True"],
@@ -530,7 +551,7 @@ ABLATIONS: list[tuple[str, str, list[str | tuple[str, ...]]]] = [
         "amtune-bayes:half_rank=False",
         "the default before the output-warping round: the model sees the values themselves (no "
         "half-rank warping of the values worse than the median)",
-        ["amtune-bayes"],
+        [("amtune-bayes:half_rank_from=3", "amtune-bayes")],
     ),
     (
         "amtune-bayes",
@@ -673,8 +694,15 @@ ABLATIONS: list[tuple[str, str, list[str | tuple[str, ...]]]] = [
 VERSIONS = [
     (
         "amtune-bayes",
-        "now (the half-rank output warping; TuRBO's batch rule for the trust region; a tie with "
-        "the best value expands it)",
+        "now (the half-rank output warping from 10 trials; TuRBO's batch rule for the trust "
+        "region; a tie with the best value expands it)",
+    ),
+    # the default before the half-rank-start round; differs only where a model is fitted on fewer
+    # than 10 trials: with batches (the first fits have 8) and with designs of 5 (small_budget.py)
+    (
+        "amtune-bayes:half_rank_from=3",
+        "default before the half-rank-start round (the half-rank warping from 3 trials; batches "
+        "only, whose first fits have 8 trials)",
     ),
     # the default before the output-warping round
     (
@@ -740,12 +768,19 @@ def same_runs(suite: Suite, a: str, b: str) -> bool:
     return va.keys() == vb.keys() and all(repr(va[k]) == repr(vb[k]) for k in va)
 
 
-def _seed_set(suite: Suite, method: str) -> set[int]:
-    return {int(r["seed"]) for (_, m), rs in suite.runs.items() if m == method for r in rs}
+def _seed_set(suite: Suite, method: str, k: int = 0) -> set[int]:
+    """The seeds of ``method``'s runs that reached ``k`` evaluations."""
+    return {
+        int(r["seed"])
+        for (_, m), rs in suite.runs.items()
+        if m == method
+        for r in rs
+        if len(r["values"]) >= k
+    }
 
 
-def _seeds(suite: Suite, method: str) -> str:
-    seeds = sorted({int(r["seed"]) for (_, m), rs in suite.runs.items() if m == method for r in rs})
+def _seeds(suite: Suite, method: str, k: int = 0) -> str:
+    seeds = sorted(_seed_set(suite, method, k))
     if not seeds:
         return "-"
     if seeds == list(range(seeds[0], seeds[-1] + 1)):
@@ -786,13 +821,13 @@ def broad_section(records: list[dict[str, Any]]) -> list[str]:
                 # peers run on fewer seeds (Optuna GPSampler, for its cost) pull the table above
                 # down to their seeds; the same table without them, on every seed amtune and they
                 # share
-                n_seeds = {m: len(_seed_set(suite, m)) for m in suite.methods}
+                n_seeds = {m: len(_seed_set(suite, m, kmax)) for m in suite.methods}
                 ranked = ranked_peers(suite, version, PEERS, kmax)
                 full = [p for p in ranked if n_seeds[p] >= n_seeds[version]]
                 if n_seeds[version] > 1 and full and len(full) < len(ranked):
                     out += [
                         f"The same against the peers that ran every seed amtune ran "
-                        f"({_seeds(suite, version)}):",
+                        f"({_seeds(suite, version, kmax)}):",
                         "",
                     ]
                     out += suite_tables(suite, version, full, kmax, above)
@@ -807,9 +842,10 @@ def broad_section(records: list[dict[str, Any]]) -> list[str]:
                         + "."
                     )
             out.append("")
-        for base, what, candidates in ABLATIONS:
+        for base_candidate, what, candidates in ABLATIONS:
             variants = [v for v in (variant_in(suite, c) for c in candidates) if v is not None]
-            if base not in suite.methods or not variants:
+            base = variant_in(suite, base_candidate)
+            if base is None or not variants:
                 continue
             out += [
                 f"Ablations against {_label(base)}, {what}; run by run on the same problem "
