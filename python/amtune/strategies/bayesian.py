@@ -505,9 +505,7 @@ class BayesianSearch(Strategy):
             raise TypeError(f"half_rank must be a bool, got {half_rank!r}")
         self.half_rank = bool(half_rank)
         if not _is_int(half_rank_from) or half_rank_from < 0:
-            raise ValueError(
-                f"half_rank_from must be an integer >= 0, got {half_rank_from!r}"
-            )
+            raise ValueError(f"half_rank_from must be an integer >= 0, got {half_rank_from!r}")
         self.half_rank_from = int(half_rank_from)
         self.big_history_threshold, self.local_points = check_big_history_options(
             big_history_threshold, local_points
