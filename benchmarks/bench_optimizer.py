@@ -23,13 +23,16 @@ Cont, Int, Cat = amtune.ContinuousParameter, amtune.IntegerParameter, amtune.Cat
 
 
 def make_space() -> amtune.SearchSpace:
-    return amtune.SearchSpace({
-        "lr": Cont(1e-5, 1.0, "Logarithmic"),
-        "dropout": Cont(0.0, 0.5),
-        "layers": Int(1, 8),
-        "batch": Int(16, 4096, "Logarithmic"),
-        "opt": Cat(["adam", "sgd", "rmsprop"]),
-    }, static={"epochs": 10})
+    return amtune.SearchSpace(
+        {
+            "lr": Cont(1e-5, 1.0, "Logarithmic"),
+            "dropout": Cont(0.0, 0.5),
+            "layers": Int(1, 8),
+            "batch": Int(16, 4096, "Logarithmic"),
+            "opt": Cat(["adam", "sgd", "rmsprop"]),
+        },
+        static={"epochs": 10},
+    )
 
 
 SPACE = make_space()
@@ -63,8 +66,12 @@ def test_add_many(benchmark, n):
 @pytest.mark.parametrize("kind", ["continuous", "finite"])
 def test_ask_tell(benchmark, kind):
     benchmark.group = "ask_tell-200"
-    space = SPACE if kind == "continuous" else amtune.SearchSpace(
-        {"a": Int(1, 50), "b": Int(1, 40, "Logarithmic"), "c": Cat(["x", "y", "z"])}
+    space = (
+        SPACE
+        if kind == "continuous"
+        else amtune.SearchSpace(
+            {"a": Int(1, 50), "b": Int(1, 40, "Logarithmic"), "c": Cat(["x", "y", "z"])}
+        )
     )
 
     def run() -> None:

@@ -44,6 +44,8 @@ def query_protocol_client(tmp_path: Path, url: str, **client_args: Any) -> Any:
     (dest / "service-2.json").write_text(json.dumps(model))
     bs = botocore.session.Session()
     bs.set_config_variable("data_path", str(tmp_path / "botocore-data"))
-    client = boto3.Session(botocore_session=bs).client("cloudwatch", endpoint_url=url, **client_args)
+    client = boto3.Session(botocore_session=bs).client(
+        "cloudwatch", endpoint_url=url, **client_args
+    )
     assert client.meta.service_model.protocol == "query"
     return client

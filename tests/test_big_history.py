@@ -53,7 +53,12 @@ def test_mode_switches_at_the_threshold():
     opt = loaded(box(3), sphere, 40, **opts)
     t = opt.ask()[0]
     exact = {k: v for k, v in info(opt).items() if k != "trust_region"}
-    assert exact == {"mode": "exact", "model_points": 40, "pending_fantasies": 0, "structured": True}
+    assert exact == {
+        "mode": "exact",
+        "model_points": 40,
+        "pending_fantasies": 0,
+        "structured": True,
+    }
     assert set(info(opt)["trust_region"]) == {"length", "successes", "failures", "restarts"}
     opt.tell(t.id, sphere(t.params))  # 41 finished trials: beyond the threshold
     t = opt.ask()[0]
@@ -213,7 +218,9 @@ def test_bad_options(key, value):
 
 def test_trust_region_halves_after_failures_and_grows_after_successes():
     # d = 2: the region halves after max(4, d) = 4 non-improving trials, doubles after 3 improving ones
-    opt = loaded(box(2), sphere, 40, seed=4, big_history_threshold=30, local_points=16, max_fit_points=8)
+    opt = loaded(
+        box(2), sphere, 40, seed=4, big_history_threshold=30, local_points=16, max_fit_points=8
+    )
     opt.ask(4)  # entering the mode starts a region
     tr = info(opt)["trust_region"]
     assert tr == {"length": 0.8, "successes": 0, "failures": 0, "restarts": 0}

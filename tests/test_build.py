@@ -16,23 +16,40 @@ from amtune import _ext
 from amtune._ext import core
 
 LEVELS = {"native", "generic", "x86-64", "x86-64-v3", "x86-64-v4"}
-MODULE_OF_LEVEL = {"native": "amtune._core", "generic": "amtune._core", "x86-64": "amtune._core",
-                   "x86-64-v3": "amtune._core_x86_64_v3", "x86-64-v4": "amtune._core_x86_64_v4"}
+MODULE_OF_LEVEL = {
+    "native": "amtune._core",
+    "generic": "amtune._core",
+    "x86-64": "amtune._core",
+    "x86-64-v3": "amtune._core_x86_64_v3",
+    "x86-64-v4": "amtune._core_x86_64_v4",
+}
 
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k != "AMTUNE_ISA"}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
-        env=environment, timeout=120, check=False,
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
     )
 
 
 def test_build_info():
     info = amtune.build_info()
-    assert set(info) == {"version", "isa_level", "simd", "compiled_features", "eigen",
-                         "build_type", "module", "cpu_features"}
+    assert set(info) == {
+        "version",
+        "isa_level",
+        "simd",
+        "compiled_features",
+        "eigen",
+        "build_type",
+        "module",
+        "cpu_features",
+    }
     assert info["version"] == amtune.__version__
     assert info["build_type"] == "Release"
     assert info["isa_level"] in LEVELS
@@ -113,8 +130,13 @@ def test_variant_selection(monkeypatch, flags, forced, chosen):
     ("modules", "flags", "forced", "match"),
     [
         (PORTABLE, set(_ext._V3), "x86-64-v4", "AMTUNE_ISA=x86-64-v4 but this CPU lacks avx512f"),
-        (PORTABLE, set(_ext._V4), "avx2", r"AMTUNE_ISA must be one of \['x86-64-v4', 'x86-64-v3', "
-                                          r"'x86-64'\] for this build, got 'avx2'"),
+        (
+            PORTABLE,
+            set(_ext._V4),
+            "avx2",
+            r"AMTUNE_ISA must be one of \['x86-64-v4', 'x86-64-v3', "
+            r"'x86-64'\] for this build, got 'avx2'",
+        ),
         ({"_core"}, set(_ext._V4), "x86-64-v3", "this is a 'native' build with one module"),
     ],
 )

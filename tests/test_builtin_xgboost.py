@@ -188,7 +188,12 @@ BAD_CASES = [
         {},
         r"t\.csv, line 2: column 3 is not a number: 'True' \(a boolean: write it as 1/0",
     ),
-    ("t.csv", "False,66,3\n", {}, r"line 1: the label \(column 1\) is not a number: 'False' \(a boolean"),
+    (
+        "t.csv",
+        "False,66,3\n",
+        {},
+        r"line 1: the label \(column 1\) is not a number: 'False' \(a boolean",
+    ),
     ("t.libsvm", "1 0:1 3:2\n0 -1:2\n", {}, r"t\.libsvm, line 2: feature index -1 is out of range"),
     (
         "t.libsvm",

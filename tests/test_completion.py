@@ -280,9 +280,7 @@ def test_the_hook_returns_which_criterion_ended_the_tuning_job():
     assert d.reason == "the best objective 0.4 reached the target value 0.5"
 
     flat = CompletionHook(
-        TuningJobCompletionCriteriaConfig(
-            best_objective_not_improving=BestObjectiveNotImproving(3)
-        )
+        TuningJobCompletionCriteriaConfig(best_objective_not_improving=BestObjectiveNotImproving(3))
     )
     run.jobs = {s: job(s, 1.0) for s in range(1, 4)}
     assert flat.after_job(run, None) is None  # 2 jobs after the reference

@@ -401,7 +401,10 @@ def test_a_yaml_config_that_the_schema_accepts_loads(tmp_path):
 
 def test_errors_carry_the_path_and_the_rule(tmp_path):
     with pytest.raises(ConfigError) as info:
-        parse_config(_with("HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs", 0), tmp_path)
+        parse_config(
+            _with("HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs", 0),
+            tmp_path,
+        )
     assert info.value.path == "HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs"
     assert info.value.rule == "must be an integer >= 1, got 0"
 
@@ -437,8 +440,14 @@ def test_validating_a_config_builds_no_tuner(tmp_path, monkeypatch):
             "{type: Continuous, min: 1, max: 4, scaling: log}",
             r"^hyperparameters\.depth\.scaling: must be one of Auto, Linear, Logarithmic",
         ),
-        ("{type: Continuous, min: .nan, max: 4}", r"^hyperparameters\.depth\.min: must be a finite"),
-        ("{type: Continuous, min: true, max: 4}", r"^hyperparameters\.depth\.min: must be a finite"),
+        (
+            "{type: Continuous, min: .nan, max: 4}",
+            r"^hyperparameters\.depth\.min: must be a finite",
+        ),
+        (
+            "{type: Continuous, min: true, max: 4}",
+            r"^hyperparameters\.depth\.min: must be a finite",
+        ),
         ("[1, 4]", r"^hyperparameters\.depth: must be an object \(mapping\), got list"),
         (
             "{type: Continuous, min: 0, max: 4, scaling: Logarithmic}",
@@ -465,7 +474,9 @@ def test_fewer_combinations_than_training_jobs_is_rejected_as_sagemaker_does(tmp
         },
     )
     doc["HyperParameterTuningJobConfig"]["ResourceLimits"]["MaxNumberOfTrainingJobs"] = 5
-    with pytest.raises(ConfigError, match=r"MaxNumberOfTrainingJobs: the ranges have 4 combinations"):
+    with pytest.raises(
+        ConfigError, match=r"MaxNumberOfTrainingJobs: the ranges have 4 combinations"
+    ):
         parse_config(doc, tmp_path)
     doc["HyperParameterTuningJobConfig"]["ResourceLimits"]["MaxNumberOfTrainingJobs"] = 4
     assert parse_config(doc, tmp_path).tuner_kwargs["max_jobs"] == 4

@@ -34,7 +34,15 @@ def test_docstring_examples(name):
 
 def test_public_api_has_examples():
     # every public class of the facade documents itself with a runnable example
-    for name in ("SearchSpace", "Optimizer", "Trial", "ContinuousParameter", "IntegerParameter",
-                 "CategoricalParameter", "RandomSearch", "GridSearch"):
+    for name in (
+        "SearchSpace",
+        "Optimizer",
+        "Trial",
+        "ContinuousParameter",
+        "IntegerParameter",
+        "CategoricalParameter",
+        "RandomSearch",
+        "GridSearch",
+    ):
         doc = getattr(amtune, name).__doc__ or ""
         assert ">>> " in doc, name

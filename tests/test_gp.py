@@ -35,7 +35,9 @@ def test_erfcx_matches_scipy(x):
     assert core.erfcx(x) == pytest.approx(scipy_special.erfcx(x), rel=1e-13)
 
 
-@pytest.mark.parametrize("z", [3.0, 0.5, 0.0, -0.99, -1.0, -1.01, -4.0, -20.0, -300.0, -5e4, -1e6, -1e9])
+@pytest.mark.parametrize(
+    "z", [3.0, 0.5, 0.0, -0.99, -1.0, -1.01, -4.0, -20.0, -300.0, -5e4, -1e6, -1e9]
+)
 def test_log_h_value_and_derivative(z):
     v, d = core.log_h(z)
     # reference: log(phi + z Phi) via the scaled form, exact for every z (mpmath-free)
@@ -44,8 +46,11 @@ def test_log_h_value_and_derivative(z):
         assert v == pytest.approx(ref, rel=1e-10, abs=1e-12)
     else:
         # asymptotic series: log h = -z^2/2 - log(2 pi)/2 - 2 log|z| + log(1 - 3/z^2 + 15/z^4 - ...)
-        ref = -z * z / 2 - 0.5 * math.log(2 * math.pi) - 2 * math.log(-z) + math.log1p(
-            -3 / z**2 + 15 / z**4 - 105 / z**6
+        ref = (
+            -z * z / 2
+            - 0.5 * math.log(2 * math.pi)
+            - 2 * math.log(-z)
+            + math.log1p(-3 / z**2 + 15 / z**4 - 105 / z**6)
         )
         assert v == pytest.approx(ref, rel=1e-9 if z < -15 else 1e-4)
     eps = 1e-6 * max(1.0, abs(z))
@@ -66,7 +71,9 @@ def test_log_ndtr(z):
     v, d = core.log_ndtr(z)
     assert v == pytest.approx(scipy_special.log_ndtr(z), rel=1e-12)
     eps = 1e-6
-    assert d == pytest.approx((core.log_ndtr(z + eps)[0] - core.log_ndtr(z - eps)[0]) / (2 * eps), rel=1e-5)
+    assert d == pytest.approx(
+        (core.log_ndtr(z + eps)[0] - core.log_ndtr(z - eps)[0]) / (2 * eps), rel=1e-5
+    )
 
 
 @pytest.mark.parametrize("kind", [LOGEI, UCB, PI])
@@ -86,12 +93,16 @@ def test_logei_far_from_incumbent_is_finite_and_ordered():
 
 
 # ---------------------------------------------------------------------------- warpings
-@pytest.mark.parametrize(("x", "a", "b"), [(0.3, 1.0, 1.0), (0.01, 0.4, 2.5), (0.97, 3.0, 0.5), (0.5, 0.7, 0.7)])
+@pytest.mark.parametrize(
+    ("x", "a", "b"), [(0.3, 1.0, 1.0), (0.01, 0.4, 2.5), (0.97, 3.0, 0.5), (0.5, 0.7, 0.7)]
+)
 def test_kumaraswamy_derivatives(x, a, b):
     w, dx, dla, dlb = core.kumaraswamy(x, a, b)
     assert 0.0 <= w <= 1.0
     f = lambda p: core.kumaraswamy(p[0], math.exp(p[1]), math.exp(p[2]))[0]  # noqa: E731
-    np.testing.assert_allclose([dx, dla, dlb], fd_grad(f, [x, math.log(a), math.log(b)], 1e-7), rtol=1e-5, atol=1e-9)
+    np.testing.assert_allclose(
+        [dx, dla, dlb], fd_grad(f, [x, math.log(a), math.log(b)], 1e-7), rtol=1e-5, atol=1e-9
+    )
 
 
 def test_kumaraswamy_identity_at_one():
@@ -137,7 +148,9 @@ def test_neg_log_posterior_gradient(name, learn_noise):
     if all(k != 0 for k in kinds):
         # distinct cells only: with tiny fixed noise, repeated cells would need jitter, which is
         # not differentiable
-        grid = np.stack(np.meshgrid(*[(np.arange(c) + 0.5) / c for c in cards]), -1).reshape(-1, len(cards))
+        grid = np.stack(np.meshgrid(*[(np.arange(c) + 0.5) / c for c in cards]), -1).reshape(
+            -1, len(cards)
+        )
         X = grid[rng.permutation(len(grid))[: min(25, len(grid))]]
     y = np.sin(6 * X[:, 0]) + 0.1 * rng.standard_normal(len(X))
     theta = rng.normal(0.0, 0.4, theta_size(kinds, warp, learn_noise))
@@ -172,15 +185,25 @@ def test_neg_log_posterior_gradient_with_the_gamma_noise_prior(log_noise):
 
 def test_neg_log_posterior_rejects_wrong_theta():
     with pytest.raises(ValueError, match="theta"):
-        core.gp_neg_log_posterior(spec([0], [0], [0]), np.zeros((2, 1)), np.zeros(2), np.zeros(2), True)
+        core.gp_neg_log_posterior(
+            spec([0], [0], [0]), np.zeros((2, 1)), np.zeros(2), np.zeros(2), True
+        )
 
 
 # ---------------------------------------------------------------------------- posterior
 def make_gp(kinds, cards, warp, seed=0, noise=-9.0):
     rng = np.random.default_rng(seed)
     w = sum(1 for k, f in zip(kinds, warp, strict=True) if f and k != 2)
-    return core.GP(spec(kinds, cards, warp), rng.normal(-1.0, 0.3, len(kinds)), 0.2, noise, 0.1,
-                   rng.normal(0, 0.3, w), rng.normal(0, 0.3, w), 1e-6)
+    return core.GP(
+        spec(kinds, cards, warp),
+        rng.normal(-1.0, 0.3, len(kinds)),
+        0.2,
+        noise,
+        0.1,
+        rng.normal(0, 0.3, w),
+        rng.normal(0, 0.3, w),
+        1e-6,
+    )
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))
@@ -193,7 +216,9 @@ def test_predict_grad_matches_predict_and_finite_differences(name):
     x = rng.random(len(kinds)) * 0.8 + 0.1
     mu, var, dmu, dvar = gp.predict_grad(x)
     m2, v2 = gp.predict(x[None, :])
-    assert mu == pytest.approx(m2[0], rel=1e-10) and var == pytest.approx(v2[0], rel=1e-8, abs=1e-14)
+    assert mu == pytest.approx(m2[0], rel=1e-10) and var == pytest.approx(
+        v2[0], rel=1e-8, abs=1e-14
+    )
     cont = [j for j, k in enumerate(kinds) if k != 2]
     fmu = lambda z: gp.predict_grad(z)[0]  # noqa: E731
     fvar = lambda z: gp.predict_grad(z)[1]  # noqa: E731
@@ -262,10 +287,14 @@ def test_minimize_box_rosenbrock_and_bounds():
         g = np.array([-400 * x[0] * (x[1] - x[0] ** 2) - 2 * (1 - x[0]), 200 * (x[1] - x[0] ** 2)])
         return f, g
 
-    x, _, _, _ = core.minimize_box(rosen, np.array([-1.2, 1.0]), np.array([-2.0, -2.0]), np.array([2.0, 2.0]))
+    x, _, _, _ = core.minimize_box(
+        rosen, np.array([-1.2, 1.0]), np.array([-2.0, -2.0]), np.array([2.0, 2.0])
+    )
     np.testing.assert_allclose(x, [1.0, 1.0], atol=1e-4)
     # the unconstrained minimum is outside the box: the solution sits on the bound
-    x, _, _, _ = core.minimize_box(rosen, np.array([0.0, 0.0]), np.array([-2.0, -2.0]), np.array([0.5, 2.0]))
+    x, _, _, _ = core.minimize_box(
+        rosen, np.array([0.0, 0.0]), np.array([-2.0, -2.0]), np.array([0.5, 2.0])
+    )
     assert x[0] == 0.5 and x[1] == pytest.approx(0.25, abs=1e-4)
 
 

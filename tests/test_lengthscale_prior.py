@@ -46,7 +46,9 @@ def test_the_surrogate_keeps_the_density_of_log_l():
 
     space = amtune.SearchSpace({f"x{i}": amtune.ContinuousParameter(-1.0, 1.0) for i in range(3)})
     rng = np.random.default_rng(0)
-    configs = [{f"x{i}": float(v) for i, v in enumerate(row)} for row in rng.uniform(-1, 1, (12, 3))]
+    configs = [
+        {f"x{i}": float(v) for i, v in enumerate(row)} for row in rng.uniform(-1, 1, (12, 3))
+    ]
     values = [sum(c.values()) ** 2 for c in configs]
 
     def log_ls(**opts):

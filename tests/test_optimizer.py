@@ -24,7 +24,9 @@ def snapshot(opt: amtune.Optimizer) -> tuple:
     h = opt.history()
     return (
         [(t.id, dict(t.params), t.state, t.value) for t in opt.trials],
-        h.X.copy(), h.y.copy(), h.pending.copy(),
+        h.X.copy(),
+        h.y.copy(),
+        h.pending.copy(),
         None if opt.best is None else opt.best.id,
     )
 
@@ -70,8 +72,9 @@ def test_ask_tell_records_trials(space):
     trials = opt.ask(3)
     assert [t.id for t in trials] == [0, 1, 2]
     assert all(t.state == "Pending" and t.value is None for t in trials)
-    assert all(t.params["epochs"] == 3 and set(t.params) == {"x", "n", "c", "epochs"}
-               for t in trials)
+    assert all(
+        t.params["epochs"] == 3 and set(t.params) == {"x", "n", "c", "epochs"} for t in trials
+    )
     assert opt.best is None
     assert opt.history().pending.shape == (3, 3)
     told = opt.tell(trials[1].id, 2.5)
@@ -126,14 +129,22 @@ def test_no_range_is_one_configuration(space):
 def test_tell_errors(space):
     opt = amtune.Optimizer(space, strategy="Random", random_seed=1)
     t = opt.ask()[0]
-    with pytest.raises(ValueError, match=r"unknown trial id 99: tell\(\) takes ids returned by ask"):
+    with pytest.raises(
+        ValueError, match=r"unknown trial id 99: tell\(\) takes ids returned by ask"
+    ):
         opt.tell(99, 1.0)
     with pytest.raises(TypeError, match="trial_id must be an integer"):
         opt.tell(t, 1.0)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="trial_id must be an integer"):
         opt.tell(True, 1.0)  # type: ignore[arg-type]
-    for bad, exc in (("1.0", TypeError), (True, TypeError), ([1.0], TypeError),
-                     (math.inf, ValueError), (-math.inf, ValueError), (10**400, ValueError)):
+    for bad, exc in (
+        ("1.0", TypeError),
+        (True, TypeError),
+        ([1.0], TypeError),
+        (math.inf, ValueError),
+        (-math.inf, ValueError),
+        (10**400, ValueError),
+    ):
         before = snapshot(opt)
         with pytest.raises(exc, match="value must be"):
             opt.tell(t.id, bad)
@@ -329,12 +340,19 @@ def test_add_many_validates_everything_first(space):
     before = snapshot(opt)
     good = [{"x": 0.0, "n": 2, "c": "a"}] * 3
     cases = [
-        ([*good[:2], {"x": 0.0, "n": 11, "c": "a"}], [1.0, 2.0, 3.0], ValueError,
-         r"configuration 2: parameter 'n': value 11 is outside \[1, 10\]"),
-        ([*good[:2], {"x": 0.0, "n": 2}], [1.0, 2.0, 3.0], ValueError,
-         r"configuration 2: missing"),
-        ([*good[:2], {"x": 0.0, "n": 2, "c": "a", "lr": 1}], [1.0, 2.0, 3.0], ValueError,
-         r"configuration 2: unknown hyperparameter 'lr'"),
+        (
+            [*good[:2], {"x": 0.0, "n": 11, "c": "a"}],
+            [1.0, 2.0, 3.0],
+            ValueError,
+            r"configuration 2: parameter 'n': value 11 is outside \[1, 10\]",
+        ),
+        ([*good[:2], {"x": 0.0, "n": 2}], [1.0, 2.0, 3.0], ValueError, r"configuration 2: missing"),
+        (
+            [*good[:2], {"x": 0.0, "n": 2, "c": "a", "lr": 1}],
+            [1.0, 2.0, 3.0],
+            ValueError,
+            r"configuration 2: unknown hyperparameter 'lr'",
+        ),
         (good, [1.0, 2.0, "3"], TypeError, r"values\[2\] must be a number or None"),
         (good, [1.0, True, 3.0], TypeError, r"values\[1\] must be a number or None"),
         (good, [1.0, 2.0, math.inf], ValueError, r"values\[2\] must be finite"),

@@ -56,8 +56,10 @@ def categorical(draw: st.DrawFn) -> amtune.CategoricalParameter:
 
 @st.composite
 def spaces(draw: st.DrawFn, finite: bool = False) -> amtune.SearchSpace:
-    kinds = st.one_of(integer(), categorical()) if finite else st.one_of(
-        continuous(), integer(), categorical()
+    kinds = (
+        st.one_of(integer(), categorical())
+        if finite
+        else st.one_of(continuous(), integer(), categorical())
     )
     params = draw(st.lists(kinds, min_size=1, max_size=6))
     static = draw(st.dictionaries(st.sampled_from(["s1", "s2"]), st.integers(), max_size=2))
@@ -111,8 +113,10 @@ def test_round_trip(case):
     np.testing.assert_array_equal(X2[:, disc], X[:, disc])
 
 
-@given(spaces(), st.lists(st.lists(st.floats(0.0, 1.0), min_size=6, max_size=6), min_size=1,
-                          max_size=10))
+@given(
+    spaces(),
+    st.lists(st.lists(st.floats(0.0, 1.0), min_size=6, max_size=6), min_size=1, max_size=10),
+)
 def test_decode_any_point_is_valid(space, rows):
     X = np.array(rows)[:, : space.dim]
     X[0] = 0.0
@@ -146,10 +150,14 @@ def test_sample_is_determined_by_the_seed(space, seed, n):
 ops = st.lists(
     st.one_of(
         st.tuples(st.just("ask"), st.integers(1, 3)),
-        st.tuples(st.just("tell"), st.integers(0, 50),
-                  st.one_of(st.none(), st.just(math.nan), st.floats(-1e6, 1e6))),
-        st.tuples(st.just("add"), st.integers(0, 2**32),
-                  st.one_of(st.none(), st.floats(-1e6, 1e6))),
+        st.tuples(
+            st.just("tell"),
+            st.integers(0, 50),
+            st.one_of(st.none(), st.just(math.nan), st.floats(-1e6, 1e6)),
+        ),
+        st.tuples(
+            st.just("add"), st.integers(0, 2**32), st.one_of(st.none(), st.floats(-1e6, 1e6))
+        ),
         st.tuples(st.just("forget"), st.integers(0, 50)),
     ),
     max_size=30,
@@ -201,8 +209,11 @@ def test_ask_tell_fuzz_keeps_best_right(objective, space, seed, operations):
         assert len(set(proposals.values())) == len(proposals)
 
 
-@given(space=spaces(finite=True), seed=st.integers(0, 2**32), batches=st.lists(
-    st.integers(1, 6), min_size=1, max_size=8))
+@given(
+    space=spaces(finite=True),
+    seed=st.integers(0, 2**32),
+    batches=st.lists(st.integers(1, 6), min_size=1, max_size=8),
+)
 def test_finite_space_random_exhausts_without_repeats(space, seed, batches):
     opt = amtune.Optimizer(space, strategy="Random", random_seed=seed)
     size = space.size

@@ -125,9 +125,7 @@ def test_a_closure_cannot_run_in_a_worker_process(tmp_path):
     assert not (tmp_path / "amtune.db").exists()
 
 
-def test_a_function_of_an_interactive_session_cannot_run_in_a_worker_process(
-    tmp_path, monkeypatch
-):
+def test_a_function_of_an_interactive_session_cannot_run_in_a_worker_process(tmp_path, monkeypatch):
     import types
 
     def typed_at_the_prompt(hp, reporter):

@@ -26,12 +26,28 @@ def space1(p: amtune.Parameter, name: str = "p") -> amtune.SearchSpace:
     [
         (lambda: Cont(2.0, 1.0), ValueError, r"min_value \(2.0\) must be at most max_value"),
         (lambda: Int(5, 3), ValueError, r"must be at most max_value"),
-        (lambda: Cont(0.0, 1.0, "Logarithmic"), ValueError, r"Logarithmic scaling needs min_value > 0"),
-        (lambda: Cont(-1.0, 1.0, "Logarithmic"), ValueError, r"Logarithmic scaling needs min_value > 0"),
+        (
+            lambda: Cont(0.0, 1.0, "Logarithmic"),
+            ValueError,
+            r"Logarithmic scaling needs min_value > 0",
+        ),
+        (
+            lambda: Cont(-1.0, 1.0, "Logarithmic"),
+            ValueError,
+            r"Logarithmic scaling needs min_value > 0",
+        ),
         (lambda: Int(0, 10, "Logarithmic"), ValueError, r"Logarithmic scaling needs min_value > 0"),
-        (lambda: Int(0, 1, "ReverseLogarithmic"), ValueError, r"ReverseLogarithmic.*only valid for "
-                                                    r"continuous"),
-        (lambda: Cont(0.0, 1.0, "ReverseLogarithmic"), ValueError, r"ReverseLogarithmic.*within \[0, 1\)"),
+        (
+            lambda: Int(0, 1, "ReverseLogarithmic"),
+            ValueError,
+            r"ReverseLogarithmic.*only valid for "
+            r"continuous",
+        ),
+        (
+            lambda: Cont(0.0, 1.0, "ReverseLogarithmic"),
+            ValueError,
+            r"ReverseLogarithmic.*within \[0, 1\)",
+        ),
         (lambda: Cont(-0.1, 0.5, "ReverseLogarithmic"), ValueError, r"ReverseLogarithmic.*within"),
         (lambda: Cont(0.5, 1.5, "ReverseLogarithmic"), ValueError, r"ReverseLogarithmic.*within"),
         (lambda: Cont(0.0, 1.0, "linear"), ValueError, r"scaling_type must be one of.*'linear'"),
@@ -62,11 +78,18 @@ def space1(p: amtune.Parameter, name: str = "p") -> amtune.SearchSpace:
         (lambda: Cat([True, np.bool_(True)]), ValueError, r"duplicated"),
         (lambda: Cat([1, np.int64(1)]), ValueError, r"duplicated"),
         (lambda: Cat([1.5, math.nan]), ValueError, r"categorical values must be finite"),
-        (lambda: Cat(["a", None]), TypeError, r"categorical values must be str, int, float or bool"),
+        (
+            lambda: Cat(["a", None]),
+            TypeError,
+            r"categorical values must be str, int, float or bool",
+        ),
         (lambda: Cat(["a", [1]]), TypeError, r"categorical values must be"),
         (lambda: Cat(["a", b"b"]), TypeError, r"categorical values must be"),
-        (lambda: Cat(list(range(MAX_CATEGORICAL_VALUES + 1))), ValueError,
-         rf"at most {MAX_CATEGORICAL_VALUES} categorical values"),
+        (
+            lambda: Cat(list(range(MAX_CATEGORICAL_VALUES + 1))),
+            ValueError,
+            rf"at most {MAX_CATEGORICAL_VALUES} categorical values",
+        ),
     ],
 )
 def test_invalid_range_names_parameter_and_rule(param, exc, match):
@@ -95,17 +118,33 @@ def test_categorical_values_must_be_a_list():
     ("call", "exc", "match"),
     [
         (lambda: amtune.SearchSpace([("a", Cont(0, 1))]), TypeError, "ranges must be a dict"),
-        (lambda: amtune.SearchSpace({"a": (0, 1)}), TypeError,
-         r"'a'.*ContinuousParameter, IntegerParameter or CategoricalParameter"),
+        (
+            lambda: amtune.SearchSpace({"a": (0, 1)}),
+            TypeError,
+            r"'a'.*ContinuousParameter, IntegerParameter or CategoricalParameter",
+        ),
         (lambda: amtune.SearchSpace({1: Cont(0, 1)}), TypeError, "names must be strings"),
         (lambda: amtune.SearchSpace({"": Cont(0, 1)}), ValueError, "non-empty"),
-        (lambda: amtune.SearchSpace({"a": Cont(0, 1)}, static={"a": 1}), ValueError,
-         r"'a' is also a tunable range"),
-        (lambda: amtune.SearchSpace({"a": Cont(0, 1)}, static=[1]), TypeError, "static must be a dict"),
-        (lambda: amtune.SearchSpace({f"x{i}": Cont(0, 1) for i in range(MAX_RANGES + 1)}),
-         ValueError, rf"at most {MAX_RANGES} tunable ranges, got {MAX_RANGES + 1}"),
-        (lambda: amtune.SearchSpace({}, static={f"s{i}": i for i in range(MAX_STATIC + 1)}),
-         ValueError, rf"at most {MAX_STATIC} static"),
+        (
+            lambda: amtune.SearchSpace({"a": Cont(0, 1)}, static={"a": 1}),
+            ValueError,
+            r"'a' is also a tunable range",
+        ),
+        (
+            lambda: amtune.SearchSpace({"a": Cont(0, 1)}, static=[1]),
+            TypeError,
+            "static must be a dict",
+        ),
+        (
+            lambda: amtune.SearchSpace({f"x{i}": Cont(0, 1) for i in range(MAX_RANGES + 1)}),
+            ValueError,
+            rf"at most {MAX_RANGES} tunable ranges, got {MAX_RANGES + 1}",
+        ),
+        (
+            lambda: amtune.SearchSpace({}, static={f"s{i}": i for i in range(MAX_STATIC + 1)}),
+            ValueError,
+            rf"at most {MAX_STATIC} static",
+        ),
     ],
 )
 def test_invalid_space(call, exc, match):
@@ -123,12 +162,14 @@ def test_limits_themselves_are_allowed():
 
 
 def test_numbers_of_any_numeric_type_are_accepted_as_bounds():
-    s = amtune.SearchSpace({
-        "a": Cont(np.float32(0.5), np.int64(3)),
-        "b": Int(np.int32(1), np.uint8(9)),
-        "c": Cont(Fraction(1, 4), "0.75"),
-        "d": Int(2.0, "7"),
-    })
+    s = amtune.SearchSpace(
+        {
+            "a": Cont(np.float32(0.5), np.int64(3)),
+            "b": Int(np.int32(1), np.uint8(9)),
+            "c": Cont(Fraction(1, 4), "0.75"),
+            "d": Int(2.0, "7"),
+        }
+    )
     assert s.ranges["a"] == Cont(0.5, 3.0, "Auto")
     b = s.ranges["b"]
     assert isinstance(b, amtune.IntegerParameter)
@@ -142,9 +183,9 @@ def test_numbers_of_any_numeric_type_are_accepted_as_bounds():
 @pytest.mark.parametrize(
     ("param", "scale"),
     [
-        (Cont(1e-3, 1e-1), "Logarithmic"),   # ratio exactly 100
-        (Cont(1e-3, 0.0999), "Linear"),       # ratio just under 100
-        (Cont(0.0, 1000.0), "Linear"),        # min not > 0
+        (Cont(1e-3, 1e-1), "Logarithmic"),  # ratio exactly 100
+        (Cont(1e-3, 0.0999), "Linear"),  # ratio just under 100
+        (Cont(0.0, 1000.0), "Linear"),  # min not > 0
         (Cont(-5.0, 5.0), "Linear"),
         (Int(1, 100), "Logarithmic"),
         (Int(1, 99), "Linear"),
@@ -242,8 +283,15 @@ def test_exact_round_trip_keeps_types(mixed_space):
         {"lr": 3e-4, "momentum": 0.9, "dropout": 0.1, "layers": 1, "batch": 16, "opt": "adam"},
         {"lr": 1.0, "momentum": 0.999, "dropout": 0.5, "layers": 8, "batch": 4096, "opt": 1},
         {"lr": 1e-5, "momentum": 0.0, "dropout": 0.0, "layers": 5, "batch": 100, "opt": True},
-        {"lr": 0.01, "momentum": 0.5, "dropout": 0.25, "layers": 2, "batch": 17, "opt": "sgd",
-         "epochs": 10},
+        {
+            "lr": 0.01,
+            "momentum": 0.5,
+            "dropout": 0.25,
+            "layers": 2,
+            "batch": 17,
+            "opt": "sgd",
+            "epochs": 10,
+        },
     ]
     back = mixed_space.decode(mixed_space.encode(configs))
     for c, b in zip(configs, back, strict=True):
@@ -261,11 +309,18 @@ def test_one_and_string_one_and_true_are_distinct_values():
     configs = [{"p": v} for v in (1, "1", True, 1.5, False, 0)]
     back = s.decode(s.encode(configs))
     assert [(type(b["p"]), b["p"]) for b in back] == [
-        (int, 1), (str, "1"), (bool, True), (float, 1.5), (bool, False), (int, 0)
+        (int, 1),
+        (str, "1"),
+        (bool, True),
+        (float, 1.5),
+        (bool, False),
+        (int, 0),
     ]
     # equal numbers select the same value: 1.0 is the value 1; numpy scalars are accepted
     assert s.decode(s.encode([{"p": 1.0}, {"p": np.int64(0)}, {"p": np.bool_(True)}])) == [
-        {"p": 1}, {"p": 0}, {"p": True}
+        {"p": 1},
+        {"p": 0},
+        {"p": True},
     ]
 
 
@@ -318,11 +373,18 @@ def small() -> amtune.SearchSpace:
     ("config", "exc", "match"),
     [
         ({"x": 0.5, "n": 1}, ValueError, r"configuration 1: missing hyperparameter\(s\) \['c'\]"),
-        ({"x": 0.5, "n": 1, "c": "a", "zz": 3}, ValueError,
-         r"configuration 1: unknown hyperparameter 'zz'"),
+        (
+            {"x": 0.5, "n": 1, "c": "a", "zz": 3},
+            ValueError,
+            r"configuration 1: unknown hyperparameter 'zz'",
+        ),
         ({"x": 0.5, "n": 1, "C": "a"}, ValueError, r"missing hyperparameter\(s\) \['c'\]"),
-        ({"x": 1.5, "n": 1, "c": "a"}, ValueError, r"configuration 1: parameter 'x': value 1.5 is "
-                                                   r"outside \[0.0, 1.0\]"),
+        (
+            {"x": 1.5, "n": 1, "c": "a"},
+            ValueError,
+            r"configuration 1: parameter 'x': value 1.5 is "
+            r"outside \[0.0, 1.0\]",
+        ),
         ({"x": math.nan, "n": 1, "c": "a"}, ValueError, r"'x': value nan is outside"),
         ({"x": math.inf, "n": 1, "c": "a"}, ValueError, r"'x': value inf is outside"),
         ({"x": 10**400, "n": 1, "c": "a"}, ValueError, r"'x': value .* is outside"),
@@ -333,7 +395,11 @@ def small() -> amtune.SearchSpace:
         ({"x": 0.5, "n": 2.5, "c": "a"}, ValueError, r"'n': value 2.5 is not an integer"),
         ({"x": 0.5, "n": 6, "c": "a"}, ValueError, r"'n': value 6 is outside \[1, 5\]"),
         ({"x": 0.5, "n": 0, "c": "a"}, ValueError, r"'n': value 0 is outside"),
-        ({"x": 0.5, "n": 1, "c": "A"}, ValueError, r"'c': 'A' is not one of the values \['a', 'b'\]"),
+        (
+            {"x": 0.5, "n": 1, "c": "A"},
+            ValueError,
+            r"'c': 'A' is not one of the values \['a', 'b'\]",
+        ),
         ({"x": 0.5, "n": 1, "c": ["a"]}, ValueError, r"'c': \['a'\] is not one of the values"),
         ({"x": 0.5, "n": 1, "c": "a", "s": "other"}, ValueError, r"'s' is static"),
     ],
@@ -450,20 +516,47 @@ def test_sagemaker_round_trip():
     ("doc", "exc", "match"),
     [
         ({"Bogus": []}, ValueError, r"unknown field\(s\) \['Bogus'\]"),
-        ({"IntegerParameterRanges": [{"Name": "a", "MinValue": "1.5", "MaxValue": "3"}]},
-         ValueError, r"IntegerParameterRanges\[0\].MinValue: must be an integer"),
-        ({"IntegerParameterRanges": [{"Name": "a", "MinValue": "1"}]}, ValueError,
-         "needs Name, MinValue and MaxValue"),
-        ({"ContinuousParameterRanges": [{"Name": "a", "MinValue": "1", "MaxValue": "2",
-                                         "Scaling": "Linear"}]}, ValueError,
-         r"unknown field\(s\) \['Scaling'\]"),
-        ({"ContinuousParameterRanges": [{"Name": "a", "MinValue": "1", "MaxValue": "2",
-                                         "ScalingType": "linear"}]}, ValueError,
-         "scaling_type must be one of"),
-        ({"CategoricalParameterRanges": [{"Name": "a", "Values": ["x"]}],
-          "IntegerParameterRanges": [{"Name": "a", "MinValue": "1", "MaxValue": "2"}]},
-         ValueError, "'a' is defined twice"),
-        ({"CategoricalParameterRanges": [{"Name": "a"}]}, ValueError, "needs exactly Name and Values"),
+        (
+            {"IntegerParameterRanges": [{"Name": "a", "MinValue": "1.5", "MaxValue": "3"}]},
+            ValueError,
+            r"IntegerParameterRanges\[0\].MinValue: must be an integer",
+        ),
+        (
+            {"IntegerParameterRanges": [{"Name": "a", "MinValue": "1"}]},
+            ValueError,
+            "needs Name, MinValue and MaxValue",
+        ),
+        (
+            {
+                "ContinuousParameterRanges": [
+                    {"Name": "a", "MinValue": "1", "MaxValue": "2", "Scaling": "Linear"}
+                ]
+            },
+            ValueError,
+            r"unknown field\(s\) \['Scaling'\]",
+        ),
+        (
+            {
+                "ContinuousParameterRanges": [
+                    {"Name": "a", "MinValue": "1", "MaxValue": "2", "ScalingType": "linear"}
+                ]
+            },
+            ValueError,
+            "scaling_type must be one of",
+        ),
+        (
+            {
+                "CategoricalParameterRanges": [{"Name": "a", "Values": ["x"]}],
+                "IntegerParameterRanges": [{"Name": "a", "MinValue": "1", "MaxValue": "2"}],
+            },
+            ValueError,
+            "'a' is defined twice",
+        ),
+        (
+            {"CategoricalParameterRanges": [{"Name": "a"}]},
+            ValueError,
+            "needs exactly Name and Values",
+        ),
         ({"CategoricalParameterRanges": {"Name": "a"}}, TypeError, "must be a list"),
         ({"AutoParameters": [{"Name": "a"}]}, ValueError, "AutoParameters"),
         ([], TypeError, "ParameterRanges: must be a dict"),

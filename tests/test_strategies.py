@@ -32,11 +32,13 @@ def test_make_strategy():
 
 # --------------------------------------------------------------------------- Random
 def test_random_is_uniform_in_the_encoded_space():
-    space = amtune.SearchSpace({
-        "lin": Cont(-1.0, 3.0, "Linear"),
-        "log": Cont(1e-4, 1.0, "Logarithmic"),
-        "rev": Cont(0.0, 0.99, "ReverseLogarithmic"),
-    })
+    space = amtune.SearchSpace(
+        {
+            "lin": Cont(-1.0, 3.0, "Linear"),
+            "log": Cont(1e-4, 1.0, "Logarithmic"),
+            "rev": Cont(0.0, 0.99, "ReverseLogarithmic"),
+        }
+    )
     opt = amtune.Optimizer(space, strategy="Random", random_seed=5)
     trials = opt.ask(4000)
     X = space.encode([t.params for t in trials])
@@ -59,9 +61,11 @@ def test_random_on_a_finite_space_does_not_repeat_until_exhausted():
             if k % 2:
                 opt.tell(t.id, None if t.id % 3 == 0 else float(t.id))  # failures count as used
     assert len(seen) == 60
-    with pytest.raises(SearchSpaceExhausted,
-                       match="60 distinct configurations and 60 are already evaluated or pending: "
-                             "cannot propose 1 more"):
+    with pytest.raises(
+        SearchSpaceExhausted,
+        match="60 distinct configurations and 60 are already evaluated or pending: "
+        "cannot propose 1 more",
+    ):
         opt.ask(1)
     assert isinstance(SearchSpaceExhausted("x"), ValueError)
 
@@ -69,7 +73,9 @@ def test_random_on_a_finite_space_does_not_repeat_until_exhausted():
 def test_random_asking_more_than_exist_is_a_clear_error():
     space = amtune.SearchSpace({"a": Int(1, 3)})
     opt = amtune.Optimizer(space, strategy="Random", random_seed=1)
-    with pytest.raises(SearchSpaceExhausted, match=r"has 3 distinct configurations.*cannot propose 4"):
+    with pytest.raises(
+        SearchSpaceExhausted, match=r"has 3 distinct configurations.*cannot propose 4"
+    ):
         opt.ask(4)
     assert opt.trials == []
     assert sorted(t.params["a"] for t in opt.ask(3)) == [1, 2, 3]
@@ -138,8 +144,11 @@ def test_grid_order_ignores_the_seed_and_the_scale():
 
 @pytest.mark.parametrize("ranges", [{"x": Cont(0, 1)}, {"a": Int(0, 1), "x": Cont(0, 1, "Linear")}])
 def test_grid_rejects_continuous_ranges(ranges):
-    with pytest.raises(ValueError, match=r"Grid strategy needs integer or categorical ranges only"
-                                         r".*continuous range\(s\): \['x'\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"Grid strategy needs integer or categorical ranges only"
+        r".*continuous range\(s\): \['x'\]",
+    ):
         amtune.Optimizer(amtune.SearchSpace(ranges), strategy="Grid")
 
 

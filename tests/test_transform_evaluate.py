@@ -59,9 +59,7 @@ def test_xgboost_inference_matches_the_booster(tmp_path: Path) -> None:
     # one value fewer is the image's rule too (a model trained on 1-based LibSVM data has an
     # unused feature 0); XGBoost reads the columns by position (nbcheck16 F2)
     four = _serve(xgboost_inference, tmp_path, ",".join(map(repr, X[0, :4].tolist())))[0]
-    assert float(four) == pytest.approx(
-        float(booster.predict(xgb.DMatrix(X[:1, :4]))[0]), rel=1e-6
-    )
+    assert float(four) == pytest.approx(float(booster.predict(xgb.DMatrix(X[:1, :4]))[0]), rel=1e-6)
     with pytest.raises(BadRequest, match="record 2: column 2 is not a number: 'x'"):
         _serve(xgboost_inference, tmp_path, "1,2,3,4,5\n1,x,3,4,5")
     with pytest.raises(BadRequest, match="feature index 9 is out of range"):
