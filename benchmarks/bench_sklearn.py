@@ -16,6 +16,7 @@ from benchmarks._threads import limit_threads
 limit_threads(1)
 
 import argparse  # noqa: E402
+import os  # noqa: E402
 import platform  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
@@ -168,6 +169,7 @@ def main() -> None:
     methods = args.methods.split(",")
     warnings.simplefilter("ignore")  # convergence and failed-fit warnings of the models
     table: dict[str, dict[str, tuple[list[float], list[float]]]] = {}
+    load_start = os.getloadavg()[0]
     for name in chosen:
         problem = PROBLEMS[name]
         X, y = problem[0]()
@@ -209,6 +211,13 @@ def main() -> None:
     totals = {m: sum(statistics.median(table[n][m][1]) for n in chosen) for m in methods}
     lines += ["", f"Total wall time over the {len(chosen)} problems (sum of medians): "]
     lines += [f"- {LABEL[m]}: {totals[m]:.1f} s" for m in methods]
+    lines += [
+        "",
+        f"One run on a {os.cpu_count()}-core machine, 1-minute load average {load_start:.1f} at "
+        f"the start and {os.getloadavg()[0]:.1f} at the end; wall times include the model fits, "
+        "which depend on the candidates each method picks (larger `max_leaf_nodes` or `C` fit "
+        "slower), so the searcher's own overhead is best seen against scikit-optimize.",
+    ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
