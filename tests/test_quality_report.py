@@ -247,6 +247,29 @@ def test_paired_ablation_compares_run_by_run() -> None:
     assert cells[4] == "n/a"  # too few nonzero pairs for a Wilcoxon test
 
 
+def test_paired_peers_puts_amtune_first_and_skips_missing_peers() -> None:
+    # amtune against Optuna GPSampler on two problems x one seed; TPE never ran
+    runs = [
+        rec("random", P1, 0, [1.0]),
+        rec("random", P2, 0, [1.0]),
+        rec("amtune-bayes", P1, 0, [0.0]),  # 100 (opt 0.0)
+        rec("amtune-bayes", P2, 0, [0.5]),  # 100 * (1 - (0.5 - 0.2) / (1.0 - 0.2)) = 62.5
+        rec("optuna-gp", P1, 0, [0.5]),  # 50: amtune +50
+        rec("optuna-gp", P2, 0, [0.2]),  # 100: amtune -37.5
+    ]
+    lines = sr.paired_peers(suite_of(runs), "amtune-bayes", ["optuna-gp", "optuna-tpe"], (1, 50))
+    rows = [line for line in lines if line.startswith("| Optuna")]
+    assert len(rows) == 1  # TPE has no runs: no row
+    cells = [c.strip() for c in rows[0].split("|")[1:-1]]
+    assert cells[0] == "Optuna GPSampler" and cells[1] == "2 (2 problems)"
+    # the suite's budget is 1: budgets above it collapse onto it, one column group
+    assert len(cells) == 2 + 3
+    # mean of (+50, -37.5) = 6.25, standard error 61.87 / sqrt(2) = 43.75
+    assert cells[2] == "+6.2 +- 43.8"
+    assert cells[3] == "1/1"
+    assert sr.paired_peers(suite_of(runs), "amtune-bayes", ["optuna-tpe"], (1,)) == []
+
+
 def test_same_runs_detects_identical_versions() -> None:
     a = [rec("new", P1, k, [0.3, 0.2]) for k in range(2)]
     b = [rec("old", P1, k, [0.3, 0.2]) for k in range(2)]

@@ -15,6 +15,11 @@ method would return). BBOB scores are simple regrets (floored at 1e-8, COCO's fi
   score is clipped below at -100, so that a problem where Random is already near the best seen
   cannot dominate the mean.
 * **optimizer time**: seconds of ask + tell per run up to k (the objective excluded), median.
+* **run by run against each peer** (amtune's default only): every run of amtune paired with the
+  peer's run on the same problem and seed (the same noise draws); the mean +- standard error of
+  the differences of their normalized scores, the pairs where amtune is better / worse, and the
+  Wilcoxon signed-rank p-value, which tells a W/T/L count that luck of the seeds could give from
+  one it could not.
 """
 
 from __future__ import annotations
@@ -436,52 +441,84 @@ def _run_score(suite: Suite, problem: str, rec: dict[str, Any], k: int) -> float
     return max(-100.0, 100 * (1 - (s - o) / (r - o)))
 
 
+def _paired_cells(
+    suite: Suite, a: str, b: str, ks: Sequence[int]
+) -> tuple[list[str], int, set[str]]:
+    """Method ``a`` against ``b`` run by run (the same problem and seed, so the same noise draws
+    and, for amtune's variants, the same initial design): at each budget of ``ks`` the mean +-
+    standard error of the differences of normalized scores (positive: ``a`` is better), the pairs
+    where ``a`` is better / worse, and the Wilcoxon signed-rank p-value; with the number of pairs
+    and the problems they cover."""
+    from scipy.stats import wilcoxon
+
+    cells: list[str] = []
+    n_pairs = 0
+    n_probs: set[str] = set()
+    for k in ks:
+        diffs = []
+        for p in suite.problems:
+            ra = {int(r["seed"]): r for r in suite.runs.get((p, a), [])}
+            rb = {int(r["seed"]): r for r in suite.runs.get((p, b), [])}
+            for seed in sorted(set(ra) & set(rb)):
+                sa, sb = _run_score(suite, p, ra[seed], k), _run_score(suite, p, rb[seed], k)
+                if sa is not None and sb is not None:
+                    diffs.append(sa - sb)
+                    n_probs.add(p)
+        d = np.asarray(diffs)
+        n_pairs = max(n_pairs, d.size)
+        if d.size < 2:
+            cells += ["n/a", "n/a", "n/a"]
+            continue
+        nz = d[np.abs(d) > 1e-9]
+        pv = float(wilcoxon(nz).pvalue) if nz.size > 5 else math.nan
+        se = float(d.std(ddof=1) / math.sqrt(d.size))
+        cells += [
+            f"{d.mean():+.1f} +- {se:.1f}",
+            f"{int((d > 1e-9).sum())}/{int((d < -1e-9).sum())}",
+            _fmt(pv, 3),
+        ]
+    return cells, n_pairs, n_probs
+
+
+def _paired_head(first: str, ks: Sequence[int]) -> list[str]:
+    head = f"| {first} | pairs (problems x seeds) | " + " | ".join(
+        f"score difference @{k} | better/worse @{k} | p @{k}" for k in ks
+    )
+    return [head + " |", "|---|---|" + "---|---|---|" * len(ks)]
+
+
 def paired_ablation(
     suite: Suite, base: str, variants: Sequence[str], ks: Sequence[int]
 ) -> list[str]:
-    """Each variant against ``base`` run by run: the same problem and seed (so the same initial
-    design), the difference of their normalized scores; mean +- standard error over the pairs,
-    the pairs where the variant is better / worse, and the Wilcoxon signed-rank p-value."""
-    from scipy.stats import wilcoxon
-
+    """Each variant against ``base`` run by run (``_paired_cells``)."""
     # a budget between two of ks (48 with batches of 4 or 8) is reported at the budget itself
     ks = sorted({min(k, suite.budget()) for k in ks})
-    head = "| variant | pairs (problems x seeds) | " + " | ".join(
-        f"score difference @{k} | better/worse @{k} | p @{k}" for k in ks
-    )
-    lines = [head + " |", "|---|---|" + "---|---|---|" * len(ks)]
+    lines = _paired_head("variant", ks)
     for v in variants:
-        cells: list[str] = []
-        n_pairs = 0
-        n_probs: set[str] = set()
-        for k in ks:
-            diffs = []
-            for p in suite.problems:
-                a = {int(r["seed"]): r for r in suite.runs.get((p, v), [])}
-                b = {int(r["seed"]): r for r in suite.runs.get((p, base), [])}
-                for seed in sorted(set(a) & set(b)):
-                    sa, sb = _run_score(suite, p, a[seed], k), _run_score(suite, p, b[seed], k)
-                    if sa is not None and sb is not None:
-                        diffs.append(sa - sb)
-                        n_probs.add(p)
-            d = np.asarray(diffs)
-            n_pairs = max(n_pairs, d.size)
-            if d.size < 2:
-                cells += ["n/a", "n/a", "n/a"]
-                continue
-            nz = d[np.abs(d) > 1e-9]
-            pv = float(wilcoxon(nz).pvalue) if nz.size > 5 else math.nan
-            se = float(d.std(ddof=1) / math.sqrt(d.size))
-            cells += [
-                f"{d.mean():+.1f} +- {se:.1f}",
-                f"{int((d > 1e-9).sum())}/{int((d < -1e-9).sum())}",
-                _fmt(pv, 3),
-            ]
+        cells, n_pairs, n_probs = _paired_cells(suite, v, base, ks)
         lines.append(
             f"| {_label(v)} | {n_pairs} ({len(n_probs)} problems) | " + " | ".join(cells) + " |"
         )
     lines.append("")
     return lines
+
+
+def paired_peers(suite: Suite, amtune: str, peers: Sequence[str], ks: Sequence[int]) -> list[str]:
+    """amtune against each peer run by run (``_paired_cells``): whether a head-to-head count of
+    medians is more than the luck of 10 seeds."""
+    ks = sorted({min(k, suite.budget()) for k in ks})
+    rows = []
+    for peer in peers:
+        if peer not in suite.methods or peer == amtune:
+            continue
+        cells, n_pairs, n_probs = _paired_cells(suite, amtune, peer, ks)
+        if n_pairs >= 2:  # one pair has no spread (scikit-optimize ran one problem once)
+            rows.append(
+                f"| {_label(peer)} | {n_pairs} ({len(n_probs)} problems) | "
+                + " | ".join(cells)
+                + " |"
+            )
+    return [*_paired_head("peer", ks), *rows, ""] if rows else []
 
 
 SUITE_ORDER = [
@@ -832,6 +869,21 @@ def broad_section(records: list[dict[str, Any]]) -> list[str]:
                     ]
                     out += suite_tables(suite, version, full, kmax, above)
                 above = kmax
+            # for the current default only: earlier versions keep their rank tables above
+            pairs = (
+                paired_peers(suite, version, PEERS, (25, 50, 100, 200))
+                if version == VERSIONS[0][0]
+                else []
+            )
+            if pairs:
+                out += [
+                    f"amtune {label} against each peer run by run, on the same problem and seed "
+                    "(the same noise draws): the difference of normalized scores (positive: "
+                    "amtune is better), the runs where amtune is better / worse, and the "
+                    "Wilcoxon signed-rank p-value:",
+                    "",
+                    *pairs,
+                ]
             k = min(50, suite.budget())
             for peer in ("random", "optuna-gp"):
                 if peer in suite.methods:
