@@ -585,6 +585,13 @@ ABLATIONS: list[tuple[str | tuple[str, ...], str, list[str | tuple[str, ...]]]] 
         ["amtune-bayes:region_noise_ties=True"],
     ),
     (
+        "amtune-bayes:deterministic=False+half_rank=True",
+        "`deterministic=False` (the setting for metrics known to be noisy), against the same with "
+        "the noise-tie rule (`region_noise_ties=True`; no default changed): whether the rule "
+        "should come with the setting",
+        ["amtune-bayes:deterministic=False+half_rank=True+region_noise_ties=True"],
+    ),
+    (
         "amtune-bayes:half_rank=False",
         "the default before the output-warping round: the model sees the values themselves (no "
         "half-rank warping of the values worse than the median)",
