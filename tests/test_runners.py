@@ -83,6 +83,28 @@ def test_a_crashing_worker_fails_its_job_and_the_tuning_job_goes_on(tmp_path):
     }
 
 
+def test_worker_starts_poll_the_other_workers_under_the_shared_lock(tmp_path, monkeypatch):
+    # Process.start() polls every live child (multiprocessing.process._cleanup); unlocked, it raced
+    # the pump threads' polls and a worker killed by SIGSEGV was reported as exiting with code 255
+    import multiprocessing.process as mp_process
+
+    from amtune.runners import process as runner_process
+
+    cleanup = mp_process._cleanup
+    held: list[bool] = []
+
+    def recording_cleanup():
+        held.append(runner_process._CHILD_LOCK.locked())
+        cleanup()
+
+    monkeypatch.setattr(mp_process, "_cleanup", recording_cleanup)
+    t = _tuner(tmp_path, max_jobs=6, max_parallel_jobs=2)
+    t.fit(crash_or_score, job_name="lock")
+    assert len(held) >= 6 and all(held)  # one start per job at least
+    crashed = t.analytics().query("x < 0.5")
+    assert len(crashed) and crashed["FailureReason"].str.contains("SIGSEGV").all()
+
+
 def test_an_exception_fails_the_job_with_its_message_and_a_log(tmp_path):
     t = _tuner(tmp_path, max_jobs=2)
     with pytest.raises(UnexpectedStatusException, match=r"Error for Tuning job .*: Failed"):

@@ -81,6 +81,15 @@ def _child_main(train: Callable[..., Any], spec: JobSpec, conn: Any, env: dict[s
     conn.close()
 
 
+#: Held by every poll of a worker's exit status and by every worker start. multiprocessing's process
+#: objects are not thread-safe: under the forkserver start method two threads polling one worker at
+#: once can both find its exit status ready; one reads it and the other reads end-of-file, which
+#: multiprocessing records as exit code 255, so a worker killed by a signal was reported as exiting
+#: with code 255. ``Process.start()`` polls every live child of the process (multiprocessing's
+#: ``process._cleanup``), so a lock per worker is not enough: one lock for all of them.
+_CHILD_LOCK = threading.Lock()
+
+
 class _ProcessHandle(Handle):
     def __init__(self, proc: Any, conn: Any) -> None:
         self.proc = proc
@@ -88,16 +97,10 @@ class _ProcessHandle(Handle):
         self.pid = proc.pid
         self._stop_asked = False
         self._lock = threading.Lock()
-        self._poll_lock = threading.Lock()
 
     def exitcode(self) -> int | None:
-        """The worker's exit code (None while it runs), read by one thread at a time.
-
-        multiprocessing's process objects are not thread-safe: under the forkserver start method two
-        threads polling at once can both find the exit status ready, one reads it and the other
-        reads end-of-file, which multiprocessing records as exit code 255, so a worker killed by a
-        signal was reported as exiting with code 255."""
-        with self._poll_lock:
+        """The worker's exit code (None while it runs), read under ``_CHILD_LOCK``."""
+        with _CHILD_LOCK:
             code: int | None = self.proc.exitcode
         return code
 
@@ -179,7 +182,8 @@ class ProcessRunner(Runner):
             daemon=True,
         )
         try:
-            proc.start()
+            with _CHILD_LOCK:  # start() polls the other workers (see _CHILD_LOCK)
+                proc.start()
         except Exception as exc:
             parent.close()
             child.close()
@@ -215,7 +219,7 @@ class ProcessRunner(Runner):
             elif isinstance(msg, _WorkerEnd):
                 end = msg
         code = handle.exitcode()
-        while code is None:  # join, by polls that hold the handle's lock (see exitcode)
+        while code is None:  # join, by polls that hold _CHILD_LOCK (see exitcode)
             mp_connection.wait([handle.proc.sentinel], timeout=0.05)
             code = handle.exitcode()
         try:
