@@ -466,3 +466,56 @@ def test_default_design_is_ten_halton_points():
     assert [t.params for t in a.trials] == [t.params for t in b.trials]
     assert [t.params for t in a.trials][:5] == [t.params for t in c.trials][:5]
     assert [t.params for t in a.trials][5:] != [t.params for t in c.trials][5:]
+
+
+def test_stall_rule_changes_nothing_while_the_region_improves_or_shrinks():
+    # on the sphere no trial ties, so the region never stalls: proposal for proposal the same
+    base = run(box(2), sphere, 30, seed=5)
+    for rule in ("global", "design"):
+        other = run(box(2), sphere, 30, seed=5, region_stall=rule)
+        assert [t.params for t in other.trials] == [t.params for t in base.trials]
+
+
+def test_a_stalled_region_goes_on_with_the_design():
+    # f is 1 everywhere: after the 10-point design every trial ties, so the region doubles after 3
+    # ties (to its maximum 1.6) and is stalled once max(4, d) = 4 trials did not improve; from
+    # then on the proposals are the next points of the scrambled Halton design
+    d = 2
+    opt = run(box(d), lambda p: 1.0, 14, seed=3, region_stall="design")
+    assert opt.strategy.model_info()["trust_region"]["length"] == 1.6
+    nxt = opt.ask(3)
+    region = opt.strategy.model_info()["trust_region"]
+    assert region["stale"] == 4 and region["length"] == 1.6
+    strategy = opt.strategy
+    want = [
+        np.asarray(amtune._core.halton(1, d, strategy._design_seed, i))[0]
+        for i in range(strategy._design_index - 3, strategy._design_index)
+    ]
+    np.testing.assert_allclose(opt.space.encode([t.params for t in nxt]), want, atol=1e-12)
+    assert strategy._design_index == 13  # the design's 10 points, then 3 more
+    # the default stays in the region: its proposals are not the design's
+    stay = run(box(d), lambda p: 1.0, 14, seed=3)
+    assert [t.params for t in stay.ask(3)] != [t.params for t in nxt]
+
+
+def test_a_stalled_region_leaves_the_design_after_an_improvement():
+    opt = run(box(2), lambda p: 1.0, 14, seed=3, region_stall="design")
+    t = opt.ask()[0]
+    opt.tell(t.id, 0.5)  # the design point improved: the region takes over again
+    index = opt.strategy._design_index
+    opt.ask()
+    assert opt.strategy._design_index == index
+    assert opt.strategy.model_info()["trust_region"]["stale"] == 0
+
+
+def test_global_stall_rule_proposes_over_the_whole_space():
+    # after the stall, the proposals of "global" differ from those of the region
+    a = run(box(2), lambda p: 1.0, 20, seed=3, region_stall="global")
+    b = run(box(2), lambda p: 1.0, 20, seed=3)
+    assert [t.params for t in a.trials[:15]] == [t.params for t in b.trials[:15]]
+    assert [t.params for t in a.trials[15:]] != [t.params for t in b.trials[15:]]
+
+
+def test_stall_rule_is_checked():
+    with pytest.raises(ValueError, match="region_stall"):
+        amtune.Optimizer(box(2), strategy="Bayesian", region_stall="restart")

@@ -59,7 +59,13 @@ def test_mode_switches_at_the_threshold():
         "pending_fantasies": 0,
         "structured": True,
     }
-    assert set(info(opt)["trust_region"]) == {"length", "successes", "failures", "restarts"}
+    assert set(info(opt)["trust_region"]) == {
+        "length",
+        "successes",
+        "failures",
+        "restarts",
+        "stale",
+    }
     opt.tell(t.id, sphere(t.params))  # 41 finished trials: beyond the threshold
     t = opt.ask()[0]
     assert info(opt)["mode"] == "big-history"
@@ -223,14 +229,16 @@ def test_trust_region_halves_after_failures_and_grows_after_successes():
     )
     opt.ask(4)  # entering the mode starts a region
     tr = info(opt)["trust_region"]
-    assert tr == {"length": 0.8, "successes": 0, "failures": 0, "restarts": 0}
+    assert tr == {"length": 0.8, "successes": 0, "failures": 0, "restarts": 0, "stale": 0}
     for t in list(opt.trials)[-4:]:
         opt.tell(t.id, 100.0)  # worse than every value so far
     opt.ask()
     assert info(opt)["trust_region"]["length"] == pytest.approx(0.4)
+    assert info(opt)["trust_region"]["stale"] == 4
     best = opt.best.value
     for k in range(3):
         t = opt.ask()[0]
         opt.tell(t.id, best - 1.0 - k)  # improving
     opt.ask()
     assert info(opt)["trust_region"]["length"] == pytest.approx(0.8)
+    assert info(opt)["trust_region"]["stale"] == 0

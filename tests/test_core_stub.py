@@ -28,7 +28,7 @@ from amtune._ext import core
 
 STUB = Path(__file__).resolve().parents[1] / "python" / "amtune" / "_core.pyi"
 STUBGEN_VERSION = "2.5.5"
-ENUMS = "Acquisition|Kind|NoiseSelection|RegionCounting|Scale|TieRule|Unstructured:amtune._core"
+ENUMS = "Acquisition|Kind|NoiseSelection|RegionCounting|Scale|StallRule|TieRule|Unstructured:amtune._core"
 
 
 def generate(out_dir: Path) -> str:

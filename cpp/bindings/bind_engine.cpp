@@ -157,7 +157,7 @@ void bind_engine(py::module_& m) {
       .def("set_trust_region", &BayesEngine::set_trust_region, py::arg("local_fraction"), py::arg("tr_after"),
            py::arg("free_categorical"), py::arg("integer_neighbours") = false,
            py::arg("ties") = amtune::TieRule::Expand, py::arg("counting") = amtune::RegionCounting::Batch,
-           py::arg("noise_ties") = false, "Trust-region schedule of the exact mode (EngineOptions in bayes.hpp)")
+           py::arg("noise_ties") = false, py::arg("stall") = amtune::StallRule::Stay, "Trust-region schedule of the exact mode (EngineOptions in bayes.hpp)")
       .def_property_readonly("fitted", &BayesEngine::fitted)
       .def_property_readonly("threads", &BayesEngine::threads)
       .def_property_readonly("fit_count", &BayesEngine::fit_count)

@@ -9,6 +9,11 @@ void bind_local_model(py::module_& m) {
   using Eigen::VectorXd;
   namespace b = amtune::bind;
 
+  py::enum_<amtune::StallRule>(m, "StallRule", "What the exact mode proposes while the trust region is stalled")
+      .value("Stay", amtune::StallRule::Stay, "the region goes on")
+      .value("Global", amtune::StallRule::Global, "the acquisition's maximizer over the whole space (TREGO)")
+      .value("Design", amtune::StallRule::Design, "no point: the caller's space-filling design (TuRBO's restart)");
+
   py::enum_<amtune::TieRule>(m, "TieRule", "How a trial tying the incumbent moves the trust region")
       .value("Fail", amtune::TieRule::Fail, "towards a halving, like any non-improving trial (TuRBO)")
       .value("Neutral", amtune::TieRule::Neutral, "neither way")
@@ -21,7 +26,10 @@ void bind_local_model(py::module_& m) {
       .def_readonly("length", &amtune::TrustRegion::length, "side of the box in the encoded space")
       .def_readonly("successes", &amtune::TrustRegion::successes)
       .def_readonly("failures", &amtune::TrustRegion::failures)
-      .def_readonly("restarts", &amtune::TrustRegion::restarts);
+      .def_readonly("restarts", &amtune::TrustRegion::restarts)
+      .def_readonly("stale", &amtune::TrustRegion::stale, "trials since the last improvement")
+      .def("stalled", &amtune::TrustRegion::stalled, py::arg("fail_tol"),
+           "at its largest, and no improvement in the last fail_tol trials");
 
   m.def(
       "local_model_rows",

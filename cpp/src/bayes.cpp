@@ -617,6 +617,11 @@ RowMatrix BayesEngine::propose(const RowMatrix& X, const VectorXd& y, const RowM
     if (n < opt_.tr_after || !structured()) tr_ = TrustRegion();
     tr_.update(yi, std::max(4, d), opt_.tr_ties, opt_.tr_counting, tie_tol);
     center_ = X.row(idx[0]).transpose();
+    if (opt_.tr_stall == StallRule::Design && opt_.local_fraction > 0.0 && n >= opt_.tr_after &&
+        tr_.stalled(std::max(4, d))) {
+      gp_->truncate(n_model);  // the pending trials' fantasies
+      return RowMatrix(0, d);
+    }
   }
   // Steps 6 of the batch share one candidate pool per search (batch.hpp): screened once, updated
   // by a rank-one step per fantasy, the maximizers found kept as warm starts.

@@ -157,6 +157,9 @@ AcqResult BayesEngine::propose_big(const Acquisition& acq, const SeenSet& seen, 
   // standard BO does.
   if (!big_ && (opt_.local_fraction <= 0.0 || n_hist_ < opt_.tr_after || !structured()))
     return maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seed);
+  // a stalled region (StallRule::Design returned before the batch, in propose)
+  if (!big_ && opt_.tr_stall == StallRule::Global && tr_.stalled(std::max(4, spec_.dim())))
+    return maximize_acquisition(*gp_, acq, space_, seen, inc, ao, seed);
   // 1 - local_fraction of the picks (every period-th): the exploration component
   const double lf = big_ ? 0.9 : opt_.local_fraction;
   const std::int64_t period = lf >= 1.0 ? 0 : std::max<std::int64_t>(1, std::llround(1.0 / (1.0 - lf)));
@@ -193,7 +196,7 @@ AcqResult BayesEngine::propose_big(const Acquisition& acq, const SeenSet& seen, 
 
 void BayesEngine::set_trust_region(double local_fraction, int tr_after, bool free_categorical,
                                    bool integer_neighbours, TieRule ties, RegionCounting counting,
-                                   bool noise_ties) {
+                                   bool noise_ties, StallRule stall) {
   if (!(local_fraction >= 0.0 && local_fraction <= 1.0))
     throw std::invalid_argument("local_fraction must be within [0, 1]");
   if (tr_after < 0) throw std::invalid_argument("tr_after must be >= 0");
@@ -204,6 +207,7 @@ void BayesEngine::set_trust_region(double local_fraction, int tr_after, bool fre
   opt_.tr_ties = ties;
   opt_.tr_counting = counting;
   opt_.tr_noise_ties = noise_ties;
+  opt_.tr_stall = stall;
 }
 
 }  // namespace amtune
@@ -233,7 +237,9 @@ void TrustRegion::update(const Eigen::VectorXd& y, int fail_tol, TieRule ties, R
   auto improves = [this](double v) { return v < best - 1e-3 * std::abs(best); };
   if (counting == RegionCounting::Trial) {
     for (int i = n_seen; i < n; ++i) {
-      count(improves(y[i]), tie(y[i]), 1, fail_tol, ties);
+      const bool up = improves(y[i]);
+      count(up, tie(y[i]), 1, fail_tol, ties);
+      stale = up ? 0 : stale + 1;
       best = std::min(best, y[i]);
     }
   } else if (n > n_seen) {
@@ -244,7 +250,9 @@ void TrustRegion::update(const Eigen::VectorXd& y, int fail_tol, TieRule ties, R
       tied = tied || tie(y[i]);
       lo = std::min(lo, y[i]);
     }
-    count(improves(lo), tied, n - n_seen, fail_tol, ties);
+    const bool up = improves(lo);
+    count(up, tied, n - n_seen, fail_tol, ties);
+    stale = up ? 0 : stale + (n - n_seen);
     best = std::min(best, lo);
   }
   n_seen = n;

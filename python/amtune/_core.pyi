@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Acquisition', 'BayesEngine', 'CandidatePosterior', 'GP', 'Hyper', 'InputSpec', 'Kind', 'NoiseSelection', 'OutputTransform', 'RegionCounting', 'Scale', 'Space', 'TieRule', 'TrustRegion', 'Unstructured', 'acquisition_value', 'build_info', 'cpu_features', 'erfcx', 'fit_subset', 'gp_neg_log_posterior', 'half_rank_warp', 'halton', 'kumaraswamy', 'local_model_rows', 'log_h', 'log_ndtr', 'minimize_box', 'normal_quantile']
+__all__: list[str] = ['Acquisition', 'BayesEngine', 'CandidatePosterior', 'GP', 'Hyper', 'InputSpec', 'Kind', 'NoiseSelection', 'OutputTransform', 'RegionCounting', 'Scale', 'Space', 'StallRule', 'TieRule', 'TrustRegion', 'Unstructured', 'acquisition_value', 'build_info', 'cpu_features', 'erfcx', 'fit_subset', 'gp_neg_log_posterior', 'half_rank_warp', 'halton', 'kumaraswamy', 'local_model_rows', 'log_h', 'log_ndtr', 'minimize_box', 'normal_quantile']
 class Acquisition:
     """
     Acquisition function of the Bayesian strategy
@@ -83,7 +83,7 @@ class BayesEngine:
         """
         Up to q new encoded points; y is NaN for a failed trial
         """
-    def set_trust_region(self, local_fraction: typing.SupportsFloat | typing.SupportsIndex, tr_after: typing.SupportsInt | typing.SupportsIndex, free_categorical: bool, integer_neighbours: bool = False, ties: TieRule = TieRule.Expand, counting: RegionCounting = RegionCounting.Batch, noise_ties: bool = False) -> None:
+    def set_trust_region(self, local_fraction: typing.SupportsFloat | typing.SupportsIndex, tr_after: typing.SupportsInt | typing.SupportsIndex, free_categorical: bool, integer_neighbours: bool = False, ties: TieRule = TieRule.Expand, counting: RegionCounting = RegionCounting.Batch, noise_ties: bool = False, stall: StallRule = StallRule.Stay) -> None:
         """
         Trust-region schedule of the exact mode (EngineOptions in bayes.hpp)
         """
@@ -562,6 +562,56 @@ class Space:
     @property
     def dim(self) -> int:
         ...
+class StallRule:
+    """
+    What the exact mode proposes while the trust region is stalled
+    
+    Members:
+    
+      Stay : the region goes on
+    
+      Global : the acquisition's maximizer over the whole space (TREGO)
+    
+      Design : no point: the caller's space-filling design (TuRBO's restart)
+    """
+    Design: typing.ClassVar[StallRule]  # value = <StallRule.Design: 2>
+    Global: typing.ClassVar[StallRule]  # value = <StallRule.Global: 1>
+    Stay: typing.ClassVar[StallRule]  # value = <StallRule.Stay: 0>
+    __members__: typing.ClassVar[dict[str, StallRule]]  # value = {'Stay': <StallRule.Stay: 0>, 'Global': <StallRule.Global: 1>, 'Design': <StallRule.Design: 2>}
+    @typing.overload
+    def __eq__(self, other: StallRule) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: StallRule) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
 class TieRule:
     """
     How a trial tying the incumbent moves the trust region
@@ -616,6 +666,10 @@ class TrustRegion:
     """
     The trust region (TuRBO-1) of local proposals, in the exact and the big-history mode
     """
+    def stalled(self, fail_tol: typing.SupportsInt | typing.SupportsIndex) -> bool:
+        """
+        at its largest, and no improvement in the last fail_tol trials
+        """
     @property
     def failures(self) -> int:
         ...
@@ -627,6 +681,11 @@ class TrustRegion:
     @property
     def restarts(self) -> int:
         ...
+    @property
+    def stale(self) -> int:
+        """
+        trials since the last improvement
+        """
     @property
     def successes(self) -> int:
         ...

@@ -128,6 +128,8 @@ struct EngineOptions {
   // with noise no trial ties and none improves by more than luck, so the region shrinks around
   // the luckiest draw of the plateau.
   bool tr_noise_ties = false;
+  // What the exact mode proposes while the region is stalled (StallRule, TrustRegion::stalled).
+  StallRule tr_stall = StallRule::Stay;
   // Pending trials conditioned on as fantasies: the nearest to the incumbent (pending_fantasies).
   int max_pending = 64;
   // A range whose fitted lengthscale is at least this (on the encoded unit scale; 0: never) is one
@@ -198,7 +200,8 @@ class BayesEngine {
   // Trust-region schedule (see EngineOptions); validated here.
   void set_trust_region(double local_fraction, int tr_after, bool free_categorical,
                         bool integer_neighbours = false, TieRule ties = TieRule::Expand,
-                        RegionCounting counting = RegionCounting::Batch, bool noise_ties = false);
+                        RegionCounting counting = RegionCounting::Batch, bool noise_ties = false,
+                        StallRule stall = StallRule::Stay);
 
  private:
   // Steps 1-4 of propose: imputed values yi, transformed yt, whether big and whether refitted.

@@ -60,6 +60,15 @@ enum class TieRule : int { Fail = 0, Neutral = 1, Expand = 2 };
 // training jobs finishing one at a time) both rules are the same. Trial: every trial on its own,
 // in the order they finished: in a batch of q with one improving trial, the others then count as
 // failures and reset the successes, so a batched search shrinks its region faster than TuRBO's.
+// What the exact mode proposes while the trust region is stalled (TrustRegion::stalled: at its
+// largest, no improvement in the last max(4, d) trials; only ties hold a region there, on a
+// plateau wider than it, where TuRBO's restart, which follows a shrinking region, never comes).
+// Stay: the region goes on. Global: the acquisition's maximizer over the whole space (TREGO's
+// global step, Diouane et al. 2023). Design: no point, the caller goes on with its space-filling
+// design (TuRBO's restart draws a new design, Eriksson et al. 2019; the model keeps the data).
+// Both until a trial improves.
+enum class StallRule : int { Stay = 0, Global = 1, Design = 2 };
+
 enum class RegionCounting : int { Trial = 0, Batch = 1 };
 
 // Trust region of the big-history mode (TuRBO-1, Eriksson et al. 2019, with its constants): a box
@@ -74,6 +83,7 @@ struct TrustRegion {
   static constexpr double kInit = 0.8, kMin = 0.0078125, kMax = 1.6;
   double length = kInit;
   int successes = 0, failures = 0, restarts = 0;
+  int stale = 0;    // trials counted since the last improvement (ties included)
   int n_seen = -1;  // finished trials already counted (-1: not started)
   double best = std::numeric_limits<double>::infinity();
   // Count the trials n_seen..n-1 of y (minimization, failures imputed), given the fail tolerance
@@ -82,6 +92,10 @@ struct TrustRegion {
   // (units of y) of the incumbent also ties it (EngineOptions::tr_noise_ties).
   void update(const Eigen::VectorXd& y, int fail_tol, TieRule ties = TieRule::Expand,
               RegionCounting counting = RegionCounting::Batch, double tie_tol = 0.0);
+  // Whether the region can no longer adapt: it is at its largest and the last `fail_tol` trials
+  // (the failures after which TuRBO halves it) did not improve. Only ties hold a region at its
+  // largest without improvements (TieRule::Expand): a plateau wider than the region.
+  bool stalled(int fail_tol) const { return length >= kMax && stale >= fail_tol; }
 
  private:
   // One success, failure (of `trials` trials) or neither, then the resize rules.
