@@ -565,6 +565,15 @@ SUITE_NOTES = {
 #: used (a later change of default that applies to some suites only, see ``variant_in``).
 ABLATIONS: list[tuple[str | tuple[str, ...], str, list[str | tuple[str, ...]]]] = [
     (
+        "amtune-bayes",
+        "the current default, against the stall round's options (no default changed): once the "
+        "trust region is at its largest and max(4, d) trials did not improve (ties hold it "
+        "there), the design goes on (`region_stall=design`, TuRBO's restart) or the acquisition "
+        "is maximized over the whole space (`global`, TREGO's global step), until a trial "
+        "improves; only runs with such a stall differ",
+        ["amtune-bayes:region_stall=design", "amtune-bayes:region_stall=global"],
+    ),
+    (
         "amtune-bayes:half_rank_from=3",
         "the default before the half-rank-start round (the half-rank warping from 3 trials), "
         "against the default now (from 10); batches only, whose first fits have 8 trials",
