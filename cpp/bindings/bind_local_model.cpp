@@ -27,9 +27,7 @@ void bind_local_model(py::module_& m) {
       .def_readonly("successes", &amtune::TrustRegion::successes)
       .def_readonly("failures", &amtune::TrustRegion::failures)
       .def_readonly("restarts", &amtune::TrustRegion::restarts)
-      .def_readonly("stale", &amtune::TrustRegion::stale, "trials since the last improvement")
-      .def("stalled", &amtune::TrustRegion::stalled, py::arg("fail_tol"),
-           "at its largest, and no improvement in the last fail_tol trials");
+      .def_readonly("stale", &amtune::TrustRegion::stale, "trials since the last improvement");
 
   m.def(
       "local_model_rows",

@@ -666,10 +666,6 @@ class TrustRegion:
     """
     The trust region (TuRBO-1) of local proposals, in the exact and the big-history mode
     """
-    def stalled(self, fail_tol: typing.SupportsInt | typing.SupportsIndex) -> bool:
-        """
-        at its largest, and no improvement in the last fail_tol trials
-        """
     @property
     def failures(self) -> int:
         ...

@@ -60,6 +60,8 @@ enum class TieRule : int { Fail = 0, Neutral = 1, Expand = 2 };
 // training jobs finishing one at a time) both rules are the same. Trial: every trial on its own,
 // in the order they finished: in a batch of q with one improving trial, the others then count as
 // failures and reset the successes, so a batched search shrinks its region faster than TuRBO's.
+enum class RegionCounting : int { Trial = 0, Batch = 1 };
+
 // What the exact mode proposes while the trust region is stalled (TrustRegion::stalled: at its
 // largest, no improvement in the last max(4, d) trials; only ties hold a region there, on a
 // plateau wider than it, where TuRBO's restart, which follows a shrinking region, never comes).
@@ -68,8 +70,6 @@ enum class TieRule : int { Fail = 0, Neutral = 1, Expand = 2 };
 // design (TuRBO's restart draws a new design, Eriksson et al. 2019; the model keeps the data).
 // Both until a trial improves.
 enum class StallRule : int { Stay = 0, Global = 1, Design = 2 };
-
-enum class RegionCounting : int { Trial = 0, Batch = 1 };
 
 // Trust region of the big-history mode (TuRBO-1, Eriksson et al. 2019, with its constants): a box
 // around the incumbent with side length L * w_j per dimension, w_j = l_j / (prod_k l_k)^(1/d) the

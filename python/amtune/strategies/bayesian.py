@@ -150,13 +150,13 @@ from amtune.strategies.random_search import config_keys, unused_discrete
 from amtune.strategies.surrogate import LENGTHSCALE_MAPS, env_threads, hyper_dict, input_spec
 
 ACQUISITIONS = dict(core.Acquisition.__members__)  # "LogEI" -> core.Acquisition.LogEI, ...
-#: ``region_ties`` -> how a trial tying the incumbent moves the trust region
+#: ``region_stall`` -> what the exact mode proposes while the trust region is stalled
 _STALL_RULES = {
     "stay": core.StallRule.Stay,
     "global": core.StallRule.Global,
     "design": core.StallRule.Design,
 }
-
+#: ``region_ties`` -> how a trial tying the incumbent moves the trust region
 _TIE_RULES = {
     "fail": core.TieRule.Fail,
     "neutral": core.TieRule.Neutral,
